@@ -1,0 +1,29 @@
+"""ChainMatch: score and rank candidate companies against a development zone's industrial-chain gaps.
+
+The public API — everything the CLI and the app use:
+
+    import matcher
+    result = matcher.score_files(["candidates.xlsx"])            # default zone: 南京经开区
+    result.ranked.head()                                         # contract columns, best first
+    result.counts                                                # read / scored / merged / rejected
+    matcher.write_output(result, "ranked.xlsx")                  # officer workbook + rejected rows
+    reranked = matcher.rank(result.components, matcher.DEFAULTS.replace(w_fit=0.9))
+"""
+
+from .chains import CHAIN_IDS, Chain, Segment, Zone, load_chain, load_chains, load_zone, segment_table
+from .config import DEFAULT_ZONE, DEFAULTS, SAMPLE_FILE, Settings, settings_help
+from .errors import DataFileError, InputFileError, MatcherError
+from .export import write_output, write_ranked_workbook, write_table
+from .match import SegmentMatcher
+from .pipeline import CONTRACT_COLUMNS, ScoreResult, read_companies, score_files, score_frame, select
+from .read import read_file
+from .score import Scorer, rank
+
+__all__ = [
+    "CHAIN_IDS", "CONTRACT_COLUMNS", "Chain", "DEFAULTS", "DEFAULT_ZONE", "DataFileError", "InputFileError",
+    "MatcherError", "SAMPLE_FILE", "ScoreResult", "Scorer", "Segment", "SegmentMatcher", "Settings", "Zone",
+    "load_chain", "load_chains", "load_zone", "rank", "read_companies", "read_file", "score_files",
+    "score_frame", "segment_table", "select", "settings_help", "write_output", "write_ranked_workbook",
+    "write_table",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,311 @@
+"""Chain knowledge and zone gap profiles: load and validate `data/chains/*.yaml` and `data/zones/*.yaml`.
+
+A `Chain` has segments (环节) placed 上游 / 中游 / 下游, each with vocabulary, exclusion words, GB/T
+4754-2017 小类 codes and leader companies. A `Zone` gives each chain a priority and each segment a
+status (优势 / 一般 / 薄弱 / 缺失) that maps to a gap weight. Loading checks every field and raises
+`DataFileError` naming the file and the field, so an officer who edits a file knows what to fix.
+`segment_table()` flattens chains and zone into one DataFrame the scorer works from.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .config import CHAINS_DIR, DEFAULT_ZONE, REFERENCE_DIR
+from .errors import DataFileError
+
+CHAIN_IDS = ("ai", "nev", "ime", "rail", "bio", "ic", "software", "grid")
+POSITIONS = ("上游", "中游", "下游")
+STATUSES = ("优势", "一般", "薄弱", "缺失")
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Segment:
+    id: str
+    name: str
+    position: str
+    description: str
+    keywords: tuple[str, ...]
+    weak_keywords: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    industry_codes: tuple[str, ...] = ()
+    leaders: tuple[str, ...] = ()
+    target_count: int = 3
+
+
+@dataclass(frozen=True)
+class Chain:
+    id: str
+    name: str
+    description: str
+    segments: tuple[Segment, ...]
+    seed_focus: str = ""
+    exclude: tuple[str, ...] = ()
+    source: str = ""
+
+    def segment(self, segment_id: str) -> Segment:
+        for s in self.segments:
+            if s.id == segment_id:
+                return s
+        raise KeyError(segment_id)
+
+
+@dataclass(frozen=True)
+class SegmentStatus:
+    status: str
+    assumed: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ZoneChain:
+    priority: str
+    leader: str = ""
+    segments: dict = field(default_factory=dict)  # segment id -> SegmentStatus
+
+
+@dataclass(frozen=True)
+class Zone:
+    id: str
+    name: str
+    province: str
+    city: str
+    lon: float | None
+    lat: float | None
+    priority_levels: dict  # level name -> weight
+    status_weights: dict  # status -> gap weight
+    chains: dict  # chain id -> ZoneChain
+    default_status: str = "一般"
+    source: str = ""
+
+    def chain_priority(self, chain_id: str) -> tuple[str, float]:
+        zc = self.chains.get(chain_id)
+        if zc is None:
+            return "未列入", 0.0
+        return zc.priority, float(self.priority_levels[zc.priority])
+
+    def segment_status(self, chain_id: str, segment_id: str) -> SegmentStatus:
+        zc = self.chains.get(chain_id)
+        if zc is None or segment_id not in zc.segments:
+            return SegmentStatus(self.default_status, assumed=True, note="区域配置未列出，按默认")
+        return zc.segments[segment_id]
+
+
+# --------------------------------------------------------------------------------------------
+# small validation helpers
+
+
+def _read_yaml(path: Path):
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataFileError(path, "(文件)", "文件不存在") from None
+    except UnicodeDecodeError:
+        raise DataFileError(path, "(文件)", "不是 UTF-8 编码的文本") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行" if mark else ""
+        raise DataFileError(path, "(YAML)", f"YAML 格式错误 {where}: {getattr(exc, 'problem', exc)}") from None
+
+
+def _need(d: dict, key: str, kind, path, where: str):
+    if not isinstance(d, dict) or key not in d or d[key] is None:
+        raise DataFileError(path, f"{where}{key}", "缺少必填字段")
+    value = d[key]
+    if kind is str:
+        if not isinstance(value, (str, int, float)) or not str(value).strip():
+            raise DataFileError(path, f"{where}{key}", "应为非空文本")
+        return str(value).strip()
+    if not isinstance(value, kind):
+        raise DataFileError(path, f"{where}{key}", f"类型应为 {kind.__name__}，实际为 {type(value).__name__}")
+    return value
+
+
+def _words(d: dict, key: str, path, where: str, required: bool = False) -> tuple[str, ...]:
+    value = d.get(key)
+    if value is None:
+        if required:
+            raise DataFileError(path, f"{where}{key}", "缺少必填字段")
+        return ()
+    if not isinstance(value, list):
+        raise DataFileError(path, f"{where}{key}", "应为列表")
+    out = []
+    for i, w in enumerate(value):
+        if not isinstance(w, (str, int)) or not str(w).strip():
+            raise DataFileError(path, f"{where}{key}[{i}]", "应为非空文本")
+        w = str(w).strip()
+        if key != "leaders" and len(w) < 2:
+            raise DataFileError(path, f"{where}{key}[{i}]", f"词汇“{w}”少于两个字符，容易误匹配")
+        out.append(w)
+    if required and not out:
+        raise DataFileError(path, f"{where}{key}", "至少需要一个词")
+    return tuple(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=1)
+def industry_codes() -> dict[str, str]:
+    """GB/T 4754-2017 code -> name, all levels (门类 letters, 2/3/4-digit codes)."""
+    path = REFERENCE_DIR / "gbt4754_2017_codes.csv"
+    with open(path, encoding="utf-8") as fh:
+        return {row["code"]: row["name"] for row in csv.DictReader(fh)}
+
+
+# --------------------------------------------------------------------------------------------
+# chains
+
+
+def load_chain(path) -> Chain:
+    path = Path(path)
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise DataFileError(path, "(文件)", "顶层应为键值映射（id、name、segments ……）")
+    cid = _need(data, "id", str, path, "")
+    if not _ID_RE.match(cid):
+        raise DataFileError(path, "id", f"“{cid}”应为小写英文字母、数字或下划线")
+    name = _need(data, "name", str, path, "")
+    description = _need(data, "description", str, path, "")
+    raw_segments = _need(data, "segments", list, path, "")
+    codes = industry_codes()
+    segments, seen = [], set()
+    for i, s in enumerate(raw_segments):
+        where = f"segments[{i}]."
+        if not isinstance(s, dict):
+            raise DataFileError(path, f"segments[{i}]", "应为键值映射")
+        sid = _need(s, "id", str, path, where)
+        where = f"segments[{i}]({sid})."
+        if not _ID_RE.match(sid):
+            raise DataFileError(path, f"{where}id", f"“{sid}”应为小写英文字母、数字或下划线")
+        if sid in seen:
+            raise DataFileError(path, f"{where}id", f"环节 id “{sid}”重复")
+        seen.add(sid)
+        position = _need(s, "position", str, path, where)
+        if position not in POSITIONS:
+            raise DataFileError(path, f"{where}position", f"“{position}”应为 上游 / 中游 / 下游 之一")
+        seg_codes = tuple(str(c).strip() for c in (s.get("industry_codes") or []))
+        for c in seg_codes:
+            if not (len(c) == 4 and c.isdigit() and c in codes):
+                raise DataFileError(path, f"{where}industry_codes", f"“{c}”不是 GB/T 4754-2017 的小类代码")
+        target = s.get("target_count", 3)
+        if not isinstance(target, int) or target < 1:
+            raise DataFileError(path, f"{where}target_count", "应为正整数")
+        segments.append(Segment(
+            id=sid,
+            name=_need(s, "name", str, path, where),
+            position=position,
+            description=_need(s, "description", str, path, where),
+            keywords=_words(s, "keywords", path, where, required=True),
+            weak_keywords=_words(s, "weak_keywords", path, where),
+            exclude=_words(s, "exclude", path, where),
+            industry_codes=seg_codes,
+            leaders=_words(s, "leaders", path, where),
+            target_count=target,
+        ))
+    if not segments:
+        raise DataFileError(path, "segments", "至少需要一个环节")
+    return Chain(id=cid, name=name, description=description, segments=tuple(segments),
+                 seed_focus=str(data.get("seed_focus") or "").strip(),
+                 exclude=_words(data, "exclude", path, ""), source=str(path))
+
+
+def load_chains(directory=None) -> dict[str, Chain]:
+    """Every `*.yaml` under the chains directory, keyed by chain id, in the plan's order."""
+    directory = Path(directory) if directory else CHAINS_DIR
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        raise DataFileError(directory, "(目录)", "没有找到任何产业链 YAML 文件")
+    chains = {}
+    for f in files:
+        chain = load_chain(f)
+        if chain.id in chains:
+            raise DataFileError(f, "id", f"产业链 id “{chain.id}”与 {chains[chain.id].source} 重复")
+        chains[chain.id] = chain
+    order = {cid: i for i, cid in enumerate(CHAIN_IDS)}
+    return dict(sorted(chains.items(), key=lambda kv: (order.get(kv[0], 99), kv[0])))
+
+
+# --------------------------------------------------------------------------------------------
+# zones
+
+
+def _weight_table(data, key, path, allowed=None) -> dict:
+    table = _need(data, key, dict, path, "")
+    out = {}
+    for k, v in table.items():
+        if allowed and k not in allowed:
+            raise DataFileError(path, f"{key}.{k}", f"未知取值，应为 {' / '.join(allowed)} 之一")
+        if not isinstance(v, (int, float)) or not 0 <= v <= 1:
+            raise DataFileError(path, f"{key}.{k}", "权重应为 0 到 1 之间的数字")
+        out[str(k)] = float(v)
+    return out
+
+
+def load_zone(path=None, chains: dict[str, Chain] | None = None) -> Zone:
+    """Load a zone profile; with `chains`, also check that every chain and segment id exists."""
+    path = Path(path) if path else DEFAULT_ZONE
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise DataFileError(path, "(文件)", "顶层应为键值映射（id、name、chains ……）")
+    priority_levels = _weight_table(data, "priority_levels", path)
+    status_weights = _weight_table(data, "status_weights", path, allowed=STATUSES)
+    missing = [s for s in STATUSES if s not in status_weights]
+    if missing:
+        raise DataFileError(path, "status_weights", f"缺少状态 {'、'.join(missing)} 的缺口权重")
+    default_status = str(data.get("default_status", "一般"))
+    if default_status not in STATUSES:
+        raise DataFileError(path, "default_status", f"“{default_status}”应为 {' / '.join(STATUSES)} 之一")
+    location = data.get("location") or {}
+    lon, lat = location.get("lon"), location.get("lat")
+    for key, v in (("lon", lon), ("lat", lat)):
+        if v is not None and not isinstance(v, (int, float)):
+            raise DataFileError(path, f"location.{key}", "应为数字（经纬度）")
+    zone_chains = {}
+    for cid, zc in (_need(data, "chains", dict, path, "") or {}).items():
+        where = f"chains.{cid}."
+        if chains is not None and cid not in chains:
+            raise DataFileError(path, f"chains.{cid}", f"未知的产业链 id（可用：{', '.join(chains)}）")
+        if not isinstance(zc, dict):
+            raise DataFileError(path, f"chains.{cid}", "应为键值映射（priority、segments）")
+        priority = _need(zc, "priority", str, path, where)
+        if priority not in priority_levels:
+            raise DataFileError(path, f"{where}priority", f"“{priority}”不在 priority_levels 中（{' / '.join(priority_levels)}）")
+        segs = {}
+        for sid, st in (zc.get("segments") or {}).items():
+            swhere = f"{where}segments.{sid}"
+            if chains is not None and cid in chains and sid not in {s.id for s in chains[cid].segments}:
+                raise DataFileError(path, swhere, f"产业链 {cid} 没有这个环节")
+            if isinstance(st, str):
+                st = {"status": st}
+            if not isinstance(st, dict) or st.get("status") not in STATUSES:
+                raise DataFileError(path, f"{swhere}.status", f"应为 {' / '.join(STATUSES)} 之一")
+            segs[str(sid)] = SegmentStatus(st["status"], bool(st.get("assumed", False)), str(st.get("note") or ""))
+        zone_chains[str(cid)] = ZoneChain(priority=priority, leader=str(zc.get("leader") or ""), segments=segs)
+    return Zone(id=_need(data, "id", str, path, ""), name=_need(data, "name", str, path, ""),
+                province=str(data.get("province") or ""), city=str(data.get("city") or ""),
+                lon=lon, lat=lat, priority_levels=priority_levels, status_weights=status_weights,
+                chains=zone_chains, default_status=default_status, source=str(path))
+
+
+def segment_table(chains: dict[str, Chain], zone: Zone) -> pd.DataFrame:
+    """One row per segment: chain and segment ids/names, position, status, gap weight, priority."""
+    rows = []
+    for chain in chains.values():
+        level, prio = zone.chain_priority(chain.id)
+        for seg in chain.segments:
+            st = zone.segment_status(chain.id, seg.id)
+            rows.append({
+                "chain_id": chain.id, "chain_name": chain.name, "segment_id": seg.id,
+                "segment_name": seg.name, "position": seg.position, "status": st.status,
+                "assumed": st.assumed, "gap_weight": zone.status_weights[st.status],
+                "priority_level": level, "priority": prio, "target_count": seg.target_count,
+            })
+    return pd.DataFrame(rows)

@@ -1,0 +1,135 @@
+"""Command line: `matcher score …` and `matcher chains` — a thin shell over the public API.
+
+Parses arguments (weight flags and their help come from `matcher.config`), calls the API, prints
+counts on stdout and problems as one line on stderr. Exit codes: 0 success, 2 bad arguments or
+unreadable input, 1 an unexpected internal error (reported on one line, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import matcher as api
+
+PROGRESS_MIN_BYTES = 1_000_000
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2
+        self.exit(2, f"matcher: 参数错误: {message}\n")
+
+
+def _progress(enabled: bool):
+    start = time.perf_counter()
+    tty = sys.stderr.isatty()
+
+    def report(stage: str, frac: float):
+        if not enabled:
+            return
+        bar = "#" * int(frac * 20)
+        line = f"[{bar:<20}] {frac:4.0%} {stage} ({time.perf_counter() - start:.1f}s)"
+        if tty:
+            sys.stderr.write("\r" + line + ("\n" if frac >= 1 else ""))
+        else:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+    return report
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="matcher", description="ChainMatch 产业链精准招商目标匹配：读取候选企业名单，按园区产业链缺口评分排名。")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    s = sub.add_parser("score", help="对候选企业名单评分排名", description=(
+        "读取一个或多个候选企业名单（.xlsx/.csv），按产业链缺口评分排名。输出 .xlsx 为招商工作簿，"
+        ".csv/.parquet 为机器可读表；无法使用的行写入 <输出名>.rejected.csv。"))
+    s.add_argument("inputs", nargs="+", metavar="INPUT", help="候选企业名单文件")
+    s.add_argument("--zone", metavar="FILE", default=None,
+                   help=f"园区缺口配置 YAML（默认 {api.DEFAULT_ZONE.relative_to(api.DEFAULT_ZONE.parents[2])}）")
+    s.add_argument("-o", "--output", metavar="OUT", default=None,
+                   help="输出文件：.xlsx / .csv / .parquet（默认 <第一个输入文件名>_ranked.xlsx）")
+    s.add_argument("--per-chain", action="store_true", help="每家企业在每条相关产业链各占一行（取该链最佳环节）")
+    s.add_argument("--chain", action="append", metavar="ID", default=[],
+                   help="只输出这些产业链（可重复）：" + " ".join(api.CHAIN_IDS))
+    s.add_argument("--top", type=int, metavar="N", default=None, help="只输出前 N 名（配合 --per-chain 时每条链前 N 名）")
+    s.add_argument("--map", action="append", metavar="表头=字段", default=[],
+                   help="手工指定列映射，如 --map \"注册金额=registered_capital\"")
+    s.add_argument("--quiet", action="store_true", help="不显示进度")
+    g = s.add_argument_group("评分参数（默认值见括号）")
+    for item in api.settings_help():
+        g.add_argument("--" + item["name"].replace("_", "-"), type=float, default=None, metavar="X",
+                       help=f"{item['label']}：{item['help']}（默认 {item['default']}，范围 {item['min']}–{item['max']}）")
+
+    sub.add_parser("chains", help="列出产业链与环节", description="列出已加载的产业链、环节及园区缺口状态。").add_argument(
+        "--zone", metavar="FILE", default=None, help="园区缺口配置 YAML")
+    return p
+
+
+def _parse_map(items) -> dict[str, str]:
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise api.MatcherError(f"--map “{item}”应写成 表头=字段")
+        header, fieldname = item.split("=", 1)
+        out[header.strip()] = fieldname.strip()
+    return out
+
+
+def cmd_score(args) -> int:
+    chains = api.load_chains()
+    unknown = [c for c in args.chain if c not in chains]
+    if unknown:
+        raise api.MatcherError(f"--chain: 未知的产业链 {', '.join(unknown)}（可用：{' '.join(chains)}）")
+    if args.top is not None and args.top < 1:
+        raise api.MatcherError("--top 应为正整数")
+    overrides = {k["name"]: getattr(args, k["name"]) for k in api.settings_help() if getattr(args, k["name"]) is not None}
+    settings = api.DEFAULTS.replace(**overrides)
+    out = Path(args.output) if args.output else Path(Path(args.inputs[0]).stem + "_ranked.xlsx")
+    if out.suffix.lower() not in (".xlsx", ".csv", ".parquet"):
+        raise api.MatcherError(f"{out}: 不支持的输出格式“{out.suffix}”（支持 .xlsx .csv .parquet）")
+    size = sum(Path(p).stat().st_size for p in args.inputs if Path(p).is_file())
+    progress = _progress(not args.quiet and size >= PROGRESS_MIN_BYTES)
+    result = api.score_files(args.inputs, zone=args.zone, settings=settings, per_chain=args.per_chain,
+                             chains=chains, column_map=_parse_map(args.map), progress=progress)
+    written = api.write_output(result, out, chain_ids=args.chain, top=args.top, per_chain=args.per_chain)
+    c = result.counts
+    print(f"read {c['read']}, scored {c['scored']}, merged {c['merged']}, rejected {c['rejected']}")
+    print(f"输出：{written['ranked']}；拒收行：{written['rejected']}")
+    return 0
+
+
+def cmd_chains(args) -> int:
+    chains = api.load_chains()
+    zone = api.load_zone(args.zone, chains=chains)
+    table = api.segment_table(chains, zone)
+    for cid, group in table.groupby("chain_id", sort=False):
+        first = group.iloc[0]
+        print(f"{cid}\t{first.chain_name}\t{first.priority_level}（优先级 {first.priority:.2f}）")
+        for r in group.itertuples():
+            print(f"  {r.segment_id}\t{r.position}\t{r.segment_name}\t{r.status}{'*' if r.assumed else ''}")
+    return 0
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "score":
+            return cmd_score(args)
+        return cmd_chains(args)
+    except api.MatcherError as exc:
+        print(f"matcher: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("matcher: 已中断", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a traceback for the officer; one line to report
+        print(f"matcher: 内部错误 {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

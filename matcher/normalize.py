@@ -1,0 +1,448 @@
+"""Normalising: raw tables in, one canonical company frame out, one row per input data row.
+
+Owns turning vendor cell values into typed facts: empty markers (`-`, `暂无` …) to missing,
+`="…"` wrappers and full-width forms cleaned, 注册资本 to 万元 RMB (with the editable rates in
+`data/reference/currency.yaml`), dates (Excel serials, date cells, common text forms) to ISO
+dates, 登记状态 to active / inactive / unknown, 统一社会信用代码 checked (GB 32100 check digit),
+province / city from their columns or the address, the GB/T 4754 小类 code from 国标行业 text,
+and strength tags (listed, qualifications, financing) and risk flags. Every parser works on the
+distinct values of a column, so a 100,000-row list costs what its distinct values cost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .chains import industry_codes
+from .config import REFERENCE_DIR
+from .errors import DataFileError
+from .read import RawTable
+
+CANONICAL_COLUMNS = [
+    "company_name", "credit_code", "credit_code_valid", "status", "status_raw", "registered_capital_wan",
+    "paid_capital_wan", "founded", "employees", "province", "city", "district", "industry_code",
+    "industry_name", "address", "scope", "intro", "former_names", "website", "email", "phone",
+    "listed", "qualifications", "financing", "abnormal", "dishonest", "source_file", "source_row",
+]
+
+
+@lru_cache(maxsize=1)
+def value_aliases() -> dict:
+    path = REFERENCE_DIR / "values.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for key in ("empty", "status_inactive", "status_active", "listed_words", "not_listed_words",
+                "qualification_words", "financing_words", "risk_no"):
+        if not isinstance(data.get(key), list):
+            raise DataFileError(path, key, "应为词语列表")
+    return data
+
+
+@lru_cache(maxsize=1)
+def currency_rates() -> dict[str, float]:
+    path = REFERENCE_DIR / "currency.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise DataFileError(path, "(文件)", "应为 币种: 汇率 的映射")
+    for k, v in data.items():
+        if not isinstance(v, (int, float)) or v <= 0:
+            raise DataFileError(path, str(k), "汇率应为正数")
+    return {str(k): float(v) for k, v in data.items()}
+
+
+# --------------------------------------------------------------------------------------------
+# cell cleaning
+
+_WRAPPER = re.compile(r'^=\s*"(.*)"$', re.S)
+_SPACES = re.compile(r"[\s\u3000\xa0]+")
+
+
+@lru_cache(maxsize=1)
+def _empty_set() -> frozenset:
+    return frozenset(_SPACES.sub("", unicodedata.normalize("NFKC", v)).lower() for v in value_aliases()["empty"])
+
+
+def clean_text(value) -> str | None:
+    """A cell as clean text: wrappers stripped, NFKC (full-width to half-width), spaces collapsed.
+    Empty markers ('-', '暂无', '未公开', ...) become None."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            value = int(value)
+    s = str(value)
+    m = _WRAPPER.match(s.strip())
+    if m:
+        s = m.group(1)
+    s = unicodedata.normalize("NFKC", s)
+    s = _SPACES.sub(" ", s).strip()
+    if not s or s.replace(" ", "").lower() in _empty_set():
+        return None
+    return s
+
+
+def _map_unique(series: pd.Series, func) -> pd.Series:
+    """Apply func once per distinct value (None-safe)."""
+    if series.empty:
+        return pd.Series([], index=series.index, dtype=object)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    mapped[:] = [func(v) for v in uniques] + [func(None)]  # codes == -1 picks the last (None) entry
+    return pd.Series(mapped[codes], index=series.index, dtype=object)
+
+
+# --------------------------------------------------------------------------------------------
+# capital
+
+_CAPITAL = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>亿|万|千)?\s*(?P<rest>.*)")
+
+
+def parse_capital(value) -> float:
+    """注册资本 text or number -> 万元 RMB (NaN when unknown). A bare number is taken as 万元."""
+    if value is None:
+        return math.nan
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value) if value == value and value >= 0 else math.nan
+    s = clean_text(value)
+    if s is None:
+        return math.nan
+    s = s.replace(",", "").replace(" ", "")
+    m = _CAPITAL.search(s)
+    if not m:
+        return math.nan
+    amount = float(m.group("num"))
+    unit = m.group("unit")
+    rest = m.group("rest") or ""
+    if unit == "亿":
+        amount *= 10000
+    elif unit == "千":
+        amount /= 10
+    elif unit is None:
+        # "500000元" is yuan; a bare number ("5000", "5000(万元)") is 万元 as in vendor exports
+        if re.match(r"^\(?元", rest):
+            amount /= 10000
+    rate = 1.0
+    for name, r in sorted(currency_rates().items(), key=lambda kv: -len(kv[0])):
+        if name in ("元", "人民币"):
+            continue
+        if name in rest:
+            rate = r
+            break
+    return round(amount * rate, 4)
+
+
+# --------------------------------------------------------------------------------------------
+# dates
+
+_DATE_PATTERNS = [
+    (re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"), None),
+    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), None),
+    (re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$"), "month"),
+    (re.compile(r"^(\d{4})年?$"), "year"),
+]
+
+
+def parse_date(value) -> str | None:
+    """A date cell, Excel serial or text ('2015-03-12', '2015/3/12', '2015年3月12日', '20150312')
+    -> ISO 'YYYY-MM-DD' (None when not a plausible date)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        d = value.date()
+    elif isinstance(value, dt.date):
+        d = value
+    elif isinstance(value, pd.Timestamp):
+        d = value.date()
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value != value:
+            return None
+        if 18000101 <= value <= 21001231 and float(value).is_integer():
+            return parse_date(str(int(value)))
+        if not 1 <= value < 2958466:
+            return None
+        d = (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).date()
+    else:
+        s = clean_text(value)
+        if s is None:
+            return None
+        s = s.replace(" ", "")
+        d = None
+        for pattern, kind in _DATE_PATTERNS:
+            m = pattern.match(s)
+            if not m:
+                continue
+            y = int(m.group(1))
+            mo = int(m.group(2)) if kind in (None, "month") else 1
+            da = int(m.group(3)) if kind is None else 1
+            try:
+                d = dt.date(y, mo, da)
+            except ValueError:
+                return None
+            break
+        if d is None:
+            try:
+                num = float(s)
+            except ValueError:
+                return None
+            return parse_date(num)
+    if not 1800 <= d.year <= 2100:
+        return None
+    return d.isoformat()
+
+
+# --------------------------------------------------------------------------------------------
+# status, numbers, codes
+
+
+def parse_status(value) -> str:
+    s = clean_text(value)
+    if s is None:
+        return "unknown"
+    aliases = value_aliases()
+    if any(w in s for w in aliases["status_inactive"]):
+        return "inactive"
+    if any(w in s for w in aliases["status_active"]):
+        return "active"
+    return "unknown"
+
+
+def parse_int(value) -> float:
+    """参保人数-like counts: 320, '320', '320人', '1,200' -> float (NaN when unknown)."""
+    if value is None:
+        return math.nan
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value) if value == value and value >= 0 else math.nan
+    s = clean_text(value)
+    if s is None:
+        return math.nan
+    m = re.search(r"\d[\d,]*", s)
+    return float(m.group(0).replace(",", "")) if m else math.nan
+
+
+def check_credit_code(value) -> tuple[str | None, bool | None]:
+    """(cleaned 18-char code, valid?) — None, None when empty."""
+    s = clean_text(value)
+    if s is None:
+        return None, None
+    s = re.sub(r"[\s-]", "", s).upper()
+    from stdnum.cn import uscc
+
+    return s, bool(uscc.is_valid(s))
+
+
+@lru_cache(maxsize=1)
+def _industry_name_index() -> dict[str, str]:
+    """Industry name -> code, preferring the most specific level for duplicated names."""
+    index: dict[str, str] = {}
+    for code, name in industry_codes().items():
+        key = re.sub(r"\s+", "", name)
+        if key not in index or len(code) > len(index[key]):
+            index[key] = code
+    return index
+
+
+def parse_industry(value) -> str | None:
+    """'制造业-汽车制造业-新能源车整车制造', '3841', 'C3841 锂离子电池制造' -> the most specific GB/T code."""
+    s = clean_text(value)
+    if s is None:
+        return None
+    codes = industry_codes()
+    m = re.search(r"(?<!\d)([A-T]?)(\d{2,4})(?!\d)", s)
+    if m and m.group(2) in codes:
+        return m.group(2)
+    names = _industry_name_index()
+    best = None
+    for part in re.split(r"[-—>/|,，;；\s]+", s):
+        code = names.get(part)
+        if code and (best is None or len(code) >= len(best)):
+            best = code
+    return best
+
+
+# --------------------------------------------------------------------------------------------
+# regions
+
+
+@lru_cache(maxsize=1)
+def regions() -> pd.DataFrame:
+    return pd.read_csv(REFERENCE_DIR / "admin_divisions_prefecture.csv", dtype={"code": str, "province_code": str})
+
+
+def _short(name: str) -> str:
+    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "地区", "省", "市", "盟"):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+@lru_cache(maxsize=1)
+def _region_index():
+    reg = regions()
+    prov_by_code = {r.code: r.name for r in reg.itertuples() if r.level == "province"}
+    provinces = {}
+    for name in prov_by_code.values():
+        provinces[name] = name
+        provinces[_short(name)] = name
+    cities = {}  # alias -> (city, province)
+    for r in reg.itertuples():
+        if r.level != "prefecture":
+            continue
+        prov = prov_by_code.get(r.province_code, "")
+        for alias in {r.name, _short(r.name)}:
+            if len(alias) >= 2:
+                cities.setdefault(alias, (r.name, prov))
+    return provinces, cities, sorted(provinces, key=len, reverse=True), sorted(cities, key=len, reverse=True)
+
+
+def parse_province(value) -> str | None:
+    s = clean_text(value)
+    if s is None:
+        return None
+    provinces = _region_index()[0]
+    return provinces.get(s.replace(" ", ""), s)
+
+
+def parse_city(value) -> str | None:
+    s = clean_text(value)
+    if s is None:
+        return None
+    cities = _region_index()[1]
+    hit = cities.get(s.replace(" ", ""))
+    return hit[0] if hit else s
+
+
+def region_from_address(address) -> tuple[str | None, str | None]:
+    """(province, city) found at the start of an address ('江苏省南京市…', '南京市…', '上海市…')."""
+    s = clean_text(address)
+    if s is None:
+        return None, None
+    s = s.replace(" ", "")
+    provinces, cities, province_aliases, city_aliases = _region_index()
+    province = None
+    for alias in province_aliases:
+        if s.startswith(alias):
+            province = provinces[alias]
+            s = s[len(alias):]
+            break
+    for alias in city_aliases:
+        if s.startswith(alias):
+            city, prov = cities[alias]
+            if province is None or prov == province:
+                return prov, city
+    if province is not None and province in cities:  # 直辖市: the province is its own city
+        return province, cities[province][0]
+    return province, None
+
+
+# --------------------------------------------------------------------------------------------
+# tags
+
+
+def _contains_any(words):
+    def f(value):
+        s = clean_text(value)
+        return s is not None and any(w in s for w in words)
+    return f
+
+
+def parse_listed(value) -> bool:
+    s = clean_text(value)
+    if s is None:
+        return False
+    a = value_aliases()
+    if any(w in s for w in a["not_listed_words"]):
+        return False
+    return any(w in s for w in a["listed_words"]) or bool(re.search(r"\b\d{6}\b", s))
+
+
+def parse_risk_flag(value) -> bool:
+    s = clean_text(value)
+    return s is not None and s not in value_aliases()["risk_no"]
+
+
+def _matched_words(words):
+    def f(value):
+        s = clean_text(value)
+        if s is None:
+            return None
+        hits = [w for w in words if w in s]
+        return "、".join(dict.fromkeys(hits)) or None
+    return f
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _col(table: RawTable, fieldname: str) -> pd.Series:
+    for header, f in table.mapping.items():
+        if f == fieldname:
+            return table.frame[header]
+    return pd.Series([None] * len(table.frame), index=table.frame.index, dtype=object)
+
+
+def normalize_table(table: RawTable) -> pd.DataFrame:
+    """Canonical columns for one raw table (index aligned with table.frame)."""
+    t = _col
+    out = pd.DataFrame(index=table.frame.index)
+    out["company_name"] = _map_unique(t(table, "company_name"), clean_text)
+    codes = _map_unique(t(table, "credit_code"), check_credit_code)
+    out["credit_code"] = codes.map(lambda x: x[0])
+    out["credit_code_valid"] = codes.map(lambda x: x[1])
+    out["status_raw"] = _map_unique(t(table, "status"), clean_text)
+    out["status"] = _map_unique(t(table, "status"), parse_status)
+    out["registered_capital_wan"] = _map_unique(t(table, "registered_capital"), parse_capital).astype(float)
+    out["paid_capital_wan"] = _map_unique(t(table, "paid_capital"), parse_capital).astype(float)
+    out["founded"] = _map_unique(t(table, "founded"), parse_date)
+    out["employees"] = _map_unique(t(table, "employees"), parse_int).astype(float)
+    address = _map_unique(t(table, "address"), clean_text)
+    out["address"] = address
+    province = _map_unique(t(table, "province"), parse_province)
+    city = _map_unique(t(table, "city"), parse_city)
+    need = province.isna() | city.isna()
+    if need.any():
+        from_addr = _map_unique(address[need], region_from_address)
+        province = province.where(~(need & province.isna()), from_addr.map(lambda x: x[0]).reindex(province.index))
+        city = city.where(~(need & city.isna()), from_addr.map(lambda x: x[1]).reindex(city.index))
+    out["province"] = province
+    out["city"] = city
+    out["district"] = _map_unique(t(table, "district"), clean_text)
+    industry = None
+    for f in ("industry_small", "industry", "industry_mid", "industry_big"):
+        col = _map_unique(t(table, f), parse_industry)
+        industry = col if industry is None else industry.where(industry.notna(), col)
+    out["industry_code"] = industry
+    names = industry_codes()
+    out["industry_name"] = industry.map(lambda c: names.get(c) if isinstance(c, str) else None)
+    out["scope"] = _map_unique(t(table, "scope"), clean_text)
+    intro = _map_unique(t(table, "intro"), clean_text)
+    products = _map_unique(t(table, "products"), clean_text)
+    out["intro"] = _join_text(intro, products)
+    out["former_names"] = _map_unique(t(table, "former_names"), clean_text)
+    for f in ("website", "email", "phone"):
+        out[f] = _map_unique(t(table, f), clean_text)
+    a = value_aliases()
+    out["listed"] = _map_unique(t(table, "listing"), parse_listed).astype(bool)
+    out["qualifications"] = _map_unique(t(table, "qualifications"), _matched_words(a["qualification_words"]))
+    out["financing"] = _map_unique(t(table, "financing"), _matched_words(a["financing_words"]))
+    out["abnormal"] = _map_unique(t(table, "abnormal"), parse_risk_flag).astype(bool)
+    out["dishonest"] = _map_unique(t(table, "dishonest"), parse_risk_flag).astype(bool)
+    out["source_file"] = table.label
+    out["source_row"] = np.asarray(table.source_rows, dtype=np.int64)
+    return out[CANONICAL_COLUMNS]
+
+
+def _join_text(a: pd.Series, b: pd.Series) -> pd.Series:
+    both = a.notna() & b.notna()
+    out = a.where(a.notna(), b)
+    if both.any():
+        out[both] = a[both] + "；" + b[both]
+    return out

@@ -1,0 +1,146 @@
+"""The end-to-end run: files in, ranked table, rejected rows, merge log and row accounting out.
+
+Owns the batch contract that scripts depend on (`CONTRACT_COLUMNS`, documented in the README):
+read every input, normalise, reject unusable rows, merge duplicates, match and score, and assemble
+one row per company (or per company and chain) sorted by score — contract columns first, then every
+original column under its original header, then extra explanation columns. `ScoreResult.counts`
+always satisfies read == scored + merged + rejected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from .chains import Chain, Zone, load_chains, load_zone
+from .config import DEFAULTS, Settings
+from .dedupe import merge_duplicates, reject_rows
+from .normalize import normalize_table
+from .read import RawTable, read_file
+from .score import Scorer
+
+CONTRACT_COLUMNS = [
+    "company_name", "credit_code", "status", "registered_capital_wan", "founded", "employees",
+    "province", "city", "industry_code", "chain_id", "chain_name", "segment_id", "segment_name",
+    "relevance", "gap_weight", "strength", "risk", "score", "tier", "reasons", "source_file", "source_row",
+]
+EXTRA_COLUMNS = [
+    "position", "gap_status", "priority", "fit", "s_capital", "s_employees", "s_age", "s_tags",
+    "credit_code_valid", "status_raw", "merged_rows",
+]
+FACT_COLUMNS = ["credit_code", "status_raw", "registered_capital_wan", "founded", "employees", "province",
+                "city", "industry_code", "scope", "intro", "address", "website", "phone", "email"]
+REJECTED_COLUMNS = ["source_file", "source_row", "reason"]
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class ReadResult:
+    companies: pd.DataFrame  # canonical columns, one row per input data row
+    originals: pd.DataFrame  # original columns, same index
+    tables: list[RawTable] = field(default_factory=list)
+
+
+@dataclass
+class ScoreResult:
+    ranked: pd.DataFrame
+    rejected: pd.DataFrame
+    merges: pd.DataFrame
+    counts: dict
+    tables: list[RawTable]
+    components: pd.DataFrame  # component table for re-ranking (same rows as ranked)
+
+    def summary(self) -> str:
+        c = self.counts
+        return f"读取 {c['read']} 行：评分 {c['scored']}，合并 {c['merged']}，拒收 {c['rejected']}"
+
+
+def read_companies(paths: Iterable, column_map: dict[str, str] | None = None) -> ReadResult:
+    """Read and normalise every input file (all usable sheets) into one canonical frame."""
+    tables: list[RawTable] = []
+    for p in paths:
+        tables.extend(read_file(p, column_map))
+    canon, orig = [], []
+    for t in tables:
+        canon.append(normalize_table(t))
+        orig.append(t.frame)
+    companies = pd.concat(canon, ignore_index=True) if canon else pd.DataFrame()
+    originals = pd.concat(orig, ignore_index=True) if orig else pd.DataFrame()
+    return ReadResult(companies, originals, tables)
+
+
+def _assemble(comp: pd.DataFrame, companies: pd.DataFrame, originals: pd.DataFrame) -> pd.DataFrame:
+    rows = comp["_row"].to_numpy()
+    facts = companies.iloc[rows].reset_index(drop=True)
+    comp = comp.reset_index(drop=True)
+    out = pd.DataFrame({c: (comp[c] if c in comp else facts[c]) for c in CONTRACT_COLUMNS})
+    orig = originals.iloc[facts["_orig"].to_numpy()].reset_index(drop=True) if len(originals.columns) else pd.DataFrame(index=out.index)
+    taken = set(CONTRACT_COLUMNS) | set(EXTRA_COLUMNS)
+    orig.columns = [f"原:{c}" if c in taken else c for c in orig.columns]
+    extras = pd.DataFrame({c: (comp[c] if c in comp else facts[c]) for c in EXTRA_COLUMNS})
+    return pd.concat([out, orig, extras], axis=1)
+
+
+def score_frame(read: ReadResult, chains: dict[str, Chain] | None = None, zone: Zone | None = None,
+                settings: Settings = DEFAULTS, per_chain: bool = False,
+                progress: Progress | None = None, as_of=None) -> ScoreResult:
+    """Reject, merge, match and score companies already read."""
+    progress = progress or (lambda stage, frac: None)
+    chains = chains if chains is not None else load_chains()
+    zone = zone if zone is not None else load_zone(chains=chains)
+    companies = read.companies.assign(_orig=np.arange(len(read.companies)))
+    n_read = len(companies)
+    usable, rejected = reject_rows(companies)
+    progress("合并重复企业", 0.4)
+    merged, merges = merge_duplicates(usable, FACT_COLUMNS)
+    merged = merged.reset_index(drop=True)
+    progress("匹配产业链环节", 0.5)
+    scorer = Scorer(settings, as_of=as_of).fit(chains, zone)
+    comp = scorer.components(merged, per_chain=per_chain)
+    progress("生成排名", 0.8)
+    # carry what re-ranking needs beside the components
+    comp["abnormal"] = merged["abnormal"].to_numpy()[comp["_row"].to_numpy()]
+    comp["dishonest"] = merged["dishonest"].to_numpy()[comp["_row"].to_numpy()]
+    comp["status"] = merged["status"].to_numpy()[comp["_row"].to_numpy()]
+    ranked = _assemble(comp, merged, read.originals)
+    order = np.lexsort((-ranked["relevance"].to_numpy(), -ranked["score"].to_numpy()))
+    ranked = ranked.iloc[order].reset_index(drop=True)
+    comp = comp.iloc[order].reset_index(drop=True)
+    rej = rejected[["source_file", "source_row", "reason"]].reset_index(drop=True)
+    if len(read.originals.columns) and len(rejected):
+        rej = pd.concat([rej, read.originals.iloc[rejected["_orig"].to_numpy()].reset_index(drop=True)], axis=1)
+    counts = {"read": n_read, "scored": len(merged), "merged": len(merges), "rejected": len(rejected)}
+    assert counts["read"] == counts["scored"] + counts["merged"] + counts["rejected"], counts
+    progress("完成", 1.0)
+    return ScoreResult(ranked, rej, merges, counts, read.tables, comp)
+
+
+def score_files(paths: Iterable, zone=None, settings: Settings | None = None, per_chain: bool = False,
+                chains: dict[str, Chain] | None = None, column_map: dict[str, str] | None = None,
+                progress: Progress | None = None, as_of=None) -> ScoreResult:
+    """Read, normalise, merge, match and score candidate files. `zone` may be a Zone or a path;
+    `as_of` (a date, default today) is the day company ages are measured at."""
+    progress = progress or (lambda stage, frac: None)
+    chains = chains if chains is not None else load_chains()
+    if zone is None or isinstance(zone, (str, Path)):
+        zone = load_zone(zone, chains=chains)
+    progress("读取文件", 0.0)
+    read = read_companies([Path(p) for p in paths], column_map)
+    return score_frame(read, chains, zone, settings or DEFAULTS, per_chain, progress, as_of)
+
+
+def select(ranked: pd.DataFrame, chain_ids: Iterable[str] | None = None, top: int | None = None,
+           per_chain: bool = False) -> pd.DataFrame:
+    """Limit a ranked table to some chains and/or the top N (per chain when per_chain)."""
+    out = ranked
+    chain_ids = list(chain_ids or [])
+    if chain_ids:
+        out = out[out["chain_id"].isin(chain_ids)]
+    if top is not None:
+        out = out.groupby("chain_id", sort=False, dropna=False).head(top) if per_chain else out.head(top)
+    return out.reset_index(drop=True)

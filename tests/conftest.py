@@ -1,0 +1,25 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import matcher
+
+DATA = Path(__file__).parent / "data"
+AS_OF = dt.date(2026, 11, 27)  # fixed, so ages (and the stored ranking) do not drift
+
+
+@pytest.fixture(scope="session")
+def fixture_chains():
+    return matcher.load_chains(DATA / "chains")
+
+
+@pytest.fixture(scope="session")
+def fixture_zone(fixture_chains):
+    return matcher.load_zone(DATA / "zones" / "test-zone.yaml", fixture_chains)
+
+
+@pytest.fixture(scope="session")
+def fixture_result(fixture_chains, fixture_zone):
+    return matcher.score_files([DATA / "candidates.csv"], zone=fixture_zone, chains=fixture_chains,
+                               as_of=AS_OF)

@@ -1,0 +1,92 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from matcher.match import SegmentMatcher
+
+
+def frame(**cols):
+    n = len(next(iter(cols.values())))
+    base = {"company_name": [None] * n, "intro": [None] * n, "scope": [None] * n, "industry_code": [None] * n}
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+@pytest.fixture(scope="module")
+def m(fixture_chains):
+    return SegmentMatcher().fit(fixture_chains)
+
+
+def seg(m, chain, segment):
+    s = m.segments_
+    return int(s.index[(s.chain_id == chain) & (s.segment_id == segment)][0])
+
+
+def test_fit_learns_vocabulary_and_weights(m):
+    assert "动力电池" in m.vocabulary_ and "BMS" in m.vocabulary_
+    assert m.strong_weights_.shape == (len(m.vocabulary_), len(m.segments_))
+    # a weak word shared by two segments is worth less to each
+    k = m.vocabulary_.index("新能源")
+    assert m.weak_weights_[k].toarray().max() < 1
+
+
+def test_keyword_evidence_and_field_weights(m):
+    f = frame(company_name=["甲动力电池有限公司", "乙公司", "丙公司"],
+              intro=[None, "专注动力电池", None], scope=[None, None, "动力电池销售"])
+    rel = m.transform(f)
+    b = seg(m, "nev", "battery")
+    assert rel[0, b] > rel[2, b] > 0 and rel[1, b] > rel[2, b]  # 经营范围 weighs less than name / intro
+    assert 0 <= rel.min() and rel.max() <= 1
+
+
+def test_weak_words_need_other_evidence(m):
+    f = frame(company_name=["甲新能源有限公司", "乙新能源充电桩有限公司"])
+    rel = m.transform(f)
+    c = seg(m, "nev", "charging")
+    assert rel[0].max() == 0
+    assert rel[1, c] > m.transform(frame(company_name=["乙充电桩有限公司"]))[0, c]
+
+
+def test_exclusion_words_suppress(m):
+    f = frame(company_name=["甲电动自行车有限公司", "乙有限公司"], scope=["锂离子电池销售", "锂离子电池销售"])
+    rel = m.transform(f)
+    b = seg(m, "nev", "battery")
+    assert rel[0, b] < 0.25 * rel[1, b]
+
+
+def test_ascii_keywords_need_word_boundaries(m):
+    f = frame(intro=["提供BMS电池管理", "abmsx公司"])
+    rel = m.transform(f)
+    b = seg(m, "nev", "battery")
+    assert rel[0, b] > 0 and rel[1, b] == 0
+
+
+def test_contained_match_is_not_counted_twice(m):
+    # 集成电路设计 contains no other keyword; 芯片设计 inside 芯片设计服务 counts once
+    f = frame(scope=["芯片设计芯片设计芯片设计", "芯片设计"])
+    rel = m.transform(f)
+    assert rel[0].tolist() == rel[1].tolist()
+
+
+def test_industry_code_and_leader_evidence(m):
+    f = frame(company_name=["甲有限公司", "宁德时代新能源科技股份有限公司", "丙有限公司"],
+              industry_code=["3841", None, "3849"])
+    r = m.match(f)
+    b = seg(m, "nev", "battery")
+    assert r.relevance[0, b] > 0.5
+    assert r.relevance[1, b] > 0.9 and m.leaders_for(r, 1, b) == ["宁德时代"]
+    assert 0 < r.relevance[2, b] < r.relevance[0, b]  # same 中类 counts half
+
+
+def test_evidence_is_explained(m):
+    f = frame(company_name=["甲动力电池有限公司"], scope=["BMS研发；电芯制造"])
+    r = m.match(f)
+    b = seg(m, "nev", "battery")
+    found = m.keywords_for(r, 0, b)
+    assert found["name"] == ["动力电池"] and sorted(found["scope"]) == ["BMS", "电芯"]
+
+
+def test_repeated_texts_match_once_and_give_same_result(m):
+    f = frame(scope=["电芯制造"] * 1000 + [None])
+    rel = m.transform(f)
+    assert np.all(rel[:1000] == rel[0]) and rel[1000].max() == 0

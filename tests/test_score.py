@@ -1,0 +1,72 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+import matcher
+from matcher.score import risk_component, strength_components
+
+
+def companies(**cols):
+    n = len(next(iter(cols.values())))
+    base = {"registered_capital_wan": [np.nan] * n, "employees": [np.nan] * n, "founded": [None] * n,
+            "listed": [False] * n, "qualifications": [None] * n, "financing": [None] * n,
+            "abnormal": [False] * n, "dishonest": [False] * n, "status": ["active"] * n}
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+def test_missing_facts_are_neutral_and_bigger_is_stronger():
+    f = companies(registered_capital_wan=[np.nan, 10, 100_000], employees=[np.nan, 3, 5000])
+    s = strength_components(f)["strength"]
+    assert s[0] == pytest.approx(0.5)
+    assert s[1] < s[0] < s[2] and s[2] == pytest.approx(1.0)
+
+
+def test_tags_add_strength():
+    f = companies(registered_capital_wan=[100, 100], listed=[False, True], qualifications=[None, "高新技术企业"])
+    s = strength_components(f)["strength"]
+    assert s[1] > s[0]
+
+
+def test_risk_inactive_is_never_a_target_and_penalties_combine():
+    f = companies(status=["inactive", "active", "active", "active"], abnormal=[False, True, False, True],
+                  dishonest=[False, False, True, True])
+    r = risk_component(f, matcher.DEFAULTS)
+    assert r[0] == 1.0
+    assert r[1] == pytest.approx(0.3) and r[2] == pytest.approx(0.6)
+    assert r[3] == pytest.approx(1 - 0.7 * 0.4)
+
+
+def test_fit_multiplies_relevance_gap_and_priority(fixture_result):
+    r = fixture_result.ranked
+    row = r[r.company_name == "苏州微芯集成电路有限公司"].iloc[0]
+    assert row.chain_id == "ic" and row.gap_weight == 0.8  # 薄弱
+    assert row.fit == pytest.approx(row.relevance * 0.8 * 0.7, abs=1e-3)  # 市级 0.7
+    s = matcher.DEFAULTS
+    expected = 100 * (s.w_fit * row.fit + s.w_strength * row.strength) / (s.w_fit + s.w_strength)
+    assert row.score == pytest.approx(expected, abs=0.1)
+
+
+def test_rank_reuses_components(fixture_result):
+    comp = fixture_result.components
+    heavy_strength = matcher.rank(comp, matcher.DEFAULTS.replace(w_fit=0.0, w_strength=1.0))
+    targets = heavy_strength[heavy_strength.chain_id.notna() & (heavy_strength.risk < 1)]
+    assert (np.diff(targets["score"].to_numpy()) <= 0).all()
+    assert targets["score"].tolist() == pytest.approx((100 * targets["strength"]).round(1).tolist())
+    # nothing is lost or re-matched
+    assert len(heavy_strength) == len(comp)
+    assert set(heavy_strength["relevance"]) == set(comp["relevance"])
+
+
+def test_settings_validation():
+    with pytest.raises(matcher.MatcherError):
+        matcher.DEFAULTS.replace(w_fit=2)
+    with pytest.raises(matcher.MatcherError):
+        matcher.DEFAULTS.replace(nonsense=1)
+    assert matcher.DEFAULTS.replace(w_fit="0.5").w_fit == 0.5
+
+
+def test_every_setting_is_documented():
+    for item in matcher.settings_help():
+        assert item["label"] and len(item["help"]) > 8
+        assert item["min"] <= item["default"] <= item["max"]
