@@ -177,13 +177,12 @@ class SegmentMatcher(BaseEstimator):
             shape=(len(ex_vocab), n_seg))
         self.exclusion_automaton_ = _build_automaton(self.exclusions_) if ex_vocab else None
 
-        # industry codes: 小类 -> segments (full weight); 中类 -> segments (half weight)
+        # industry codes: 小类 -> segments. Only the exact 小类 counts: neighbours in the same 中类
+        # (LED 3975 beside 集成电路制造 3973) are too often a different trade.
         self.code_segments_: dict[str, list[int]] = {}
-        self.mid_code_segments_: dict[str, list[int]] = {}
         for sid, seg in enumerate(s for c in chains.values() for s in c.segments):
             for code in seg.industry_codes:
                 self.code_segments_.setdefault(code, []).append(sid)
-                self.mid_code_segments_.setdefault(code[:3], []).append(sid)
 
         # leaders: names -> segment
         leaders, leader_seg = [], []
@@ -205,10 +204,7 @@ class SegmentMatcher(BaseEstimator):
         cats, uniques = pd.factorize(codes, use_na_sentinel=True)
         table = np.zeros((len(uniques) + 1, n_seg), dtype=np.float32)
         for i, code in enumerate(uniques):
-            code = str(code)
-            for sid in self.mid_code_segments_.get(code[:3], []):
-                table[i, sid] = max(table[i, sid], 0.5)
-            for sid in self.code_segments_.get(code, []):
+            for sid in self.code_segments_.get(str(code), []):
                 table[i, sid] = 1.0
         cats = np.where(cats < 0, len(uniques), cats)
         return table[cats] * self.code_weight
@@ -261,6 +257,12 @@ class SegmentMatcher(BaseEstimator):
         relevance = (1.0 - np.exp(-evidence / self.evidence_scale)).astype(np.float32)
         return MatchResult(relevance=relevance, evidence=evidence.astype(np.float32), hits=hits,
                            code_evidence=code_ev, leader_hits=leader_hits, excluded=excluded)
+
+    def chain_relevance(self, result: MatchResult) -> pd.DataFrame:
+        """n × chains: each company's best segment relevance within every chain."""
+        rel = result.relevance
+        return pd.DataFrame({cid: rel[:, self.segment_chain_ == ci].max(axis=1)
+                             for ci, cid in enumerate(self.chain_ids_)})
 
     def transform(self, frame: pd.DataFrame) -> np.ndarray:
         """Relevance matrix n × S (scikit-learn style)."""

@@ -1,0 +1,105 @@
+"""Speed of a whole batch run on a generated 100,000-row list in the 企查查 export layout.
+
+Prints rows/second for read (+ normalise), score (merge, match, components, reasons) and write, and
+compares a whole `matcher score LIST.xlsx -o OUT.parquet` process with a bare
+`pandas.read_excel(LIST.xlsx, engine="calamine")` process on the same file in the same run: the
+wall-time ratio (target ≤ 1.5) and the peak-memory ratio (target ≤ 2). Each process is run
+--repeat times and the medians are compared. Figures only; nothing here asserts a timing.
+
+    python benchmarks/speed.py [--rows 100000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "benchmarks" / "_work"
+sys.path.insert(0, str(ROOT / "data" / "samples"))
+
+MEASURE = r"""
+import resource, subprocess, sys, time
+t = time.perf_counter()
+rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+wall = time.perf_counter() - t
+print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)
+"""
+
+
+def measure(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS MiB) of a command run as its own process."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, *cmd], capture_output=True, text=True, check=True)
+    wall, rss_kb, rc = out.stdout.split()
+    if rc != "0":
+        raise SystemExit(f"command failed ({rc}): {' '.join(cmd)}")
+    return float(wall), float(rss_kb) / 1024
+
+
+def ensure_list(rows: int) -> Path:
+    WORK.mkdir(parents=True, exist_ok=True)
+    path = WORK / f"qcc_{rows}.xlsx"
+    if not path.exists():
+        from make_sample import generate, write_qcc_xlsx
+
+        t = time.perf_counter()
+        write_qcc_xlsx(generate(rows), path)
+        print(f"generated {path.name} in {time.perf_counter() - t:.1f}s")
+    return path
+
+
+def stages(path: Path) -> None:
+    import matcher
+    from matcher.pipeline import read_companies, score_frame
+
+    t0 = time.perf_counter()
+    read = read_companies([path])
+    t1 = time.perf_counter()
+    result = score_frame(read)
+    t2 = time.perf_counter()
+    out = WORK / "stage_out.parquet"
+    matcher.write_output(result, out)
+    t3 = time.perf_counter()
+    n = result.counts["read"]
+    xl = WORK / "stage_out.xlsx"
+    matcher.write_output(result, xl)
+    t4 = time.perf_counter()
+    print(f"rows: {n:,} read, {result.counts['scored']:,} scored, {result.counts['merged']:,} merged, "
+          f"{result.counts['rejected']:,} rejected")
+    print(f"read + normalise   {t1 - t0:7.2f} s   {n / (t1 - t0):>10,.0f} rows/s")
+    print(f"score              {t2 - t1:7.2f} s   {result.counts['scored'] / (t2 - t1):>10,.0f} companies/s   target >= 50,000")
+    print(f"write parquet      {t3 - t2:7.2f} s   {n / (t3 - t2):>10,.0f} rows/s")
+    print(f"write workbook     {t4 - t3:7.2f} s   {n / (t4 - t3):>10,.0f} rows/s")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="ChainMatch speed benchmark")
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args(argv)
+    path = ensure_list(args.rows)
+    print(f"list: {path.name} ({path.stat().st_size / 1e6:.1f} MB)\n")
+    stages(path)
+    bare = [sys.executable, "-c", f"import pandas as pd; pd.read_excel({str(path)!r}, engine='calamine')"]
+    whole = [str(Path(sys.executable).with_name("matcher")), "score", str(path), "-o", str(WORK / "whole.parquet"),
+             "--quiet"]
+    b, w = [], []
+    for _ in range(args.repeat):
+        b.append(measure(bare))
+        w.append(measure(whole))
+    bt, bm = statistics.median(x[0] for x in b), statistics.median(x[1] for x in b)
+    wt, wm = statistics.median(x[0] for x in w), statistics.median(x[1] for x in w)
+    print(f"\nwhole process, median of {args.repeat}:")
+    print(f"bare pandas.read_excel(calamine)  {bt:6.2f} s  peak {bm:7.0f} MiB")
+    print(f"matcher score -o .parquet         {wt:6.2f} s  peak {wm:7.0f} MiB")
+    print(f"time ratio   {wt / bt:5.2f}   target <= 1.5")
+    print(f"memory ratio {wm / bm:5.2f}   target <= 2.0")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
