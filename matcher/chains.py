@@ -49,6 +49,7 @@ class Chain:
     segments: tuple[Segment, ...]
     seed_focus: str = ""
     exclude: tuple[str, ...] = ()
+    core_keywords: tuple[tuple[str, str], ...] = ()  # (word, segment id): the chain's own core words
     source: str = ""
 
     def segment(self, segment_id: str) -> Segment:
@@ -212,9 +213,18 @@ def load_chain(path) -> Chain:
         ))
     if not segments:
         raise DataFileError(path, "segments", "至少需要一个环节")
+    core = data.get("core_keywords") or {}
+    if not isinstance(core, dict):
+        raise DataFileError(path, "core_keywords", "应为 词: 环节id 的映射")
+    for word, sid in core.items():
+        if not isinstance(word, str) or len(word.strip()) < 2:
+            raise DataFileError(path, f"core_keywords.{word}", "词应为至少两个字符的文本")
+        if sid not in seen:
+            raise DataFileError(path, f"core_keywords.{word}", f"环节 id “{sid}”不存在")
     return Chain(id=cid, name=name, description=description, segments=tuple(segments),
                  seed_focus=str(data.get("seed_focus") or "").strip(),
-                 exclude=_words(data, "exclude", path, ""), source=str(path))
+                 exclude=_words(data, "exclude", path, ""),
+                 core_keywords=tuple((w.strip(), str(sid)) for w, sid in core.items()), source=str(path))
 
 
 def load_chains(directory=None) -> dict[str, Chain]:

@@ -13,6 +13,8 @@ segments. Matching runs once per distinct text, so repeated values cost nothing.
 
 from __future__ import annotations
 
+import bisect
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -28,6 +30,38 @@ from .config import DEFAULTS
 FIELDS = ("name", "intro", "scope")
 FIELD_LABELS = {"name": "名称", "intro": "简介", "scope": "经营范围"}
 FIELD_COLUMNS = {"name": "company_name", "intro": "intro", "scope": "scope"}
+
+
+# Clause cues for free-text descriptions (公司简介): where a keyword sits says how much it tells.
+# "是一家…/专注于…/主要从事…" states the business (weak words count as strong there); "产品应用于…/
+# 服务于…/客户包括…" names the customers' industries; "通过/利用/基于…技术" names a means.
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+")
+_CLAUSE = re.compile(r"[^，,：:]+")
+_HEAD_CUE = re.compile(r"是一家|是一个|是国内|是中国|是全球|是国际|是专业|致力于|专注于|专业从事|主要从事|专门从事|主营|主要产品|核心产品|主要业务")
+_APP_CUE = re.compile(r"应用于|应用在|广泛应用|广泛用于|可用于|适用于|用于|服务于|客户包括|客户涵盖|客户遍及|客户覆盖|合作伙伴|合作客户|涉及|覆盖|涵盖")
+_METHOD_CUE = re.compile(r"^\s*(?:并|同时|主要|公司|还|并且)?(?:通过|利用|运用|借助|依托|结合|采用|融合|凭借|基于|应用)")
+HEAD, PLAIN, METHOD, APPLICATION = 0, 1, 2, 3
+
+
+def clause_contexts(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, context) for every clause of a description; context is HEAD, PLAIN, METHOD or
+    APPLICATION. A head cue makes the rest of its sentence HEAD (unless a clause names an
+    application or a means)."""
+    out = []
+    for sent in _SENTENCE.finditer(text):
+        head = False
+        for cl in _CLAUSE.finditer(sent.group(0)):
+            clause = cl.group(0)
+            if not head and _HEAD_CUE.search(clause):
+                head = True
+            if _APP_CUE.search(clause):
+                ctx = APPLICATION
+            elif _METHOD_CUE.search(clause):
+                ctx = METHOD
+            else:
+                ctx = HEAD if head else PLAIN
+            out.append((sent.start() + cl.start(), sent.start() + cl.end(), ctx))
+    return out
 
 
 def _prep(text: str) -> str:
@@ -46,9 +80,9 @@ def _build_automaton(words: list[str]):
     return auto
 
 
-def _find(auto, text: str) -> list[int]:
-    """Ids of words found in text; a match inside a longer match is dropped; ASCII words need
-    word boundaries (so 'CRO' does not fire inside 'micro')."""
+def _find(auto, text: str) -> list[tuple[int, int]]:
+    """(word id, start) of words found in text; a match inside a longer match is dropped; ASCII
+    words need word boundaries (so 'CRO' does not fire inside 'micro')."""
     spans = []
     for end, (wid, length, ascii_word) in auto.iter(text):
         start = end - length + 1
@@ -59,30 +93,61 @@ def _find(auto, text: str) -> list[int]:
                 continue
         spans.append((start, -length, end, wid))
     if len(spans) <= 1:
-        return [s[3] for s in spans]
+        return [(s[3], s[0]) for s in spans]
     spans.sort()
     out, max_end = [], -1
     for start, _neg, end, wid in spans:
         if end <= max_end:
             continue  # contained in an earlier, longer (or equal-start) match
-        out.append(wid)
+        out.append((wid, start))
         max_end = end
     return out
 
 
-def _hits_matrix(auto, texts: pd.Series, n_words: int) -> sp.csr_matrix:
-    """Binary n_rows × n_words matrix of the words found in each text (per distinct text)."""
+def _hits_matrix(auto, texts: pd.Series, n_words: int, factors: tuple | None = None):
+    """n_rows × n_words matrix of the words found in each text (computed once per distinct text).
+
+    Without `factors` the matrix is binary. With `factors` (one weight per context: HEAD, PLAIN,
+    METHOD, APPLICATION) each hit carries the weight of the clause it sits in (the best one when
+    a word occurs twice), and a second binary matrix marks the hits in HEAD clauses.
+    """
     codes, uniques = pd.factorize(texts, use_na_sentinel=True)
-    indptr, indices = [0], []
+    indptr, indices, data, head_idx, head_ptr = [0], [], [], [], [0]
     for text in uniques:
-        found = set(_find(auto, _prep(str(text)))) if auto is not None else set()
-        indices.extend(sorted(found))
+        text = _prep(str(text))
+        found = _find(auto, text) if auto is not None else []
+        if factors is None:
+            ids = sorted({w for w, _ in found})
+            indices.extend(ids)
+            data.extend([1.0] * len(ids))
+        else:
+            clauses = clause_contexts(text)
+            starts = [c[0] for c in clauses]
+            best: dict[int, float] = {}
+            heads = set()
+            for wid, pos in found:
+                k = bisect.bisect_right(starts, pos) - 1
+                ctx = clauses[k][2] if k >= 0 and pos < clauses[k][1] else PLAIN
+                best[wid] = max(best.get(wid, 0.0), factors[ctx])
+                if ctx == HEAD:
+                    heads.add(wid)
+            ids = sorted(best)
+            indices.extend(ids)
+            data.extend(best[i] for i in ids)
+            head_idx.extend(sorted(heads))
+            head_ptr.append(len(head_idx))
         indptr.append(len(indices))
     indptr.append(len(indices))  # an empty row for missing texts
-    u = sp.csr_matrix((np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int32),
-                       np.asarray(indptr, dtype=np.int64)), shape=(len(uniques) + 1, n_words))
+    shape = (len(uniques) + 1, n_words)
+    u = sp.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32),
+                       np.asarray(indptr, dtype=np.int64)), shape=shape)
     codes = np.where(codes < 0, len(uniques), codes)
-    return u[codes]
+    if factors is None:
+        return u[codes]
+    head_ptr.append(len(head_idx))
+    h = sp.csr_matrix((np.ones(len(head_idx), dtype=np.float32), np.asarray(head_idx, dtype=np.int32),
+                       np.asarray(head_ptr, dtype=np.int64)), shape=shape)
+    return u[codes], h[codes]
 
 
 @dataclass
@@ -104,7 +169,9 @@ class SegmentMatcher(BaseEstimator):
                  scope_weight=DEFAULTS.scope_weight, code_weight=DEFAULTS.code_weight,
                  leader_weight=DEFAULTS.leader_weight, weak_factor=DEFAULTS.weak_factor,
                  chain_support=DEFAULTS.chain_support, exclusion_factor=DEFAULTS.exclusion_factor,
-                 evidence_scale=DEFAULTS.evidence_scale):
+                 evidence_scale=DEFAULTS.evidence_scale, method_factor=DEFAULTS.method_factor,
+                 application_factor=DEFAULTS.application_factor, head_factor=DEFAULTS.head_factor,
+                 head_weak_factor=DEFAULTS.head_weak_factor):
         self.name_weight = name_weight
         self.intro_weight = intro_weight
         self.scope_weight = scope_weight
@@ -114,6 +181,10 @@ class SegmentMatcher(BaseEstimator):
         self.chain_support = chain_support
         self.exclusion_factor = exclusion_factor
         self.evidence_scale = evidence_scale
+        self.method_factor = method_factor
+        self.application_factor = application_factor
+        self.head_factor = head_factor
+        self.head_weak_factor = head_weak_factor
 
     # ----------------------------------------------------------------------------------------
     def fit(self, chains: dict[str, Chain], y=None):
@@ -142,9 +213,14 @@ class SegmentMatcher(BaseEstimator):
                 display.append(word)
             return vocab[key]
 
+        seg_index = {}
         for sid, (chain, seg) in enumerate((c, s) for c in chains.values() for s in c.segments):
+            seg_index[(chain.id, seg.id)] = sid
             strong.extend((kid(w), sid) for w in seg.keywords)
             weak.extend((kid(w), sid) for w in seg.weak_keywords)
+        for chain in chains.values():  # core words of the chain count as strong for their segment
+            strong.extend((kid(w), seg_index[(chain.id, sid)]) for w, sid in chain.core_keywords)
+        weak = sorted(set(weak) - set(strong))  # a word strong for a segment is not also weak there
         self.vocabulary_ = display
         k = len(vocab)
         share = np.zeros(k)
@@ -219,7 +295,11 @@ class SegmentMatcher(BaseEstimator):
         name_excl = None
         for f in FIELDS:
             col = frame[FIELD_COLUMNS[f]] if FIELD_COLUMNS[f] in frame else pd.Series([None] * n)
-            h = _hits_matrix(self.automaton_, col, k)
+            if f == "intro":  # free text: weigh each hit by its clause, weak words count in HEAD clauses
+                h, head = _hits_matrix(self.automaton_, col, k,
+                                       (self.head_factor, 1.0, self.method_factor, self.application_factor))
+            else:
+                h, head = _hits_matrix(self.automaton_, col, k), None
             hits[f] = h
             if self.exclusion_automaton_ is not None:
                 xh = _hits_matrix(self.exclusion_automaton_, col, len(self.exclusions_))
@@ -231,9 +311,14 @@ class SegmentMatcher(BaseEstimator):
             else:
                 ex = ex | name_excl
             excluded[f] = ex
-            keep = np.where(ex, np.float32(self.exclusion_factor), np.float32(1.0))
-            strong += field_weight[f] * np.asarray((h @ self.strong_weights_).todense()) * keep
-            weak += field_weight[f] * np.asarray((h @ self.weak_weights_).todense()) * keep
+            keep = field_weight[f] * np.where(ex, np.float32(self.exclusion_factor), np.float32(1.0))
+            strong += np.asarray((h @ self.strong_weights_).todense()) * keep
+            weak_part = np.asarray((h @ self.weak_weights_).todense())
+            if head is not None:
+                promoted = np.asarray((head @ self.weak_weights_).todense())
+                strong += self.head_weak_factor * promoted * keep
+                weak_part = weak_part - promoted
+            weak += weak_part * keep
 
         code_ev = self._code_evidence(frame["industry_code"] if "industry_code" in frame else pd.Series([None] * n))
         code_ev = code_ev * np.where(name_excl, np.float32(self.exclusion_factor), np.float32(1.0))

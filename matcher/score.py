@@ -90,7 +90,9 @@ class Scorer(BaseEstimator):
             name_weight=s.name_weight, intro_weight=s.intro_weight, scope_weight=s.scope_weight,
             code_weight=s.code_weight, leader_weight=s.leader_weight, weak_factor=s.weak_factor,
             chain_support=s.chain_support, exclusion_factor=s.exclusion_factor,
-            evidence_scale=s.evidence_scale).fit(chains)
+            evidence_scale=s.evidence_scale, method_factor=s.method_factor,
+            application_factor=s.application_factor, head_factor=s.head_factor,
+            head_weak_factor=s.head_weak_factor).fit(chains)
         return self
 
     # ----------------------------------------------------------------------------------------
