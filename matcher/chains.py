@@ -24,6 +24,7 @@ from .errors import DataFileError
 CHAIN_IDS = ("ai", "nev", "ime", "rail", "bio", "ic", "software", "grid")
 POSITIONS = ("上游", "中游", "下游")
 STATUSES = ("优势", "一般", "薄弱", "缺失")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -112,7 +113,7 @@ def _read_yaml(path: Path):
     except UnicodeDecodeError:
         raise DataFileError(path, "(文件)", "不是 UTF-8 编码的文本") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行" if mark else ""

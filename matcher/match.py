@@ -1,24 +1,24 @@
 """Relevance of every company to every chain segment, with the evidence that produced it.
 
 `SegmentMatcher` follows scikit-learn's estimator contract: `__init__` stores the evidence weights,
-`fit(chains)` compiles the chain vocabulary into Aho-Corasick automata and sparse keyword→segment
-weight matrices (a keyword shared by several segments is worth less to each), and
-`match(frame)` returns a `MatchResult` holding, per field (name, intro/products, 经营范围), the
-keywords found in each company, the evidence per segment and the relevance in [0, 1]:
-relevance = 1 − exp(−evidence / scale). Evidence adds up strong keyword hits (weighted by field),
-weak keywords (only where the same chain already has other evidence), the GB/T industry code and
-leader names, is suppressed by exclusion words, and is supported by evidence for the chain's other
-segments. Matching runs once per distinct text, so repeated values cost nothing.
+`fit(chains)` compiles all chain vocabulary (keywords, exclusion words, leader names) into one
+Aho-Corasick automaton and sparse word→segment weight matrices (a keyword shared by several
+segments is worth less to each), and `match(frame)` returns a `MatchResult` holding, per field
+(name, 简介/主营, 经营范围), the keywords found in each company, the evidence per segment and the
+relevance in [0, 1]: relevance = 1 − exp(−evidence / scale). Evidence adds up strong keyword hits
+(weighted by field and, in free-text descriptions, by the clause they sit in), weak keywords (only
+where the same chain already has other evidence), the GB/T industry code and leader names; it is
+suppressed by exclusion words and supported by evidence for the chain's other segments. Matching
+runs once per distinct text, all texts of a field in one pass of the automaton.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
 
-import ahocorasick
+import ahocorasick_rs
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -30,11 +30,11 @@ from .config import DEFAULTS
 FIELDS = ("name", "intro", "scope")
 FIELD_LABELS = {"name": "名称", "intro": "简介", "scope": "经营范围"}
 FIELD_COLUMNS = {"name": "company_name", "intro": "intro", "scope": "scope"}
-
+SEPARATOR = "\x00"  # joins the texts of a field; no pattern contains it, so no match crosses texts
 
 # Clause cues for free-text descriptions (公司简介): where a keyword sits says how much it tells.
-# "是一家…/专注于…/主要从事…" states the business (weak words count as strong there); "产品应用于…/
-# 服务于…/客户包括…" names the customers' industries; "通过/利用/基于…技术" names a means.
+# "是一家…/专注于…/主要从事…" states the business (weak words count there); "产品应用于…/服务于…/
+# 客户包括…" names the customers' industries; "通过/利用/基于…技术" names a means.
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+")
 _CLAUSE = re.compile(r"[^，,：:]+")
 _HEAD_CUE = re.compile(r"是一家|是一个|是国内|是中国|是全球|是国际|是专业|致力于|专注于|专业从事|主要从事|专门从事|主营|主要产品|核心产品|主要业务")
@@ -43,8 +43,8 @@ _METHOD_CUE = re.compile(r"^\s*(?:并|同时|主要|公司|还|并且)?(?:通过
 HEAD, PLAIN, METHOD, APPLICATION = 0, 1, 2, 3
 
 
-def clause_contexts(text: str) -> list[tuple[int, int, int]]:
-    """(start, end, context) for every clause of a description; context is HEAD, PLAIN, METHOD or
+def clause_contexts(text: str) -> list[tuple[int, int]]:
+    """(clause start, context) for every clause of a description; context is HEAD, PLAIN, METHOD or
     APPLICATION. A head cue makes the rest of its sentence HEAD (unless a clause names an
     application or a means)."""
     out = []
@@ -60,94 +60,30 @@ def clause_contexts(text: str) -> list[tuple[int, int, int]]:
                 ctx = METHOD
             else:
                 ctx = HEAD if head else PLAIN
-            out.append((sent.start() + cl.start(), sent.start() + cl.end(), ctx))
+            out.append((sent.start() + cl.start(), ctx))
     return out
 
 
 def _prep(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+    if not unicodedata.is_normalized("NFKC", text):  # canonical frames are normalised already
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower().replace(SEPARATOR, " ")
 
 
 def _is_ascii_word(word: str) -> bool:
     return word.isascii() and any(ch.isalnum() for ch in word)
 
 
-def _build_automaton(words: list[str]):
-    auto = ahocorasick.Automaton()
-    for i, w in enumerate(words):
-        auto.add_word(w, (i, len(w), _is_ascii_word(w)))
-    auto.make_automaton()
-    return auto
+def _ascii_alnum(codes: np.ndarray) -> np.ndarray:
+    return ((codes >= 48) & (codes <= 57)) | ((codes >= 97) & (codes <= 122)) | ((codes >= 65) & (codes <= 90))
 
 
-def _find(auto, text: str) -> list[tuple[int, int]]:
-    """(word id, start) of words found in text; a match inside a longer match is dropped; ASCII
-    words need word boundaries (so 'CRO' does not fire inside 'micro')."""
-    spans = []
-    for end, (wid, length, ascii_word) in auto.iter(text):
-        start = end - length + 1
-        if ascii_word:
-            if start > 0 and text[start - 1].isascii() and text[start - 1].isalnum():
-                continue
-            if end + 1 < len(text) and text[end + 1].isascii() and text[end + 1].isalnum():
-                continue
-        spans.append((start, -length, end, wid))
-    if len(spans) <= 1:
-        return [(s[3], s[0]) for s in spans]
-    spans.sort()
-    out, max_end = [], -1
-    for start, _neg, end, wid in spans:
-        if end <= max_end:
-            continue  # contained in an earlier, longer (or equal-start) match
-        out.append((wid, start))
-        max_end = end
-    return out
+@dataclass
+class FieldHits:
+    """Patterns found in one field: rows × patterns, the weight of each hit, and HEAD-clause hits."""
 
-
-def _hits_matrix(auto, texts: pd.Series, n_words: int, factors: tuple | None = None):
-    """n_rows × n_words matrix of the words found in each text (computed once per distinct text).
-
-    Without `factors` the matrix is binary. With `factors` (one weight per context: HEAD, PLAIN,
-    METHOD, APPLICATION) each hit carries the weight of the clause it sits in (the best one when
-    a word occurs twice), and a second binary matrix marks the hits in HEAD clauses.
-    """
-    codes, uniques = pd.factorize(texts, use_na_sentinel=True)
-    indptr, indices, data, head_idx, head_ptr = [0], [], [], [], [0]
-    for text in uniques:
-        text = _prep(str(text))
-        found = _find(auto, text) if auto is not None else []
-        if factors is None:
-            ids = sorted({w for w, _ in found})
-            indices.extend(ids)
-            data.extend([1.0] * len(ids))
-        else:
-            clauses = clause_contexts(text)
-            starts = [c[0] for c in clauses]
-            best: dict[int, float] = {}
-            heads = set()
-            for wid, pos in found:
-                k = bisect.bisect_right(starts, pos) - 1
-                ctx = clauses[k][2] if k >= 0 and pos < clauses[k][1] else PLAIN
-                best[wid] = max(best.get(wid, 0.0), factors[ctx])
-                if ctx == HEAD:
-                    heads.add(wid)
-            ids = sorted(best)
-            indices.extend(ids)
-            data.extend(best[i] for i in ids)
-            head_idx.extend(sorted(heads))
-            head_ptr.append(len(head_idx))
-        indptr.append(len(indices))
-    indptr.append(len(indices))  # an empty row for missing texts
-    shape = (len(uniques) + 1, n_words)
-    u = sp.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32),
-                       np.asarray(indptr, dtype=np.int64)), shape=shape)
-    codes = np.where(codes < 0, len(uniques), codes)
-    if factors is None:
-        return u[codes]
-    head_ptr.append(len(head_idx))
-    h = sp.csr_matrix((np.ones(len(head_idx), dtype=np.float32), np.asarray(head_idx, dtype=np.int32),
-                       np.asarray(head_ptr, dtype=np.int64)), shape=shape)
-    return u[codes], h[codes]
+    hits: sp.csr_matrix
+    head: sp.csr_matrix | None
 
 
 @dataclass
@@ -156,10 +92,10 @@ class MatchResult:
 
     relevance: np.ndarray  # n × S, float32 in [0, 1]
     evidence: np.ndarray  # n × S evidence amounts before saturation
-    hits: dict  # field -> csr n × K (keyword hits)
+    hits: dict  # field -> csr n × K (keyword hits, weighted by clause context)
     code_evidence: np.ndarray  # n × S
     leader_hits: sp.csr_matrix  # n × L
-    excluded: dict  # field -> n × S bool (exclusion words present)
+    excluded: dict  # field -> sparse n × S (1 where an exclusion word of the segment is present)
 
 
 class SegmentMatcher(BaseEstimator):
@@ -188,93 +124,156 @@ class SegmentMatcher(BaseEstimator):
 
     # ----------------------------------------------------------------------------------------
     def fit(self, chains: dict[str, Chain], y=None):
-        seg_rows, chain_of = [], []
-        for chain in chains.values():
-            for seg in chain.segments:
-                seg_rows.append({"chain_id": chain.id, "chain_name": chain.name, "segment_id": seg.id,
-                                 "segment_name": seg.name, "position": seg.position})
-                chain_of.append(chain.id)
-        self.segments_ = pd.DataFrame(seg_rows)
+        pairs = [(c, s) for c in chains.values() for s in c.segments]
+        self.segments_ = pd.DataFrame([{"chain_id": c.id, "chain_name": c.name, "segment_id": s.id,
+                                        "segment_name": s.name, "position": s.position} for c, s in pairs])
         self.chain_ids_ = list(chains)
-        n_seg = len(seg_rows)
-        chain_index = np.array([self.chain_ids_.index(c) for c in chain_of])
-        self.segment_chain_ = chain_index
-        self.chain_block_ = (chain_index[:, None] == chain_index[None, :]).astype(np.float32)
+        n_seg = len(pairs)
+        self.segment_chain_ = np.array([self.chain_ids_.index(c.id) for c, _ in pairs])
+        self.chain_block_ = (self.segment_chain_[:, None] == self.segment_chain_[None, :]).astype(np.float32)
+        seg_index = {(c.id, s.id): i for i, (c, s) in enumerate(pairs)}
 
-        # keywords: one vocabulary, strong and weak weights per segment
-        vocab: dict[str, int] = {}
-        display: list[str] = []  # the keyword as written in the chain file, for reasons
-        strong, weak = [], []  # (kid, sid)
+        # one pattern table for keywords, exclusion words and leader names
+        patterns: dict[str, int] = {}
+
+        def pid(word: str) -> int:
+            return patterns.setdefault(_prep(word), len(patterns))
+
+        vocab: dict[int, int] = {}  # pattern -> keyword id
+        display: list[str] = []  # keyword as written in the chain file, for reasons
+        strong, weak = [], []
 
         def kid(word: str) -> int:
-            key = _prep(word)
-            if key not in vocab:
-                vocab[key] = len(vocab)
+            p = pid(word)
+            if p not in vocab:
+                vocab[p] = len(display)
                 display.append(word)
-            return vocab[key]
+            return vocab[p]
 
-        seg_index = {}
-        for sid, (chain, seg) in enumerate((c, s) for c in chains.values() for s in c.segments):
-            seg_index[(chain.id, seg.id)] = sid
+        for sid, (chain, seg) in enumerate(pairs):
             strong.extend((kid(w), sid) for w in seg.keywords)
             weak.extend((kid(w), sid) for w in seg.weak_keywords)
         for chain in chains.values():  # core words of the chain count as strong for their segment
             strong.extend((kid(w), seg_index[(chain.id, sid)]) for w, sid in chain.core_keywords)
         weak = sorted(set(weak) - set(strong))  # a word strong for a segment is not also weak there
+        strong = sorted(set(strong))
         self.vocabulary_ = display
-        k = len(vocab)
+        k = len(display)
         share = np.zeros(k)
-        for kid, _ in set(strong) | set(weak):
-            share[kid] += 1
-        spec = 1.0 / np.sqrt(np.maximum(share, 1))
+        for w, _ in strong + weak:
+            share[w] += 1
+        spec = (1.0 / np.sqrt(np.maximum(share, 1))).astype(np.float32)
 
-        def weights(pairs):
-            pairs = sorted(set(pairs))
-            if not pairs:
-                return sp.csr_matrix((k, n_seg), dtype=np.float32)
-            r = np.array([p[0] for p in pairs])
-            c = np.array([p[1] for p in pairs])
-            return sp.csr_matrix((spec[r].astype(np.float32), (r, c)), shape=(k, n_seg))
+        def weights(ps, n_rows, n_cols, values=None):
+            r = np.array([p[0] for p in ps], dtype=np.int64)
+            c = np.array([p[1] for p in ps], dtype=np.int64)
+            v = np.ones(len(ps), dtype=np.float32) if values is None else values[r]
+            return sp.csr_matrix((v, (r, c)), shape=(n_rows, n_cols))
 
-        self.strong_weights_ = weights(strong)
-        self.weak_weights_ = weights(weak)
-        self.automaton_ = _build_automaton(list(vocab)) if k else None
+        self.strong_weights_ = weights(strong, k, n_seg, spec)
+        self.weak_weights_ = weights(weak, k, n_seg, spec)
+        self._strong_mask_ = (self.strong_weights_ > 0).T.tocsr()  # S × K, for reasons
+        self._weak_mask_ = (self.weak_weights_ > 0).T.tocsr()
 
-        # exclusions: segment-level and chain-level words -> segments they suppress
-        ex_vocab: dict[str, int] = {}
+        ex_ids: dict[int, int] = {}
         ex_pairs = []
-        for sid, (chain, seg) in enumerate((c, s) for c in chains.values() for s in c.segments):
+        for sid, (chain, seg) in enumerate(pairs):
             for w in tuple(seg.exclude) + tuple(chain.exclude):
-                ex_pairs.append((ex_vocab.setdefault(_prep(w), len(ex_vocab)), sid))
-        self.exclusions_ = list(ex_vocab)
-        ex_pairs = sorted(set(ex_pairs))
-        self.exclusion_matrix_ = sp.csr_matrix(
-            (np.ones(len(ex_pairs), dtype=np.float32), ([p[0] for p in ex_pairs], [p[1] for p in ex_pairs])),
-            shape=(len(ex_vocab), n_seg))
-        self.exclusion_automaton_ = _build_automaton(self.exclusions_) if ex_vocab else None
+                ex_pairs.append((ex_ids.setdefault(pid(w), len(ex_ids)), sid))
+        self.exclusion_matrix_ = weights(sorted(set(ex_pairs)), len(ex_ids), n_seg)
 
-        # industry codes: 小类 -> segments. Only the exact 小类 counts: neighbours in the same 中类
-        # (LED 3975 beside 集成电路制造 3973) are too often a different trade.
+        leaders: dict[int, int] = {}
+        leader_names, leader_pairs = [], []
+        for sid, (chain, seg) in enumerate(pairs):
+            for name in seg.leaders:
+                p = pid(name)
+                if p not in leaders:
+                    leaders[p] = len(leader_names)
+                    leader_names.append(name)
+                leader_pairs.append((leaders[p], sid))
+        self.leaders_ = leader_names
+        self.leader_segments_ = weights(sorted(set(leader_pairs)), len(leader_names), n_seg)
+
+        n_pat = len(patterns)
+        self.patterns_ = list(patterns)
+        self._pattern_keywords_ = weights([(p, w) for p, w in vocab.items()], n_pat, k)
+        self._pattern_exclusions_ = weights([(p, e) for p, e in ex_ids.items()], n_pat, len(ex_ids))
+        self._pattern_leaders_ = weights([(p, ld) for p, ld in leaders.items()], n_pat, len(leader_names))
+        self._pattern_ascii_ = np.array([_is_ascii_word(p) for p in self.patterns_], dtype=bool)
+        self.automaton_ = ahocorasick_rs.AhoCorasick(self.patterns_, matchkind=ahocorasick_rs.MatchKind.Standard) \
+            if n_pat else None
+
+        # industry codes: exact 小类 -> segments. Neighbours in the same 中类 (LED 3975 beside
+        # 集成电路制造 3973) are too often a different trade to count.
         self.code_segments_: dict[str, list[int]] = {}
-        for sid, seg in enumerate(s for c in chains.values() for s in c.segments):
+        for sid, (_, seg) in enumerate(pairs):
             for code in seg.industry_codes:
                 self.code_segments_.setdefault(code, []).append(sid)
-
-        # leaders: names -> segment
-        leaders, leader_seg = [], []
-        for sid, seg in enumerate(s for c in chains.values() for s in c.segments):
-            for name in seg.leaders:
-                leaders.append(_prep(name))
-                leader_seg.append(sid)
-        self.leaders_ = leaders
-        self.leader_segments_ = sp.csr_matrix(
-            (np.ones(len(leaders), dtype=np.float32), (np.arange(len(leaders)), leader_seg)),
-            shape=(len(leaders), n_seg))
-        self.leader_automaton_ = _build_automaton(list(dict.fromkeys(leaders))) if leaders else None
-        self._leader_unique_ = list(dict.fromkeys(leaders))
         return self
 
     # ----------------------------------------------------------------------------------------
+    def _field_hits(self, texts: pd.Series, factors: tuple | None = None) -> FieldHits:
+        """rows × patterns hits for one field, computed once per distinct text in one automaton pass.
+
+        A match inside a longer match is not counted; an ASCII pattern needs word
+        boundaries ('CRO' does not fire inside 'micro'). With `factors` (a weight per clause context
+        HEAD, PLAIN, METHOD, APPLICATION) each hit carries the weight of its clause (the best one
+        when the pattern occurs twice), and the HEAD-clause hits are returned as well.
+        """
+        n_pat = len(self.patterns_)
+        codes, uniques = pd.factorize(texts, use_na_sentinel=True)
+        prepped = [_prep(str(t)) for t in uniques]
+        n_u = len(prepped)
+        starts = np.zeros(n_u + 1, dtype=np.int64)
+        if n_u:
+            starts[1:] = np.cumsum(np.fromiter((len(p) + 1 for p in prepped), dtype=np.int64, count=n_u))
+        big = SEPARATOR.join(prepped)
+        found = self.automaton_.find_matches_as_indexes(big, overlapping=True) if self.automaton_ and big else []
+        m = np.array(found, dtype=np.int64).reshape(-1, 3)
+        # drop a match inside a longer one: sorted by start (longest first), a match survives only
+        # if it reaches past every earlier match (texts never overlap, so this holds across texts)
+        m = m[np.lexsort((-m[:, 2], m[:, 1]))]
+        if len(m):
+            reach = np.maximum.accumulate(m[:, 2])
+            keep = np.ones(len(m), dtype=bool)
+            keep[1:] = m[1:, 2] > reach[:-1]
+            m = m[keep]
+        pat, beg, end = m[:, 0], m[:, 1], m[:, 2]
+        if len(pat) and self._pattern_ascii_[pat].any():
+            chars = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32)
+            asc = self._pattern_ascii_[pat]
+            left = np.where(beg > 0, chars[np.maximum(beg - 1, 0)], 0)
+            right = np.where(end < len(chars), chars[np.minimum(end, len(chars) - 1)], 0)
+            bad = asc & (_ascii_alnum(left) | _ascii_alnum(right))
+            pat, beg = pat[~bad], beg[~bad]
+        text = np.searchsorted(starts, beg, side="right") - 1
+        weight = np.ones(len(pat), dtype=np.float32)
+        head_rows = head_cols = np.zeros(0, dtype=np.int64)
+        if factors is not None and len(pat):
+            c_start, c_ctx = [], []
+            for t, p in enumerate(prepped):
+                for s, ctx in clause_contexts(p):
+                    c_start.append(starts[t] + s)
+                    c_ctx.append(ctx)
+            c_start = np.asarray(c_start, dtype=np.int64)
+            ctx = np.asarray(c_ctx, dtype=np.int64)[np.maximum(np.searchsorted(c_start, beg, side="right") - 1, 0)]
+            weight = np.asarray(factors, dtype=np.float32)[ctx]
+            is_head = ctx == HEAD
+            head_rows, head_cols = text[is_head], pat[is_head]
+        # one entry per (text, pattern): the best weight
+        order = np.lexsort((-weight, pat, text))
+        text, pat, weight = text[order], pat[order], weight[order]
+        first = np.ones(len(text), dtype=bool)
+        first[1:] = (text[1:] != text[:-1]) | (pat[1:] != pat[:-1])
+        u = sp.csr_matrix((weight[first], (text[first], pat[first])), shape=(n_u + 1, n_pat))
+        rows = np.where(codes < 0, n_u, codes)  # missing texts take the empty last row
+        head = None
+        if factors is not None:
+            h = sp.csr_matrix((np.ones(len(head_rows), dtype=np.float32), (head_rows, head_cols)), shape=(n_u + 1, n_pat))
+            h.data[:] = 1.0  # a pattern repeated in HEAD clauses still counts once
+            head = h[rows]
+        return FieldHits(u[rows], head)
+
     def _code_evidence(self, codes: pd.Series) -> np.ndarray:
         n_seg = len(self.segments_)
         cats, uniques = pd.factorize(codes, use_na_sentinel=True)
@@ -287,53 +286,45 @@ class SegmentMatcher(BaseEstimator):
 
     def match(self, frame: pd.DataFrame) -> MatchResult:
         n = len(frame)
-        k = len(self.vocabulary_)
+        n_seg = len(self.segments_)
         field_weight = {"name": self.name_weight, "intro": self.intro_weight, "scope": self.scope_weight}
         hits, excluded = {}, {}
-        strong = np.zeros((n, len(self.segments_)), dtype=np.float32)
+        strong = np.zeros((n, n_seg), dtype=np.float32)
         weak = np.zeros_like(strong)
         name_excl = None
+        leader_hits = sp.csr_matrix((n, len(self.leaders_)), dtype=np.float32)
         for f in FIELDS:
             col = frame[FIELD_COLUMNS[f]] if FIELD_COLUMNS[f] in frame else pd.Series([None] * n)
-            if f == "intro":  # free text: weigh each hit by its clause, weak words count in HEAD clauses
-                h, head = _hits_matrix(self.automaton_, col, k,
-                                       (self.head_factor, 1.0, self.method_factor, self.application_factor))
-            else:
-                h, head = _hits_matrix(self.automaton_, col, k), None
+            factors = (self.head_factor, 1.0, self.method_factor, self.application_factor) if f == "intro" else None
+            fh = self._field_hits(col, factors)
+            h = (fh.hits @ self._pattern_keywords_).tocsr()
             hits[f] = h
-            if self.exclusion_automaton_ is not None:
-                xh = _hits_matrix(self.exclusion_automaton_, col, len(self.exclusions_))
-                ex = np.asarray((xh @ self.exclusion_matrix_).todense()) > 0
-            else:
-                ex = np.zeros_like(strong, dtype=bool)
+            ex = ((fh.hits @ self._pattern_exclusions_) @ self.exclusion_matrix_).tocsr()
+            ex.data[:] = 1
             if f == "name":
                 name_excl = ex
+                leader_hits = (fh.hits @ self._pattern_leaders_).tocsr()
             else:
-                ex = ex | name_excl
+                ex = ((ex + name_excl) > 0).astype(np.float32).tocsr()
             excluded[f] = ex
-            keep = field_weight[f] * np.where(ex, np.float32(self.exclusion_factor), np.float32(1.0))
-            strong += np.asarray((h @ self.strong_weights_).todense()) * keep
-            weak_part = np.asarray((h @ self.weak_weights_).todense())
-            if head is not None:
-                promoted = np.asarray((head @ self.weak_weights_).todense())
-                strong += self.head_weak_factor * promoted * keep
-                weak_part = weak_part - promoted
-            weak += weak_part * keep
+            # an exclusion word keeps only exclusion_factor of the segment's evidence in that field
+            ex_rows = np.flatnonzero(np.diff(ex.indptr))
+            keep = 1.0 - (1.0 - self.exclusion_factor) * ex[ex_rows].toarray()
+            part = (h @ self.strong_weights_).toarray()
+            weak_part = (h @ self.weak_weights_).toarray()
+            if fh.head is not None:  # weak words in the sentence that states the business count
+                promoted = ((fh.head @ self._pattern_keywords_) @ self.weak_weights_).toarray()
+                part += self.head_weak_factor * promoted
+                weak_part -= promoted
+            for arr in (part, weak_part):
+                arr[ex_rows] *= keep
+            strong += field_weight[f] * part
+            weak += field_weight[f] * weak_part
 
         code_ev = self._code_evidence(frame["industry_code"] if "industry_code" in frame else pd.Series([None] * n))
-        code_ev = code_ev * np.where(name_excl, np.float32(self.exclusion_factor), np.float32(1.0))
-        if self.leader_automaton_ is not None:
-            lh = _hits_matrix(self.leader_automaton_, frame["company_name"], len(self._leader_unique_))
-            # expand unique leader names back to (name, segment) rows
-            expand = sp.csr_matrix(
-                (np.ones(len(self.leaders_), dtype=np.float32),
-                 ([self._leader_unique_.index(x) for x in self.leaders_], np.arange(len(self.leaders_)))),
-                shape=(len(self._leader_unique_), len(self.leaders_)))
-            leader_hits = (lh @ expand).tocsr()
-            leader_ev = np.asarray((leader_hits @ self.leader_segments_).todense()) * self.leader_weight
-        else:
-            leader_hits = sp.csr_matrix((n, 0))
-            leader_ev = np.zeros_like(strong)
+        ex_rows = np.flatnonzero(np.diff(name_excl.indptr))
+        code_ev[ex_rows] *= 1.0 - (1.0 - self.exclusion_factor) * name_excl[ex_rows].toarray()
+        leader_ev = (leader_hits @ self.leader_segments_).toarray() * self.leader_weight
 
         base = strong + code_ev + leader_ev
         chain_has = (base @ self.chain_block_) > 0
@@ -354,28 +345,29 @@ class SegmentMatcher(BaseEstimator):
         return self.match(frame).relevance
 
     # ----------------------------------------------------------------------------------------
+    def _segment_words(self, segment: int) -> tuple[frozenset, frozenset]:
+        cache = self.__dict__.setdefault("_segment_words_cache", {})
+        if segment not in cache:
+            sm, wm = self._strong_mask_, self._weak_mask_
+            cache[segment] = (frozenset(sm.indices[sm.indptr[segment]:sm.indptr[segment + 1]].tolist()),
+                              frozenset(wm.indices[wm.indptr[segment]:wm.indptr[segment + 1]].tolist()))
+        return cache[segment]
+
     def keywords_for(self, result: MatchResult, row: int, segment: int) -> dict[str, list[str]]:
         """field -> keywords of `segment` (strong first, then weak) found in that field of `row`."""
-        strong, weak = self._segment_columns(segment)
+        strong, weak = self._segment_words(segment)
         out = {}
         for f in FIELDS:
             h = result.hits[f]
-            ids = h.indices[h.indptr[row]:h.indptr[row + 1]]
-            words = [self.vocabulary_[i] for i in ids if strong[i]]
-            words += [self.vocabulary_[i] for i in ids if weak[i] and not strong[i]]
+            ids = h.indices[h.indptr[row]:h.indptr[row + 1]].tolist()
+            words = [self.vocabulary_[i] for i in ids if i in strong]
+            words += [self.vocabulary_[i] for i in ids if i in weak]
             if words:
                 out[f] = words
         return out
 
-    def _segment_columns(self, segment: int):
-        cache = self.__dict__.setdefault("_col_cache", {})
-        if segment not in cache:
-            cache[segment] = (self.strong_weights_[:, segment].toarray().ravel() > 0,
-                              self.weak_weights_[:, segment].toarray().ravel() > 0)
-        return cache[segment]
-
     def leaders_for(self, result: MatchResult, row: int, segment: int) -> list[str]:
         lh = result.leader_hits
         ids = lh.indices[lh.indptr[row]:lh.indptr[row + 1]]
-        seg_of = self.leader_segments_.indices
-        return [self.leaders_[i] for i in ids if seg_of[i] == segment]
+        seg = self.leader_segments_
+        return [self.leaders_[i] for i in ids if segment in seg.indices[seg.indptr[i]:seg.indptr[i + 1]]]

@@ -158,66 +158,87 @@ class Scorer(BaseEstimator):
         return comp
 
     # ----------------------------------------------------------------------------------------
-    def _reasons(self, frame, result, rows, best, has_chain, comp, st) -> list[str]:
+    def _reasons(self, frame, result, rows, best, has_chain, comp, st) -> np.ndarray:
+        """The Chinese reason for every row: evidence, gap, strength facts, risks (vectorised where
+        the text depends on a column only; one short loop over matched rows for their keywords)."""
         seg = self.segment_table_
         m = self.matcher_
-        names = frame["industry_name"].to_numpy() if "industry_name" in frame else [None] * len(frame)
-        codes = frame["industry_code"].to_numpy() if "industry_code" in frame else [None] * len(frame)
-        out = []
-        status = frame["status"].to_numpy()
-        status_raw = frame["status_raw"].to_numpy() if "status_raw" in frame else [None] * len(frame)
-        abnormal = frame["abnormal"].to_numpy()
-        dishonest = frame["dishonest"].to_numpy()
-        cap = frame["registered_capital_wan"].to_numpy()
-        emp = frame["employees"].to_numpy()
-        age = st["age_years"].to_numpy()
-        listed = frame["listed"].to_numpy()
-        quals = frame["qualifications"].to_numpy()
-        fin = frame["financing"].to_numpy()
-        for j, (i, b) in enumerate(zip(rows, best)):
-            parts = []
-            if has_chain[j]:
-                row = seg.iloc[b]
-                ev = []
-                for f, words in m.keywords_for(result, i, b).items():
-                    ev.append(f"{FIELD_LABELS[f]}含" + "".join(f"“{w}”" for w in words[:6]))
-                if result.code_evidence[i, b] > 0 and isinstance(codes[i], str):
-                    ev.append(f"国标行业{codes[i]}{names[i] or ''}")
-                for leader in m.leaders_for(result, i, b):
-                    ev.append(f"名称含龙头企业“{leader}”")
-                parts.append(f"【{row.chain_name}·{row.segment_name}（{row.position}）】相关度{comp['relevance'].iat[j]:.2f}："
-                             + "；".join(ev))
-                parts.append(f"缺口：园区该环节{row.status}{'（待核实）' if row.assumed else ''}，缺口权重{row.gap_weight:.2f}；"
-                             f"{row.priority_level}重点链，优先级{row.priority:.2f}")
-            else:
-                rel = comp["relevance"].iat[j]
-                parts.append("未匹配到任何产业链环节" + (f"（最高相关度{rel:.2f}，低于门槛）" if rel > 0 else ""))
-            facts = []
-            if cap[i] == cap[i]:
-                facts.append(f"注册资本{_fmt_wan(cap[i])}")
-            if emp[i] == emp[i]:
-                facts.append(f"参保{int(emp[i])}人")
-            if age[i] == age[i]:
-                facts.append(f"成立{age[i]:.0f}年")
-            if listed[i]:
-                facts.append("上市企业")
-            if isinstance(quals[i], str):
-                facts.append(quals[i])
-            if isinstance(fin[i], str):
-                facts.append(f"融资：{fin[i]}")
-            parts.append("实力：" + ("，".join(facts) if facts else "无公开实力信息（按中性计）")
-                         + f"，实力分{comp['strength'].iat[j]:.2f}")
-            risks = []
-            if status[i] == "inactive":
-                risks.append(f"登记状态为“{status_raw[i]}”，不作为招商目标")
-            if abnormal[i]:
-                risks.append(f"列入经营异常（扣减{self.settings.penalty_abnormal:.0%}）")
-            if dishonest[i]:
-                risks.append(f"失信被执行（扣减{self.settings.penalty_dishonest:.0%}）")
-            if risks:
-                parts.append("风险：" + "；".join(risks))
-            out.append(" | ".join(parts))
-        return out
+        n = len(rows)
+        head = np.array([f"【{r.chain_name}·{r.segment_name}（{r.position}）】" for r in seg.itertuples()], dtype=object)
+        gap = np.array([f"缺口：园区该环节{r.status}{'（待核实）' if r.assumed else ''}，缺口权重{r.gap_weight:.2f}；"
+                        f"{r.priority_level}重点链，优先级{r.priority:.2f}" for r in seg.itertuples()], dtype=object)
+        rel = comp["relevance"].to_numpy()
+        codes = _col(frame, "industry_code")[rows]
+        names = _col(frame, "industry_name")[rows]
+        evidence = np.full(n, "", dtype=object)
+        for j in np.flatnonzero(has_chain):
+            i, b = rows[j], best[j]
+            ev = [f"{FIELD_LABELS[f]}含" + "".join(f"“{w}”" for w in words[:6])
+                  for f, words in m.keywords_for(result, i, b).items()]
+            if result.code_evidence[i, b] > 0 and isinstance(codes[j], str):
+                ev.append(f"国标行业{codes[j]}{names[j] or ''}")
+            ev.extend(f"名称含龙头企业“{leader}”" for leader in m.leaders_for(result, i, b))
+            evidence[j] = f"{head[b]}相关度{rel[j]:.2f}：" + "；".join(ev) + " | " + gap[b]
+        below = np.where(rel > 0, _fmt_unique(rel, lambda v: f"（最高相关度{v:.2f}，低于门槛）"), "")
+        no_chain = "未匹配到任何产业链环节" + below.astype(object)
+        out = pd.Series(np.where(has_chain, evidence, no_chain), dtype=object)
+
+        facts = _facts(frame, rows, st)
+        strength = _fmt_unique(comp["strength"].to_numpy(), lambda v: f"，实力分{v:.2f}")
+        out = out + " | 实力：" + facts + strength
+        risks = _risks(frame, rows, self.settings)
+        return np.where(risks != "", out + " | 风险：" + risks, out)
+
+
+def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name in frame:
+        return frame[name].to_numpy(dtype=object)
+    return np.full(len(frame), None, dtype=object)
+
+
+def _joined(parts: list[np.ndarray], sep: str) -> np.ndarray:
+    """Element-wise join of string arrays, skipping empty strings."""
+    out = pd.Series([""] * len(parts[0]), dtype=object)
+    for p in parts:
+        p = pd.Series(p, dtype=object)
+        out = np.where(p == "", out, np.where(out == "", p, out + sep + p))
+        out = pd.Series(out, dtype=object)
+    return out.to_numpy(dtype=object)
+
+
+def _fmt_unique(values: np.ndarray, fmt) -> np.ndarray:
+    """fmt applied once per distinct non-missing value ('' for missing)."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    table = np.array([fmt(v) for v in uniques] + [""], dtype=object)
+    return table[codes]  # code -1 (missing) picks the trailing ""
+
+
+def _facts(frame: pd.DataFrame, rows: np.ndarray, st: pd.DataFrame) -> np.ndarray:
+    cap = frame["registered_capital_wan"].to_numpy()[rows]
+    emp = frame["employees"].to_numpy()[rows]
+    age = st["age_years"].to_numpy()
+    listed = frame["listed"].to_numpy()[rows].astype(bool)
+    quals = _col(frame, "qualifications")[rows]
+    fin = _col(frame, "financing")[rows]
+    facts = _joined([
+        _fmt_unique(cap, lambda v: f"注册资本{_fmt_wan(v)}"),
+        _fmt_unique(emp, lambda v: f"参保{int(v)}人"),
+        _fmt_unique(np.round(age), lambda v: f"成立{v:.0f}年"),
+        np.where(listed, "上市企业", ""),
+        _fmt_unique(quals, str),
+        _fmt_unique(fin, lambda v: f"融资：{v}"),
+    ], "，")
+    return np.where(facts == "", "无公开实力信息（按中性计）", facts)
+
+
+def _risks(frame: pd.DataFrame, rows: np.ndarray, settings: Settings) -> np.ndarray:
+    inactive = frame["status"].to_numpy()[rows] == "inactive"
+    raw = _col(frame, "status_raw")[rows]
+    return _joined([
+        np.where(inactive, _fmt_unique(raw, lambda v: f"登记状态为“{v}”，不作为招商目标"), ""),
+        np.where(frame["abnormal"].to_numpy()[rows].astype(bool), f"列入经营异常（扣减{settings.penalty_abnormal:.0%}）", ""),
+        np.where(frame["dishonest"].to_numpy()[rows].astype(bool), f"失信被执行（扣减{settings.penalty_dishonest:.0%}）", ""),
+    ], "；")
 
 
 def _fmt_wan(v: float) -> str:
