@@ -15,17 +15,31 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-_BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "[": "(", "]": ")"})
+# whitespace (Python's and RE2's definitions both covered) and punctuation that vendors vary
+_DROP = r"[\t\n\v\f\r \x1c-\x1f\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}·.,，、'\"“”‘’]"
 _NOT_A_NAME = re.compile(r"^[\d\W_]+$")
 
 
 def normalise_name(name) -> str | None:
-    """Key for comparing company names: NFKC, brackets unified, spaces and punctuation dropped."""
-    if name is None or (isinstance(name, float) and name != name):
-        return None
-    s = unicodedata.normalize("NFKC", str(name)).translate(_BRACKETS).lower()
-    s = re.sub(r"[\s·.,，、'\"“”‘’]", "", s)
-    return s or None
+    """Key for comparing company names: NFKC, lower case, brackets unified, spaces and
+    punctuation dropped. (One value; `normalise_names` does a whole column.)"""
+    return normalise_names(pd.Series([name], dtype=object)).iloc[0]
+
+
+def normalise_names(names: pd.Series) -> pd.Series:
+    """normalise_name over a column, vectorised (Arrow string kernels)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = names.map(lambda v: None if v is None or (isinstance(v, float) and v != v) else
+                     unicodedata.normalize("NFKC", str(v)) if not unicodedata.is_normalized("NFKC", str(v)) else str(v))
+    arr = pa.array(text, type=pa.string(), from_pandas=True)
+    arr = pc.utf8_lower(arr)
+    for old, new in (("（", "("), ("）", ")"), ("【", "("), ("】", ")"), ("[", "("), ("]", ")")):
+        arr = pc.replace_substring(arr, old, new)
+    arr = pc.replace_substring_regex(arr, _DROP, "")
+    out = pd.Series(arr.to_pylist(), index=names.index, dtype=object)
+    return out.where(out != "", None)
 
 
 def reject_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -57,7 +71,7 @@ def merge_duplicates(frame: pd.DataFrame, fact_columns: list[str]) -> tuple[pd.D
         out["merged_rows"] = pd.Series(dtype=object)
         return out, pd.DataFrame(columns=["source_file", "source_row", "company_name", "merged_into_file",
                                           "merged_into_row", "merged_into_name", "match_key"])
-    name_key = frame["company_name"].map(normalise_name)
+    name_key = normalise_names(frame["company_name"])
     code = frame["credit_code"].where(frame["credit_code"].notna() & (frame["credit_code"].astype(str).str.len() >= 15))
     name_code = code.groupby(name_key).first()
     via_name = name_key.map(name_code)

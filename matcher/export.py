@@ -57,12 +57,17 @@ def write_table(frame: pd.DataFrame, path) -> None:
     """Machine table: .csv (UTF-8 with BOM, so Excel opens it in Chinese) or .parquet."""
     path = Path(path)
     if path.suffix.lower() == ".parquet":
-        out = frame.copy()
-        for c in out.columns:
-            if out[c].dtype == object:  # mixed cells from spreadsheets: store as text
-                out[c] = out[c].map(lambda v: None if v is None or (isinstance(v, float) and v != v) else
-                                    (v if isinstance(v, str) else str(v))).astype("string")
-        out.to_parquet(path, index=False)
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        arrays = {}
+        for c in frame.columns:
+            col = frame[c]
+            try:
+                arrays[str(c)] = pa.array(col, from_pandas=True)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed cells from spreadsheets: store as text
+                arrays[str(c)] = pa.array(col.where(col.isna(), col.astype(str)), type=pa.string(), from_pandas=True)
+        pq.write_table(pa.table(arrays), path)
     else:
         safe_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
 

@@ -70,12 +70,40 @@ def _prep(text: str) -> str:
     return text.lower().replace(SEPARATOR, " ")
 
 
+def _prepare_texts(texts: list[str]) -> tuple[list[str], str]:
+    """(texts as matched, all of them joined by SEPARATOR). Canonical frames hold NFKC text
+    already, so the usual path is one C-level pass over the joined string: ASCII lower-casing
+    through bytes (which keeps every character offset). Anything else goes text by text."""
+    big = SEPARATOR.join(texts)
+    if big.count(SEPARATOR) == max(len(texts) - 1, 0) and unicodedata.is_normalized("NFKC", big):
+        if big.isascii() or not any(ch.isupper() and not ch.isascii() for ch in set(big)):
+            lowered = big.encode("utf-8").lower().decode("utf-8")
+            return (lowered.split(SEPARATOR) if texts else []), lowered
+    prepped = [_prep(t) for t in texts]
+    return prepped, SEPARATOR.join(prepped)
+
+
 def _is_ascii_word(word: str) -> bool:
     return word.isascii() and any(ch.isalnum() for ch in word)
 
 
 def _ascii_alnum(codes: np.ndarray) -> np.ndarray:
     return ((codes >= 48) & (codes <= 57)) | ((codes >= 97) & (codes <= 122)) | ((codes >= 65) & (codes <= 90))
+
+
+def _join_words(m: sp.csr_matrix, words: np.ndarray, n: int, max_words: int, prefix: str) -> np.ndarray:
+    """prefix + the first max_words words of every row of a CSR matrix, concatenated ('' for empty rows)."""
+    counts = np.diff(m.indptr)
+    rank = np.arange(m.nnz) - np.repeat(m.indptr[:-1], counts)
+    keep = rank < max_words
+    words = words[keep]
+    counts = np.minimum(counts, max_words)
+    out = np.full(n, "", dtype=object)
+    nonempty = counts > 0
+    if nonempty.any():
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])[nonempty]
+        out[nonempty] = prefix + np.add.reduceat(words, starts)
+    return out
 
 
 @dataclass
@@ -222,12 +250,11 @@ class SegmentMatcher(BaseEstimator):
         """
         n_pat = len(self.patterns_)
         codes, uniques = pd.factorize(texts, use_na_sentinel=True)
-        prepped = [_prep(str(t)) for t in uniques]
+        prepped, big = _prepare_texts([str(t) for t in uniques])
         n_u = len(prepped)
         starts = np.zeros(n_u + 1, dtype=np.int64)
         if n_u:
             starts[1:] = np.cumsum(np.fromiter((len(p) + 1 for p in prepped), dtype=np.int64, count=n_u))
-        big = SEPARATOR.join(prepped)
         found = self.automaton_.find_matches_as_indexes(big, overlapping=True) if self.automaton_ and big else []
         m = np.array(found, dtype=np.int64).reshape(-1, 3)
         # drop a match inside a longer one: sorted by start (longest first), a match survives only
@@ -327,12 +354,20 @@ class SegmentMatcher(BaseEstimator):
         leader_ev = (leader_hits @ self.leader_segments_).toarray() * self.leader_weight
 
         base = strong + code_ev + leader_ev
-        chain_has = (base @ self.chain_block_) > 0
+        chain_has = self._chain_sum(base) > 0
         evidence = base + self.weak_factor * weak * chain_has
-        evidence = evidence + self.chain_support * (evidence @ self.chain_block_ - evidence)
+        evidence = evidence + self.chain_support * (self._chain_sum(evidence) - evidence)
         relevance = (1.0 - np.exp(-evidence / self.evidence_scale)).astype(np.float32)
         return MatchResult(relevance=relevance, evidence=evidence.astype(np.float32), hits=hits,
                            code_evidence=code_ev, leader_hits=leader_hits, excluded=excluded)
+
+    def _chain_sum(self, values: np.ndarray) -> np.ndarray:
+        """n × S: for every segment, the sum of `values` over all segments of its chain."""
+        chain = self.segment_chain_
+        if np.all(np.diff(chain) >= 0):  # segments of a chain are contiguous (as fit builds them)
+            bounds = np.flatnonzero(np.r_[True, np.diff(chain) != 0])
+            return np.add.reduceat(values, bounds, axis=1)[:, np.searchsorted(bounds, np.arange(len(chain)), side="right") - 1]
+        return values @ self.chain_block_
 
     def chain_relevance(self, result: MatchResult) -> pd.DataFrame:
         """n × chains: each company's best segment relevance within every chain."""
@@ -345,6 +380,34 @@ class SegmentMatcher(BaseEstimator):
         return self.match(frame).relevance
 
     # ----------------------------------------------------------------------------------------
+    def evidence_text(self, result: MatchResult, rows: np.ndarray, segments: np.ndarray,
+                      max_words: int = 6) -> np.ndarray:
+        """For each (row, segment) pair, the words that matched as Chinese text, e.g.
+        '名称含“动力电池”；经营范围含“电芯”“BMS”；名称含龙头企业“宁德时代”' ('' when none).
+        Vectorised: sparse masks pick the segment's words, np.add.reduceat joins them."""
+        quoted = self.__dict__.get("_quoted_")
+        if quoted is None:
+            quoted = self._quoted_ = np.array([f"“{w}”" for w in self.vocabulary_], dtype=object)
+            self._quoted_leaders_ = np.array([f"“{w}”" for w in self.leaders_], dtype=object)
+        k = len(self.vocabulary_)
+        parts = []
+        for f in FIELDS:
+            h = result.hits[f][rows]
+            strong = h.multiply(self._strong_mask_[segments]).tocsr()
+            weak = h.multiply(self._weak_mask_[segments]).tocsr()
+            both = sp.hstack([strong, weak], format="csr")  # strong words first, then weak
+            both.sort_indices()
+            parts.append(_join_words(both, quoted[both.indices % k] if both.nnz else np.zeros(0, dtype=object),
+                                     len(rows), max_words, f"{FIELD_LABELS[f]}含"))
+        lh = result.leader_hits[rows].multiply(self.leader_segments_.T.tocsr()[segments]).tocsr()
+        lh.sort_indices()
+        parts.append(_join_words(lh, self._quoted_leaders_[lh.indices] if lh.nnz else np.zeros(0, dtype=object),
+                                 len(rows), max_words, "名称含龙头企业"))
+        out = parts[0]
+        for p in parts[1:]:
+            out = np.where(p == "", out, np.where(out == "", p, out + "；" + p))
+        return out
+
     def _segment_words(self, segment: int) -> tuple[frozenset, frozenset]:
         cache = self.__dict__.setdefault("_segment_words_cache", {})
         if segment not in cache:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 from rapidfuzz import fuzz, process
@@ -131,6 +132,11 @@ def _is_blank(v) -> bool:
     return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
 
 
+def _blank_mask(col: np.ndarray) -> np.ndarray:
+    """True where a cell is empty (None, NaN, or only whitespace)."""
+    return pd.isna(col) | (col == "")
+
+
 def _unique_headers(cells: list) -> list[str]:
     out, seen = [], {}
     for j, c in enumerate(cells):
@@ -155,14 +161,18 @@ def _table_from_rows(path, sheet, rows: list[list], first_row_number: int = 1,
         return _roster_without_header(path, sheet, rows, first_row_number)
     headers = _unique_headers(list(rows[h]) + [None] * (width - len(rows[h])))
     body = rows[h + 1:]
-    numbers = range(first_row_number + h + 1, first_row_number + h + 1 + len(body))
-    keep = [(n, r) for n, r in zip(numbers, body) if not all(_is_blank(v) for v in r)]
-    frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for _, r in keep], columns=headers, dtype=object)
+    if any(len(r) != width for r in body):
+        body = [list(r) + [None] * (width - len(r)) for r in body]
+    columns = [np.array(c, dtype=object) for c in zip(*body)] if body else [np.array([], dtype=object)] * width
+    blank = [_blank_mask(c) for c in columns]
+    keep = ~np.logical_and.reduce(blank) if blank else np.zeros(0, dtype=bool)
+    numbers = np.arange(first_row_number + h + 1, first_row_number + h + 1 + len(body))[keep]
     # drop columns that have neither a header nor any value (blank spacer columns)
-    empty_cols = [c for c in frame.columns if c.startswith("列") and frame[c].map(_is_blank).all()]
-    frame = frame.drop(columns=empty_cols)
+    cols = {hd: c[keep] for hd, c, b in zip(headers, columns, blank)
+            if not (hd.startswith("列") and rows[h][headers.index(hd)] in (None, "") and b.all())}
+    frame = pd.DataFrame(cols, dtype=object)
     mapping = map_columns(list(frame.columns), overrides)
-    return RawTable(str(path), sheet, first_row_number + h, frame, mapping, [n for n, _ in keep])
+    return RawTable(str(path), sheet, first_row_number + h, frame, mapping, numbers.tolist())
 
 
 def _roster_without_header(path, sheet, rows, first_row_number) -> RawTable | None:
@@ -236,7 +246,7 @@ def _read_text(path: Path, overrides) -> list[RawTable]:
     if table is None:
         raise InputFileError(path, "没有找到可识别的表头（需要“企业名称”或“公司名称”等列）")
     # csv gives strings; empty strings are blanks
-    table.frame = table.frame.where(table.frame.map(lambda v: not _is_blank(v)), None)
+    table.frame = table.frame.replace({"": None})
     return [table]
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from .chains import Chain, Zone, segment_table
+from .chains import Chain, Zone, industry_codes, segment_table
 from .config import DEFAULTS, Settings
 from .match import FIELD_LABELS, MatchResult, SegmentMatcher
 
@@ -169,16 +169,16 @@ class Scorer(BaseEstimator):
                         f"{r.priority_level}重点链，优先级{r.priority:.2f}" for r in seg.itertuples()], dtype=object)
         rel = comp["relevance"].to_numpy()
         codes = _col(frame, "industry_code")[rows]
-        names = _col(frame, "industry_name")[rows]
         evidence = np.full(n, "", dtype=object)
-        for j in np.flatnonzero(has_chain):
-            i, b = rows[j], best[j]
-            ev = [f"{FIELD_LABELS[f]}含" + "".join(f"“{w}”" for w in words[:6])
-                  for f, words in m.keywords_for(result, i, b).items()]
-            if result.code_evidence[i, b] > 0 and isinstance(codes[j], str):
-                ev.append(f"国标行业{codes[j]}{names[j] or ''}")
-            ev.extend(f"名称含龙头企业“{leader}”" for leader in m.leaders_for(result, i, b))
-            evidence[j] = f"{head[b]}相关度{rel[j]:.2f}：" + "；".join(ev) + " | " + gap[b]
+        j = np.flatnonzero(has_chain)
+        if len(j):
+            r, b = rows[j], best[j]
+            words = m.evidence_text(result, r, b)
+            labels = industry_codes()
+            code_text = np.where(result.code_evidence[r, b] > 0,
+                                 _fmt_unique(codes[j], lambda c: f"国标行业{c}{labels.get(str(c), '')}"), "")
+            ev = np.where(code_text == "", words, np.where(words == "", code_text, words + "；" + code_text))
+            evidence[j] = (head[b] + _fmt_unique(rel[j], lambda v: f"相关度{v:.2f}：") + ev + " | " + gap[b])
         below = np.where(rel > 0, _fmt_unique(rel, lambda v: f"（最高相关度{v:.2f}，低于门槛）"), "")
         no_chain = "未匹配到任何产业链环节" + below.astype(object)
         out = pd.Series(np.where(has_chain, evidence, no_chain), dtype=object)

@@ -83,3 +83,19 @@ def test_counts_and_credit_codes():
     assert code == "91110000600037341L" and valid
     assert check_credit_code("91110000600037341X")[1] is False
     assert check_credit_code("-") == (None, None)
+
+
+def test_vectorised_credit_codes_agree_with_python_stdnum():
+    import pandas as pd
+    from stdnum.cn import uscc
+
+    from matcher.normalize import credit_codes, uscc_is_valid
+
+    samples = ["91110000600037341L", "91110000600037341X", "91320115MA1MXXXX1X", " 9132 0100-1348 8508 5F ", "-", None,
+               "913100007109323556", "12100000400000624D", "abc", "9111000060003734"]
+    codes, valid = credit_codes(pd.Series(samples, dtype=object))
+    for raw, code, ok in zip(samples, codes, valid):
+        if code is None:
+            assert ok is None
+            continue
+        assert ok == uscc.is_valid(code) == uscc_is_valid(code), raw
