@@ -25,7 +25,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 
 from .chains import Chain
-from .config import DEFAULTS
+from .config import DEFAULTS, REFERENCE_DIR
+from .errors import DataFileError
 
 FIELDS = ("name", "intro", "scope")
 FIELD_LABELS = {"name": "名称", "intro": "简介", "scope": "经营范围"}
@@ -38,7 +39,7 @@ SEPARATOR = "\x00"  # joins the texts of a field; no pattern contains it, so no 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+")
 _CLAUSE = re.compile(r"[^，,：:]+")
 _HEAD_CUE = re.compile(r"是一家|是一个|是国内|是中国|是全球|是国际|是专业|致力于|专注于|专业从事|主要从事|专门从事|主营|主要产品|核心产品|主要业务")
-_APP_CUE = re.compile(r"应用于|应用在|广泛应用|广泛用于|可用于|适用于|用于|服务于|客户包括|客户涵盖|客户遍及|客户覆盖|合作伙伴|合作客户|涉及|覆盖|涵盖")
+_APP_CUE = re.compile(r"等行业|行业提供|应用于|应用在|广泛应用|广泛用于|可用于|适用于|用于|服务于(?!一体)|客户包括|客户涵盖|客户遍及|客户覆盖|合作伙伴|合作客户|涉及|覆盖|涵盖")
 _METHOD_CUE = re.compile(r"^\s*(?:并|同时|主要|公司|还|并且)?(?:通过|利用|运用|借助|依托|结合|采用|融合|凭借|基于|应用)")
 HEAD, PLAIN, METHOD, APPLICATION = 0, 1, 2, 3
 
@@ -68,6 +69,18 @@ def _prep(text: str) -> str:
     if not unicodedata.is_normalized("NFKC", text):  # canonical frames are normalised already
         text = unicodedata.normalize("NFKC", text)
     return text.lower().replace(SEPARATOR, " ")
+
+
+def vertical_words() -> tuple[str, ...]:
+    """Business types that are not chain targets (data/reference/verticals.yaml)."""
+    import yaml
+
+    path = REFERENCE_DIR / "verticals.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    words = data.get("verticals")
+    if not isinstance(words, list) or not all(isinstance(w, str) and len(w) >= 2 for w in words):
+        raise DataFileError(path, "verticals", "应为至少两个字符的词语列表")
+    return tuple(words)
 
 
 def _prepare_texts(texts: list[str]) -> tuple[list[str], str]:
@@ -135,7 +148,7 @@ class SegmentMatcher(BaseEstimator):
                  chain_support=DEFAULTS.chain_support, exclusion_factor=DEFAULTS.exclusion_factor,
                  evidence_scale=DEFAULTS.evidence_scale, method_factor=DEFAULTS.method_factor,
                  application_factor=DEFAULTS.application_factor, head_factor=DEFAULTS.head_factor,
-                 head_weak_factor=DEFAULTS.head_weak_factor):
+                 head_weak_factor=DEFAULTS.head_weak_factor, vertical_factor=DEFAULTS.vertical_factor):
         self.name_weight = name_weight
         self.intro_weight = intro_weight
         self.scope_weight = scope_weight
@@ -149,6 +162,7 @@ class SegmentMatcher(BaseEstimator):
         self.application_factor = application_factor
         self.head_factor = head_factor
         self.head_weak_factor = head_weak_factor
+        self.vertical_factor = vertical_factor
 
     # ----------------------------------------------------------------------------------------
     def fit(self, chains: dict[str, Chain], y=None):
@@ -222,8 +236,13 @@ class SegmentMatcher(BaseEstimator):
         self.leaders_ = leader_names
         self.leader_segments_ = weights(sorted(set(leader_pairs)), len(leader_names), n_seg)
 
+        self.verticals_ = vertical_words()
+        vertical_ids = sorted({pid(w) for w in self.verticals_})
+
         n_pat = len(patterns)
         self.patterns_ = list(patterns)
+        self._pattern_vertical_ = np.zeros(n_pat, dtype=np.float32)
+        self._pattern_vertical_[vertical_ids] = 1.0
         self._pattern_keywords_ = weights([(p, w) for p, w in vocab.items()], n_pat, k)
         self._pattern_exclusions_ = weights([(p, e) for p, e in ex_ids.items()], n_pat, len(ex_ids))
         self._pattern_leaders_ = weights([(p, ld) for p, ld in leaders.items()], n_pat, len(leader_names))
@@ -324,6 +343,10 @@ class SegmentMatcher(BaseEstimator):
             col = frame[FIELD_COLUMNS[f]] if FIELD_COLUMNS[f] in frame else pd.Series([None] * n)
             factors = (self.head_factor, 1.0, self.method_factor, self.application_factor) if f == "intro" else None
             fh = self._field_hits(col, factors)
+            if f == "name":
+                vertical = (fh.hits @ self._pattern_vertical_) > 0
+            elif f == "intro":
+                vertical |= (fh.head @ self._pattern_vertical_) > 0
             h = (fh.hits @ self._pattern_keywords_).tocsr()
             hits[f] = h
             ex = ((fh.hits @ self._pattern_exclusions_) @ self.exclusion_matrix_).tocsr()
@@ -345,6 +368,10 @@ class SegmentMatcher(BaseEstimator):
                 weak_part -= promoted
             for arr in (part, weak_part):
                 arr[ex_rows] *= keep
+            if f in ("name", "intro"):  # a vertical business (营销公司, 教育机构 …) says what it is
+                damp = np.where(vertical, np.float32(self.vertical_factor), np.float32(1.0))[:, None]
+                part *= damp
+                weak_part *= damp
             strong += field_weight[f] * part
             weak += field_weight[f] * weak_part
 
