@@ -148,7 +148,8 @@ class SegmentMatcher(BaseEstimator):
                  chain_support=DEFAULTS.chain_support, exclusion_factor=DEFAULTS.exclusion_factor,
                  evidence_scale=DEFAULTS.evidence_scale, method_factor=DEFAULTS.method_factor,
                  application_factor=DEFAULTS.application_factor, head_factor=DEFAULTS.head_factor,
-                 head_weak_factor=DEFAULTS.head_weak_factor, vertical_factor=DEFAULTS.vertical_factor):
+                 head_weak_factor=DEFAULTS.head_weak_factor, vertical_factor=DEFAULTS.vertical_factor,
+                 name_only_factor=DEFAULTS.name_only_factor):
         self.name_weight = name_weight
         self.intro_weight = intro_weight
         self.scope_weight = scope_weight
@@ -163,6 +164,7 @@ class SegmentMatcher(BaseEstimator):
         self.head_factor = head_factor
         self.head_weak_factor = head_weak_factor
         self.vertical_factor = vertical_factor
+        self.name_only_factor = name_only_factor
 
     # ----------------------------------------------------------------------------------------
     def fit(self, chains: dict[str, Chain], y=None):
@@ -368,6 +370,13 @@ class SegmentMatcher(BaseEstimator):
                 weak_part -= promoted
             for arr in (part, weak_part):
                 arr[ex_rows] *= keep
+            if f == "name":  # a roster row with nothing but a name: the name is all the evidence there is
+                only = np.ones(n, dtype=bool)
+                for other in ("intro", "scope", "industry_code"):
+                    other_col = FIELD_COLUMNS.get(other, other)
+                    if other_col in frame:
+                        only &= frame[other_col].isna().to_numpy()
+                part *= np.where(only, np.float32(self.name_only_factor), np.float32(1.0))[:, None]
             if f in ("name", "intro"):  # a vertical business (营销公司, 教育机构 …) says what it is
                 damp = np.where(vertical, np.float32(self.vertical_factor), np.float32(1.0))[:, None]
                 part *= damp

@@ -92,7 +92,8 @@ class Scorer(BaseEstimator):
             chain_support=s.chain_support, exclusion_factor=s.exclusion_factor,
             evidence_scale=s.evidence_scale, method_factor=s.method_factor,
             application_factor=s.application_factor, head_factor=s.head_factor,
-            head_weak_factor=s.head_weak_factor, vertical_factor=s.vertical_factor).fit(chains)
+            head_weak_factor=s.head_weak_factor, vertical_factor=s.vertical_factor,
+            name_only_factor=s.name_only_factor).fit(chains)
         return self
 
     # ----------------------------------------------------------------------------------------
