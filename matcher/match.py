@@ -149,7 +149,7 @@ class SegmentMatcher(BaseEstimator):
                  evidence_scale=DEFAULTS.evidence_scale, method_factor=DEFAULTS.method_factor,
                  application_factor=DEFAULTS.application_factor, head_factor=DEFAULTS.head_factor,
                  head_weak_factor=DEFAULTS.head_weak_factor, vertical_factor=DEFAULTS.vertical_factor,
-                 name_only_factor=DEFAULTS.name_only_factor):
+                 name_only_factor=DEFAULTS.name_only_factor, weak_alone_factor=DEFAULTS.weak_alone_factor):
         self.name_weight = name_weight
         self.intro_weight = intro_weight
         self.scope_weight = scope_weight
@@ -165,6 +165,7 @@ class SegmentMatcher(BaseEstimator):
         self.head_weak_factor = head_weak_factor
         self.vertical_factor = vertical_factor
         self.name_only_factor = name_only_factor
+        self.weak_alone_factor = weak_alone_factor
 
     # ----------------------------------------------------------------------------------------
     def fit(self, chains: dict[str, Chain], y=None):
@@ -203,7 +204,7 @@ class SegmentMatcher(BaseEstimator):
         strong = sorted(set(strong))
         self.vocabulary_ = display
         k = len(display)
-        share = np.zeros(k)
+        share = np.zeros(k)  # a word listed (strong or weak) for m segments is worth 1/sqrt(m) to each
         for w, _ in strong + weak:
             share[w] += 1
         spec = (1.0 / np.sqrt(np.maximum(share, 1))).astype(np.float32)
@@ -391,7 +392,7 @@ class SegmentMatcher(BaseEstimator):
 
         base = strong + code_ev + leader_ev
         chain_has = self._chain_sum(base) > 0
-        evidence = base + self.weak_factor * weak * chain_has
+        evidence = base + self.weak_factor * weak * np.where(chain_has, np.float32(1.0), np.float32(self.weak_alone_factor))
         evidence = evidence + self.chain_support * (self._chain_sum(evidence) - evidence)
         relevance = (1.0 - np.exp(-evidence / self.evidence_scale)).astype(np.float32)
         return MatchResult(relevance=relevance, evidence=evidence.astype(np.float32), hits=hits,
