@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEV_STAMP := $(STAMP)-dev
 PORT ?= 8501
 
-.PHONY: run test sample bench clean
+.PHONY: run test sample bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,15 @@ $(DEV_STAMP): $(BIN)/python pyproject.toml
 run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) chromium
 	$(BIN)/python -m pytest
+
+# Debian's chromium for the headless map test; nothing to do (and no network) once it is there.
+# Without root the test is skipped with its reason; CI runs as root and installs it.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		echo "chromium not installed (apt-get install chromium): the browser test will be skipped"
 
 sample: $(STAMP)
 	$(BIN)/python data/samples/make_sample.py

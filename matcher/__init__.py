@@ -14,10 +14,15 @@ from .chains import CHAIN_IDS, Chain, Segment, Zone, load_chain, load_chains, lo
 from .config import DEFAULT_ZONE, DEFAULTS, SAMPLE_FILE, Settings, settings_help
 from .errors import DataFileError, InputFileError, MatcherError
 from .export import write_output, write_ranked_workbook, write_table
+from .gaps import GAP_COLUMNS, GapProfile, compute_gaps, gap_zone_yaml, gaps_files, mark_local, write_gaps
+from .geo import distance_km, locate
+from .maps import (DEFAULT_RADIUS_KM, chain_map_option, geo_map_option, geo_maps, map_html, segment_summary,
+                   write_map)
 from .match import SegmentMatcher
 from .pipeline import CONTRACT_COLUMNS, ScoreResult, read_companies, score_files, score_frame, select
 from .read import read_file
 from .score import Scorer, rank
+from .workbook import write_workbook
 
 __all__ = [
     "CHAIN_IDS", "CONTRACT_COLUMNS", "Chain", "DEFAULTS", "DEFAULT_ZONE", "DataFileError", "InputFileError",
@@ -26,4 +31,9 @@ __all__ = [
     "score_frame", "segment_table", "select", "settings_help", "write_output", "write_ranked_workbook",
     "write_table",
 ]
+__all__ += ["GAP_COLUMNS", "GapProfile", "compute_gaps", "gap_zone_yaml", "gaps_files", "mark_local",
+            "write_gaps"]
+__all__ += ["write_workbook"]
+__all__ += ["DEFAULT_RADIUS_KM", "chain_map_option", "distance_km", "geo_map_option", "geo_maps", "locate",
+            "map_html", "segment_summary", "write_map"]
 __version__ = "0.1.0"

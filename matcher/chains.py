@@ -65,6 +65,8 @@ class SegmentStatus:
     status: str
     assumed: bool = False
     note: str = ""
+    target_count: int | None = None  # zone override of the chain data's Segment.target_count
+    computed: bool = False  # computed from the zone's enterprise list (`matcher gaps`), not set by an officer
 
 
 @dataclass(frozen=True)
@@ -296,9 +298,15 @@ def load_zone(path=None, chains: dict[str, Chain] | None = None) -> Zone:
                 raise DataFileError(path, swhere, f"产业链 {cid} 没有这个环节")
             if isinstance(st, str):
                 st = {"status": st}
+            if isinstance(st, dict) and "status" not in st and "target_count" in st:
+                st = {**st, "status": default_status, "assumed": True}  # only the target is overridden
             if not isinstance(st, dict) or st.get("status") not in STATUSES:
                 raise DataFileError(path, f"{swhere}.status", f"应为 {' / '.join(STATUSES)} 之一")
-            segs[str(sid)] = SegmentStatus(st["status"], bool(st.get("assumed", False)), str(st.get("note") or ""))
+            target = st.get("target_count")
+            if target is not None and (not isinstance(target, int) or isinstance(target, bool) or target < 1):
+                raise DataFileError(path, f"{swhere}.target_count", "应为正整数")
+            segs[str(sid)] = SegmentStatus(st["status"], bool(st.get("assumed", False)), str(st.get("note") or ""),
+                                           target_count=target, computed=bool(st.get("computed", False)))
         zone_chains[str(cid)] = ZoneChain(priority=priority, leader=str(zc.get("leader") or ""), segments=segs)
     return Zone(id=_need(data, "id", str, path, ""), name=_need(data, "name", str, path, ""),
                 province=str(data.get("province") or ""), city=str(data.get("city") or ""),
@@ -317,6 +325,7 @@ def segment_table(chains: dict[str, Chain], zone: Zone) -> pd.DataFrame:
                 "chain_id": chain.id, "chain_name": chain.name, "segment_id": seg.id,
                 "segment_name": seg.name, "position": seg.position, "status": st.status,
                 "assumed": st.assumed, "gap_weight": zone.status_weights[st.status],
-                "priority_level": level, "priority": prio, "target_count": seg.target_count,
+                "priority_level": level, "priority": prio, "target_count": st.target_count or seg.target_count,
+                "computed": st.computed,
             })
     return pd.DataFrame(rows)

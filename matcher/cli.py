@@ -1,4 +1,4 @@
-"""Command line: `matcher score …` and `matcher chains` — a thin shell over the public API.
+"""Command line: `matcher score …`, `matcher gaps …`, `matcher map …` and `matcher chains` — a thin shell over the public API.
 
 Parses arguments (weight flags and their help come from `matcher.config`), calls the API, prints
 counts on stdout and problems as one line on stderr. Exit codes: 0 success, 2 bad arguments or
@@ -59,10 +59,39 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--map", action="append", metavar="表头=字段", default=[],
                    help="手工指定列映射，如 --map \"注册金额=registered_capital\"")
     s.add_argument("--quiet", action="store_true", help="不显示进度")
+    s.add_argument("--local", action="append", metavar="LOCAL", default=[],
+                   help="园区企业库文件（可重复）：名单中已在园区的企业（信用代码或名称相同）标为“本地”，得分 0，不作为补链目标")
     g = s.add_argument_group("评分参数（默认值见括号）")
     for item in api.settings_help():
         g.add_argument("--" + item["name"].replace("_", "-"), type=float, default=None, metavar="X",
                        help=f"{item['label']}：{item['help']}（默认 {item['default']}，范围 {item['min']}–{item['max']}）")
+
+    gp = sub.add_parser("gaps", help="根据园区企业库测算产业链缺口", description=(
+        "读取园区企业库（.xlsx/.csv），按与候选企业相同的规则把企业归入产业链环节，统计各环节本地企业数与加权覆盖，"
+        "对照目标数得出 优势 / 一般 / 薄弱 / 缺失；园区配置中人工设定的状态优先。输出 .csv 为缺口表，"
+        ".yaml 为可供 score --zone 使用的园区配置，.xlsx 为缺口报告。"))
+    gp.add_argument("inputs", nargs="+", metavar="LOCAL", help="园区企业库文件")
+    gp.add_argument("--zone", metavar="FILE", default=None, help="园区缺口配置 YAML（其中人工设定的状态优先）")
+    gp.add_argument("-o", "--output", metavar="OUT", default=None,
+                    help="输出文件：.csv / .yaml / .xlsx（默认 <第一个输入文件名>_gaps.xlsx）")
+    gp.add_argument("--map", action="append", metavar="表头=字段", default=[], help="手工指定列映射")
+    gp.add_argument("--quiet", action="store_true", help="不显示进度")
+
+    mp = sub.add_parser("map", help="生成招商地图（离线 HTML）", description=(
+        "读取候选企业名单并评分，生成一个自带全部脚本与数据、可离线打开的 HTML 招商地图：产业链图（上游 → 中游 → 下游，"
+        "按园区缺口状态着色，标注 A/B 类目标数）和地理分布图（按省份着色、按城市气泡，标出园区与配套半径）。"))
+    mp.add_argument("inputs", nargs="+", metavar="INPUT", help="候选企业名单文件")
+    mp.add_argument("--zone", metavar="FILE", default=None, help="园区缺口配置 YAML")
+    mp.add_argument("--chain", metavar="ID", default=None,
+                    help="只画这条产业链（默认：全部产业链总览加每条链）：" + " ".join(api.CHAIN_IDS))
+    mp.add_argument("--radius", type=float, metavar="KM", default=api.DEFAULT_RADIUS_KM,
+                    help=f"配套半径（公里，默认 {api.DEFAULT_RADIUS_KM:g}；打开文件后也可修改）")
+    mp.add_argument("--metric", choices=("count", "score"), default="count",
+                    help="省份着色依据：count 目标企业数（默认），score 目标得分合计")
+    mp.add_argument("-o", "--output", metavar="OUT", default=None,
+                    help="输出 HTML 文件（默认 <第一个输入文件名>_map.html）")
+    mp.add_argument("--map", action="append", metavar="表头=字段", default=[], help="手工指定列映射")
+    mp.add_argument("--quiet", action="store_true", help="不显示进度")
 
     sub.add_parser("chains", help="列出产业链与环节", description="列出已加载的产业链、环节及园区缺口状态。").add_argument(
         "--zone", metavar="FILE", default=None, help="园区缺口配置 YAML")
@@ -94,11 +123,52 @@ def cmd_score(args) -> int:
     size = sum(Path(p).stat().st_size for p in args.inputs if Path(p).is_file())
     progress = _progress(not args.quiet and size >= PROGRESS_MIN_BYTES)
     result = api.score_files(args.inputs, zone=args.zone, settings=settings, per_chain=args.per_chain,
-                             chains=chains, column_map=_parse_map(args.map), progress=progress)
+                             chains=chains, column_map=_parse_map(args.map), progress=progress,
+                             local=args.local or None)
     written = api.write_output(result, out, chain_ids=args.chain, top=args.top, per_chain=args.per_chain)
     c = result.counts
     print(f"read {c['read']}, scored {c['scored']}, merged {c['merged']}, rejected {c['rejected']}")
     print(f"输出：{written['ranked']}；拒收行：{written['rejected']}")
+    if args.local:
+        print(f"本地企业（已在园区，不作为补链目标）：{int(result.ranked['is_local'].sum())} 家")
+    return 0
+
+
+def cmd_gaps(args) -> int:
+    out = Path(args.output) if args.output else Path(Path(args.inputs[0]).stem + "_gaps.xlsx")
+    if out.suffix.lower() not in (".csv", ".yaml", ".yml", ".xlsx"):
+        raise api.MatcherError(f"{out}: 不支持的输出格式“{out.suffix}”（支持 .csv .yaml .xlsx）")
+    size = sum(Path(p).stat().st_size for p in args.inputs if Path(p).is_file())
+    progress = _progress(not args.quiet and size >= PROGRESS_MIN_BYTES)
+    profile = api.gaps_files(args.inputs, zone=args.zone, column_map=_parse_map(args.map), progress=progress)
+    written = api.write_gaps(profile, out)
+    c = profile.counts
+    print(f"read {c['read']}, scored {c['scored']}, merged {c['merged']}, rejected {c['rejected']}")
+    print(profile.summary())
+    print(f"输出：{written}")
+    return 0
+
+
+def cmd_map(args) -> int:
+    out = Path(args.output) if args.output else Path(Path(args.inputs[0]).stem + "_map.html")
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise api.MatcherError(f"{out}: 招商地图输出应为 .html 文件")
+    if not args.radius > 0:
+        raise api.MatcherError("--radius 应为正数（公里）")
+    chains = api.load_chains()
+    if args.chain is not None and args.chain not in chains:
+        raise api.MatcherError(f"--chain: 未知的产业链 {args.chain}（可用：{' '.join(chains)}）")
+    zone = api.load_zone(args.zone, chains=chains)
+    size = sum(Path(p).stat().st_size for p in args.inputs if Path(p).is_file())
+    progress = _progress(not args.quiet and size >= PROGRESS_MIN_BYTES)
+    # per chain: a company that fits two chains is a target on both chains' maps
+    result = api.score_files(args.inputs, zone=zone, chains=chains, per_chain=True,
+                             column_map=_parse_map(args.map), progress=progress)
+    written = api.write_map(out, result, chains=chains, zone=zone, chain_id=args.chain, radius_km=args.radius,
+                            metric=args.metric)
+    c = result.counts
+    print(f"read {c['read']}, scored {c['scored']}, merged {c['merged']}, rejected {c['rejected']}")
+    print(f"输出：{written}")
     return 0
 
 
@@ -119,6 +189,10 @@ def main(argv=None) -> int:
     try:
         if args.command == "score":
             return cmd_score(args)
+        if args.command == "gaps":
+            return cmd_gaps(args)
+        if args.command == "map":
+            return cmd_map(args)
         return cmd_chains(args)
     except api.MatcherError as exc:
         print(f"matcher: {exc}", file=sys.stderr)

@@ -80,6 +80,8 @@ def write_ranked_workbook(ranked: pd.DataFrame, path, title: str = "目标企业
     """The officer workbook (one ranked sheet): Chinese headers, frozen header, autofilter."""
     import xlsxwriter
 
+    from .workbook import inert  # neutralise, and never raw rich-text XML
+
     cols = [c for c in SHEET_HEADERS if c == "rank" or c in ranked.columns]
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
                                          "strings_to_urls": False, "nan_inf_to_errors": True})
@@ -114,23 +116,27 @@ def write_ranked_workbook(ranked: pd.DataFrame, path, title: str = "目标企业
             elif isinstance(v, (int, float, np.integer, np.floating)):
                 ws.write_number(r, j, float(v), fmts.get(c))
             else:
-                ws.write_string(r, j, neutralise(str(v)))
+                ws.write_string(r, j, inert(str(v)))
     ws.autofilter(0, 0, max(len(ranked), 1), len(cols) - 1)
     wb.close()
 
 
-def write_output(result, path, chain_ids=None, top=None, per_chain=False) -> dict:
-    """Write ranked output by suffix (.xlsx workbook, .csv/.parquet machine table) and the rejected
-    rows beside it (`<stem>.rejected.csv`). Returns the paths written."""
+def write_output(result, path, chain_ids=None, top=None, per_chain=False, *, chains=None, zone=None,
+                 settings=None) -> dict:
+    """Write ranked output by suffix (.xlsx officer workbook, .csv/.parquet machine table) and the
+    rejected rows beside it (`<stem>.rejected.csv`). Returns the paths written. `chains` / `zone` /
+    `settings` (those the result was scored with) are shown in the workbook's 说明 and 汇总 sheets;
+    in the workbook `top` limits each chain sheet."""
     from .pipeline import select
 
     path = Path(path)
     suffix = path.suffix.lower()
-    ranked = select(result.ranked, chain_ids, top, per_chain)
     if suffix == ".xlsx":
-        write_ranked_workbook(ranked, path)
+        from .workbook import write_workbook
+
+        write_workbook(result, path, chains=chains, zone=zone, settings=settings, chain_ids=chain_ids, top=top)
     elif suffix in (".csv", ".parquet"):
-        write_table(ranked, path)
+        write_table(select(result.ranked, chain_ids, top, per_chain), path)
     else:
         from .errors import MatcherError
 

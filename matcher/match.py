@@ -22,9 +22,9 @@ import ahocorasick_rs
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
 
 from .chains import Chain
+from .estimator import Estimator
 from .config import DEFAULTS, REFERENCE_DIR
 from .errors import DataFileError
 
@@ -139,7 +139,7 @@ class MatchResult:
     excluded: dict  # field -> sparse n × S (1 where an exclusion word of the segment is present)
 
 
-class SegmentMatcher(BaseEstimator):
+class SegmentMatcher(Estimator):
     """Scores companies against chain segments from names, texts and industry codes."""
 
     def __init__(self, name_weight=DEFAULTS.name_weight, intro_weight=DEFAULTS.intro_weight,

@@ -88,8 +88,9 @@ def _assemble(comp: pd.DataFrame, companies: pd.DataFrame, originals: pd.DataFra
 
 def score_frame(read: ReadResult, chains: dict[str, Chain] | None = None, zone: Zone | None = None,
                 settings: Settings = DEFAULTS, per_chain: bool = False,
-                progress: Progress | None = None, as_of=None) -> ScoreResult:
-    """Reject, merge, match and score companies already read."""
+                progress: Progress | None = None, as_of=None, local: pd.DataFrame | None = None) -> ScoreResult:
+    """Reject, merge, match and score companies already read. With `local` (the zone's own
+    enterprise list, canonical columns), candidates already in the zone are marked 本地 and score 0."""
     progress = progress or (lambda stage, frac: None)
     chains = chains if chains is not None else load_chains()
     zone = zone if zone is not None else load_zone(chains=chains)
@@ -108,6 +109,12 @@ def score_frame(read: ReadResult, chains: dict[str, Chain] | None = None, zone: 
     comp["dishonest"] = merged["dishonest"].to_numpy()[comp["_row"].to_numpy()]
     comp["status"] = merged["status"].to_numpy()[comp["_row"].to_numpy()]
     ranked = _assemble(comp, merged, read.originals)
+    if local is not None:
+        from .gaps import mark_local  # gaps builds on this module
+
+        ranked = mark_local(ranked, local, resort=False)
+        for c in ("is_local", "score", "tier"):
+            comp[c] = ranked[c].to_numpy()
     order = np.lexsort((-ranked["relevance"].to_numpy(), -ranked["score"].to_numpy()))
     ranked = ranked.iloc[order].reset_index(drop=True)
     comp = comp.iloc[order].reset_index(drop=True)
@@ -122,16 +129,18 @@ def score_frame(read: ReadResult, chains: dict[str, Chain] | None = None, zone: 
 
 def score_files(paths: Iterable, zone=None, settings: Settings | None = None, per_chain: bool = False,
                 chains: dict[str, Chain] | None = None, column_map: dict[str, str] | None = None,
-                progress: Progress | None = None, as_of=None) -> ScoreResult:
+                progress: Progress | None = None, as_of=None, local: Iterable | None = None) -> ScoreResult:
     """Read, normalise, merge, match and score candidate files. `zone` may be a Zone or a path;
-    `as_of` (a date, default today) is the day company ages are measured at."""
+    `as_of` (a date, default today) is the day company ages are measured at; `local` lists the
+    zone's own enterprise files (candidates found there are marked 本地, not targets)."""
     progress = progress or (lambda stage, frac: None)
     chains = chains if chains is not None else load_chains()
     if zone is None or isinstance(zone, (str, Path)):
         zone = load_zone(zone, chains=chains)
     progress("读取文件", 0.0)
     read = read_companies([Path(p) for p in paths], column_map)
-    return score_frame(read, chains, zone, settings or DEFAULTS, per_chain, progress, as_of)
+    local_companies = read_companies([Path(p) for p in local], column_map).companies if local else None
+    return score_frame(read, chains, zone, settings or DEFAULTS, per_chain, progress, as_of, local_companies)
 
 
 def select(ranked: pd.DataFrame, chain_ids: Iterable[str] | None = None, top: int | None = None,

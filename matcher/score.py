@@ -18,9 +18,9 @@ import math
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
 
 from .chains import Chain, Zone, industry_codes, segment_table
+from .estimator import Estimator
 from .config import DEFAULTS, Settings
 from .match import FIELD_LABELS, MatchResult, SegmentMatcher
 
@@ -72,7 +72,7 @@ def tiers(score, has_chain, settings: Settings) -> np.ndarray:
     return np.where(has_chain & (score > 0), t, "")
 
 
-class Scorer(BaseEstimator):
+class Scorer(Estimator):
     """Fits on chains and a zone; scores canonical company frames."""
 
     def __init__(self, settings: Settings = DEFAULTS, as_of: dt.date | None = None):
@@ -259,4 +259,8 @@ def rank(components: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     out = components.copy()
     out["score"] = total_score(out["fit"].to_numpy(), out["strength"].to_numpy(), risk, has_chain, settings)
     out["tier"] = tiers(out["score"].to_numpy(), has_chain, settings)
+    if "is_local" in out:  # already in the zone: 强链 partners, never 补链 targets
+        local = out["is_local"].fillna(False).to_numpy(dtype=bool)
+        out.loc[local, "score"] = 0.0
+        out.loc[local, "tier"] = "本地"
     return out.sort_values(["score", "relevance"], ascending=False, kind="stable")

@@ -67,3 +67,15 @@ if __name__ == "__main__":
                                                             as_of=AS_OF)),
                         encoding="utf-8")
     print(f"wrote {EXPECTED}")
+
+
+def test_local_companies_are_not_targets_even_after_reranking(tmp_path, fixture_chains, fixture_zone):
+    local = tmp_path / "local.csv"
+    local.write_text("企业名称,登记状态\n江苏锐能动力电池有限公司,存续\n", encoding="utf-8")
+    r = matcher.score_files([DATA / "candidates.csv"], zone=fixture_zone, chains=fixture_chains, as_of=AS_OF,
+                            local=[local])
+    row = r.ranked[r.ranked.company_name == "江苏锐能动力电池有限公司"].iloc[0]
+    assert row.is_local and row.tier == "本地" and row.score == 0 and row.chain_id == "nev"
+    assert r.ranked["score"].is_monotonic_decreasing
+    again = matcher.rank(r.components, matcher.DEFAULTS.replace(w_fit=1.0))
+    assert again.loc[again.is_local, "score"].eq(0).all() and again.loc[again.is_local, "tier"].eq("本地").all()
