@@ -20,9 +20,13 @@ from .maps import (DEFAULT_RADIUS_KM, chain_map_option, geo_map_option, geo_maps
                    write_map)
 from .match import SegmentMatcher
 from .pipeline import CONTRACT_COLUMNS, ScoreResult, read_companies, score_files, score_frame, select
-from .read import read_file
+from .read import inspect_file, read_file
 from .score import Scorer, rank
 from .workbook import write_workbook
+from .session import (NO_TARGET_TIER, RANK_SETTINGS, UNMATCHED_TIER, apply_zone_edits, field_labels,
+                      file_digest, filter_ranked, input_accounting, mapping_overrides, mapping_table, match_key,
+                      rank_key, rerank, score_inputs, score_parts, state_key, table_csv_bytes, tier_labels,
+                      workbook_bytes, zone_tables, zone_to_yaml)
 
 __all__ = [
     "CHAIN_IDS", "CONTRACT_COLUMNS", "Chain", "DEFAULTS", "DEFAULT_ZONE", "DataFileError", "InputFileError",
@@ -36,4 +40,9 @@ __all__ += ["GAP_COLUMNS", "GapProfile", "compute_gaps", "gap_zone_yaml", "gaps_
 __all__ += ["write_workbook"]
 __all__ += ["DEFAULT_RADIUS_KM", "chain_map_option", "distance_km", "geo_map_option", "geo_maps", "locate",
             "map_html", "segment_summary", "write_map"]
+__all__ += ["inspect_file"]
+__all__ += ["NO_TARGET_TIER", "RANK_SETTINGS", "UNMATCHED_TIER", "apply_zone_edits", "field_labels", "file_digest",
+            "filter_ranked", "input_accounting", "mapping_overrides", "mapping_table", "match_key", "rank_key",
+            "rerank", "score_inputs", "score_parts", "state_key", "table_csv_bytes", "tier_labels",
+            "workbook_bytes", "zone_tables", "zone_to_yaml"]
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""Command line: `matcher score …`, `matcher gaps …`, `matcher map …` and `matcher chains` — a thin shell over the public API.
+"""Command line: `matcher score …`, `matcher gaps …`, `matcher map …`, `matcher inspect …` and `matcher chains` — a thin shell over the public API.
 
 Parses arguments (weight flags and their help come from `matcher.config`), calls the API, prints
 counts on stdout and problems as one line on stderr. Exit codes: 0 success, 2 bad arguments or
@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--per-chain", action="store_true", help="每家企业在每条相关产业链各占一行（取该链最佳环节）")
     s.add_argument("--chain", action="append", metavar="ID", default=[],
                    help="只输出这些产业链（可重复）：" + " ".join(api.CHAIN_IDS))
-    s.add_argument("--top", type=int, metavar="N", default=None, help="只输出前 N 名（配合 --per-chain 时每条链前 N 名）")
+    s.add_argument("--top", type=int, metavar="N", default=None, help="只输出前 N 名：.xlsx 工作簿中每条产业链工作表前 N 名；.csv/.parquet 为前 N 行（配合 --per-chain 时每条链前 N 名）。不影响行数统计")
     s.add_argument("--map", action="append", metavar="表头=字段", default=[],
                    help="手工指定列映射，如 --map \"注册金额=registered_capital\"")
     s.add_argument("--quiet", action="store_true", help="不显示进度")
@@ -92,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
                     help="输出 HTML 文件（默认 <第一个输入文件名>_map.html）")
     mp.add_argument("--map", action="append", metavar="表头=字段", default=[], help="手工指定列映射")
     mp.add_argument("--quiet", action="store_true", help="不显示进度")
+
+    ip = sub.add_parser("inspect", help="查看文件的读取结果（表头、列映射、行数）", description=(
+        "不评分，只显示每个文件、每个工作表读到了什么：表头在第几行、每一列对应的字段（未识别的列原样保留）、"
+        "数据行数、忽略的工作表及原因。用 --map 试验列映射，--json 输出供脚本使用。"))
+    ip.add_argument("inputs", nargs="+", metavar="FILE", help="候选企业名单或企业库文件")
+    ip.add_argument("--json", action="store_true", help="以 JSON 输出")
+    ip.add_argument("--map", action="append", metavar="表头=字段", default=[], help="手工指定列映射")
 
     sub.add_parser("chains", help="列出产业链与环节", description="列出已加载的产业链、环节及园区缺口状态。").add_argument(
         "--zone", metavar="FILE", default=None, help="园区缺口配置 YAML")
@@ -184,6 +191,36 @@ def cmd_chains(args) -> int:
     return 0
 
 
+def cmd_inspect(args) -> int:
+    import json
+
+    column_map = _parse_map(args.map)
+    reports = [api.inspect_file(p, column_map) for p in args.inputs]
+    if args.json:
+        print(json.dumps(reports if len(reports) > 1 else reports[0], ensure_ascii=False, indent=2, default=str))
+        return 0
+    for rep in reports:
+        print(f"文件 {rep['file']}：{rep['data_rows']} 行数据")
+        for sh in rep["sheets"]:
+            where = f"工作表“{sh['sheet']}”" if sh["sheet"] else "表格"
+            head = f"表头在第 {sh['header_row']} 行" if sh["header_row"] else "无表头（按企业名称名单读取）"
+            print(f"  {where}（{sh['format']}）：{head}；数据 {sh['data_rows']} 行（第 {sh['first_row']}–{sh['last_row']} 行），"
+                  f"其中无企业名称 {sh['rows_without_name']} 行；跳过空行 {sh['blank_rows_skipped']} 行")
+            for col in sh["columns"]:
+                if col["field"]:
+                    what = col["field"]
+                elif col.get("superseded"):
+                    what = f"（未采用：{col['superseded']['field']} 已取自“{col['superseded']['by']}”）"
+                else:
+                    what = "（未识别，原样保留）"
+                print(f"    {col['header']} → {what}")
+            for note in sh["notes"]:
+                print(f"    注：{note}")
+        for ig in rep["ignored_sheets"]:
+            print(f"  已忽略工作表“{ig['sheet']}”：{ig['reason']}")
+    return 0
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -193,6 +230,8 @@ def main(argv=None) -> int:
             return cmd_gaps(args)
         if args.command == "map":
             return cmd_map(args)
+        if args.command == "inspect":
+            return cmd_inspect(args)
         return cmd_chains(args)
     except api.MatcherError as exc:
         print(f"matcher: {exc}", file=sys.stderr)

@@ -28,11 +28,14 @@ STATUS_LABELS = {"active": "存续", "inactive": "注销/吊销等", "unknown": 
 
 
 def is_formula_like(value) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_START)
+    """Text a spreadsheet would evaluate (=, +, -, @, tab, CR first), or that xlsxwriter would copy
+    into the file as raw rich-text XML (`<r>…</r>`), which can smuggle a formula cell in."""
+    return isinstance(value, str) and (value.startswith(FORMULA_START)
+                                       or (value.startswith("<r>") and value.endswith("</r>")))
 
 
 def neutralise(value):
-    """Text that a spreadsheet would run as a formula, made inert by a leading apostrophe-like quote.
+    """Text that a spreadsheet would run as code, made inert by a leading apostrophe-like quote.
 
     A leading single quote is what Excel itself uses to mark text; spreadsheets show the rest as-is.
     """

@@ -30,7 +30,8 @@ CANONICAL_COLUMNS = [
     "company_name", "credit_code", "credit_code_valid", "status", "status_raw", "registered_capital_wan",
     "paid_capital_wan", "founded", "employees", "province", "city", "district", "industry_code",
     "industry_name", "address", "scope", "intro", "former_names", "website", "email", "phone",
-    "listed", "qualifications", "financing", "abnormal", "dishonest", "source_file", "source_row",
+    "listed", "qualifications", "financing", "abnormal", "dishonest", "company_type", "match_status",
+    "source_file", "source_row",
 ]
 
 
@@ -39,7 +40,8 @@ def value_aliases() -> dict:
     path = REFERENCE_DIR / "values.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for key in ("empty", "status_inactive", "status_active", "listed_words", "not_listed_words",
-                "qualification_words", "financing_words", "risk_no"):
+                "qualification_words", "financing_words", "risk_no", "unmatched_words", "branch_suffixes",
+                "branch_types", "note_words"):
         if not isinstance(data.get(key), list):
             raise DataFileError(path, key, "应为词语列表")
     return data
@@ -140,14 +142,23 @@ def parse_capital(value) -> float:
         # "500000元" is yuan; a bare number ("5000", "5000(万元)") is 万元 as in vendor exports
         if re.match(r"^\(?元", rest):
             amount /= 10000
-    rate = 1.0
-    for name, r in sorted(currency_rates().items(), key=lambda kv: -len(kv[0])):
-        if name in ("元", "人民币"):
-            continue
-        if name in rest:
-            rate = r
-            break
-    return round(amount * rate, 4)
+    return round(amount * _currency_rate(s), 4)
+
+
+@lru_cache(maxsize=1)
+def _foreign_currencies() -> list[tuple[str, float]]:
+    """(upper-cased currency word, rate), longest first, RMB words left out."""
+    rates = [(k.upper(), r) for k, r in currency_rates().items() if k not in ("元", "人民币", "RMB", "CNY")]
+    return sorted(rates, key=lambda kv: -len(kv[0]))
+
+
+def _currency_rate(text: str) -> float:
+    """Rate to RMB of the currency named anywhere in a capital text ('100万美元', 'USD 100万'); 1 for RMB."""
+    upper = text.upper()
+    for name, rate in _foreign_currencies():
+        if name in upper:
+            return rate
+    return 1.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -235,7 +246,12 @@ def parse_int(value) -> float:
     if s is None:
         return math.nan
     m = re.search(r"\d[\d,]*", s)
-    return float(m.group(0).replace(",", "")) if m else math.nan
+    if not m:
+        return math.nan
+    n = float(m.group(0).replace(",", ""))
+    if re.match(r"^(小于|少于|不足|低于|<)", s):  # 人员规模 '小于50人': somewhere below, take the middle
+        return float(n // 2)
+    return n
 
 
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, V, Z
@@ -285,15 +301,55 @@ def check_credit_code(value) -> tuple[str | None, bool | None]:
     return s, uscc_is_valid(s)
 
 
+def clean_industry_name(name: str, code: str = "") -> str:
+    """A GB/T 4754 name as the reference CSV has it -> the standard name: text after a run of spaces
+    (a note the extraction glued on) dropped, a name cut after '制' completed ('…设备制' -> '…设备制造',
+    a 大类 (two-digit code) to '…制造业')."""
+    parts = str(name).split()
+    name = parts[0] if parts else ""
+    if name.endswith("制"):
+        name += "造业" if len(code) == 2 else "造"
+    return name
+
+
+@lru_cache(maxsize=1)
+def industry_names() -> dict[str, str]:
+    """GB/T 4754 code -> cleaned name (see clean_industry_name)."""
+    return {code: clean_industry_name(name, code) for code, name in industry_codes().items()}
+
+
 @lru_cache(maxsize=1)
 def _industry_name_index() -> dict[str, str]:
-    """Industry name -> code, preferring the most specific level for duplicated names."""
+    """Industry name -> code, preferring the most specific level for duplicated names. Both the cleaned
+    name and the name as the reference CSV cut it are indexed."""
     index: dict[str, str] = {}
-    for code, name in industry_codes().items():
-        key = re.sub(r"\s+", "", name)
-        if key not in index or len(code) > len(index[key]):
+
+    def add(key, code):
+        if key and (key not in index or len(code) > len(index[key])):
             index[key] = code
+
+    for code, raw in industry_codes().items():
+        add(clean_industry_name(raw, code), code)
+        add(raw.split()[0] if raw.split() else "", code)  # as cut, for the prefix fallback
     return index
+
+
+_PREFIX_SLACK = 4  # a reference name cut short matches a vendor name that goes on for at most this many characters
+_PREFIX_MIN = 8  # ... and is at least this long (the cut names are ~16 characters; short names are whole)
+
+
+def _industry_by_name(part: str) -> str | None:
+    names = _industry_name_index()
+    code = names.get(part)
+    if code is not None:
+        return code
+    # the reference CSV cut some long names (PDF extraction): a reference name that is a prefix of the
+    # vendor's, missing only a short tail, is the same industry
+    for k in range(len(part) - 1, max(len(part) - _PREFIX_SLACK, _PREFIX_MIN) - 1, -1):
+        code = names.get(part[:k])
+        if code is not None:
+            return code
+    return None
 
 
 def parse_industry(value) -> str | None:
@@ -305,10 +361,10 @@ def parse_industry(value) -> str | None:
     m = re.search(r"(?<!\d)([A-T]?)(\d{2,4})(?!\d)", s)
     if m and m.group(2) in codes:
         return m.group(2)
-    names = _industry_name_index()
     best = None
     for part in re.split(r"[-—>/|,，;；\s]+", s):
-        code = names.get(part)
+        part = re.sub(r"^[A-T]?\d{0,4}", "", part) if part[:1].isascii() else part  # 'C3612新能源车整车制造'
+        code = _industry_by_name(part) if part else None
         if code and (best is None or len(code) >= len(best)):
             best = code
     return best
@@ -428,6 +484,9 @@ def _matched_words(words):
 # --------------------------------------------------------------------------------------------
 
 
+_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+
+
 def _col(table: RawTable, fieldname: str) -> pd.Series:
     for header, f in table.mapping.items():
         if f == fieldname:
@@ -443,19 +502,29 @@ def normalize_table(table: RawTable) -> pd.DataFrame:
     out["credit_code"], out["credit_code_valid"] = credit_codes(t(table, "credit_code"))
     out["status_raw"] = _map_unique(t(table, "status"), clean_text)
     out["status"] = _map_unique(t(table, "status"), parse_status)
-    out["registered_capital_wan"] = _map_unique(t(table, "registered_capital"), parse_capital).astype(float)
-    out["paid_capital_wan"] = _map_unique(t(table, "paid_capital"), parse_capital).astype(float)
+    currency = _map_unique(t(table, "capital_currency"), clean_text)
+    out["registered_capital_wan"] = _map_unique(_with_currency(t(table, "registered_capital"), currency),
+                                                parse_capital).astype(float)
+    out["paid_capital_wan"] = _map_unique(_with_currency(t(table, "paid_capital"), currency), parse_capital).astype(float)
     out["founded"] = _map_unique(t(table, "founded"), parse_date)
     out["employees"] = _map_unique(t(table, "employees"), parse_int).astype(float)
     address = _map_unique(t(table, "address"), clean_text)
     out["address"] = address
     province = _map_unique(t(table, "province"), parse_province)
     city = _map_unique(t(table, "city"), parse_city)
-    need = province.isna() | city.isna()
-    if need.any():
-        from_addr = _map_unique(address[need], region_from_address)
-        province = province.where(~(need & province.isna()), from_addr.map(lambda x: x[0]).reindex(province.index))
-        city = city.where(~(need & city.isna()), from_addr.map(lambda x: x[1]).reindex(city.index))
+    # missing province / city: from a 所属地区 column ('江苏省南京市江宁区'), then from the address
+    for source in (_map_unique(t(table, "region"), clean_text), address):
+        need = (province.isna() | city.isna()) & source.notna()
+        if need.any():
+            parsed = _map_unique(source[need], region_from_address)
+            p_prov = parsed.map(lambda x: x[0]).reindex(province.index)
+            p_city = parsed.map(lambda x: x[1]).reindex(city.index)
+            agrees = province.isna() | p_prov.isna() | (p_prov == province)  # never a city of another province
+            city = city.where(city.notna() | ~need | ~agrees, p_city)
+            province = province.where(province.notna() | ~need, p_prov)
+    municipal = province.isin(_MUNICIPALITIES) & city.isna()  # 直辖市: the province is its own city
+    if municipal.any():
+        city = city.where(~municipal, province)
     out["province"] = province
     out["city"] = city
     out["district"] = _map_unique(t(table, "district"), clean_text)
@@ -464,7 +533,7 @@ def normalize_table(table: RawTable) -> pd.DataFrame:
         col = _map_unique(t(table, f), parse_industry)
         industry = col if industry is None else industry.where(industry.notna(), col)
     out["industry_code"] = industry
-    names = industry_codes()
+    names = industry_names()
     out["industry_name"] = industry.map(lambda c: names.get(c) if isinstance(c, str) else None)
     out["scope"] = _map_unique(t(table, "scope"), clean_text)
     intro = _map_unique(t(table, "intro"), clean_text)
@@ -479,9 +548,21 @@ def normalize_table(table: RawTable) -> pd.DataFrame:
     out["financing"] = _map_unique(t(table, "financing"), _matched_words(a["financing_words"]))
     out["abnormal"] = _map_unique(t(table, "abnormal"), parse_risk_flag).astype(bool)
     out["dishonest"] = _map_unique(t(table, "dishonest"), parse_risk_flag).astype(bool)
+    out["company_type"] = _map_unique(t(table, "company_type"), clean_text)
+    out["match_status"] = _map_unique(t(table, "match_status"), clean_text)
     out["source_file"] = table.label
     out["source_row"] = np.asarray(table.source_rows, dtype=np.int64)
     return out[CANONICAL_COLUMNS]
+
+
+def _with_currency(values: pd.Series, currency: pd.Series) -> pd.Series:
+    """A capital column with its 币种 column appended where the 币种 is known ('100' + '美元')."""
+    has = currency.notna() & values.notna()
+    if not has.any():
+        return values
+    out = values.copy()
+    out[has] = [f"{clean_text(v) or ''}{c}" for v, c in zip(values[has], currency[has])]
+    return out
 
 
 def _join_text(a: pd.Series, b: pd.Series) -> pd.Series:

@@ -29,7 +29,8 @@ CONTRACT_COLUMNS = [
     "relevance", "gap_weight", "strength", "risk", "score", "tier", "reasons", "source_file", "source_row",
 ]
 EXTRA_COLUMNS = [
-    "position", "gap_status", "priority", "fit", "s_capital", "s_employees", "s_age", "s_tags",
+    "position", "gap_status", "priority", "fit", "s_capital", "s_employees", "s_age", "s_tags", "distance_km",
+    "proximity",
     "credit_code_valid", "status_raw", "merged_rows",
 ]
 FACT_COLUMNS = ["credit_code", "status_raw", "registered_capital_wan", "founded", "employees", "province",
@@ -54,6 +55,9 @@ class ScoreResult:
     counts: dict
     tables: list[RawTable]
     components: pd.DataFrame  # component table for re-ranking (same rows as ranked)
+    chains: dict | None = None  # what the result was scored with (the workbook's 说明 shows them)
+    zone: Zone | None = None
+    settings: Settings | None = None
 
     def summary(self) -> str:
         c = self.counts
@@ -124,7 +128,7 @@ def score_frame(read: ReadResult, chains: dict[str, Chain] | None = None, zone: 
     counts = {"read": n_read, "scored": len(merged), "merged": len(merges), "rejected": len(rejected)}
     assert counts["read"] == counts["scored"] + counts["merged"] + counts["rejected"], counts
     progress("完成", 1.0)
-    return ScoreResult(ranked, rej, merges, counts, read.tables, comp)
+    return ScoreResult(ranked, rej, merges, counts, read.tables, comp, chains, zone, settings)
 
 
 def score_files(paths: Iterable, zone=None, settings: Settings | None = None, per_chain: bool = False,

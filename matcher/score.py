@@ -59,11 +59,18 @@ def risk_component(frame: pd.DataFrame, settings: Settings) -> pd.Series:
     return risk.where(frame["status"] != "inactive", 1.0).astype(float)
 
 
-def total_score(fit, strength, risk, has_chain, settings: Settings) -> np.ndarray:
-    total_w = settings.w_fit + settings.w_strength
+def proximity(distance_km, settings: Settings) -> np.ndarray:
+    """exp(−distance / 配套半径) in [0, 1]; 0.5 (neutral) where the distance is unknown."""
+    d = np.asarray(distance_km, dtype=float)
+    return np.where(np.isnan(d), 0.5, np.exp(-np.nan_to_num(d) / settings.radius_km))
+
+
+def total_score(fit, strength, risk, has_chain, settings: Settings, near=None) -> np.ndarray:
+    near = np.full(len(np.atleast_1d(fit)), 0.5) if near is None else near
+    total_w = settings.w_fit + settings.w_strength + settings.w_distance
     if total_w <= 0:
         total_w = 1.0
-    raw = (settings.w_fit * fit + settings.w_strength * strength) / total_w
+    raw = (settings.w_fit * fit + settings.w_strength * strength + settings.w_distance * near) / total_w
     return np.where(has_chain, np.round(100 * raw * (1 - risk), 1), 0.0)
 
 
@@ -97,6 +104,14 @@ class Scorer(Estimator):
         return self
 
     # ----------------------------------------------------------------------------------------
+    def _distance(self, frame: pd.DataFrame) -> np.ndarray:
+        """km from each company to the zone (NaN when the zone or the company cannot be placed)."""
+        if self.zone_.lon is None or self.zone_.lat is None:
+            return np.full(len(frame), np.nan)
+        from .geo import distance_km
+
+        return distance_km(frame, self.zone_).to_numpy(dtype=float)
+
     def _choose(self, rel: np.ndarray, candidates: np.ndarray | None = None) -> np.ndarray:
         """Best segment per row: highest relevance, ties broken by fit."""
         fit = rel * self.gap_weight_ * self.priority_
@@ -152,8 +167,10 @@ class Scorer(Estimator):
         for c in ("strength", "s_capital", "s_employees", "s_age", "s_tags"):
             comp[c] = np.round(st[c].to_numpy(), 4)
         comp["risk"] = np.round(risk.iloc[rows].to_numpy(), 4)
+        comp["distance_km"] = self._distance(frame)[rows]
+        comp["proximity"] = np.round(proximity(comp["distance_km"].to_numpy(), s), 4)
         comp["score"] = total_score(comp["fit"].to_numpy(), comp["strength"].to_numpy(), comp["risk"].to_numpy(),
-                                    has_chain, s)
+                                    has_chain, s, comp["proximity"].to_numpy())
         comp["tier"] = tiers(comp["score"].to_numpy(), has_chain, s)
         comp["reasons"] = self._reasons(frame, result, rows, best, has_chain, comp, st)
         return comp
@@ -257,7 +274,10 @@ def rank(components: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     has_chain = components["chain_id"].notna().to_numpy()
     risk = components["risk"].to_numpy()
     out = components.copy()
-    out["score"] = total_score(out["fit"].to_numpy(), out["strength"].to_numpy(), risk, has_chain, settings)
+    near = proximity(out["distance_km"].to_numpy(), settings) if "distance_km" in out else None
+    if near is not None:
+        out["proximity"] = np.round(near, 4)
+    out["score"] = total_score(out["fit"].to_numpy(), out["strength"].to_numpy(), risk, has_chain, settings, near)
     out["tier"] = tiers(out["score"].to_numpy(), has_chain, settings)
     if "is_local" in out:  # already in the zone: 强链 partners, never 补链 targets
         local = out["is_local"].fillna(False).to_numpy(dtype=bool)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from .chains import POSITIONS, industry_codes, load_chains, load_zone, segment_table
 from .config import DEFAULTS, Settings, settings_help
+from .errors import MatcherError
 from .export import neutralise
 from .normalize import value_aliases
 from .pipeline import CONTRACT_COLUMNS, EXTRA_COLUMNS
@@ -60,10 +61,7 @@ FACT_FIELDS = [("scope", "经营范围", 50), ("intro", "企业简介", 50), ("p
 def inert(value: str) -> str:
     """Text as a cell will show it and never run: formula-like text is neutralised, and text that
     xlsxwriter would copy into the file as raw rich-text XML (`<r>…</r>`) is quoted the same way."""
-    value = neutralise(value)
-    if value.startswith("<r>") and value.endswith("</r>"):
-        return "'" + value
-    return value
+    return neutralise(value)  # export.neutralise covers formulas and raw rich-text XML
 
 
 def safe_url(value) -> str | None:
@@ -211,50 +209,51 @@ class _Book:
     def __init__(self, path):
         import xlsxwriter
 
+        # 等线 is the default font of Chinese Excel / WPS; plain text cells carry no format of their own
         self.wb = xlsxwriter.Workbook(str(path), {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-            "strings_to_numbers": False})
+            "strings_to_numbers": False, "default_format_properties": {"font_name": "等线", "font_size": 11}})
         add = self.wb.add_format
-        base = {"font_name": "等线", "font_size": 10, "valign": "top"}
-        self.base = base
-        self.head = add({**base, "bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True,
+        self.head = add({"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True,
                          "valign": "vcenter", "border": 1, "border_color": "#BFBFBF"})
-        self.officer_head = add({**base, "bold": True, "bg_color": "#C65911", "font_color": "#FFFFFF",
+        self.officer_head = add({"bold": True, "bg_color": "#C65911", "font_color": "#FFFFFF",
                                  "text_wrap": True, "valign": "vcenter", "border": 1, "border_color": "#BFBFBF"})
-        self.title = add({**base, "bold": True, "font_size": 14, "font_color": "#1F4E79"})
-        self.section = add({**base, "bold": True, "font_size": 11, "font_color": "#1F4E79", "bottom": 2,
+        self.title = add({"bold": True, "font_size": 14, "font_color": "#1F4E79"})
+        self.section = add({"bold": True, "font_size": 11, "font_color": "#1F4E79", "bottom": 2,
                             "bottom_color": "#1F4E79"})
-        self.label = add({**base, "bold": True})
-        self.text = add(base)
-        self.wrap = add({**base, "text_wrap": True})
-        self.note = add({**base, "italic": True, "font_color": "#7F7F7F", "text_wrap": True})
-        self.officer = add({**base, "bg_color": "#FFF9F2"})
-        self.link = add({**base, "font_color": "#0563C1", "underline": 1})
-        self.score = add({**base, "num_format": "0.0"})
-        self.ratio = add({**base, "num_format": "0.00"})
-        self.money = add({**base, "num_format": "#,##0.0"})
-        self.int = add({**base, "num_format": "0"})
-        self.count = add({**base, "num_format": "#,##0"})
-        self.count_bold = add({**base, "num_format": "#,##0", "bold": True})
-        self.date = add({**base, "num_format": "yyyy-mm-dd", "align": "left"})
-        self.gap = {k: add({**base, "bg_color": bg, "font_color": fg, "bold": True, "align": "center"})
+        self.label = add({"bold": True})
+        self.text = None  # the workbook's default format
+        self.wrap = add({"text_wrap": True})
+        self.note = add({"italic": True, "font_color": "#7F7F7F", "text_wrap": True})
+        self.officer = add({"bg_color": "#FFF9F2"})
+        self.link = add({"font_color": "#0563C1", "underline": 1})
+        self.score = add({"num_format": "0.0"})
+        self.ratio = add({"num_format": "0.00"})
+        self.money = add({"num_format": "#,##0.0"})
+        self.int = add({"num_format": "0"})
+        self.count = add({"num_format": "#,##0"})
+        self.count_bold = add({"num_format": "#,##0", "bold": True})
+        self.date = add({"num_format": "yyyy-mm-dd", "align": "left"})
+        self.gap = {k: add({"bg_color": bg, "font_color": fg, "bold": True, "align": "center"})
                     for k, (bg, fg) in GAP_COLOURS.items()}
-        self.tier = {k: add({**base, "bg_color": bg, "font_color": fg, "bold": True, "align": "center"})
+        self.tier = {k: add({"bg_color": bg, "font_color": fg, "bold": True, "align": "center"})
                      for k, (bg, fg) in TIER_COLOURS.items()}
-        self.map_seg = {k: add({**base, "bg_color": bg, "font_color": fg, "bold": True, "text_wrap": True,
+        self.map_seg = {k: add({"bg_color": bg, "font_color": fg, "bold": True, "text_wrap": True,
                                 "valign": "vcenter", "border": 1, "border_color": "#7F7F7F"})
                         for k, (bg, fg) in GAP_COLOURS.items()}
-        self.map_title = add({**base, "bold": True, "font_size": 12, "bg_color": "#1F4E79", "font_color": "#FFFFFF",
+        self.map_title = add({"bold": True, "font_size": 12, "bg_color": "#1F4E79", "font_color": "#FFFFFF",
                               "valign": "vcenter"})
-        self.map_pos = add({**base, "bold": True, "align": "center", "bg_color": "#D9E1F2", "border": 1,
+        self.map_pos = add({"bold": True, "align": "center", "bg_color": "#D9E1F2", "border": 1,
                             "border_color": "#7F7F7F"})
-        self.map_target = add({**base, "left": 1, "right": 1, "left_color": "#BFBFBF", "right_color": "#BFBFBF"})
-        self.map_none = add({**base, "italic": True, "font_color": "#7F7F7F", "left": 1, "right": 1,
+        self.map_target = add({"left": 1, "right": 1, "left_color": "#BFBFBF", "right_color": "#BFBFBF"})
+        self.map_none = add({"italic": True, "font_color": "#7F7F7F", "left": 1, "right": 1,
                              "left_color": "#BFBFBF", "right_color": "#BFBFBF"})
         self.sheet_names: set[str] = set()
 
     def sheet(self, name: str):
-        name = _sheet_name(name, self.sheet_names)
+        """A new worksheet; a chain's name never takes one of the fixed sheets' names."""
+        if name not in FIXED_SHEETS:
+            name = _sheet_name(name, self.sheet_names | set(FIXED_SHEETS))
         self.sheet_names.add(name)
         return self.wb.add_worksheet(name)
 
@@ -285,10 +284,11 @@ class _Col:
 
 def _write_table(book: _Book, ws, cols: list[_Col], n: int, freeze_cols: int = 2, score_col: str | None = None,
                  header_height: float = 30) -> None:
-    """Header row and n data rows, row by row (constant memory), then filter, freeze and bars."""
+    """Header row and n data rows, row by row (constant memory), then filter, freeze and bars. The
+    officer's columns are shaded by their column format, so their empty cells cost nothing."""
     ws.set_row(0, header_height)
     for j, c in enumerate(cols):
-        ws.set_column(j, j, c.width)
+        ws.set_column(j, j, c.width, book.officer if c.officer else None)
         ws.write_string(0, j, c.header, book.officer_head if c.officer else book.head)
     ws.freeze_panes(1, freeze_cols)
     ws.autofilter(0, 0, max(n, 1), max(len(cols) - 1, 0))
@@ -315,17 +315,12 @@ def _write_table(book: _Book, ws, cols: list[_Col], n: int, freeze_cols: int = 2
             plan.append((j, ws.write_number, c.values, c.fmt, False))
         else:
             plan.append((j, ws.write_string, c.values, c.fmt, False))
-    officer_cols = [j for j, c in enumerate(cols) if c.officer]
-    officer_fmt = book.officer
     for i in range(n):
         r = i + 1
         for j, write, values, fmt, per_row in plan:
             v = values[i]
             if v is not None:
                 write(r, j, v, fmt[i] if per_row else fmt)
-        for j in officer_cols:  # shaded cells for the officer to fill, even when empty
-            if cols[j].values[i] is None:
-                ws.write_blank(r, j, None, officer_fmt)
     if score_col is not None and n:
         j = next(k for k, c in enumerate(cols) if c.header == score_col)
         ws.conditional_format(1, j, n, j, {"type": "data_bar", "bar_color": "#63BE7B", "bar_solid": True,
@@ -774,29 +769,43 @@ def write_workbook(result, path, *, chains=None, zone=None, settings: Settings |
     k = {(r.chain_id, r.segment_id): int(r.target_count) for r in seg.itertuples()}
     top_targets = _top_targets(ranked, k)
 
+    from xlsxwriter.exceptions import FileCreateError
+
     path = Path(path)
     book = _Book(path)
-    book.sheet_names.update(FIXED_SHEETS)  # chain names never take a fixed sheet's name
     try:
-        book.sheet_names.difference_update({SHEET_INFO})
-        _info_sheet(book, result, zone, settings, settings_known, seg, [names[c] for c in order], chain_ids, top,
-                    generated)
-        book.sheet_names.difference_update({SHEET_SUMMARY})
-        _summary_sheet(book, zone, figures, top_targets)
-        chain_id = ranked["chain_id"].astype(object).to_numpy()
-        for cid in order:
-            frame = ranked[chain_id == cid]
-            if top is not None:
-                frame = frame.head(top)
-            _ranked_sheet(book, result, names[cid], frame, chain_sheet=True)
-        book.sheet_names.difference_update({SHEET_MAP})
-        _map_sheet(book, zone, seg, figures, top_targets)
-        book.sheet_names.difference_update({SHEET_UNMATCHED})
-        _ranked_sheet(book, result, SHEET_UNMATCHED, ranked[~has_chain.to_numpy()], chain_sheet=False)
-        book.sheet_names.difference_update({SHEET_REJECTED})
-        _rejected_sheet(book, result)
-        book.sheet_names.difference_update({SHEET_MERGES})
-        _merges_sheet(book, result)
-    finally:
+        _write_sheets(book, result, zone, settings, settings_known, seg, order, names, figures, top_targets,
+                      chain_ids, top, generated)
+    except BaseException:
+        try:  # leave no half-written workbook behind
+            book.close()
+        except Exception:  # noqa: BLE001 - the first error is the one to report
+            pass
+        path.unlink(missing_ok=True)
+        raise
+    try:
         book.close()
+    except FileCreateError as exc:
+        raise MatcherError(f"{path}: 无法写入工作簿（目录不存在、没有写权限，或文件正在 Excel / WPS 中打开）："
+                           f"{exc}") from None
     return path
+
+
+def _write_sheets(book, result, zone, settings, settings_known, seg, order, names, figures, top_targets,
+                  chain_ids, top, generated) -> None:
+    """Every sheet, in the order an officer reads them."""
+    ranked = result.ranked
+    has_chain = ranked["chain_id"].notna().to_numpy()
+    _info_sheet(book, result, zone, settings, settings_known, seg, [names[c] for c in order], chain_ids, top,
+                generated)
+    _summary_sheet(book, zone, figures, top_targets)
+    chain_id = ranked["chain_id"].astype(object).to_numpy()
+    for cid in order:
+        frame = ranked[chain_id == cid]
+        if top is not None:
+            frame = frame.head(top)
+        _ranked_sheet(book, result, names[cid], frame, chain_sheet=True)
+    _map_sheet(book, zone, seg, figures, top_targets)
+    _ranked_sheet(book, result, SHEET_UNMATCHED, ranked[~has_chain], chain_sheet=False)
+    _rejected_sheet(book, result)
+    _merges_sheet(book, result)

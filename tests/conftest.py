@@ -2,8 +2,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import matcher
+
+# Property tests check behaviour, not speed: no per-example deadline (CI machines are shared and noisy).
+settings.register_profile("chainmatch", deadline=None, max_examples=100)
+settings.load_profile("chainmatch")
 
 DATA = Path(__file__).parent / "data"
 AS_OF = dt.date(2026, 11, 27)  # fixed, so ages (and the stored ranking) do not drift

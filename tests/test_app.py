@@ -1,18 +1,293 @@
-"""The app's first page shows the bundled sample scored, with no upload (Streamlit AppTest)."""
+"""The Streamlit app, page by page, with streamlit.testing.v1.AppTest (no browser; see test_e2e.py for one).
 
+Every page is driven as an officer would: upload through the file uploader, edit the column mapping,
+move a weight (the order follows the engine and nothing is re-matched), filter, open a company,
+compute and edit the gap profile, pick a segment on the map, reach the downloads. Bad files give a
+Chinese message in the page and the session keeps working.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+import matcher
+
+from .conftest import DATA
+
+testing = pytest.importorskip("streamlit.testing.v1")
 ROOT = Path(__file__).resolve().parents[1]
+CSV = (DATA / "candidates.csv").read_bytes()
+RANKING, GAPS, MAP, EXPORT, IMPORT = ("pages/ranking.py", "pages/gaps.py", "pages/map.py", "pages/export.py",
+                                      "pages/import_data.py")
 
 
-def test_first_page_shows_sample_ranking():
-    testing = pytest.importorskip("streamlit.testing.v1")
-    at = testing.AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+def new_app():
+    return testing.AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+
+
+@functools.lru_cache(maxsize=1)
+def sample_result():
+    return matcher.score_files([matcher.SAMPLE_FILE])
+
+
+def engine_view(settings=matcher.DEFAULTS, **filters):
+    filters.setdefault("matched_only", True)
+    return matcher.filter_ranked(matcher.rerank(sample_result(), settings).ranked, **filters)
+
+
+def top_line(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("当前排名第一："))
+
+
+def metrics(at) -> dict:
+    return {m.label: int(m.value.replace(",", "")) for m in at.metric}
+
+
+@pytest.fixture()
+def score_calls(monkeypatch):
+    """Counts the app's calls of the scoring entry point (a re-rank must not make one)."""
+    calls = []
+    real = matcher.score_inputs
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(matcher, "score_inputs", counting)
+    return calls
+
+
+# --------------------------------------------------------------------------------------------
+# 1 · 数据导入
+
+
+def test_first_page_shows_the_sample_scored():
+    at = new_app().run()
     assert not at.exception
     assert "ChainMatch" in at.title[0].value
-    assert len(at.tabs) == 8
-    frames = at.dataframe
-    assert frames and len(frames[0].value) > 0
-    assert "企业名称" in frames[0].value.columns and "推荐理由" in frames[0].value.columns
+    assert any("示例名单 candidates_qcc.xlsx" in i.value for i in at.info)
+    counts = sample_result().counts
+    assert metrics(at) == {"读取行数": counts["read"], "评分企业": counts["scored"], "合并重复": counts["merged"],
+                           "拒收行数": counts["rejected"]}
+    assert [t.label for t in at.tabs] == [c.name for c in matcher.load_chains().values()]
+    first = at.tabs[0].dataframe[0].value  # 人工智能: its ten best targets under the default weights
+    expected = engine_view(chain_ids=["ai"]).head(10)
+    assert first["企业名称"].tolist() == expected["company_name"].tolist()
+    assert first["推荐理由"].str.len().min() > 10
+    # what was understood of the file: header row, mapping, rejected rows with their reasons
+    assert any("表头在第 2 行" in m.value for m in at.markdown)
+    mapping = at.data_editor[0].value
+    assert mapping.set_index("header").loc["企业名称", "field"] == "company_name"
+    rejected = next(d.value for d in at.dataframe if "原因" in d.value.columns)
+    assert len(rejected) == counts["rejected"] and "缺少企业名称" in set(rejected["原因"])
+
+
+def test_upload_through_the_file_uploader_and_back_to_the_sample():
+    at = new_app().run()
+    at.file_uploader(key="uploader").set_value(("名单.csv", CSV, "text/csv")).run()
+    assert not at.exception
+    assert any(i.value == "当前数据：名单.csv" for i in at.info)
+    assert metrics(at) == {"读取行数": 10, "评分企业": 8, "合并重复": 1, "拒收行数": 1}
+    assert "名单.csv · 读取 10 行：评分 8，合并 1，拒收 1" in [e.label for e in at.expander]
+    rejected = next(d.value for d in at.dataframe if "原因" in d.value.columns)
+    assert rejected[["行号", "原因"]].values.tolist() == [["9", "缺少企业名称"]]
+    at.button[0].click().run()  # 改用示例数据
+    assert any("示例名单" in i.value for i in at.info)
+    assert metrics(at)["读取行数"] == sample_result().counts["read"]
+
+
+def test_a_bad_file_gets_a_chinese_message_and_the_session_keeps_working():
+    at = new_app().run()
+    bad = ("坏文件.xlsx", b"this is not a workbook", "application/octet-stream")
+    at.file_uploader(key="uploader").set_value([bad, ("名单.csv", CSV, "text/csv")]).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "坏文件.xlsx" in at.error[0].value and "无法作为 Excel 工作簿读取" in at.error[0].value
+    assert "/tmp" not in at.error[0].value
+    assert metrics(at)["读取行数"] == 10  # the readable file is scored
+    at.file_uploader(key="uploader").set_value(bad).run()
+    assert not at.exception and len(at.error) == 1
+    assert any("没有可评分的数据" in w.value for w in at.warning)
+    for page in (RANKING, MAP, EXPORT):
+        at.switch_page(page).run()
+        assert not at.exception and any("没有可评分的数据" in w.value for w in at.warning)
+    at.switch_page(IMPORT).run()
+    at.file_uploader(key="uploader").set_value(("名单.csv", CSV, "text/csv")).run()
+    assert not at.exception and not at.error and metrics(at)["评分企业"] == 8
+
+
+def test_the_column_mapping_is_editable():
+    odd = "单位名称,资本额,所属城市\n江苏新芯集成电路设计有限公司,3000万元,南京市\n苏州动力电池有限公司,800万元,苏州市\n"
+    at = new_app().run()
+    at.file_uploader(key="uploader").set_value(("展会.csv", odd.encode("utf-8"), "text/csv")).run()
+    editor = at.data_editor[0]
+    assert pd.isna(editor.value.set_index("header").loc["资本额", "field"])
+    row = editor.value.index[editor.value["header"] == "资本额"][0]
+    at.session_state[editor.key] = {"edited_rows": {int(row): {"field": "registered_capital"}}, "added_rows": [],
+                                    "deleted_rows": []}
+    at.button(key=f"remap_{editor.key}").click().run()
+    assert not at.exception
+    assert at.data_editor[0].value.set_index("header").loc["资本额", "field"] == "registered_capital"
+    capital = pd.concat([d.value for d in at.dataframe if "注册资本(万元)" in d.value.columns])
+    assert set(capital["注册资本(万元)"].dropna()) == {3000.0, 800.0}
+
+
+# --------------------------------------------------------------------------------------------
+# 3 · 目标排序
+
+
+def test_a_weight_reranks_without_rematching(score_calls):
+    at = new_app().run()
+    at.switch_page(RANKING).run()
+    assert not at.exception and len(score_calls) == 1
+    top = engine_view().iloc[0]
+    assert top_line(at).startswith(f"当前排名第一：{top['company_name']}（")
+    at.slider(key="w_set_w_fit").set_value(0.0).run()
+    moved = engine_view(matcher.DEFAULTS.replace(w_fit=0.0))
+    assert moved.iloc[0]["company_name"] != top["company_name"]
+    assert top_line(at).startswith(f"当前排名第一：{moved.iloc[0]['company_name']}（")
+    table = at.dataframe[0].value
+    assert table["企业名称"].tolist() == moved["company_name"].head(len(table)).tolist()
+    assert len(score_calls) == 1  # re-ranked from the stored components: nothing re-read or re-matched
+    at.switch_page(EXPORT).run()
+    assert any("匹配缺口权重 0" in c.value for c in at.caption)  # the export uses the new weights
+    at.switch_page(RANKING).run()
+    assert at.slider(key="w_set_w_fit").value == 0.0 and len(score_calls) == 1
+    at.sidebar.button[0].click().run()  # 恢复默认权重
+    assert at.slider(key="w_set_w_fit").value == matcher.DEFAULTS.w_fit
+    assert top_line(at).startswith(f"当前排名第一：{top['company_name']}（")
+    # an evidence setting needs a new match: applied from the form, it re-scores once
+    at.number_input(key="match_min_relevance").set_value(0.5)
+    at.button(key="FormSubmitter:match_form-重新匹配").click().run()
+    assert not at.exception and len(score_calls) == 2
+
+
+def test_filters_narrow_the_ranked_table():
+    at = new_app().run()
+    at.switch_page(RANKING).run()
+    at.multiselect(key="w_f_chains").set_value(["nev"])
+    at.multiselect(key="w_f_tiers").set_value(["A"]).run()
+    expected = engine_view(chain_ids=["nev"], tiers=["A"])
+    assert any(m.value.startswith(f"**{len(expected):,}** 家符合条件") for m in at.markdown)
+    table = at.dataframe[0].value
+    assert set(table["产业链"]) == {"新能源汽车"} and set(table["等级"]) == {"A"}
+    assert table["企业名称"].tolist() == expected["company_name"].tolist()
+    at.number_input(key="w_f_distance").set_value(200.0)
+    at.checkbox(key="w_f_active").check().run()
+    expected = engine_view(chain_ids=["nev"], tiers=["A"], max_distance_km=200, active_only=True)
+    table = at.dataframe[0].value
+    assert len(table) == len(expected) and (table["距园区(公里)"] <= 200).all()
+    # segments offered are the chosen chain's; choosing one narrows further
+    seg_key = f"nev/{expected['segment_id'].iloc[0]}"
+    at.multiselect(key="w_f_segments").set_value([seg_key]).run()
+    table = at.dataframe[0].value
+    assert set(table["环节"]) == {expected["segment_name"].iloc[0]}
+    # filters survive a visit to another page
+    at.switch_page(MAP).run()
+    at.switch_page(RANKING).run()
+    assert at.multiselect(key="w_f_chains").value == ["nev"] and at.dataframe[0].value.equals(table)
+
+
+def test_the_detail_view_explains_one_company():
+    at = new_app().run()
+    at.switch_page(RANKING).run()
+    view = engine_view()
+    at.selectbox[0].set_value(1).run()  # the second company
+    row = view.iloc[1]
+    assert any(m.value == f"### {row['company_name']}" for m in at.markdown)
+    assert len(at.get("vega_lite_chart")) == 2  # score parts and component scores
+    reasons = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert len(reasons) == len(row["reasons"].split(" | "))
+    facts = at.dataframe[-1].value.set_index("项目")["内容"]
+    assert facts["企业名称"] == row["company_name"] and "统一社会信用代码" in facts.index
+    parts = matcher.score_parts(row, matcher.DEFAULTS)
+    assert abs(sum(parts.values()) - row["score"]) < 0.1
+
+
+# --------------------------------------------------------------------------------------------
+# 2 · 产业链缺口
+
+
+def test_gap_profile_from_the_local_list_edit_and_apply(score_calls):
+    at = new_app().run()
+    at.switch_page(GAPS).run()
+    assert not at.exception
+    assert any("内置配置" in i.value for i in at.info)
+    assert [b.label for b in at.download_button] == ["下载缺口配置（YAML）"]
+    # a bad profile: a Chinese message, the zone stays
+    at.file_uploader(key="zone_uploader").set_value(("坏配置.yaml", b"id: [", "application/x-yaml")).run()
+    assert not at.exception and "坏配置.yaml" in at.error[0].value and "仍使用原配置" in at.error[0].value
+    assert "zone" not in at.session_state
+    # statuses computed from the (synthetic) local enterprise list
+    next(b for b in at.button if b.label == "使用示例企业库（合成）").click().run()
+    summary = at.success[0].value
+    assert re.match(r"企业库 \d+ 家（计入环节 \d+ 家）；\d+ 个环节", summary)
+    next(b for b in at.button if b.label == "采用测算结果作为园区缺口配置").click().run()
+    assert any("企业库测算" in i.value for i in at.info)
+    zone = at.session_state["zone"]
+    assert any(st.computed for zc in zone.chains.values() for st in zc.segments.values())
+    # edit one segment's status in the table, apply, and the ranking is re-scored under it
+    editor = next(e for e in at.data_editor if "status" in e.value.columns)
+    first = editor.value.iloc[0]
+    new_status = "优势" if first["status"] != "优势" else "缺失"
+    at.session_state[editor.key] = {"edited_rows": {0: {"status": new_status}}, "added_rows": [],
+                                    "deleted_rows": []}
+    at.run()
+    assert any("尚未用于评分" in w.value for w in at.warning)
+    next(b for b in at.button if b.label == "应用修改并重新评分").click().run()
+    edited = at.session_state["zone"].segment_status(first["chain_id"], first["segment_id"])
+    assert edited.status == new_status and not edited.assumed and not edited.computed
+    calls = len(score_calls)
+    at.switch_page(RANKING).run()
+    assert not at.exception and len(score_calls) == calls + 1
+
+
+# --------------------------------------------------------------------------------------------
+# 4 · 招商地图, 5 · 导出
+
+
+def test_map_page_draws_the_offline_map_and_lists_a_segments_targets():
+    at = new_app().run()
+    at.switch_page(MAP).run()
+    assert not at.exception
+    frame = at.get("iframe")[0].proto
+    assert "招商地图 · 南京经济技术开发区 · 全部产业链" in frame.srcdoc and "Content-Security-Policy" in frame.srcdoc
+    assert [b.label for b in at.download_button] == ["下载招商地图（HTML，离线可打开）"]
+    at.selectbox(key="w_map_chain").set_value("nev").run()
+    assert "新能源汽车" in at.get("iframe")[0].proto.srcdoc
+    segment = engine_view(chain_ids=["nev"], tiers=["A", "B"]).iloc[0]
+    at.selectbox[1].set_value(segment["segment_id"]).run()
+    expected = engine_view(chain_ids=["nev"], segments=[("nev", segment["segment_id"])], tiers=["A", "B"])
+    assert at.subheader[0].value.endswith(f"A / B 类目标 {len(expected):,} 家")
+    assert at.dataframe[0].value["企业名称"].tolist() == expected["company_name"].tolist()
+
+
+def test_export_page_offers_every_download():
+    at = new_app().run()
+    at.switch_page(EXPORT).run()
+    assert not at.exception
+    labels = [b.label for b in at.download_button]
+    assert labels == ["下载招商工作簿", "招商地图（HTML）", "排名表（CSV，机器可读）",
+                      f"未处理的行（CSV，{sample_result().counts['rejected']} 行）", "园区缺口配置（YAML）"]
+    at.multiselect(key="w_x_chains").set_value(["nev", "ic"])
+    at.number_input(key="w_x_top").set_value(20).run()
+    assert not at.exception and at.download_button(key="download_workbook").label == "下载招商工作簿"
+
+
+# --------------------------------------------------------------------------------------------
+# offline
+
+
+def test_the_app_loads_nothing_from_outside():
+    for path in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]:
+        text = path.read_text(encoding="utf-8")
+        assert ":material/" not in text, path  # Streamlit fetches material icons from fonts.gstatic.com
+        assert not re.search(r"https?://", text), path
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["server"]["headless"] is True and config["server"]["fileWatcherType"] == "none"

@@ -76,7 +76,7 @@ def test_weights_override_and_help(tmp_path, capsys):
     for item in matcher.settings_help():
         assert "--" + item["name"].replace("_", "-") in help_text
     out = tmp_path / "w.csv"
-    assert main(["score", str(SAMPLE), "-o", str(out), "--w-fit", "0", "--w-strength", "1", "--quiet"]) == 0
+    assert main(["score", str(SAMPLE), "-o", str(out), "--w-fit", "0", "--w-strength", "1", "--w-distance", "0", "--quiet"]) == 0
     t = pd.read_csv(out, encoding="utf-8-sig")
     targets = t[t.chain_id.notna() & (t.risk < 1)]
     assert (targets["score"] - (100 * targets["strength"] * (1 - targets["risk"])).round(1)).abs().max() < 0.11

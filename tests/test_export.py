@@ -43,3 +43,15 @@ def test_safe_frame_leaves_numbers_alone():
     f = pd.DataFrame({"a": ["-5", "ok"], "b": [-5, 3]})
     out = safe_frame(f)
     assert out["a"].tolist() == ["'-5", "ok"] and out["b"].tolist() == [-5, 3]
+
+
+def test_rich_text_xml_is_inert_too():
+    from matcher.export import neutralise
+
+    assert neutralise("<r><f>1+1</f></r>").startswith("'")
+    assert neutralise("<r>正常</r>x") == "<r>正常</r>x"
+
+
+def test_result_carries_its_scoring_context(fixture_result, fixture_zone):
+    assert fixture_result.zone is fixture_zone and set(fixture_result.chains) == {"nev", "ic"}
+    assert fixture_result.settings == matcher.DEFAULTS

@@ -43,13 +43,23 @@ def test_fit_multiplies_relevance_gap_and_priority(fixture_result):
     assert row.chain_id == "ic" and row.gap_weight == 0.8  # 薄弱
     assert row.fit == pytest.approx(row.relevance * 0.8 * 0.7, abs=1e-3)  # 市级 0.7
     s = matcher.DEFAULTS
-    expected = 100 * (s.w_fit * row.fit + s.w_strength * row.strength) / (s.w_fit + s.w_strength)
+    near = np.exp(-row.distance_km / s.radius_km)  # 苏州 to the zone in 南京
+    assert 150 < row.distance_km < 250 and row.proximity == pytest.approx(near, abs=1e-3)
+    expected = 100 * (s.w_fit * row.fit + s.w_strength * row.strength + s.w_distance * near) / (
+        s.w_fit + s.w_strength + s.w_distance)
     assert row.score == pytest.approx(expected, abs=0.1)
+
+
+def test_distance_is_a_small_editable_factor(fixture_result):
+    far = matcher.rank(fixture_result.ranked, matcher.DEFAULTS.replace(w_distance=1.0, w_fit=0.0, w_strength=0.0))
+    targets = far[far.chain_id.notna() & (far.risk < 1)]
+    nearest = targets.sort_values("distance_km").iloc[0]
+    assert targets.iloc[0].company_name == nearest.company_name  # distance alone: nearest first
 
 
 def test_rank_reuses_components(fixture_result):
     comp = fixture_result.components
-    heavy_strength = matcher.rank(comp, matcher.DEFAULTS.replace(w_fit=0.0, w_strength=1.0))
+    heavy_strength = matcher.rank(comp, matcher.DEFAULTS.replace(w_fit=0.0, w_strength=1.0, w_distance=0.0))
     targets = heavy_strength[heavy_strength.chain_id.notna() & (heavy_strength.risk < 1)]
     assert (np.diff(targets["score"].to_numpy()) <= 0).all()
     assert targets["score"].tolist() == pytest.approx((100 * targets["strength"]).round(1).tolist())

@@ -96,9 +96,14 @@ def test_summary_and_map(tmp_path, fixture_result, fixture_chains, fixture_zone)
     summary = {(r["产业链"], r["环节"]): r for r in _rows(wb["汇总"])}
     assert len(summary) == 5  # every segment of the zone, with or without candidates
     battery = summary[("新能源汽车", "动力电池")]
-    assert (battery["缺口状态"], battery["候选企业数"], battery["A类"], battery["B类"], battery["C类"],
-            battery["不推荐"]) == ("缺失", 3, 2, 0, 0, 1)
-    assert battery["重点目标（得分，等级）"].startswith("江苏锐能动力电池有限公司（92.8，A）")
+    seg = fixture_result.ranked[fixture_result.ranked["segment_id"] == "battery"]
+    tiers = seg["tier"].fillna("").value_counts()
+    assert len(seg) == 3 and battery["缺口状态"] == "缺失" and battery["候选企业数"] == 3
+    assert [battery[f"{t}类"] for t in "ABC"] == [int(tiers.get(t, 0)) for t in "ABC"]
+    assert battery["不推荐"] == 1  # the deregistered battery maker
+    ranked = fixture_result.ranked.set_index("company_name")
+    best = f"江苏锐能动力电池有限公司（{ranked.loc['江苏锐能动力电池有限公司', 'score']:.1f}，A）"
+    assert battery["重点目标（得分，等级）"].startswith(best + "；杭州宁德时代储能有限公司")
     assert summary[("新能源汽车", "整车")]["状态说明"].startswith("假设")
     assert summary[("集成电路", "封装测试")]["候选企业数"] == 0
     grid = [[c for c in row] for row in wb["招商地图"].iter_rows(values_only=True)]
@@ -106,7 +111,7 @@ def test_summary_and_map(tmp_path, fixture_result, fixture_chains, fixture_zone)
     assert len(positions) == 2  # one block per chain
     nev_block = grid[positions[0] + 1:positions[1]]
     assert nev_block[0][1].startswith("动力电池") and "缺失" in nev_block[0][1] and nev_block[0][0] is None
-    assert nev_block[1][1] == "1. 江苏锐能动力电池有限公司（92.8，A）"
+    assert nev_block[1][1] == "1. " + best
     assert any(isinstance(c, str) and "暂无目标企业" in c for row in nev_block for c in row)
 
 
@@ -306,3 +311,20 @@ def test_write_output_xlsx_uses_the_workbook(tmp_path, fixture_result, fixture_c
                                     zone=fixture_zone, chains=fixture_chains, per_chain=True, as_of=AS_OF)
     wb = _open(_write(per_chain, tmp_path / "pc.xlsx", fixture_chains, fixture_zone))
     assert pd.Series([r["企业名称"] for r in _rows(wb["新能源汽车"])]).is_unique
+
+
+def test_unwritable_path_is_a_clear_error(tmp_path, fixture_result, fixture_chains, fixture_zone):
+    target = tmp_path / "no-such-dir" / "w.xlsx"
+    with pytest.raises(matcher.MatcherError, match="无法写入工作簿"):
+        _write(fixture_result, target, fixture_chains, fixture_zone)
+    assert not target.exists()
+
+
+def test_a_failed_write_leaves_no_file(tmp_path, fixture_result, fixture_chains, fixture_zone):
+    broken = matcher.ScoreResult(fixture_result.ranked.drop(columns=["reasons"]), fixture_result.rejected,
+                                 fixture_result.merges, fixture_result.counts, fixture_result.tables,
+                                 fixture_result.components)
+    target = tmp_path / "w.xlsx"
+    with pytest.raises(KeyError):
+        _write(broken, target, fixture_chains, fixture_zone)
+    assert not target.exists()

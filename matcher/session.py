@@ -1,0 +1,409 @@
+"""What an interactive session needs beyond a batch run: pure functions over results, zones and tables.
+
+Owns the app's engine side, so the Streamlit pages stay thin: reading several inputs each with its
+own column mapping and scoring them while collecting per-file errors (`score_inputs`), which settings
+re-rank stored components and which need a new match (`RANK_SETTINGS`, `match_key`), re-ranking a
+whole `ScoreResult` under new weights without re-reading or re-matching (`rerank`), filtering a
+ranked table (chain, segment, tier, province / city, minimum capital, maximum distance, active only,
+name), the per-input row accounting and the column-mapping table of a read sheet, a company's score
+broken into the points each component contributes, the zone profile as editable tables and back
+(`zone_tables`, `apply_zone_edits`), a `Zone` written as YAML that `load_zone` reads back
+(`zone_to_yaml`), and the officer workbook as bytes. Nothing here knows about the UI.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .chains import STATUSES, Chain, SegmentStatus, Zone, ZoneChain, load_chains, segment_table
+from .config import DEFAULTS, Settings
+from .errors import MatcherError
+from .pipeline import ReadResult, ScoreResult, read_companies, score_frame
+from .read import RawTable, column_synonyms
+from .score import rank
+
+# Settings that `rank` applies to stored components: changing them re-ranks without a new match.
+# Every other setting (evidence weights, min relevance, penalties — they are written into the reasons)
+# needs a new match.
+RANK_SETTINGS = ("w_fit", "w_strength", "w_distance", "radius_km", "tier_a", "tier_b")
+UNMATCHED_TIER = "未入链"  # label for the empty tier of a company that fits no chain
+NO_TARGET_TIER = "非目标"  # label for the empty tier of a company with a chain but score 0 (注销 …)
+
+# Chinese labels of the canonical fields (the column-mapping editor); a field missing here is shown
+# under its first synonym in data/reference/columns.yaml.
+FIELD_LABELS = {
+    "company_name": "企业名称", "input_name": "输入企业名称（批量查询）", "match_status": "匹配结果（批量查询）",
+    "credit_code": "统一社会信用代码", "status": "登记状态", "registered_capital": "注册资本",
+    "paid_capital": "实缴资本", "capital_currency": "注册资本币种", "founded": "成立日期", "province": "省份",
+    "city": "城市", "district": "区县", "region": "所属地区", "industry_small": "国标行业小类",
+    "industry_mid": "国标行业中类", "industry_big": "国标行业大类", "industry_section": "国标行业门类",
+    "industry": "行业 / 行业代码", "employees": "参保人数", "size": "企业规模", "company_type": "企业类型",
+    "scope": "经营范围", "intro": "企业简介", "products": "主营业务 / 产品", "address": "地址",
+    "legal_rep": "法定代表人", "former_names": "曾用名", "branches": "分支机构", "website": "网址",
+    "email": "邮箱", "phone": "电话", "listing": "上市信息", "qualifications": "企业资质", "financing": "融资轮次",
+    "abnormal": "经营异常", "dishonest": "失信被执行",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# settings
+
+
+def match_key(settings: Settings) -> tuple:
+    """The values of every setting that changes matching (all but RANK_SETTINGS): equal keys, equal match."""
+    return tuple((k, v) for k, v in settings.as_dict().items() if k not in RANK_SETTINGS)
+
+
+def rank_key(settings: Settings) -> tuple:
+    """The values of the settings `rerank` applies."""
+    return tuple((k, getattr(settings, k)) for k in RANK_SETTINGS)
+
+
+# --------------------------------------------------------------------------------------------
+# reading and scoring several inputs
+
+
+def field_labels() -> dict[str, str]:
+    """Canonical field -> Chinese label, for every field the reader recognises."""
+    return {f: FIELD_LABELS.get(f, syn[0]) for f, syn in column_synonyms().items()}
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def state_key(*parts) -> str:
+    """A short stable digest of JSON-able parts (file digests, column maps, zone YAML, settings ...)."""
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def combine_reads(reads: Iterable[ReadResult]) -> ReadResult:
+    """One ReadResult from several (as if `read_companies` had read all their files at once)."""
+    reads = list(reads)
+    companies = [r.companies for r in reads if len(r.companies.columns)]
+    originals = [r.originals for r in reads if len(r.originals.columns)]
+    return ReadResult(pd.concat(companies, ignore_index=True) if companies else pd.DataFrame(),
+                      pd.concat(originals, ignore_index=True) if originals else pd.DataFrame(),
+                      [t for r in reads for t in r.tables])
+
+
+def score_inputs(files: Iterable[tuple], zone: Zone, settings: Settings = DEFAULTS,
+                 chains: dict[str, Chain] | None = None, local: Iterable | None = None,
+                 progress=None, as_of=None) -> tuple[ScoreResult | None, list[tuple[str, str]]]:
+    """Read every input with its own column mapping and score the readable ones together.
+
+    `files`: (path, column_map or None) pairs. Returns (result, errors): errors lists (file name,
+    Chinese message) for every input that could not be read; result is None when none could.
+    `local` lists the zone's own enterprise files (candidates found there become 本地).
+    """
+    chains = chains if chains is not None else load_chains()
+    progress = progress or (lambda stage, frac: None)
+    files = list(files)
+    reads, errors = [], []
+    for i, (path, column_map) in enumerate(files):
+        progress(f"读取 {Path(path).name}", 0.3 * i / max(len(files), 1))
+        try:
+            reads.append(read_companies([Path(path)], column_map or None))
+        except MatcherError as exc:
+            errors.append((Path(path).name, _message(exc, [path])))
+    local_companies = None
+    if local:
+        try:
+            local_companies = read_companies([Path(p) for p in local]).companies
+        except MatcherError as exc:
+            errors.append(("园区企业库", _message(exc, local)))
+    if not reads:
+        return None, errors
+    result = score_frame(combine_reads(reads), chains, zone, settings, progress=progress, as_of=as_of,
+                         local=local_companies)
+    return result, errors
+
+
+def _message(exc: Exception, paths) -> str:
+    """The error's message with the (temporary) paths shown by file name only."""
+    text = str(exc)
+    for p in paths:
+        text = text.replace(str(Path(p)), Path(p).name)
+    return text
+
+
+def input_accounting(result: ScoreResult) -> pd.DataFrame:
+    """Per input sheet / file: source label, format, header row, rows read / scored / merged / rejected
+    (read = scored + merged + rejected for every row), and the reader's notes."""
+    def count(frame):
+        if frame is None or frame.empty or "source_file" not in frame.columns:
+            return {}
+        return frame["source_file"].astype(str).value_counts().to_dict()
+
+    merged, rejected = count(result.merges), count(result.rejected)
+    rows = []
+    for t in result.tables or []:
+        read = len(t.frame)
+        m, j = merged.get(t.label, 0), rejected.get(t.label, 0)
+        rows.append({"source": t.label, "format": t.format, "header_row": t.header_row, "read": read,
+                     "scored": read - m - j, "merged": m, "rejected": j, "notes": "；".join(t.notes)})
+    return pd.DataFrame(rows, columns=["source", "format", "header_row", "read", "scored", "merged", "rejected",
+                                       "notes"])
+
+
+def mapping_table(table: RawTable, examples: int = 1) -> pd.DataFrame:
+    """One row per original column of a read sheet: header, the canonical field it was mapped to
+    (None = passed through untouched) and an example value."""
+    rows = []
+    for h in table.frame.columns:
+        col = table.frame[h]
+        filled = col[col.notna() & (col.astype(str).str.strip() != "")]
+        example = "；".join(str(v)[:40] for v in filled.head(examples))
+        rows.append({"header": str(h), "field": table.mapping.get(h), "example": example})
+    return pd.DataFrame(rows, columns=["header", "field", "example"])
+
+
+def mapping_overrides(edited: pd.DataFrame, table: RawTable) -> dict[str, str]:
+    """The column_map (header -> field) that turns the reader's mapping of `table` into `edited`'s:
+    every row whose field was changed to another field. Raises MatcherError for an unknown field or
+    a field given to two columns."""
+    known = column_synonyms()
+    chosen = {}
+    for r in edited.itertuples(index=False):
+        field = r.field if isinstance(r.field, str) and r.field.strip() else None
+        if field is None:
+            continue
+        if field not in known:
+            raise MatcherError(f"未知字段“{field}”（可用：{', '.join(known)}）")
+        if field in chosen:
+            raise MatcherError(f"字段“{field_labels()[field]}”同时指定给了“{chosen[field]}”和“{r.header}”两列")
+        chosen[field] = r.header
+    return {header: field for field, header in chosen.items() if table.mapping.get(header) != field}
+
+
+# --------------------------------------------------------------------------------------------
+# re-ranking and filtering
+
+
+def rerank(result: ScoreResult, settings: Settings) -> ScoreResult:
+    """The result under new total-score settings (RANK_SETTINGS): `rank` on the stored components, the
+    ranked table put in the new order with its score, tier and proximity updated. Nothing is re-read or
+    re-matched; `result` is not modified."""
+    comp = rank(result.components, settings)
+    order = comp.index.to_numpy()
+    ranked = result.ranked.take(order)
+    ranked = ranked.assign(**{c: comp[c].to_numpy() for c in ("score", "tier", "proximity") if c in ranked})
+    return dataclasses.replace(result, ranked=ranked.reset_index(drop=True),
+                               components=comp.reset_index(drop=True))
+
+
+def filter_ranked(ranked: pd.DataFrame, *, chain_ids: Iterable[str] | None = None,
+                  segments: Iterable[tuple[str, str]] | None = None, tiers: Iterable[str] | None = None,
+                  provinces: Iterable[str] | None = None, cities: Iterable[str] | None = None,
+                  min_capital_wan: float | None = None, max_distance_km: float | None = None,
+                  active_only: bool = False, matched_only: bool = False,
+                  name_contains: str | None = None) -> pd.DataFrame:
+    """Rows of a ranked table that pass every given filter (order kept; an empty or None filter passes
+    everything). segments: (chain_id, segment_id) pairs; tiers: labels of `tier_labels`; a minimum
+    capital or maximum distance drops rows where that fact is unknown; active_only drops companies
+    known to be inactive (注销 / 吊销 / 迁出 …; an unknown status stays); matched_only drops companies
+    that fit no chain."""
+    keep = np.ones(len(ranked), dtype=bool)
+    chain = ranked["chain_id"].astype(object)
+    chain_ids = list(chain_ids or [])
+    if chain_ids:
+        keep &= chain.isin(chain_ids).to_numpy()
+    segments = [tuple(s) for s in (segments or [])]
+    if segments:
+        pairs = pd.MultiIndex.from_arrays([chain, ranked["segment_id"].astype(object)])
+        keep &= pairs.isin(segments)
+    tiers = list(tiers or [])
+    if tiers:
+        keep &= tier_labels(ranked).isin(tiers).to_numpy()
+    for column, values in (("province", provinces), ("city", cities)):
+        values = list(values or [])
+        if values:
+            keep &= ranked[column].isin(values).to_numpy()
+    if min_capital_wan:
+        capital = pd.to_numeric(ranked["registered_capital_wan"], errors="coerce")
+        keep &= (capital >= float(min_capital_wan)).to_numpy()
+    if max_distance_km is not None and "distance_km" in ranked:
+        distance = pd.to_numeric(ranked["distance_km"], errors="coerce")
+        keep &= (distance <= float(max_distance_km)).to_numpy()
+    if active_only:
+        keep &= (ranked["status"] != "inactive").to_numpy()
+    if matched_only:
+        keep &= chain.notna().to_numpy()
+    if name_contains and str(name_contains).strip():
+        keep &= ranked["company_name"].astype(str).str.contains(str(name_contains).strip(), regex=False).to_numpy()
+    return ranked[keep]
+
+
+def tier_labels(ranked: pd.DataFrame) -> pd.Series:
+    """The tier of every row as shown to officers: A / B / C / 本地, 未入链 (no chain) or 非目标 (a chain
+    but no score: inactive companies)."""
+    tier = ranked["tier"].fillna("").astype(str)
+    empty = tier == ""
+    if empty.any():
+        tier = tier.where(~empty, np.where(ranked["chain_id"].isna(), UNMATCHED_TIER, NO_TARGET_TIER))
+    return tier
+
+
+def score_parts(row, settings: Settings) -> dict[str, float]:
+    """The points (out of 100) each component adds to one company's score before risk, and the points
+    its risk withholds (negative): the score's own formula, so the parts add up to the score (up to
+    rounding).
+    `row`: a ranked-table row (fit, strength, proximity, risk, chain_id)."""
+    get = row.get if hasattr(row, "get") else (lambda k, d=None: getattr(row, k, d))
+    chain_id = get("chain_id")
+    if chain_id is None or (isinstance(chain_id, float) and math.isnan(chain_id)):
+        return {"fit": 0.0, "strength": 0.0, "distance": 0.0, "risk": 0.0}
+    total = settings.w_fit + settings.w_strength + settings.w_distance or 1.0
+
+    def value(name, default):
+        v = get(name, default)
+        return default if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+    keep = 1 - value("risk", 0.0)
+    parts = {"fit": settings.w_fit * value("fit", 0.0), "strength": settings.w_strength * value("strength", 0.5),
+             "distance": settings.w_distance * value("proximity", 0.5)}
+    raw = {k: 100 * v / total for k, v in parts.items()}
+    out = {k: round(v, 2) for k, v in raw.items()}
+    out["risk"] = round(-sum(raw.values()) * (1 - keep), 2) + 0.0  # never -0.0
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# the zone profile as tables and as YAML
+
+PRIORITY_COLUMNS = ["chain_id", "chain_name", "priority_level", "leader"]
+SEGMENT_COLUMNS = ["chain_id", "chain_name", "segment_id", "segment_name", "position", "status", "assumed",
+                   "computed", "target_count", "note"]
+
+
+def zone_tables(chains: dict[str, Chain], zone: Zone) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(chain priorities, segment statuses) of a zone as two tables an officer can edit."""
+    prio = pd.DataFrame([{"chain_id": cid, "chain_name": c.name, "priority_level": zone.chain_priority(cid)[0],
+                          "leader": zone.chains[cid].leader if cid in zone.chains else ""}
+                         for cid, c in chains.items()], columns=PRIORITY_COLUMNS)
+    seg = segment_table(chains, zone)
+    seg["note"] = [zone.segment_status(r.chain_id, r.segment_id).note for r in seg.itertuples()]
+    return prio, seg[SEGMENT_COLUMNS].reset_index(drop=True)
+
+
+def apply_zone_edits(zone: Zone, chains: dict[str, Chain], priorities: pd.DataFrame | None = None,
+                     segments: pd.DataFrame | None = None) -> Zone:
+    """The zone with the edited tables (as `zone_tables` makes them) applied.
+
+    A segment whose status was changed becomes an officer's setting (neither assumed nor computed)
+    unless its 待核实 flag was ticked in the same edit; an unchanged status keeps its flags. Raises
+    MatcherError naming the chain or segment for a value that is not allowed."""
+    zone_chains = dict(zone.chains)
+    if priorities is not None:
+        for r in priorities.itertuples(index=False):
+            if r.chain_id not in chains:
+                raise MatcherError(f"未知的产业链 {r.chain_id}")
+            if r.priority_level not in zone.priority_levels:
+                raise MatcherError(f"产业链“{r.chain_name}”的优先级“{r.priority_level}”应为 "
+                                   f"{' / '.join(zone.priority_levels)} 之一")
+            leader = "" if r.leader is None or (isinstance(r.leader, float) and math.isnan(r.leader)) else str(r.leader)
+            old = zone_chains.get(r.chain_id)
+            zone_chains[r.chain_id] = (dataclasses.replace(old, priority=r.priority_level, leader=leader) if old
+                                       else ZoneChain(priority=r.priority_level, leader=leader, segments={}))
+    if segments is not None:
+        for r in segments.itertuples(index=False):
+            where = f"产业链 {r.chain_id} 环节 {r.segment_id}"
+            if r.chain_id not in chains or r.segment_id not in {s.id for s in chains[r.chain_id].segments}:
+                raise MatcherError(f"{where}：不存在")
+            if r.status not in STATUSES:
+                raise MatcherError(f"{where}（{r.segment_name}）：状态“{r.status}”应为 {' / '.join(STATUSES)} 之一")
+            target = r.target_count
+            if target is not None and not (isinstance(target, float) and math.isnan(target)):
+                if float(target) < 1 or float(target) != int(target):
+                    raise MatcherError(f"{where}（{r.segment_name}）：目标数应为正整数")
+                target = int(target)
+            else:
+                target = None
+            old = zone.segment_status(r.chain_id, r.segment_id)
+            chain_default = chains[r.chain_id].segment(r.segment_id).target_count
+            if old.target_count is None and target == chain_default:
+                target = None  # the chain data's own target: no override needed
+            assumed, computed = bool(r.assumed), bool(old.computed)
+            if r.status != old.status:
+                computed = False
+                assumed = assumed and not old.assumed  # ticked in this edit: still to be checked
+            note = "" if r.note is None or (isinstance(r.note, float) and math.isnan(r.note)) else str(r.note)
+            new = SegmentStatus(r.status, assumed=assumed, note=note, target_count=target, computed=computed)
+            zc = zone_chains.get(r.chain_id) or ZoneChain(priority=next(iter(zone.priority_levels)), segments={})
+            zone_chains[r.chain_id] = dataclasses.replace(zc, segments={**zc.segments, r.segment_id: new})
+    return dataclasses.replace(zone, chains=zone_chains)
+
+
+def zone_to_yaml(zone: Zone, chains: dict[str, Chain] | None = None, title: str | None = None) -> str:
+    """A zone profile as YAML text that `load_zone` reads back to an equal Zone (segments in the chain
+    data's order when `chains` is given)."""
+    data = {"id": zone.id, "name": zone.name}
+    if zone.province:
+        data["province"] = zone.province
+    if zone.city:
+        data["city"] = zone.city
+    if zone.lon is not None and zone.lat is not None:
+        data["location"] = {"lon": zone.lon, "lat": zone.lat}
+    data["priority_levels"] = dict(zone.priority_levels)
+    data["status_weights"] = dict(zone.status_weights)
+    data["default_status"] = zone.default_status
+    out_chains = {}
+    for cid, zc in zone.chains.items():
+        order = [s.id for s in chains[cid].segments] if chains and cid in chains else []
+        segs = {}
+        for sid in order + [s for s in zc.segments if s not in order]:
+            st = zc.segments.get(sid)
+            if st is None:
+                continue
+            entry = {"status": st.status}
+            if st.computed:
+                entry["computed"] = True
+            if st.assumed:
+                entry["assumed"] = True
+            if st.target_count is not None:
+                entry["target_count"] = int(st.target_count)
+            if st.note:
+                entry["note"] = st.note
+            segs[sid] = entry
+        out_chains[cid] = {"priority": zc.priority, **({"leader": zc.leader} if zc.leader else {}), "segments": segs}
+    data["chains"] = out_chains
+    head = [f"# {title or zone.name + ' — 产业链缺口配置'}",
+            "# 状态：优势 / 一般 / 薄弱 / 缺失；assumed: true = 待核实的假设，computed: true = 由园区企业库测算，",
+            "# 两者都没有的是人工设定（测算时保留）。可用于 matcher score --zone 或在应用中上传。", ""]
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
+    return "\n".join(head) + body
+
+
+# --------------------------------------------------------------------------------------------
+# downloads
+
+
+def workbook_bytes(result: ScoreResult, **kwargs) -> bytes:
+    """The officer workbook (`write_workbook(result, path, **kwargs)`) as bytes, for a download."""
+    from .workbook import write_workbook
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ranked.xlsx"
+        write_workbook(result, path, **kwargs)
+        return path.read_bytes()
+
+
+def table_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as CSV bytes (UTF-8 with BOM, formula-like text made inert), as `write_table` writes it."""
+    from .export import write_table
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "table.csv"
+        write_table(frame, path)
+        return path.read_bytes()

@@ -1,0 +1,94 @@
+"""Page 1 · 数据导入: upload candidate lists (or use the sample), see what was understood, fix the mapping."""
+
+import streamlit as st
+
+import matcher
+from pages import _shared as ui
+
+st.title("ChainMatch 产业链精准招商目标匹配")
+st.caption("上传企查查 / 天眼查 / 启信宝导出的名单或展会名录，系统按园区产业链缺口为每家企业归链、打分（0–100，"
+           "A / B / C 类）并给出推荐理由。未上传时显示内置示例（合成数据）。")
+
+left, right = st.columns([3, 1])
+left.file_uploader("上传候选企业名单（可多选；Excel、CSV、文本）", type=ui.UPLOAD_TYPES, accept_multiple_files=True,
+                   key="uploader", on_change=ui.on_upload)
+right.button("改用示例数据", on_click=ui.use_sample, disabled=ui.is_sample(), width="stretch")
+
+files = ui.input_files()
+if ui.is_sample():
+    st.info(f"当前数据：示例名单 {files[0]['name']}（合成数据，仅供演示）。上传自己的名单后即按其评分。")
+else:
+    st.info("当前数据：" + "、".join(f["name"] for f in files))
+
+result, errors = ui.current_result()
+ui.show_errors(errors)
+if result is None:
+    st.warning("没有可评分的数据：请检查上面的错误提示，换一个文件，或改用示例数据。")
+    st.stop()
+ranking = ui.current_ranking(result)
+
+c = result.counts
+cols = st.columns(4)
+for col, (label, key) in zip(cols, (("读取行数", "read"), ("评分企业", "scored"), ("合并重复", "merged"),
+                                    ("拒收行数", "rejected"))):
+    col.metric(label, f"{c[key]:,}")
+
+st.subheader("各产业链得分最高的目标企业")
+st.caption("按当前权重排序；到“目标排序”页调整权重、筛选并查看每家企业的得分构成。")
+ranked = ranking.ranked
+chain_ids = [cid for cid in ui.chains() if (ranked["chain_id"] == cid).any()]
+if chain_ids:
+    for tab, cid in zip(st.tabs([ui.chain_label(cid) for cid in chain_ids]), chain_ids):
+        with tab:
+            ui.show_table(matcher.filter_ranked(ranked, chain_ids=[cid]).head(10), hide=("chain_name", "status"))
+else:
+    st.warning("没有企业匹配到任何产业链环节。请检查列映射（企业名称、经营范围、简介等是否识别正确）。")
+
+st.subheader("每个文件读到了什么")
+accounting = matcher.input_accounting(result)
+labels = matcher.field_labels()
+fields = list(labels)
+for t, acc in zip(result.tables, accounting.itertuples()):
+    f = files[ui.input_index(t)]
+    with st.expander(f"{t.label} · 读取 {acc.read} 行：评分 {acc.scored}，合并 {acc.merged}，拒收 {acc.rejected}",
+                     expanded=len(result.tables) == 1):
+        where = f"表头在第 {t.header_row} 行" if t.header_row else "未发现表头，按企业名称名单读取"
+        st.markdown(f"格式：{ui.md(t.format or '—')}；{where}；数据行 {len(t.frame):,}。")
+        for note in t.notes:
+            st.caption(note)
+        st.markdown("**列映射**：“识别为”一列可以修改（例如把“注册金额”指定为注册资本），然后点“按此映射重新读取”。"
+                    "留空的列原样保留在导出结果中。")
+        base = matcher.mapping_table(t)
+        overrides = ui.column_maps().get(f["digest"]) or {}
+        editor_key = f"map_{f['digest']}_{t.sheet}_{matcher.state_key(overrides)}"
+        edited = st.data_editor(
+            base, key=editor_key, hide_index=True, disabled=["header", "example"], width="stretch",
+            column_config={
+                "header": st.column_config.TextColumn("原始表头"),
+                "field": st.column_config.SelectboxColumn("识别为", options=fields,
+                                                          format_func=lambda v: f"{labels.get(v, v)}（{v}）"),
+                "example": st.column_config.TextColumn("示例值"),
+            })
+        if st.button("按此映射重新读取", key=f"remap_{editor_key}"):
+            try:
+                new = matcher.mapping_overrides(edited, t)
+            except matcher.MatcherError as exc:
+                st.error(str(exc))
+            else:
+                if new:
+                    ui.column_maps()[f["digest"]] = {**overrides, **new}
+                    st.rerun()
+                dropped = [r.header for r in edited.itertuples() if not r.field and t.mapping.get(r.header)]
+                if dropped:
+                    st.warning("暂不支持取消已识别的列（" + "、".join(dropped) + "）；请把正确的列指定为该字段。")
+                else:
+                    st.info("映射没有变化。")
+        rejected = result.rejected[result.rejected["source_file"] == t.label]
+        if len(rejected):
+            st.markdown(f"**拒收的 {len(rejected)} 行及原因**")
+            st.dataframe(ui.as_text(rejected.drop(columns="source_file")).rename(
+                columns={"source_row": "行号", "reason": "原因"}), hide_index=True, width="stretch")
+        merges = result.merges[result.merges["source_file"] == t.label] if len(result.merges) else result.merges
+        if len(merges):
+            with st.popover(f"合并的 {len(merges)} 行重复企业"):
+                st.dataframe(ui.as_text(merges), hide_index=True)
