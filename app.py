@@ -1,22 +1,22 @@
 """ChainMatch — the Streamlit app officers work in (UI text in Chinese).
 
-Entry script and router: page set-up, the five pages (pages/*.py), the sidebar summary. Thin: every
-computation is a call to the public `matcher` API; shared session state lives in pages/_shared.py.
+Entry script and router: page set-up, the five pages (app_pages/*.py), the sidebar summary. Thin: every
+computation is a call to the public `matcher` API; shared session state lives in app_pages/_shared.py.
 Run with `make run` (or `streamlit run app.py`).
 """
 
 import streamlit as st
 
-from pages import _shared as ui
+from app_pages import _shared as ui
 
 st.set_page_config(page_title="ChainMatch 产业链精准招商", layout="wide")
 
 page = st.navigation([
-    st.Page("pages/import_data.py", title="数据导入", url_path="import", default=True),
-    st.Page("pages/gaps.py", title="产业链缺口", url_path="gaps"),
-    st.Page("pages/ranking.py", title="目标排序", url_path="ranking"),
-    st.Page("pages/map.py", title="招商地图", url_path="map"),
-    st.Page("pages/export.py", title="导出", url_path="export"),
+    st.Page("app_pages/import_data.py", title="数据导入", url_path="import", default=True),
+    st.Page("app_pages/gaps.py", title="产业链缺口", url_path="gaps"),
+    st.Page("app_pages/ranking.py", title="目标排序", url_path="ranking"),
+    st.Page("app_pages/map.py", title="招商地图", url_path="map"),
+    st.Page("app_pages/export.py", title="导出", url_path="export"),
 ])
 ui.sidebar_summary()
 page.run()

@@ -136,6 +136,9 @@ def cmd_score(args) -> int:
     c = result.counts
     print(f"read {c['read']}, scored {c['scored']}, merged {c['merged']}, rejected {c['rejected']}")
     print(f"输出：{written['ranked']}；拒收行：{written['rejected']}")
+    for t in result.tables:  # what the reader noticed: ignored sheets, a file read by its content …
+        for note in t.notes:
+            print(f"注：{t.label}：{note}")
     if args.local:
         print(f"本地企业（已在园区，不作为补链目标）：{int(result.ranked['is_local'].sum())} 家")
     return 0

@@ -42,15 +42,9 @@ def normalise_name(name) -> str | None:
 
 def normalise_names(names: pd.Series) -> pd.Series:
     """normalise_name over a column, vectorised (Arrow string kernels)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    values = names.to_numpy(dtype=object)
-    try:
-        arr = pa.array(values, type=pa.string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers or other objects among the names
-        arr = pa.array([None if pd.isna(v) else str(v) for v in values], type=pa.string())
-    arr = pc.utf8_lower(pc.utf8_normalize(arr, form="NFKC"))
+    arr = pc.utf8_lower(pc.utf8_normalize(_arrow(names), form="NFKC"))
     for old, new in (("（", "("), ("）", ")"), ("【", "("), ("】", ")"), ("[", "("), ("]", ")")):
         arr = pc.replace_substring(arr, old, new)
     arr = pc.replace_substring_regex(arr, _DROP, "")
@@ -77,10 +71,14 @@ def _words():
 
 
 def _arrow(values):
+    """An Arrow string array of a column (anything that is not text as its str(); missing as null)."""
     import pyarrow as pa
 
-    values = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
-    return pa.array(values, type=pa.string(), from_pandas=True)
+    values = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+    try:
+        return pa.array(values, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers or other objects among the texts
+        return pa.array([None if pd.isna(v) else str(v) for v in values], type=pa.string())
 
 
 def _matches(values, pattern: str) -> np.ndarray:

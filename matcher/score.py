@@ -269,11 +269,14 @@ def rank(components: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Recompute score and tier from stored components under new settings (no re-matching).
 
     Relevance-based settings (evidence weights, min_relevance) need a new match; everything in the
-    total (weights, tiers, penalties) is applied here.
+    total (weights, tiers, distance, 经营异常 / 失信 penalties when the components carry the flags) is
+    applied here.
     """
     has_chain = components["chain_id"].notna().to_numpy()
-    risk = components["risk"].to_numpy()
     out = components.copy()
+    if {"abnormal", "dishonest", "status"} <= set(out.columns):  # penalties are rank settings too
+        out["risk"] = np.round(risk_component(out, settings).to_numpy(), 4)
+    risk = out["risk"].to_numpy()
     near = proximity(out["distance_km"].to_numpy(), settings) if "distance_km" in out else None
     if near is not None:
         out["proximity"] = np.round(near, 4)

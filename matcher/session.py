@@ -171,20 +171,21 @@ def mapping_table(table: RawTable, examples: int = 1) -> pd.DataFrame:
 
 def mapping_overrides(edited: pd.DataFrame, table: RawTable) -> dict[str, str]:
     """The column_map (header -> field) that turns the reader's mapping of `table` into `edited`'s:
-    every row whose field was changed to another field. Raises MatcherError for an unknown field or
-    a field given to two columns."""
+    every row whose field was changed to another field. A field given to a changed row moves there from
+    the column the reader had given it (the reader keeps each field on one column). Raises MatcherError
+    for an unknown field or a field given to two changed columns."""
     known = column_synonyms()
-    chosen = {}
+    chosen: dict[str, str] = {}
     for r in edited.itertuples(index=False):
         field = r.field if isinstance(r.field, str) and r.field.strip() else None
-        if field is None:
+        if field is None or table.mapping.get(r.header) == field:
             continue
         if field not in known:
             raise MatcherError(f"未知字段“{field}”（可用：{', '.join(known)}）")
         if field in chosen:
             raise MatcherError(f"字段“{field_labels()[field]}”同时指定给了“{chosen[field]}”和“{r.header}”两列")
         chosen[field] = r.header
-    return {header: field for field, header in chosen.items() if table.mapping.get(header) != field}
+    return {header: field for field, header in chosen.items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -193,14 +194,15 @@ def mapping_overrides(edited: pd.DataFrame, table: RawTable) -> dict[str, str]:
 
 def rerank(result: ScoreResult, settings: Settings) -> ScoreResult:
     """The result under new total-score settings (RANK_SETTINGS): `rank` on the stored components, the
-    ranked table put in the new order with its score, tier and proximity updated. Nothing is re-read or
-    re-matched; `result` is not modified."""
+    ranked table put in the new order with its score, tier and proximity updated, and the result's
+    settings replaced. Nothing is re-read or re-matched; `result` is not modified."""
     comp = rank(result.components, settings)
     order = comp.index.to_numpy()
     ranked = result.ranked.take(order)
     ranked = ranked.assign(**{c: comp[c].to_numpy() for c in ("score", "tier", "proximity") if c in ranked})
-    return dataclasses.replace(result, ranked=ranked.reset_index(drop=True),
-                               components=comp.reset_index(drop=True))
+    context = {"settings": settings} if any(f.name == "settings" for f in dataclasses.fields(result)) else {}
+    return dataclasses.replace(result, ranked=ranked.reset_index(drop=True), components=comp.reset_index(drop=True),
+                               **context)
 
 
 def filter_ranked(ranked: pd.DataFrame, *, chain_ids: Iterable[str] | None = None,

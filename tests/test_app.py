@@ -23,8 +23,9 @@ from .conftest import DATA
 testing = pytest.importorskip("streamlit.testing.v1")
 ROOT = Path(__file__).resolve().parents[1]
 CSV = (DATA / "candidates.csv").read_bytes()
-RANKING, GAPS, MAP, EXPORT, IMPORT = ("pages/ranking.py", "pages/gaps.py", "pages/map.py", "pages/export.py",
-                                      "pages/import_data.py")
+PAGES = ROOT / "app_pages"
+RANKING, GAPS, MAP, EXPORT, IMPORT = (f"app_pages/{name}.py" for name in ("ranking", "gaps", "map", "export",
+                                                                        "import_data"))
 
 
 def new_app():
@@ -280,11 +281,26 @@ def test_export_page_offers_every_download():
 
 
 # --------------------------------------------------------------------------------------------
-# offline
+# house rules and offline
+
+
+def test_pages_are_thin_and_not_in_a_pages_directory():
+    # Streamlit runs a `pages/` directory by itself (without app.py) until some session has called
+    # st.navigation: a fresh server's first visitor on a deep link would get the wrong app
+    assert not (ROOT / "pages").exists()
+    import ast
+
+    for path in sorted(PAGES.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                assert node.level == 0 and not (node.module or "").startswith("matcher."), (path, node.module)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "matcher":
+                assert node.attr in matcher.__all__ or node.attr.isupper(), (path, node.attr)
 
 
 def test_the_app_loads_nothing_from_outside():
-    for path in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]:
+    for path in [ROOT / "app.py", *sorted(PAGES.glob("*.py"))]:
         text = path.read_text(encoding="utf-8")
         assert ":material/" not in text, path  # Streamlit fetches material icons from fonts.gstatic.com
         assert not re.search(r"https?://", text), path

@@ -25,7 +25,7 @@ def test_engine_never_imports_streamlit():
 
 
 def test_front_ends_use_only_the_public_api():
-    fronts = [ROOT / "app.py", ROOT / "matcher" / "cli.py", *sorted((ROOT / "pages").glob("*.py"))]
+    fronts = [ROOT / "app.py", ROOT / "matcher" / "cli.py", *sorted((ROOT / "app_pages").glob("*.py"))]
     for path in fronts:
         if not path.exists():
             continue

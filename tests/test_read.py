@@ -469,7 +469,9 @@ def test_all_vendor_files_together(vendor_files, fixture_chains, fixture_zone):
 def test_cli_prints_the_accounting(vendor_files, tmp_path, capsys):
     out = tmp_path / "r.csv"
     assert main(["score", *map(str, vendor_files.values()), "-o", str(out), "--quiet"]) == 0
-    first = capsys.readouterr().out.splitlines()[0]
+    lines = capsys.readouterr().out.splitlines()
+    first = lines[0]
+    assert "注：启信宝.xlsx#企业名单：已忽略工作表：使用说明（没有可识别的表头）、空白页（空工作表）" in lines
     nums = dict(part.strip().split(" ") for part in first.split(","))
     assert int(nums["read"]) == 19 == int(nums["scored"]) + int(nums["merged"]) + int(nums["rejected"])
     assert int(nums["rejected"]) == 4 and int(nums["merged"]) == 5

@@ -80,3 +80,12 @@ def test_every_setting_is_documented():
     for item in matcher.settings_help():
         assert item["label"] and len(item["help"]) > 8
         assert item["min"] <= item["default"] <= item["max"]
+
+
+def test_rank_reapplies_penalties(fixture_result):
+    comp = fixture_result.components.copy()
+    i = comp.index[comp.chain_id.notna() & (comp.risk == 0)][0]
+    comp.loc[i, "abnormal"] = True
+    harsh = matcher.rank(comp, matcher.DEFAULTS.replace(penalty_abnormal=0.9))
+    row = harsh.loc[i]
+    assert row.risk == pytest.approx(0.9) and row.score < fixture_result.components.loc[i, "score"] * 0.2

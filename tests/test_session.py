@@ -62,6 +62,7 @@ def test_rerank_reorders_the_whole_table_without_rematching(fixture_result):
     # with only strength weighted, a matched active company scores 100 × strength
     assert np.allclose(ranked.loc[matched, "score"], (100 * ranked.loc[matched, "strength"]).round(1))
     assert (out.components["score"].to_numpy() == ranked["score"].to_numpy()).all()
+    assert out.settings == settings and fixture_result.settings != settings  # the workbook shows these weights
     assert out.ranked.iloc[0]["company_name"] != before.iloc[0]["company_name"]
 
 
@@ -260,8 +261,12 @@ def test_each_input_gets_its_own_column_mapping(two_files, fixture_chains, fixtu
 
 def test_mapping_edits_are_checked(fixture_result):
     table = matcher.mapping_table(fixture_result.tables[0])
-    twice = table.copy()
-    twice.loc[1, "field"] = "company_name"
+    assert table.loc[0, "field"] == "company_name" and table.loc[1, "field"] == "status"
+    moved = table.copy()
+    moved.loc[1, "field"] = "company_name"  # the changed column takes the field from the reader's choice
+    assert matcher.mapping_overrides(moved, fixture_result.tables[0]) == {table.loc[1, "header"]: "company_name"}
+    twice = moved.copy()
+    twice.loc[2, "field"] = "company_name"
     with pytest.raises(matcher.MatcherError, match="同时指定"):
         matcher.mapping_overrides(twice, fixture_result.tables[0])
     unknown = table.copy()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import matcher
-from pages import _shared as ui
+from app_pages import _shared as ui
 
 st.title("产业链缺口")
 st.caption("园区每条产业链的优先级和每个环节的状态（优势 / 一般 / 薄弱 / 缺失）决定缺口权重：缺失的环节权重最高，"

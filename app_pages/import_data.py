@@ -3,7 +3,7 @@
 import streamlit as st
 
 import matcher
-from pages import _shared as ui
+from app_pages import _shared as ui
 
 st.title("ChainMatch 产业链精准招商目标匹配")
 st.caption("上传企查查 / 天眼查 / 启信宝导出的名单或展会名录，系统按园区产业链缺口为每家企业归链、打分（0–100，"
@@ -76,9 +76,11 @@ for t, acc in zip(result.tables, accounting.itertuples()):
                 st.error(str(exc))
             else:
                 if new:
-                    ui.column_maps()[f["digest"]] = {**overrides, **new}
+                    kept = {h: v for h, v in overrides.items() if h not in new and v not in new.values()}
+                    ui.column_maps()[f["digest"]] = {**kept, **new}
                     st.rerun()
-                dropped = [r.header for r in edited.itertuples() if not r.field and t.mapping.get(r.header)]
+                dropped = [r.header for r in edited.itertuples()
+                           if not (isinstance(r.field, str) and r.field) and t.mapping.get(r.header)]
                 if dropped:
                     st.warning("暂不支持取消已识别的列（" + "、".join(dropped) + "）；请把正确的列指定为该字段。")
                 else:

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import matcher
-from pages import _shared as ui
+from app_pages import _shared as ui
 
 st.title("目标排序")
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import matcher
-from pages import _shared as ui
+from app_pages import _shared as ui
 
 st.title("导出")
 ranking = ui.require_ranking()

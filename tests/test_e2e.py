@@ -1,0 +1,208 @@
+"""The app in a real browser: `streamlit run` on a loopback port, Debian's Chromium driven by Playwright.
+
+Every request that is not to the app's own port is blocked (and recorded: there must be none — no CDN,
+no fonts, no usage statistics). The test uploads a generated list, moves a weight and sees the order
+change to the one the engine computes, downloads the officer workbook and opens it, and saves
+screenshots. Skipped only when chromium is missing outside CI (as tests/test_maps.py).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import matcher
+
+ROOT = Path(__file__).resolve().parents[1]
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--no-first-run"]
+
+
+def _chromium() -> str:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        reason = "Debian chromium is not installed (apt-get install chromium; .ci/run installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(reason + " — CI must run this test")
+        pytest.skip(reason)
+    return chromium
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run app.py` on a free loopback port; yields its base URL."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("streamlit did not start:\n" + log.read_text(errors="replace")[-3000:])
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def upload_csv(tmp_path_factory):
+    """A generated 企查查-style list of 300 companies (synthetic), as CSV."""
+    sys.path.insert(0, str(ROOT / "data" / "samples"))
+    try:
+        from make_sample import generate
+    finally:
+        sys.path.pop(0)
+    frame = generate(300, seed=11)
+    frame = frame[[c for c in frame.columns if not c.startswith("_")]]
+    path = tmp_path_factory.mktemp("upload") / "展会名单.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
+def _settle(page) -> None:
+    """Wait until the app's script run has finished and every element has rendered."""
+    page.wait_for_timeout(250)
+    page.wait_for_function("""() => {
+        const app = document.querySelector('[data-testid="stApp"]');
+        const state = app && app.dataset.testScriptState;
+        return state && state !== 'running' && state !== 'rerunRequested' && state !== 'initial'
+            && !document.querySelector('[data-testid="stSkeleton"]'); }""")
+
+
+def _top_name(result, settings) -> str:
+    ranked = matcher.filter_ranked(matcher.rerank(result, settings).ranked, matched_only=True)
+    return str(ranked["company_name"].iloc[0])
+
+
+def test_officer_session_in_chromium(server, upload_csv, tmp_path):
+    chromium = _chromium()
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extras")
+    openpyxl = pytest.importorskip("openpyxl")
+    # what the engine says the first target is, before and after the weight change the test makes
+    result = matcher.score_files([upload_csv])
+    before = _top_name(result, matcher.DEFAULTS)
+    after = _top_name(result, matcher.DEFAULTS.replace(w_fit=0.0))
+    assert before != after  # precondition: moving the weight must change the order
+    port = server.rsplit(":", 1)[1]
+    allowed = (f"http://127.0.0.1:{port}/", f"ws://127.0.0.1:{port}/")
+    blocked = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(allowed) or url.startswith(("data:", "blob:", "about:")):
+            request_route.continue_()
+        else:
+            blocked.append(url)
+            request_route.abort()
+
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True,
+                                          locale="zh-CN")
+            context.route("**/*", route)
+            page = context.new_page()
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.set_default_timeout(30_000)
+
+            # a fresh server's first visitor may arrive on any page
+            page.goto(server + "/ranking")
+            page.get_by_role("heading", name="目标排序").wait_for()
+            nav = page.get_by_test_id("stSidebarNav").inner_text()
+            assert [line for line in nav.splitlines() if line.strip()] == ["数据导入", "产业链缺口", "目标排序", "招商地图",
+                                                                            "导出"]
+
+            # 1 · the first page shows the sample scored, with no upload
+            page.goto(server + "/")
+            page.get_by_text("各产业链得分最高的目标企业").wait_for()
+            page.get_by_text("示例名单 candidates_qcc.xlsx").wait_for()
+            _settle(page)
+            page.screenshot(path=str(tmp_path / "1-sample.png"), full_page=True)
+
+            # upload a list: it is read, scored and accounted for
+            page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(upload_csv))
+            page.get_by_text(f"当前数据：{upload_csv.name}").wait_for()
+            page.get_by_text(f"{upload_csv.name} · 读取 {result.counts['read']} 行").wait_for()
+
+            # 3 · 目标排序: the engine's first target; moving 匹配缺口权重 to 0 re-ranks
+            page.get_by_role("link", name="目标排序").click()
+            top = page.get_by_text("当前排名第一：")
+            top.wait_for()
+            assert before in top.inner_text()
+            slider = page.locator('[data-testid="stSlider"]').filter(has_text="匹配缺口权重").get_by_role("slider")
+            slider.focus()
+            slider.press("Home")
+            page.wait_for_function("name => [...document.querySelectorAll('p')].some("
+                                   "p => p.innerText.startsWith('当前排名第一：' + name))", arg=after)
+            assert slider.input_value() == "0" and slider.get_attribute("aria-valuetext") == "0.00"
+            _settle(page)
+            page.screenshot(path=str(tmp_path / "3-ranking.png"), full_page=True)
+
+            # 4 · 招商地图: the offline map draws inside the page
+            page.get_by_role("link", name="招商地图").click()
+            page.locator("iframe").first.wait_for()
+            frame = page.locator("iframe").first.element_handle().content_frame()
+            frame.wait_for_function("window.chainmatchCharts && window.chainmatchCharts.drawn > 0", timeout=30_000)
+            _settle(page)
+            page.screenshot(path=str(tmp_path / "4-map.png"))
+
+            # 5 · 导出: the workbook follows the new weights and opens
+            page.get_by_role("link", name="导出").click()
+            button = page.get_by_role("button", name="下载招商工作簿")
+            with page.expect_download(timeout=60_000) as info:
+                button.click()
+            download = info.value
+            saved = tmp_path / "workbook.xlsx"
+            download.save_as(saved)
+            assert download.suggested_filename.endswith(".xlsx") and "展会名单" in download.suggested_filename
+            book = openpyxl.load_workbook(saved, read_only=True)
+            assert {"说明", "汇总", "未处理"} <= set(book.sheetnames)
+            first_chain = result.ranked.set_index("company_name").loc[after, "chain_name"]
+            rows = list(book[first_chain].iter_rows(min_row=1, max_row=2, values_only=True))
+            assert rows[1][rows[0].index("企业名称")] == after
+            _settle(page)
+            page.screenshot(path=str(tmp_path / "5-export.png"), full_page=True)
+
+            # 2 · 产业链缺口: statuses computed from the (synthetic) local enterprise list
+            page.get_by_role("link", name="产业链缺口").click()
+            page.get_by_role("button", name="使用示例企业库（合成）").click()
+            page.get_by_text("计入环节").wait_for()
+            _settle(page)
+            page.screenshot(path=str(tmp_path / "2-gaps.png"), full_page=True)
+            assert errors == []
+        finally:
+            browser.close()
+    assert blocked == []  # nothing left the machine: no CDN, fonts or statistics
+    print(f"screenshots: {tmp_path}")
