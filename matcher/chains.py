@@ -2,7 +2,7 @@
 
 A `Chain` has segments (环节) placed 上游 / 中游 / 下游, each with vocabulary, exclusion words, GB/T
 4754-2017 小类 codes and leader companies. A `Zone` gives each chain a priority and each segment a
-status (优势 / 一般 / 薄弱 / 缺失) that maps to a gap weight. Loading checks every field and raises
+status (优势 / 一般 / 薄弱 / 缺失) that maps to a gap weight. `zone_to_yaml` writes a zone back out. Loading checks every field and raises
 `DataFileError` naming the file and the field, so an officer who edits a file knows what to fix.
 `segment_table()` flattens chains and zone into one DataFrame the scorer works from.
 """
@@ -329,3 +329,44 @@ def segment_table(chains: dict[str, Chain], zone: Zone) -> pd.DataFrame:
                 "computed": st.computed,
             })
     return pd.DataFrame(rows)
+
+
+def zone_to_yaml(zone: Zone, chains: dict[str, Chain] | None = None, title: str | None = None,
+                 header: list[str] | None = None) -> str:
+    """A zone profile as YAML text that `load_zone` reads back to an equal Zone (segments in the chain
+    data's order when `chains` is given). `header` replaces the explanatory comment lines."""
+    data = {"id": zone.id, "name": zone.name}
+    if zone.province:
+        data["province"] = zone.province
+    if zone.city:
+        data["city"] = zone.city
+    if zone.lon is not None and zone.lat is not None:
+        data["location"] = {"lon": zone.lon, "lat": zone.lat}
+    data["priority_levels"] = dict(zone.priority_levels)
+    data["status_weights"] = dict(zone.status_weights)
+    data["default_status"] = zone.default_status
+    out_chains = {}
+    for cid, zc in zone.chains.items():
+        order = [s.id for s in chains[cid].segments] if chains and cid in chains else []
+        segs = {}
+        for sid in order + [s for s in zc.segments if s not in order]:
+            st = zc.segments.get(sid)
+            if st is None:
+                continue
+            entry = {"status": st.status}
+            if st.computed:
+                entry["computed"] = True
+            if st.assumed:
+                entry["assumed"] = True
+            if st.target_count is not None:
+                entry["target_count"] = int(st.target_count)
+            if st.note:
+                entry["note"] = st.note
+            segs[sid] = entry
+        out_chains[cid] = {"priority": zc.priority, **({"leader": zc.leader} if zc.leader else {}), "segments": segs}
+    data["chains"] = out_chains
+    head = header or [f"# {title or zone.name + ' — 产业链缺口配置'}",
+                      "# 状态：优势 / 一般 / 薄弱 / 缺失；assumed: true = 待核实的假设，computed: true = 由园区企业库测算，",
+                      "# 两者都没有的是人工设定（测算时保留）。可用于 matcher score --zone 或在应用中上传。", ""]
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
+    return "\n".join(head) + body

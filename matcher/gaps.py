@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .chains import Chain, SegmentStatus, Zone, ZoneChain, load_chains, load_zone, segment_table
+from .chains import Chain, SegmentStatus, Zone, ZoneChain, load_chains, load_zone, segment_table, zone_to_yaml
 from .config import DEFAULTS, Settings
 from .dedupe import normalise_names
 from .errors import MatcherError
@@ -233,32 +233,6 @@ def mark_local(ranked: pd.DataFrame, local, resort: bool = True) -> pd.DataFrame
 def gap_zone_yaml(profile: GapProfile) -> str:
     """A zone profile (YAML text) with the computed statuses, that `load_zone` / `--zone` accept."""
     zone = profile.to_zone()
-    data = {"id": zone.id, "name": zone.name, "province": zone.province, "city": zone.city}
-    if zone.lon is not None and zone.lat is not None:
-        data["location"] = {"lon": zone.lon, "lat": zone.lat}
-    data["priority_levels"] = dict(zone.priority_levels)
-    data["status_weights"] = dict(zone.status_weights)
-    data["default_status"] = zone.default_status
-    chains = {}
-    for cid, zc in zone.chains.items():
-        segs = {}
-        order = [s.id for s in profile.chains[cid].segments] if cid in profile.chains else []
-        for sid in order + [s for s in zc.segments if s not in order]:
-            st = zc.segments.get(sid)
-            if st is None:
-                continue
-            entry = {"status": st.status}
-            if st.computed:
-                entry["computed"] = True
-            elif st.assumed:
-                entry["assumed"] = True
-            if st.target_count is not None:
-                entry["target_count"] = st.target_count
-            if st.note:
-                entry["note"] = st.note
-            segs[sid] = entry
-        chains[cid] = {"priority": zc.priority, **({"leader": zc.leader} if zc.leader else {}), "segments": segs}
-    data["chains"] = chains
     head = [
         f"# {zone.name} — 产业链缺口配置（由 matcher gaps 根据园区企业库测算生成）",
         f"# 企业库：{'、'.join(profile.sources) or '（未记录）'}；测算日期 {dt.date.today().isoformat()}",
@@ -266,8 +240,7 @@ def gap_zone_yaml(profile: GapProfile) -> str:
         "# 重新测算时会被更新；没有 computed / assumed 标记的状态是人工设定，测算时保留（人工设定优先）。",
         "",
     ]
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
-    return "\n".join(head) + body
+    return zone_to_yaml(zone, profile.chains, header=head)
 
 
 STATUS_COLOURS = {"优势": "#C6EFCE", "一般": "#FFEB9C", "薄弱": "#F8CBAD", "缺失": "#FF9999"}

@@ -31,7 +31,7 @@ CONTRACT_COLUMNS = [
 EXTRA_COLUMNS = [
     "position", "gap_status", "priority", "fit", "s_capital", "s_employees", "s_age", "s_tags", "distance_km",
     "proximity",
-    "credit_code_valid", "status_raw", "merged_rows",
+    "credit_code_valid", "status_raw", "is_branch", "merged_rows",
 ]
 FACT_COLUMNS = ["credit_code", "status_raw", "registered_capital_wan", "founded", "employees", "province",
                 "city", "industry_code", "scope", "intro", "address", "website", "phone", "email"]

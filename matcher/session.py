@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .chains import STATUSES, Chain, SegmentStatus, Zone, ZoneChain, load_chains, segment_table
+from .chains import STATUSES, Chain, SegmentStatus, Zone, ZoneChain, load_chains, segment_table, zone_to_yaml
 from .config import DEFAULTS, Settings
 from .errors import MatcherError
 from .pipeline import ReadResult, ScoreResult, read_companies, score_frame
@@ -345,46 +345,6 @@ def apply_zone_edits(zone: Zone, chains: dict[str, Chain], priorities: pd.DataFr
             zc = zone_chains.get(r.chain_id) or ZoneChain(priority=next(iter(zone.priority_levels)), segments={})
             zone_chains[r.chain_id] = dataclasses.replace(zc, segments={**zc.segments, r.segment_id: new})
     return dataclasses.replace(zone, chains=zone_chains)
-
-
-def zone_to_yaml(zone: Zone, chains: dict[str, Chain] | None = None, title: str | None = None) -> str:
-    """A zone profile as YAML text that `load_zone` reads back to an equal Zone (segments in the chain
-    data's order when `chains` is given)."""
-    data = {"id": zone.id, "name": zone.name}
-    if zone.province:
-        data["province"] = zone.province
-    if zone.city:
-        data["city"] = zone.city
-    if zone.lon is not None and zone.lat is not None:
-        data["location"] = {"lon": zone.lon, "lat": zone.lat}
-    data["priority_levels"] = dict(zone.priority_levels)
-    data["status_weights"] = dict(zone.status_weights)
-    data["default_status"] = zone.default_status
-    out_chains = {}
-    for cid, zc in zone.chains.items():
-        order = [s.id for s in chains[cid].segments] if chains and cid in chains else []
-        segs = {}
-        for sid in order + [s for s in zc.segments if s not in order]:
-            st = zc.segments.get(sid)
-            if st is None:
-                continue
-            entry = {"status": st.status}
-            if st.computed:
-                entry["computed"] = True
-            if st.assumed:
-                entry["assumed"] = True
-            if st.target_count is not None:
-                entry["target_count"] = int(st.target_count)
-            if st.note:
-                entry["note"] = st.note
-            segs[sid] = entry
-        out_chains[cid] = {"priority": zc.priority, **({"leader": zc.leader} if zc.leader else {}), "segments": segs}
-    data["chains"] = out_chains
-    head = [f"# {title or zone.name + ' — 产业链缺口配置'}",
-            "# 状态：优势 / 一般 / 薄弱 / 缺失；assumed: true = 待核实的假设，computed: true = 由园区企业库测算，",
-            "# 两者都没有的是人工设定（测算时保留）。可用于 matcher score --zone 或在应用中上传。", ""]
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
-    return "\n".join(head) + body
 
 
 # --------------------------------------------------------------------------------------------

@@ -214,17 +214,3 @@ def test_invalid_credit_code_is_flagged_not_dropped():
 def test_prefix_fallback_ignores_short_whole_names():
     assert parse_industry("集成电路制造服务") is None
 
-
-_CELL_TEXT = st.text(alphabet=st.sampled_from(list('="- ——/*暂无未公开nulNUL（）：；ＡＢ１２甲公司\u3000\xa0\t\n\x1c\u2028\u202fİ')),
-                     max_size=14)
-
-
-# characters this Python's Unicode database knows (Arrow's may be newer: it also normalises later additions)
-_ASSIGNED = st.text(st.characters(exclude_categories=("Cn", "Cs")), max_size=10)
-
-
-@given(st.lists(st.one_of(_CELL_TEXT, _ASSIGNED, st.none(), st.integers(), st.floats()), max_size=20))
-def test_vectorised_clean_texts_agree_with_clean_text(values):
-    from matcher.normalize import clean_texts
-
-    assert list(clean_texts(values)) == [clean_text(v) for v in values]
