@@ -89,8 +89,8 @@ def _prepare_texts(texts: list[str]) -> tuple[list[str], str]:
     through bytes (which keeps every character offset). Anything else goes text by text."""
     big = SEPARATOR.join(texts)
     if big.count(SEPARATOR) == max(len(texts) - 1, 0) and unicodedata.is_normalized("NFKC", big):
-        if big.isascii() or not any(ch.isupper() and not ch.isascii() for ch in set(big)):
-            lowered = big.encode("utf-8").lower().decode("utf-8")
+        lowered = big.encode("utf-8").lower().decode("utf-8")
+        if lowered.lower() == lowered:  # no upper-case letter beyond ASCII (those could change length)
             return (lowered.split(SEPARATOR) if texts else []), lowered
     prepped = [_prep(t) for t in texts]
     return prepped, SEPARATOR.join(prepped)
