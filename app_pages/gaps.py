@@ -44,6 +44,14 @@ if profile is not None:
     st.button("采用测算结果作为园区缺口配置", type="primary",
               on_click=ui.set_zone, args=(profile.to_zone(), f"企业库测算：{'、'.join(profile.sources)}"))
     ui.kept(st.checkbox, "评分时把企业库中已有的企业标为“本地”（强链对象，不作为补链目标）", "mark_local", False)
+    # the computed statuses on the chain map (上游 → 中游 → 下游, coloured by status)
+    gap_chains = ui.chains()
+    shown = ui.kept(st.selectbox, "在产业链图上查看测算状态", "gaps_map_chain", next(iter(gap_chains)),
+                    options=list(gap_chains), format_func=ui.chain_label)
+    result, _ = ui.current_result()
+    if result is not None:  # targets of the current ranking, placed on the computed profile
+        st.iframe(matcher.map_html(ui.current_ranking(result).ranked, gap_chains, profile.to_zone(), chain_id=shown,
+                                   radius_km=ui.settings().radius_km), height=700)
 
 # --- edit -----------------------------------------------------------------------------------
 st.subheader("编辑缺口配置")

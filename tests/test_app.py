@@ -307,3 +307,15 @@ def test_the_app_loads_nothing_from_outside():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["browser"]["gatherUsageStats"] is False
     assert config["server"]["headless"] is True and config["server"]["fileWatcherType"] == "none"
+
+
+def test_gaps_page_shows_computed_statuses_on_the_chain_map():
+    testing = pytest.importorskip("streamlit.testing.v1")
+    at = testing.AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    at.switch_page("app_pages/gaps.py").run()
+    buttons = [b for b in at.button if b.label == "使用示例企业库（合成）"]
+    assert buttons, [b.label for b in at.button]
+    buttons[0].click().run()
+    assert not at.exception
+    assert any(s.label == "在产业链图上查看测算状态" for s in at.selectbox)
