@@ -48,10 +48,9 @@ if profile is not None:
     gap_chains = ui.chains()
     shown = ui.kept(st.selectbox, "在产业链图上查看测算状态", "gaps_map_chain", next(iter(gap_chains)),
                     options=list(gap_chains), format_func=ui.chain_label)
-    result, _ = ui.current_result()
-    if result is not None:  # targets of the current ranking, placed on the computed profile
-        st.iframe(matcher.map_html(ui.current_ranking(result).ranked, gap_chains, profile.to_zone(), chain_id=shown,
-                                   radius_km=ui.settings().radius_km), height=700)
+    # the statuses only: no targets, so nothing is scored on this page
+    st.iframe(matcher.map_html(matcher.empty_ranking(), gap_chains, profile.to_zone(), chain_id=shown,
+                               radius_km=ui.settings().radius_km), height=700)
 
 # --- edit -----------------------------------------------------------------------------------
 st.subheader("编辑缺口配置")

@@ -19,7 +19,7 @@ from .geo import distance_km, locate
 from .maps import (DEFAULT_RADIUS_KM, chain_map_option, geo_map_option, geo_maps, map_html, segment_summary,
                    write_map)
 from .match import SegmentMatcher
-from .pipeline import CONTRACT_COLUMNS, ScoreResult, read_companies, score_files, score_frame, select
+from .pipeline import CONTRACT_COLUMNS, ScoreResult, empty_ranking, read_companies, score_files, score_frame, select
 from .read import inspect_file, read_file
 from .score import Scorer, rank
 from .workbook import write_workbook
@@ -45,4 +45,5 @@ __all__ += ["NO_TARGET_TIER", "RANK_SETTINGS", "UNMATCHED_TIER", "apply_zone_edi
             "filter_ranked", "input_accounting", "mapping_overrides", "mapping_table", "match_key", "rank_key",
             "rerank", "score_inputs", "score_parts", "state_key", "table_csv_bytes", "tier_labels",
             "workbook_bytes", "zone_tables", "zone_to_yaml"]
+__all__ += ["empty_ranking"]
 __version__ = "0.1.0"

@@ -147,6 +147,11 @@ def score_files(paths: Iterable, zone=None, settings: Settings | None = None, pe
     return score_frame(read, chains, zone, settings or DEFAULTS, per_chain, progress, as_of, local_companies)
 
 
+def empty_ranking() -> pd.DataFrame:
+    """A ranked table with the contract columns and no rows (e.g. to draw a zone's chain map alone)."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in CONTRACT_COLUMNS + EXTRA_COLUMNS})
+
+
 def select(ranked: pd.DataFrame, chain_ids: Iterable[str] | None = None, top: int | None = None,
            per_chain: bool = False) -> pd.DataFrame:
     """Limit a ranked table to some chains and/or the top N (per chain when per_chain)."""
