@@ -10,7 +10,7 @@ The public API — everything the CLI and the app use:
     reranked = matcher.rank(result.components, matcher.DEFAULTS.replace(w_fit=0.9))
 """
 
-from .chains import CHAIN_IDS, Chain, Segment, Zone, load_chain, load_chains, load_zone, segment_table
+from .chains import CHAIN_IDS, Chain, Segment, Zone, load_chain, load_chains, load_zone, segment_table, zone_to_yaml
 from .config import DEFAULT_ZONE, DEFAULTS, SAMPLE_FILE, Settings, settings_help
 from .errors import DataFileError, InputFileError, MatcherError
 from .export import write_output, write_ranked_workbook, write_table
@@ -26,7 +26,7 @@ from .workbook import write_workbook
 from .session import (NO_TARGET_TIER, RANK_SETTINGS, UNMATCHED_TIER, apply_zone_edits, field_labels,
                       file_digest, filter_ranked, input_accounting, mapping_overrides, mapping_table, match_key,
                       rank_key, rerank, score_inputs, score_parts, state_key, table_csv_bytes, tier_labels,
-                      workbook_bytes, zone_tables, zone_to_yaml)
+                      workbook_bytes, zone_tables)
 
 __all__ = [
     "CHAIN_IDS", "CONTRACT_COLUMNS", "Chain", "DEFAULTS", "DEFAULT_ZONE", "DataFileError", "InputFileError",

@@ -26,9 +26,8 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from .chains import Chain, SegmentStatus, Zone, ZoneChain, load_chains, load_zone, segment_table, zone_to_yaml
+from .chains import Chain, SegmentStatus, Zone, load_chains, load_zone, segment_table, zone_to_yaml
 from .config import DEFAULTS, Settings
 from .dedupe import normalise_names
 from .errors import MatcherError

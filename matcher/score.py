@@ -22,7 +22,7 @@ import pandas as pd
 from .chains import Chain, Zone, industry_codes, segment_table
 from .estimator import Estimator
 from .config import DEFAULTS, Settings
-from .match import FIELD_LABELS, MatchResult, SegmentMatcher
+from .match import MatchResult, SegmentMatcher
 
 CAPITAL_FULL_WAN = 100_000.0  # 10亿元 registered capital = full capital strength
 EMPLOYEES_FULL = 5_000.0
@@ -129,7 +129,6 @@ class Scorer(Estimator):
         n = len(frame)
         strength = strength_components(frame, self.as_of)
         risk = risk_component(frame, s)
-        seg = self.segment_table_
         if per_chain:
             parts = []
             for ci, cid in enumerate(self.matcher_.chain_ids_):

@@ -23,9 +23,8 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from .chains import STATUSES, Chain, SegmentStatus, Zone, ZoneChain, load_chains, segment_table, zone_to_yaml
+from .chains import STATUSES, Chain, SegmentStatus, Zone, ZoneChain, load_chains, segment_table
 from .config import DEFAULTS, Settings
 from .errors import MatcherError
 from .pipeline import ReadResult, ScoreResult, read_companies, score_frame

@@ -1,4 +1,6 @@
 import datetime as dt
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,22 @@ settings.load_profile("chainmatch")
 
 DATA = Path(__file__).parent / "data"
 AS_OF = dt.date(2026, 11, 27)  # fixed, so ages (and the stored ranking) do not drift
+
+
+# Debian's chromium, launched as root in a sandbox with no network beyond the test's own pages
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run"]
+
+
+def chromium_path() -> str:
+    """Debian's chromium for the browser tests: skipped when absent, but never in CI (.ci/run installs it)."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        reason = "Debian chromium is not installed (apt-get install chromium; .ci/run installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(reason + " — CI must run this test")
+        pytest.skip(reason)
+    return chromium
 
 
 @pytest.fixture(scope="session")

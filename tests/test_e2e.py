@@ -9,7 +9,6 @@ screenshots. Skipped only when chromium is missing outside CI (as tests/test_map
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -21,19 +20,11 @@ import pytest
 
 import matcher
 
+from .conftest import CHROMIUM_ARGS, chromium_path
+
 ROOT = Path(__file__).resolve().parents[1]
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--no-first-run"]
-
-
-def _chromium() -> str:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        reason = "Debian chromium is not installed (apt-get install chromium; .ci/run installs it)"
-        if os.environ.get("CI"):
-            pytest.fail(reason + " — CI must run this test")
-        pytest.skip(reason)
-    return chromium
+LAUNCH_ARGS = CHROMIUM_ARGS
+_chromium = chromium_path
 
 
 def _free_port() -> int:

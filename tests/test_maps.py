@@ -2,9 +2,7 @@
 
 import json
 import math
-import os
 import re
-import shutil
 
 import numpy as np
 import pandas as pd
@@ -14,7 +12,7 @@ import matcher
 from matcher import geo, maps
 from matcher.cli import main
 
-from .conftest import DATA
+from .conftest import CHROMIUM_ARGS, DATA, chromium_path
 
 EVIL = '<img src=x onerror="alert(1)"></script>{a}'
 COLUMNS = ["company_name", "province", "city", "chain_id", "chain_name", "segment_id", "segment_name", "score",
@@ -317,12 +315,7 @@ _NODE_PIXEL_JS = """([id, name]) => {
 
 
 def test_html_draws_offline_in_chromium(html_file, tmp_path):
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        reason = "Debian chromium is not installed (apt-get install chromium; .ci/run installs it)"
-        if os.environ.get("CI"):
-            pytest.fail(reason + " — CI must run this test")
-        pytest.skip(reason)
+    chromium = chromium_path()
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extras")
     attempted = []
 
@@ -335,8 +328,7 @@ def test_html_draws_offline_in_chromium(html_file, tmp_path):
             request_route.abort()
 
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.route("**/*", route)
