@@ -86,6 +86,8 @@ def clean_text(value) -> str | None:
         if value.is_integer():
             value = int(value)
     s = str(value)
+    if s[:1] == "'" and s[1:2] in ("=", "+", "-", "@", "\t", "\r", "<"):
+        s = s[1:]  # the quote our exports put before formula-like text: read it back as written
     if s[:1] == "=" or s[:2].strip()[:1] == "=":
         m = _WRAPPER.match(s.strip())
         if m:

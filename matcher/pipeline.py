@@ -90,6 +90,26 @@ def _assemble(comp: pd.DataFrame, companies: pd.DataFrame, originals: pd.DataFra
     return pd.concat([out, orig, extras], axis=1)
 
 
+def _fill_from_merged(originals: pd.DataFrame, companies: pd.DataFrame, merges: pd.DataFrame) -> pd.DataFrame:
+    """Original columns of each surviving row, with its empty cells filled from the rows merged into
+    it (so an officer's 跟进状态 / 备注 survive even when a vendor row of the same company wins)."""
+    if merges.empty or originals.empty:
+        return originals
+    where = pd.Series(np.arange(len(companies)),
+                      index=pd.MultiIndex.from_arrays([companies["source_file"], companies["source_row"]]))
+    away = where.reindex(pd.MultiIndex.from_arrays([merges["source_file"], merges["source_row"]])).to_numpy()
+    into = where.reindex(pd.MultiIndex.from_arrays([merges["merged_into_file"], merges["merged_into_row"]])).to_numpy()
+    ok = ~(pd.isna(away) | pd.isna(into))
+    if not ok.any():
+        return originals
+    away, into = companies["_orig"].to_numpy()[away[ok].astype(int)], companies["_orig"].to_numpy()[into[ok].astype(int)]
+    donors = originals.iloc[away].set_axis(into).groupby(level=0).first()  # first non-empty per column
+    out = originals.copy()
+    heads = donors.index.to_numpy()
+    out.iloc[heads] = out.iloc[heads].combine_first(donors.set_axis(out.index[heads]))[out.columns].to_numpy()
+    return out
+
+
 def score_frame(read: ReadResult, chains: dict[str, Chain] | None = None, zone: Zone | None = None,
                 settings: Settings = DEFAULTS, per_chain: bool = False,
                 progress: Progress | None = None, as_of=None, local: pd.DataFrame | None = None) -> ScoreResult:
@@ -104,6 +124,7 @@ def score_frame(read: ReadResult, chains: dict[str, Chain] | None = None, zone: 
     progress("合并重复企业", 0.4)
     merged, merges = merge_duplicates(usable, FACT_COLUMNS)
     merged = merged.reset_index(drop=True)
+    originals = _fill_from_merged(read.originals, companies, merges)
     progress("匹配产业链环节", 0.5)
     scorer = Scorer(settings, as_of=as_of).fit(chains, zone)
     comp = scorer.components(merged, per_chain=per_chain)
@@ -112,7 +133,7 @@ def score_frame(read: ReadResult, chains: dict[str, Chain] | None = None, zone: 
     comp["abnormal"] = merged["abnormal"].to_numpy()[comp["_row"].to_numpy()]
     comp["dishonest"] = merged["dishonest"].to_numpy()[comp["_row"].to_numpy()]
     comp["status"] = merged["status"].to_numpy()[comp["_row"].to_numpy()]
-    ranked = _assemble(comp, merged, read.originals)
+    ranked = _assemble(comp, merged, originals)
     if local is not None:
         from .gaps import mark_local  # gaps builds on this module
 

@@ -214,3 +214,11 @@ def test_invalid_credit_code_is_flagged_not_dropped():
 def test_prefix_fallback_ignores_short_whole_names():
     assert parse_industry("集成电路制造服务") is None
 
+
+
+def test_export_quote_is_dropped_on_read_back():
+    from matcher.export import neutralise
+
+    for text in ("=HYPERLINK(\"x\")", "+86 25 1234", "-开头", "@某人"):
+        assert clean_text(neutralise(text)) == text
+    assert clean_text("'普通文本") == "'普通文本"

@@ -79,3 +79,16 @@ def test_local_companies_are_not_targets_even_after_reranking(tmp_path, fixture_
     assert r.ranked["score"].is_monotonic_decreasing
     again = matcher.rank(r.components, matcher.DEFAULTS.replace(w_fit=1.0))
     assert again.loc[again.is_local, "score"].eq(0).all() and again.loc[again.is_local, "tier"].eq("本地").all()
+
+
+def test_officer_notes_survive_when_a_vendor_row_wins_the_merge(tmp_path, fixture_chains, fixture_zone):
+    vendor = tmp_path / "vendor.csv"
+    vendor.write_text("企业名称,统一社会信用代码,注册资本,经营范围,参保人数\n"
+                      "江苏锐能动力电池有限公司,91320100134885085F,5000万元,锂离子电池制造,320\n", encoding="utf-8")
+    officer = tmp_path / "officer.csv"
+    officer.write_text("企业名称,统一社会信用代码,跟进状态,备注\n"
+                       "江苏锐能动力电池有限公司,91320100134885085F,已对接,下周拜访\n", encoding="utf-8")
+    r = matcher.score_files([vendor, officer], zone=fixture_zone, chains=fixture_chains, as_of=AS_OF)
+    assert r.counts["scored"] == 1 and r.counts["merged"] == 1
+    row = r.ranked.iloc[0]
+    assert row["经营范围"] == "锂离子电池制造" and row["跟进状态"] == "已对接" and row["备注"] == "下周拜访"
