@@ -20,7 +20,6 @@ import matcher
 UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "xlsb", "ods", "et", "csv", "txt", "tsv"]
 SAMPLE_LOCAL = matcher.SAMPLE_FILE.parent / "local_enterprises_nanjing.csv"
 TIER_ORDER = ["A", "B", "C", "本地", matcher.NO_TARGET_TIER, matcher.UNMATCHED_TIER]
-STATUS_LABELS = {"active": "存续", "inactive": "注销/吊销等", "unknown": "未知"}
 
 # ranked-table columns shown in the app, with their Chinese headers
 TABLE_COLUMNS = {
@@ -293,7 +292,7 @@ def display_table(frame, hide=()):
     out.insert(0, "rank", range(1, len(out) + 1))
     out["tier"] = matcher.tier_labels(frame).to_numpy()
     if "status" in out:
-        out["status"] = out["status"].map(STATUS_LABELS).fillna(out["status"])
+        out["status"] = out["status"].map(matcher.STATUS_LABELS).fillna(out["status"])
     return out.rename(columns=TABLE_COLUMNS)
 
 

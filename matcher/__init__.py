@@ -13,7 +13,8 @@ The public API — everything the CLI and the app use:
 from .chains import CHAIN_IDS, Chain, Segment, Zone, load_chain, load_chains, load_zone, segment_table, zone_to_yaml
 from .config import DEFAULT_ZONE, DEFAULTS, SAMPLE_FILE, Settings, settings_help
 from .errors import DataFileError, InputFileError, MatcherError
-from .export import write_output, write_ranked_workbook, write_table
+from .export import write_output, write_table
+from .normalize import STATUS_LABELS
 from .gaps import GAP_COLUMNS, GapProfile, compute_gaps, gap_zone_yaml, gaps_files, mark_local, write_gaps
 from .geo import distance_km, locate
 from .maps import (DEFAULT_RADIUS_KM, chain_map_option, geo_map_option, geo_maps, map_html, segment_summary,
@@ -32,7 +33,7 @@ __all__ = [
     "CHAIN_IDS", "CONTRACT_COLUMNS", "Chain", "DEFAULTS", "DEFAULT_ZONE", "DataFileError", "InputFileError",
     "MatcherError", "SAMPLE_FILE", "ScoreResult", "Scorer", "Segment", "SegmentMatcher", "Settings", "Zone",
     "load_chain", "load_chains", "load_zone", "rank", "read_companies", "read_file", "score_files",
-    "score_frame", "segment_table", "select", "settings_help", "write_output", "write_ranked_workbook",
+    "score_frame", "segment_table", "select", "settings_help", "write_output",
     "write_table",
 ]
 __all__ += ["GAP_COLUMNS", "GapProfile", "compute_gaps", "gap_zone_yaml", "gaps_files", "mark_local",
@@ -45,5 +46,5 @@ __all__ += ["NO_TARGET_TIER", "RANK_SETTINGS", "UNMATCHED_TIER", "apply_zone_edi
             "filter_ranked", "input_accounting", "mapping_overrides", "mapping_table", "match_key", "rank_key",
             "rerank", "score_inputs", "score_parts", "state_key", "table_csv_bytes", "tier_labels",
             "workbook_bytes", "zone_tables", "zone_to_yaml"]
-__all__ += ["empty_ranking"]
+__all__ += ["empty_ranking", "STATUS_LABELS"]
 __version__ = "0.1.0"

@@ -31,6 +31,7 @@ from .chains import Chain, SegmentStatus, Zone, load_chains, load_zone, segment_
 from .config import DEFAULTS, Settings
 from .dedupe import normalise_names
 from .errors import MatcherError
+from .normalize import STATUS_LABELS
 from .export import neutralise, safe_frame
 from .pipeline import ReadResult, read_companies, score_frame
 
@@ -256,7 +257,6 @@ COMPANY_SHEET = [
     ("strength", "实力分", 8), ("weight", "覆盖权重", 9), ("counted", "计入覆盖", 9),
     ("source_file", "来源文件", 20), ("source_row", "来源行", 8),
 ]
-STATUS_LABELS = {"active": "存续", "inactive": "注销/吊销等", "unknown": "未知"}
 
 
 def write_gap_workbook(profile: GapProfile, path) -> None:

@@ -444,30 +444,3 @@ class SegmentMatcher(Estimator):
         for p in parts[1:]:
             out = np.where(p == "", out, np.where(out == "", p, out + "；" + p))
         return out
-
-    def _segment_words(self, segment: int) -> tuple[frozenset, frozenset]:
-        cache = self.__dict__.setdefault("_segment_words_cache", {})
-        if segment not in cache:
-            sm, wm = self._strong_mask_, self._weak_mask_
-            cache[segment] = (frozenset(sm.indices[sm.indptr[segment]:sm.indptr[segment + 1]].tolist()),
-                              frozenset(wm.indices[wm.indptr[segment]:wm.indptr[segment + 1]].tolist()))
-        return cache[segment]
-
-    def keywords_for(self, result: MatchResult, row: int, segment: int) -> dict[str, list[str]]:
-        """field -> keywords of `segment` (strong first, then weak) found in that field of `row`."""
-        strong, weak = self._segment_words(segment)
-        out = {}
-        for f in FIELDS:
-            h = result.hits[f]
-            ids = h.indices[h.indptr[row]:h.indptr[row + 1]].tolist()
-            words = [self.vocabulary_[i] for i in ids if i in strong]
-            words += [self.vocabulary_[i] for i in ids if i in weak]
-            if words:
-                out[f] = words
-        return out
-
-    def leaders_for(self, result: MatchResult, row: int, segment: int) -> list[str]:
-        lh = result.leader_hits
-        ids = lh.indices[lh.indptr[row]:lh.indptr[row + 1]]
-        seg = self.leader_segments_
-        return [self.leaders_[i] for i in ids if segment in seg.indices[seg.indptr[i]:seg.indptr[i + 1]]]

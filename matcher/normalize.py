@@ -227,6 +227,9 @@ def parse_date(value) -> str | None:
 # status, numbers, codes
 
 
+STATUS_LABELS = {"active": "存续", "inactive": "注销/吊销等", "unknown": "未知"}  # for officers' eyes
+
+
 def parse_status(value) -> str:
     s = clean_text(value)
     if s is None:

@@ -26,6 +26,7 @@ import pandas as pd
 from .chains import POSITIONS, industry_codes, load_chains, load_zone, segment_table
 from .config import DEFAULTS, Settings, settings_help
 from .errors import MatcherError
+from .normalize import STATUS_LABELS
 from .export import neutralise
 from .normalize import value_aliases
 from .pipeline import CONTRACT_COLUMNS, EXTRA_COLUMNS
@@ -37,7 +38,6 @@ OFFICER_COLUMNS = ("跟进状态", "负责人", "备注")
 FOLLOW_UP_CHOICES = ["未联系", "已联系", "已拜访", "洽谈中", "已签约", "暂缓", "放弃"]
 TIERS = ("A", "B", "C")
 LOCAL_TIER = "本地"
-STATUS_LABELS = {"active": "存续", "inactive": "注销/吊销等", "unknown": "未知"}
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MAX_LINKS = 65_530  # Excel's limit of hyperlinks per worksheet; later websites are written as text
 
