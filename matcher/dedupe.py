@@ -70,6 +70,21 @@ def _words():
     }
 
 
+MIN_CODE_LENGTH = 15  # shorter "codes" (typos, fragments) are too unreliable to identify a company
+
+
+def code_keys(codes) -> np.ndarray:
+    """Credit codes usable as identity keys: stripped, upper case; None where missing or shorter than
+    MIN_CODE_LENGTH. Used to merge duplicates and to recognise candidates already in the zone."""
+    import pyarrow.compute as pc
+
+    arr = pc.utf8_upper(pc.utf8_trim_whitespace(_arrow(codes)))
+    ok = (pc.utf8_length(arr).fill_null(0).to_numpy(zero_copy_only=False) >= MIN_CODE_LENGTH)
+    keys = np.asarray(arr.to_pylist(), dtype=object)
+    keys[~ok] = None
+    return keys
+
+
 def _arrow(values):
     """An Arrow string array of a column (anything that is not text as its str(); missing as null)."""
     import pyarrow as pa
@@ -240,11 +255,8 @@ def merge_duplicates(frame: pd.DataFrame, fact_columns: list[str]) -> tuple[pd.D
     index = frame.index
     name_key = normalise_names(frame["company_name"])
     nk = name_key.to_numpy(dtype=object)
-    import pyarrow.compute as pc
-
-    keys = frame["credit_code"].to_numpy(dtype=object, copy=True)
-    has_code = pc.utf8_length(_arrow(keys)).fill_null(0).to_numpy(zero_copy_only=False) >= 15
-    keys[~has_code] = None
+    keys = code_keys(frame["credit_code"])
+    has_code = pd.notna(keys)
     # a row without a code takes the code another row with the same name carries
     coded = pd.DataFrame({"n": nk[has_code], "c": keys[has_code]}, dtype=object).drop_duplicates("n")
     name_code = dict(zip(coded["n"], coded["c"]))

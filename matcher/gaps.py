@@ -29,7 +29,7 @@ import pandas as pd
 
 from .chains import Chain, SegmentStatus, Zone, load_chains, load_zone, segment_table, zone_to_yaml
 from .config import DEFAULTS, Settings
-from .dedupe import normalise_names
+from .dedupe import code_keys, normalise_names
 from .errors import MatcherError
 from .normalize import STATUS_LABELS
 from .export import neutralise, safe_frame
@@ -173,11 +173,6 @@ def _segment_status(r, old: SegmentStatus | None) -> SegmentStatus:
 # already local
 
 
-def _code_key(codes: pd.Series) -> pd.Series:
-    s = codes.astype("string").str.strip().str.upper()
-    return s.where(s.str.len() >= 15)
-
-
 def local_matches(frame: pd.DataFrame, local) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(is_local, how it matched — 统一社会信用代码 / 企业名称 / '', the local company's name) for every
     row of `frame` (any frame with company_name and credit_code). `local` is a frame like
@@ -191,10 +186,11 @@ def local_matches(frame: pd.DataFrame, local) -> tuple[np.ndarray, np.ndarray, n
     if "status" in local:
         local = local[local["status"] != "inactive"]
     local = local[local["company_name"].notna() | local["credit_code"].notna()]
-    by_code = dict(zip(_code_key(local["credit_code"]), local["company_name"]))
+    by_code = dict(zip(code_keys(local["credit_code"]), local["company_name"]))
     by_code = {k: v for k, v in by_code.items() if isinstance(k, str)}
     by_name = {k: v for k, v in zip(normalise_names(local["company_name"]), local["company_name"]) if k}
-    codes = _code_key(frame["credit_code"]) if "credit_code" in frame else pd.Series(pd.NA, index=frame.index)
+    codes = pd.Series(code_keys(frame["credit_code"]) if "credit_code" in frame else None, index=frame.index,
+                      dtype=object)
     code_hit = codes.map(lambda k: by_code.get(k) if isinstance(k, str) else None)
     name_hit = normalise_names(frame["company_name"]).map(lambda k: by_name.get(k) if k else None)
     is_code = code_hit.notna().to_numpy()

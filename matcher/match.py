@@ -104,6 +104,15 @@ def _ascii_alnum(codes: np.ndarray) -> np.ndarray:
     return ((codes >= 48) & (codes <= 57)) | ((codes >= 97) & (codes <= 122)) | ((codes >= 65) & (codes <= 90))
 
 
+def join_nonempty(parts: list, sep: str) -> np.ndarray:
+    """Element-wise join of equal-length string arrays, skipping empty strings ('' where all are)."""
+    out = np.asarray(parts[0], dtype=object)
+    for p in parts[1:]:
+        p = np.asarray(p, dtype=object)
+        out = np.where(p == "", out, np.where(out == "", p, out + sep + p))
+    return out.astype(object)
+
+
 def _join_words(m: sp.csr_matrix, words: np.ndarray, n: int, max_words: int, prefix: str) -> np.ndarray:
     """prefix + the first max_words words of every row of a CSR matrix, concatenated ('' for empty rows)."""
     counts = np.diff(m.indptr)
@@ -440,7 +449,4 @@ class SegmentMatcher(Estimator):
         lh.sort_indices()
         parts.append(_join_words(lh, self._quoted_leaders_[lh.indices] if lh.nnz else np.zeros(0, dtype=object),
                                  len(rows), max_words, "名称含龙头企业"))
-        out = parts[0]
-        for p in parts[1:]:
-            out = np.where(p == "", out, np.where(out == "", p, out + "；" + p))
-        return out
+        return join_nonempty(parts, "；")

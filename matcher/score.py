@@ -22,7 +22,7 @@ import pandas as pd
 from .chains import Chain, Zone, industry_codes, segment_table
 from .estimator import Estimator
 from .config import DEFAULTS, Settings
-from .match import MatchResult, SegmentMatcher
+from .match import MatchResult, SegmentMatcher, join_nonempty
 
 CAPITAL_FULL_WAN = 100_000.0  # 10亿元 registered capital = full capital strength
 EMPLOYEES_FULL = 5_000.0
@@ -194,7 +194,7 @@ class Scorer(Estimator):
             labels = industry_codes()
             code_text = np.where(result.code_evidence[r, b] > 0,
                                  _fmt_unique(codes[j], lambda c: f"国标行业{c}{labels.get(str(c), '')}"), "")
-            ev = np.where(code_text == "", words, np.where(words == "", code_text, words + "；" + code_text))
+            ev = join_nonempty([words, code_text], "；")
             evidence[j] = (head[b] + _fmt_unique(rel[j], lambda v: f"相关度{v:.2f}：") + ev + " | " + gap[b])
         below = np.where(rel > 0, _fmt_unique(rel, lambda v: f"（最高相关度{v:.2f}，低于门槛）"), "")
         no_chain = "未匹配到任何产业链环节" + below.astype(object)
@@ -213,16 +213,6 @@ def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
     return np.full(len(frame), None, dtype=object)
 
 
-def _joined(parts: list[np.ndarray], sep: str) -> np.ndarray:
-    """Element-wise join of string arrays, skipping empty strings."""
-    out = pd.Series([""] * len(parts[0]), dtype=object)
-    for p in parts:
-        p = pd.Series(p, dtype=object)
-        out = np.where(p == "", out, np.where(out == "", p, out + sep + p))
-        out = pd.Series(out, dtype=object)
-    return out.to_numpy(dtype=object)
-
-
 def _fmt_unique(values: np.ndarray, fmt) -> np.ndarray:
     """fmt applied once per distinct non-missing value ('' for missing)."""
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
@@ -237,7 +227,7 @@ def _facts(frame: pd.DataFrame, rows: np.ndarray, st: pd.DataFrame) -> np.ndarra
     listed = frame["listed"].to_numpy()[rows].astype(bool)
     quals = _col(frame, "qualifications")[rows]
     fin = _col(frame, "financing")[rows]
-    facts = _joined([
+    facts = join_nonempty([
         _fmt_unique(cap, lambda v: f"注册资本{_fmt_wan(v)}"),
         _fmt_unique(emp, lambda v: f"参保{int(v)}人"),
         _fmt_unique(np.round(age), lambda v: f"成立{v:.0f}年"),
@@ -251,7 +241,7 @@ def _facts(frame: pd.DataFrame, rows: np.ndarray, st: pd.DataFrame) -> np.ndarra
 def _risks(frame: pd.DataFrame, rows: np.ndarray, settings: Settings) -> np.ndarray:
     inactive = frame["status"].to_numpy()[rows] == "inactive"
     raw = _col(frame, "status_raw")[rows]
-    return _joined([
+    return join_nonempty([
         np.where(inactive, _fmt_unique(raw, lambda v: f"登记状态为“{v}”，不作为招商目标"), ""),
         np.where(frame["abnormal"].to_numpy()[rows].astype(bool), f"列入经营异常（扣减{settings.penalty_abnormal:.0%}）", ""),
         np.where(frame["dishonest"].to_numpy()[rows].astype(bool), f"失信被执行（扣减{settings.penalty_dishonest:.0%}）", ""),
