@@ -11,7 +11,7 @@ The public API — everything the CLI and the app use:
 """
 
 from .chains import CHAIN_IDS, Chain, Segment, Zone, load_chain, load_chains, load_zone, segment_table, zone_to_yaml
-from .config import DEFAULT_ZONE, DEFAULTS, SAMPLE_FILE, Settings, settings_help
+from .config import DEFAULT_JOBS, DEFAULT_ZONE, DEFAULTS, JOBS_HELP, SAMPLE_FILE, Settings, settings_help
 from .errors import DataFileError, InputFileError, MatcherError
 from .export import write_output, write_table
 from .normalize import STATUS_LABELS
@@ -46,5 +46,5 @@ __all__ += ["NO_TARGET_TIER", "RANK_SETTINGS", "UNMATCHED_TIER", "apply_zone_edi
             "filter_ranked", "input_accounting", "mapping_overrides", "mapping_table", "match_key", "rank_key",
             "rerank", "score_inputs", "score_parts", "state_key", "table_csv_bytes", "tier_labels",
             "workbook_bytes", "zone_tables", "zone_to_yaml"]
-__all__ += ["empty_ranking", "STATUS_LABELS"]
+__all__ += ["empty_ranking", "STATUS_LABELS", "DEFAULT_JOBS", "JOBS_HELP"]
 __version__ = "0.1.0"

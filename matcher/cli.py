@@ -8,6 +8,7 @@ unreadable input, 1 an unexpected internal error (reported on one line, no trace
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--map", action="append", metavar="表头=字段", default=[],
                    help="手工指定列映射，如 --map \"注册金额=registered_capital\"")
     s.add_argument("--quiet", action="store_true", help="不显示进度")
+    s.add_argument("--jobs", type=int, metavar="N", default=api.DEFAULT_JOBS, help=api.JOBS_HELP)
     s.add_argument("--local", action="append", metavar="LOCAL", default=[],
                    help="园区企业库文件（可重复）：名单中已在园区的企业（信用代码或名称相同）标为“本地”，得分 0，不作为补链目标")
     g = s.add_argument_group("评分参数（默认值见括号）")
@@ -92,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="输出 HTML 文件（默认 <第一个输入文件名>_map.html）")
     mp.add_argument("--map", action="append", metavar="表头=字段", default=[], help="手工指定列映射")
     mp.add_argument("--quiet", action="store_true", help="不显示进度")
+    mp.add_argument("--jobs", type=int, metavar="N", default=api.DEFAULT_JOBS, help=api.JOBS_HELP)
 
     ip = sub.add_parser("inspect", help="查看文件的读取结果（表头、列映射、行数）", description=(
         "不评分，只显示每个文件、每个工作表读到了什么：表头在第几行、每一列对应的字段（未识别的列原样保留）、"
@@ -131,7 +134,7 @@ def cmd_score(args) -> int:
     progress = _progress(not args.quiet and size >= PROGRESS_MIN_BYTES)
     result = api.score_files(args.inputs, zone=args.zone, settings=settings, per_chain=args.per_chain,
                              chains=chains, column_map=_parse_map(args.map), progress=progress,
-                             local=args.local or None)
+                             local=args.local or None, n_jobs=args.jobs)
     written = api.write_output(result, out, chain_ids=args.chain, top=args.top, per_chain=args.per_chain)
     c = result.counts
     print(f"read {c['read']}, scored {c['scored']}, merged {c['merged']}, rejected {c['rejected']}")
@@ -173,7 +176,7 @@ def cmd_map(args) -> int:
     progress = _progress(not args.quiet and size >= PROGRESS_MIN_BYTES)
     # per chain: a company that fits two chains is a target on both chains' maps
     result = api.score_files(args.inputs, zone=zone, chains=chains, per_chain=True,
-                             column_map=_parse_map(args.map), progress=progress)
+                             column_map=_parse_map(args.map), progress=progress, n_jobs=args.jobs)
     written = api.write_map(out, result, chains=chains, zone=zone, chain_id=args.chain, radius_km=args.radius,
                             metric=args.metric)
     c = result.counts
@@ -247,5 +250,14 @@ def main(argv=None) -> int:
         return 1
 
 
+def run() -> None:
+    """Console-script entry: main(), then leave without tearing the heap down object by object
+    (a 100,000-row run holds millions of objects; every output file is closed by now)."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

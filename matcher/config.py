@@ -101,3 +101,7 @@ def settings_help() -> list[dict]:
 
 
 DEFAULTS = Settings()
+
+# how a batch run uses the machine (not a scoring setting: results do not depend on it)
+DEFAULT_JOBS = 0
+JOBS_HELP = "评分使用的进程数：0 为全部 CPU 核心（默认）；名单较小时（每个进程不足 1 万家企业）自动少用。结果与进程数无关。"

@@ -36,33 +36,64 @@ SEPARATOR = "\x00"  # joins the texts of a field; no pattern contains it, so no 
 # Clause cues for free-text descriptions (公司简介): where a keyword sits says how much it tells.
 # "是一家…/专注于…/主要从事…" states the business (weak words count there); "产品应用于…/服务于…/
 # 客户包括…" names the customers' industries; "通过/利用/基于…技术" names a means.
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+")
-_CLAUSE = re.compile(r"[^，,：:]+")
-_HEAD_CUE = re.compile(r"是一家|是一个|是国内|是中国|是全球|是国际|是专业|致力于|专注于|专业从事|主要从事|专门从事|主营|主要产品|核心产品|主要业务")
-_APP_CUE = re.compile(r"等行业|行业提供|应用于|应用在|广泛应用|广泛用于|可用于|适用于|用于|服务于(?!一体)|客户包括|客户涵盖|客户遍及|客户覆盖|合作伙伴|合作客户|涉及|覆盖|涵盖")
-_METHOD_CUE = re.compile(r"^\s*(?:并|同时|主要|公司|还|并且)?(?:通过|利用|运用|借助|依托|结合|采用|融合|凭借|基于|应用)")
+_SENTENCE_BREAKS = "。！？!?；;\n" + SEPARATOR
+_CLAUSE_BREAKS = "，,：:"
+HEAD_CUES = ("是一家", "是一个", "是国内", "是中国", "是全球", "是国际", "是专业", "致力于", "专注于", "专业从事", "主要从事",
+             "专门从事", "主营", "主要产品", "核心产品", "主要业务")
+APPLICATION_CUES = ("等行业", "行业提供", "应用于", "应用在", "广泛应用", "广泛用于", "可用于", "适用于", "用于", "服务于",
+                    "客户包括", "客户涵盖", "客户遍及", "客户覆盖", "合作伙伴", "合作客户", "涉及", "覆盖", "涵盖")
+NOT_APPLICATION = ("服务于一体",)  # "集研发、生产、服务于一体" names no customer
+METHOD_CUES = ("通过", "利用", "运用", "借助", "依托", "结合", "采用", "融合", "凭借", "基于", "应用")
+METHOD_LEADS = frozenset({"", "并", "同时", "主要", "公司", "还", "并且"})  # may stand before a means cue
 HEAD, PLAIN, METHOD, APPLICATION = 0, 1, 2, 3
+_CUES = HEAD_CUES + APPLICATION_CUES + NOT_APPLICATION + METHOD_CUES
+_CUE_KIND = np.repeat([0, 1, 2, 3], [len(HEAD_CUES), len(APPLICATION_CUES), len(NOT_APPLICATION), len(METHOD_CUES)])
+_CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUES, matchkind=ahocorasick_rs.MatchKind.Standard)
+_SENTENCE_CODES = np.array([ord(c) for c in _SENTENCE_BREAKS], dtype=np.uint32)
+_CLAUSE_CODES = np.array([ord(c) for c in _CLAUSE_BREAKS], dtype=np.uint32)
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def clause_table(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(start offsets, contexts) of every clause of a description, or of many descriptions joined
+    by SEPARATOR, in one pass. Sentences end at 。！？；, newlines and SEPARATOR; clauses at ，：
+    too. A clause is APPLICATION when it holds an application cue ("应用于/服务于/客户包括…"),
+    else METHOD when it opens with a means cue ("通过/利用/基于…"), else HEAD when a head cue
+    ("是一家/专注于/主要从事…") occurs in it or earlier in its sentence, else PLAIN."""
+    codes = _code_points(text) if codes is None else codes
+    sent_break = np.isin(codes, _SENTENCE_CODES)
+    brk = sent_break | np.isin(codes, _CLAUSE_CODES)
+    starts = np.flatnonzero(~brk & np.r_[True, brk[:-1]])
+    k = len(starts)
+    has_head, has_app, is_method = (np.zeros(k, dtype=bool) for _ in range(3))
+    found = np.array(_CUE_AUTOMATON.find_matches_as_indexes(text, overlapping=True) if k else [],
+                     dtype=np.int64).reshape(-1, 3)
+    if len(found):
+        kind, pos = _CUE_KIND[found[:, 0]], found[:, 1]
+        clause = np.searchsorted(starts, pos, side="right") - 1  # cue characters never break a clause
+        has_head[clause[kind == 0]] = True
+        app = (kind == 1) & ~np.isin(pos, pos[kind == 2])
+        has_app[clause[app]] = True
+        for p, c in zip(pos[kind == 3], clause[kind == 3]):
+            if text[starts[c]:p].lstrip() in METHOD_LEADS:
+                is_method[c] = True
+    # a head cue makes the rest of its sentence HEAD: count head cues since the sentence began
+    sentence = np.cumsum(~sent_break & np.r_[True, sent_break[:-1]])[starts]
+    first = np.ones(k, dtype=bool)
+    first[1:] = sentence[1:] != sentence[:-1]
+    seen = np.cumsum(has_head)
+    before_sentence = (seen - has_head)[first][np.cumsum(first) - 1]
+    ctx = np.where(has_app, APPLICATION, np.where(is_method, METHOD, np.where(seen > before_sentence, HEAD, PLAIN)))
+    return starts, ctx
 
 
 def clause_contexts(text: str) -> list[tuple[int, int]]:
-    """(clause start, context) for every clause of a description; context is HEAD, PLAIN, METHOD or
-    APPLICATION. A head cue makes the rest of its sentence HEAD (unless a clause names an
-    application or a means)."""
-    out = []
-    for sent in _SENTENCE.finditer(text):
-        head = False
-        for cl in _CLAUSE.finditer(sent.group(0)):
-            clause = cl.group(0)
-            if not head and _HEAD_CUE.search(clause):
-                head = True
-            if _APP_CUE.search(clause):
-                ctx = APPLICATION
-            elif _METHOD_CUE.search(clause):
-                ctx = METHOD
-            else:
-                ctx = HEAD if head else PLAIN
-            out.append((sent.start() + cl.start(), ctx))
-    return out
+    """(clause start, context) for every clause of one description (see clause_table)."""
+    starts, ctx = clause_table(text)
+    return list(zip(starts.tolist(), ctx.tolist()))
 
 
 def _prep(text: str) -> str:
@@ -297,8 +328,8 @@ class SegmentMatcher(Estimator):
             keep[1:] = m[1:, 2] > reach[:-1]
             m = m[keep]
         pat, beg, end = m[:, 0], m[:, 1], m[:, 2]
+        chars = _code_points(big) if len(pat) else None
         if len(pat) and self._pattern_ascii_[pat].any():
-            chars = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32)
             asc = self._pattern_ascii_[pat]
             left = np.where(beg > 0, chars[np.maximum(beg - 1, 0)], 0)
             right = np.where(end < len(chars), chars[np.minimum(end, len(chars) - 1)], 0)
@@ -308,13 +339,9 @@ class SegmentMatcher(Estimator):
         weight = np.ones(len(pat), dtype=np.float32)
         head_rows = head_cols = np.zeros(0, dtype=np.int64)
         if factors is not None and len(pat):
-            c_start, c_ctx = [], []
-            for t, p in enumerate(prepped):
-                for s, ctx in clause_contexts(p):
-                    c_start.append(starts[t] + s)
-                    c_ctx.append(ctx)
-            c_start = np.asarray(c_start, dtype=np.int64)
-            ctx = np.asarray(c_ctx, dtype=np.int64)[np.maximum(np.searchsorted(c_start, beg, side="right") - 1, 0)]
+            c_start, c_ctx = clause_table(big, chars)
+            ctx = c_ctx[np.maximum(np.searchsorted(c_start, beg, side="right") - 1, 0)] if len(c_start) \
+                else np.full(len(pat), PLAIN)
             weight = np.asarray(factors, dtype=np.float32)[ctx]
             is_head = ctx == HEAD
             head_rows, head_cols = text[is_head], pat[is_head]

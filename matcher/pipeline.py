@@ -9,7 +9,7 @@ always satisfies read == scored + merged + rejected.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -19,6 +19,7 @@ import pandas as pd
 from .chains import Chain, Zone, load_chains, load_zone
 from .config import DEFAULTS, Settings
 from .dedupe import merge_duplicates, reject_rows
+from .jobs import map_chunks
 from .normalize import normalize_table
 from .read import RawTable, read_file
 from .score import Scorer
@@ -64,18 +65,27 @@ class ScoreResult:
         return f"读取 {c['read']} 行：评分 {c['scored']}，合并 {c['merged']}，拒收 {c['rejected']}"
 
 
-def read_companies(paths: Iterable, column_map: dict[str, str] | None = None) -> ReadResult:
-    """Read and normalise every input file (all usable sheets) into one canonical frame."""
+def read_companies(paths: Iterable, column_map: dict[str, str] | None = None, n_jobs: int = 1) -> ReadResult:
+    """Read and normalise every input file (all usable sheets) into one canonical frame; a large
+    sheet is normalised in n_jobs processes (≤ 0: every core)."""
     tables: list[RawTable] = []
     for p in paths:
         tables.extend(read_file(p, column_map))
     canon, orig = [], []
     for t in tables:
-        canon.append(normalize_table(t))
+        canon.append(_normalize(t, n_jobs))
         orig.append(t.frame)
     companies = pd.concat(canon, ignore_index=True) if canon else pd.DataFrame()
     originals = pd.concat(orig, ignore_index=True) if orig else pd.DataFrame()
     return ReadResult(companies, originals, tables)
+
+
+def _normalize(table: RawTable, n_jobs: int) -> pd.DataFrame:
+    def chunk(frame, start):
+        return normalize_table(replace(table, frame=frame, source_rows=table.source_rows[start:start + len(frame)]))
+
+    parts = map_chunks(chunk, table.frame, n_jobs)
+    return parts[0] if len(parts) == 1 else pd.concat(parts)
 
 
 def _assemble(comp: pd.DataFrame, companies: pd.DataFrame, originals: pd.DataFrame) -> pd.DataFrame:
@@ -112,9 +122,11 @@ def _fill_from_merged(originals: pd.DataFrame, companies: pd.DataFrame, merges: 
 
 def score_frame(read: ReadResult, chains: dict[str, Chain] | None = None, zone: Zone | None = None,
                 settings: Settings = DEFAULTS, per_chain: bool = False,
-                progress: Progress | None = None, as_of=None, local: pd.DataFrame | None = None) -> ScoreResult:
+                progress: Progress | None = None, as_of=None, local: pd.DataFrame | None = None,
+                n_jobs: int = 1) -> ScoreResult:
     """Reject, merge, match and score companies already read. With `local` (the zone's own
-    enterprise list, canonical columns), candidates already in the zone are marked 本地 and score 0."""
+    enterprise list, canonical columns), candidates already in the zone are marked 本地 and score 0.
+    `n_jobs` processes score a large list (≤ 0: every core; see matcher.jobs)."""
     progress = progress or (lambda stage, frac: None)
     chains = chains if chains is not None else load_chains()
     zone = zone if zone is not None else load_zone(chains=chains)
@@ -126,7 +138,7 @@ def score_frame(read: ReadResult, chains: dict[str, Chain] | None = None, zone: 
     merged = merged.reset_index(drop=True)
     originals = _fill_from_merged(read.originals, companies, merges)
     progress("匹配产业链环节", 0.5)
-    scorer = Scorer(settings, as_of=as_of).fit(chains, zone)
+    scorer = Scorer(settings, as_of=as_of, n_jobs=n_jobs).fit(chains, zone)
     comp = scorer.components(merged, per_chain=per_chain)
     progress("生成排名", 0.8)
     # carry what re-ranking needs beside the components
@@ -154,18 +166,20 @@ def score_frame(read: ReadResult, chains: dict[str, Chain] | None = None, zone: 
 
 def score_files(paths: Iterable, zone=None, settings: Settings | None = None, per_chain: bool = False,
                 chains: dict[str, Chain] | None = None, column_map: dict[str, str] | None = None,
-                progress: Progress | None = None, as_of=None, local: Iterable | None = None) -> ScoreResult:
+                progress: Progress | None = None, as_of=None, local: Iterable | None = None,
+                n_jobs: int = 1) -> ScoreResult:
     """Read, normalise, merge, match and score candidate files. `zone` may be a Zone or a path;
     `as_of` (a date, default today) is the day company ages are measured at; `local` lists the
-    zone's own enterprise files (candidates found there are marked 本地, not targets)."""
+    zone's own enterprise files (candidates found there are marked 本地, not targets); `n_jobs`
+    processes score a large list (≤ 0: every core)."""
     progress = progress or (lambda stage, frac: None)
     chains = chains if chains is not None else load_chains()
     if zone is None or isinstance(zone, (str, Path)):
         zone = load_zone(zone, chains=chains)
     progress("读取文件", 0.0)
-    read = read_companies([Path(p) for p in paths], column_map)
+    read = read_companies([Path(p) for p in paths], column_map, n_jobs)
     local_companies = read_companies([Path(p) for p in local], column_map).companies if local else None
-    return score_frame(read, chains, zone, settings or DEFAULTS, per_chain, progress, as_of, local_companies)
+    return score_frame(read, chains, zone, settings or DEFAULTS, per_chain, progress, as_of, local_companies, n_jobs)
 
 
 def empty_ranking() -> pd.DataFrame:

@@ -216,7 +216,10 @@ def _table_from_rows(path, sheet, rows: list[list], first_row_number: int = 1,
     body = rows[h + 1:]
     if any(len(r) != width for r in body):
         body = [list(r)[:width] + [None] * (width - len(r)) for r in body]
-    columns = [np.array(c, dtype=object) for c in zip(*body)] if body else [np.array([], dtype=object)] * width
+    grid = np.empty((len(body), width), dtype=object)
+    if body:
+        grid[:] = body  # one C-level copy; columns are views of it
+    columns = list(grid.T)
     blank = [_blank_mask(c) for c in columns]
     keep = ~np.logical_and.reduce(blank) if blank else np.zeros(0, dtype=bool)
     numbers = np.arange(first_row_number + h + 1, first_row_number + h + 1 + len(body))[keep]

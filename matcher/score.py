@@ -22,6 +22,7 @@ import pandas as pd
 from .chains import Chain, Zone, industry_codes, segment_table
 from .estimator import Estimator
 from .config import DEFAULTS, Settings
+from .jobs import map_chunks
 from .match import MatchResult, SegmentMatcher, join_nonempty
 
 CAPITAL_FULL_WAN = 100_000.0  # 10亿元 registered capital = full capital strength
@@ -82,9 +83,10 @@ def tiers(score, has_chain, settings: Settings) -> np.ndarray:
 class Scorer(Estimator):
     """Fits on chains and a zone; scores canonical company frames."""
 
-    def __init__(self, settings: Settings = DEFAULTS, as_of: dt.date | None = None):
+    def __init__(self, settings: Settings = DEFAULTS, as_of: dt.date | None = None, n_jobs: int = 1):
         self.settings = settings
         self.as_of = as_of  # the date company ages are measured at (default: today)
+        self.n_jobs = n_jobs  # processes for components() on large frames; ≤ 0: every core
 
     def fit(self, chains: dict[str, Chain], zone: Zone, y=None):
         s = self.settings
@@ -122,7 +124,26 @@ class Scorer(Estimator):
 
     def components(self, frame: pd.DataFrame, result: MatchResult | None = None,
                    per_chain: bool = False) -> pd.DataFrame:
-        """Component table: one row per company (or per company and chain with relevance > 0)."""
+        """Component table: one row per company (or per company and chain with relevance > 0).
+        `_row` is each row's position in frame, `_segment` the segment chosen. Large frames are
+        cut into row chunks scored in n_jobs processes (see matcher.jobs); the table is the same."""
+        if result is None and self.n_jobs != 1:
+            def chunk_components(chunk, start):
+                part = self._components(chunk, None, per_chain)
+                part["_row"] += start
+                return part
+
+            parts = map_chunks(chunk_components, frame, self.n_jobs)
+            if len(parts) > 1:
+                out = pd.concat(parts)
+                if per_chain:  # chain by chain, rows in order, as one process gives them
+                    chain = self.matcher_.segment_chain_[out["_segment"].to_numpy()]
+                    out = out.iloc[np.lexsort((out["_row"].to_numpy(), chain))]
+                return out
+            return parts[0]
+        return self._components(frame, result, per_chain)
+
+    def _components(self, frame: pd.DataFrame, result: MatchResult | None, per_chain: bool) -> pd.DataFrame:
         s = self.settings
         result = result if result is not None else self.matcher_.match(frame)
         rel = result.relevance

@@ -1,8 +1,10 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings, strategies as st
 
-from matcher.match import SegmentMatcher
+from matcher.match import (_CUES, APPLICATION, HEAD, METHOD, PLAIN, SEPARATOR, SegmentMatcher, clause_contexts,
+                           clause_table)
 
 
 def frame(**cols):
@@ -99,3 +101,28 @@ def test_repeated_texts_match_once_and_give_same_result(m):
     f = frame(scope=["电芯制造"] * 1000 + [None])
     rel = m.transform(f)
     assert np.all(rel[:1000] == rel[0]) and rel[1000].max() == 0
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("本公司是一家专业从事锂电池研发的企业，产品广泛应用于新能源汽车，通过自主技术降低成本。",
+     [HEAD, APPLICATION, METHOD]),
+    ("公司主营伺服电机，兼营贸易。另有咨询业务", [HEAD, HEAD, PLAIN]),  # HEAD lasts to the sentence end
+    ("集研发、生产、服务于一体，客户包括多家车企", [PLAIN, APPLICATION]),  # 服务于一体 is no customer
+    ("公司并通过合作开展业务：主要利用视觉算法", [PLAIN, METHOD]),  # one lead word at most before the cue
+    ("生产芯片，但非主要通过自建产线", [PLAIN, PLAIN]),  # a means cue counts only where the clause opens with it
+    ("", []),
+])
+def test_clause_contexts(text, expected):
+    assert [ctx for _, ctx in clause_contexts(text)] == expected
+
+
+@settings(max_examples=300)
+@given(st.lists(st.lists(st.sampled_from(list(_CUES) + ["，", "。", "；", "\n", " ", "电池", "并", "一体", "a"]),
+                        max_size=12).map("".join), min_size=1, max_size=5))
+def test_clause_table_of_joined_texts_is_the_texts_one_by_one(texts):
+    starts, ctx = clause_table(SEPARATOR.join(t for t in texts))
+    offset, expected = 0, []
+    for t in texts:
+        expected += [(offset + s, c) for s, c in clause_contexts(t)]
+        offset += len(t) + 1
+    assert list(zip(starts.tolist(), ctx.tolist())) == expected

@@ -6,7 +6,7 @@ from hypothesis import given, strategies as st
 
 import pandas as pd
 
-from matcher.normalize import (check_credit_code, clean_text, currency_rates, industry_names, normalize_table,
+from matcher.normalize import (check_credit_code, clean_text, clean_texts, currency_rates, industry_names, normalize_table,
                                parse_capital, parse_date, parse_industry, parse_int, parse_status, region_from_address)
 from matcher.read import RawTable, map_columns
 
@@ -222,3 +222,25 @@ def test_export_quote_is_dropped_on_read_back():
     for text in ("=HYPERLINK(\"x\")", "+86 25 1234", "-开头", "@某人"):
         assert clean_text(neutralise(text)) == text
     assert clean_text("'普通文本") == "'普通文本"
+
+
+_CELL_TEXT = st.text(alphabet=st.sampled_from(list("ab =\"'+-@\t\r\n\u3000\xa0（）；：，ＡＢ１２暂无未公开企业电池,-—/*") + ["\x00"]),
+                     max_size=24)
+
+
+@given(st.lists(st.one_of(_CELL_TEXT, st.none(), st.floats(allow_nan=True), st.integers()), max_size=30))
+def test_clean_texts_agrees_with_clean_text_value_by_value(values):
+    assert clean_texts(values) == [clean_text(v) for v in values]
+
+
+def test_clean_texts_cleans_only_what_needs_it():
+    values = ["南京某某科技有限公司", " 前后有空格 ", "中间  两个空格的名称", "全角（括号）公司名称", "暂无", '="913201"',
+              "'=SUM(A1)", "普通的一段经营范围文字", ""]
+    assert clean_texts(values) == ["南京某某科技有限公司", "前后有空格", "中间 两个空格的名称", "全角(括号)公司名称", None,
+                                   "913201", "=SUM(A1)", "普通的一段经营范围文字", None]
+
+
+def test_no_whitespace_above_the_fast_table():
+    from matcher.normalize import _WS_LIMIT
+
+    assert not any(chr(c).isspace() for c in range(_WS_LIMIT, 0x110000))
