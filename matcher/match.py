@@ -14,7 +14,7 @@ runs once per distinct text, all texts of a field in one pass of the automaton.
 
 from __future__ import annotations
 
-import re
+import itertools
 import unicodedata
 from dataclasses import dataclass
 
@@ -114,17 +114,39 @@ def vertical_words() -> tuple[str, ...]:
     return tuple(words)
 
 
-def _prepare_texts(texts: list[str]) -> tuple[list[str], str]:
-    """(texts as matched, all of them joined by SEPARATOR). Canonical frames hold NFKC text
-    already, so the usual path is one C-level pass over the joined string: ASCII lower-casing
-    through bytes (which keeps every character offset). Anything else goes text by text."""
+def _prepare_texts(texts: list[str]) -> str:
+    """All texts as matched (NFKC, lower case), joined by SEPARATOR. Canonical frames hold NFKC
+    text already, so the usual path is one C-level pass over the joined string; anything else goes
+    text by text."""
     big = SEPARATOR.join(texts)
     if big.count(SEPARATOR) == max(len(texts) - 1, 0) and unicodedata.is_normalized("NFKC", big):
-        lowered = big.encode("utf-8").lower().decode("utf-8")
-        if lowered.lower() == lowered:  # no upper-case letter beyond ASCII (those could change length)
-            return (lowered.split(SEPARATOR) if texts else []), lowered
-    prepped = [_prep(t) for t in texts]
-    return prepped, SEPARATOR.join(prepped)
+        return big.lower()
+    return SEPARATOR.join(_prep(t) for t in texts)
+
+
+def _byte_offsets(char_offsets: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """UTF-8 byte offsets of character offsets into a text whose code points are `codes`."""
+    width = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
+    return np.concatenate([[0], np.cumsum(width)])[char_offsets]
+
+
+def _scale_rows(m: sp.csr_matrix, factor: np.ndarray) -> sp.csr_matrix:
+    """m with every row multiplied by its factor."""
+    out = m.copy()
+    out.data *= np.repeat(factor, np.diff(m.indptr))
+    return out
+
+
+def _scale_where(m: sp.csr_matrix, where: sp.csr_matrix, factor) -> sp.csr_matrix:
+    """m with the entries stored where `where` has an entry multiplied by factor."""
+    if not where.nnz or not m.nnz:
+        return m
+    n_cols = m.shape[1]
+    key = np.repeat(np.arange(m.shape[0], dtype=np.int64), np.diff(m.indptr)) * n_cols + m.indices
+    at = np.repeat(np.arange(where.shape[0], dtype=np.int64), np.diff(where.indptr)) * n_cols + where.indices
+    out = m.copy()
+    out.data[np.isin(key, at)] *= factor
+    return out
 
 
 def _is_ascii_word(word: str) -> bool:
@@ -290,7 +312,8 @@ class SegmentMatcher(Estimator):
         self._pattern_exclusions_ = weights([(p, e) for p, e in ex_ids.items()], n_pat, len(ex_ids))
         self._pattern_leaders_ = weights([(p, ld) for p, ld in leaders.items()], n_pat, len(leader_names))
         self._pattern_ascii_ = np.array([_is_ascii_word(p) for p in self.patterns_], dtype=bool)
-        self.automaton_ = ahocorasick_rs.AhoCorasick(self.patterns_, matchkind=ahocorasick_rs.MatchKind.Standard) \
+        self.automaton_ = ahocorasick_rs.BytesAhoCorasick([p.encode("utf-8") for p in self.patterns_],
+                                                          matchkind=ahocorasick_rs.MatchKind.Standard) \
             if n_pat else None
 
         # industry codes: exact 小类 -> segments. Neighbours in the same 中类 (LED 3975 beside
@@ -312,13 +335,13 @@ class SegmentMatcher(Estimator):
         """
         n_pat = len(self.patterns_)
         codes, uniques = pd.factorize(texts, use_na_sentinel=True)
-        prepped, big = _prepare_texts([str(t) for t in uniques])
-        n_u = len(prepped)
-        starts = np.zeros(n_u + 1, dtype=np.int64)
-        if n_u:
-            starts[1:] = np.cumsum(np.fromiter((len(p) + 1 for p in prepped), dtype=np.int64, count=n_u))
-        found = self.automaton_.find_matches_as_indexes(big, overlapping=True) if self.automaton_ and big else []
-        m = np.array(found, dtype=np.int64).reshape(-1, 3)
+        n_u = len(uniques)
+        big = _prepare_texts([str(t) for t in uniques])
+        data = big.encode("utf-8")  # matching runs over UTF-8 bytes; every offset below is a byte offset
+        u8 = np.frombuffer(data, dtype=np.uint8)
+        starts = np.concatenate([[0], np.flatnonzero(u8 == 0) + 1])  # SEPARATOR is the only NUL byte
+        found = self.automaton_.find_matches_as_indexes(data, overlapping=True) if self.automaton_ and data else []
+        m = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)).reshape(-1, 3)
         # drop a match inside a longer one: sorted by start (longest first), a match survives only
         # if it reaches past every earlier match (texts never overlap, so this holds across texts)
         m = m[np.lexsort((-m[:, 2], m[:, 1]))]
@@ -328,18 +351,19 @@ class SegmentMatcher(Estimator):
             keep[1:] = m[1:, 2] > reach[:-1]
             m = m[keep]
         pat, beg, end = m[:, 0], m[:, 1], m[:, 2]
-        chars = _code_points(big) if len(pat) else None
-        if len(pat) and self._pattern_ascii_[pat].any():
+        if len(pat) and self._pattern_ascii_[pat].any():  # bytes of other characters are never ASCII
             asc = self._pattern_ascii_[pat]
-            left = np.where(beg > 0, chars[np.maximum(beg - 1, 0)], 0)
-            right = np.where(end < len(chars), chars[np.minimum(end, len(chars) - 1)], 0)
+            left = np.where(beg > 0, u8[np.maximum(beg - 1, 0)], 0)
+            right = np.where(end < len(u8), u8[np.minimum(end, len(u8) - 1)], 0)
             bad = asc & (_ascii_alnum(left) | _ascii_alnum(right))
             pat, beg = pat[~bad], beg[~bad]
         text = np.searchsorted(starts, beg, side="right") - 1
         weight = np.ones(len(pat), dtype=np.float32)
         head_rows = head_cols = np.zeros(0, dtype=np.int64)
         if factors is not None and len(pat):
+            chars = _code_points(big)
             c_start, c_ctx = clause_table(big, chars)
+            c_start = _byte_offsets(c_start, chars)
             ctx = c_ctx[np.maximum(np.searchsorted(c_start, beg, side="right") - 1, 0)] if len(c_start) \
                 else np.full(len(pat), PLAIN)
             weight = np.asarray(factors, dtype=np.float32)[ctx]
@@ -374,10 +398,10 @@ class SegmentMatcher(Estimator):
         n_seg = len(self.segments_)
         field_weight = {"name": self.name_weight, "intro": self.intro_weight, "scope": self.scope_weight}
         hits, excluded = {}, {}
-        strong = np.zeros((n, n_seg), dtype=np.float32)
-        weak = np.zeros_like(strong)
+        strong = weak = sp.csr_matrix((n, n_seg), dtype=np.float32)  # evidence stays sparse per field
         name_excl = None
         leader_hits = sp.csr_matrix((n, len(self.leaders_)), dtype=np.float32)
+        keep = np.float32(1.0) - np.float32(1.0 - self.exclusion_factor)
         for f in FIELDS:
             col = frame[FIELD_COLUMNS[f]] if FIELD_COLUMNS[f] in frame else pd.Series([None] * n)
             factors = (self.head_factor, 1.0, self.method_factor, self.application_factor) if f == "intro" else None
@@ -396,30 +420,27 @@ class SegmentMatcher(Estimator):
             else:
                 ex = ((ex + name_excl) > 0).astype(np.float32).tocsr()
             excluded[f] = ex
-            # an exclusion word keeps only exclusion_factor of the segment's evidence in that field
-            ex_rows = np.flatnonzero(np.diff(ex.indptr))
-            keep = 1.0 - (1.0 - self.exclusion_factor) * ex[ex_rows].toarray()
-            part = (h @ self.strong_weights_).toarray()
-            weak_part = (h @ self.weak_weights_).toarray()
+            part = (h @ self.strong_weights_).tocsr()
+            weak_part = (h @ self.weak_weights_).tocsr()
             if fh.head is not None:  # weak words in the sentence that states the business count
-                promoted = ((fh.head @ self._pattern_keywords_) @ self.weak_weights_).toarray()
-                part += self.head_weak_factor * promoted
-                weak_part -= promoted
-            for arr in (part, weak_part):
-                arr[ex_rows] *= keep
+                promoted = ((fh.head @ self._pattern_keywords_) @ self.weak_weights_).tocsr()
+                part = (part + self.head_weak_factor * promoted).tocsr()
+                weak_part = (weak_part - promoted).tocsr()
+            # an exclusion word keeps only exclusion_factor of the segment's evidence in that field
+            part, weak_part = _scale_where(part, ex, keep), _scale_where(weak_part, ex, keep)
             if f == "name":  # a roster row with nothing but a name: the name is all the evidence there is
                 only = np.ones(n, dtype=bool)
                 for other in ("intro", "scope", "industry_code"):
                     other_col = FIELD_COLUMNS.get(other, other)
                     if other_col in frame:
                         only &= frame[other_col].isna().to_numpy()
-                part *= np.where(only, np.float32(self.name_only_factor), np.float32(1.0))[:, None]
+                part = _scale_rows(part, np.where(only, np.float32(self.name_only_factor), np.float32(1.0)))
             if f in ("name", "intro"):  # a vertical business (营销公司, 教育机构 …) says what it is
-                damp = np.where(vertical, np.float32(self.vertical_factor), np.float32(1.0))[:, None]
-                part *= damp
-                weak_part *= damp
-            strong += field_weight[f] * part
-            weak += field_weight[f] * weak_part
+                damp = np.where(vertical, np.float32(self.vertical_factor), np.float32(1.0))
+                part, weak_part = _scale_rows(part, damp), _scale_rows(weak_part, damp)
+            strong = strong + field_weight[f] * part
+            weak = weak + field_weight[f] * weak_part
+        strong, weak = strong.toarray(), weak.toarray()
 
         code_ev = self._code_evidence(frame["industry_code"] if "industry_code" in frame else pd.Series([None] * n))
         ex_rows = np.flatnonzero(np.diff(name_excl.indptr))
