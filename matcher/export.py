@@ -43,6 +43,10 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+_ARROW_READY = {"string", "empty", "integer", "floating", "mixed-integer-float", "boolean", "date", "datetime",
+                "bytes", "decimal"}  # object columns Arrow converts as they are
+
+
 def write_table(frame: pd.DataFrame, path) -> None:
     """Machine table: .csv (UTF-8 with BOM, so Excel opens it in Chinese) or .parquet."""
     path = Path(path)
@@ -50,14 +54,23 @@ def write_table(frame: pd.DataFrame, path) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        arrays = {}
-        for c in frame.columns:
-            col = frame[c]
-            try:
-                arrays[str(c)] = pa.array(col, from_pandas=True)
-            except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed cells from spreadsheets: store as text
-                arrays[str(c)] = pa.array(col.where(col.isna(), col.astype(str)), type=pa.string(), from_pandas=True)
-        pq.write_table(pa.table(arrays), path)
+        frame = frame.set_axis([str(c) for c in frame.columns], axis=1)
+        mixed = [c for c in frame.columns if frame[c].dtype == object
+                 and pd.api.types.infer_dtype(frame[c], skipna=True) not in _ARROW_READY]
+        if mixed:  # mixed cells from spreadsheets (dates as text and as dates ...): stored as text
+            frame = frame.assign(**{c: frame[c].where(frame[c].isna(), frame[c].astype(str)) for c in mixed})
+        try:  # Arrow converts the columns on its own threads
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed cells from spreadsheets: those columns as text
+            arrays = {}
+            for c in frame.columns:
+                col = frame[c]
+                try:
+                    arrays[c] = pa.array(col, from_pandas=True)
+                except (pa.ArrowInvalid, pa.ArrowTypeError):
+                    arrays[c] = pa.array(col.where(col.isna(), col.astype(str)), type=pa.string(), from_pandas=True)
+            table = pa.table(arrays)
+        pq.write_table(table.replace_schema_metadata(None), path)
     else:
         safe_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
 

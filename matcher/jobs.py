@@ -47,15 +47,20 @@ def _run(i: int):
     return func(chunks[i], starts[i])
 
 
-def map_chunks(func, frame: pd.DataFrame, n_jobs: int) -> list:
+def map_chunks(func, frame: pd.DataFrame, n_jobs: int, ship_cost: float = 0.0) -> list:
     """[func(chunk, start) for each contiguous row chunk of frame and its first row's position],
     the chunks after the first in forked workers. One result per chunk, in order (a single chunk,
-    the whole frame, when not parallel)."""
+    the whole frame, when not parallel). `ship_cost` is what sending a worker's result back costs
+    relative to computing it (pickling Python objects can cost half as much again); this process
+    then takes a larger first chunk so that everyone finishes together."""
     global _TASK
     jobs = effective_jobs(n_jobs, len(frame))
     if jobs == 1:
         return [func(frame, 0)]
-    bounds = np.linspace(0, len(frame), jobs + 1).astype(int)
+    # rows per worker chunk r, first chunk f: f = r * (1 + ship_cost), f + (jobs - 1) * r = n
+    r = len(frame) / (1 + ship_cost + jobs - 1)
+    bounds = np.r_[0, np.round(r * (1 + ship_cost) + r * np.arange(jobs)).astype(int)]
+    bounds[-1] = len(frame)
     chunks = [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
     _TASK = (func, chunks, bounds[:-1])
     try:

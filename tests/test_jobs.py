@@ -23,9 +23,14 @@ def test_chunks_run_in_other_processes_and_come_back_in_order(small_chunks):
         return os.getpid(), start, chunk["x"].tolist()
 
     out = jobs.map_chunks(work, frame, 3)
-    assert [s for _, s, _ in out] == [0, 66, 133]
+    assert [s for _, s, _ in out] == [0, 67, 133]
     assert sum((x for _, _, x in out), []) == list(range(200))
     assert out[0][0] == os.getpid() and {p for p, _, _ in out[1:]} - {os.getpid()}
+
+
+def test_a_shipping_cost_gives_this_process_the_larger_chunk(small_chunks):
+    out = jobs.map_chunks(lambda c, s: (s, len(c)), pd.DataFrame({"x": range(240)}), 2, ship_cost=0.4)
+    assert out == [(0, 140), (140, 100)]  # 140 = 100 * (1 + 0.4)
 
 
 def test_small_frames_and_one_job_stay_in_this_process(small_chunks):
