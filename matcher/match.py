@@ -142,10 +142,11 @@ def _scale_where(m: sp.csr_matrix, where: sp.csr_matrix, factor) -> sp.csr_matri
     if not where.nnz or not m.nnz:
         return m
     n_cols = m.shape[1]
-    key = np.repeat(np.arange(m.shape[0], dtype=np.int64), np.diff(m.indptr)) * n_cols + m.indices
+    row = np.repeat(np.arange(m.shape[0], dtype=np.int64), np.diff(m.indptr))
+    maybe = np.flatnonzero(np.diff(where.indptr)[row] > 0)  # entries in rows that `where` touches at all
     at = np.repeat(np.arange(where.shape[0], dtype=np.int64), np.diff(where.indptr)) * n_cols + where.indices
     out = m.copy()
-    out.data[np.isin(key, at)] *= factor
+    out.data[maybe[np.isin(row[maybe] * n_cols + m.indices[maybe], at)]] *= factor
     return out
 
 
