@@ -8,43 +8,52 @@ The public API — everything the CLI and the app use:
     result.counts                                                # read / scored / merged / rejected
     matcher.write_output(result, "ranked.xlsx")                  # officer workbook + rejected rows
     reranked = matcher.rank(result.components, matcher.DEFAULTS.replace(w_fit=0.9))
+
+Settings and errors load with the package; every other name loads its module on first use, so
+`import matcher` is quick and a command can start reading its input before pandas is loaded.
 """
 
-from .chains import CHAIN_IDS, Chain, Segment, Zone, load_chain, load_chains, load_zone, segment_table, zone_to_yaml
-from .config import DEFAULT_JOBS, DEFAULT_ZONE, DEFAULTS, JOBS_HELP, SAMPLE_FILE, Settings, settings_help
-from .errors import DataFileError, InputFileError, MatcherError
-from .export import write_output, write_table
-from .normalize import STATUS_LABELS
-from .gaps import GAP_COLUMNS, GapProfile, compute_gaps, gap_zone_yaml, gaps_files, mark_local, write_gaps
-from .geo import distance_km, locate
-from .maps import (DEFAULT_RADIUS_KM, chain_map_option, geo_map_option, geo_maps, map_html, segment_summary,
-                   write_map)
-from .match import SegmentMatcher
-from .pipeline import CONTRACT_COLUMNS, ScoreResult, empty_ranking, read_companies, score_files, score_frame, select
-from .read import inspect_file, read_file
-from .score import Scorer, rank
-from .workbook import write_workbook
-from .session import (NO_TARGET_TIER, RANK_SETTINGS, UNMATCHED_TIER, apply_zone_edits, field_labels,
-                      file_digest, filter_ranked, input_accounting, mapping_overrides, mapping_table, match_key,
-                      rank_key, rerank, score_inputs, score_parts, state_key, table_csv_bytes, tier_labels,
-                      workbook_bytes, zone_tables)
+from importlib import import_module
 
-__all__ = [
-    "CHAIN_IDS", "CONTRACT_COLUMNS", "Chain", "DEFAULTS", "DEFAULT_ZONE", "DataFileError", "InputFileError",
-    "MatcherError", "SAMPLE_FILE", "ScoreResult", "Scorer", "Segment", "SegmentMatcher", "Settings", "Zone",
-    "load_chain", "load_chains", "load_zone", "rank", "read_companies", "read_file", "score_files",
-    "score_frame", "segment_table", "select", "settings_help", "write_output",
-    "write_table",
-]
-__all__ += ["GAP_COLUMNS", "GapProfile", "compute_gaps", "gap_zone_yaml", "gaps_files", "mark_local",
-            "write_gaps"]
-__all__ += ["write_workbook"]
-__all__ += ["DEFAULT_RADIUS_KM", "chain_map_option", "distance_km", "geo_map_option", "geo_maps", "locate",
-            "map_html", "segment_summary", "write_map"]
-__all__ += ["inspect_file"]
-__all__ += ["NO_TARGET_TIER", "RANK_SETTINGS", "UNMATCHED_TIER", "apply_zone_edits", "field_labels", "file_digest",
-            "filter_ranked", "input_accounting", "mapping_overrides", "mapping_table", "match_key", "rank_key",
-            "rerank", "score_inputs", "score_parts", "state_key", "table_csv_bytes", "tier_labels",
-            "workbook_bytes", "zone_tables", "zone_to_yaml"]
-__all__ += ["empty_ranking", "STATUS_LABELS", "DEFAULT_JOBS", "JOBS_HELP"]
+from .config import (CHAIN_IDS, DEFAULT_JOBS, DEFAULT_RADIUS_KM, DEFAULT_ZONE, DEFAULTS, JOBS_HELP, SAMPLE_FILE,
+                     Settings, settings_help)
+from .errors import DataFileError, InputFileError, MatcherError
+from .prefetch import prefetch_inputs
+
+_LAZY = {
+    "chains": ["Chain", "Segment", "Zone", "load_chain", "load_chains", "load_zone", "segment_table", "zone_to_yaml"],
+    "export": ["write_output", "write_table"],
+    "normalize": ["STATUS_LABELS"],
+    "gaps": ["GAP_COLUMNS", "GapProfile", "compute_gaps", "gap_zone_yaml", "gaps_files", "mark_local", "write_gaps"],
+    "geo": ["distance_km", "locate"],
+    "maps": ["chain_map_option", "geo_map_option", "geo_maps", "map_html", "segment_summary", "write_map"],
+    "match": ["SegmentMatcher"],
+    "pipeline": ["CONTRACT_COLUMNS", "ScoreResult", "empty_ranking", "read_companies", "score_files", "score_frame",
+                 "select"],
+    "read": ["inspect_file", "read_file"],
+    "score": ["Scorer", "rank"],
+    "workbook": ["write_workbook"],
+    "session": ["NO_TARGET_TIER", "RANK_SETTINGS", "UNMATCHED_TIER", "apply_zone_edits", "field_labels",
+                "file_digest", "filter_ranked", "input_accounting", "mapping_overrides", "mapping_table", "match_key",
+                "rank_key", "rerank", "score_inputs", "score_parts", "state_key", "table_csv_bytes", "tier_labels",
+                "workbook_bytes", "zone_tables"],
+}
+_MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
+
+__all__ = ["CHAIN_IDS", "DEFAULT_JOBS", "DEFAULT_RADIUS_KM", "DEFAULT_ZONE", "DEFAULTS", "JOBS_HELP", "SAMPLE_FILE",
+           "Settings", "settings_help", "DataFileError", "InputFileError", "MatcherError", "prefetch_inputs",
+           *_MODULE_OF]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'matcher' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # next time a plain attribute
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

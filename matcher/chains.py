@@ -18,10 +18,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .config import CHAINS_DIR, DEFAULT_ZONE, REFERENCE_DIR
+from .config import CHAIN_IDS, CHAINS_DIR, DEFAULT_ZONE, REFERENCE_DIR
 from .errors import DataFileError
 
-CHAIN_IDS = ("ai", "nev", "ime", "rail", "bio", "ic", "software", "grid")
 POSITIONS = ("上游", "中游", "下游")
 STATUSES = ("优势", "一般", "薄弱", "缺失")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster

@@ -229,6 +229,8 @@ def cmd_inspect(args) -> int:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command != "chains":  # parse the input workbooks while the engine loads
+        api.prefetch_inputs(args.inputs)
     try:
         if args.command == "score":
             return cmd_score(args)

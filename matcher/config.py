@@ -21,6 +21,7 @@ REFERENCE_DIR = DATA_DIR / "reference"
 SAMPLES_DIR = DATA_DIR / "samples"
 DEFAULT_ZONE = ZONES_DIR / "nanjing-etdz.yaml"
 SAMPLE_FILE = SAMPLES_DIR / "candidates_qcc.xlsx"
+CHAIN_IDS = ("ai", "nev", "ime", "rail", "bio", "ic", "software", "grid")  # the plan's eight chains, in its order
 
 
 def _f(default: float, label: str, help: str, lo: float, hi: float, step: float):
@@ -101,6 +102,7 @@ def settings_help() -> list[dict]:
 
 
 DEFAULTS = Settings()
+DEFAULT_RADIUS_KM = DEFAULTS.radius_km  # 配套半径 drawn around the zone unless the caller asks for others
 
 # how a batch run uses the machine (not a scoring setting: results do not depend on it)
 DEFAULT_JOBS = 0

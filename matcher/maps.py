@@ -25,11 +25,10 @@ import numpy as np
 import pandas as pd
 
 from .chains import POSITIONS, STATUSES, Chain, Zone, load_chains, load_zone, segment_table
-from .config import DEFAULTS, DATA_DIR
+from .config import DATA_DIR, DEFAULT_RADIUS_KM, DEFAULTS
 from .errors import MatcherError
 from .geo import EARTH_RADIUS_KM, city_point, haversine_km, ring, zone_point
 
-DEFAULT_RADIUS_KM = DEFAULTS.radius_km  # 配套半径 drawn around the zone unless the caller asks for others
 TARGET_TIERS = ("A", "B")  # tiers counted as targets on the maps
 TOP_TARGETS = 5  # companies listed in a segment's / region's tooltip
 STATUS_COLORS = {"优势": "#2e7d32", "一般": "#78909c", "薄弱": "#ef6c00", "缺失": "#c62828"}

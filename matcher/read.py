@@ -31,6 +31,7 @@ from rapidfuzz import fuzz, process
 
 from .config import REFERENCE_DIR
 from .errors import DataFileError, InputFileError
+from .prefetch import take as take_prefetched
 
 HEADER_SCAN_ROWS = 40
 FUZZY_CUTOFF = 88
@@ -271,9 +272,12 @@ def _read_excel(path: Path, overrides, content: str) -> tuple[list[RawTable], li
     suffix = path.suffix.lower()
     # calamine picks its reader by extension; a file whose content disagrees is opened by content
     by_path = (content == "zip" and suffix in (".xlsx", ".xlsm", ".xlsb", ".ods")) or (content == "cfb" and suffix == ".xls")
+    prefetched = take_prefetched(path) if by_path else None
+    wb, parsed = prefetched if prefetched else (None, {})
     try:
-        wb = (CalamineWorkbook.from_path(str(path)) if by_path
-              else CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes())))
+        if wb is None:
+            wb = (CalamineWorkbook.from_path(str(path)) if by_path
+                  else CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes())))
     except Exception as exc:  # calamine raises its own error types for corrupt/encrypted files
         msg = str(exc)
         if "password" in msg.lower() or "encrypt" in msg.lower():
@@ -289,7 +293,7 @@ def _read_excel(path: Path, overrides, content: str) -> tuple[list[RawTable], li
             ignored.append((name, "不是数据工作表（图表等）"))
             continue
         try:
-            sheet = wb.get_sheet_by_name(name)
+            sheet = parsed.get(name) or wb.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
             merged = sheet.merged_cell_ranges if rows else None
         except Exception as exc:
