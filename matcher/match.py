@@ -138,15 +138,17 @@ def _scale_rows(m: sp.csr_matrix, factor: np.ndarray) -> sp.csr_matrix:
 
 
 def _scale_where(m: sp.csr_matrix, where: sp.csr_matrix, factor) -> sp.csr_matrix:
-    """m with the entries stored where `where` has an entry multiplied by factor."""
+    """m with the entries stored where `where` has an entry multiplied by factor. Both matrices'
+    entries, keyed row × columns + column, are sorted, so a binary search finds them."""
     if not where.nnz or not m.nnz:
         return m
     n_cols = m.shape[1]
-    row = np.repeat(np.arange(m.shape[0], dtype=np.int64), np.diff(m.indptr))
-    maybe = np.flatnonzero(np.diff(where.indptr)[row] > 0)  # entries in rows that `where` touches at all
-    at = np.repeat(np.arange(where.shape[0], dtype=np.int64), np.diff(where.indptr)) * n_cols + where.indices
     out = m.copy()
-    out.data[maybe[np.isin(row[maybe] * n_cols + m.indices[maybe], at)]] *= factor
+    out.sum_duplicates()  # canonical: sorted column indices within each row, so the keys are sorted
+    key = np.repeat(np.arange(out.shape[0], dtype=np.int64), np.diff(out.indptr)) * n_cols + out.indices
+    at = np.repeat(np.arange(where.shape[0], dtype=np.int64), np.diff(where.indptr)) * n_cols + where.indices
+    pos = np.minimum(np.searchsorted(key, at), len(key) - 1)
+    out.data[pos[key[pos] == at]] *= factor
     return out
 
 
@@ -197,7 +199,7 @@ class MatchResult:
     relevance: np.ndarray  # n × S, float32 in [0, 1]
     evidence: np.ndarray  # n × S evidence amounts before saturation
     hits: dict  # field -> csr n × K (keyword hits, weighted by clause context)
-    code_evidence: np.ndarray  # n × S
+    code_evidence: sp.csr_matrix  # n × S, sparse
     leader_hits: sp.csr_matrix  # n × L
     excluded: dict  # field -> sparse n × S (1 where an exclusion word of the segment is present)
 
@@ -384,15 +386,18 @@ class SegmentMatcher(Estimator):
             head = h[rows]
         return FieldHits(u[rows], head)
 
-    def _code_evidence(self, codes: pd.Series) -> np.ndarray:
+    def _code_evidence(self, codes: pd.Series) -> sp.csr_matrix:
+        """n × S sparse: code_weight where the company's GB/T 小类 belongs to the segment."""
         n_seg = len(self.segments_)
         cats, uniques = pd.factorize(codes, use_na_sentinel=True)
-        table = np.zeros((len(uniques) + 1, n_seg), dtype=np.float32)
+        table = sp.lil_matrix((len(uniques) + 1, n_seg), dtype=np.float32)
         for i, code in enumerate(uniques):
             for sid in self.code_segments_.get(str(code), []):
                 table[i, sid] = 1.0
         cats = np.where(cats < 0, len(uniques), cats)
-        return table[cats] * self.code_weight
+        out = table.tocsr()[cats]
+        out.data *= self.code_weight
+        return out
 
     def match(self, frame: pd.DataFrame) -> MatchResult:
         n = len(frame)
@@ -444,16 +449,19 @@ class SegmentMatcher(Estimator):
         strong, weak = strong.toarray(), weak.toarray()
 
         code_ev = self._code_evidence(frame["industry_code"] if "industry_code" in frame else pd.Series([None] * n))
-        ex_rows = np.flatnonzero(np.diff(name_excl.indptr))
-        code_ev[ex_rows] *= 1.0 - (1.0 - self.exclusion_factor) * name_excl[ex_rows].toarray()
-        leader_ev = (leader_hits @ self.leader_segments_).toarray() * self.leader_weight
+        code_ev = _scale_where(code_ev, name_excl, keep)
+        leader_ev = (leader_hits @ self.leader_segments_).tocsr()
+        leader_ev.data *= self.leader_weight
 
-        base = strong + code_ev + leader_ev
+        base = strong  # + code + leader evidence, added where they are
+        for extra in (code_ev, leader_ev):
+            extra.sum_duplicates()
+            base[np.repeat(np.arange(n), np.diff(extra.indptr)), extra.indices] += extra.data
         chain_has = self._chain_sum(base) > 0
         evidence = base + self.weak_factor * weak * np.where(chain_has, np.float32(1.0), np.float32(self.weak_alone_factor))
         evidence = evidence + self.chain_support * (self._chain_sum(evidence) - evidence)
-        relevance = (1.0 - np.exp(-evidence / self.evidence_scale)).astype(np.float32)
-        return MatchResult(relevance=relevance, evidence=evidence.astype(np.float32), hits=hits,
+        relevance = (1.0 - np.exp(-evidence / self.evidence_scale)).astype(np.float32, copy=False)
+        return MatchResult(relevance=relevance, evidence=evidence.astype(np.float32, copy=False), hits=hits,
                            code_evidence=code_ev, leader_hits=leader_hits, excluded=excluded)
 
     def _chain_sum(self, values: np.ndarray) -> np.ndarray:

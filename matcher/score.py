@@ -213,7 +213,7 @@ class Scorer(Estimator):
             r, b = rows[j], best[j]
             words = m.evidence_text(result, r, b)
             labels = industry_codes()
-            code_text = np.where(result.code_evidence[r, b] > 0,
+            code_text = np.where(np.asarray(result.code_evidence[r, b]).ravel() > 0,
                                  _fmt_unique(codes[j], lambda c: f"国标行业{c}{labels.get(str(c), '')}"), "")
             ev = join_nonempty([words, code_text], "；")
             evidence[j] = (head[b] + _fmt_unique(rel[j], lambda v: f"相关度{v:.2f}：") + ev + " | " + gap[b])
