@@ -93,7 +93,8 @@ def _normalize(table: RawTable, n_jobs: int) -> pd.DataFrame:
 
 def _assemble(comp: pd.DataFrame, companies: pd.DataFrame, originals: pd.DataFrame) -> pd.DataFrame:
     rows = comp["_row"].to_numpy()
-    facts = companies.iloc[rows].reset_index(drop=True)
+    need = [c for c in dict.fromkeys(CONTRACT_COLUMNS + EXTRA_COLUMNS + ["_orig"]) if c not in comp and c in companies]
+    facts = companies[need].iloc[rows].reset_index(drop=True)
     comp = comp.reset_index(drop=True)
     out = pd.DataFrame({c: (comp[c] if c in comp else facts[c]) for c in CONTRACT_COLUMNS})
     orig = originals.iloc[facts["_orig"].to_numpy()].reset_index(drop=True) if len(originals.columns) else pd.DataFrame(index=out.index)
@@ -148,16 +149,19 @@ def score_frame(read: ReadResult, chains: dict[str, Chain] | None = None, zone: 
     comp["abnormal"] = merged["abnormal"].to_numpy()[comp["_row"].to_numpy()]
     comp["dishonest"] = merged["dishonest"].to_numpy()[comp["_row"].to_numpy()]
     comp["status"] = merged["status"].to_numpy()[comp["_row"].to_numpy()]
-    ranked = _assemble(comp, merged, originals)
-    if local is not None:
+    if local is None:  # sort the components, then assemble the ranking in that order
+        comp = comp.iloc[np.lexsort((-comp["relevance"].to_numpy(), -comp["score"].to_numpy()))]
+        comp = comp.reset_index(drop=True)
+        ranked = _assemble(comp, merged, originals)
+    else:
         from .gaps import mark_local  # gaps builds on this module
 
-        ranked = mark_local(ranked, local, resort=False)
+        ranked = mark_local(_assemble(comp, merged, originals), local, resort=False)
         for c in ("is_local", "score", "tier"):
             comp[c] = ranked[c].to_numpy()
-    order = np.lexsort((-ranked["relevance"].to_numpy(), -ranked["score"].to_numpy()))
-    ranked = ranked.iloc[order].reset_index(drop=True)
-    comp = comp.iloc[order].reset_index(drop=True)
+        order = np.lexsort((-ranked["relevance"].to_numpy(), -ranked["score"].to_numpy()))
+        ranked = ranked.iloc[order].reset_index(drop=True)
+        comp = comp.iloc[order].reset_index(drop=True)
     rej = rejected[["source_file", "source_row", "reason"]].reset_index(drop=True)
     if len(read.originals.columns) and len(rejected):
         rej = pd.concat([rej, read.originals.iloc[rejected["_orig"].to_numpy()].reset_index(drop=True)], axis=1)
