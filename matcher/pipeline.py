@@ -73,8 +73,9 @@ def read_companies(paths: Iterable, column_map: dict[str, str] | None = None, n_
         tables.extend(read_file(p, column_map))
     canon, orig = [], []
     for t in tables:
-        canon.append(_normalize(t, n_jobs))
-        orig.append(t.frame)
+        c, o = _normalize(t, n_jobs)
+        canon.append(c)
+        orig.append(o)
     companies = pd.concat(canon, ignore_index=True) if canon else pd.DataFrame()
     originals = pd.concat(orig, ignore_index=True) if orig else pd.DataFrame()
     return ReadResult(companies, originals, tables)
@@ -83,12 +84,22 @@ def read_companies(paths: Iterable, column_map: dict[str, str] | None = None, n_
 SHIP_COST_CANONICAL = 0.4  # a normalised chunk's object columns take ~0.4 of its normalising time to send back (measured)
 
 
-def _normalize(table: RawTable, n_jobs: int) -> pd.DataFrame:
+def _normalize(table: RawTable, n_jobs: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(canonical columns, original columns) of one table; text-only original columns become Arrow
+    strings on the way (same values; cheap to send back from a worker, to take rows from and to write)."""
     def chunk(frame, start):
-        return normalize_table(replace(table, frame=frame, source_rows=table.source_rows[start:start + len(frame)]))
+        canon = normalize_table(replace(table, frame=frame, source_rows=table.source_rows[start:start + len(frame)]))
+        return canon, _arrow_text_columns(frame)
 
     parts = map_chunks(chunk, table.frame, n_jobs, ship_cost=SHIP_COST_CANONICAL)
-    return parts[0] if len(parts) == 1 else pd.concat(parts)
+    if len(parts) == 1:
+        return parts[0]
+    return pd.concat([p[0] for p in parts]), pd.concat([p[1] for p in parts])
+
+
+def _arrow_text_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    text = [c for c in frame.columns if frame[c].dtype == object and pd.api.types.infer_dtype(frame[c], skipna=True) == "string"]
+    return frame.astype({c: "str" for c in text}) if text else frame
 
 
 def _assemble(comp: pd.DataFrame, companies: pd.DataFrame, originals: pd.DataFrame) -> pd.DataFrame:
