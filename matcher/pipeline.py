@@ -73,9 +73,9 @@ def read_companies(paths: Iterable, column_map: dict[str, str] | None = None, n_
         tables.extend(read_file(p, column_map))
     canon, orig = [], []
     for t in tables:
-        c, o = _normalize(t, n_jobs)
+        c, t.frame = _normalize(t, n_jobs)  # the table keeps one copy of its original columns
         canon.append(c)
-        orig.append(o)
+        orig.append(t.frame)
     companies = pd.concat(canon, ignore_index=True) if canon else pd.DataFrame()
     originals = pd.concat(orig, ignore_index=True) if orig else pd.DataFrame()
     return ReadResult(companies, originals, tables)
