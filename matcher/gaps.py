@@ -33,7 +33,7 @@ from .dedupe import code_keys, normalise_names
 from .errors import MatcherError
 from .normalize import STATUS_LABELS
 from .export import neutralise, safe_frame
-from .pipeline import ReadResult, read_companies, score_frame
+from .pipeline import ReadResult, best_first, read_companies, score_frame
 
 # coverage / target at or above which a segment is 优势, resp. 一般; any coverage > 0 is 薄弱, none 缺失
 STRONG_RATIO = 1.0
@@ -217,8 +217,7 @@ def mark_local(ranked: pd.DataFrame, local, resort: bool = True) -> pd.DataFrame
         out.loc[is_local, "score"] = 0.0
         out.loc[is_local, "tier"] = LOCAL_TIER
     if is_local.any() and resort:
-        order = np.lexsort((-out["relevance"].fillna(0).to_numpy(), -out["score"].to_numpy()))
-        out = out.iloc[order].reset_index(drop=True)
+        out = out.iloc[best_first(out)].reset_index(drop=True)
     return out
 
 

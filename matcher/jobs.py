@@ -1,9 +1,9 @@
 """Row-independent work spread over the machine's cores.
 
 Owns one thing: `map_chunks(func, frame, n_jobs)` cuts a frame into contiguous row chunks, runs
-`func(chunk, first row's position)` on the first chunk in this process and on the others in forked worker processes (which
-inherit the fitted scorer and the frame, so nothing but the results crosses a pipe), and returns
-the results in chunk order. Matching and scoring a company depend on that company's row alone,
+`func(chunk, first row's position)` on the first chunk in this process and on the others in forked
+worker processes (which inherit the fitted scorer and the frame, so nothing but the results crosses
+a pipe), and returns the results in chunk order. Matching and scoring a company depend on that company's row alone,
 so chunked results are the single-process results. Where forking is unavailable, unsafe or not
 worth it (small frames, `n_jobs` 1, not the main thread) it runs everything in this process.
 """
@@ -21,7 +21,7 @@ import pandas as pd
 
 MIN_ROWS_PER_JOB = 10_000  # below this a worker process costs more than it saves
 
-_TASK: tuple | None = None  # (func, chunks) inherited by forked workers
+_TASK: tuple | None = None  # (func, chunks, chunk starts), inherited by forked workers
 
 
 def available_cores() -> int:
