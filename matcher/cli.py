@@ -132,10 +132,11 @@ def cmd_score(args) -> int:
         raise api.MatcherError(f"{out}: 不支持的输出格式“{out.suffix}”（支持 .xlsx .csv .parquet）")
     size = sum(Path(p).stat().st_size for p in args.inputs if Path(p).is_file())
     progress = _progress(not args.quiet and size >= PROGRESS_MIN_BYTES)
+    write_output = api.write_output  # its module (and Arrow's parquet writer) loads while the inputs parse
     result = api.score_files(args.inputs, zone=args.zone, settings=settings, per_chain=args.per_chain,
                              chains=chains, column_map=_parse_map(args.map), progress=progress,
                              local=args.local or None, n_jobs=args.jobs)
-    written = api.write_output(result, out, chain_ids=args.chain, top=args.top, per_chain=args.per_chain)
+    written = write_output(result, out, chain_ids=args.chain, top=args.top, per_chain=args.per_chain)
     c = result.counts
     print(f"read {c['read']}, scored {c['scored']}, merged {c['merged']}, rejected {c['rejected']}")
     print(f"输出：{written['ranked']}；拒收行：{written['rejected']}")

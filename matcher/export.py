@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -51,9 +53,6 @@ def write_table(frame: pd.DataFrame, path) -> None:
     """Machine table: .csv (UTF-8 with BOM, so Excel opens it in Chinese) or .parquet."""
     path = Path(path)
     if path.suffix.lower() == ".parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
         frame = frame.set_axis([str(c) for c in frame.columns], axis=1)
         mixed = [c for c in frame.columns if frame[c].dtype == object
                  and pd.api.types.infer_dtype(frame[c], skipna=True) not in _ARROW_READY]

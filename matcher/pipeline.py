@@ -149,9 +149,15 @@ def score_frame(read: ReadResult, chains: dict[str, Chain] | None = None, zone: 
     """Reject, merge, match and score companies already read. With `local` (the zone's own
     enterprise list, canonical columns), candidates already in the zone are marked 本地 and score 0.
     `n_jobs` processes score a large list (≤ 0: every core; see matcher.jobs)."""
-    progress = progress or (lambda stage, frac: None)
     chains = chains if chains is not None else load_chains()
     zone = zone if zone is not None else load_zone(chains=chains)
+    scorer = Scorer(settings, as_of=as_of, n_jobs=n_jobs).fit(chains, zone)
+    return _score_read(read, scorer, per_chain, progress, local)
+
+
+def _score_read(read: ReadResult, scorer: Scorer, per_chain: bool, progress: Progress | None,
+                local: pd.DataFrame | None) -> ScoreResult:
+    progress = progress or (lambda stage, frac: None)
     companies = read.companies.assign(_orig=np.arange(len(read.companies)))
     n_read = len(companies)
     usable, rejected = reject_rows(companies)
@@ -160,7 +166,6 @@ def score_frame(read: ReadResult, chains: dict[str, Chain] | None = None, zone: 
     merged = merged.reset_index(drop=True)
     originals = _fill_from_merged(read.originals, companies, merges)
     progress("匹配产业链环节", 0.5)
-    scorer = Scorer(settings, as_of=as_of, n_jobs=n_jobs).fit(chains, zone)
     comp = scorer.components(merged, per_chain=per_chain)
     progress("生成排名", 0.8)
     # carry what re-ranking needs beside the components
@@ -185,7 +190,7 @@ def score_frame(read: ReadResult, chains: dict[str, Chain] | None = None, zone: 
     counts = {"read": n_read, "scored": len(merged), "merged": len(merges), "rejected": len(rejected)}
     assert counts["read"] == counts["scored"] + counts["merged"] + counts["rejected"], counts
     progress("完成", 1.0)
-    return ScoreResult(ranked, rej, merges, counts, read.tables, comp, chains, zone, settings)
+    return ScoreResult(ranked, rej, merges, counts, read.tables, comp, scorer.chains_, scorer.zone_, scorer.settings)
 
 
 def score_files(paths: Iterable, zone=None, settings: Settings | None = None, per_chain: bool = False,
@@ -200,10 +205,12 @@ def score_files(paths: Iterable, zone=None, settings: Settings | None = None, pe
     chains = chains if chains is not None else load_chains()
     if zone is None or isinstance(zone, (str, Path)):
         zone = load_zone(zone, chains=chains)
+    # fitted before reading: with the inputs prefetched (matcher.prefetch) the fit overlaps the parse
+    scorer = Scorer(settings or DEFAULTS, as_of=as_of, n_jobs=n_jobs).fit(chains, zone)
     progress("读取文件", 0.0)
     read = read_companies([Path(p) for p in paths], column_map, n_jobs)
     local_companies = read_companies([Path(p) for p in local], column_map).companies if local else None
-    return score_frame(read, chains, zone, settings or DEFAULTS, per_chain, progress, as_of, local_companies, n_jobs)
+    return _score_read(read, scorer, per_chain, progress, local_companies)
 
 
 def empty_ranking() -> pd.DataFrame:
