@@ -49,6 +49,10 @@ _ARROW_READY = {"string", "empty", "integer", "floating", "mixed-integer-float",
                 "bytes", "decimal"}  # object columns Arrow converts as they are
 
 
+def _as_text(col: pd.Series) -> pd.Series:
+    return col.where(col.isna(), col.astype(str))
+
+
 def write_table(frame: pd.DataFrame, path) -> None:
     """Machine table: .csv (UTF-8 with BOM, so Excel opens it in Chinese) or .parquet."""
     path = Path(path)
@@ -57,7 +61,7 @@ def write_table(frame: pd.DataFrame, path) -> None:
         mixed = [c for c in frame.columns if frame[c].dtype == object
                  and pd.api.types.infer_dtype(frame[c], skipna=True) not in _ARROW_READY]
         if mixed:  # mixed cells from spreadsheets (dates as text and as dates ...): stored as text
-            frame = frame.assign(**{c: frame[c].where(frame[c].isna(), frame[c].astype(str)) for c in mixed})
+            frame = frame.assign(**{c: _as_text(frame[c]) for c in mixed})
         try:  # Arrow converts the columns on its own threads
             table = pa.Table.from_pandas(frame, preserve_index=False)
         except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed cells from spreadsheets: those columns as text
@@ -67,7 +71,7 @@ def write_table(frame: pd.DataFrame, path) -> None:
                 try:
                     arrays[c] = pa.array(col, from_pandas=True)
                 except (pa.ArrowInvalid, pa.ArrowTypeError):
-                    arrays[c] = pa.array(col.where(col.isna(), col.astype(str)), type=pa.string(), from_pandas=True)
+                    arrays[c] = pa.array(_as_text(col), type=pa.string(), from_pandas=True)
             table = pa.table(arrays)
         pq.write_table(table.replace_schema_metadata(None), path)
     else:

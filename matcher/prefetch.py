@@ -16,15 +16,18 @@ from pathlib import Path
 
 _SUFFIXES = (".xlsx", ".xlsm")
 _ZIP_MAGIC = b"PK\x03\x04"
-_pending: dict[str, tuple[threading.Thread, dict]] = {}
+_pending: dict[tuple, tuple[threading.Thread, dict]] = {}
 _lock = threading.Lock()
 
 
-def _key(path) -> str:
-    return os.path.realpath(path)
+def _key(path) -> tuple:
+    """The file as it is now: a file rewritten after its prefetch is not taken for the old one."""
+    st = os.stat(path)
+    return os.path.realpath(path), st.st_mtime_ns, st.st_size
 
 
-def _parse(path: str, out: dict) -> None:
+def _parse(key: tuple, out: dict) -> None:
+    path = key[0]
     try:
         from python_calamine import CalamineWorkbook
 
@@ -75,8 +78,12 @@ def prefetch_inputs(paths) -> None:
 def take(path):
     """(workbook, {sheet name: parsed sheet}) for a prefetched file, waiting for the parse; None
     when the file was not prefetched or could not be parsed. Each prefetch is handed out once."""
+    try:
+        key = _key(path)
+    except OSError:
+        return None
     with _lock:
-        entry = _pending.pop(_key(path), None)
+        entry = _pending.pop(key, None)
     if entry is None:
         return None
     thread, out = entry

@@ -43,3 +43,17 @@ def test_a_broken_workbook_is_still_reported_by_the_reader(tmp_path, content):
     matcher.prefetch_inputs([bad])
     with pytest.raises(matcher.InputFileError, match="无法作为 Excel 工作簿读取"):
         read_companies([bad])
+
+
+def test_a_file_rewritten_after_its_prefetch_is_read_anew(tmp_path):
+    import os
+    import shutil
+
+    path = tmp_path / "list.xlsx"
+    shutil.copy(matcher.SAMPLE_FILE, path)
+    matcher.prefetch_inputs([path])
+    path.write_bytes(b"PK\x03\x04 not really a zip")  # replaced before the reader gets to it
+    os.utime(path, ns=(1, 1))
+    assert prefetch.take(path) is None
+    with pytest.raises(matcher.InputFileError):
+        read_companies([path])
