@@ -93,9 +93,7 @@ def clean_text(value) -> str | None:
         if m:
             s = m.group(1)
     if not unicodedata.is_normalized("NFKC", s):
-        for full, half in _COMMON_FULL_WIDTH:  # the usual suspects, by fast str.replace
-            if full in s:
-                s = s.replace(full, half)
+        s = _swap_full_width(s)  # the usual suspects, by fast str.replace
         if not unicodedata.is_normalized("NFKC", s):
             s = unicodedata.normalize("NFKC", s)
     s = " ".join(s.split())  # collapses every kind of whitespace, strips both ends
@@ -115,6 +113,7 @@ def _whitespace_table() -> np.ndarray:
 
 
 def _swap_full_width(text: str) -> str:
+    """The common full-width punctuation to half-width (what NFKC would do), one for one."""
     for full, half in _COMMON_FULL_WIDTH:
         if full in text:
             text = text.replace(full, half)

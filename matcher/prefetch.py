@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 
 _SUFFIXES = (".xlsx", ".xlsm")
-_ZIP_MAGIC = b"PK\x03\x04"
+ZIP_MAGIC = b"PK\x03\x04"  # how every xlsx / xlsm file starts (a zip archive)
 _pending: dict[tuple, tuple[threading.Thread, dict]] = {}
 _lock = threading.Lock()
 
@@ -54,7 +54,7 @@ def prefetch_inputs(paths) -> None:
             if p.suffix.lower() not in _SUFFIXES or not p.is_file():
                 continue
             with open(p, "rb") as fh:
-                if fh.read(4) != _ZIP_MAGIC:
+                if fh.read(4) != ZIP_MAGIC:
                     continue
         except OSError:
             continue

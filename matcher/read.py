@@ -31,7 +31,7 @@ from rapidfuzz import fuzz, process
 
 from .config import REFERENCE_DIR
 from .errors import DataFileError, InputFileError
-from .prefetch import take as take_prefetched
+from .prefetch import ZIP_MAGIC as _ZIP_MAGIC, take as take_prefetched
 
 HEADER_SCAN_ROWS = 40
 FUZZY_CUTOFF = 88
@@ -40,7 +40,6 @@ TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 SUPPORTED = ".xlsx .xlsm .xls .xlsb .ods .csv .txt .tsv"
 NO_HEADER = "没有找到可识别的表头（需要“企业名称”或“公司名称”等列）"
 _NAME_HINT = re.compile(r"(公司|集团|研究院|研究所|厂|中心|合作社|事务所|工作室|商行|门市部|经营部|Co\.|Ltd|Inc)", re.I)
-_ZIP_MAGIC = b"PK\x03\x04"
 _EMPTY_ZIP = b"PK\x05\x06"
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # an encrypted .xlsx is an OLE file with this stream
