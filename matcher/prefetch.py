@@ -31,13 +31,15 @@ def _parse(key: tuple, out: dict) -> None:
     try:
         from python_calamine import CalamineWorkbook
 
+        from .sheetparts import parse_in_parts
+
         wb = CalamineWorkbook.from_path(path)
         kinds = {m.name: str(m.typ) for m in wb.sheets_metadata}
         sheets = {}
         for name in wb.sheet_names:
             if "WorkSheet" in kinds.get(name, "WorkSheet"):
-                try:
-                    sheets[name] = wb.get_sheet_by_name(name)
+                try:  # a large worksheet parses in parts on every core (matcher.sheetparts)
+                    sheets[name] = parse_in_parts(path, name) or wb.get_sheet_by_name(name)
                 except Exception:  # the reader reads this sheet itself and reports the problem
                     pass
         out["result"] = (wb, sheets)
