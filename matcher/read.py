@@ -221,12 +221,18 @@ def _table_from_rows(path, sheet, rows: list[list], first_row_number: int = 1,
     if body:
         grid[:] = body  # one C-level copy; columns are views of it
     columns = list(grid.T)
-    blank = [_blank_mask(c) for c in columns]
-    keep = ~np.logical_and.reduce(blank) if blank else np.zeros(0, dtype=bool)
+    # a row is dropped when every cell is blank; after the first columns few rows are still in doubt
+    doubt = np.arange(len(body))
+    for c in columns:
+        if not len(doubt):
+            break
+        doubt = doubt[_blank_mask(c[doubt])]
+    keep = np.ones(len(body), dtype=bool)
+    keep[doubt] = False
     numbers = np.arange(first_row_number + h + 1, first_row_number + h + 1 + len(body))[keep]
     # drop columns that have neither a header nor any value (blank spacer columns)
-    cols = {hd: c[keep] for hd, c, b, cell in zip(headers, columns, blank, header_cells)
-            if not (_is_blank(cell) and b.all())}
+    cols = {hd: c[keep] for hd, c, cell in zip(headers, columns, header_cells)
+            if not (_is_blank(cell) and _blank_mask(c).all())}
     frame = pd.DataFrame(cols, dtype=object)
     mapping = map_columns(list(frame.columns), overrides)
     missing = [hd for hd in (overrides or {}) if hd not in frame.columns]

@@ -12,11 +12,11 @@ compression, a part that does not line up) returns None and the caller parses th
 
 from __future__ import annotations
 
-import io
 import os
 import posixpath
 import re
 import struct
+import tempfile
 import threading
 import xml.etree.ElementTree as ET
 import zipfile
@@ -109,37 +109,45 @@ def parse_in_parts(path, sheet: str, min_part_bytes: int = MIN_PART_BYTES, max_p
             shared = {i.filename: z.read(i) for i in z.infolist()
                       if i.filename != entry and not i.filename.startswith(sheets_dir)
                       and (i.file_size < _SMALL_ENTRY or i.filename.endswith(("sharedStrings.xml", "styles.xml")))}
-        return _parse_stream(path, sheet, info, entry, shared, info.file_size // n_parts + 1)
+        with tempfile.TemporaryDirectory(prefix="sheetparts-") as folder:
+            return _parse_stream(path, sheet, info, entry, shared, info.file_size // n_parts + 1, folder)
     except Exception:  # anything unexpected: the caller parses the sheet whole and reports errors
         return None
 
 
 def _parse_stream(path: str, sheet: str, info: zipfile.ZipInfo, entry: str, shared: dict,
-                  part_bytes: int) -> PartsSheet | None:
+                  part_bytes: int, folder: str) -> PartsSheet | None:
     from python_calamine import CalamineWorkbook
 
     results: dict[int, tuple] = {}
     threads: list[threading.Thread] = []
 
-    def parse(i: int, xml: bytes, whole_area: bool) -> None:
+    def parse(i: int, part: str, whole_area: bool) -> None:
         try:
-            buf = io.BytesIO()
-            with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as out:
-                for name, data in shared.items():
-                    out.writestr(name, data)
-                out.writestr(entry, xml)
-            wb = CalamineWorkbook.from_filelike(io.BytesIO(buf.getvalue()))
-            del buf
+            wb = CalamineWorkbook.from_path(part)  # calamine streams a stored entry from the file
             s = wb.get_sheet_by_name(sheet)  # the slice's workbook lists every sheet; only this one has XML
             rows = s.to_python(skip_empty_area=not whole_area)
             results[i] = (s.start if rows else None, rows, s.merged_cell_ranges)
         except Exception as exc:  # reported as a failed split; the caller parses the sheet whole
             results[i] = exc
+        finally:
+            try:
+                os.remove(part)
+            except OSError:
+                pass
 
     def start(body: list[bytes], first_row: int | None) -> None:
+        # each slice is a small workbook in a temporary file, its XML written piece by piece (no copy)
         i = len(threads)
         row_numbers[i] = first_row
-        th = threading.Thread(target=parse, args=(i, b"".join(body), i == 0), name=f"sheet-part-{i}", daemon=True)
+        part = os.path.join(folder, f"part{i}.xlsx")
+        with zipfile.ZipFile(part, "w", zipfile.ZIP_STORED) as out:
+            for name, data in shared.items():
+                out.writestr(name, data)
+            with out.open(entry, "w", force_zip64=sum(map(len, body)) > (1 << 31) - (1 << 20)) as fh:
+                for piece in body:
+                    fh.write(piece)
+        th = threading.Thread(target=parse, args=(i, part, i == 0), name=f"sheet-part-{i}", daemon=True)
         th.start()
         threads.append(th)
 
@@ -150,36 +158,38 @@ def _parse_stream(path: str, sheet: str, info: zipfile.ZipInfo, entry: str, shar
     size = 0
     # several chunks per part, so each cut falls close to its share
     chunk_size = max(_MIN_CHUNK, min(_CHUNK, info.compress_size * part_bytes // max(info.file_size, 1) // 8))
-    for chunk in _raw_stream(path, info, chunk_size):
-        pending.append(chunk)
-        size += len(chunk)
-        if head is None:
-            data = b"".join(pending)
-            k = data.find(_DATA_OPEN)
-            if k < 0:
-                if size > (4 << 20):  # no plain <sheetData> early on (a prefix, or none): do not cut
-                    return None
+    try:  # whatever happens, no slice is still parsing when this returns
+        for chunk in _raw_stream(path, info, chunk_size):
+            pending.append(chunk)
+            size += len(chunk)
+            if head is None:
+                data = b"".join(pending)
+                k = data.find(_DATA_OPEN)
+                if k < 0:
+                    if size > (4 << 20):  # no plain <sheetData> early on (a prefix, or none): do not cut
+                        return None
+                    continue
+                head, pending = data[:k + len(_DATA_OPEN)], [data[k + len(_DATA_OPEN):]]
+                size = len(pending[0])
                 continue
-            head, pending = data[:k + len(_DATA_OPEN)], [data[k + len(_DATA_OPEN):]]
-            size = len(pending[0])
-            continue
-        tail = pending[-1]
-        if size < part_bytes or _DATA_CLOSE in tail:
-            continue
-        cut = tail.rfind(_ROW)
-        if cut < 0 or (cut == 0 and len(pending) == 1) or tail.find(b">", cut) < 0:
-            continue  # no whole row tag in this chunk to cut before
-        number = _ROW_NUMBER.match(tail, cut)
-        if not number:  # rows numbered by position: a slice would renumber them
+            tail = pending[-1]
+            if size < part_bytes or _DATA_CLOSE in tail:
+                continue
+            cut = tail.rfind(_ROW)
+            if cut < 0 or (cut == 0 and len(pending) == 1) or tail.find(b">", cut) < 0:
+                continue  # no whole row tag in this chunk to cut before
+            number = _ROW_NUMBER.match(tail, cut)
+            if not number:  # rows numbered by position: a slice would renumber them
+                return None
+            start([head, *pending[:-1], tail[:cut], _DATA_CLOSE, b"</worksheet>"], next_row)
+            next_row = int(number.group(1))
+            pending, size = [tail[cut:]], len(tail) - cut
+        if head is None:
             return None
-        start([head, *pending[:-1], tail[:cut], _DATA_CLOSE, b"</worksheet>"], next_row)
-        next_row = int(number.group(1))
-        pending, size = [tail[cut:]], len(tail) - cut
-    if head is None:
-        return None
-    start([head, *pending], next_row)
-    for th in threads:
-        th.join()
+        start([head, *pending], next_row)
+    finally:
+        for th in threads:
+            th.join()
     parts = []
     for i in range(len(threads)):
         got = results.get(i)
