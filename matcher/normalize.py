@@ -162,9 +162,23 @@ def clean_texts(values) -> list:
         is_text[idx] = True
         for i in np.flatnonzero(~is_text):
             out[i] = clean_text(out[i])
-    for j in np.flatnonzero(flag):
-        out[idx[j]] = clean_text(out[idx[j]])
+    flagged = np.flatnonzero(flag)
+    if len(flagged):  # short texts repeat ('-', '暂无' …): clean each distinct one once
+        cleaned = {t: clean_text(t) for t in {out[idx[j]] for j in flagged}}
+        for j in flagged:
+            out[idx[j]] = cleaned[out[idx[j]]]
     return out
+
+
+def _clean_each(series: pd.Series) -> pd.Series:
+    """clean_text over a free-text column (names, addresses, 经营范围 …) value by value: such values
+    are nearly all distinct, so finding the distinct ones first would cost more than it saves."""
+    values = series.to_numpy(dtype=object)
+    out = np.full(len(values), None, dtype=object)
+    present = np.flatnonzero(~pd.isna(values))
+    if len(present):
+        out[present] = clean_texts(values[present])
+    return pd.Series(out, index=series.index, dtype=object)
 
 
 def _map_unique(series: pd.Series, func) -> pd.Series:
@@ -569,7 +583,7 @@ def normalize_table(table: RawTable) -> pd.DataFrame:
     """Canonical columns for one raw table (index aligned with table.frame)."""
     t = _col
     out = pd.DataFrame(index=table.frame.index)
-    out["company_name"] = _map_unique(t(table, "company_name"), clean_text)
+    out["company_name"] = _clean_each(t(table, "company_name"))
     out["credit_code"], out["credit_code_valid"] = credit_codes(t(table, "credit_code"))
     out["status_raw"] = _map_unique(t(table, "status"), clean_text)
     out["status"] = _map_unique(t(table, "status"), parse_status)
@@ -579,7 +593,7 @@ def normalize_table(table: RawTable) -> pd.DataFrame:
     out["paid_capital_wan"] = _map_unique(_with_currency(t(table, "paid_capital"), currency), parse_capital).astype(float)
     out["founded"] = _map_unique(t(table, "founded"), parse_date)
     out["employees"] = _map_unique(t(table, "employees"), parse_int).astype(float)
-    address = _map_unique(t(table, "address"), clean_text)
+    address = _clean_each(t(table, "address"))
     out["address"] = address
     province = _map_unique(t(table, "province"), parse_province)
     city = _map_unique(t(table, "city"), parse_city)
@@ -606,11 +620,11 @@ def normalize_table(table: RawTable) -> pd.DataFrame:
     out["industry_code"] = industry
     names = industry_names()
     out["industry_name"] = industry.map(lambda c: names.get(c) if isinstance(c, str) else None)
-    out["scope"] = _map_unique(t(table, "scope"), clean_text)
-    intro = _map_unique(t(table, "intro"), clean_text)
-    products = _map_unique(t(table, "products"), clean_text)
+    out["scope"] = _clean_each(t(table, "scope"))
+    intro = _clean_each(t(table, "intro"))
+    products = _clean_each(t(table, "products"))
     out["intro"] = _join_text(intro, products)
-    out["former_names"] = _map_unique(t(table, "former_names"), clean_text)
+    out["former_names"] = _clean_each(t(table, "former_names"))
     for f in ("website", "email", "phone"):
         out[f] = _map_unique(t(table, f), clean_text)
     a = value_aliases()
