@@ -98,6 +98,25 @@ def stages(path: Path, repeat: int) -> None:
     t0 = time.perf_counter()
     read = read_companies([path], n_jobs=jobs)
     t1 = time.perf_counter()
+    # the score stage split, as a run meets it right after reading: reject + merge, then match +
+    # components (the scoring step proper) with a fitted scorer, in one process and in every core
+    usable, _ = reject_rows(read.companies)
+    merged, _ = merge_duplicates(usable, FACT_COLUMNS)
+    merged = merged.reset_index(drop=True)
+    t_merge = time.perf_counter() - t1
+    chains = matcher.load_chains()
+    zone = matcher.load_zone(chains=chains)
+    step = {}
+    for n_jobs in (1, jobs):
+        scorer = matcher.Scorer(n_jobs=n_jobs).fit(chains, zone)
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            scorer.components(merged)
+            times.append(time.perf_counter() - t)
+        step[n_jobs] = statistics.median(times)
+    del usable, merged, scorer
+    t1b = time.perf_counter()
     result = score_frame(read, n_jobs=jobs)
     t2 = time.perf_counter()
     out = WORK / "stage_out.parquet"
@@ -107,29 +126,13 @@ def stages(path: Path, repeat: int) -> None:
     xl = WORK / "stage_out.xlsx"
     matcher.write_output(result, xl)
     t4 = time.perf_counter()
-    # the score stage split: reject + merge, then match + components (the scoring step proper)
-    usable, _ = reject_rows(read.companies)
-    merged, _ = merge_duplicates(usable, FACT_COLUMNS)
-    merged = merged.reset_index(drop=True)
-    t5 = time.perf_counter()
-    chains = matcher.load_chains()
-    zone = matcher.load_zone(chains=chains)
-    step = {}
-    for n_jobs in (1, jobs):  # the scoring step proper (match + components + reasons), fitted scorer
-        scorer = matcher.Scorer(n_jobs=n_jobs).fit(chains, zone)
-        times = []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            scorer.components(merged)
-            times.append(time.perf_counter() - t)
-        step[n_jobs] = statistics.median(times)
     m = result.counts["scored"]
-    procs = effective_jobs(jobs, len(merged))
+    procs = effective_jobs(jobs, m)
     print(f"rows: {n:,} read, {m:,} scored, {result.counts['merged']:,} merged, "
           f"{result.counts['rejected']:,} rejected; {procs} process(es) on {os.cpu_count()} cores")
     print(f"read + normalise   {t1 - t0:7.2f} s   {n / (t1 - t0):>10,.0f} rows/s")
-    print(f"score (all)        {t2 - t1:7.2f} s   {m / (t2 - t1):>10,.0f} companies/s")
-    print(f"  reject + merge   {t5 - t4:7.2f} s   {n / (t5 - t4):>10,.0f} rows/s")
+    print(f"score (all)        {t2 - t1b:7.2f} s   {m / (t2 - t1b):>10,.0f} companies/s")
+    print(f"  reject + merge   {t_merge:7.2f} s   {n / t_merge:>10,.0f} rows/s")
     print(f"  match + score    {step[jobs]:7.2f} s   {m / step[jobs]:>10,.0f} companies/s   target >= 50,000"
           f"   ({procs} process(es), median of {repeat})")
     print(f"    one process    {step[1]:7.2f} s   {m / step[1]:>10,.0f} companies/s")

@@ -76,9 +76,15 @@ def read_companies(paths: Iterable, column_map: dict[str, str] | None = None, n_
         c, t.frame = _normalize(t, n_jobs)  # the table keeps one copy of its original columns
         canon.append(c)
         orig.append(t.frame)
-    companies = pd.concat(canon, ignore_index=True) if canon else pd.DataFrame()
-    originals = pd.concat(orig, ignore_index=True) if orig else pd.DataFrame()
+    companies, originals = _stack(canon), _stack(orig)
     return ReadResult(companies, originals, tables)
+
+
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The frames one under the other, numbered from 0 (one frame is not copied)."""
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 # sending a normalised chunk (canonical and original columns) back and unpacking it here costs
