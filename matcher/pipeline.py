@@ -145,7 +145,11 @@ def _fill_from_merged(originals: pd.DataFrame, companies: pd.DataFrame, merges: 
     donors = originals.iloc[away].set_axis(into).groupby(level=0).first()  # first non-empty per column
     out = originals.copy()
     heads = donors.index.to_numpy()
-    out.iloc[heads] = out.iloc[heads].combine_first(donors.set_axis(out.index[heads]))[out.columns].to_numpy()
+    current = out.iloc[heads]
+    filled = current.combine_first(donors.set_axis(current.index))[out.columns]
+    for j, c in enumerate(out.columns):  # only columns that gain a value are rewritten
+        if not filled[c].equals(current[c]):
+            out.iloc[heads, j] = filled[c].to_numpy()
     return out
 
 
