@@ -1,9 +1,7 @@
 """The end-to-end run: files in, ranked table, rejected rows, merge log and row accounting out.
 
 Owns the batch contract that scripts depend on (`CONTRACT_COLUMNS`, documented in the README):
-read every input, normalise, reject unusable rows, merge duplicates, match and score (`score_files`
-scores each row where it is normalised, in the same worker process, and after merging rescores only
-the companies that absorbed other rows: a score depends on its row alone), and assemble
+read every input, normalise, reject unusable rows, merge duplicates, match and score, and assemble
 one row per company (or per company and chain) sorted by score — contract columns first, then every
 original column under its original header, then extra explanation columns. `ScoreResult.counts`
 always satisfies read == scored + merged + rejected.
@@ -48,9 +46,6 @@ class ReadResult:
     companies: pd.DataFrame  # canonical columns, one row per input data row
     originals: pd.DataFrame  # original columns, same index
     tables: list[RawTable] = field(default_factory=list)
-    # (scorer, per_chain, components of every row before merging; `_row` = position in companies)
-    # when read_companies was given a fitted scorer: each row is scored where it is normalised
-    scored: tuple | None = None
 
 
 @dataclass
@@ -70,28 +65,19 @@ class ScoreResult:
         return f"读取 {c['read']} 行：评分 {c['scored']}，合并 {c['merged']}，拒收 {c['rejected']}"
 
 
-def read_companies(paths: Iterable, column_map: dict[str, str] | None = None, n_jobs: int = 1,
-                   scorer: Scorer | None = None, per_chain: bool = False) -> ReadResult:
+def read_companies(paths: Iterable, column_map: dict[str, str] | None = None, n_jobs: int = 1) -> ReadResult:
     """Read and normalise every input file (all usable sheets) into one canonical frame; a large
-    sheet is normalised in n_jobs processes (≤ 0: every core). With a fitted `scorer`, every row is
-    also scored right where it is normalised (`ReadResult.scored`): scoring depends on the row
-    alone, so score_frame then rescores only the companies that merging changed."""
+    sheet is normalised in n_jobs processes (≤ 0: every core)."""
     tables: list[RawTable] = []
     for p in paths:
         tables.extend(read_file(p, column_map))
-    canon, orig, comps = [], [], []
-    offset = 0
+    canon, orig = [], []
     for t in tables:
-        c, t.frame, comp = _normalize(t, n_jobs, scorer, per_chain)  # the table keeps its original columns
+        c, t.frame = _normalize(t, n_jobs)  # the table keeps one copy of its original columns
         canon.append(c)
         orig.append(t.frame)
-        if comp is not None:
-            comp["_row"] += offset
-            comps.append(comp)
-        offset += len(c)
     companies, originals = _stack(canon), _stack(orig)
-    scored = (scorer, per_chain, pd.concat(comps) if len(comps) != 1 else comps[0]) if scorer is not None else None
-    return ReadResult(companies, originals, tables, scored)
+    return ReadResult(companies, originals, tables)
 
 
 def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -104,28 +90,19 @@ def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
 # sending a normalised chunk (canonical and original columns) back and unpacking it here costs
 # about as much as normalising it (measured on 100,000 rows: the stage was fastest at 1.0)
 SHIP_COST_CANONICAL = 1.0
-SHIP_COST_SCORED = 0.6  # scored as well: more work per row for a result not much larger
 
 
-def _normalize(table: RawTable, n_jobs: int, scorer: Scorer | None = None,
-               per_chain: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
-    """(canonical columns, original columns, components or None) of one table; text-only original
-    columns become Arrow strings on the way (same values; cheap to send back from a worker, to take
-    rows from and to write). With a scorer, each chunk is scored too (`_row`: position in the table)."""
+def _normalize(table: RawTable, n_jobs: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(canonical columns, original columns) of one table; text-only original columns become Arrow
+    strings on the way (same values; cheap to send back from a worker, to take rows from and to write)."""
     def chunk(frame, start):
         canon = normalize_table(replace(table, frame=frame, source_rows=table.source_rows[start:start + len(frame)]))
-        comp = None
-        if scorer is not None:
-            comp = scorer.components(canon.reset_index(drop=True), per_chain=per_chain, n_jobs=1)  # already in a chunk
-            comp["_row"] += start
-        return canon, _arrow_text_columns(frame), comp
+        return canon, _arrow_text_columns(frame)
 
-    parts = map_chunks(chunk, table.frame, n_jobs, ship_cost=SHIP_COST_SCORED if scorer else SHIP_COST_CANONICAL)
+    parts = map_chunks(chunk, table.frame, n_jobs, ship_cost=SHIP_COST_CANONICAL)
     if len(parts) == 1:
         return parts[0]
-    comps = [p[2] for p in parts]
-    return (pd.concat([p[0] for p in parts]), pd.concat([p[1] for p in parts]),
-            pd.concat(comps) if scorer is not None else None)
+    return pd.concat([p[0] for p in parts]), pd.concat([p[1] for p in parts])
 
 
 def _arrow_text_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -176,28 +153,6 @@ def _fill_from_merged(originals: pd.DataFrame, companies: pd.DataFrame, merges: 
     return out
 
 
-def _components_after_merge(pre: pd.DataFrame, n_input: int, merged: pd.DataFrame, scorer: Scorer,
-                            per_chain: bool) -> pd.DataFrame:
-    """The components of the merged companies from those scored before merging: a company that
-    absorbed other rows (its `merged_rows` lists several) may have gained facts and is scored again;
-    every other company is its own input row, unchanged, and keeps its components."""
-    grouped = merged["merged_rows"].astype(str).str.contains(";", regex=False).to_numpy()
-    position = np.full(n_input, -1, dtype=np.int64)  # input row -> merged position (-1: merged away, rejected)
-    position[merged["_orig"].to_numpy()] = np.arange(len(merged))
-    at = position[pre["_row"].to_numpy()]
-    keep = at >= 0
-    keep[keep] = ~grouped[at[keep]]
-    kept = pre.iloc[np.flatnonzero(keep)].copy()
-    kept["_row"] = at[keep]
-    again = np.flatnonzero(grouped)
-    if len(again):
-        fresh = scorer.components(merged.iloc[again].reset_index(drop=True), per_chain=per_chain, n_jobs=1)
-        fresh["_row"] = again[fresh["_row"].to_numpy()]
-        kept = pd.concat([kept, fresh])
-    out = scorer.in_order(kept, per_chain)
-    return out.set_axis(merged.index[out["_row"].to_numpy()])
-
-
 def score_frame(read: ReadResult, chains: dict[str, Chain] | None = None, zone: Zone | None = None,
                 settings: Settings = DEFAULTS, per_chain: bool = False,
                 progress: Progress | None = None, as_of=None, local: pd.DataFrame | None = None,
@@ -222,11 +177,7 @@ def _score_read(read: ReadResult, scorer: Scorer, per_chain: bool, progress: Pro
     merged = merged.reset_index(drop=True)
     originals = _fill_from_merged(read.originals, companies, merges)
     progress("匹配产业链环节", 0.5)
-    pre = read.scored
-    if pre is not None and pre[0] is scorer and pre[1] == per_chain:
-        comp = _components_after_merge(pre[2], n_read, merged, scorer, per_chain)
-    else:
-        comp = scorer.components(merged, per_chain=per_chain)
+    comp = scorer.components(merged, per_chain=per_chain)
     progress("生成排名", 0.8)
     # carry what re-ranking needs beside the components
     comp["abnormal"] = merged["abnormal"].to_numpy()[comp["_row"].to_numpy()]
@@ -268,7 +219,7 @@ def score_files(paths: Iterable, zone=None, settings: Settings | None = None, pe
     # fitted before reading: with the inputs prefetched (matcher.prefetch) the fit overlaps the parse
     scorer = Scorer(settings or DEFAULTS, as_of=as_of, n_jobs=n_jobs).fit(chains, zone)
     progress("读取文件", 0.0)
-    read = read_companies([Path(p) for p in paths], column_map, n_jobs, scorer=scorer, per_chain=per_chain)
+    read = read_companies([Path(p) for p in paths], column_map, n_jobs)
     local_companies = read_companies([Path(p) for p in local], column_map).companies if local else None
     return _score_read(read, scorer, per_chain, progress, local_companies)
 

@@ -123,34 +123,25 @@ class Scorer(Estimator):
         return key.argmax(axis=1)
 
     def components(self, frame: pd.DataFrame, result: MatchResult | None = None,
-                   per_chain: bool = False, n_jobs: int | None = None) -> pd.DataFrame:
+                   per_chain: bool = False) -> pd.DataFrame:
         """Component table: one row per company (or per company and chain with relevance > 0).
         `_row` is each row's position in frame, `_segment` the segment chosen. Large frames are
-        cut into row chunks scored in n_jobs processes (default: the scorer's; see matcher.jobs);
-        the table is the same."""
-        n_jobs = self.n_jobs if n_jobs is None else n_jobs
-        if result is None and n_jobs != 1:
+        cut into row chunks scored in n_jobs processes (see matcher.jobs); the table is the same."""
+        if result is None and self.n_jobs != 1:
             def chunk_components(chunk, start):
                 part = self._components(chunk, None, per_chain)
                 part["_row"] += start
                 return part
 
-            parts = map_chunks(chunk_components, frame, n_jobs)
+            parts = map_chunks(chunk_components, frame, self.n_jobs)
             if len(parts) > 1:
                 out = pd.concat(parts)
-                return self.in_order(out, per_chain)
+                if per_chain:  # chain by chain, rows in order, as one process gives them
+                    chain = self.matcher_.segment_chain_[out["_segment"].to_numpy()]
+                    out = out.iloc[np.lexsort((out["_row"].to_numpy(), chain))]
+                return out
             return parts[0]
         return self._components(frame, result, per_chain)
-
-    def in_order(self, comp: pd.DataFrame, per_chain: bool) -> pd.DataFrame:
-        """Component rows put together from pieces, in the order one call gives them: by `_row`, or
-        with per_chain chain by chain, rows in order within each chain."""
-        rows = comp["_row"].to_numpy()
-        if per_chain:
-            order = np.lexsort((rows, self.matcher_.segment_chain_[comp["_segment"].to_numpy()]))
-        else:
-            order = np.argsort(rows, kind="stable")
-        return comp if np.array_equal(order, np.arange(len(order))) else comp.iloc[order]
 
     def _components(self, frame: pd.DataFrame, result: MatchResult | None, per_chain: bool) -> pd.DataFrame:
         s = self.settings

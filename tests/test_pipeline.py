@@ -1,8 +1,6 @@
 import pandas as pd
-import pytest
 
 import matcher
-from matcher.pipeline import read_companies
 from tests.conftest import AS_OF, DATA
 
 EXPECTED = DATA / "expected_ranking.csv"
@@ -94,38 +92,3 @@ def test_officer_notes_survive_when_a_vendor_row_wins_the_merge(tmp_path, fixtur
     assert r.counts["scored"] == 1 and r.counts["merged"] == 1
     row = r.ranked.iloc[0]
     assert row["经营范围"] == "锂离子电池制造" and row["跟进状态"] == "已对接" and row["备注"] == "下周拜访"
-
-
-@pytest.mark.parametrize("per_chain", [False, True])
-@pytest.mark.parametrize("n_jobs", [1, 2])
-def test_scoring_while_reading_ranks_as_scoring_after_merging(monkeypatch, fixture_chains, fixture_zone, per_chain,
-                                                             n_jobs):
-    from matcher import jobs, pipeline
-
-    monkeypatch.setattr(jobs, "MIN_ROWS_PER_JOB", 50)  # a few thousand rows still go to several processes
-    used = []
-    real = pipeline._components_after_merge
-    monkeypatch.setattr(pipeline, "_components_after_merge", lambda *a: used.append(a) or real(*a))
-    paths = [matcher.SAMPLE_FILE, DATA / "candidates.csv"]  # duplicates within and across the files
-    early = matcher.score_files(paths, zone=fixture_zone, chains=fixture_chains, per_chain=per_chain, as_of=AS_OF,
-                                n_jobs=n_jobs)
-    late = matcher.score_frame(read_companies(paths, n_jobs=n_jobs), fixture_chains, fixture_zone,
-                               per_chain=per_chain, as_of=AS_OF, n_jobs=n_jobs)
-    assert len(used) == 1 and early.counts["merged"] > 0
-    pd.testing.assert_frame_equal(early.ranked, late.ranked)
-    pd.testing.assert_frame_equal(early.components, late.components)
-
-
-def test_a_company_that_gains_facts_by_merging_is_scored_again(tmp_path, fixture_chains, fixture_zone):
-    rich = tmp_path / "rich.csv"  # wins the merge (more facts) but says nothing about its business
-    rich.write_text("企业名称,统一社会信用代码,注册资本,成立日期,参保人数\n"
-                    "南京启明科技有限公司,91320100134885085F,5000万元,2015-03-01,320\n", encoding="utf-8")
-    scope = tmp_path / "scope.csv"
-    scope.write_text("企业名称,统一社会信用代码,经营范围\n"
-                     "南京启明科技有限公司,91320100134885085F,动力电池、锂离子电池、电池包、电芯及BMS的研发制造\n", encoding="utf-8")
-    alone = matcher.score_files([rich], zone=fixture_zone, chains=fixture_chains, as_of=AS_OF)
-    assert pd.isna(alone.ranked.iloc[0]["chain_id"])  # scored before merging, it fits no chain
-    both = matcher.score_files([rich, scope], zone=fixture_zone, chains=fixture_chains, as_of=AS_OF)
-    assert both.counts["scored"] == 1 and both.counts["merged"] == 1
-    row = both.ranked.iloc[0]
-    assert row["source_file"].endswith("rich.csv") and row["chain_id"] == "nev" and row["score"] > 0
