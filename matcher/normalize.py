@@ -125,8 +125,8 @@ def clean_texts(values) -> list:
     common full-width punctuation is swapped by str.replace (one character for one, so offsets
     hold), whitespace that would change (leading, trailing, doubled, any kind but a space), a
     leading quote or '=' and NFKC are checked with NumPy over the code points, and clean_text
-    runs only on the few texts so flagged, on short texts (possible empty markers) and on values
-    that are not text."""
+    runs only on the few texts so flagged and on short texts (possible empty markers), once per
+    distinct text, and on values that are not text."""
     out = list(values)
     all_text = set(map(type, out)) == {str}
     idx = range(len(out)) if all_text else [i for i, v in enumerate(out) if type(v) is str]
