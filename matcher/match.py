@@ -162,11 +162,16 @@ def _ascii_alnum(codes: np.ndarray) -> np.ndarray:
 
 def join_nonempty(parts: list, sep: str) -> np.ndarray:
     """Element-wise join of equal-length string arrays, skipping empty strings ('' where all are)."""
-    out = np.asarray(parts[0], dtype=object)
+    out = np.array(parts[0], dtype=object)
     for p in parts[1:]:
         p = np.asarray(p, dtype=object)
-        out = np.where(p == "", out, np.where(out == "", p, out + sep + p))
-    return out.astype(object)
+        has = p != ""
+        only = np.flatnonzero(has & (out == ""))
+        both = np.flatnonzero(has & (out != ""))
+        out[only] = p[only]
+        if len(both):  # strings are joined only where both sides have one
+            out[both] = out[both] + sep + p[both]
+    return out
 
 
 def _join_words(m: sp.csr_matrix, words: np.ndarray, n: int, max_words: int, prefix: str) -> np.ndarray:

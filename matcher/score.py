@@ -115,12 +115,22 @@ class Scorer(Estimator):
         return distance_km(frame, self.zone_).to_numpy(dtype=float)
 
     def _choose(self, rel: np.ndarray, candidates: np.ndarray | None = None) -> np.ndarray:
-        """Best segment per row: highest relevance, ties broken by fit."""
-        fit = rel * self.gap_weight_ * self.priority_
-        key = np.round(rel, 4) + fit * 1e-5
+        """Best segment per row: highest relevance (to 4 decimals), ties broken by fit."""
         if candidates is not None:
-            key = np.where(candidates, key, -1)
-        return key.argmax(axis=1)
+            return np.where(candidates, self._choice_key(rel), -1).argmax(axis=1)
+        # fit × 1e-5 < 1e-4, one step of the rounded relevance, so the key only decides between
+        # segments tied at the top; it is computed for the rows that have such ties
+        r4 = np.round(rel, 4)
+        best = r4.argmax(axis=1)
+        top = r4[np.arange(len(r4)), best]
+        tied = np.flatnonzero(((r4 == top[:, None]).sum(axis=1) > 1) & rel.any(axis=1))
+        if len(tied):  # (a row with no relevance at all has key 0 everywhere: its first segment)
+            best[tied] = self._choice_key(rel[tied]).argmax(axis=1)
+        return best
+
+    def _choice_key(self, rel: np.ndarray) -> np.ndarray:
+        fit = rel * self.gap_weight_ * self.priority_
+        return np.round(rel, 4) + fit * 1e-5
 
     def components(self, frame: pd.DataFrame, result: MatchResult | None = None,
                    per_chain: bool = False) -> pd.DataFrame:

@@ -89,3 +89,26 @@ def test_rank_reapplies_penalties(fixture_result):
     harsh = matcher.rank(comp, matcher.DEFAULTS.replace(penalty_abnormal=0.9))
     row = harsh.loc[i]
     assert row.risk == pytest.approx(0.9) and row.score < fixture_result.components.loc[i, "score"] * 0.2
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_best_segment_is_the_highest_rounded_relevance_then_fit(fixture_chains, fixture_zone, seed):
+    scorer = matcher.Scorer().fit(fixture_chains, fixture_zone)
+    n_seg = len(scorer.gap_weight_)
+    rng = np.random.default_rng(seed)
+    levels = np.array([0, 0.00003, 0.63212, 0.632149, 0.63216, 0.7, 0.95], dtype=np.float32)
+    rel = levels[rng.integers(0, len(levels), size=(400, n_seg))]  # zeros, near-zeros and ties
+    rel[:50] = 0
+    fit = rel * scorer.gap_weight_ * scorer.priority_
+    rounded = np.round(rel, 4)
+    best = scorer._choose(rel)
+    want = (rounded + fit * 1e-5).argmax(axis=1)  # the definition, over every segment of every row
+    assert (best == want).all() and len(set(best[50:])) > 1
+
+
+def test_join_nonempty_skips_empty_parts():
+    from matcher.match import join_nonempty
+
+    got = join_nonempty([np.array(["a", "", "b", ""], dtype=object), np.array(["x", "y", "", ""], dtype=object),
+                         ["1", "", "", "2"]], "，")
+    assert got.tolist() == ["a，x，1", "y", "b", "2"]
