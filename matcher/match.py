@@ -462,11 +462,22 @@ class SegmentMatcher(Estimator):
         for extra in (code_ev, leader_ev):
             extra.sum_duplicates()
             base[np.repeat(np.arange(n), np.diff(extra.indptr)), extra.indices] += extra.data
-        chain_has = self._chain_sum(base) > 0
-        evidence = base + self.weak_factor * weak * np.where(chain_has, np.float32(1.0), np.float32(self.weak_alone_factor))
-        evidence = evidence + self.chain_support * (self._chain_sum(evidence) - evidence)
-        relevance = (1.0 - np.exp(-evidence / self.evidence_scale)).astype(np.float32, copy=False)
-        return MatchResult(relevance=relevance, evidence=evidence.astype(np.float32, copy=False), hits=hits,
+        # evidence = base + weak_factor × weak (× weak_alone_factor where the chain has nothing else),
+        # then + chain_support × (the chain's other segments' evidence); float32 arrays, in place
+        alone = ~(self._chain_sum(base) > 0)
+        weak *= self.weak_factor
+        np.multiply(weak, np.float32(self.weak_alone_factor), out=weak, where=alone)
+        evidence = base
+        evidence += weak
+        support = self._chain_sum(evidence)
+        support -= evidence
+        support *= self.chain_support
+        evidence += support
+        relevance = np.negative(evidence)  # relevance = 1 − exp(−evidence / scale)
+        relevance /= self.evidence_scale
+        np.exp(relevance, out=relevance)
+        np.subtract(1.0, relevance, out=relevance)
+        return MatchResult(relevance=relevance, evidence=evidence, hits=hits,
                            code_evidence=code_ev, leader_hits=leader_hits, excluded=excluded)
 
     def _chain_sum(self, values: np.ndarray) -> np.ndarray:
