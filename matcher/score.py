@@ -114,23 +114,22 @@ class Scorer(Estimator):
 
         return distance_km(frame, self.zone_).to_numpy(dtype=float)
 
-    def _choose(self, rel: np.ndarray, candidates: np.ndarray | None = None) -> np.ndarray:
-        """Best segment per row: highest relevance (to 4 decimals), ties broken by fit."""
-        if candidates is not None:
-            return np.where(candidates, self._choice_key(rel), -1).argmax(axis=1)
-        # fit × 1e-5 < 1e-4, one step of the rounded relevance, so the key only decides between
-        # segments tied at the top; it is computed for the rows that have such ties
+    def _choose(self, rel: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
+        """Best segment per row (among `cols`, default all): highest relevance to 4 decimals, ties
+        broken by fit. fit × 1e-5 < 1e-4, one step of the rounded relevance, so the fit key is
+        computed only for the rows with several segments tied at the top."""
+        gap, prio = self.gap_weight_, self.priority_
+        if cols is not None:
+            rel, gap, prio = rel[:, cols], gap[cols], prio[cols]
         r4 = np.round(rel, 4)
         best = r4.argmax(axis=1)
         top = r4[np.arange(len(r4)), best]
         tied = np.flatnonzero(((r4 == top[:, None]).sum(axis=1) > 1) & rel.any(axis=1))
         if len(tied):  # (a row with no relevance at all has key 0 everywhere: its first segment)
-            best[tied] = self._choice_key(rel[tied]).argmax(axis=1)
-        return best
-
-    def _choice_key(self, rel: np.ndarray) -> np.ndarray:
-        fit = rel * self.gap_weight_ * self.priority_
-        return np.round(rel, 4) + fit * 1e-5
+            sub = rel[tied]
+            fit = sub * gap * prio
+            best[tied] = (r4[tied] + fit * 1e-5).argmax(axis=1)
+        return best if cols is None else cols[best]
 
     def components(self, frame: pd.DataFrame, result: MatchResult | None = None,
                    per_chain: bool = False) -> pd.DataFrame:
@@ -163,8 +162,7 @@ class Scorer(Estimator):
         if per_chain:
             parts = []
             for ci, cid in enumerate(self.matcher_.chain_ids_):
-                in_chain = self.matcher_.segment_chain_ == ci
-                best = self._choose(rel, np.broadcast_to(in_chain, rel.shape))
+                best = self._choose(rel, np.flatnonzero(self.matcher_.segment_chain_ == ci))
                 r = rel[np.arange(n), best]
                 rows = np.flatnonzero(r > 0)
                 parts.append(self._component_rows(frame, result, rows, best[rows], strength, risk))

@@ -104,6 +104,9 @@ def test_best_segment_is_the_highest_rounded_relevance_then_fit(fixture_chains, 
     best = scorer._choose(rel)
     want = (rounded + fit * 1e-5).argmax(axis=1)  # the definition, over every segment of every row
     assert (best == want).all() and len(set(best[50:])) > 1
+    cols = np.sort(rng.choice(n_seg, size=max(2, n_seg // 2), replace=False))  # one chain's segments
+    key = np.where(np.isin(np.arange(n_seg), cols), rounded + fit * 1e-5, -1)
+    assert (scorer._choose(rel, cols) == key.argmax(axis=1)).all()
 
 
 def test_join_nonempty_skips_empty_parts():
