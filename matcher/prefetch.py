@@ -31,7 +31,7 @@ def _parse(key: tuple, out: dict) -> None:
     try:
         from python_calamine import CalamineWorkbook
 
-        from .sheetparts import parse_in_parts
+        from .sheetparts import parse_sheet
 
         wb = CalamineWorkbook.from_path(path)
         kinds = {m.name: str(m.typ) for m in wb.sheets_metadata}
@@ -39,7 +39,7 @@ def _parse(key: tuple, out: dict) -> None:
         for name in wb.sheet_names:
             if "WorkSheet" in kinds.get(name, "WorkSheet"):
                 try:  # a large worksheet parses in parts on every core (matcher.sheetparts)
-                    sheets[name] = parse_in_parts(path, name) or wb.get_sheet_by_name(name)
+                    sheets[name] = parse_sheet(wb, path, name)
                 except Exception:  # the reader reads this sheet itself and reports the problem
                     pass
         out["result"] = (wb, sheets)

@@ -32,7 +32,7 @@ from rapidfuzz import fuzz, process
 from .config import REFERENCE_DIR
 from .errors import DataFileError, InputFileError
 from .prefetch import ZIP_MAGIC as _ZIP_MAGIC, take as take_prefetched
-from .sheetparts import parse_in_parts
+from .sheetparts import parse_sheet
 
 HEADER_SCAN_ROWS = 40
 FUZZY_CUTOFF = 88
@@ -299,8 +299,8 @@ def _read_excel(path: Path, overrides, content: str) -> tuple[list[RawTable], li
             ignored.append((name, "不是数据工作表（图表等）"))
             continue
         try:
-            sheet = (parsed.get(name) or (parse_in_parts(path, name) if by_path and content == "zip" else None)
-                     or wb.get_sheet_by_name(name))
+            sheet = parsed.get(name) or (parse_sheet(wb, path, name) if by_path and content == "zip"
+                                         else wb.get_sheet_by_name(name))
             rows = sheet.to_python(skip_empty_area=False)
             merged = sheet.merged_cell_ranges if rows else None
         except Exception as exc:

@@ -57,6 +57,12 @@ class PartsSheet:
         return rows
 
 
+def parse_sheet(wb, path, sheet: str):
+    """One worksheet of an xlsx workbook opened by calamine: in parts when it is large (see
+    parse_in_parts), else calamine's own sheet."""
+    return parse_in_parts(path, sheet) or wb.get_sheet_by_name(sheet)
+
+
 def _sheet_entries(z: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet name -> its XML entry in the archive (from the workbook part and its relationships)."""
     rels = ET.fromstring(z.read("_rels/.rels"))

@@ -132,8 +132,7 @@ def test_the_reader_parses_a_large_sheet_in_parts_with_the_same_result(tmp_path,
         calls.append(out)
         return out
 
-    import matcher.read as read_module
-    monkeypatch.setattr(read_module, "parse_in_parts", spy)
+    monkeypatch.setattr(sheetparts, "parse_in_parts", spy)  # what parse_sheet calls
     parted = read_file(path)[0]
     assert calls and calls[0] is not None and len(calls[0]._parts) == 3
     pd.testing.assert_frame_equal(parted.frame, whole_table.frame)
