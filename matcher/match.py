@@ -44,7 +44,11 @@ APPLICATION_CUES = ("等行业", "行业提供", "应用于", "应用在", "广�
                     "客户包括", "客户涵盖", "客户遍及", "客户覆盖", "合作伙伴", "合作客户", "涉及", "覆盖", "涵盖")
 NOT_APPLICATION = ("服务于一体",)  # "集研发、生产、服务于一体" names no customer
 METHOD_CUES = ("通过", "利用", "运用", "借助", "依托", "结合", "采用", "融合", "凭借", "基于", "应用")
-METHOD_LEADS = frozenset({"", "并", "同时", "主要", "公司", "还", "并且"})  # may stand before a means cue
+# what may stand before a means cue at the start of its clause: one connective, then optionally a
+# statement of purpose ("致力于通过大数据技术……" names a means, not the business)
+_METHOD_CONNECTIVES = ("", "并", "同时", "主要", "公司", "还", "并且")
+_METHOD_PURPOSES = ("", "致力于", "专注于", "旨在")
+METHOD_LEADS = frozenset(c + p for c in _METHOD_CONNECTIVES for p in _METHOD_PURPOSES)
 HEAD, PLAIN, METHOD, APPLICATION = 0, 1, 2, 3
 _CUES = HEAD_CUES + APPLICATION_CUES + NOT_APPLICATION + METHOD_CUES
 _CUE_KIND = np.repeat([0, 1, 2, 3], [len(HEAD_CUES), len(APPLICATION_CUES), len(NOT_APPLICATION), len(METHOD_CUES)])

@@ -109,7 +109,9 @@ def test_repeated_texts_match_once_and_give_same_result(m):
     ("公司主营伺服电机，兼营贸易。另有咨询业务", [HEAD, HEAD, PLAIN]),  # HEAD lasts to the sentence end
     ("集研发、生产、服务于一体，客户包括多家车企", [PLAIN, APPLICATION]),  # 服务于一体 is no customer
     ("公司并通过合作开展业务：主要利用视觉算法", [PLAIN, METHOD]),  # one lead word at most before the cue
-    ("生产芯片，但非主要通过自建产线", [PLAIN, PLAIN]),  # a means cue counts only where the clause opens with it
+    ("生产芯片，但非主要通过自建产线", [PLAIN, PLAIN]),
+    ("公司是一家检测企业，致力于通过大数据技术服务客户", [HEAD, METHOD]),  # a purpose may stand before the means
+    ("公司是一家检测企业，致力于大数据，通过云计算降本", [HEAD, HEAD, METHOD]),  # a means cue counts only where the clause opens with it
     ("", []),
 ])
 def test_clause_contexts(text, expected):
