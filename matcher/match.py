@@ -15,6 +15,7 @@ runs once per distinct text, all texts of a field in one pass of the automaton.
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -50,6 +51,12 @@ _METHOD_CONNECTIVES = ("", "并", "同时", "主要", "公司", "还", "并且")
 _METHOD_PURPOSES = ("", "致力于", "专注于", "旨在")
 METHOD_LEADS = frozenset(c + p for c in _METHOD_CONNECTIVES for p in _METHOD_PURPOSES)
 HEAD, PLAIN, METHOD, APPLICATION = 0, 1, 2, 3
+# The core phrase of a self-description: "X是一家【人脸识别技术】提供商 / 是国内【锂电池隔膜】的专业生产企业".
+# The words between the opener and the noun that names the kind of firm say what the firm is.
+CORE_OPENERS = ("是一家", "是一个", "是国内", "是中国", "是全球", "是国际", "是专业")
+CORE_NOUNS = ("提供商", "供应商", "服务商", "研发商", "生产商", "制造商", "开发商", "运营商", "厂商", "企业", "公司")
+_CORE_RX = re.compile("(?:" + "|".join(CORE_OPENERS) + ")([^" + re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)
+                      + "]{1,60}?)(?:" + "|".join(CORE_NOUNS) + ")")
 _CUES = HEAD_CUES + APPLICATION_CUES + NOT_APPLICATION + METHOD_CUES
 _CUE_KIND = np.repeat([0, 1, 2, 3], [len(HEAD_CUES), len(APPLICATION_CUES), len(NOT_APPLICATION), len(METHOD_CUES)])
 _CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUES, matchkind=ahocorasick_rs.MatchKind.Standard)
@@ -92,6 +99,14 @@ def clause_table(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray
     before_sentence = (seen - has_head)[first][np.cumsum(first) - 1]
     ctx = np.where(has_app, APPLICATION, np.where(is_method, METHOD, np.where(seen > before_sentence, HEAD, PLAIN)))
     return starts, ctx
+
+
+def core_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) character offsets of the core phrases of a description (or of many joined by
+    SEPARATOR): the shortest run of one clause between a CORE_OPENERS word and a CORE_NOUNS word."""
+    found = [m.span(1) for m in _CORE_RX.finditer(text)]
+    a = np.array(found, dtype=np.int64).reshape(-1, 2)
+    return a[:, 0], a[:, 1]
 
 
 def clause_contexts(text: str) -> list[tuple[int, int]]:
@@ -223,7 +238,8 @@ class SegmentMatcher(Estimator):
                  evidence_scale=DEFAULTS.evidence_scale, method_factor=DEFAULTS.method_factor,
                  application_factor=DEFAULTS.application_factor, head_factor=DEFAULTS.head_factor,
                  head_weak_factor=DEFAULTS.head_weak_factor, vertical_factor=DEFAULTS.vertical_factor,
-                 name_only_factor=DEFAULTS.name_only_factor, weak_alone_factor=DEFAULTS.weak_alone_factor):
+                 name_only_factor=DEFAULTS.name_only_factor, weak_alone_factor=DEFAULTS.weak_alone_factor,
+                 core_factor=DEFAULTS.core_factor):
         self.name_weight = name_weight
         self.intro_weight = intro_weight
         self.scope_weight = scope_weight
@@ -240,6 +256,7 @@ class SegmentMatcher(Estimator):
         self.vertical_factor = vertical_factor
         self.name_only_factor = name_only_factor
         self.weak_alone_factor = weak_alone_factor
+        self.core_factor = core_factor
 
     # ----------------------------------------------------------------------------------------
     def fit(self, chains: dict[str, Chain], y=None):
@@ -337,13 +354,14 @@ class SegmentMatcher(Estimator):
         return self
 
     # ----------------------------------------------------------------------------------------
-    def _field_hits(self, texts: pd.Series, factors: tuple | None = None) -> FieldHits:
+    def _field_hits(self, texts: pd.Series, factors: tuple | None = None, core: float = 1.0) -> FieldHits:
         """rows × patterns hits for one field, computed once per distinct text in one automaton pass.
 
         A match inside a longer match is not counted; an ASCII pattern needs word
         boundaries ('CRO' does not fire inside 'micro'). With `factors` (a weight per clause context
         HEAD, PLAIN, METHOD, APPLICATION) each hit carries the weight of its clause (the best one
-        when the pattern occurs twice), and the HEAD-clause hits are returned as well.
+        when the pattern occurs twice), and the HEAD-clause hits are returned as well; a hit inside a
+        core phrase (see core_spans) is worth `core` times its clause weight.
         """
         n_pat = len(self.patterns_)
         codes, uniques = pd.factorize(texts, use_na_sentinel=True)
@@ -379,6 +397,13 @@ class SegmentMatcher(Estimator):
             ctx = c_ctx[np.maximum(np.searchsorted(c_start, beg, side="right") - 1, 0)] if len(c_start) \
                 else np.full(len(pat), PLAIN)
             weight = np.asarray(factors, dtype=np.float32)[ctx]
+            if core != 1.0:  # a word in a core phrase says what the firm is
+                k_start, k_end = core_spans(big)
+                if len(k_start):
+                    k_start, k_end = _byte_offsets(k_start, chars), _byte_offsets(k_end, chars)
+                    j = np.maximum(np.searchsorted(k_start, beg, side="right") - 1, 0)
+                    inside = (beg >= k_start[j]) & (beg < k_end[j])
+                    weight[inside] *= np.float32(core)
             is_head = ctx == HEAD
             head_rows, head_cols = text[is_head], pat[is_head]
         # one entry per (text, pattern): the best weight
@@ -420,7 +445,7 @@ class SegmentMatcher(Estimator):
         for f in FIELDS:
             col = frame[FIELD_COLUMNS[f]] if FIELD_COLUMNS[f] in frame else pd.Series([None] * n)
             factors = (self.head_factor, 1.0, self.method_factor, self.application_factor) if f == "intro" else None
-            fh = self._field_hits(col, factors)
+            fh = self._field_hits(col, factors, self.core_factor if f == "intro" else 1.0)
             if f == "name":
                 vertical = (fh.hits @ self._pattern_vertical_) > 0
             elif f == "intro":

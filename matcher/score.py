@@ -102,7 +102,8 @@ class Scorer(Estimator):
             evidence_scale=s.evidence_scale, method_factor=s.method_factor,
             application_factor=s.application_factor, head_factor=s.head_factor,
             head_weak_factor=s.head_weak_factor, vertical_factor=s.vertical_factor,
-            name_only_factor=s.name_only_factor, weak_alone_factor=s.weak_alone_factor).fit(chains)
+            name_only_factor=s.name_only_factor, weak_alone_factor=s.weak_alone_factor,
+            core_factor=s.core_factor).fit(chains)
         return self
 
     # ----------------------------------------------------------------------------------------

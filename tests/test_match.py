@@ -3,8 +3,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from matcher.config import DEFAULTS
 from matcher.match import (_CUES, APPLICATION, HEAD, METHOD, PLAIN, SEPARATOR, SegmentMatcher, clause_contexts,
-                           clause_table)
+                           clause_table, core_spans)
 
 
 def frame(**cols):
@@ -116,6 +117,29 @@ def test_repeated_texts_match_once_and_give_same_result(m):
 ])
 def test_clause_contexts(text, expected):
     assert [ctx for _, ctx in clause_contexts(text)] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("甲科技是一家动力电池研发商，产品应用于汽车", ["动力电池"]),
+    ("公司是国内领先的锂电池隔膜专业生产企业。另是一家贸易公司", ["领先的锂电池隔膜专业生产", "贸易"]),
+    ("是一家，动力电池企业", []),  # a core phrase stays inside one clause
+    ("是一家动力电池" + SEPARATOR + "企业", []),  # and inside one text
+    ("专注动力电池研发", []),
+])
+def test_core_spans(text, expected):
+    starts, ends = core_spans(text)
+    assert [text[a:b] for a, b in zip(starts, ends)] == expected
+
+
+def test_core_phrase_words_weigh_more(m):
+    f = frame(intro=["甲公司是一家动力电池研发商", "甲公司研发动力电池", "甲公司是一家研发动力电池的单位"])
+    b = seg(m, "nev", "battery")
+    rel = m.transform(f)
+    assert rel[0, b] > rel[1, b] > 0 and rel[2, b] == rel[1, b]  # no core noun: no core phrase
+    flat = SegmentMatcher(core_factor=1.0).fit(m_chains(m)).transform(f)
+    assert flat[0, b] == flat[1, b] == rel[1, b]
+    # by default one core word ranks higher but alone stays under the default filing threshold
+    assert rel[0, b] < DEFAULTS.min_relevance
 
 
 @settings(max_examples=300)
