@@ -18,12 +18,14 @@ import math
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .chains import Chain, Zone, industry_codes, segment_table
 from .estimator import Estimator
 from .config import DEFAULTS, Settings
 from .jobs import map_chunks
-from .match import MatchResult, SegmentMatcher, join_nonempty
+from .match import MatchResult, SegmentMatcher
 
 CAPITAL_FULL_WAN = 100_000.0  # 10亿元 registered capital = full capital strength
 EMPLOYEES_FULL = 5_000.0
@@ -182,12 +184,10 @@ class Scorer(Estimator):
         comp = pd.DataFrame(index=frame.index[rows])
         comp["_row"] = rows
         comp["_segment"] = best
-        comp["chain_id"] = np.where(has_chain, seg["chain_id"].to_numpy()[best], None)
-        comp["chain_name"] = np.where(has_chain, seg["chain_name"].to_numpy()[best], None)
-        comp["segment_id"] = np.where(has_chain, seg["segment_id"].to_numpy()[best], None)
-        comp["segment_name"] = np.where(has_chain, seg["segment_name"].to_numpy()[best], None)
-        comp["position"] = np.where(has_chain, seg["position"].to_numpy()[best], None)
-        comp["gap_status"] = np.where(has_chain, seg["status"].to_numpy()[best], None)
+        pick = pa.array(best, mask=~has_chain)  # segment facts for rows with a chain, missing elsewhere
+        for col, src in (("chain_id", "chain_id"), ("chain_name", "chain_name"), ("segment_id", "segment_id"),
+                         ("segment_name", "segment_name"), ("position", "position"), ("gap_status", "status")):
+            comp[col] = _as_str(pa.array(seg[src].to_numpy(dtype=object), type=pa.string()).take(pick))
         comp["relevance"] = np.round(rel, 4)
         comp["gap_weight"] = np.where(has_chain, gap, np.nan)
         comp["priority"] = np.where(has_chain, prio, np.nan)
@@ -201,40 +201,47 @@ class Scorer(Estimator):
         comp["score"] = total_score(comp["fit"].to_numpy(), comp["strength"].to_numpy(), comp["risk"].to_numpy(),
                                     has_chain, s, comp["proximity"].to_numpy())
         comp["tier"] = tiers(comp["score"].to_numpy(), has_chain, s)
-        comp["reasons"] = self._reasons(frame, result, rows, best, has_chain, comp, st)
+        comp["reasons"] = _as_str(self._reasons(frame, result, rows, best, has_chain, comp, st))
         return comp
 
     # ----------------------------------------------------------------------------------------
-    def _reasons(self, frame, result, rows, best, has_chain, comp, st) -> np.ndarray:
-        """The Chinese reason for every row: evidence, gap, strength facts, risks (vectorised where
-        the text depends on a column only; one short loop over matched rows for their keywords)."""
+    def _reasons(self, frame, result, rows, best, has_chain, comp, st) -> pa.Array:
+        """The Chinese reason for every row: evidence, gap, strength facts, risks. Built as Arrow
+        strings: each distinct text is formatted once in Python, rows take theirs and are joined in
+        C, so no per-row Python string is made (only the keywords of rows with a chain are)."""
         seg = self.segment_table_
         m = self.matcher_
-        n = len(rows)
-        head = np.array([f"【{r.chain_name}·{r.segment_name}（{r.position}）】" for r in seg.itertuples()], dtype=object)
-        gap = np.array([f"缺口：园区该环节{r.status}{'（待核实）' if r.assumed else ''}，缺口权重{r.gap_weight:.2f}；"
-                        f"{r.priority_level}重点链，优先级{r.priority:.2f}" for r in seg.itertuples()], dtype=object)
+        head = pa.array([f"【{r.chain_name}·{r.segment_name}（{r.position}）】" for r in seg.itertuples()], type=pa.string())
+        gap = pa.array([f"缺口：园区该环节{r.status}{'（待核实）' if r.assumed else ''}，缺口权重{r.gap_weight:.2f}；"
+                        f"{r.priority_level}重点链，优先级{r.priority:.2f}" for r in seg.itertuples()], type=pa.string())
         rel = comp["relevance"].to_numpy()
-        codes = _col(frame, "industry_code")[rows]
-        evidence = np.full(n, "", dtype=object)
+        below = _fmt_unique(np.where(rel > 0, rel, np.nan), lambda v: f"（最高相关度{v:.2f}，低于门槛）")
+        first = _concat("未匹配到任何产业链环节", below)
         j = np.flatnonzero(has_chain)
         if len(j):
-            r, b = rows[j], best[j]
-            words = m.evidence_text(result, r, b)
+            r, b = rows[j], pa.array(best[j])
+            words = pa.array(m.evidence_text(result, r, best[j]), type=pa.string())
+            codes = _col(frame, "industry_code")[rows][j]
             labels = industry_codes()
-            code_text = np.where(np.asarray(result.code_evidence[r, b]).ravel() > 0,
-                                 _fmt_unique(codes[j], lambda c: f"国标行业{c}{labels.get(str(c), '')}"), "")
-            ev = join_nonempty([words, code_text], "；")
-            evidence[j] = (head[b] + _fmt_unique(rel[j], lambda v: f"相关度{v:.2f}：") + ev + " | " + gap[b])
-        below = np.where(rel > 0, _fmt_unique(rel, lambda v: f"（最高相关度{v:.2f}，低于门槛）"), "")
-        no_chain = "未匹配到任何产业链环节" + below.astype(object)
-        out = pd.Series(np.where(has_chain, evidence, no_chain), dtype=object)
-
-        facts = _facts(frame, rows, st)
-        strength = _fmt_unique(comp["strength"].to_numpy(), lambda v: f"，实力分{v:.2f}")
-        out = out + " | 实力：" + facts + strength
+            has_code = np.asarray(result.code_evidence[r, best[j]]).ravel() > 0
+            code_text = _fmt_unique(np.where(has_code, codes, None), lambda c: f"国标行业{c}{labels.get(str(c), '')}")
+            evidence = _concat(head.take(b), _fmt_unique(rel[j], lambda v: f"相关度{v:.2f}："),
+                               _join([words, code_text], "；"), " | ", gap.take(b))
+            mask = np.zeros(len(rows), dtype=bool)
+            mask[j] = True
+            first = pc.replace_with_mask(first, pa.array(mask), evidence)
+        out = _concat(first, " | 实力：", _facts(frame, rows, st),
+                      _fmt_unique(comp["strength"].to_numpy(), lambda v: f"，实力分{v:.2f}"))
         risks = _risks(frame, rows, self.settings)
-        return np.where(risks != "", out + " | 风险：" + risks, out)
+        return pc.if_else(pc.not_equal(risks, ""), _concat(out, " | 风险：", risks), out)
+
+
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # what pandas makes of a column of Python strings
+
+
+def _as_str(values: pa.Array) -> pd.api.extensions.ExtensionArray:
+    """An Arrow string array as pandas' default string column (no copy)."""
+    return pd.array(values, dtype=_STR)
 
 
 def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -243,38 +250,57 @@ def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
     return np.full(len(frame), None, dtype=object)
 
 
-def _fmt_unique(values: np.ndarray, fmt) -> np.ndarray:
-    """fmt applied once per distinct non-missing value ('' for missing)."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    table = np.array([fmt(v) for v in uniques] + [""], dtype=object)
-    return table[codes]  # code -1 (missing) picks the trailing ""
+def _fmt_unique(values: np.ndarray, fmt) -> pa.Array:
+    """fmt applied once per distinct non-missing value ('' for missing), as Arrow strings."""
+    values = np.asarray(values)
+    if values.dtype.kind != "f":  # numbers factorize as they are (NaN is missing); the rest as objects
+        values = pd.Series(values, dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = pa.array([fmt(v) for v in uniques] + [""], type=pa.string())
+    return table.take(pa.array(np.where(codes < 0, len(uniques), codes), type=pa.int64()))  # missing: the trailing ""
 
 
-def _facts(frame: pd.DataFrame, rows: np.ndarray, st: pd.DataFrame) -> np.ndarray:
+def _concat(*parts) -> pa.Array:
+    """Element-wise concatenation of Arrow string arrays and constant strings."""
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def _join(parts: list, sep: str) -> pa.Array:
+    """Element-wise join of Arrow string arrays, skipping empty strings ('' where all are)."""
+    pieces = [pc.if_else(pc.not_equal(p, ""), _concat(sep, p), "") for p in parts]
+    return pc.utf8_slice_codeunits(_concat(*pieces), len(sep))
+
+
+def _where(cond: np.ndarray, text: str) -> pa.Array:
+    """text where cond, '' elsewhere."""
+    return pc.if_else(pa.array(cond, type=pa.bool_()), text, "")
+
+
+def _facts(frame: pd.DataFrame, rows: np.ndarray, st: pd.DataFrame) -> pa.Array:
     cap = frame["registered_capital_wan"].to_numpy()[rows]
     emp = frame["employees"].to_numpy()[rows]
     age = st["age_years"].to_numpy()
     listed = frame["listed"].to_numpy()[rows].astype(bool)
     quals = _col(frame, "qualifications")[rows]
     fin = _col(frame, "financing")[rows]
-    facts = join_nonempty([
+    facts = _join([
         _fmt_unique(cap, lambda v: f"注册资本{_fmt_wan(v)}"),
         _fmt_unique(emp, lambda v: f"参保{int(v)}人"),
         _fmt_unique(np.round(age), lambda v: f"成立{v:.0f}年"),
-        np.where(listed, "上市企业", ""),
+        _where(listed, "上市企业"),
         _fmt_unique(quals, str),
         _fmt_unique(fin, lambda v: f"融资：{v}"),
     ], "，")
-    return np.where(facts == "", "无公开实力信息（按中性计）", facts)
+    return pc.if_else(pc.equal(facts, ""), "无公开实力信息（按中性计）", facts)
 
 
-def _risks(frame: pd.DataFrame, rows: np.ndarray, settings: Settings) -> np.ndarray:
+def _risks(frame: pd.DataFrame, rows: np.ndarray, settings: Settings) -> pa.Array:
     inactive = frame["status"].to_numpy()[rows] == "inactive"
     raw = _col(frame, "status_raw")[rows]
-    return join_nonempty([
-        np.where(inactive, _fmt_unique(raw, lambda v: f"登记状态为“{v}”，不作为招商目标"), ""),
-        np.where(frame["abnormal"].to_numpy()[rows].astype(bool), f"列入经营异常（扣减{settings.penalty_abnormal:.0%}）", ""),
-        np.where(frame["dishonest"].to_numpy()[rows].astype(bool), f"失信被执行（扣减{settings.penalty_dishonest:.0%}）", ""),
+    return _join([
+        _fmt_unique(np.where(inactive, raw, None), lambda v: f"登记状态为“{v}”，不作为招商目标"),
+        _where(frame["abnormal"].to_numpy()[rows].astype(bool), f"列入经营异常（扣减{settings.penalty_abnormal:.0%}）"),
+        _where(frame["dishonest"].to_numpy()[rows].astype(bool), f"失信被执行（扣减{settings.penalty_dishonest:.0%}）"),
     ], "；")
 
 
