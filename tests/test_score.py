@@ -115,3 +115,15 @@ def test_join_nonempty_skips_empty_parts():
     got = join_nonempty([np.array(["a", "", "b", ""], dtype=object), np.array(["x", "y", "", ""], dtype=object),
                          ["1", "", "", "2"]], "，")
     assert got.tolist() == ["a，x，1", "y", "b", "2"]
+
+
+def test_arrow_join_skips_empty_parts_like_the_python_join():
+    import pyarrow as pa
+
+    from matcher.match import join_nonempty
+    from matcher.score import _join
+
+    parts = [["甲", "", "", "丁", ""], ["乙", "丙", "", "", ""], ["", "戊", "", "己", ""]]
+    arrow = _join([pa.array(p, type=pa.string()) for p in parts], "，").to_pylist()
+    assert arrow == list(join_nonempty([np.array(p, dtype=object) for p in parts], "，"))
+    assert arrow == ["甲，乙", "丙，戊", "", "丁，己", ""]
