@@ -133,14 +133,15 @@ def vertical_words() -> tuple[str, ...]:
     return tuple(words)
 
 
-def _prepare_texts(texts: list[str]) -> str:
-    """All texts as matched (NFKC, lower case), joined by SEPARATOR. Canonical frames hold NFKC
-    text already, so the usual path is one C-level pass over the joined string; anything else goes
-    text by text."""
+def _prepare_texts(texts: list[str], ascii_case: bool = False) -> bytes:
+    """All texts as matched (NFKC, lower case), joined by SEPARATOR, as UTF-8. Canonical frames hold
+    NFKC text already, so the usual path is C-level passes over the joined text; with `ascii_case`
+    (every cased letter of the vocabulary is ASCII, so no other letter can take part in a match)
+    only the ASCII bytes are lower-cased. Anything else goes text by text."""
     big = SEPARATOR.join(texts)
     if big.count(SEPARATOR) == max(len(texts) - 1, 0) and unicodedata.is_normalized("NFKC", big):
-        return big.lower()
-    return SEPARATOR.join(_prep(t) for t in texts)
+        return big.encode("utf-8").lower() if ascii_case else big.lower().encode("utf-8")
+    return SEPARATOR.join(_prep(t) for t in texts).encode("utf-8")
 
 
 def _byte_offsets(char_offsets: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -334,6 +335,8 @@ class SegmentMatcher(Estimator):
         vertical_ids = sorted({pid(w) for w in self.verticals_})
 
         n_pat = len(patterns)
+        # no pattern holds a cased letter outside ASCII: texts need only their ASCII bytes lower-cased
+        self.ascii_case_ = not any(ch.lower() != ch.upper() for p in patterns for ch in p if not ch.isascii())
         self.patterns_ = list(patterns)
         self._pattern_vertical_ = np.zeros(n_pat, dtype=np.float32)
         self._pattern_vertical_[vertical_ids] = 1.0
@@ -366,8 +369,7 @@ class SegmentMatcher(Estimator):
         n_pat = len(self.patterns_)
         codes, uniques = pd.factorize(texts, use_na_sentinel=True)
         n_u = len(uniques)
-        big = _prepare_texts([str(t) for t in uniques])
-        data = big.encode("utf-8")  # matching runs over UTF-8 bytes; every offset below is a byte offset
+        data = _prepare_texts([str(t) for t in uniques], self.ascii_case_)  # matching runs over UTF-8 bytes: offsets are byte offsets
         u8 = np.frombuffer(data, dtype=np.uint8)
         starts = np.concatenate([[0], np.flatnonzero(u8 == 0) + 1])  # SEPARATOR is the only NUL byte
         found = self.automaton_.find_matches_as_indexes(data, overlapping=True) if self.automaton_ and data else []
@@ -391,6 +393,7 @@ class SegmentMatcher(Estimator):
         weight = np.ones(len(pat), dtype=np.float32)
         head_rows = head_cols = np.zeros(0, dtype=np.int64)
         if factors is not None and len(pat):
+            big = data.decode("utf-8")
             chars = _code_points(big)
             c_start, c_ctx = clause_table(big, chars)
             c_start = _byte_offsets(c_start, chars)
@@ -407,11 +410,15 @@ class SegmentMatcher(Estimator):
             is_head = ctx == HEAD
             head_rows, head_cols = text[is_head], pat[is_head]
         # one entry per (text, pattern): the best weight
-        order = np.lexsort((-weight, pat, text))
-        text, pat, weight = text[order], pat[order], weight[order]
-        first = np.ones(len(text), dtype=bool)
-        first[1:] = (text[1:] != text[:-1]) | (pat[1:] != pat[:-1])
-        u = sp.csr_matrix((weight[first], (text[first], pat[first])), shape=(n_u + 1, n_pat))
+        if factors is None:  # every hit weighs 1: duplicates are summed, then set back to 1
+            u = sp.csr_matrix((weight, (text, pat)), shape=(n_u + 1, n_pat))
+            u.data[:] = 1.0
+        else:
+            order = np.lexsort((-weight, pat, text))
+            text, pat, weight = text[order], pat[order], weight[order]
+            first = np.ones(len(text), dtype=bool)
+            first[1:] = (text[1:] != text[:-1]) | (pat[1:] != pat[:-1])
+            u = sp.csr_matrix((weight[first], (text[first], pat[first])), shape=(n_u + 1, n_pat))
         rows = np.where(codes < 0, n_u, codes)  # missing texts take the empty last row
         head = None
         if factors is not None:

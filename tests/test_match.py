@@ -152,3 +152,15 @@ def test_clause_table_of_joined_texts_is_the_texts_one_by_one(texts):
         expected += [(offset + s, c) for s, c in clause_contexts(t)]
         offset += len(t) + 1
     assert list(zip(starts.tolist(), ctx.tolist())) == expected
+
+
+@pytest.mark.parametrize("word,ascii_case", [("BMS电池", True), ("Δ型传感器", False)])
+def test_texts_are_lower_cased_as_the_vocabulary_needs(word, ascii_case):
+    from matcher.chains import Chain, Segment
+
+    chain = Chain("x", "测试链", "", (Segment("s", "测试环节", "上游", "", (word,)),))
+    m = SegmentMatcher().fit({"x": chain})
+    assert m.ascii_case_ is ascii_case
+    # upper- and lower-case writings of the word match alike, whichever way texts are lower-cased
+    rel = m.transform(frame(intro=[word.upper(), word.lower(), "无关"]))
+    assert rel[0, 0] == rel[1, 0] > 0 and rel[2, 0] == 0
