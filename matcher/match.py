@@ -369,7 +369,10 @@ class SegmentMatcher(Estimator):
         n_pat = len(self.patterns_)
         codes, uniques = pd.factorize(texts, use_na_sentinel=True)
         n_u = len(uniques)
-        data = _prepare_texts([str(t) for t in uniques], self.ascii_case_)  # matching runs over UTF-8 bytes: offsets are byte offsets
+        texts_u = uniques.tolist()
+        if not all(type(t) is str for t in texts_u):  # a column read as numbers, say
+            texts_u = [str(t) for t in texts_u]
+        data = _prepare_texts(texts_u, self.ascii_case_)  # matching runs over UTF-8 bytes: offsets are byte offsets
         u8 = np.frombuffer(data, dtype=np.uint8)
         starts = np.concatenate([[0], np.flatnonzero(u8 == 0) + 1])  # SEPARATOR is the only NUL byte
         found = self.automaton_.find_matches_as_indexes(data, overlapping=True) if self.automaton_ and data else []
@@ -500,29 +503,36 @@ class SegmentMatcher(Estimator):
             base[np.repeat(np.arange(n), np.diff(extra.indptr)), extra.indices] += extra.data
         # evidence = base + weak_factor × weak (× weak_alone_factor where the chain has nothing else),
         # then + chain_support × (the chain's other segments' evidence); float32 arrays, in place
-        alone = ~(self._chain_sum(base) > 0)
+        alone = ~self._chain_sum(base, positive=True)
         weak *= self.weak_factor
         np.multiply(weak, np.float32(self.weak_alone_factor), out=weak, where=alone)
         evidence = base
         evidence += weak
-        support = self._chain_sum(evidence)
+        support = self._chain_sum(evidence, out=weak)  # weak's buffer is free from here on
         support -= evidence
         support *= self.chain_support
         evidence += support
-        relevance = np.negative(evidence)  # relevance = 1 − exp(−evidence / scale)
+        relevance = np.negative(evidence, out=support)  # relevance = 1 − exp(−evidence / scale)
         relevance /= self.evidence_scale
         np.exp(relevance, out=relevance)
         np.subtract(1.0, relevance, out=relevance)
         return MatchResult(relevance=relevance, evidence=evidence, hits=hits,
                            code_evidence=code_ev, leader_hits=leader_hits, excluded=excluded)
 
-    def _chain_sum(self, values: np.ndarray) -> np.ndarray:
-        """n × S: for every segment, the sum of `values` over all segments of its chain."""
+    def _chain_sum(self, values: np.ndarray, out: np.ndarray | None = None, positive: bool = False) -> np.ndarray:
+        """n × S: for every segment, the sum of `values` over all segments of its chain, written
+        into `out` when given; with `positive`, whether that sum is > 0."""
         chain = self.segment_chain_
         if np.all(np.diff(chain) >= 0):  # segments of a chain are contiguous (as fit builds them)
             bounds = np.flatnonzero(np.r_[True, np.diff(chain) != 0])
-            return np.add.reduceat(values, bounds, axis=1)[:, np.searchsorted(bounds, np.arange(len(chain)), side="right") - 1]
-        return values @ self.chain_block_
+            sums = np.add.reduceat(values, bounds, axis=1)  # n × chains
+            block = np.searchsorted(bounds, np.arange(len(chain)), side="right") - 1
+            if positive:
+                return np.take(sums > 0, block, axis=1)
+            return np.take(sums, block, axis=1, out=out)
+        if positive:
+            return (values @ self.chain_block_) > 0
+        return np.matmul(values, self.chain_block_, out=out)
 
     def chain_relevance(self, result: MatchResult) -> pd.DataFrame:
         """n × chains: each company's best segment relevance within every chain."""

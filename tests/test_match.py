@@ -164,3 +164,18 @@ def test_texts_are_lower_cased_as_the_vocabulary_needs(word, ascii_case):
     # upper- and lower-case writings of the word match alike, whichever way texts are lower-cased
     rel = m.transform(frame(intro=[word.upper(), word.lower(), "无关"]))
     assert rel[0, 0] == rel[1, 0] > 0 and rel[2, 0] == 0
+
+
+def test_chain_sums_agree_whether_or_not_segments_are_contiguous(m):
+    rng = np.random.default_rng(0)
+    values = (rng.random((50, len(m.segments_))) * (rng.random((50, len(m.segments_))) < 0.2)).astype(np.float32)
+    expected = values @ m.chain_block_  # the definition: the sum over the segments of each one's chain
+    shuffled = SegmentMatcher().fit(m_chains(m))
+    shuffled.segment_chain_ = m.segment_chain_[::-1].copy()  # chains no longer in ascending order
+    shuffled.chain_block_ = m.chain_block_[::-1, ::-1].copy()
+    for matcher_, v, want in ((m, values, expected), (shuffled, values[:, ::-1].copy(), expected[:, ::-1])):
+        np.testing.assert_allclose(matcher_._chain_sum(v), want, rtol=1e-6)
+        out = np.empty_like(v)
+        assert matcher_._chain_sum(v, out=out) is out
+        np.testing.assert_allclose(out, want, rtol=1e-6)
+        assert np.array_equal(matcher_._chain_sum(v, positive=True), want > 0)
