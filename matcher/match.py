@@ -7,10 +7,10 @@ segments is worth less to each), and `match(frame)` returns a `MatchResult` hold
 (name, 简介/主营, 经营范围), the keywords found in each company, the evidence per segment and the
 relevance in [0, 1]: relevance = 1 − exp(−evidence / scale). Evidence adds up strong keyword hits
 (weighted by field and, in free-text descriptions, by the clause they sit in and by whether they
-name what the firm is: "是一家【…】提供商"), weak keywords (only
-where the same chain already has other evidence), the GB/T industry code and leader names; it is
-suppressed by exclusion words and supported by evidence for the chain's other segments. Matching
-runs once per distinct text, all texts of a field in one pass of the automaton.
+name what the firm is: "是一家【…】提供商"), weak keywords (only where the same chain already has
+other evidence), the GB/T industry code and leader names; it is suppressed by exclusion words and
+supported by evidence for the chain's other segments. Matching runs once per distinct text, all
+texts of a field in one pass of the automaton.
 """
 
 from __future__ import annotations
