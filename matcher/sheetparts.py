@@ -131,6 +131,8 @@ def _parse_stream(path: str, sheet: str, info: zipfile.ZipInfo, entry: str, shar
     def parse(i: int, part: str, whole_area: bool) -> None:
         try:
             wb = CalamineWorkbook.from_path(part)  # calamine streams a stored entry from the file
+            if os.name == "posix":  # the open handle keeps the data: nothing is left behind if the process is killed
+                os.remove(part)
             s = wb.get_sheet_by_name(sheet)  # the slice's workbook lists every sheet; only this one has XML
             rows = s.to_python(skip_empty_area=not whole_area)
             results[i] = (s.start if rows else None, rows, s.merged_cell_ranges)

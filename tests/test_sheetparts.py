@@ -137,3 +137,31 @@ def test_the_reader_parses_a_large_sheet_in_parts_with_the_same_result(tmp_path,
     assert calls and calls[0] is not None and len(calls[0]._parts) == 3
     pd.testing.assert_frame_equal(parted.frame, whole_table.frame)
     assert parted.source_rows == whole_table.source_rows
+
+
+@pytest.mark.skipif(__import__("os").name != "posix", reason="an open file can be removed only on POSIX")
+def test_slice_files_are_gone_while_they_are_parsed(monkeypatch):
+    # a process killed mid-parse leaves no slice behind: each file is removed once calamine holds it
+    import os
+    import python_calamine
+
+    seen = []
+
+    class Watching:
+        @staticmethod
+        def from_path(part):
+            wb = CalamineWorkbook.from_path(part)
+            real = wb.get_sheet_by_name
+
+            class Book:
+                def get_sheet_by_name(self, name):
+                    seen.append(os.path.exists(part))
+                    return real(name)
+            return Book()
+
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Watching)
+    path = matcher.SAMPLE_FILE
+    sheet = CalamineWorkbook.from_path(str(path)).sheet_names[0]
+    parts = parse_in_parts(path, sheet, min_part_bytes=entry_size(path, sheet) // 4, max_parts=4)
+    assert parts is not None and parts.to_python() == whole(path, sheet)[0]
+    assert len(seen) >= 3 and not any(seen)
