@@ -509,31 +509,28 @@ class SegmentMatcher(Estimator):
         np.multiply(weak, np.float32(self.weak_alone_factor), out=weak, where=alone)
         evidence = base
         evidence += weak
-        support = self._chain_sum(evidence, out=weak)  # weak's buffer is free from here on
+        support = self._chain_sum(evidence)
         support -= evidence
         support *= self.chain_support
         evidence += support
-        relevance = np.negative(evidence, out=support)  # relevance = 1 − exp(−evidence / scale)
+        relevance = np.negative(evidence, out=weak)  # weak's buffer is free: relevance = 1 − exp(−evidence / scale)
         relevance /= self.evidence_scale
         np.exp(relevance, out=relevance)
         np.subtract(1.0, relevance, out=relevance)
         return MatchResult(relevance=relevance, evidence=evidence, hits=hits,
                            code_evidence=code_ev, leader_hits=leader_hits, excluded=excluded)
 
-    def _chain_sum(self, values: np.ndarray, out: np.ndarray | None = None, positive: bool = False) -> np.ndarray:
-        """n × S: for every segment, the sum of `values` over all segments of its chain, written
-        into `out` when given; with `positive`, whether that sum is > 0."""
+    def _chain_sum(self, values: np.ndarray, positive: bool = False) -> np.ndarray:
+        """n × S: for every segment, the sum of `values` over all segments of its chain (with
+        `positive`, whether that sum is > 0)."""
         chain = self.segment_chain_
         if np.all(np.diff(chain) >= 0):  # segments of a chain are contiguous (as fit builds them)
             bounds = np.flatnonzero(np.r_[True, np.diff(chain) != 0])
             sums = np.add.reduceat(values, bounds, axis=1)  # n × chains
-            block = np.searchsorted(bounds, np.arange(len(chain)), side="right") - 1
-            if positive:
-                return np.take(sums > 0, block, axis=1)
-            return np.take(sums, block, axis=1, out=out)
-        if positive:
-            return (values @ self.chain_block_) > 0
-        return np.matmul(values, self.chain_block_, out=out)
+            width = np.diff(np.r_[bounds, len(chain)])  # segments per chain
+            return np.repeat(sums > 0 if positive else sums, width, axis=1)
+        total = values @ self.chain_block_
+        return total > 0 if positive else total
 
     def chain_relevance(self, result: MatchResult) -> pd.DataFrame:
         """n × chains: each company's best segment relevance within every chain."""
