@@ -380,7 +380,11 @@ class SegmentMatcher(Estimator):
         m = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)).reshape(-1, 3)
         # drop a match inside a longer one: sorted by start (longest first), a match survives only
         # if it reaches past every earlier match (texts never overlap, so this holds across texts)
-        m = m[np.lexsort((-m[:, 2], m[:, 1]))]
+        if len(data) < (1 << 31):  # one int64 key, start-major, longest first: the automaton reports
+            # matches by end, so the key is nearly sorted already and a stable sort is quick
+            m = m[np.argsort(m[:, 1] * (len(data) + 1) - m[:, 2], kind="stable")]
+        else:
+            m = m[np.lexsort((-m[:, 2], m[:, 1]))]
         if len(m):
             reach = np.maximum.accumulate(m[:, 2])
             keep = np.ones(len(m), dtype=bool)
