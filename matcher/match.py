@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import ahocorasick_rs
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from .chains import Chain
@@ -181,33 +183,27 @@ def _ascii_alnum(codes: np.ndarray) -> np.ndarray:
     return ((codes >= 48) & (codes <= 57)) | ((codes >= 97) & (codes <= 122)) | ((codes >= 65) & (codes <= 90))
 
 
-def join_nonempty(parts: list, sep: str) -> np.ndarray:
-    """Element-wise join of equal-length string arrays, skipping empty strings ('' where all are)."""
-    out = np.array(parts[0], dtype=object)
-    for p in parts[1:]:
-        p = np.asarray(p, dtype=object)
-        has = p != ""
-        only = np.flatnonzero(has & (out == ""))
-        both = np.flatnonzero(has & (out != ""))
-        out[only] = p[only]
-        if len(both):  # strings are joined only where both sides have one
-            out[both] = out[both] + sep + p[both]
-    return out
+def concat_texts(*parts) -> pa.Array:
+    """Element-wise concatenation of Arrow string arrays and constant strings."""
+    return pc.binary_join_element_wise(*parts, "")
 
 
-def _join_words(m: sp.csr_matrix, words: np.ndarray, n: int, max_words: int, prefix: str) -> np.ndarray:
-    """prefix + the first max_words words of every row of a CSR matrix, concatenated ('' for empty rows)."""
+def join_texts(parts: list, sep: str) -> pa.Array:
+    """Element-wise join of equal-length Arrow string arrays, skipping empty strings ('' where all
+    are). Runs in Arrow's C++ kernels: no Python string per row."""
+    pieces = [pc.if_else(pc.not_equal(p, ""), concat_texts(sep, p), "") for p in parts]
+    return pc.utf8_slice_codeunits(concat_texts(*pieces), len(sep))
+
+
+def _join_words(m: sp.csr_matrix, words: pa.Array, max_words: int, prefix: str) -> pa.Array:
+    """prefix + the words (by column index of a CSR matrix) of the first max_words entries of every
+    row, concatenated ('' for empty rows)."""
     counts = np.diff(m.indptr)
     rank = np.arange(m.nnz) - np.repeat(m.indptr[:-1], counts)
-    keep = rank < max_words
-    words = words[keep]
+    picked = words.take(pa.array(m.indices[rank < max_words], type=pa.int64()))
     counts = np.minimum(counts, max_words)
-    out = np.full(n, "", dtype=object)
-    nonempty = counts > 0
-    if nonempty.any():
-        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])[nonempty]
-        out[nonempty] = prefix + np.add.reduceat(words, starts)
-    return out
+    lists = pa.ListArray.from_arrays(pa.array(np.r_[0, np.cumsum(counts)], type=pa.int32()), picked)
+    return pc.if_else(pa.array(counts > 0), concat_texts(prefix, pc.binary_join(lists, "")), "")
 
 
 @dataclass
@@ -548,26 +544,31 @@ class SegmentMatcher(Estimator):
 
     # ----------------------------------------------------------------------------------------
     def evidence_text(self, result: MatchResult, rows: np.ndarray, segments: np.ndarray,
-                      max_words: int = 6) -> np.ndarray:
+                      max_words: int = 6) -> pa.Array:
         """For each (row, segment) pair, the words that matched as Chinese text, e.g.
-        '名称含“动力电池”；经营范围含“电芯”“BMS”；名称含龙头企业“宁德时代”' ('' when none).
-        Vectorised: sparse masks pick the segment's words, np.add.reduceat joins them."""
+        '名称含“动力电池”；经营范围含“电芯”“BMS”；名称含龙头企业“宁德时代”' ('' when none), as an
+        Arrow string array. Vectorised: a segment × word table says which words found count (strong
+        words first, then weak ones), Arrow joins them."""
         quoted = self.__dict__.get("_quoted_")
-        if quoted is None:
-            quoted = self._quoted_ = np.array([f"“{w}”" for w in self.vocabulary_], dtype=object)
-            self._quoted_leaders_ = np.array([f"“{w}”" for w in self.leaders_], dtype=object)
+        if quoted is None:  # a word's column in [strong | weak] below is its id or id + K
+            quoted = self._quoted_ = pa.array([f"“{w}”" for w in self.vocabulary_] * 2, type=pa.string())
+            self._quoted_leaders_ = pa.array([f"“{w}”" for w in self.leaders_], type=pa.string())
+            self._word_kind_ = (self._strong_mask_.toarray() > 0).astype(np.int8) \
+                + 2 * (self._weak_mask_.toarray() > 0).astype(np.int8)  # S × K: 1 strong, 2 weak, 0 neither
         k = len(self.vocabulary_)
+        n = len(rows)
         parts = []
         for f in FIELDS:
             h = result.hits[f][rows]
-            strong = h.multiply(self._strong_mask_[segments]).tocsr()
-            weak = h.multiply(self._weak_mask_[segments]).tocsr()
-            both = sp.hstack([strong, weak], format="csr")  # strong words first, then weak
-            both.sort_indices()
-            parts.append(_join_words(both, quoted[both.indices % k] if both.nnz else np.zeros(0, dtype=object),
-                                     len(rows), max_words, f"{FIELD_LABELS[f]}含"))
+            row = np.repeat(np.arange(n), np.diff(h.indptr))
+            kind = self._word_kind_[segments[row], h.indices]  # is each word found strong or weak for the row's segment?
+            on = kind > 0
+            row, col = row[on], h.indices[on] + k * (kind[on] == 2)  # [strong | weak] columns: strong words first
+            order = np.argsort(row * (2 * k) + col, kind="stable")
+            both = sp.csr_matrix((np.ones(len(col), dtype=np.int8), col[order], np.r_[0, np.cumsum(np.bincount(row, minlength=n))]),
+                                 shape=(n, 2 * k))
+            parts.append(_join_words(both, quoted, max_words, f"{FIELD_LABELS[f]}含"))
         lh = result.leader_hits[rows].multiply(self.leader_segments_.T.tocsr()[segments]).tocsr()
         lh.sort_indices()
-        parts.append(_join_words(lh, self._quoted_leaders_[lh.indices] if lh.nnz else np.zeros(0, dtype=object),
-                                 len(rows), max_words, "名称含龙头企业"))
-        return join_nonempty(parts, "；")
+        parts.append(_join_words(lh, self._quoted_leaders_, max_words, "名称含龙头企业"))
+        return join_texts(parts, "；")

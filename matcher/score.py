@@ -25,7 +25,7 @@ from .chains import Chain, Zone, industry_codes, segment_table
 from .estimator import Estimator
 from .config import DEFAULTS, Settings
 from .jobs import map_chunks
-from .match import MatchResult, SegmentMatcher
+from .match import MatchResult, SegmentMatcher, concat_texts, join_texts
 
 CAPITAL_FULL_WAN = 100_000.0  # 10亿元 registered capital = full capital strength
 EMPLOYEES_FULL = 5_000.0
@@ -216,24 +216,24 @@ class Scorer(Estimator):
                         f"{r.priority_level}重点链，优先级{r.priority:.2f}" for r in seg.itertuples()], type=pa.string())
         rel = comp["relevance"].to_numpy()
         below = _fmt_unique(np.where(rel > 0, rel, np.nan), lambda v: f"（最高相关度{v:.2f}，低于门槛）")
-        first = _concat("未匹配到任何产业链环节", below)
+        first = concat_texts("未匹配到任何产业链环节", below)
         j = np.flatnonzero(has_chain)
         if len(j):
             r, b = rows[j], pa.array(best[j])
-            words = pa.array(m.evidence_text(result, r, best[j]), type=pa.string())
+            words = m.evidence_text(result, r, best[j])
             codes = _col(frame, "industry_code")[rows][j]
             labels = industry_codes()
             has_code = np.asarray(result.code_evidence[r, best[j]]).ravel() > 0
             code_text = _fmt_unique(np.where(has_code, codes, None), lambda c: f"国标行业{c}{labels.get(str(c), '')}")
-            evidence = _concat(head.take(b), _fmt_unique(rel[j], lambda v: f"相关度{v:.2f}："),
-                               _join([words, code_text], "；"), " | ", gap.take(b))
+            evidence = concat_texts(head.take(b), _fmt_unique(rel[j], lambda v: f"相关度{v:.2f}："),
+                               join_texts([words, code_text], "；"), " | ", gap.take(b))
             mask = np.zeros(len(rows), dtype=bool)
             mask[j] = True
             first = pc.replace_with_mask(first, pa.array(mask), evidence)
-        out = _concat(first, " | 实力：", _facts(frame, rows, st),
+        out = concat_texts(first, " | 实力：", _facts(frame, rows, st),
                       _fmt_unique(comp["strength"].to_numpy(), lambda v: f"，实力分{v:.2f}"))
         risks = _risks(frame, rows, self.settings)
-        return pc.if_else(pc.not_equal(risks, ""), _concat(out, " | 风险：", risks), out)
+        return pc.if_else(pc.not_equal(risks, ""), concat_texts(out, " | 风险：", risks), out)
 
 
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)  # what pandas makes of a column of Python strings
@@ -260,17 +260,6 @@ def _fmt_unique(values: np.ndarray, fmt) -> pa.Array:
     return table.take(pa.array(np.where(codes < 0, len(uniques), codes), type=pa.int64()))  # missing: the trailing ""
 
 
-def _concat(*parts) -> pa.Array:
-    """Element-wise concatenation of Arrow string arrays and constant strings."""
-    return pc.binary_join_element_wise(*parts, "")
-
-
-def _join(parts: list, sep: str) -> pa.Array:
-    """Element-wise join of Arrow string arrays, skipping empty strings ('' where all are)."""
-    pieces = [pc.if_else(pc.not_equal(p, ""), _concat(sep, p), "") for p in parts]
-    return pc.utf8_slice_codeunits(_concat(*pieces), len(sep))
-
-
 def _where(cond: np.ndarray, text: str) -> pa.Array:
     """text where cond, '' elsewhere."""
     return pc.if_else(pa.array(cond, type=pa.bool_()), text, "")
@@ -283,7 +272,7 @@ def _facts(frame: pd.DataFrame, rows: np.ndarray, st: pd.DataFrame) -> pa.Array:
     listed = frame["listed"].to_numpy()[rows].astype(bool)
     quals = _col(frame, "qualifications")[rows]
     fin = _col(frame, "financing")[rows]
-    facts = _join([
+    facts = join_texts([
         _fmt_unique(cap, lambda v: f"注册资本{_fmt_wan(v)}"),
         _fmt_unique(emp, lambda v: f"参保{int(v)}人"),
         _fmt_unique(np.round(age), lambda v: f"成立{v:.0f}年"),
@@ -297,7 +286,7 @@ def _facts(frame: pd.DataFrame, rows: np.ndarray, st: pd.DataFrame) -> pa.Array:
 def _risks(frame: pd.DataFrame, rows: np.ndarray, settings: Settings) -> pa.Array:
     inactive = frame["status"].to_numpy()[rows] == "inactive"
     raw = _col(frame, "status_raw")[rows]
-    return _join([
+    return join_texts([
         _fmt_unique(np.where(inactive, raw, None), lambda v: f"登记状态为“{v}”，不作为招商目标"),
         _where(frame["abnormal"].to_numpy()[rows].astype(bool), f"列入经营异常（扣减{settings.penalty_abnormal:.0%}）"),
         _where(frame["dishonest"].to_numpy()[rows].astype(bool), f"失信被执行（扣减{settings.penalty_dishonest:.0%}）"),

@@ -109,21 +109,13 @@ def test_best_segment_is_the_highest_rounded_relevance_then_fit(fixture_chains, 
     assert (scorer._choose(rel, cols) == key.argmax(axis=1)).all()
 
 
-def test_join_nonempty_skips_empty_parts():
-    from matcher.match import join_nonempty
-
-    got = join_nonempty([np.array(["a", "", "b", ""], dtype=object), np.array(["x", "y", "", ""], dtype=object),
-                         ["1", "", "", "2"]], "，")
-    assert got.tolist() == ["a，x，1", "y", "b", "2"]
-
-
-def test_arrow_join_skips_empty_parts_like_the_python_join():
+def test_join_texts_skips_empty_parts():
     import pyarrow as pa
 
-    from matcher.match import join_nonempty
-    from matcher.score import _join
+    from matcher.match import join_texts
 
     parts = [["甲", "", "", "丁", ""], ["乙", "丙", "", "", ""], ["", "戊", "", "己", ""]]
-    arrow = _join([pa.array(p, type=pa.string()) for p in parts], "，").to_pylist()
-    assert arrow == list(join_nonempty([np.array(p, dtype=object) for p in parts], "，"))
-    assert arrow == ["甲，乙", "丙，戊", "", "丁，己", ""]
+    assert join_texts([pa.array(p, type=pa.string()) for p in parts], "，").to_pylist() == \
+        ["甲，乙", "丙，戊", "", "丁，己", ""]
+    assert join_texts([pa.array(["a", "", "b", ""]), pa.array(["x", "y", "", ""]), pa.array(["1", "", "", "2"])],
+                      "、").to_pylist() == ["a、x、1", "y", "b", "2"]
