@@ -366,10 +366,10 @@ class SegmentMatcher(Estimator):
         n_pat = len(self.patterns_)
         codes, uniques = pd.factorize(texts, use_na_sentinel=True)
         n_u = len(uniques)
-        texts_u = uniques.tolist()
-        if not all(type(t) is str for t in texts_u):  # a column read as numbers, say
-            texts_u = [str(t) for t in texts_u]
-        data = _prepare_texts(texts_u, self.ascii_case_)  # matching runs over UTF-8 bytes: offsets are byte offsets
+        try:  # matching runs over UTF-8 bytes: every offset below is a byte offset
+            data = _prepare_texts(uniques.tolist(), self.ascii_case_)
+        except TypeError:  # not all strings (a column read as numbers, say)
+            data = _prepare_texts([str(t) for t in uniques], self.ascii_case_)
         u8 = np.frombuffer(data, dtype=np.uint8)
         starts = np.concatenate([[0], np.flatnonzero(u8 == 0) + 1])  # SEPARATOR is the only NUL byte
         found = self.automaton_.find_matches_as_indexes(data, overlapping=True) if self.automaton_ and data else []

@@ -176,3 +176,11 @@ def test_chain_sums_agree_whether_or_not_segments_are_contiguous(m):
     for matcher_, v, want in ((m, values, expected), (shuffled, values[:, ::-1].copy(), expected[:, ::-1])):
         np.testing.assert_allclose(matcher_._chain_sum(v), want, rtol=1e-6)
         assert np.array_equal(matcher_._chain_sum(v, positive=True), want > 0)
+
+
+def test_values_that_are_not_strings_are_matched_as_text(m):
+    f = frame(company_name=[2024, "甲动力电池有限公司"], intro=[3.5, "专注动力电池"])
+    rel = m.transform(f)
+    alone = m.transform(frame(company_name=["甲动力电池有限公司"], intro=["专注动力电池"]))
+    assert rel[0].max() == 0 and rel[1, seg(m, "nev", "battery")] > 0.5
+    assert np.array_equal(rel[1], alone[0])
