@@ -226,12 +226,12 @@ class Scorer(Estimator):
             has_code = np.asarray(result.code_evidence[r, best[j]]).ravel() > 0
             code_text = _fmt_unique(np.where(has_code, codes, None), lambda c: f"国标行业{c}{labels.get(str(c), '')}")
             evidence = concat_texts(head.take(b), _fmt_unique(rel[j], lambda v: f"相关度{v:.2f}："),
-                               join_texts([words, code_text], "；"), " | ", gap.take(b))
+                                    join_texts([words, code_text], "；"), " | ", gap.take(b))
             mask = np.zeros(len(rows), dtype=bool)
             mask[j] = True
             first = pc.replace_with_mask(first, pa.array(mask), evidence)
         out = concat_texts(first, " | 实力：", _facts(frame, rows, st),
-                      _fmt_unique(comp["strength"].to_numpy(), lambda v: f"，实力分{v:.2f}"))
+                           _fmt_unique(comp["strength"].to_numpy(), lambda v: f"，实力分{v:.2f}"))
         risks = _risks(frame, rows, self.settings)
         return pc.if_else(pc.not_equal(risks, ""), concat_texts(out, " | 风险：", risks), out)
 
