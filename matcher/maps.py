@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .chains import POSITIONS, STATUSES, Chain, Zone, load_chains, load_zone, segment_table
-from .config import DATA_DIR, DEFAULT_RADIUS_KM, DEFAULTS
+from .config import DATA_DIR, DEFAULT_RADIUS_KM
 from .errors import MatcherError
 from .geo import EARTH_RADIUS_KM, city_point, haversine_km, ring, zone_point
 
