@@ -42,8 +42,8 @@ SEPARATOR = "\x00"  # joins the texts of a field; no pattern contains it, so no 
 # 客户包括…" names the customers' industries; "通过/利用/基于…技术" names a means.
 _SENTENCE_BREAKS = "。！？!?；;\n" + SEPARATOR
 _CLAUSE_BREAKS = "，,：:"
-HEAD_CUES = ("是一家", "是一个", "是国内", "是中国", "是全球", "是国际", "是专业", "致力于", "专注于", "专业从事", "主要从事",
-             "专门从事", "主营", "主要产品", "核心产品", "主要业务")
+CORE_OPENERS = ("是一家", "是一个", "是国内", "是中国", "是全球", "是国际", "是专业")  # also open a core phrase
+HEAD_CUES = CORE_OPENERS + ("致力于", "专注于", "专业从事", "主要从事", "专门从事", "主营", "主要产品", "核心产品", "主要业务")
 APPLICATION_CUES = ("等行业", "行业提供", "应用于", "应用在", "广泛应用", "广泛用于", "可用于", "适用于", "用于", "服务于",
                     "客户包括", "客户涵盖", "客户遍及", "客户覆盖", "合作伙伴", "合作客户", "涉及", "覆盖", "涵盖")
 NOT_APPLICATION = ("服务于一体",)  # "集研发、生产、服务于一体" names no customer
@@ -55,8 +55,8 @@ _METHOD_PURPOSES = ("", "致力于", "专注于", "旨在")
 METHOD_LEADS = frozenset(c + p for c in _METHOD_CONNECTIVES for p in _METHOD_PURPOSES)
 HEAD, PLAIN, METHOD, APPLICATION = 0, 1, 2, 3
 # The core phrase of a self-description: "X是一家【人脸识别技术】提供商 / 是国内【锂电池隔膜】的专业生产企业".
-# The words between the opener and the noun that names the kind of firm say what the firm is.
-CORE_OPENERS = ("是一家", "是一个", "是国内", "是中国", "是全球", "是国际", "是专业")
+# The words between the opener (a head cue, see CORE_OPENERS) and the noun that names the kind of
+# firm say what the firm is.
 CORE_NOUNS = ("提供商", "供应商", "服务商", "研发商", "生产商", "制造商", "开发商", "运营商", "厂商", "企业", "公司")
 _CORE_RX = re.compile("(?:" + "|".join(CORE_OPENERS) + ")([^" + re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)
                       + "]{1,60}?)(?:" + "|".join(CORE_NOUNS) + ")")
