@@ -219,11 +219,12 @@ class Scorer(Estimator):
         first = concat_texts("未匹配到任何产业链环节", below)
         j = np.flatnonzero(has_chain)
         if len(j):
-            r, b = rows[j], pa.array(best[j])
-            words = m.evidence_text(result, r, best[j])
+            r, sj = rows[j], best[j]  # the filed rows and their segments
+            b = pa.array(sj)
+            words = m.evidence_text(result, r, sj)
             codes = _col(frame, "industry_code")[rows][j]
             labels = industry_codes()
-            has_code = np.asarray(result.code_evidence[r, best[j]]).ravel() > 0
+            has_code = np.asarray(result.code_evidence[r, sj]).ravel() > 0
             code_text = _fmt_unique(np.where(has_code, codes, None), lambda c: f"国标行业{c}{labels.get(str(c), '')}")
             evidence = concat_texts(head.take(b), _fmt_unique(rel[j], lambda v: f"相关度{v:.2f}："),
                                     join_texts([words, code_text], "；"), " | ", gap.take(b))
