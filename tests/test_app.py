@@ -18,7 +18,7 @@ import pytest
 
 import matcher
 
-from .conftest import DATA
+from .conftest import AS_OF, DATA
 
 testing = pytest.importorskip("streamlit.testing.v1")
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +34,16 @@ def new_app():
 
 @functools.lru_cache(maxsize=1)
 def sample_result():
-    return matcher.score_files([matcher.SAMPLE_FILE])
+    return matcher.score_files([matcher.SAMPLE_FILE], as_of=AS_OF)
+
+
+@pytest.fixture(autouse=True)
+def pinned_day(monkeypatch):
+    """The app measures company ages as of today; under test it scores as of AS_OF, the day the
+    engine-side reference (sample_result) uses, so a run that crosses midnight compares like with like."""
+    for name in ("score_inputs", "gaps_files"):
+        real = getattr(matcher, name)
+        monkeypatch.setattr(matcher, name, functools.partial(real, as_of=AS_OF))
 
 
 def engine_view(settings=matcher.DEFAULTS, **filters):
