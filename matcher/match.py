@@ -188,11 +188,11 @@ def concat_texts(*parts) -> pa.Array:
     return pc.binary_join_element_wise(*parts, "")
 
 
-def join_texts(parts: list, sep: str) -> pa.Array:
-    """Element-wise join of equal-length Arrow string arrays, skipping empty strings ('' where all
-    are). Runs in Arrow's C++ kernels: no Python string per row."""
-    pieces = [pc.if_else(pc.not_equal(p, ""), concat_texts(sep, p), "") for p in parts]
-    return pc.utf8_slice_codeunits(concat_texts(*pieces), len(sep))
+def join_prefixed(parts: list, sep: str) -> pa.Array:
+    """Element-wise join of equal-length Arrow string arrays by sep, skipping empty strings ('' where
+    all are), for parts whose every non-empty string already starts with sep (formatted so once per
+    distinct value): one concatenation in Arrow's C++ kernels, then the leading sep cut off."""
+    return pc.utf8_slice_codeunits(concat_texts(*parts), len(sep))
 
 
 def _join_words(m: sp.csr_matrix, words: pa.Array, max_words: int, prefix: str) -> pa.Array:
@@ -544,11 +544,12 @@ class SegmentMatcher(Estimator):
 
     # ----------------------------------------------------------------------------------------
     def evidence_text(self, result: MatchResult, rows: np.ndarray, segments: np.ndarray,
-                      max_words: int = 6) -> pa.Array:
+                      max_words: int = 6, prefixed: bool = False) -> pa.Array:
         """For each (row, segment) pair, the words that matched as Chinese text, e.g.
         '名称含“动力电池”；经营范围含“电芯”“BMS”；名称含龙头企业“宁德时代”' ('' when none), as an
         Arrow string array. Vectorised: a segment × word table says which words found count (strong
-        words first, then weak ones), Arrow joins them."""
+        words first, then weak ones), Arrow joins them. With `prefixed` every non-empty text keeps a
+        leading '；', ready for join_prefixed."""
         quoted = self.__dict__.get("_quoted_")
         if quoted is None:  # a word's column in [strong | weak] below is its id or id + K
             quoted = self._quoted_ = pa.array([f"“{w}”" for w in self.vocabulary_] * 2, type=pa.string())
@@ -567,8 +568,9 @@ class SegmentMatcher(Estimator):
             order = np.argsort(row * (2 * k) + col, kind="stable")
             both = sp.csr_matrix((np.ones(len(col), dtype=np.int8), col[order], np.r_[0, np.cumsum(np.bincount(row, minlength=n))]),
                                  shape=(n, 2 * k))
-            parts.append(_join_words(both, quoted, max_words, f"{FIELD_LABELS[f]}含"))
+            parts.append(_join_words(both, quoted, max_words, f"；{FIELD_LABELS[f]}含"))
         lh = result.leader_hits[rows].multiply(self.leader_segments_.T.tocsr()[segments]).tocsr()
         lh.sort_indices()
-        parts.append(_join_words(lh, self._quoted_leaders_, max_words, "名称含龙头企业"))
-        return join_texts(parts, "；")
+        parts.append(_join_words(lh, self._quoted_leaders_, max_words, "；名称含龙头企业"))
+        joined = concat_texts(*parts)
+        return joined if prefixed else pc.utf8_slice_codeunits(joined, 1)

@@ -25,7 +25,7 @@ from .chains import Chain, Zone, industry_codes, segment_table
 from .estimator import Estimator
 from .config import DEFAULTS, Settings
 from .jobs import map_chunks
-from .match import MatchResult, SegmentMatcher, concat_texts, join_texts
+from .match import MatchResult, SegmentMatcher, concat_texts, join_prefixed
 
 CAPITAL_FULL_WAN = 100_000.0  # 10亿元 registered capital = full capital strength
 EMPLOYEES_FULL = 5_000.0
@@ -221,20 +221,24 @@ class Scorer(Estimator):
         if len(j):
             r, sj = rows[j], best[j]  # the filed rows and their segments
             b = pa.array(sj)
-            words = m.evidence_text(result, r, sj)
+            words = m.evidence_text(result, r, sj, prefixed=True)  # each text starts with '；
             codes = _col(frame, "industry_code")[rows][j]
             labels = industry_codes()
             has_code = np.asarray(result.code_evidence[r, sj]).ravel() > 0
-            code_text = _fmt_unique(np.where(has_code, codes, None), lambda c: f"国标行业{c}{labels.get(str(c), '')}")
+            code_text = _fmt_unique(np.where(has_code, codes, None), lambda c: f"国标行业{c}{labels.get(str(c), '')}", "；")
             evidence = concat_texts(head.take(b), _fmt_unique(rel[j], lambda v: f"相关度{v:.2f}："),
-                                    join_texts([words, code_text], "；"), " | ", gap.take(b))
+                                    join_prefixed([words, code_text], "；"), " | ", gap.take(b))
             mask = np.zeros(len(rows), dtype=bool)
             mask[j] = True
             first = pc.replace_with_mask(first, pa.array(mask), evidence)
         out = concat_texts(first, " | 实力：", _facts(frame, rows, st),
                            _fmt_unique(comp["strength"].to_numpy(), lambda v: f"，实力分{v:.2f}"))
         risks = _risks(frame, rows, self.settings)
-        return pc.if_else(pc.not_equal(risks, ""), concat_texts(out, " | 风险：", risks), out)
+        risky = pc.not_equal(risks, "")  # few rows: only theirs are concatenated again
+        if not pc.any(risky).as_py():
+            return out
+        k = pa.array(np.flatnonzero(risky.to_numpy(zero_copy_only=False)))
+        return pc.replace_with_mask(out, risky, concat_texts(out.take(k), " | 风险：", risks.take(k)))
 
 
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)  # what pandas makes of a column of Python strings
@@ -251,13 +255,13 @@ def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
     return np.full(len(frame), None, dtype=object)
 
 
-def _fmt_unique(values: np.ndarray, fmt) -> pa.Array:
-    """fmt applied once per distinct non-missing value ('' for missing), as Arrow strings."""
+def _fmt_unique(values: np.ndarray, fmt, prefix: str = "") -> pa.Array:
+    """prefix + fmt applied once per distinct non-missing value ('' for missing), as Arrow strings."""
     values = np.asarray(values)
     if values.dtype.kind != "f":  # numbers factorize as they are (NaN is missing); the rest as objects
         values = pd.Series(values, dtype=object)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    table = pa.array([fmt(v) for v in uniques] + [""], type=pa.string())
+    table = pa.array([prefix + t if (t := fmt(v)) else "" for v in uniques] + [""], type=pa.string())
     return table.take(pa.array(np.where(codes < 0, len(uniques), codes), type=pa.int64()))  # missing: the trailing ""
 
 
@@ -273,13 +277,13 @@ def _facts(frame: pd.DataFrame, rows: np.ndarray, st: pd.DataFrame) -> pa.Array:
     listed = frame["listed"].to_numpy()[rows].astype(bool)
     quals = _col(frame, "qualifications")[rows]
     fin = _col(frame, "financing")[rows]
-    facts = join_texts([
-        _fmt_unique(cap, lambda v: f"注册资本{_fmt_wan(v)}"),
-        _fmt_unique(emp, lambda v: f"参保{int(v)}人"),
-        _fmt_unique(np.round(age), lambda v: f"成立{v:.0f}年"),
-        _where(listed, "上市企业"),
-        _fmt_unique(quals, str),
-        _fmt_unique(fin, lambda v: f"融资：{v}"),
+    facts = join_prefixed([
+        _fmt_unique(cap, lambda v: f"注册资本{_fmt_wan(v)}", "，"),
+        _fmt_unique(emp, lambda v: f"参保{int(v)}人", "，"),
+        _fmt_unique(np.round(age), lambda v: f"成立{v:.0f}年", "，"),
+        _where(listed, "，上市企业"),
+        _fmt_unique(quals, str, "，"),
+        _fmt_unique(fin, lambda v: f"融资：{v}", "，"),
     ], "，")
     return pc.if_else(pc.equal(facts, ""), "无公开实力信息（按中性计）", facts)
 
@@ -287,10 +291,10 @@ def _facts(frame: pd.DataFrame, rows: np.ndarray, st: pd.DataFrame) -> pa.Array:
 def _risks(frame: pd.DataFrame, rows: np.ndarray, settings: Settings) -> pa.Array:
     inactive = frame["status"].to_numpy()[rows] == "inactive"
     raw = _col(frame, "status_raw")[rows]
-    return join_texts([
-        _fmt_unique(np.where(inactive, raw, None), lambda v: f"登记状态为“{v}”，不作为招商目标"),
-        _where(frame["abnormal"].to_numpy()[rows].astype(bool), f"列入经营异常（扣减{settings.penalty_abnormal:.0%}）"),
-        _where(frame["dishonest"].to_numpy()[rows].astype(bool), f"失信被执行（扣减{settings.penalty_dishonest:.0%}）"),
+    return join_prefixed([
+        _fmt_unique(np.where(inactive, raw, None), lambda v: f"登记状态为“{v}”，不作为招商目标", "；"),
+        _where(frame["abnormal"].to_numpy()[rows].astype(bool), f"；列入经营异常（扣减{settings.penalty_abnormal:.0%}）"),
+        _where(frame["dishonest"].to_numpy()[rows].astype(bool), f"；失信被执行（扣减{settings.penalty_dishonest:.0%}）"),
     ], "；")
 
 

@@ -109,13 +109,17 @@ def test_best_segment_is_the_highest_rounded_relevance_then_fit(fixture_chains, 
     assert (scorer._choose(rel, cols) == key.argmax(axis=1)).all()
 
 
-def test_join_texts_skips_empty_parts():
+def test_reason_parts_join_without_empty_pieces():
     import pyarrow as pa
 
-    from matcher.match import join_texts
+    from matcher.match import join_prefixed
+    from matcher.score import _fmt_unique, _where
 
-    parts = [["甲", "", "", "丁", ""], ["乙", "丙", "", "", ""], ["", "戊", "", "己", ""]]
-    assert join_texts([pa.array(p, type=pa.string()) for p in parts], "，").to_pylist() == \
-        ["甲，乙", "丙，戊", "", "丁，己", ""]
-    assert join_texts([pa.array(["a", "", "b", ""]), pa.array(["x", "y", "", ""]), pa.array(["1", "", "", "2"])],
-                      "、").to_pylist() == ["a、x、1", "y", "b", "2"]
+    cap = np.array([100.0, np.nan, 100.0, np.nan, 5.0])  # formatted once per distinct value, '' when missing
+    tags = np.array(["专精特新", None, "", None, "高新技术企业"], dtype=object)  # an empty text adds no separator
+    listed = np.array([False, True, False, False, True])
+    parts = [_fmt_unique(cap, lambda v: f"资本{v:g}", "，"), _fmt_unique(tags, str, "，"), _where(listed, "，上市")]
+    assert all(isinstance(p, pa.Array) for p in parts)
+    assert join_prefixed(parts, "，").to_pylist() == ["资本100，专精特新", "上市", "资本100", "", "资本5，高新技术企业，上市"]
+    assert join_prefixed([pa.array(["；甲", "", ""]), pa.array(["；乙", "；丙", ""])], "；").to_pylist() == \
+        ["甲；乙", "丙", ""]
