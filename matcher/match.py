@@ -147,10 +147,11 @@ def _prepare_texts(texts: list[str], ascii_case: bool = False) -> bytes:
     return SEPARATOR.join(_prep(t) for t in texts).encode("utf-8")
 
 
-def _byte_offsets(char_offsets: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """UTF-8 byte offsets of character offsets into a text whose code points are `codes`."""
+def _byte_offsets(codes: np.ndarray) -> np.ndarray:
+    """The UTF-8 byte offset of every character offset (0 … len) of a text whose code points are
+    `codes`: index it with character offsets."""
     width = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
-    return np.concatenate([[0], np.cumsum(width)])[char_offsets]
+    return np.concatenate([[0], np.cumsum(width)])
 
 
 def _scale_rows(m: sp.csr_matrix, factor: np.ndarray) -> sp.csr_matrix:
@@ -400,14 +401,15 @@ class SegmentMatcher(Estimator):
             big = data.decode("utf-8")
             chars = _code_points(big)
             c_start, c_ctx = clause_table(big, chars)
-            c_start = _byte_offsets(c_start, chars)
+            byte_at = _byte_offsets(chars)
+            c_start = byte_at[c_start]
             ctx = c_ctx[np.maximum(np.searchsorted(c_start, beg, side="right") - 1, 0)] if len(c_start) \
                 else np.full(len(pat), PLAIN)
             weight = np.asarray(factors, dtype=np.float32)[ctx]
             if core != 1.0:  # a word in a core phrase says what the firm is
                 k_start, k_end = core_spans(big)
                 if len(k_start):
-                    k_start, k_end = _byte_offsets(k_start, chars), _byte_offsets(k_end, chars)
+                    k_start, k_end = byte_at[k_start], byte_at[k_end]
                     j = np.maximum(np.searchsorted(k_start, beg, side="right") - 1, 0)
                     inside = (beg >= k_start[j]) & (beg < k_end[j])
                     weight[inside] *= np.float32(core)

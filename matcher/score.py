@@ -225,7 +225,7 @@ class Scorer(Estimator):
         if len(j):
             r, sj = rows[j], best[j]  # the filed rows and their segments
             b = pa.array(sj)
-            words = m.evidence_text(result, r, sj, prefixed=True)  # each text starts with '；
+            words = m.evidence_text(result, r, sj, prefixed=True)  # each non-empty text starts with '；'
             codes = _col(frame, "industry_code")[rows][j]
             labels = industry_codes()
             has_code = np.asarray(result.code_evidence[r, sj]).ravel() > 0
