@@ -281,25 +281,27 @@ def _facts(frame: pd.DataFrame, rows: np.ndarray, st: pd.DataFrame) -> pa.Array:
     listed = frame["listed"].to_numpy()[rows].astype(bool)
     quals = _col(frame, "qualifications")[rows]
     fin = _col(frame, "financing")[rows]
+    sep = "，"  # every part starts with it (see join_prefixed)
     facts = join_prefixed([
-        _fmt_unique(cap, lambda v: f"注册资本{_fmt_wan(v)}", "，"),
-        _fmt_unique(emp, lambda v: f"参保{int(v)}人", "，"),
-        _fmt_unique(np.round(age), lambda v: f"成立{v:.0f}年", "，"),
-        _where(listed, "，上市企业"),
-        _fmt_unique(quals, str, "，"),
-        _fmt_unique(fin, lambda v: f"融资：{v}", "，"),
-    ], "，")
+        _fmt_unique(cap, lambda v: f"注册资本{_fmt_wan(v)}", sep),
+        _fmt_unique(emp, lambda v: f"参保{int(v)}人", sep),
+        _fmt_unique(np.round(age), lambda v: f"成立{v:.0f}年", sep),
+        _where(listed, sep + "上市企业"),
+        _fmt_unique(quals, str, sep),
+        _fmt_unique(fin, lambda v: f"融资：{v}", sep),
+    ], sep)
     return pc.if_else(pc.equal(facts, ""), "无公开实力信息（按中性计）", facts)
 
 
 def _risks(frame: pd.DataFrame, rows: np.ndarray, settings: Settings) -> pa.Array:
     inactive = frame["status"].to_numpy()[rows] == "inactive"
     raw = _col(frame, "status_raw")[rows]
+    sep = "；"  # every part starts with it (see join_prefixed)
     return join_prefixed([
-        _fmt_unique(np.where(inactive, raw, None), lambda v: f"登记状态为“{v}”，不作为招商目标", "；"),
-        _where(frame["abnormal"].to_numpy()[rows].astype(bool), f"；列入经营异常（扣减{settings.penalty_abnormal:.0%}）"),
-        _where(frame["dishonest"].to_numpy()[rows].astype(bool), f"；失信被执行（扣减{settings.penalty_dishonest:.0%}）"),
-    ], "；")
+        _fmt_unique(np.where(inactive, raw, None), lambda v: f"登记状态为“{v}”，不作为招商目标", sep),
+        _where(frame["abnormal"].to_numpy()[rows].astype(bool), f"{sep}列入经营异常（扣减{settings.penalty_abnormal:.0%}）"),
+        _where(frame["dishonest"].to_numpy()[rows].astype(bool), f"{sep}失信被执行（扣减{settings.penalty_dishonest:.0%}）"),
+    ], sep)
 
 
 def _fmt_wan(v: float) -> str:
