@@ -19,7 +19,7 @@ import matcher
 
 UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "xlsb", "ods", "et", "csv", "txt", "tsv"]
 SAMPLE_LOCAL = matcher.SAMPLE_FILE.parent / "local_enterprises_nanjing.csv"
-TIER_ORDER = ["A", "B", "C", "本地", matcher.NO_TARGET_TIER, matcher.UNMATCHED_TIER]
+TIER_ORDER = [*matcher.TIERS, matcher.LOCAL_TIER, matcher.NO_TARGET_TIER, matcher.UNMATCHED_TIER]
 
 # ranked-table columns shown in the app, with their Chinese headers
 TABLE_COLUMNS = {

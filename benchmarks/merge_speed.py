@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 def canonical(rows: int):
     from make_sample import COLUMNS, generate
 
-    from matcher.normalize import normalize_table
-    from matcher.read import RawTable, map_columns
+    from matcher.ingest.normalize import normalize_table
+    from matcher.ingest.read import RawTable, map_columns
 
     t = time.perf_counter()
     df = generate(rows)
@@ -37,7 +37,7 @@ def canonical(rows: int):
 
 
 def time_merge(companies, repeat: int) -> tuple[float, dict]:
-    from matcher.dedupe import merge_duplicates, reject_rows
+    from matcher.ingest.dedupe import merge_duplicates, reject_rows
     from matcher.pipeline import FACT_COLUMNS
 
     times, counts = [], {}

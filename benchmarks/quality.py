@@ -21,7 +21,7 @@ import pandas as pd
 from sklearn.metrics import average_precision_score
 
 import matcher
-from matcher.match import SegmentMatcher
+from matcher.engine.match import SegmentMatcher
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = Path(os.environ.get("CHAINMATCH_EVAL", ROOT.parent / "shared" / "eval" / "dev_companies_labelled.csv"))

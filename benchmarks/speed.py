@@ -90,8 +90,8 @@ def ensure_list(rows: int) -> Path:
 
 def stages(path: Path, repeat: int) -> None:
     import matcher
-    from matcher.dedupe import merge_duplicates, reject_rows
-    from matcher.jobs import effective_jobs
+    from matcher.ingest.dedupe import merge_duplicates, reject_rows
+    from matcher.engine.jobs import effective_jobs
     from matcher.pipeline import FACT_COLUMNS, read_companies, score_frame
 
     jobs = matcher.DEFAULT_JOBS

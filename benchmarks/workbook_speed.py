@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import matcher  # noqa: E402
 from matcher.pipeline import ScoreResult  # noqa: E402
-from matcher.workbook import CONTACT_FIELDS, FACT_FIELDS, original_columns, write_workbook  # noqa: E402
+from matcher.outputs.workbook import CONTACT_FIELDS, FACT_FIELDS, original_columns, write_workbook  # noqa: E402
 
 SOURCE_COLUMNS = ["company_name", "segment_name", "position", "gap_status", "score", "tier", "reasons",
                   "credit_code", "status_raw", "registered_capital_wan", "founded", "province", "city",

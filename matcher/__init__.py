@@ -15,28 +15,32 @@ Settings and errors load with the package; every other name loads its module on 
 
 from importlib import import_module
 
-from .config import (CHAIN_IDS, DEFAULT_JOBS, DEFAULT_RADIUS_KM, DEFAULT_ZONE, DEFAULTS, JOBS_HELP, SAMPLE_FILE,
+from .knowledge.settings import (CHAIN_IDS, DEFAULT_JOBS, DEFAULT_RADIUS_KM, DEFAULT_ZONE, DEFAULTS, JOBS_HELP, SAMPLE_FILE,
                      Settings, settings_help)
 from .errors import DataFileError, InputFileError, MatcherError
-from .prefetch import prefetch_inputs
+from .ingest.prefetch import prefetch_inputs
 
 _LAZY = {
-    "chains": ["Chain", "Segment", "Zone", "load_chain", "load_chains", "load_zone", "segment_table", "zone_to_yaml"],
-    "export": ["write_output", "write_table"],
-    "normalize": ["STATUS_LABELS"],
-    "gaps": ["GAP_COLUMNS", "GapProfile", "compute_gaps", "gap_zone_yaml", "gaps_files", "mark_local", "write_gaps"],
-    "geo": ["distance_km", "locate"],
-    "maps": ["chain_map_option", "geo_map_option", "geo_maps", "map_html", "segment_summary", "write_map"],
-    "match": ["SegmentMatcher"],
-    "pipeline": ["CONTRACT_COLUMNS", "ScoreResult", "empty_ranking", "read_companies", "score_files", "score_frame",
-                 "select"],
-    "read": ["inspect_file", "read_file"],
-    "score": ["Scorer", "rank"],
-    "workbook": ["write_workbook"],
-    "session": ["NO_TARGET_TIER", "RANK_SETTINGS", "UNMATCHED_TIER", "apply_zone_edits", "field_labels",
-                "file_digest", "filter_ranked", "input_accounting", "mapping_overrides", "mapping_table", "match_key",
-                "rank_key", "rerank", "score_inputs", "score_parts", "state_key", "table_csv_bytes", "tier_labels",
-                "workbook_bytes", "zone_tables"],
+    "contract": ["CONTRACT_COLUMNS", "EXTRA_COLUMNS", "GAP_COLUMNS", "LOCAL_TIER", "NO_TARGET_TIER", "TIERS",
+                 "UNMATCHED_TIER", "empty_ranking", "select", "tier_labels"],
+    "knowledge.chains": ["STATUS_COLOURS", "Chain", "Segment", "Zone", "load_chain", "load_chains", "load_zone",
+                         "segment_table", "zone_to_yaml"],
+    "knowledge.zone_edit": ["apply_zone_edits", "zone_tables"],
+    "ingest.read": ["inspect_file", "read_file"],
+    "ingest.normalize": ["STATUS_LABELS"],
+    "ingest.local": ["mark_local"],
+    "engine.geo": ["distance_km", "locate"],
+    "engine.match": ["SegmentMatcher"],
+    "engine.score": ["Scorer", "rank"],
+    "outputs.table": ["write_output", "write_table"],
+    "outputs.workbook": ["write_workbook"],
+    "outputs.gap_report": ["gap_zone_yaml", "write_gaps"],
+    "outputs.maps": ["chain_map_option", "geo_map_option", "geo_maps", "map_html", "segment_summary", "write_map"],
+    "pipeline": ["ScoreResult", "input_accounting", "read_companies", "score_files", "score_frame"],
+    "gaps": ["GapProfile", "compute_gaps", "gaps_files"],
+    "session": ["RANK_SETTINGS", "field_labels", "file_digest", "filter_ranked", "mapping_overrides", "mapping_table",
+                "match_key", "rank_key", "rerank", "score_inputs", "score_parts", "state_key", "table_csv_bytes",
+                "workbook_bytes"],
 }
 _MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
 

@@ -16,27 +16,16 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from .chains import Chain, Zone, load_chains, load_zone
-from .config import DEFAULTS, Settings
-from .dedupe import merge_duplicates, reject_rows
-from .jobs import map_chunks
-from .normalize import normalize_table
-from .read import RawTable, read_file
-from .score import Scorer
-
-CONTRACT_COLUMNS = [
-    "company_name", "credit_code", "status", "registered_capital_wan", "founded", "employees",
-    "province", "city", "industry_code", "chain_id", "chain_name", "segment_id", "segment_name",
-    "relevance", "gap_weight", "strength", "risk", "score", "tier", "reasons", "source_file", "source_row",
-]
-EXTRA_COLUMNS = [
-    "position", "gap_status", "priority", "fit", "s_capital", "s_employees", "s_age", "s_tags", "distance_km",
-    "proximity",
-    "credit_code_valid", "status_raw", "is_branch", "merged_rows",
-]
-FACT_COLUMNS = ["credit_code", "status_raw", "registered_capital_wan", "founded", "employees", "province",
-                "city", "industry_code", "scope", "intro", "address", "website", "phone", "email"]
-REJECTED_COLUMNS = ["source_file", "source_row", "reason"]
+from .knowledge.chains import Chain, Zone, load_chains, load_zone
+from .knowledge.settings import DEFAULTS, Settings
+from .ingest.dedupe import merge_duplicates, reject_rows
+from .engine.jobs import map_chunks
+from .ingest.normalize import normalize_table
+from .ingest.read import read_file
+from .ingest.table import RawTable
+from .engine.score import Scorer
+from .contract import CONTRACT_COLUMNS, EXTRA_COLUMNS, FACT_COLUMNS, best_first
+from .ingest.local import mark_local
 
 Progress = Callable[[str, float], None]
 
@@ -63,6 +52,29 @@ class ScoreResult:
     def summary(self) -> str:
         c = self.counts
         return f"读取 {c['read']} 行：评分 {c['scored']}，合并 {c['merged']}，拒收 {c['rejected']}"
+
+    def input_accounting(self) -> pd.DataFrame:
+        """Per input sheet / file: see `input_accounting`."""
+        return input_accounting(self)
+
+
+def input_accounting(result: ScoreResult) -> pd.DataFrame:
+    """Per input sheet / file: source label, format, header row, rows read / scored / merged / rejected
+    (read = scored + merged + rejected for every row), and the reader's notes."""
+    def count(frame):
+        if frame is None or frame.empty or "source_file" not in frame.columns:
+            return {}
+        return frame["source_file"].astype(str).value_counts().to_dict()
+
+    merged, rejected = count(result.merges), count(result.rejected)
+    rows = []
+    for t in result.tables or []:
+        read = len(t.frame)
+        m, j = merged.get(t.label, 0), rejected.get(t.label, 0)
+        rows.append({"source": t.label, "format": t.format, "header_row": t.header_row, "read": read,
+                     "scored": read - m - j, "merged": m, "rejected": j, "notes": "；".join(t.notes)})
+    return pd.DataFrame(rows, columns=["source", "format", "header_row", "read", "scored", "merged", "rejected",
+                                       "notes"])
 
 
 def read_companies(paths: Iterable, column_map: dict[str, str] | None = None, n_jobs: int = 1) -> ReadResult:
@@ -109,11 +121,6 @@ def _arrow_text_columns(frame: pd.DataFrame) -> pd.DataFrame:
     text = [c for c in frame.columns
             if frame[c].dtype == object and pd.api.types.infer_dtype(frame[c], skipna=True) == "string"]
     return frame.astype({c: "str" for c in text}) if text else frame
-
-
-def best_first(ranked: pd.DataFrame) -> np.ndarray:
-    """Row order of a ranking: score, then relevance, both descending (stable)."""
-    return np.lexsort((-ranked["relevance"].fillna(0).to_numpy(), -ranked["score"].to_numpy()))
 
 
 def _assemble(comp: pd.DataFrame, companies: pd.DataFrame, originals: pd.DataFrame) -> pd.DataFrame:
@@ -187,8 +194,6 @@ def _score_read(read: ReadResult, scorer: Scorer, per_chain: bool, progress: Pro
         comp = comp.iloc[best_first(comp)].reset_index(drop=True)
         ranked = _assemble(comp, merged, originals)
     else:
-        from .gaps import mark_local  # gaps builds on this module
-
         ranked = mark_local(_assemble(comp, merged, originals), local, resort=False)
         for c in ("is_local", "score", "tier"):
             comp[c] = ranked[c].to_numpy()
@@ -224,18 +229,3 @@ def score_files(paths: Iterable, zone=None, settings: Settings | None = None, pe
     return _score_read(read, scorer, per_chain, progress, local_companies)
 
 
-def empty_ranking() -> pd.DataFrame:
-    """A ranked table with the contract columns and no rows (e.g. to draw a zone's chain map alone)."""
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in CONTRACT_COLUMNS + EXTRA_COLUMNS})
-
-
-def select(ranked: pd.DataFrame, chain_ids: Iterable[str] | None = None, top: int | None = None,
-           per_chain: bool = False) -> pd.DataFrame:
-    """Limit a ranked table to some chains and/or the top N (per chain when per_chain)."""
-    out = ranked
-    chain_ids = list(chain_ids or [])
-    if chain_ids:
-        out = out[out["chain_id"].isin(chain_ids)]
-    if top is not None:
-        out = out.groupby("chain_id", sort=False, dropna=False).head(top) if per_chain else out.head(top)
-    return out.reset_index(drop=True)

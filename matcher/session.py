@@ -24,19 +24,21 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .chains import STATUSES, Chain, SegmentStatus, Zone, ZoneChain, load_chains, segment_table
-from .config import DEFAULTS, Settings
+from .contract import tier_labels
+from .engine.score import rank
 from .errors import MatcherError
+from .ingest.read import column_synonyms
+from .ingest.table import RawTable
+from .knowledge.chains import Chain, Zone, load_chains
+from .knowledge.settings import DEFAULTS, Settings
+from .outputs.table import write_table
+from .outputs.workbook import write_workbook
 from .pipeline import ReadResult, ScoreResult, read_companies, score_frame
-from .read import RawTable, column_synonyms
-from .score import rank
 
 # Settings that `rank` applies to stored components: changing them re-ranks without a new match.
 # Every other setting (evidence weights, min relevance, penalties — they are written into the reasons)
 # needs a new match.
 RANK_SETTINGS = ("w_fit", "w_strength", "w_distance", "radius_km", "tier_a", "tier_b")
-UNMATCHED_TIER = "未入链"  # label for the empty tier of a company that fits no chain
-NO_TARGET_TIER = "非目标"  # label for the empty tier of a company with a chain but score 0 (注销 …)
 
 # Chinese labels of the canonical fields (the column-mapping editor); a field missing here is shown
 # under its first synonym in data/reference/columns.yaml.
@@ -137,25 +139,6 @@ def _message(exc: Exception, paths) -> str:
     return text
 
 
-def input_accounting(result: ScoreResult) -> pd.DataFrame:
-    """Per input sheet / file: source label, format, header row, rows read / scored / merged / rejected
-    (read = scored + merged + rejected for every row), and the reader's notes."""
-    def count(frame):
-        if frame is None or frame.empty or "source_file" not in frame.columns:
-            return {}
-        return frame["source_file"].astype(str).value_counts().to_dict()
-
-    merged, rejected = count(result.merges), count(result.rejected)
-    rows = []
-    for t in result.tables or []:
-        read = len(t.frame)
-        m, j = merged.get(t.label, 0), rejected.get(t.label, 0)
-        rows.append({"source": t.label, "format": t.format, "header_row": t.header_row, "read": read,
-                     "scored": read - m - j, "merged": m, "rejected": j, "notes": "；".join(t.notes)})
-    return pd.DataFrame(rows, columns=["source", "format", "header_row", "read", "scored", "merged", "rejected",
-                                       "notes"])
-
-
 def mapping_table(table: RawTable, examples: int = 1) -> pd.DataFrame:
     """One row per original column of a read sheet: header, the canonical field it was mapped to
     (None = passed through untouched) and an example value."""
@@ -246,16 +229,6 @@ def filter_ranked(ranked: pd.DataFrame, *, chain_ids: Iterable[str] | None = Non
     return ranked[keep]
 
 
-def tier_labels(ranked: pd.DataFrame) -> pd.Series:
-    """The tier of every row as shown to officers: A / B / C / 本地, 未入链 (no chain) or 非目标 (a chain
-    but no score: inactive companies)."""
-    tier = ranked["tier"].fillna("").astype(str)
-    empty = tier == ""
-    if empty.any():
-        tier = tier.where(~empty, np.where(ranked["chain_id"].isna(), UNMATCHED_TIER, NO_TARGET_TIER))
-    return tier
-
-
 def score_parts(row, settings: Settings) -> dict[str, float]:
     """The points (out of 100) each component adds to one company's score before risk, and the points
     its risk withholds (negative): the score's own formula, so the parts add up to the score (up to
@@ -281,79 +254,11 @@ def score_parts(row, settings: Settings) -> dict[str, float]:
 
 
 # --------------------------------------------------------------------------------------------
-# the zone profile as tables and as YAML
-
-PRIORITY_COLUMNS = ["chain_id", "chain_name", "priority_level", "leader"]
-SEGMENT_COLUMNS = ["chain_id", "chain_name", "segment_id", "segment_name", "position", "status", "assumed",
-                   "computed", "target_count", "note"]
-
-
-def zone_tables(chains: dict[str, Chain], zone: Zone) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(chain priorities, segment statuses) of a zone as two tables an officer can edit."""
-    prio = pd.DataFrame([{"chain_id": cid, "chain_name": c.name, "priority_level": zone.chain_priority(cid)[0],
-                          "leader": zone.chains[cid].leader if cid in zone.chains else ""}
-                         for cid, c in chains.items()], columns=PRIORITY_COLUMNS)
-    seg = segment_table(chains, zone)
-    seg["note"] = [zone.segment_status(r.chain_id, r.segment_id).note for r in seg.itertuples()]
-    return prio, seg[SEGMENT_COLUMNS].reset_index(drop=True)
-
-
-def apply_zone_edits(zone: Zone, chains: dict[str, Chain], priorities: pd.DataFrame | None = None,
-                     segments: pd.DataFrame | None = None) -> Zone:
-    """The zone with the edited tables (as `zone_tables` makes them) applied.
-
-    A segment whose status was changed becomes an officer's setting (neither assumed nor computed)
-    unless its 待核实 flag was ticked in the same edit; an unchanged status keeps its flags. Raises
-    MatcherError naming the chain or segment for a value that is not allowed."""
-    zone_chains = dict(zone.chains)
-    if priorities is not None:
-        for r in priorities.itertuples(index=False):
-            if r.chain_id not in chains:
-                raise MatcherError(f"未知的产业链 {r.chain_id}")
-            if r.priority_level not in zone.priority_levels:
-                raise MatcherError(f"产业链“{r.chain_name}”的优先级“{r.priority_level}”应为 "
-                                   f"{' / '.join(zone.priority_levels)} 之一")
-            leader = "" if r.leader is None or (isinstance(r.leader, float) and math.isnan(r.leader)) else str(r.leader)
-            old = zone_chains.get(r.chain_id)
-            zone_chains[r.chain_id] = (dataclasses.replace(old, priority=r.priority_level, leader=leader) if old
-                                       else ZoneChain(priority=r.priority_level, leader=leader, segments={}))
-    if segments is not None:
-        for r in segments.itertuples(index=False):
-            where = f"产业链 {r.chain_id} 环节 {r.segment_id}"
-            if r.chain_id not in chains or r.segment_id not in {s.id for s in chains[r.chain_id].segments}:
-                raise MatcherError(f"{where}：不存在")
-            if r.status not in STATUSES:
-                raise MatcherError(f"{where}（{r.segment_name}）：状态“{r.status}”应为 {' / '.join(STATUSES)} 之一")
-            target = r.target_count
-            if target is not None and not (isinstance(target, float) and math.isnan(target)):
-                if float(target) < 1 or float(target) != int(target):
-                    raise MatcherError(f"{where}（{r.segment_name}）：目标数应为正整数")
-                target = int(target)
-            else:
-                target = None
-            old = zone.segment_status(r.chain_id, r.segment_id)
-            chain_default = chains[r.chain_id].segment(r.segment_id).target_count
-            if old.target_count is None and target == chain_default:
-                target = None  # the chain data's own target: no override needed
-            assumed, computed = bool(r.assumed), bool(old.computed)
-            if r.status != old.status:
-                computed = False
-                assumed = assumed and not old.assumed  # ticked in this edit: still to be checked
-            note = "" if r.note is None or (isinstance(r.note, float) and math.isnan(r.note)) else str(r.note)
-            new = SegmentStatus(r.status, assumed=assumed, note=note, target_count=target, computed=computed)
-            zc = zone_chains.get(r.chain_id) or ZoneChain(priority=next(iter(zone.priority_levels)), segments={})
-            zone_chains[r.chain_id] = dataclasses.replace(zc, segments={**zc.segments, r.segment_id: new})
-    return dataclasses.replace(zone, chains=zone_chains)
-
-
-# --------------------------------------------------------------------------------------------
 # downloads
 
 
 def workbook_bytes(result: ScoreResult, **kwargs) -> bytes:
     """The officer workbook (`write_workbook(result, path, **kwargs)`) as bytes, for a download."""
-    from .workbook import write_workbook
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ranked.xlsx"
         write_workbook(result, path, **kwargs)
@@ -362,8 +267,6 @@ def workbook_bytes(result: ScoreResult, **kwargs) -> bytes:
 
 def table_csv_bytes(frame: pd.DataFrame) -> bytes:
     """A table as CSV bytes (UTF-8 with BOM, formula-like text made inert), as `write_table` writes it."""
-    from .export import write_table
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "table.csv"
         write_table(frame, path)

@@ -1,0 +1,4 @@
+"""Engine: canonical companies in, component scores out — relevance of every company to every segment
+(`match`), the score and tier from its components (`score`), distances (`geo`), the estimator contract
+(`estimator`) and process-parallel chunks (`jobs`). Builds on knowledge; never imports outputs or a UI.
+"""

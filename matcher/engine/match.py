@@ -1,0 +1,578 @@
+"""Relevance of every company to every chain segment, with the evidence that produced it.
+
+`SegmentMatcher` follows scikit-learn's estimator contract: `__init__` stores the evidence weights,
+`fit(chains)` compiles all chain vocabulary (keywords, exclusion words, leader names) into one
+Aho-Corasick automaton and sparse word→segment weight matrices (a keyword shared by several
+segments is worth less to each), and `match(frame)` returns a `MatchResult` holding, per field
+(name, 简介/主营, 经营范围), the keywords found in each company, the evidence per segment and the
+relevance in [0, 1]: relevance = 1 − exp(−evidence / scale). Evidence adds up strong keyword hits
+(weighted by field and, in free-text descriptions, by the clause they sit in and by whether they
+name what the firm is: "是一家【…】提供商"), weak keywords (only where the same chain already has
+other evidence), the GB/T industry code and leader names; it is suppressed by exclusion words and
+supported by evidence for the chain's other segments. Matching runs once per distinct text, all
+texts of a field in one pass of the automaton.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import ahocorasick_rs
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import scipy.sparse as sp
+
+from ..knowledge.chains import Chain
+from .estimator import Estimator
+from ..knowledge.settings import DEFAULTS, REFERENCE_DIR
+from ..errors import DataFileError
+
+FIELDS = ("name", "intro", "scope")
+FIELD_LABELS = {"name": "名称", "intro": "简介", "scope": "经营范围"}
+FIELD_COLUMNS = {"name": "company_name", "intro": "intro", "scope": "scope"}
+SEPARATOR = "\x00"  # joins the texts of a field; no pattern contains it, so no match crosses texts
+
+# Clause cues for free-text descriptions (公司简介): where a keyword sits says how much it tells.
+# "是一家…/专注于…/主要从事…" states the business (weak words count there); "产品应用于…/服务于…/
+# 客户包括…" names the customers' industries; "通过/利用/基于…技术" names a means.
+_SENTENCE_BREAKS = "。！？!?；;\n" + SEPARATOR
+_CLAUSE_BREAKS = "，,：:"
+CORE_OPENERS = ("是一家", "是一个", "是国内", "是中国", "是全球", "是国际", "是专业")  # also open a core phrase
+HEAD_CUES = CORE_OPENERS + ("致力于", "专注于", "专业从事", "主要从事", "专门从事", "主营", "主要产品", "核心产品", "主要业务")
+APPLICATION_CUES = ("等行业", "行业提供", "应用于", "应用在", "广泛应用", "广泛用于", "可用于", "适用于", "用于", "服务于",
+                    "客户包括", "客户涵盖", "客户遍及", "客户覆盖", "合作伙伴", "合作客户", "涉及", "覆盖", "涵盖")
+NOT_APPLICATION = ("服务于一体",)  # "集研发、生产、服务于一体" names no customer
+METHOD_CUES = ("通过", "利用", "运用", "借助", "依托", "结合", "采用", "融合", "凭借", "基于", "应用")
+# what may stand before a means cue at the start of its clause: one connective, then optionally a
+# statement of purpose ("致力于通过大数据技术……" names a means, not the business)
+_METHOD_CONNECTIVES = ("", "并", "同时", "主要", "公司", "还", "并且")
+_METHOD_PURPOSES = ("", "致力于", "专注于", "旨在")
+METHOD_LEADS = frozenset(c + p for c in _METHOD_CONNECTIVES for p in _METHOD_PURPOSES)
+HEAD, PLAIN, METHOD, APPLICATION = 0, 1, 2, 3
+# The core phrase of a self-description: "X是一家【人脸识别技术】提供商 / 是国内【锂电池隔膜】的专业生产企业".
+# The words between the opener (a head cue, see CORE_OPENERS) and the noun that names the kind of
+# firm say what the firm is.
+CORE_NOUNS = ("提供商", "供应商", "服务商", "研发商", "生产商", "制造商", "开发商", "运营商", "厂商", "企业", "公司")
+_CORE_RX = re.compile("(?:" + "|".join(CORE_OPENERS) + ")([^" + re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)
+                      + "]{1,60}?)(?:" + "|".join(CORE_NOUNS) + ")")
+_CUES = HEAD_CUES + APPLICATION_CUES + NOT_APPLICATION + METHOD_CUES
+_CUE_KIND = np.repeat([0, 1, 2, 3], [len(HEAD_CUES), len(APPLICATION_CUES), len(NOT_APPLICATION), len(METHOD_CUES)])
+_CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUES, matchkind=ahocorasick_rs.MatchKind.Standard)
+_SENTENCE_CODES = np.array([ord(c) for c in _SENTENCE_BREAKS], dtype=np.uint32)
+_CLAUSE_CODES = np.array([ord(c) for c in _CLAUSE_BREAKS], dtype=np.uint32)
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def clause_table(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(start offsets, contexts) of every clause of a description, or of many descriptions joined
+    by SEPARATOR, in one pass. Sentences end at 。！？；, newlines and SEPARATOR; clauses at ，：
+    too. A clause is APPLICATION when it holds an application cue ("应用于/服务于/客户包括…"),
+    else METHOD when it opens with a means cue ("通过/利用/基于…"), else HEAD when a head cue
+    ("是一家/专注于/主要从事…") occurs in it or earlier in its sentence, else PLAIN."""
+    codes = _code_points(text) if codes is None else codes
+    sent_break = np.isin(codes, _SENTENCE_CODES)
+    brk = sent_break | np.isin(codes, _CLAUSE_CODES)
+    starts = np.flatnonzero(~brk & np.r_[True, brk[:-1]])
+    k = len(starts)
+    has_head, has_app, is_method = (np.zeros(k, dtype=bool) for _ in range(3))
+    found = np.array(_CUE_AUTOMATON.find_matches_as_indexes(text, overlapping=True) if k else [],
+                     dtype=np.int64).reshape(-1, 3)
+    if len(found):
+        kind, pos = _CUE_KIND[found[:, 0]], found[:, 1]
+        clause = np.searchsorted(starts, pos, side="right") - 1  # cue characters never break a clause
+        has_head[clause[kind == 0]] = True
+        app = (kind == 1) & ~np.isin(pos, pos[kind == 2])
+        has_app[clause[app]] = True
+        for p, c in zip(pos[kind == 3], clause[kind == 3]):
+            if text[starts[c]:p].lstrip() in METHOD_LEADS:
+                is_method[c] = True
+    # a head cue makes the rest of its sentence HEAD: count head cues since the sentence began
+    sentence = np.cumsum(~sent_break & np.r_[True, sent_break[:-1]])[starts]
+    first = np.ones(k, dtype=bool)
+    first[1:] = sentence[1:] != sentence[:-1]
+    seen = np.cumsum(has_head)
+    before_sentence = (seen - has_head)[first][np.cumsum(first) - 1]
+    ctx = np.where(has_app, APPLICATION, np.where(is_method, METHOD, np.where(seen > before_sentence, HEAD, PLAIN)))
+    return starts, ctx
+
+
+def core_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) character offsets of the core phrases of a description (or of many joined by
+    SEPARATOR): the shortest run of one clause between a CORE_OPENERS word and a CORE_NOUNS word."""
+    found = [m.span(1) for m in _CORE_RX.finditer(text)]
+    a = np.array(found, dtype=np.int64).reshape(-1, 2)
+    return a[:, 0], a[:, 1]
+
+
+def clause_contexts(text: str) -> list[tuple[int, int]]:
+    """(clause start, context) for every clause of one description (see clause_table)."""
+    starts, ctx = clause_table(text)
+    return list(zip(starts.tolist(), ctx.tolist()))
+
+
+def _prep(text: str) -> str:
+    if not unicodedata.is_normalized("NFKC", text):  # canonical frames are normalised already
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower().replace(SEPARATOR, " ")
+
+
+def vertical_words() -> tuple[str, ...]:
+    """Business types that are not chain targets (data/reference/verticals.yaml)."""
+    import yaml
+
+    path = REFERENCE_DIR / "verticals.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    words = data.get("verticals")
+    if not isinstance(words, list) or not all(isinstance(w, str) and len(w) >= 2 for w in words):
+        raise DataFileError(path, "verticals", "应为至少两个字符的词语列表")
+    return tuple(words)
+
+
+def _prepare_texts(texts: list[str], ascii_case: bool = False) -> bytes:
+    """All texts as matched (NFKC, lower case), joined by SEPARATOR, as UTF-8. Canonical frames hold
+    NFKC text already, so the usual path is C-level passes over the joined text; with `ascii_case`
+    (every cased letter of the vocabulary is ASCII, so no other letter can take part in a match)
+    only the ASCII bytes are lower-cased. Anything else goes text by text."""
+    big = SEPARATOR.join(texts)
+    if big.count(SEPARATOR) == max(len(texts) - 1, 0) and unicodedata.is_normalized("NFKC", big):
+        return big.encode("utf-8").lower() if ascii_case else big.lower().encode("utf-8")
+    return SEPARATOR.join(_prep(t) for t in texts).encode("utf-8")
+
+
+def _byte_offsets(codes: np.ndarray) -> np.ndarray:
+    """The UTF-8 byte offset of every character offset (0 … len) of a text whose code points are
+    `codes`: index it with character offsets."""
+    width = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
+    return np.concatenate([[0], np.cumsum(width)])
+
+
+def _scale_rows(m: sp.csr_matrix, factor: np.ndarray) -> sp.csr_matrix:
+    """m with every row multiplied by its factor."""
+    out = m.copy()
+    out.data *= np.repeat(factor, np.diff(m.indptr))
+    return out
+
+
+def _scale_where(m: sp.csr_matrix, where: sp.csr_matrix, factor) -> sp.csr_matrix:
+    """m with the entries stored where `where` has an entry multiplied by factor. Both matrices'
+    entries, keyed row × columns + column, are sorted, so a binary search finds them."""
+    if not where.nnz or not m.nnz:
+        return m
+    n_cols = m.shape[1]
+    out = m.copy()
+    out.sum_duplicates()  # canonical: sorted column indices within each row, so the keys are sorted
+    key = np.repeat(np.arange(out.shape[0], dtype=np.int64), np.diff(out.indptr)) * n_cols + out.indices
+    at = np.repeat(np.arange(where.shape[0], dtype=np.int64), np.diff(where.indptr)) * n_cols + where.indices
+    pos = np.minimum(np.searchsorted(key, at), len(key) - 1)
+    out.data[pos[key[pos] == at]] *= factor
+    return out
+
+
+def _is_ascii_word(word: str) -> bool:
+    return word.isascii() and any(ch.isalnum() for ch in word)
+
+
+def _ascii_alnum(codes: np.ndarray) -> np.ndarray:
+    return ((codes >= 48) & (codes <= 57)) | ((codes >= 97) & (codes <= 122)) | ((codes >= 65) & (codes <= 90))
+
+
+def concat_texts(*parts) -> pa.Array:
+    """Element-wise concatenation of Arrow string arrays and constant strings."""
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def join_prefixed(parts: list, sep: str) -> pa.Array:
+    """Element-wise join of equal-length Arrow string arrays by sep, skipping empty strings ('' where
+    all are), for parts whose every non-empty string already starts with sep (formatted so once per
+    distinct value): one concatenation in Arrow's C++ kernels, then the leading sep cut off."""
+    return pc.utf8_slice_codeunits(concat_texts(*parts), len(sep))
+
+
+def _join_words(m: sp.csr_matrix, words: pa.Array, max_words: int, prefix: str) -> pa.Array:
+    """prefix + the words (by column index of a CSR matrix) of the first max_words entries of every
+    row, concatenated ('' for empty rows)."""
+    counts = np.diff(m.indptr)
+    rank = np.arange(m.nnz) - np.repeat(m.indptr[:-1], counts)
+    picked = words.take(pa.array(m.indices[rank < max_words], type=pa.int64()))
+    counts = np.minimum(counts, max_words)
+    lists = pa.ListArray.from_arrays(pa.array(np.r_[0, np.cumsum(counts)], type=pa.int32()), picked)
+    return pc.if_else(pa.array(counts > 0), concat_texts(prefix, pc.binary_join(lists, "")), "")
+
+
+@dataclass
+class FieldHits:
+    """Patterns found in one field: rows × patterns, the weight of each hit, and HEAD-clause hits."""
+
+    hits: sp.csr_matrix
+    head: sp.csr_matrix | None
+
+
+@dataclass
+class MatchResult:
+    """What matching found for a frame of companies (rows aligned with the frame)."""
+
+    relevance: np.ndarray  # n × S, float32 in [0, 1]
+    evidence: np.ndarray  # n × S evidence amounts before saturation
+    hits: dict  # field -> csr n × K (keyword hits, weighted by clause context)
+    code_evidence: sp.csr_matrix  # n × S, sparse
+    leader_hits: sp.csr_matrix  # n × L
+    excluded: dict  # field -> sparse n × S (1 where an exclusion word of the segment is present)
+
+
+class SegmentMatcher(Estimator):
+    """Scores companies against chain segments from names, texts and industry codes."""
+
+    def __init__(self, name_weight=DEFAULTS.name_weight, intro_weight=DEFAULTS.intro_weight,
+                 scope_weight=DEFAULTS.scope_weight, code_weight=DEFAULTS.code_weight,
+                 leader_weight=DEFAULTS.leader_weight, weak_factor=DEFAULTS.weak_factor,
+                 chain_support=DEFAULTS.chain_support, exclusion_factor=DEFAULTS.exclusion_factor,
+                 evidence_scale=DEFAULTS.evidence_scale, method_factor=DEFAULTS.method_factor,
+                 application_factor=DEFAULTS.application_factor, head_factor=DEFAULTS.head_factor,
+                 head_weak_factor=DEFAULTS.head_weak_factor, vertical_factor=DEFAULTS.vertical_factor,
+                 name_only_factor=DEFAULTS.name_only_factor, weak_alone_factor=DEFAULTS.weak_alone_factor,
+                 core_factor=DEFAULTS.core_factor):
+        self.name_weight = name_weight
+        self.intro_weight = intro_weight
+        self.scope_weight = scope_weight
+        self.code_weight = code_weight
+        self.leader_weight = leader_weight
+        self.weak_factor = weak_factor
+        self.chain_support = chain_support
+        self.exclusion_factor = exclusion_factor
+        self.evidence_scale = evidence_scale
+        self.method_factor = method_factor
+        self.application_factor = application_factor
+        self.head_factor = head_factor
+        self.head_weak_factor = head_weak_factor
+        self.vertical_factor = vertical_factor
+        self.name_only_factor = name_only_factor
+        self.weak_alone_factor = weak_alone_factor
+        self.core_factor = core_factor
+
+    # ----------------------------------------------------------------------------------------
+    def fit(self, chains: dict[str, Chain], y=None):
+        pairs = [(c, s) for c in chains.values() for s in c.segments]
+        self.segments_ = pd.DataFrame([{"chain_id": c.id, "chain_name": c.name, "segment_id": s.id,
+                                        "segment_name": s.name, "position": s.position} for c, s in pairs])
+        self.chain_ids_ = list(chains)
+        n_seg = len(pairs)
+        self.segment_chain_ = np.array([self.chain_ids_.index(c.id) for c, _ in pairs])
+        self.chain_block_ = (self.segment_chain_[:, None] == self.segment_chain_[None, :]).astype(np.float32)
+        seg_index = {(c.id, s.id): i for i, (c, s) in enumerate(pairs)}
+
+        # one pattern table for keywords, exclusion words and leader names
+        patterns: dict[str, int] = {}
+
+        def pid(word: str) -> int:
+            return patterns.setdefault(_prep(word), len(patterns))
+
+        vocab: dict[int, int] = {}  # pattern -> keyword id
+        display: list[str] = []  # keyword as written in the chain file, for reasons
+        strong, weak = [], []
+
+        def kid(word: str) -> int:
+            p = pid(word)
+            if p not in vocab:
+                vocab[p] = len(display)
+                display.append(word)
+            return vocab[p]
+
+        for sid, (chain, seg) in enumerate(pairs):
+            strong.extend((kid(w), sid) for w in seg.keywords)
+            weak.extend((kid(w), sid) for w in seg.weak_keywords)
+        for chain in chains.values():  # core words of the chain count as strong for their segment
+            strong.extend((kid(w), seg_index[(chain.id, sid)]) for w, sid in chain.core_keywords)
+        weak = sorted(set(weak) - set(strong))  # a word strong for a segment is not also weak there
+        strong = sorted(set(strong))
+        self.vocabulary_ = display
+        k = len(display)
+        share = np.zeros(k)  # a word listed (strong or weak) for m segments is worth 1/sqrt(m) to each
+        for w, _ in strong + weak:
+            share[w] += 1
+        spec = (1.0 / np.sqrt(np.maximum(share, 1))).astype(np.float32)
+
+        def weights(ps, n_rows, n_cols, values=None):
+            r = np.array([p[0] for p in ps], dtype=np.int64)
+            c = np.array([p[1] for p in ps], dtype=np.int64)
+            v = np.ones(len(ps), dtype=np.float32) if values is None else values[r]
+            return sp.csr_matrix((v, (r, c)), shape=(n_rows, n_cols))
+
+        self.strong_weights_ = weights(strong, k, n_seg, spec)
+        self.weak_weights_ = weights(weak, k, n_seg, spec)
+        self._strong_mask_ = (self.strong_weights_ > 0).T.tocsr()  # S × K, for reasons
+        self._weak_mask_ = (self.weak_weights_ > 0).T.tocsr()
+
+        ex_ids: dict[int, int] = {}
+        ex_pairs = []
+        for sid, (chain, seg) in enumerate(pairs):
+            for w in tuple(seg.exclude) + tuple(chain.exclude):
+                ex_pairs.append((ex_ids.setdefault(pid(w), len(ex_ids)), sid))
+        self.exclusion_matrix_ = weights(sorted(set(ex_pairs)), len(ex_ids), n_seg)
+
+        leaders: dict[int, int] = {}
+        leader_names, leader_pairs = [], []
+        for sid, (chain, seg) in enumerate(pairs):
+            for name in seg.leaders:
+                p = pid(name)
+                if p not in leaders:
+                    leaders[p] = len(leader_names)
+                    leader_names.append(name)
+                leader_pairs.append((leaders[p], sid))
+        self.leaders_ = leader_names
+        self.leader_segments_ = weights(sorted(set(leader_pairs)), len(leader_names), n_seg)
+
+        self.verticals_ = vertical_words()
+        vertical_ids = sorted({pid(w) for w in self.verticals_})
+
+        n_pat = len(patterns)
+        # no pattern holds a cased letter outside ASCII: texts need only their ASCII bytes lower-cased
+        self.ascii_case_ = not any(ch.lower() != ch.upper() for p in patterns for ch in p if not ch.isascii())
+        self.patterns_ = list(patterns)
+        self._pattern_vertical_ = np.zeros(n_pat, dtype=np.float32)
+        self._pattern_vertical_[vertical_ids] = 1.0
+        self._pattern_keywords_ = weights([(p, w) for p, w in vocab.items()], n_pat, k)
+        self._pattern_exclusions_ = weights([(p, e) for p, e in ex_ids.items()], n_pat, len(ex_ids))
+        self._pattern_leaders_ = weights([(p, ld) for p, ld in leaders.items()], n_pat, len(leader_names))
+        self._pattern_ascii_ = np.array([_is_ascii_word(p) for p in self.patterns_], dtype=bool)
+        self.automaton_ = ahocorasick_rs.BytesAhoCorasick([p.encode("utf-8") for p in self.patterns_],
+                                                          matchkind=ahocorasick_rs.MatchKind.Standard) \
+            if n_pat else None
+
+        # industry codes: exact 小类 -> segments. Neighbours in the same 中类 (LED 3975 beside
+        # 集成电路制造 3973) are too often a different trade to count.
+        self.code_segments_: dict[str, list[int]] = {}
+        for sid, (_, seg) in enumerate(pairs):
+            for code in seg.industry_codes:
+                self.code_segments_.setdefault(code, []).append(sid)
+        return self
+
+    # ----------------------------------------------------------------------------------------
+    def _field_hits(self, texts: pd.Series, factors: tuple | None = None, core: float = 1.0) -> FieldHits:
+        """rows × patterns hits for one field, computed once per distinct text in one automaton pass.
+
+        A match inside a longer match is not counted; an ASCII pattern needs word
+        boundaries ('CRO' does not fire inside 'micro'). With `factors` (a weight per clause context
+        HEAD, PLAIN, METHOD, APPLICATION) each hit carries the weight of its clause (the best one
+        when the pattern occurs twice), and the HEAD-clause hits are returned as well; a hit inside a
+        core phrase (see core_spans) is worth `core` times its clause weight.
+        """
+        n_pat = len(self.patterns_)
+        codes, uniques = pd.factorize(texts, use_na_sentinel=True)
+        n_u = len(uniques)
+        try:  # matching runs over UTF-8 bytes: every offset below is a byte offset
+            data = _prepare_texts(uniques.tolist(), self.ascii_case_)
+        except TypeError:  # not all strings (a column read as numbers, say)
+            data = _prepare_texts([str(t) for t in uniques], self.ascii_case_)
+        u8 = np.frombuffer(data, dtype=np.uint8)
+        starts = np.concatenate([[0], np.flatnonzero(u8 == 0) + 1])  # SEPARATOR is the only NUL byte
+        found = self.automaton_.find_matches_as_indexes(data, overlapping=True) if self.automaton_ and data else []
+        m = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)).reshape(-1, 3)
+        # drop a match inside a longer one: sorted by start (longest first), a match survives only
+        # if it reaches past every earlier match (texts never overlap, so this holds across texts)
+        if len(data) < (1 << 31):  # one int64 key, start-major, longest first: the automaton reports
+            # matches by end, so the key is nearly sorted already and a stable sort is quick
+            m = m[np.argsort(m[:, 1] * (len(data) + 1) - m[:, 2], kind="stable")]
+        else:
+            m = m[np.lexsort((-m[:, 2], m[:, 1]))]
+        if len(m):
+            reach = np.maximum.accumulate(m[:, 2])
+            keep = np.ones(len(m), dtype=bool)
+            keep[1:] = m[1:, 2] > reach[:-1]
+            m = m[keep]
+        pat, beg, end = m[:, 0], m[:, 1], m[:, 2]
+        if len(pat) and self._pattern_ascii_[pat].any():  # bytes of other characters are never ASCII
+            asc = self._pattern_ascii_[pat]
+            left = np.where(beg > 0, u8[np.maximum(beg - 1, 0)], 0)
+            right = np.where(end < len(u8), u8[np.minimum(end, len(u8) - 1)], 0)
+            bad = asc & (_ascii_alnum(left) | _ascii_alnum(right))
+            pat, beg = pat[~bad], beg[~bad]
+        text = np.searchsorted(starts, beg, side="right") - 1
+        weight = np.ones(len(pat), dtype=np.float32)
+        head_rows = head_cols = np.zeros(0, dtype=np.int64)
+        if factors is not None and len(pat):
+            big = data.decode("utf-8")
+            chars = _code_points(big)
+            c_start, c_ctx = clause_table(big, chars)
+            byte_at = _byte_offsets(chars)
+            c_start = byte_at[c_start]
+            ctx = c_ctx[np.maximum(np.searchsorted(c_start, beg, side="right") - 1, 0)] if len(c_start) \
+                else np.full(len(pat), PLAIN)
+            weight = np.asarray(factors, dtype=np.float32)[ctx]
+            if core != 1.0:  # a word in a core phrase says what the firm is
+                k_start, k_end = core_spans(big)
+                if len(k_start):
+                    k_start, k_end = byte_at[k_start], byte_at[k_end]
+                    j = np.maximum(np.searchsorted(k_start, beg, side="right") - 1, 0)
+                    inside = (beg >= k_start[j]) & (beg < k_end[j])
+                    weight[inside] *= np.float32(core)
+            is_head = ctx == HEAD
+            head_rows, head_cols = text[is_head], pat[is_head]
+        # one entry per (text, pattern): the best weight
+        if factors is None:  # every hit weighs 1: duplicates are summed, then set back to 1
+            u = sp.csr_matrix((weight, (text, pat)), shape=(n_u + 1, n_pat))
+            u.data[:] = 1.0
+        else:
+            order = np.lexsort((-weight, pat, text))
+            text, pat, weight = text[order], pat[order], weight[order]
+            first = np.ones(len(text), dtype=bool)
+            first[1:] = (text[1:] != text[:-1]) | (pat[1:] != pat[:-1])
+            u = sp.csr_matrix((weight[first], (text[first], pat[first])), shape=(n_u + 1, n_pat))
+        rows = np.where(codes < 0, n_u, codes)  # missing texts take the empty last row
+        head = None
+        if factors is not None:
+            h = sp.csr_matrix((np.ones(len(head_rows), dtype=np.float32), (head_rows, head_cols)), shape=(n_u + 1, n_pat))
+            h.data[:] = 1.0  # a pattern repeated in HEAD clauses still counts once
+            head = h[rows]
+        return FieldHits(u[rows], head)
+
+    def _code_evidence(self, codes: pd.Series) -> sp.csr_matrix:
+        """n × S sparse: code_weight where the company's GB/T 小类 belongs to the segment."""
+        n_seg = len(self.segments_)
+        cats, uniques = pd.factorize(codes, use_na_sentinel=True)
+        table = sp.lil_matrix((len(uniques) + 1, n_seg), dtype=np.float32)
+        for i, code in enumerate(uniques):
+            for sid in self.code_segments_.get(str(code), []):
+                table[i, sid] = 1.0
+        cats = np.where(cats < 0, len(uniques), cats)
+        out = table.tocsr()[cats]
+        out.data *= self.code_weight
+        return out
+
+    def match(self, frame: pd.DataFrame) -> MatchResult:
+        n = len(frame)
+        n_seg = len(self.segments_)
+        field_weight = {"name": self.name_weight, "intro": self.intro_weight, "scope": self.scope_weight}
+        hits, excluded = {}, {}
+        strong = weak = sp.csr_matrix((n, n_seg), dtype=np.float32)  # evidence stays sparse per field
+        name_excl = None
+        leader_hits = sp.csr_matrix((n, len(self.leaders_)), dtype=np.float32)
+        keep = np.float32(1.0) - np.float32(1.0 - self.exclusion_factor)
+        for f in FIELDS:
+            col = frame[FIELD_COLUMNS[f]] if FIELD_COLUMNS[f] in frame else pd.Series([None] * n)
+            factors = (self.head_factor, 1.0, self.method_factor, self.application_factor) if f == "intro" else None
+            fh = self._field_hits(col, factors, self.core_factor if f == "intro" else 1.0)
+            if f == "name":
+                vertical = (fh.hits @ self._pattern_vertical_) > 0
+            elif f == "intro":
+                vertical |= (fh.head @ self._pattern_vertical_) > 0
+            h = (fh.hits @ self._pattern_keywords_).tocsr()
+            hits[f] = h
+            ex = ((fh.hits @ self._pattern_exclusions_) @ self.exclusion_matrix_).tocsr()
+            ex.data[:] = 1
+            if f == "name":
+                name_excl = ex
+                leader_hits = (fh.hits @ self._pattern_leaders_).tocsr()
+            else:
+                ex = ((ex + name_excl) > 0).astype(np.float32).tocsr()
+            excluded[f] = ex
+            part = (h @ self.strong_weights_).tocsr()
+            weak_part = (h @ self.weak_weights_).tocsr()
+            if fh.head is not None:  # weak words in the sentence that states the business count
+                promoted = ((fh.head @ self._pattern_keywords_) @ self.weak_weights_).tocsr()
+                part = (part + self.head_weak_factor * promoted).tocsr()
+                weak_part = (weak_part - promoted).tocsr()
+            # an exclusion word keeps only exclusion_factor of the segment's evidence in that field
+            part, weak_part = _scale_where(part, ex, keep), _scale_where(weak_part, ex, keep)
+            if f == "name":  # a roster row with nothing but a name: the name is all the evidence there is
+                only = np.ones(n, dtype=bool)
+                for other in ("intro", "scope", "industry_code"):
+                    other_col = FIELD_COLUMNS.get(other, other)
+                    if other_col in frame:
+                        only &= frame[other_col].isna().to_numpy()
+                part = _scale_rows(part, np.where(only, np.float32(self.name_only_factor), np.float32(1.0)))
+            if f in ("name", "intro"):  # a vertical business (营销公司, 教育机构 …) says what it is
+                damp = np.where(vertical, np.float32(self.vertical_factor), np.float32(1.0))
+                part, weak_part = _scale_rows(part, damp), _scale_rows(weak_part, damp)
+            strong = strong + field_weight[f] * part
+            weak = weak + field_weight[f] * weak_part
+        strong, weak = strong.toarray(), weak.toarray()
+
+        code_ev = self._code_evidence(frame["industry_code"] if "industry_code" in frame else pd.Series([None] * n))
+        code_ev = _scale_where(code_ev, name_excl, keep)
+        leader_ev = (leader_hits @ self.leader_segments_).tocsr()
+        leader_ev.data *= self.leader_weight
+
+        base = strong  # + code + leader evidence, added where they are
+        for extra in (code_ev, leader_ev):
+            extra.sum_duplicates()
+            base[np.repeat(np.arange(n), np.diff(extra.indptr)), extra.indices] += extra.data
+        # evidence = base + weak_factor × weak (× weak_alone_factor where the chain has nothing else),
+        # then + chain_support × (the chain's other segments' evidence); float32 arrays, in place
+        alone = ~self._chain_sum(base, positive=True)
+        weak *= self.weak_factor
+        np.multiply(weak, np.float32(self.weak_alone_factor), out=weak, where=alone)
+        evidence = base
+        evidence += weak
+        support = self._chain_sum(evidence)
+        support -= evidence
+        support *= self.chain_support
+        evidence += support
+        relevance = np.negative(evidence, out=weak)  # weak's buffer is free: relevance = 1 − exp(−evidence / scale)
+        relevance /= self.evidence_scale
+        np.exp(relevance, out=relevance)
+        np.subtract(1.0, relevance, out=relevance)
+        return MatchResult(relevance=relevance, evidence=evidence, hits=hits,
+                           code_evidence=code_ev, leader_hits=leader_hits, excluded=excluded)
+
+    def _chain_sum(self, values: np.ndarray, positive: bool = False) -> np.ndarray:
+        """n × S: for every segment, the sum of `values` over all segments of its chain (with
+        `positive`, whether that sum is > 0)."""
+        chain = self.segment_chain_
+        if np.all(np.diff(chain) >= 0):  # segments of a chain are contiguous (as fit builds them)
+            bounds = np.flatnonzero(np.r_[True, np.diff(chain) != 0])
+            sums = np.add.reduceat(values, bounds, axis=1)  # n × chains
+            width = np.diff(np.r_[bounds, len(chain)])  # segments per chain
+            return np.repeat(sums > 0 if positive else sums, width, axis=1)
+        total = values @ self.chain_block_
+        return total > 0 if positive else total
+
+    def chain_relevance(self, result: MatchResult) -> pd.DataFrame:
+        """n × chains: each company's best segment relevance within every chain."""
+        rel = result.relevance
+        return pd.DataFrame({cid: rel[:, self.segment_chain_ == ci].max(axis=1)
+                             for ci, cid in enumerate(self.chain_ids_)})
+
+    def transform(self, frame: pd.DataFrame) -> np.ndarray:
+        """Relevance matrix n × S (scikit-learn style)."""
+        return self.match(frame).relevance
+
+    # ----------------------------------------------------------------------------------------
+    def evidence_text(self, result: MatchResult, rows: np.ndarray, segments: np.ndarray,
+                      max_words: int = 6, prefixed: bool = False) -> pa.Array:
+        """For each (row, segment) pair, the words that matched as Chinese text, e.g.
+        '名称含“动力电池”；经营范围含“电芯”“BMS”；名称含龙头企业“宁德时代”' ('' when none), as an
+        Arrow string array. Vectorised: a segment × word table says which words found count (strong
+        words first, then weak ones), Arrow joins them. With `prefixed` every non-empty text keeps a
+        leading '；', ready for join_prefixed."""
+        quoted = self.__dict__.get("_quoted_")
+        if quoted is None:  # a word's column in [strong | weak] below is its id or id + K
+            quoted = self._quoted_ = pa.array([f"“{w}”" for w in self.vocabulary_] * 2, type=pa.string())
+            self._quoted_leaders_ = pa.array([f"“{w}”" for w in self.leaders_], type=pa.string())
+            self._word_kind_ = (self._strong_mask_.toarray() > 0).astype(np.int8) \
+                + 2 * (self._weak_mask_.toarray() > 0).astype(np.int8)  # S × K: 1 strong, 2 weak, 0 neither
+        k = len(self.vocabulary_)
+        n = len(rows)
+        parts = []
+        for f in FIELDS:
+            h = result.hits[f][rows]
+            row = np.repeat(np.arange(n), np.diff(h.indptr))
+            kind = self._word_kind_[segments[row], h.indices]  # is each word found strong or weak for the row's segment?
+            on = kind > 0
+            row, col = row[on], h.indices[on] + k * (kind[on] == 2)  # [strong | weak] columns: strong words first
+            order = np.argsort(row * (2 * k) + col, kind="stable")
+            both = sp.csr_matrix((np.ones(len(col), dtype=np.int8), col[order], np.r_[0, np.cumsum(np.bincount(row, minlength=n))]),
+                                 shape=(n, 2 * k))
+            parts.append(_join_words(both, quoted, max_words, f"；{FIELD_LABELS[f]}含"))
+        lh = result.leader_hits[rows].multiply(self.leader_segments_.T.tocsr()[segments]).tocsr()
+        lh.sort_indices()
+        parts.append(_join_words(lh, self._quoted_leaders_, max_words, "；名称含龙头企业"))
+        joined = concat_texts(*parts)
+        return joined if prefixed else pc.utf8_slice_codeunits(joined, 1)

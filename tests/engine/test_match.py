@@ -1,0 +1,186 @@
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from matcher.knowledge.settings import DEFAULTS
+from matcher.engine.match import (_CUES, APPLICATION, HEAD, METHOD, PLAIN, SEPARATOR, SegmentMatcher, clause_contexts,
+                           clause_table, core_spans)
+
+
+def frame(**cols):
+    n = len(next(iter(cols.values())))
+    base = {"company_name": [None] * n, "intro": [None] * n, "scope": [None] * n, "industry_code": [None] * n}
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+@pytest.fixture(scope="module")
+def m(fixture_chains):
+    return SegmentMatcher().fit(fixture_chains)
+
+
+def m_chains(m):
+    from tests.conftest import DATA
+    import matcher
+
+    return matcher.load_chains(DATA / "chains")
+
+
+def seg(m, chain, segment):
+    s = m.segments_
+    return int(s.index[(s.chain_id == chain) & (s.segment_id == segment)][0])
+
+
+def test_fit_learns_vocabulary_and_weights(m):
+    assert "动力电池" in m.vocabulary_ and "BMS" in m.vocabulary_
+    assert m.strong_weights_.shape == (len(m.vocabulary_), len(m.segments_))
+    # a weak word shared by two segments is worth less to each
+    k = m.vocabulary_.index("新能源")
+    assert m.weak_weights_[k].toarray().max() < 1
+
+
+def test_keyword_evidence_and_field_weights(m):
+    f = frame(company_name=["甲动力电池有限公司", "乙公司", "丙公司"],
+              intro=[None, "专注动力电池", None], scope=[None, None, "动力电池销售"])
+    rel = m.transform(f)
+    b = seg(m, "nev", "battery")
+    assert rel[0, b] > rel[2, b] > 0 and rel[1, b] > rel[2, b]  # 经营范围 weighs less than name / intro
+    assert 0 <= rel.min() and rel.max() <= 1
+
+
+def test_weak_words_need_other_evidence(m):
+    f = frame(company_name=["甲新能源有限公司", "乙新能源充电桩有限公司"])
+    rel = m.transform(f)
+    c = seg(m, "nev", "charging")
+    assert 0 < rel[0].max() < 0.1  # alone, a weak word only orders; it never files a company
+    assert SegmentMatcher(weak_alone_factor=0).fit(m_chains(m)).transform(f)[0].max() == 0
+    assert rel[1, c] > m.transform(frame(company_name=["乙充电桩有限公司"]))[0, c]
+
+
+def test_exclusion_words_suppress(m):
+    f = frame(company_name=["甲电动自行车有限公司", "乙有限公司"], scope=["锂离子电池销售", "锂离子电池销售"])
+    rel = m.transform(f)
+    b = seg(m, "nev", "battery")
+    assert rel[0, b] < 0.25 * rel[1, b]
+
+
+def test_ascii_keywords_need_word_boundaries(m):
+    f = frame(intro=["提供BMS电池管理", "abmsx公司"])
+    rel = m.transform(f)
+    b = seg(m, "nev", "battery")
+    assert rel[0, b] > 0 and rel[1, b] == 0
+
+
+def test_contained_match_is_not_counted_twice(m):
+    # 集成电路设计 contains no other keyword; 芯片设计 inside 芯片设计服务 counts once
+    f = frame(scope=["芯片设计芯片设计芯片设计", "芯片设计"])
+    rel = m.transform(f)
+    assert rel[0].tolist() == rel[1].tolist()
+
+
+def test_industry_code_and_leader_evidence(m):
+    f = frame(company_name=["甲有限公司", "宁德时代新能源科技股份有限公司", "丙有限公司"],
+              industry_code=["3841", None, "3849"])
+    r = m.match(f)
+    b = seg(m, "nev", "battery")
+    assert r.relevance[0, b] > 0.5
+    assert r.relevance[1, b] > 0.9
+    assert "名称含龙头企业“宁德时代”" in m.evidence_text(r, np.array([1]), np.array([b]))[0].as_py()
+    assert r.relevance[2, b] == 0  # a neighbour in the same 中类 is not evidence
+
+
+def test_evidence_is_explained(m):
+    f = frame(company_name=["甲动力电池有限公司"], scope=["BMS研发；电芯制造"])
+    r = m.match(f)
+    b = seg(m, "nev", "battery")
+    text = m.evidence_text(r, np.array([0]), np.array([b]))[0].as_py()
+    assert text in ("名称含“动力电池”；经营范围含“BMS”“电芯”", "名称含“动力电池”；经营范围含“电芯”“BMS”")
+
+
+def test_repeated_texts_match_once_and_give_same_result(m):
+    f = frame(scope=["电芯制造"] * 1000 + [None])
+    rel = m.transform(f)
+    assert np.all(rel[:1000] == rel[0]) and rel[1000].max() == 0
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("本公司是一家专业从事锂电池研发的企业，产品广泛应用于新能源汽车，通过自主技术降低成本。",
+     [HEAD, APPLICATION, METHOD]),
+    ("公司主营伺服电机，兼营贸易。另有咨询业务", [HEAD, HEAD, PLAIN]),  # HEAD lasts to the sentence end
+    ("集研发、生产、服务于一体，客户包括多家车企", [PLAIN, APPLICATION]),  # 服务于一体 is no customer
+    ("公司并通过合作开展业务：主要利用视觉算法", [PLAIN, METHOD]),  # one lead word at most before the cue
+    ("生产芯片，但非主要通过自建产线", [PLAIN, PLAIN]),
+    ("公司是一家检测企业，致力于通过大数据技术服务客户", [HEAD, METHOD]),  # a purpose may stand before the means
+    ("公司是一家检测企业，致力于大数据，通过云计算降本", [HEAD, HEAD, METHOD]),  # a means cue counts only where the clause opens with it
+    ("", []),
+])
+def test_clause_contexts(text, expected):
+    assert [ctx for _, ctx in clause_contexts(text)] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("甲科技是一家动力电池研发商，产品应用于汽车", ["动力电池"]),
+    ("公司是国内领先的锂电池隔膜专业生产企业。另是一家贸易公司", ["领先的锂电池隔膜专业生产", "贸易"]),
+    ("是一家，动力电池企业", []),  # a core phrase stays inside one clause
+    ("是一家动力电池" + SEPARATOR + "企业", []),  # and inside one text
+    ("专注动力电池研发", []),
+])
+def test_core_spans(text, expected):
+    starts, ends = core_spans(text)
+    assert [text[a:b] for a, b in zip(starts, ends)] == expected
+
+
+def test_core_phrase_words_weigh_more(m):
+    f = frame(intro=["甲公司是一家动力电池研发商", "甲公司研发动力电池", "甲公司是一家研发动力电池的单位"])
+    b = seg(m, "nev", "battery")
+    rel = m.transform(f)
+    assert rel[0, b] > rel[1, b] > 0 and rel[2, b] == rel[1, b]  # no core noun: no core phrase
+    flat = SegmentMatcher(core_factor=1.0).fit(m_chains(m)).transform(f)
+    assert flat[0, b] == flat[1, b] == rel[1, b]
+    # by default one core word ranks higher but alone stays under the default filing threshold
+    assert rel[0, b] < DEFAULTS.min_relevance
+
+
+@settings(max_examples=300)
+@given(st.lists(st.lists(st.sampled_from(list(_CUES) + ["，", "。", "；", "\n", " ", "电池", "并", "一体", "a"]),
+                        max_size=12).map("".join), min_size=1, max_size=5))
+def test_clause_table_of_joined_texts_is_the_texts_one_by_one(texts):
+    starts, ctx = clause_table(SEPARATOR.join(t for t in texts))
+    offset, expected = 0, []
+    for t in texts:
+        expected += [(offset + s, c) for s, c in clause_contexts(t)]
+        offset += len(t) + 1
+    assert list(zip(starts.tolist(), ctx.tolist())) == expected
+
+
+@pytest.mark.parametrize("word,ascii_case", [("BMS电池", True), ("Δ型传感器", False)])
+def test_texts_are_lower_cased_as_the_vocabulary_needs(word, ascii_case):
+    from matcher.knowledge.chains import Chain, Segment
+
+    chain = Chain("x", "测试链", "", (Segment("s", "测试环节", "上游", "", (word,)),))
+    m = SegmentMatcher().fit({"x": chain})
+    assert m.ascii_case_ is ascii_case
+    # upper- and lower-case writings of the word match alike, whichever way texts are lower-cased
+    rel = m.transform(frame(intro=[word.upper(), word.lower(), "无关"]))
+    assert rel[0, 0] == rel[1, 0] > 0 and rel[2, 0] == 0
+
+
+def test_chain_sums_agree_whether_or_not_segments_are_contiguous(m):
+    rng = np.random.default_rng(0)
+    values = (rng.random((50, len(m.segments_))) * (rng.random((50, len(m.segments_))) < 0.2)).astype(np.float32)
+    expected = values @ m.chain_block_  # the definition: the sum over the segments of each one's chain
+    shuffled = SegmentMatcher().fit(m_chains(m))
+    shuffled.segment_chain_ = m.segment_chain_[::-1].copy()  # chains no longer in ascending order
+    shuffled.chain_block_ = m.chain_block_[::-1, ::-1].copy()
+    for matcher_, v, want in ((m, values, expected), (shuffled, values[:, ::-1].copy(), expected[:, ::-1])):
+        np.testing.assert_allclose(matcher_._chain_sum(v), want, rtol=1e-6)
+        assert np.array_equal(matcher_._chain_sum(v, positive=True), want > 0)
+
+
+def test_values_that_are_not_strings_are_matched_as_text(m):
+    f = frame(company_name=[2024, "甲动力电池有限公司"], intro=[3.5, "专注动力电池"])
+    rel = m.transform(f)
+    alone = m.transform(frame(company_name=["甲动力电池有限公司"], intro=["专注动力电池"]))
+    assert rel[0].max() == 0 and rel[1, seg(m, "nev", "battery")] > 0.5
+    assert np.array_equal(rel[1], alone[0])

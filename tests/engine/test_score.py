@@ -1,0 +1,125 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+import matcher
+from matcher.engine.score import risk_component, strength_components
+
+
+def companies(**cols):
+    n = len(next(iter(cols.values())))
+    base = {"registered_capital_wan": [np.nan] * n, "employees": [np.nan] * n, "founded": [None] * n,
+            "listed": [False] * n, "qualifications": [None] * n, "financing": [None] * n,
+            "abnormal": [False] * n, "dishonest": [False] * n, "status": ["active"] * n}
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+def test_missing_facts_are_neutral_and_bigger_is_stronger():
+    f = companies(registered_capital_wan=[np.nan, 10, 100_000], employees=[np.nan, 3, 5000])
+    s = strength_components(f)["strength"]
+    assert s[0] == pytest.approx(0.5)
+    assert s[1] < s[0] < s[2] and s[2] == pytest.approx(1.0)
+
+
+def test_tags_add_strength():
+    f = companies(registered_capital_wan=[100, 100], listed=[False, True], qualifications=[None, "高新技术企业"])
+    s = strength_components(f)["strength"]
+    assert s[1] > s[0]
+
+
+def test_risk_inactive_is_never_a_target_and_penalties_combine():
+    f = companies(status=["inactive", "active", "active", "active"], abnormal=[False, True, False, True],
+                  dishonest=[False, False, True, True])
+    r = risk_component(f, matcher.DEFAULTS)
+    assert r[0] == 1.0
+    assert r[1] == pytest.approx(0.3) and r[2] == pytest.approx(0.6)
+    assert r[3] == pytest.approx(1 - 0.7 * 0.4)
+
+
+def test_fit_multiplies_relevance_gap_and_priority(fixture_result):
+    r = fixture_result.ranked
+    row = r[r.company_name == "苏州微芯集成电路有限公司"].iloc[0]
+    assert row.chain_id == "ic" and row.gap_weight == 0.8  # 薄弱
+    assert row.fit == pytest.approx(row.relevance * 0.8 * 0.7, abs=1e-3)  # 市级 0.7
+    s = matcher.DEFAULTS
+    near = np.exp(-row.distance_km / s.radius_km)  # 苏州 to the zone in 南京
+    assert 150 < row.distance_km < 250 and row.proximity == pytest.approx(near, abs=1e-3)
+    expected = 100 * (s.w_fit * row.fit + s.w_strength * row.strength + s.w_distance * near) / (
+        s.w_fit + s.w_strength + s.w_distance)
+    assert row.score == pytest.approx(expected, abs=0.1)
+
+
+def test_distance_is_a_small_editable_factor(fixture_result):
+    far = matcher.rank(fixture_result.ranked, matcher.DEFAULTS.replace(w_distance=1.0, w_fit=0.0, w_strength=0.0))
+    targets = far[far.chain_id.notna() & (far.risk < 1)]
+    nearest = targets.sort_values("distance_km").iloc[0]
+    assert targets.iloc[0].company_name == nearest.company_name  # distance alone: nearest first
+
+
+def test_rank_reuses_components(fixture_result):
+    comp = fixture_result.components
+    heavy_strength = matcher.rank(comp, matcher.DEFAULTS.replace(w_fit=0.0, w_strength=1.0, w_distance=0.0))
+    targets = heavy_strength[heavy_strength.chain_id.notna() & (heavy_strength.risk < 1)]
+    assert (np.diff(targets["score"].to_numpy()) <= 0).all()
+    assert targets["score"].tolist() == pytest.approx((100 * targets["strength"]).round(1).tolist())
+    # nothing is lost or re-matched
+    assert len(heavy_strength) == len(comp)
+    assert set(heavy_strength["relevance"]) == set(comp["relevance"])
+
+
+def test_settings_validation():
+    with pytest.raises(matcher.MatcherError):
+        matcher.DEFAULTS.replace(w_fit=2)
+    with pytest.raises(matcher.MatcherError):
+        matcher.DEFAULTS.replace(nonsense=1)
+    assert matcher.DEFAULTS.replace(w_fit="0.5").w_fit == 0.5
+
+
+def test_every_setting_is_documented():
+    for item in matcher.settings_help():
+        assert item["label"] and len(item["help"]) > 8
+        assert item["min"] <= item["default"] <= item["max"]
+
+
+def test_rank_reapplies_penalties(fixture_result):
+    comp = fixture_result.components.copy()
+    i = comp.index[comp.chain_id.notna() & (comp.risk == 0)][0]
+    comp.loc[i, "abnormal"] = True
+    harsh = matcher.rank(comp, matcher.DEFAULTS.replace(penalty_abnormal=0.9))
+    row = harsh.loc[i]
+    assert row.risk == pytest.approx(0.9) and row.score < fixture_result.components.loc[i, "score"] * 0.2
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_best_segment_is_the_highest_rounded_relevance_then_fit(fixture_chains, fixture_zone, seed):
+    scorer = matcher.Scorer().fit(fixture_chains, fixture_zone)
+    n_seg = len(scorer.gap_weight_)
+    rng = np.random.default_rng(seed)
+    levels = np.array([0, 0.00003, 0.63212, 0.632149, 0.63216, 0.7, 0.95], dtype=np.float32)
+    rel = levels[rng.integers(0, len(levels), size=(400, n_seg))]  # zeros, near-zeros and ties
+    rel[:50] = 0
+    fit = rel * scorer.gap_weight_ * scorer.priority_
+    rounded = np.round(rel, 4)
+    best = scorer._choose(rel)
+    want = (rounded + fit * 1e-5).argmax(axis=1)  # the definition, over every segment of every row
+    assert (best == want).all() and len(set(best[50:])) > 1
+    cols = np.sort(rng.choice(n_seg, size=max(2, n_seg // 2), replace=False))  # one chain's segments
+    key = np.where(np.isin(np.arange(n_seg), cols), rounded + fit * 1e-5, -1)
+    assert (scorer._choose(rel, cols) == key.argmax(axis=1)).all()
+
+
+def test_reason_parts_join_without_empty_pieces():
+    import pyarrow as pa
+
+    from matcher.engine.match import join_prefixed
+    from matcher.engine.score import _fmt_unique, _where
+
+    cap = np.array([100.0, np.nan, 100.0, np.nan, 5.0])  # formatted once per distinct value, '' when missing
+    tags = np.array(["专精特新", None, "", None, "高新技术企业"], dtype=object)  # an empty text adds no separator
+    listed = np.array([False, True, False, False, True])
+    parts = [_fmt_unique(cap, lambda v: f"资本{v:g}", "，"), _fmt_unique(tags, str, "，"), _where(listed, "，上市")]
+    assert all(isinstance(p, pa.Array) for p in parts)
+    assert join_prefixed(parts, "，").to_pylist() == ["资本100，专精特新", "上市", "资本100", "", "资本5，高新技术企业，上市"]
+    assert join_prefixed([pa.array(["；甲", "", ""]), pa.array(["；乙", "；丙", ""])], "；").to_pylist() == \
+        ["甲；乙", "丙", ""]

@@ -1,0 +1,96 @@
+import pytest
+import yaml
+
+import matcher
+from matcher.knowledge.chains import CHAIN_IDS, POSITIONS, STATUSES, industry_codes
+
+
+@pytest.fixture(scope="module")
+def chains():
+    return matcher.load_chains()
+
+
+def test_the_eight_chains_of_the_plan(chains):
+    assert list(chains) == list(CHAIN_IDS)
+    names = {c.id: c.name for c in chains.values()}
+    assert names == {"ai": "人工智能", "nev": "新能源汽车", "ime": "智能制造装备", "rail": "轨道交通",
+                     "bio": "医药与生命健康", "ic": "集成电路", "software": "软件和信息服务", "grid": "智能电网"}
+
+
+def test_every_chain_is_complete(chains):
+    codes = industry_codes()
+    for chain in chains.values():
+        assert chain.description and chain.seed_focus
+        assert len(chain.segments) >= 8
+        assert {s.position for s in chain.segments} == set(POSITIONS)
+        for s in chain.segments:
+            assert s.description and len(s.keywords) >= 10, (chain.id, s.id)
+            assert s.industry_codes and all(len(c) == 4 and c in codes for c in s.industry_codes)
+            assert s.leaders, (chain.id, s.id)
+
+
+def test_nev_covers_the_whole_chain(chains):
+    words = {w for s in chains["nev"].segments for w in s.keywords + s.weak_keywords}
+    words |= {w for w, _ in chains["nev"].core_keywords}
+    for needle in ("正极材料", "负极材料", "电解液", "隔膜", "动力电池", "BMS", "驱动电机", "电机控制器", "激光雷达",
+                   "智能座舱", "充电桩", "换电站", "电池回收", "电动汽车"):
+        assert any(needle in w for w in words), needle
+
+
+def test_default_zone_covers_every_segment_and_marks_assumptions(chains):
+    zone = matcher.load_zone(chains=chains)
+    table = matcher.segment_table(chains, zone)
+    assert set(table["status"]) <= set(STATUSES)
+    assert table.groupby("chain_id")["priority_level"].first().to_dict() == {
+        "ai": "国家级", "nev": "国家级", "ime": "省级", "rail": "省级", "bio": "省级",
+        "ic": "市级", "software": "市级", "grid": "市级"}
+    assert zone.status_weights["缺失"] == max(zone.status_weights.values())
+    assert table["assumed"].all()  # the plan states no statuses: every one is for an officer to confirm
+    listed = {(cid, sid) for cid, zc in zone.chains.items() for sid in zc.segments}
+    assert listed == set(zip(table.chain_id, table.segment_id))
+
+
+def _write(tmp_path, data, name="bad.yaml"):
+    p = tmp_path / name
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return p
+
+
+GOOD = {"id": "x", "name": "测试链", "description": "d", "segments": [
+    {"id": "s1", "name": "环节", "position": "上游", "description": "d", "keywords": ["关键词"], "industry_codes": ["3841"]}]}
+
+
+@pytest.mark.parametrize("mutate,field", [
+    (lambda d: d.pop("name"), "name"),
+    (lambda d: d["segments"][0].update(position="上面"), "segments[0](s1).position"),
+    (lambda d: d["segments"][0].update(industry_codes=["9999"]), "segments[0](s1).industry_codes"),
+    (lambda d: d["segments"][0].update(keywords=["电"]), "segments[0](s1).keywords[0]"),
+    (lambda d: d["segments"][0].update(keywords=[]), "segments[0](s1).keywords"),
+    (lambda d: d.update(core_keywords={"某词": "nope"}), "core_keywords.某词"),
+])
+def test_chain_errors_name_file_and_field(tmp_path, mutate, field):
+    import copy
+
+    data = copy.deepcopy(GOOD)
+    mutate(data)
+    p = _write(tmp_path, data)
+    with pytest.raises(matcher.DataFileError) as exc:
+        matcher.load_chain(p)
+    assert exc.value.field == field and exc.value.path == str(p)
+    assert "bad.yaml" in str(exc.value)
+
+
+def test_broken_yaml_and_zone_errors(tmp_path, chains):
+    p = tmp_path / "broken.yaml"
+    p.write_text("id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(matcher.DataFileError, match="YAML"):
+        matcher.load_chain(p)
+    zone = yaml.safe_load(matcher.DEFAULT_ZONE.read_text(encoding="utf-8"))
+    zone["chains"]["nev"]["segments"]["power_battery"]["status"] = "很好"
+    with pytest.raises(matcher.DataFileError) as exc:
+        matcher.load_zone(_write(tmp_path, zone, "zone.yaml"), chains)
+    assert exc.value.field == "chains.nev.segments.power_battery.status"
+    zone["chains"]["nev"]["segments"]["power_battery"]["status"] = "优势"
+    zone["chains"]["nev"]["segments"]["no_such_segment"] = {"status": "缺失"}
+    with pytest.raises(matcher.DataFileError, match="没有这个环节"):
+        matcher.load_zone(_write(tmp_path, zone, "zone.yaml"), chains)
