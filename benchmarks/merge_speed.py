@@ -38,7 +38,7 @@ def canonical(rows: int):
 
 def time_merge(companies, repeat: int) -> tuple[float, dict]:
     from matcher.ingest.dedupe import merge_duplicates, reject_rows
-    from matcher.pipeline import FACT_COLUMNS
+    from matcher.contract import FACT_COLUMNS
 
     times, counts = [], {}
     for _ in range(repeat):

@@ -92,7 +92,8 @@ def stages(path: Path, repeat: int) -> None:
     import matcher
     from matcher.ingest.dedupe import merge_duplicates, reject_rows
     from matcher.engine.jobs import effective_jobs
-    from matcher.pipeline import FACT_COLUMNS, read_companies, score_frame
+    from matcher.contract import FACT_COLUMNS
+    from matcher.pipeline import read_companies, score_frame
 
     jobs = matcher.DEFAULT_JOBS
     t0 = time.perf_counter()
