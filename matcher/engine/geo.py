@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..knowledge.chains import Zone, load_zone
 from ..knowledge.settings import REFERENCE_DIR
+from ..distinct import distinct_codes
 from ..errors import MatcherError
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
@@ -97,7 +98,7 @@ def locate(companies) -> pd.DataFrame:
     if need.any():
         prov = _column(frame, "province").to_numpy(dtype=object)[need]
         city = _column(frame, "city").to_numpy(dtype=object)[need]
-        codes, uniques = pd.factorize(pd.Series(list(zip(prov, city)), dtype=object), use_na_sentinel=False)
+        codes, uniques = distinct_codes(pd.Series(list(zip(prov, city)), dtype=object))  # a pair is never missing
         by_pair, by_city, by_province = _lookups()
         u_lon, u_lat, u_basis = np.full(len(uniques), np.nan), np.full(len(uniques), np.nan), []
         for i, (p, c) in enumerate(uniques):
