@@ -32,9 +32,9 @@ CAPITAL_FULL_WAN = 100_000.0  # 10亿元 registered capital = full capital stren
 EMPLOYEES_FULL = 5_000.0
 AGE_FULL_YEARS = 30.0
 TAG_BONUS = {"listed": 0.25, "qualifications": 0.15, "financing": 0.10}
-# a worker's component table (24 MB for 48k rows, mostly reason text) reaches this process about
-# 0.1 s after the worker ends, a tenth of its computing time: this process takes a larger chunk
-# (interleaved on 96k rows, medians of 9: 1.42 s at 0, 1.34 s at 0.1, 1.29 s at 0.2 with a worse mean)
+# a worker's component table (mostly reason text) reaches this process a while after the worker ends,
+# about a tenth of its computing time: this process takes a tenth more rows than a worker, so both
+# finish together (measurements: benchmarks/FINDINGS.md)
 SHIP_COST_COMPONENTS = 0.1
 
 
