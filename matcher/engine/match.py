@@ -1,7 +1,7 @@
 """Relevance of every company to every chain segment, with the evidence that produced it.
 
-`SegmentMatcher` follows scikit-learn's estimator contract: `__init__` stores the evidence weights,
-`fit(chains)` compiles all chain vocabulary (keywords, exclusion words, leader names) into one
+`SegmentMatcher` follows scikit-learn's estimator contract: `__init__` stores the `Settings` (the
+evidence weights are its MATCH-stage fields, read where they are used), `fit(chains)` compiles all chain vocabulary (keywords, exclusion words, leader names) into one
 Aho-Corasick automaton and sparse word→segment weight matrices (a keyword shared by several
 segments is worth less to each), and `match(frame)` returns a `MatchResult` holding, per field
 (name, 简介/主营, 经营范围), the keywords found in each company, the evidence per segment and the
@@ -9,8 +9,9 @@ relevance in [0, 1]: relevance = 1 − exp(−evidence / scale). Evidence adds u
 (weighted by field and, in free-text descriptions, by the clause they sit in and by whether they
 name what the firm is: "是一家【…】提供商"), weak keywords (only where the same chain already has
 other evidence), the GB/T industry code and leader names; it is suppressed by exclusion words and
-supported by evidence for the chain's other segments. Matching runs once per distinct text, all
-texts of a field in one pass of the automaton.
+supported by evidence for the chain's other segments. Which steps apply to which field (and with
+which setting) is the per-field policy table, data/reference/fields.yaml; `match` loops over it.
+Matching runs once per distinct text, all texts of a field in one pass of the automaton.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import scipy.sparse as sp
 from ..errors import DataFileError
 from ..knowledge.chains import Chain
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
-from ..knowledge.settings import DEFAULTS, REFERENCE_DIR
+from ..knowledge.settings import DEFAULTS, REFERENCE_DIR, Settings
 from .estimator import Estimator
 
 FIELD_POLICIES = field_policies()  # per text field: column, label, weight, steps (data/reference/fields.yaml)
@@ -144,6 +145,7 @@ def _prepare_texts(texts: list[str], ascii_case: bool = False) -> bytes:
     (every cased letter of the vocabulary is ASCII, so no other letter can take part in a match)
     only the ASCII bytes are lower-cased. Anything else goes text by text."""
     big = SEPARATOR.join(texts)
+    # one C-level pass over the whole field instead of a normalisation per text
     if big.count(SEPARATOR) == max(len(texts) - 1, 0) and unicodedata.is_normalized("NFKC", big):
         return big.encode("utf-8").lower() if ascii_case else big.lower().encode("utf-8")
     return SEPARATOR.join(_prep(t) for t in texts).encode("utf-8")
@@ -166,7 +168,7 @@ def _scale_rows(m: sp.csr_matrix, factor: np.ndarray) -> sp.csr_matrix:
 def _scale_where(m: sp.csr_matrix, where: sp.csr_matrix, factor) -> sp.csr_matrix:
     """m with the entries stored where `where` has an entry multiplied by factor. Both matrices'
     entries, keyed row × columns + column, are sorted, so a binary search finds them."""
-    if not where.nnz or not m.nnz:
+    if not where.nnz or not m.nnz:  # nothing to scale: no copy
         return m
     n_cols = m.shape[1]
     out = m.copy()
@@ -289,32 +291,8 @@ class _FieldSums:
 class SegmentMatcher(Estimator):
     """Scores companies against chain segments from names, texts and industry codes."""
 
-    def __init__(self, name_weight=DEFAULTS.name_weight, intro_weight=DEFAULTS.intro_weight,
-                 scope_weight=DEFAULTS.scope_weight, code_weight=DEFAULTS.code_weight,
-                 leader_weight=DEFAULTS.leader_weight, weak_factor=DEFAULTS.weak_factor,
-                 chain_support=DEFAULTS.chain_support, exclusion_factor=DEFAULTS.exclusion_factor,
-                 evidence_scale=DEFAULTS.evidence_scale, method_factor=DEFAULTS.method_factor,
-                 application_factor=DEFAULTS.application_factor, head_factor=DEFAULTS.head_factor,
-                 head_weak_factor=DEFAULTS.head_weak_factor, vertical_factor=DEFAULTS.vertical_factor,
-                 name_only_factor=DEFAULTS.name_only_factor, weak_alone_factor=DEFAULTS.weak_alone_factor,
-                 core_factor=DEFAULTS.core_factor):
-        self.name_weight = name_weight
-        self.intro_weight = intro_weight
-        self.scope_weight = scope_weight
-        self.code_weight = code_weight
-        self.leader_weight = leader_weight
-        self.weak_factor = weak_factor
-        self.chain_support = chain_support
-        self.exclusion_factor = exclusion_factor
-        self.evidence_scale = evidence_scale
-        self.method_factor = method_factor
-        self.application_factor = application_factor
-        self.head_factor = head_factor
-        self.head_weak_factor = head_weak_factor
-        self.vertical_factor = vertical_factor
-        self.name_only_factor = name_only_factor
-        self.weak_alone_factor = weak_alone_factor
-        self.core_factor = core_factor
+    def __init__(self, settings: Settings = DEFAULTS):
+        self.settings = settings  # read where used (see stage MATCH in knowledge/settings.py), never copied
 
     # ----------------------------------------------------------------------------------------
     def fit(self, chains: dict[str, Chain], y=None):
@@ -495,14 +473,14 @@ class SegmentMatcher(Estimator):
                 table[i, sid] = 1.0
         cats = np.where(cats < 0, len(uniques), cats)
         out = table.tocsr()[cats]
-        out.data *= self.code_weight
+        out.data *= self.settings.code_weight
         return out
 
     def match(self, frame: pd.DataFrame) -> MatchResult:
         """Keyword evidence field by field (as FIELD_POLICIES says), then the industry code and leader
         names, then weak words and the chain's support, saturated into relevance."""
         sums = _FieldSums.empty(len(frame), len(self.segments_), len(self.leaders_))
-        keep = np.float32(1.0) - np.float32(1.0 - self.exclusion_factor)  # share of evidence an exclusion leaves
+        keep = np.float32(1.0) - np.float32(1.0 - self.settings.exclusion_factor)  # share of evidence an exclusion leaves
         for policy in FIELD_POLICIES:
             self._add_field(frame, policy, sums, keep)
         strong, weak = sums.strong.toarray(), sums.weak.toarray()
@@ -510,7 +488,7 @@ class SegmentMatcher(Estimator):
         if sums.spread_excluded is not None:  # exclusion words of a spreading field suppress the code too
             code_ev = _scale_where(code_ev, sums.spread_excluded, keep)
         leader_ev = (sums.leader_hits @ self.leader_segments_).tocsr()
-        leader_ev.data *= self.leader_weight
+        leader_ev.data *= self.settings.leader_weight
         evidence = self._evidence(strong, weak, (code_ev, leader_ev))
         relevance = self._relevance(evidence, out=weak)  # weak's buffer is free once evidence holds it
         return MatchResult(relevance=relevance, evidence=evidence, hits=sums.hits,
@@ -518,7 +496,7 @@ class SegmentMatcher(Estimator):
 
     def _add_field(self, frame: pd.DataFrame, policy: FieldPolicy, sums: _FieldSums, keep: np.float32) -> None:
         """Add one text field's keyword evidence (strong and weak, n × S) to `sums` under its policy."""
-        p, s = policy, self
+        p, s = policy, self.settings
         clauses = None if p.clauses is None else tuple(factor(f, s) for f in p.clauses.contexts)
         fh = self._field_hits(_column(frame, p.column), clauses, factor(p.core_phrase, s, 1.0))
         if p.vertical_cue != "none":  # a vertical business (营销公司, 教育机构 …) says what it is
@@ -579,20 +557,20 @@ class SegmentMatcher(Estimator):
             extra.sum_duplicates()
             base[np.repeat(np.arange(n), np.diff(extra.indptr)), extra.indices] += extra.data
         alone = ~self._chain_sum(base, positive=True)
-        weak *= self.weak_factor
-        np.multiply(weak, np.float32(self.weak_alone_factor), out=weak, where=alone)
+        weak *= self.settings.weak_factor
+        np.multiply(weak, np.float32(self.settings.weak_alone_factor), out=weak, where=alone)
         evidence = base
         evidence += weak
         support = self._chain_sum(evidence)
         support -= evidence
-        support *= self.chain_support
+        support *= self.settings.chain_support
         evidence += support
         return evidence
 
     def _relevance(self, evidence: np.ndarray, out: np.ndarray) -> np.ndarray:
         """relevance = 1 − exp(−evidence / evidence_scale), computed in `out` (a free n × S float32 buffer)."""
         relevance = np.negative(evidence, out=out)
-        relevance /= self.evidence_scale
+        relevance /= self.settings.evidence_scale
         np.exp(relevance, out=relevance)
         np.subtract(1.0, relevance, out=relevance)
         return relevance
@@ -601,7 +579,8 @@ class SegmentMatcher(Estimator):
         """n × S: for every segment, the sum of `values` over all segments of its chain (with
         `positive`, whether that sum is > 0)."""
         chain = self.segment_chain_
-        if np.all(np.diff(chain) >= 0):  # segments of a chain are contiguous (as fit builds them)
+        # segments of a chain are contiguous (as fit builds them): one reduceat, no n × S × S product
+        if np.all(np.diff(chain) >= 0):
             bounds = np.flatnonzero(np.r_[True, np.diff(chain) != 0])
             sums = np.add.reduceat(values, bounds, axis=1)  # n × chains
             width = np.diff(np.r_[bounds, len(chain)])  # segments per chain

@@ -4,20 +4,19 @@ The policy is data (`data/reference/fields.yaml`): one row per text field naming
 label in reasons, the setting that weighs it and which of the matcher's steps apply to it (clause
 contexts, core phrase, non-target-business cue and damping, the name-only factor, exclusion words
 that spread to later fields, leader names). `load_field_policies` validates the file and raises
-`DataFileError` naming the file and the field; `factor` turns a policy's factor (a setting's name
-or a number) into its value under given `Settings`.
+`DataFileError` naming the file and the field; a factor names a MATCH-stage setting or is a number,
+and `factor` turns it into its value under given `Settings`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from dataclasses import fields as dataclass_fields
 from functools import lru_cache
 from pathlib import Path
 
 from ..errors import DataFileError
 from .chains import _need, _read_yaml
-from .settings import REFERENCE_DIR, Settings
+from .settings import MATCH, RANK, REFERENCE_DIR, Settings, stage_settings
 
 FIELDS_FILE = REFERENCE_DIR / "fields.yaml"
 CONTEXTS = ("head", "plain", "method", "application")  # clause contexts, in the matcher's index order
@@ -62,7 +61,7 @@ def factor(value: Factor | None, settings: Settings, absent: float | None = None
 
 
 def _factor(raw, path, where: str, optional: bool = False) -> Factor | None:
-    names = {f.name for f in dataclass_fields(Settings)}
+    names = stage_settings(MATCH)
     if raw is None and optional:
         return None
     if isinstance(raw, bool) or raw is None:
@@ -71,8 +70,10 @@ def _factor(raw, path, where: str, optional: bool = False) -> Factor | None:
         if raw < 0:
             raise DataFileError(path, where, f"系数 {raw} 不能为负数")
         return float(raw)
+    if isinstance(raw, str) and raw in stage_settings(RANK):
+        raise DataFileError(path, where, f"评分参数 {raw} 用于排序（rank 阶段），不能用于匹配")
     if not isinstance(raw, str) or raw not in names:
-        raise DataFileError(path, where, f"未知的评分参数 {raw!r}（可用：{', '.join(sorted(names))}）")
+        raise DataFileError(path, where, f"未知的匹配参数 {raw!r}（可用：{', '.join(names)}）")
     return raw
 
 

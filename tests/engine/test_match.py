@@ -54,7 +54,7 @@ def test_weak_words_need_other_evidence(m):
     rel = m.transform(f)
     c = seg(m, "nev", "charging")
     assert 0 < rel[0].max() < 0.1  # alone, a weak word only orders; it never files a company
-    assert SegmentMatcher(weak_alone_factor=0).fit(m_chains(m)).transform(f)[0].max() == 0
+    assert SegmentMatcher(settings=DEFAULTS.replace(weak_alone_factor=0)).fit(m_chains(m)).transform(f)[0].max() == 0
     assert rel[1, c] > m.transform(frame(company_name=["乙充电桩有限公司"]))[0, c]
 
 
@@ -136,7 +136,7 @@ def test_core_phrase_words_weigh_more(m):
     b = seg(m, "nev", "battery")
     rel = m.transform(f)
     assert rel[0, b] > rel[1, b] > 0 and rel[2, b] == rel[1, b]  # no core noun: no core phrase
-    flat = SegmentMatcher(core_factor=1.0).fit(m_chains(m)).transform(f)
+    flat = SegmentMatcher(settings=DEFAULTS.replace(core_factor=1.0)).fit(m_chains(m)).transform(f)
     assert flat[0, b] == flat[1, b] == rel[1, b]
     # by default one core word ranks higher but alone stays under the default filing threshold
     assert rel[0, b] < DEFAULTS.min_relevance

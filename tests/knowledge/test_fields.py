@@ -33,6 +33,7 @@ def _broken(tmp_path, change):
 
 @pytest.mark.parametrize("change,where", [
     (lambda d: d["fields"][0].update(weight="name_wieght"), "fields.name.weight"),
+    (lambda d: d["fields"][0].update(weight="w_fit"), "fields.name.weight"),  # a rank-stage setting
     (lambda d: d["fields"][2].update(alone=-1), "fields.scope.alone"),
     (lambda d: d["fields"][1]["clauses"].pop("method"), "fields.intro.clauses"),
     (lambda d: d["fields"][1]["clauses"].update(head=True), "fields.intro.clauses.head"),
