@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from .contract import tier_labels
-from .engine.score import rank, total_score
+from .engine.score import rank
+from .engine.score import total_score  # score_parts: the parts of the score as rank computes it
 from .errors import MatcherError
 from .ingest.read import column_synonyms
 from .ingest.table import RawTable
