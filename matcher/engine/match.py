@@ -1,7 +1,8 @@
 """Relevance of every company to every chain segment, with the evidence that produced it.
 
-`SegmentMatcher` follows scikit-learn's estimator contract: `__init__` stores the `Settings` (the
-evidence weights are its MATCH-stage fields, read where they are used), `fit(chains)` compiles all chain vocabulary (keywords, exclusion words, leader names) into one
+`SegmentMatcher` follows scikit-learn's estimator contract: `__init__` stores the `Settings` (its
+MATCH-stage fields are the evidence weights, read where they are used),
+`fit(chains)` compiles all chain vocabulary (keywords, exclusion words, leader names) into one
 Aho-Corasick automaton and sparse word→segment weight matrices (a keyword shared by several
 segments is worth less to each), and `match(frame)` returns a `MatchResult` holding, per field
 (name, 简介/主营, 经营范围), the keywords found in each company, the evidence per segment and the
@@ -9,9 +10,11 @@ relevance in [0, 1]: relevance = 1 − exp(−evidence / scale). Evidence adds u
 (weighted by field and, in free-text descriptions, by the clause they sit in and by whether they
 name what the firm is: "是一家【…】提供商"), weak keywords (only where the same chain already has
 other evidence), the GB/T industry code and leader names; it is suppressed by exclusion words and
-supported by evidence for the chain's other segments. Which steps apply to which field (and with
-which setting) is the per-field policy table, data/reference/fields.yaml; `match` loops over it.
-Matching runs once per distinct text, all texts of a field in one pass of the automaton.
+supported by evidence for the chain's other segments. Matching runs once per distinct text, all
+texts of a field in one pass of the automaton.
+
+Which steps apply to which field, and with which setting, is the per-field policy table
+(data/reference/fields.yaml); `match` loops over it.
 """
 
 from __future__ import annotations
@@ -65,12 +68,13 @@ _CORE_RX = re.compile("(?:" + "|".join(CORE_OPENERS) + ")([^" + re.escape(_SENTE
                       + "]{1,60}?)(?:" + "|".join(CORE_NOUNS) + ")")
 _CUES = HEAD_CUES + APPLICATION_CUES + NOT_APPLICATION + METHOD_CUES
 _CUE_KIND = np.repeat([0, 1, 2, 3], [len(HEAD_CUES), len(APPLICATION_CUES), len(NOT_APPLICATION), len(METHOD_CUES)])
-_CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUES, matchkind=ahocorasick_rs.MatchKind.Standard)
+_CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUES, matchkind=ahocorasick_rs.MatchKind.Standard)  # all cues, one pass
 _SENTENCE_CODES = np.array([ord(c) for c in _SENTENCE_BREAKS], dtype=np.uint32)
 _CLAUSE_CODES = np.array([ord(c) for c in _CLAUSE_BREAKS], dtype=np.uint32)
 
 
 def _code_points(text: str) -> np.ndarray:
+    """The code points of a text, by one C-level encode instead of ord() per character."""
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
@@ -480,7 +484,7 @@ class SegmentMatcher(Estimator):
         """Keyword evidence field by field (as FIELD_POLICIES says), then the industry code and leader
         names, then weak words and the chain's support, saturated into relevance."""
         sums = _FieldSums.empty(len(frame), len(self.segments_), len(self.leaders_))
-        keep = np.float32(1.0) - np.float32(1.0 - self.settings.exclusion_factor)  # share of evidence an exclusion leaves
+        keep = np.float32(1.0) - np.float32(1.0 - self.settings.exclusion_factor)  # what an exclusion leaves
         for policy in FIELD_POLICIES:
             self._add_field(frame, policy, sums, keep)
         strong, weak = sums.strong.toarray(), sums.weak.toarray()
@@ -549,8 +553,8 @@ class SegmentMatcher(Estimator):
 
     def _evidence(self, strong: np.ndarray, weak: np.ndarray, extras) -> np.ndarray:
         """evidence = strong + extras + weak_factor × weak (× weak_alone_factor where the chain has no
-        other evidence), + chain_support × the chain's other segments' evidence. Works in `strong`'s
-        and `weak`'s float32 buffers in place (no n × S temporaries); returns strong's."""
+        other evidence), + chain_support × the chain's other segments' evidence. Works in place in
+        `strong`'s and `weak`'s float32 buffers; returns strong's."""
         n = len(strong)
         base = strong
         for extra in extras:  # sparse evidence is added where it is, not as a dense n × S array
