@@ -22,7 +22,7 @@ with st.sidebar:
         with st.form("match_form"):
             values = {}
             for h in matcher.settings_help():
-                if h["name"] in matcher.RANK_SETTINGS:
+                if h["stage"] != "match":  # the rank-stage settings are the sliders above
                     continue
                 values[h["name"]] = st.number_input(h["label"], min_value=float(h["min"]), max_value=float(h["max"]),
                                                     value=float(getattr(current, h["name"])), step=float(h["step"]),

@@ -32,7 +32,7 @@ def evaluate(settings=matcher.DEFAULTS, path=EVAL):
     chains = matcher.load_chains()
     read = matcher.read_companies([path])
     labels = read.originals
-    m = SegmentMatcher(**{k: getattr(settings, k) for k in SegmentMatcher().get_params()}).fit(chains)
+    m = SegmentMatcher(settings=settings).fit(chains)
     rel = m.chain_relevance(m.match(read.companies))
     best = rel.to_numpy().argmax(axis=1)
     top = rel.to_numpy().max(axis=1)

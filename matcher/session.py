@@ -26,19 +26,20 @@ import pandas as pd
 
 from .contract import tier_labels
 from .engine.score import rank
+from .engine.score import total_score  # score_parts: the parts of the score as rank computes it
 from .errors import MatcherError
 from .ingest.read import column_synonyms
 from .ingest.table import RawTable
 from .knowledge.chains import Chain, Zone, load_chains
-from .knowledge.settings import DEFAULTS, Settings
+from .knowledge.settings import DEFAULTS, MATCH, RANK, Settings, stage_settings
 from .outputs.table import write_table
 from .outputs.workbook import write_workbook
 from .pipeline import ReadResult, ScoreResult, read_companies, score_frame
 
-# Settings that `rank` applies to stored components: changing them re-ranks without a new match.
-# Every other setting (evidence weights, min relevance, penalties — they are written into the reasons)
-# needs a new match.
-RANK_SETTINGS = ("w_fit", "w_strength", "w_distance", "radius_km", "tier_a", "tier_b")
+# Settings that `rank` applies to stored components (stage RANK): changing them re-ranks without a new
+# match. Every other setting (stage MATCH: evidence weights, min relevance) needs a new match. Both
+# follow from each setting's declared stage (knowledge/settings.py).
+RANK_SETTINGS = stage_settings(RANK)
 
 # Chinese labels of the canonical fields (the column-mapping editor); a field missing here is shown
 # under its first synonym in data/reference/columns.yaml.
@@ -61,13 +62,13 @@ FIELD_LABELS = {
 
 
 def match_key(settings: Settings) -> tuple:
-    """The values of every setting that changes matching (all but RANK_SETTINGS): equal keys, equal match."""
-    return tuple((k, v) for k, v in settings.as_dict().items() if k not in RANK_SETTINGS)
+    """The values of every setting that changes matching (stage MATCH): equal keys, equal match."""
+    return tuple((k, getattr(settings, k)) for k in stage_settings(MATCH, settings))
 
 
 def rank_key(settings: Settings) -> tuple:
-    """The values of the settings `rerank` applies."""
-    return tuple((k, getattr(settings, k)) for k in RANK_SETTINGS)
+    """The values of the settings `rerank` applies (stage RANK)."""
+    return tuple((k, getattr(settings, k)) for k in stage_settings(RANK, settings))
 
 
 # --------------------------------------------------------------------------------------------
@@ -231,25 +232,22 @@ def filter_ranked(ranked: pd.DataFrame, *, chain_ids: Iterable[str] | None = Non
 
 def score_parts(row, settings: Settings) -> dict[str, float]:
     """The points (out of 100) each component adds to one company's score before risk, and the points
-    its risk withholds (negative): the score's own formula, so the parts add up to the score (up to
-    rounding).
-    `row`: a ranked-table row (fit, strength, proximity, risk, chain_id)."""
+    its risk withholds (negative), as `total_score` computes them, so the parts add up to the score
+    (up to rounding). `row`: a ranked-table row (fit, strength, proximity, risk, chain_id); a missing
+    strength or proximity counts as neutral (0.5), a missing fit or risk as 0."""
     get = row.get if hasattr(row, "get") else (lambda k, d=None: getattr(row, k, d))
     chain_id = get("chain_id")
     if chain_id is None or (isinstance(chain_id, float) and math.isnan(chain_id)):
         return {"fit": 0.0, "strength": 0.0, "distance": 0.0, "risk": 0.0}
-    total = settings.w_fit + settings.w_strength + settings.w_distance or 1.0
 
     def value(name, default):
         v = get(name, default)
-        return default if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+        return np.array([default if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)])
 
-    keep = 1 - value("risk", 0.0)
-    parts = {"fit": settings.w_fit * value("fit", 0.0), "strength": settings.w_strength * value("strength", 0.5),
-             "distance": settings.w_distance * value("proximity", 0.5)}
-    raw = {k: 100 * v / total for k, v in parts.items()}
-    out = {k: round(v, 2) for k, v in raw.items()}
-    out["risk"] = round(-sum(raw.values()) * (1 - keep), 2) + 0.0  # never -0.0
+    parts = total_score(value("fit", 0.0), value("strength", 0.5), value("risk", 0.0), np.array([True]), settings,
+                        value("proximity", 0.5))
+    out = {k: round(float(getattr(parts, k)[0]), 2) for k in ("fit", "strength", "distance")}
+    out["risk"] = round(float(parts.risk[0]), 2) + 0.0  # never -0.0
     return out
 
 

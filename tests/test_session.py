@@ -28,7 +28,9 @@ def test_rank_settings_do_not_change_the_match_key():
         assert matcher.match_key(changed) == base, name
         assert matcher.rank_key(changed) != matcher.rank_key(matcher.DEFAULTS), name
     assert matcher.match_key(matcher.DEFAULTS.replace(min_relevance=0.5)) != base
-    assert matcher.match_key(matcher.DEFAULTS.replace(penalty_abnormal=0.5)) != base  # written into the reasons
+    # penalties are re-applied by rank (stage RANK; the reasons re-render on rerank): no new match
+    assert matcher.match_key(matcher.DEFAULTS.replace(penalty_abnormal=0.5)) == base
+    assert matcher.rank_key(matcher.DEFAULTS.replace(penalty_abnormal=0.5)) != matcher.rank_key(matcher.DEFAULTS)
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Relevance of every company to every chain segment, with the evidence that produced it.
 
-`SegmentMatcher` follows scikit-learn's estimator contract: `__init__` stores the evidence weights,
+`SegmentMatcher` follows scikit-learn's estimator contract: `__init__` stores the `Settings` (its
+MATCH-stage fields are the evidence weights, read where they are used),
 `fit(chains)` compiles all chain vocabulary (keywords, exclusion words, leader names) into one
 Aho-Corasick automaton and sparse word→segment weight matrices (a keyword shared by several
 segments is worth less to each), and `match(frame)` returns a `MatchResult` holding, per field
@@ -11,6 +12,9 @@ name what the firm is: "是一家【…】提供商"), weak keywords (only where
 other evidence), the GB/T industry code and leader names; it is suppressed by exclusion words and
 supported by evidence for the chain's other segments. Matching runs once per distinct text, all
 texts of a field in one pass of the automaton.
+
+Which steps apply to which field, and with which setting, is the per-field policy table
+(data/reference/fields.yaml); `match` loops over it.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ahocorasick_rs
 import numpy as np
@@ -27,14 +31,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from ..knowledge.chains import Chain
-from .estimator import Estimator
-from ..knowledge.settings import DEFAULTS, REFERENCE_DIR
 from ..errors import DataFileError
+from ..knowledge.chains import Chain
+from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
+from ..knowledge.settings import DEFAULTS, REFERENCE_DIR, Settings
+from .estimator import Estimator
 
-FIELDS = ("name", "intro", "scope")
-FIELD_LABELS = {"name": "名称", "intro": "简介", "scope": "经营范围"}
-FIELD_COLUMNS = {"name": "company_name", "intro": "intro", "scope": "scope"}
+FIELD_POLICIES = field_policies()  # per text field: column, label, weight, steps (data/reference/fields.yaml)
+FIELDS = tuple(p.field for p in FIELD_POLICIES)
+FIELD_LABELS = {p.field: p.label for p in FIELD_POLICIES}
+FIELD_COLUMNS = {p.field: p.column for p in FIELD_POLICIES}
 SEPARATOR = "\x00"  # joins the texts of a field; no pattern contains it, so no match crosses texts
 
 # Clause cues for free-text descriptions (公司简介): where a keyword sits says how much it tells.
@@ -53,7 +59,7 @@ METHOD_CUES = ("通过", "利用", "运用", "借助", "依托", "结合", "采�
 _METHOD_CONNECTIVES = ("", "并", "同时", "主要", "公司", "还", "并且")
 _METHOD_PURPOSES = ("", "致力于", "专注于", "旨在")
 METHOD_LEADS = frozenset(c + p for c in _METHOD_CONNECTIVES for p in _METHOD_PURPOSES)
-HEAD, PLAIN, METHOD, APPLICATION = 0, 1, 2, 3
+HEAD, PLAIN, METHOD, APPLICATION = (CONTEXTS.index(c) for c in ("head", "plain", "method", "application"))
 # The core phrase of a self-description: "X是一家【人脸识别技术】提供商 / 是国内【锂电池隔膜】的专业生产企业".
 # The words between the opener (a head cue, see CORE_OPENERS) and the noun that names the kind of
 # firm say what the firm is.
@@ -62,12 +68,13 @@ _CORE_RX = re.compile("(?:" + "|".join(CORE_OPENERS) + ")([^" + re.escape(_SENTE
                       + "]{1,60}?)(?:" + "|".join(CORE_NOUNS) + ")")
 _CUES = HEAD_CUES + APPLICATION_CUES + NOT_APPLICATION + METHOD_CUES
 _CUE_KIND = np.repeat([0, 1, 2, 3], [len(HEAD_CUES), len(APPLICATION_CUES), len(NOT_APPLICATION), len(METHOD_CUES)])
-_CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUES, matchkind=ahocorasick_rs.MatchKind.Standard)
+_CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUES, matchkind=ahocorasick_rs.MatchKind.Standard)  # all cues, one pass
 _SENTENCE_CODES = np.array([ord(c) for c in _SENTENCE_BREAKS], dtype=np.uint32)
 _CLAUSE_CODES = np.array([ord(c) for c in _CLAUSE_BREAKS], dtype=np.uint32)
 
 
 def _code_points(text: str) -> np.ndarray:
+    """The code points of a text, by one C-level encode instead of ord() per character."""
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
@@ -142,6 +149,7 @@ def _prepare_texts(texts: list[str], ascii_case: bool = False) -> bytes:
     (every cased letter of the vocabulary is ASCII, so no other letter can take part in a match)
     only the ASCII bytes are lower-cased. Anything else goes text by text."""
     big = SEPARATOR.join(texts)
+    # one C-level pass over the whole field instead of a normalisation per text
     if big.count(SEPARATOR) == max(len(texts) - 1, 0) and unicodedata.is_normalized("NFKC", big):
         return big.encode("utf-8").lower() if ascii_case else big.lower().encode("utf-8")
     return SEPARATOR.join(_prep(t) for t in texts).encode("utf-8")
@@ -164,7 +172,7 @@ def _scale_rows(m: sp.csr_matrix, factor: np.ndarray) -> sp.csr_matrix:
 def _scale_where(m: sp.csr_matrix, where: sp.csr_matrix, factor) -> sp.csr_matrix:
     """m with the entries stored where `where` has an entry multiplied by factor. Both matrices'
     entries, keyed row × columns + column, are sorted, so a binary search finds them."""
-    if not where.nnz or not m.nnz:
+    if not where.nnz or not m.nnz:  # nothing to scale: no copy
         return m
     n_cols = m.shape[1]
     out = m.copy()
@@ -174,6 +182,45 @@ def _scale_where(m: sp.csr_matrix, where: sp.csr_matrix, factor) -> sp.csr_matri
     pos = np.minimum(np.searchsorted(key, at), len(key) - 1)
     out.data[pos[key[pos] == at]] *= factor
     return out
+
+
+def _outermost(m: np.ndarray, n_bytes: int) -> np.ndarray:
+    """Matches (pattern, start, end rows) sorted by start, longest first, without any match inside a
+    longer one: a match survives only if it reaches past every earlier match (texts never overlap,
+    so this holds across the joined texts)."""
+    if n_bytes < (1 << 31):  # one int64 key, start-major, longest first: the automaton reports
+        # matches by end, so the key is nearly sorted already and a stable sort is quick
+        m = m[np.argsort(m[:, 1] * (n_bytes + 1) - m[:, 2], kind="stable")]
+    else:
+        m = m[np.lexsort((-m[:, 2], m[:, 1]))]
+    if len(m):
+        reach = np.maximum.accumulate(m[:, 2])
+        keep = np.ones(len(m), dtype=bool)
+        keep[1:] = m[1:, 2] > reach[:-1]
+        m = m[keep]
+    return m
+
+
+def _present(text: np.ndarray, pat: np.ndarray, shape: tuple) -> sp.csr_matrix:
+    """texts × patterns, 1 for every pair found however often: duplicates are summed, then set back to
+    1, which needs no sort."""
+    m = sp.csr_matrix((np.ones(len(pat), dtype=np.float32), (text, pat)), shape=shape)
+    m.data[:] = 1.0
+    return m
+
+
+def _best_weight(text: np.ndarray, pat: np.ndarray, weight: np.ndarray, shape: tuple) -> sp.csr_matrix:
+    """texts × patterns holding, for every pair found, the best weight among its matches."""
+    order = np.lexsort((-weight, pat, text))
+    text, pat, weight = text[order], pat[order], weight[order]
+    first = np.ones(len(text), dtype=bool)
+    first[1:] = (text[1:] != text[:-1]) | (pat[1:] != pat[:-1])
+    return sp.csr_matrix((weight[first], (text[first], pat[first])), shape=shape)
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A column of the frame, or all missing when the frame has none of that name."""
+    return frame[name] if name in frame else pd.Series([None] * len(frame))
 
 
 def _is_ascii_word(word: str) -> bool:
@@ -227,35 +274,29 @@ class MatchResult:
     excluded: dict  # field -> sparse n × S (1 where an exclusion word of the segment is present)
 
 
+@dataclass
+class _FieldSums:
+    """What matching gathers field by field (see SegmentMatcher._add_field)."""
+
+    strong: sp.csr_matrix  # n × S keyword evidence from strong words, weighted by field
+    weak: sp.csr_matrix  # n × S, from weak words
+    vertical: np.ndarray  # n, bool: a field so far revealed a non-target business
+    leader_hits: sp.csr_matrix  # n × L leader names found
+    spread_excluded: sp.csr_matrix | None = None  # n × S exclusions that apply to the fields after
+    hits: dict = field(default_factory=dict)  # field -> n × K keyword hits
+    excluded: dict = field(default_factory=dict)  # field -> n × S exclusions
+
+    @classmethod
+    def empty(cls, n: int, n_seg: int, n_leaders: int) -> _FieldSums:
+        zero = sp.csr_matrix((n, n_seg), dtype=np.float32)
+        return cls(zero, zero, np.zeros(n, dtype=bool), sp.csr_matrix((n, n_leaders), dtype=np.float32))
+
+
 class SegmentMatcher(Estimator):
     """Scores companies against chain segments from names, texts and industry codes."""
 
-    def __init__(self, name_weight=DEFAULTS.name_weight, intro_weight=DEFAULTS.intro_weight,
-                 scope_weight=DEFAULTS.scope_weight, code_weight=DEFAULTS.code_weight,
-                 leader_weight=DEFAULTS.leader_weight, weak_factor=DEFAULTS.weak_factor,
-                 chain_support=DEFAULTS.chain_support, exclusion_factor=DEFAULTS.exclusion_factor,
-                 evidence_scale=DEFAULTS.evidence_scale, method_factor=DEFAULTS.method_factor,
-                 application_factor=DEFAULTS.application_factor, head_factor=DEFAULTS.head_factor,
-                 head_weak_factor=DEFAULTS.head_weak_factor, vertical_factor=DEFAULTS.vertical_factor,
-                 name_only_factor=DEFAULTS.name_only_factor, weak_alone_factor=DEFAULTS.weak_alone_factor,
-                 core_factor=DEFAULTS.core_factor):
-        self.name_weight = name_weight
-        self.intro_weight = intro_weight
-        self.scope_weight = scope_weight
-        self.code_weight = code_weight
-        self.leader_weight = leader_weight
-        self.weak_factor = weak_factor
-        self.chain_support = chain_support
-        self.exclusion_factor = exclusion_factor
-        self.evidence_scale = evidence_scale
-        self.method_factor = method_factor
-        self.application_factor = application_factor
-        self.head_factor = head_factor
-        self.head_weak_factor = head_weak_factor
-        self.vertical_factor = vertical_factor
-        self.name_only_factor = name_only_factor
-        self.weak_alone_factor = weak_alone_factor
-        self.core_factor = core_factor
+    def __init__(self, settings: Settings = DEFAULTS):
+        self.settings = settings  # read where used (see stage MATCH in knowledge/settings.py), never copied
 
     # ----------------------------------------------------------------------------------------
     def fit(self, chains: dict[str, Chain], y=None):
@@ -364,169 +405,186 @@ class SegmentMatcher(Estimator):
         when the pattern occurs twice), and the HEAD-clause hits are returned as well; a hit inside a
         core phrase (see core_spans) is worth `core` times its clause weight.
         """
-        n_pat = len(self.patterns_)
-        codes, uniques = pd.factorize(texts, use_na_sentinel=True)
-        n_u = len(uniques)
-        try:  # matching runs over UTF-8 bytes: every offset below is a byte offset
-            data = _prepare_texts(uniques.tolist(), self.ascii_case_)
+        codes, uniques = pd.factorize(texts, use_na_sentinel=True)  # each distinct text is matched once
+        rows = np.where(codes < 0, len(uniques), codes)  # missing texts take the empty last row
+        shape = (len(uniques) + 1, len(self.patterns_))
+        data = self._joined_texts(uniques)
+        pat, beg = self._word_matches(data)
+        nul = np.frombuffer(data, dtype=np.uint8) == 0  # SEPARATOR is the only NUL byte
+        starts = np.concatenate([[0], np.flatnonzero(nul) + 1])
+        text = np.searchsorted(starts, beg, side="right") - 1
+        if factors is None:
+            return FieldHits(_present(text, pat, shape)[rows], None)
+        ctx, weight = self._clause_weights(data, beg, factors, core)
+        is_head = ctx == HEAD
+        head = _present(text[is_head], pat[is_head], shape)  # a pattern repeated in HEAD clauses counts once
+        return FieldHits(_best_weight(text, pat, weight, shape)[rows], head[rows])
+
+    def _joined_texts(self, uniques) -> bytes:
+        """The distinct texts of a field as matched, joined by SEPARATOR, as UTF-8 (every offset the
+        automaton reports is a byte offset)."""
+        try:
+            return _prepare_texts(uniques.tolist(), self.ascii_case_)
         except TypeError:  # not all strings (a column read as numbers, say)
-            data = _prepare_texts([str(t) for t in uniques], self.ascii_case_)
-        u8 = np.frombuffer(data, dtype=np.uint8)
-        starts = np.concatenate([[0], np.flatnonzero(u8 == 0) + 1])  # SEPARATOR is the only NUL byte
+            return _prepare_texts([str(t) for t in uniques], self.ascii_case_)
+
+    def _word_matches(self, data: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(pattern, start byte) of every match in the joined texts that is not inside a longer match
+        and, for an ASCII pattern, stands between word boundaries."""
         found = self.automaton_.find_matches_as_indexes(data, overlapping=True) if self.automaton_ and data else []
+        # one flat int64 buffer straight from the automaton's tuples: no per-match Python objects kept
         m = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)).reshape(-1, 3)
-        # drop a match inside a longer one: sorted by start (longest first), a match survives only
-        # if it reaches past every earlier match (texts never overlap, so this holds across texts)
-        if len(data) < (1 << 31):  # one int64 key, start-major, longest first: the automaton reports
-            # matches by end, so the key is nearly sorted already and a stable sort is quick
-            m = m[np.argsort(m[:, 1] * (len(data) + 1) - m[:, 2], kind="stable")]
-        else:
-            m = m[np.lexsort((-m[:, 2], m[:, 1]))]
-        if len(m):
-            reach = np.maximum.accumulate(m[:, 2])
-            keep = np.ones(len(m), dtype=bool)
-            keep[1:] = m[1:, 2] > reach[:-1]
-            m = m[keep]
+        m = _outermost(m, len(data))
         pat, beg, end = m[:, 0], m[:, 1], m[:, 2]
-        if len(pat) and self._pattern_ascii_[pat].any():  # bytes of other characters are never ASCII
-            asc = self._pattern_ascii_[pat]
+        if len(pat) and self._pattern_ascii_[pat].any():  # the boundary check runs only when an ASCII word hit
+            u8 = np.frombuffer(data, dtype=np.uint8)  # bytes of other characters are never ASCII
             left = np.where(beg > 0, u8[np.maximum(beg - 1, 0)], 0)
             right = np.where(end < len(u8), u8[np.minimum(end, len(u8) - 1)], 0)
-            bad = asc & (_ascii_alnum(left) | _ascii_alnum(right))
+            bad = self._pattern_ascii_[pat] & (_ascii_alnum(left) | _ascii_alnum(right))
             pat, beg = pat[~bad], beg[~bad]
-        text = np.searchsorted(starts, beg, side="right") - 1
-        weight = np.ones(len(pat), dtype=np.float32)
-        head_rows = head_cols = np.zeros(0, dtype=np.int64)
-        if factors is not None and len(pat):
-            big = data.decode("utf-8")
-            chars = _code_points(big)
-            c_start, c_ctx = clause_table(big, chars)
-            byte_at = _byte_offsets(chars)
-            c_start = byte_at[c_start]
-            ctx = c_ctx[np.maximum(np.searchsorted(c_start, beg, side="right") - 1, 0)] if len(c_start) \
-                else np.full(len(pat), PLAIN)
-            weight = np.asarray(factors, dtype=np.float32)[ctx]
-            if core != 1.0:  # a word in a core phrase says what the firm is
-                k_start, k_end = core_spans(big)
-                if len(k_start):
-                    k_start, k_end = byte_at[k_start], byte_at[k_end]
-                    j = np.maximum(np.searchsorted(k_start, beg, side="right") - 1, 0)
-                    inside = (beg >= k_start[j]) & (beg < k_end[j])
-                    weight[inside] *= np.float32(core)
-            is_head = ctx == HEAD
-            head_rows, head_cols = text[is_head], pat[is_head]
-        # one entry per (text, pattern): the best weight
-        if factors is None:  # every hit weighs 1: duplicates are summed, then set back to 1
-            u = sp.csr_matrix((weight, (text, pat)), shape=(n_u + 1, n_pat))
-            u.data[:] = 1.0
-        else:
-            order = np.lexsort((-weight, pat, text))
-            text, pat, weight = text[order], pat[order], weight[order]
-            first = np.ones(len(text), dtype=bool)
-            first[1:] = (text[1:] != text[:-1]) | (pat[1:] != pat[:-1])
-            u = sp.csr_matrix((weight[first], (text[first], pat[first])), shape=(n_u + 1, n_pat))
-        rows = np.where(codes < 0, n_u, codes)  # missing texts take the empty last row
-        head = None
-        if factors is not None:
-            h = sp.csr_matrix((np.ones(len(head_rows), dtype=np.float32), (head_rows, head_cols)), shape=(n_u + 1, n_pat))
-            h.data[:] = 1.0  # a pattern repeated in HEAD clauses still counts once
-            head = h[rows]
-        return FieldHits(u[rows], head)
+        return pat, beg
+
+    @staticmethod
+    def _clause_weights(data: bytes, beg: np.ndarray, factors: tuple, core: float) -> tuple[np.ndarray, np.ndarray]:
+        """(clause context, weight) of every match starting at byte `beg` of the joined texts: the
+        factor of its clause's context, × `core` inside a core phrase."""
+        if not len(beg):  # nothing found: the texts need no clause analysis
+            return np.zeros(0, dtype=np.int64), np.ones(0, dtype=np.float32)
+        big = data.decode("utf-8")
+        chars = _code_points(big)
+        byte_at = _byte_offsets(chars)  # built once per field and shared by both lookups below
+        c_start, c_ctx = clause_table(big, chars)
+        c_start = byte_at[c_start]
+        ctx = c_ctx[np.maximum(np.searchsorted(c_start, beg, side="right") - 1, 0)] if len(c_start) \
+            else np.full(len(beg), PLAIN)
+        weight = np.asarray(factors, dtype=np.float32)[ctx]
+        if core != 1.0:  # a word in a core phrase says what the firm is (a factor of 1 skips the phrase search)
+            k_start, k_end = core_spans(big)
+            if len(k_start):
+                k_start, k_end = byte_at[k_start], byte_at[k_end]
+                j = np.maximum(np.searchsorted(k_start, beg, side="right") - 1, 0)
+                inside = (beg >= k_start[j]) & (beg < k_end[j])
+                weight[inside] *= np.float32(core)
+        return ctx, weight
 
     def _code_evidence(self, codes: pd.Series) -> sp.csr_matrix:
         """n × S sparse: code_weight where the company's GB/T 小类 belongs to the segment."""
         n_seg = len(self.segments_)
-        cats, uniques = pd.factorize(codes, use_na_sentinel=True)
+        cats, uniques = pd.factorize(codes, use_na_sentinel=True)  # each distinct code is looked up once
         table = sp.lil_matrix((len(uniques) + 1, n_seg), dtype=np.float32)
         for i, code in enumerate(uniques):
             for sid in self.code_segments_.get(str(code), []):
                 table[i, sid] = 1.0
         cats = np.where(cats < 0, len(uniques), cats)
         out = table.tocsr()[cats]
-        out.data *= self.code_weight
+        out.data *= self.settings.code_weight
         return out
 
     def match(self, frame: pd.DataFrame) -> MatchResult:
-        n = len(frame)
-        n_seg = len(self.segments_)
-        field_weight = {"name": self.name_weight, "intro": self.intro_weight, "scope": self.scope_weight}
-        hits, excluded = {}, {}
-        strong = weak = sp.csr_matrix((n, n_seg), dtype=np.float32)  # evidence stays sparse per field
-        name_excl = None
-        leader_hits = sp.csr_matrix((n, len(self.leaders_)), dtype=np.float32)
-        keep = np.float32(1.0) - np.float32(1.0 - self.exclusion_factor)
-        for f in FIELDS:
-            col = frame[FIELD_COLUMNS[f]] if FIELD_COLUMNS[f] in frame else pd.Series([None] * n)
-            factors = (self.head_factor, 1.0, self.method_factor, self.application_factor) if f == "intro" else None
-            fh = self._field_hits(col, factors, self.core_factor if f == "intro" else 1.0)
-            if f == "name":
-                vertical = (fh.hits @ self._pattern_vertical_) > 0
-            elif f == "intro":
-                vertical |= (fh.head @ self._pattern_vertical_) > 0
-            h = (fh.hits @ self._pattern_keywords_).tocsr()
-            hits[f] = h
-            ex = ((fh.hits @ self._pattern_exclusions_) @ self.exclusion_matrix_).tocsr()
-            ex.data[:] = 1
-            if f == "name":
-                name_excl = ex
-                leader_hits = (fh.hits @ self._pattern_leaders_).tocsr()
-            else:
-                ex = ((ex + name_excl) > 0).astype(np.float32).tocsr()
-            excluded[f] = ex
-            part = (h @ self.strong_weights_).tocsr()
-            weak_part = (h @ self.weak_weights_).tocsr()
-            if fh.head is not None:  # weak words in the sentence that states the business count
-                promoted = ((fh.head @ self._pattern_keywords_) @ self.weak_weights_).tocsr()
-                part = (part + self.head_weak_factor * promoted).tocsr()
-                weak_part = (weak_part - promoted).tocsr()
-            # an exclusion word keeps only exclusion_factor of the segment's evidence in that field
-            part, weak_part = _scale_where(part, ex, keep), _scale_where(weak_part, ex, keep)
-            if f == "name":  # a roster row with nothing but a name: the name is all the evidence there is
-                only = np.ones(n, dtype=bool)
-                for other in ("intro", "scope", "industry_code"):
-                    other_col = FIELD_COLUMNS.get(other, other)
-                    if other_col in frame:
-                        only &= frame[other_col].isna().to_numpy()
-                part = _scale_rows(part, np.where(only, np.float32(self.name_only_factor), np.float32(1.0)))
-            if f in ("name", "intro"):  # a vertical business (营销公司, 教育机构 …) says what it is
-                damp = np.where(vertical, np.float32(self.vertical_factor), np.float32(1.0))
-                part, weak_part = _scale_rows(part, damp), _scale_rows(weak_part, damp)
-            strong = strong + field_weight[f] * part
-            weak = weak + field_weight[f] * weak_part
-        strong, weak = strong.toarray(), weak.toarray()
+        """Keyword evidence field by field (as FIELD_POLICIES says), then the industry code and leader
+        names, then weak words and the chain's support, saturated into relevance."""
+        sums = _FieldSums.empty(len(frame), len(self.segments_), len(self.leaders_))
+        keep = np.float32(1.0) - np.float32(1.0 - self.settings.exclusion_factor)  # what an exclusion leaves
+        for policy in FIELD_POLICIES:
+            self._add_field(frame, policy, sums, keep)
+        strong, weak = sums.strong.toarray(), sums.weak.toarray()
+        code_ev = self._code_evidence(_column(frame, "industry_code"))
+        if sums.spread_excluded is not None:  # exclusion words of a spreading field suppress the code too
+            code_ev = _scale_where(code_ev, sums.spread_excluded, keep)
+        leader_ev = (sums.leader_hits @ self.leader_segments_).tocsr()
+        leader_ev.data *= self.settings.leader_weight
+        evidence = self._evidence(strong, weak, (code_ev, leader_ev))
+        relevance = self._relevance(evidence, out=weak)  # weak's buffer is free once evidence holds it
+        return MatchResult(relevance=relevance, evidence=evidence, hits=sums.hits,
+                           code_evidence=code_ev, leader_hits=sums.leader_hits, excluded=sums.excluded)
 
-        code_ev = self._code_evidence(frame["industry_code"] if "industry_code" in frame else pd.Series([None] * n))
-        code_ev = _scale_where(code_ev, name_excl, keep)
-        leader_ev = (leader_hits @ self.leader_segments_).tocsr()
-        leader_ev.data *= self.leader_weight
+    def _add_field(self, frame: pd.DataFrame, policy: FieldPolicy, sums: _FieldSums, keep: np.float32) -> None:
+        """Add one text field's keyword evidence (strong and weak, n × S) to `sums` under its policy."""
+        p, s = policy, self.settings
+        clauses = None if p.clauses is None else tuple(factor(f, s) for f in p.clauses.contexts)
+        fh = self._field_hits(_column(frame, p.column), clauses, factor(p.core_phrase, s, 1.0))
+        if p.vertical_cue != "none":  # a vertical business (营销公司, 教育机构 …) says what it is
+            cue = fh.hits if p.vertical_cue == "all" else fh.head
+            sums.vertical |= (cue @ self._pattern_vertical_) > 0
+        if p.leaders:
+            found = (fh.hits @ self._pattern_leaders_).tocsr()
+            sums.leader_hits = found if sums.leader_hits.nnz == 0 else sums.leader_hits.maximum(found).tocsr()
+        h = (fh.hits @ self._pattern_keywords_).tocsr()
+        ex = self._excluded(fh, p, sums)
+        part = (h @ self.strong_weights_).tocsr()
+        weak_part = (h @ self.weak_weights_).tocsr()
+        if fh.head is not None:  # weak words in the sentence that states the business count
+            promoted = ((fh.head @ self._pattern_keywords_) @ self.weak_weights_).tocsr()
+            part = (part + factor(p.clauses.head_weak, s) * promoted).tocsr()
+            weak_part = (weak_part - promoted).tocsr()
+        # an exclusion word keeps only exclusion_factor of the segment's evidence in that field
+        part, weak_part = _scale_where(part, ex, keep), _scale_where(weak_part, ex, keep)
+        if p.alone is not None:  # a roster row with nothing but this field: it is all the evidence there is
+            only = self._only_field(frame, p)
+            part = _scale_rows(part, np.where(only, np.float32(factor(p.alone, s)), np.float32(1.0)))
+        if p.vertical_damp is not None:
+            damp = np.where(sums.vertical, np.float32(factor(p.vertical_damp, s)), np.float32(1.0))
+            part, weak_part = _scale_rows(part, damp), _scale_rows(weak_part, damp)
+        weight = factor(p.weight, s)
+        sums.strong = sums.strong + weight * part  # evidence stays sparse until every field is in
+        sums.weak = sums.weak + weight * weak_part
+        sums.hits[p.field] = h
+        sums.excluded[p.field] = ex
 
-        base = strong  # + code + leader evidence, added where they are
-        for extra in (code_ev, leader_ev):
+    def _excluded(self, fh: FieldHits, policy: FieldPolicy, sums: _FieldSums) -> sp.csr_matrix:
+        """n × S, 1 where an exclusion word of the segment (or its chain) is in this field or in a
+        field before it whose exclusions spread; a spreading field passes its own on in `sums`."""
+        ex = ((fh.hits @ self._pattern_exclusions_) @ self.exclusion_matrix_).tocsr()
+        ex.data[:] = 1
+        if sums.spread_excluded is not None:
+            ex = ((ex + sums.spread_excluded) > 0).astype(np.float32).tocsr()
+        if policy.exclusions_spread:
+            sums.spread_excluded = ex
+        return ex
+
+    @staticmethod
+    def _only_field(frame: pd.DataFrame, policy: FieldPolicy) -> np.ndarray:
+        """Rows whose other text fields and industry code are all missing (absent columns count as missing)."""
+        only = np.ones(len(frame), dtype=bool)
+        for column in [p.column for p in FIELD_POLICIES if p is not policy] + ["industry_code"]:
+            if column in frame:
+                only &= frame[column].isna().to_numpy()
+        return only
+
+    def _evidence(self, strong: np.ndarray, weak: np.ndarray, extras) -> np.ndarray:
+        """evidence = strong + extras + weak_factor × weak (× weak_alone_factor where the chain has no
+        other evidence), + chain_support × the chain's other segments' evidence. Works in place in
+        `strong`'s and `weak`'s float32 buffers; returns strong's."""
+        n = len(strong)
+        base = strong
+        for extra in extras:  # sparse evidence is added where it is, not as a dense n × S array
             extra.sum_duplicates()
             base[np.repeat(np.arange(n), np.diff(extra.indptr)), extra.indices] += extra.data
-        # evidence = base + weak_factor × weak (× weak_alone_factor where the chain has nothing else),
-        # then + chain_support × (the chain's other segments' evidence); float32 arrays, in place
         alone = ~self._chain_sum(base, positive=True)
-        weak *= self.weak_factor
-        np.multiply(weak, np.float32(self.weak_alone_factor), out=weak, where=alone)
+        weak *= self.settings.weak_factor
+        np.multiply(weak, np.float32(self.settings.weak_alone_factor), out=weak, where=alone)
         evidence = base
         evidence += weak
         support = self._chain_sum(evidence)
         support -= evidence
-        support *= self.chain_support
+        support *= self.settings.chain_support
         evidence += support
-        relevance = np.negative(evidence, out=weak)  # weak's buffer is free: relevance = 1 − exp(−evidence / scale)
-        relevance /= self.evidence_scale
+        return evidence
+
+    def _relevance(self, evidence: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """relevance = 1 − exp(−evidence / evidence_scale), computed in `out` (a free n × S float32 buffer)."""
+        relevance = np.negative(evidence, out=out)
+        relevance /= self.settings.evidence_scale
         np.exp(relevance, out=relevance)
         np.subtract(1.0, relevance, out=relevance)
-        return MatchResult(relevance=relevance, evidence=evidence, hits=hits,
-                           code_evidence=code_ev, leader_hits=leader_hits, excluded=excluded)
+        return relevance
 
     def _chain_sum(self, values: np.ndarray, positive: bool = False) -> np.ndarray:
         """n × S: for every segment, the sum of `values` over all segments of its chain (with
         `positive`, whether that sum is > 0)."""
         chain = self.segment_chain_
-        if np.all(np.diff(chain) >= 0):  # segments of a chain are contiguous (as fit builds them)
+        # segments of a chain are contiguous (as fit builds them): one reduceat, no n × S × S product
+        if np.all(np.diff(chain) >= 0):
             bounds = np.flatnonzero(np.r_[True, np.diff(chain) != 0])
             sums = np.add.reduceat(values, bounds, axis=1)  # n × chains
             width = np.diff(np.r_[bounds, len(chain)])  # segments per chain

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -32,9 +33,9 @@ CAPITAL_FULL_WAN = 100_000.0  # 10亿元 registered capital = full capital stren
 EMPLOYEES_FULL = 5_000.0
 AGE_FULL_YEARS = 30.0
 TAG_BONUS = {"listed": 0.25, "qualifications": 0.15, "financing": 0.10}
-# a worker's component table (24 MB for 48k rows, mostly reason text) reaches this process about
-# 0.1 s after the worker ends, a tenth of its computing time: this process takes a larger chunk
-# (interleaved on 96k rows, medians of 9: 1.42 s at 0, 1.34 s at 0.1, 1.29 s at 0.2 with a worse mean)
+# a worker's component table (mostly reason text) reaches this process a while after the worker ends,
+# about a tenth of its computing time: this process takes a tenth more rows than a worker, so both
+# finish together (measurements: benchmarks/FINDINGS.md)
 SHIP_COST_COMPONENTS = 0.1
 
 
@@ -73,13 +74,30 @@ def proximity(distance_km, settings: Settings) -> np.ndarray:
     return np.where(np.isnan(d), 0.5, np.exp(-np.nan_to_num(d) / settings.radius_km))
 
 
-def total_score(fit, strength, risk, has_chain, settings: Settings, near=None) -> np.ndarray:
+class ScoreParts(NamedTuple):
+    """A total score and the points its parts add up to (arrays over rows; 0 for rows without a chain)."""
+
+    score: np.ndarray  # 0–100, one decimal
+    fit: np.ndarray  # points from fit (relevance × gap weight × priority), before risk
+    strength: np.ndarray  # points from strength, before risk
+    distance: np.ndarray  # points from proximity, before risk
+    risk: np.ndarray  # points withheld for risk (≤ 0): fit + strength + distance + risk ≈ score
+
+
+def total_score(fit, strength, risk, has_chain, settings: Settings, near=None) -> ScoreParts:
+    """score = 100 × (w_fit·fit + w_strength·strength + w_distance·proximity) / Σw × (1 − risk), rounded
+    to one decimal, with the points each part contributes (proximity 0.5, neutral, when `near` is None)."""
     near = np.full(len(np.atleast_1d(fit)), 0.5) if near is None else near
     total_w = settings.w_fit + settings.w_strength + settings.w_distance
     if total_w <= 0:
         total_w = 1.0
     raw = (settings.w_fit * fit + settings.w_strength * strength + settings.w_distance * near) / total_w
-    return np.where(has_chain, np.round(100 * raw * (1 - risk), 1), 0.0)
+    score = np.where(has_chain, np.round(100 * raw * (1 - risk), 1), 0.0)
+    points = [np.where(has_chain, 100 * (w * x) / total_w, 0.0)
+              for w, x in ((settings.w_fit, fit), (settings.w_strength, strength), (settings.w_distance, near))]
+    keep = 1 - risk
+    withheld = np.where(has_chain, -(points[0] + points[1] + points[2]) * (1 - keep), 0.0)
+    return ScoreParts(score, *points, withheld)
 
 
 def tiers(score, has_chain, settings: Settings) -> np.ndarray:
@@ -96,21 +114,12 @@ class Scorer(Estimator):
         self.n_jobs = n_jobs  # processes for components() on large frames; ≤ 0: every core
 
     def fit(self, chains: dict[str, Chain], zone: Zone, y=None):
-        s = self.settings
         self.chains_ = chains
         self.zone_ = zone
         self.segment_table_ = segment_table(chains, zone)
         self.gap_weight_ = self.segment_table_["gap_weight"].to_numpy(dtype=float)
         self.priority_ = self.segment_table_["priority"].to_numpy(dtype=float)
-        self.matcher_ = SegmentMatcher(
-            name_weight=s.name_weight, intro_weight=s.intro_weight, scope_weight=s.scope_weight,
-            code_weight=s.code_weight, leader_weight=s.leader_weight, weak_factor=s.weak_factor,
-            chain_support=s.chain_support, exclusion_factor=s.exclusion_factor,
-            evidence_scale=s.evidence_scale, method_factor=s.method_factor,
-            application_factor=s.application_factor, head_factor=s.head_factor,
-            head_weak_factor=s.head_weak_factor, vertical_factor=s.vertical_factor,
-            name_only_factor=s.name_only_factor, weak_alone_factor=s.weak_alone_factor,
-            core_factor=s.core_factor).fit(chains)
+        self.matcher_ = SegmentMatcher(settings=self.settings).fit(chains)
         return self
 
     # ----------------------------------------------------------------------------------------
@@ -204,7 +213,7 @@ class Scorer(Estimator):
         comp["distance_km"] = self._distance(frame)[rows]
         comp["proximity"] = np.round(proximity(comp["distance_km"].to_numpy(), s), 4)
         comp["score"] = total_score(comp["fit"].to_numpy(), comp["strength"].to_numpy(), comp["risk"].to_numpy(),
-                                    has_chain, s, comp["proximity"].to_numpy())
+                                    has_chain, s, comp["proximity"].to_numpy()).score
         comp["tier"] = tiers(comp["score"].to_numpy(), has_chain, s)
         comp["reasons"] = _as_str(self._reasons(frame, result, rows, best, has_chain, comp, st))
         return comp
@@ -314,9 +323,8 @@ def _fmt_wan(v: float) -> str:
 def rank(components: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Recompute score and tier from stored components under new settings (no re-matching).
 
-    Relevance-based settings (evidence weights, min_relevance) need a new match; everything in the
-    total (weights, tiers, distance, 经营异常 / 失信 penalties when the components carry the flags) is
-    applied here.
+    Reads only the RANK-stage settings (weights, tiers, distance, 经营异常 / 失信 penalties when the
+    components carry the flags); MATCH-stage settings (evidence weights, min_relevance) need a new match.
     """
     has_chain = components["chain_id"].notna().to_numpy()
     out = components.copy()
@@ -326,7 +334,7 @@ def rank(components: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     near = proximity(out["distance_km"].to_numpy(), settings) if "distance_km" in out else None
     if near is not None:
         out["proximity"] = np.round(near, 4)
-    out["score"] = total_score(out["fit"].to_numpy(), out["strength"].to_numpy(), risk, has_chain, settings, near)
+    out["score"] = total_score(out["fit"].to_numpy(), out["strength"].to_numpy(), risk, has_chain, settings, near).score
     out["tier"] = tiers(out["score"].to_numpy(), has_chain, settings)
     if "is_local" in out:  # already in the zone: 强链 partners, never 补链 targets
         local = out["is_local"].fillna(False).to_numpy(dtype=bool)

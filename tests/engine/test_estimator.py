@@ -6,9 +6,9 @@ from matcher.engine.estimator import Estimator
 
 def test_scikit_learn_contract_holds():
     base = pytest.importorskip("sklearn.base")
-    m = matcher.SegmentMatcher(name_weight=2.5)
+    m = matcher.SegmentMatcher(settings=matcher.DEFAULTS.replace(name_weight=2.5))
     c = base.clone(m)
-    assert c is not m and c.get_params() == m.get_params() and c.name_weight == 2.5
+    assert c is not m and c.get_params() == m.get_params() and c.settings.name_weight == 2.5
     assert not hasattr(c, "vocabulary_")  # clone copies parameters, not what fit learned
     s = base.clone(matcher.Scorer(settings=matcher.DEFAULTS.replace(w_fit=0.5)))
     assert s.settings.w_fit == 0.5
@@ -16,7 +16,7 @@ def test_scikit_learn_contract_holds():
 
 def test_set_params_and_repr():
     m = matcher.SegmentMatcher().set_params(scope_weight=0.9)
-    assert m.scope_weight == 0.9 and "scope_weight=0.9" in repr(m)
+    assert m.settings.scope_weight == 0.9 and "scope_weight=0.9" in repr(m)
     with pytest.raises(ValueError):
         m.set_params(nonsense=1)
 

@@ -54,7 +54,7 @@ def test_weak_words_need_other_evidence(m):
     rel = m.transform(f)
     c = seg(m, "nev", "charging")
     assert 0 < rel[0].max() < 0.1  # alone, a weak word only orders; it never files a company
-    assert SegmentMatcher(weak_alone_factor=0).fit(m_chains(m)).transform(f)[0].max() == 0
+    assert SegmentMatcher(settings=DEFAULTS.replace(weak_alone_factor=0)).fit(m_chains(m)).transform(f)[0].max() == 0
     assert rel[1, c] > m.transform(frame(company_name=["乙充电桩有限公司"]))[0, c]
 
 
@@ -136,7 +136,7 @@ def test_core_phrase_words_weigh_more(m):
     b = seg(m, "nev", "battery")
     rel = m.transform(f)
     assert rel[0, b] > rel[1, b] > 0 and rel[2, b] == rel[1, b]  # no core noun: no core phrase
-    flat = SegmentMatcher(core_factor=1.0).fit(m_chains(m)).transform(f)
+    flat = SegmentMatcher(settings=DEFAULTS.replace(core_factor=1.0)).fit(m_chains(m)).transform(f)
     assert flat[0, b] == flat[1, b] == rel[1, b]
     # by default one core word ranks higher but alone stays under the default filing threshold
     assert rel[0, b] < DEFAULTS.min_relevance
@@ -184,3 +184,20 @@ def test_values_that_are_not_strings_are_matched_as_text(m):
     alone = m.transform(frame(company_name=["甲动力电池有限公司"], intro=["专注动力电池"]))
     assert rel[0].max() == 0 and rel[1, seg(m, "nev", "battery")] > 0.5
     assert np.array_equal(rel[1], alone[0])
+
+
+def test_the_field_policy_table_drives_matching(m, monkeypatch):
+    from dataclasses import replace
+
+    import matcher.engine.match as match_module
+
+    f = frame(company_name=["甲公司", "乙公司"], intro=[None, "产品广泛应用于动力电池行业"], scope=["动力电池销售", None])
+    b = seg(m, "nev", "battery")
+    before = m.transform(f)
+    assert before[0, b] > 0 and before[1, b] > 0
+    name, intro, scope = match_module.FIELD_POLICIES
+    plain_intro = replace(intro, clauses=None, core_phrase=None, vertical_cue="none")  # no clause contexts
+    monkeypatch.setattr(match_module, "FIELD_POLICIES", (name, plain_intro, replace(scope, weight=0.0)))
+    after = m.transform(f)
+    assert after[0, b] == 0  # 经营范围 now weighs nothing
+    assert after[1, b] > before[1, b]  # an application clause no longer discounts the word

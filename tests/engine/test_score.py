@@ -91,6 +91,28 @@ def test_rank_reapplies_penalties(fixture_result):
     assert row.risk == pytest.approx(0.9) and row.score < fixture_result.components.loc[i, "score"] * 0.2
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_total_score_parts_add_up_to_the_score(seed):
+    from matcher.engine.score import total_score
+
+    rng = np.random.default_rng(seed)
+    n = 500
+    fit, strength, near = rng.random(n), rng.random(n), np.where(rng.random(n) < 0.2, 0.5, rng.random(n))
+    risk = rng.choice([0.0, 0.3, 0.6, 0.72, 1.0], size=n)
+    has_chain = rng.random(n) < 0.8
+    for s in (matcher.DEFAULTS, matcher.DEFAULTS.replace(w_fit=0.3, w_strength=0.0, w_distance=0.4),
+              matcher.DEFAULTS.replace(w_fit=0.0, w_strength=0.0, w_distance=0.0)):
+        p = total_score(fit, strength, risk, has_chain, s, near)
+        assert np.abs(p.fit + p.strength + p.distance + p.risk - p.score).max() <= 0.05 + 1e-9  # score: 1 decimal
+        assert (p.risk <= 0).all() and (p.risk[risk == 1] == -(p.fit + p.strength + p.distance)[risk == 1]).all()
+        for part in p:
+            assert (part[~has_chain] == 0).all()
+        total = s.w_fit + s.w_strength + s.w_distance or 1.0
+        assert np.allclose(p.fit, np.where(has_chain, 100 * s.w_fit * fit / total, 0))
+    assert np.array_equal(total_score(fit, strength, risk, has_chain, matcher.DEFAULTS).distance,
+                          total_score(fit, strength, risk, has_chain, matcher.DEFAULTS, np.full(n, 0.5)).distance)
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_best_segment_is_the_highest_rounded_relevance_then_fit(fixture_chains, fixture_zone, seed):
     scorer = matcher.Scorer().fit(fixture_chains, fixture_zone)
