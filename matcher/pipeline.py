@@ -100,7 +100,8 @@ def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 # sending a normalised chunk (canonical and original columns) back and unpacking it here costs
-# about as much as normalising it (measured on 100,000 rows: the stage was fastest at 1.0)
+# about as much as normalising it, so this process keeps a chunk twice a worker's
+# (benchmarks/ship_cost.py measures the candidates)
 SHIP_COST_CANONICAL = 1.0
 
 

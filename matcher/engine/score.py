@@ -35,7 +35,7 @@ AGE_FULL_YEARS = 30.0
 TAG_BONUS = {"listed": 0.25, "qualifications": 0.15, "financing": 0.10}
 # a worker's component table (mostly reason text) reaches this process a while after the worker ends,
 # about a tenth of its computing time: this process takes a tenth more rows than a worker, so both
-# finish together (measurements: benchmarks/FINDINGS.md)
+# finish together (benchmarks/ship_cost.py measures the candidates)
 SHIP_COST_COMPONENTS = 0.1
 
 
