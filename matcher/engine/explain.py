@@ -132,20 +132,49 @@ def join_prefixed(parts: list, sep: str) -> pa.Array:
     return pc.utf8_slice_codeunits(concat_texts(*parts), len(sep))
 
 
-def _fmt_unique(values, fmt, prefix: str = "") -> pa.Array:
-    """prefix + fmt applied once per distinct non-missing value ('' for missing), as Arrow strings."""
+def _fmt_unique(values, fmt, prefix: str = "", where: np.ndarray | None = None) -> pa.Array:
+    """prefix + fmt applied once per distinct non-missing value ('' for missing), as Arrow strings; with
+    `where` (booleans), the prefix only where it holds (both forms formatted once, one take)."""
     codes, uniques = distinct_codes(values)
-    table = pa.array([prefix + t if (t := fmt(v)) else "" for v in uniques] + [""], type=pa.string())
-    return table.take(pa.array(codes, type=pa.int64()))  # missing: the trailing ""
+    texts = [fmt(v) for v in uniques]
+    table = [prefix + t if t else "" for t in texts] + [""]
+    if where is not None:
+        table += texts + [""]  # the bare forms, after the prefixed ones
+        codes = codes + np.where(where, 0, len(texts) + 1)
+    return pa.array(table, type=pa.string()).take(pa.array(codes, type=pa.int64()))  # missing: a trailing ""
 
 
-def _fmt_keyed(keys, frame, fmt, prefix: str = "") -> pa.Array:
-    """prefix + fmt(row) once per distinct key ('' for a missing key), fmt reading the key's first row
-    of frame (a mapping of columns): for facts that are functions of the key (a segment's names)."""
+def _fmt_keyed(keys, frame, *fmts, rows: np.ndarray | None = None) -> list[pa.Array]:
+    """For every fmt: fmt(row) once per distinct key ('' for a missing key), fmt reading the key's first
+    row of frame (a mapping of columns): for facts that are functions of the key (a segment's names).
+    `rows`: the rows of frame the keys belong to (default: all, in order)."""
     codes, uniques = distinct_codes(keys)
-    _, first = np.unique(codes, return_index=True)  # the first row of every key (codes 0 … len(uniques))
-    texts = [prefix + fmt({c: v[i] for c, v in frame.items()}) for i in first[:len(uniques)]]
-    return pa.array(texts + [""], type=pa.string()).take(pa.array(codes, type=pa.int64()))
+    # codes are numbered in order of first appearance: a row is a key's first where its code passes
+    # every earlier code (no sort needed)
+    valid = np.where(codes < len(uniques), codes, -1)
+    first = np.flatnonzero(valid > np.maximum.accumulate(np.r_[-1, valid[:-1]]))
+    at = first if rows is None else rows[first]
+    read = {c: _take(v, at) for c, v in frame.items()}  # only those rows are read (no column is converted)
+    at = pa.array(codes, type=pa.int64())
+    return [pa.array([fmt({c: v[i] for c, v in read.items()}) for i in range(len(first))] + [""],
+                     type=pa.string()).take(at) for fmt in fmts]
+
+
+def _take(values, rows: np.ndarray) -> np.ndarray:
+    """values (a column: Series, array) at positions rows, as a NumPy array."""
+    if isinstance(values, pd.Series):
+        return values.iloc[rows].to_numpy(dtype=object)
+    if isinstance(values, pa.Array):
+        return values.take(pa.array(rows, type=pa.int64())).to_numpy(zero_copy_only=False)
+    return np.asarray(values, dtype=object)[rows] if not isinstance(values, np.ndarray) else values[rows]
+
+
+def _present(frame, name: str) -> np.ndarray:
+    """Where a column of frame has a value (a missing column: nowhere)."""
+    if name not in frame:
+        return np.zeros(_len(frame), dtype=bool)
+    values = frame[name]
+    return values.notna().to_numpy() if isinstance(values, pd.Series) else pd.notna(np.asarray(values))
 
 
 def _where(cond: np.ndarray, text: str) -> pa.Array:
@@ -226,59 +255,69 @@ def evidence_columns(matcher: SegmentMatcher, segments: pd.DataFrame, frame: pd.
     each in its column's own dtype). Texts are Arrow arrays (rendered from as they are; `_as_str` makes
     them a pandas column)."""
     n = len(rows)
+    whole = n == len(frame) and bool((rows == np.arange(n)).all())
     j = np.flatnonzero(has_chain)
-    found = evidence_text(matcher, result, rows[j], best[j])  # words for the rows with a chain only
+    found = evidence_text(matcher, result, rows[j], best[j]) if len(j) else pa.array([], type=pa.string())
     at = np.full(n, len(j))  # a row without a chain takes the trailing ''
     at[j] = np.arange(len(j))
-    words = pa.concat_arrays([found, pa.array([""], type=pa.string())]).take(pa.array(at))
+    words = pa.concat_arrays([found, pa.array([""], type=pa.string())]).take(pa.array(at, type=pa.int64()))
     code = np.zeros(n, dtype=bool)
-    code[j] = np.asarray(result.code_evidence[rows[j], best[j]]).ravel() > 0
+    if len(j):  # (found words and code evidence only for rows with a chain)
+        code[j] = np.asarray(result.code_evidence[rows[j], best[j]]).ravel() > 0
     out = {"evidence_words": words, "code_counted": code,
            "gap_assumed": np.where(has_chain, segments["assumed"].to_numpy(dtype=bool)[best], False),
-           "priority_level": np.where(has_chain, segments["priority_level"].to_numpy(dtype=object)[best], None)}
+           # taken as Arrow strings: pandas would convert an object column of them row by row
+           "priority_level": pa.array(segments["priority_level"].to_numpy(dtype=object), type=pa.string()).take(
+               pa.array(best, mask=~has_chain))}
     for c in REASON_FACTS:
         if c == "age_years":
             out[c] = np.asarray(age_years, dtype=float)
-        elif c in frame:
-            out[c] = frame[c].iloc[rows]  # a Series keeps the column's dtype: the ranked table takes these
+        elif c in frame:  # a Series keeps the column's dtype: the ranked table takes these
+            out[c] = frame[c] if whole else frame[c].iloc[rows]  # no copy when every row is a component row
         else:
             out[c] = np.full(n, None, dtype=object)
     return out
 
 
 # ---- the parts, rendered from columns ------------------------------------------------------------
-def _match_part(t, has_chain: np.ndarray) -> pa.Array:
+def _unmatched(t) -> pa.Array:
+    """The 匹配 part of a row without a chain (computed for every row, replaced where there is one)."""
     rel = _num(t, "relevance")
-    out = concat_texts(UNMATCHED, _fmt_unique(np.where(rel > 0, rel, np.nan), BELOW.format))
-    j = np.flatnonzero(has_chain)
-    if not len(j):
-        return out
-    names = {c: _col(t, c)[j] for c in ("chain_name", "segment_name", "position")}
-    head = _fmt_keyed(_col(t, "_segment")[j], names,
-                      lambda r: HEAD.format(chain=r["chain_name"], segment=r["segment_name"], position=r["position"]))
+    return concat_texts(UNMATCHED, _fmt_unique(np.where(rel > 0, rel, np.nan), BELOW.format))
+
+
+def _filed(t, j: np.ndarray, before: str) -> tuple[pa.Array, ...]:
+    """For the rows j that have a chain: the pieces of their 匹配 part (head, relevance, words, code: to be
+    concatenated) and their 缺口 part (which starts with `before`)."""
+    segment = np.asarray(t["_segment"])[j].astype(float)  # the key of a segment's facts (numbers factorise fast)
+    facts = {c: t[c] for c in ("chain_name", "segment_name", "position", "gap_status", "gap_assumed", "gap_weight",
+                               "priority_level", "priority")}
+
+    def gap(r):
+        assumed = ASSUMED if pd.notna(r["gap_assumed"]) and bool(r["gap_assumed"]) else ""
+        return before + GAP_LABEL + ITEM_SEP["gap"].join([
+            GAP_ITEMS[0].format(status=r["gap_status"], assumed=assumed, gap_weight=float(r["gap_weight"])),
+            GAP_ITEMS[1].format(level=r["priority_level"], priority=float(r["priority"]))])
+
+    head, gap = _fmt_keyed(segment, facts, lambda r: HEAD.format(
+        chain=r["chain_name"], segment=r["segment_name"], position=r["position"]), gap, rows=j)
     sep = ITEM_SEP["match"]
     words = _arrow_text(t["evidence_words"]).take(pa.array(j))
     labels = industry_codes()
     codes = np.where(_flag(t, "code_counted")[j], _col(t, "industry_code")[j], None)
-    code = _fmt_unique(codes, lambda c: CODE.format(code=c, label=labels.get(str(c), "")), sep)
-    # the items: the words, then the code (formatted with its separator, cut off where it comes first)
-    items = pc.if_else(pc.equal(words, ""), pc.utf8_slice_codeunits(code, len(sep)), concat_texts(words, code))
-    matched = concat_texts(head, _fmt_unique(rel[j], RELEVANCE.format), items)
-    mask = np.zeros(len(rel), dtype=bool)
+    # the items: the words, then the code (with its separator only after words)
+    has_words = pc.not_equal(words, "").to_numpy(zero_copy_only=False)
+    code = _fmt_unique(codes, lambda c: CODE.format(code=c, label=labels.get(str(c), "")), sep, has_words)
+    return head, _fmt_unique(_num(t, "relevance")[j], RELEVANCE.format), words, code, gap
+
+
+def _filled(n: int, j: np.ndarray, values: pa.Array, other: pa.Array | str) -> pa.Array:
+    """values on the rows j of n, `other` (an array of n, or a constant) elsewhere."""
+    mask = np.zeros(n, dtype=bool)
     mask[j] = True
-    return pc.replace_with_mask(out, pa.array(mask), matched)
-
-
-def _gap_part(t, has_chain: np.ndarray, before: str) -> pa.Array:
-    facts = {c: _col(t, c) for c in ("gap_status", "gap_assumed", "gap_weight", "priority_level", "priority")}
-
-    def fmt(r):
-        assumed = ASSUMED if pd.notna(r["gap_assumed"]) and bool(r["gap_assumed"]) else ""
-        return GAP_LABEL + ITEM_SEP["gap"].join([
-            GAP_ITEMS[0].format(status=r["gap_status"], assumed=assumed, gap_weight=float(r["gap_weight"])),
-            GAP_ITEMS[1].format(level=r["priority_level"], priority=float(r["priority"]))])
-
-    return _fmt_keyed(np.where(has_chain, _col(t, "_segment"), None), facts, fmt, before)
+    if isinstance(other, str):
+        other = pc.if_else(pa.array(np.zeros(n, dtype=bool)), "", other)
+    return pc.replace_with_mask(other, pa.array(mask), values)
 
 
 def _strength_part(t, before: str) -> pa.Array:
@@ -308,21 +347,25 @@ def _risk_items(t, settings: Settings) -> pa.Array:
 
 
 def _local_part(t, after: str) -> pa.Array:
+    is_local = _flag(t, "is_local")
     facts = {"name": _col(t, "local_name"), "how": _col(t, "local_match")}
-    keys = np.where(_flag(t, "is_local"), [f"{a}\x00{b}" for a, b in zip(facts["name"], facts["how"])], None) \
-        if _flag(t, "is_local").any() else np.full(_len(t), None, dtype=object)
-    return _fmt_keyed(keys, facts, lambda r: LOCAL.format(name=r["name"], how=r["how"]) + after)
+    keys = np.full(len(is_local), None, dtype=object)
+    keys[is_local] = [f"{a}\x00{b}" for a, b in zip(facts["name"][is_local], facts["how"][is_local])]
+    return _fmt_keyed(keys, facts, lambda r: LOCAL.format(name=r["name"], how=r["how"]) + after)[0]
 
 
 def _parts(t, settings: Settings, sep: str = PART_SEP) -> dict[str, pa.Array]:
     """Every part of the template for every row of t ('' where a row has none). A part present carries
     sep on its side facing the 匹配 part, which every row has (a part before it ends with sep, a part
     after it starts with sep), so a row's parts are joined by concatenation."""
-    has_chain = pd.notna(_col(t, "chain_id"))
+    n = _len(t)
+    j = np.flatnonzero(_present(t, "chain_id"))
+    *match, gap = _filed(t, j, sep)
+    match = concat_texts(*match)
     risks = _risk_items(t, settings)
     return {"local": _local_part(t, sep),
-            "match": _match_part(t, has_chain),
-            "gap": _gap_part(t, has_chain, sep),
+            "match": _filled(n, j, match, _unmatched(t)),
+            "gap": _filled(n, j, gap, ""),
             "strength": _strength_part(t, sep),
             "risk": pc.if_else(pc.not_equal(risks, ""), concat_texts(sep + RISK_LABEL, risks), "")}
 
@@ -330,9 +373,10 @@ def _parts(t, settings: Settings, sep: str = PART_SEP) -> dict[str, pa.Array]:
 # ---- reasons -------------------------------------------------------------------------------------
 def reasons(t, settings: Settings) -> pa.Array:
     """The reason of every row of t (a component table, or a mapping of its columns) as Arrow strings:
-    the parts of `_parts` concatenated in PARTS order."""
-    has_chain = pd.notna(_col(t, "chain_id"))
-    out = concat_texts(_match_part(t, has_chain), _gap_part(t, has_chain, PART_SEP), _strength_part(t, PART_SEP))
+    the parts of `_parts` concatenated in PARTS order (the same texts; rows without a part skip it)."""
+    j = np.flatnonzero(_present(t, "chain_id"))
+    filed = concat_texts(*_filed(t, j, PART_SEP))  # 匹配 and 缺口 parts in one concatenation
+    out = concat_texts(_filled(_len(t), j, filed, _unmatched(t)), _strength_part(t, PART_SEP))
     risks = _risk_items(t, settings)  # few rows have a risk or are local: only theirs are concatenated again
     out = _concat_where(pc.not_equal(risks, "").to_numpy(zero_copy_only=False), out,
                         out, PART_SEP + RISK_LABEL, risks)
@@ -348,7 +392,7 @@ def _local_before(t, text: pa.Array) -> pa.Array:
 def with_local(table: pd.DataFrame) -> pd.api.extensions.ExtensionArray:
     """The `reasons` of a table (rendered by `reasons`) with the 本地 part placed before them on the rows
     `matcher.ingest.local.mark_local` marked local (from its columns is_local, local_match, local_name):
-    what `reasons` gives for those rows, without re-rendering the rest."""
+    what `reasons` gives for those rows, without rendering the rest again."""
     return _as_str(_local_before(table, _arrow_text(table["reasons"])))
 
 

@@ -91,6 +91,9 @@ def test_parts_are_rendered_from_columns_in_template_order():
     assert alone.startswith("【新能源汽车·动力电池（中游）】相关度0.81：国标行业3841锂离子电池制造 | ")
     neither = reasons(columns(evidence_words=["", ""], code_counted=[False, False]), matcher.DEFAULTS)[0].as_py()
     assert neither.startswith("【新能源汽车·动力电池（中游）】相关度0.81： | 缺口：")
+    # each row reads its own segment's facts, wherever the filed rows are
+    flipped = columns().iloc[::-1].reset_index(drop=True)
+    assert reasons(flipped, matcher.DEFAULTS).to_pylist() == text[::-1]
     # a penalty is worded with the settings given
     assert reasons(t, matcher.DEFAULTS.replace(penalty_abnormal=0.5))[0].as_py().endswith("列入经营异常（扣减50%）")
 
