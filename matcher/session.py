@@ -180,7 +180,7 @@ def rerank(result: ScoreResult, settings: Settings) -> ScoreResult:
     ranked table put in the new order with its score, tier, proximity and risk updated (and the reasons
     whose risk wording names a changed penalty rendered again), and the result's settings replaced. Nothing is re-read or re-matched; `result` is not modified."""
     comp = rank(result.components, settings)
-    reworded = reword(comp, settings)  # the risk wording follows the penalties rank just applied
+    reworded = reword(comp, settings, result.settings)  # the risk wording follows the penalties rank applied
     if reworded is not None:
         comp["reasons"] = reworded
     order = comp.index.to_numpy()

@@ -5,18 +5,27 @@ whether the industry code counted, the segment's gap facts, the company's streng
 the 本地 marking); this module turns them into text. Nothing downstream parses a reason: the app's
 detail view asks `reason_parts` for the parts, and re-ranking re-renders what depends on its settings.
 
-The template — the parts of a reason, in this order (a part a row does not have is left out):
+The template — the parts of a reason, in this order (a part a row does not have is left out; the
+items of a part are those it has, in this order; the wording is in the constants below):
 
     本地   本地企业（园区企业库已有“{local_name}”，按{local_match}匹配）：强链对象，不作为补链目标
-    匹配   【{chain_name}·{segment_name}（{position}）】相关度{relevance}：{evidence items}
-           (no chain: 未匹配到任何产业链环节（最高相关度{relevance}，低于门槛）)
-    缺口   缺口：{gap items}
-    实力   实力：{strength items}
-    风险   风险：{risk items}
+    匹配   【{chain_name}·{segment_name}（{position}）】相关度{relevance}：items
+               名称含“…” / 简介含“…” / 经营范围含“…” / 名称含龙头企业“…” / 国标行业{industry_code}{小类名称}
+           no chain: 未匹配到任何产业链环节（最高相关度{relevance}，低于门槛）
+    缺口   缺口：items
+               园区该环节{gap_status}（待核实），缺口权重{gap_weight} / {priority_level}重点链，优先级{priority}
+    实力   实力：items (none: 无公开实力信息（按中性计）), then 实力分{strength} as the last item
+               注册资本{registered_capital_wan} / 参保{employees}人 / 成立{age_years}年 / 上市企业 / {qualifications}
+               / 融资：{financing}
+    风险   风险：items
+               登记状态为“{status_raw}”，不作为招商目标 / 列入经营异常（扣减{penalty_abnormal}）
+               / 失信被执行（扣减{penalty_dishonest}）
 
-The separator rule: PART_SEP joins the parts present; ITEM_SEP[part] joins the items within a part.
-Every reason has its 匹配 part, so a part before it ends with PART_SEP and a part after it starts
-with PART_SEP: rows are then joined by one concatenation, without empty pieces.
+The separator rule: PART_SEP (" | ") joins the parts present; ITEM_SEP[part] joins the items within a
+part ("，" for 实力, "；" elsewhere). Every reason has its 匹配 part, so a part before it ends with
+PART_SEP and a part after it starts with PART_SEP: a row's parts are joined by one concatenation,
+without empty pieces. The penalties are rank settings (RANK_WORDING): `reword` re-renders the rows
+that name them when re-ranking changes them.
 
 Speed: reasons are on the hot path of a 100,000-row run. Texts are Arrow strings: each distinct value
 (a segment, a capital, a relevance) is formatted once in Python, rows take theirs and are joined in C.
@@ -408,10 +417,13 @@ def reason_parts(row, settings: Settings) -> list[str]:
     return [text for name in PARTS if (text := parts[name][0].as_py())]
 
 
-def reword(components: pd.DataFrame, settings: Settings) -> pd.Series | None:
-    """The `reasons` of a component table under new rank settings (RANK_WORDING: the penalties): only
-    the rows whose wording depends on them (经营异常 / 失信) are rendered again. None when no row does,
-    or when the table lacks the columns to render from."""
+def reword(components: pd.DataFrame, settings: Settings, before: Settings | None = None) -> pd.Series | None:
+    """The `reasons` of a component table under new rank settings: the rows whose wording names a rank
+    setting (RANK_WORDING: the 经营异常 / 失信 penalties) rendered again, the rest kept. None when
+    nothing changes: `before` (the settings the reasons were rendered with) words the penalties alike,
+    no row names them, or the table lacks the columns to render from."""
+    if before is not None and all(getattr(before, k) == getattr(settings, k) for k in RANK_WORDING):
+        return None
     if not set(EVIDENCE_COLUMNS) <= set(components.columns) or "reasons" not in components:
         return None
     mask = _flag(components, "abnormal") | _flag(components, "dishonest")
