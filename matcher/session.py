@@ -178,7 +178,8 @@ def mapping_overrides(edited: pd.DataFrame, table: RawTable) -> dict[str, str]:
 def rerank(result: ScoreResult, settings: Settings) -> ScoreResult:
     """The result under new total-score settings (RANK_SETTINGS): `rank` on the stored components, the
     ranked table put in the new order with its score, tier, proximity and risk updated (and the reasons
-    whose risk wording names a changed penalty rendered again), and the result's settings replaced. Nothing is re-read or re-matched; `result` is not modified."""
+    whose risk wording names a changed penalty rendered again), and the result's settings replaced.
+    Nothing is re-read or re-matched; `result` is not modified."""
     comp = rank(result.components, settings)
     reworded = reword(comp, settings, result.settings)  # the risk wording follows the penalties rank applied
     if reworded is not None:

@@ -159,5 +159,6 @@ def test_local_wording_is_a_part_of_the_template(tmp_path, fixture_chains, fixtu
     from matcher.ingest.local import mark_local as mark_columns
 
     cols = mark_columns(plain.ranked, matcher.read_companies([local]).companies)
-    assert list(cols.sort_values("company_name")["reasons"]) == list(plain.ranked.sort_values("company_name")["reasons"])
+    by_name = plain.ranked.sort_values("company_name")["reasons"]
+    assert list(cols.sort_values("company_name")["reasons"]) == list(by_name)
     assert cols.set_index("company_name").loc["江苏锐能动力电池有限公司", "local_name"] == "江苏锐能动力电池有限公司"
