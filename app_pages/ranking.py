@@ -110,7 +110,8 @@ with left:
     st.bar_chart(pd.DataFrame({"分数": list(comp.values())}, index=list(comp)), horizontal=True, height=320)
 with right:
     st.markdown("**推荐理由与证据**")
-    for part in str(row["reasons"]).split(" | "):
+    detail = ranking.components.iloc[int(row.name)]  # the component row of this ranked row (same order)
+    for part in matcher.reason_parts(detail, ranking.settings or settings):
         st.markdown("- " + ui.md(part))
     st.markdown("**企业信息**")
     facts = {label: row[c] for c, label in ui.FACT_LABELS.items() if c in row and pd.notna(row[c]) and str(row[c]) != ""}

@@ -25,7 +25,8 @@ from .ingest.read import read_file
 from .ingest.table import RawTable
 from .engine.score import Scorer
 from .contract import CONTRACT_COLUMNS, EXTRA_COLUMNS, FACT_COLUMNS, best_first
-from .ingest.local import mark_local
+from .engine.explain import with_local
+from .ingest import local as _local
 
 Progress = Callable[[str, float], None]
 
@@ -195,9 +196,12 @@ def _score_read(read: ReadResult, scorer: Scorer, per_chain: bool, progress: Pro
         comp = comp.iloc[best_first(comp)].reset_index(drop=True)
         ranked = _assemble(comp, merged, originals)
     else:
-        ranked = mark_local(_assemble(comp, merged, originals), local, resort=False)
-        for c in ("is_local", "score", "tier"):
+        ranked = _local.mark_local(_assemble(comp, merged, originals), local, resort=False)
+        ranked["reasons"] = with_local(ranked)  # the 本地 part, as the reasons' template places it
+        for c in ("is_local", "local_match", "local_name", "score", "tier"):
             comp[c] = ranked[c].to_numpy()
+        comp["reasons"] = ranked["reasons"].array
+        ranked = ranked.drop(columns="local_name")  # in the components only: outputs keep their columns
         order = best_first(ranked)
         ranked = ranked.iloc[order].reset_index(drop=True)
         comp = comp.iloc[order].reset_index(drop=True)
@@ -208,6 +212,16 @@ def _score_read(read: ReadResult, scorer: Scorer, per_chain: bool, progress: Pro
     assert counts["read"] == counts["scored"] + counts["merged"] + counts["rejected"], counts
     progress("完成", 1.0)
     return ScoreResult(ranked, rej, merges, counts, read.tables, comp, scorer.chains_, scorer.zone_, scorer.settings)
+
+
+def mark_local(ranked: pd.DataFrame, local, resort: bool = True) -> pd.DataFrame:
+    """A ranked table with the candidates already in the zone's enterprise list marked (`is_local`,
+    `local_match`; tier 本地, score 0; see `matcher.ingest.local`) and the 本地 part in their reasons;
+    re-sorted unless resort=False. `local`: a canonical frame of the zone's companies, or a gap profile."""
+    out = _local.mark_local(ranked, local, resort=False)
+    out["reasons"] = with_local(out)
+    out = out.drop(columns="local_name")
+    return out.iloc[best_first(out)].reset_index(drop=True) if resort and out["is_local"].any() else out
 
 
 def score_files(paths: Iterable, zone=None, settings: Settings | None = None, per_chain: bool = False,

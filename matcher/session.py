@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .contract import tier_labels
+from .engine.explain import reword
 from .engine.score import rank
 from .engine.score import total_score  # score_parts: the parts of the score as rank computes it
 from .errors import MatcherError
@@ -177,12 +178,18 @@ def mapping_overrides(edited: pd.DataFrame, table: RawTable) -> dict[str, str]:
 
 def rerank(result: ScoreResult, settings: Settings) -> ScoreResult:
     """The result under new total-score settings (RANK_SETTINGS): `rank` on the stored components, the
-    ranked table put in the new order with its score, tier and proximity updated, and the result's
-    settings replaced. Nothing is re-read or re-matched; `result` is not modified."""
+    ranked table put in the new order with its score, tier, proximity and risk updated (and the reasons
+    whose risk wording names a changed penalty rendered again), and the result's settings replaced.
+    Nothing is re-read or re-matched; `result` is not modified."""
     comp = rank(result.components, settings)
+    reworded = reword(comp, settings, result.settings)  # the risk wording follows the penalties rank applied
+    if reworded is not None:
+        comp["reasons"] = reworded
     order = comp.index.to_numpy()
     ranked = result.ranked.take(order)
-    ranked = ranked.assign(**{c: comp[c].to_numpy() for c in ("score", "tier", "proximity") if c in ranked})
+    ranked = ranked.assign(**{c: comp[c].to_numpy() for c in ("score", "tier", "proximity", "risk") if c in ranked})
+    if reworded is not None:
+        ranked["reasons"] = comp["reasons"].array
     context = {"settings": settings} if any(f.name == "settings" for f in dataclasses.fields(result)) else {}
     return dataclasses.replace(result, ranked=ranked.reset_index(drop=True), components=comp.reset_index(drop=True),
                                **context)

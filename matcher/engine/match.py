@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 import ahocorasick_rs
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from ..errors import DataFileError
@@ -229,29 +227,6 @@ def _is_ascii_word(word: str) -> bool:
 
 def _ascii_alnum(codes: np.ndarray) -> np.ndarray:
     return ((codes >= 48) & (codes <= 57)) | ((codes >= 97) & (codes <= 122)) | ((codes >= 65) & (codes <= 90))
-
-
-def concat_texts(*parts) -> pa.Array:
-    """Element-wise concatenation of Arrow string arrays and constant strings."""
-    return pc.binary_join_element_wise(*parts, "")
-
-
-def join_prefixed(parts: list, sep: str) -> pa.Array:
-    """Element-wise join of equal-length Arrow string arrays by sep, skipping empty strings ('' where
-    all are), for parts whose every non-empty string already starts with sep (formatted so once per
-    distinct value): one concatenation in Arrow's C++ kernels, then the leading sep cut off."""
-    return pc.utf8_slice_codeunits(concat_texts(*parts), len(sep))
-
-
-def _join_words(m: sp.csr_matrix, words: pa.Array, max_words: int, prefix: str) -> pa.Array:
-    """prefix + the words (by column index of a CSR matrix) of the first max_words entries of every
-    row, concatenated ('' for empty rows)."""
-    counts = np.diff(m.indptr)
-    rank = np.arange(m.nnz) - np.repeat(m.indptr[:-1], counts)
-    picked = words.take(pa.array(m.indices[rank < max_words], type=pa.int64()))
-    counts = np.minimum(counts, max_words)
-    lists = pa.ListArray.from_arrays(pa.array(np.r_[0, np.cumsum(counts)], type=pa.int32()), picked)
-    return pc.if_else(pa.array(counts > 0), concat_texts(prefix, pc.binary_join(lists, "")), "")
 
 
 @dataclass
@@ -601,36 +576,3 @@ class SegmentMatcher(Estimator):
     def transform(self, frame: pd.DataFrame) -> np.ndarray:
         """Relevance matrix n × S (scikit-learn style)."""
         return self.match(frame).relevance
-
-    # ----------------------------------------------------------------------------------------
-    def evidence_text(self, result: MatchResult, rows: np.ndarray, segments: np.ndarray,
-                      max_words: int = 6, prefixed: bool = False) -> pa.Array:
-        """For each (row, segment) pair, the words that matched as Chinese text, e.g.
-        '名称含“动力电池”；经营范围含“电芯”“BMS”；名称含龙头企业“宁德时代”' ('' when none), as an
-        Arrow string array. Vectorised: a segment × word table says which words found count (strong
-        words first, then weak ones), Arrow joins them. With `prefixed` every non-empty text keeps a
-        leading '；', ready for join_prefixed."""
-        quoted = self.__dict__.get("_quoted_")
-        if quoted is None:  # a word's column in [strong | weak] below is its id or id + K
-            quoted = self._quoted_ = pa.array([f"“{w}”" for w in self.vocabulary_] * 2, type=pa.string())
-            self._quoted_leaders_ = pa.array([f"“{w}”" for w in self.leaders_], type=pa.string())
-            self._word_kind_ = (self._strong_mask_.toarray() > 0).astype(np.int8) \
-                + 2 * (self._weak_mask_.toarray() > 0).astype(np.int8)  # S × K: 1 strong, 2 weak, 0 neither
-        k = len(self.vocabulary_)
-        n = len(rows)
-        parts = []
-        for f in FIELDS:
-            h = result.hits[f][rows]
-            row = np.repeat(np.arange(n), np.diff(h.indptr))
-            kind = self._word_kind_[segments[row], h.indices]  # is each word found strong or weak for the row's segment?
-            on = kind > 0
-            row, col = row[on], h.indices[on] + k * (kind[on] == 2)  # [strong | weak] columns: strong words first
-            order = np.argsort(row * (2 * k) + col, kind="stable")
-            both = sp.csr_matrix((np.ones(len(col), dtype=np.int8), col[order], np.r_[0, np.cumsum(np.bincount(row, minlength=n))]),
-                                 shape=(n, 2 * k))
-            parts.append(_join_words(both, quoted, max_words, f"；{FIELD_LABELS[f]}含"))
-        lh = result.leader_hits[rows].multiply(self.leader_segments_.T.tocsr()[segments]).tocsr()
-        lh.sort_indices()
-        parts.append(_join_words(lh, self._quoted_leaders_, max_words, "；名称含龙头企业"))
-        joined = concat_texts(*parts)
-        return joined if prefixed else pc.utf8_slice_codeunits(joined, 1)

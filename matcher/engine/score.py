@@ -20,14 +20,14 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..contract import LOCAL_TIER
-from ..knowledge.chains import Chain, Zone, industry_codes, segment_table
+from ..knowledge.chains import Chain, Zone, segment_table
 from .estimator import Estimator
 from ..knowledge.settings import DEFAULTS, Settings
 from .jobs import map_chunks
-from .match import MatchResult, SegmentMatcher, concat_texts, join_prefixed
+from .explain import _as_str, evidence_columns, reasons
+from .match import MatchResult, SegmentMatcher
 
 CAPITAL_FULL_WAN = 100_000.0  # 10亿元 registered capital = full capital strength
 EMPLOYEES_FULL = 5_000.0
@@ -215,109 +215,13 @@ class Scorer(Estimator):
         comp["score"] = total_score(comp["fit"].to_numpy(), comp["strength"].to_numpy(), comp["risk"].to_numpy(),
                                     has_chain, s, comp["proximity"].to_numpy()).score
         comp["tier"] = tiers(comp["score"].to_numpy(), has_chain, s)
-        comp["reasons"] = _as_str(self._reasons(frame, result, rows, best, has_chain, comp, st))
+        # what the reason is made of stays as columns; explain renders the text from them
+        why = evidence_columns(self.matcher_, seg, frame, result, rows, best, has_chain, st["age_years"].to_numpy())
+        comp["reasons"] = _as_str(reasons({**comp, **why}, s))
+        for col, values in why.items():
+            comp[col] = _as_str(values) if isinstance(values, pa.Array) else \
+                values.set_axis(comp.index) if isinstance(values, pd.Series) else values
         return comp
-
-    # ----------------------------------------------------------------------------------------
-    def _reasons(self, frame, result, rows, best, has_chain, comp, st) -> pa.Array:
-        """The Chinese reason for every row: evidence, gap, strength facts, risks. Built as Arrow
-        strings: each distinct text is formatted once in Python, rows take theirs and are joined in
-        C, so no per-row Python string is made (only the keywords of rows with a chain are)."""
-        seg = self.segment_table_
-        m = self.matcher_
-        head = pa.array([f"【{r.chain_name}·{r.segment_name}（{r.position}）】" for r in seg.itertuples()], type=pa.string())
-        gap = pa.array([f"缺口：园区该环节{r.status}{'（待核实）' if r.assumed else ''}，缺口权重{r.gap_weight:.2f}；"
-                        f"{r.priority_level}重点链，优先级{r.priority:.2f}" for r in seg.itertuples()], type=pa.string())
-        rel = comp["relevance"].to_numpy()
-        below = _fmt_unique(np.where(rel > 0, rel, np.nan), lambda v: f"（最高相关度{v:.2f}，低于门槛）")
-        first = concat_texts("未匹配到任何产业链环节", below)
-        j = np.flatnonzero(has_chain)
-        if len(j):
-            r, sj = rows[j], best[j]  # the filed rows and their segments
-            b = pa.array(sj)
-            words = m.evidence_text(result, r, sj, prefixed=True)  # each non-empty text starts with '；'
-            codes = _col(frame, "industry_code")[rows][j]
-            labels = industry_codes()
-            has_code = np.asarray(result.code_evidence[r, sj]).ravel() > 0
-            code_text = _fmt_unique(np.where(has_code, codes, None), lambda c: f"国标行业{c}{labels.get(str(c), '')}", "；")
-            evidence = concat_texts(head.take(b), _fmt_unique(rel[j], lambda v: f"相关度{v:.2f}："),
-                                    join_prefixed([words, code_text], "；"), " | ", gap.take(b))
-            mask = np.zeros(len(rows), dtype=bool)
-            mask[j] = True
-            first = pc.replace_with_mask(first, pa.array(mask), evidence)
-        out = concat_texts(first, " | 实力：", _facts(frame, rows, st),
-                           _fmt_unique(comp["strength"].to_numpy(), lambda v: f"，实力分{v:.2f}"))
-        risks = _risks(frame, rows, self.settings)
-        risky = pc.not_equal(risks, "")  # few rows: only theirs are concatenated again
-        if not pc.any(risky).as_py():
-            return out
-        k = pa.array(np.flatnonzero(risky.to_numpy(zero_copy_only=False)))
-        return pc.replace_with_mask(out, risky, concat_texts(out.take(k), " | 风险：", risks.take(k)))
-
-
-_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # what pandas makes of a column of Python strings
-
-
-def _as_str(values: pa.Array) -> pd.api.extensions.ExtensionArray:
-    """An Arrow string array as pandas' default string column (no copy)."""
-    return pd.array(values, dtype=_STR)
-
-
-def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
-    if name in frame:
-        return frame[name].to_numpy(dtype=object)
-    return np.full(len(frame), None, dtype=object)
-
-
-def _fmt_unique(values: np.ndarray, fmt, prefix: str = "") -> pa.Array:
-    """prefix + fmt applied once per distinct non-missing value ('' for missing), as Arrow strings."""
-    values = np.asarray(values)
-    if values.dtype.kind != "f":  # numbers factorize as they are (NaN is missing); the rest as objects
-        values = pd.Series(values, dtype=object)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    table = pa.array([prefix + t if (t := fmt(v)) else "" for v in uniques] + [""], type=pa.string())
-    return table.take(pa.array(np.where(codes < 0, len(uniques), codes), type=pa.int64()))  # missing: the trailing ""
-
-
-def _where(cond: np.ndarray, text: str) -> pa.Array:
-    """text where cond, '' elsewhere."""
-    return pc.if_else(pa.array(cond, type=pa.bool_()), text, "")
-
-
-def _facts(frame: pd.DataFrame, rows: np.ndarray, st: pd.DataFrame) -> pa.Array:
-    cap = frame["registered_capital_wan"].to_numpy()[rows]
-    emp = frame["employees"].to_numpy()[rows]
-    age = st["age_years"].to_numpy()
-    listed = frame["listed"].to_numpy()[rows].astype(bool)
-    quals = _col(frame, "qualifications")[rows]
-    fin = _col(frame, "financing")[rows]
-    sep = "，"  # every part starts with it (see join_prefixed)
-    facts = join_prefixed([
-        _fmt_unique(cap, lambda v: f"注册资本{_fmt_wan(v)}", sep),
-        _fmt_unique(emp, lambda v: f"参保{int(v)}人", sep),
-        _fmt_unique(np.round(age), lambda v: f"成立{v:.0f}年", sep),
-        _where(listed, sep + "上市企业"),
-        _fmt_unique(quals, str, sep),
-        _fmt_unique(fin, lambda v: f"融资：{v}", sep),
-    ], sep)
-    return pc.if_else(pc.equal(facts, ""), "无公开实力信息（按中性计）", facts)
-
-
-def _risks(frame: pd.DataFrame, rows: np.ndarray, settings: Settings) -> pa.Array:
-    inactive = frame["status"].to_numpy()[rows] == "inactive"
-    raw = _col(frame, "status_raw")[rows]
-    sep = "；"  # every part starts with it (see join_prefixed)
-    return join_prefixed([
-        _fmt_unique(np.where(inactive, raw, None), lambda v: f"登记状态为“{v}”，不作为招商目标", sep),
-        _where(frame["abnormal"].to_numpy()[rows].astype(bool), f"{sep}列入经营异常（扣减{settings.penalty_abnormal:.0%}）"),
-        _where(frame["dishonest"].to_numpy()[rows].astype(bool), f"{sep}失信被执行（扣减{settings.penalty_dishonest:.0%}）"),
-    ], sep)
-
-
-def _fmt_wan(v: float) -> str:
-    if v >= 10000:
-        return f"{v / 10000:.4g}亿元"
-    return f"{v:.6g}万元"
 
 
 def rank(components: pd.DataFrame, settings: Settings) -> pd.DataFrame:

@@ -2,7 +2,8 @@
 else by normalised name (the merge rule of `matcher.ingest.dedupe`).
 
 A candidate found there is a 强链 partner, not a 补链 target: `mark_local` gives it tier 本地 and score 0
-(it keeps its chain and segment) and says which local company it matched and how (`local_match`).
+(it keeps its chain and segment) and records which local company it matched (`local_name`) and how
+(`local_match`). It writes no text: the 本地 wording of the reasons is rendered by `matcher.engine.explain`.
 """
 
 from __future__ import annotations
@@ -44,18 +45,16 @@ def local_matches(frame: pd.DataFrame, local) -> tuple[np.ndarray, np.ndarray, n
 def mark_local(ranked: pd.DataFrame, local, resort: bool = True) -> pd.DataFrame:
     """Flag candidates already in the zone's enterprise list (see `local_matches`).
 
-    Adds `is_local` and `local_match`; local rows get tier 本地 and score 0 (they keep chain and
-    segment: 强链 partners, not 补链 targets) and, unless resort=False, the table is re-sorted.
+    Adds the columns `is_local`, `local_match` (how it matched) and `local_name` (the local company it
+    matched); local rows get tier 本地 and score 0 (they keep chain and segment: 强链 partners, not 补链
+    targets) and, unless resort=False, the table is re-sorted. The reasons are left as they are.
     """
     is_local, how, matched = local_matches(ranked, local)
     out = ranked.copy()
     out["is_local"] = is_local
     out["local_match"] = how
+    out["local_name"] = np.where(is_local, matched, None)
     if is_local.any():
-        prefix = pd.Series([f"本地企业（园区企业库已有“{m}”，按{h}匹配）：强链对象，不作为补链目标 | "
-                            for m, h in zip(matched[is_local], how[is_local])],
-                           index=out.index[is_local], dtype=object)
-        out.loc[is_local, "reasons"] = prefix + out.loc[is_local, "reasons"].fillna("").astype(str)
         out.loc[is_local, "score"] = 0.0
         out.loc[is_local, "tier"] = LOCAL_TIER
     if is_local.any() and resort:

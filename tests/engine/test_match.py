@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from matcher.knowledge.settings import DEFAULTS
+from matcher.engine.explain import evidence_text
 from matcher.engine.match import (_CUES, APPLICATION, HEAD, METHOD, PLAIN, SEPARATOR, SegmentMatcher, clause_contexts,
                            clause_table, core_spans)
 
@@ -86,16 +87,8 @@ def test_industry_code_and_leader_evidence(m):
     b = seg(m, "nev", "battery")
     assert r.relevance[0, b] > 0.5
     assert r.relevance[1, b] > 0.9
-    assert "名称含龙头企业“宁德时代”" in m.evidence_text(r, np.array([1]), np.array([b]))[0].as_py()
+    assert "名称含龙头企业“宁德时代”" in evidence_text(m, r, np.array([1]), np.array([b]))[0].as_py()
     assert r.relevance[2, b] == 0  # a neighbour in the same 中类 is not evidence
-
-
-def test_evidence_is_explained(m):
-    f = frame(company_name=["甲动力电池有限公司"], scope=["BMS研发；电芯制造"])
-    r = m.match(f)
-    b = seg(m, "nev", "battery")
-    text = m.evidence_text(r, np.array([0]), np.array([b]))[0].as_py()
-    assert text in ("名称含“动力电池”；经营范围含“BMS”“电芯”", "名称含“动力电池”；经营范围含“电芯”“BMS”")
 
 
 def test_repeated_texts_match_once_and_give_same_result(m):

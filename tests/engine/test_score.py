@@ -129,19 +129,3 @@ def test_best_segment_is_the_highest_rounded_relevance_then_fit(fixture_chains, 
     cols = np.sort(rng.choice(n_seg, size=max(2, n_seg // 2), replace=False))  # one chain's segments
     key = np.where(np.isin(np.arange(n_seg), cols), rounded + fit * 1e-5, -1)
     assert (scorer._choose(rel, cols) == key.argmax(axis=1)).all()
-
-
-def test_reason_parts_join_without_empty_pieces():
-    import pyarrow as pa
-
-    from matcher.engine.match import join_prefixed
-    from matcher.engine.score import _fmt_unique, _where
-
-    cap = np.array([100.0, np.nan, 100.0, np.nan, 5.0])  # formatted once per distinct value, '' when missing
-    tags = np.array(["专精特新", None, "", None, "高新技术企业"], dtype=object)  # an empty text adds no separator
-    listed = np.array([False, True, False, False, True])
-    parts = [_fmt_unique(cap, lambda v: f"资本{v:g}", "，"), _fmt_unique(tags, str, "，"), _where(listed, "，上市")]
-    assert all(isinstance(p, pa.Array) for p in parts)
-    assert join_prefixed(parts, "，").to_pylist() == ["资本100，专精特新", "上市", "资本100", "", "资本5，高新技术企业，上市"]
-    assert join_prefixed([pa.array(["；甲", "", ""]), pa.array(["；乙", "；丙", ""])], "；").to_pylist() == \
-        ["甲；乙", "丙", ""]

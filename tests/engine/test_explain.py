@@ -1,0 +1,164 @@
+"""matcher.engine.explain: reasons rendered from columns by one template and one separator rule."""
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+import matcher
+from matcher.engine.explain import (PART_SEP, PARTS, _fmt_unique, _where, evidence_text, join_prefixed,
+                                    reason_parts, reasons)
+from matcher.engine.match import SegmentMatcher
+
+from ..conftest import AS_OF, DATA
+
+
+@pytest.fixture(scope="module")
+def m(fixture_chains):
+    return SegmentMatcher().fit(fixture_chains)
+
+
+def frame(**cols):
+    n = len(next(iter(cols.values())))
+    base = {"company_name": [None] * n, "intro": [None] * n, "scope": [None] * n, "industry_code": [None] * n}
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+def seg(m, chain, segment):
+    s = m.segments_
+    return int(np.flatnonzero((s.chain_id == chain) & (s.segment_id == segment))[0])
+
+
+def write_list(path, header, rows):
+    path.write_text("\n".join([",".join(header)] + [",".join(r) for r in rows]) + "\n", encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+
+
+def test_reason_parts_join_without_empty_pieces():
+    cap = np.array([100.0, np.nan, 100.0, np.nan, 5.0])  # formatted once per distinct value, '' when missing
+    tags = np.array(["专精特新", None, "", None, "高新技术企业"], dtype=object)  # an empty text adds no separator
+    listed = np.array([False, True, False, False, True])
+    parts = [_fmt_unique(cap, lambda v: f"资本{v:g}", "，"), _fmt_unique(tags, str, "，"), _where(listed, "，上市")]
+    assert all(isinstance(p, pa.Array) for p in parts)
+    assert join_prefixed(parts, "，").to_pylist() == ["资本100，专精特新", "上市", "资本100", "", "资本5，高新技术企业，上市"]
+    assert join_prefixed([pa.array(["；甲", "", ""]), pa.array(["；乙", "；丙", ""])], "；").to_pylist() == \
+        ["甲；乙", "丙", ""]
+
+
+def test_evidence_is_explained(m):
+    f = frame(company_name=["甲动力电池有限公司"], scope=["BMS研发；电芯制造"])
+    r = m.match(f)
+    b = seg(m, "nev", "battery")
+    text = evidence_text(m, r, np.array([0]), np.array([b]))[0].as_py()
+    assert text in ("名称含“动力电池”；经营范围含“BMS”“电芯”", "名称含“动力电池”；经营范围含“电芯”“BMS”")
+
+
+# --------------------------------------------------------------------------------------------
+# rendering from columns
+
+
+def columns(**changes):
+    """A two-row component table: one company filed under a segment, one with no chain."""
+    t = {"_segment": [3, 0], "chain_id": ["nev", None], "chain_name": ["新能源汽车", None],
+         "segment_name": ["动力电池", None], "position": ["中游", None], "gap_status": ["缺失", None],
+         "gap_weight": [1.0, np.nan], "priority": [0.7, np.nan], "relevance": [0.8123, 0.0412],
+         "strength": [0.61, 0.5], "evidence_words": ["名称含“动力电池”", ""], "code_counted": [True, False],
+         "gap_assumed": [True, False], "priority_level": ["市级", None], "industry_code": ["3841", "5211"],
+         "registered_capital_wan": [12000.0, np.nan], "employees": [320.0, np.nan], "age_years": [11.6, np.nan],
+         "listed": [True, False], "qualifications": ["高新技术企业", None], "financing": [None, None],
+         "status": ["active", "inactive"], "status_raw": ["存续", "注销"], "abnormal": [True, False],
+         "dishonest": [False, False]}
+    t.update(changes)
+    return pd.DataFrame(t)
+
+
+def test_parts_are_rendered_from_columns_in_template_order():
+    t = columns()
+    text = reasons(t, matcher.DEFAULTS).to_pylist()
+    assert text[0] == ("【新能源汽车·动力电池（中游）】相关度0.81：名称含“动力电池”；国标行业3841锂离子电池制造 | "
+                       "缺口：园区该环节缺失（待核实），缺口权重1.00；市级重点链，优先级0.70 | "
+                       "实力：注册资本1.2亿元，参保320人，成立12年，上市企业，高新技术企业，实力分0.61 | "
+                       "风险：列入经营异常（扣减30%）")
+    assert text[1] == "未匹配到任何产业链环节（最高相关度0.04，低于门槛） | 实力：无公开实力信息（按中性计），实力分0.50 | " \
+                      "风险：登记状态为“注销”，不作为招商目标"
+    # the columns decide: no words, so the code is the only evidence item (no stray separator)
+    alone = reasons(columns(evidence_words=["", ""]), matcher.DEFAULTS)[0].as_py()
+    assert alone.startswith("【新能源汽车·动力电池（中游）】相关度0.81：国标行业3841锂离子电池制造 | ")
+    neither = reasons(columns(evidence_words=["", ""], code_counted=[False, False]), matcher.DEFAULTS)[0].as_py()
+    assert neither.startswith("【新能源汽车·动力电池（中游）】相关度0.81： | 缺口：")
+    # each row reads its own segment's facts, wherever the filed rows are
+    flipped = columns().iloc[::-1].reset_index(drop=True)
+    assert reasons(flipped, matcher.DEFAULTS).to_pylist() == text[::-1]
+    # a penalty is worded with the settings given
+    assert reasons(t, matcher.DEFAULTS.replace(penalty_abnormal=0.5))[0].as_py().endswith("列入经营异常（扣减50%）")
+
+
+def test_detail_parts_are_what_the_reason_says(fixture_result):
+    comp = fixture_result.components
+    assert list(comp["reasons"]) == list(fixture_result.ranked["reasons"])
+    for i in range(len(comp)):
+        parts = reason_parts(comp.iloc[i], fixture_result.settings)
+        assert PART_SEP.join(parts) == fixture_result.ranked["reasons"].iloc[i]
+        assert all(p and PART_SEP not in p for p in parts)
+    names = dict(zip(PARTS[1:], reason_parts(columns().iloc[0], matcher.DEFAULTS)))  # every part but 本地
+    assert names["gap"].startswith("缺口：") and names["strength"].startswith("实力：")
+    assert names["risk"] == "风险：列入经营异常（扣减30%）"
+
+
+def test_reranking_with_a_new_penalty_rewords_the_risk(tmp_path, fixture_chains, fixture_zone):
+    header = ["企业名称", "登记状态", "注册资本", "经营范围", "经营异常", "失信被执行"]
+    cand = write_list(tmp_path / "cand.csv", header, [
+        ["江苏甲动力电池有限公司", "存续", "5000万元", "锂离子电池研发、生产", "是", "否"],
+        ["江苏乙动力电池有限公司", "存续", "5000万元", "锂离子电池研发、生产", "否", "是"],
+        ["江苏丙动力电池有限公司", "存续", "5000万元", "锂离子电池研发、生产", "否", "否"]])
+    result = matcher.score_files([cand], zone=fixture_zone, chains=fixture_chains, as_of=AS_OF)
+    before = result.ranked.set_index("company_name")["reasons"]
+    assert before["江苏甲动力电池有限公司"].endswith(" | 风险：列入经营异常（扣减30%）")
+    assert before["江苏乙动力电池有限公司"].endswith(" | 风险：失信被执行（扣减60%）")
+    harsh = matcher.DEFAULTS.replace(penalty_abnormal=0.5, penalty_dishonest=0.9)
+    out = matcher.rerank(result, harsh)
+    after = out.ranked.set_index("company_name")
+    assert after.loc["江苏甲动力电池有限公司", "reasons"] == \
+        before["江苏甲动力电池有限公司"].replace("扣减30%", "扣减50%")
+    assert after.loc["江苏乙动力电池有限公司", "reasons"] == \
+        before["江苏乙动力电池有限公司"].replace("扣减60%", "扣减90%")
+    assert after.loc["江苏丙动力电池有限公司", "reasons"] == before["江苏丙动力电池有限公司"]
+    assert after.loc["江苏甲动力电池有限公司", "risk"] == pytest.approx(0.5)  # the score's risk, the same penalty
+    assert list(out.components["reasons"]) == list(out.ranked["reasons"])
+    for i in range(len(out.ranked)):  # the detail view follows too
+        assert PART_SEP.join(reason_parts(out.components.iloc[i], out.settings)) == out.ranked["reasons"].iloc[i]
+    back = matcher.rerank(out, matcher.DEFAULTS)
+    pd.testing.assert_series_equal(back.ranked.set_index("company_name")["reasons"], before.loc[
+        back.ranked["company_name"]], check_names=False)
+
+
+def test_local_wording_is_a_part_of_the_template(tmp_path, fixture_chains, fixture_zone):
+    local = write_list(tmp_path / "local.csv", ["企业名称", "登记状态"], [["江苏锐能动力电池有限公司", "存续"]])
+    plain = matcher.score_files([DATA / "candidates.csv"], zone=fixture_zone, chains=fixture_chains, as_of=AS_OF)
+    r = matcher.score_files([DATA / "candidates.csv"], zone=fixture_zone, chains=fixture_chains, as_of=AS_OF,
+                            local=[local])
+    i = int(np.flatnonzero(r.ranked["company_name"] == "江苏锐能动力电池有限公司")[0])
+    note = "本地企业（园区企业库已有“江苏锐能动力电池有限公司”，按企业名称匹配）：强链对象，不作为补链目标"
+    body = plain.ranked.set_index("company_name").loc["江苏锐能动力电池有限公司", "reasons"]
+    assert r.ranked["reasons"].iloc[i] == note + PART_SEP + body
+    assert r.components["local_name"].iloc[i] == "江苏锐能动力电池有限公司"
+    assert "local_name" not in r.ranked  # outputs keep their columns
+    assert list(r.components["reasons"]) == list(r.ranked["reasons"])
+    parts = reason_parts(r.components.iloc[i], r.settings)
+    assert parts[0] == note and PART_SEP.join(parts) == r.ranked["reasons"].iloc[i]
+    # rendered from the columns, the reason is the same as the note placed before the rest
+    assert reasons(r.components, r.settings).to_pylist() == list(r.ranked["reasons"])
+    # the public marking of a ranked table words it the same; the ingest step only sets columns
+    marked = matcher.mark_local(plain.ranked, matcher.read_companies([local]).companies)
+    assert marked.set_index("company_name").loc["江苏锐能动力电池有限公司", "reasons"] == note + PART_SEP + body
+    from matcher.ingest.local import mark_local as mark_columns
+
+    cols = mark_columns(plain.ranked, matcher.read_companies([local]).companies)
+    by_name = plain.ranked.sort_values("company_name")["reasons"]
+    assert list(cols.sort_values("company_name")["reasons"]) == list(by_name)
+    assert cols.set_index("company_name").loc["江苏锐能动力电池有限公司", "local_name"] == "江苏锐能动力电池有限公司"
