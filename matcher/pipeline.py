@@ -1,6 +1,6 @@
 """The end-to-end run: files in, ranked table, rejected rows, merge log and row accounting out.
 
-Owns the batch contract that scripts depend on (`CONTRACT_COLUMNS`, documented in the README):
+Carries out the batch contract that scripts depend on (`matcher.contract`, documented in the README):
 read every input, normalise, reject unusable rows, merge duplicates, match and score, and assemble
 one row per company (or per company and chain) sorted by score — contract columns first, then every
 original column under its original header, then extra explanation columns. `ScoreResult.counts`

@@ -3,12 +3,13 @@
 Owns the app's engine side, so the Streamlit pages stay thin: reading several inputs each with its
 own column mapping and scoring them while collecting per-file errors (`score_inputs`), which settings
 re-rank stored components and which need a new match (`RANK_SETTINGS`, `match_key`), re-ranking a
-whole `ScoreResult` under new weights without re-reading or re-matching (`rerank`), filtering a
-ranked table (chain, segment, tier, province / city, minimum capital, maximum distance, active only,
-name), the per-input row accounting and the column-mapping table of a read sheet, a company's score
-broken into the points each component contributes, the zone profile as editable tables and back
-(`zone_tables`, `apply_zone_edits`), a `Zone` written as YAML that `load_zone` reads back
-(`zone_to_yaml`), and the officer workbook as bytes. Nothing here knows about the UI.
+whole `ScoreResult` under new weights without re-reading or re-matching (`rerank`, which rewords what
+the new settings change), filtering a ranked table (chain, segment, tier, province / city, minimum
+capital, maximum distance, active only, name), the column-mapping table of a read sheet, a company's
+score broken into the points each component contributes (`score_parts`, from `total_score`), and the
+officer workbook and tables as bytes. The zone profile as editable tables lives in
+`matcher.knowledge.zone_edit`, the per-input row accounting in `matcher.pipeline`. Nothing here knows
+about the UI.
 """
 
 from __future__ import annotations
