@@ -27,6 +27,8 @@ a learned component with.
     python benchmarks/quality.py --folds 0           # whole-set figures only
     python benchmarks/quality.py --errors            # also list misfiled rows (intro) / missed positives
     python benchmarks/quality.py --eval DIR --seed 1 # another eval folder ($CHAINMATCH_EVAL), fold seed
+    python benchmarks/quality.py --set scope --scope-preview   # + 经营范围 read as items (before wiring)
+    python benchmarks/quality.py --set names --guard            # + vocabulary guard over the none rows
 """
 
 from __future__ import annotations
@@ -86,16 +88,40 @@ def load_set(key: str, eval_dir: Path = EVAL_DIR) -> pd.DataFrame:
     return pd.read_csv(Path(eval_dir) / SETS[key].file, dtype=str, keep_default_na=False, na_values=[""])
 
 
-def engine_relevance(frame: pd.DataFrame, columns, settings=matcher.DEFAULTS) -> pd.DataFrame:
-    """rows × chains: the engine's best segment relevance per chain, given only `columns` of frame."""
+def read_inputs(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """The canonical frame the engine sees, given only `columns` of frame (written to a CSV and read back)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "input.csv"
         frame[list(columns)].to_csv(path, index=False, encoding="utf-8")
         read = matcher.read_companies([path])
     if len(read.companies) != len(frame):
         raise RuntimeError(f"read {len(read.companies)} rows of {len(frame)}: rows would not line up with labels")
+    return read.companies
+
+
+def with_scope_items(companies: pd.DataFrame, codes: bool = True) -> pd.DataFrame:
+    """A preview of wiring matcher.ingest.scope into the engine: the 经营范围 replaced by its kept items
+    (boilerplate dropped) and, with `codes`, a missing 国标行业 filled from the main items' GB/T code."""
+    from matcher.ingest.scope import scope_columns
+
+    if "scope" not in companies:
+        return companies
+    cols = scope_columns(companies["scope"])
+    out = companies.assign(scope=cols["scope_items"].where(cols["scope_items"].notna(), None))
+    if codes:
+        current = out["industry_code"] if "industry_code" in out else pd.Series(None, index=out.index, dtype=object)
+        out["industry_code"] = current.where(current.notna(), cols["scope_main_code"])
+    return out
+
+
+def engine_relevance(frame: pd.DataFrame, columns, settings=matcher.DEFAULTS, prepare=None) -> pd.DataFrame:
+    """rows × chains: the engine's best segment relevance per chain, given only `columns` of frame
+    (`prepare`, when given, changes the canonical frame first: see with_scope_items)."""
+    companies = read_inputs(frame, columns)
+    if prepare is not None:
+        companies = prepare(companies)
     m = SegmentMatcher(**{k: getattr(settings, k) for k in SegmentMatcher().get_params()}).fit(matcher.load_chains())
-    rel = m.chain_relevance(m.match(read.companies))
+    rel = m.chain_relevance(m.match(companies))
     rel.index = frame.index
     return rel
 
@@ -301,6 +327,54 @@ def report(key: str, folds: int, seed: int, errors: bool, eval_dir: Path, settin
     print()
 
 
+def scope_preview(folds: int, seed: int, eval_dir: Path, settings=matcher.DEFAULTS) -> None:
+    """The scope set with the 经营范围 read as items (matcher.ingest.scope), before the engine is wired to it."""
+    spec = SETS["scope"]
+    labels = load_set("scope", eval_dir)
+    variants = {"as exported": None, "items (boilerplate dropped)": lambda c: with_scope_items(c, codes=False),
+                "items + main-item code where 国标行业 is empty": with_scope_items}
+    print("== scope preview: 经营范围 read by matcher.ingest.scope (not yet wired into the engine)")
+    for label, prepare in variants.items():
+        rel = engine_relevance(labels, spec.inputs, settings, prepare)
+        _, summary = metrics("scope", rel, labels, settings.min_relevance)
+        line = f"{label:<48} mean AP {summary['mean_AP']:.3f}  filed AP {summary['mean_AP_filed']:.3f}"
+        if folds:
+            per_fold, _, _ = held_out("scope", labels, lambda tr, te, r=rel: r.iloc[te], folds, seed,
+                                      settings.min_relevance)
+            line += f"  [folds] {per_fold['mean_AP'].mean():.3f} ± {per_fold['mean_AP'].std():.3f}"
+        print(line)
+    companies = read_inputs(labels, spec.inputs)
+    cols = with_scope_items(companies).assign(exported=companies["industry_code"])
+    has_item_code = cols["industry_code"].notna() & companies["industry_code"].isna()
+    print(f"rows without 国标行业: {int(companies['industry_code'].isna().sum())}, "
+          f"of which a main item names a GB/T 小类: {int(has_item_code.sum())}\n")
+
+
+def guard_report(eval_dir: Path) -> None:
+    """The vocabulary guard (tests/knowledge/test_vocabulary_guard.py) over the dev sets' `none` rows: every
+    leader or strong keyword that would be evidence there. For analysis; the sets never go into the data."""
+    sys.path.insert(0, str(ROOT))
+    from tests.knowledge.test_vocabulary_guard import hits
+
+    rows = []
+    intro = load_set("intro", eval_dir)
+    for _, r in intro[intro["chain_primary"].fillna("none") == "none"].iterrows():
+        rows += [("intro", r["公司名称"], *h) for h in hits(str(r["公司名称"]))]
+        rows += [("intro", r["公司名称"], *h) for h in hits(str(r["公司介绍"]), kinds=("keyword",))]
+    for key in ("names", "scope"):
+        data = load_set(key, eval_dir)
+        none = ~data[CHAINS].isin(["pos", "skip"]).any(axis=1)
+        for _, r in data[none].iterrows():
+            rows += [(key, r["企业名称"], *h) for h in hits(str(r["企业名称"]))]
+            if key == "scope":
+                rows += [(key, r["企业名称"], *h) for h in hits(str(r["经营范围"]), kinds=("keyword",))]
+    table = pd.DataFrame(rows, columns=["set", "company", "kind", "word", "segments"]).drop_duplicates()
+    print(f"== guard over the dev sets' none rows: {len(table)} hits, {table['word'].nunique()} words")
+    counts = table.groupby(["kind", "word", "segments"]).size().sort_values(ascending=False)
+    print(counts.head(40).to_string())
+    print()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", action="append", choices=list(SETS), help="which set (default: all three)")
@@ -308,6 +382,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="seed of the fold assignment")
     ap.add_argument("--errors", action="store_true", help="list misfiled rows")
     ap.add_argument("--eval", type=Path, default=EVAL_DIR, help="folder holding the labelled sets")
+    ap.add_argument("--scope-preview", action="store_true", help="scope set with 经营范围 read as items (preview)")
+    ap.add_argument("--guard", action="store_true", help="vocabulary guard over the dev sets' none rows")
     args = ap.parse_args(argv)
     keys = args.set or list(SETS)
     missing = [SETS[k].file for k in keys if not (args.eval / SETS[k].file).exists()]
@@ -317,6 +393,10 @@ def main(argv=None) -> int:
     pd.set_option("display.width", 160)
     for key in keys:
         report(key, args.folds, args.seed, args.errors, args.eval)
+    if args.scope_preview:
+        scope_preview(args.folds, args.seed, args.eval)
+    if args.guard:
+        guard_report(args.eval)
     return 0
 
 
