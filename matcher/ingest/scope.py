@@ -73,6 +73,7 @@ class Boilerplate:
     activities: tuple[str, ...]
     main_items: int
     cuts: re.Pattern  # separators, bracketed notes and headers: where items end
+    splitter: re.Pattern  # the cuts in one capturing group, for re.split
     note: re.Pattern  # a note phrase outside brackets
     bare: re.Pattern  # a part that is nothing but activities (制造、修理及销售)
     ends_active: re.Pattern  # a part that ends with an activity
@@ -126,6 +127,7 @@ def load_boilerplate(path=None) -> Boilerplate:
     return Boilerplate(
         headers=lists["headers"], notes=lists["notes"], generic_items=frozenset(lists["generic_items"]),
         generic_contains=lists["generic_contains"], activities=lists["activities"], main_items=main, cuts=cuts,
+        splitter=re.compile(f"({cuts.pattern})"),
         note=re.compile(notes),
         bare=re.compile(rf"^(?:(?:{acts})[及和与或、/]?)+$"),
         ends_active=re.compile(rf"(?:{acts})$"),
@@ -262,21 +264,29 @@ def _span_items(span: str, rules: Boilerplate) -> tuple[tuple, tuple]:
     return out
 
 
+def _kept(text: str, rules: Boilerplate) -> tuple[list, list]:
+    """(kept (offset, item, code) triples, dropped texts) of one scope: split at the cuts in C (re.split with
+    the cuts captured, so offsets are running lengths), each span read once (see _span_items)."""
+    kept: list[tuple[int, str, str | None]] = []
+    dropped: list[str] = []
+    pos = 0
+    for k, part in enumerate(rules.splitter.split(text)):
+        if k % 2 == 0 and part:  # even parts are the spans between cuts
+            items, gone = _span_items(part, rules)
+            if items:
+                kept.extend((pos + off, item, code) for off, item, code in items)
+            if gone:
+                dropped.extend(gone)
+        pos += len(part)
+    return kept, dropped
+
+
 def parse_scope(text, rules: Boilerplate | None = None) -> ParsedScope:
     """The items of one scope, boilerplate dropped (see the module docstring). Never raises on text."""
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return EMPTY
-    text = str(text)
     rules = rules or boilerplate()
-    kept: list[tuple[int, str, str | None]] = []
-    dropped: list[str] = []
-    last = 0
-    for m in rules.cuts.finditer(text + "；"):  # the extra separator closes the last span
-        if m.start() > last:
-            k, d = _span_items(text[last:m.start()], rules)
-            kept.extend((last + off, item, code) for off, item, code in k)
-            dropped.extend(d)
-        last = m.end()
+    kept, dropped = _kept(str(text), rules)
     items = tuple(ScopeItem(item, off, i < rules.main_items, code) for i, (off, item, code) in enumerate(kept))
     return ParsedScope(items, tuple(dropped))
 
@@ -290,17 +300,22 @@ def parse_scopes(values: pd.Series) -> pd.Series:
 SCOPE_COLUMNS = ("scope_main", "scope_items", "scope_codes", "scope_main_code")
 
 
-def _row(p: ParsedScope) -> tuple:
-    main = [i for i in p.items if i.main]
-    main_codes = [i.code for i in main if i.code]
-    return (ITEM_JOIN.join(i.text for i in main) or None, ITEM_JOIN.join(i.text for i in p.items) or None,
-            ";".join(p.codes) or None, main_codes[0] if main_codes else None)
+def _row(text, rules: Boilerplate) -> tuple:
+    if text is None:
+        return (None,) * 4
+    kept, _ = _kept(str(text), rules)
+    main = kept[: rules.main_items]
+    codes = list(dict.fromkeys(code for _, _, code in kept if code))
+    main_codes = [code for _, _, code in main if code]
+    return (ITEM_JOIN.join(item for _, item, _ in main) or None, ITEM_JOIN.join(item for _, item, _ in kept) or None,
+            ";".join(codes) or None, main_codes[0] if main_codes else None)
 
 
 def scope_columns(values: pd.Series) -> pd.DataFrame:
     """Per row: the main items and all kept items (joined by ；), the industry codes the items name
     (joined by ;) and the first code among the main items — None where there is none. Once per distinct
     text."""
-    rows = map_distinct(values, lambda t: _row(parse_scope(t)) if t is not None else (None,) * 4)
+    rules = boilerplate()
+    rows = map_distinct(values, lambda t: _row(t, rules))
     return pd.DataFrame(rows.tolist(), index=values.index, columns=list(SCOPE_COLUMNS)) if len(values) \
         else pd.DataFrame(columns=list(SCOPE_COLUMNS), index=values.index)

@@ -97,8 +97,8 @@ def test_missing_and_empty_scopes():
 
 def test_columns_are_parsed_once_per_distinct_text(monkeypatch):
     calls = []
-    real = scope.parse_scope
-    monkeypatch.setattr(scope, "parse_scope", lambda t, rules=None: calls.append(t) or real(t, rules))
+    real = scope._kept
+    monkeypatch.setattr(scope, "_kept", lambda t, rules: calls.append(t) or real(t, rules))
     s = pd.Series(["集成电路设计；技术服务", None, "集成电路设计；技术服务", "锂离子电池制造"] * 50)
     out = scope_columns(s)
     assert sorted(calls) == sorted(["集成电路设计；技术服务", "锂离子电池制造"])
