@@ -22,7 +22,8 @@ import matcher
 DATA = Path(__file__).resolve().parents[1] / "data"
 ORDINARY = yaml.safe_load((DATA / "ordinary_companies.yaml").read_text(encoding="utf-8"))
 ALLOW_FILE = DATA / "vocabulary_guard_allow.yaml"
-ALLOW = yaml.safe_load(ALLOW_FILE.read_text(encoding="utf-8")) or []
+ALLOWED = yaml.safe_load(ALLOW_FILE.read_text(encoding="utf-8"))
+ALLOW = ALLOWED["hits"]
 
 
 def _norm(text: str) -> str:
@@ -129,10 +130,21 @@ def test_every_allowance_is_used_and_explained():
     assert all(str(a.get("reason", "")).strip() for a in ALLOW)
 
 
+def test_every_short_leader_is_justified():
+    """A leader of one or two characters matches inside ordinary names (南瑞 in 海南瑞丰): each that stays is
+    listed with its reason; the others are written in their registered form."""
+    short = {w for c in matcher.load_chains().values() for s in c.segments for w in s.leaders if len(w) <= 2}
+    listed = {a["leader"]: a.get("reason", "") for a in ALLOWED["short_leaders"]}
+    assert sorted(short - set(listed)) == []
+    assert sorted(set(listed) - short) == []  # no stale entries
+    assert all(str(r).strip() for r in listed.values())
+
+
 @pytest.mark.parametrize("text, word", [
     ("江西萤石矿业有限公司", "萤石"), ("宁波杉杉服饰有限公司", "杉杉"), ("宽敞车间、仓库出租", "敞车"),
     ("冷藏药品、冷冻食品的仓储与配送", "藏药"), ("网店后台使用Redis、MongoDB缓存商品数据", "redis"),
-    ("网店后台使用Redis、MongoDB缓存商品数据", "mongodb"),
+    ("网店后台使用Redis、MongoDB缓存商品数据", "mongodb"), ("海南瑞丰建材有限公司", "南瑞"),
+    ("杭州鸿蒙茶业有限公司", "鸿蒙"), ("广州飞腾物流有限公司", "飞腾"), ("湖南威高饲料有限公司", "威高"),
 ])
 def test_the_known_offenders_of_issue_14_no_longer_fire(text, word):
     assert word not in {w for _, w, _ in hits(text)}
