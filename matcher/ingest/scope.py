@@ -4,8 +4,8 @@ A scope is written from the registration catalogue's standard wordings: items se
 scopes also by 、), section headers (许可项目： / 一般项目：), approval notes (（依法须经批准的项目，经相关
 部门批准后方可开展经营活动）, 除依法须经批准的项目外…) and items nearly every company registers (技术服务、
 技术开发…, 货物进出口, 房屋租赁). `parse_scope` splits a scope into items, drops that boilerplate — listed as
-data in `data/reference/scope_boilerplate.yaml`, validated on load — marks the first kept items as the main
-business and maps every item that is a GB/T 4754-2017 小类 name (锂离子电池制造, 集成电路设计,
+data in `data/reference/scope_boilerplate.yaml`, validated on load — marks the first kept items of each section
+(the whole scope, or 许可项目 and 一般项目 each) as the main business and maps every item that is a GB/T 4754-2017 小类 name (锂离子电池制造, 集成电路设计,
 变压器、整流器和电感器制造 — with or without a trailing 及销售) to its code.
 
 Every item is a substring of the scope it came from (`ScopeItem.start` is its offset). `parse_scopes` and
@@ -74,6 +74,7 @@ class Boilerplate:
     main_items: int
     cuts: re.Pattern  # separators, bracketed notes and headers: where items end
     splitter: re.Pattern  # the cuts in one capturing group, for re.split
+    header: re.Pattern  # a cut that is a section header: the main items are counted again after it
     note: re.Pattern  # a note phrase outside brackets
     bare: re.Pattern  # a part that is nothing but activities (制造、修理及销售)
     ends_active: re.Pattern  # a part that ends with an activity
@@ -128,6 +129,7 @@ def load_boilerplate(path=None) -> Boilerplate:
         headers=lists["headers"], notes=lists["notes"], generic_items=frozenset(lists["generic_items"]),
         generic_contains=lists["generic_contains"], activities=lists["activities"], main_items=main, cuts=cuts,
         splitter=re.compile(f"({cuts.pattern})"),
+        header=re.compile(rf"(?:{_alternation(lists['headers'])})(?:是|为|包括)?\s*[：:]"),
         note=re.compile(notes),
         bare=re.compile(rf"^(?:(?:{acts})[及和与或、/]?)+$"),
         ends_active=re.compile(rf"(?:{acts})$"),
@@ -265,18 +267,23 @@ def _span_items(span: str, rules: Boilerplate) -> tuple[tuple, tuple]:
 
 
 def _kept(text: str, rules: Boilerplate) -> tuple[list, list]:
-    """(kept (offset, item, code) triples, dropped texts) of one scope: split at the cuts in C (re.split with
-    the cuts captured, so offsets are running lengths), each span read once (see _span_items)."""
-    kept: list[tuple[int, str, str | None]] = []
+    """(kept (offset, item, code, main) tuples, dropped texts) of one scope: split at the cuts in C (re.split
+    with the cuts captured, so offsets are running lengths), each span read once (see _span_items). An item is
+    main when fewer than main_items kept items precede it in its section (a header starts a new one)."""
+    kept: list[tuple[int, str, str | None, bool]] = []
     dropped: list[str] = []
-    pos = 0
+    pos = rank = 0
     for k, part in enumerate(rules.splitter.split(text)):
-        if k % 2 == 0 and part:  # even parts are the spans between cuts
-            items, gone = _span_items(part, rules)
-            if items:
-                kept.extend((pos + off, item, code) for off, item, code in items)
-            if gone:
-                dropped.extend(gone)
+        if k % 2 == 0:  # even parts are the spans between cuts
+            if part:
+                items, gone = _span_items(part, rules)
+                for off, item, code in items:
+                    kept.append((pos + off, item, code, rank < rules.main_items))
+                    rank += 1
+                if gone:
+                    dropped.extend(gone)
+        elif rank and rules.header.search(part):
+            rank = 0
         pos += len(part)
     return kept, dropped
 
@@ -287,7 +294,7 @@ def parse_scope(text, rules: Boilerplate | None = None) -> ParsedScope:
         return EMPTY
     rules = rules or boilerplate()
     kept, dropped = _kept(str(text), rules)
-    items = tuple(ScopeItem(item, off, i < rules.main_items, code) for i, (off, item, code) in enumerate(kept))
+    items = tuple(ScopeItem(item, off, main, code) for off, item, code, main in kept)
     return ParsedScope(items, tuple(dropped))
 
 
@@ -304,10 +311,10 @@ def _row(text, rules: Boilerplate) -> tuple:
     if text is None:
         return (None,) * 4
     kept, _ = _kept(str(text), rules)
-    main = kept[: rules.main_items]
-    codes = list(dict.fromkeys(code for _, _, code in kept if code))
-    main_codes = [code for _, _, code in main if code]
-    return (ITEM_JOIN.join(item for _, item, _ in main) or None, ITEM_JOIN.join(item for _, item, _ in kept) or None,
+    main = [k for k in kept if k[3]]
+    codes = list(dict.fromkeys(k[2] for k in kept if k[2]))
+    main_codes = [k[2] for k in main if k[2]]
+    return (ITEM_JOIN.join(k[1] for k in main) or None, ITEM_JOIN.join(k[1] for k in kept) or None,
             ";".join(codes) or None, main_codes[0] if main_codes else None)
 
 
