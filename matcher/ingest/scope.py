@@ -4,9 +4,10 @@ A scope is written from the registration catalogue's standard wordings: items se
 scopes also by 、), section headers (许可项目： / 一般项目：), approval notes (（依法须经批准的项目，经相关
 部门批准后方可开展经营活动）, 除依法须经批准的项目外…) and items nearly every company registers (技术服务、
 技术开发…, 货物进出口, 房屋租赁). `parse_scope` splits a scope into items, drops that boilerplate — listed as
-data in `data/reference/scope_boilerplate.yaml`, validated on load — marks the first kept items of each section
-(the whole scope, or 许可项目 and 一般项目 each) as the main business and maps every item that is a GB/T 4754-2017 小类 name (锂离子电池制造, 集成电路设计,
-变压器、整流器和电感器制造 — with or without a trailing 及销售) to its code.
+data in `data/reference/scope_boilerplate.yaml`, validated on load — marks the first kept items of each
+section (the whole scope, or 许可项目 and 一般项目 each) as the main business and maps every item that is a
+GB/T 4754-2017 小类 name (锂离子电池制造, 集成电路设计, 变压器、整流器和电感器制造 — with or without a trailing
+及销售) to its code.
 
 Every item is a substring of the scope it came from (`ScopeItem.start` is its offset). `parse_scopes` and
 `scope_columns` parse a column once per distinct text, as long lists repeat their scopes.
