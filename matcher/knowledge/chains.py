@@ -3,7 +3,9 @@
 A `Chain` has segments (环节) placed 上游 / 中游 / 下游, each with vocabulary, exclusion words, GB/T
 4754-2017 小类 codes and leader companies. A `Zone` gives each chain a priority and each segment a
 status (优势 / 一般 / 薄弱 / 缺失) that maps to a gap weight. `zone_to_yaml` writes a zone back out. Loading checks every field and raises
-`DataFileError` naming the file and the field, so an officer who edits a file knows what to fix.
+`DataFileError` naming the file and the field, so an officer who edits a file knows what to fix. A segment
+placed in several chains (工业软件 in 智能制造装备 and 软件和信息服务) is written once in `shared/NAME.yaml` beside
+the chain files and placed with `- shared: NAME` (plus, optionally, its position in that chain).
 `segment_table()` flattens chains and zone into one DataFrame the scorer works from.
 """
 
@@ -187,6 +189,29 @@ def industry_codes() -> dict[str, str]:
 # chains
 
 
+SHARED_DIR = "shared"  # beside the chain files: segments placed in more than one chain
+_SHARED_OVERRIDES = ("position", "target_count")  # what a chain may set for its placement of a shared segment
+
+
+def _shared_segment(entry: dict, chain_file: Path, i: int) -> tuple[Path, dict]:
+    """(file, segment mapping) of a `- shared: NAME` entry: the segment in shared/NAME.yaml beside the chain
+    file, with the entry's position / target_count (where the segment sits in this chain) on top."""
+    name = str(entry.get("shared") or "").strip()
+    if not _ID_RE.match(name):
+        raise DataFileError(chain_file, f"segments[{i}].shared", f"“{name}”应为共享环节文件名（小写英文字母、数字或下划线）")
+    extra = sorted(set(map(str, entry)) - {"shared", *_SHARED_OVERRIDES})
+    if extra:
+        raise DataFileError(chain_file, f"segments[{i}].{extra[0]}",
+                            f"共享环节只能在产业链中设置 {' / '.join(_SHARED_OVERRIDES)}，其余内容写在共享文件中")
+    shared = chain_file.parent / SHARED_DIR / f"{name}.yaml"
+    if not shared.is_file():
+        raise DataFileError(chain_file, f"segments[{i}].shared", f"共享环节文件 {shared} 不存在")
+    data = _read_yaml(shared)
+    if not isinstance(data, dict):
+        raise DataFileError(shared, "(文件)", "顶层应为一个环节的键值映射（id、name、keywords ……）")
+    return shared, {**data, **{k: entry[k] for k in _SHARED_OVERRIDES if k in entry}}
+
+
 def load_chain(path) -> Chain:
     path = Path(path)
     data = _read_yaml(path)
@@ -200,12 +225,17 @@ def load_chain(path) -> Chain:
     raw_segments = _need(data, "segments", list, path, "")
     codes = industry_codes()
     segments, seen = [], set()
+    chain_file = path
     for i, s in enumerate(raw_segments):
         where = f"segments[{i}]."
         if not isinstance(s, dict):
-            raise DataFileError(path, f"segments[{i}]", "应为键值映射")
+            raise DataFileError(chain_file, f"segments[{i}]", "应为键值映射")
+        path, shared = chain_file, "shared" in s
+        if shared:  # a segment defined once under shared/ and placed in several chains
+            path, s = _shared_segment(s, chain_file, i)
+            where = ""
         sid = _need(s, "id", str, path, where)
-        where = f"segments[{i}]({sid})."
+        where = f"({sid})." if shared else f"segments[{i}]({sid})."  # a shared file holds one segment
         if not _ID_RE.match(sid):
             raise DataFileError(path, f"{where}id", f"“{sid}”应为小写英文字母、数字或下划线")
         if sid in seen:
@@ -233,6 +263,7 @@ def load_chain(path) -> Chain:
             leaders=_words(s, "leaders", path, where),
             target_count=target,
         ))
+    path = chain_file
     if not segments:
         raise DataFileError(path, "segments", "至少需要一个环节")
     core = data.get("core_keywords") or {}

@@ -25,8 +25,70 @@ def test_every_chain_is_complete(chains):
         assert {s.position for s in chain.segments} == set(POSITIONS)
         for s in chain.segments:
             assert s.description and len(s.keywords) >= 10, (chain.id, s.id)
-            assert s.industry_codes and all(len(c) == 4 and c in codes for c in s.industry_codes)
+            assert all(len(c) == 4 and c in codes for c in s.industry_codes), (chain.id, s.id)
             assert s.leaders, (chain.id, s.id)
+        # a segment lists a 小类 only where the code is specific to it (issue 14: a code alone files a company);
+        # where none is (正极材料, 工业软件 …) it lists none, but every chain keeps codes for its own trades
+        assert sum(bool(s.industry_codes) for s in chain.segments) >= 8, chain.id
+
+
+# 小类 too broad to file a company under the segment by themselves (issue 14's data errors and their kind)
+WRONG_CODES = {
+    ("ai", "ai_chips"): {"3973", "6520"},  # foundry; every chip designer
+    ("ic", "litho_materials"): {"2664"},  # film, printing plates and inks
+    ("bio", "health_it"): {"8499", "6513"}, ("bio", "digital_health"): {"8499", "6513"},
+    ("rail", "materials"): {"3252", "3130", "3062", "3831", "2913"},  # aluminium and steel rolling, FRP, cables, rubber
+    ("rail", "track_components"): {"3130", "3022", "3482"},
+    ("rail", "traction"): {"3812", "3824", "3821"}, ("rail", "traction_power"): {"3821", "3823", "3831"},
+    ("rail", "station_equipment"): {"3435", "3464", "3462"},
+    ("nev", "cathode"): {"3985", "2613"}, ("nev", "anode"): {"3091", "1092"}, ("nev", "electrolyte"): {"2669"},
+    ("nev", "separator_aux"): {"2921"}, ("nev", "battery_recycling"): {"4210"},
+    ("nev", "adas_hardware"): {"3670"}, ("nev", "smart_cockpit"): {"3670"}, ("nev", "thermal_management"): {"3670"},
+}
+
+
+def test_no_segment_lists_a_code_too_broad_for_it(chains):
+    listed = {(c.id, s.id): set(s.industry_codes) for c in chains.values() for s in c.segments}
+    assert {k: listed[k] & bad for k, bad in WRONG_CODES.items() if listed[k] & bad} == {}
+    rail_codes = set().union(*(listed[("rail", s.id)] for s in chains["rail"].segments))
+    assert not rail_codes & {"6513", "6531"}  # every software company's codes: never a rail segment's
+
+
+def test_leaders_are_registered_names_not_ordinary_words(chains):
+    """The leaders issue 14 names: stale ones gone, missing ones there, brands that are ordinary words (萤石 is a
+    mineral, 杉杉 a clothing brand) only in their registered form (萤石网络, 杉杉科技)."""
+    leaders = {w for c in chains.values() for s in c.segments for w in s.leaders}
+    assert not leaders & {"忠旺", "萤石", "杉杉", "小米", "曙光", "浪潮", "联想", "华为", "三一", "正泰", "三花"}
+    assert {"LG新能源", "博世汽车"} <= {w for s in chains["nev"].segments for w in s.leaders}
+
+
+def test_a_shared_segment_is_defined_once_and_placed_in_both_chains(chains):
+    ime, sw = chains["ime"].segment("industrial_software"), chains["software"].segment("industrial_software")
+    assert (ime.position, sw.position) == ("上游", "中游")
+    assert {**ime.__dict__, "position": "", "target_count": 0} == {**sw.__dict__, "position": "", "target_count": 0}
+
+
+def test_shared_segment_errors_name_file_and_field(tmp_path):
+    import copy
+
+    data = copy.deepcopy(GOOD)
+    data["segments"].append({"shared": "common", "position": "中游"})
+    chain = _write(tmp_path, data)
+    with pytest.raises(matcher.DataFileError, match="不存在") as exc:
+        matcher.load_chain(chain)
+    assert exc.value.field == "segments[1].shared" and exc.value.path == str(chain)
+    (tmp_path / "shared").mkdir()
+    seg = {"id": "common", "name": "共享", "position": "上游", "description": "d", "keywords": ["关键词二"]}
+    shared = _write(tmp_path / "shared", {**seg, "keywords": ["电"]}, "common.yaml")
+    with pytest.raises(matcher.DataFileError) as exc:
+        matcher.load_chain(chain)
+    assert exc.value.path == str(shared) and exc.value.field == "(common).keywords[0]"
+    _write(tmp_path / "shared", seg, "common.yaml")
+    assert matcher.load_chain(chain).segment("common").position == "中游"  # the chain's placement wins
+    data["segments"][1]["keywords"] = ["别处"]
+    with pytest.raises(matcher.DataFileError, match="共享环节只能") as exc:
+        matcher.load_chain(_write(tmp_path, data))
+    assert exc.value.field == "segments[1].keywords"
 
 
 def test_nev_covers_the_whole_chain(chains):

@@ -1,0 +1,329 @@
+"""A registered business scope (经营范围) read as a scope: its items, without the boilerplate, with codes.
+
+A scope is written from the registration catalogue's standard wordings: items separated by ；;。 (older
+scopes also by 、), section headers (许可项目： / 一般项目：), approval notes (（依法须经批准的项目，经相关
+部门批准后方可开展经营活动）, 除依法须经批准的项目外…) and items nearly every company registers (技术服务、
+技术开发…, 货物进出口, 房屋租赁). `parse_scope` splits a scope into items, drops that boilerplate — listed as
+data in `data/reference/scope_boilerplate.yaml`, validated on load — marks the first kept items of each
+section (the whole scope, or 许可项目 and 一般项目 each) as the main business and maps every item that is a
+GB/T 4754-2017 小类 name (锂离子电池制造, 集成电路设计, 变压器、整流器和电感器制造 — with or without a trailing
+及销售) to its code.
+
+Every item is a substring of the scope it came from (`ScopeItem.start` is its offset). `parse_scopes` and
+`scope_columns` parse a column once per distinct text, as long lists repeat their scopes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from ..distinct import map_distinct
+from ..errors import DataFileError
+from ..knowledge.chains import industry_codes
+from ..knowledge.settings import REFERENCE_DIR
+
+BOILERPLATE_FILE = REFERENCE_DIR / "scope_boilerplate.yaml"
+ITEM_JOIN = "；"  # joins items in the text columns of scope_columns
+_LIST_KEYS = ("headers", "notes", "generic_items", "generic_contains", "activities")
+_OPEN, _CLOSE = "（([【", "）)]】"
+_TRIM = " \t\u3000，,、：:；;。.·*-—"
+_SPAN_CACHE_SIZE = 200_000
+_UNCLOSED = re.compile(r"[（(\[【][^）)\]】]*$")
+_ENUMERATOR = re.compile(r"(?:[（(]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)、.．]|[①-⑳])\s*")
+
+
+@dataclass(frozen=True)
+class ScopeItem:
+    """One kept item of a scope: its text (a substring of the scope at `start`), whether it is among the
+    first items (the main business) and the GB/T 4754 小类 code it names, if any."""
+
+    text: str
+    start: int
+    main: bool
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedScope:
+    items: tuple[ScopeItem, ...]  # kept, in order
+    dropped: tuple[str, ...] = ()  # boilerplate items removed (headers and bracketed notes not listed)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Distinct industry codes named by the items, in order."""
+        return tuple(dict.fromkeys(i.code for i in self.items if i.code))
+
+
+EMPTY = ParsedScope(())
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    """The rules of scope_boilerplate.yaml, compiled."""
+
+    headers: tuple[str, ...]
+    notes: tuple[str, ...]
+    generic_items: frozenset
+    generic_contains: tuple[str, ...]
+    activities: tuple[str, ...]
+    main_items: int
+    cuts: re.Pattern  # separators, bracketed notes and headers: where items end
+    splitter: re.Pattern  # the cuts in one capturing group, for re.split
+    header: re.Pattern  # a cut that is a section header: the main items are counted again after it
+    note: re.Pattern  # a note phrase outside brackets
+    bare: re.Pattern  # a part that is nothing but activities (制造、修理及销售)
+    ends_active: re.Pattern  # a part that ends with an activity
+    activity_tail: re.Pattern  # what may follow an industry name in an item (及销售, 、研发与销售)
+    span_cache: dict = field(default_factory=dict, compare=False, repr=False)  # see _span_items
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _word_list(data: dict, key: str, path) -> tuple[str, ...]:
+    value = data.get(key)
+    if not isinstance(value, list) or not value:
+        raise DataFileError(path, key, "应为非空的词语列表")
+    out = []
+    for i, w in enumerate(value):
+        if not isinstance(w, str) or len(w.strip()) < 2:
+            raise DataFileError(path, f"{key}[{i}]", "应为至少两个字符的文本")
+        out.append(w.strip())
+    return tuple(dict.fromkeys(out))
+
+
+def load_boilerplate(path=None) -> Boilerplate:
+    """Read and validate a boilerplate file (default: data/reference/scope_boilerplate.yaml); a bad file
+    raises DataFileError naming the file and the field."""
+    path = Path(path) if path else BOILERPLATE_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataFileError(path, "(文件)", "文件不存在") from None
+    except UnicodeDecodeError:
+        raise DataFileError(path, "(文件)", "不是 UTF-8 编码的文本") from None
+    except yaml.YAMLError as exc:
+        raise DataFileError(path, "(YAML)", f"YAML 格式错误: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise DataFileError(path, "(文件)", "顶层应为键值映射（headers、notes ……）")
+    unknown = sorted(set(map(str, data)) - {*_LIST_KEYS, "main_items"})
+    if unknown:
+        raise DataFileError(path, unknown[0], f"未知字段（可用：{'、'.join((*_LIST_KEYS, 'main_items'))}）")
+    lists = {k: _word_list(data, k, path) for k in _LIST_KEYS}
+    main = data.get("main_items")
+    if not isinstance(main, int) or isinstance(main, bool) or main < 1:
+        raise DataFileError(path, "main_items", "应为正整数")
+    notes = _alternation(lists["notes"])
+    acts = _alternation(lists["activities"])
+    cuts = re.compile(
+        r"[；;。\n\r]+"
+        rf"|[（(][^（()）]*(?:{notes})[^（()）]*(?:[）)]|$)"  # a bracketed note (or one cut off at the end)
+        rf"|(?:{_alternation(lists['headers'])})(?:是|为|包括)?\s*[：:]")
+    return Boilerplate(
+        headers=lists["headers"], notes=lists["notes"], generic_items=frozenset(lists["generic_items"]),
+        generic_contains=lists["generic_contains"], activities=lists["activities"], main_items=main, cuts=cuts,
+        splitter=re.compile(f"({cuts.pattern})"),
+        header=re.compile(rf"(?:{_alternation(lists['headers'])})(?:是|为|包括)?\s*[：:]"),
+        note=re.compile(notes),
+        bare=re.compile(rf"^(?:(?:{acts})[及和与或、/]?)+$"),
+        ends_active=re.compile(rf"(?:{acts})$"),
+        activity_tail=re.compile(rf"(?:[及和与或、，,]?(?:{acts}))+$"))
+
+
+@lru_cache(maxsize=1)
+def boilerplate() -> Boilerplate:
+    """The shipped rules, loaded once."""
+    return load_boilerplate()
+
+
+@lru_cache(maxsize=1)
+def industry_name_codes() -> dict[str, str]:
+    """GB/T 4754-2017 小类 name -> code: the name as the standard has it (a note the extraction glued on
+    after spaces dropped, a name cut after 制 completed to 制造) and without a trailing bracket
+    (门诊部（所） -> 门诊部)."""
+    out: dict[str, str] = {}
+    for code, raw in industry_codes().items():
+        if not (len(code) == 4 and code.isdigit()):
+            continue
+        name = raw.split()[0] if raw.split() else ""
+        if name.endswith("制"):
+            name += "造"
+        for key in (name, re.sub(r"[（(][^（()）]*[）)]$", "", name)):
+            if len(key) >= 2:
+                out.setdefault(key, code)
+    return out
+
+
+def industry_code_of(item: str, rules: Boilerplate | None = None) -> str | None:
+    """The 小类 code an item names: the item is a 小类 name, or one followed only by activities
+    (锂离子电池制造及销售)."""
+    names = industry_name_codes()
+    code = names.get(item)
+    if code is not None:
+        return code
+    rules = rules or boilerplate()
+    tail = rules.activity_tail.search(item)  # the longest run of activities ending the item
+    if tail is None:
+        return None
+    for k in range(tail.start(), len(item)):  # the name ends where the run of what follows it begins
+        if k >= 2 and rules.activity_tail.match(item, k):
+            code = names.get(item[:k])
+            if code is not None:
+                return code
+    return None
+
+
+def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
+    """(a, b) narrowed past separators, spaces and enumerators at both ends, and past brackets that
+    end the item (qualifications such as （不含危险化学品） or an unclosed bracket)."""
+    while True:
+        while a < b and text[a] in _TRIM:
+            a += 1
+        while b > a and text[b - 1] in _TRIM:
+            b -= 1
+        m = _ENUMERATOR.match(text, a, b)
+        if m and m.end() > a:
+            a = m.end()
+            continue
+        if b > a and text[b - 1] in _CLOSE:  # a closing bracket at the end: drop its group
+            depth, i = 0, b - 1
+            while i >= a:
+                if text[i] in _CLOSE:
+                    depth += 1
+                elif text[i] in _OPEN:
+                    depth -= 1
+                    if depth == 0:
+                        break
+                i -= 1
+            if i > a:
+                b = i
+                continue
+            if i == a:  # the whole item is one bracketed group: keep its inside
+                a, b = a + 1, b - 1
+                continue
+        unclosed = _UNCLOSED.search(text, a, b)
+        if unclosed:  # an unclosed bracket: what follows it is a qualification cut off
+            b = unclosed.start()
+            continue
+        return a, b
+
+
+def _pieces(text: str, a: int, b: int, rules: Boilerplate) -> list[tuple[int, int]]:
+    """An item split at 、 when every part stands alone (names an object and ends with an activity, or
+    is a generic item), else the item whole. An item that is an industry name stays whole."""
+    item = text[a:b]
+    if "、" not in item or industry_code_of(item, rules):
+        return [(a, b)]
+    parts, start = [], a
+    for m in re.finditer("、", item):
+        parts.append((start, a + m.start()))
+        start = a + m.end()
+    parts.append((start, b))
+    for pa, pb in parts:
+        part = text[pa:pb].strip()
+        if part in rules.generic_items:
+            continue
+        if not rules.ends_active.search(part) or rules.bare.match(part):
+            return [(a, b)]
+    return [_trimmed(text, pa, pb) for pa, pb in parts]
+
+
+def _is_generic(item: str, rules: Boilerplate) -> bool:
+    return item in rules.generic_items or any(w in item for w in rules.generic_contains)
+
+
+def _span_items(span: str, rules: Boilerplate) -> tuple[tuple, tuple]:
+    """(kept (offset, text, code) triples, dropped texts) of one text between cuts, offsets relative to
+    the span. Spans repeat across scopes (the catalogue's standard wordings): each is read once."""
+    cache = rules.span_cache
+    out = cache.get(span)
+    if out is not None:
+        return out
+    a, b = 0, len(span)
+    note = rules.note.search(span)
+    if note:  # 除依法须经批准的项目外，凭营业执照…: only what stands before the note is an item
+        b = note.start()
+    a, b = _trimmed(span, a, b)
+    kept, dropped = [], []
+    if b - a >= 2:
+        for pa, pb in _pieces(span, a, b, rules):
+            if pb - pa < 2:
+                continue
+            item = span[pa:pb]
+            if _is_generic(item, rules):
+                dropped.append(item)
+            else:
+                kept.append((pa, item, industry_code_of(item, rules)))
+    if len(cache) >= _SPAN_CACHE_SIZE:
+        cache.clear()
+    out = cache[span] = (tuple(kept), tuple(dropped))
+    return out
+
+
+def _kept(text: str, rules: Boilerplate) -> tuple[list, list]:
+    """(kept (offset, item, code, main) tuples, dropped texts) of one scope: split at the cuts in C (re.split
+    with the cuts captured, so offsets are running lengths), each span read once (see _span_items). An item is
+    main when fewer than main_items kept items precede it in its section (a header starts a new one)."""
+    kept: list[tuple[int, str, str | None, bool]] = []
+    dropped: list[str] = []
+    pos = rank = 0
+    for k, part in enumerate(rules.splitter.split(text)):
+        if k % 2 == 0:  # even parts are the spans between cuts
+            if part:
+                items, gone = _span_items(part, rules)
+                for off, item, code in items:
+                    kept.append((pos + off, item, code, rank < rules.main_items))
+                    rank += 1
+                if gone:
+                    dropped.extend(gone)
+        elif rank and rules.header.search(part):
+            rank = 0
+        pos += len(part)
+    return kept, dropped
+
+
+def parse_scope(text, rules: Boilerplate | None = None) -> ParsedScope:
+    """The items of one scope, boilerplate dropped (see the module docstring). Never raises on text."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return EMPTY
+    rules = rules or boilerplate()
+    kept, dropped = _kept(str(text), rules)
+    items = tuple(ScopeItem(item, off, main, code) for off, item, code, main in kept)
+    return ParsedScope(items, tuple(dropped))
+
+
+def parse_scopes(values: pd.Series) -> pd.Series:
+    """parse_scope for a column, once per distinct text (missing texts parse to no items)."""
+    rules = boilerplate()
+    return map_distinct(values, lambda t: parse_scope(t, rules) if t is not None else EMPTY)
+
+
+SCOPE_COLUMNS = ("scope_main", "scope_items", "scope_codes", "scope_main_code")
+
+
+def _row(text, rules: Boilerplate) -> tuple:
+    if text is None:
+        return (None,) * 4
+    kept, _ = _kept(str(text), rules)
+    main = [k for k in kept if k[3]]
+    codes = list(dict.fromkeys(k[2] for k in kept if k[2]))
+    main_codes = [k[2] for k in main if k[2]]
+    return (ITEM_JOIN.join(k[1] for k in main) or None, ITEM_JOIN.join(k[1] for k in kept) or None,
+            ";".join(codes) or None, main_codes[0] if main_codes else None)
+
+
+def scope_columns(values: pd.Series) -> pd.DataFrame:
+    """Per row: the main items and all kept items (joined by ；), the industry codes the items name
+    (joined by ;) and the first code among the main items — None where there is none. Once per distinct
+    text."""
+    rules = boilerplate()
+    rows = map_distinct(values, lambda t: _row(t, rules))
+    return pd.DataFrame(rows.tolist(), index=values.index, columns=list(SCOPE_COLUMNS)) if len(values) \
+        else pd.DataFrame(columns=list(SCOPE_COLUMNS), index=values.index)

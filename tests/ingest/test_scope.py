@@ -1,0 +1,201 @@
+"""Reading a registered 经营范围 as a scope: items, boilerplate dropped, main business, industry codes."""
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from matcher.errors import DataFileError
+from matcher.ingest import scope
+from matcher.ingest.scope import (
+    SCOPE_COLUMNS,
+    boilerplate,
+    industry_code_of,
+    load_boilerplate,
+    parse_scope,
+    parse_scopes,
+    scope_columns,
+)
+
+RULES = boilerplate()
+
+
+def texts(parsed):
+    return [i.text for i in parsed.items]
+
+
+# --------------------------------------------------------------------------------------------
+# examples (written for these tests, in the registration style)
+
+
+def test_new_style_scope_loses_headers_notes_and_generic_items():
+    s = ("一般项目：技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；集成电路设计；集成电路芯片及产品销售；"
+         "货物进出口；非居住房地产租赁（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）许可项目：第二类增值电信业务"
+         "（依法须经批准的项目，经相关部门批准后方可开展经营活动，具体经营项目以相关部门批准文件或许可证件为准）")
+    p = parse_scope(s)
+    assert texts(p) == ["集成电路设计", "集成电路芯片及产品销售", "第二类增值电信业务"]
+    assert {"技术服务", "技术推广", "货物进出口", "非居住房地产租赁"} <= set(p.dropped)
+    assert p.items[0].code == "6520"
+
+
+def test_old_style_scope_keeps_an_item_whose_parts_do_not_stand_alone():
+    s = ("轨道车辆转向架、轮对的设计、制造、修理及销售；金属结构件加工；自营和代理各类商品和技术的进出口业务；房屋租赁。"
+         "（依法须经批准的项目，经相关部门批准后方可开展经营活动）")
+    assert texts(parse_scope(s)) == ["轨道车辆转向架、轮对的设计、制造、修理及销售", "金属结构件加工"]
+
+
+def test_unbracketed_note_cuts_its_item():
+    p = parse_scope("软件开发；除依法须经批准的项目外，凭营业执照依法自主开展经营活动")
+    assert texts(p) == ["软件开发"]
+    assert texts(parse_scope("输配电设备销售，除依法须经批准的项目外")) == ["输配电设备销售"]
+
+
+def test_header_variants_and_enumerators():
+    p = parse_scope("一般经营项目是：1、锂离子电池制造；2、电池零配件销售；许可经营项目是：（一）道路货物运输")
+    assert texts(p) == ["锂离子电池制造", "电池零配件销售", "道路货物运输"]
+
+
+def test_items_split_at_the_enumeration_comma_only_when_each_part_stands_alone():
+    assert texts(parse_scope("人工智能基础软件开发、人工智能应用软件开发")) == ["人工智能基础软件开发", "人工智能应用软件开发"]
+    assert texts(parse_scope("技术开发、技术转让、软件开发")) == ["软件开发"]
+    whole = "锂离子电池、动力电池组的研发、生产与销售"
+    assert texts(parse_scope(whole)) == [whole]
+    assert texts(parse_scope("计算机软硬件技术开发、转让、咨询、服务")) == ["计算机软硬件技术开发、转让、咨询、服务"]
+
+
+def test_an_industry_name_with_enumeration_commas_stays_whole_and_maps_to_its_code():
+    p = parse_scope("变压器、整流器和电感器制造；锂离子电池制造及销售；城市轨道交通设备制造、销售")
+    assert [(i.text, i.code) for i in p.items] == [("变压器、整流器和电感器制造", "3821"),
+                                                   ("锂离子电池制造及销售", "3841"), ("城市轨道交通设备制造、销售", "3720")]
+    assert p.codes == ("3821", "3841", "3720")
+
+
+def test_industry_code_of():
+    assert industry_code_of("集成电路设计") == "6520"
+    assert industry_code_of("应用软件开发") == "6513"
+    assert industry_code_of("工业机器人制造与销售") == "3491"
+    assert industry_code_of("集成电路设计服务平台") is None  # more than activities after the name
+    assert industry_code_of("门诊部") == "8425"  # the standard's name without its trailing bracket
+    assert industry_code_of("食品、酒、饮料及茶生产专用设备制造") == "3531"  # the reference's cut name, completed
+
+
+def test_trailing_qualifications_are_trimmed():
+    p = parse_scope("化工产品销售（不含许可类化工产品）；信息系统集成服务（限分支机构经营）")
+    assert texts(p) == ["化工产品销售", "信息系统集成服务"]
+
+
+def test_the_first_items_are_the_main_business():
+    p = parse_scope("技术服务；锂离子电池制造；电池材料销售；储能技术服务；充电桩销售；五金产品零售")
+    assert [i.main for i in p.items] == [True, True, True, False, False]
+    assert p.items[0].text == "锂离子电池制造"  # the dropped boilerplate does not take a main place
+
+
+def test_each_section_states_main_business():
+    p = parse_scope("许可项目：药品生产；药品批发；一般项目：原料药研发；医疗器械销售；化工产品销售；五金产品零售；包装材料销售")
+    assert [i.text for i in p.items if i.main] == ["药品生产", "药品批发", "原料药研发", "医疗器械销售", "化工产品销售"]
+
+
+def test_missing_and_empty_scopes():
+    for value in (None, float("nan"), "", "；；", "（）", "技术服务、技术开发"):
+        assert parse_scope(value).items == ()
+
+
+def test_columns_are_parsed_once_per_distinct_text(monkeypatch):
+    calls = []
+    real = scope._kept
+    monkeypatch.setattr(scope, "_kept", lambda t, rules: calls.append(t) or real(t, rules))
+    s = pd.Series(["集成电路设计；技术服务", None, "集成电路设计；技术服务", "锂离子电池制造"] * 50)
+    out = scope_columns(s)
+    assert sorted(calls) == sorted(["集成电路设计；技术服务", "锂离子电池制造"])
+    assert list(out.columns) == list(SCOPE_COLUMNS)
+    assert out.iloc[0].tolist() == ["集成电路设计", "集成电路设计", "6520", "6520"]
+    assert out.iloc[1].isna().all()
+    assert parse_scopes(s).iloc[3].codes == ("3841",)
+    assert scope_columns(pd.Series([], dtype=object)).empty
+
+
+# --------------------------------------------------------------------------------------------
+# the data file
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "bp.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_file_is_valid():
+    assert RULES.main_items >= 1 and "技术服务" in RULES.generic_items and "一般项目" in RULES.headers
+
+
+@pytest.mark.parametrize("edit, field", [
+    (lambda d: d.pop("notes"), "notes"),
+    (lambda d: d.update(headers=["许可项目", "X"]), "headers[1]"),
+    (lambda d: d.update(main_items=0), "main_items"),
+    (lambda d: d.update(generic=["技术服务"]), "generic"),
+    (lambda d: d.update(activities="制造"), "activities"),
+])
+def test_a_bad_file_names_its_field(tmp_path, edit, field):
+    import yaml
+
+    data = yaml.safe_load(scope.BOILERPLATE_FILE.read_text(encoding="utf-8"))
+    edit(data)
+    path = _write(tmp_path, yaml.safe_dump(data, allow_unicode=True))
+    with pytest.raises(DataFileError) as err:
+        load_boilerplate(path)
+    assert err.value.field == field and str(path) in str(err.value)
+
+
+def test_a_missing_or_broken_file(tmp_path):
+    with pytest.raises(DataFileError, match="文件不存在"):
+        load_boilerplate(tmp_path / "none.yaml")
+    with pytest.raises(DataFileError, match="YAML"):
+        load_boilerplate(_write(tmp_path, "headers: [a, b"))
+    with pytest.raises(DataFileError, match="顶层"):
+        load_boilerplate(_write(tmp_path, "- a\n- b\n"))
+
+
+# --------------------------------------------------------------------------------------------
+# properties
+
+SUBSTANTIVE = ["集成电路设计", "锂离子电池制造", "工业机器人销售", "医疗器械研发", "变压器、整流器和电感器制造",
+               "软件开发", "轨道车辆配件的设计、制造及销售", "电力设施器材制造", "计算机系统服务", "电子元器件批发"]
+BOILER = ["技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广", "货物进出口", "技术进出口", "房屋租赁",
+          "非居住房地产租赁", "自营和代理各类商品和技术的进出口业务", "企业管理咨询",
+          "除依法须经批准的项目外，凭营业执照依法自主开展经营活动"]
+NOTE = "（依法须经批准的项目，经相关部门批准后方可开展经营活动）"
+SEPS = ["；", ";", "。"]
+ALPHABET = "".join(set("".join(SUBSTANTIVE + BOILER) + NOTE)) + "；;。、，,：:()（）【】 \n1①许可项目一般"
+
+
+@given(st.text(alphabet=ALPHABET, max_size=200) | st.text(max_size=80))
+def test_parser_never_fails_and_items_are_substrings(text):
+    p = parse_scope(text)
+    for item in p.items:
+        assert text[item.start:item.start + len(item.text)] == item.text
+        assert len(item.text) >= 2
+        assert item.text not in RULES.generic_items
+        assert not any(w in item.text for w in RULES.generic_contains)
+        assert not any(n in item.text for n in RULES.notes)
+        assert item.text[0] not in "；;。、，,：: " and item.text[-1] not in "；;。、，,：: "
+    mains = [i.main for i in p.items]
+    headers = len(RULES.header.findall(text))
+    assert mains[:1] in ([], [True]) and sum(mains) <= RULES.main_items * (headers + 1)
+    if not headers:
+        assert mains == [k < RULES.main_items for k in range(len(mains))]
+
+
+@st.composite
+def registered_scopes(draw):
+    parts = draw(st.lists(st.sampled_from(SUBSTANTIVE + BOILER), min_size=1, max_size=8))
+    seps = draw(st.lists(st.sampled_from(SEPS), min_size=len(parts), max_size=len(parts)))
+    header = draw(st.sampled_from(["", "一般项目：", "经营范围："]))
+    note = draw(st.sampled_from(["", NOTE]))
+    body = "".join(p + s for p, s in zip(parts, seps))
+    return header + body + note, [p for p in parts if p in SUBSTANTIVE]
+
+
+@given(registered_scopes())
+def test_boilerplate_is_removed_and_every_real_item_kept_in_order(case):
+    text, real = case
+    assert texts(parse_scope(text)) == real
