@@ -11,12 +11,14 @@ from app_pages import _shared as ui
 
 st.set_page_config(page_title="ChainMatch 产业链精准招商", layout="wide")
 
-page = st.navigation([
-    st.Page("app_pages/import_data.py", title="数据导入", url_path="import", default=True),
-    st.Page("app_pages/gaps.py", title="产业链缺口", url_path="gaps"),
-    st.Page("app_pages/ranking.py", title="目标排序", url_path="ranking"),
-    st.Page("app_pages/map.py", title="招商地图", url_path="map"),
-    st.Page("app_pages/export.py", title="导出", url_path="export"),
-])
+page = st.navigation(
+    [
+        st.Page("app_pages/import_data.py", title="数据导入", url_path="import", default=True),
+        st.Page("app_pages/gaps.py", title="产业链缺口", url_path="gaps"),
+        st.Page("app_pages/ranking.py", title="目标排序", url_path="ranking"),
+        st.Page("app_pages/map.py", title="招商地图", url_path="map"),
+        st.Page("app_pages/export.py", title="导出", url_path="export"),
+    ]
+)
 ui.sidebar_summary()
 page.run()

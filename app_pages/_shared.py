@@ -23,20 +23,48 @@ TIER_ORDER = [*matcher.TIERS, matcher.LOCAL_TIER, matcher.NO_TARGET_TIER, matche
 
 # ranked-table columns shown in the app, with their Chinese headers
 TABLE_COLUMNS = {
-    "rank": "排名", "company_name": "企业名称", "chain_name": "产业链", "segment_name": "环节", "score": "得分",
-    "tier": "等级", "gap_status": "缺口状态", "province": "省份", "city": "城市", "distance_km": "距园区(公里)",
-    "registered_capital_wan": "注册资本(万元)", "employees": "参保人数", "status": "登记状态", "reasons": "推荐理由",
+    "rank": "排名",
+    "company_name": "企业名称",
+    "chain_name": "产业链",
+    "segment_name": "环节",
+    "score": "得分",
+    "tier": "等级",
+    "gap_status": "缺口状态",
+    "province": "省份",
+    "city": "城市",
+    "distance_km": "距园区(公里)",
+    "registered_capital_wan": "注册资本(万元)",
+    "employees": "参保人数",
+    "status": "登记状态",
+    "reasons": "推荐理由",
 }
 COMPONENT_LABELS = {
-    "relevance": "产业相关度", "gap_weight": "缺口权重", "priority": "产业链优先级", "fit": "匹配缺口分",
-    "strength": "企业实力分", "s_capital": "注册资本分", "s_employees": "参保人数分", "s_age": "成立年限分",
-    "s_tags": "上市/资质/融资加分", "proximity": "距离分", "risk": "风险扣减比例",
+    "relevance": "产业相关度",
+    "gap_weight": "缺口权重",
+    "priority": "产业链优先级",
+    "fit": "匹配缺口分",
+    "strength": "企业实力分",
+    "s_capital": "注册资本分",
+    "s_employees": "参保人数分",
+    "s_age": "成立年限分",
+    "s_tags": "上市/资质/融资加分",
+    "proximity": "距离分",
+    "risk": "风险扣减比例",
 }
 PART_LABELS = {"fit": "匹配缺口", "strength": "企业实力", "distance": "距离", "risk": "风险扣减"}
 FACT_LABELS = {
-    "company_name": "企业名称", "credit_code": "统一社会信用代码", "status_raw": "登记状态", "registered_capital_wan":
-    "注册资本(万元)", "founded": "成立日期", "employees": "参保人数", "province": "省份", "city": "城市",
-    "industry_code": "国标行业代码", "distance_km": "距园区(公里)", "source_file": "来源文件", "source_row": "来源行",
+    "company_name": "企业名称",
+    "credit_code": "统一社会信用代码",
+    "status_raw": "登记状态",
+    "registered_capital_wan": "注册资本(万元)",
+    "founded": "成立日期",
+    "employees": "参保人数",
+    "province": "省份",
+    "city": "城市",
+    "industry_code": "国标行业代码",
+    "distance_km": "距园区(公里)",
+    "source_file": "来源文件",
+    "source_row": "来源行",
     "merged_rows": "合并来源",
 }
 
@@ -200,8 +228,13 @@ def score_key() -> str:
     s = settings()
     local = [f["digest"] for f in local_files() or []] if kept_value("mark_local") else []
     maps = column_maps()
-    return matcher.state_key([f["digest"] for f in input_files()], [maps.get(f["digest"]) for f in input_files()],
-                             matcher.zone_to_yaml(zone()), matcher.match_key(s), local)
+    return matcher.state_key(
+        [f["digest"] for f in input_files()],
+        [maps.get(f["digest"]) for f in input_files()],
+        matcher.zone_to_yaml(zone()),
+        matcher.match_key(s),
+        local,
+    )
 
 
 def current_result():
@@ -226,8 +259,13 @@ def current_result():
                     local = _write(local_files(), tmp / "local")
                 try:
                     result, errors = matcher.score_inputs(
-                        [(p, maps.get(f["digest"])) for p, f in zip(paths, files)], zone(), settings(),
-                        chains=chains(), local=local, progress=progress)
+                        [(p, maps.get(f["digest"])) for p, f in zip(paths, files)],
+                        zone(),
+                        settings(),
+                        chains=chains(),
+                        local=local,
+                        progress=progress,
+                    )
                 except matcher.MatcherError as exc:
                     result, errors = None, [("", str(exc))]
             if result is None:
@@ -326,8 +364,10 @@ def stem() -> str:
 def sidebar_summary() -> None:
     files = input_files()
     names = "、".join(f["name"] for f in files)
-    st.sidebar.caption(f"**数据**：{md(names)}{'（示例，合成数据）' if is_sample() else ''}  \n"
-                       f"**园区**：{md(zone().name)}（{md(zone_label())}）")
+    st.sidebar.caption(
+        f"**数据**：{md(names)}{'（示例，合成数据）' if is_sample() else ''}  \n"
+        f"**园区**：{md(zone().name)}（{md(zone_label())}）"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -361,20 +401,18 @@ def current_gaps():
     files = local_files()
     if not files:
         return None, None
-    key = matcher.state_key([f["digest"] for f in files], matcher.zone_to_yaml(zone()),
-                            matcher.match_key(settings()))
+    key = matcher.state_key([f["digest"] for f in files], matcher.zone_to_yaml(zone()), matcher.match_key(settings()))
     cached = st.session_state.get("_gaps")
     if cached is None or cached[0] != key:
-        with st.spinner("正在按企业库测算各环节状态……"):
-            with tempfile.TemporaryDirectory() as tmp:
-                paths = _write(files, Path(tmp))
-                try:
-                    value = (matcher.gaps_files(paths, zone=zone(), settings=settings(), chains=chains()), None)
-                except matcher.MatcherError as exc:
-                    message = str(exc)
-                    for p in paths:
-                        message = message.replace(str(p), p.name)
-                    value = (None, message)
+        with st.spinner("正在按企业库测算各环节状态……"), tempfile.TemporaryDirectory() as tmp:
+            paths = _write(files, Path(tmp))
+            try:
+                value = (matcher.gaps_files(paths, zone=zone(), settings=settings(), chains=chains()), None)
+            except matcher.MatcherError as exc:
+                message = str(exc)
+                for p in paths:
+                    message = message.replace(str(p), p.name)
+                value = (None, message)
         cached = (key, value)
         st.session_state["_gaps"] = cached
     return cached[1]
@@ -391,8 +429,9 @@ def map_html(ranking, chain_id=None, metric: str = "count") -> str:
     cached = st.session_state.get("_map")
     if cached is None or cached[0] != key:
         with st.spinner("正在生成招商地图……"):
-            html = matcher.map_html(ranking.ranked, chains(), zone(), chain_id=chain_id, radius_km=s.radius_km,
-                                    metric=metric)
+            html = matcher.map_html(
+                ranking.ranked, chains(), zone(), chain_id=chain_id, radius_km=s.radius_km, metric=metric
+            )
         cached = (key, html)
         st.session_state["_map"] = cached
     return cached[1]

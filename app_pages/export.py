@@ -11,33 +11,65 @@ chains = ui.chains()
 zone = ui.zone()
 settings = ui.settings()
 stem = ui.stem()
-st.caption(f"数据：{ui.md('、'.join(f['name'] for f in ui.input_files()))}；园区：{ui.md(zone.name)}；"
-           f"{ui.md(ui.weights_line(settings))}。")
+st.caption(
+    f"数据：{ui.md('、'.join(f['name'] for f in ui.input_files()))}；园区：{ui.md(zone.name)}；"
+    f"{ui.md(ui.weights_line(settings))}。"
+)
 
 st.subheader("招商工作簿（.xlsx）")
-st.caption("交给链长的工作簿：说明（数据来源、行数核对、权重、缺口配置）、汇总、每条产业链一张排名表（含跟进状态、"
-           "负责人、备注列）、招商地图、未匹配、未处理和合并记录。按当前权重排序。")
+st.caption(
+    "交给链长的工作簿：说明（数据来源、行数核对、权重、缺口配置）、汇总、每条产业链一张排名表（含跟进状态、"
+    "负责人、备注列）、招商地图、未匹配、未处理和合并记录。按当前权重排序。"
+)
 c1, c2 = st.columns(2)
-chain_ids = ui.kept(c1.multiselect, "只导出这些产业链", "x_chains", [], options=list(chains),
-                    format_func=ui.chain_label, placeholder="全部产业链")
+chain_ids = ui.kept(
+    c1.multiselect,
+    "只导出这些产业链",
+    "x_chains",
+    [],
+    options=list(chains),
+    format_func=ui.chain_label,
+    placeholder="全部产业链",
+)
 top = ui.kept(c2.number_input, "每条产业链最多行数（0 = 全部）", "x_top", 0, min_value=0, step=50)
 st.download_button(
-    "下载招商工作簿", type="primary", key="download_workbook",
-    data=lambda: matcher.workbook_bytes(ranking, chains=chains, zone=zone, settings=settings,
-                                        chain_ids=chain_ids or None, top=int(top) or None),
+    "下载招商工作簿",
+    type="primary",
+    key="download_workbook",
+    data=lambda: matcher.workbook_bytes(
+        ranking, chains=chains, zone=zone, settings=settings, chain_ids=chain_ids or None, top=int(top) or None
+    ),
     file_name=f"招商目标_{stem}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 
 st.subheader("其他文件")
 c1, c2 = st.columns(2)
-c1.download_button("招商地图（HTML）", key="download_map",
-                   data=lambda: matcher.map_html(ranking.ranked, chains, zone, radius_km=settings.radius_km).encode("utf-8"), file_name=f"招商地图_{stem}.html",
-                   mime="text/html")
-c1.download_button("排名表（CSV，机器可读）", key="download_csv",
-                   data=lambda: matcher.table_csv_bytes(ranking.ranked), file_name=f"排名_{stem}.csv", mime="text/csv")
-c2.download_button(f"未处理的行（CSV，{len(ranking.rejected)} 行）", key="download_rejected",
-                   data=lambda: matcher.table_csv_bytes(ranking.rejected), file_name=f"未处理_{stem}.csv",
-                   mime="text/csv")
-c2.download_button("园区缺口配置（YAML）", key="download_zone",
-                   data=matcher.zone_to_yaml(zone, chains).encode("utf-8"), file_name=f"{zone.id}-缺口配置.yaml",
-                   mime="application/x-yaml")
+c1.download_button(
+    "招商地图（HTML）",
+    key="download_map",
+    data=lambda: matcher.map_html(ranking.ranked, chains, zone, radius_km=settings.radius_km).encode("utf-8"),
+    file_name=f"招商地图_{stem}.html",
+    mime="text/html",
+)
+c1.download_button(
+    "排名表（CSV，机器可读）",
+    key="download_csv",
+    data=lambda: matcher.table_csv_bytes(ranking.ranked),
+    file_name=f"排名_{stem}.csv",
+    mime="text/csv",
+)
+c2.download_button(
+    f"未处理的行（CSV，{len(ranking.rejected)} 行）",
+    key="download_rejected",
+    data=lambda: matcher.table_csv_bytes(ranking.rejected),
+    file_name=f"未处理_{stem}.csv",
+    mime="text/csv",
+)
+c2.download_button(
+    "园区缺口配置（YAML）",
+    key="download_zone",
+    data=matcher.zone_to_yaml(zone, chains).encode("utf-8"),
+    file_name=f"{zone.id}-缺口配置.yaml",
+    mime="application/x-yaml",
+)

@@ -6,12 +6,19 @@ import matcher
 from app_pages import _shared as ui
 
 st.title("ChainMatch 产业链精准招商目标匹配")
-st.caption("上传企查查 / 天眼查 / 启信宝导出的名单或展会名录，系统按园区产业链缺口为每家企业归链、打分（0–100，"
-           "A / B / C 类）并给出推荐理由。未上传时显示内置示例（合成数据）。")
+st.caption(
+    "上传企查查 / 天眼查 / 启信宝导出的名单或展会名录，系统按园区产业链缺口为每家企业归链、打分（0–100，"
+    "A / B / C 类）并给出推荐理由。未上传时显示内置示例（合成数据）。"
+)
 
 left, right = st.columns([3, 1])
-left.file_uploader("上传候选企业名单（可多选；Excel、CSV、文本）", type=ui.UPLOAD_TYPES, accept_multiple_files=True,
-                   key="uploader", on_change=ui.on_upload)
+left.file_uploader(
+    "上传候选企业名单（可多选；Excel、CSV、文本）",
+    type=ui.UPLOAD_TYPES,
+    accept_multiple_files=True,
+    key="uploader",
+    on_change=ui.on_upload,
+)
 right.button("改用示例数据", on_click=ui.use_sample, disabled=ui.is_sample(), width="stretch")
 
 files = ui.input_files()
@@ -29,8 +36,9 @@ ranking = ui.current_ranking(result)
 
 c = result.counts
 cols = st.columns(4)
-for col, (label, key) in zip(cols, (("读取行数", "read"), ("评分企业", "scored"), ("合并重复", "merged"),
-                                    ("拒收行数", "rejected"))):
+for col, (label, key) in zip(
+    cols, (("读取行数", "read"), ("评分企业", "scored"), ("合并重复", "merged"), ("拒收行数", "rejected"))
+):
     col.metric(label, f"{c[key]:,}")
 
 st.subheader("各产业链得分最高的目标企业")
@@ -50,25 +58,35 @@ labels = matcher.field_labels()
 fields = list(labels)
 for t, acc in zip(result.tables, accounting.itertuples()):
     f = files[ui.input_index(t)]
-    with st.expander(f"{t.label} · 读取 {acc.read} 行：评分 {acc.scored}，合并 {acc.merged}，拒收 {acc.rejected}",
-                     expanded=len(result.tables) == 1):
+    with st.expander(
+        f"{t.label} · 读取 {acc.read} 行：评分 {acc.scored}，合并 {acc.merged}，拒收 {acc.rejected}",
+        expanded=len(result.tables) == 1,
+    ):
         where = f"表头在第 {t.header_row} 行" if t.header_row else "未发现表头，按企业名称名单读取"
         st.markdown(f"格式：{ui.md(t.format or '—')}；{where}；数据行 {len(t.frame):,}。")
         for note in t.notes:
             st.caption(note)
-        st.markdown("**列映射**：“识别为”一列可以修改（例如把“注册金额”指定为注册资本），然后点“按此映射重新读取”。"
-                    "留空的列原样保留在导出结果中。")
+        st.markdown(
+            "**列映射**：“识别为”一列可以修改（例如把“注册金额”指定为注册资本），然后点“按此映射重新读取”。"
+            "留空的列原样保留在导出结果中。"
+        )
         base = matcher.mapping_table(t)
         overrides = ui.column_maps().get(f["digest"]) or {}
         editor_key = f"map_{f['digest']}_{t.sheet}_{matcher.state_key(overrides)}"
         edited = st.data_editor(
-            base, key=editor_key, hide_index=True, disabled=["header", "example"], width="stretch",
+            base,
+            key=editor_key,
+            hide_index=True,
+            disabled=["header", "example"],
+            width="stretch",
             column_config={
                 "header": st.column_config.TextColumn("原始表头"),
-                "field": st.column_config.SelectboxColumn("识别为", options=fields,
-                                                          format_func=lambda v: f"{labels.get(v, v)}（{v}）"),
+                "field": st.column_config.SelectboxColumn(
+                    "识别为", options=fields, format_func=lambda v: f"{labels.get(v, v)}（{v}）"
+                ),
                 "example": st.column_config.TextColumn("示例值"),
-            })
+            },
+        )
         if st.button("按此映射重新读取", key=f"remap_{editor_key}"):
             try:
                 new = matcher.mapping_overrides(edited, t)
@@ -79,8 +97,11 @@ for t, acc in zip(result.tables, accounting.itertuples()):
                     kept = {h: v for h, v in overrides.items() if h not in new and v not in new.values()}
                     ui.column_maps()[f["digest"]] = {**kept, **new}
                     st.rerun()
-                dropped = [r.header for r in edited.itertuples()
-                           if not (isinstance(r.field, str) and r.field) and t.mapping.get(r.header)]
+                dropped = [
+                    r.header
+                    for r in edited.itertuples()
+                    if not (isinstance(r.field, str) and r.field) and t.mapping.get(r.header)
+                ]
                 if dropped:
                     st.warning("暂不支持取消已识别的列（" + "、".join(dropped) + "）；请把正确的列指定为该字段。")
                 else:
@@ -88,8 +109,13 @@ for t, acc in zip(result.tables, accounting.itertuples()):
         rejected = result.rejected[result.rejected["source_file"] == t.label]
         if len(rejected):
             st.markdown(f"**拒收的 {len(rejected)} 行及原因**")
-            st.dataframe(ui.as_text(rejected.drop(columns="source_file")).rename(
-                columns={"source_row": "行号", "reason": "原因"}), hide_index=True, width="stretch")
+            st.dataframe(
+                ui.as_text(rejected.drop(columns="source_file")).rename(
+                    columns={"source_row": "行号", "reason": "原因"}
+                ),
+                hide_index=True,
+                width="stretch",
+            )
         merges = result.merges[result.merges["source_file"] == t.label] if len(result.merges) else result.merges
         if len(merges):
             with st.popover(f"合并的 {len(merges)} 行重复企业"):

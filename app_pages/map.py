@@ -10,21 +10,47 @@ ranking = ui.require_ranking()
 chains = ui.chains()
 
 c1, c2, c3 = st.columns(3)
-chain_id = ui.kept(c1.selectbox, "产业链", "map_chain", "", options=[""] + list(chains),
-                   format_func=lambda c: ui.chain_label(c) if c else "全部产业链（总览）") or None
-metric = ui.kept(c2.radio, "省份着色", "map_metric", "count", options=["count", "score"], horizontal=True,
-                 format_func={"count": "目标企业数", "score": "目标总得分"}.get)
+chain_id = (
+    ui.kept(
+        c1.selectbox,
+        "产业链",
+        "map_chain",
+        "",
+        options=[""] + list(chains),
+        format_func=lambda c: ui.chain_label(c) if c else "全部产业链（总览）",
+    )
+    or None
+)
+metric = ui.kept(
+    c2.radio,
+    "省份着色",
+    "map_metric",
+    "count",
+    options=["count", "score"],
+    horizontal=True,
+    format_func={"count": "目标企业数", "score": "目标总得分"}.get,
+)
 segment_id = None
 if chain_id:
     segments = {s.id: f"{s.name}（{s.position}）" for s in chains[chain_id].segments}
-    segment_id = c3.selectbox("环节（下方列出该环节的目标企业）", [""] + list(segments),
-                              format_func=lambda s: segments.get(s, "全部环节")) or None
-st.caption(f"颜色为园区缺口状态，标注 A / B 类目标数；地理分布按当前权重的 A / B 类目标，"
-           f"配套半径 {ui.settings().radius_km:g} 公里（在“目标排序”页调整）。地图离线绘制，不访问网络。")
+    segment_id = (
+        c3.selectbox(
+            "环节（下方列出该环节的目标企业）", [""] + list(segments), format_func=lambda s: segments.get(s, "全部环节")
+        )
+        or None
+    )
+st.caption(
+    f"颜色为园区缺口状态，标注 A / B 类目标数；地理分布按当前权重的 A / B 类目标，"
+    f"配套半径 {ui.settings().radius_km:g} 公里（在“目标排序”页调整）。地图离线绘制，不访问网络。"
+)
 
 html = ui.map_html(ranking, chain_id, metric)
-st.download_button("下载招商地图（HTML，离线可打开）", data=html.encode("utf-8"),
-                   file_name=f"招商地图_{ui.stem()}.html", mime="text/html")
+st.download_button(
+    "下载招商地图（HTML，离线可打开）",
+    data=html.encode("utf-8"),
+    file_name=f"招商地图_{ui.stem()}.html",
+    mime="text/html",
+)
 st.iframe(html, height=900)
 
 if chain_id:

@@ -14,8 +14,16 @@ with st.sidebar:
     st.subheader("得分权重")
     for name in matcher.RANK_SETTINGS:
         h = help_by_name[name]
-        ui.kept(st.slider, h["label"], "set_" + name, float(getattr(matcher.DEFAULTS, name)),
-                min_value=float(h["min"]), max_value=float(h["max"]), step=float(h["step"]), help=h["help"])
+        ui.kept(
+            st.slider,
+            h["label"],
+            "set_" + name,
+            float(getattr(matcher.DEFAULTS, name)),
+            min_value=float(h["min"]),
+            max_value=float(h["max"]),
+            step=float(h["step"]),
+            help=h["help"],
+        )
     st.button("恢复默认权重", on_click=ui.reset_weights)
     with st.expander("匹配参数（修改后重新匹配）"):
         current = ui.settings()
@@ -24,12 +32,19 @@ with st.sidebar:
             for h in matcher.settings_help():
                 if h["stage"] != "match":  # the rank-stage settings are the sliders above
                     continue
-                values[h["name"]] = st.number_input(h["label"], min_value=float(h["min"]), max_value=float(h["max"]),
-                                                    value=float(getattr(current, h["name"])), step=float(h["step"]),
-                                                    help=h["help"], key="match_" + h["name"])
+                values[h["name"]] = st.number_input(
+                    h["label"],
+                    min_value=float(h["min"]),
+                    max_value=float(h["max"]),
+                    value=float(getattr(current, h["name"])),
+                    step=float(h["step"]),
+                    help=h["help"],
+                    key="match_" + h["name"],
+                )
             if st.form_submit_button("重新匹配"):
-                st.session_state["match_settings"] = {k: v for k, v in values.items()
-                                                      if v != getattr(matcher.DEFAULTS, k)}
+                st.session_state["match_settings"] = {
+                    k: v for k, v in values.items() if v != getattr(matcher.DEFAULTS, k)
+                }
                 st.rerun()
 
 ranking = ui.require_ranking()
@@ -41,43 +56,85 @@ chains = ui.chains()
 
 with st.expander("筛选", expanded=True):
     c1, c2, c3 = st.columns(3)
-    chain_ids = ui.kept(c1.multiselect, "产业链", "f_chains", [], options=ui.kept_options("f_chains", chains),
-                        format_func=ui.chain_label, placeholder="全部产业链")
+    chain_ids = ui.kept(
+        c1.multiselect,
+        "产业链",
+        "f_chains",
+        [],
+        options=ui.kept_options("f_chains", chains),
+        format_func=ui.chain_label,
+        placeholder="全部产业链",
+    )
     segs = matcher.segment_table(chains, ui.zone())
     if chain_ids:
         segs = segs[segs["chain_id"].isin(chain_ids)]
     seg_names = {f"{r.chain_id}/{r.segment_id}": f"{r.chain_name}·{r.segment_name}" for r in segs.itertuples()}
-    seg_keys = ui.kept(c2.multiselect, "环节", "f_segments", [], options=ui.kept_options("f_segments", seg_names),
-                       format_func=seg_names.get, placeholder="全部环节")
-    tiers = ui.kept(c3.multiselect, "等级", "f_tiers", [], options=ui.kept_options("f_tiers", ui.TIER_ORDER),
-                    placeholder="全部等级")
+    seg_keys = ui.kept(
+        c2.multiselect,
+        "环节",
+        "f_segments",
+        [],
+        options=ui.kept_options("f_segments", seg_names),
+        format_func=seg_names.get,
+        placeholder="全部环节",
+    )
+    tiers = ui.kept(
+        c3.multiselect, "等级", "f_tiers", [], options=ui.kept_options("f_tiers", ui.TIER_ORDER), placeholder="全部等级"
+    )
     c1, c2, c3 = st.columns(3)
-    provinces = ui.kept(c1.multiselect, "省份", "f_provinces", [],
-                        options=ui.kept_options("f_provinces", sorted(ranked["province"].dropna().unique())),
-                        placeholder="全部省份")
+    provinces = ui.kept(
+        c1.multiselect,
+        "省份",
+        "f_provinces",
+        [],
+        options=ui.kept_options("f_provinces", sorted(ranked["province"].dropna().unique())),
+        placeholder="全部省份",
+    )
     city_pool = ranked if not provinces else ranked[ranked["province"].isin(provinces)]
-    cities = ui.kept(c2.multiselect, "城市", "f_cities", [],
-                     options=ui.kept_options("f_cities", sorted(city_pool["city"].dropna().unique())),
-                     placeholder="全部城市")
+    cities = ui.kept(
+        c2.multiselect,
+        "城市",
+        "f_cities",
+        [],
+        options=ui.kept_options("f_cities", sorted(city_pool["city"].dropna().unique())),
+        placeholder="全部城市",
+    )
     name = ui.kept(c3.text_input, "企业名称包含", "f_name", "")
     c1, c2, c3 = st.columns(3)
-    min_capital = ui.kept(c1.number_input, "注册资本不低于（万元，0 = 不限）", "f_capital", 0.0, min_value=0.0,
-                          step=100.0)
-    max_distance = ui.kept(c2.number_input, "距园区不超过（公里，0 = 不限）", "f_distance", 0.0, min_value=0.0,
-                           step=50.0)
+    min_capital = ui.kept(
+        c1.number_input, "注册资本不低于（万元，0 = 不限）", "f_capital", 0.0, min_value=0.0, step=100.0
+    )
+    max_distance = ui.kept(
+        c2.number_input, "距园区不超过（公里，0 = 不限）", "f_distance", 0.0, min_value=0.0, step=50.0
+    )
     active_only = ui.kept(c3.checkbox, "仅在营企业（排除注销、吊销等）", "f_active", False)
     matched_only = ui.kept(c3.checkbox, "仅入链企业", "f_matched", True)
 
 view = matcher.filter_ranked(
-    ranked, chain_ids=chain_ids, segments=[tuple(k.split("/", 1)) for k in seg_keys], tiers=tiers,
-    provinces=provinces, cities=cities, min_capital_wan=min_capital or None,
-    max_distance_km=max_distance or None, active_only=active_only, matched_only=matched_only, name_contains=name)
+    ranked,
+    chain_ids=chain_ids,
+    segments=[tuple(k.split("/", 1)) for k in seg_keys],
+    tiers=tiers,
+    provinces=provinces,
+    cities=cities,
+    min_capital_wan=min_capital or None,
+    max_distance_km=max_distance or None,
+    active_only=active_only,
+    matched_only=matched_only,
+    name_contains=name,
+)
 
 # --- the ranked table -----------------------------------------------------------------------
 tier_counts = matcher.tier_labels(view).value_counts()
-st.markdown(f"**{len(view):,}** 家符合条件（" + "，".join(f"{t} 类 {tier_counts[t]:,}" if len(t) == 1 else
-                                                        f"{t} {tier_counts[t]:,}"
-                                                        for t in ui.TIER_ORDER if t in tier_counts) + "）。")
+st.markdown(
+    f"**{len(view):,}** 家符合条件（"
+    + "，".join(
+        f"{t} 类 {tier_counts[t]:,}" if len(t) == 1 else f"{t} {tier_counts[t]:,}"
+        for t in ui.TIER_ORDER
+        if t in tier_counts
+    )
+    + "）。"
+)
 st.markdown(ui.md(ui.top_line(view)))
 shown = ui.kept(st.number_input, "显示前 N 家", "f_top", 200, min_value=10, max_value=5000, step=50)
 top = view.head(int(shown))
@@ -93,9 +150,11 @@ pick = st.selectbox("选择企业", range(len(top)), format_func=names.__getitem
 row = top.iloc[pick]
 st.markdown(f"### {ui.md(row['company_name'])}")
 if pd.notna(row["chain_id"]):
-    st.markdown(f"{ui.md(row['chain_name'])} · {ui.md(row['segment_name'])}（{ui.md(row['position'])}），"
-                f"园区该环节{ui.md(row['gap_status'])}；得分 **{row['score']:.1f}**，"
-                f"{ui.md(matcher.tier_labels(top.iloc[[pick]]).iloc[0])}")
+    st.markdown(
+        f"{ui.md(row['chain_name'])} · {ui.md(row['segment_name'])}（{ui.md(row['position'])}），"
+        f"园区该环节{ui.md(row['gap_status'])}；得分 **{row['score']:.1f}**，"
+        f"{ui.md(matcher.tier_labels(top.iloc[[pick]]).iloc[0])}"
+    )
 else:
     st.markdown("未匹配到产业链环节，得分 0。")
 
@@ -103,8 +162,11 @@ left, right = st.columns(2)
 with left:
     st.markdown("**得分构成**（各部分相加为得分）")
     parts = matcher.score_parts(row, settings)
-    st.bar_chart(pd.DataFrame({"分值": [parts[k] for k in ui.PART_LABELS]},
-                              index=[ui.PART_LABELS[k] for k in ui.PART_LABELS]), horizontal=True, height=200)
+    st.bar_chart(
+        pd.DataFrame({"分值": [parts[k] for k in ui.PART_LABELS]}, index=[ui.PART_LABELS[k] for k in ui.PART_LABELS]),
+        horizontal=True,
+        height=200,
+    )
     st.markdown("**各项分数**（0–1）")
     comp = {ui.COMPONENT_LABELS[k]: float(row[k]) for k in ui.COMPONENT_LABELS if k in row and pd.notna(row[k])}
     st.bar_chart(pd.DataFrame({"分数": list(comp.values())}, index=list(comp)), horizontal=True, height=320)
@@ -114,13 +176,20 @@ with right:
     for part in matcher.reason_parts(detail, ranking.settings or settings):
         st.markdown("- " + ui.md(part))
     st.markdown("**企业信息**")
-    facts = {label: row[c] for c, label in ui.FACT_LABELS.items() if c in row and pd.notna(row[c]) and str(row[c]) != ""}
-    for c in ranked.columns[len(matcher.CONTRACT_COLUMNS):]:
-        if c in ui.FACT_LABELS or c in ui.COMPONENT_LABELS or c in ui.TABLE_COLUMNS or c in ("position",
-                                                                                             "credit_code_valid"):
+    facts = {
+        label: row[c] for c, label in ui.FACT_LABELS.items() if c in row and pd.notna(row[c]) and str(row[c]) != ""
+    }
+    for c in ranked.columns[len(matcher.CONTRACT_COLUMNS) :]:
+        if (
+            c in ui.FACT_LABELS
+            or c in ui.COMPONENT_LABELS
+            or c in ui.TABLE_COLUMNS
+            or c in ("position", "credit_code_valid")
+        ):
             continue
         v = row[c]
         if v is not None and not (isinstance(v, float) and pd.isna(v)) and str(v).strip() not in ("", "-"):
             facts.setdefault(str(c), v)
-    st.dataframe(pd.DataFrame({"项目": list(facts), "内容": [str(v) for v in facts.values()]}), hide_index=True,
-                 width="stretch")
+    st.dataframe(
+        pd.DataFrame({"项目": list(facts), "内容": [str(v) for v in facts.values()]}), hide_index=True, width="stretch"
+    )

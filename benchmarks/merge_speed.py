@@ -37,8 +37,8 @@ def canonical(rows: int):
 
 
 def time_merge(companies, repeat: int) -> tuple[float, dict]:
-    from matcher.ingest.dedupe import merge_duplicates, reject_rows
     from matcher.contract import FACT_COLUMNS
+    from matcher.ingest.dedupe import merge_duplicates, reject_rows
 
     times, counts = [], {}
     for _ in range(repeat):
@@ -46,8 +46,13 @@ def time_merge(companies, repeat: int) -> tuple[float, dict]:
         usable, rejected = reject_rows(companies)
         merged, log = merge_duplicates(usable, FACT_COLUMNS)
         times.append(time.perf_counter() - t)
-        counts = {"rows": len(companies), "companies": len(merged), "merged": len(log), "rejected": len(rejected),
-                  "flagged branches": int(merged["is_branch"].sum())}
+        counts = {
+            "rows": len(companies),
+            "companies": len(merged),
+            "merged": len(log),
+            "rejected": len(rejected),
+            "flagged branches": int(merged["is_branch"].sum()),
+        }
         counts["by rule"] = log["match_key"].value_counts().to_dict()
     return statistics.median(times), counts
 
@@ -64,8 +69,10 @@ def main(argv=None) -> int:
         seconds, counts = time_merge(frame, args.repeat)
         rates.append(len(frame) / seconds)
         print(f"merge pass, {label:4} {len(frame):>8,} rows  {seconds:6.3f} s  {rates[-1]:>10,.0f} rows/s   {counts}")
-    print(f"rate at {args.rows:,} rows / rate at {args.rows // 2:,} rows: {rates[1] / rates[0]:.2f} "
-          "(about 1 when linear, about 0.5 when quadratic)")
+    print(
+        f"rate at {args.rows:,} rows / rate at {args.rows // 2:,} rows: {rates[1] / rates[0]:.2f} "
+        "(about 1 when linear, about 0.5 when quadratic)"
+    )
     return 0
 
 

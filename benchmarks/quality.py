@@ -70,13 +70,21 @@ class EvalSet:
 
 
 SETS = {
-    "intro": EvalSet("intro", "dev_companies_labelled.csv", "公司名称",
-                     ("公司名称", "名称", "公司介绍", "地址", "成立时间", "注册资金", "统一信用代码"),
-                     {"mean_AP": 0.90, "macro_F1": 0.85, "none_kept": 0.95}),
+    "intro": EvalSet(
+        "intro",
+        "dev_companies_labelled.csv",
+        "公司名称",
+        ("公司名称", "名称", "公司介绍", "地址", "成立时间", "注册资金", "统一信用代码"),
+        {"mean_AP": 0.90, "macro_F1": 0.85, "none_kept": 0.95},
+    ),
     "names": EvalSet("names", "names_dev_labelled.csv", "企业名称", ("企业名称",), {"mean_AP": 0.60}),
-    "scope": EvalSet("scope", "scope_dev_labelled.csv", "企业名称",
-                     ("企业名称", "所属省份", "所属城市", "注册资本", "成立日期", "国标行业", "经营范围"),
-                     {"mean_AP": 0.90}),
+    "scope": EvalSet(
+        "scope",
+        "scope_dev_labelled.csv",
+        "企业名称",
+        ("企业名称", "所属省份", "所属城市", "注册资本", "成立日期", "国标行业", "经营范围"),
+        {"mean_AP": 0.90},
+    ),
 }
 
 
@@ -153,18 +161,32 @@ def intro_metrics(rel: pd.DataFrame, labels: pd.DataFrame, min_relevance: float)
         tp_s = np.sum((pred == cid) & (primary == cid))
         fp_s = np.sum((pred == cid) & (primary != cid))
         fn_s = np.sum((primary == cid) & (pred != cid))
-        rows.append({"chain": cid, "positives": int(y.sum()), "AP": _ap(y, rel[cid].to_numpy()),
-                     "precision": p, "recall": r, "F1": 2 * p * r / (p + r) if p + r else 0.0,
-                     "F1_strict": 2 * tp_s / (2 * tp_s + fp_s + fn_s) if tp_s else 0.0})
+        rows.append(
+            {
+                "chain": cid,
+                "positives": int(y.sum()),
+                "AP": _ap(y, rel[cid].to_numpy()),
+                "precision": p,
+                "recall": r,
+                "F1": 2 * p * r / (p + r) if p + r else 0.0,
+                "F1_strict": 2 * tp_s / (2 * tp_s + fp_s + fn_s) if tp_s else 0.0,
+            }
+        )
     table = pd.DataFrame(rows).set_index("chain")
     none = primary == "none"
     scored = table.drop(index="rail")  # 4 positives: too few to weigh in the F1 mean (README of the set)
-    summary = {"mean_AP": table["AP"].mean(), "mean_AP_no_rail": scored["AP"].mean(),
-               "macro_F1": scored["F1"].mean(), "macro_F1_strict": scored["F1_strict"].mean(),
-               "none_kept": float(np.mean(pred[none] == "none")) if none.any() else float("nan"),
-               "accuracy": float(correct.mean())}
-    detail = pd.DataFrame({"primary": primary, "secondary": secondary, "pred": pred, "top": top.round(3),
-                           "correct": correct}, index=labels.index)
+    summary = {
+        "mean_AP": table["AP"].mean(),
+        "mean_AP_no_rail": scored["AP"].mean(),
+        "macro_F1": scored["F1"].mean(),
+        "macro_F1_strict": scored["F1_strict"].mean(),
+        "none_kept": float(np.mean(pred[none] == "none")) if none.any() else float("nan"),
+        "accuracy": float(correct.mean()),
+    }
+    detail = pd.DataFrame(
+        {"primary": primary, "secondary": secondary, "pred": pred, "top": top.round(3), "correct": correct},
+        index=labels.index,
+    )
     return table, summary, detail
 
 
@@ -178,13 +200,24 @@ def pos_neg_metrics(rel: pd.DataFrame, labels: pd.DataFrame, min_relevance: floa
         score = rel[cid].to_numpy()[use]
         filed = score >= min_relevance
         tp = int(np.sum(filed & y))
-        rows.append({"chain": cid, "pos": int(y.sum()), "neg": int((~y).sum()), "AP": _ap(y, score),
-                     "AP_filed": _ap(y, np.where(filed, score, 0.0)), "filed": int(filed.sum()),
-                     "precision": tp / filed.sum() if filed.any() else 0.0,
-                     "recall": tp / y.sum() if y.any() else float("nan")})
+        rows.append(
+            {
+                "chain": cid,
+                "pos": int(y.sum()),
+                "neg": int((~y).sum()),
+                "AP": _ap(y, score),
+                "AP_filed": _ap(y, np.where(filed, score, 0.0)),
+                "filed": int(filed.sum()),
+                "precision": tp / filed.sum() if filed.any() else 0.0,
+                "recall": tp / y.sum() if y.any() else float("nan"),
+            }
+        )
     table = pd.DataFrame(rows).set_index("chain")
-    summary = {"mean_AP": table["AP"].mean(), "mean_AP_filed": table["AP_filed"].mean(),
-               "mean_recall": table["recall"].mean()}
+    summary = {
+        "mean_AP": table["AP"].mean(),
+        "mean_AP_filed": table["AP_filed"].mean(),
+        "mean_recall": table["recall"].mean(),
+    }
     return table, summary
 
 
@@ -228,7 +261,7 @@ def name_stem(name, width: int = 2) -> str:
         changed = False
         for r in _region_names():
             if s.startswith(r) and len(s) - len(r) >= width:
-                s, changed = s[len(r):], True
+                s, changed = s[len(r) :], True
                 break
     for form in _FORMS:
         if s.endswith(form) and len(s) - len(form) >= width:
@@ -261,8 +294,14 @@ def strata_of(key: str, labels: pd.DataFrame) -> np.ndarray:
     return np.where(pos.any(axis=1), pos.idxmax(axis=1), "none")
 
 
-def held_out(key: str, labels: pd.DataFrame, score_fold: Callable, k: int = 5, seed: int = 0,
-             min_relevance: float = matcher.DEFAULTS.min_relevance):
+def held_out(
+    key: str,
+    labels: pd.DataFrame,
+    score_fold: Callable,
+    k: int = 5,
+    seed: int = 0,
+    min_relevance: float = matcher.DEFAULTS.min_relevance,
+):
     """Metrics of each held-out fold for a component tuned or learned on the other folds.
 
     score_fold(train_index, test_index) -> relevance (rows of test_index × chains): fit on the train
@@ -306,8 +345,7 @@ def report(key: str, folds: int, seed: int, errors: bool, eval_dir: Path, settin
         per_fold, _, _ = held_out(key, labels, lambda tr, te: rel.iloc[te], folds, seed, settings.min_relevance)
         print(f"-- {folds} folds grouped by name stem (seed {seed}): held-out mean ± spread (std over folds)")
         for name in per_fold:
-            print(_line(f"{key} {name} [folds]", per_fold[name].mean(), spec.targets.get(name),
-                        per_fold[name].std()))
+            print(_line(f"{key} {name} [folds]", per_fold[name].mean(), spec.targets.get(name), per_fold[name].std()))
     if errors:
         pd.set_option("display.max_rows", 2000)
         pd.set_option("display.max_colwidth", 40)
@@ -331,23 +369,29 @@ def scope_preview(folds: int, seed: int, eval_dir: Path, settings=matcher.DEFAUL
     """The scope set with the 经营范围 read as items (matcher.ingest.scope), before the engine is wired to it."""
     spec = SETS["scope"]
     labels = load_set("scope", eval_dir)
-    variants = {"as exported": None, "items (boilerplate dropped)": lambda c: with_scope_items(c, codes=False),
-                "items + main-item code where 国标行业 is empty": with_scope_items}
+    variants = {
+        "as exported": None,
+        "items (boilerplate dropped)": lambda c: with_scope_items(c, codes=False),
+        "items + main-item code where 国标行业 is empty": with_scope_items,
+    }
     print("== scope preview: 经营范围 read by matcher.ingest.scope (not yet wired into the engine)")
     for label, prepare in variants.items():
         rel = engine_relevance(labels, spec.inputs, settings, prepare)
         _, summary = metrics("scope", rel, labels, settings.min_relevance)
         line = f"{label:<48} mean AP {summary['mean_AP']:.3f}  filed AP {summary['mean_AP_filed']:.3f}"
         if folds:
-            per_fold, _, _ = held_out("scope", labels, lambda tr, te, r=rel: r.iloc[te], folds, seed,
-                                      settings.min_relevance)
+            per_fold, _, _ = held_out(
+                "scope", labels, lambda tr, te, r=rel: r.iloc[te], folds, seed, settings.min_relevance
+            )
             line += f"  [folds] {per_fold['mean_AP'].mean():.3f} ± {per_fold['mean_AP'].std():.3f}"
         print(line)
     companies = read_inputs(labels, spec.inputs)
     cols = with_scope_items(companies).assign(exported=companies["industry_code"])
     has_item_code = cols["industry_code"].notna() & companies["industry_code"].isna()
-    print(f"rows without 国标行业: {int(companies['industry_code'].isna().sum())}, "
-          f"of which a main item names a GB/T 小类: {int(has_item_code.sum())}\n")
+    print(
+        f"rows without 国标行业: {int(companies['industry_code'].isna().sum())}, "
+        f"of which a main item names a GB/T 小类: {int(has_item_code.sum())}\n"
+    )
 
 
 def guard_report(eval_dir: Path) -> None:

@@ -75,8 +75,10 @@ def main(argv=None) -> int:
     t = time.perf_counter()
     result = generated(args.rows) if args.generated else tiled(args.rows)
     n = len(result.ranked)
-    print(f"{n:,} scored companies ({len(result.ranked.columns)} columns in the ranked table), "
-          f"set up in {time.perf_counter() - t:.1f}s")
+    print(
+        f"{n:,} scored companies ({len(result.ranked.columns)} columns in the ranked table), "
+        f"set up in {time.perf_counter() - t:.1f}s"
+    )
     # alternate between two weightings, as a slider moved back and forth
     weights = [matcher.DEFAULTS.replace(w_fit=0.3, w_strength=0.6), matcher.DEFAULTS.replace(w_fit=0.9, radius_km=300)]
     chain = result.ranked["chain_id"].dropna().iloc[0]
@@ -91,8 +93,11 @@ def main(argv=None) -> int:
         out = matcher.rerank(result, weights[i % 2])
         matcher.filter_ranked(out.ranked, chain_ids=[chain], tiers=["A", "B"], max_distance_km=300, active_only=True)
 
-    for label, fn in (("rank (components only)", rank_only), ("rerank (whole ranked table)", rerank),
-                      ("rerank + filter", rerank_filter)):
+    for label, fn in (
+        ("rank (components only)", rank_only),
+        ("rerank (whole ranked table)", rerank),
+        ("rerank + filter", rerank_filter),
+    ):
         s = median_time(fn, args.repeat)
         flag = "ok" if s < TARGET_S else "SLOWER THAN TARGET"
         print(f"{label:30s} {s * 1000:8.1f} ms   target < {TARGET_S * 1000:.0f} ms   {flag}")

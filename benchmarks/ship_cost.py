@@ -58,8 +58,10 @@ def main(argv=None) -> int:
 
     shipped = pipeline.SHIP_COST_CANONICAL, score.SHIP_COST_COMPONENTS
     print(f"list: {path.name}, {len(companies):,} rows; {jobs or 'all'} cores; medians of {args.repeat}")
-    for name, stage, default in (("normalise", normalise, pipeline.SHIP_COST_CANONICAL),
-                                 ("components", components, score.SHIP_COST_COMPONENTS)):
+    for name, stage, default in (
+        ("normalise", normalise, pipeline.SHIP_COST_CANONICAL),
+        ("components", components, score.SHIP_COST_COMPONENTS),
+    ):
         times = {v: [] for v in values}
         for _ in range(args.repeat):  # interleaved, so a drift in machine speed hits every value alike
             for v in values:
@@ -71,8 +73,10 @@ def main(argv=None) -> int:
         for v in values:
             ts = times[v]
             mark = "  <- fastest median" if v == best else ""
-            print(f"  ship_cost {v:4g}   median {statistics.median(ts):6.2f} s   "
-                  f"(min {min(ts):.2f}, max {max(ts):.2f}){mark}")
+            print(
+                f"  ship_cost {v:4g}   median {statistics.median(ts):6.2f} s   "
+                f"(min {min(ts):.2f}, max {max(ts):.2f}){mark}"
+            )
         pipeline.SHIP_COST_CANONICAL, score.SHIP_COST_COMPONENTS = shipped
     return 0
 

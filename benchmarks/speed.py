@@ -68,8 +68,9 @@ def measure(cmd: list[str], poll: bool = False) -> tuple[float, float, float]:
     figure needs `poll`: /proc is sampled every 50 ms, which costs the machine CPU time (reading a
     large process's smaps takes ~10 ms and holds its memory map lock), so polled runs are never the
     timed ones."""
-    out = subprocess.run([sys.executable, "-c", MEASURE, "poll" if poll else "time", *cmd],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, "poll" if poll else "time", *cmd], capture_output=True, text=True, check=True
+    )
     wall, rss_kb, sum_kb, rc = out.stdout.split()
     if rc != "0":
         raise SystemExit(f"command failed ({rc}): {' '.join(cmd)}")
@@ -90,9 +91,9 @@ def ensure_list(rows: int) -> Path:
 
 def stages(path: Path, repeat: int) -> None:
     import matcher
-    from matcher.ingest.dedupe import merge_duplicates, reject_rows
-    from matcher.engine.jobs import effective_jobs
     from matcher.contract import FACT_COLUMNS
+    from matcher.engine.jobs import effective_jobs
+    from matcher.ingest.dedupe import merge_duplicates, reject_rows
     from matcher.pipeline import read_companies, score_frame
 
     jobs = matcher.DEFAULT_JOBS
@@ -129,13 +130,17 @@ def stages(path: Path, repeat: int) -> None:
     t4 = time.perf_counter()
     m = result.counts["scored"]
     procs = effective_jobs(jobs, m)
-    print(f"rows: {n:,} read, {m:,} scored, {result.counts['merged']:,} merged, "
-          f"{result.counts['rejected']:,} rejected; {procs} process(es) on {os.cpu_count()} cores")
+    print(
+        f"rows: {n:,} read, {m:,} scored, {result.counts['merged']:,} merged, "
+        f"{result.counts['rejected']:,} rejected; {procs} process(es) on {os.cpu_count()} cores"
+    )
     print(f"read + normalise   {t1 - t0:7.2f} s   {n / (t1 - t0):>10,.0f} rows/s")
     print(f"score (all)        {t2 - t1b:7.2f} s   {m / (t2 - t1b):>10,.0f} companies/s")
     print(f"  reject + merge   {t_merge:7.2f} s   {n / t_merge:>10,.0f} rows/s")
-    print(f"  match + score    {step[jobs]:7.2f} s   {m / step[jobs]:>10,.0f} companies/s   target >= 50,000"
-          f"   ({procs} process(es), median of {repeat})")
+    print(
+        f"  match + score    {step[jobs]:7.2f} s   {m / step[jobs]:>10,.0f} companies/s   target >= 50,000"
+        f"   ({procs} process(es), median of {repeat})"
+    )
     print(f"    one process    {step[1]:7.2f} s   {m / step[1]:>10,.0f} companies/s")
     print(f"write parquet      {t3 - t2:7.2f} s   {n / (t3 - t2):>10,.0f} rows/s")
     print(f"write workbook     {t4 - t3:7.2f} s   {n / (t4 - t3):>10,.0f} rows/s")
@@ -150,8 +155,14 @@ def main(argv=None) -> int:
     print(f"list: {path.name} ({path.stat().st_size / 1e6:.1f} MB)\n")
     stages(path, args.repeat)
     bare = [sys.executable, "-c", f"import pandas as pd; pd.read_excel({str(path)!r}, engine='calamine')"]
-    whole = [str(Path(sys.executable).with_name("matcher")), "score", str(path), "-o", str(WORK / "whole.parquet"),
-             "--quiet"]
+    whole = [
+        str(Path(sys.executable).with_name("matcher")),
+        "score",
+        str(path),
+        "-o",
+        str(WORK / "whole.parquet"),
+        "--quiet",
+    ]
     b, w = [], []
     for _ in range(args.repeat):  # alternating, so a drift in machine speed hits both alike
         b.append(measure(bare))
@@ -161,12 +172,18 @@ def main(argv=None) -> int:
     ratios = [x[0] / y[0] for x, y in zip(w, b)]
     print(f"\nwhole process, median of {args.repeat} (pairs run alternately):")
     print(f"bare pandas.read_excel(calamine)  {med(b, 0):6.2f} s  peak {med(b, 1):7.0f} MiB")
-    print(f"matcher score -o .parquet         {med(w, 0):6.2f} s  peak {med(w, 1):7.0f} MiB (largest process), "
-          f"{summed:7.0f} MiB (all processes, proportional set size, one polled run)")
-    print(f"time ratio   {statistics.median(ratios):5.2f}   (pairwise: {', '.join(f'{r:.2f}' for r in ratios)})"
-          f"   target <= 1.5")
-    print(f"memory ratio {med(w, 1) / med(b, 1):5.2f}   largest process; {summed / med(b, 1):.2f} all processes"
-          f"   target <= 2.0")
+    print(
+        f"matcher score -o .parquet         {med(w, 0):6.2f} s  peak {med(w, 1):7.0f} MiB (largest process), "
+        f"{summed:7.0f} MiB (all processes, proportional set size, one polled run)"
+    )
+    print(
+        f"time ratio   {statistics.median(ratios):5.2f}   (pairwise: {', '.join(f'{r:.2f}' for r in ratios)})"
+        f"   target <= 1.5"
+    )
+    print(
+        f"memory ratio {med(w, 1) / med(b, 1):5.2f}   largest process; {summed / med(b, 1):.2f} all processes"
+        f"   target <= 2.0"
+    )
     return 0
 
 

@@ -29,14 +29,39 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import matcher  # noqa: E402
-from matcher.pipeline import ScoreResult  # noqa: E402
 from matcher.outputs.workbook import CONTACT_FIELDS, FACT_FIELDS, original_columns, write_workbook  # noqa: E402
+from matcher.pipeline import ScoreResult  # noqa: E402
 
-SOURCE_COLUMNS = ["company_name", "segment_name", "position", "gap_status", "score", "tier", "reasons",
-                  "credit_code", "status_raw", "registered_capital_wan", "founded", "province", "city",
-                  "employees", "relevance", "gap_weight", "priority", "fit", "strength", "s_capital",
-                  "s_employees", "s_age", "s_tags", "risk", "industry_code", "source_file", "source_row",
-                  "merged_rows"]
+SOURCE_COLUMNS = [
+    "company_name",
+    "segment_name",
+    "position",
+    "gap_status",
+    "score",
+    "tier",
+    "reasons",
+    "credit_code",
+    "status_raw",
+    "registered_capital_wan",
+    "founded",
+    "province",
+    "city",
+    "employees",
+    "relevance",
+    "gap_weight",
+    "priority",
+    "fit",
+    "strength",
+    "s_capital",
+    "s_employees",
+    "s_age",
+    "s_tags",
+    "risk",
+    "industry_code",
+    "source_file",
+    "source_row",
+    "merged_rows",
+]
 
 
 def tiled(result: ScoreResult, rows: int) -> ScoreResult:
@@ -98,8 +123,10 @@ def main(argv=None) -> int:
         result = tiled(matcher.score_files([matcher.SAMPLE_FILE]), args.rows)
         source = f"{matcher.SAMPLE_FILE.name} scored and repeated"
     n = len(result.ranked)
-    print(f"rows: {n:,} scored ({source}, {time.perf_counter() - t:.1f}s); "
-          f"{len(result.rejected):,} rejected, {len(result.merges):,} merged")
+    print(
+        f"rows: {n:,} scored ({source}, {time.perf_counter() - t:.1f}s); "
+        f"{len(result.rejected):,} rejected, {len(result.merges):,} merged"
+    )
     chains, zone = matcher.load_chains(), matcher.load_zone()
     ours, bare = [], []
     with tempfile.TemporaryDirectory() as tmp:
@@ -115,8 +142,7 @@ def main(argv=None) -> int:
 
         def run_ours():
             t, c = time.perf_counter(), time.process_time()
-            write_workbook(result, Path(tmp) / "workbook.xlsx", chains=chains, zone=zone,
-                           settings=matcher.DEFAULTS)
+            write_workbook(result, Path(tmp) / "workbook.xlsx", chains=chains, zone=zone, settings=matcher.DEFAULTS)
             ours.append((time.perf_counter() - t, time.process_time() - c))
 
         for k in range(args.repeat):  # alternate which goes first, so drift on a busy machine evens out
@@ -131,12 +157,18 @@ def main(argv=None) -> int:
     b, w = statistics.median(x[0] for x in bare), statistics.median(x[0] for x in ours)
     bc, wc = statistics.median(x[1] for x in bare), statistics.median(x[1] for x in ours)
     print(f"\nmedian of {args.repeat} (wall / CPU seconds):")
-    print(f"bare xlsxwriter constant_memory dump  {b:6.2f} / {bc:6.2f} s  {n / b:>7,.0f} rows/s  {width} columns, "
-          f"one sheet, {size_b:.1f} MB")
+    print(
+        f"bare xlsxwriter constant_memory dump  {b:6.2f} / {bc:6.2f} s  {n / b:>7,.0f} rows/s  {width} columns, "
+        f"one sheet, {size_b:.1f} MB"
+    )
     print(f"write_workbook (all sheets)           {w:6.2f} / {wc:6.2f} s  {n / w:>7,.0f} rows/s  {size_w:.1f} MB")
     print(f"time ratio  wall {w / b:5.2f}   CPU {wc / bc:5.2f}   target <= 1.2")
-    print("runs (wall s): bare " + ", ".join(f"{x[0]:.1f}" for x in bare) + "; workbook "
-          + ", ".join(f"{x[0]:.1f}" for x in ours))
+    print(
+        "runs (wall s): bare "
+        + ", ".join(f"{x[0]:.1f}" for x in bare)
+        + "; workbook "
+        + ", ".join(f"{x[0]:.1f}" for x in ours)
+    )
     return 0
 
 

@@ -15,16 +15,44 @@ Settings and errors load with the package; every other name loads its module on 
 
 from importlib import import_module
 
-from .knowledge.settings import (CHAIN_IDS, DEFAULT_JOBS, DEFAULT_RADIUS_KM, DEFAULT_ZONE, DEFAULTS, JOBS_HELP, SAMPLE_FILE,
-                     Settings, settings_help)
 from .errors import DataFileError, InputFileError, MatcherError
 from .ingest.prefetch import prefetch_inputs
+from .knowledge.settings import (
+    CHAIN_IDS,
+    DEFAULT_JOBS,
+    DEFAULT_RADIUS_KM,
+    DEFAULT_ZONE,
+    DEFAULTS,
+    JOBS_HELP,
+    SAMPLE_FILE,
+    Settings,
+    settings_help,
+)
 
 _LAZY = {
-    "contract": ["CONTRACT_COLUMNS", "EXTRA_COLUMNS", "GAP_COLUMNS", "LOCAL_TIER", "NO_TARGET_TIER", "TIERS",
-                 "UNMATCHED_TIER", "empty_ranking", "select", "tier_labels"],
-    "knowledge.chains": ["STATUS_COLOURS", "Chain", "Segment", "Zone", "load_chain", "load_chains", "load_zone",
-                         "segment_table", "zone_to_yaml"],
+    "contract": [
+        "CONTRACT_COLUMNS",
+        "EXTRA_COLUMNS",
+        "GAP_COLUMNS",
+        "LOCAL_TIER",
+        "NO_TARGET_TIER",
+        "TIERS",
+        "UNMATCHED_TIER",
+        "empty_ranking",
+        "select",
+        "tier_labels",
+    ],
+    "knowledge.chains": [
+        "STATUS_COLOURS",
+        "Chain",
+        "Segment",
+        "Zone",
+        "load_chain",
+        "load_chains",
+        "load_zone",
+        "segment_table",
+        "zone_to_yaml",
+    ],
     "knowledge.zone_edit": ["apply_zone_edits", "zone_tables"],
     "ingest.read": ["inspect_file", "read_file"],
     "ingest.normalize": ["STATUS_LABELS"],
@@ -38,15 +66,41 @@ _LAZY = {
     "outputs.maps": ["chain_map_option", "geo_map_option", "geo_maps", "map_html", "segment_summary", "write_map"],
     "pipeline": ["ScoreResult", "input_accounting", "mark_local", "read_companies", "score_files", "score_frame"],
     "gaps": ["GapProfile", "compute_gaps", "gaps_files"],
-    "session": ["RANK_SETTINGS", "field_labels", "file_digest", "filter_ranked", "mapping_overrides", "mapping_table",
-                "match_key", "rank_key", "rerank", "score_inputs", "score_parts", "state_key", "table_csv_bytes",
-                "workbook_bytes"],
+    "session": [
+        "RANK_SETTINGS",
+        "field_labels",
+        "file_digest",
+        "filter_ranked",
+        "mapping_overrides",
+        "mapping_table",
+        "match_key",
+        "rank_key",
+        "rerank",
+        "score_inputs",
+        "score_parts",
+        "state_key",
+        "table_csv_bytes",
+        "workbook_bytes",
+    ],
 }
 _MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
 
-__all__ = ["CHAIN_IDS", "DEFAULT_JOBS", "DEFAULT_RADIUS_KM", "DEFAULT_ZONE", "DEFAULTS", "JOBS_HELP", "SAMPLE_FILE",
-           "Settings", "settings_help", "DataFileError", "InputFileError", "MatcherError", "prefetch_inputs",
-           *_MODULE_OF]
+__all__ = [
+    "CHAIN_IDS",
+    "DEFAULT_JOBS",
+    "DEFAULT_RADIUS_KM",
+    "DEFAULT_ZONE",
+    "DEFAULTS",
+    "JOBS_HELP",
+    "SAMPLE_FILE",
+    "Settings",
+    "settings_help",
+    "DataFileError",
+    "InputFileError",
+    "MatcherError",
+    "prefetch_inputs",
+    *_MODULE_OF,
+]
 __version__ = "0.1.0"
 
 

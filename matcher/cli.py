@@ -42,69 +42,146 @@ def _progress(enabled: bool):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="matcher", description="ChainMatch 产业链精准招商目标匹配：读取候选企业名单，按园区产业链缺口评分排名。")
+    p = _Parser(
+        prog="matcher", description="ChainMatch 产业链精准招商目标匹配：读取候选企业名单，按园区产业链缺口评分排名。"
+    )
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    s = sub.add_parser("score", help="对候选企业名单评分排名", description=(
-        "读取一个或多个候选企业名单（.xlsx/.csv），按产业链缺口评分排名。输出 .xlsx 为招商工作簿，"
-        ".csv/.parquet 为机器可读表；无法使用的行写入 <输出名>.rejected.csv。"))
+    s = sub.add_parser(
+        "score",
+        help="对候选企业名单评分排名",
+        description=(
+            "读取一个或多个候选企业名单（.xlsx/.csv），按产业链缺口评分排名。输出 .xlsx 为招商工作簿，"
+            ".csv/.parquet 为机器可读表；无法使用的行写入 <输出名>.rejected.csv。"
+        ),
+    )
     s.add_argument("inputs", nargs="+", metavar="INPUT", help="候选企业名单文件")
-    s.add_argument("--zone", metavar="FILE", default=None,
-                   help=f"园区缺口配置 YAML（默认 {api.DEFAULT_ZONE.relative_to(api.DEFAULT_ZONE.parents[2])}）")
-    s.add_argument("-o", "--output", metavar="OUT", default=None,
-                   help="输出文件：.xlsx / .csv / .parquet（默认 <第一个输入文件名>_ranked.xlsx）")
+    s.add_argument(
+        "--zone",
+        metavar="FILE",
+        default=None,
+        help=f"园区缺口配置 YAML（默认 {api.DEFAULT_ZONE.relative_to(api.DEFAULT_ZONE.parents[2])}）",
+    )
+    s.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        default=None,
+        help="输出文件：.xlsx / .csv / .parquet（默认 <第一个输入文件名>_ranked.xlsx）",
+    )
     s.add_argument("--per-chain", action="store_true", help="每家企业在每条相关产业链各占一行（取该链最佳环节）")
-    s.add_argument("--chain", action="append", metavar="ID", default=[],
-                   help="只输出这些产业链（可重复）：" + " ".join(api.CHAIN_IDS))
-    s.add_argument("--top", type=int, metavar="N", default=None, help="只输出前 N 名：.xlsx 工作簿中每条产业链工作表前 N 名；.csv/.parquet 为前 N 行（配合 --per-chain 时每条链前 N 名）。不影响行数统计")
-    s.add_argument("--map", action="append", metavar="表头=字段", default=[],
-                   help="手工指定列映射，如 --map \"注册金额=registered_capital\"")
+    s.add_argument(
+        "--chain",
+        action="append",
+        metavar="ID",
+        default=[],
+        help="只输出这些产业链（可重复）：" + " ".join(api.CHAIN_IDS),
+    )
+    s.add_argument(
+        "--top",
+        type=int,
+        metavar="N",
+        default=None,
+        help="只输出前 N 名：.xlsx 工作簿中每条产业链工作表前 N 名；.csv/.parquet 为前 N 行（配合 --per-chain 时每条链前 N 名）。不影响行数统计",
+    )
+    s.add_argument(
+        "--map",
+        action="append",
+        metavar="表头=字段",
+        default=[],
+        help='手工指定列映射，如 --map "注册金额=registered_capital"',
+    )
     s.add_argument("--quiet", action="store_true", help="不显示进度")
     s.add_argument("--jobs", type=int, metavar="N", default=api.DEFAULT_JOBS, help=api.JOBS_HELP)
-    s.add_argument("--local", action="append", metavar="LOCAL", default=[],
-                   help="园区企业库文件（可重复）：名单中已在园区的企业（信用代码或名称相同）标为“本地”，得分 0，不作为补链目标")
+    s.add_argument(
+        "--local",
+        action="append",
+        metavar="LOCAL",
+        default=[],
+        help="园区企业库文件（可重复）：名单中已在园区的企业（信用代码或名称相同）标为“本地”，得分 0，不作为补链目标",
+    )
     g = s.add_argument_group("评分参数（默认值见括号）")
     for item in api.settings_help():
-        g.add_argument("--" + item["name"].replace("_", "-"), type=float, default=None, metavar="X",
-                       help=f"{item['label']}：{item['help']}（默认 {item['default']}，范围 {item['min']}–{item['max']}）")
+        g.add_argument(
+            "--" + item["name"].replace("_", "-"),
+            type=float,
+            default=None,
+            metavar="X",
+            help=f"{item['label']}：{item['help']}（默认 {item['default']}，范围 {item['min']}–{item['max']}）",
+        )
 
-    gp = sub.add_parser("gaps", help="根据园区企业库测算产业链缺口", description=(
-        "读取园区企业库（.xlsx/.csv），按与候选企业相同的规则把企业归入产业链环节，统计各环节本地企业数与加权覆盖，"
-        "对照目标数得出 优势 / 一般 / 薄弱 / 缺失；园区配置中人工设定的状态优先。输出 .csv 为缺口表，"
-        ".yaml 为可供 score --zone 使用的园区配置，.xlsx 为缺口报告。"))
+    gp = sub.add_parser(
+        "gaps",
+        help="根据园区企业库测算产业链缺口",
+        description=(
+            "读取园区企业库（.xlsx/.csv），按与候选企业相同的规则把企业归入产业链环节，统计各环节本地企业数与加权覆盖，"
+            "对照目标数得出 优势 / 一般 / 薄弱 / 缺失；园区配置中人工设定的状态优先。输出 .csv 为缺口表，"
+            ".yaml 为可供 score --zone 使用的园区配置，.xlsx 为缺口报告。"
+        ),
+    )
     gp.add_argument("inputs", nargs="+", metavar="LOCAL", help="园区企业库文件")
     gp.add_argument("--zone", metavar="FILE", default=None, help="园区缺口配置 YAML（其中人工设定的状态优先）")
-    gp.add_argument("-o", "--output", metavar="OUT", default=None,
-                    help="输出文件：.csv / .yaml / .xlsx（默认 <第一个输入文件名>_gaps.xlsx）")
+    gp.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        default=None,
+        help="输出文件：.csv / .yaml / .xlsx（默认 <第一个输入文件名>_gaps.xlsx）",
+    )
     gp.add_argument("--map", action="append", metavar="表头=字段", default=[], help="手工指定列映射")
     gp.add_argument("--quiet", action="store_true", help="不显示进度")
 
-    mp = sub.add_parser("map", help="生成招商地图（离线 HTML）", description=(
-        "读取候选企业名单并评分，生成一个自带全部脚本与数据、可离线打开的 HTML 招商地图：产业链图（上游 → 中游 → 下游，"
-        "按园区缺口状态着色，标注 A/B 类目标数）和地理分布图（按省份着色、按城市气泡，标出园区与配套半径）。"))
+    mp = sub.add_parser(
+        "map",
+        help="生成招商地图（离线 HTML）",
+        description=(
+            "读取候选企业名单并评分，生成一个自带全部脚本与数据、可离线打开的 HTML 招商地图：产业链图（上游 → 中游 → 下游，"
+            "按园区缺口状态着色，标注 A/B 类目标数）和地理分布图（按省份着色、按城市气泡，标出园区与配套半径）。"
+        ),
+    )
     mp.add_argument("inputs", nargs="+", metavar="INPUT", help="候选企业名单文件")
     mp.add_argument("--zone", metavar="FILE", default=None, help="园区缺口配置 YAML")
-    mp.add_argument("--chain", metavar="ID", default=None,
-                    help="只画这条产业链（默认：全部产业链总览加每条链）：" + " ".join(api.CHAIN_IDS))
-    mp.add_argument("--radius", type=float, metavar="KM", default=api.DEFAULT_RADIUS_KM,
-                    help=f"配套半径（公里，默认 {api.DEFAULT_RADIUS_KM:g}；打开文件后也可修改）")
-    mp.add_argument("--metric", choices=("count", "score"), default="count",
-                    help="省份着色依据：count 目标企业数（默认），score 目标得分合计")
-    mp.add_argument("-o", "--output", metavar="OUT", default=None,
-                    help="输出 HTML 文件（默认 <第一个输入文件名>_map.html）")
+    mp.add_argument(
+        "--chain",
+        metavar="ID",
+        default=None,
+        help="只画这条产业链（默认：全部产业链总览加每条链）：" + " ".join(api.CHAIN_IDS),
+    )
+    mp.add_argument(
+        "--radius",
+        type=float,
+        metavar="KM",
+        default=api.DEFAULT_RADIUS_KM,
+        help=f"配套半径（公里，默认 {api.DEFAULT_RADIUS_KM:g}；打开文件后也可修改）",
+    )
+    mp.add_argument(
+        "--metric",
+        choices=("count", "score"),
+        default="count",
+        help="省份着色依据：count 目标企业数（默认），score 目标得分合计",
+    )
+    mp.add_argument(
+        "-o", "--output", metavar="OUT", default=None, help="输出 HTML 文件（默认 <第一个输入文件名>_map.html）"
+    )
     mp.add_argument("--map", action="append", metavar="表头=字段", default=[], help="手工指定列映射")
     mp.add_argument("--quiet", action="store_true", help="不显示进度")
     mp.add_argument("--jobs", type=int, metavar="N", default=api.DEFAULT_JOBS, help=api.JOBS_HELP)
 
-    ip = sub.add_parser("inspect", help="查看文件的读取结果（表头、列映射、行数）", description=(
-        "不评分，只显示每个文件、每个工作表读到了什么：表头在第几行、每一列对应的字段（未识别的列原样保留）、"
-        "数据行数、忽略的工作表及原因。用 --map 试验列映射，--json 输出供脚本使用。"))
+    ip = sub.add_parser(
+        "inspect",
+        help="查看文件的读取结果（表头、列映射、行数）",
+        description=(
+            "不评分，只显示每个文件、每个工作表读到了什么：表头在第几行、每一列对应的字段（未识别的列原样保留）、"
+            "数据行数、忽略的工作表及原因。用 --map 试验列映射，--json 输出供脚本使用。"
+        ),
+    )
     ip.add_argument("inputs", nargs="+", metavar="FILE", help="候选企业名单或企业库文件")
     ip.add_argument("--json", action="store_true", help="以 JSON 输出")
     ip.add_argument("--map", action="append", metavar="表头=字段", default=[], help="手工指定列映射")
 
-    sub.add_parser("chains", help="列出产业链与环节", description="列出已加载的产业链、环节及园区缺口状态。").add_argument(
-        "--zone", metavar="FILE", default=None, help="园区缺口配置 YAML")
+    sub.add_parser(
+        "chains", help="列出产业链与环节", description="列出已加载的产业链、环节及园区缺口状态。"
+    ).add_argument("--zone", metavar="FILE", default=None, help="园区缺口配置 YAML")
     return p
 
 
@@ -125,7 +202,9 @@ def cmd_score(args) -> int:
         raise api.MatcherError(f"--chain: 未知的产业链 {', '.join(unknown)}（可用：{' '.join(chains)}）")
     if args.top is not None and args.top < 1:
         raise api.MatcherError("--top 应为正整数")
-    overrides = {k["name"]: getattr(args, k["name"]) for k in api.settings_help() if getattr(args, k["name"]) is not None}
+    overrides = {
+        k["name"]: getattr(args, k["name"]) for k in api.settings_help() if getattr(args, k["name"]) is not None
+    }
     settings = api.DEFAULTS.replace(**overrides)
     out = Path(args.output) if args.output else Path(Path(args.inputs[0]).stem + "_ranked.xlsx")
     if out.suffix.lower() not in (".xlsx", ".csv", ".parquet"):
@@ -133,9 +212,17 @@ def cmd_score(args) -> int:
     size = sum(Path(p).stat().st_size for p in args.inputs if Path(p).is_file())
     progress = _progress(not args.quiet and size >= PROGRESS_MIN_BYTES)
     write_output = api.write_output  # its module (and Arrow's parquet writer) loads while the inputs parse
-    result = api.score_files(args.inputs, zone=args.zone, settings=settings, per_chain=args.per_chain,
-                             chains=chains, column_map=_parse_map(args.map), progress=progress,
-                             local=args.local or None, n_jobs=args.jobs)
+    result = api.score_files(
+        args.inputs,
+        zone=args.zone,
+        settings=settings,
+        per_chain=args.per_chain,
+        chains=chains,
+        column_map=_parse_map(args.map),
+        progress=progress,
+        local=args.local or None,
+        n_jobs=args.jobs,
+    )
     written = write_output(result, out, chain_ids=args.chain, top=args.top, per_chain=args.per_chain)
     c = result.counts
     print(f"read {c['read']}, scored {c['scored']}, merged {c['merged']}, rejected {c['rejected']}")
@@ -176,10 +263,18 @@ def cmd_map(args) -> int:
     size = sum(Path(p).stat().st_size for p in args.inputs if Path(p).is_file())
     progress = _progress(not args.quiet and size >= PROGRESS_MIN_BYTES)
     # per chain: a company that fits two chains is a target on both chains' maps
-    result = api.score_files(args.inputs, zone=zone, chains=chains, per_chain=True,
-                             column_map=_parse_map(args.map), progress=progress, n_jobs=args.jobs)
-    written = api.write_map(out, result, chains=chains, zone=zone, chain_id=args.chain, radius_km=args.radius,
-                            metric=args.metric)
+    result = api.score_files(
+        args.inputs,
+        zone=zone,
+        chains=chains,
+        per_chain=True,
+        column_map=_parse_map(args.map),
+        progress=progress,
+        n_jobs=args.jobs,
+    )
+    written = api.write_map(
+        out, result, chains=chains, zone=zone, chain_id=args.chain, radius_km=args.radius, metric=args.metric
+    )
     c = result.counts
     print(f"read {c['read']}, scored {c['scored']}, merged {c['merged']}, rejected {c['rejected']}")
     print(f"输出：{written}")
@@ -211,8 +306,10 @@ def cmd_inspect(args) -> int:
         for sh in rep["sheets"]:
             where = f"工作表“{sh['sheet']}”" if sh["sheet"] else "表格"
             head = f"表头在第 {sh['header_row']} 行" if sh["header_row"] else "无表头（按企业名称名单读取）"
-            print(f"  {where}（{sh['format']}）：{head}；数据 {sh['data_rows']} 行（第 {sh['first_row']}–{sh['last_row']} 行），"
-                  f"其中无企业名称 {sh['rows_without_name']} 行；跳过空行 {sh['blank_rows_skipped']} 行")
+            print(
+                f"  {where}（{sh['format']}）：{head}；数据 {sh['data_rows']} 行（第 {sh['first_row']}–{sh['last_row']} 行），"
+                f"其中无企业名称 {sh['rows_without_name']} 行；跳过空行 {sh['blank_rows_skipped']} 行"
+            )
             for col in sh["columns"]:
                 if col["field"]:
                     what = col["field"]

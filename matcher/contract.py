@@ -8,27 +8,83 @@ input column under its original header, then `EXTRA_COLUMNS` (documented in the 
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 CONTRACT_COLUMNS = [
-    "company_name", "credit_code", "status", "registered_capital_wan", "founded", "employees",
-    "province", "city", "industry_code", "chain_id", "chain_name", "segment_id", "segment_name",
-    "relevance", "gap_weight", "strength", "risk", "score", "tier", "reasons", "source_file", "source_row",
+    "company_name",
+    "credit_code",
+    "status",
+    "registered_capital_wan",
+    "founded",
+    "employees",
+    "province",
+    "city",
+    "industry_code",
+    "chain_id",
+    "chain_name",
+    "segment_id",
+    "segment_name",
+    "relevance",
+    "gap_weight",
+    "strength",
+    "risk",
+    "score",
+    "tier",
+    "reasons",
+    "source_file",
+    "source_row",
 ]
 EXTRA_COLUMNS = [
-    "position", "gap_status", "priority", "fit", "s_capital", "s_employees", "s_age", "s_tags", "distance_km",
+    "position",
+    "gap_status",
+    "priority",
+    "fit",
+    "s_capital",
+    "s_employees",
+    "s_age",
+    "s_tags",
+    "distance_km",
     "proximity",
-    "credit_code_valid", "status_raw", "is_branch", "merged_rows",
+    "credit_code_valid",
+    "status_raw",
+    "is_branch",
+    "merged_rows",
 ]
-FACT_COLUMNS = ["credit_code", "status_raw", "registered_capital_wan", "founded", "employees", "province",
-                "city", "industry_code", "scope", "intro", "address", "website", "phone", "email"]
+FACT_COLUMNS = [
+    "credit_code",
+    "status_raw",
+    "registered_capital_wan",
+    "founded",
+    "employees",
+    "province",
+    "city",
+    "industry_code",
+    "scope",
+    "intro",
+    "address",
+    "website",
+    "phone",
+    "email",
+]
 REJECTED_COLUMNS = ["source_file", "source_row", "reason"]
 # the zone's gap table (matcher gaps -o FILE.csv): one row per chain segment
-GAP_COLUMNS = ["chain_id", "chain_name", "segment_id", "segment_name", "position", "local_count", "coverage",
-               "target_count", "status", "gap_weight", "overridden", "local_examples"]
+GAP_COLUMNS = [
+    "chain_id",
+    "chain_name",
+    "segment_id",
+    "segment_name",
+    "position",
+    "local_count",
+    "coverage",
+    "target_count",
+    "status",
+    "gap_weight",
+    "overridden",
+    "local_examples",
+]
 
 TIERS = ("A", "B", "C")  # target tiers, best first
 LOCAL_TIER = "本地"  # a candidate already in the zone's enterprise list: a 强链 partner, not a 补链 target
@@ -46,8 +102,9 @@ def empty_ranking() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in CONTRACT_COLUMNS + EXTRA_COLUMNS})
 
 
-def select(ranked: pd.DataFrame, chain_ids: Iterable[str] | None = None, top: int | None = None,
-           per_chain: bool = False) -> pd.DataFrame:
+def select(
+    ranked: pd.DataFrame, chain_ids: Iterable[str] | None = None, top: int | None = None, per_chain: bool = False
+) -> pd.DataFrame:
     """Limit a ranked table to some chains and/or the top N (per chain when per_chain)."""
     out = ranked
     chain_ids = list(chain_ids or [])

@@ -8,7 +8,7 @@ codes directly; `map_distinct` applies a function that way.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd

@@ -18,23 +18,44 @@ table, as a zone YAML that `matcher score --zone` accepts, or as a formatted xls
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
-from .knowledge.chains import (FAIR_RATIO, STRONG_RATIO, Chain, SegmentStatus, Zone, load_chains, load_zone,
-                               segment_table)
-from .knowledge.settings import DEFAULTS, Settings
 from .contract import GAP_COLUMNS
+from .knowledge.chains import (
+    FAIR_RATIO,
+    STRONG_RATIO,
+    Chain,
+    SegmentStatus,
+    Zone,
+    load_chains,
+    load_zone,
+    segment_table,
+)
+from .knowledge.settings import DEFAULTS, Settings
 from .pipeline import ReadResult, read_companies, score_frame
 
 EXAMPLES = 5  # local companies named as evidence per segment
 
-LOCAL_COLUMNS = ["company_name", "credit_code", "status", "chain_id", "chain_name", "segment_id", "segment_name",
-                 "relevance", "strength", "weight", "counted", "source_file", "source_row"]
+LOCAL_COLUMNS = [
+    "company_name",
+    "credit_code",
+    "status",
+    "chain_id",
+    "chain_name",
+    "segment_id",
+    "segment_name",
+    "relevance",
+    "strength",
+    "weight",
+    "counted",
+    "source_file",
+    "source_row",
+]
 
 
 @dataclass
@@ -60,8 +81,10 @@ class GapProfile:
         c = self.counts
         by = self.segments["status"].value_counts()
         statuses = "，".join(f"{s} {int(by.get(s, 0))}" for s in ("优势", "一般", "薄弱", "缺失"))
-        return (f"企业库 {c['scored']} 家（计入环节 {c['counted']} 家）；{len(self.segments)} 个环节：{statuses}"
-                f"（人工设定 {int(self.segments['overridden'].sum())}）")
+        return (
+            f"企业库 {c['scored']} 家（计入环节 {c['counted']} 家）；{len(self.segments)} 个环节：{statuses}"
+            f"（人工设定 {int(self.segments['overridden'].sum())}）"
+        )
 
     def to_zone(self) -> Zone:
         """The zone profile with the computed statuses (officer-set statuses kept), for scoring."""
@@ -91,8 +114,15 @@ def gap_status(coverage, target, strong: float = STRONG_RATIO, fair: float = FAI
     return np.select([ratio >= strong, ratio >= fair, cov > 0], ["优势", "一般", "薄弱"], "缺失").astype(object)
 
 
-def compute_gaps(read: ReadResult, chains: dict[str, Chain] | None = None, zone: Zone | None = None,
-                 settings: Settings = DEFAULTS, as_of=None, progress=None, sources: Iterable = ()) -> GapProfile:
+def compute_gaps(
+    read: ReadResult,
+    chains: dict[str, Chain] | None = None,
+    zone: Zone | None = None,
+    settings: Settings = DEFAULTS,
+    as_of=None,
+    progress=None,
+    sources: Iterable = (),
+) -> GapProfile:
     """Gap profile of a zone from its enterprise list (already read with `read_companies`)."""
     chains = chains if chains is not None else load_chains()
     zone = zone if zone is not None else load_zone(chains=chains)
@@ -108,11 +138,13 @@ def compute_gaps(read: ReadResult, chains: dict[str, Chain] | None = None, zone:
     seg = segment_table(chains, zone)
     cnt = companies[counted].sort_values(["weight", "relevance"], ascending=False, kind="stable")
     groups = cnt.groupby(["chain_id", "segment_id"], sort=False)
-    stats = pd.DataFrame({
-        "local_count": groups.size(),
-        "coverage": groups["weight"].sum(),
-        "local_examples": groups["company_name"].agg(lambda names: "；".join(names.astype(str).head(EXAMPLES))),
-    }).reset_index()
+    stats = pd.DataFrame(
+        {
+            "local_count": groups.size(),
+            "coverage": groups["weight"].sum(),
+            "local_examples": groups["company_name"].agg(lambda names: "；".join(names.astype(str).head(EXAMPLES))),
+        }
+    ).reset_index()
     table = seg.merge(stats, on=["chain_id", "segment_id"], how="left")
     table["local_count"] = table["local_count"].fillna(0).astype(int)
     table["coverage"] = table["coverage"].fillna(0.0).astype(float).round(2)
@@ -128,12 +160,25 @@ def compute_gaps(read: ReadResult, chains: dict[str, Chain] | None = None, zone:
     table["note"] = [_note(r, zone.segment_status(r.chain_id, r.segment_id)) for r in table.itertuples()]
     segments = table[GAP_COLUMNS + ["computed_status", "zone_status", "ratio", "priority_level", "note"]]
     counts = {**result.counts, "filed": int(filed.sum()), "counted": int(counted.sum())}
-    return GapProfile(segments.reset_index(drop=True), companies.reset_index(drop=True), counts, zone, chains,
-                      tuple(str(s) for s in sources))
+    return GapProfile(
+        segments.reset_index(drop=True),
+        companies.reset_index(drop=True),
+        counts,
+        zone,
+        chains,
+        tuple(str(s) for s in sources),
+    )
 
 
-def gaps_files(paths: Iterable, zone=None, settings: Settings | None = None, chains: dict[str, Chain] | None = None,
-               column_map: dict[str, str] | None = None, as_of=None, progress=None) -> GapProfile:
+def gaps_files(
+    paths: Iterable,
+    zone=None,
+    settings: Settings | None = None,
+    chains: dict[str, Chain] | None = None,
+    column_map: dict[str, str] | None = None,
+    as_of=None,
+    progress=None,
+) -> GapProfile:
     """Read the zone's enterprise list (any format `read_companies` takes) and compute its gap profile.
     `zone` may be a Zone or a path (default: the shipped zone); its officer-set statuses win."""
     chains = chains if chains is not None else load_chains()
@@ -147,7 +192,9 @@ def gaps_files(paths: Iterable, zone=None, settings: Settings | None = None, cha
 def _note(r, zone_st: SegmentStatus) -> str:
     measured = f"企业库测算：本地{r.local_count}家，加权覆盖{r.coverage:g}/目标{r.target_count}"
     if r.overridden:
-        return f"人工设定{r.status}（{measured}，测算为{r.computed_status}）" + (f"；{zone_st.note}" if zone_st.note else "")
+        return f"人工设定{r.status}（{measured}，测算为{r.computed_status}）" + (
+            f"；{zone_st.note}" if zone_st.note else ""
+        )
     return measured
 
 

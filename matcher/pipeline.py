@@ -9,24 +9,24 @@ always satisfies read == scored + merged + rejected.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
-from .knowledge.chains import Chain, Zone, load_chains, load_zone
-from .knowledge.settings import DEFAULTS, Settings
-from .ingest.dedupe import merge_duplicates, reject_rows
+from .contract import CONTRACT_COLUMNS, EXTRA_COLUMNS, FACT_COLUMNS, best_first
+from .engine.explain import with_local
 from .engine.jobs import map_chunks
+from .engine.score import Scorer
+from .ingest import local as _local
+from .ingest.dedupe import merge_duplicates, reject_rows
 from .ingest.normalize import normalize_table
 from .ingest.read import read_file
 from .ingest.table import RawTable
-from .engine.score import Scorer
-from .contract import CONTRACT_COLUMNS, EXTRA_COLUMNS, FACT_COLUMNS, best_first
-from .engine.explain import with_local
-from .ingest import local as _local
+from .knowledge.chains import Chain, Zone, load_chains, load_zone
+from .knowledge.settings import DEFAULTS, Settings
 
 Progress = Callable[[str, float], None]
 
@@ -62,6 +62,7 @@ class ScoreResult:
 def input_accounting(result: ScoreResult) -> pd.DataFrame:
     """Per input sheet / file: source label, format, header row, rows read / scored / merged / rejected
     (read = scored + merged + rejected for every row), and the reader's notes."""
+
     def count(frame):
         if frame is None or frame.empty or "source_file" not in frame.columns:
             return {}
@@ -72,10 +73,21 @@ def input_accounting(result: ScoreResult) -> pd.DataFrame:
     for t in result.tables or []:
         read = len(t.frame)
         m, j = merged.get(t.label, 0), rejected.get(t.label, 0)
-        rows.append({"source": t.label, "format": t.format, "header_row": t.header_row, "read": read,
-                     "scored": read - m - j, "merged": m, "rejected": j, "notes": "；".join(t.notes)})
-    return pd.DataFrame(rows, columns=["source", "format", "header_row", "read", "scored", "merged", "rejected",
-                                       "notes"])
+        rows.append(
+            {
+                "source": t.label,
+                "format": t.format,
+                "header_row": t.header_row,
+                "read": read,
+                "scored": read - m - j,
+                "merged": m,
+                "rejected": j,
+                "notes": "；".join(t.notes),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["source", "format", "header_row", "read", "scored", "merged", "rejected", "notes"]
+    )
 
 
 def read_companies(paths: Iterable, column_map: dict[str, str] | None = None, n_jobs: int = 1) -> ReadResult:
@@ -109,8 +121,9 @@ SHIP_COST_CANONICAL = 1.0
 def _normalize(table: RawTable, n_jobs: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(canonical columns, original columns) of one table; text-only original columns become Arrow
     strings on the way (same values; cheap to send back from a worker, to take rows from and to write)."""
+
     def chunk(frame, start):
-        canon = normalize_table(replace(table, frame=frame, source_rows=table.source_rows[start:start + len(frame)]))
+        canon = normalize_table(replace(table, frame=frame, source_rows=table.source_rows[start : start + len(frame)]))
         return canon, _arrow_text_columns(frame)
 
     parts = map_chunks(chunk, table.frame, n_jobs, ship_cost=SHIP_COST_CANONICAL)
@@ -120,9 +133,12 @@ def _normalize(table: RawTable, n_jobs: int) -> tuple[pd.DataFrame, pd.DataFrame
 
 
 def _arrow_text_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    text = [c for c in frame.columns
-            if frame[c].dtype == object and pd.api.types.infer_dtype(frame[c], skipna=True) == "string"]
-    return frame.astype({c: "str" for c in text}) if text else frame
+    text = [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object and pd.api.types.infer_dtype(frame[c], skipna=True) == "string"
+    ]
+    return frame.astype(dict.fromkeys(text, "str")) if text else frame
 
 
 def _assemble(comp: pd.DataFrame, companies: pd.DataFrame, originals: pd.DataFrame) -> pd.DataFrame:
@@ -131,7 +147,11 @@ def _assemble(comp: pd.DataFrame, companies: pd.DataFrame, originals: pd.DataFra
     facts = companies[need].iloc[rows].reset_index(drop=True)
     comp = comp.reset_index(drop=True)
     out = pd.DataFrame({c: (comp[c] if c in comp else facts[c]) for c in CONTRACT_COLUMNS})
-    orig = originals.iloc[facts["_orig"].to_numpy()].reset_index(drop=True) if len(originals.columns) else pd.DataFrame(index=out.index)
+    orig = (
+        originals.iloc[facts["_orig"].to_numpy()].reset_index(drop=True)
+        if len(originals.columns)
+        else pd.DataFrame(index=out.index)
+    )
     taken = set(CONTRACT_COLUMNS) | set(EXTRA_COLUMNS)
     orig.columns = [f"原:{c}" if c in taken else c for c in orig.columns]
     extras = pd.DataFrame({c: (comp[c] if c in comp else facts[c]) for c in EXTRA_COLUMNS})
@@ -143,14 +163,18 @@ def _fill_from_merged(originals: pd.DataFrame, companies: pd.DataFrame, merges: 
     it (so an officer's 跟进状态 / 备注 survive even when a vendor row of the same company wins)."""
     if merges.empty or originals.empty:
         return originals
-    where = pd.Series(np.arange(len(companies)),
-                      index=pd.MultiIndex.from_arrays([companies["source_file"], companies["source_row"]]))
+    where = pd.Series(
+        np.arange(len(companies)), index=pd.MultiIndex.from_arrays([companies["source_file"], companies["source_row"]])
+    )
     away = where.reindex(pd.MultiIndex.from_arrays([merges["source_file"], merges["source_row"]])).to_numpy()
     into = where.reindex(pd.MultiIndex.from_arrays([merges["merged_into_file"], merges["merged_into_row"]])).to_numpy()
     ok = ~(pd.isna(away) | pd.isna(into))
     if not ok.any():
         return originals
-    away, into = companies["_orig"].to_numpy()[away[ok].astype(int)], companies["_orig"].to_numpy()[into[ok].astype(int)]
+    away, into = (
+        companies["_orig"].to_numpy()[away[ok].astype(int)],
+        companies["_orig"].to_numpy()[into[ok].astype(int)],
+    )
     donors = originals.iloc[away].set_axis(into).groupby(level=0).first()  # first non-empty per column
     out = originals.copy()
     heads = donors.index.to_numpy()
@@ -162,10 +186,17 @@ def _fill_from_merged(originals: pd.DataFrame, companies: pd.DataFrame, merges: 
     return out
 
 
-def score_frame(read: ReadResult, chains: dict[str, Chain] | None = None, zone: Zone | None = None,
-                settings: Settings = DEFAULTS, per_chain: bool = False,
-                progress: Progress | None = None, as_of=None, local: pd.DataFrame | None = None,
-                n_jobs: int = 1) -> ScoreResult:
+def score_frame(
+    read: ReadResult,
+    chains: dict[str, Chain] | None = None,
+    zone: Zone | None = None,
+    settings: Settings = DEFAULTS,
+    per_chain: bool = False,
+    progress: Progress | None = None,
+    as_of=None,
+    local: pd.DataFrame | None = None,
+    n_jobs: int = 1,
+) -> ScoreResult:
     """Reject, merge, match and score companies already read. With `local` (the zone's own
     enterprise list, canonical columns), candidates already in the zone are marked 本地 and score 0.
     `n_jobs` processes score a large list (≤ 0: every core; see matcher.jobs)."""
@@ -175,8 +206,9 @@ def score_frame(read: ReadResult, chains: dict[str, Chain] | None = None, zone: 
     return _score_read(read, scorer, per_chain, progress, local)
 
 
-def _score_read(read: ReadResult, scorer: Scorer, per_chain: bool, progress: Progress | None,
-                local: pd.DataFrame | None) -> ScoreResult:
+def _score_read(
+    read: ReadResult, scorer: Scorer, per_chain: bool, progress: Progress | None, local: pd.DataFrame | None
+) -> ScoreResult:
     progress = progress or (lambda stage, frac: None)
     companies = read.companies.assign(_orig=np.arange(len(read.companies)))
     n_read = len(companies)
@@ -224,10 +256,18 @@ def mark_local(ranked: pd.DataFrame, local, resort: bool = True) -> pd.DataFrame
     return out.iloc[best_first(out)].reset_index(drop=True) if resort and out["is_local"].any() else out
 
 
-def score_files(paths: Iterable, zone=None, settings: Settings | None = None, per_chain: bool = False,
-                chains: dict[str, Chain] | None = None, column_map: dict[str, str] | None = None,
-                progress: Progress | None = None, as_of=None, local: Iterable | None = None,
-                n_jobs: int = 1) -> ScoreResult:
+def score_files(
+    paths: Iterable,
+    zone=None,
+    settings: Settings | None = None,
+    per_chain: bool = False,
+    chains: dict[str, Chain] | None = None,
+    column_map: dict[str, str] | None = None,
+    progress: Progress | None = None,
+    as_of=None,
+    local: Iterable | None = None,
+    n_jobs: int = 1,
+) -> ScoreResult:
     """Read, normalise, merge, match and score candidate files. `zone` may be a Zone or a path;
     `as_of` (a date, default today) is the day company ages are measured at; `local` lists the
     zone's own enterprise files (candidates found there are marked 本地, not targets); `n_jobs`
@@ -242,5 +282,3 @@ def score_files(paths: Iterable, zone=None, settings: Settings | None = None, pe
     read = read_companies([Path(p) for p in paths], column_map, n_jobs)
     local_companies = read_companies([Path(p) for p in local], column_map).companies if local else None
     return _score_read(read, scorer, per_chain, progress, local_companies)
-
-

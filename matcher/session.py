@@ -19,16 +19,18 @@ import hashlib
 import json
 import math
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
 from .contract import tier_labels
 from .engine.explain import reword
-from .engine.score import rank
-from .engine.score import total_score  # score_parts: the parts of the score as rank computes it
+from .engine.score import (
+    rank,
+    total_score,  # score_parts: the parts of the score as rank computes it
+)
 from .errors import MatcherError
 from .ingest.read import column_synonyms
 from .ingest.table import RawTable
@@ -46,16 +48,42 @@ RANK_SETTINGS = stage_settings(RANK)
 # Chinese labels of the canonical fields (the column-mapping editor); a field missing here is shown
 # under its first synonym in data/reference/columns.yaml.
 FIELD_LABELS = {
-    "company_name": "企业名称", "input_name": "输入企业名称（批量查询）", "match_status": "匹配结果（批量查询）",
-    "credit_code": "统一社会信用代码", "status": "登记状态", "registered_capital": "注册资本",
-    "paid_capital": "实缴资本", "capital_currency": "注册资本币种", "founded": "成立日期", "province": "省份",
-    "city": "城市", "district": "区县", "region": "所属地区", "industry_small": "国标行业小类",
-    "industry_mid": "国标行业中类", "industry_big": "国标行业大类", "industry_section": "国标行业门类",
-    "industry": "行业 / 行业代码", "employees": "参保人数", "size": "企业规模", "company_type": "企业类型",
-    "scope": "经营范围", "intro": "企业简介", "products": "主营业务 / 产品", "address": "地址",
-    "legal_rep": "法定代表人", "former_names": "曾用名", "branches": "分支机构", "website": "网址",
-    "email": "邮箱", "phone": "电话", "listing": "上市信息", "qualifications": "企业资质", "financing": "融资轮次",
-    "abnormal": "经营异常", "dishonest": "失信被执行",
+    "company_name": "企业名称",
+    "input_name": "输入企业名称（批量查询）",
+    "match_status": "匹配结果（批量查询）",
+    "credit_code": "统一社会信用代码",
+    "status": "登记状态",
+    "registered_capital": "注册资本",
+    "paid_capital": "实缴资本",
+    "capital_currency": "注册资本币种",
+    "founded": "成立日期",
+    "province": "省份",
+    "city": "城市",
+    "district": "区县",
+    "region": "所属地区",
+    "industry_small": "国标行业小类",
+    "industry_mid": "国标行业中类",
+    "industry_big": "国标行业大类",
+    "industry_section": "国标行业门类",
+    "industry": "行业 / 行业代码",
+    "employees": "参保人数",
+    "size": "企业规模",
+    "company_type": "企业类型",
+    "scope": "经营范围",
+    "intro": "企业简介",
+    "products": "主营业务 / 产品",
+    "address": "地址",
+    "legal_rep": "法定代表人",
+    "former_names": "曾用名",
+    "branches": "分支机构",
+    "website": "网址",
+    "email": "邮箱",
+    "phone": "电话",
+    "listing": "上市信息",
+    "qualifications": "企业资质",
+    "financing": "融资轮次",
+    "abnormal": "经营异常",
+    "dishonest": "失信被执行",
 }
 
 
@@ -97,14 +125,22 @@ def combine_reads(reads: Iterable[ReadResult]) -> ReadResult:
     reads = list(reads)
     companies = [r.companies for r in reads if len(r.companies.columns)]
     originals = [r.originals for r in reads if len(r.originals.columns)]
-    return ReadResult(pd.concat(companies, ignore_index=True) if companies else pd.DataFrame(),
-                      pd.concat(originals, ignore_index=True) if originals else pd.DataFrame(),
-                      [t for r in reads for t in r.tables])
+    return ReadResult(
+        pd.concat(companies, ignore_index=True) if companies else pd.DataFrame(),
+        pd.concat(originals, ignore_index=True) if originals else pd.DataFrame(),
+        [t for r in reads for t in r.tables],
+    )
 
 
-def score_inputs(files: Iterable[tuple], zone: Zone, settings: Settings = DEFAULTS,
-                 chains: dict[str, Chain] | None = None, local: Iterable | None = None,
-                 progress=None, as_of=None) -> tuple[ScoreResult | None, list[tuple[str, str]]]:
+def score_inputs(
+    files: Iterable[tuple],
+    zone: Zone,
+    settings: Settings = DEFAULTS,
+    chains: dict[str, Chain] | None = None,
+    local: Iterable | None = None,
+    progress=None,
+    as_of=None,
+) -> tuple[ScoreResult | None, list[tuple[str, str]]]:
     """Read every input with its own column mapping and score the readable ones together.
 
     `files`: (path, column_map or None) pairs. Returns (result, errors): errors lists (file name,
@@ -129,8 +165,9 @@ def score_inputs(files: Iterable[tuple], zone: Zone, settings: Settings = DEFAUL
             errors.append(("园区企业库", _message(exc, local)))
     if not reads:
         return None, errors
-    result = score_frame(combine_reads(reads), chains, zone, settings, progress=progress, as_of=as_of,
-                         local=local_companies)
+    result = score_frame(
+        combine_reads(reads), chains, zone, settings, progress=progress, as_of=as_of, local=local_companies
+    )
     return result, errors
 
 
@@ -192,16 +229,25 @@ def rerank(result: ScoreResult, settings: Settings) -> ScoreResult:
     if reworded is not None:
         ranked["reasons"] = comp["reasons"].array
     context = {"settings": settings} if any(f.name == "settings" for f in dataclasses.fields(result)) else {}
-    return dataclasses.replace(result, ranked=ranked.reset_index(drop=True), components=comp.reset_index(drop=True),
-                               **context)
+    return dataclasses.replace(
+        result, ranked=ranked.reset_index(drop=True), components=comp.reset_index(drop=True), **context
+    )
 
 
-def filter_ranked(ranked: pd.DataFrame, *, chain_ids: Iterable[str] | None = None,
-                  segments: Iterable[tuple[str, str]] | None = None, tiers: Iterable[str] | None = None,
-                  provinces: Iterable[str] | None = None, cities: Iterable[str] | None = None,
-                  min_capital_wan: float | None = None, max_distance_km: float | None = None,
-                  active_only: bool = False, matched_only: bool = False,
-                  name_contains: str | None = None) -> pd.DataFrame:
+def filter_ranked(
+    ranked: pd.DataFrame,
+    *,
+    chain_ids: Iterable[str] | None = None,
+    segments: Iterable[tuple[str, str]] | None = None,
+    tiers: Iterable[str] | None = None,
+    provinces: Iterable[str] | None = None,
+    cities: Iterable[str] | None = None,
+    min_capital_wan: float | None = None,
+    max_distance_km: float | None = None,
+    active_only: bool = False,
+    matched_only: bool = False,
+    name_contains: str | None = None,
+) -> pd.DataFrame:
     """Rows of a ranked table that pass every given filter (order kept; an empty or None filter passes
     everything). segments: (chain_id, segment_id) pairs; tiers: labels of `tier_labels`; a minimum
     capital or maximum distance drops rows where that fact is unknown; active_only drops companies
@@ -252,8 +298,14 @@ def score_parts(row, settings: Settings) -> dict[str, float]:
         v = get(name, default)
         return np.array([default if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)])
 
-    parts = total_score(value("fit", 0.0), value("strength", 0.5), value("risk", 0.0), np.array([True]), settings,
-                        value("proximity", 0.5))
+    parts = total_score(
+        value("fit", 0.0),
+        value("strength", 0.5),
+        value("risk", 0.0),
+        np.array([True]),
+        settings,
+        value("proximity", 0.5),
+    )
     out = {k: round(float(getattr(parts, k)[0]), 2) for k in ("fit", "strength", "distance")}
     out["risk"] = round(float(parts.risk[0]), 2) + 0.0  # never -0.0
     return out

@@ -17,8 +17,13 @@ AS_OF = dt.date(2026, 11, 27)  # fixed, so ages (and the stored ranking) do not 
 
 
 # Debian's chromium, launched as root in a sandbox with no network beyond the test's own pages
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def chromium_path() -> str:
@@ -44,5 +49,4 @@ def fixture_zone(fixture_chains):
 
 @pytest.fixture(scope="session")
 def fixture_result(fixture_chains, fixture_zone):
-    return matcher.score_files([DATA / "candidates.csv"], zone=fixture_zone, chains=fixture_chains,
-                               as_of=AS_OF)
+    return matcher.score_files([DATA / "candidates.csv"], zone=fixture_zone, chains=fixture_chains, as_of=AS_OF)

@@ -24,8 +24,9 @@ testing = pytest.importorskip("streamlit.testing.v1")
 ROOT = Path(__file__).resolve().parents[1]
 CSV = (DATA / "candidates.csv").read_bytes()
 PAGES = ROOT / "app_pages"
-RANKING, GAPS, MAP, EXPORT, IMPORT = (f"app_pages/{name}.py" for name in ("ranking", "gaps", "map", "export",
-                                                                        "import_data"))
+RANKING, GAPS, MAP, EXPORT, IMPORT = (
+    f"app_pages/{name}.py" for name in ("ranking", "gaps", "map", "export", "import_data")
+)
 
 
 def new_app():
@@ -83,8 +84,12 @@ def test_first_page_shows_the_sample_scored():
     assert "ChainMatch" in at.title[0].value
     assert any("示例名单 candidates_qcc.xlsx" in i.value for i in at.info)
     counts = sample_result().counts
-    assert metrics(at) == {"读取行数": counts["read"], "评分企业": counts["scored"], "合并重复": counts["merged"],
-                           "拒收行数": counts["rejected"]}
+    assert metrics(at) == {
+        "读取行数": counts["read"],
+        "评分企业": counts["scored"],
+        "合并重复": counts["merged"],
+        "拒收行数": counts["rejected"],
+    }
     assert [t.label for t in at.tabs] == [c.name for c in matcher.load_chains().values()]
     first = at.tabs[0].dataframe[0].value  # 人工智能: its ten best targets under the default weights
     expected = engine_view(chain_ids=["ai"]).head(10)
@@ -117,7 +122,9 @@ def test_a_bad_file_gets_a_chinese_message_and_the_session_keeps_working():
     bad = ("坏文件.xlsx", b"this is not a workbook", "application/octet-stream")
     at.file_uploader(key="uploader").set_value([bad, ("名单.csv", CSV, "text/csv")]).run()
     assert not at.exception
-    assert len(at.error) == 1 and "坏文件.xlsx" in at.error[0].value and "无法作为 Excel 工作簿读取" in at.error[0].value
+    assert (
+        len(at.error) == 1 and "坏文件.xlsx" in at.error[0].value and "无法作为 Excel 工作簿读取" in at.error[0].value
+    )
     assert "/tmp" not in at.error[0].value
     assert metrics(at)["读取行数"] == 10  # the readable file is scored
     at.file_uploader(key="uploader").set_value(bad).run()
@@ -132,14 +139,19 @@ def test_a_bad_file_gets_a_chinese_message_and_the_session_keeps_working():
 
 
 def test_the_column_mapping_is_editable():
-    odd = "单位名称,资本额,所属城市\n江苏新芯集成电路设计有限公司,3000万元,南京市\n苏州动力电池有限公司,800万元,苏州市\n"
+    odd = (
+        "单位名称,资本额,所属城市\n江苏新芯集成电路设计有限公司,3000万元,南京市\n苏州动力电池有限公司,800万元,苏州市\n"
+    )
     at = new_app().run()
     at.file_uploader(key="uploader").set_value(("展会.csv", odd.encode("utf-8"), "text/csv")).run()
     editor = at.data_editor[0]
     assert pd.isna(editor.value.set_index("header").loc["资本额", "field"])
     row = editor.value.index[editor.value["header"] == "资本额"][0]
-    at.session_state[editor.key] = {"edited_rows": {int(row): {"field": "registered_capital"}}, "added_rows": [],
-                                    "deleted_rows": []}
+    at.session_state[editor.key] = {
+        "edited_rows": {int(row): {"field": "registered_capital"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.button(key=f"remap_{editor.key}").click().run()
     assert not at.exception
     assert at.data_editor[0].value.set_index("header").loc["资本额", "field"] == "registered_capital"
@@ -245,8 +257,7 @@ def test_gap_profile_from_the_local_list_edit_and_apply(score_calls):
     editor = next(e for e in at.data_editor if "status" in e.value.columns)
     first = editor.value.iloc[0]
     new_status = "优势" if first["status"] != "优势" else "缺失"
-    at.session_state[editor.key] = {"edited_rows": {0: {"status": new_status}}, "added_rows": [],
-                                    "deleted_rows": []}
+    at.session_state[editor.key] = {"edited_rows": {0: {"status": new_status}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert any("尚未用于评分" in w.value for w in at.warning)
     next(b for b in at.button if b.label == "应用修改并重新评分").click().run()
@@ -282,8 +293,13 @@ def test_export_page_offers_every_download():
     at.switch_page(EXPORT).run()
     assert not at.exception
     labels = [b.label for b in at.download_button]
-    assert labels == ["下载招商工作簿", "招商地图（HTML）", "排名表（CSV，机器可读）",
-                      f"未处理的行（CSV，{sample_result().counts['rejected']} 行）", "园区缺口配置（YAML）"]
+    assert labels == [
+        "下载招商工作簿",
+        "招商地图（HTML）",
+        "排名表（CSV，机器可读）",
+        f"未处理的行（CSV，{sample_result().counts['rejected']} 行）",
+        "园区缺口配置（YAML）",
+    ]
     at.multiselect(key="w_x_chains").set_value(["nev", "ic"])
     at.number_input(key="w_x_top").set_value(20).run()
     assert not at.exception and at.download_button(key="download_workbook").label == "下载招商工作簿"

@@ -106,7 +106,7 @@ def test_no_import_circle():
 
     def visit(m):
         if m in on_path:
-            circles.append(on_path[on_path.index(m):] + [m])
+            circles.append(on_path[on_path.index(m) :] + [m])
             return
         if m in done:
             return
@@ -141,7 +141,11 @@ def test_front_ends_use_only_the_public_api():
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom):
                 assert not (node.module or "").startswith("matcher.") and node.level == 0, (path, node.module)
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("matcher", "api"):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in ("matcher", "api")
+            ):
                 assert node.attr in matcher.__all__ or node.attr.isupper(), (path, node.attr)
 
 

@@ -22,7 +22,7 @@ def sample_run(tmp_path_factory):
 
 def test_contract_columns_and_order(sample_run):
     t = pd.read_csv(sample_run, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(t.columns[:len(matcher.CONTRACT_COLUMNS)]) == matcher.CONTRACT_COLUMNS
+    assert list(t.columns[: len(matcher.CONTRACT_COLUMNS)]) == matcher.CONTRACT_COLUMNS
     scores = t["score"].astype(float)
     assert scores.is_monotonic_decreasing
     assert set(t["status"]) <= {"active", "inactive", "unknown"}
@@ -60,8 +60,25 @@ def test_summary_line_printed(tmp_path, capsys):
 
 def test_per_chain_chain_and_top(tmp_path):
     out = tmp_path / "pc.csv"
-    assert main(["score", str(SAMPLE), "-o", str(out), "--per-chain", "--chain", "nev", "--chain", "ic",
-                 "--top", "5", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "score",
+                str(SAMPLE),
+                "-o",
+                str(out),
+                "--per-chain",
+                "--chain",
+                "nev",
+                "--chain",
+                "ic",
+                "--top",
+                "5",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     t = pd.read_csv(out, encoding="utf-8-sig")
     assert set(t["chain_id"]) == {"nev", "ic"}
     assert t.groupby("chain_id").size().max() == 5
@@ -75,23 +92,30 @@ def test_weights_override_and_help(tmp_path, capsys):
     for item in matcher.settings_help():
         assert "--" + item["name"].replace("_", "-") in help_text
     out = tmp_path / "w.csv"
-    assert main(["score", str(SAMPLE), "-o", str(out), "--w-fit", "0", "--w-strength", "1", "--w-distance", "0", "--quiet"]) == 0
+    assert (
+        main(
+            ["score", str(SAMPLE), "-o", str(out), "--w-fit", "0", "--w-strength", "1", "--w-distance", "0", "--quiet"]
+        )
+        == 0
+    )
     t = pd.read_csv(out, encoding="utf-8-sig")
     targets = t[t.chain_id.notna() & (t.risk < 1)]
     assert (targets["score"] - (100 * targets["strength"] * (1 - targets["risk"])).round(1)).abs().max() < 0.11
 
 
-@pytest.mark.parametrize("args,needle", [
-    (["score", "nope.xlsx"], "nope.xlsx"),
-    (["score", str(SAMPLE), "-o", "x.txt"], "x.txt"),
-    (["score", str(SAMPLE), "--chain", "moon"], "moon"),
-    (["score", str(SAMPLE), "--w-fit", "7"], "w_fit"),
-    (["score", str(SAMPLE), "--zone", "missing-zone.yaml"], "missing-zone.yaml"),
-    (["score"], "参数错误"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["score", "nope.xlsx"], "nope.xlsx"),
+        (["score", str(SAMPLE), "-o", "x.txt"], "x.txt"),
+        (["score", str(SAMPLE), "--chain", "moon"], "moon"),
+        (["score", str(SAMPLE), "--w-fit", "7"], "w_fit"),
+        (["score", str(SAMPLE), "--zone", "missing-zone.yaml"], "missing-zone.yaml"),
+        (["score"], "参数错误"),
+    ],
+)
 def test_bad_input_exit_2_one_line_no_traceback(args, needle, tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "matcher.cli", *args], capture_output=True, text=True,
-                          cwd=tmp_path)
+    proc = subprocess.run([sys.executable, "-m", "matcher.cli", *args], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 2
     err = proc.stderr.strip().splitlines()
     assert len(err) == 1 and needle in err[0] and "Traceback" not in proc.stderr
@@ -100,15 +124,21 @@ def test_bad_input_exit_2_one_line_no_traceback(args, needle, tmp_path):
 def test_default_output_name(tmp_path):
     csv = tmp_path / "名单.csv"
     csv.write_text("企业名称\n甲芯片设计有限公司\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "matcher.cli", "score", str(csv), "--quiet"], capture_output=True,
-                          text=True, cwd=tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "matcher.cli", "score", str(csv), "--quiet"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "名单_ranked.xlsx").exists() and (tmp_path / "名单_ranked.rejected.csv").exists()
 
 
 def test_name_only_roster_is_scored_from_names(tmp_path):
     roster = tmp_path / "roster.csv"
-    roster.write_text("参展企业\n南京芯动集成电路设计有限公司\n苏州锂能动力电池有限公司\n某某餐饮管理有限公司\n", encoding="utf-8")
+    roster.write_text(
+        "参展企业\n南京芯动集成电路设计有限公司\n苏州锂能动力电池有限公司\n某某餐饮管理有限公司\n", encoding="utf-8"
+    )
     result = matcher.score_files([roster])
     by_name = result.ranked.set_index("company_name")
     assert by_name.loc["南京芯动集成电路设计有限公司", "chain_id"] == "ic"

@@ -8,8 +8,15 @@ from hypothesis import strategies as st
 from matcher.distinct import distinct_codes, map_distinct
 
 # values that are equal only when they print alike (0 == 0.0 == -0.0 are one distinct value, by design)
-VALUES = st.lists(st.one_of(st.none(), st.just(float("nan")), st.sampled_from(["注销", "存续", "-", ""]),
-                            st.floats(min_value=0.5, max_value=1e6)), max_size=40)
+VALUES = st.lists(
+    st.one_of(
+        st.none(),
+        st.just(float("nan")),
+        st.sampled_from(["注销", "存续", "-", ""]),
+        st.floats(min_value=0.5, max_value=1e6),
+    ),
+    max_size=40,
+)
 
 
 @given(VALUES)

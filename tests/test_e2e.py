@@ -41,9 +41,26 @@ def server(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -120,8 +137,9 @@ def test_officer_session_in_chromium(server, upload_csv, tmp_path):
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True,
-                                          locale="zh-CN")
+            context = browser.new_context(
+                viewport={"width": 1600, "height": 1000}, accept_downloads=True, locale="zh-CN"
+            )
             context.route("**/*", route)
             page = context.new_page()
             errors = []
@@ -132,8 +150,13 @@ def test_officer_session_in_chromium(server, upload_csv, tmp_path):
             page.goto(server + "/ranking")
             page.get_by_role("heading", name="目标排序").wait_for()
             nav = page.get_by_test_id("stSidebarNav").inner_text()
-            assert [line for line in nav.splitlines() if line.strip()] == ["数据导入", "产业链缺口", "目标排序", "招商地图",
-                                                                            "导出"]
+            assert [line for line in nav.splitlines() if line.strip()] == [
+                "数据导入",
+                "产业链缺口",
+                "目标排序",
+                "招商地图",
+                "导出",
+            ]
 
             # 1 · the first page shows the sample scored, with no upload
             page.goto(server + "/")
@@ -155,8 +178,11 @@ def test_officer_session_in_chromium(server, upload_csv, tmp_path):
             slider = page.locator('[data-testid="stSlider"]').filter(has_text="匹配缺口权重").get_by_role("slider")
             slider.focus()
             slider.press("Home")
-            page.wait_for_function("name => [...document.querySelectorAll('p')].some("
-                                   "p => p.innerText.startsWith('当前排名第一：' + name))", arg=after)
+            page.wait_for_function(
+                "name => [...document.querySelectorAll('p')].some("
+                "p => p.innerText.startsWith('当前排名第一：' + name))",
+                arg=after,
+            )
             assert slider.input_value() == "0" and slider.get_attribute("aria-valuetext") == "0.00"
             _settle(page)
             page.screenshot(path=str(tmp_path / "3-ranking.png"), full_page=True)

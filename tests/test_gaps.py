@@ -11,8 +11,18 @@ import matcher
 from matcher.cli import main
 from tests.conftest import AS_OF
 
-HEADER = ["企业名称", "登记状态", "注册资本", "成立日期", "统一社会信用代码", "所属省份", "所属城市", "参保人数",
-          "经营范围", "企业简介"]
+HEADER = [
+    "企业名称",
+    "登记状态",
+    "注册资本",
+    "成立日期",
+    "统一社会信用代码",
+    "所属省份",
+    "所属城市",
+    "参保人数",
+    "经营范围",
+    "企业简介",
+]
 
 
 def code(n: int) -> str:
@@ -21,18 +31,58 @@ def code(n: int) -> str:
 
 
 def battery(i: int, status="存续", capital="5000万元", staff=300) -> list:
-    return [f"南京蓝岸{i}号动力电池有限公司", status, capital, "2016-05-01", code(100 + i), "江苏省", "南京市", staff,
-            "锂离子电池、动力电池的研发、生产、销售", "专注于动力电池电芯与电池包"]
+    return [
+        f"南京蓝岸{i}号动力电池有限公司",
+        status,
+        capital,
+        "2016-05-01",
+        code(100 + i),
+        "江苏省",
+        "南京市",
+        staff,
+        "锂离子电池、动力电池的研发、生产、销售",
+        "专注于动力电池电芯与电池包",
+    ]
 
 
 BASE = [
-    ["南京快充新能源科技有限公司", "存续", "2000万元", "2018-03-01", code(1), "江苏省", "南京市", 120,
-     "充电桩销售；充电桩制造；电动汽车充电基础设施运营", "专注于直流充电桩与充电模块"],
-    ["南京驰远电驱动科技有限公司", "存续", "3000万元", "2015-01-01", code(2), "江苏省", "南京市", 200,
-     "电机制造；汽车零部件研发", "主要从事新能源汽车驱动电机与电驱总成"],
+    [
+        "南京快充新能源科技有限公司",
+        "存续",
+        "2000万元",
+        "2018-03-01",
+        code(1),
+        "江苏省",
+        "南京市",
+        120,
+        "充电桩销售；充电桩制造；电动汽车充电基础设施运营",
+        "专注于直流充电桩与充电模块",
+    ],
+    [
+        "南京驰远电驱动科技有限公司",
+        "存续",
+        "3000万元",
+        "2015-01-01",
+        code(2),
+        "江苏省",
+        "南京市",
+        200,
+        "电机制造；汽车零部件研发",
+        "主要从事新能源汽车驱动电机与电驱总成",
+    ],
     ["南京老街餐饮管理有限公司", "存续", "10万元", "2019-01-01", code(3), "江苏省", "南京市", 5, "餐饮服务", ""],
-    ["=HYPERLINK(\"http://x.invalid\")充电科技有限公司", "存续", "5亿元", "2005-01-01", code(4), "江苏省",
-     "南京市", 2000, "充电桩销售；充电桩制造；充电设施安装", "专注于直流充电桩"],
+    [
+        '=HYPERLINK("http://x.invalid")充电科技有限公司',
+        "存续",
+        "5亿元",
+        "2005-01-01",
+        code(4),
+        "江苏省",
+        "南京市",
+        2000,
+        "充电桩销售；充电桩制造；充电设施安装",
+        "专注于直流充电桩",
+    ],
 ]
 
 
@@ -166,7 +216,7 @@ def test_csv_and_xlsx_outputs(tmp_path, chains):
     assert not any(c.data_type == "f" for c in cells)
     assert not any(isinstance(c.value, str) and c.value.startswith("=") for c in cells)
     names = [r[0] for r in wb["本地企业"].iter_rows(min_row=2, values_only=True)]
-    assert "'=HYPERLINK(\"http://x.invalid\")充电科技有限公司" in names
+    assert '\'=HYPERLINK("http://x.invalid")充电科技有限公司' in names
     with pytest.raises(matcher.MatcherError):
         matcher.write_gaps(p, tmp_path / "gaps.txt")
 
@@ -187,8 +237,12 @@ def test_candidate_already_local_is_flagged_not_a_target(tmp_path, chains):
 
     ranked = matcher.mark_local(result.ranked, matcher.read_companies([local]).companies)
     r = ranked.set_index("company_name")
-    assert (r.loc["江苏蓝岸动力电池股份有限公司", ["is_local", "local_match", "tier", "score"]].tolist()
-            == [True, "统一社会信用代码", "本地", 0.0])
+    assert r.loc["江苏蓝岸动力电池股份有限公司", ["is_local", "local_match", "tier", "score"]].tolist() == [
+        True,
+        "统一社会信用代码",
+        "本地",
+        0.0,
+    ]
     assert r.loc["南京快充新能源科技有限公司", "local_match"] == "企业名称"
     assert r.loc["江苏蓝岸动力电池股份有限公司", "segment_id"] == "power_battery"  # keeps its segment (强链)
     assert "本地企业" in r.loc["江苏蓝岸动力电池股份有限公司", "reasons"]

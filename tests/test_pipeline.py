@@ -18,11 +18,22 @@ def test_counts_add_up_and_nobody_disappears(fixture_result):
 
 def test_contract_columns_then_originals(fixture_result):
     r = fixture_result.ranked
-    assert list(r.columns[:len(matcher.CONTRACT_COLUMNS)]) == matcher.CONTRACT_COLUMNS
-    originals = ["企业名称", "登记状态", "注册资本", "成立日期", "统一社会信用代码", "所属省份", "所属城市",
-                 "国标行业小类", "参保人数", "经营范围", "企业简介"]
+    assert list(r.columns[: len(matcher.CONTRACT_COLUMNS)]) == matcher.CONTRACT_COLUMNS
+    originals = [
+        "企业名称",
+        "登记状态",
+        "注册资本",
+        "成立日期",
+        "统一社会信用代码",
+        "所属省份",
+        "所属城市",
+        "国标行业小类",
+        "参保人数",
+        "经营范围",
+        "企业简介",
+    ]
     n = len(matcher.CONTRACT_COLUMNS)
-    assert list(r.columns[n:n + len(originals)]) == originals
+    assert list(r.columns[n : n + len(originals)]) == originals
     assert r["score"].is_monotonic_decreasing
     assert set(r["status"]) <= {"active", "inactive", "unknown"}
 
@@ -63,17 +74,19 @@ def test_stored_expected_ranking(fixture_result):
 if __name__ == "__main__":
     chains = matcher.load_chains(DATA / "chains")
     zone = matcher.load_zone(DATA / "zones" / "test-zone.yaml", chains)
-    EXPECTED.write_text(_guarded_csv(matcher.score_files([DATA / "candidates.csv"], zone=zone, chains=chains,
-                                                            as_of=AS_OF)),
-                        encoding="utf-8")
+    EXPECTED.write_text(
+        _guarded_csv(matcher.score_files([DATA / "candidates.csv"], zone=zone, chains=chains, as_of=AS_OF)),
+        encoding="utf-8",
+    )
     print(f"wrote {EXPECTED}")
 
 
 def test_local_companies_are_not_targets_even_after_reranking(tmp_path, fixture_chains, fixture_zone):
     local = tmp_path / "local.csv"
     local.write_text("企业名称,登记状态\n江苏锐能动力电池有限公司,存续\n", encoding="utf-8")
-    r = matcher.score_files([DATA / "candidates.csv"], zone=fixture_zone, chains=fixture_chains, as_of=AS_OF,
-                            local=[local])
+    r = matcher.score_files(
+        [DATA / "candidates.csv"], zone=fixture_zone, chains=fixture_chains, as_of=AS_OF, local=[local]
+    )
     row = r.ranked[r.ranked.company_name == "江苏锐能动力电池有限公司"].iloc[0]
     assert row.is_local and row.tier == "本地" and row.score == 0 and row.chain_id == "nev"
     assert r.ranked["score"].is_monotonic_decreasing
@@ -83,11 +96,16 @@ def test_local_companies_are_not_targets_even_after_reranking(tmp_path, fixture_
 
 def test_officer_notes_survive_when_a_vendor_row_wins_the_merge(tmp_path, fixture_chains, fixture_zone):
     vendor = tmp_path / "vendor.csv"
-    vendor.write_text("企业名称,统一社会信用代码,注册资本,经营范围,参保人数\n"
-                      "江苏锐能动力电池有限公司,91320100134885085F,5000万元,锂离子电池制造,320\n", encoding="utf-8")
+    vendor.write_text(
+        "企业名称,统一社会信用代码,注册资本,经营范围,参保人数\n"
+        "江苏锐能动力电池有限公司,91320100134885085F,5000万元,锂离子电池制造,320\n",
+        encoding="utf-8",
+    )
     officer = tmp_path / "officer.csv"
-    officer.write_text("企业名称,统一社会信用代码,跟进状态,备注\n"
-                       "江苏锐能动力电池有限公司,91320100134885085F,已对接,下周拜访\n", encoding="utf-8")
+    officer.write_text(
+        "企业名称,统一社会信用代码,跟进状态,备注\n江苏锐能动力电池有限公司,91320100134885085F,已对接,下周拜访\n",
+        encoding="utf-8",
+    )
     r = matcher.score_files([vendor, officer], zone=fixture_zone, chains=fixture_chains, as_of=AS_OF)
     assert r.counts["scored"] == 1 and r.counts["merged"] == 1
     row = r.ranked.iloc[0]

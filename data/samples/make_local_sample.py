@@ -41,42 +41,112 @@ import make_sample as ms  # noqa: E402  (sibling script: generate(), word lists,
 SEED = 20261128
 POOL_ROWS = 6000
 DEFAULT_OUT = HERE / "local_enterprises_nanjing.csv"
-DISCLAIMER = ("声明：南京经济技术开发区企业库（示例数据，合成，非真实企业；由 make_local_sample.py 生成），"
-              "如与真实企业雷同纯属巧合。")
-COLUMNS = ["企业名称", "统一社会信用代码", "登记状态", "注册资本", "成立日期", "所属省份", "所属城市", "所属区县",
-           "企业类型", "国标行业小类", "参保人数", "企业规模", "企业地址", "经营范围", "企业简介", "上市状态",
-           "企业资质", "融资轮次"]
+DISCLAIMER = (
+    "声明：南京经济技术开发区企业库（示例数据，合成，非真实企业；由 make_local_sample.py 生成），"
+    "如与真实企业雷同纯属巧合。"
+)
+COLUMNS = [
+    "企业名称",
+    "统一社会信用代码",
+    "登记状态",
+    "注册资本",
+    "成立日期",
+    "所属省份",
+    "所属城市",
+    "所属区县",
+    "企业类型",
+    "国标行业小类",
+    "参保人数",
+    "企业规模",
+    "企业地址",
+    "经营范围",
+    "企业简介",
+    "上市状态",
+    "企业资质",
+    "融资轮次",
+]
 
 # active companies per (chain, generator sub-sector); a sub-sector left out has no local company
 QUOTAS = {
-    "ai": {"computer_vision": 8, "speech_nlp": 4, "compute": 3, "data_labeling": 2, "industry_ai": 6,
-           "biometrics": 2},
+    "ai": {"computer_vision": 8, "speech_nlp": 4, "compute": 3, "data_labeling": 2, "industry_ai": 6, "biometrics": 2},
     "nev": {"cell_pack": 7, "bms": 2, "e_drive": 4, "charging": 5, "vehicle": 3, "thermal_body": 3},
-    "ime": {"industrial_robot": 4, "cnc": 2, "servo": 1, "plc_control": 3, "machine_vision": 2,
-            "laser_equipment": 3, "smart_logistics": 2, "instrument": 2, "line_integration": 4},
-    "rail": {"vehicle_parts": 6, "signalling": 3, "traction_power": 2, "urban_rail": 3, "track": 1, "interior": 2,
-             "rail_om": 2},
-    "bio": {"chem_drug": 4, "api_cdmo": 2, "biologics": 2, "ivd": 3, "device": 3, "consumables": 2, "tcm": 1,
-            "cro": 3},
+    "ime": {
+        "industrial_robot": 4,
+        "cnc": 2,
+        "servo": 1,
+        "plc_control": 3,
+        "machine_vision": 2,
+        "laser_equipment": 3,
+        "smart_logistics": 2,
+        "instrument": 2,
+        "line_integration": 4,
+    },
+    "rail": {
+        "vehicle_parts": 6,
+        "signalling": 3,
+        "traction_power": 2,
+        "urban_rail": 3,
+        "track": 1,
+        "interior": 2,
+        "rail_om": 2,
+    },
+    "bio": {"chem_drug": 4, "api_cdmo": 2, "biologics": 2, "ivd": 3, "device": 3, "consumables": 2, "tcm": 1, "cro": 3},
     "ic": {"chip_design": 5, "packaging": 1, "power_semi": 1, "eda_ip": 2},
-    "software": {"enterprise_saas": 6, "industrial_software": 3, "security": 4, "cloud_idc": 3, "big_data": 4,
-                 "it_services": 6, "fintech": 2, "basic_software": 1, "digital_content": 2, "iot_platform": 2,
-                 "gis": 2},
-    "grid": {"smart_meter": 3, "transformer": 2, "switchgear": 3, "protection": 4, "storage_pcs": 2, "cable": 2,
-             "dispatch_software": 3, "inspection": 2, "power_electronics": 1, "insulator": 1},
+    "software": {
+        "enterprise_saas": 6,
+        "industrial_software": 3,
+        "security": 4,
+        "cloud_idc": 3,
+        "big_data": 4,
+        "it_services": 6,
+        "fintech": 2,
+        "basic_software": 1,
+        "digital_content": 2,
+        "iot_platform": 2,
+        "gis": 2,
+    },
+    "grid": {
+        "smart_meter": 3,
+        "transformer": 2,
+        "switchgear": 3,
+        "protection": 4,
+        "storage_pcs": 2,
+        "cable": 2,
+        "dispatch_software": 3,
+        "inspection": 2,
+        "power_electronics": 1,
+        "insulator": 1,
+    },
 }
 # deregistered companies (kind "inactive"): in segments that are otherwise empty, plus a few others
-INACTIVE = {("nev", "cathode"): 2, ("nev", "recycling"): 1, ("ic", "foundry"): 1, ("ai", "foundation_models"): 1,
-            ("software", "it_services"): 2, ("ime", "cnc"): 1, ("bio", "chem_drug"): 1}
-NONE_NORMAL = 85    # companies outside the chains
+INACTIVE = {
+    ("nev", "cathode"): 2,
+    ("nev", "recycling"): 1,
+    ("ic", "foundry"): 1,
+    ("ai", "foundation_models"): 1,
+    ("software", "it_services"): 2,
+    ("ime", "cnc"): 1,
+    ("bio", "chem_drug"): 1,
+}
+NONE_NORMAL = 85  # companies outside the chains
 NONE_NEAR_MISS = 20  # outside the chains but with chain-like words (LED lighting, e-bikes …)
-BRANCHES = 3        # 分公司 of chain companies, located in the zone
-OVERLAP = 20        # rows copied from the candidate sample (its 南京市 chain companies)
+BRANCHES = 3  # 分公司 of chain companies, located in the zone
+OVERLAP = 20  # rows copied from the candidate sample (its 南京市 chain companies)
 
 # 南京市 districts; the zone lies in 栖霞区
-DISTRICTS = [("栖霞区", "320113", 70), ("江宁区", "320115", 6), ("玄武区", "320102", 3), ("秦淮区", "320104", 3),
-             ("建邺区", "320105", 3), ("鼓楼区", "320106", 3), ("浦口区", "320111", 3), ("雨花台区", "320114", 4),
-             ("六合区", "320116", 3), ("溧水区", "320117", 1), ("高淳区", "320118", 1)]
+DISTRICTS = [
+    ("栖霞区", "320113", 70),
+    ("江宁区", "320115", 6),
+    ("玄武区", "320102", 3),
+    ("秦淮区", "320104", 3),
+    ("建邺区", "320105", 3),
+    ("鼓楼区", "320106", 3),
+    ("浦口区", "320111", 3),
+    ("雨花台区", "320114", 4),
+    ("六合区", "320116", 3),
+    ("溧水区", "320117", 1),
+    ("高淳区", "320118", 1),
+]
 
 
 class _NanjingGen(ms._Gen):
@@ -86,8 +156,15 @@ class _NanjingGen(ms._Gen):
         rng = self.rng
         district, dcode, _ = rng.choices(DISTRICTS, weights=[w for *_, w in DISTRICTS])[0]
         region = dcode if rng.random() < 0.65 else "320100"
-        return {"prov": "江苏省", "city": "南京市", "district": district, "region": region,
-                "city_stem": "南京", "prov_stem": "江苏", "area": ms.AREA_CODES["南京市"]}
+        return {
+            "prov": "江苏省",
+            "city": "南京市",
+            "district": district,
+            "region": region,
+            "city_stem": "南京",
+            "prov_stem": "江苏",
+            "area": ms.AREA_CODES["南京市"],
+        }
 
 
 @contextlib.contextmanager
@@ -101,8 +178,14 @@ def _nanjing_generator():
 
 
 def _take(pool, chain: str, key: str | None, kind: str, n: int, used: set, label: str) -> list:
-    rows = [r for r in pool if r["_true_chain"] == chain and r["_kind"] == kind
-            and (key is None or r["_subsector"] == key) and r["企业名称"] not in used]
+    rows = [
+        r
+        for r in pool
+        if r["_true_chain"] == chain
+        and r["_kind"] == kind
+        and (key is None or r["_subsector"] == key)
+        and r["企业名称"] not in used
+    ]
     if len(rows) < n:
         raise SystemExit(f"pool too small for {label}: {len(rows)} < {n} (raise POOL_ROWS)")
     used.update(r["企业名称"] for r in rows[:n])
@@ -119,8 +202,14 @@ def build() -> list[dict]:
     used: set = set()
     rows = []
     # local companies that also appear in the candidate list: only in sub-sectors the zone covers
-    overlap = [r for r in candidates if r["所属城市"] == "南京市" and r["_kind"] == "normal"
-               and r["_code_ok"] and quotas.get((r["_true_chain"], r["_subsector"]), 0) > 0][:OVERLAP]
+    overlap = [
+        r
+        for r in candidates
+        if r["所属城市"] == "南京市"
+        and r["_kind"] == "normal"
+        and r["_code_ok"]
+        and quotas.get((r["_true_chain"], r["_subsector"]), 0) > 0
+    ][:OVERLAP]
     for r in overlap:
         quotas[(r["_true_chain"], r["_subsector"])] -= 1
         used.add(r["企业名称"])
@@ -130,8 +219,9 @@ def build() -> list[dict]:
     for (chain, key), n in INACTIVE.items():
         rows += _take(pool, chain, key, "inactive", n, used, f"inactive {chain}/{key}")
     rows += _take([r for r in pool if r["_true_chain"] != "none"], "nev", None, "branch", 1, used, "branch")
-    rows += _take([r for r in pool if r["_true_chain"] != "none"], "software", None, "branch", BRANCHES - 1, used,
-                  "branch")
+    rows += _take(
+        [r for r in pool if r["_true_chain"] != "none"], "software", None, "branch", BRANCHES - 1, used, "branch"
+    )
     rows += _take(pool, "none", None, "normal", NONE_NORMAL, used, "none")
     rows += _take(pool, "none", None, "near_miss", NONE_NEAR_MISS, used, "near miss")
     # a stable order that mixes chains, as a register sorted by credit code would be
@@ -166,9 +256,11 @@ def main(argv=None) -> int:
     by_chain: dict = {}
     for r in rows:
         by_chain[r["_true_chain"]] = by_chain.get(r["_true_chain"], 0) + 1
-    print(f"wrote {args.out}: {len(rows)} companies "
-          f"({', '.join(f'{c} {n}' for c, n in sorted(by_chain.items()))}; "
-          f"{sum(1 for r in rows if r.get('_overlap'))} also in the candidate sample)")
+    print(
+        f"wrote {args.out}: {len(rows)} companies "
+        f"({', '.join(f'{c} {n}' for c, n in sorted(by_chain.items()))}; "
+        f"{sum(1 for r in rows if r.get('_overlap'))} also in the candidate sample)"
+    )
     return 0
 
 

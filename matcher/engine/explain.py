@@ -63,18 +63,38 @@ GAP_LABEL = "缺口："
 GAP_ITEMS = ("园区该环节{status}{assumed}，缺口权重{gap_weight:.2f}", "{level}重点链，优先级{priority:.2f}")
 ASSUMED = "（待核实）"
 STRENGTH_LABEL = "实力："
-FACT_ITEMS = {"capital": "注册资本{}", "employees": "参保{}人", "age": "成立{:.0f}年", "listed": "上市企业",
-              "qualifications": "{}", "financing": "融资：{}"}
+FACT_ITEMS = {
+    "capital": "注册资本{}",
+    "employees": "参保{}人",
+    "age": "成立{:.0f}年",
+    "listed": "上市企业",
+    "qualifications": "{}",
+    "financing": "融资：{}",
+}
 NO_FACTS = "无公开实力信息（按中性计）"
 STRENGTH_SCORE = "实力分{:.2f}"
 RISK_LABEL = "风险："
-RISK_ITEMS = {"inactive": "登记状态为“{}”，不作为招商目标", "abnormal": "列入经营异常（扣减{:.0%}）",
-              "dishonest": "失信被执行（扣减{:.0%}）"}
+RISK_ITEMS = {
+    "inactive": "登记状态为“{}”，不作为招商目标",
+    "abnormal": "列入经营异常（扣减{:.0%}）",
+    "dishonest": "失信被执行（扣减{:.0%}）",
+}
 
 # The columns a reason is rendered from (component-table columns; `_segment` keys the segment facts).
 EVIDENCE_COLUMNS = ["evidence_words", "code_counted", "gap_assumed", "priority_level"]
-REASON_FACTS = ["industry_code", "registered_capital_wan", "employees", "age_years", "listed", "qualifications",
-                "financing", "status", "status_raw", "abnormal", "dishonest"]
+REASON_FACTS = [
+    "industry_code",
+    "registered_capital_wan",
+    "employees",
+    "age_years",
+    "listed",
+    "qualifications",
+    "financing",
+    "status",
+    "status_raw",
+    "abnormal",
+    "dishonest",
+]
 LOCAL_COLUMNS = ["is_local", "local_match", "local_name"]
 # settings the wording depends on that `rank` applies: re-ranking with new values re-renders (see reword)
 RANK_WORDING = ("penalty_abnormal", "penalty_dishonest")
@@ -165,8 +185,10 @@ def _fmt_keyed(keys, frame, *fmts, rows: np.ndarray | None = None) -> list[pa.Ar
     at = first if rows is None else rows[first]
     read = {c: _take(v, at) for c, v in frame.items()}  # only those rows are read (no column is converted)
     at = pa.array(codes, type=pa.int64())
-    return [pa.array([fmt({c: v[i] for c, v in read.items()}) for i in range(len(first))] + [""],
-                     type=pa.string()).take(at) for fmt in fmts]
+    return [
+        pa.array([fmt({c: v[i] for c, v in read.items()}) for i in range(len(first))] + [""], type=pa.string()).take(at)
+        for fmt in fmts
+    ]
 
 
 def _take(values, rows: np.ndarray) -> np.ndarray:
@@ -220,8 +242,14 @@ def _join_words(m: sp.csr_matrix, words: pa.Array, max_words: int, prefix: str) 
     return pc.if_else(pa.array(counts > 0), concat_texts(prefix, pc.binary_join(lists, "")), "")
 
 
-def evidence_text(matcher: SegmentMatcher, result: MatchResult, rows: np.ndarray, segments: np.ndarray,
-                  max_words: int = 6, prefixed: bool = False) -> pa.Array:
+def evidence_text(
+    matcher: SegmentMatcher,
+    result: MatchResult,
+    rows: np.ndarray,
+    segments: np.ndarray,
+    max_words: int = 6,
+    prefixed: bool = False,
+) -> pa.Array:
     """For each (row, segment) pair, the words that matched as Chinese text, e.g.
     '名称含“动力电池”；经营范围含“电芯”“BMS”；名称含龙头企业“宁德时代”' ('' when none), as an
     Arrow string array, from a fitted matcher's `result`. Vectorised: a segment × word table says which
@@ -233,8 +261,9 @@ def evidence_text(matcher: SegmentMatcher, result: MatchResult, rows: np.ndarray
     if quoted is None:  # built once per fitted matcher, kept on it; a word's column in [strong | weak]: id or id + K
         quoted = m._quoted_ = pa.array([f"“{w}”" for w in m.vocabulary_] * 2, type=pa.string())
         m._quoted_leaders_ = pa.array([f"“{w}”" for w in m.leaders_], type=pa.string())
-        m._word_kind_ = (m._strong_mask_.toarray() > 0).astype(np.int8) \
-            + 2 * (m._weak_mask_.toarray() > 0).astype(np.int8)  # S × K: 1 strong, 2 weak, 0 neither
+        m._word_kind_ = (m._strong_mask_.toarray() > 0).astype(np.int8) + 2 * (m._weak_mask_.toarray() > 0).astype(
+            np.int8
+        )  # S × K: 1 strong, 2 weak, 0 neither
     k = len(m.vocabulary_)
     n = len(rows)
     parts = []
@@ -245,8 +274,10 @@ def evidence_text(matcher: SegmentMatcher, result: MatchResult, rows: np.ndarray
         on = kind > 0
         row, col = row[on], h.indices[on] + k * (kind[on] == 2)  # [strong | weak] columns: strong words first
         order = np.argsort(row * (2 * k) + col, kind="stable")
-        both = sp.csr_matrix((np.ones(len(col), dtype=np.int8), col[order],
-                              np.r_[0, np.cumsum(np.bincount(row, minlength=n))]), shape=(n, 2 * k))
+        both = sp.csr_matrix(
+            (np.ones(len(col), dtype=np.int8), col[order], np.r_[0, np.cumsum(np.bincount(row, minlength=n))]),
+            shape=(n, 2 * k),
+        )
         parts.append(_join_words(both, quoted, max_words, sep + WORDS.format(field=FIELD_LABELS[f])))
     lh = result.leader_hits[rows].multiply(m.leader_segments_.T.tocsr()[segments]).tocsr()
     lh.sort_indices()
@@ -255,8 +286,16 @@ def evidence_text(matcher: SegmentMatcher, result: MatchResult, rows: np.ndarray
     return joined if prefixed else pc.utf8_slice_codeunits(joined, len(sep))
 
 
-def evidence_columns(matcher: SegmentMatcher, segments: pd.DataFrame, frame: pd.DataFrame, result: MatchResult,
-                     rows: np.ndarray, best: np.ndarray, has_chain: np.ndarray, age_years: np.ndarray) -> dict:
+def evidence_columns(
+    matcher: SegmentMatcher,
+    segments: pd.DataFrame,
+    frame: pd.DataFrame,
+    result: MatchResult,
+    rows: np.ndarray,
+    best: np.ndarray,
+    has_chain: np.ndarray,
+    age_years: np.ndarray,
+) -> dict:
     """The columns a reason is rendered from, beside the component table's own, for the component rows
     `rows` (positions in frame) filed under segments `best` (`has_chain`: whether the row has a chain;
     `segments`: the scorer's segment table): EVIDENCE_COLUMNS (the matched words, whether the industry
@@ -273,11 +312,15 @@ def evidence_columns(matcher: SegmentMatcher, segments: pd.DataFrame, frame: pd.
     code = np.zeros(n, dtype=bool)
     if len(j):  # (found words and code evidence only for rows with a chain)
         code[j] = np.asarray(result.code_evidence[rows[j], best[j]]).ravel() > 0
-    out = {"evidence_words": words, "code_counted": code,
-           "gap_assumed": np.where(has_chain, segments["assumed"].to_numpy(dtype=bool)[best], False),
-           # taken as Arrow strings: pandas would convert an object column of them row by row
-           "priority_level": pa.array(segments["priority_level"].to_numpy(dtype=object), type=pa.string()).take(
-               pa.array(best, mask=~has_chain))}
+    out = {
+        "evidence_words": words,
+        "code_counted": code,
+        "gap_assumed": np.where(has_chain, segments["assumed"].to_numpy(dtype=bool)[best], False),
+        # taken as Arrow strings: pandas would convert an object column of them row by row
+        "priority_level": pa.array(segments["priority_level"].to_numpy(dtype=object), type=pa.string()).take(
+            pa.array(best, mask=~has_chain)
+        ),
+    }
     for c in REASON_FACTS:
         if c == "age_years":
             out[c] = np.asarray(age_years, dtype=float)
@@ -299,17 +342,40 @@ def _filed(t, j: np.ndarray, before: str) -> tuple[pa.Array, ...]:
     """For the rows j that have a chain: the pieces of their 匹配 part (head, relevance, words, code: to be
     concatenated) and their 缺口 part (which starts with `before`)."""
     segment = np.asarray(t["_segment"])[j].astype(float)  # the key of a segment's facts (numbers factorise fast)
-    facts = {c: t[c] for c in ("chain_name", "segment_name", "position", "gap_status", "gap_assumed", "gap_weight",
-                               "priority_level", "priority")}
+    facts = {
+        c: t[c]
+        for c in (
+            "chain_name",
+            "segment_name",
+            "position",
+            "gap_status",
+            "gap_assumed",
+            "gap_weight",
+            "priority_level",
+            "priority",
+        )
+    }
 
     def gap(r):
         assumed = ASSUMED if pd.notna(r["gap_assumed"]) and bool(r["gap_assumed"]) else ""
-        return before + GAP_LABEL + ITEM_SEP["gap"].join([
-            GAP_ITEMS[0].format(status=r["gap_status"], assumed=assumed, gap_weight=float(r["gap_weight"])),
-            GAP_ITEMS[1].format(level=r["priority_level"], priority=float(r["priority"]))])
+        return (
+            before
+            + GAP_LABEL
+            + ITEM_SEP["gap"].join(
+                [
+                    GAP_ITEMS[0].format(status=r["gap_status"], assumed=assumed, gap_weight=float(r["gap_weight"])),
+                    GAP_ITEMS[1].format(level=r["priority_level"], priority=float(r["priority"])),
+                ]
+            )
+        )
 
-    head, gap = _fmt_keyed(segment, facts, lambda r: HEAD.format(
-        chain=r["chain_name"], segment=r["segment_name"], position=r["position"]), gap, rows=j)
+    head, gap = _fmt_keyed(
+        segment,
+        facts,
+        lambda r: HEAD.format(chain=r["chain_name"], segment=r["segment_name"], position=r["position"]),
+        gap,
+        rows=j,
+    )
     sep = ITEM_SEP["match"]
     words = _arrow_text(t["evidence_words"]).take(pa.array(j))
     labels = industry_codes()
@@ -332,27 +398,34 @@ def _filled(n: int, j: np.ndarray, values: pa.Array, other: pa.Array | str) -> p
 def _strength_part(t, before: str) -> pa.Array:
     sep = ITEM_SEP["strength"]  # every item starts with it (see join_prefixed)
     f = FACT_ITEMS
-    facts = join_prefixed([
-        _fmt_unique(_num(t, "registered_capital_wan"), lambda v: f["capital"].format(_fmt_wan(v)), sep),
-        _fmt_unique(_num(t, "employees"), lambda v: f["employees"].format(int(v)), sep),
-        _fmt_unique(np.round(_num(t, "age_years")), f["age"].format, sep),
-        _where(_flag(t, "listed"), sep + f["listed"]),
-        _fmt_unique(_col(t, "qualifications"), f["qualifications"].format, sep),
-        _fmt_unique(_col(t, "financing"), f["financing"].format, sep),
-    ], sep)
+    facts = join_prefixed(
+        [
+            _fmt_unique(_num(t, "registered_capital_wan"), lambda v: f["capital"].format(_fmt_wan(v)), sep),
+            _fmt_unique(_num(t, "employees"), lambda v: f["employees"].format(int(v)), sep),
+            _fmt_unique(np.round(_num(t, "age_years")), f["age"].format, sep),
+            _where(_flag(t, "listed"), sep + f["listed"]),
+            _fmt_unique(_col(t, "qualifications"), f["qualifications"].format, sep),
+            _fmt_unique(_col(t, "financing"), f["financing"].format, sep),
+        ],
+        sep,
+    )
     facts = pc.if_else(pc.equal(facts, ""), NO_FACTS, facts)
-    return concat_texts(before + STRENGTH_LABEL, facts,
-                        _fmt_unique(_num(t, "strength"), lambda v: sep + STRENGTH_SCORE.format(v)))
+    return concat_texts(
+        before + STRENGTH_LABEL, facts, _fmt_unique(_num(t, "strength"), lambda v: sep + STRENGTH_SCORE.format(v))
+    )
 
 
 def _risk_items(t, settings: Settings) -> pa.Array:
     sep = ITEM_SEP["risk"]  # every item starts with it (see join_prefixed)
     inactive = _col(t, "status") == "inactive"
-    return join_prefixed([
-        _fmt_unique(np.where(inactive, _col(t, "status_raw"), None), RISK_ITEMS["inactive"].format, sep),
-        _where(_flag(t, "abnormal"), sep + RISK_ITEMS["abnormal"].format(settings.penalty_abnormal)),
-        _where(_flag(t, "dishonest"), sep + RISK_ITEMS["dishonest"].format(settings.penalty_dishonest)),
-    ], sep)
+    return join_prefixed(
+        [
+            _fmt_unique(np.where(inactive, _col(t, "status_raw"), None), RISK_ITEMS["inactive"].format, sep),
+            _where(_flag(t, "abnormal"), sep + RISK_ITEMS["abnormal"].format(settings.penalty_abnormal)),
+            _where(_flag(t, "dishonest"), sep + RISK_ITEMS["dishonest"].format(settings.penalty_dishonest)),
+        ],
+        sep,
+    )
 
 
 def _local_part(t, after: str) -> pa.Array:
@@ -372,11 +445,13 @@ def _parts(t, settings: Settings, sep: str = PART_SEP) -> dict[str, pa.Array]:
     *match, gap = _filed(t, j, sep)
     match = concat_texts(*match)
     risks = _risk_items(t, settings)
-    return {"local": _local_part(t, sep),
-            "match": _filled(n, j, match, _unmatched(t)),
-            "gap": _filled(n, j, gap, ""),
-            "strength": _strength_part(t, sep),
-            "risk": pc.if_else(pc.not_equal(risks, ""), concat_texts(sep + RISK_LABEL, risks), "")}
+    return {
+        "local": _local_part(t, sep),
+        "match": _filled(n, j, match, _unmatched(t)),
+        "gap": _filled(n, j, gap, ""),
+        "strength": _strength_part(t, sep),
+        "risk": pc.if_else(pc.not_equal(risks, ""), concat_texts(sep + RISK_LABEL, risks), ""),
+    }
 
 
 # ---- reasons -------------------------------------------------------------------------------------
@@ -387,8 +462,7 @@ def reasons(t, settings: Settings) -> pa.Array:
     filed = concat_texts(*_filed(t, j, PART_SEP))  # 匹配 and 缺口 parts in one concatenation
     out = concat_texts(_filled(_len(t), j, filed, _unmatched(t)), _strength_part(t, PART_SEP))
     risks = _risk_items(t, settings)  # few rows have a risk or are local: only theirs are concatenated again
-    out = _concat_where(pc.not_equal(risks, "").to_numpy(zero_copy_only=False), out,
-                        out, PART_SEP + RISK_LABEL, risks)
+    out = _concat_where(pc.not_equal(risks, "").to_numpy(zero_copy_only=False), out, out, PART_SEP + RISK_LABEL, risks)
     return _local_before(t, out)
 
 
@@ -410,8 +484,21 @@ def reason_parts(row, settings: Settings) -> list[str]:
     reason): for a detail view. `row`: a component-table row (`ScoreResult.components`, same rows and
     order as the ranked table); `settings`: the ones the row was ranked with (penalties are worded)."""
     get = row.get if hasattr(row, "get") else (lambda k, d=None: getattr(row, k, d))
-    names = ["_segment", "chain_id", "chain_name", "segment_name", "position", "gap_status", "gap_weight", "priority",
-             "relevance", "strength", *EVIDENCE_COLUMNS, *REASON_FACTS, *LOCAL_COLUMNS]
+    names = [
+        "_segment",
+        "chain_id",
+        "chain_name",
+        "segment_name",
+        "position",
+        "gap_status",
+        "gap_weight",
+        "priority",
+        "relevance",
+        "strength",
+        *EVIDENCE_COLUMNS,
+        *REASON_FACTS,
+        *LOCAL_COLUMNS,
+    ]
     t = {c: np.array([get(c)], dtype=object) for c in names}  # one row, rendered as every row is
     parts = _parts(t, settings, sep="")
     return [text for name in PARTS if (text := parts[name][0].as_py())]
@@ -429,6 +516,5 @@ def reword(components: pd.DataFrame, settings: Settings, before: Settings | None
     mask = _flag(components, "abnormal") | _flag(components, "dishonest")
     if not mask.any():
         return None
-    text = pc.replace_with_mask(_arrow_text(components["reasons"]), pa.array(mask),
-                                reasons(components[mask], settings))
+    text = pc.replace_with_mask(_arrow_text(components["reasons"]), pa.array(mask), reasons(components[mask], settings))
     return pd.Series(_as_str(text), index=components.index, name="reasons")

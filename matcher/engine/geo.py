@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..knowledge.chains import Zone, load_zone
-from ..knowledge.settings import REFERENCE_DIR
 from ..distinct import distinct_codes
 from ..errors import MatcherError
+from ..knowledge.chains import Zone, load_zone
+from ..knowledge.settings import REFERENCE_DIR
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 BASIS_POINT = "坐标"
@@ -36,8 +36,7 @@ _CITY_PROVINCES = ("110000", "120000", "310000", "500000", "810000", "820000")
 @lru_cache(maxsize=1)
 def places() -> pd.DataFrame:
     """Reference points: level, code, name, province, lon, lat (one row per province and prefecture)."""
-    reg = pd.read_csv(REFERENCE_DIR / "admin_divisions_prefecture.csv",
-                      dtype={"code": str, "province_code": str})
+    reg = pd.read_csv(REFERENCE_DIR / "admin_divisions_prefecture.csv", dtype={"code": str, "province_code": str})
     prov_names = reg.loc[reg["level"] == "province"].set_index("code")["name"]
     reg["province"] = reg["province_code"].map(prov_names)
     return reg[["level", "code", "name", "province", "province_code", "lon", "lat"]]
@@ -120,7 +119,9 @@ def zone_point(zone) -> tuple[float, float]:
         zone = load_zone(zone)
     if isinstance(zone, Zone):
         if zone.lon is None or zone.lat is None:
-            raise MatcherError(f"{zone.source or zone.name}: 园区配置缺少 location.lon / location.lat（经纬度），无法计算距离")
+            raise MatcherError(
+                f"{zone.source or zone.name}: 园区配置缺少 location.lon / location.lat（经纬度），无法计算距离"
+            )
         lon, lat = float(zone.lon), float(zone.lat)
     else:
         try:
@@ -158,6 +159,7 @@ def ring(lon: float, lat: float, radius_km: float, points: int = 96) -> list[lis
     phi1, lam1 = math.radians(lat), math.radians(lon)
     bearings = np.linspace(0.0, 2 * math.pi, points + 1)
     phi2 = np.arcsin(math.sin(phi1) * math.cos(d) + math.cos(phi1) * math.sin(d) * np.cos(bearings))
-    lam2 = lam1 + np.arctan2(np.sin(bearings) * math.sin(d) * math.cos(phi1),
-                             math.cos(d) - math.sin(phi1) * np.sin(phi2))
+    lam2 = lam1 + np.arctan2(
+        np.sin(bearings) * math.sin(d) * math.cos(phi1), math.cos(d) - math.sin(phi1) * np.sin(phi2)
+    )
     return [[round(float(x), 4), round(float(y), 4)] for x, y in zip(np.degrees(lam2), np.degrees(phi2))]

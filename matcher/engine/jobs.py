@@ -36,8 +36,10 @@ def effective_jobs(n_jobs: int, n_rows: int) -> int:
     where fork is unavailable or this is not the main thread (a server such as the app)."""
     jobs = available_cores() if n_jobs <= 0 else n_jobs
     jobs = max(1, min(jobs, n_rows // MIN_ROWS_PER_JOB))
-    if jobs > 1 and ("fork" not in multiprocessing.get_all_start_methods()
-                     or threading.current_thread() is not threading.main_thread()):
+    if jobs > 1 and (
+        "fork" not in multiprocessing.get_all_start_methods()
+        or threading.current_thread() is not threading.main_thread()
+    ):
         return 1
     return jobs
 

@@ -47,9 +47,38 @@ SEPARATOR = "\x00"  # joins the texts of a field; no pattern contains it, so no 
 _SENTENCE_BREAKS = "。！？!?；;\n" + SEPARATOR
 _CLAUSE_BREAKS = "，,：:"
 CORE_OPENERS = ("是一家", "是一个", "是国内", "是中国", "是全球", "是国际", "是专业")  # also open a core phrase
-HEAD_CUES = CORE_OPENERS + ("致力于", "专注于", "专业从事", "主要从事", "专门从事", "主营", "主要产品", "核心产品", "主要业务")
-APPLICATION_CUES = ("等行业", "行业提供", "应用于", "应用在", "广泛应用", "广泛用于", "可用于", "适用于", "用于", "服务于",
-                    "客户包括", "客户涵盖", "客户遍及", "客户覆盖", "合作伙伴", "合作客户", "涉及", "覆盖", "涵盖")
+HEAD_CUES = CORE_OPENERS + (
+    "致力于",
+    "专注于",
+    "专业从事",
+    "主要从事",
+    "专门从事",
+    "主营",
+    "主要产品",
+    "核心产品",
+    "主要业务",
+)
+APPLICATION_CUES = (
+    "等行业",
+    "行业提供",
+    "应用于",
+    "应用在",
+    "广泛应用",
+    "广泛用于",
+    "可用于",
+    "适用于",
+    "用于",
+    "服务于",
+    "客户包括",
+    "客户涵盖",
+    "客户遍及",
+    "客户覆盖",
+    "合作伙伴",
+    "合作客户",
+    "涉及",
+    "覆盖",
+    "涵盖",
+)
 NOT_APPLICATION = ("服务于一体",)  # "集研发、生产、服务于一体" names no customer
 METHOD_CUES = ("通过", "利用", "运用", "借助", "依托", "结合", "采用", "融合", "凭借", "基于", "应用")
 # what may stand before a means cue at the start of its clause: one connective, then optionally a
@@ -62,8 +91,15 @@ HEAD, PLAIN, METHOD, APPLICATION = (CONTEXTS.index(c) for c in ("head", "plain",
 # The words between the opener (a head cue, see CORE_OPENERS) and the noun that names the kind of
 # firm say what the firm is.
 CORE_NOUNS = ("提供商", "供应商", "服务商", "研发商", "生产商", "制造商", "开发商", "运营商", "厂商", "企业", "公司")
-_CORE_RX = re.compile("(?:" + "|".join(CORE_OPENERS) + ")([^" + re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)
-                      + "]{1,60}?)(?:" + "|".join(CORE_NOUNS) + ")")
+_CORE_RX = re.compile(
+    "(?:"
+    + "|".join(CORE_OPENERS)
+    + ")([^"
+    + re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)
+    + "]{1,60}?)(?:"
+    + "|".join(CORE_NOUNS)
+    + ")"
+)
 _CUES = HEAD_CUES + APPLICATION_CUES + NOT_APPLICATION + METHOD_CUES
 _CUE_KIND = np.repeat([0, 1, 2, 3], [len(HEAD_CUES), len(APPLICATION_CUES), len(NOT_APPLICATION), len(METHOD_CUES)])
 _CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUES, matchkind=ahocorasick_rs.MatchKind.Standard)  # all cues, one pass
@@ -88,8 +124,9 @@ def clause_table(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray
     starts = np.flatnonzero(~brk & np.r_[True, brk[:-1]])
     k = len(starts)
     has_head, has_app, is_method = (np.zeros(k, dtype=bool) for _ in range(3))
-    found = np.array(_CUE_AUTOMATON.find_matches_as_indexes(text, overlapping=True) if k else [],
-                     dtype=np.int64).reshape(-1, 3)
+    found = np.array(
+        _CUE_AUTOMATON.find_matches_as_indexes(text, overlapping=True) if k else [], dtype=np.int64
+    ).reshape(-1, 3)
     if len(found):
         kind, pos = _CUE_KIND[found[:, 0]], found[:, 1]
         clause = np.searchsorted(starts, pos, side="right") - 1  # cue characters never break a clause
@@ -97,7 +134,7 @@ def clause_table(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray
         app = (kind == 1) & ~np.isin(pos, pos[kind == 2])
         has_app[clause[app]] = True
         for p, c in zip(pos[kind == 3], clause[kind == 3]):
-            if text[starts[c]:p].lstrip() in METHOD_LEADS:
+            if text[starts[c] : p].lstrip() in METHOD_LEADS:
                 is_method[c] = True
     # a head cue makes the rest of its sentence HEAD: count head cues since the sentence began
     sentence = np.cumsum(~sent_break & np.r_[True, sent_break[:-1]])[starts]
@@ -276,8 +313,18 @@ class SegmentMatcher(Estimator):
     # ----------------------------------------------------------------------------------------
     def fit(self, chains: dict[str, Chain], y=None):
         pairs = [(c, s) for c in chains.values() for s in c.segments]
-        self.segments_ = pd.DataFrame([{"chain_id": c.id, "chain_name": c.name, "segment_id": s.id,
-                                        "segment_name": s.name, "position": s.position} for c, s in pairs])
+        self.segments_ = pd.DataFrame(
+            [
+                {
+                    "chain_id": c.id,
+                    "chain_name": c.name,
+                    "segment_id": s.id,
+                    "segment_name": s.name,
+                    "position": s.position,
+                }
+                for c, s in pairs
+            ]
+        )
         self.chain_ids_ = list(chains)
         n_seg = len(pairs)
         self.segment_chain_ = np.array([self.chain_ids_.index(c.id) for c, _ in pairs])
@@ -301,7 +348,7 @@ class SegmentMatcher(Estimator):
                 display.append(word)
             return vocab[p]
 
-        for sid, (chain, seg) in enumerate(pairs):
+        for sid, (_chain, seg) in enumerate(pairs):
             strong.extend((kid(w), sid) for w in seg.keywords)
             weak.extend((kid(w), sid) for w in seg.weak_keywords)
         for chain in chains.values():  # core words of the chain count as strong for their segment
@@ -335,7 +382,7 @@ class SegmentMatcher(Estimator):
 
         leaders: dict[int, int] = {}
         leader_names, leader_pairs = [], []
-        for sid, (chain, seg) in enumerate(pairs):
+        for sid, (_chain, seg) in enumerate(pairs):
             for name in seg.leaders:
                 p = pid(name)
                 if p not in leaders:
@@ -354,13 +401,17 @@ class SegmentMatcher(Estimator):
         self.patterns_ = list(patterns)
         self._pattern_vertical_ = np.zeros(n_pat, dtype=np.float32)
         self._pattern_vertical_[vertical_ids] = 1.0
-        self._pattern_keywords_ = weights([(p, w) for p, w in vocab.items()], n_pat, k)
-        self._pattern_exclusions_ = weights([(p, e) for p, e in ex_ids.items()], n_pat, len(ex_ids))
-        self._pattern_leaders_ = weights([(p, ld) for p, ld in leaders.items()], n_pat, len(leader_names))
+        self._pattern_keywords_ = weights(list(vocab.items()), n_pat, k)
+        self._pattern_exclusions_ = weights(list(ex_ids.items()), n_pat, len(ex_ids))
+        self._pattern_leaders_ = weights(list(leaders.items()), n_pat, len(leader_names))
         self._pattern_ascii_ = np.array([_is_ascii_word(p) for p in self.patterns_], dtype=bool)
-        self.automaton_ = ahocorasick_rs.BytesAhoCorasick([p.encode("utf-8") for p in self.patterns_],
-                                                          matchkind=ahocorasick_rs.MatchKind.Standard) \
-            if n_pat else None
+        self.automaton_ = (
+            ahocorasick_rs.BytesAhoCorasick(
+                [p.encode("utf-8") for p in self.patterns_], matchkind=ahocorasick_rs.MatchKind.Standard
+            )
+            if n_pat
+            else None
+        )
 
         # industry codes: exact 小类 -> segments. Neighbours in the same 中类 (LED 3975 beside
         # 集成电路制造 3973) are too often a different trade to count.
@@ -430,8 +481,11 @@ class SegmentMatcher(Estimator):
         byte_at = _byte_offsets(chars)  # built once per field and shared by both lookups below
         c_start, c_ctx = clause_table(big, chars)
         c_start = byte_at[c_start]
-        ctx = c_ctx[np.maximum(np.searchsorted(c_start, beg, side="right") - 1, 0)] if len(c_start) \
+        ctx = (
+            c_ctx[np.maximum(np.searchsorted(c_start, beg, side="right") - 1, 0)]
+            if len(c_start)
             else np.full(len(beg), PLAIN)
+        )
         weight = np.asarray(factors, dtype=np.float32)[ctx]
         if core != 1.0:  # a word in a core phrase says what the firm is (a factor of 1 skips the phrase search)
             k_start, k_end = core_spans(big)
@@ -470,8 +524,14 @@ class SegmentMatcher(Estimator):
         leader_ev.data *= self.settings.leader_weight
         evidence = self._evidence(strong, weak, (code_ev, leader_ev))
         relevance = self._relevance(evidence, out=weak)  # weak's buffer is free once evidence holds it
-        return MatchResult(relevance=relevance, evidence=evidence, hits=sums.hits,
-                           code_evidence=code_ev, leader_hits=sums.leader_hits, excluded=sums.excluded)
+        return MatchResult(
+            relevance=relevance,
+            evidence=evidence,
+            hits=sums.hits,
+            code_evidence=code_ev,
+            leader_hits=sums.leader_hits,
+            excluded=sums.excluded,
+        )
 
     def _add_field(self, frame: pd.DataFrame, policy: FieldPolicy, sums: _FieldSums, keep: np.float32) -> None:
         """Add one text field's keyword evidence (strong and weak, n × S) to `sums` under its policy."""
@@ -570,8 +630,9 @@ class SegmentMatcher(Estimator):
     def chain_relevance(self, result: MatchResult) -> pd.DataFrame:
         """n × chains: each company's best segment relevance within every chain."""
         rel = result.relevance
-        return pd.DataFrame({cid: rel[:, self.segment_chain_ == ci].max(axis=1)
-                             for ci, cid in enumerate(self.chain_ids_)})
+        return pd.DataFrame(
+            {cid: rel[:, self.segment_chain_ == ci].max(axis=1) for ci, cid in enumerate(self.chain_ids_)}
+        )
 
     def transform(self, frame: pd.DataFrame) -> np.ndarray:
         """Relevance matrix n × S (scikit-learn style)."""

@@ -23,10 +23,10 @@ import pyarrow as pa
 
 from ..contract import LOCAL_TIER
 from ..knowledge.chains import Chain, Zone, segment_table
-from .estimator import Estimator
 from ..knowledge.settings import DEFAULTS, Settings
-from .jobs import map_chunks
+from .estimator import Estimator
 from .explain import _as_str, evidence_columns, reasons
+from .jobs import map_chunks
 from .match import MatchResult, SegmentMatcher
 
 CAPITAL_FULL_WAN = 100_000.0  # 10亿元 registered capital = full capital strength
@@ -51,9 +51,11 @@ def strength_components(frame: pd.DataFrame, today: dt.date | None = None) -> pd
     comp["s_employees"] = np.clip(np.log1p(emp) / math.log1p(EMPLOYEES_FULL), 0, 1)
     comp["s_age"] = np.clip(np.log1p(years.clip(lower=0)) / math.log1p(AGE_FULL_YEARS), 0, 1)
     base = comp[["s_capital", "s_employees", "s_age"]].mean(axis=1, skipna=True).fillna(0.5)
-    bonus = (frame["listed"].astype(bool) * TAG_BONUS["listed"]
-             + frame["qualifications"].notna() * TAG_BONUS["qualifications"]
-             + frame["financing"].notna() * TAG_BONUS["financing"])
+    bonus = (
+        frame["listed"].astype(bool) * TAG_BONUS["listed"]
+        + frame["qualifications"].notna() * TAG_BONUS["qualifications"]
+        + frame["financing"].notna() * TAG_BONUS["financing"]
+    )
     comp["s_tags"] = bonus.astype(float)
     comp["strength"] = np.clip(base + bonus, 0, 1).astype(float)
     comp["age_years"] = years
@@ -62,8 +64,9 @@ def strength_components(frame: pd.DataFrame, today: dt.date | None = None) -> pd
 
 def risk_component(frame: pd.DataFrame, settings: Settings) -> pd.Series:
     """Share of the score withheld: 1 for inactive companies, else the 经营异常 / 失信 penalties."""
-    keep = (1 - frame["abnormal"].astype(bool) * settings.penalty_abnormal) * \
-           (1 - frame["dishonest"].astype(bool) * settings.penalty_dishonest)
+    keep = (1 - frame["abnormal"].astype(bool) * settings.penalty_abnormal) * (
+        1 - frame["dishonest"].astype(bool) * settings.penalty_dishonest
+    )
     risk = 1 - keep
     return risk.where(frame["status"] != "inactive", 1.0).astype(float)
 
@@ -93,8 +96,10 @@ def total_score(fit, strength, risk, has_chain, settings: Settings, near=None) -
         total_w = 1.0
     raw = (settings.w_fit * fit + settings.w_strength * strength + settings.w_distance * near) / total_w
     score = np.where(has_chain, np.round(100 * raw * (1 - risk), 1), 0.0)
-    points = [np.where(has_chain, 100 * (w * x) / total_w, 0.0)
-              for w, x in ((settings.w_fit, fit), (settings.w_strength, strength), (settings.w_distance, near))]
+    points = [
+        np.where(has_chain, 100 * (w * x) / total_w, 0.0)
+        for w, x in ((settings.w_fit, fit), (settings.w_strength, strength), (settings.w_distance, near))
+    ]
     keep = 1 - risk
     withheld = np.where(has_chain, -(points[0] + points[1] + points[2]) * (1 - keep), 0.0)
     return ScoreParts(score, *points, withheld)
@@ -148,12 +153,14 @@ class Scorer(Estimator):
             best[tied] = (r4[tied] + fit * 1e-5).argmax(axis=1)
         return best if cols is None else cols[best]
 
-    def components(self, frame: pd.DataFrame, result: MatchResult | None = None,
-                   per_chain: bool = False) -> pd.DataFrame:
+    def components(
+        self, frame: pd.DataFrame, result: MatchResult | None = None, per_chain: bool = False
+    ) -> pd.DataFrame:
         """Component table: one row per company (or per company and chain with relevance > 0).
         `_row` is each row's position in frame, `_segment` the segment chosen. Large frames are
         cut into row chunks scored in n_jobs processes (see matcher.jobs); the table is the same."""
         if result is None and self.n_jobs != 1:
+
             def chunk_components(chunk, start):
                 part = self._components(chunk, None, per_chain)
                 part["_row"] += start
@@ -178,12 +185,16 @@ class Scorer(Estimator):
         risk = risk_component(frame, s)
         if per_chain:
             parts = []
-            for ci, cid in enumerate(self.matcher_.chain_ids_):
+            for ci, _cid in enumerate(self.matcher_.chain_ids_):
                 best = self._choose(rel, np.flatnonzero(self.matcher_.segment_chain_ == ci))
                 r = rel[np.arange(n), best]
                 rows = np.flatnonzero(r > 0)
                 parts.append(self._component_rows(frame, result, rows, best[rows], strength, risk))
-            out = pd.concat(parts) if parts else self._component_rows(frame, result, np.arange(0), np.arange(0), strength, risk)
+            out = (
+                pd.concat(parts)
+                if parts
+                else self._component_rows(frame, result, np.arange(0), np.arange(0), strength, risk)
+            )
             return out
         best = self._choose(rel)
         return self._component_rows(frame, result, np.arange(n), best, strength, risk)
@@ -199,8 +210,14 @@ class Scorer(Estimator):
         comp["_row"] = rows
         comp["_segment"] = best
         pick = pa.array(best, mask=~has_chain)  # segment facts for rows with a chain, missing elsewhere
-        for col, src in (("chain_id", "chain_id"), ("chain_name", "chain_name"), ("segment_id", "segment_id"),
-                         ("segment_name", "segment_name"), ("position", "position"), ("gap_status", "status")):
+        for col, src in (
+            ("chain_id", "chain_id"),
+            ("chain_name", "chain_name"),
+            ("segment_id", "segment_id"),
+            ("segment_name", "segment_name"),
+            ("position", "position"),
+            ("gap_status", "status"),
+        ):
             comp[col] = _as_str(pa.array(seg[src].to_numpy(dtype=object), type=pa.string()).take(pick))
         comp["relevance"] = np.round(rel, 4)
         comp["gap_weight"] = np.where(has_chain, gap, np.nan)
@@ -212,15 +229,26 @@ class Scorer(Estimator):
         comp["risk"] = np.round(risk.iloc[rows].to_numpy(), 4)
         comp["distance_km"] = self._distance(frame)[rows]
         comp["proximity"] = np.round(proximity(comp["distance_km"].to_numpy(), s), 4)
-        comp["score"] = total_score(comp["fit"].to_numpy(), comp["strength"].to_numpy(), comp["risk"].to_numpy(),
-                                    has_chain, s, comp["proximity"].to_numpy()).score
+        comp["score"] = total_score(
+            comp["fit"].to_numpy(),
+            comp["strength"].to_numpy(),
+            comp["risk"].to_numpy(),
+            has_chain,
+            s,
+            comp["proximity"].to_numpy(),
+        ).score
         comp["tier"] = tiers(comp["score"].to_numpy(), has_chain, s)
         # what the reason is made of stays as columns; explain renders the text from them
         why = evidence_columns(self.matcher_, seg, frame, result, rows, best, has_chain, st["age_years"].to_numpy())
         comp["reasons"] = _as_str(reasons({**comp, **why}, s))
         for col, values in why.items():
-            comp[col] = _as_str(values) if isinstance(values, pa.Array) else \
-                values.set_axis(comp.index) if isinstance(values, pd.Series) else values
+            comp[col] = (
+                _as_str(values)
+                if isinstance(values, pa.Array)
+                else values.set_axis(comp.index)
+                if isinstance(values, pd.Series)
+                else values
+            )
         return comp
 
 

@@ -30,8 +30,15 @@ _PARENT_END = re.compile(r"(?:公司|集团|厂|院|所|中心|银行|合作社|
 # how a real name ends: a line holding a note word is a note only when its end is not one of these
 _NAME_END = r"(?:公司|集团|厂|院|所|中心|银行|合作社|社|部|店|馆|站|行|室|场|处|园|合伙\))$"
 _FORMER_SPLIT = r"[;；、,，\n\r\t|/]+|\s{2,}|(?<=[公司厂院所心行社部店)）])\s+"
-LOG_COLUMNS = ["source_file", "source_row", "company_name", "merged_into_file", "merged_into_row",
-               "merged_into_name", "match_key"]
+LOG_COLUMNS = [
+    "source_file",
+    "source_row",
+    "company_name",
+    "merged_into_file",
+    "merged_into_row",
+    "merged_into_name",
+    "match_key",
+]
 
 
 def normalise_name(name) -> str | None:
@@ -58,7 +65,10 @@ def _words():
     from .read import column_synonyms
 
     a = value_aliases()
-    alt = lambda ws: "|".join(re.escape(unicodedata.normalize("NFKC", w)) for w in sorted(ws, key=len, reverse=True))
+
+    def alt(ws):
+        return "|".join(re.escape(unicodedata.normalize("NFKC", w)) for w in sorted(ws, key=len, reverse=True))
+
     synonyms = column_synonyms()
     headers = {unicodedata.normalize("NFKC", h) for h in synonyms["company_name"] + synonyms.get("input_name", [])}
     return {
@@ -79,7 +89,7 @@ def code_keys(codes) -> np.ndarray:
     import pyarrow.compute as pc
 
     arr = pc.utf8_upper(pc.utf8_trim_whitespace(_arrow(codes)))
-    ok = (pc.utf8_length(arr).fill_null(0).to_numpy(zero_copy_only=False) >= MIN_CODE_LENGTH)
+    ok = pc.utf8_length(arr).fill_null(0).to_numpy(zero_copy_only=False) >= MIN_CODE_LENGTH
     keys = np.asarray(arr.to_pylist(), dtype=object)
     keys[~ok] = None
     return keys
@@ -131,8 +141,12 @@ def reject_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         bad = maybe[[bool(_NOT_A_NAME.match(str(names[i]))) for i in maybe]]
         reason[bad] = "企业名称只含数字或符号"
     open_ = pd.isna(reason) & ~missing
-    reason[open_ & pc.is_in(arr, value_set=_arrow(np.asarray(words["headers"], dtype=object))).fill_null(False)
-           .to_numpy(zero_copy_only=False)] = "重复的表头行"
+    reason[
+        open_
+        & pc.is_in(arr, value_set=_arrow(np.asarray(words["headers"], dtype=object)))
+        .fill_null(False)
+        .to_numpy(zero_copy_only=False)
+    ] = "重复的表头行"
     open_ = pd.isna(reason) & ~missing
     note = open_ & _matches(names, words["note"])
     if note.any():
@@ -275,8 +289,11 @@ def merge_duplicates(frame: pd.DataFrame, fact_columns: list[str]) -> tuple[pd.D
     final = keys
     rolled = np.zeros(n, dtype=bool)
     old_name = np.zeros(n, dtype=bool)
-    f_pos, f_names = (_former_links(frame["former_names"].reset_index(drop=True)) if "former_names" in frame
-                      else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)))
+    f_pos, f_names = (
+        _former_links(frame["former_names"].reset_index(drop=True))
+        if "former_names" in frame
+        else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object))
+    )
     b_pos, b_names = _parent_prefixes(nk, branch)
     if len(f_pos) or len(b_pos):
         lookup = _name_lookup(nk, keys, ~branch & pd.notna(nk), np.concatenate([f_names, b_names]))
@@ -341,13 +358,15 @@ def merge_duplicates(frame: pd.DataFrame, fact_columns: list[str]) -> tuple[pd.D
     away_head = head_of[~first_of_group]
     rule = np.where(rolled[away], "分支机构", np.where(keys[away] != keys[away_head], "曾用名", how[away]))
     take = lambda col, pos: frame[col].iloc[pos].to_numpy()  # noqa: E731
-    log = pd.DataFrame({
-        "source_file": take("source_file", away),
-        "source_row": take("source_row", away),
-        "company_name": take("company_name", away),
-        "merged_into_file": take("source_file", away_head),
-        "merged_into_row": take("source_row", away_head),
-        "merged_into_name": take("company_name", away_head),
-        "match_key": rule,
-    })
+    log = pd.DataFrame(
+        {
+            "source_file": take("source_file", away),
+            "source_row": take("source_row", away),
+            "company_name": take("company_name", away),
+            "merged_into_file": take("source_file", away_head),
+            "merged_into_row": take("source_row", away_head),
+            "merged_into_name": take("company_name", away_head),
+            "match_key": rule,
+        }
+    )
     return out, log

@@ -32,8 +32,9 @@ def local_matches(frame: pd.DataFrame, local) -> tuple[np.ndarray, np.ndarray, n
     by_code = dict(zip(code_keys(local["credit_code"]), local["company_name"]))
     by_code = {k: v for k, v in by_code.items() if isinstance(k, str)}
     by_name = {k: v for k, v in zip(normalise_names(local["company_name"]), local["company_name"]) if k}
-    codes = pd.Series(code_keys(frame["credit_code"]) if "credit_code" in frame else None, index=frame.index,
-                      dtype=object)
+    codes = pd.Series(
+        code_keys(frame["credit_code"]) if "credit_code" in frame else None, index=frame.index, dtype=object
+    )
     code_hit = codes.map(lambda k: by_code.get(k) if isinstance(k, str) else None)
     name_hit = normalise_names(frame["company_name"]).map(lambda k: by_name.get(k) if k else None)
     is_code = code_hit.notna().to_numpy()

@@ -21,18 +21,43 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from ..distinct import map_distinct
+from ..errors import DataFileError
 from ..knowledge.chains import industry_codes
 from ..knowledge.settings import REFERENCE_DIR
-from ..errors import DataFileError
-from ..distinct import map_distinct
 from .table import RawTable
 
 CANONICAL_COLUMNS = [
-    "company_name", "credit_code", "credit_code_valid", "status", "status_raw", "registered_capital_wan",
-    "paid_capital_wan", "founded", "employees", "province", "city", "district", "industry_code",
-    "industry_name", "address", "scope", "intro", "former_names", "website", "email", "phone",
-    "listed", "qualifications", "financing", "abnormal", "dishonest", "company_type", "match_status",
-    "source_file", "source_row",
+    "company_name",
+    "credit_code",
+    "credit_code_valid",
+    "status",
+    "status_raw",
+    "registered_capital_wan",
+    "paid_capital_wan",
+    "founded",
+    "employees",
+    "province",
+    "city",
+    "district",
+    "industry_code",
+    "industry_name",
+    "address",
+    "scope",
+    "intro",
+    "former_names",
+    "website",
+    "email",
+    "phone",
+    "listed",
+    "qualifications",
+    "financing",
+    "abnormal",
+    "dishonest",
+    "company_type",
+    "match_status",
+    "source_file",
+    "source_row",
 ]
 
 
@@ -40,9 +65,20 @@ CANONICAL_COLUMNS = [
 def value_aliases() -> dict:
     path = REFERENCE_DIR / "values.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for key in ("empty", "status_inactive", "status_active", "listed_words", "not_listed_words",
-                "qualification_words", "financing_words", "risk_no", "unmatched_words", "branch_suffixes",
-                "branch_types", "note_words"):
+    for key in (
+        "empty",
+        "status_inactive",
+        "status_active",
+        "listed_words",
+        "not_listed_words",
+        "qualification_words",
+        "financing_words",
+        "risk_no",
+        "unmatched_words",
+        "branch_suffixes",
+        "branch_types",
+        "note_words",
+    ):
         if not isinstance(data.get(key), list):
             raise DataFileError(path, key, "应为词语列表")
     return data
@@ -65,8 +101,16 @@ def currency_rates() -> dict[str, float]:
 
 # full-width punctuation that fills vendor exports -> half-width (what NFKC would do, much faster);
 # NFKC itself runs only when something else remains
-_COMMON_FULL_WIDTH = [("（", "("), ("）", ")"), ("；", ";"), ("：", ":"), ("，", ","), ("\u3000", " "), ("！", "!"),
-                      ("？", "?")]
+_COMMON_FULL_WIDTH = [
+    ("（", "("),
+    ("）", ")"),
+    ("；", ";"),
+    ("：", ":"),
+    ("，", ","),
+    ("\u3000", " "),
+    ("！", "!"),
+    ("？", "?"),
+]
 _WRAPPER = re.compile(r'^=\s*"(.*)"$', re.S)
 _SPACES = re.compile(r"[\s\u3000\xa0]+")
 
@@ -463,7 +507,18 @@ def regions() -> pd.DataFrame:
 
 
 def _short(name: str) -> str:
-    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "地区", "省", "市", "盟"):
+    for suffix in (
+        "维吾尔自治区",
+        "壮族自治区",
+        "回族自治区",
+        "特别行政区",
+        "自治区",
+        "自治州",
+        "地区",
+        "省",
+        "市",
+        "盟",
+    ):
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
     return name
@@ -516,7 +571,7 @@ def region_from_address(address) -> tuple[str | None, str | None]:
     for alias in province_aliases:
         if s.startswith(alias):
             province = provinces[alias]
-            s = s[len(alias):]
+            s = s[len(alias) :]
             break
     for alias in city_aliases:
         if s.startswith(alias):
@@ -536,6 +591,7 @@ def _contains_any(words):
     def f(value):
         s = clean_text(value)
         return s is not None and any(w in s for w in words)
+
     return f
 
 
@@ -561,6 +617,7 @@ def _matched_words(words):
             return None
         hits = [w for w in words if w in s]
         return "、".join(dict.fromkeys(hits)) or None
+
     return f
 
 
@@ -586,9 +643,12 @@ def normalize_table(table: RawTable) -> pd.DataFrame:
     out["status_raw"] = _map_unique(t(table, "status"), clean_text)
     out["status"] = _map_unique(t(table, "status"), parse_status)
     currency = _map_unique(t(table, "capital_currency"), clean_text)
-    out["registered_capital_wan"] = _map_unique(_with_currency(t(table, "registered_capital"), currency),
-                                                parse_capital).astype(float)
-    out["paid_capital_wan"] = _map_unique(_with_currency(t(table, "paid_capital"), currency), parse_capital).astype(float)
+    out["registered_capital_wan"] = _map_unique(
+        _with_currency(t(table, "registered_capital"), currency), parse_capital
+    ).astype(float)
+    out["paid_capital_wan"] = _map_unique(_with_currency(t(table, "paid_capital"), currency), parse_capital).astype(
+        float
+    )
     out["founded"] = _map_unique(t(table, "founded"), parse_date)
     out["employees"] = _map_unique(t(table, "employees"), parse_int).astype(float)
     address = _clean_each(t(table, "address"))

@@ -28,10 +28,11 @@ import pandas as pd
 import yaml
 from rapidfuzz import fuzz, process
 
-from ..knowledge.settings import REFERENCE_DIR
 from ..errors import DataFileError, InputFileError
+from ..knowledge.settings import REFERENCE_DIR
 from .normalize import clean_column
-from .prefetch import ZIP_MAGIC as _ZIP_MAGIC, take as take_prefetched
+from .prefetch import ZIP_MAGIC as _ZIP_MAGIC
+from .prefetch import take as take_prefetched
 from .sheetparts import parse_sheet
 from .table import RawTable
 
@@ -172,7 +173,7 @@ def _unique_headers(cells: list) -> list[str]:
 
 def _fill_merged_down(rows: list[list], merged) -> None:
     """Give every cell of a vertically merged range its top-left value (Excel shows it there)."""
-    for (r0, c0), (r1, c1) in merged or ():
+    for (r0, c0), (r1, _c1) in merged or ():
         if r1 <= r0 or r0 >= len(rows) or c0 >= len(rows[r0]):
             continue
         value = rows[r0][c0]
@@ -184,10 +185,11 @@ def _fill_merged_down(rows: list[list], merged) -> None:
                 row[c0] = value
 
 
-def _table_from_rows(path, sheet, rows: list[list], first_row_number: int = 1,
-                     overrides: dict[str, str] | None = None) -> RawTable | None:
+def _table_from_rows(
+    path, sheet, rows: list[list], first_row_number: int = 1, overrides: dict[str, str] | None = None
+) -> RawTable | None:
     """Build a RawTable from a list of rows (row i has Excel number first_row_number + i)."""
-    width = max((len(r) for r in rows[:HEADER_SCAN_ROWS * 50]), default=0)
+    width = max((len(r) for r in rows[: HEADER_SCAN_ROWS * 50]), default=0)
     if width == 0:
         return None
     h = _find_header(rows, overrides)
@@ -195,7 +197,7 @@ def _table_from_rows(path, sheet, rows: list[list], first_row_number: int = 1,
         return _roster_without_header(path, sheet, rows, first_row_number)
     header_cells = list(rows[h]) + [None] * (width - len(rows[h]))
     headers = _unique_headers(header_cells)
-    body = rows[h + 1:]
+    body = rows[h + 1 :]
     if any(len(r) != width for r in body):
         body = [list(r)[:width] + [None] * (width - len(r)) for r in body]
     grid = np.empty((len(body), width), dtype=object)
@@ -212,14 +214,24 @@ def _table_from_rows(path, sheet, rows: list[list], first_row_number: int = 1,
     keep[doubt] = False
     numbers = np.arange(first_row_number + h + 1, first_row_number + h + 1 + len(body))[keep]
     # drop columns that have neither a header nor any value (blank spacer columns)
-    cols = {hd: c[keep] for hd, c, cell in zip(headers, columns, header_cells)
-            if not (_is_blank(cell) and _blank_mask(c).all())}
+    cols = {
+        hd: c[keep]
+        for hd, c, cell in zip(headers, columns, header_cells)
+        if not (_is_blank(cell) and _blank_mask(c).all())
+    }
     frame = pd.DataFrame(cols, dtype=object)
     mapping = map_columns(list(frame.columns), overrides)
     missing = [hd for hd in (overrides or {}) if hd not in frame.columns]
-    return RawTable(str(path), sheet, first_row_number + h, frame, mapping, numbers.tolist(),
-                    notes=[f"--map 指定的表头“{hd}”在此表中不存在" for hd in missing],
-                    blank_rows=int(len(body) - keep.sum()))
+    return RawTable(
+        str(path),
+        sheet,
+        first_row_number + h,
+        frame,
+        mapping,
+        numbers.tolist(),
+        notes=[f"--map 指定的表头“{hd}”在此表中不存在" for hd in missing],
+        blank_rows=int(len(body) - keep.sum()),
+    )
 
 
 def _roster_without_header(path, sheet, rows, first_row_number) -> RawTable | None:
@@ -231,8 +243,15 @@ def _roster_without_header(path, sheet, rows, first_row_number) -> RawTable | No
     if looks < 0.5 * min(len(values), 200):
         return None
     frame = pd.DataFrame({"企业名称": [v for _, v in values]}, dtype=object)
-    return RawTable(str(path), sheet, None, frame, {"企业名称": "company_name"}, [n for n, _ in values],
-                    notes=["未发现表头，按企业名称名单读取"])
+    return RawTable(
+        str(path),
+        sheet,
+        None,
+        frame,
+        {"企业名称": "company_name"},
+        [n for n, _ in values],
+        notes=["未发现表头，按企业名称名单读取"],
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -258,20 +277,26 @@ def _read_excel(path: Path, overrides, content: str) -> tuple[list[RawTable], li
 
     suffix = path.suffix.lower()
     # calamine picks its reader by extension; a file whose content disagrees is opened by content
-    by_path = (content == "zip" and suffix in (".xlsx", ".xlsm", ".xlsb", ".ods")) or (content == "cfb" and suffix == ".xls")
+    by_path = (content == "zip" and suffix in (".xlsx", ".xlsm", ".xlsb", ".ods")) or (
+        content == "cfb" and suffix == ".xls"
+    )
     prefetched = take_prefetched(path) if by_path else None
     wb, parsed = prefetched if prefetched else (None, {})
     try:
         if wb is None:
-            wb = (CalamineWorkbook.from_path(str(path)) if by_path
-                  else CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes())))
+            wb = (
+                CalamineWorkbook.from_path(str(path))
+                if by_path
+                else CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+            )
     except Exception as exc:  # calamine raises its own error types for corrupt/encrypted files
         msg = str(exc)
         if "password" in msg.lower() or "encrypt" in msg.lower():
             raise InputFileError(path, "工作簿受密码保护或已加密，请先在 Excel 中取消密码后另存") from None
         raise InputFileError(path, f"无法作为 Excel 工作簿读取（文件可能已损坏）：{msg[:120]}") from None
-    fmt = {"zip": suffix.lstrip(".") if suffix in (".xlsx", ".xlsm", ".xlsb", ".ods") else "xlsx",
-           "cfb": "xls"}.get(content, content)
+    fmt = {"zip": suffix.lstrip(".") if suffix in (".xlsx", ".xlsm", ".xlsb", ".ods") else "xlsx", "cfb": "xls"}.get(
+        content, content
+    )
     tables, ignored, empty = [], [], 0
     metadata = {m.name: m for m in wb.sheets_metadata}
     for name in wb.sheet_names:
@@ -280,8 +305,9 @@ def _read_excel(path: Path, overrides, content: str) -> tuple[list[RawTable], li
             ignored.append((name, "不是数据工作表（图表等）"))
             continue
         try:
-            sheet = parsed.get(name) or (parse_sheet(wb, path, name) if by_path and content == "zip"
-                                         else wb.get_sheet_by_name(name))
+            sheet = parsed.get(name) or (
+                parse_sheet(wb, path, name) if by_path and content == "zip" else wb.get_sheet_by_name(name)
+            )
             rows = sheet.to_python(skip_empty_area=False)
             merged = sheet.merged_cell_ranges if rows else None
         except Exception as exc:
@@ -296,7 +322,7 @@ def _read_excel(path: Path, overrides, content: str) -> tuple[list[RawTable], li
         if table is None:
             ignored.append((name, "没有可识别的表头"))
             continue
-        if meta is not None and "Visible" != str(meta.visible).rsplit(".", 1)[-1]:
+        if meta is not None and str(meta.visible).rsplit(".", 1)[-1] != "Visible":
             table.notes.append("隐藏工作表，已一并读取")
         table.format = fmt
         tables.append(table)
@@ -463,22 +489,24 @@ def inspect_file(path, column_map: dict[str, str] | None = None) -> dict:
         with_name = 0
         if name_col:  # a name as the normaliser sees it: '-', '暂无' … are no name
             with_name = int(clean_column(t.frame[name_col]).notna().sum())
-        sheets.append({
-            "sheet": t.sheet,
-            "label": t.label,
-            "format": t.format,
-            "header_row": t.header_row,
-            "columns": [_column_report(h, t.mapping) for h in t.frame.columns],
-            "mapping": dict(t.mapping),
-            "unmapped": [h for h in t.frame.columns if h not in t.mapping],
-            "data_rows": len(t.frame),
-            "rows_with_name": with_name,
-            "rows_without_name": len(t.frame) - with_name,
-            "blank_rows_skipped": t.blank_rows,
-            "first_row": t.source_rows[0] if t.source_rows else None,
-            "last_row": t.source_rows[-1] if t.source_rows else None,
-            "notes": list(t.notes),
-        })
+        sheets.append(
+            {
+                "sheet": t.sheet,
+                "label": t.label,
+                "format": t.format,
+                "header_row": t.header_row,
+                "columns": [_column_report(h, t.mapping) for h in t.frame.columns],
+                "mapping": dict(t.mapping),
+                "unmapped": [h for h in t.frame.columns if h not in t.mapping],
+                "data_rows": len(t.frame),
+                "rows_with_name": with_name,
+                "rows_without_name": len(t.frame) - with_name,
+                "blank_rows_skipped": t.blank_rows,
+                "first_row": t.source_rows[0] if t.source_rows else None,
+                "last_row": t.source_rows[-1] if t.source_rows else None,
+                "notes": list(t.notes),
+            }
+        )
     return {
         "file": str(path),
         "sheets": sheets,

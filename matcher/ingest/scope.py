@@ -125,16 +125,23 @@ def load_boilerplate(path=None) -> Boilerplate:
     cuts = re.compile(
         r"[；;。\n\r]+"
         rf"|[（(][^（()）]*(?:{notes})[^（()）]*(?:[）)]|$)"  # a bracketed note (or one cut off at the end)
-        rf"|(?:{_alternation(lists['headers'])})(?:是|为|包括)?\s*[：:]")
+        rf"|(?:{_alternation(lists['headers'])})(?:是|为|包括)?\s*[：:]"
+    )
     return Boilerplate(
-        headers=lists["headers"], notes=lists["notes"], generic_items=frozenset(lists["generic_items"]),
-        generic_contains=lists["generic_contains"], activities=lists["activities"], main_items=main, cuts=cuts,
+        headers=lists["headers"],
+        notes=lists["notes"],
+        generic_items=frozenset(lists["generic_items"]),
+        generic_contains=lists["generic_contains"],
+        activities=lists["activities"],
+        main_items=main,
+        cuts=cuts,
         splitter=re.compile(f"({cuts.pattern})"),
         header=re.compile(rf"(?:{_alternation(lists['headers'])})(?:是|为|包括)?\s*[：:]"),
         note=re.compile(notes),
         bare=re.compile(rf"^(?:(?:{acts})[及和与或、/]?)+$"),
         ends_active=re.compile(rf"(?:{acts})$"),
-        activity_tail=re.compile(rf"(?:[及和与或、，,]?(?:{acts}))+$"))
+        activity_tail=re.compile(rf"(?:[及和与或、，,]?(?:{acts}))+$"),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -315,8 +322,12 @@ def _row(text, rules: Boilerplate) -> tuple:
     main = [k for k in kept if k[3]]
     codes = list(dict.fromkeys(k[2] for k in kept if k[2]))
     main_codes = [k[2] for k in main if k[2]]
-    return (ITEM_JOIN.join(k[1] for k in main) or None, ITEM_JOIN.join(k[1] for k in kept) or None,
-            ";".join(codes) or None, main_codes[0] if main_codes else None)
+    return (
+        ITEM_JOIN.join(k[1] for k in main) or None,
+        ITEM_JOIN.join(k[1] for k in kept) or None,
+        ";".join(codes) or None,
+        main_codes[0] if main_codes else None,
+    )
 
 
 def scope_columns(values: pd.Series) -> pd.DataFrame:
@@ -325,5 +336,8 @@ def scope_columns(values: pd.Series) -> pd.DataFrame:
     text."""
     rules = boilerplate()
     rows = map_distinct(values, lambda t: _row(t, rules))
-    return pd.DataFrame(rows.tolist(), index=values.index, columns=list(SCOPE_COLUMNS)) if len(values) \
+    return (
+        pd.DataFrame(rows.tolist(), index=values.index, columns=list(SCOPE_COLUMNS))
+        if len(values)
         else pd.DataFrame(columns=list(SCOPE_COLUMNS), index=values.index)
+    )

@@ -12,6 +12,7 @@ compression, a part that does not line up) returns None and the caller parses th
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import re
@@ -69,13 +70,17 @@ def _sheet_entries(z: zipfile.ZipFile) -> dict[str, str]:
     book = next(r.get("Target") for r in rels if r.get("Type", "").endswith("/officeDocument"))
     book = book.lstrip("/")
     folder = posixpath.dirname(book)
-    targets = {r.get("Id"): r.get("Target") for r in
-               ET.fromstring(z.read(posixpath.join(folder, "_rels", posixpath.basename(book) + ".rels")))}
+    targets = {
+        r.get("Id"): r.get("Target")
+        for r in ET.fromstring(z.read(posixpath.join(folder, "_rels", posixpath.basename(book) + ".rels")))
+    }
     out = {}
     for el in ET.fromstring(z.read(book)).iter():
         if el.tag.endswith("}sheet") or el.tag == "sheet":
             target = targets.get(el.get(f"{{{_REL_NS}}}id"), "")
-            out[el.get("name")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            out[el.get("name")] = (
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            )
     return out
 
 
@@ -98,7 +103,9 @@ def _raw_stream(path: str, info: zipfile.ZipInfo, chunk_size: int):
             yield inflate.flush()
 
 
-def parse_in_parts(path, sheet: str, min_part_bytes: int = MIN_PART_BYTES, max_parts: int | None = None) -> PartsSheet | None:
+def parse_in_parts(
+    path, sheet: str, min_part_bytes: int = MIN_PART_BYTES, max_parts: int | None = None
+) -> PartsSheet | None:
     """The worksheet parsed in parts on several threads, or None when it is small, not an xlsx
     worksheet this can cut safely, or anything fails (the caller then parses it whole)."""
     path = str(path)
@@ -112,17 +119,22 @@ def parse_in_parts(path, sheet: str, min_part_bytes: int = MIN_PART_BYTES, max_p
             if n_parts < 2:
                 return None
             sheets_dir = posixpath.dirname(entry) + "/"
-            shared = {i.filename: z.read(i) for i in z.infolist()
-                      if i.filename != entry and not i.filename.startswith(sheets_dir)
-                      and (i.file_size < _SMALL_ENTRY or i.filename.endswith(("sharedStrings.xml", "styles.xml")))}
+            shared = {
+                i.filename: z.read(i)
+                for i in z.infolist()
+                if i.filename != entry
+                and not i.filename.startswith(sheets_dir)
+                and (i.file_size < _SMALL_ENTRY or i.filename.endswith(("sharedStrings.xml", "styles.xml")))
+            }
         with tempfile.TemporaryDirectory(prefix="sheetparts-") as folder:
             return _parse_stream(path, sheet, info, entry, shared, info.file_size // n_parts + 1, folder)
     except Exception:  # anything unexpected: the caller parses the sheet whole and reports errors
         return None
 
 
-def _parse_stream(path: str, sheet: str, info: zipfile.ZipInfo, entry: str, shared: dict,
-                  part_bytes: int, folder: str) -> PartsSheet | None:
+def _parse_stream(
+    path: str, sheet: str, info: zipfile.ZipInfo, entry: str, shared: dict, part_bytes: int, folder: str
+) -> PartsSheet | None:
     from python_calamine import CalamineWorkbook
 
     results: dict[int, tuple] = {}
@@ -139,10 +151,8 @@ def _parse_stream(path: str, sheet: str, info: zipfile.ZipInfo, entry: str, shar
         except Exception as exc:  # reported as a failed split; the caller parses the sheet whole
             results[i] = exc
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 os.remove(part)
-            except OSError:
-                pass
 
     def start(body: list[bytes], first_row: int | None) -> None:
         # each slice is a small workbook in a temporary file, its XML written piece by piece (no copy)
@@ -177,7 +187,7 @@ def _parse_stream(path: str, sheet: str, info: zipfile.ZipInfo, entry: str, shar
                     if size > (4 << 20):  # no plain <sheetData> early on (a prefix, or none): do not cut
                         return None
                     continue
-                head, pending = data[:k + len(_DATA_OPEN)], [data[k + len(_DATA_OPEN):]]
+                head, pending = data[: k + len(_DATA_OPEN)], [data[k + len(_DATA_OPEN) :]]
                 size = len(pending[0])
                 continue
             tail = pending[-1]
@@ -216,4 +226,3 @@ def _parse_stream(path: str, sheet: str, info: zipfile.ZipInfo, entry: str, shar
             return None
         end = first[0] + len(rows)
     return PartsSheet(parts, merged)
-

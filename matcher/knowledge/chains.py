@@ -21,8 +21,8 @@ from typing import NamedTuple
 import pandas as pd
 import yaml
 
-from .settings import CHAIN_IDS, CHAINS_DIR, DEFAULT_ZONE, REFERENCE_DIR
 from ..errors import DataFileError
+from .settings import CHAIN_IDS, CHAINS_DIR, DEFAULT_ZONE, REFERENCE_DIR
 
 POSITIONS = ("上游", "中游", "下游")
 STATUSES = ("优势", "一般", "薄弱", "缺失")
@@ -198,11 +198,16 @@ def _shared_segment(entry: dict, chain_file: Path, i: int) -> tuple[Path, dict]:
     file, with the entry's position / target_count (where the segment sits in this chain) on top."""
     name = str(entry.get("shared") or "").strip()
     if not _ID_RE.match(name):
-        raise DataFileError(chain_file, f"segments[{i}].shared", f"“{name}”应为共享环节文件名（小写英文字母、数字或下划线）")
+        raise DataFileError(
+            chain_file, f"segments[{i}].shared", f"“{name}”应为共享环节文件名（小写英文字母、数字或下划线）"
+        )
     extra = sorted(set(map(str, entry)) - {"shared", *_SHARED_OVERRIDES})
     if extra:
-        raise DataFileError(chain_file, f"segments[{i}].{extra[0]}",
-                            f"共享环节只能在产业链中设置 {' / '.join(_SHARED_OVERRIDES)}，其余内容写在共享文件中")
+        raise DataFileError(
+            chain_file,
+            f"segments[{i}].{extra[0]}",
+            f"共享环节只能在产业链中设置 {' / '.join(_SHARED_OVERRIDES)}，其余内容写在共享文件中",
+        )
     shared = chain_file.parent / SHARED_DIR / f"{name}.yaml"
     if not shared.is_file():
         raise DataFileError(chain_file, f"segments[{i}].shared", f"共享环节文件 {shared} 不存在")
@@ -251,18 +256,20 @@ def load_chain(path) -> Chain:
         target = s.get("target_count", 3)
         if not isinstance(target, int) or target < 1:
             raise DataFileError(path, f"{where}target_count", "应为正整数")
-        segments.append(Segment(
-            id=sid,
-            name=_need(s, "name", str, path, where),
-            position=position,
-            description=_need(s, "description", str, path, where),
-            keywords=_words(s, "keywords", path, where, required=True),
-            weak_keywords=_words(s, "weak_keywords", path, where),
-            exclude=_words(s, "exclude", path, where),
-            industry_codes=seg_codes,
-            leaders=_words(s, "leaders", path, where),
-            target_count=target,
-        ))
+        segments.append(
+            Segment(
+                id=sid,
+                name=_need(s, "name", str, path, where),
+                position=position,
+                description=_need(s, "description", str, path, where),
+                keywords=_words(s, "keywords", path, where, required=True),
+                weak_keywords=_words(s, "weak_keywords", path, where),
+                exclude=_words(s, "exclude", path, where),
+                industry_codes=seg_codes,
+                leaders=_words(s, "leaders", path, where),
+                target_count=target,
+            )
+        )
     path = chain_file
     if not segments:
         raise DataFileError(path, "segments", "至少需要一个环节")
@@ -274,10 +281,16 @@ def load_chain(path) -> Chain:
             raise DataFileError(path, f"core_keywords.{word}", "词应为至少两个字符的文本")
         if sid not in seen:
             raise DataFileError(path, f"core_keywords.{word}", f"环节 id “{sid}”不存在")
-    return Chain(id=cid, name=name, description=description, segments=tuple(segments),
-                 seed_focus=str(data.get("seed_focus") or "").strip(),
-                 exclude=_words(data, "exclude", path, ""),
-                 core_keywords=tuple((w.strip(), str(sid)) for w, sid in core.items()), source=str(path))
+    return Chain(
+        id=cid,
+        name=name,
+        description=description,
+        segments=tuple(segments),
+        seed_focus=str(data.get("seed_focus") or "").strip(),
+        exclude=_words(data, "exclude", path, ""),
+        core_keywords=tuple((w.strip(), str(sid)) for w, sid in core.items()),
+        source=str(path),
+    )
 
 
 def load_chains(directory=None) -> dict[str, Chain]:
@@ -340,7 +353,9 @@ def load_zone(path=None, chains: dict[str, Chain] | None = None) -> Zone:
             raise DataFileError(path, f"chains.{cid}", "应为键值映射（priority、segments）")
         priority = _need(zc, "priority", str, path, where)
         if priority not in priority_levels:
-            raise DataFileError(path, f"{where}priority", f"“{priority}”不在 priority_levels 中（{' / '.join(priority_levels)}）")
+            raise DataFileError(
+                path, f"{where}priority", f"“{priority}”不在 priority_levels 中（{' / '.join(priority_levels)}）"
+            )
         segs = {}
         for sid, st in (zc.get("segments") or {}).items():
             swhere = f"{where}segments.{sid}"
@@ -355,13 +370,27 @@ def load_zone(path=None, chains: dict[str, Chain] | None = None) -> Zone:
             target = st.get("target_count")
             if target is not None and (not isinstance(target, int) or isinstance(target, bool) or target < 1):
                 raise DataFileError(path, f"{swhere}.target_count", "应为正整数")
-            segs[str(sid)] = SegmentStatus(st["status"], bool(st.get("assumed", False)), str(st.get("note") or ""),
-                                           target_count=target, computed=bool(st.get("computed", False)))
+            segs[str(sid)] = SegmentStatus(
+                st["status"],
+                bool(st.get("assumed", False)),
+                str(st.get("note") or ""),
+                target_count=target,
+                computed=bool(st.get("computed", False)),
+            )
         zone_chains[str(cid)] = ZoneChain(priority=priority, leader=str(zc.get("leader") or ""), segments=segs)
-    return Zone(id=_need(data, "id", str, path, ""), name=_need(data, "name", str, path, ""),
-                province=str(data.get("province") or ""), city=str(data.get("city") or ""),
-                lon=lon, lat=lat, priority_levels=priority_levels, status_weights=status_weights,
-                chains=zone_chains, default_status=default_status, source=str(path))
+    return Zone(
+        id=_need(data, "id", str, path, ""),
+        name=_need(data, "name", str, path, ""),
+        province=str(data.get("province") or ""),
+        city=str(data.get("city") or ""),
+        lon=lon,
+        lat=lat,
+        priority_levels=priority_levels,
+        status_weights=status_weights,
+        chains=zone_chains,
+        default_status=default_status,
+        source=str(path),
+    )
 
 
 def segment_table(chains: dict[str, Chain], zone: Zone) -> pd.DataFrame:
@@ -371,18 +400,28 @@ def segment_table(chains: dict[str, Chain], zone: Zone) -> pd.DataFrame:
         level, prio = zone.chain_priority(chain.id)
         for seg in chain.segments:
             st = zone.segment_status(chain.id, seg.id)
-            rows.append({
-                "chain_id": chain.id, "chain_name": chain.name, "segment_id": seg.id,
-                "segment_name": seg.name, "position": seg.position, "status": st.status,
-                "assumed": st.assumed, "gap_weight": zone.status_weights[st.status],
-                "priority_level": level, "priority": prio, "target_count": st.target_count or seg.target_count,
-                "computed": st.computed,
-            })
+            rows.append(
+                {
+                    "chain_id": chain.id,
+                    "chain_name": chain.name,
+                    "segment_id": seg.id,
+                    "segment_name": seg.name,
+                    "position": seg.position,
+                    "status": st.status,
+                    "assumed": st.assumed,
+                    "gap_weight": zone.status_weights[st.status],
+                    "priority_level": level,
+                    "priority": prio,
+                    "target_count": st.target_count or seg.target_count,
+                    "computed": st.computed,
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def zone_to_yaml(zone: Zone, chains: dict[str, Chain] | None = None, title: str | None = None,
-                 header: list[str] | None = None) -> str:
+def zone_to_yaml(
+    zone: Zone, chains: dict[str, Chain] | None = None, title: str | None = None, header: list[str] | None = None
+) -> str:
     """A zone profile as YAML text that `load_zone` reads back to an equal Zone (segments in the chain
     data's order when `chains` is given). `header` replaces the explanatory comment lines."""
     data = {"id": zone.id, "name": zone.name}
@@ -415,8 +454,11 @@ def zone_to_yaml(zone: Zone, chains: dict[str, Chain] | None = None, title: str 
             segs[sid] = entry
         out_chains[cid] = {"priority": zc.priority, **({"leader": zc.leader} if zc.leader else {}), "segments": segs}
     data["chains"] = out_chains
-    head = header or [f"# {title or zone.name + ' — 产业链缺口配置'}",
-                      "# 状态：优势 / 一般 / 薄弱 / 缺失；assumed: true = 待核实的假设，computed: true = 由园区企业库测算，",
-                      "# 两者都没有的是人工设定（测算时保留）。可用于 matcher score --zone 或在应用中上传。", ""]
+    head = header or [
+        f"# {title or zone.name + ' — 产业链缺口配置'}",
+        "# 状态：优势 / 一般 / 薄弱 / 缺失；assumed: true = 待核实的假设，computed: true = 由园区企业库测算，",
+        "# 两者都没有的是人工设定（测算时保留）。可用于 matcher score --zone 或在应用中上传。",
+        "",
+    ]
     body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
     return "\n".join(head) + body

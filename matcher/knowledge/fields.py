@@ -21,8 +21,19 @@ from .settings import MATCH, RANK, REFERENCE_DIR, Settings, stage_settings
 FIELDS_FILE = REFERENCE_DIR / "fields.yaml"
 CONTEXTS = ("head", "plain", "method", "application")  # clause contexts, in the matcher's index order
 VERTICAL_CUES = ("all", "head", "none")
-_KEYS = ("field", "column", "label", "weight", "clauses", "core_phrase", "vertical_cue", "vertical_damp", "alone",
-         "exclusions_spread", "leaders")
+_KEYS = (
+    "field",
+    "column",
+    "label",
+    "weight",
+    "clauses",
+    "core_phrase",
+    "vertical_cue",
+    "vertical_damp",
+    "alone",
+    "exclusions_spread",
+    "leaders",
+)
 _CLAUSE_KEYS = CONTEXTS + ("head_weak",)
 
 Factor = str | float  # the name of a Settings field, or a constant
@@ -90,8 +101,10 @@ def _clauses(raw, path, where: str) -> ClausePolicy | None:
     if not isinstance(raw, dict) or set(raw) != set(_CLAUSE_KEYS):
         got = ", ".join(map(str, raw)) if isinstance(raw, dict) else type(raw).__name__
         raise DataFileError(path, where, f"应为 null，或恰好含 {', '.join(_CLAUSE_KEYS)} 的映射（实际：{got}）")
-    return ClausePolicy(tuple(_factor(raw[c], path, f"{where}.{c}") for c in CONTEXTS),
-                        _factor(raw["head_weak"], path, f"{where}.head_weak"))
+    return ClausePolicy(
+        tuple(_factor(raw[c], path, f"{where}.{c}") for c in CONTEXTS),
+        _factor(raw["head_weak"], path, f"{where}.head_weak"),
+    )
 
 
 def _policy(row, i: int, path) -> FieldPolicy:
@@ -114,14 +127,19 @@ def _policy(row, i: int, path) -> FieldPolicy:
     if clauses is None and (cue == "head" or core is not None):
         key = "vertical_cue" if cue == "head" else "core_phrase"
         raise DataFileError(path, where + key, "需要分句语境（clauses 不能为 null）")
-    return FieldPolicy(field=name, column=_need(row, "column", str, path, where),
-                       label=_need(row, "label", str, path, where),
-                       weight=_factor(row["weight"], path, where + "weight"),
-                       clauses=clauses, core_phrase=core, vertical_cue=cue,
-                       vertical_damp=_factor(row["vertical_damp"], path, where + "vertical_damp", optional=True),
-                       alone=_factor(row["alone"], path, where + "alone", optional=True),
-                       exclusions_spread=_flag(row, "exclusions_spread", path, where),
-                       leaders=_flag(row, "leaders", path, where))
+    return FieldPolicy(
+        field=name,
+        column=_need(row, "column", str, path, where),
+        label=_need(row, "label", str, path, where),
+        weight=_factor(row["weight"], path, where + "weight"),
+        clauses=clauses,
+        core_phrase=core,
+        vertical_cue=cue,
+        vertical_damp=_factor(row["vertical_damp"], path, where + "vertical_damp", optional=True),
+        alone=_factor(row["alone"], path, where + "alone", optional=True),
+        exclusions_spread=_flag(row, "exclusions_spread", path, where),
+        leaders=_flag(row, "leaders", path, where),
+    )
 
 
 def load_field_policies(path=FIELDS_FILE) -> tuple[FieldPolicy, ...]:

@@ -37,62 +37,180 @@ STAGES = (MATCH, RANK)
 def _f(default: float, stage: str, label: str, help: str, lo: float, hi: float, step: float):
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r} (stages: {', '.join(STAGES)})")
-    return field(default=default, metadata={"label": label, "help": help, "min": lo, "max": hi, "step": step,
-                                            "stage": stage})
+    return field(
+        default=default, metadata={"label": label, "help": help, "min": lo, "max": hi, "step": step, "stage": stage}
+    )
 
 
 @dataclass(frozen=True)
 class Settings:
     # --- how the total score is put together -------------------------------------------------
-    w_fit: float = _f(0.75, RANK, "匹配缺口权重",
-                      "得分中“产业匹配度 × 缺口权重 × 产业链优先级”所占的比重。", 0.0, 1.0, 0.05)
-    w_strength: float = _f(0.25, RANK, "企业实力权重",
-                           "得分中企业实力（注册资本、参保人数、成立年限、上市/资质/融资）所占的比重。", 0.0, 1.0, 0.05)
-    w_distance: float = _f(0.05, RANK, "距离权重",
-                           "得分中“离园区近”所占的比重：配套半径内接近满分，越远越低；位置未知按中性计。", 0.0, 1.0, 0.05)
-    radius_km: float = _f(150.0, RANK, "配套半径（公里）",
-                          "园区的配套半径：距离分 = exp(−距离/半径)；招商地图上也画出此半径。", 10.0, 2000.0, 10.0)
+    w_fit: float = _f(
+        0.75, RANK, "匹配缺口权重", "得分中“产业匹配度 × 缺口权重 × 产业链优先级”所占的比重。", 0.0, 1.0, 0.05
+    )
+    w_strength: float = _f(
+        0.25,
+        RANK,
+        "企业实力权重",
+        "得分中企业实力（注册资本、参保人数、成立年限、上市/资质/融资）所占的比重。",
+        0.0,
+        1.0,
+        0.05,
+    )
+    w_distance: float = _f(
+        0.05,
+        RANK,
+        "距离权重",
+        "得分中“离园区近”所占的比重：配套半径内接近满分，越远越低；位置未知按中性计。",
+        0.0,
+        1.0,
+        0.05,
+    )
+    radius_km: float = _f(
+        150.0,
+        RANK,
+        "配套半径（公里）",
+        "园区的配套半径：距离分 = exp(−距离/半径)；招商地图上也画出此半径。",
+        10.0,
+        2000.0,
+        10.0,
+    )
     tier_a: float = _f(60.0, RANK, "A 类门槛", "得分不低于此值为 A 类重点目标。", 0.0, 100.0, 1.0)
-    tier_b: float = _f(40.0, RANK, "B 类门槛", "得分不低于此值（且低于 A 类门槛）为 B 类目标，其余有链企业为 C 类。", 0.0, 100.0, 1.0)
-    penalty_abnormal: float = _f(0.30, RANK, "经营异常扣减",
-                                 "列入经营异常名录时，得分按此比例扣减。", 0.0, 1.0, 0.05)
-    penalty_dishonest: float = _f(0.60, RANK, "失信扣减",
-                                  "为失信被执行人时，得分按此比例扣减。", 0.0, 1.0, 0.05)
+    tier_b: float = _f(
+        40.0, RANK, "B 类门槛", "得分不低于此值（且低于 A 类门槛）为 B 类目标，其余有链企业为 C 类。", 0.0, 100.0, 1.0
+    )
+    penalty_abnormal: float = _f(0.30, RANK, "经营异常扣减", "列入经营异常名录时，得分按此比例扣减。", 0.0, 1.0, 0.05)
+    penalty_dishonest: float = _f(0.60, RANK, "失信扣减", "为失信被执行人时，得分按此比例扣减。", 0.0, 1.0, 0.05)
     # --- how relevance to a segment is measured ----------------------------------------------
-    min_relevance: float = _f(0.70, MATCH, "最低相关度",
-                              "企业与某产业链的相关度低于此值时，视为不属于该链（不进入排名）。", 0.0, 1.0, 0.05)
-    name_weight: float = _f(1.25, MATCH, "企业名称证据权重",
-                            "企业名称中命中环节词汇时，每个词计入的证据量。默认 1.25：名称里一个环节专有词"
-                            "（相关度 1 − e^−1.25 ≈ 0.71）即可达到默认最低相关度 0.70——名称本身说明主业。", 0.0, 3.0, 0.05)
-    name_only_factor: float = _f(2.0, MATCH, "仅有名称时名称加权",
-                                 "只有企业名称、没有简介/经营范围/行业代码时（如展会名录），名称证据乘以此倍数。", 1.0, 4.0, 0.1)
-    intro_weight: float = _f(1.0, MATCH, "简介/主营证据权重", "公司简介、主营业务、主营产品中命中词汇时，每个词计入的证据量。", 0.0, 3.0, 0.1)
-    scope_weight: float = _f(0.55, MATCH, "经营范围证据权重", "经营范围中命中词汇时，每个词计入的证据量（经营范围常含泛化表述，默认较低）。", 0.0, 3.0, 0.05)
+    min_relevance: float = _f(
+        0.70, MATCH, "最低相关度", "企业与某产业链的相关度低于此值时，视为不属于该链（不进入排名）。", 0.0, 1.0, 0.05
+    )
+    name_weight: float = _f(
+        1.25,
+        MATCH,
+        "企业名称证据权重",
+        "企业名称中命中环节词汇时，每个词计入的证据量。默认 1.25：名称里一个环节专有词"
+        "（相关度 1 − e^−1.25 ≈ 0.71）即可达到默认最低相关度 0.70——名称本身说明主业。",
+        0.0,
+        3.0,
+        0.05,
+    )
+    name_only_factor: float = _f(
+        2.0,
+        MATCH,
+        "仅有名称时名称加权",
+        "只有企业名称、没有简介/经营范围/行业代码时（如展会名录），名称证据乘以此倍数。",
+        1.0,
+        4.0,
+        0.1,
+    )
+    intro_weight: float = _f(
+        1.0, MATCH, "简介/主营证据权重", "公司简介、主营业务、主营产品中命中词汇时，每个词计入的证据量。", 0.0, 3.0, 0.1
+    )
+    scope_weight: float = _f(
+        0.55,
+        MATCH,
+        "经营范围证据权重",
+        "经营范围中命中词汇时，每个词计入的证据量（经营范围常含泛化表述，默认较低）。",
+        0.0,
+        3.0,
+        0.05,
+    )
     code_weight: float = _f(0.9, MATCH, "行业代码证据权重", "国标行业小类属于该环节时计入的证据量。", 0.0, 3.0, 0.1)
-    leader_weight: float = _f(3.0, MATCH, "龙头企业证据权重", "企业名称含该环节龙头企业简称时计入的证据量。", 0.0, 5.0, 0.1)
-    weak_factor: float = _f(0.35, MATCH, "泛化词折算", "泛化词（weak_keywords）的证据折算系数；只有同链已有其他证据时才计入。", 0.0, 1.0, 0.05)
-    weak_alone_factor: float = _f(0.2, MATCH, "泛化词单独出现折算",
-                                  "同链没有其他证据时，泛化词仍按“泛化词折算 × 此比例”计入：让它们参与排序，但通常不足以入链。", 0.0, 1.0, 0.05)
-    chain_support: float = _f(0.3, MATCH, "同链互证系数", "同一产业链其他环节的证据按此系数支持本环节。", 0.0, 1.0, 0.05)
-    exclusion_factor: float = _f(0.1, MATCH, "排除词保留比例", "文本含环节或产业链排除词时，该环节证据保留的比例。", 0.0, 1.0, 0.05)
-    head_factor: float = _f(1.0, MATCH, "主营表述加权",
-                            "简介中“是一家……/专注于……/主要从事……”等主营表述分句里的词，证据按此倍数计入。", 0.5, 3.0, 0.1)
-    head_weak_factor: float = _f(0.5, MATCH, "主营表述中的泛化词",
-                                 "泛化词出现在主营表述分句里时，按此比例当作具体证据计入（无需同链其他证据）。", 0.0, 1.0, 0.05)
-    core_factor: float = _f(1.2, MATCH, "核心业务短语加权",
-                            "简介自述“是一家……提供商/生产企业”中，“是一家”与“提供商/企业”之间的词说明企业是做什么的，"
-                            "证据按此倍数计入。默认 1.2：提高排序，但单独一个词（相关度 1 − e^−1.2 ≈ 0.699）仍不足以达到默认最低相关度 0.70。",
-                            1.0, 3.0, 0.05)
-    vertical_factor: float = _f(0.35, MATCH, "非目标业态折算",
-                                "企业名称或主营表述表明是营销、传媒、金融、教育、电商等非产业链业态时（见 data/reference/verticals.yaml），"
-                                "名称和简介中的证据按此比例计入。", 0.0, 1.0, 0.05)
-    method_factor: float = _f(0.5, MATCH, "手段语境折算",
-                              "简介中“通过/利用/基于……技术”等分句里的词，只说明所用手段，证据按此比例计入。", 0.0, 1.0, 0.05)
-    application_factor: float = _f(0.3, MATCH, "应用领域语境折算",
-                                   "简介中“应用于/服务于/客户包括……”等分句里的词，说的是客户所在行业，证据按此比例计入。", 0.0, 1.0, 0.05)
-    evidence_scale: float = _f(1.0, MATCH, "证据饱和尺度", "相关度 = 1 − exp(−证据量 / 尺度)；尺度越大，需要越多证据才能接近 1。", 0.2, 5.0, 0.1)
+    leader_weight: float = _f(
+        3.0, MATCH, "龙头企业证据权重", "企业名称含该环节龙头企业简称时计入的证据量。", 0.0, 5.0, 0.1
+    )
+    weak_factor: float = _f(
+        0.35,
+        MATCH,
+        "泛化词折算",
+        "泛化词（weak_keywords）的证据折算系数；只有同链已有其他证据时才计入。",
+        0.0,
+        1.0,
+        0.05,
+    )
+    weak_alone_factor: float = _f(
+        0.2,
+        MATCH,
+        "泛化词单独出现折算",
+        "同链没有其他证据时，泛化词仍按“泛化词折算 × 此比例”计入：让它们参与排序，但通常不足以入链。",
+        0.0,
+        1.0,
+        0.05,
+    )
+    chain_support: float = _f(
+        0.3, MATCH, "同链互证系数", "同一产业链其他环节的证据按此系数支持本环节。", 0.0, 1.0, 0.05
+    )
+    exclusion_factor: float = _f(
+        0.1, MATCH, "排除词保留比例", "文本含环节或产业链排除词时，该环节证据保留的比例。", 0.0, 1.0, 0.05
+    )
+    head_factor: float = _f(
+        1.0,
+        MATCH,
+        "主营表述加权",
+        "简介中“是一家……/专注于……/主要从事……”等主营表述分句里的词，证据按此倍数计入。",
+        0.5,
+        3.0,
+        0.1,
+    )
+    head_weak_factor: float = _f(
+        0.5,
+        MATCH,
+        "主营表述中的泛化词",
+        "泛化词出现在主营表述分句里时，按此比例当作具体证据计入（无需同链其他证据）。",
+        0.0,
+        1.0,
+        0.05,
+    )
+    core_factor: float = _f(
+        1.2,
+        MATCH,
+        "核心业务短语加权",
+        "简介自述“是一家……提供商/生产企业”中，“是一家”与“提供商/企业”之间的词说明企业是做什么的，"
+        "证据按此倍数计入。默认 1.2：提高排序，但单独一个词（相关度 1 − e^−1.2 ≈ 0.699）仍不足以达到默认最低相关度 0.70。",
+        1.0,
+        3.0,
+        0.05,
+    )
+    vertical_factor: float = _f(
+        0.35,
+        MATCH,
+        "非目标业态折算",
+        "企业名称或主营表述表明是营销、传媒、金融、教育、电商等非产业链业态时（见 data/reference/verticals.yaml），"
+        "名称和简介中的证据按此比例计入。",
+        0.0,
+        1.0,
+        0.05,
+    )
+    method_factor: float = _f(
+        0.5,
+        MATCH,
+        "手段语境折算",
+        "简介中“通过/利用/基于……技术”等分句里的词，只说明所用手段，证据按此比例计入。",
+        0.0,
+        1.0,
+        0.05,
+    )
+    application_factor: float = _f(
+        0.3,
+        MATCH,
+        "应用领域语境折算",
+        "简介中“应用于/服务于/客户包括……”等分句里的词，说的是客户所在行业，证据按此比例计入。",
+        0.0,
+        1.0,
+        0.05,
+    )
+    evidence_scale: float = _f(
+        1.0,
+        MATCH,
+        "证据饱和尺度",
+        "相关度 = 1 − exp(−证据量 / 尺度)；尺度越大，需要越多证据才能接近 1。",
+        0.2,
+        5.0,
+        0.1,
+    )
 
-    def replace(self, **overrides) -> "Settings":
+    def replace(self, **overrides) -> Settings:
         """A copy with some fields changed; unknown names or out-of-range values raise MatcherError."""
         known = {f.name: f for f in fields(self)}
         clean = {}
@@ -134,4 +252,6 @@ DEFAULT_RADIUS_KM = DEFAULTS.radius_km  # 配套半径 drawn around the zone unl
 
 # how a batch run uses the machine (not a scoring setting: results do not depend on it)
 DEFAULT_JOBS = 0
-JOBS_HELP = "评分使用的进程数：0 为全部 CPU 核心（默认）；名单较小时（每个进程不足 1 万家企业）自动少用。结果与进程数无关。"
+JOBS_HELP = (
+    "评分使用的进程数：0 为全部 CPU 核心（默认）；名单较小时（每个进程不足 1 万家企业）自动少用。结果与进程数无关。"
+)

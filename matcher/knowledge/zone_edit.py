@@ -15,24 +15,43 @@ import pandas as pd
 from ..errors import MatcherError
 from .chains import STATUSES, Chain, SegmentStatus, Zone, ZoneChain, segment_table
 
-
 PRIORITY_COLUMNS = ["chain_id", "chain_name", "priority_level", "leader"]
-SEGMENT_COLUMNS = ["chain_id", "chain_name", "segment_id", "segment_name", "position", "status", "assumed",
-                   "computed", "target_count", "note"]
+SEGMENT_COLUMNS = [
+    "chain_id",
+    "chain_name",
+    "segment_id",
+    "segment_name",
+    "position",
+    "status",
+    "assumed",
+    "computed",
+    "target_count",
+    "note",
+]
 
 
 def zone_tables(chains: dict[str, Chain], zone: Zone) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(chain priorities, segment statuses) of a zone as two tables an officer can edit."""
-    prio = pd.DataFrame([{"chain_id": cid, "chain_name": c.name, "priority_level": zone.chain_priority(cid)[0],
-                          "leader": zone.chains[cid].leader if cid in zone.chains else ""}
-                         for cid, c in chains.items()], columns=PRIORITY_COLUMNS)
+    prio = pd.DataFrame(
+        [
+            {
+                "chain_id": cid,
+                "chain_name": c.name,
+                "priority_level": zone.chain_priority(cid)[0],
+                "leader": zone.chains[cid].leader if cid in zone.chains else "",
+            }
+            for cid, c in chains.items()
+        ],
+        columns=PRIORITY_COLUMNS,
+    )
     seg = segment_table(chains, zone)
     seg["note"] = [zone.segment_status(r.chain_id, r.segment_id).note for r in seg.itertuples()]
     return prio, seg[SEGMENT_COLUMNS].reset_index(drop=True)
 
 
-def apply_zone_edits(zone: Zone, chains: dict[str, Chain], priorities: pd.DataFrame | None = None,
-                     segments: pd.DataFrame | None = None) -> Zone:
+def apply_zone_edits(
+    zone: Zone, chains: dict[str, Chain], priorities: pd.DataFrame | None = None, segments: pd.DataFrame | None = None
+) -> Zone:
     """The zone with the edited tables (as `zone_tables` makes them) applied.
 
     A segment whose status was changed becomes an officer's setting (neither assumed nor computed)
@@ -44,12 +63,16 @@ def apply_zone_edits(zone: Zone, chains: dict[str, Chain], priorities: pd.DataFr
             if r.chain_id not in chains:
                 raise MatcherError(f"未知的产业链 {r.chain_id}")
             if r.priority_level not in zone.priority_levels:
-                raise MatcherError(f"产业链“{r.chain_name}”的优先级“{r.priority_level}”应为 "
-                                   f"{' / '.join(zone.priority_levels)} 之一")
+                raise MatcherError(
+                    f"产业链“{r.chain_name}”的优先级“{r.priority_level}”应为 {' / '.join(zone.priority_levels)} 之一"
+                )
             leader = "" if r.leader is None or (isinstance(r.leader, float) and math.isnan(r.leader)) else str(r.leader)
             old = zone_chains.get(r.chain_id)
-            zone_chains[r.chain_id] = (dataclasses.replace(old, priority=r.priority_level, leader=leader) if old
-                                       else ZoneChain(priority=r.priority_level, leader=leader, segments={}))
+            zone_chains[r.chain_id] = (
+                dataclasses.replace(old, priority=r.priority_level, leader=leader)
+                if old
+                else ZoneChain(priority=r.priority_level, leader=leader, segments={})
+            )
     if segments is not None:
         for r in segments.itertuples(index=False):
             where = f"产业链 {r.chain_id} 环节 {r.segment_id}"

@@ -12,11 +12,13 @@ import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+
 def is_formula_like(value) -> bool:
     """Text a spreadsheet would evaluate (=, +, -, @, tab, CR first), or that xlsxwriter would copy
     into the file as raw rich-text XML (`<r>…</r>`), which can smuggle a formula cell in."""
-    return isinstance(value, str) and (value.startswith(FORMULA_START)
-                                       or (value.startswith("<r>") and value.endswith("</r>")))
+    return isinstance(value, str) and (
+        value.startswith(FORMULA_START) or (value.startswith("<r>") and value.endswith("</r>"))
+    )
 
 
 def neutralise(value):

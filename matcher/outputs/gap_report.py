@@ -36,17 +36,34 @@ def gap_zone_yaml(profile) -> str:
 
 
 SEGMENT_SHEET = [
-    ("chain_name", "产业链", 12), ("segment_name", "环节", 20), ("position", "链位", 6),
-    ("local_count", "本地企业数", 9), ("coverage", "加权覆盖", 9), ("target_count", "目标数", 7),
-    ("ratio", "覆盖率", 8), ("status", "状态", 7), ("computed_status", "测算状态", 9),
-    ("overridden", "人工设定", 9), ("gap_weight", "缺口权重", 9), ("local_examples", "本地企业示例", 60),
-    ("note", "说明", 50), ("chain_id", "产业链ID", 10), ("segment_id", "环节ID", 22),
+    ("chain_name", "产业链", 12),
+    ("segment_name", "环节", 20),
+    ("position", "链位", 6),
+    ("local_count", "本地企业数", 9),
+    ("coverage", "加权覆盖", 9),
+    ("target_count", "目标数", 7),
+    ("ratio", "覆盖率", 8),
+    ("status", "状态", 7),
+    ("computed_status", "测算状态", 9),
+    ("overridden", "人工设定", 9),
+    ("gap_weight", "缺口权重", 9),
+    ("local_examples", "本地企业示例", 60),
+    ("note", "说明", 50),
+    ("chain_id", "产业链ID", 10),
+    ("segment_id", "环节ID", 22),
 ]
 COMPANY_SHEET = [
-    ("company_name", "企业名称", 34), ("credit_code", "统一社会信用代码", 21), ("status", "登记状态", 9),
-    ("chain_name", "产业链", 12), ("segment_name", "环节", 20), ("relevance", "相关度", 8),
-    ("strength", "实力分", 8), ("weight", "覆盖权重", 9), ("counted", "计入覆盖", 9),
-    ("source_file", "来源文件", 20), ("source_row", "来源行", 8),
+    ("company_name", "企业名称", 34),
+    ("credit_code", "统一社会信用代码", 21),
+    ("status", "登记状态", 9),
+    ("chain_name", "产业链", 12),
+    ("segment_name", "环节", 20),
+    ("relevance", "相关度", 8),
+    ("strength", "实力分", 8),
+    ("weight", "覆盖权重", 9),
+    ("counted", "计入覆盖", 9),
+    ("source_file", "来源文件", 20),
+    ("source_row", "来源行", 8),
 ]
 
 
@@ -54,15 +71,24 @@ def write_gap_workbook(profile, path) -> None:
     """The gap report: chain summary, segment table (status colours), local companies, method notes."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "nan_inf_to_errors": True})
-    head = wb.add_format({"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True,
-                          "valign": "vcenter"})
-    num = {"coverage": wb.add_format({"num_format": "0.00"}), "ratio": wb.add_format({"num_format": "0%"}),
-           "gap_weight": wb.add_format({"num_format": "0.00"}), "relevance": wb.add_format({"num_format": "0.00"}),
-           "strength": wb.add_format({"num_format": "0.00"}), "weight": wb.add_format({"num_format": "0.00"})}
-    status_fmt = {s: wb.add_format({"bg_color": c.fill, "font_color": c.text, "align": "center"})
-                  for s, c in STATUS_COLOURS.items()}
+    wb = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True}
+    )
+    head = wb.add_format(
+        {"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True, "valign": "vcenter"}
+    )
+    num = {
+        "coverage": wb.add_format({"num_format": "0.00"}),
+        "ratio": wb.add_format({"num_format": "0%"}),
+        "gap_weight": wb.add_format({"num_format": "0.00"}),
+        "relevance": wb.add_format({"num_format": "0.00"}),
+        "strength": wb.add_format({"num_format": "0.00"}),
+        "weight": wb.add_format({"num_format": "0.00"}),
+    }
+    status_fmt = {
+        s: wb.add_format({"bg_color": c.fill, "font_color": c.text, "align": "center"})
+        for s, c in STATUS_COLOURS.items()
+    }
     seg = profile.segments
 
     # 1. per chain
@@ -71,7 +97,7 @@ def write_gap_workbook(profile, path) -> None:
     for j, c in enumerate(cols):
         ws.write_string(0, j, c, head)
         ws.set_column(j, j, 12 if j < 2 else 9)
-    for i, (cid, g) in enumerate(seg.groupby("chain_id", sort=False), start=1):
+    for i, (_cid, g) in enumerate(seg.groupby("chain_id", sort=False), start=1):
         ws.write_string(i, 0, neutralise(str(g["chain_name"].iloc[0])))
         ws.write_string(i, 1, str(g["priority_level"].iloc[0]))
         ws.write_number(i, 2, len(g))
@@ -84,9 +110,12 @@ def write_gap_workbook(profile, path) -> None:
     # 2. per segment, 3. local companies
     _sheet(wb, "环节缺口", seg, SEGMENT_SHEET, head, num, status_fmt)
     order = {(r.chain_id, r.segment_id): i for i, r in enumerate(seg.itertuples())}
-    key = [order.get((c, s), len(order)) for c, s in zip(profile.companies["chain_id"], profile.companies["segment_id"])]
-    companies = profile.companies.assign(_order=key).sort_values(["_order", "weight"], ascending=[True, False],
-                                                                 kind="stable")
+    key = [
+        order.get((c, s), len(order)) for c, s in zip(profile.companies["chain_id"], profile.companies["segment_id"])
+    ]
+    companies = profile.companies.assign(_order=key).sort_values(
+        ["_order", "weight"], ascending=[True, False], kind="stable"
+    )
     _sheet(wb, "本地企业", companies, COMPANY_SHEET, head, num, {})
 
     # 4. method
@@ -111,7 +140,7 @@ def write_gap_workbook(profile, path) -> None:
 
 def _sheet(wb, title, frame, spec, head, num, status_fmt) -> None:
     ws = wb.add_worksheet(title)
-    for j, (c, label, width) in enumerate(spec):
+    for j, (_, label, width) in enumerate(spec):
         ws.set_column(j, j, width)
         ws.write_string(0, j, label, head)
     ws.freeze_panes(1, 2)

@@ -24,10 +24,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..engine.geo import EARTH_RADIUS_KM, city_point, haversine_km, ring, zone_point
+from ..errors import MatcherError
 from ..knowledge.chains import POSITIONS, STATUS_COLOURS, STATUSES, Chain, Zone, load_chains, load_zone, segment_table
 from ..knowledge.settings import DATA_DIR, DEFAULT_RADIUS_KM
-from ..errors import MatcherError
-from ..engine.geo import EARTH_RADIUS_KM, city_point, haversine_km, ring, zone_point
 
 TARGET_TIERS = ("A", "B")  # tiers counted as targets on the maps
 TOP_TARGETS = 5  # companies listed in a segment's / region's tooltip
@@ -118,8 +118,9 @@ def _targets(ranked: pd.DataFrame, chain_id: str | None, tiers=TARGET_TIERS) -> 
 # chain maps
 
 
-def segment_summary(ranked, chains: dict[str, Chain] | None = None, zone: Zone | None = None,
-                    top: int = TOP_TARGETS) -> pd.DataFrame:
+def segment_summary(
+    ranked, chains: dict[str, Chain] | None = None, zone: Zone | None = None, top: int = TOP_TARGETS
+) -> pd.DataFrame:
     """One row per chain segment (segment_table columns) plus n_a, n_b, n_c and `top`: the best
     `top` scored companies of the segment as a list of {company_name, city, score, tier}."""
     ranked = _ranked(ranked)
@@ -127,53 +128,95 @@ def segment_summary(ranked, chains: dict[str, Chain] | None = None, zone: Zone |
     zone = zone if zone is not None else load_zone(chains=chains)
     table = segment_table(chains, zone)
     scored = ranked[(ranked["score"] > 0) & ranked["segment_id"].notna()]
-    counts = (scored[scored["tier"].isin(("A", "B", "C"))]
-              .groupby(["chain_id", "segment_id", "tier"]).size().unstack("tier")
-              .reindex(columns=["A", "B", "C"]).fillna(0).astype(int)
-              .rename(columns={"A": "n_a", "B": "n_b", "C": "n_c"}).reset_index())
+    counts = (
+        scored[scored["tier"].isin(("A", "B", "C"))]
+        .groupby(["chain_id", "segment_id", "tier"])
+        .size()
+        .unstack("tier")
+        .reindex(columns=["A", "B", "C"])
+        .fillna(0)
+        .astype(int)
+        .rename(columns={"A": "n_a", "B": "n_b", "C": "n_c"})
+        .reset_index()
+    )
     table = table.merge(counts, on=["chain_id", "segment_id"], how="left")
     for c in ("n_a", "n_b", "n_c"):
         table[c] = table[c].fillna(0).astype(int)
-    best = (scored.sort_values("score", ascending=False, kind="stable")
-            .groupby(["chain_id", "segment_id"], sort=False).head(top))
+    best = (
+        scored.sort_values("score", ascending=False, kind="stable")
+        .groupby(["chain_id", "segment_id"], sort=False)
+        .head(top)
+    )
     lists: dict = {}
-    for cid, sid, name, city, score, tier in zip(*(best[c].tolist() for c in (
-            "chain_id", "segment_id", "company_name", "city", "score", "tier"))):
+    for cid, sid, name, city, score, tier in zip(
+        *(best[c].tolist() for c in ("chain_id", "segment_id", "company_name", "city", "score", "tier"))
+    ):
         lists.setdefault((cid, sid), []).append(
-            {"company_name": name, "city": city, "score": float(score), "tier": tier})
+            {"company_name": name, "city": city, "score": float(score), "tier": tier}
+        )
     table["top"] = [lists.get((c, s), []) for c, s in zip(table["chain_id"], table["segment_id"])]
     return table
 
 
 def _segment_tooltip(r) -> str:
     assumed = "（假设，待核实）" if r.assumed else ""
-    head = (f"<b>{_esc(r.chain_name)} · {_esc(r.segment_name)}</b><br/>{_esc(r.position)} · 缺口状态："
-            f"{_esc(r.status)}{assumed}<br/>A 类 {r.n_a} 家，B 类 {r.n_b} 家，C 类 {r.n_c} 家")
+    head = (
+        f"<b>{_esc(r.chain_name)} · {_esc(r.segment_name)}</b><br/>{_esc(r.position)} · 缺口状态："
+        f"{_esc(r.status)}{assumed}<br/>A 类 {r.n_a} 家，B 类 {r.n_b} 家，C 类 {r.n_c} 家"
+    )
     if not r.top:
         return head + "<br/>暂无匹配企业"
     return head + f"<br/>得分最高的 {len(r.top)} 家：<br/>" + _company_lines(r.top)
 
 
 def _tile(r, x: float, y: float, w: int, h: int, font: int, truncate: bool) -> dict:
-    label = {"show": True, "position": "inside", "color": "#fff", "fontSize": font, "lineHeight": font + 4,
-             "formatter": _label(f"{r.segment_name}\nA {r.n_a} · B {r.n_b}")}
+    label = {
+        "show": True,
+        "position": "inside",
+        "color": "#fff",
+        "fontSize": font,
+        "lineHeight": font + 4,
+        "formatter": _label(f"{r.segment_name}\nA {r.n_a} · B {r.n_b}"),
+    }
     if truncate:
         label.update(width=w - 8, overflow="truncate")
     style = {"color": STATUS_COLOURS[r.status].mark, "borderColor": "#ffffff", "borderWidth": 1}
     if r.assumed:
         style.update(borderColor="#37474f", borderType="dashed", borderWidth=1.5)
-    return {"name": f"{r.chain_id}/{r.segment_id}", "x": x, "y": y, "symbol": "rect",
-            "symbolSize": [w, h], "category": STATUSES.index(r.status), "value": int(r.n_a + r.n_b),
-            "chain_id": r.chain_id, "segment_id": r.segment_id, "itemStyle": style, "label": label,
-            "tooltip": _tip(_segment_tooltip(r))}
+    return {
+        "name": f"{r.chain_id}/{r.segment_id}",
+        "x": x,
+        "y": y,
+        "symbol": "rect",
+        "symbolSize": [w, h],
+        "category": STATUSES.index(r.status),
+        "value": int(r.n_a + r.n_b),
+        "chain_id": r.chain_id,
+        "segment_id": r.segment_id,
+        "itemStyle": style,
+        "label": label,
+        "tooltip": _tip(_segment_tooltip(r)),
+    }
 
 
 def _header(name: str, text: str, x: float, y: float, w: int) -> dict:
-    return {"name": name, "x": x, "y": y, "symbol": "rect", "symbolSize": [w, _HEAD_H],
-            "itemStyle": {"color": "#eceff1", "borderColor": "#b0bec5"},
-            "label": {"show": True, "position": "inside", "color": "#263238", "fontSize": 14, "fontWeight": "bold",
-                      "formatter": _label(text)},
-            "tooltip": {"show": False}}
+    return {
+        "name": name,
+        "x": x,
+        "y": y,
+        "symbol": "rect",
+        "symbolSize": [w, _HEAD_H],
+        "itemStyle": {"color": "#eceff1", "borderColor": "#b0bec5"},
+        "label": {
+            "show": True,
+            "position": "inside",
+            "color": "#263238",
+            "fontSize": 14,
+            "fontWeight": "bold",
+            "formatter": _label(text),
+        },
+        "tooltip": {"show": False},
+    }
 
 
 def _arrows(headers: list[tuple[float, float, float]]) -> tuple[list, list]:
@@ -182,8 +225,18 @@ def _arrows(headers: list[tuple[float, float, float]]) -> tuple[list, list]:
     for i, ((xa, ya, wa), (xb, _, wb)) in enumerate(zip(headers, headers[1:])):
         a, b = f"__arrow{i}a", f"__arrow{i}b"
         for name, x in ((a, xa + wa / 2 + 6), (b, xb - wb / 2 - 4)):
-            nodes.append({"name": name, "x": x, "y": ya, "symbol": "circle", "symbolSize": 1,
-                          "itemStyle": {"opacity": 0}, "label": {"show": False}, "tooltip": {"show": False}})
+            nodes.append(
+                {
+                    "name": name,
+                    "x": x,
+                    "y": ya,
+                    "symbol": "circle",
+                    "symbolSize": 1,
+                    "itemStyle": {"opacity": 0},
+                    "label": {"show": False},
+                    "tooltip": {"show": False},
+                }
+            )
         links.append({"source": a, "target": b})
     return nodes, links
 
@@ -194,21 +247,40 @@ def _graph_option(title: str, subtitle: str, nodes: list, links: list, width: fl
     xs, ys = [n["x"] for n in nodes], [n["y"] for n in nodes]
     return {
         "backgroundColor": "#ffffff",
-        "title": {"text": _label(title), "subtext": _label(subtitle), "left": _CHART_PAD, "top": 8,
-                  "textStyle": {"fontSize": 16}},
+        "title": {
+            "text": _label(title),
+            "subtext": _label(subtitle),
+            "left": _CHART_PAD,
+            "top": 8,
+            "textStyle": {"fontSize": 16},
+        },
         "legend": {"data": list(STATUSES), "top": 54, "left": _CHART_PAD, "itemWidth": 18, "itemHeight": 12},
-        "tooltip": {"trigger": "item", "confine": True, "enterable": False,
-                    "extraCssText": "max-width:420px;white-space:normal;"},
-        "series": [{
-            "type": "graph", "id": "chain", "name": "产业链环节", "layout": "none", "roam": False,
-            "left": _CHART_PAD + min(xs), "top": _TITLE_H + min(ys),
-            "width": max(xs) - min(xs), "height": max(ys) - min(ys),
-            "categories": [{"name": s, "itemStyle": {"color": STATUS_COLOURS[s].mark}} for s in STATUSES],
-            "edgeSymbol": ["none", "arrow"], "edgeSymbolSize": 12,
-            "lineStyle": {"color": "#90a4ae", "width": 2, "opacity": 1},
-            "emphasis": {"focus": "none", "scale": False},
-            "data": nodes, "links": links,
-        }],
+        "tooltip": {
+            "trigger": "item",
+            "confine": True,
+            "enterable": False,
+            "extraCssText": "max-width:420px;white-space:normal;",
+        },
+        "series": [
+            {
+                "type": "graph",
+                "id": "chain",
+                "name": "产业链环节",
+                "layout": "none",
+                "roam": False,
+                "left": _CHART_PAD + min(xs),
+                "top": _TITLE_H + min(ys),
+                "width": max(xs) - min(xs),
+                "height": max(ys) - min(ys),
+                "categories": [{"name": s, "itemStyle": {"color": STATUS_COLOURS[s].mark}} for s in STATUSES],
+                "edgeSymbol": ["none", "arrow"],
+                "edgeSymbolSize": 12,
+                "lineStyle": {"color": "#90a4ae", "width": 2, "opacity": 1},
+                "emphasis": {"focus": "none", "scale": False},
+                "data": nodes,
+                "links": links,
+            }
+        ],
         "_size": {"width": int(math.ceil(width)), "height": int(math.ceil(height))},
     }
 
@@ -238,8 +310,10 @@ def chain_map_option(summary: pd.DataFrame, chain_id: str | None = None) -> dict
     n_a, n_b = int(rows["n_a"].sum()), int(rows["n_b"].sum())
     gaps = int(rows["status"].isin(("缺失", "薄弱")).sum())
     title = f"产业链图 · {first.chain_name}（{first.priority_level}）"
-    subtitle = (f"{len(rows)} 个环节，缺失/薄弱 {gaps} 个；A 类目标 {n_a} 家，B 类 {n_b} 家。"
-                "颜色为园区缺口状态，虚线框为假设状态，悬停查看得分最高的企业。")
+    subtitle = (
+        f"{len(rows)} 个环节，缺失/薄弱 {gaps} 个；A 类目标 {n_a} 家，B 类 {n_b} 家。"
+        "颜色为园区缺口状态，虚线框为假设状态，悬停查看得分最高的企业。"
+    )
     width = col_x[2] + _TILE_W / 2 + 2 * _CHART_PAD
     height = _TITLE_H + deepest + _TILE_H / 2 + _CHART_PAD
     return _graph_option(title, subtitle, nodes, links, width, height)
@@ -261,15 +335,29 @@ def _overview_option(summary: pd.DataFrame) -> dict:
         block_h = lines * _O_TILE_H + (lines - 1) * _O_GAP
         first = rows.iloc[0]
         n_a, n_b = int(rows["n_a"].sum()), int(rows["n_b"].sum())
-        nodes.append({
-            "name": f"__chain_{cid}", "x": _O_LABEL_W / 2, "y": y + block_h / 2, "symbol": "rect",
-            "symbolSize": [_O_LABEL_W, block_h], "chain_id": cid,
-            "itemStyle": {"color": "#f5f5f5", "borderColor": "#cfd8dc"},
-            "label": {"show": True, "position": "inside", "color": "#263238", "fontSize": 13, "lineHeight": 18,
-                      "formatter": _label(f"{first.chain_name}\n{first.priority_level}\nA {n_a} · B {n_b}")},
-            "tooltip": _tip(f"<b>{_esc(first.chain_name)}</b>（{_esc(first.priority_level)}）<br/>"
-                            f"{len(rows)} 个环节；A 类目标 {n_a} 家，B 类 {n_b} 家"),
-        })
+        nodes.append(
+            {
+                "name": f"__chain_{cid}",
+                "x": _O_LABEL_W / 2,
+                "y": y + block_h / 2,
+                "symbol": "rect",
+                "symbolSize": [_O_LABEL_W, block_h],
+                "chain_id": cid,
+                "itemStyle": {"color": "#f5f5f5", "borderColor": "#cfd8dc"},
+                "label": {
+                    "show": True,
+                    "position": "inside",
+                    "color": "#263238",
+                    "fontSize": 13,
+                    "lineHeight": 18,
+                    "formatter": _label(f"{first.chain_name}\n{first.priority_level}\nA {n_a} · B {n_b}"),
+                },
+                "tooltip": _tip(
+                    f"<b>{_esc(first.chain_name)}</b>（{_esc(first.priority_level)}）<br/>"
+                    f"{len(rows)} 个环节；A 类目标 {n_a} 家，B 类 {n_b} 家"
+                ),
+            }
+        )
         for i, pos in enumerate(POSITIONS):
             for j, r in enumerate(per_pos[pos].itertuples(index=False)):
                 tx = col_x[i] + (j % _O_PER_ROW) * (_O_TILE_W + _O_GAP) + _O_TILE_W / 2
@@ -281,8 +369,10 @@ def _overview_option(summary: pd.DataFrame) -> dict:
     missing = int((summary["status"] == "缺失").sum())
     weak = int((summary["status"] == "薄弱").sum())
     title = f"产业链图 · 总览（{summary['chain_id'].nunique()} 条产业链）"
-    subtitle = (f"{len(summary)} 个环节，缺失 {missing} 个、薄弱 {weak} 个；A 类目标 {n_a} 家，B 类 {n_b} 家。"
-                "颜色为园区缺口状态，虚线框为假设状态，悬停查看得分最高的企业。")
+    subtitle = (
+        f"{len(summary)} 个环节，缺失 {missing} 个、薄弱 {weak} 个；A 类目标 {n_a} 家，B 类 {n_b} 家。"
+        "颜色为园区缺口状态，虚线框为假设状态，悬停查看得分最高的企业。"
+    )
     right = col_x[2] + cell_w
     width = right + 2 * _CHART_PAD
     height = _TITLE_H + bottom + _CHART_PAD
@@ -325,8 +415,10 @@ def geo_maps() -> dict[str, dict]:
         polys = [p for p in f["geometry"]["coordinates"] if _ring_max_lat(p) >= _SOUTH_EDGE]
         main.append({**f, "geometry": {"type": "MultiPolygon", "coordinates": polys}})
     regions = [f for f in inset["features"] if f["properties"].get("kind") == "province"]
-    return {MAP_NAME: {"type": "FeatureCollection", "features": main},
-            INSET_MAP_NAME: {"type": "FeatureCollection", "features": regions}}
+    return {
+        MAP_NAME: {"type": "FeatureCollection", "features": main},
+        INSET_MAP_NAME: {"type": "FeatureCollection", "features": regions},
+    }
 
 
 def _maritime_dashes() -> list[list[list[float]]]:
@@ -365,8 +457,9 @@ def _inset_layout() -> tuple[tuple, dict]:
     return box, {"left": round(ix, 1), "top": round(iy, 1), "width": round(iw, 1), "height": round(ih, 1)}
 
 
-def region_summary(ranked, zone=None, chain_id: str | None = None, tiers=TARGET_TIERS,
-                   top: int = TOP_TARGETS) -> tuple[pd.DataFrame, pd.DataFrame]:
+def region_summary(
+    ranked, zone=None, chain_id: str | None = None, tiers=TARGET_TIERS, top: int = TOP_TARGETS
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Targets (tiers A/B by default) of one chain or all, by province and by prefecture city.
 
     provinces: province, count, n_a, n_b, total_score, top (tooltip lines);
@@ -380,10 +473,12 @@ def region_summary(ranked, zone=None, chain_id: str | None = None, tiers=TARGET_
         rows = targets.dropna(subset=keys)
         if rows.empty:
             return pd.DataFrame(columns=[*keys, "count", "n_a", "n_b", "total_score", "top"])
-        g = rows.assign(_a=(rows["tier"] == "A").astype(int), _b=(rows["tier"] == "B").astype(int)
-                        ).groupby(keys, sort=False)
-        out = pd.DataFrame({"count": g.size(), "n_a": g["_a"].sum(), "n_b": g["_b"].sum(),
-                            "total_score": g["score"].sum().round(1)}).reset_index()
+        g = rows.assign(_a=(rows["tier"] == "A").astype(int), _b=(rows["tier"] == "B").astype(int)).groupby(
+            keys, sort=False
+        )
+        out = pd.DataFrame(
+            {"count": g.size(), "n_a": g["_a"].sum(), "n_b": g["_b"].sum(), "total_score": g["score"].sum().round(1)}
+        ).reset_index()
         best = rows.sort_values("score", ascending=False, kind="stable").groupby(keys, sort=False).head(top)
         tips = {k: _company_lines(_records(b), with_segment=True) for k, b in best.groupby(keys, sort=False)}
         out["top"] = [tips.get(k, "") for k in out[keys].itertuples(index=False, name=None)]
@@ -409,9 +504,18 @@ def _has_location(zone) -> bool:
 
 
 def _lines_series(sid: str, name: str, geo_index: int, lines: list, style: dict, z: int = 3) -> dict:
-    return {"type": "lines", "id": sid, "name": name, "coordinateSystem": "geo", "geoIndex": geo_index,
-            "polyline": True, "silent": True, "z": z, "lineStyle": style,
-            "data": [{"coords": line} for line in lines]}
+    return {
+        "type": "lines",
+        "id": sid,
+        "name": name,
+        "coordinateSystem": "geo",
+        "geoIndex": geo_index,
+        "polyline": True,
+        "silent": True,
+        "z": z,
+        "lineStyle": style,
+        "data": [{"coords": line} for line in lines],
+    }
 
 
 def _radius_subtext(cities: pd.DataFrame, radii: list[float]) -> str:
@@ -430,9 +534,17 @@ def _local_box(lon: float, lat: float, radius_km: float) -> list[list[float]]:
     return [[round(lon - dlon, 4), round(lat + dlat, 4)], [round(lon + dlon, 4), round(lat - dlat, 4)]]
 
 
-def geo_map_option(ranked, zone=None, chain_id: str | None = None, metric: str = "count",
-                   radius_km=DEFAULT_RADIUS_KM, chains: dict[str, Chain] | None = None,
-                   tiers=TARGET_TIERS, view: str = "national", regions: tuple | None = None) -> dict:
+def geo_map_option(
+    ranked,
+    zone=None,
+    chain_id: str | None = None,
+    metric: str = "count",
+    radius_km=DEFAULT_RADIUS_KM,
+    chains: dict[str, Chain] | None = None,
+    tiers=TARGET_TIERS,
+    view: str = "national",
+    regions: tuple | None = None,
+) -> dict:
     """ECharts option: the targets of one chain (or all) by province (filled by `metric`: "count" or
     "score") and by prefecture city (bubbles), the zone marked with 配套半径 rings (`radius_km`, one
     number or several). view "national": all of China with the 南海诸岛 inset; "local": the zone's
@@ -452,7 +564,9 @@ def geo_map_option(ranked, zone=None, chain_id: str | None = None, metric: str =
     if _has_location(zone):
         zlon, zlat = zone_point(zone)
     elif view == "local":
-        raise MatcherError(f"{getattr(zone, 'source', '') or '园区配置'}: 缺少 location.lon / location.lat，无法绘制园区周边图")
+        raise MatcherError(
+            f"{getattr(zone, 'source', '') or '园区配置'}: 缺少 location.lon / location.lat，无法绘制园区周边图"
+        )
     provinces, cities = regions if regions is not None else region_summary(ranked, zone, chain_id, tiers)
     chain_name = "全部产业链"
     if chain_id is not None:
@@ -461,30 +575,49 @@ def geo_map_option(ranked, zone=None, chain_id: str | None = None, metric: str =
             raise MatcherError(f"未知的产业链 {chain_id}（可用：{' '.join(chains)}）")
         chain_name = chains[chain_id].name
     value_col = "count" if metric == "count" else "total_score"
-    prov_data = [{"name": r.province, "value": float(getattr(r, value_col)),
-                  "tooltip": _tip(f"<b>{_esc(r.province)}</b><br/>目标 {r.count} 家（A {r.n_a}，B {r.n_b}），"
-                                  f"得分合计 {r.total_score:.0f}<br/>{r.top}")}
-                 for r in provinces.itertuples(index=False)]
+    prov_data = [
+        {
+            "name": r.province,
+            "value": float(getattr(r, value_col)),
+            "tooltip": _tip(
+                f"<b>{_esc(r.province)}</b><br/>目标 {r.count} 家（A {r.n_a}，B {r.n_b}），"
+                f"得分合计 {r.total_score:.0f}<br/>{r.top}"
+            ),
+        }
+        for r in provinces.itertuples(index=False)
+    ]
     listed = {d["name"] for d in prov_data}
-    prov_data += [{"name": name, "value": 0.0, "tooltip": _tip(f"<b>{_esc(name)}</b><br/>暂无目标企业")}
-                  for name in _province_names() if name not in listed]
+    prov_data += [
+        {"name": name, "value": 0.0, "tooltip": _tip(f"<b>{_esc(name)}</b><br/>暂无目标企业")}
+        for name in _province_names()
+        if name not in listed
+    ]
     max_value = max([d["value"] for d in prov_data], default=0) or 1
     max_city = int(cities["count"].max()) if len(cities) else 1
     labelled = set(cities.head(6)["city"]) if len(cities) and view == "national" else set(cities["city"])
     city_data = []
     for r in cities.itertuples(index=False):
         dist = f"距园区 {r.distance_km:.0f} km<br/>" if not pd.isna(r.distance_km) else ""
-        city_data.append({
-            "name": r.city, "value": [float(r.lon), float(r.lat), int(r.count)],
-            "symbolSize": round(6 + 22 * math.sqrt(r.count / max_city), 1),
-            "label": {"show": r.city in labelled},
-            "tooltip": _tip(f"<b>{_esc(r.city)}</b>（{_esc(r.province)}）<br/>{dist}目标 {r.count} 家"
-                            f"（A {r.n_a}，B {r.n_b}），得分合计 {r.total_score:.0f}<br/>{r.top}"),
-        })
-    geo_common = {"roam": False, "silent": False, "label": {"show": False},
-                  "itemStyle": {"areaColor": "#f4f4f4", "borderColor": "#9e9e9e", "borderWidth": 0.6},
-                  "emphasis": {"label": {"show": False}, "itemStyle": {"areaColor": "#ffe082"}},
-                  "select": {"disabled": True}}
+        city_data.append(
+            {
+                "name": r.city,
+                "value": [float(r.lon), float(r.lat), int(r.count)],
+                "symbolSize": round(6 + 22 * math.sqrt(r.count / max_city), 1),
+                "label": {"show": r.city in labelled},
+                "tooltip": _tip(
+                    f"<b>{_esc(r.city)}</b>（{_esc(r.province)}）<br/>{dist}目标 {r.count} 家"
+                    f"（A {r.n_a}，B {r.n_b}），得分合计 {r.total_score:.0f}<br/>{r.top}"
+                ),
+            }
+        )
+    geo_common = {
+        "roam": False,
+        "silent": False,
+        "label": {"show": False},
+        "itemStyle": {"areaColor": "#f4f4f4", "borderColor": "#9e9e9e", "borderWidth": 0.6},
+        "emphasis": {"label": {"show": False}, "itemStyle": {"areaColor": "#ffe082"}},
+        "select": {"disabled": True},
+    }
     dashes = _maritime_dashes()
     sea_style = {"color": "#5c6bc0", "width": 1.6, "opacity": 1}
     overlay = {"backgroundColor": "rgba(255,255,255,0.88)", "padding": [4, 6], "borderRadius": 4}
@@ -493,76 +626,178 @@ def geo_map_option(ranked, zone=None, chain_id: str | None = None, metric: str =
         (bx0, by1), (bx1, by0) = box
         frame = [[bx0, by0], [bx1, by0], [bx1, by1], [bx0, by1], [bx0, by0]]
         geo = [
-            {**geo_common, "id": "main", "map": MAP_NAME, "aspectScale": _MAIN_ASPECT,
-             "boundingCoords": [list(_MAIN_BOX[0]), list(_MAIN_BOX[1])], **_main_rect()},
-            {**geo_common, "id": "inset", "map": INSET_MAP_NAME, "aspectScale": _INSET_ASPECT,
-             "boundingCoords": [list(box[0]), list(box[1])], **inset_rect},
+            {
+                **geo_common,
+                "id": "main",
+                "map": MAP_NAME,
+                "aspectScale": _MAIN_ASPECT,
+                "boundingCoords": [list(_MAIN_BOX[0]), list(_MAIN_BOX[1])],
+                **_main_rect(),
+            },
+            {
+                **geo_common,
+                "id": "inset",
+                "map": INSET_MAP_NAME,
+                "aspectScale": _INSET_ASPECT,
+                "boundingCoords": [list(box[0]), list(box[1])],
+                **inset_rect,
+            },
         ]
         series = [
             {"type": "map", "id": "provinces", "name": METRICS[metric], "geoIndex": 0, "data": prov_data},
             {"type": "map", "id": "provinces-inset", "name": METRICS[metric], "geoIndex": 1, "data": prov_data},
-            _lines_series("sea", "南海断续线", 0, [d for d in dashes if min(p[1] for p in d) >= _SOUTH_EDGE],
-                          sea_style),
+            _lines_series(
+                "sea", "南海断续线", 0, [d for d in dashes if min(p[1] for p in d) >= _SOUTH_EDGE], sea_style
+            ),
             _lines_series("sea-inset", "南海断续线（附图）", 1, dashes, sea_style),
             _lines_series("inset-frame", "南海诸岛附图", 1, [frame], {"color": "#616161", "width": 1, "opacity": 1}),
-            {"type": "scatter", "id": "inset-label", "name": "南海诸岛", "coordinateSystem": "geo", "geoIndex": 1,
-             "silent": True, "symbolSize": 0,
-             "data": [{"name": "南海诸岛", "value": [bx1 - (bx1 - bx0) * 0.2, by0 + (by1 - by0) * 0.06]}],
-             "label": {"show": True, "formatter": "南海诸岛", "fontSize": 11, "color": "#424242",
-                       "position": "inside"}},
+            {
+                "type": "scatter",
+                "id": "inset-label",
+                "name": "南海诸岛",
+                "coordinateSystem": "geo",
+                "geoIndex": 1,
+                "silent": True,
+                "symbolSize": 0,
+                "data": [{"name": "南海诸岛", "value": [bx1 - (bx1 - bx0) * 0.2, by0 + (by1 - by0) * 0.06]}],
+                "label": {
+                    "show": True,
+                    "formatter": "南海诸岛",
+                    "fontSize": 11,
+                    "color": "#424242",
+                    "position": "inside",
+                },
+            },
         ]
         map_series = [0, 1]
         title_text = f"地理分布 · {chain_name}"
     else:
         # the whole canvas is the viewport: ECharts draws the map beyond boundingCoords, so the
         # frame only decides the scale and centre; title, legend and scale float above the map
-        geo = [{**geo_common, "id": "main", "map": MAP_NAME, "aspectScale": round(math.cos(math.radians(zlat)), 3),
+        geo = [
+            {
+                **geo_common,
+                "id": "main",
+                "map": MAP_NAME,
+                "aspectScale": round(math.cos(math.radians(zlat)), 3),
                 "boundingCoords": _local_box(zlon, zlat, max(radii)),
-                "left": 0, "top": 0, "width": GEO_WIDTH, "height": GEO_HEIGHT}]
+                "left": 0,
+                "top": 0,
+                "width": GEO_WIDTH,
+                "height": GEO_HEIGHT,
+            }
+        ]
         series = [{"type": "map", "id": "provinces", "name": METRICS[metric], "geoIndex": 0, "data": prov_data}]
         map_series = [0]
         title_text = f"园区周边 · {chain_name}"
-    series.append({"type": "scatter", "id": "cities", "name": "城市（气泡=目标数）", "coordinateSystem": "geo",
-                   "geoIndex": 0, "z": 5, "data": city_data,
-                   "itemStyle": {"color": "#ff8f00", "opacity": 0.75, "borderColor": "#ffffff", "borderWidth": 1},
-                   "label": {"show": False, "formatter": "{b}", "position": "right", "fontSize": 11,
-                             "color": "#263238", "textBorderColor": "#ffffff", "textBorderWidth": 2},
-                   "labelLayout": {"hideOverlap": True}, "emphasis": {"label": {"show": True}}})
+    series.append(
+        {
+            "type": "scatter",
+            "id": "cities",
+            "name": "城市（气泡=目标数）",
+            "coordinateSystem": "geo",
+            "geoIndex": 0,
+            "z": 5,
+            "data": city_data,
+            "itemStyle": {"color": "#ff8f00", "opacity": 0.75, "borderColor": "#ffffff", "borderWidth": 1},
+            "label": {
+                "show": False,
+                "formatter": "{b}",
+                "position": "right",
+                "fontSize": 11,
+                "color": "#263238",
+                "textBorderColor": "#ffffff",
+                "textBorderWidth": 2,
+            },
+            "labelLayout": {"hideOverlap": True},
+            "emphasis": {"label": {"show": True}},
+        }
+    )
     total = int(provinces["count"].sum()) if len(provinces) else 0
-    subtitle = (f"目标企业（{'/'.join(tiers)} 类）{total} 家，分布于 {len(provinces)} 个省级行政区、"
-                f"{len(cities)} 个城市")
+    subtitle = f"目标企业（{'/'.join(tiers)} 类）{total} 家，分布于 {len(provinces)} 个省级行政区、{len(cities)} 个城市"
     if zlon is not None:
-        series.append(_lines_series("radius", "配套半径", 0, [ring(zlon, zlat, r) for r in radii],
-                                    {"color": "#d32f2f", "width": 2, "type": "dashed", "opacity": 1}, z=6))
+        series.append(
+            _lines_series(
+                "radius",
+                "配套半径",
+                0,
+                [ring(zlon, zlat, r) for r in radii],
+                {"color": "#d32f2f", "width": 2, "type": "dashed", "opacity": 1},
+                z=6,
+            )
+        )
         zone_name = getattr(zone, "name", "园区")
-        series.append({"type": "scatter", "id": "zone", "name": "园区", "coordinateSystem": "geo", "geoIndex": 0,
-                       "symbol": "pin", "symbolSize": 34, "z": 7, "itemStyle": {"color": "#d32f2f"},
-                       "label": {"show": True, "formatter": _label(zone_name), "position": "left",
-                                 "fontSize": 12, "fontWeight": "bold", "color": "#b71c1c",
-                                 "backgroundColor": "rgba(255,255,255,0.85)", "padding": [2, 4],
-                                 "borderRadius": 3},
-                       "tooltip": {"show": True, "formatter": f"<b>{_esc(zone_name)}</b><br/>"
-                                   + "<br/>".join(f"{r:g} km 配套半径" for r in radii)},
-                       "data": [{"name": zone_name, "value": [zlon, zlat]}]})
+        series.append(
+            {
+                "type": "scatter",
+                "id": "zone",
+                "name": "园区",
+                "coordinateSystem": "geo",
+                "geoIndex": 0,
+                "symbol": "pin",
+                "symbolSize": 34,
+                "z": 7,
+                "itemStyle": {"color": "#d32f2f"},
+                "label": {
+                    "show": True,
+                    "formatter": _label(zone_name),
+                    "position": "left",
+                    "fontSize": 12,
+                    "fontWeight": "bold",
+                    "color": "#b71c1c",
+                    "backgroundColor": "rgba(255,255,255,0.85)",
+                    "padding": [2, 4],
+                    "borderRadius": 3,
+                },
+                "tooltip": {
+                    "show": True,
+                    "formatter": f"<b>{_esc(zone_name)}</b><br/>" + "<br/>".join(f"{r:g} km 配套半径" for r in radii),
+                },
+                "data": [{"name": zone_name, "value": [zlon, zlat]}],
+            }
+        )
         subtitle += "；" + _radius_subtext(cities, radii)
     return {
         "backgroundColor": "#ffffff",
-        "title": {"text": _label(title_text), "subtext": _label(subtitle), "left": 20, "top": 8,
-                  "textStyle": {"fontSize": 16}, **(overlay if view == "local" else {})},
+        "title": {
+            "text": _label(title_text),
+            "subtext": _label(subtitle),
+            "left": 20,
+            "top": 8,
+            "textStyle": {"fontSize": 16},
+            **(overlay if view == "local" else {}),
+        },
         "tooltip": {"trigger": "item", "confine": True, "extraCssText": "max-width:420px;white-space:normal;"},
-        "legend": {"data": ["城市（气泡=目标数）", "园区", "配套半径"],
-                   **({"top": 62, "left": 20} if view == "national" else {"bottom": 24, "right": 24, **overlay})},
-        "visualMap": {"type": "continuous", "seriesIndex": map_series, "min": 0, "max": max_value,
-                      "left": 24, "bottom": 24, "text": [f"{METRICS[metric]} 高", "低"], "calculable": True,
-                      "inRange": {"color": ["#e3f2fd", "#90caf9", "#1e88e5", "#0d47a1"]},
-                      "itemHeight": 120, **(overlay if view == "local" else {})},
+        "legend": {
+            "data": ["城市（气泡=目标数）", "园区", "配套半径"],
+            **({"top": 62, "left": 20} if view == "national" else {"bottom": 24, "right": 24, **overlay}),
+        },
+        "visualMap": {
+            "type": "continuous",
+            "seriesIndex": map_series,
+            "min": 0,
+            "max": max_value,
+            "left": 24,
+            "bottom": 24,
+            "text": [f"{METRICS[metric]} 高", "低"],
+            "calculable": True,
+            "inRange": {"color": ["#e3f2fd", "#90caf9", "#1e88e5", "#0d47a1"]},
+            "itemHeight": 120,
+            **(overlay if view == "local" else {}),
+        },
         "geo": geo,
         "series": series,
         "_size": {"width": GEO_WIDTH, "height": GEO_HEIGHT},
-        "_meta": {"view": view, "zone": [zlon, zlat] if zlon is not None else None, "radius_km": radii,
-                  "cities": [[None if pd.isna(d) else float(d), int(n)]
-                             for d, n in zip(cities["distance_km"], cities["count"])],
-                  "subtitle_base": subtitle.split("；")[0], "margin": LOCAL_MARGIN},
+        "_meta": {
+            "view": view,
+            "zone": [zlon, zlat] if zlon is not None else None,
+            "radius_km": radii,
+            "cities": [
+                [None if pd.isna(d) else float(d), int(n)] for d, n in zip(cities["distance_km"], cities["count"])
+            ],
+            "subtitle_base": subtitle.split("；")[0],
+            "margin": LOCAL_MARGIN,
+        },
     }
 
 
@@ -595,12 +830,16 @@ def echarts_js() -> str:
 def _json(obj) -> str:
     """JSON safe to put inside <script>: no '<', '>' or '&' that could end the element."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
-_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-        "img-src data: blob:; font-src data:")
+_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:"
 
 _STYLE = """
 body{font-family:"PingFang SC","Microsoft YaHei","Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;
@@ -674,9 +913,15 @@ def _strip_private(option: dict) -> dict:
     return {k: v for k, v in option.items() if not k.startswith("_")}
 
 
-def map_html(ranked, chains: dict[str, Chain] | None = None, zone: Zone | None = None,
-             chain_id: str | None = None, radius_km: float = DEFAULT_RADIUS_KM, metric: str = "count",
-             title: str | None = None) -> str:
+def map_html(
+    ranked,
+    chains: dict[str, Chain] | None = None,
+    zone: Zone | None = None,
+    chain_id: str | None = None,
+    radius_km: float = DEFAULT_RADIUS_KM,
+    metric: str = "count",
+    title: str | None = None,
+) -> str:
     """One self-contained HTML page: the chain map(s) and the geographic map, everything inlined.
 
     chain_id None: the overview of every chain, then one chain map per chain, and the geographic map
@@ -698,25 +943,42 @@ def map_html(ranked, chains: dict[str, Chain] | None = None, zone: Zone | None =
         chain_options.append((f"chain-{chain_id}", chain_map_option(summary, chain_id)))
     views = [v for v in VIEWS if v == "national" or _has_location(zone)]
     regions = region_summary(ranked, zone, chain_id)
-    geo_options = {v: {m: geo_map_option(ranked, zone, chain_id, m, radius_km, chains, view=v, regions=regions)
-                       for m in METRICS} for v in views}
-    charts = [{"id": cid, "width": o["_size"]["width"], "height": o["_size"]["height"], "option": _strip_private(o)}
-              for cid, o in chain_options]
+    geo_options = {
+        v: {m: geo_map_option(ranked, zone, chain_id, m, radius_km, chains, view=v, regions=regions) for m in METRICS}
+        for v in views
+    }
+    charts = [
+        {"id": cid, "width": o["_size"]["width"], "height": o["_size"]["height"], "option": _strip_private(o)}
+        for cid, o in chain_options
+    ]
     charts += [{"id": f"geo-{v}", "width": GEO_WIDTH, "height": GEO_HEIGHT, "option": None, "view": v} for v in views]
-    data = {"maps": geo_maps(), "charts": charts, "geo": {"initial": metric, "views": {
-        v: {m: {**_strip_private(o), "_meta": o["_meta"]} for m, o in by_metric.items()}
-        for v, by_metric in geo_options.items()}}}
+    data = {
+        "maps": geo_maps(),
+        "charts": charts,
+        "geo": {
+            "initial": metric,
+            "views": {
+                v: {m: {**_strip_private(o), "_meta": o["_meta"]} for m, o in by_metric.items()}
+                for v, by_metric in geo_options.items()
+            },
+        },
+    }
     scope = chains[chain_id].name if chain_id else "全部产业链"
     heading = title or f"招商地图 · {zone.name} · {scope}"
     n_targets = int(ranked["tier"].isin(TARGET_TIERS).sum())
     chain_divs = "\n".join(
         f'<div class="box"><div class="chart" id="{cid}" style="width:{o["_size"]["width"]}px;'
-        f'height:{o["_size"]["height"]}px"></div></div>' for cid, o in chain_options)
+        f'height:{o["_size"]["height"]}px"></div></div>'
+        for cid, o in chain_options
+    )
     geo_divs = "\n".join(
         f'<div class="box"><div class="chart" id="geo-{v}" style="width:{GEO_WIDTH}px;height:{GEO_HEIGHT}px">'
-        f'</div></div>' for v in views)
-    options = "".join(f'<option value="{m}"{" selected" if m == metric else ""}>{label}</option>'
-                      for m, label in METRICS.items())
+        f"</div></div>"
+        for v in views
+    )
+    options = "".join(
+        f'<option value="{m}"{" selected" if m == metric else ""}>{label}</option>' for m, label in METRICS.items()
+    )
     boundaries = _boundaries()[0].get("metadata", {})
     body = f"""<!DOCTYPE html>
 <html lang="zh-CN">
@@ -755,9 +1017,16 @@ def map_html(ranked, chains: dict[str, Chain] | None = None, zone: Zone | None =
     return body
 
 
-def write_map(path, ranked, chains: dict[str, Chain] | None = None, zone: Zone | None = None,
-              chain_id: str | None = None, radius_km: float = DEFAULT_RADIUS_KM, metric: str = "count",
-              title: str | None = None) -> Path:
+def write_map(
+    path,
+    ranked,
+    chains: dict[str, Chain] | None = None,
+    zone: Zone | None = None,
+    chain_id: str | None = None,
+    radius_km: float = DEFAULT_RADIUS_KM,
+    metric: str = "count",
+    title: str | None = None,
+) -> Path:
     """Write `map_html(...)` to `path` (UTF-8) and return the path."""
     path = Path(path)
     text = map_html(ranked, chains, zone, chain_id, radius_km, metric, title)

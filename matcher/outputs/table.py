@@ -16,8 +16,18 @@ from ..errors import MatcherError
 from .cells import safe_frame
 from .workbook import write_workbook
 
-_ARROW_READY = {"string", "empty", "integer", "floating", "mixed-integer-float", "boolean", "date", "datetime",
-                "bytes", "decimal"}  # object columns Arrow converts as they are
+_ARROW_READY = {
+    "string",
+    "empty",
+    "integer",
+    "floating",
+    "mixed-integer-float",
+    "boolean",
+    "date",
+    "datetime",
+    "bytes",
+    "decimal",
+}  # object columns Arrow converts as they are
 
 
 def _as_text(col: pd.Series) -> pd.Series:
@@ -29,8 +39,11 @@ def write_table(frame: pd.DataFrame, path) -> None:
     path = Path(path)
     if path.suffix.lower() == ".parquet":
         frame = frame.set_axis([str(c) for c in frame.columns], axis=1)
-        mixed = [c for c in frame.columns if frame[c].dtype == object
-                 and pd.api.types.infer_dtype(frame[c], skipna=True) not in _ARROW_READY]
+        mixed = [
+            c
+            for c in frame.columns
+            if frame[c].dtype == object and pd.api.types.infer_dtype(frame[c], skipna=True) not in _ARROW_READY
+        ]
         if mixed:  # mixed cells from spreadsheets (dates as text and as dates ...): stored as text
             frame = frame.assign(**{c: _as_text(frame[c]) for c in mixed})
         try:  # Arrow converts the columns on its own threads
@@ -53,8 +66,9 @@ def write_rejected(rejected: pd.DataFrame, path) -> None:
     safe_frame(rejected).to_csv(path, index=False, encoding="utf-8-sig")
 
 
-def write_output(result, path, chain_ids=None, top=None, per_chain=False, *, chains=None, zone=None,
-                 settings=None) -> dict:
+def write_output(
+    result, path, chain_ids=None, top=None, per_chain=False, *, chains=None, zone=None, settings=None
+) -> dict:
     """Write ranked output by suffix (.xlsx officer workbook, .csv/.parquet machine table) and the
     rejected rows beside it (`<stem>.rejected.csv`). Returns the paths written. `chains` / `zone` /
     `settings` (those the result was scored with) are shown in the workbook's 说明 and 汇总 sheets;

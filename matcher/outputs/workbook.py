@@ -23,13 +23,12 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
+from ..contract import CONTRACT_COLUMNS, EXTRA_COLUMNS, LOCAL_TIER, TIERS
+from ..errors import MatcherError
+from ..ingest.normalize import STATUS_LABELS, value_aliases
 from ..knowledge.chains import POSITIONS, STATUS_COLOURS, industry_codes, load_chains, load_zone, segment_table
 from ..knowledge.settings import DEFAULTS, Settings, settings_help
-from ..errors import MatcherError
-from ..ingest.normalize import STATUS_LABELS
 from .cells import neutralise
-from ..ingest.normalize import value_aliases
-from ..contract import CONTRACT_COLUMNS, EXTRA_COLUMNS, LOCAL_TIER, TIERS
 
 SHEET_INFO, SHEET_SUMMARY, SHEET_MAP = "说明", "汇总", "招商地图"
 SHEET_UNMATCHED, SHEET_REJECTED, SHEET_MERGES = "未匹配", "未处理", "合并记录"
@@ -39,15 +38,26 @@ FOLLOW_UP_CHOICES = ["未联系", "已联系", "已拜访", "洽谈中", "已签
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MAX_LINKS = 65_530  # Excel's limit of hyperlinks per worksheet; later websites are written as text
 
-TIER_COLOURS = {"A": ("#C6EFCE", "#006100"), "B": ("#FFEB9C", "#9C5700"), "C": ("#EDEDED", "#404040"),
-                LOCAL_TIER: ("#DDEBF7", "#1F4E79")}
+TIER_COLOURS = {
+    "A": ("#C6EFCE", "#006100"),
+    "B": ("#FFEB9C", "#9C5700"),
+    "C": ("#EDEDED", "#404040"),
+    LOCAL_TIER: ("#DDEBF7", "#1F4E79"),
+}
 
 # canonical fields shown from the original columns, with the header they are written under (every
 # header here is one the reader recognises, so the facts come back when the workbook is read again)
 CONTACT_FIELDS = [("phone", "电话", 16), ("email", "邮箱", 24), ("website", "网址", 26), ("address", "企业地址", 30)]
-FACT_FIELDS = [("scope", "经营范围", 50), ("intro", "企业简介", 50), ("products", "主营产品", 30),
-               ("qualifications", "企业资质", 20), ("listing", "上市状态", 10), ("financing", "融资轮次", 10),
-               ("abnormal", "经营异常", 10), ("dishonest", "失信被执行人", 10)]
+FACT_FIELDS = [
+    ("scope", "经营范围", 50),
+    ("intro", "企业简介", 50),
+    ("products", "主营产品", 30),
+    ("qualifications", "企业资质", 20),
+    ("listing", "上市状态", 10),
+    ("financing", "融资轮次", 10),
+    ("abnormal", "经营异常", 10),
+    ("dishonest", "失信被执行人", 10),
+]
 
 
 # --------------------------------------------------------------------------------------------
@@ -87,8 +97,12 @@ def safe_url(value) -> str | None:
 
 def _looks_like_host(host: str) -> bool:
     labels = host.lower().split(".")
-    return len(labels) >= 2 and all(labels) and all(
-        all(ch.isalnum() or ch == "-" for ch in label) for label in labels) and labels[-1].isalpha()
+    return (
+        len(labels) >= 2
+        and all(labels)
+        and all(all(ch.isalnum() or ch == "-" for ch in label) for label in labels)
+        and labels[-1].isalpha()
+    )
 
 
 _EMPTY = None
@@ -154,8 +168,7 @@ def _blank(n: int) -> list:
 
 
 def _get(frame: pd.DataFrame, column: str) -> pd.Series:
-    return frame[column] if column in frame.columns else pd.Series([None] * len(frame), index=frame.index,
-                                                                    dtype=object)
+    return frame[column] if column in frame.columns else pd.Series([None] * len(frame), index=frame.index, dtype=object)
 
 
 # --------------------------------------------------------------------------------------------
@@ -206,17 +219,43 @@ class _Book:
         import xlsxwriter
 
         # 等线 is the default font of Chinese Excel / WPS; plain text cells carry no format of their own
-        self.wb = xlsxwriter.Workbook(str(path), {
-            "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-            "strings_to_numbers": False, "default_format_properties": {"font_name": "等线", "font_size": 11}})
+        self.wb = xlsxwriter.Workbook(
+            str(path),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "default_format_properties": {"font_name": "等线", "font_size": 11},
+            },
+        )
         add = self.wb.add_format
-        self.head = add({"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True,
-                         "valign": "vcenter", "border": 1, "border_color": "#BFBFBF"})
-        self.officer_head = add({"bold": True, "bg_color": "#C65911", "font_color": "#FFFFFF",
-                                 "text_wrap": True, "valign": "vcenter", "border": 1, "border_color": "#BFBFBF"})
+        self.head = add(
+            {
+                "bold": True,
+                "bg_color": "#1F4E79",
+                "font_color": "#FFFFFF",
+                "text_wrap": True,
+                "valign": "vcenter",
+                "border": 1,
+                "border_color": "#BFBFBF",
+            }
+        )
+        self.officer_head = add(
+            {
+                "bold": True,
+                "bg_color": "#C65911",
+                "font_color": "#FFFFFF",
+                "text_wrap": True,
+                "valign": "vcenter",
+                "border": 1,
+                "border_color": "#BFBFBF",
+            }
+        )
         self.title = add({"bold": True, "font_size": 14, "font_color": "#1F4E79"})
-        self.section = add({"bold": True, "font_size": 11, "font_color": "#1F4E79", "bottom": 2,
-                            "bottom_color": "#1F4E79"})
+        self.section = add(
+            {"bold": True, "font_size": 11, "font_color": "#1F4E79", "bottom": 2, "bottom_color": "#1F4E79"}
+        )
         self.label = add({"bold": True})
         self.text = None  # the workbook's default format
         self.wrap = add({"text_wrap": True})
@@ -230,20 +269,45 @@ class _Book:
         self.count = add({"num_format": "#,##0"})
         self.count_bold = add({"num_format": "#,##0", "bold": True})
         self.date = add({"num_format": "yyyy-mm-dd", "align": "left"})
-        self.gap = {k: add({"bg_color": bg, "font_color": fg, "bold": True, "align": "center"})
-                    for k, (bg, fg, _) in STATUS_COLOURS.items()}
-        self.tier = {k: add({"bg_color": bg, "font_color": fg, "bold": True, "align": "center"})
-                     for k, (bg, fg) in TIER_COLOURS.items()}
-        self.map_seg = {k: add({"bg_color": bg, "font_color": fg, "bold": True, "text_wrap": True,
-                                "valign": "vcenter", "border": 1, "border_color": "#7F7F7F"})
-                        for k, (bg, fg, _) in STATUS_COLOURS.items()}
-        self.map_title = add({"bold": True, "font_size": 12, "bg_color": "#1F4E79", "font_color": "#FFFFFF",
-                              "valign": "vcenter"})
-        self.map_pos = add({"bold": True, "align": "center", "bg_color": "#D9E1F2", "border": 1,
-                            "border_color": "#7F7F7F"})
+        self.gap = {
+            k: add({"bg_color": bg, "font_color": fg, "bold": True, "align": "center"})
+            for k, (bg, fg, _) in STATUS_COLOURS.items()
+        }
+        self.tier = {
+            k: add({"bg_color": bg, "font_color": fg, "bold": True, "align": "center"})
+            for k, (bg, fg) in TIER_COLOURS.items()
+        }
+        self.map_seg = {
+            k: add(
+                {
+                    "bg_color": bg,
+                    "font_color": fg,
+                    "bold": True,
+                    "text_wrap": True,
+                    "valign": "vcenter",
+                    "border": 1,
+                    "border_color": "#7F7F7F",
+                }
+            )
+            for k, (bg, fg, _) in STATUS_COLOURS.items()
+        }
+        self.map_title = add(
+            {"bold": True, "font_size": 12, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "valign": "vcenter"}
+        )
+        self.map_pos = add(
+            {"bold": True, "align": "center", "bg_color": "#D9E1F2", "border": 1, "border_color": "#7F7F7F"}
+        )
         self.map_target = add({"left": 1, "right": 1, "left_color": "#BFBFBF", "right_color": "#BFBFBF"})
-        self.map_none = add({"italic": True, "font_color": "#7F7F7F", "left": 1, "right": 1,
-                             "left_color": "#BFBFBF", "right_color": "#BFBFBF"})
+        self.map_none = add(
+            {
+                "italic": True,
+                "font_color": "#7F7F7F",
+                "left": 1,
+                "right": 1,
+                "left_color": "#BFBFBF",
+                "right_color": "#BFBFBF",
+            }
+        )
         self.sheet_names: set[str] = set()
 
     def sheet(self, name: str):
@@ -263,7 +327,7 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     out, i = clean, 2
     while out.lower() in {t.lower() for t in taken}:
         suffix = f"({i})"
-        out = clean[:31 - len(suffix)] + suffix
+        out = clean[: 31 - len(suffix)] + suffix
         i += 1
     return out
 
@@ -274,12 +338,25 @@ class _Col:
     __slots__ = ("header", "width", "kind", "values", "fmt", "officer")
 
     def __init__(self, header, width, kind, values, fmt=None, officer=False):
-        self.header, self.width, self.kind, self.values, self.fmt, self.officer = \
-            header, width, kind, values, fmt, officer
+        self.header, self.width, self.kind, self.values, self.fmt, self.officer = (
+            header,
+            width,
+            kind,
+            values,
+            fmt,
+            officer,
+        )
 
 
-def _write_table(book: _Book, ws, cols: list[_Col], n: int, freeze_cols: int = 2, score_col: str | None = None,
-                 header_height: float = 30) -> None:
+def _write_table(
+    book: _Book,
+    ws,
+    cols: list[_Col],
+    n: int,
+    freeze_cols: int = 2,
+    score_col: str | None = None,
+    header_height: float = 30,
+) -> None:
     """Header row and n data rows, row by row (constant memory), then filter, freeze and bars. The
     officer's columns are shaded by their column format, so their empty cells cost nothing."""
     ws.set_row(0, header_height)
@@ -319,13 +396,26 @@ def _write_table(book: _Book, ws, cols: list[_Col], n: int, freeze_cols: int = 2
                 write(r, j, v, fmt[i] if per_row else fmt)
     if score_col is not None and n:
         j = next(k for k, c in enumerate(cols) if c.header == score_col)
-        ws.conditional_format(1, j, n, j, {"type": "data_bar", "bar_color": "#63BE7B", "bar_solid": True,
-                                           "min_type": "num", "min_value": 0, "max_type": "num",
-                                           "max_value": 100})
+        ws.conditional_format(
+            1,
+            j,
+            n,
+            j,
+            {
+                "type": "data_bar",
+                "bar_color": "#63BE7B",
+                "bar_solid": True,
+                "min_type": "num",
+                "min_value": 0,
+                "max_type": "num",
+                "max_value": 100,
+            },
+        )
     follow = next((k for k, c in enumerate(cols) if c.header == OFFICER_COLUMNS[0]), None)
     if follow is not None and n:
-        ws.data_validation(1, follow, n, follow, {"validate": "list", "source": FOLLOW_UP_CHOICES,
-                                                  "show_error": False})  # a list to pick from; free text allowed
+        ws.data_validation(
+            1, follow, n, follow, {"validate": "list", "source": FOLLOW_UP_CHOICES, "show_error": False}
+        )  # a list to pick from; free text allowed
 
 
 # --------------------------------------------------------------------------------------------
@@ -334,8 +424,10 @@ def _write_table(book: _Book, ws, cols: list[_Col], n: int, freeze_cols: int = 2
 
 def _company_columns(result, frame: pd.DataFrame, book: _Book, chain_sheet: bool) -> list[_Col]:
     n = len(frame)
-    cols = [_Col("排名" if chain_sheet else "序号", 6, "num", list(range(1, n + 1)), book.int),
-            _Col("企业名称", 34, "text", _texts(frame["company_name"]), book.text)]
+    cols = [
+        _Col("排名" if chain_sheet else "序号", 6, "num", list(range(1, n + 1)), book.int),
+        _Col("企业名称", 34, "text", _texts(frame["company_name"]), book.text),
+    ]
     if chain_sheet:
         cols += [
             _Col("环节", 18, "text", _texts(frame["segment_name"]), book.text),
@@ -348,8 +440,9 @@ def _company_columns(result, frame: pd.DataFrame, book: _Book, chain_sheet: bool
     status = _get(frame, "status_raw")
     status = status.where(status.notna(), frame["status"].map(STATUS_LABELS))
     province, city = _get(frame, "province"), _get(frame, "city")
-    place = province.fillna("").astype(str) + np.where(city.fillna("").astype(str) == province.fillna("").astype(str),
-                                                       "", city.fillna("").astype(str))
+    place = province.fillna("").astype(str) + np.where(
+        city.fillna("").astype(str) == province.fillna("").astype(str), "", city.fillna("").astype(str)
+    )
     names = industry_codes()
     code = _get(frame, "industry_code")
     industry = code.map(lambda c: f"{c} {names.get(c, '')}".strip() if isinstance(c, str) and c else None)
@@ -361,9 +454,18 @@ def _company_columns(result, frame: pd.DataFrame, book: _Book, chain_sheet: bool
         _Col("所在地", 14, "text", _texts(place.where(place != "", None)), book.text),
         _Col("参保人数", 9, "num", _numbers(_get(frame, "employees")), book.int),
     ]
-    component = [("relevance", "相关度"), ("gap_weight", "缺口权重"), ("priority", "链优先级"), ("fit", "匹配缺口分"),
-                 ("strength", "实力分"), ("s_capital", "资本分"), ("s_employees", "人数分"), ("s_age", "年限分"),
-                 ("s_tags", "标签分"), ("risk", "风险扣减")]
+    component = [
+        ("relevance", "相关度"),
+        ("gap_weight", "缺口权重"),
+        ("priority", "链优先级"),
+        ("fit", "匹配缺口分"),
+        ("strength", "实力分"),
+        ("s_capital", "资本分"),
+        ("s_employees", "人数分"),
+        ("s_age", "年限分"),
+        ("s_tags", "标签分"),
+        ("risk", "风险扣减"),
+    ]
     if not chain_sheet:
         component = [("relevance", "最高相关度"), ("strength", "实力分"), ("risk", "风险扣减")]
     for key, header in component:
@@ -395,9 +497,11 @@ def _company_columns(result, frame: pd.DataFrame, book: _Book, chain_sheet: bool
     if "is_local" in frame.columns:
         local = frame["is_local"].fillna(False).astype(bool).map({True: "是", False: None})
         cols.append(_Col("园区本地企业", 10, "text", _texts(local), book.text))
-    cols += [_Col("来源文件", 20, "text", _texts(_get(frame, "source_file")), book.text),
-             _Col("来源行", 7, "num", _numbers(_get(frame, "source_row")), book.int),
-             _Col("合并来源", 24, "text", _texts(_get(frame, "merged_rows")), book.text)]
+    cols += [
+        _Col("来源文件", 20, "text", _texts(_get(frame, "source_file")), book.text),
+        _Col("来源行", 7, "num", _numbers(_get(frame, "source_row")), book.int),
+        _Col("合并来源", 24, "text", _texts(_get(frame, "merged_rows")), book.text),
+    ]
     return cols
 
 
@@ -418,11 +522,13 @@ def _segment_figures(ranked: pd.DataFrame, seg: pd.DataFrame) -> pd.DataFrame:
     has = ranked[ranked["chain_id"].notna()]
     tier = has["tier"].fillna("").astype(str)
     keys = [has["chain_id"].astype(str), has["segment_id"].astype(str)]
-    counts = pd.DataFrame({
-        "candidates": has.groupby(keys).size(),
-        **{t: (tier == t).groupby(keys).sum() for t in (*TIERS, LOCAL_TIER)},
-        "best": has["score"].groupby(keys).max(),
-    })
+    counts = pd.DataFrame(
+        {
+            "candidates": has.groupby(keys).size(),
+            **{t: (tier == t).groupby(keys).sum() for t in (*TIERS, LOCAL_TIER)},
+            "best": has["score"].groupby(keys).max(),
+        }
+    )
     counts.index.names = ["chain_id", "segment_id"]
     counts = counts.reset_index()
     out = seg.merge(counts, on=["chain_id", "segment_id"], how="left")
@@ -435,16 +541,21 @@ def _segment_figures(ranked: pd.DataFrame, seg: pd.DataFrame) -> pd.DataFrame:
 def _top_targets(ranked: pd.DataFrame, k_by_segment: dict) -> dict:
     """(chain, segment) -> [(name, score, tier)] of its best targets (tier A / B / C only)."""
     tier = ranked["tier"].fillna("").astype(str)
-    targets = ranked.loc[ranked["chain_id"].notna() & tier.isin(TIERS), ["chain_id", "segment_id", "company_name",
-                                                                        "score", "tier"]]
-    targets = targets.astype({"chain_id": str, "segment_id": str}).sort_values("score", ascending=False,
-                                                                                 kind="stable")
+    targets = ranked.loc[
+        ranked["chain_id"].notna() & tier.isin(TIERS), ["chain_id", "segment_id", "company_name", "score", "tier"]
+    ]
+    targets = targets.astype({"chain_id": str, "segment_id": str}).sort_values("score", ascending=False, kind="stable")
     keys = list(zip(targets["chain_id"], targets["segment_id"]))
     limit = np.array([k_by_segment.get(k, 3) for k in keys], dtype=int)
     place = targets.groupby(["chain_id", "segment_id"], sort=False).cumcount().to_numpy()
     out: dict = {}
-    for key, name, score, t, keep in zip(keys, targets["company_name"].astype(str), targets["score"].astype(float),
-                                         targets["tier"].astype(str), place < limit):
+    for key, name, score, t, keep in zip(
+        keys,
+        targets["company_name"].astype(str),
+        targets["score"].astype(float),
+        targets["tier"].astype(str),
+        place < limit,
+    ):
         if keep:
             out.setdefault(key, []).append((name, score, t))
     return out
@@ -464,8 +575,11 @@ def _segments(chains, zone, chain_ids) -> pd.DataFrame:
 def _summary_sheet(book: _Book, zone, figures: pd.DataFrame, top: dict) -> None:
     ws = book.sheet(SHEET_SUMMARY)
     n = len(figures)
-    targets = ["；".join(f"{name}（{score:.1f}，{tier}）" for name, score, tier in top.get((r.chain_id, r.segment_id), []))
-               or None for r in figures.itertuples()]
+    targets = [
+        "；".join(f"{name}（{score:.1f}，{tier}）" for name, score, tier in top.get((r.chain_id, r.segment_id), []))
+        or None
+        for r in figures.itertuples()
+    ]
     notes = []
     for f in figures.itertuples():
         st = zone.segment_status(f.chain_id, f.segment_id)
@@ -507,18 +621,23 @@ def _map_sheet(book: _Book, zone, seg: pd.DataFrame, figures: pd.DataFrame, top:
     fig = figures.set_index(["chain_id", "segment_id"])
     r = 0
     ws.set_row(r, 24)
-    ws.merge_range(r, 0, r, len(POSITIONS) - 1, inert(f"{zone.name} 产业链招商地图（缺口状态 · 重点目标企业）"),
-                   book.title)
+    ws.merge_range(
+        r, 0, r, len(POSITIONS) - 1, inert(f"{zone.name} 产业链招商地图（缺口状态 · 重点目标企业）"), book.title
+    )
     r += 1
-    ws.write_string(r, 0, "颜色：红=缺失  橙=薄弱  黄=一般  绿=优势；每个环节下列出得分最高的目标企业（得分，等级）。", book.note)
+    ws.write_string(
+        r, 0, "颜色：红=缺失  橙=薄弱  黄=一般  绿=优势；每个环节下列出得分最高的目标企业（得分，等级）。", book.note
+    )
     r += 2
     for cid, group in seg.groupby("chain_id", sort=False):
         first = group.iloc[0]
         zc = zone.chains.get(cid)
         leader = f"｜链长：{zc.leader}" if zc is not None and zc.leader else ""
         sub = fig.loc[[(cid, s) for s in group["segment_id"]]]
-        title = (f"{first.chain_name}｜{first.priority_level}{leader}｜候选 {int(sub['candidates'].sum())} 家"
-                 f"（A {int(sub['A'].sum())} / B {int(sub['B'].sum())} / C {int(sub['C'].sum())}）")
+        title = (
+            f"{first.chain_name}｜{first.priority_level}{leader}｜候选 {int(sub['candidates'].sum())} 家"
+            f"（A {int(sub['A'].sum())} / B {int(sub['B'].sum())} / C {int(sub['C'].sum())}）"
+        )
         ws.set_row(r, 22)
         ws.merge_range(r, 0, r, len(POSITIONS) - 1, inert(title), book.map_title)
         r += 1
@@ -558,8 +677,18 @@ def _map_sheet(book: _Book, zone, seg: pd.DataFrame, figures: pd.DataFrame, top:
 # accounting sheets
 
 
-def _info_sheet(book: _Book, result, zone, settings: Settings, settings_known: bool, seg: pd.DataFrame,
-                chain_names: list[str], chain_ids, top, generated: dt.date) -> None:
+def _info_sheet(
+    book: _Book,
+    result,
+    zone,
+    settings: Settings,
+    settings_known: bool,
+    seg: pd.DataFrame,
+    chain_names: list[str],
+    chain_ids,
+    top,
+    generated: dt.date,
+) -> None:
     ws = book.sheet(SHEET_INFO)
     ws.set_column(0, 0, 26)
     ws.set_column(1, 1, 16)
@@ -604,18 +733,26 @@ def _info_sheet(book: _Book, result, zone, settings: Settings, settings_known: b
         row(f.source, f.read, f.scored, f.merged, f.rejected, fmts=[book.text] + [book.count] * 4)
     c = result.counts
     row("合计", c["read"], c["scored"], c["merged"], c["rejected"], fmts=[book.label] + [book.count_bold] * 4)
-    row("说明", "同一统一社会信用代码或同名企业合并为一行（保留信息最全的一行），见“合并记录”；"
-              "无法使用的行（如缺少企业名称）见“未处理”。", fmts=[book.label, book.note])
+    row(
+        "说明",
+        "同一统一社会信用代码或同名企业合并为一行（保留信息最全的一行），见“合并记录”；"
+        "无法使用的行（如缺少企业名称）见“未处理”。",
+        fmts=[book.label, book.note],
+    )
 
     section("评分结果（全部企业，不受 --top / --chain 限制）")
-    counts = [("匹配到产业链的企业（行）", int(has_chain.sum())),
-              ("其中 A 类（重点目标）", int((tier == "A").sum())),
-              ("其中 B 类", int((tier == "B").sum())),
-              ("其中 C 类", int((tier == "C").sum()))]
+    counts = [
+        ("匹配到产业链的企业（行）", int(has_chain.sum())),
+        ("其中 A 类（重点目标）", int((tier == "A").sum())),
+        ("其中 B 类", int((tier == "B").sum())),
+        ("其中 C 类", int((tier == "C").sum())),
+    ]
     if (tier == LOCAL_TIER).any():
         counts.append(("其中 园区本地企业", int((tier == LOCAL_TIER).sum())))
-    counts += [("其中 不推荐（已注销等，得分 0）", int((has_chain & ~tier.isin((*TIERS, LOCAL_TIER))).sum())),
-               ("未匹配产业链的企业", int((~has_chain).sum()))]
+    counts += [
+        ("其中 不推荐（已注销等，得分 0）", int((has_chain & ~tier.isin((*TIERS, LOCAL_TIER))).sum())),
+        ("未匹配产业链的企业", int((~has_chain).sum())),
+    ]
     for label, value in counts:
         row(label, value, fmts=[book.label, book.count])
     scope = []
@@ -627,15 +764,33 @@ def _info_sheet(book: _Book, result, zone, settings: Settings, settings_known: b
 
     section("如何阅读得分")
     for label, text in [
-        ("得分（0–100）", "得分 = 100 ×（匹配缺口权重 × 匹配缺口分 + 企业实力权重 × 实力分）÷（两权重之和）×（1 − 风险扣减）。"),
-        ("匹配缺口分", "相关度 × 缺口权重 × 链优先级。相关度（0–1）来自企业名称、简介/主营、经营范围、国标行业代码和龙头企业名称中的"
-                   "产业链词汇；缺口权重来自园区缺口状态（见下表）；链优先级来自国家级 / 省级 / 市级。"),
-        ("实力分", "按注册资本、参保人数、成立年限（对数刻度）和上市 / 资质 / 融资标签计算；缺少的信息按中性值 0.5 计，不扣分。"),
-        ("风险扣减", f"已注销、吊销、迁出等企业得分为 0，不作为目标；经营异常扣减 {settings.penalty_abnormal:.0%}，"
-                 f"失信被执行扣减 {settings.penalty_dishonest:.0%}。"),
-        ("等级", f"A ≥ {settings.tier_a:g}（重点目标），B ≥ {settings.tier_b:g}，其余有链企业为 C；未匹配产业链的企业不分等级。"),
+        (
+            "得分（0–100）",
+            "得分 = 100 ×（匹配缺口权重 × 匹配缺口分 + 企业实力权重 × 实力分）÷（两权重之和）×（1 − 风险扣减）。",
+        ),
+        (
+            "匹配缺口分",
+            "相关度 × 缺口权重 × 链优先级。相关度（0–1）来自企业名称、简介/主营、经营范围、国标行业代码和龙头企业名称中的"
+            "产业链词汇；缺口权重来自园区缺口状态（见下表）；链优先级来自国家级 / 省级 / 市级。",
+        ),
+        (
+            "实力分",
+            "按注册资本、参保人数、成立年限（对数刻度）和上市 / 资质 / 融资标签计算；缺少的信息按中性值 0.5 计，不扣分。",
+        ),
+        (
+            "风险扣减",
+            f"已注销、吊销、迁出等企业得分为 0，不作为目标；经营异常扣减 {settings.penalty_abnormal:.0%}，"
+            f"失信被执行扣减 {settings.penalty_dishonest:.0%}。",
+        ),
+        (
+            "等级",
+            f"A ≥ {settings.tier_a:g}（重点目标），B ≥ {settings.tier_b:g}，其余有链企业为 C；未匹配产业链的企业不分等级。",
+        ),
         ("推荐理由", "列出每一分的来历：命中的词和字段、缺口状态、企业实力事实和风险。"),
-        ("跟进状态 / 负责人 / 备注", "留给招商人员填写。将本工作簿重新导入 ChainMatch 时，这三列会保留并写入新的工作簿。"),
+        (
+            "跟进状态 / 负责人 / 备注",
+            "留给招商人员填写。将本工作簿重新导入 ChainMatch 时，这三列会保留并写入新的工作簿。",
+        ),
     ]:
         if len(text) > 60:
             ws.set_row(r, 15 * (1 + len(text) // 60))
@@ -649,8 +804,12 @@ def _info_sheet(book: _Book, result, zone, settings: Settings, settings_known: b
     current = settings.as_dict()
     for item in settings_help():
         value = current[item["name"]]
-        row(f"{item['label']}（{item['name']}）", float(value), float(item["default"]),
-            fmts=[book.text, book.label if value != item["default"] else book.text, book.text])
+        row(
+            f"{item['label']}（{item['name']}）",
+            float(value),
+            float(item["default"]),
+            fmts=[book.text, book.label if value != item["default"] else book.text, book.text],
+        )
         ws.write_string(r - 1, 6, inert(item["help"]), book.text)
 
     section("缺口画像（园区配置）")
@@ -659,20 +818,28 @@ def _info_sheet(book: _Book, result, zone, settings: Settings, settings_known: b
     row("产业链 · 环节", "链位", "缺口状态", "缺口权重", "链优先级", fmts=[book.head] * 5)
     ws.write_string(r - 1, 6, "状态说明", book.head)
     for s in seg.itertuples():
-        row(f"{s.chain_name} · {s.segment_name}", s.position, s.status, float(s.gap_weight), s.priority_level,
-            fmts=[book.text, book.text, book.gap.get(s.status, book.text), book.ratio, book.text])
+        row(
+            f"{s.chain_name} · {s.segment_name}",
+            s.position,
+            s.status,
+            float(s.gap_weight),
+            s.priority_level,
+            fmts=[book.text, book.text, book.gap.get(s.status, book.text), book.ratio, book.text],
+        )
         st = zone.segment_status(s.chain_id, s.segment_id)
         note = "；".join(x for x in ("假设，待核实" if st.assumed else "", st.note) if x)
         if note:
             ws.write_string(r - 1, 6, inert(note), book.note)
 
     section("工作表")
-    for name, text in [(SHEET_SUMMARY, "各产业链、各环节的缺口状态、A / B / C 类目标数和重点目标企业。"),
-                       ("（各产业链）", "每条产业链一张表，按得分排名；含推荐理由、得分构成、联系方式和跟进列。"),
-                       (SHEET_MAP, "按 上游 → 中游 → 下游 排列的招商地图，可直接打印。"),
-                       (SHEET_UNMATCHED, "未匹配到任何产业链环节的企业（得分 0）。"),
-                       (SHEET_REJECTED, "无法使用的输入行及原因。"),
-                       (SHEET_MERGES, "被合并的重复行及其并入的企业。")]:
+    for name, text in [
+        (SHEET_SUMMARY, "各产业链、各环节的缺口状态、A / B / C 类目标数和重点目标企业。"),
+        ("（各产业链）", "每条产业链一张表，按得分排名；含推荐理由、得分构成、联系方式和跟进列。"),
+        (SHEET_MAP, "按 上游 → 中游 → 下游 排列的招商地图，可直接打印。"),
+        (SHEET_UNMATCHED, "未匹配到任何产业链环节的企业（得分 0）。"),
+        (SHEET_REJECTED, "无法使用的输入行及原因。"),
+        (SHEET_MERGES, "被合并的重复行及其并入的企业。"),
+    ]:
         row(name, text, fmts=[book.label, book.text])
 
 
@@ -683,9 +850,15 @@ def _rejected_sheet(book: _Book, result) -> None:
     cols = []
     for key, header, width in first:
         series = _get(rej, key)
-        cols.append(_Col(header, width, "num" if key == "source_row" else "text",
-                         _numbers(series) if key == "source_row" else _texts(series), book.int if key == "source_row"
-                         else book.text))
+        cols.append(
+            _Col(
+                header,
+                width,
+                "num" if key == "source_row" else "text",
+                _numbers(series) if key == "source_row" else _texts(series),
+                book.int if key == "source_row" else book.text,
+            )
+        )
     fixed = {h for _, h, _ in first}
     for c in rej.columns:
         if c in ("source_file", "source_row", "reason"):
@@ -717,8 +890,17 @@ def _merges_sheet(book: _Book, result) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def write_workbook(result, path, *, chains=None, zone=None, settings: Settings | None = None,
-                   chain_ids=None, top: int | None = None, generated: dt.date | None = None) -> Path:
+def write_workbook(
+    result,
+    path,
+    *,
+    chains=None,
+    zone=None,
+    settings: Settings | None = None,
+    chain_ids=None,
+    top: int | None = None,
+    generated: dt.date | None = None,
+) -> Path:
     """Write the officer workbook for a `ScoreResult` and return its path.
 
     `chains` / `zone` / `settings` are those the result was scored with (a zone may be given as a path;
@@ -743,8 +925,10 @@ def write_workbook(result, path, *, chains=None, zone=None, settings: Settings |
     order = [c for c in chains if not chain_ids or c in chain_ids]
     order += [c for c in present if c not in chains and (not chain_ids or c in chain_ids)]
     seg = _segments(chains, zone, order)
-    names = {cid: chains[cid].name if cid in chains else
-             str(ranked.loc[ranked["chain_id"] == cid, "chain_name"].iloc[0]) for cid in order}
+    names = {
+        cid: chains[cid].name if cid in chains else str(ranked.loc[ranked["chain_id"] == cid, "chain_name"].iloc[0])
+        for cid in order
+    }
     figures = _segment_figures(ranked, seg)
     k = {(r.chain_id, r.segment_id): int(r.target_count) for r in seg.itertuples()}
     top_targets = _top_targets(ranked, k)
@@ -754,8 +938,21 @@ def write_workbook(result, path, *, chains=None, zone=None, settings: Settings |
     path = Path(path)
     book = _Book(path)
     try:
-        _write_sheets(book, result, zone, settings, settings_known, seg, order, names, figures, top_targets,
-                      chain_ids, top, generated)
+        _write_sheets(
+            book,
+            result,
+            zone,
+            settings,
+            settings_known,
+            seg,
+            order,
+            names,
+            figures,
+            top_targets,
+            chain_ids,
+            top,
+            generated,
+        )
     except BaseException:
         try:  # leave no half-written workbook behind
             book.close()
@@ -766,18 +963,19 @@ def write_workbook(result, path, *, chains=None, zone=None, settings: Settings |
     try:
         book.close()
     except FileCreateError as exc:
-        raise MatcherError(f"{path}: 无法写入工作簿（目录不存在、没有写权限，或文件正在 Excel / WPS 中打开）："
-                           f"{exc}") from None
+        raise MatcherError(
+            f"{path}: 无法写入工作簿（目录不存在、没有写权限，或文件正在 Excel / WPS 中打开）：{exc}"
+        ) from None
     return path
 
 
-def _write_sheets(book, result, zone, settings, settings_known, seg, order, names, figures, top_targets,
-                  chain_ids, top, generated) -> None:
+def _write_sheets(
+    book, result, zone, settings, settings_known, seg, order, names, figures, top_targets, chain_ids, top, generated
+) -> None:
     """Every sheet, in the order an officer reads them."""
     ranked = result.ranked
     has_chain = ranked["chain_id"].notna().to_numpy()
-    _info_sheet(book, result, zone, settings, settings_known, seg, [names[c] for c in order], chain_ids, top,
-                generated)
+    _info_sheet(book, result, zone, settings, settings_known, seg, [names[c] for c in order], chain_ids, top, generated)
     _summary_sheet(book, zone, figures, top_targets)
     chain_id = ranked["chain_id"].astype(object).to_numpy()
     for cid in order:

@@ -6,8 +6,16 @@ import pyarrow as pa
 import pytest
 
 import matcher
-from matcher.engine.explain import (PART_SEP, PARTS, _fmt_unique, _where, evidence_text, join_prefixed,
-                                    reason_parts, reasons)
+from matcher.engine.explain import (
+    PART_SEP,
+    PARTS,
+    _fmt_unique,
+    _where,
+    evidence_text,
+    join_prefixed,
+    reason_parts,
+    reasons,
+)
 from matcher.engine.match import SegmentMatcher
 
 from ..conftest import AS_OF, DATA
@@ -45,9 +53,18 @@ def test_reason_parts_join_without_empty_pieces():
     listed = np.array([False, True, False, False, True])
     parts = [_fmt_unique(cap, lambda v: f"资本{v:g}", "，"), _fmt_unique(tags, str, "，"), _where(listed, "，上市")]
     assert all(isinstance(p, pa.Array) for p in parts)
-    assert join_prefixed(parts, "，").to_pylist() == ["资本100，专精特新", "上市", "资本100", "", "资本5，高新技术企业，上市"]
-    assert join_prefixed([pa.array(["；甲", "", ""]), pa.array(["；乙", "；丙", ""])], "；").to_pylist() == \
-        ["甲；乙", "丙", ""]
+    assert join_prefixed(parts, "，").to_pylist() == [
+        "资本100，专精特新",
+        "上市",
+        "资本100",
+        "",
+        "资本5，高新技术企业，上市",
+    ]
+    assert join_prefixed([pa.array(["；甲", "", ""]), pa.array(["；乙", "；丙", ""])], "；").to_pylist() == [
+        "甲；乙",
+        "丙",
+        "",
+    ]
 
 
 def test_evidence_is_explained(m):
@@ -64,15 +81,33 @@ def test_evidence_is_explained(m):
 
 def columns(**changes):
     """A two-row component table: one company filed under a segment, one with no chain."""
-    t = {"_segment": [3, 0], "chain_id": ["nev", None], "chain_name": ["新能源汽车", None],
-         "segment_name": ["动力电池", None], "position": ["中游", None], "gap_status": ["缺失", None],
-         "gap_weight": [1.0, np.nan], "priority": [0.7, np.nan], "relevance": [0.8123, 0.0412],
-         "strength": [0.61, 0.5], "evidence_words": ["名称含“动力电池”", ""], "code_counted": [True, False],
-         "gap_assumed": [True, False], "priority_level": ["市级", None], "industry_code": ["3841", "5211"],
-         "registered_capital_wan": [12000.0, np.nan], "employees": [320.0, np.nan], "age_years": [11.6, np.nan],
-         "listed": [True, False], "qualifications": ["高新技术企业", None], "financing": [None, None],
-         "status": ["active", "inactive"], "status_raw": ["存续", "注销"], "abnormal": [True, False],
-         "dishonest": [False, False]}
+    t = {
+        "_segment": [3, 0],
+        "chain_id": ["nev", None],
+        "chain_name": ["新能源汽车", None],
+        "segment_name": ["动力电池", None],
+        "position": ["中游", None],
+        "gap_status": ["缺失", None],
+        "gap_weight": [1.0, np.nan],
+        "priority": [0.7, np.nan],
+        "relevance": [0.8123, 0.0412],
+        "strength": [0.61, 0.5],
+        "evidence_words": ["名称含“动力电池”", ""],
+        "code_counted": [True, False],
+        "gap_assumed": [True, False],
+        "priority_level": ["市级", None],
+        "industry_code": ["3841", "5211"],
+        "registered_capital_wan": [12000.0, np.nan],
+        "employees": [320.0, np.nan],
+        "age_years": [11.6, np.nan],
+        "listed": [True, False],
+        "qualifications": ["高新技术企业", None],
+        "financing": [None, None],
+        "status": ["active", "inactive"],
+        "status_raw": ["存续", "注销"],
+        "abnormal": [True, False],
+        "dishonest": [False, False],
+    }
     t.update(changes)
     return pd.DataFrame(t)
 
@@ -80,12 +115,17 @@ def columns(**changes):
 def test_parts_are_rendered_from_columns_in_template_order():
     t = columns()
     text = reasons(t, matcher.DEFAULTS).to_pylist()
-    assert text[0] == ("【新能源汽车·动力电池（中游）】相关度0.81：名称含“动力电池”；国标行业3841锂离子电池制造 | "
-                       "缺口：园区该环节缺失（待核实），缺口权重1.00；市级重点链，优先级0.70 | "
-                       "实力：注册资本1.2亿元，参保320人，成立12年，上市企业，高新技术企业，实力分0.61 | "
-                       "风险：列入经营异常（扣减30%）")
-    assert text[1] == "未匹配到任何产业链环节（最高相关度0.04，低于门槛） | 实力：无公开实力信息（按中性计），实力分0.50 | " \
-                      "风险：登记状态为“注销”，不作为招商目标"
+    assert text[0] == (
+        "【新能源汽车·动力电池（中游）】相关度0.81：名称含“动力电池”；国标行业3841锂离子电池制造 | "
+        "缺口：园区该环节缺失（待核实），缺口权重1.00；市级重点链，优先级0.70 | "
+        "实力：注册资本1.2亿元，参保320人，成立12年，上市企业，高新技术企业，实力分0.61 | "
+        "风险：列入经营异常（扣减30%）"
+    )
+    assert (
+        text[1]
+        == "未匹配到任何产业链环节（最高相关度0.04，低于门槛） | 实力：无公开实力信息（按中性计），实力分0.50 | "
+        "风险：登记状态为“注销”，不作为招商目标"
+    )
     # the columns decide: no words, so the code is the only evidence item (no stray separator)
     alone = reasons(columns(evidence_words=["", ""]), matcher.DEFAULTS)[0].as_py()
     assert alone.startswith("【新能源汽车·动力电池（中游）】相关度0.81：国标行业3841锂离子电池制造 | ")
@@ -112,10 +152,15 @@ def test_detail_parts_are_what_the_reason_says(fixture_result):
 
 def test_reranking_with_a_new_penalty_rewords_the_risk(tmp_path, fixture_chains, fixture_zone):
     header = ["企业名称", "登记状态", "注册资本", "经营范围", "经营异常", "失信被执行"]
-    cand = write_list(tmp_path / "cand.csv", header, [
-        ["江苏甲动力电池有限公司", "存续", "5000万元", "锂离子电池研发、生产", "是", "否"],
-        ["江苏乙动力电池有限公司", "存续", "5000万元", "锂离子电池研发、生产", "否", "是"],
-        ["江苏丙动力电池有限公司", "存续", "5000万元", "锂离子电池研发、生产", "否", "否"]])
+    cand = write_list(
+        tmp_path / "cand.csv",
+        header,
+        [
+            ["江苏甲动力电池有限公司", "存续", "5000万元", "锂离子电池研发、生产", "是", "否"],
+            ["江苏乙动力电池有限公司", "存续", "5000万元", "锂离子电池研发、生产", "否", "是"],
+            ["江苏丙动力电池有限公司", "存续", "5000万元", "锂离子电池研发、生产", "否", "否"],
+        ],
+    )
     result = matcher.score_files([cand], zone=fixture_zone, chains=fixture_chains, as_of=AS_OF)
     before = result.ranked.set_index("company_name")["reasons"]
     assert before["江苏甲动力电池有限公司"].endswith(" | 风险：列入经营异常（扣减30%）")
@@ -123,25 +168,29 @@ def test_reranking_with_a_new_penalty_rewords_the_risk(tmp_path, fixture_chains,
     harsh = matcher.DEFAULTS.replace(penalty_abnormal=0.5, penalty_dishonest=0.9)
     out = matcher.rerank(result, harsh)
     after = out.ranked.set_index("company_name")
-    assert after.loc["江苏甲动力电池有限公司", "reasons"] == \
-        before["江苏甲动力电池有限公司"].replace("扣减30%", "扣减50%")
-    assert after.loc["江苏乙动力电池有限公司", "reasons"] == \
-        before["江苏乙动力电池有限公司"].replace("扣减60%", "扣减90%")
+    assert after.loc["江苏甲动力电池有限公司", "reasons"] == before["江苏甲动力电池有限公司"].replace(
+        "扣减30%", "扣减50%"
+    )
+    assert after.loc["江苏乙动力电池有限公司", "reasons"] == before["江苏乙动力电池有限公司"].replace(
+        "扣减60%", "扣减90%"
+    )
     assert after.loc["江苏丙动力电池有限公司", "reasons"] == before["江苏丙动力电池有限公司"]
     assert after.loc["江苏甲动力电池有限公司", "risk"] == pytest.approx(0.5)  # the score's risk, the same penalty
     assert list(out.components["reasons"]) == list(out.ranked["reasons"])
     for i in range(len(out.ranked)):  # the detail view follows too
         assert PART_SEP.join(reason_parts(out.components.iloc[i], out.settings)) == out.ranked["reasons"].iloc[i]
     back = matcher.rerank(out, matcher.DEFAULTS)
-    pd.testing.assert_series_equal(back.ranked.set_index("company_name")["reasons"], before.loc[
-        back.ranked["company_name"]], check_names=False)
+    pd.testing.assert_series_equal(
+        back.ranked.set_index("company_name")["reasons"], before.loc[back.ranked["company_name"]], check_names=False
+    )
 
 
 def test_local_wording_is_a_part_of_the_template(tmp_path, fixture_chains, fixture_zone):
     local = write_list(tmp_path / "local.csv", ["企业名称", "登记状态"], [["江苏锐能动力电池有限公司", "存续"]])
     plain = matcher.score_files([DATA / "candidates.csv"], zone=fixture_zone, chains=fixture_chains, as_of=AS_OF)
-    r = matcher.score_files([DATA / "candidates.csv"], zone=fixture_zone, chains=fixture_chains, as_of=AS_OF,
-                            local=[local])
+    r = matcher.score_files(
+        [DATA / "candidates.csv"], zone=fixture_zone, chains=fixture_chains, as_of=AS_OF, local=[local]
+    )
     i = int(np.flatnonzero(r.ranked["company_name"] == "江苏锐能动力电池有限公司")[0])
     note = "本地企业（园区企业库已有“江苏锐能动力电池有限公司”，按企业名称匹配）：强链对象，不作为补链目标"
     body = plain.ranked.set_index("company_name").loc["江苏锐能动力电池有限公司", "reasons"]

@@ -1,12 +1,23 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from matcher.knowledge.settings import DEFAULTS
 from matcher.engine.explain import evidence_text
-from matcher.engine.match import (_CUES, APPLICATION, HEAD, METHOD, PLAIN, SEPARATOR, SegmentMatcher, clause_contexts,
-                           clause_table, core_spans)
+from matcher.engine.match import (
+    _CUES,
+    APPLICATION,
+    HEAD,
+    METHOD,
+    PLAIN,
+    SEPARATOR,
+    SegmentMatcher,
+    clause_contexts,
+    clause_table,
+    core_spans,
+)
+from matcher.knowledge.settings import DEFAULTS
 
 
 def frame(**cols):
@@ -22,8 +33,8 @@ def m(fixture_chains):
 
 
 def m_chains(m):
-    from tests.conftest import DATA
     import matcher
+    from tests.conftest import DATA
 
     return matcher.load_chains(DATA / "chains")
 
@@ -42,12 +53,15 @@ def test_fit_learns_vocabulary_and_weights(m):
 
 
 def test_keyword_evidence_and_field_weights(m):
-    f = frame(company_name=["甲动力电池有限公司", "乙公司", "丙公司"],
-              intro=[None, "专注动力电池", None], scope=[None, None, "动力电池销售"])
+    f = frame(
+        company_name=["甲动力电池有限公司", "乙公司", "丙公司"],
+        intro=[None, "专注动力电池", None],
+        scope=[None, None, "动力电池销售"],
+    )
     rel = m.transform(f)
     b = seg(m, "nev", "battery")
     assert rel[0, b] > rel[2, b] > 0 and rel[1, b] > rel[2, b]  # 经营范围 weighs less than name / intro
-    assert 0 <= rel.min() and rel.max() <= 1
+    assert rel.min() >= 0 and rel.max() <= 1
 
 
 def test_weak_words_need_other_evidence(m):
@@ -81,8 +95,10 @@ def test_contained_match_is_not_counted_twice(m):
 
 
 def test_industry_code_and_leader_evidence(m):
-    f = frame(company_name=["甲有限公司", "宁德时代新能源科技股份有限公司", "丙有限公司"],
-              industry_code=["3841", None, "3849"])
+    f = frame(
+        company_name=["甲有限公司", "宁德时代新能源科技股份有限公司", "丙有限公司"],
+        industry_code=["3841", None, "3849"],
+    )
     r = m.match(f)
     b = seg(m, "nev", "battery")
     assert r.relevance[0, b] > 0.5
@@ -97,28 +113,39 @@ def test_repeated_texts_match_once_and_give_same_result(m):
     assert np.all(rel[:1000] == rel[0]) and rel[1000].max() == 0
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("本公司是一家专业从事锂电池研发的企业，产品广泛应用于新能源汽车，通过自主技术降低成本。",
-     [HEAD, APPLICATION, METHOD]),
-    ("公司主营伺服电机，兼营贸易。另有咨询业务", [HEAD, HEAD, PLAIN]),  # HEAD lasts to the sentence end
-    ("集研发、生产、服务于一体，客户包括多家车企", [PLAIN, APPLICATION]),  # 服务于一体 is no customer
-    ("公司并通过合作开展业务：主要利用视觉算法", [PLAIN, METHOD]),  # one lead word at most before the cue
-    ("生产芯片，但非主要通过自建产线", [PLAIN, PLAIN]),
-    ("公司是一家检测企业，致力于通过大数据技术服务客户", [HEAD, METHOD]),  # a purpose may stand before the means
-    ("公司是一家检测企业，致力于大数据，通过云计算降本", [HEAD, HEAD, METHOD]),  # a means cue counts only where the clause opens with it
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "本公司是一家专业从事锂电池研发的企业，产品广泛应用于新能源汽车，通过自主技术降低成本。",
+            [HEAD, APPLICATION, METHOD],
+        ),
+        ("公司主营伺服电机，兼营贸易。另有咨询业务", [HEAD, HEAD, PLAIN]),  # HEAD lasts to the sentence end
+        ("集研发、生产、服务于一体，客户包括多家车企", [PLAIN, APPLICATION]),  # 服务于一体 is no customer
+        ("公司并通过合作开展业务：主要利用视觉算法", [PLAIN, METHOD]),  # one lead word at most before the cue
+        ("生产芯片，但非主要通过自建产线", [PLAIN, PLAIN]),
+        ("公司是一家检测企业，致力于通过大数据技术服务客户", [HEAD, METHOD]),  # a purpose may stand before the means
+        (
+            "公司是一家检测企业，致力于大数据，通过云计算降本",
+            [HEAD, HEAD, METHOD],
+        ),  # a means cue counts only where the clause opens with it
+        ("", []),
+    ],
+)
 def test_clause_contexts(text, expected):
     assert [ctx for _, ctx in clause_contexts(text)] == expected
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("甲科技是一家动力电池研发商，产品应用于汽车", ["动力电池"]),
-    ("公司是国内领先的锂电池隔膜专业生产企业。另是一家贸易公司", ["领先的锂电池隔膜专业生产", "贸易"]),
-    ("是一家，动力电池企业", []),  # a core phrase stays inside one clause
-    ("是一家动力电池" + SEPARATOR + "企业", []),  # and inside one text
-    ("专注动力电池研发", []),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("甲科技是一家动力电池研发商，产品应用于汽车", ["动力电池"]),
+        ("公司是国内领先的锂电池隔膜专业生产企业。另是一家贸易公司", ["领先的锂电池隔膜专业生产", "贸易"]),
+        ("是一家，动力电池企业", []),  # a core phrase stays inside one clause
+        ("是一家动力电池" + SEPARATOR + "企业", []),  # and inside one text
+        ("专注动力电池研发", []),
+    ],
+)
 def test_core_spans(text, expected):
     starts, ends = core_spans(text)
     assert [text[a:b] for a, b in zip(starts, ends)] == expected
@@ -136,8 +163,15 @@ def test_core_phrase_words_weigh_more(m):
 
 
 @settings(max_examples=300)
-@given(st.lists(st.lists(st.sampled_from(list(_CUES) + ["，", "。", "；", "\n", " ", "电池", "并", "一体", "a"]),
-                        max_size=12).map("".join), min_size=1, max_size=5))
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(list(_CUES) + ["，", "。", "；", "\n", " ", "电池", "并", "一体", "a"]), max_size=12
+        ).map("".join),
+        min_size=1,
+        max_size=5,
+    )
+)
 def test_clause_table_of_joined_texts_is_the_texts_one_by_one(texts):
     starts, ctx = clause_table(SEPARATOR.join(t for t in texts))
     offset, expected = 0, []
@@ -184,7 +218,9 @@ def test_the_field_policy_table_drives_matching(m, monkeypatch):
 
     import matcher.engine.match as match_module
 
-    f = frame(company_name=["甲公司", "乙公司"], intro=[None, "产品广泛应用于动力电池行业"], scope=["动力电池销售", None])
+    f = frame(
+        company_name=["甲公司", "乙公司"], intro=[None, "产品广泛应用于动力电池行业"], scope=["动力电池销售", None]
+    )
     b = seg(m, "nev", "battery")
     before = m.transform(f)
     assert before[0, b] > 0 and before[1, b] > 0

@@ -8,9 +8,17 @@ from matcher.engine.score import risk_component, strength_components
 
 def companies(**cols):
     n = len(next(iter(cols.values())))
-    base = {"registered_capital_wan": [np.nan] * n, "employees": [np.nan] * n, "founded": [None] * n,
-            "listed": [False] * n, "qualifications": [None] * n, "financing": [None] * n,
-            "abnormal": [False] * n, "dishonest": [False] * n, "status": ["active"] * n}
+    base = {
+        "registered_capital_wan": [np.nan] * n,
+        "employees": [np.nan] * n,
+        "founded": [None] * n,
+        "listed": [False] * n,
+        "qualifications": [None] * n,
+        "financing": [None] * n,
+        "abnormal": [False] * n,
+        "dishonest": [False] * n,
+        "status": ["active"] * n,
+    }
     base.update(cols)
     return pd.DataFrame(base)
 
@@ -29,8 +37,11 @@ def test_tags_add_strength():
 
 
 def test_risk_inactive_is_never_a_target_and_penalties_combine():
-    f = companies(status=["inactive", "active", "active", "active"], abnormal=[False, True, False, True],
-                  dishonest=[False, False, True, True])
+    f = companies(
+        status=["inactive", "active", "active", "active"],
+        abnormal=[False, True, False, True],
+        dishonest=[False, False, True, True],
+    )
     r = risk_component(f, matcher.DEFAULTS)
     assert r[0] == 1.0
     assert r[1] == pytest.approx(0.3) and r[2] == pytest.approx(0.6)
@@ -45,8 +56,11 @@ def test_fit_multiplies_relevance_gap_and_priority(fixture_result):
     s = matcher.DEFAULTS
     near = np.exp(-row.distance_km / s.radius_km)  # 苏州 to the zone in 南京
     assert 150 < row.distance_km < 250 and row.proximity == pytest.approx(near, abs=1e-3)
-    expected = 100 * (s.w_fit * row.fit + s.w_strength * row.strength + s.w_distance * near) / (
-        s.w_fit + s.w_strength + s.w_distance)
+    expected = (
+        100
+        * (s.w_fit * row.fit + s.w_strength * row.strength + s.w_distance * near)
+        / (s.w_fit + s.w_strength + s.w_distance)
+    )
     assert row.score == pytest.approx(expected, abs=0.1)
 
 
@@ -100,8 +114,11 @@ def test_total_score_parts_add_up_to_the_score(seed):
     fit, strength, near = rng.random(n), rng.random(n), np.where(rng.random(n) < 0.2, 0.5, rng.random(n))
     risk = rng.choice([0.0, 0.3, 0.6, 0.72, 1.0], size=n)
     has_chain = rng.random(n) < 0.8
-    for s in (matcher.DEFAULTS, matcher.DEFAULTS.replace(w_fit=0.3, w_strength=0.0, w_distance=0.4),
-              matcher.DEFAULTS.replace(w_fit=0.0, w_strength=0.0, w_distance=0.0)):
+    for s in (
+        matcher.DEFAULTS,
+        matcher.DEFAULTS.replace(w_fit=0.3, w_strength=0.0, w_distance=0.4),
+        matcher.DEFAULTS.replace(w_fit=0.0, w_strength=0.0, w_distance=0.0),
+    ):
         p = total_score(fit, strength, risk, has_chain, s, near)
         assert np.abs(p.fit + p.strength + p.distance + p.risk - p.score).max() <= 0.05 + 1e-9  # score: 1 decimal
         assert (p.risk <= 0).all() and (p.risk[risk == 1] == -(p.fit + p.strength + p.distance)[risk == 1]).all()
@@ -109,8 +126,10 @@ def test_total_score_parts_add_up_to_the_score(seed):
             assert (part[~has_chain] == 0).all()
         total = s.w_fit + s.w_strength + s.w_distance or 1.0
         assert np.allclose(p.fit, np.where(has_chain, 100 * s.w_fit * fit / total, 0))
-    assert np.array_equal(total_score(fit, strength, risk, has_chain, matcher.DEFAULTS).distance,
-                          total_score(fit, strength, risk, has_chain, matcher.DEFAULTS, np.full(n, 0.5)).distance)
+    assert np.array_equal(
+        total_score(fit, strength, risk, has_chain, matcher.DEFAULTS).distance,
+        total_score(fit, strength, risk, has_chain, matcher.DEFAULTS, np.full(n, 0.5)).distance,
+    )
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -29,7 +29,12 @@ def frame():
     """Companies that exercise every matching step: clause contexts, a core phrase, a weak word in a
     head clause, a non-target business, a name-only row, an exclusion word, a leader, an industry code."""
     rows = [
-        ("甲科技有限公司", "公司是一家动力电池生产企业，通过BMS技术降本，产品应用于充电桩行业。", "锂离子电池销售", "3841"),
+        (
+            "甲科技有限公司",
+            "公司是一家动力电池生产企业，通过BMS技术降本，产品应用于充电桩行业。",
+            "锂离子电池销售",
+            "3841",
+        ),
         ("乙有限公司", "公司专注于新能源。", None, None),
         ("丙营销有限公司", "动力电池营销。", None, None),
         ("丁动力电池有限公司", None, None, None),
@@ -46,9 +51,22 @@ def _components(chains, zone, settings):
 
 def _canonical():
     f = frame()
-    extra = {"registered_capital_wan": np.nan, "employees": np.nan, "founded": None, "listed": False,
-             "qualifications": None, "financing": None, "abnormal": False, "dishonest": False, "status": "active",
-             "status_raw": "存续", "province": None, "city": None, "lon": np.nan, "lat": np.nan}
+    extra = {
+        "registered_capital_wan": np.nan,
+        "employees": np.nan,
+        "founded": None,
+        "listed": False,
+        "qualifications": None,
+        "financing": None,
+        "abnormal": False,
+        "dishonest": False,
+        "status": "active",
+        "status_raw": "存续",
+        "province": None,
+        "city": None,
+        "lon": np.nan,
+        "lat": np.nan,
+    }
     return f.assign(**{k: v for k, v in extra.items() if k not in f})
 
 
@@ -90,8 +108,11 @@ def test_a_new_setting_reaches_the_matcher_without_further_edits(fixture_chains,
     assert scorer.matcher_.settings.scope_extra == 0.0 and scorer.matcher_.get_params()["settings"] is new
 
     def relevance(settings):
-        return matcher.Scorer(settings=settings, as_of=AS_OF).fit(fixture_chains, fixture_zone).matcher_.transform(
-            pd.DataFrame({"company_name": ["乙有限公司"], "scope": ["动力电池销售"]}))
+        return (
+            matcher.Scorer(settings=settings, as_of=AS_OF)
+            .fit(fixture_chains, fixture_zone)
+            .matcher_.transform(pd.DataFrame({"company_name": ["乙有限公司"], "scope": ["动力电池销售"]}))
+        )
 
     expected = relevance(matcher.DEFAULTS)  # the shipped table: 经营范围 weighed by scope_weight
     # name the new setting in the field policy table: it takes effect through Scorer -> SegmentMatcher

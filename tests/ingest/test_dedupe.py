@@ -1,7 +1,7 @@
 import pandas as pd
-from hypothesis import given, strategies as st
-
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from matcher.ingest.dedupe import branch_mask, merge_duplicates, normalise_name, normalise_names, reject_rows
 
@@ -15,7 +15,11 @@ def test_name_keys_are_stable_and_whitespace_free(names):
 
 
 def test_name_variants_share_a_key():
-    assert normalise_name("南京（江北）科技有限公司") == normalise_name("南京(江北) 科技有限公司") == normalise_name("南京【江北】科技有限公司")
+    assert (
+        normalise_name("南京（江北）科技有限公司")
+        == normalise_name("南京(江北) 科技有限公司")
+        == normalise_name("南京【江北】科技有限公司")
+    )
 
 
 def frame(rows):
@@ -24,14 +28,16 @@ def frame(rows):
 
 
 def test_merge_by_code_then_name_keeps_richest_and_provenance():
-    f = frame([
-        ["甲公司", "91110000600037341L", None, "a.csv", 2],
-        ["甲公司 ", "91110000600037341L", "软件开发", "b.csv", 5],
-        ["乙公司", None, None, "a.csv", 3],
-        ["乙公司", "913100007109323556", "芯片", "a.csv", 4],
-        ["丙公司", "91320100134885085F", None, "a.csv", 6],
-        ["丙公司", "12100000400000624D", None, "a.csv", 7],
-    ])
+    f = frame(
+        [
+            ["甲公司", "91110000600037341L", None, "a.csv", 2],
+            ["甲公司 ", "91110000600037341L", "软件开发", "b.csv", 5],
+            ["乙公司", None, None, "a.csv", 3],
+            ["乙公司", "913100007109323556", "芯片", "a.csv", 4],
+            ["丙公司", "91320100134885085F", None, "a.csv", 6],
+            ["丙公司", "12100000400000624D", None, "a.csv", 7],
+        ]
+    )
     out, log = merge_duplicates(f, ["credit_code", "scope"])
     assert len(out) + len(log) == len(f)
     a = out[out.company_name.str.startswith("甲")].iloc[0]
@@ -43,15 +49,30 @@ def test_merge_by_code_then_name_keeps_richest_and_provenance():
 
 
 def test_reject_rows_reasons():
-    f = frame([[None, None, None, "a", 2], ["甲", None, None, "a", 3], ["123", None, None, "a", 4], ["甲公司", None, None, "a", 5]])
+    f = frame(
+        [
+            [None, None, None, "a", 2],
+            ["甲", None, None, "a", 3],
+            ["123", None, None, "a", 4],
+            ["甲公司", None, None, "a", 5],
+        ]
+    )
     ok, rej = reject_rows(f)
     assert list(ok.company_name) == ["甲公司"]
     assert list(rej.reason) == ["缺少企业名称", "企业名称过短，无法识别", "企业名称只含数字或符号"]
 
 
 def full(rows):
-    cols = ["company_name", "credit_code", "former_names", "company_type", "scope", "match_status", "source_file",
-            "source_row"]
+    cols = [
+        "company_name",
+        "credit_code",
+        "former_names",
+        "company_type",
+        "scope",
+        "match_status",
+        "source_file",
+        "source_row",
+    ]
     rows = [list(r[:5]) + [None] + list(r[5:]) if len(r) == 7 else r for r in rows]  # match_status optional
     return pd.DataFrame(rows, columns=cols, dtype=object)
 
@@ -60,12 +81,22 @@ FACTS = ["credit_code", "scope"]
 
 
 def test_former_name_merges_into_the_current_name():
-    f = full([
-        ["南京锐能电池有限公司", None, None, None, "电池", "t.xlsx", 4],  # the old name, richer than the current row
-        ["江苏锐能动力电池有限公司", None, "南京锐能电池有限公司；南京旧名科技有限公司", None, None, "q.xlsx", 3],
-        ["南京旧名科技有限公司", None, None, None, None, "t.xlsx", 9],
-        ["无关科技有限公司", None, None, None, None, "t.xlsx", 5],
-    ])
+    f = full(
+        [
+            [
+                "南京锐能电池有限公司",
+                None,
+                None,
+                None,
+                "电池",
+                "t.xlsx",
+                4,
+            ],  # the old name, richer than the current row
+            ["江苏锐能动力电池有限公司", None, "南京锐能电池有限公司；南京旧名科技有限公司", None, None, "q.xlsx", 3],
+            ["南京旧名科技有限公司", None, None, None, None, "t.xlsx", 9],
+            ["无关科技有限公司", None, None, None, None, "t.xlsx", 5],
+        ]
+    )
     out, log = merge_duplicates(f, FACTS)
     assert len(out) == 2 and len(log) == 2
     row = out[out.company_name == "江苏锐能动力电池有限公司"].iloc[0]  # the current name survives
@@ -75,24 +106,28 @@ def test_former_name_merges_into_the_current_name():
 
 
 def test_a_reused_name_does_not_join_two_coded_companies():
-    f = full([
-        ["甲科技有限公司", "91110000600037341L", "乙科技有限公司", None, None, "a", 2],
-        ["乙科技有限公司", "913100007109323556", None, None, None, "a", 3],  # another company took the old name
-    ])
+    f = full(
+        [
+            ["甲科技有限公司", "91110000600037341L", "乙科技有限公司", None, None, "a", 2],
+            ["乙科技有限公司", "913100007109323556", None, None, None, "a", 3],  # another company took the old name
+        ]
+    )
     out, log = merge_duplicates(f, FACTS)
     assert len(out) == 2 and log.empty
 
 
 def test_branch_rolls_up_to_its_parent_and_keeps_its_facts_apart():
-    f = full([
-        ["甲科技有限公司南京分公司", "91320100MA1MABC12W", None, None, "销售", "a", 2],
-        ["甲科技有限公司", None, None, None, None, "a", 3],
-        ["（乙）电池股份有限公司苏州第一分公司", None, None, None, None, "b", 4],
-        ["(乙)电池股份有限公司", None, None, None, "电池", "b", 5],
-        ["丙软件有限公司北京分支机构", None, None, None, None, "b", 6],  # parent not in the run
-        ["丁餐饮管理有限公司新街口店", None, None, "有限责任公司分公司(自然人投资或控股)", None, "b", 7],
-        ["戊科技有限公司", None, None, None, None, "b", 8],
-    ])
+    f = full(
+        [
+            ["甲科技有限公司南京分公司", "91320100MA1MABC12W", None, None, "销售", "a", 2],
+            ["甲科技有限公司", None, None, None, None, "a", 3],
+            ["（乙）电池股份有限公司苏州第一分公司", None, None, None, None, "b", 4],
+            ["(乙)电池股份有限公司", None, None, None, "电池", "b", 5],
+            ["丙软件有限公司北京分支机构", None, None, None, None, "b", 6],  # parent not in the run
+            ["丁餐饮管理有限公司新街口店", None, None, "有限责任公司分公司(自然人投资或控股)", None, "b", 7],
+            ["戊科技有限公司", None, None, None, None, "b", 8],
+        ]
+    )
     out, log = merge_duplicates(f, FACTS)
     assert len(out) + len(log) == len(f)
     parent = out[out.company_name == "甲科技有限公司"].iloc[0]
@@ -106,14 +141,27 @@ def test_branch_rolls_up_to_its_parent_and_keeps_its_facts_apart():
 
 
 def test_branch_mask_by_suffix_and_type():
-    f = full([["甲有限公司分公司", None, None, None, None, "a", 2], ["乙公司办事处", None, None, None, None, "a", 3],
-              ["丙公司", None, None, "其他有限责任公司分公司", None, "a", 4], ["分公司管理有限公司", None, None, None, None, "a", 5]])
+    f = full(
+        [
+            ["甲有限公司分公司", None, None, None, None, "a", 2],
+            ["乙公司办事处", None, None, None, None, "a", 3],
+            ["丙公司", None, None, "其他有限责任公司分公司", None, "a", 4],
+            ["分公司管理有限公司", None, None, None, None, "a", 5],
+        ]
+    )
     assert branch_mask(f).tolist() == [True, True, True, False]
 
 
-@given(st.lists(st.tuples(st.sampled_from(["甲公司", "乙公司", "甲公司南京分公司", "丙 公司", "丙公司", None]),
-                          st.sampled_from([None, "91110000600037341L", "913100007109323556"]),
-                          st.sampled_from([None, "乙公司", "丙公司；甲公司"])), max_size=25))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["甲公司", "乙公司", "甲公司南京分公司", "丙 公司", "丙公司", None]),
+            st.sampled_from([None, "91110000600037341L", "913100007109323556"]),
+            st.sampled_from([None, "乙公司", "丙公司；甲公司"]),
+        ),
+        max_size=25,
+    )
+)
 def test_every_row_ends_in_exactly_one_company(rows):
     f = full([[n, c, fn, None, None, "f", i + 2] for i, (n, c, fn) in enumerate(rows)])
     f = f[f.company_name.notna()]
@@ -124,20 +172,23 @@ def test_every_row_ends_in_exactly_one_company(rows):
     assert set(log.match_key) <= {"统一社会信用代码", "企业名称（对应信用代码）", "企业名称", "曾用名", "分支机构"}
 
 
-@pytest.mark.parametrize("name,status,reason", [
-    (None, "未匹配到相关企业", "未匹配到相关企业"),
-    ("未匹配到相关企业", None, "未匹配到相关企业"),
-    ("锐能科技有限公司", "匹配失败", "匹配失败"),
-    ("企业名称", None, "重复的表头行"),
-    ("公司名称", None, "重复的表头行"),
-    ("数据来源:企查查(仅供参考)", None, "不是企业名称（标题、水印或说明文字）"),
-    ("2024新能源汽车展参展企业名单", None, "不是企业名称（标题、水印或说明文字）"),
-    ("合计", None, "不是企业名称（标题、水印或说明文字）"),
-    ("声明科技有限公司", None, None),  # a note word inside a real name
-    ("甲乙新能源(有限合伙)", None, None),
-    ("锐能科技有限公司", "匹配成功", None),
-    ("锐能科技有限公司", "模糊匹配", None),
-])
+@pytest.mark.parametrize(
+    "name,status,reason",
+    [
+        (None, "未匹配到相关企业", "未匹配到相关企业"),
+        ("未匹配到相关企业", None, "未匹配到相关企业"),
+        ("锐能科技有限公司", "匹配失败", "匹配失败"),
+        ("企业名称", None, "重复的表头行"),
+        ("公司名称", None, "重复的表头行"),
+        ("数据来源:企查查(仅供参考)", None, "不是企业名称（标题、水印或说明文字）"),
+        ("2024新能源汽车展参展企业名单", None, "不是企业名称（标题、水印或说明文字）"),
+        ("合计", None, "不是企业名称（标题、水印或说明文字）"),
+        ("声明科技有限公司", None, None),  # a note word inside a real name
+        ("甲乙新能源(有限合伙)", None, None),
+        ("锐能科技有限公司", "匹配成功", None),
+        ("锐能科技有限公司", "模糊匹配", None),
+    ],
+)
 def test_reject_rules(name, status, reason):
     f = full([[name, None, None, None, None, status, "a", 2]])
     ok, rej = reject_rows(f)

@@ -1,20 +1,42 @@
 import datetime as dt
 import math
 
-import pytest
-from hypothesis import given, strategies as st
-
 import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from matcher.ingest.normalize import (check_credit_code, clean_text, clean_texts, currency_rates, industry_names, normalize_table,
-                               parse_capital, parse_date, parse_industry, parse_int, parse_status, region_from_address)
+from matcher.ingest.normalize import (
+    check_credit_code,
+    clean_text,
+    clean_texts,
+    currency_rates,
+    industry_names,
+    normalize_table,
+    parse_capital,
+    parse_date,
+    parse_industry,
+    parse_int,
+    parse_status,
+    region_from_address,
+)
 from matcher.ingest.read import RawTable, map_columns
 
 
-@pytest.mark.parametrize("text,wan", [
-    ("5000万元人民币", 5000), ("100万美元", 710), ("1.2亿元", 12000), ("300万港元", 273), ("50万(元)", 50),
-    ("1,000万人民币", 1000), ("500000元", 50), (3000, 3000), ("2000万欧元", 15400),
-])
+@pytest.mark.parametrize(
+    "text,wan",
+    [
+        ("5000万元人民币", 5000),
+        ("100万美元", 710),
+        ("1.2亿元", 12000),
+        ("300万港元", 273),
+        ("50万(元)", 50),
+        ("1,000万人民币", 1000),
+        ("500000元", 50),
+        (3000, 3000),
+        ("2000万欧元", 15400),
+    ],
+)
 def test_capital_to_wan_rmb(text, wan):
     assert parse_capital(text) == pytest.approx(wan)
 
@@ -52,11 +74,22 @@ def test_date_never_raises(text):
     assert out is None or dt.date.fromisoformat(out)
 
 
-@pytest.mark.parametrize("text,status", [
-    ("存续（在营、开业、在册）", "active"), ("在业", "active"), ("开业", "active"), ("吊销，未注销", "inactive"),
-    ("注销", "inactive"), ("迁出", "inactive"), ("停业", "inactive"), ("清算", "inactive"), ("撤销", "inactive"),
-    (None, "unknown"), ("其他", "unknown"),
-])
+@pytest.mark.parametrize(
+    "text,status",
+    [
+        ("存续（在营、开业、在册）", "active"),
+        ("在业", "active"),
+        ("开业", "active"),
+        ("吊销，未注销", "inactive"),
+        ("注销", "inactive"),
+        ("迁出", "inactive"),
+        ("停业", "inactive"),
+        ("清算", "inactive"),
+        ("撤销", "inactive"),
+        (None, "unknown"),
+        ("其他", "unknown"),
+    ],
+)
 def test_status(text, status):
     assert parse_status(text) == status
 
@@ -94,8 +127,18 @@ def test_vectorised_credit_codes_agree_with_python_stdnum():
 
     from matcher.ingest.normalize import credit_codes, uscc_is_valid
 
-    samples = ["91110000600037341L", "91110000600037341X", "91320115MA1MXXXX1X", " 9132 0100-1348 8508 5F ", "-", None,
-               "913100007109323556", "12100000400000624D", "abc", "9111000060003734"]
+    samples = [
+        "91110000600037341L",
+        "91110000600037341X",
+        "91320115MA1MXXXX1X",
+        " 9132 0100-1348 8508 5F ",
+        "-",
+        None,
+        "913100007109323556",
+        "12100000400000624D",
+        "abc",
+        "9111000060003734",
+    ]
     codes, valid = credit_codes(pd.Series(samples, dtype=object))
     for raw, code, ok in zip(samples, codes, valid):
         if code is None:
@@ -104,24 +147,64 @@ def test_vectorised_credit_codes_agree_with_python_stdnum():
         assert ok == uscc.is_valid(code) == uscc_is_valid(code), raw
 
 
-@pytest.mark.parametrize("marker", ["-", "--", "——", "—", "/", "***", "暂无", "未公开", "null", "NULL", " - ", "－", "－－",
-                                    "＊＊＊", "／", "\u3000暂无 ", '="-"', "N/A"])
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "-",
+        "--",
+        "——",
+        "—",
+        "/",
+        "***",
+        "暂无",
+        "未公开",
+        "null",
+        "NULL",
+        " - ",
+        "－",
+        "－－",
+        "＊＊＊",
+        "／",
+        "\u3000暂无 ",
+        '="-"',
+        "N/A",
+    ],
+)
 def test_empty_markers_read_as_empty(marker):
     assert clean_text(marker) is None
 
 
-@pytest.mark.parametrize("raw,clean", [
-    ('="91320100MA1MABC12W"', "91320100MA1MABC12W"), ('= "0512-6688"', "0512-6688"), ("ＡＢＣ　ｘ（１）", "ABC x(1)"),
-    ("  南京\n江北  新区 ", "南京 江北 新区"), ("１２３", "123"), (3.0, "3"), ("正常值", "正常值"),
-])
+@pytest.mark.parametrize(
+    "raw,clean",
+    [
+        ('="91320100MA1MABC12W"', "91320100MA1MABC12W"),
+        ('= "0512-6688"', "0512-6688"),
+        ("ＡＢＣ　ｘ（１）", "ABC x(1)"),
+        ("  南京\n江北  新区 ", "南京 江北 新区"),
+        ("１２３", "123"),
+        (3.0, "3"),
+        ("正常值", "正常值"),
+    ],
+)
 def test_wrappers_full_width_and_spaces(raw, clean):
     assert clean_text(raw) == clean
 
 
-@pytest.mark.parametrize("text,wan", [
-    ("5000万元人民币", 5000), ("100万美元", 710), ("1.2亿元", 12000), ("300万港元", 273), ("50万(元)", 50),
-    ("50万（元）", 50), ("USD 100万", 710), ("100万(美元)", 710), ("5000.000000万人民币", 5000), ("１００万元", 100),
-])
+@pytest.mark.parametrize(
+    "text,wan",
+    [
+        ("5000万元人民币", 5000),
+        ("100万美元", 710),
+        ("1.2亿元", 12000),
+        ("300万港元", 273),
+        ("50万(元)", 50),
+        ("50万（元）", 50),
+        ("USD 100万", 710),
+        ("100万(美元)", 710),
+        ("5000.000000万人民币", 5000),
+        ("１００万元", 100),
+    ],
+)
 def test_capital_issue_forms(text, wan):
     assert parse_capital(text) == pytest.approx(wan)
 
@@ -152,8 +235,14 @@ def test_capital_never_raises(text):
 
 
 def test_capital_with_a_separate_currency_column():
-    frame = pd.DataFrame({"企业名称": ["甲有限公司", "乙有限公司", "丙有限公司"], "注册资本": [100, "100万美元", "200"],
-                          "注册资本币种": ["美元", "美元", None]}, dtype=object)
+    frame = pd.DataFrame(
+        {
+            "企业名称": ["甲有限公司", "乙有限公司", "丙有限公司"],
+            "注册资本": [100, "100万美元", "200"],
+            "注册资本币种": ["美元", "美元", None],
+        },
+        dtype=object,
+    )
     t = RawTable("q.xlsx", None, 1, frame, map_columns(list(frame.columns)), [2, 3, 4])
     assert normalize_table(t)["registered_capital_wan"].tolist() == pytest.approx([710, 710, 200])
 
@@ -163,14 +252,21 @@ def test_revoked_is_inactive(text):
     assert parse_status(text) == "inactive"
 
 
-@pytest.mark.parametrize("text,code", [
-    ("制造业-汽车制造业-新能源车整车制造", "3612"), ("制造业 > 汽车制造业 > 新能源车整车制造", "3612"),
-    ("C3612新能源车整车制造", "3612"), ("软件和信息技术服务业", "65"),
-    # the reference CSV cut these names short (PDF extraction): matched on the prefix, displayed in full
-    ("制造业-专用设备制造业-医疗实验室及医用消毒设备和器具制造", "3583"), ("玻璃纤维和玻璃纤维增强塑料制品制造", "306"),
-    ("食品、酒、饮料及茶生产专用设备制造", "3531"), ("铁路、船舶、航空航天和其他运输设备制造业", "37"),
-    ("应用电视设备及其他广播电视设备制造", "3939"),
-])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("制造业-汽车制造业-新能源车整车制造", "3612"),
+        ("制造业 > 汽车制造业 > 新能源车整车制造", "3612"),
+        ("C3612新能源车整车制造", "3612"),
+        ("软件和信息技术服务业", "65"),
+        # the reference CSV cut these names short (PDF extraction): matched on the prefix, displayed in full
+        ("制造业-专用设备制造业-医疗实验室及医用消毒设备和器具制造", "3583"),
+        ("玻璃纤维和玻璃纤维增强塑料制品制造", "306"),
+        ("食品、酒、饮料及茶生产专用设备制造", "3531"),
+        ("铁路、船舶、航空航天和其他运输设备制造业", "37"),
+        ("应用电视设备及其他广播电视设备制造", "3939"),
+    ],
+)
 def test_industry_codes_including_truncated_reference_names(text, code):
     assert parse_industry(text) == code
 
@@ -186,25 +282,39 @@ def test_prefix_fallback_needs_a_long_reference_name():
 
 
 def test_region_from_region_column_address_and_municipalities():
-    frame = pd.DataFrame({"企业名称": ["甲公司", "乙公司", "丙公司", "丁公司"],
-                          "所属地区": ["江苏省南京市江宁区", None, None, None],
-                          "所属省份": [None, "江苏", "上海市", "江苏省"],
-                          "注册地址": [None, "苏州市工业园区", None, "上海市浦东新区"]}, dtype=object)
+    frame = pd.DataFrame(
+        {
+            "企业名称": ["甲公司", "乙公司", "丙公司", "丁公司"],
+            "所属地区": ["江苏省南京市江宁区", None, None, None],
+            "所属省份": [None, "江苏", "上海市", "江苏省"],
+            "注册地址": [None, "苏州市工业园区", None, "上海市浦东新区"],
+        },
+        dtype=object,
+    )
     t = RawTable("r.csv", None, 1, frame, map_columns(list(frame.columns)), [2, 3, 4, 5])
     out = normalize_table(t)
-    assert list(zip(out.province, out.city)) == [("江苏省", "南京市"), ("江苏省", "苏州市"), ("上海市", "上海市"),
-                                                 ("江苏省", None)]  # never a city of another province
+    assert list(zip(out.province, out.city)) == [
+        ("江苏省", "南京市"),
+        ("江苏省", "苏州市"),
+        ("上海市", "上海市"),
+        ("江苏省", None),
+    ]  # never a city of another province
 
 
 @pytest.mark.parametrize("text,n", [("320", 320), ("1,200人", 1200), ("小于50人", 25), ("50-99人", 50), ("-", None)])
 def test_employee_counts(text, n):
     v = parse_int(text)
-    assert (math.isnan(v) if n is None else v == n)
+    assert math.isnan(v) if n is None else v == n
 
 
 def test_invalid_credit_code_is_flagged_not_dropped():
-    frame = pd.DataFrame({"企业名称": ["甲公司", "乙公司", "丙公司"],
-                          "统一社会信用代码": ["91110000600037341X", '="91110000600037341L"', "110000600037341"]}, dtype=object)
+    frame = pd.DataFrame(
+        {
+            "企业名称": ["甲公司", "乙公司", "丙公司"],
+            "统一社会信用代码": ["91110000600037341X", '="91110000600037341L"', "110000600037341"],
+        },
+        dtype=object,
+    )
     t = RawTable("c.csv", None, 1, frame, map_columns(list(frame.columns)), [2, 3, 4])
     out = normalize_table(t)
     assert out.credit_code.tolist() == ["91110000600037341X", "91110000600037341L", "110000600037341"]
@@ -215,17 +325,18 @@ def test_prefix_fallback_ignores_short_whole_names():
     assert parse_industry("集成电路制造服务") is None
 
 
-
 def test_export_quote_is_dropped_on_read_back():
     from matcher.outputs.cells import neutralise
 
-    for text in ("=HYPERLINK(\"x\")", "+86 25 1234", "-开头", "@某人"):
+    for text in ('=HYPERLINK("x")', "+86 25 1234", "-开头", "@某人"):
         assert clean_text(neutralise(text)) == text
     assert clean_text("'普通文本") == "'普通文本"
 
 
-_CELL_TEXT = st.text(alphabet=st.sampled_from(list("ab =\"'+-@\t\r\n\u3000\xa0（）；：，ＡＢ１２暂无未公开企业电池,-—/*") + ["\x00"]),
-                     max_size=24)
+_CELL_TEXT = st.text(
+    alphabet=st.sampled_from(list("ab =\"'+-@\t\r\n\u3000\xa0（）；：，ＡＢ１２暂无未公开企业电池,-—/*") + ["\x00"]),
+    max_size=24,
+)
 
 
 @given(st.lists(st.one_of(_CELL_TEXT, st.none(), st.floats(allow_nan=True), st.integers()), max_size=30))
@@ -234,10 +345,28 @@ def test_clean_texts_agrees_with_clean_text_value_by_value(values):
 
 
 def test_clean_texts_cleans_only_what_needs_it():
-    values = ["南京某某科技有限公司", " 前后有空格 ", "中间  两个空格的名称", "全角（括号）公司名称", "暂无", '="913201"',
-              "'=SUM(A1)", "普通的一段经营范围文字", ""]
-    assert clean_texts(values) == ["南京某某科技有限公司", "前后有空格", "中间 两个空格的名称", "全角(括号)公司名称", None,
-                                   "913201", "=SUM(A1)", "普通的一段经营范围文字", None]
+    values = [
+        "南京某某科技有限公司",
+        " 前后有空格 ",
+        "中间  两个空格的名称",
+        "全角（括号）公司名称",
+        "暂无",
+        '="913201"',
+        "'=SUM(A1)",
+        "普通的一段经营范围文字",
+        "",
+    ]
+    assert clean_texts(values) == [
+        "南京某某科技有限公司",
+        "前后有空格",
+        "中间 两个空格的名称",
+        "全角(括号)公司名称",
+        None,
+        "913201",
+        "=SUM(A1)",
+        "普通的一段经营范围文字",
+        None,
+    ]
 
 
 def test_no_whitespace_above_the_fast_table():

@@ -21,7 +21,9 @@ def test_a_prefetched_workbook_reads_exactly_as_one_read_directly():
 def test_the_parse_runs_on_another_thread(monkeypatch):
     seen = []
     real = prefetch._parse
-    monkeypatch.setattr(prefetch, "_parse", lambda path, out: (seen.append(threading.current_thread()), real(path, out)))
+    monkeypatch.setattr(
+        prefetch, "_parse", lambda path, out: (seen.append(threading.current_thread()), real(path, out))
+    )
     matcher.prefetch_inputs([matcher.SAMPLE_FILE])
     assert prefetch.take(matcher.SAMPLE_FILE) is not None
     assert seen and seen[0] is not threading.main_thread()

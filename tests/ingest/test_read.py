@@ -19,7 +19,6 @@ import matcher
 from matcher.cli import main
 from matcher.ingest.normalize import normalize_table
 from matcher.ingest.read import map_columns, read_file
-
 from tests.conftest import AS_OF
 
 
@@ -36,10 +35,37 @@ C_HEFEI = code("91340100MA2NQ1234")
 C_BEIJING_BRANCH = code("91310000MA1FL5XY7")
 BAD_CODE = C_XINXIN[:-1] + ("0" if C_XINXIN[-1] != "0" else "1")  # check character wrong
 
-QCC_HEADER = ["企业名称", "登记状态", "法定代表人", "注册资本", "实缴资本", "成立日期", "统一社会信用代码", "所属省份",
-              "所属城市", "所属区县", "电话", "邮箱", "网址", "企业(机构)类型", "国标行业门类", "国标行业大类",
-              "国标行业中类", "国标行业小类", "参保人数", "企业规模", "曾用名", "注册地址", "经营范围", "企业资质",
-              "投融资轮次", "上市状态", "分支机构", "经营异常", "失信被执行"]
+QCC_HEADER = [
+    "企业名称",
+    "登记状态",
+    "法定代表人",
+    "注册资本",
+    "实缴资本",
+    "成立日期",
+    "统一社会信用代码",
+    "所属省份",
+    "所属城市",
+    "所属区县",
+    "电话",
+    "邮箱",
+    "网址",
+    "企业(机构)类型",
+    "国标行业门类",
+    "国标行业大类",
+    "国标行业中类",
+    "国标行业小类",
+    "参保人数",
+    "企业规模",
+    "曾用名",
+    "注册地址",
+    "经营范围",
+    "企业资质",
+    "投融资轮次",
+    "上市状态",
+    "分支机构",
+    "经营异常",
+    "失信被执行",
+]
 
 
 def _row(header, **values):
@@ -55,27 +81,93 @@ def write_qcc_register(path):
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(QCC_HEADER))
     ws.append(QCC_HEADER)
     h = QCC_HEADER
-    ws.append(_row(h, 企业名称="江苏锐能动力电池有限公司", 登记状态="存续（在营、开业、在册）", 法定代表人="张三",
-                   注册资本="5000万元人民币", 实缴资本="2000万元人民币", 成立日期=dt.date(2015, 3, 12),
-                   统一社会信用代码=f'="{C_RUINENG}"', 所属省份="江苏省", 所属城市="南京市", 所属区县="江宁区",
-                   电话='="025-52123456"', 邮箱="-", 网址="www.ruineng.example.cn", **{"企业(机构)类型": "有限责任公司"},
-                   国标行业门类="制造业", 国标行业大类="电气机械和器材制造业", 国标行业中类="电池制造",
-                   国标行业小类="锂离子电池制造", 参保人数=320, 企业规模="中型", 曾用名="南京锐能电池有限公司",
-                   注册地址="江苏省南京市江宁区秣陵街道", 经营范围="锂离子电池、电池包的研发、生产、销售",
-                   企业资质="高新技术企业；专精特新中小企业", 投融资轮次="B轮", 上市状态="未上市", 分支机构=1,
-                   经营异常="-", 失信被执行="-"))
-    ws.append(_row(h, 企业名称="江苏锐能动力电池有限公司南京江北分公司", 登记状态="存续", 注册资本="-",
-                   成立日期=dt.date(2019, 6, 1), 所属省份="江苏省", 所属城市="南京市",
-                   **{"企业(机构)类型": "有限责任公司分公司(自然人投资或控股)"}, 经营范围="电池销售"))
-    ws.append(_row(h, 企业名称="北京远方科技有限公司上海分公司", 登记状态="在业", 注册资本="——",
-                   成立日期="2016-08-08", 统一社会信用代码=C_BEIJING_BRANCH, 所属省份="上海市",
-                   **{"企业(机构)类型": "有限责任公司分公司"}, 经营范围="技术服务"))
-    ws.append(_row(h, 企业名称="常州旧能电池有限公司", 登记状态="吊销，未注销", 注册资本="100万美元",
-                   成立日期="2010/1/5", 所属省份="江苏省", 所属城市="常州市", 经营范围="铅酸电池"))
+    ws.append(
+        _row(
+            h,
+            企业名称="江苏锐能动力电池有限公司",
+            登记状态="存续（在营、开业、在册）",
+            法定代表人="张三",
+            注册资本="5000万元人民币",
+            实缴资本="2000万元人民币",
+            成立日期=dt.date(2015, 3, 12),
+            统一社会信用代码=f'="{C_RUINENG}"',
+            所属省份="江苏省",
+            所属城市="南京市",
+            所属区县="江宁区",
+            电话='="025-52123456"',
+            邮箱="-",
+            网址="www.ruineng.example.cn",
+            **{"企业(机构)类型": "有限责任公司"},
+            国标行业门类="制造业",
+            国标行业大类="电气机械和器材制造业",
+            国标行业中类="电池制造",
+            国标行业小类="锂离子电池制造",
+            参保人数=320,
+            企业规模="中型",
+            曾用名="南京锐能电池有限公司",
+            注册地址="江苏省南京市江宁区秣陵街道",
+            经营范围="锂离子电池、电池包的研发、生产、销售",
+            企业资质="高新技术企业；专精特新中小企业",
+            投融资轮次="B轮",
+            上市状态="未上市",
+            分支机构=1,
+            经营异常="-",
+            失信被执行="-",
+        )
+    )
+    ws.append(
+        _row(
+            h,
+            企业名称="江苏锐能动力电池有限公司南京江北分公司",
+            登记状态="存续",
+            注册资本="-",
+            成立日期=dt.date(2019, 6, 1),
+            所属省份="江苏省",
+            所属城市="南京市",
+            **{"企业(机构)类型": "有限责任公司分公司(自然人投资或控股)"},
+            经营范围="电池销售",
+        )
+    )
+    ws.append(
+        _row(
+            h,
+            企业名称="北京远方科技有限公司上海分公司",
+            登记状态="在业",
+            注册资本="——",
+            成立日期="2016-08-08",
+            统一社会信用代码=C_BEIJING_BRANCH,
+            所属省份="上海市",
+            **{"企业(机构)类型": "有限责任公司分公司"},
+            经营范围="技术服务",
+        )
+    )
+    ws.append(
+        _row(
+            h,
+            企业名称="常州旧能电池有限公司",
+            登记状态="吊销，未注销",
+            注册资本="100万美元",
+            成立日期="2010/1/5",
+            所属省份="江苏省",
+            所属城市="常州市",
+            经营范围="铅酸电池",
+        )
+    )
     ws.append(_row(h, 企业名称="-", 登记状态="存续", 注册资本="10万元"))
-    ws.append(_row(h, 企业名称="无锡新芯半导体有限公司", 登记状态="存续", 注册资本="1.2亿元", 成立日期="2012年3月12日",
-                   统一社会信用代码=BAD_CODE, 所属省份="江苏", 所属城市="无锡", 国标行业小类="集成电路制造",
-                   经营范围="集成电路芯片设计与制造"))
+    ws.append(
+        _row(
+            h,
+            企业名称="无锡新芯半导体有限公司",
+            登记状态="存续",
+            注册资本="1.2亿元",
+            成立日期="2012年3月12日",
+            统一社会信用代码=BAD_CODE,
+            所属省份="江苏",
+            所属城市="无锡",
+            国标行业小类="集成电路制造",
+            经营范围="集成电路芯片设计与制造",
+        )
+    )
     for row in ws.iter_rows(min_row=3):
         for cell in row:
             if isinstance(cell.value, str) and cell.value.startswith("="):
@@ -93,12 +185,38 @@ def write_qcc_batch(path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "批量查询结果"
-    ws.append(["序号", "输入企业名称", "系统匹配企业名称", "匹配结果", "统一社会信用代码", "登记状态", "注册资本", "成立日期",
-               "所属省份", "所属城市"])
-    ws.append([1, "锐能动力", "江苏锐能动力电池有限公司", "匹配成功", C_RUINENG, "存续", "5000万人民币", "2015-03-12",
-               "江苏省", "南京市"])
+    ws.append(
+        [
+            "序号",
+            "输入企业名称",
+            "系统匹配企业名称",
+            "匹配结果",
+            "统一社会信用代码",
+            "登记状态",
+            "注册资本",
+            "成立日期",
+            "所属省份",
+            "所属城市",
+        ]
+    )
+    ws.append(
+        [
+            1,
+            "锐能动力",
+            "江苏锐能动力电池有限公司",
+            "匹配成功",
+            C_RUINENG,
+            "存续",
+            "5000万人民币",
+            "2015-03-12",
+            "江苏省",
+            "南京市",
+        ]
+    )
     ws.append([2, "不存在的某某公司", "-", "未匹配到相关企业", None, None, None, None, None, None])
-    ws.append([3, "快充", "南京快充科技有限公司", "匹配成功", C_KUAICHONG, "在业", "50万(元)", "20150312", "江苏省", "南京市"])
+    ws.append(
+        [3, "快充", "南京快充科技有限公司", "匹配成功", C_KUAICHONG, "在业", "50万(元)", "20150312", "江苏省", "南京市"]
+    )
     wb.save(path)
     return path
 
@@ -110,21 +228,73 @@ def write_tianyancha(path):
     ws.title = "天眼查"
     ws.append(["天眼查 TianYanCha.com 企业信息导出"])
     ws.append(["数据来源：天眼查 导出时间：2024-05-01 本数据仅供参考"])
-    header = ["公司名称", "经营状态", "注册资本", "实缴资本", "成立日期", "统一社会信用代码", "所属省份", "所属城市",
-              "所属区县", "所属行业", "人员规模", "社保人数", "曾用名", "企业地址", "网址", "邮箱", "电话", "经营范围"]
+    header = [
+        "公司名称",
+        "经营状态",
+        "注册资本",
+        "实缴资本",
+        "成立日期",
+        "统一社会信用代码",
+        "所属省份",
+        "所属城市",
+        "所属区县",
+        "所属行业",
+        "人员规模",
+        "社保人数",
+        "曾用名",
+        "企业地址",
+        "网址",
+        "邮箱",
+        "电话",
+        "经营范围",
+    ]
     ws.append(header)
-    ws.append(_row(header, 公司名称="南京锐能电池有限公司", 经营状态="存续", 注册资本="5000万人民币",
-                   经营范围="动力电池研发"))  # a former name of 江苏锐能动力电池有限公司
-    ws.append(_row(header, 公司名称="无锡微芯科技有限公司", 经营状态="存续", 注册资本="300万港元", 实缴资本="未公开",
-                   成立日期="2015/3/12", 统一社会信用代码=code("91320200MA1QWE345"),
-                   所属省份="江苏省", 所属城市="无锡市", 所属行业="制造业-计算机、通信和其他电子设备制造业-集成电路制造",
-                   人员规模="小于50人", 社保人数="12", 企业地址="江苏省无锡市新吴区", 经营范围="芯片设计"))
-    ws.append(_row(header, 公司名称="苏州智造装备有限公司", 经营状态="在业", 注册资本="50万(元)", 成立日期=42075,
-                   所属城市="苏州市", 所属行业="制造业-专用设备制造业-医疗实验室及医用消毒设备和器具制造",
-                   企业地址="苏州工业园区星湖街", 经营范围="医疗设备制造"))
+    ws.append(
+        _row(header, 公司名称="南京锐能电池有限公司", 经营状态="存续", 注册资本="5000万人民币", 经营范围="动力电池研发")
+    )  # a former name of 江苏锐能动力电池有限公司
+    ws.append(
+        _row(
+            header,
+            公司名称="无锡微芯科技有限公司",
+            经营状态="存续",
+            注册资本="300万港元",
+            实缴资本="未公开",
+            成立日期="2015/3/12",
+            统一社会信用代码=code("91320200MA1QWE345"),
+            所属省份="江苏省",
+            所属城市="无锡市",
+            所属行业="制造业-计算机、通信和其他电子设备制造业-集成电路制造",
+            人员规模="小于50人",
+            社保人数="12",
+            企业地址="江苏省无锡市新吴区",
+            经营范围="芯片设计",
+        )
+    )
+    ws.append(
+        _row(
+            header,
+            公司名称="苏州智造装备有限公司",
+            经营状态="在业",
+            注册资本="50万(元)",
+            成立日期=42075,
+            所属城市="苏州市",
+            所属行业="制造业-专用设备制造业-医疗实验室及医用消毒设备和器具制造",
+            企业地址="苏州工业园区星湖街",
+            经营范围="医疗设备制造",
+        )
+    )
     ws.merge_cells("G5:G6")  # 江苏省 covers both companies
-    ws.append(_row(header, 公司名称="南京快充科技 有限公司", 经营状态="开业", 网址="***", 邮箱="暂无", 电话="null",
-                   经营范围="充电桩销售"))
+    ws.append(
+        _row(
+            header,
+            公司名称="南京快充科技 有限公司",
+            经营状态="开业",
+            网址="***",
+            邮箱="暂无",
+            电话="null",
+            经营范围="充电桩销售",
+        )
+    )
     wb.save(path)
     return path
 
@@ -156,12 +326,48 @@ def write_qixinbao(path):
     ws.title = "企业名单"
     ws.append(["启信宝-企业名单"])
     ws.merge_cells("A1:J1")
-    ws.append(["企业名称", "经营状态", "注册资本", "注册资本币种", "成立日期", "统一社会信用代码", "所属行业", "所属地区",
-               "地址信息", "参保人数"])
-    ws.append(["南京云图软件有限公司", "存续", 100, "美元", 42075, C_YUNTU, "软件和信息技术服务业",
-               "江苏省南京市江宁区", "南京市江宁区胜太路", "1,200人"])
-    ws.append(["南京云图软件有限公司苏州分公司", "存续", None, None, 43000, None, "软件和信息技术服务业",
-               "江苏省苏州市", None, None])
+    ws.append(
+        [
+            "企业名称",
+            "经营状态",
+            "注册资本",
+            "注册资本币种",
+            "成立日期",
+            "统一社会信用代码",
+            "所属行业",
+            "所属地区",
+            "地址信息",
+            "参保人数",
+        ]
+    )
+    ws.append(
+        [
+            "南京云图软件有限公司",
+            "存续",
+            100,
+            "美元",
+            42075,
+            C_YUNTU,
+            "软件和信息技术服务业",
+            "江苏省南京市江宁区",
+            "南京市江宁区胜太路",
+            "1,200人",
+        ]
+    )
+    ws.append(
+        [
+            "南京云图软件有限公司苏州分公司",
+            "存续",
+            None,
+            None,
+            43000,
+            None,
+            "软件和信息技术服务业",
+            "江苏省苏州市",
+            None,
+            None,
+        ]
+    )
     ws.cell(row=3, column=5).number_format = "0"  # an Excel serial date shown as a plain number
     ws2 = wb.create_sheet("使用说明")
     ws2.append(["本表由启信宝导出，字段含义见官网。"])
@@ -218,11 +424,27 @@ def test_qcc_register_layout(vendor_files):
     assert t.header_row == 2 and t.sheet == "企业列表"
     assert t.source_rows == [3, 4, 5, 6, 7, 8]  # trailing formatted empty rows are not data rows
     assert t.blank_rows >= 0 and len(t.frame) == 6
-    expected = {"企业名称": "company_name", "登记状态": "status", "实缴资本": "paid_capital", "国标行业门类": "industry_section",
-                "国标行业小类": "industry_small", "企业规模": "size", "曾用名": "former_names", "企业资质": "qualifications",
-                "投融资轮次": "financing", "上市状态": "listing", "分支机构": "branches", "经营异常": "abnormal",
-                "失信被执行": "dishonest", "注册地址": "address", "网址": "website", "邮箱": "email", "电话": "phone",
-                "企业(机构)类型": "company_type", "统一社会信用代码": "credit_code"}
+    expected = {
+        "企业名称": "company_name",
+        "登记状态": "status",
+        "实缴资本": "paid_capital",
+        "国标行业门类": "industry_section",
+        "国标行业小类": "industry_small",
+        "企业规模": "size",
+        "曾用名": "former_names",
+        "企业资质": "qualifications",
+        "投融资轮次": "financing",
+        "上市状态": "listing",
+        "分支机构": "branches",
+        "经营异常": "abnormal",
+        "失信被执行": "dishonest",
+        "注册地址": "address",
+        "网址": "website",
+        "邮箱": "email",
+        "电话": "phone",
+        "企业(机构)类型": "company_type",
+        "统一社会信用代码": "credit_code",
+    }
     assert {h: t.mapping.get(h) for h in expected} == expected
     c = _canon(t)
     r = c.loc[3]
@@ -237,7 +459,12 @@ def test_qcc_register_layout(vendor_files):
     assert c.loc[7].company_name is None
     bad = c.loc[8]
     assert bad.credit_code == BAD_CODE and bad.credit_code_valid is False  # flagged, kept
-    assert (bad.province, bad.city, bad.registered_capital_wan, bad.founded) == ("江苏省", "无锡市", 12000, "2012-03-12")
+    assert (bad.province, bad.city, bad.registered_capital_wan, bad.founded) == (
+        "江苏省",
+        "无锡市",
+        12000,
+        "2012-03-12",
+    )
 
 
 def test_qcc_batch_layout(vendor_files):
@@ -258,7 +485,11 @@ def test_tianyancha_layout_with_watermarks_and_merged_cells(vendor_files):
     assert t.mapping["社保人数"] == "employees" and "人员规模" not in t.mapping  # 社保人数 preferred
     assert t.mapping["所属行业"] == "industry" and t.mapping["企业地址"] == "address"
     c = _canon(t)
-    assert (c.loc[5].registered_capital_wan, c.loc[5].founded, c.loc[5].industry_code) == (pytest.approx(273), "2015-03-12", "3973")
+    assert (c.loc[5].registered_capital_wan, c.loc[5].founded, c.loc[5].industry_code) == (
+        pytest.approx(273),
+        "2015-03-12",
+        "3973",
+    )
     assert c.loc[5].employees == 12 and pd.isna(c.loc[5].paid_capital_wan)  # 未公开
     # 所属省份 merged over rows 5–6: row 6 reads 江苏省 too; 成立日期 as an Excel serial number
     assert (c.loc[6].province, c.loc[6].city, c.loc[6].founded) == ("江苏省", "苏州市", "2015-03-12")
@@ -275,8 +506,16 @@ def test_header_on_row_7_gbk_csv_with_blank_column(vendor_files):
     assert list(t.frame.columns) == ["企业名称", "注册资本", "成立日期", "登记状态", "统一社会信用代码", "注册地址"]
     c = _canon(t)
     assert (c.loc[8].registered_capital_wan, c.loc[8].founded, c.loc[8].province, c.loc[8].city) == (
-        12000, "2015-03-12", "安徽省", "合肥市")
-    assert (c.loc[9].registered_capital_wan, c.loc[9].founded, c.loc[9].status) == (pytest.approx(710), "2015-03-12", "inactive")
+        12000,
+        "2015-03-12",
+        "安徽省",
+        "合肥市",
+    )
+    assert (c.loc[9].registered_capital_wan, c.loc[9].founded, c.loc[9].status) == (
+        pytest.approx(710),
+        "2015-03-12",
+        "inactive",
+    )
     assert (c.loc[9].province, c.loc[9].city) == ("广东省", "深圳市")
     assert c.loc[8].credit_code == C_HEFEI and c.loc[8].credit_code_valid is True
 
@@ -290,7 +529,12 @@ def test_qixinbao_layout(vendor_files):
     assert any("使用说明" in n and "空白页" in n for n in t.notes)  # ignored sheets are reported
     c = _canon(t)
     r = c.loc[3]
-    assert (r.registered_capital_wan, r.founded, r.employees, r.industry_code) == (pytest.approx(710), "2015-03-12", 1200, "65")
+    assert (r.registered_capital_wan, r.founded, r.employees, r.industry_code) == (
+        pytest.approx(710),
+        "2015-03-12",
+        1200,
+        "65",
+    )
     assert (r.province, r.city) == ("江苏省", "南京市")  # from 所属地区
     assert (c.loc[4].province, c.loc[4].city) == ("江苏省", "苏州市")
 
@@ -314,9 +558,12 @@ def test_same_content_whatever_the_extension_says(tmp_path):
     [t] = read_file(renamed)
     assert t.mapping["系统匹配企业名称"] == "company_name" and len(t.frame) == 3
     html = tmp_path / "web.xls"
-    html.write_text("<html><meta charset='utf-8'><body><table><tr><th>企业名称</th><th>注册资本</th></tr>"
-                    "<tr><td>甲科技有限公司</td><td>100万元</td></tr><tr><td>乙&amp;丙有限公司</td><td></td></tr>"
-                    "</table></body></html>", encoding="utf-8")
+    html.write_text(
+        "<html><meta charset='utf-8'><body><table><tr><th>企业名称</th><th>注册资本</th></tr>"
+        "<tr><td>甲科技有限公司</td><td>100万元</td></tr><tr><td>乙&amp;丙有限公司</td><td></td></tr>"
+        "</table></body></html>",
+        encoding="utf-8",
+    )
     [t] = read_file(html)
     assert t.format == "html" and list(t.frame["企业名称"]) == ["甲科技有限公司", "乙&丙有限公司"]
     assert t.source_rows == [2, 3]
@@ -332,8 +579,11 @@ def test_utf16_tab_text_as_excel_saves_unicode_text(tmp_path):
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
 def test_csv_encodings_are_detected(tmp_path, encoding):
     p = tmp_path / f"{encoding}.csv"
-    p.write_bytes("公司名称,经营状态,经营范围\n丙软件有限公司,在业,软件开发\n𠀀字号科技有限公司,存续,-\n".encode(encoding)
-                  if encoding == "gb18030" else "公司名称,经营状态,经营范围\n丙软件有限公司,在业,软件开发\n".encode(encoding))
+    p.write_bytes(
+        "公司名称,经营状态,经营范围\n丙软件有限公司,在业,软件开发\n𠀀字号科技有限公司,存续,-\n".encode(encoding)
+        if encoding == "gb18030"
+        else "公司名称,经营状态,经营范围\n丙软件有限公司,在业,软件开发\n".encode(encoding)
+    )
     [t] = read_file(p)
     assert t.frame.iloc[0]["公司名称"] == "丙软件有限公司"
     assert t.mapping["经营范围"] == "scope"
@@ -353,8 +603,13 @@ def test_two_row_header_with_merged_group_cells(tmp_path):
     wb.save(p)
     [t] = read_file(p)
     assert t.header_row == 2 and t.source_rows == [3]
-    assert t.mapping == {"企业名称": "company_name", "注册资本": "registered_capital", "成立日期": "founded",
-                         "电话": "phone", "邮箱": "email"}
+    assert t.mapping == {
+        "企业名称": "company_name",
+        "注册资本": "registered_capital",
+        "成立日期": "founded",
+        "电话": "phone",
+        "邮箱": "email",
+    }
 
 
 def test_headerless_roster_of_names(tmp_path):
@@ -371,30 +626,65 @@ def test_headerless_roster_of_names(tmp_path):
 
 
 def test_fuzzy_and_preferred_headers():
-    m = map_columns(["企业名称", "系统匹配企业名称", "统一社会信用代码(USCC)", "注册资本（万元）", "成立时间", "*公司名称："])
+    m = map_columns(
+        ["企业名称", "系统匹配企业名称", "统一社会信用代码(USCC)", "注册资本（万元）", "成立时间", "*公司名称："]
+    )
     assert m["系统匹配企业名称"] == "company_name" and "企业名称" not in m
     assert m["统一社会信用代码(USCC)"] == "credit_code"
     assert m["注册资本（万元）"] == "registered_capital"
     assert m["成立时间"] == "founded"
 
 
-@pytest.mark.parametrize("header,fieldname", [
-    ("实缴资本", "paid_capital"), ("国标行业门类", "industry_section"), ("国标行业大类", "industry_big"),
-    ("国标行业中类", "industry_mid"), ("国标行业小类", "industry_small"), ("所属行业", "industry"), ("企业规模", "size"),
-    ("社保人数", "employees"), ("参保人数", "employees"), ("曾用名", "former_names"), ("企业资质", "qualifications"),
-    ("投融资轮次", "financing"), ("上市状态", "listing"), ("分支机构", "branches"), ("经营异常", "abnormal"),
-    ("失信被执行", "dishonest"), ("注册地址", "address"), ("企业地址", "address"), ("地址信息", "address"),
-    ("网址", "website"), ("邮箱", "email"), ("电话", "phone"), ("注册金额", "registered_capital"), ("登记状态", "status"),
-    ("经营状态", "status"), ("成立日期", "founded"), ("所属省份", "province"), ("所属城市", "city"),
-    ("所属区县", "district"), ("统一社会信用代码", "credit_code"), ("信用代码", "credit_code"), ("公司名称", "company_name"),
-    ("企业名称", "company_name"), ("系统匹配企业名称", "company_name"), ("经营范围", "scope"), ("统一社会信用代码 ", "credit_code"),
-    ('="企业名称"', "company_name"), ("统一社会信用代码证", "credit_code"),  # a near miss: rapidfuzz
-])
+@pytest.mark.parametrize(
+    "header,fieldname",
+    [
+        ("实缴资本", "paid_capital"),
+        ("国标行业门类", "industry_section"),
+        ("国标行业大类", "industry_big"),
+        ("国标行业中类", "industry_mid"),
+        ("国标行业小类", "industry_small"),
+        ("所属行业", "industry"),
+        ("企业规模", "size"),
+        ("社保人数", "employees"),
+        ("参保人数", "employees"),
+        ("曾用名", "former_names"),
+        ("企业资质", "qualifications"),
+        ("投融资轮次", "financing"),
+        ("上市状态", "listing"),
+        ("分支机构", "branches"),
+        ("经营异常", "abnormal"),
+        ("失信被执行", "dishonest"),
+        ("注册地址", "address"),
+        ("企业地址", "address"),
+        ("地址信息", "address"),
+        ("网址", "website"),
+        ("邮箱", "email"),
+        ("电话", "phone"),
+        ("注册金额", "registered_capital"),
+        ("登记状态", "status"),
+        ("经营状态", "status"),
+        ("成立日期", "founded"),
+        ("所属省份", "province"),
+        ("所属城市", "city"),
+        ("所属区县", "district"),
+        ("统一社会信用代码", "credit_code"),
+        ("信用代码", "credit_code"),
+        ("公司名称", "company_name"),
+        ("企业名称", "company_name"),
+        ("系统匹配企业名称", "company_name"),
+        ("经营范围", "scope"),
+        ("统一社会信用代码 ", "credit_code"),
+        ('="企业名称"', "company_name"),
+        ("统一社会信用代码证", "credit_code"),  # a near miss: rapidfuzz
+    ],
+)
 def test_every_vendor_header_is_recognised(header, fieldname):
     assert map_columns([header]) == {header: fieldname}
 
 
-@pytest.mark.parametrize("header", ["更多电话", "参保人数所属年报", "企查查行业门类", "纳税人识别号", "核准日期", "序号", "英文名"])
+@pytest.mark.parametrize(
+    "header", ["更多电话", "参保人数所属年报", "企查查行业门类", "纳税人识别号", "核准日期", "序号", "英文名"]
+)
 def test_lookalike_headers_pass_through(header):
     assert map_columns([header]) == {}
 
@@ -436,7 +726,9 @@ def test_all_vendor_files_together(vendor_files, fixture_chains, fixture_zone):
     places += [f"{f}:{r}" for f, r in zip(result.rejected["source_file"], result.rejected["source_row"])]
     assert len(places) == len(set(places)) == n_rows
 
-    rej = dict(zip(result.rejected["source_file"] + ":" + result.rejected["source_row"].astype(str), result.rejected["reason"]))
+    rej = dict(
+        zip(result.rejected["source_file"] + ":" + result.rejected["source_row"].astype(str), result.rejected["reason"])
+    )
     assert rej == {
         "企查查_导出企业.xlsx#企业列表:7": "缺少企业名称",
         "企查查_批量查询.xlsx#批量查询结果:3": "未匹配到相关企业",
@@ -446,13 +738,18 @@ def test_all_vendor_files_together(vendor_files, fixture_chains, fixture_zone):
 
     ranked = result.ranked.set_index("company_name")
     ruineng = ranked.loc["江苏锐能动力电池有限公司"]
-    assert sorted(ruineng.merged_rows.split(";")) == sorted([
-        "企查查_导出企业.xlsx#企业列表:3", "企查查_导出企业.xlsx#企业列表:4",  # its branch
-        "企查查_批量查询.xlsx#批量查询结果:2",  # same credit code
-        "天眼查.xlsx#天眼查:4",  # its 曾用名
-    ])
+    assert sorted(ruineng.merged_rows.split(";")) == sorted(
+        [
+            "企查查_导出企业.xlsx#企业列表:3",
+            "企查查_导出企业.xlsx#企业列表:4",  # its branch
+            "企查查_批量查询.xlsx#批量查询结果:2",  # same credit code
+            "天眼查.xlsx#天眼查:4",  # its 曾用名
+        ]
+    )
     assert ruineng.merged_rows.startswith("企查查_导出企业.xlsx#企业列表:3")  # the richest row survives
-    rules = dict(zip(result.merges["source_file"] + ":" + result.merges["source_row"].astype(str), result.merges["match_key"]))
+    rules = dict(
+        zip(result.merges["source_file"] + ":" + result.merges["source_row"].astype(str), result.merges["match_key"])
+    )
     assert rules["企查查_导出企业.xlsx#企业列表:4"] == "分支机构"
     assert rules["天眼查.xlsx#天眼查:4"] == "曾用名"
     assert rules["企查查_批量查询.xlsx#批量查询结果:2"] == "统一社会信用代码"
@@ -488,7 +785,10 @@ def test_inspect_file_reports_header_mapping_counts_and_ignored_sheets(vendor_fi
     assert sheet["mapping"]["所属地区"] == "region"
     assert {"header": "注册资本币种", "field": "capital_currency"} in sheet["columns"]
     assert (sheet["data_rows"], sheet["rows_with_name"], sheet["first_row"], sheet["last_row"]) == (2, 2, 3, 4)
-    assert {i["sheet"]: i["reason"] for i in rep["ignored_sheets"]} == {"使用说明": "没有可识别的表头", "空白页": "空工作表"}
+    assert {i["sheet"]: i["reason"] for i in rep["ignored_sheets"]} == {
+        "使用说明": "没有可识别的表头",
+        "空白页": "空工作表",
+    }
     qcc = matcher.inspect_file(vendor_files["qcc"])["sheets"][0]
     assert qcc["rows_without_name"] == 1 and qcc["unmapped"] == []
 
@@ -523,19 +823,22 @@ def _encrypted_workbook(path):
         ooxml.OOXMLFile(src).encrypt("secret", dst)
 
 
-@pytest.mark.parametrize("name,make,needle", [
-    ("missing.xlsx", None, "文件不存在"),
-    ("empty.csv", b"", "文件是空的"),
-    ("data.json", b"{}", "不支持的文件格式"),
-    ("report.pdf", b"%PDF-1.4", "不支持的文件格式"),
-    ("noheader.csv", "a,b,c\n1,2,3\n".encode(), "没有找到可识别的表头"),
-    ("noheader.xlsx", lambda p: _xlsx(p, [["甲", "乙"], [1, 2]]), "没有找到可识别的表头"),
-    ("corrupt.xlsx", b"PK\x03\x04 not really a zip", "无法作为 Excel 工作簿读取"),
-    ("corrupt.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "无法作为 Excel 工作簿读取"),
-    ("binary.csv", b"\x00\x01\x02\x03" * 100, "不是文本文件"),
-    ("empty.xlsx", _empty_workbook, "工作簿是空的"),
-    ("locked.xlsx", _encrypted_workbook, "密码"),
-])
+@pytest.mark.parametrize(
+    "name,make,needle",
+    [
+        ("missing.xlsx", None, "文件不存在"),
+        ("empty.csv", b"", "文件是空的"),
+        ("data.json", b"{}", "不支持的文件格式"),
+        ("report.pdf", b"%PDF-1.4", "不支持的文件格式"),
+        ("noheader.csv", b"a,b,c\n1,2,3\n", "没有找到可识别的表头"),
+        ("noheader.xlsx", lambda p: _xlsx(p, [["甲", "乙"], [1, 2]]), "没有找到可识别的表头"),
+        ("corrupt.xlsx", b"PK\x03\x04 not really a zip", "无法作为 Excel 工作簿读取"),
+        ("corrupt.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "无法作为 Excel 工作簿读取"),
+        ("binary.csv", b"\x00\x01\x02\x03" * 100, "不是文本文件"),
+        ("empty.xlsx", _empty_workbook, "工作簿是空的"),
+        ("locked.xlsx", _encrypted_workbook, "密码"),
+    ],
+)
 def test_unreadable_inputs_raise_clear_errors(tmp_path, name, make, needle):
     p = tmp_path / name
     if callable(make):

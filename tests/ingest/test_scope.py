@@ -29,9 +29,11 @@ def texts(parsed):
 
 
 def test_new_style_scope_loses_headers_notes_and_generic_items():
-    s = ("一般项目：技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；集成电路设计；集成电路芯片及产品销售；"
-         "货物进出口；非居住房地产租赁（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）许可项目：第二类增值电信业务"
-         "（依法须经批准的项目，经相关部门批准后方可开展经营活动，具体经营项目以相关部门批准文件或许可证件为准）")
+    s = (
+        "一般项目：技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；集成电路设计；集成电路芯片及产品销售；"
+        "货物进出口；非居住房地产租赁（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）许可项目：第二类增值电信业务"
+        "（依法须经批准的项目，经相关部门批准后方可开展经营活动，具体经营项目以相关部门批准文件或许可证件为准）"
+    )
     p = parse_scope(s)
     assert texts(p) == ["集成电路设计", "集成电路芯片及产品销售", "第二类增值电信业务"]
     assert {"技术服务", "技术推广", "货物进出口", "非居住房地产租赁"} <= set(p.dropped)
@@ -39,8 +41,10 @@ def test_new_style_scope_loses_headers_notes_and_generic_items():
 
 
 def test_old_style_scope_keeps_an_item_whose_parts_do_not_stand_alone():
-    s = ("轨道车辆转向架、轮对的设计、制造、修理及销售；金属结构件加工；自营和代理各类商品和技术的进出口业务；房屋租赁。"
-         "（依法须经批准的项目，经相关部门批准后方可开展经营活动）")
+    s = (
+        "轨道车辆转向架、轮对的设计、制造、修理及销售；金属结构件加工；自营和代理各类商品和技术的进出口业务；房屋租赁。"
+        "（依法须经批准的项目，经相关部门批准后方可开展经营活动）"
+    )
     assert texts(parse_scope(s)) == ["轨道车辆转向架、轮对的设计、制造、修理及销售", "金属结构件加工"]
 
 
@@ -56,7 +60,10 @@ def test_header_variants_and_enumerators():
 
 
 def test_items_split_at_the_enumeration_comma_only_when_each_part_stands_alone():
-    assert texts(parse_scope("人工智能基础软件开发、人工智能应用软件开发")) == ["人工智能基础软件开发", "人工智能应用软件开发"]
+    assert texts(parse_scope("人工智能基础软件开发、人工智能应用软件开发")) == [
+        "人工智能基础软件开发",
+        "人工智能应用软件开发",
+    ]
     assert texts(parse_scope("技术开发、技术转让、软件开发")) == ["软件开发"]
     whole = "锂离子电池、动力电池组的研发、生产与销售"
     assert texts(parse_scope(whole)) == [whole]
@@ -65,8 +72,11 @@ def test_items_split_at_the_enumeration_comma_only_when_each_part_stands_alone()
 
 def test_an_industry_name_with_enumeration_commas_stays_whole_and_maps_to_its_code():
     p = parse_scope("变压器、整流器和电感器制造；锂离子电池制造及销售；城市轨道交通设备制造、销售")
-    assert [(i.text, i.code) for i in p.items] == [("变压器、整流器和电感器制造", "3821"),
-                                                   ("锂离子电池制造及销售", "3841"), ("城市轨道交通设备制造、销售", "3720")]
+    assert [(i.text, i.code) for i in p.items] == [
+        ("变压器、整流器和电感器制造", "3821"),
+        ("锂离子电池制造及销售", "3841"),
+        ("城市轨道交通设备制造、销售", "3720"),
+    ]
     assert p.codes == ("3821", "3841", "3720")
 
 
@@ -91,7 +101,9 @@ def test_the_first_items_are_the_main_business():
 
 
 def test_each_section_states_main_business():
-    p = parse_scope("许可项目：药品生产；药品批发；一般项目：原料药研发；医疗器械销售；化工产品销售；五金产品零售；包装材料销售")
+    p = parse_scope(
+        "许可项目：药品生产；药品批发；一般项目：原料药研发；医疗器械销售；化工产品销售；五金产品零售；包装材料销售"
+    )
     assert [i.text for i in p.items if i.main] == ["药品生产", "药品批发", "原料药研发", "医疗器械销售", "化工产品销售"]
 
 
@@ -128,13 +140,16 @@ def test_shipped_file_is_valid():
     assert RULES.main_items >= 1 and "技术服务" in RULES.generic_items and "一般项目" in RULES.headers
 
 
-@pytest.mark.parametrize("edit, field", [
-    (lambda d: d.pop("notes"), "notes"),
-    (lambda d: d.update(headers=["许可项目", "X"]), "headers[1]"),
-    (lambda d: d.update(main_items=0), "main_items"),
-    (lambda d: d.update(generic=["技术服务"]), "generic"),
-    (lambda d: d.update(activities="制造"), "activities"),
-])
+@pytest.mark.parametrize(
+    "edit, field",
+    [
+        (lambda d: d.pop("notes"), "notes"),
+        (lambda d: d.update(headers=["许可项目", "X"]), "headers[1]"),
+        (lambda d: d.update(main_items=0), "main_items"),
+        (lambda d: d.update(generic=["技术服务"]), "generic"),
+        (lambda d: d.update(activities="制造"), "activities"),
+    ],
+)
 def test_a_bad_file_names_its_field(tmp_path, edit, field):
     import yaml
 
@@ -158,11 +173,28 @@ def test_a_missing_or_broken_file(tmp_path):
 # --------------------------------------------------------------------------------------------
 # properties
 
-SUBSTANTIVE = ["集成电路设计", "锂离子电池制造", "工业机器人销售", "医疗器械研发", "变压器、整流器和电感器制造",
-               "软件开发", "轨道车辆配件的设计、制造及销售", "电力设施器材制造", "计算机系统服务", "电子元器件批发"]
-BOILER = ["技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广", "货物进出口", "技术进出口", "房屋租赁",
-          "非居住房地产租赁", "自营和代理各类商品和技术的进出口业务", "企业管理咨询",
-          "除依法须经批准的项目外，凭营业执照依法自主开展经营活动"]
+SUBSTANTIVE = [
+    "集成电路设计",
+    "锂离子电池制造",
+    "工业机器人销售",
+    "医疗器械研发",
+    "变压器、整流器和电感器制造",
+    "软件开发",
+    "轨道车辆配件的设计、制造及销售",
+    "电力设施器材制造",
+    "计算机系统服务",
+    "电子元器件批发",
+]
+BOILER = [
+    "技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广",
+    "货物进出口",
+    "技术进出口",
+    "房屋租赁",
+    "非居住房地产租赁",
+    "自营和代理各类商品和技术的进出口业务",
+    "企业管理咨询",
+    "除依法须经批准的项目外，凭营业执照依法自主开展经营活动",
+]
 NOTE = "（依法须经批准的项目，经相关部门批准后方可开展经营活动）"
 SEPS = ["；", ";", "。"]
 ALPHABET = "".join(set("".join(SUBSTANTIVE + BOILER) + NOTE)) + "；;。、，,：:()（）【】 \n1①许可项目一般"
@@ -172,7 +204,7 @@ ALPHABET = "".join(set("".join(SUBSTANTIVE + BOILER) + NOTE)) + "；;。、，,�
 def test_parser_never_fails_and_items_are_substrings(text):
     p = parse_scope(text)
     for item in p.items:
-        assert text[item.start:item.start + len(item.text)] == item.text
+        assert text[item.start : item.start + len(item.text)] == item.text
         assert len(item.text) >= 2
         assert item.text not in RULES.generic_items
         assert not any(w in item.text for w in RULES.generic_contains)

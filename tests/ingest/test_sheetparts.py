@@ -5,7 +5,8 @@ import zipfile
 import pandas as pd
 import pytest
 import xlsxwriter
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 import matcher
@@ -41,21 +42,54 @@ def test_a_small_sheet_is_left_to_the_whole_parse():
 
 
 CELL = st.one_of(
-    st.none(), st.just(""), st.text(alphabet="南京科技有限公司芯片电池软件ABCabc 123-=<&>\"'", max_size=12),
-    st.integers(-10**6, 10**6), st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: round(x, 3)),
+    st.none(),
+    st.just(""),
+    st.text(alphabet="南京科技有限公司芯片电池软件ABCabc 123-=<&>\"'", max_size=12),
+    st.integers(-(10**6), 10**6),
+    st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: round(x, 3)),
     st.dates(dt.date(1990, 1, 1), dt.date(2030, 1, 1)),
 )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.lists(CELL, min_size=0, max_size=6), min_size=8, max_size=60),
-       top=st.integers(0, 3), left=st.integers(0, 2), inline=st.booleans(), parts=st.integers(2, 6),
-       merge=st.booleans(), stored=st.booleans())
+@given(
+    rows=st.lists(st.lists(CELL, min_size=0, max_size=6), min_size=8, max_size=60),
+    top=st.integers(0, 3),
+    left=st.integers(0, 2),
+    inline=st.booleans(),
+    parts=st.integers(2, 6),
+    merge=st.booleans(),
+    stored=st.booleans(),
+)
 # rows that start only inside the chunk that closes <sheetData>: no cut is made there, and none is expected
-@example(rows=[[], [], [], [], [], ["1111"], [0], [-1000], ["<", 0], ["1", "3", 0], ["11", "1111111", -1000, 100000.625],
-               ["池1", "111", "11111", 0], [None, "1", "1", "2", "111111", -662515.378], [None, None, 0, -1, -100998.125],
-               ["1", "1"]], top=1, left=0, inline=False, parts=2, merge=True, stored=True)
-def test_any_sheet_in_parts_reads_exactly_as_whole(tmp_path, monkeypatch, rows, top, left, inline, parts, merge, stored):
+@example(
+    rows=[
+        [],
+        [],
+        [],
+        [],
+        [],
+        ["1111"],
+        [0],
+        [-1000],
+        ["<", 0],
+        ["1", "3", 0],
+        ["11", "1111111", -1000, 100000.625],
+        ["池1", "111", "11111", 0],
+        [None, "1", "1", "2", "111111", -662515.378],
+        [None, None, 0, -1, -100998.125],
+        ["1", "1"],
+    ],
+    top=1,
+    left=0,
+    inline=False,
+    parts=2,
+    merge=True,
+    stored=True,
+)
+def test_any_sheet_in_parts_reads_exactly_as_whole(
+    tmp_path, monkeypatch, rows, top, left, inline, parts, merge, stored
+):
     monkeypatch.setattr(sheetparts, "_MIN_CHUNK", 64)  # small sheets still get cut in several places
     path = tmp_path / "t.xlsx"
     # constant_memory writes inline strings; the default writes a shared-string table
@@ -81,7 +115,7 @@ def test_any_sheet_in_parts_reads_exactly_as_whole(tmp_path, monkeypatch, rows, 
     if stored:  # a row that starts well past the first part's size, well before the end, is a cut
         with zipfile.ZipFile(path) as z:
             xml = z.read(sheetparts._sheet_entries(z)["名单"])
-        data = xml[xml.index(b"<sheetData>") + 11:xml.index(b"</sheetData>")] if b"<sheetData>" in xml else b""
+        data = xml[xml.index(b"<sheetData>") + 11 : xml.index(b"</sheetData>")] if b"<sheetData>" in xml else b""
         starts = [m.start() for m in re.finditer(b"<row ", data)]
         # the stream is read in chunks of about an eighth of a part and never cut inside the chunk that
         # holds </sheetData>: only a row well before that chunk is sure to be a cut
@@ -109,13 +143,25 @@ def _big_sheet(path, n=400):
     wb.close()
 
 
-@pytest.mark.parametrize("change, why", [
-    (lambda x: re.sub(rb'<row r="\d+"', rb'<row spans="1:3"', re.sub(rb'<c r="[A-Z]+\d+"', rb"<c", x)),
-     "rows numbered by position"),
-    (lambda x: x.replace(b"<sheetData>", b"<x:sheetData>").replace(b"</sheetData>", b"</x:sheetData>")
-     .replace(b"<worksheet ", b'<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '),
-     "a namespace prefix"),
-])
+@pytest.mark.parametrize(
+    "change, why",
+    [
+        (
+            lambda x: re.sub(rb'<row r="\d+"', rb'<row spans="1:3"', re.sub(rb'<c r="[A-Z]+\d+"', rb"<c", x)),
+            "rows numbered by position",
+        ),
+        (
+            lambda x: (
+                x.replace(b"<sheetData>", b"<x:sheetData>")
+                .replace(b"</sheetData>", b"</x:sheetData>")
+                .replace(
+                    b"<worksheet ", b'<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                )
+            ),
+            "a namespace prefix",
+        ),
+    ],
+)
 def test_sheets_it_cannot_cut_safely_are_left_whole_and_still_read(tmp_path, monkeypatch, change, why):
     monkeypatch.setattr(sheetparts, "_MIN_CHUNK", 256)
     plain, odd = tmp_path / "plain.xlsx", tmp_path / "odd.xlsx"
@@ -150,6 +196,7 @@ def test_the_reader_parses_a_large_sheet_in_parts_with_the_same_result(tmp_path,
 def test_slice_files_are_gone_while_they_are_parsed(monkeypatch):
     # a process killed mid-parse leaves no slice behind: each file is removed once calamine holds it
     import os
+
     import python_calamine
 
     seen = []
@@ -164,6 +211,7 @@ def test_slice_files_are_gone_while_they_are_parsed(monkeypatch):
                 def get_sheet_by_name(self, name):
                     seen.append(os.path.exists(part))
                     return real(name)
+
             return Book()
 
     monkeypatch.setattr(python_calamine, "CalamineWorkbook", Watching)

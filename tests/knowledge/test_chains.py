@@ -13,8 +13,16 @@ def chains():
 def test_the_eight_chains_of_the_plan(chains):
     assert list(chains) == list(CHAIN_IDS)
     names = {c.id: c.name for c in chains.values()}
-    assert names == {"ai": "人工智能", "nev": "新能源汽车", "ime": "智能制造装备", "rail": "轨道交通",
-                     "bio": "医药与生命健康", "ic": "集成电路", "software": "软件和信息服务", "grid": "智能电网"}
+    assert names == {
+        "ai": "人工智能",
+        "nev": "新能源汽车",
+        "ime": "智能制造装备",
+        "rail": "轨道交通",
+        "bio": "医药与生命健康",
+        "ic": "集成电路",
+        "software": "软件和信息服务",
+        "grid": "智能电网",
+    }
 
 
 def test_every_chain_is_complete(chains):
@@ -36,14 +44,21 @@ def test_every_chain_is_complete(chains):
 WRONG_CODES = {
     ("ai", "ai_chips"): {"3973", "6520"},  # foundry; every chip designer
     ("ic", "litho_materials"): {"2664"},  # film, printing plates and inks
-    ("bio", "health_it"): {"8499", "6513"}, ("bio", "digital_health"): {"8499", "6513"},
+    ("bio", "health_it"): {"8499", "6513"},
+    ("bio", "digital_health"): {"8499", "6513"},
     ("rail", "materials"): {"3252", "3130", "3062", "3831", "2913"},  # aluminium and steel rolling, FRP, cables, rubber
     ("rail", "track_components"): {"3130", "3022", "3482"},
-    ("rail", "traction"): {"3812", "3824", "3821"}, ("rail", "traction_power"): {"3821", "3823", "3831"},
+    ("rail", "traction"): {"3812", "3824", "3821"},
+    ("rail", "traction_power"): {"3821", "3823", "3831"},
     ("rail", "station_equipment"): {"3435", "3464", "3462"},
-    ("nev", "cathode"): {"3985", "2613"}, ("nev", "anode"): {"3091", "1092"}, ("nev", "electrolyte"): {"2669"},
-    ("nev", "separator_aux"): {"2921"}, ("nev", "battery_recycling"): {"4210"},
-    ("nev", "adas_hardware"): {"3670"}, ("nev", "smart_cockpit"): {"3670"}, ("nev", "thermal_management"): {"3670"},
+    ("nev", "cathode"): {"3985", "2613"},
+    ("nev", "anode"): {"3091", "1092"},
+    ("nev", "electrolyte"): {"2669"},
+    ("nev", "separator_aux"): {"2921"},
+    ("nev", "battery_recycling"): {"4210"},
+    ("nev", "adas_hardware"): {"3670"},
+    ("nev", "smart_cockpit"): {"3670"},
+    ("nev", "thermal_management"): {"3670"},
 }
 
 
@@ -94,8 +109,22 @@ def test_shared_segment_errors_name_file_and_field(tmp_path):
 def test_nev_covers_the_whole_chain(chains):
     words = {w for s in chains["nev"].segments for w in s.keywords + s.weak_keywords}
     words |= {w for w, _ in chains["nev"].core_keywords}
-    for needle in ("正极材料", "负极材料", "电解液", "隔膜", "动力电池", "BMS", "驱动电机", "电机控制器", "激光雷达",
-                   "智能座舱", "充电桩", "换电站", "电池回收", "电动汽车"):
+    for needle in (
+        "正极材料",
+        "负极材料",
+        "电解液",
+        "隔膜",
+        "动力电池",
+        "BMS",
+        "驱动电机",
+        "电机控制器",
+        "激光雷达",
+        "智能座舱",
+        "充电桩",
+        "换电站",
+        "电池回收",
+        "电动汽车",
+    ):
         assert any(needle in w for w in words), needle
 
 
@@ -104,8 +133,15 @@ def test_default_zone_covers_every_segment_and_marks_assumptions(chains):
     table = matcher.segment_table(chains, zone)
     assert set(table["status"]) <= set(STATUSES)
     assert table.groupby("chain_id")["priority_level"].first().to_dict() == {
-        "ai": "国家级", "nev": "国家级", "ime": "省级", "rail": "省级", "bio": "省级",
-        "ic": "市级", "software": "市级", "grid": "市级"}
+        "ai": "国家级",
+        "nev": "国家级",
+        "ime": "省级",
+        "rail": "省级",
+        "bio": "省级",
+        "ic": "市级",
+        "software": "市级",
+        "grid": "市级",
+    }
     assert zone.status_weights["缺失"] == max(zone.status_weights.values())
     assert table["assumed"].all()  # the plan states no statuses: every one is for an officer to confirm
     listed = {(cid, sid) for cid, zc in zone.chains.items() for sid in zc.segments}
@@ -118,18 +154,34 @@ def _write(tmp_path, data, name="bad.yaml"):
     return p
 
 
-GOOD = {"id": "x", "name": "测试链", "description": "d", "segments": [
-    {"id": "s1", "name": "环节", "position": "上游", "description": "d", "keywords": ["关键词"], "industry_codes": ["3841"]}]}
+GOOD = {
+    "id": "x",
+    "name": "测试链",
+    "description": "d",
+    "segments": [
+        {
+            "id": "s1",
+            "name": "环节",
+            "position": "上游",
+            "description": "d",
+            "keywords": ["关键词"],
+            "industry_codes": ["3841"],
+        }
+    ],
+}
 
 
-@pytest.mark.parametrize("mutate,field", [
-    (lambda d: d.pop("name"), "name"),
-    (lambda d: d["segments"][0].update(position="上面"), "segments[0](s1).position"),
-    (lambda d: d["segments"][0].update(industry_codes=["9999"]), "segments[0](s1).industry_codes"),
-    (lambda d: d["segments"][0].update(keywords=["电"]), "segments[0](s1).keywords[0]"),
-    (lambda d: d["segments"][0].update(keywords=[]), "segments[0](s1).keywords"),
-    (lambda d: d.update(core_keywords={"某词": "nope"}), "core_keywords.某词"),
-])
+@pytest.mark.parametrize(
+    "mutate,field",
+    [
+        (lambda d: d.pop("name"), "name"),
+        (lambda d: d["segments"][0].update(position="上面"), "segments[0](s1).position"),
+        (lambda d: d["segments"][0].update(industry_codes=["9999"]), "segments[0](s1).industry_codes"),
+        (lambda d: d["segments"][0].update(keywords=["电"]), "segments[0](s1).keywords[0]"),
+        (lambda d: d["segments"][0].update(keywords=[]), "segments[0](s1).keywords"),
+        (lambda d: d.update(core_keywords={"某词": "nope"}), "core_keywords.某词"),
+    ],
+)
 def test_chain_errors_name_file_and_field(tmp_path, mutate, field):
     import copy
 

@@ -10,12 +10,18 @@ from matcher.knowledge.fields import FIELDS_FILE, factor, field_policies, load_f
 def test_the_shipped_table():
     policies = field_policies()
     assert [(p.field, p.column, p.label) for p in policies] == [
-        ("name", "company_name", "名称"), ("intro", "intro", "简介"), ("scope", "scope", "经营范围")]
+        ("name", "company_name", "名称"),
+        ("intro", "intro", "简介"),
+        ("scope", "scope", "经营范围"),
+    ]
     name, intro, scope = policies
     assert intro.clauses is not None and name.clauses is None and scope.clauses is None
     assert name.leaders and name.exclusions_spread and not intro.leaders
     assert [factor(p.weight, matcher.DEFAULTS) for p in policies] == [
-        matcher.DEFAULTS.name_weight, matcher.DEFAULTS.intro_weight, matcher.DEFAULTS.scope_weight]
+        matcher.DEFAULTS.name_weight,
+        matcher.DEFAULTS.intro_weight,
+        matcher.DEFAULTS.scope_weight,
+    ]
     assert factor(scope.vertical_damp, matcher.DEFAULTS, 1.0) == 1.0  # null: the step does not apply
 
 
@@ -31,23 +37,26 @@ def _broken(tmp_path, change):
     return path
 
 
-@pytest.mark.parametrize("change,where", [
-    (lambda d: d["fields"][0].update(weight="name_wieght"), "fields.name.weight"),
-    (lambda d: d["fields"][0].update(weight="w_fit"), "fields.name.weight"),  # a rank-stage setting
-    (lambda d: d["fields"][2].update(alone=-1), "fields.scope.alone"),
-    (lambda d: d["fields"][1]["clauses"].pop("method"), "fields.intro.clauses"),
-    (lambda d: d["fields"][1]["clauses"].update(head=True), "fields.intro.clauses.head"),
-    (lambda d: d["fields"][2].update(vertical_cue="sometimes"), "fields.scope.vertical_cue"),
-    (lambda d: d["fields"][2].update(vertical_cue="head"), "fields.scope.vertical_cue"),
-    (lambda d: d["fields"][0].update(core_phrase="core_factor"), "fields.name.core_phrase"),
-    (lambda d: d["fields"][0].update(leaders="yes"), "fields.name.leaders"),
-    (lambda d: d["fields"][0].pop("alone"), "fields[0].alone"),
-    (lambda d: d["fields"][0].update(colour="red"), "fields[0].colour"),
-    (lambda d: d["fields"][2].update(field="name"), "fields.name.field"),
-    (lambda d: d["fields"][2].update(column="intro"), "fields.scope.column"),
-    (lambda d: d.update(fields=[]), "fields"),
-    (lambda d: d.update(fields=["name"]), "fields[0]"),
-])
+@pytest.mark.parametrize(
+    "change,where",
+    [
+        (lambda d: d["fields"][0].update(weight="name_wieght"), "fields.name.weight"),
+        (lambda d: d["fields"][0].update(weight="w_fit"), "fields.name.weight"),  # a rank-stage setting
+        (lambda d: d["fields"][2].update(alone=-1), "fields.scope.alone"),
+        (lambda d: d["fields"][1]["clauses"].pop("method"), "fields.intro.clauses"),
+        (lambda d: d["fields"][1]["clauses"].update(head=True), "fields.intro.clauses.head"),
+        (lambda d: d["fields"][2].update(vertical_cue="sometimes"), "fields.scope.vertical_cue"),
+        (lambda d: d["fields"][2].update(vertical_cue="head"), "fields.scope.vertical_cue"),
+        (lambda d: d["fields"][0].update(core_phrase="core_factor"), "fields.name.core_phrase"),
+        (lambda d: d["fields"][0].update(leaders="yes"), "fields.name.leaders"),
+        (lambda d: d["fields"][0].pop("alone"), "fields[0].alone"),
+        (lambda d: d["fields"][0].update(colour="red"), "fields[0].colour"),
+        (lambda d: d["fields"][2].update(field="name"), "fields.name.field"),
+        (lambda d: d["fields"][2].update(column="intro"), "fields.scope.column"),
+        (lambda d: d.update(fields=[]), "fields"),
+        (lambda d: d.update(fields=["name"]), "fields[0]"),
+    ],
+)
 def test_a_broken_table_names_file_and_field(tmp_path, change, where):
     path = _broken(tmp_path, change)
     with pytest.raises(matcher.DataFileError) as exc:

@@ -19,7 +19,7 @@ def test_every_setting_declares_its_stage():
 
 
 def test_the_session_split_is_derived_from_the_stages():
-    assert matcher.RANK_SETTINGS == tuple(h["name"] for h in matcher.settings_help() if h["stage"] == RANK)
+    assert tuple(h["name"] for h in matcher.settings_help() if h["stage"] == RANK) == matcher.RANK_SETTINGS
     assert {"w_fit", "tier_a", "radius_km", "penalty_abnormal", "penalty_dishonest"} <= set(matcher.RANK_SETTINGS)
     assert {"min_relevance", "name_weight", "core_factor"} <= set(stage_settings(MATCH))
     keys = [k for k, _ in matcher.match_key(matcher.DEFAULTS)] + [k for k, _ in matcher.rank_key(matcher.DEFAULTS)]

@@ -119,8 +119,10 @@ def test_the_guard_sees_what_the_engine_would():
 def test_no_chain_word_fires_on_an_ordinary_company():
     found = _all_hits()
     report = [f"{kind} “{word}” → {segs}: {text}" for text, kind, word, segs in found if not _allowed(text, word)]
-    assert report == [], "chain vocabulary fires on ordinary companies (fix the data or allow with a reason in " \
+    assert report == [], (
+        "chain vocabulary fires on ordinary companies (fix the data or allow with a reason in "
         f"{ALLOW_FILE.name}):\n" + "\n".join(report)
+    )
 
 
 def test_every_allowance_is_used_and_explained():
@@ -140,11 +142,20 @@ def test_every_short_leader_is_justified():
     assert all(str(r).strip() for r in listed.values())
 
 
-@pytest.mark.parametrize("text, word", [
-    ("江西萤石矿业有限公司", "萤石"), ("宁波杉杉服饰有限公司", "杉杉"), ("宽敞车间、仓库出租", "敞车"),
-    ("冷藏药品、冷冻食品的仓储与配送", "藏药"), ("网店后台使用Redis、MongoDB缓存商品数据", "redis"),
-    ("网店后台使用Redis、MongoDB缓存商品数据", "mongodb"), ("海南瑞丰建材有限公司", "南瑞"),
-    ("杭州鸿蒙茶业有限公司", "鸿蒙"), ("广州飞腾物流有限公司", "飞腾"), ("湖南威高饲料有限公司", "威高"),
-])
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("江西萤石矿业有限公司", "萤石"),
+        ("宁波杉杉服饰有限公司", "杉杉"),
+        ("宽敞车间、仓库出租", "敞车"),
+        ("冷藏药品、冷冻食品的仓储与配送", "藏药"),
+        ("网店后台使用Redis、MongoDB缓存商品数据", "redis"),
+        ("网店后台使用Redis、MongoDB缓存商品数据", "mongodb"),
+        ("海南瑞丰建材有限公司", "南瑞"),
+        ("杭州鸿蒙茶业有限公司", "鸿蒙"),
+        ("广州飞腾物流有限公司", "飞腾"),
+        ("湖南威高饲料有限公司", "威高"),
+    ],
+)
 def test_the_known_offenders_of_issue_14_no_longer_fire(text, word):
     assert word not in {w for _, w, _ in hits(text)}

@@ -15,8 +15,14 @@ def test_outputs_are_inert(tmp_path, fixture_result):
     evil = fixture_result.ranked.copy()
     evil.loc[0, "company_name"] = '=HYPERLINK("http://x","y")'
     evil.loc[1, "reasons"] = "+cmd|' /C calc'!A0"
-    res = matcher.ScoreResult(evil, fixture_result.rejected, fixture_result.merges, fixture_result.counts,
-                              fixture_result.tables, fixture_result.components)
+    res = matcher.ScoreResult(
+        evil,
+        fixture_result.rejected,
+        fixture_result.merges,
+        fixture_result.counts,
+        fixture_result.tables,
+        fixture_result.components,
+    )
     matcher.write_output(res, tmp_path / "out.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
     for ws in wb.worksheets:
@@ -32,7 +38,7 @@ def test_outputs_are_inert(tmp_path, fixture_result):
 def test_parquet_and_csv_round_trip(tmp_path, fixture_result):
     matcher.write_output(fixture_result, tmp_path / "o.parquet")
     back = pd.read_parquet(tmp_path / "o.parquet")
-    assert list(back.columns[:len(matcher.CONTRACT_COLUMNS)]) == matcher.CONTRACT_COLUMNS
+    assert list(back.columns[: len(matcher.CONTRACT_COLUMNS)]) == matcher.CONTRACT_COLUMNS
     assert len(back) == len(fixture_result.ranked)
     assert (tmp_path / "o.rejected.csv").exists()
     rej = pd.read_csv(tmp_path / "o.rejected.csv", encoding="utf-8-sig")

@@ -9,16 +9,26 @@ import pandas as pd
 import pytest
 
 import matcher
-from matcher.engine import geo
-from matcher.outputs import maps
-from matcher.knowledge.chains import STATUS_COLOURS
 from matcher.cli import main
-
+from matcher.engine import geo
+from matcher.knowledge.chains import STATUS_COLOURS
+from matcher.outputs import maps
 from tests.conftest import CHROMIUM_ARGS, DATA, chromium_path
 
 EVIL = '<img src=x onerror="alert(1)"></script>{a}'
-COLUMNS = ["company_name", "province", "city", "chain_id", "chain_name", "segment_id", "segment_name", "score",
-           "tier", "source_file", "source_row"]
+COLUMNS = [
+    "company_name",
+    "province",
+    "city",
+    "chain_id",
+    "chain_name",
+    "segment_id",
+    "segment_name",
+    "score",
+    "tier",
+    "source_file",
+    "source_row",
+]
 # (name, province, city, chain, segment, score, tier, row); per-chain ranking: row 2 appears under two chains
 ROWS = [
     ("江苏锐能动力电池有限公司", "江苏省", "南京市", "nev", "battery", 95.0, "A", 2),
@@ -37,14 +47,20 @@ ROWS = [
 ]
 SEGMENT_NAMES = {"battery": "动力电池", "charging": "充换电", "design": "芯片设计"}
 CHAIN_NAMES = {"nev": "新能源汽车", "ic": "集成电路"}
-W3_NAMESPACES = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink", "http://www.w3.org/2000/xmlns/",
-                 "http://www.w3.org/XML/1998/namespace"}
+W3_NAMESPACES = {
+    "http://www.w3.org/2000/svg",
+    "http://www.w3.org/1999/xlink",
+    "http://www.w3.org/2000/xmlns/",
+    "http://www.w3.org/XML/1998/namespace",
+}
 
 
 @pytest.fixture(scope="module")
 def ranked():
-    rows = [(n, p, c, ch, CHAIN_NAMES.get(ch), s, SEGMENT_NAMES.get(s), score, tier, "list.csv", row)
-            for n, p, c, ch, s, score, tier, row in ROWS]
+    rows = [
+        (n, p, c, ch, CHAIN_NAMES.get(ch), s, SEGMENT_NAMES.get(s), score, tier, "list.csv", row)
+        for n, p, c, ch, s, score, tier, row in ROWS
+    ]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -66,12 +82,15 @@ def test_haversine_known_distances():
 
 
 def test_distance_km_places_companies_by_the_finest_fact(fixture_zone):
-    frame = pd.DataFrame({
-        "province": ["江苏省", None, "北京市", "江苏省", None, "浙江省"],
-        "city": ["南京市", "苏州市", None, None, "火星市", "杭州市"],
-        "lon": [None, None, None, None, None, 118.9],
-        "lat": [None, None, None, None, None, 32.1],
-    }, index=[10, 11, 12, 13, 14, 15])
+    frame = pd.DataFrame(
+        {
+            "province": ["江苏省", None, "北京市", "江苏省", None, "浙江省"],
+            "city": ["南京市", "苏州市", None, None, "火星市", "杭州市"],
+            "lon": [None, None, None, None, None, 118.9],
+            "lat": [None, None, None, None, None, 32.1],
+        },
+        index=[10, 11, 12, 13, 14, 15],
+    )
     km = matcher.distance_km(frame, fixture_zone)
     assert km.name == "distance_km" and list(km.index) == [10, 11, 12, 13, 14, 15]
     # 南京市 reference point (118.736, 31.926) to the zone (118.9, 32.1): about 24 km north-east
@@ -96,6 +115,7 @@ def test_distance_km_on_a_real_ranking(fixture_result, fixture_zone):
 
 def test_distance_needs_a_zone_location(fixture_zone):
     from dataclasses import replace
+
     with pytest.raises(matcher.MatcherError, match="location"):
         matcher.distance_km(pd.DataFrame({"city": ["南京市"]}), replace(fixture_zone, lon=None, lat=None))
     with pytest.raises(matcher.MatcherError):
@@ -225,8 +245,9 @@ def test_boundaries_follow_the_standard_map():
     registered = matcher.geo_maps()
     main_names = {f["properties"]["name"] for f in registered[maps.MAP_NAME]["features"]}
     assert main_names == names
-    lowest = min(pt[1] for f in registered[maps.MAP_NAME]["features"]
-                 for poly in f["geometry"]["coordinates"] for pt in poly[0])
+    lowest = min(
+        pt[1] for f in registered[maps.MAP_NAME]["features"] for poly in f["geometry"]["coordinates"] for pt in poly[0]
+    )
     assert lowest > 17  # 南海诸岛 go to the inset, not below the main frame
     inset = {f["properties"]["name"] for f in registered[maps.INSET_MAP_NAME]["features"]}
     assert "海南省" in inset and "新疆维吾尔自治区" not in inset
@@ -338,8 +359,10 @@ def test_html_draws_offline_in_chromium(html_file, tmp_path):
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             # a load the page's Content-Security-Policy refuses never reaches the router: record those too
-            page.add_init_script("window.__violations = []; document.addEventListener("
-                                 "'securitypolicyviolation', e => window.__violations.push(e.blockedURI));")
+            page.add_init_script(
+                "window.__violations = []; document.addEventListener("
+                "'securitypolicyviolation', e => window.__violations.push(e.blockedURI));"
+            )
             page.goto(html_file.as_uri())
             page.wait_for_function("window.chainmatchCharts && window.chainmatchCharts.drawn === 5", timeout=20_000)
             page.wait_for_timeout(800)  # let the initial animation settle
@@ -358,8 +381,7 @@ def test_html_draws_offline_in_chromium(html_file, tmp_path):
             box = el.bounding_box()
             x, y = page.evaluate(_NODE_PIXEL_JS, ["chain-nev", "nev/battery"])
             page.mouse.move(box["x"] + x, box["y"] + y)
-            page.wait_for_function("document.getElementById('chain-nev').innerText.includes('江苏锐能')",
-                                   timeout=5_000)
+            page.wait_for_function("document.getElementById('chain-nev').innerText.includes('江苏锐能')", timeout=5_000)
             tip = el.inner_text()
             assert "A 类 4 家" in tip and EVIL in tip and "北京电池" not in tip
             assert page.evaluate("document.querySelectorAll('#chain-nev img').length") == 0
@@ -380,6 +402,7 @@ def test_html_draws_offline_in_chromium(html_file, tmp_path):
 
 def test_maps_of_an_empty_ranking_and_a_zone_without_location(fixture_chains, fixture_zone):
     from dataclasses import replace
+
     empty = pd.DataFrame(columns=COLUMNS)
     summary = matcher.segment_summary(empty, fixture_chains, fixture_zone)
     assert summary[["n_a", "n_b", "n_c"]].to_numpy().sum() == 0 and all(t == [] for t in summary["top"])

@@ -8,13 +8,26 @@ import pytest
 import matcher
 from matcher.outputs.cells import FORMULA_START
 from matcher.outputs.workbook import OFFICER_COLUMNS, inert, safe_url, write_workbook
-
 from tests.conftest import AS_OF
 
 DAY = dt.date(2026, 11, 27)
 FIXED = ["说明", "汇总", "招商地图", "未匹配", "未处理", "合并记录"]
-CHAIN_HEADERS = ["排名", "企业名称", "环节", "链位", "缺口状态", "得分", "等级", "推荐理由", "统一社会信用代码", "登记状态",
-                 "注册资本(万元)", "成立日期", "所在地", "参保人数"]
+CHAIN_HEADERS = [
+    "排名",
+    "企业名称",
+    "环节",
+    "链位",
+    "缺口状态",
+    "得分",
+    "等级",
+    "推荐理由",
+    "统一社会信用代码",
+    "登记状态",
+    "注册资本(万元)",
+    "成立日期",
+    "所在地",
+    "参保人数",
+]
 
 # a vendor list with contact columns and hostile text in every kind of cell
 CONTACTS_CSV = """企业名称,登记状态,注册资本,成立日期,统一社会信用代码,所属省份,所属城市,参保人数,经营范围,企业简介,电话,邮箱,网址,负责人
@@ -59,7 +72,7 @@ def test_sheets_headers_and_form(tmp_path, fixture_result, fixture_chains, fixtu
     assert wb.sheetnames == ["说明", "汇总", "新能源汽车", "集成电路", "招商地图", "未匹配", "未处理", "合并记录"]
     ws = wb["新能源汽车"]
     head = _header(ws)
-    assert head[:len(CHAIN_HEADERS)] == CHAIN_HEADERS
+    assert head[: len(CHAIN_HEADERS)] == CHAIN_HEADERS
     assert [h for h in head if h in OFFICER_COLUMNS] == list(OFFICER_COLUMNS)
     for h in ("相关度", "缺口权重", "链优先级", "匹配缺口分", "实力分", "风险扣减", "来源文件", "来源行"):
         assert h in head
@@ -84,7 +97,8 @@ def test_sheets_headers_and_form(tmp_path, fixture_result, fixture_chains, fixtu
 
     unmatched = _rows(wb["未匹配"])
     assert {r["企业名称"] for r in unmatched} == set(
-        fixture_result.ranked.loc[fixture_result.ranked["chain_id"].isna(), "company_name"])
+        fixture_result.ranked.loc[fixture_result.ranked["chain_id"].isna(), "company_name"]
+    )
     rejected = _rows(wb["未处理"])
     assert [(r["来源行"], r["拒收原因"]) for r in rejected] == [(9, "缺少企业名称")]
     merges = _rows(wb["合并记录"])
@@ -106,10 +120,10 @@ def test_summary_and_map(tmp_path, fixture_result, fixture_chains, fixture_zone)
     assert battery["重点目标（得分，等级）"].startswith(best + "；杭州宁德时代储能有限公司")
     assert summary[("新能源汽车", "整车")]["状态说明"].startswith("假设")
     assert summary[("集成电路", "封装测试")]["候选企业数"] == 0
-    grid = [[c for c in row] for row in wb["招商地图"].iter_rows(values_only=True)]
+    grid = [list(row) for row in wb["招商地图"].iter_rows(values_only=True)]
     positions = [i for i, row in enumerate(grid) if list(row[:3]) == ["上游", "中游", "下游"]]
     assert len(positions) == 2  # one block per chain
-    nev_block = grid[positions[0] + 1:positions[1]]
+    nev_block = grid[positions[0] + 1 : positions[1]]
     assert nev_block[0][1].startswith("动力电池") and "缺失" in nev_block[0][1] and nev_block[0][0] is None
     assert nev_block[1][1] == "1. " + best
     assert any(isinstance(c, str) and "暂无目标企业" in c for row in nev_block for c in row)
@@ -120,7 +134,7 @@ def _info_table(ws):
     start = next(i for i, r in enumerate(rows) if r[0] == "来源（文件#工作表）")
     assert list(rows[start][1:5]) == ["读取行数", "评分企业", "合并行数", "拒收行数"]
     end = next(i for i in range(start, len(rows)) if rows[i][0] == "合计")
-    return rows[start + 1:end], rows[end]
+    return rows[start + 1 : end], rows[end]
 
 
 def test_accounting_on_info_equals_counts(tmp_path, fixture_result, fixture_chains, fixture_zone):
@@ -204,22 +218,25 @@ def test_contacts_and_hyperlinks(tmp_path, contacts_result, fixture_chains, fixt
     assert unmatched[0]["网址"] == "http://laowang.example.com"
 
 
-@pytest.mark.parametrize("text, url", [
-    ("www.example.com", "http://www.example.com"),
-    ("example.com.cn/about", "http://example.com.cn/about"),
-    ("https://example.com/a?b=1#c", "https://example.com/a?b=1#c"),
-    ("HTTP://EXAMPLE.COM", "HTTP://EXAMPLE.COM"),
-    ("javascript:alert(1)", None),
-    ("file:///c:/windows", None),
-    ("mailto:a@b.cn", None),
-    ("http://user:pw@evil.com", None),
-    ("http://a.com/\"onclick", None),
-    ("http://exa mple.com", None),
-    ("暂无", None),
-    ("http://localhost", None),
-    ("=HYPERLINK(\"http://x.com\")", None),
-    ("http://a.com:99999", None),
-])
+@pytest.mark.parametrize(
+    "text, url",
+    [
+        ("www.example.com", "http://www.example.com"),
+        ("example.com.cn/about", "http://example.com.cn/about"),
+        ("https://example.com/a?b=1#c", "https://example.com/a?b=1#c"),
+        ("HTTP://EXAMPLE.COM", "HTTP://EXAMPLE.COM"),
+        ("javascript:alert(1)", None),
+        ("file:///c:/windows", None),
+        ("mailto:a@b.cn", None),
+        ("http://user:pw@evil.com", None),
+        ('http://a.com/"onclick', None),
+        ("http://exa mple.com", None),
+        ("暂无", None),
+        ("http://localhost", None),
+        ('=HYPERLINK("http://x.com")', None),
+        ("http://a.com:99999", None),
+    ],
+)
 def test_safe_url(text, url):
     assert safe_url(text) == url
 
@@ -230,13 +247,14 @@ def test_inert():
     assert inert("<r>x") == "<r>x"
 
 
-def test_round_trip_keeps_officer_columns_without_duplicates(tmp_path, contacts_result, fixture_chains,
-                                                              fixture_zone):
+def test_round_trip_keeps_officer_columns_without_duplicates(tmp_path, contacts_result, fixture_chains, fixture_zone):
     path = _write(contacts_result, tmp_path / "w.xlsx", fixture_chains, fixture_zone)
     # the officer fills in the follow-up columns in Excel
     wb = _open(path)
-    for sheet, name, values in [("新能源汽车", "江苏锐能动力电池有限公司", ("已拜访", "陈科长", "约下周再谈")),
-                                ("未匹配", "南京老王餐饮管理有限公司", ("放弃", "刘", "非目标行业"))]:
+    for sheet, name, values in [
+        ("新能源汽车", "江苏锐能动力电池有限公司", ("已拜访", "陈科长", "约下周再谈")),
+        ("未匹配", "南京老王餐饮管理有限公司", ("放弃", "刘", "非目标行业")),
+    ]:
         ws = wb[sheet]
         head = _header(ws)
         r = next(i for i in range(2, ws.max_row + 1) if ws.cell(i, 2).value == name)
@@ -302,13 +320,17 @@ def test_empty_result_writes_a_valid_workbook(tmp_path, fixture_chains, fixture_
 
 
 def test_write_output_xlsx_uses_the_workbook(tmp_path, fixture_result, fixture_chains, fixture_zone):
-    written = matcher.write_output(fixture_result, tmp_path / "o.xlsx", chains=fixture_chains, zone=fixture_zone,
-                                   top=1)
+    written = matcher.write_output(fixture_result, tmp_path / "o.xlsx", chains=fixture_chains, zone=fixture_zone, top=1)
     wb = _open(written["ranked"])
     assert "汇总" in wb.sheetnames and len(_rows(wb["新能源汽车"])) == 1
     assert (tmp_path / "o.rejected.csv").exists()
-    per_chain = matcher.score_files([matcher.SAMPLE_FILE.parent.parent.parent / "tests" / "data" / "candidates.csv"],
-                                    zone=fixture_zone, chains=fixture_chains, per_chain=True, as_of=AS_OF)
+    per_chain = matcher.score_files(
+        [matcher.SAMPLE_FILE.parent.parent.parent / "tests" / "data" / "candidates.csv"],
+        zone=fixture_zone,
+        chains=fixture_chains,
+        per_chain=True,
+        as_of=AS_OF,
+    )
     wb = _open(_write(per_chain, tmp_path / "pc.xlsx", fixture_chains, fixture_zone))
     assert pd.Series([r["企业名称"] for r in _rows(wb["新能源汽车"])]).is_unique
 
@@ -321,9 +343,14 @@ def test_unwritable_path_is_a_clear_error(tmp_path, fixture_result, fixture_chai
 
 
 def test_a_failed_write_leaves_no_file(tmp_path, fixture_result, fixture_chains, fixture_zone):
-    broken = matcher.ScoreResult(fixture_result.ranked.drop(columns=["reasons"]), fixture_result.rejected,
-                                 fixture_result.merges, fixture_result.counts, fixture_result.tables,
-                                 fixture_result.components)
+    broken = matcher.ScoreResult(
+        fixture_result.ranked.drop(columns=["reasons"]),
+        fixture_result.rejected,
+        fixture_result.merges,
+        fixture_result.counts,
+        fixture_result.tables,
+        fixture_result.components,
+    )
     target = tmp_path / "w.xlsx"
     with pytest.raises(KeyError):
         _write(broken, target, fixture_chains, fixture_zone)
