@@ -27,7 +27,7 @@ from ..contract import CONTRACT_COLUMNS, EXTRA_COLUMNS, LOCAL_TIER, TIERS
 from ..errors import MatcherError
 from ..ingest.normalize import STATUS_LABELS, value_aliases
 from ..knowledge.chains import POSITIONS, STATUS_COLOURS, industry_codes, load_chains, load_zone, segment_table
-from ..knowledge.settings import DEFAULTS, Settings, settings_help
+from ..knowledge.settings import DEFAULTS, ZONES_DIR, Settings, settings_help
 from .cells import neutralise
 
 SHEET_INFO, SHEET_SUMMARY, SHEET_MAP = "说明", "汇总", "招商地图"
@@ -309,6 +309,7 @@ class _Book:
             }
         )
         self.sheet_names: set[str] = set()
+        self.page_title = "ChainMatch 产业链精准招商目标企业"  # printed at the top of every page
 
     def sheet(self, name: str):
         """A new worksheet; a chain's name never takes one of the fixed sheets' names."""
@@ -330,6 +331,42 @@ def _sheet_name(name: str, taken: set[str]) -> str:
         out = clean[: 31 - len(suffix)] + suffix
         i += 1
     return out
+
+
+PAPER_A4 = 9
+PAGE_FOOTER = "&C第 &P 页 / 共 &N 页"
+
+
+def _header_text(text: str) -> str:
+    """Text for a page header: '&' doubled so Excel shows it instead of reading a control code."""
+    return str(text).replace("&", "&&")[:100]
+
+
+def _print_setup(
+    ws,
+    title: str,
+    *,
+    landscape: bool = True,
+    repeat_header: bool = True,
+    columns: int | None = None,
+    rows: int | None = None,
+) -> None:
+    """A4, one page wide, the header row on every page, a page header with the workbook's title and the
+    sheet's name, and 第 N 页 / 共 M 页 in the footer. `columns` / `rows` set a print area of the first
+    `columns` columns (the ones an officer reads) over `rows` rows, header included."""
+    ws.set_paper(PAPER_A4)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
+    ws.set_header(f"&L{_header_text(title)}&R&A", {"margin": 0.3})
+    ws.set_footer(PAGE_FOOTER, {"margin": 0.3})
+    if repeat_header:
+        ws.repeat_rows(0)
+    if columns is not None and rows is not None:
+        ws.print_area(0, 0, max(rows, 2) - 1, columns - 1)
 
 
 class _Col:
@@ -509,8 +546,11 @@ def _ranked_sheet(book: _Book, result, name: str, frame: pd.DataFrame, chain_she
     ws = book.sheet(name)
     cols = _company_columns(result, frame, book, chain_sheet)
     _write_table(book, ws, cols, len(frame), score_col="得分" if chain_sheet else None)
-    ws.set_landscape()
-    ws.set_paper(9)
+    # the column order is read back and tested, so print the columns an officer reads first (排名 … 推荐理由 on
+    # a chain sheet, 序号 … 所在地 on 未匹配) as the print area; the rest stay on screen, none is hidden
+    last = "推荐理由" if chain_sheet else "所在地"
+    shown = next((j + 1 for j, c in enumerate(cols) if c.header == last), len(cols))
+    _print_setup(ws, book.page_title, columns=shown, rows=len(frame) + 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -605,18 +645,14 @@ def _summary_sheet(book: _Book, zone, figures: pd.DataFrame, top: dict) -> None:
         _Col("重点目标（得分，等级）", 90, "text", [inert(t) if t else None for t in targets], book.wrap),
     ]
     _write_table(book, ws, cols, n, freeze_cols=4, score_col="最高得分")
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    _print_setup(ws, book.page_title)
 
 
 def _map_sheet(book: _Book, zone, seg: pd.DataFrame, figures: pd.DataFrame, top: dict) -> None:
     """Per chain: a title row, 上游 | 中游 | 下游, then each slot's segment (gap colour) and its targets."""
     ws = book.sheet(SHEET_MAP)
     ws.set_column(0, len(POSITIONS) - 1, 44)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    _print_setup(ws, book.page_title, repeat_header=False)
     ws.hide_gridlines(2)
     fig = figures.set_index(["chain_id", "segment_id"])
     r = 0
@@ -625,11 +661,18 @@ def _map_sheet(book: _Book, zone, seg: pd.DataFrame, figures: pd.DataFrame, top:
         r, 0, r, len(POSITIONS) - 1, inert(f"{zone.name} 产业链招商地图（缺口状态 · 重点目标企业）"), book.title
     )
     r += 1
-    ws.write_string(
-        r, 0, "颜色：红=缺失  橙=薄弱  黄=一般  绿=优势；每个环节下列出得分最高的目标企业（得分，等级）。", book.note
+    ws.merge_range(
+        r,
+        0,
+        r,
+        len(POSITIONS) - 1,
+        "颜色：红=缺失  橙=薄弱  黄=一般  绿=优势；每个环节下列出得分最高的目标企业（得分，等级）。",
+        book.note,
     )
     r += 2
+    starts = []
     for cid, group in seg.groupby("chain_id", sort=False):
+        starts.append(r)
         first = group.iloc[0]
         zc = zone.chains.get(cid)
         leader = f"｜链长：{zc.leader}" if zc is not None and zc.leader else ""
@@ -671,6 +714,8 @@ def _map_sheet(book: _Book, zone, seg: pd.DataFrame, figures: pd.DataFrame, top:
                         ws.write_blank(r, j, None, book.map_target)
                 r += 1
         r += 1
+    if len(starts) > 1:
+        ws.set_h_pagebreaks(starts[1:])  # each chain starts a new printed page
 
 
 # --------------------------------------------------------------------------------------------
@@ -692,8 +737,9 @@ def _info_sheet(
     ws = book.sheet(SHEET_INFO)
     ws.set_column(0, 0, 26)
     ws.set_column(1, 1, 16)
-    ws.set_column(2, 5, 12)
-    ws.set_column(6, 6, 60)
+    ws.set_column(2, 5, 10)
+    ws.set_column(6, 6, 44, book.wrap)  # 含义 / 状态说明: wrapped, so the page is one portrait page wide
+    _print_setup(ws, book.page_title, landscape=False, repeat_header=False)
     r = 0
 
     def row(*cells, fmts=None):
@@ -710,6 +756,17 @@ def _info_sheet(
                 ws.write_string(r, j, inert(str(v)), fmt)
         r += 1
 
+    def long(label, text, fmt=None):
+        """A label and a text over columns B–G, wrapped, its row as tall as the text needs."""
+        nonlocal r
+        text = inert(str(text))
+        lines = sum(1 + len(part) // 46 for part in text.split("\n"))  # ~46 Chinese characters per line
+        if lines > 1:
+            ws.set_row(r, 15 * lines)
+        ws.write_string(r, 0, label, book.label)
+        ws.merge_range(r, 1, r, 6, text, fmt or book.wrap)
+        r += 1
+
     def section(title):
         nonlocal r
         r += 1
@@ -720,9 +777,9 @@ def _info_sheet(
     ws.set_row(0, 24)
     row("ChainMatch 产业链精准招商目标企业", fmts=[book.title])
     where = (zone.province or "") + (zone.city if zone.city and zone.city != zone.province else "")
-    row("园区", f"{zone.name}（{zone.id}）{('，' + where) if where else ''}")
+    row("园区", f"{zone.name}{('，' + where) if where else ''}")
     row("生成日期", generated)
-    row("园区配置文件", Path(zone.source).name if zone.source else "（未提供）")
+    row("园区缺口画像", "自定义" if zone.source and Path(zone.source).parent != ZONES_DIR else "系统内置")
     ranked = result.ranked
     has_chain = ranked["chain_id"].notna()
     tier = ranked["tier"].fillna("").astype(str)
@@ -733,16 +790,16 @@ def _info_sheet(
         row(f.source, f.read, f.scored, f.merged, f.rejected, fmts=[book.text] + [book.count] * 4)
     c = result.counts
     row("合计", c["read"], c["scored"], c["merged"], c["rejected"], fmts=[book.label] + [book.count_bold] * 4)
-    row(
+    long(
         "说明",
         "同一统一社会信用代码或同名企业合并为一行（保留信息最全的一行），见“合并记录”；"
         "无法使用的行（如缺少企业名称）见“未处理”。",
-        fmts=[book.label, book.note],
+        book.note,
     )
 
-    section("评分结果（全部企业，不受 --top / --chain 限制）")
+    section("评分结果（全部企业，不受本工作簿只列前若干名或只含部分产业链的限制）")
     counts = [
-        ("匹配到产业链的企业（行）", int(has_chain.sum())),
+        ("匹配到产业链的企业（家）", int(has_chain.sum())),
         ("其中 A 类（重点目标）", int((tier == "A").sum())),
         ("其中 B 类", int((tier == "B").sum())),
         ("其中 C 类", int((tier == "C").sum())),
@@ -760,13 +817,15 @@ def _info_sheet(
         scope.append("只含产业链：" + "、".join(chain_names))
     if top is not None:
         scope.append(f"各产业链工作表只列前 {top} 名")
-    row("本工作簿范围", "；".join(scope) + "（以上统计为全部企业）" if scope else "全部产业链、全部企业")
+    long("本工作簿范围", "；".join(scope) + "（以上统计为全部企业）" if scope else "全部产业链、全部企业")
 
     section("如何阅读得分")
     for label, text in [
         (
             "得分（0–100）",
-            "得分 = 100 ×（匹配缺口权重 × 匹配缺口分 + 企业实力权重 × 实力分）÷（两权重之和）×（1 − 风险扣减）。",
+            "得分 = 100 ×（匹配缺口权重 × 匹配缺口分 + 企业实力权重 × 实力分 + 距离权重 × 距离分）"
+            "÷（三项权重之和）×（1 − 风险扣减），保留一位小数。"
+            f"当前权重：匹配缺口 {settings.w_fit:g}、企业实力 {settings.w_strength:g}、距离 {settings.w_distance:g}。",
         ),
         (
             "匹配缺口分",
@@ -776,6 +835,11 @@ def _info_sheet(
         (
             "实力分",
             "按注册资本、参保人数、成立年限（对数刻度）和上市 / 资质 / 融资标签计算；缺少的信息按中性值 0.5 计，不扣分。",
+        ),
+        (
+            "距离分",
+            f"企业离园区越近越高：就在园区为 1，在配套半径（{settings.radius_km:g} 公里）处约为 0.37，"
+            "更远继续降低；不知道企业位置时按中性值 0.5 计。",
         ),
         (
             "风险扣减",
@@ -792,11 +856,7 @@ def _info_sheet(
             "留给招商人员填写。将本工作簿重新导入 ChainMatch 时，这三列会保留并写入新的工作簿。",
         ),
     ]:
-        if len(text) > 60:
-            ws.set_row(r, 15 * (1 + len(text) // 60))
-        ws.write_string(r, 0, label, book.label)
-        ws.merge_range(r, 1, r, 6, inert(text), book.wrap)
-        r += 1
+        long(label, text)
 
     section("评分参数" + ("" if settings_known else "（调用方未提供，以下为默认值）"))
     row("参数", "取值", "默认值", fmts=[book.head] * 3)
@@ -805,16 +865,16 @@ def _info_sheet(
     for item in settings_help():
         value = current[item["name"]]
         row(
-            f"{item['label']}（{item['name']}）",
+            item["label"],
             float(value),
             float(item["default"]),
             fmts=[book.text, book.label if value != item["default"] else book.text, book.text],
         )
         ws.write_string(r - 1, 6, inert(item["help"]), book.text)
 
-    section("缺口画像（园区配置）")
-    row("缺口权重", "；".join(f"{k} {v:g}" for k, v in zone.status_weights.items()), fmts=[book.label, book.text])
-    row("链优先级", "；".join(f"{k} {v:g}" for k, v in zone.priority_levels.items()), fmts=[book.label, book.text])
+    section("缺口画像（园区各产业链环节的现状）")
+    long("缺口权重", "；".join(f"{k} {v:g}" for k, v in zone.status_weights.items()))
+    long("链优先级", "；".join(f"{k} {v:g}" for k, v in zone.priority_levels.items()))
     row("产业链 · 环节", "链位", "缺口状态", "缺口权重", "链优先级", fmts=[book.head] * 5)
     ws.write_string(r - 1, 6, "状态说明", book.head)
     for s in seg.itertuples():
@@ -870,6 +930,8 @@ def _rejected_sheet(book: _Book, result) -> None:
         else:
             cols.append(_Col(header, 16, "text", _texts(series), book.text))
     _write_table(book, ws, cols, len(rej), freeze_cols=3)
+    # the original columns vary by vendor: print the reason and the first few of them
+    _print_setup(ws, book.page_title, columns=min(len(cols), 6), rows=len(rej) + 1)
 
 
 def _merges_sheet(book: _Book, result) -> None:
@@ -885,6 +947,7 @@ def _merges_sheet(book: _Book, result) -> None:
         _Col("合并依据", 22, "text", _texts(_get(m, "match_key")), book.text),
     ]
     _write_table(book, ws, cols, len(m), freeze_cols=1)
+    _print_setup(ws, book.page_title)
 
 
 # --------------------------------------------------------------------------------------------
@@ -937,6 +1000,7 @@ def write_workbook(
 
     path = Path(path)
     book = _Book(path)
+    book.page_title = f"{zone.name} 产业链精准招商目标企业"
     try:
         _write_sheets(
             book,

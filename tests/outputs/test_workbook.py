@@ -146,7 +146,7 @@ def test_accounting_on_info_equals_counts(tmp_path, fixture_result, fixture_chai
     assert per_input == [("candidates.csv", 10, 8, 1, 1) + total[5:]]
     values = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r[0]}
     assert values["园区"].startswith("测试园区") and values["生成日期"] == dt.datetime(2026, 11, 27)
-    assert values["匹配缺口权重（w_fit）"] == matcher.DEFAULTS.w_fit
+    assert values["匹配缺口权重"] == matcher.DEFAULTS.w_fit  # the label alone, no field id
     assert values["新能源汽车 · 动力电池"] == "中游"
 
 
