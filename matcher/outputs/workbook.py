@@ -393,6 +393,7 @@ def _write_table(
     freeze_cols: int = 2,
     score_col: str | None = None,
     header_height: float = 30,
+    heights: list | None = None,
 ) -> None:
     """Header row and n data rows, row by row (constant memory), then filter, freeze and bars. The
     officer's columns are shaded by their column format, so their empty cells cost nothing."""
@@ -427,6 +428,8 @@ def _write_table(
             plan.append((j, ws.write_string, c.values, c.fmt, False))
     for i in range(n):
         r = i + 1
+        if heights is not None and heights[i]:
+            ws.set_row(r, heights[i])  # wrapped text: the reader does not grow rows by itself
         for j, write, values, fmt, per_row in plan:
             v = values[i]
             if v is not None:
@@ -630,7 +633,7 @@ def _summary_sheet(book: _Book, zone, figures: pd.DataFrame, top: dict) -> None:
         _Col("链位", 6, "text", _texts(figures["position"]), book.text),
         _Col("环节", 22, "text", _texts(figures["segment_name"]), book.text),
         _Col("缺口状态", 10, "gap", _texts(figures["status"])),
-        _Col("状态说明", 16, "text", [inert(x) if x else None for x in notes], book.note),
+        _Col("状态说明", 24, "text", [inert(x) if x else None for x in notes], book.note),
         _Col("缺口权重", 8, "num", _numbers(figures["gap_weight"]), book.ratio),
         _Col("候选企业数", 9, "num", _numbers(figures["candidates"]), book.count),
         _Col("A类", 6, "num", _numbers(figures["A"]), book.count),
@@ -644,7 +647,9 @@ def _summary_sheet(book: _Book, zone, figures: pd.DataFrame, top: dict) -> None:
         _Col("最高得分", 8, "num", _numbers(figures["best"]), book.score),
         _Col("重点目标（得分，等级）", 90, "text", [inert(t) if t else None for t in targets], book.wrap),
     ]
-    _write_table(book, ws, cols, n, freeze_cols=4, score_col="最高得分")
+    lines = [max(1 + len(x or "") // 11, 1 + len(t or "") // 44) for x, t in zip(notes, targets)]
+    heights = [15 * k if k > 1 else None for k in lines]
+    _write_table(book, ws, cols, n, freeze_cols=4, score_col="最高得分", heights=heights)
     _print_setup(ws, book.page_title)
 
 
@@ -760,12 +765,18 @@ def _info_sheet(
         """A label and a text over columns B–G, wrapped, its row as tall as the text needs."""
         nonlocal r
         text = inert(str(text))
-        lines = sum(1 + len(part) // 46 for part in text.split("\n"))  # ~46 Chinese characters per line
+        lines = sum(1 + len(part) // 54 for part in text.split("\n"))  # ~54 Chinese characters per line
         if lines > 1:
             ws.set_row(r, 15 * lines)
         ws.write_string(r, 0, label, book.label)
         ws.merge_range(r, 1, r, 6, text, fmt or book.wrap)
         r += 1
+
+    def tall(text, label=""):
+        """Give the next row the height its wrapped label (column A) and 含义 / 状态说明 (column G) need."""
+        lines = max(1 + len(text) // 21, 1 + len(label) // 12)  # Chinese characters per line in G and A
+        if lines > 1:
+            ws.set_row(r, 15 * lines)
 
     def section(title):
         nonlocal r
@@ -864,13 +875,14 @@ def _info_sheet(
     current = settings.as_dict()
     for item in settings_help():
         value = current[item["name"]]
+        tall(item["help"])
         row(
             item["label"],
             float(value),
             float(item["default"]),
             fmts=[book.text, book.label if value != item["default"] else book.text, book.text],
         )
-        ws.write_string(r - 1, 6, inert(item["help"]), book.text)
+        ws.write_string(r - 1, 6, inert(item["help"]), book.wrap)
 
     section("缺口画像（园区各产业链环节的现状）")
     long("缺口权重", "；".join(f"{k} {v:g}" for k, v in zone.status_weights.items()))
@@ -878,16 +890,18 @@ def _info_sheet(
     row("产业链 · 环节", "链位", "缺口状态", "缺口权重", "链优先级", fmts=[book.head] * 5)
     ws.write_string(r - 1, 6, "状态说明", book.head)
     for s in seg.itertuples():
+        st = zone.segment_status(s.chain_id, s.segment_id)
+        note = "；".join(x for x in ("假设，待核实" if st.assumed else "", st.note) if x)
+        label = f"{s.chain_name} · {s.segment_name}"
+        tall(note, label)
         row(
-            f"{s.chain_name} · {s.segment_name}",
+            label,
             s.position,
             s.status,
             float(s.gap_weight),
             s.priority_level,
-            fmts=[book.text, book.text, book.gap.get(s.status, book.text), book.ratio, book.text],
+            fmts=[book.wrap, book.text, book.gap.get(s.status, book.text), book.ratio, book.text],
         )
-        st = zone.segment_status(s.chain_id, s.segment_id)
-        note = "；".join(x for x in ("假设，待核实" if st.assumed else "", st.note) if x)
         if note:
             ws.write_string(r - 1, 6, inert(note), book.note)
 
