@@ -355,3 +355,71 @@ def test_a_failed_write_leaves_no_file(tmp_path, fixture_result, fixture_chains,
     with pytest.raises(KeyError):
         _write(broken, target, fixture_chains, fixture_zone)
     assert not target.exists()
+
+
+# --------------------------------------------------------------------------------------------
+# printing and officer wording
+
+
+def test_every_sheet_prints_one_page_wide_with_page_numbers(tmp_path, fixture_result, fixture_chains, fixture_zone):
+    wb = _open(_write(fixture_result, tmp_path / "w.xlsx", fixture_chains, fixture_zone))
+    for ws in wb.worksheets:
+        setup = ws.page_setup
+        assert setup.paperSize == 9, ws.title  # A4
+        assert setup.orientation == ("portrait" if ws.title == "说明" else "landscape"), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (setup.fitToWidth or 1) == 1 and setup.fitToHeight == 0, ws.title  # one page wide, as long as needed
+        assert ws.oddFooter.center.text == "第 &P 页 / 共 &N 页", ws.title
+        assert ws.oddHeader.left.text.startswith("测试园区") and ws.oddHeader.right.text == "&A", ws.title
+        assert ws.page_margins.left < 0.75 and ws.page_margins.top >= 0.5, ws.title
+        if ws.title not in ("说明", "招商地图"):  # the tables repeat their header row on every page
+            assert ws.print_title_rows == "$1:$1", ws.title
+    # the columns an officer reads first are the printed ones; nothing is hidden
+    chain = wb["新能源汽车"]
+    head = _header(chain)
+    assert head[:8] == ["排名", "企业名称", "环节", "链位", "缺口状态", "得分", "等级", "推荐理由"]
+    assert chain.print_area == f"'新能源汽车'!$A$1:$H${chain.max_row}"
+    assert _header(wb["未匹配"])[7] == "所在地" and wb["未匹配"].print_area.endswith(f"!$A$1:$H${wb['未匹配'].max_row}")
+    for ws in wb.worksheets:
+        assert not any(d.hidden for d in ws.column_dimensions.values()), ws.title
+    # 招商地图: every chain after the first starts a new page
+    grid = list(wb["招商地图"].iter_rows(values_only=True))
+    starts = [i for i, row in enumerate(grid) if list(row[:3]) == ["上游", "中游", "下游"]]
+    breaks = [b.id for b in wb["招商地图"].row_breaks.brk]
+    assert breaks == [s - 1 for s in starts[1:]]  # the break sits above each later chain's title row
+
+
+# words that mean something to the engine's developers and nothing to an officer
+DEVELOPER_WORDS = (
+    "--top",
+    "--chain",
+    "w_fit",
+    "min_relevance",
+    "yaml",
+    "data/zones",
+    "data/reference",
+    "company_name",
+    "ai/nev",
+    "weak_keywords",
+    "e^",
+    "exp(",
+    "km",
+)
+
+
+def _developer_words(text: str, extra=()) -> list[str]:
+    low = text.lower()
+    names = [item["name"] for item in matcher.settings_help()]
+    return [w for w in (*DEVELOPER_WORDS, *names, *extra) if w.lower() in low]
+
+
+def test_info_sheet_speaks_to_the_officer(tmp_path, fixture_result, fixture_chains, fixture_zone):
+    path = _write(fixture_result, tmp_path / "w.xlsx", fixture_chains, fixture_zone, chain_ids=["nev"], top=1)
+    ws = _open(path)["说明"]
+    text = "\n".join(_texts_of(ws))
+    assert _developer_words(text, extra=(fixture_zone.id, f"（{fixture_zone.id}）")) == []
+    for item in matcher.settings_help():
+        assert item["label"] in text  # each setting under its Chinese label
+    assert "距离权重 × 距离分" in text and "公里" in text  # the whole formula, distance included
+    # the setting help texts shown in the app and the CLI are in officer words as well
+    assert _developer_words(" ".join(item["help"] for item in matcher.settings_help())) == []
