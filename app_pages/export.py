@@ -67,7 +67,7 @@ c2.download_button(
     mime="text/csv",
 )
 c2.download_button(
-    "园区缺口配置（YAML）",
+    "园区缺口配置（可在“产业链缺口”页上传）",
     key="download_zone",
     data=matcher.zone_to_yaml(zone, chains).encode("utf-8"),
     file_name=f"{zone.id}-缺口配置.yaml",

@@ -16,7 +16,7 @@ st.subheader("园区配置")
 zone = ui.zone()
 left, right = st.columns([3, 1])
 left.file_uploader(
-    "上传园区缺口配置（YAML，格式同 data/zones/*.yaml 或本页下载的文件）",
+    "上传园区缺口配置（本页“下载缺口配置”保存的文件）",
     type=["yaml", "yml"],
     key="zone_uploader",
     on_change=ui.on_zone_upload,
@@ -165,7 +165,7 @@ if edited_yaml != matcher.zone_to_yaml(zone, chains):
     st.warning("配置已修改，尚未用于评分。")
     st.button("应用修改并重新评分", type="primary", on_click=ui.set_zone, args=(edited_zone, "人工编辑"))
 st.download_button(
-    "下载缺口配置（YAML）",
+    "下载缺口配置",
     data=edited_yaml.encode("utf-8"),
     file_name=f"{zone.id}-缺口配置.yaml",
     mime="application/x-yaml",

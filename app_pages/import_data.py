@@ -55,6 +55,19 @@ else:
 st.subheader("每个文件读到了什么")
 accounting = matcher.input_accounting(result)
 labels = matcher.field_labels()
+KINDS = {"xlsx": "Excel 工作簿", "xlsm": "Excel 工作簿", "xls": "Excel 97–2003 工作簿", "html": "网页表格（HTML）"}
+
+
+def file_kind(fmt: str | None) -> str:
+    """The reader's format ('xlsx', 'csv (gb18030)', …) as an officer names it: the kind of file, no encoding."""
+    if not fmt:
+        return "—"
+    kind = fmt.split(" ", 1)[0].lower()
+    if kind in ("csv", "tsv"):
+        return "CSV 文本表格" if kind == "csv" else "制表符分隔的文本表格"
+    return KINDS.get(kind, kind.upper())
+
+
 fields = list(labels)
 for t, acc in zip(result.tables, accounting.itertuples()):
     f = files[ui.input_index(t)]
@@ -63,7 +76,7 @@ for t, acc in zip(result.tables, accounting.itertuples()):
         expanded=len(result.tables) == 1,
     ):
         where = f"表头在第 {t.header_row} 行" if t.header_row else "未发现表头，按企业名称名单读取"
-        st.markdown(f"格式：{ui.md(t.format or '—')}；{where}；数据行 {len(t.frame):,}。")
+        st.markdown(f"格式：{ui.md(file_kind(t.format))}；{where}；数据行 {len(t.frame):,}。")
         for note in t.notes:
             st.caption(note)
         st.markdown(
@@ -82,7 +95,7 @@ for t, acc in zip(result.tables, accounting.itertuples()):
             column_config={
                 "header": st.column_config.TextColumn("原始表头"),
                 "field": st.column_config.SelectboxColumn(
-                    "识别为", options=fields, format_func=lambda v: f"{labels.get(v, v)}（{v}）"
+                    "识别为", options=fields, format_func=lambda v: labels.get(v, v)
                 ),
                 "example": st.column_config.TextColumn("示例值"),
             },
