@@ -259,6 +259,8 @@ class _Book:
         self.label = add({"bold": True})
         self.text = None  # the workbook's default format
         self.wrap = add({"text_wrap": True})
+        self.wrap_top = add({"text_wrap": True, "valign": "top"})
+        self.label_top = add({"bold": True, "text_wrap": True, "valign": "top"})
         self.note = add({"italic": True, "font_color": "#7F7F7F", "text_wrap": True})
         self.officer = add({"bg_color": "#FFF9F2"})
         self.link = add({"font_color": "#0563C1", "underline": 1})
@@ -335,6 +337,7 @@ def _sheet_name(name: str, taken: set[str]) -> str:
 
 PAPER_A4 = 9
 PAGE_FOOTER = "&C第 &P 页 / 共 &N 页"
+LINE_HEIGHT = 17  # points a wrapped line of Chinese text takes (the readers do not grow rows by themselves)
 
 
 def _header_text(text: str) -> str:
@@ -647,8 +650,8 @@ def _summary_sheet(book: _Book, zone, figures: pd.DataFrame, top: dict) -> None:
         _Col("最高得分", 8, "num", _numbers(figures["best"]), book.score),
         _Col("重点目标（得分，等级）", 90, "text", [inert(t) if t else None for t in targets], book.wrap),
     ]
-    lines = [max(1 + len(x or "") // 11, 1 + len(t or "") // 44) for x, t in zip(notes, targets)]
-    heights = [15 * k if k > 1 else None for k in lines]
+    lines = [max(1 + len(x or "") // 12, 1 + len(t or "") // 56) for x, t in zip(notes, targets)]
+    heights = [LINE_HEIGHT * k if k > 1 else None for k in lines]
     _write_table(book, ws, cols, n, freeze_cols=4, score_col="最高得分", heights=heights)
     _print_setup(ws, book.page_title)
 
@@ -740,7 +743,7 @@ def _info_sheet(
     generated: dt.date,
 ) -> None:
     ws = book.sheet(SHEET_INFO)
-    ws.set_column(0, 0, 26)
+    ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 16)
     ws.set_column(2, 5, 10)
     ws.set_column(6, 6, 44, book.wrap)  # 含义 / 状态说明: wrapped, so the page is one portrait page wide
@@ -765,18 +768,17 @@ def _info_sheet(
         """A label and a text over columns B–G, wrapped, its row as tall as the text needs."""
         nonlocal r
         text = inert(str(text))
-        lines = sum(1 + len(part) // 54 for part in text.split("\n"))  # ~54 Chinese characters per line
+        lines = sum(1 + len(part) // 50 for part in text.split("\n"))  # ~50 Chinese characters per line
         if lines > 1:
-            ws.set_row(r, 15 * lines)
-        ws.write_string(r, 0, label, book.label)
-        ws.merge_range(r, 1, r, 6, text, fmt or book.wrap)
+            ws.set_row(r, LINE_HEIGHT * lines)
+        ws.write_string(r, 0, label, book.label_top)
+        ws.merge_range(r, 1, r, 6, text, fmt or book.wrap_top)
         r += 1
 
-    def tall(text, label=""):
-        """Give the next row the height its wrapped label (column A) and 含义 / 状态说明 (column G) need."""
-        lines = max(1 + len(text) // 21, 1 + len(label) // 12)  # Chinese characters per line in G and A
-        if lines > 1:
-            ws.set_row(r, 15 * lines)
+    def tall(text, per_line, label=""):
+        """Give the next row the height its wrapped label (column A) and text (`per_line` characters a line) need."""
+        lines = max(1 + len(text) // per_line, 1 + len(label) // 22)  # ~22 Chinese characters a line in column A
+        ws.set_row(r, LINE_HEIGHT * lines)  # always set: a reader that grows rows itself misjudges merged cells
 
     def section(title):
         nonlocal r
@@ -871,29 +873,29 @@ def _info_sheet(
 
     section("评分参数" + ("" if settings_known else "（调用方未提供，以下为默认值）"))
     row("参数", "取值", "默认值", fmts=[book.head] * 3)
-    ws.write_string(r - 1, 6, "含义", book.head)
+    ws.merge_range(r - 1, 3, r - 1, 6, "含义", book.head)
     current = settings.as_dict()
     for item in settings_help():
         value = current[item["name"]]
-        tall(item["help"])
+        tall(item["help"], 40)
         row(
             item["label"],
             float(value),
             float(item["default"]),
-            fmts=[book.text, book.label if value != item["default"] else book.text, book.text],
+            fmts=[book.wrap, book.label if value != item["default"] else book.text, book.text],
         )
-        ws.write_string(r - 1, 6, inert(item["help"]), book.wrap)
+        ws.merge_range(r - 1, 3, r - 1, 6, inert(item["help"]), book.wrap)
 
     section("缺口画像（园区各产业链环节的现状）")
     long("缺口权重", "；".join(f"{k} {v:g}" for k, v in zone.status_weights.items()))
     long("链优先级", "；".join(f"{k} {v:g}" for k, v in zone.priority_levels.items()))
     row("产业链 · 环节", "链位", "缺口状态", "缺口权重", "链优先级", fmts=[book.head] * 5)
-    ws.write_string(r - 1, 6, "状态说明", book.head)
+    ws.merge_range(r - 1, 5, r - 1, 6, "状态说明", book.head)
     for s in seg.itertuples():
         st = zone.segment_status(s.chain_id, s.segment_id)
         note = "；".join(x for x in ("假设，待核实" if st.assumed else "", st.note) if x)
         label = f"{s.chain_name} · {s.segment_name}"
-        tall(note, label)
+        tall(note, 25, label)
         row(
             label,
             s.position,
@@ -903,7 +905,7 @@ def _info_sheet(
             fmts=[book.wrap, book.text, book.gap.get(s.status, book.text), book.ratio, book.text],
         )
         if note:
-            ws.write_string(r - 1, 6, inert(note), book.note)
+            ws.merge_range(r - 1, 5, r - 1, 6, inert(note), book.note)
 
     section("工作表")
     for name, text in [
