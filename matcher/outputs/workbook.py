@@ -792,7 +792,8 @@ def _info_sheet(
     where = (zone.province or "") + (zone.city if zone.city and zone.city != zone.province else "")
     row("园区", f"{zone.name}{('，' + where) if where else ''}")
     row("生成日期", generated)
-    row("园区缺口画像", "自定义" if zone.source and Path(zone.source).parent != ZONES_DIR else "系统内置")
+    shipped = bool(zone.source) and Path(zone.source).resolve().parent == ZONES_DIR.resolve()
+    row("园区缺口画像", "系统内置" if shipped else "自定义（上传或在程序中编辑）")
     ranked = result.ranked
     has_chain = ranked["chain_id"].notna()
     tier = ranked["tier"].fillna("").astype(str)

@@ -421,5 +421,7 @@ def test_info_sheet_speaks_to_the_officer(tmp_path, fixture_result, fixture_chai
     for item in matcher.settings_help():
         assert item["label"] in text  # each setting under its Chinese label
     assert "距离权重 × 距离分" in text and "公里" in text  # the whole formula, distance included
+    values = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r[0]}
+    assert values["园区缺口画像"].startswith("自定义")  # the test zone is not one of the shipped profiles
     # the setting help texts shown in the app and the CLI are in officer words as well
     assert _developer_words(" ".join(item["help"] for item in matcher.settings_help())) == []
