@@ -30,7 +30,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..errors import DataFileError
-from ..ingest.scope import scope_columns
+from ..ingest.scope import main_codes
 from ..knowledge.chains import Chain
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
 from ..knowledge.settings import DEFAULTS, REFERENCE_DIR, Settings
@@ -520,8 +520,9 @@ class SegmentMatcher(Estimator):
     @staticmethod
     def scope_codes(frame: pd.DataFrame) -> np.ndarray:
         """n, object: for rows without 国标行业, the GB/T 小类 code named by the first main item of their
-        经营范围 that names one (matcher.ingest.scope), else None. Only those rows' scopes are parsed,
-        once per distinct text: a list that carries 国标行业 pays nothing."""
+        经营范围 that names one (matcher.ingest.scope.main_code), else None. Only those rows' scopes are
+        read, once per distinct text and only as far as the main items: a list that carries 国标行业 pays
+        nothing."""
         out = np.full(len(frame), None, dtype=object)
         if "scope" not in frame:
             return out
@@ -530,7 +531,7 @@ class SegmentMatcher(Estimator):
         if "industry_code" in frame:
             need &= frame["industry_code"].isna().to_numpy()
         if need.any():
-            out[need] = scope_columns(scope[need])["scope_main_code"].to_numpy(dtype=object)
+            out[need] = main_codes(scope[need]).to_numpy(dtype=object)
         return out
 
     def match(self, frame: pd.DataFrame) -> MatchResult:

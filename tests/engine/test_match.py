@@ -129,8 +129,8 @@ def test_scope_codes_parse_only_rows_without_industry_code(monkeypatch, m):
         seen.extend(values.tolist())
         return real(values)
 
-    real = match_module.scope_columns
-    monkeypatch.setattr(match_module, "scope_columns", spy)
+    real = match_module.main_codes
+    monkeypatch.setattr(match_module, "main_codes", spy)
     m.match(frame(scope=["锂离子电池制造", "集成电路设计", None], industry_code=["3841", None, None]))
     assert seen == ["集成电路设计"]
 
