@@ -27,7 +27,7 @@ a learned component with.
     python benchmarks/quality.py --folds 0           # whole-set figures only
     python benchmarks/quality.py --errors            # also list misfiled rows (intro) / missed positives
     python benchmarks/quality.py --eval DIR --seed 1 # another eval folder ($CHAINMATCH_EVAL), fold seed
-    python benchmarks/quality.py --set scope --scope-preview   # + 经营范围 read as items (before wiring)
+    python benchmarks/quality.py --set scope --scope-preview   # + 经营范围 read as items for matching (preview)
     python benchmarks/quality.py --set names --guard            # + vocabulary guard over the none rows
 """
 
@@ -366,7 +366,9 @@ def report(key: str, folds: int, seed: int, errors: bool, eval_dir: Path, settin
 
 
 def scope_preview(folds: int, seed: int, eval_dir: Path, settings=matcher.DEFAULTS) -> None:
-    """The scope set with the 经营范围 read as items (matcher.ingest.scope), before the engine is wired to it."""
+    """The scope set with the 经营范围 read as items (matcher.ingest.scope) for keyword matching too. The
+    engine already takes a missing 国标行业 from the main items (SegmentMatcher.scope_codes); it still
+    matches keywords over the raw 经营范围, so the first two lines show what items would change there."""
     spec = SETS["scope"]
     labels = load_set("scope", eval_dir)
     variants = {
@@ -374,7 +376,7 @@ def scope_preview(folds: int, seed: int, eval_dir: Path, settings=matcher.DEFAUL
         "items (boilerplate dropped)": lambda c: with_scope_items(c, codes=False),
         "items + main-item code where 国标行业 is empty": with_scope_items,
     }
-    print("== scope preview: 经营范围 read by matcher.ingest.scope (not yet wired into the engine)")
+    print("== scope preview: 经营范围 matched as items (the engine fills a missing 国标行业 from them already)")
     for label, prepare in variants.items():
         rel = engine_relevance(labels, spec.inputs, settings, prepare)
         _, summary = metrics("scope", rel, labels, settings.min_relevance)

@@ -11,6 +11,8 @@ items of a part are those it has, in this order; the wording is in the constants
     本地   本地企业（园区企业库已有“{local_name}”，按{local_match}匹配）：强链对象，不作为补链目标
     匹配   【{chain_name}·{segment_name}（{position}）】相关度{relevance}：items
                名称含“…” / 简介含“…” / 经营范围含“…” / 名称含龙头企业“…” / 国标行业{industry_code}{小类名称}
+               (国标行业 missing, the code read from a main item of the 经营范围:
+               经营范围主营项目对应国标行业{scope_code}{小类名称})
            no chain: 未匹配到任何产业链环节（最高相关度{relevance}，低于门槛）
     缺口   缺口：items
                园区该环节{gap_status}（待核实），缺口权重{gap_weight} / {priority_level}重点链，优先级{priority}
@@ -59,6 +61,7 @@ BELOW = "（最高相关度{:.2f}，低于门槛）"
 WORDS = "{field}含"  # + the quoted words; leader names: "名称含龙头企业" + quoted names
 LEADER_WORDS = "名称含龙头企业"
 CODE = "国标行业{code}{label}"
+SCOPE_CODE = "经营范围主营项目对应国标行业{code}{label}"  # the code came from a 经营范围 item (国标行业 missing)
 GAP_LABEL = "缺口："
 GAP_ITEMS = ("园区该环节{status}{assumed}，缺口权重{gap_weight:.2f}", "{level}重点链，优先级{priority:.2f}")
 ASSUMED = "（待核实）"
@@ -81,7 +84,7 @@ RISK_ITEMS = {
 }
 
 # The columns a reason is rendered from (component-table columns; `_segment` keys the segment facts).
-EVIDENCE_COLUMNS = ["evidence_words", "code_counted", "gap_assumed", "priority_level"]
+EVIDENCE_COLUMNS = ["evidence_words", "code_counted", "scope_code", "gap_assumed", "priority_level"]
 REASON_FACTS = [
     "industry_code",
     "registered_capital_wan",
@@ -299,7 +302,8 @@ def evidence_columns(
     """The columns a reason is rendered from, beside the component table's own, for the component rows
     `rows` (positions in frame) filed under segments `best` (`has_chain`: whether the row has a chain;
     `segments`: the scorer's segment table): EVIDENCE_COLUMNS (the matched words, whether the industry
-    code counted, the segment's 待核实 mark and priority level) and REASON_FACTS (the company's facts,
+    code counted, the 经营范围 item's code where it stood in for a missing 国标行业, the segment's 待核实
+    mark and priority level) and REASON_FACTS (the company's facts,
     each in its column's own dtype). Texts are Arrow arrays (rendered from as they are; `_as_str` makes
     them a pandas column)."""
     n = len(rows)
@@ -312,9 +316,12 @@ def evidence_columns(
     code = np.zeros(n, dtype=bool)
     if len(j):  # (found words and code evidence only for rows with a chain)
         code[j] = np.asarray(result.code_evidence[rows[j], best[j]]).ravel() > 0
+    scope_code = np.full(n, None, dtype=object)
+    scope_code[code] = result.scope_code[rows[code]]
     out = {
         "evidence_words": words,
         "code_counted": code,
+        "scope_code": scope_code,
         "gap_assumed": np.where(has_chain, segments["assumed"].to_numpy(dtype=bool)[best], False),
         # taken as Arrow strings: pandas would convert an object column of them row by row
         "priority_level": pa.array(segments["priority_level"].to_numpy(dtype=object), type=pa.string()).take(
@@ -378,12 +385,25 @@ def _filed(t, j: np.ndarray, before: str) -> tuple[pa.Array, ...]:
     )
     sep = ITEM_SEP["match"]
     words = _arrow_text(t["evidence_words"]).take(pa.array(j))
-    labels = industry_codes()
-    codes = np.where(_flag(t, "code_counted")[j], _col(t, "industry_code")[j], None)
+    counted = _flag(t, "code_counted")[j]
+    codes = np.where(counted, _col(t, "industry_code")[j], None)
+    from_scope = counted & pd.notna(_col(t, "scope_code")[j])
+    codes[from_scope] = [_SCOPE_KEY + str(c) for c in _col(t, "scope_code")[j][from_scope]]
     # the items: the words, then the code (with its separator only after words)
     has_words = pc.not_equal(words, "").to_numpy(zero_copy_only=False)
-    code = _fmt_unique(codes, lambda c: CODE.format(code=c, label=labels.get(str(c), "")), sep, has_words)
+    code = _fmt_unique(codes, _code_item, sep, has_words)
     return head, _fmt_unique(_num(t, "relevance")[j], RELEVANCE.format), words, code, gap
+
+
+_SCOPE_KEY = "scope:"  # marks a code read from the 经营范围 among the codes formatted once each
+
+
+def _code_item(key) -> str:
+    """The code item of a reason: CODE for an exported 国标行业, SCOPE_CODE for a code read from the 经营范围."""
+    key = str(key)
+    template = SCOPE_CODE if key.startswith(_SCOPE_KEY) else CODE
+    code = key.removeprefix(_SCOPE_KEY)
+    return template.format(code=code, label=industry_codes().get(code, ""))
 
 
 def _filled(n: int, j: np.ndarray, values: pa.Array, other: pa.Array | str) -> pa.Array:

@@ -30,6 +30,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..errors import DataFileError
+from ..ingest.scope import main_codes
 from ..knowledge.chains import Chain
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
 from ..knowledge.settings import DEFAULTS, REFERENCE_DIR, Settings
@@ -266,6 +267,12 @@ def _ascii_alnum(codes: np.ndarray) -> np.ndarray:
     return ((codes >= 48) & (codes <= 57)) | ((codes >= 97) & (codes <= 122)) | ((codes >= 65) & (codes <= 90))
 
 
+def _add_sparse(dense: np.ndarray, m: sp.csr_matrix) -> None:
+    """dense += m, adding m's entries where they are (no dense copy of m)."""
+    m.sum_duplicates()
+    dense[np.repeat(np.arange(len(dense)), np.diff(m.indptr)), m.indices] += m.data
+
+
 @dataclass
 class FieldHits:
     """Patterns found in one field: rows × patterns, the weight of each hit, and HEAD-clause hits."""
@@ -282,6 +289,7 @@ class MatchResult:
     evidence: np.ndarray  # n × S evidence amounts before saturation
     hits: dict  # field -> csr n × K (keyword hits, weighted by clause context)
     code_evidence: sp.csr_matrix  # n × S, sparse
+    scope_code: np.ndarray  # n, object: the 经营范围 main item's GB/T code used where 国标行业 is missing, else None
     leader_hits: sp.csr_matrix  # n × L
     excluded: dict  # field -> sparse n × S (1 where an exclusion word of the segment is present)
 
@@ -509,6 +517,23 @@ class SegmentMatcher(Estimator):
         out.data *= self.settings.code_weight
         return out
 
+    @staticmethod
+    def scope_codes(frame: pd.DataFrame) -> np.ndarray:
+        """n, object: for rows without 国标行业, the GB/T 小类 code named by the first main item of their
+        经营范围 that names one (matcher.ingest.scope.main_code), else None. Only those rows' scopes are
+        read, once per distinct text and only as far as the main items: a list that carries 国标行业 pays
+        nothing."""
+        out = np.full(len(frame), None, dtype=object)
+        if "scope" not in frame:
+            return out
+        scope = frame["scope"]
+        need = scope.notna().to_numpy().copy()
+        if "industry_code" in frame:
+            need &= frame["industry_code"].isna().to_numpy()
+        if need.any():
+            out[need] = main_codes(scope[need]).to_numpy(dtype=object)
+        return out
+
     def match(self, frame: pd.DataFrame) -> MatchResult:
         """Keyword evidence field by field (as FIELD_POLICIES says), then the industry code and leader
         names, then weak words and the chain's support, saturated into relevance."""
@@ -517,18 +542,21 @@ class SegmentMatcher(Estimator):
         for policy in FIELD_POLICIES:
             self._add_field(frame, policy, sums, keep)
         strong, weak = sums.strong.toarray(), sums.weak.toarray()
-        code_ev = self._code_evidence(_column(frame, "industry_code"))
+        scope_code = self.scope_codes(frame)
+        exported = _column(frame, "industry_code").to_numpy(dtype=object)
+        code_ev = self._code_evidence(pd.Series(np.where(pd.isna(exported), scope_code, exported), dtype=object))
         if sums.spread_excluded is not None:  # exclusion words of a spreading field suppress the code too
             code_ev = _scale_where(code_ev, sums.spread_excluded, keep)
         leader_ev = (sums.leader_hits @ self.leader_segments_).tocsr()
         leader_ev.data *= self.settings.leader_weight
-        evidence = self._evidence(strong, weak, (code_ev, leader_ev))
+        evidence = self._evidence(strong, weak, leader_ev, code_ev)
         relevance = self._relevance(evidence, out=weak)  # weak's buffer is free once evidence holds it
         return MatchResult(
             relevance=relevance,
             evidence=evidence,
             hits=sums.hits,
             code_evidence=code_ev,
+            scope_code=scope_code,
             leader_hits=sums.leader_hits,
             excluded=sums.excluded,
         )
@@ -586,25 +614,44 @@ class SegmentMatcher(Estimator):
                 only &= frame[column].isna().to_numpy()
         return only
 
-    def _evidence(self, strong: np.ndarray, weak: np.ndarray, extras) -> np.ndarray:
-        """evidence = strong + extras + weak_factor × weak (× weak_alone_factor where the chain has no
-        other evidence), + chain_support × the chain's other segments' evidence. Works in place in
+    def _evidence(self, strong: np.ndarray, weak: np.ndarray, leader: sp.csr_matrix, code: sp.csr_matrix) -> np.ndarray:
+        """evidence = strong + leader + weak_factor × weak (× weak_alone_factor where the chain has no
+        other evidence, its industry code included) + the industry code's evidence for the segments it
+        lists, + chain_support × the chain's other segments' evidence. Where the chain has no text
+        evidence (no keyword, weak or strong, and no leader name) the code is all there is: it is not
+        spread by chain_support and stays below min_relevance, so a code alone never files a company
+        in a segment (issue 14: a code supports a chain and narrows its segments). Works in place in
         `strong`'s and `weak`'s float32 buffers; returns strong's."""
-        n = len(strong)
         base = strong
-        for extra in extras:  # sparse evidence is added where it is, not as a dense n × S array
-            extra.sum_duplicates()
-            base[np.repeat(np.arange(n), np.diff(extra.indptr)), extra.indices] += extra.data
-        alone = ~self._chain_sum(base, positive=True)
+        _add_sparse(base, leader)
+        has_strong = self._chain_sum(base, positive=True)  # strong keywords or a leader name in the chain
+        has_text = has_strong | self._chain_sum(weak, positive=True)
+        code.sum_duplicates()
+        code_rows = np.repeat(np.arange(len(base)), np.diff(code.indptr))
+        has_code = np.zeros(base.shape, dtype=bool)
+        has_code[code_rows, code.indices] = code.data > 0
+        alone = ~(has_strong | self._chain_sum(has_code, positive=True))
         weak *= self.settings.weak_factor
         np.multiply(weak, np.float32(self.settings.weak_alone_factor), out=weak, where=alone)
+        amount = code.data.astype(np.float32)
+        bare = ~has_text[code_rows, code.indices]  # the code is all the evidence the chain has
+        supported = ~bare
+        base[code_rows[supported], code.indices[supported]] += amount[supported]
         evidence = base
         evidence += weak
         support = self._chain_sum(evidence)
         support -= evidence
         support *= self.settings.chain_support
         evidence += support
+        evidence[code_rows[bare], code.indices[bare]] += np.minimum(amount[bare], self._code_cap())
         return evidence
+
+    def _code_cap(self) -> np.float32:
+        """The most evidence an industry code alone may give a segment: just under min_relevance (0.001
+        below it, so that relevance rounded to 4 decimals stays under it too)."""
+        s = self.settings
+        below = s.min_relevance - 0.001
+        return np.float32(-s.evidence_scale * np.log1p(-below) if below > 0 else 0.0)
 
     def _relevance(self, evidence: np.ndarray, out: np.ndarray) -> np.ndarray:
         """relevance = 1 − exp(−evidence / evidence_scale), computed in `out` (a free n × S float32 buffer)."""

@@ -296,6 +296,47 @@ def _kept(text: str, rules: Boilerplate) -> tuple[list, list]:
     return kept, dropped
 
 
+def main_code(text, rules: Boilerplate | None = None) -> str | None:
+    """The GB/T 小类 code of the first main item that names one (scope_columns' `scope_main_code`), reading
+    the scope only as far as that needs: it stops at the first such item, and once a section's main items
+    are read without one it goes on only if a section header follows."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return None
+    text = str(text)
+    rules = rules or boilerplate()
+    pos = rank = 0
+    while (cut := rules.cuts.search(text, pos)) is not None:
+        code, rank = _main_code_in(text[pos : cut.start()], rank, rules)
+        if code is not None:
+            return code
+        pos = cut.end()
+        if rank and rules.header.search(cut.group()):
+            rank = 0
+        elif rank >= rules.main_items:  # past this section's main items: only a later section can have more
+            header = rules.header.search(text, pos)
+            if header is None:
+                return None
+            pos, rank = header.end(), 0
+    return _main_code_in(text[pos:], rank, rules)[0]
+
+
+def _main_code_in(span: str, rank: int, rules: Boilerplate) -> tuple[str | None, int]:
+    """(code of the first main item of a span between cuts that names a 小类, items read so far)."""
+    if span:
+        for _, _, code in _span_items(span, rules)[0]:
+            if rank < rules.main_items and code is not None:
+                return code, rank + 1
+            rank += 1
+    return None, rank
+
+
+def main_codes(values: pd.Series) -> pd.Series:
+    """main_code for a column, once per distinct text (None where a scope names no code among its main
+    items or is missing)."""
+    rules = boilerplate()
+    return map_distinct(values, lambda t: main_code(t, rules))
+
+
 def parse_scope(text, rules: Boilerplate | None = None) -> ParsedScope:
     """The items of one scope, boilerplate dropped (see the module docstring). Never raises on text."""
     if text is None or (isinstance(text, float) and pd.isna(text)):

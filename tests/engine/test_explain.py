@@ -112,6 +112,36 @@ def columns(**changes):
     return pd.DataFrame(t)
 
 
+def test_a_code_read_from_the_scope_is_worded_as_such():
+    t = columns(industry_code=[None, "5211"], scope_code=["3841", None])
+    text = reasons(t, matcher.DEFAULTS)[0].as_py()
+    assert "名称含“动力电池”；经营范围主营项目对应国标行业3841锂离子电池制造 | " in text
+    assert "；国标行业3841" not in text
+    # a scope code is only worded where the code counted
+    quiet = reasons(
+        columns(industry_code=[None, "5211"], scope_code=["3841", None], code_counted=[False, False]), matcher.DEFAULTS
+    )
+    assert "国标行业" not in quiet[0].as_py()
+
+
+def test_evidence_columns_carry_the_scope_code_of_a_filed_row(fixture_chains, fixture_zone):
+    from matcher.engine.score import Scorer
+    from matcher.ingest.normalize import CANONICAL_COLUMNS
+
+    f = pd.DataFrame({c: [None, None] for c in CANONICAL_COLUMNS})
+    for c in ("registered_capital_wan", "paid_capital_wan", "employees"):
+        f[c] = np.nan
+    for c in ("listed", "abnormal", "dishonest"):
+        f[c] = False
+    f["company_name"] = ["甲动力电池有限公司", "乙动力电池有限公司"]
+    f["scope"] = ["锂离子电池制造"] * 2
+    f["industry_code"] = [None, "3841"]
+    comp = Scorer(as_of=AS_OF).fit(fixture_chains, fixture_zone).components(f)
+    assert comp["scope_code"].tolist()[0] == "3841" and pd.isna(comp["scope_code"].tolist()[1])
+    assert "经营范围主营项目对应国标行业3841" in comp["reasons"].iloc[0]
+    assert "；国标行业3841" in comp["reasons"].iloc[1]
+
+
 def test_parts_are_rendered_from_columns_in_template_order():
     t = columns()
     text = reasons(t, matcher.DEFAULTS).to_pylist()

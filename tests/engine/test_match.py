@@ -107,6 +107,53 @@ def test_industry_code_and_leader_evidence(m):
     assert r.relevance[2, b] == 0  # a neighbour in the same 中类 is not evidence
 
 
+def test_scope_main_item_code_stands_in_for_a_missing_industry_code(m):
+    f = frame(
+        scope=["一般项目：锂离子电池制造；技术服务、技术开发", "锂离子电池制造", "餐饮服务；锂离子电池制造"],
+        industry_code=[None, "3824", None],
+    )
+    r = m.match(f)
+    b, c = seg(m, "nev", "battery"), seg(m, "nev", "charging")
+    assert r.scope_code.tolist() == ["3841", None, "3841"]  # 锂离子电池制造 is GB/T 3841; the export's code wins
+    assert r.code_evidence[0, b] > 0 and r.code_evidence[1, b] == 0 and r.code_evidence[1, c] > 0
+    # an item code counts like an exported one, wherever the item stands among the main items
+    assert r.relevance[0, b] == pytest.approx(r.relevance[2, b])
+
+
+def test_scope_codes_parse_only_rows_without_industry_code(monkeypatch, m):
+    import matcher.engine.match as match_module
+
+    seen = []
+
+    def spy(values):
+        seen.extend(values.tolist())
+        return real(values)
+
+    real = match_module.main_codes
+    monkeypatch.setattr(match_module, "main_codes", spy)
+    m.match(frame(scope=["锂离子电池制造", "集成电路设计", None], industry_code=["3841", None, None]))
+    assert seen == ["集成电路设计"]
+
+
+def test_industry_code_alone_never_files_a_segment(fixture_chains):
+    strong_code = SegmentMatcher(DEFAULTS.replace(code_weight=3.0)).fit(fixture_chains)
+    f = frame(company_name=["甲有限公司", "乙动力电池有限公司"], industry_code=["3841", "3841"])
+    r = strong_code.match(f)
+    b = seg(strong_code, "nev", "battery")
+    assert r.relevance[0].max() < DEFAULTS.min_relevance  # capped below the threshold, still ranked
+    assert r.relevance[0, b] > 0.5
+    assert r.relevance[1, b] >= DEFAULTS.min_relevance  # with a keyword of the chain the code counts in full
+
+
+def test_no_shipped_industry_code_alone_reaches_the_threshold():
+    import matcher
+
+    m = SegmentMatcher().fit(matcher.load_chains())
+    codes = sorted(m.code_segments_)
+    rel = m.transform(frame(industry_code=codes))
+    assert rel.max() < DEFAULTS.min_relevance  # 6513 lists 16 segments: chain support must not lift it
+
+
 def test_repeated_texts_match_once_and_give_same_result(m):
     f = frame(scope=["电芯制造"] * 1000 + [None])
     rel = m.transform(f)

@@ -12,6 +12,8 @@ from matcher.ingest.scope import (
     boilerplate,
     industry_code_of,
     load_boilerplate,
+    main_code,
+    main_codes,
     parse_scope,
     parse_scopes,
     scope_columns,
@@ -231,3 +233,31 @@ def registered_scopes(draw):
 def test_boilerplate_is_removed_and_every_real_item_kept_in_order(case):
     text, real = case
     assert texts(parse_scope(text)) == real
+
+
+# --------------------------------------------------------------------------------------------
+# main_code: the main items' code without reading the whole scope
+
+
+def test_main_code_stops_at_the_main_items_and_reads_later_sections():
+    assert main_code("技术服务、技术开发；锂离子电池制造；货物进出口") == "3841"  # generic items are not counted
+    assert main_code("餐饮服务；日用百货销售；家居用品销售；集成电路设计") is None  # 4th item: not a main item
+    assert main_code("许可项目：餐饮服务；日用百货销售；家居用品销售。一般项目：集成电路设计") == "6520"
+    assert main_code(None) is None and main_code("") is None
+    codes = main_codes(pd.Series(["锂离子电池制造", None, "锂离子电池制造"], index=[5, 6, 7]))
+    assert codes.to_dict() == {5: "3841", 6: None, 7: "3841"}
+
+
+MAIN_ALPHABET = ALPHABET + "锂离子电池制造集成电路设计餐饮服务许可项目一般项目"
+
+
+@given(
+    st.lists(
+        st.sampled_from(SUBSTANTIVE + BOILER + ["锂离子电池制造", "集成电路设计", "许可项目：", "一般项目：", NOTE]),
+        max_size=10,
+    ).map(lambda parts: "；".join(parts))
+    | st.text(alphabet=MAIN_ALPHABET, max_size=120)
+)
+def test_main_code_is_the_full_parse_main_code(text):
+    full = scope_columns(pd.Series([text]))["scope_main_code"].iloc[0]
+    assert main_code(text) == (None if pd.isna(full) else full)
