@@ -242,15 +242,22 @@ def clean_column(series: pd.Series) -> pd.Series:
 _CAPITAL = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>亿|万|千)?\s*(?P<rest>.*)")
 
 
-def parse_capital(value) -> float:
-    """注册资本 text or number -> 万元 RMB (NaN when unknown). A bare number is taken as 万元."""
+def _amount_text(value) -> float | str:
+    """A non-negative amount as it came: a number as float (NaN when missing, negative or not a number),
+    text cleaned (NaN when there is none) for the caller to parse."""
     if value is None:
         return math.nan
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value) if value == value and value >= 0 else math.nan
     s = clean_text(value)
-    if s is None:
-        return math.nan
+    return math.nan if s is None else s
+
+
+def parse_capital(value) -> float:
+    """注册资本 text or number -> 万元 RMB (NaN when unknown). A bare number is taken as 万元."""
+    s = _amount_text(value)
+    if not isinstance(s, str):
+        return s
     s = s.replace(",", "").replace(" ", "")
     m = _CAPITAL.search(s)
     if not m:
@@ -365,13 +372,9 @@ def parse_status(value) -> str:
 
 def parse_int(value) -> float:
     """参保人数-like counts: 320, '320', '320人', '1,200' -> float (NaN when unknown)."""
-    if value is None:
-        return math.nan
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value) if value == value and value >= 0 else math.nan
-    s = clean_text(value)
-    if s is None:
-        return math.nan
+    s = _amount_text(value)
+    if not isinstance(s, str):
+        return s
     m = re.search(r"\d[\d,]*", s)
     if not m:
         return math.nan
