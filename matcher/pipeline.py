@@ -228,8 +228,7 @@ def _score_read(
         comp = comp.iloc[best_first(comp)].reset_index(drop=True)
         ranked = _assemble(comp, merged, originals)
     else:
-        ranked = _local.mark_local(_assemble(comp, merged, originals), local, resort=False)
-        ranked["reasons"] = with_local(ranked)  # the 本地 part, as the reasons' template places it
+        ranked = _marked(_assemble(comp, merged, originals), local)
         for c in ("is_local", "local_match", "local_name", "score", "tier"):
             comp[c] = ranked[c].to_numpy()
         comp["reasons"] = ranked["reasons"].array
@@ -246,13 +245,18 @@ def _score_read(
     return ScoreResult(ranked, rej, merges, counts, read.tables, comp, scorer.chains_, scorer.zone_, scorer.settings)
 
 
+def _marked(ranked: pd.DataFrame, local) -> pd.DataFrame:
+    """`matcher.ingest.local.mark_local`, with the 本地 part in the reasons as their template places it."""
+    out = _local.mark_local(ranked, local)
+    out["reasons"] = with_local(out)
+    return out
+
+
 def mark_local(ranked: pd.DataFrame, local, resort: bool = True) -> pd.DataFrame:
     """A ranked table with the candidates already in the zone's enterprise list marked (`is_local`,
     `local_match`; tier 本地, score 0; see `matcher.ingest.local`) and the 本地 part in their reasons;
     re-sorted unless resort=False. `local`: a canonical frame of the zone's companies, or a gap profile."""
-    out = _local.mark_local(ranked, local, resort=False)
-    out["reasons"] = with_local(out)
-    out = out.drop(columns="local_name")
+    out = _marked(ranked, local).drop(columns="local_name")
     return out.iloc[best_first(out)].reset_index(drop=True) if resort and out["is_local"].any() else out
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..contract import LOCAL_TIER, best_first
+from ..contract import LOCAL_TIER
 from ..errors import MatcherError
 from .dedupe import code_keys, normalise_names
 
@@ -19,8 +19,8 @@ from .dedupe import code_keys, normalise_names
 def local_matches(frame: pd.DataFrame, local) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(is_local, how it matched — 统一社会信用代码 / 企业名称 / '', the local company's name) for every
     row of `frame` (any frame with company_name and credit_code). `local` is a frame like
-    `read_companies(...).companies` or anything with such a frame as `.companies` (a gap profile); local rows marked inactive (注销 / 迁出 …) do
-    not count: they are no longer in the zone."""
+    `read_companies(...).companies` or anything with such a frame as `.companies` (a gap profile); local
+    rows marked inactive (注销 / 迁出 …) do not count: they are no longer in the zone."""
     if not isinstance(local, pd.DataFrame):
         local = local.companies
     for c in ("company_name", "credit_code"):
@@ -43,12 +43,12 @@ def local_matches(frame: pd.DataFrame, local) -> tuple[np.ndarray, np.ndarray, n
     return is_code | is_name, how, np.where(is_code, code_hit.to_numpy(dtype=object), name_hit.to_numpy(dtype=object))
 
 
-def mark_local(ranked: pd.DataFrame, local, resort: bool = True) -> pd.DataFrame:
+def mark_local(ranked: pd.DataFrame, local) -> pd.DataFrame:
     """Flag candidates already in the zone's enterprise list (see `local_matches`).
 
     Adds the columns `is_local`, `local_match` (how it matched) and `local_name` (the local company it
     matched); local rows get tier 本地 and score 0 (they keep chain and segment: 强链 partners, not 补链
-    targets) and, unless resort=False, the table is re-sorted. The reasons are left as they are.
+    targets). Row order and reasons are left as they are (`matcher.pipeline.mark_local` words and sorts).
     """
     is_local, how, matched = local_matches(ranked, local)
     out = ranked.copy()
@@ -58,6 +58,4 @@ def mark_local(ranked: pd.DataFrame, local, resort: bool = True) -> pd.DataFrame
     if is_local.any():
         out.loc[is_local, "score"] = 0.0
         out.loc[is_local, "tier"] = LOCAL_TIER
-    if is_local.any() and resort:
-        out = out.iloc[best_first(out)].reset_index(drop=True)
     return out
