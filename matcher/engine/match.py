@@ -31,7 +31,7 @@ import scipy.sparse as sp
 
 from ..errors import DataFileError
 from ..ingest.scope import main_codes
-from ..knowledge.chains import Chain
+from ..knowledge.chains import Chain, read_yaml
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
 from ..knowledge.settings import DEFAULTS, REFERENCE_DIR, Settings
 from .estimator import Estimator
@@ -169,10 +169,8 @@ def _prep(text: str) -> str:
 
 def vertical_words() -> tuple[str, ...]:
     """Business types that are not chain targets (data/reference/verticals.yaml)."""
-    import yaml
-
     path = REFERENCE_DIR / "verticals.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     words = data.get("verticals")
     if not isinstance(words, list) or not all(isinstance(w, str) and len(w) >= 2 for w in words):
         raise DataFileError(path, "verticals", "应为至少两个字符的词语列表")

@@ -19,11 +19,10 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from ..distinct import map_distinct
 from ..errors import DataFileError
-from ..knowledge.chains import industry_codes
+from ..knowledge.chains import industry_codes, read_yaml
 from ..knowledge.settings import REFERENCE_DIR
 from .table import RawTable
 
@@ -64,7 +63,7 @@ CANONICAL_COLUMNS = [
 @lru_cache(maxsize=1)
 def value_aliases() -> dict:
     path = REFERENCE_DIR / "values.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     for key in (
         "empty",
         "status_inactive",
@@ -87,7 +86,7 @@ def value_aliases() -> dict:
 @lru_cache(maxsize=1)
 def currency_rates() -> dict[str, float]:
     path = REFERENCE_DIR / "currency.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(path, "(文件)", "应为 币种: 汇率 的映射")
     for k, v in data.items():

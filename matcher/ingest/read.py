@@ -25,10 +25,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from rapidfuzz import fuzz, process
 
 from ..errors import DataFileError, InputFileError
+from ..knowledge.chains import read_yaml
 from ..knowledge.settings import REFERENCE_DIR
 from .normalize import clean_column
 from .prefetch import ZIP_MAGIC as _ZIP_MAGIC
@@ -64,7 +64,7 @@ def _norm_header(text) -> str:
 @lru_cache(maxsize=1)
 def column_synonyms() -> dict[str, list[str]]:
     path = REFERENCE_DIR / "columns.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(path, "(文件)", "应为 字段名: [同义表头 ...] 的映射")
     for key, values in data.items():

@@ -21,11 +21,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from ..distinct import map_distinct
 from ..errors import DataFileError
-from ..knowledge.chains import industry_codes
+from ..knowledge.chains import industry_codes, read_yaml
 from ..knowledge.settings import REFERENCE_DIR
 
 BOILERPLATE_FILE = REFERENCE_DIR / "scope_boilerplate.yaml"
@@ -103,14 +102,7 @@ def load_boilerplate(path=None) -> Boilerplate:
     """Read and validate a boilerplate file (default: data/reference/scope_boilerplate.yaml); a bad file
     raises DataFileError naming the file and the field."""
     path = Path(path) if path else BOILERPLATE_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataFileError(path, "(文件)", "文件不存在") from None
-    except UnicodeDecodeError:
-        raise DataFileError(path, "(文件)", "不是 UTF-8 编码的文本") from None
-    except yaml.YAMLError as exc:
-        raise DataFileError(path, "(YAML)", f"YAML 格式错误: {getattr(exc, 'problem', exc)}") from None
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(path, "(文件)", "顶层应为键值映射（headers、notes ……）")
     unknown = sorted(set(map(str, data)) - {*_LIST_KEYS, "main_items"})

@@ -128,7 +128,8 @@ class Zone:
 # small validation helpers
 
 
-def _read_yaml(path: Path):
+def read_yaml(path: Path):
+    """A data file's YAML; a missing, non-UTF-8 or malformed file raises DataFileError naming the file."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -211,7 +212,7 @@ def _shared_segment(entry: dict, chain_file: Path, i: int) -> tuple[Path, dict]:
     shared = chain_file.parent / SHARED_DIR / f"{name}.yaml"
     if not shared.is_file():
         raise DataFileError(chain_file, f"segments[{i}].shared", f"共享环节文件 {shared} 不存在")
-    data = _read_yaml(shared)
+    data = read_yaml(shared)
     if not isinstance(data, dict):
         raise DataFileError(shared, "(文件)", "顶层应为一个环节的键值映射（id、name、keywords ……）")
     return shared, {**data, **{k: entry[k] for k in _SHARED_OVERRIDES if k in entry}}
@@ -219,7 +220,7 @@ def _shared_segment(entry: dict, chain_file: Path, i: int) -> tuple[Path, dict]:
 
 def load_chain(path) -> Chain:
     path = Path(path)
-    data = _read_yaml(path)
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(path, "(文件)", "顶层应为键值映射（id、name、segments ……）")
     cid = _need(data, "id", str, path, "")
@@ -328,7 +329,7 @@ def _weight_table(data, key, path, allowed=None) -> dict:
 def load_zone(path=None, chains: dict[str, Chain] | None = None) -> Zone:
     """Load a zone profile; with `chains`, also check that every chain and segment id exists."""
     path = Path(path) if path else DEFAULT_ZONE
-    data = _read_yaml(path)
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(path, "(文件)", "顶层应为键值映射（id、name、chains ……）")
     priority_levels = _weight_table(data, "priority_levels", path)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import DataFileError
-from .chains import _need, _read_yaml
+from .chains import _need, read_yaml
 from .settings import MATCH, RANK, REFERENCE_DIR, Settings, stage_settings
 
 FIELDS_FILE = REFERENCE_DIR / "fields.yaml"
@@ -145,7 +145,7 @@ def _policy(row, i: int, path) -> FieldPolicy:
 def load_field_policies(path=FIELDS_FILE) -> tuple[FieldPolicy, ...]:
     """The per-field policy table of a fields YAML file, validated (DataFileError names file and field)."""
     path = Path(path)
-    data = _read_yaml(path)
+    data = read_yaml(path)
     rows = data.get("fields") if isinstance(data, dict) else None
     if not isinstance(rows, list) or not rows:
         raise DataFileError(path, "fields", "应为非空列表，每项说明一个文本字段")
