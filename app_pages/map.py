@@ -51,7 +51,7 @@ st.download_button(
     file_name=f"招商地图_{ui.stem()}.html",
     mime="text/html",
 )
-st.iframe(html, height=900)
+st.iframe(ui.map_frame_html(ranking, chain_id, metric), height=900)
 
 if chain_id:
     segs = [(chain_id, segment_id)] if segment_id else None

@@ -991,7 +991,7 @@ def map_html(
 </head>
 <body>
 <h1>{_esc(heading)}</h1>
-<p class="note">按园区产业链缺口评分的候选企业：{len(ranked)} 行，其中 A/B 类目标 {n_targets} 行。
+<p class="note">按园区产业链缺口评分的候选企业：{len(ranked)} 家，其中 A/B 类目标 {n_targets} 家。
 本文件自带全部脚本与数据，离线可用；不访问任何网络地址。</p>
 <h2>产业链图</h2>
 <p class="note">环节按 上游 → 中游 → 下游 排列，颜色为园区缺口状态（优势 / 一般 / 薄弱 / 缺失），
