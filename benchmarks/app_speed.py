@@ -239,16 +239,11 @@ def warm(tree: Path, browser, viewport, repeat: int) -> dict[str, list[float]]:
                 grid = page.locator('[data-testid="stDataFrame"]').first
                 grid.scroll_into_view_if_needed()
                 box_ = grid.bounding_box()
-                row = 2 + i  # data rows below the header
-                y = box_["y"] + 35 * row + 17
+                y = box_["y"] + 35 * (2 + i) + 17  # a different data row each time (below the header)
                 x = box_["x"] + 120
-                name = None
-
-                def click(x=x, y=y):
-                    page.mouse.click(x, y)
-
-                expected = "() => !!document.querySelector('[data-testid=\"stDownloadButton\"], h3')"
-                times["detail"].append(timed(page, click, expected))
+                shown = page.evaluate("() => [...document.querySelectorAll('h3')].map(h => h.innerText).join('|')")
+                changed = "(before) => [...document.querySelectorAll('h3')].map(h => h.innerText).join('|') !== before"
+                times["detail"].append(timed(page, lambda x=x, y=y: page.mouse.click(x, y), changed, shown))
             else:
                 select = page.locator('[data-testid="stSelectbox"]').filter(has_text="选择企业")
                 select.scroll_into_view_if_needed()

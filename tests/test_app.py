@@ -47,8 +47,21 @@ def pinned_day(monkeypatch):
         monkeypatch.setattr(matcher, name, functools.partial(real, as_of=AS_OF))
 
 
+@pytest.fixture(autouse=True)
+def fresh_server_caches():
+    """The app shares scored results, re-rankings and maps across sessions (st.cache_resource, one per
+    process); each test starts as on a fresh server so it sees its own scoring calls."""
+    import streamlit as st
+
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
 def engine_view(settings=matcher.DEFAULTS, **filters):
+    """What the ranking page lists by default: companies in a chain, not deregistered."""
     filters.setdefault("matched_only", True)
+    filters.setdefault("active_only", True)
     return matcher.filter_ranked(matcher.rerank(sample_result(), settings).ranked, **filters)
 
 
@@ -215,20 +228,54 @@ def test_filters_narrow_the_ranked_table():
     assert at.multiselect(key="w_f_chains").value == ["nev"] and at.dataframe[0].value.equals(table)
 
 
-def test_the_detail_view_explains_one_company():
+def select(at, table, rows=(), cells=()):
+    """Select rows or cells of a dataframe as a click in the browser does (its selection state)."""
+    at.session_state[table.key] = {"selection": {"rows": list(rows), "columns": [], "cells": list(cells)}}
+    return at.run()
+
+
+def detail_name(at) -> str:
+    return next(m.value[4:] for m in at.markdown if m.value.startswith("### "))
+
+
+def test_a_click_on_a_row_opens_the_company_in_detail():
     at = new_app().run()
     at.switch_page(RANKING).run()
     view = engine_view()
-    at.selectbox[0].set_value(1).run()  # the second company
+    table = at.dataframe[0]
+    assert table.key and table.key.startswith("rank_table")
+    assert detail_name(at) == view.iloc[0]["company_name"]  # nothing clicked: the first company
+    select(at, at.dataframe[0], rows=[1])  # the tick box of the second row
+    assert not at.exception
     row = view.iloc[1]
-    assert any(m.value == f"### {row['company_name']}" for m in at.markdown)
-    assert len(at.get("vega_lite_chart")) == 2  # score parts and component scores
+    assert detail_name(at) == row["company_name"]
+    assert at.selectbox(key="detail_pick").value == f"{row['source_file']}:{row['source_row']}"
     reasons = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert len(reasons) == len(row["reasons"].split(" | "))
     facts = at.dataframe[-1].value.set_index("项目")["内容"]
     assert facts["企业名称"] == row["company_name"] and "统一社会信用代码" in facts.index
+    assert not any(re.fullmatch(r"\d+\.0", v) for v in facts)  # whole numbers without decimals
     parts = matcher.score_parts(row, matcher.DEFAULTS)
     assert abs(sum(parts.values()) - row["score"]) < 0.1
+    shown = next(m.value for m in at.markdown if m.value.startswith("匹配缺口："))
+    assert f"{parts['fit']:+.1f} 分" in shown and f"**{row['score']:.1f}** 分" in shown
+    components = at.dataframe[1].value.set_index("项目")["分数"]
+    assert components["产业相关度"] == pytest.approx(row["relevance"])
+    # a click on any cell of a row opens that row too
+    select(at, at.dataframe[0], cells=[(3, "推荐理由")])
+    assert detail_name(at) == view.iloc[3]["company_name"]
+    # the dropdown still works, and a click afterwards wins again
+    pick = f"{view.iloc[5]['source_file']}:{view.iloc[5]['source_row']}"
+    at.selectbox(key="detail_pick").set_value(pick).run()
+    assert detail_name(at) == view.iloc[5]["company_name"]
+    select(at, at.dataframe[0], rows=[2])
+    assert detail_name(at) == view.iloc[2]["company_name"]
+    # a new filter lists other rows: the selection is cleared and a company no longer listed gives way
+    at.multiselect(key="w_f_chains").set_value(["ic"]).run()
+    ic = engine_view(chain_ids=["ic"])
+    assert at.dataframe[0].key != table.key
+    expected = view.iloc[2]["company_name"] if view.iloc[2]["chain_id"] == "ic" else ic.iloc[0]["company_name"]
+    assert detail_name(at) == expected
 
 
 # --------------------------------------------------------------------------------------------
@@ -260,12 +307,13 @@ def test_gap_profile_from_the_local_list_edit_and_apply(score_calls):
     at.session_state[editor.key] = {"edited_rows": {0: {"status": new_status}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert any("尚未用于评分" in w.value for w in at.warning)
+    calls = len(score_calls)
     next(b for b in at.button if b.label == "应用修改并重新评分").click().run()
     edited = at.session_state["zone"].segment_status(first["chain_id"], first["segment_id"])
     assert edited.status == new_status and not edited.assumed and not edited.computed
-    calls = len(score_calls)
-    at.switch_page(RANKING).run()
+    at.switch_page(RANKING).run()  # scored once under the new profile (the gaps page's map already asked)
     assert not at.exception and len(score_calls) == calls + 1
+    assert score_calls[-1][1].segment_status(first["chain_id"], first["segment_id"]).status == new_status
 
 
 # --------------------------------------------------------------------------------------------
@@ -344,6 +392,18 @@ def test_gaps_page_shows_computed_statuses_on_the_chain_map():
     buttons[0].click().run()
     assert not at.exception
     assert any(s.label == "在产业链图上查看测算状态" for s in at.selectbox)
+    # the chain map counts the candidates of the current list (scored under the current profile)
+    ranked = matcher.rerank(sample_result(), matcher.DEFAULTS).ranked
+    ai = ranked[(ranked["chain_id"] == "ai") & (ranked["score"] > 0)]
+    n_a, n_b = int((ai["tier"] == "A").sum()), int((ai["tier"] == "B").sum())
+    assert n_a > 0 and n_b > 0
+    html = at.get("iframe")[0].proto.srcdoc
+    assert f"候选企业：{len(ranked)} 家" in html and "行，" not in html
+    assert f"A 类目标 {n_a} 家，B 类 {n_b} 家" in html
+    at.selectbox(key="w_gaps_map_chain").set_value("nev").run()
+    nev = ranked[(ranked["chain_id"] == "nev") & (ranked["score"] > 0)]
+    n_a = int((nev["tier"] == "A").sum())
+    assert n_a > 0 and f"A 类目标 {n_a} 家" in at.get("iframe")[0].proto.srcdoc
 
 
 # --------------------------------------------------------------------------------------------
