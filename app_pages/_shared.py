@@ -539,11 +539,26 @@ def map_html(ranking, chain_id=None, metric: str = "count") -> str:
     return _stored("maps", (*ranking_key(), chain_id, metric), draw)
 
 
-def map_frame_html(ranking, chain_id=None, metric: str = "count") -> str:
-    """`map_html` fitted to the app's frame (the download keeps the page as it is)."""
-    return _stored(
-        "maps", ("fit", *ranking_key(), chain_id, metric), lambda: fit_to_frame(map_html(ranking, chain_id, metric))
-    )
+def map_frame_html(ranking, chain_id=None, metric: str = "count", view: str = "chains") -> str:
+    """The part of the 招商地图 a page shows, fitted to the app's frame: view "chains" (the overview
+    of every chain, or the chosen chain's map) or "geo" (the geographic map). Only that part is drawn."""
+    parts = ("geo",) if view == "geo" else ("chains",) if chain_id else ("overview",)
+    s = settings()
+
+    def draw():
+        with st.spinner("正在生成招商地图……"):
+            html = matcher.map_html(
+                ranking.ranked,
+                chains(),
+                zone(),
+                chain_id=chain_id,
+                radius_km=s.radius_km,
+                metric=metric,
+                parts=parts,
+            )
+        return fit_to_frame(html)
+
+    return _stored("maps", ("frame", *ranking_key(), chain_id, metric, parts), draw)
 
 
 def gaps_map_html(profile, chain_id: str) -> str:
@@ -555,7 +570,9 @@ def gaps_map_html(profile, chain_id: str) -> str:
 
     def draw():
         ranked = ranking.ranked if ranking is not None else matcher.empty_ranking()
-        html = matcher.map_html(ranked, chains(), profile.to_zone(), chain_id=chain_id, radius_km=settings().radius_km)
+        html = matcher.map_html(
+            ranked, chains(), profile.to_zone(), chain_id=chain_id, radius_km=settings().radius_km, parts=("chains",)
+        )
         return fit_to_frame(html)
 
     return _stored("maps", key, draw)

@@ -334,6 +334,12 @@ def test_map_page_draws_the_offline_map_and_lists_a_segments_targets():
     expected = engine_view(chain_ids=["nev"], segments=[("nev", segment["segment_id"])], tiers=["A", "B"])
     assert at.subheader[0].value.endswith(f"A / B 类目标 {len(expected):,} 家")
     assert at.dataframe[0].value["企业名称"].tolist() == expected["company_name"].tolist()
+    # only the part shown is drawn: the chain's map, or (on request) the geographic map
+    html = at.get("iframe")[0].proto.srcdoc
+    assert '"id":"chain-nev"' in html and '"id":"geo-national"' not in html
+    at.radio(key="w_map_view").set_value("geo").run()
+    html = at.get("iframe")[0].proto.srcdoc
+    assert '"id":"geo-national"' in html and '"id":"chain-nev"' not in html and 'id="metric"' in html
 
 
 def test_export_page_offers_every_download():
