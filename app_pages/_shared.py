@@ -285,7 +285,24 @@ def _stored(store: str, key, compute):
 
 def current_result():
     """(ScoreResult or None, [(file, message)]) for the current inputs, zone and match settings."""
-    return _stored("scored", score_key(), _score_now)
+    key = score_key()
+    return _stored("scored", key, lambda: _kept_or_scored(key))
+
+
+def _kept_or_scored(key: str):
+    """The bundled sample's scoring is also kept on disk (matcher.result_store, keyed by the code and
+    data version and the day), so a restarted app opens without scoring it again; an officer's own
+    lists are only kept in memory."""
+    store = matcher.result_store() if is_sample() and not kept_value("mark_local") else None
+    if store is None:
+        return _score_now()
+    disk_key = matcher.stored_result_key(key)
+    value = store.get(disk_key)
+    if value is None:
+        value = _score_now()
+        if value[0] is not None:
+            store.put(disk_key, value)
+    return value
 
 
 def _score_now():

@@ -5,7 +5,9 @@ Starts `streamlit run app.py` headless on a free loopback port, drives Debian's 
 1280×720 on the bundled sample, and prints the median (and min–max) of --repeat runs of:
 
 - cold first page: a fresh server each time, from the server answering its health check (and from the
-  process start) until the first page shows each chain's best targets;
+  process start) until the first page shows each chain's best targets; "first start" with an empty
+  disk store (the app has never scored the sample with this code and data), "restart" with the store
+  a first start left (matcher.result_store; a tree without one scores again);
 - a weight slider change on 目标排序 (keyboard step of 匹配缺口权重);
 - a chain filter on 目标排序 (one chain chosen in 产业链);
 - opening 招商地图 from 目标排序 (until the chain map is drawn in its frame);
@@ -72,12 +74,13 @@ def free_port() -> int:
 class Server:
     """`streamlit run app.py` of one tree on a free loopback port."""
 
-    def __init__(self, tree: Path):
+    def __init__(self, tree: Path, cache: Path):
         self.tree = tree
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
         env["PYTHONPATH"] = str(tree)
+        env["CHAINMATCH_CACHE"] = str(cache)  # the app's disk store of the scored sample
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
@@ -177,9 +180,9 @@ def nav(page, title: str):
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
 
 
-def cold(tree: Path, browser, viewport) -> tuple[float, float]:
+def cold(tree: Path, browser, viewport, cache: Path) -> tuple[float, float]:
     """(seconds from health check, seconds from process start) to the first page with its tables."""
-    server = Server(tree)
+    server = Server(tree, cache)
     try:
         page = new_page(browser, server, viewport)
         page.goto(server.url + "/")
@@ -195,10 +198,10 @@ def has_row_selection(tree: Path) -> bool:
     return "on_select" in (tree / "app_pages" / "ranking.py").read_text(encoding="utf-8")
 
 
-def warm(tree: Path, browser, viewport, repeat: int) -> dict[str, list[float]]:
+def warm(tree: Path, browser, viewport, repeat: int, cache: Path) -> dict[str, list[float]]:
     """Every interaction `repeat` times on one server and one browser tab."""
     times: dict[str, list[float]] = {k: [] for k in ("slider", "chain filter", "open map", "switch chain", "detail")}
-    server = Server(tree)
+    server = Server(tree, cache)
     try:
         page = new_page(browser, server, viewport)
         page.goto(server.url + "/")
@@ -309,19 +312,31 @@ def main() -> None:
     trees = {"this tree": args.tree.resolve()}
     if args.compare:
         trees["compare"] = args.compare.resolve()
-    results = {name: {"cold (from health check)": [], "cold (from process start)": []} for name in trees}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
-        try:
-            for _ in range(args.repeat):  # interleaved, so both trees see the same machine load
+    steps = ("first start (from health check)", "first start (from process start)")
+    steps += ("restart (from health check)", "restart (from process start)")
+    results = {name: {step: [] for step in steps} for name in trees}
+    scratch = Path(tempfile.mkdtemp(prefix="app_speed_"))
+    kept = {name: scratch / f"kept-{i}" for i, name in enumerate(trees)}  # the store a restart finds
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
+            try:
+                for i in range(args.repeat):  # interleaved, so both trees see the same machine load
+                    for name, tree in trees.items():
+                        # a first start: an empty store (the first one's store is kept for the restarts)
+                        store = kept[name] if i == 0 else Path(tempfile.mkdtemp(dir=scratch))
+                        health, start = cold(tree, browser, viewport, store)
+                        results[name][steps[0]].append(health)
+                        results[name][steps[1]].append(start)
+                        health, start = cold(tree, browser, viewport, kept[name])
+                        results[name][steps[2]].append(health)
+                        results[name][steps[3]].append(start)
                 for name, tree in trees.items():
-                    health, start = cold(tree, browser, viewport)
-                    results[name]["cold (from health check)"].append(health)
-                    results[name]["cold (from process start)"].append(start)
-            for name, tree in trees.items():
-                results[name].update(warm(tree, browser, viewport, args.repeat))
-        finally:
-            browser.close()
+                    results[name].update(warm(tree, browser, viewport, args.repeat, kept[name]))
+            finally:
+                browser.close()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     print(f"app speed, sample list, Chromium {args.viewport}, median (min–max) of {args.repeat}")
     for name, tree in trees.items():
         print(f"\n{name}: {tree}")

@@ -48,10 +48,13 @@ def pinned_day(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def fresh_server_caches():
+def fresh_server_caches(monkeypatch):
     """The app shares scored results, re-rankings and maps across sessions (st.cache_resource, one per
-    process); each test starts as on a fresh server so it sees its own scoring calls."""
+    process) and keeps the sample's scoring on disk; each test starts as on a fresh server with no
+    stored scoring, so it sees its own scoring calls (and scores as of AS_OF, not today)."""
     import streamlit as st
+
+    monkeypatch.setenv("CHAINMATCH_CACHE", "off")
 
     st.cache_resource.clear()
     yield
@@ -114,6 +117,22 @@ def test_first_page_shows_the_sample_scored():
     assert mapping.set_index("header").loc["企业名称", "field"] == "company_name"
     rejected = next(d.value for d in at.dataframe if "原因" in d.value.columns)
     assert len(rejected) == counts["rejected"] and "缺少企业名称" in set(rejected["原因"])
+
+
+def test_a_restarted_app_opens_on_the_stored_sample(score_calls, monkeypatch, tmp_path):
+    import streamlit as st
+
+    monkeypatch.setenv("CHAINMATCH_CACHE", str(tmp_path))
+    first = new_app().run()
+    assert len(score_calls) == 1 and len(list(tmp_path.glob("*.pickle"))) == 1
+    st.cache_resource.clear()  # a new server process: nothing in memory, the disk store stays
+    again = new_app().run()
+    assert not again.exception and len(score_calls) == 1  # not scored again
+    assert metrics(again) == metrics(first)
+    assert again.tabs[0].dataframe[0].value.equals(first.tabs[0].dataframe[0].value)
+    # an officer's own list is scored, and not written to disk
+    again.file_uploader(key="uploader").set_value(("名单.csv", CSV, "text/csv")).run()
+    assert len(score_calls) == 2 and len(list(tmp_path.glob("*.pickle"))) == 1
 
 
 def test_upload_through_the_file_uploader_and_back_to_the_sample():

@@ -40,6 +40,7 @@ def server(tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env["CHAINMATCH_CACHE"] = str(tmp_path_factory.mktemp("cache"))  # the app's disk store, fresh and private
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [
@@ -123,12 +124,22 @@ LATIN_OK = {"ChainMatch", "Excel", "CSV", "HTML", "MB", "A", "B", "C", "N"}
 
 
 def _english(page, allowed=()) -> list[str]:
-    """Latin words in the page's visible text (icons drawn from the icon font, and the names of the
-    files the officer chose, left out); text drawn inside map frames and table canvases is not read."""
-    text, icons = page.evaluate("""() => [
-        document.querySelector('[data-testid="stApp"]').innerText,
-        [...document.querySelectorAll('[data-testid="stIconMaterial"]')].map(e => e.innerText)]""")
-    for name in [*icons, *allowed]:
+    """Latin words in the text the page shows: visible text nodes, leaving out icons (drawn from the icon
+    font: aria-hidden, not translated), the screen-reader-only skip link and the tables' screen-reader copies of their cells (data, not
+    wording), and the names of the files the officer chose. Map frames and table canvases are not read."""
+    text = page.evaluate("""() => {
+        const skip = '[data-testid="stSkipToContent"], span[translate="no"][aria-hidden="true"], '
+            + '[data-testid="stDataFrame"] table, style, script, noscript';
+        const out = [];
+        const walk = document.createTreeWalker(document.querySelector('[data-testid="stApp"]'), NodeFilter.SHOW_TEXT);
+        while (walk.nextNode()) {
+            const el = walk.currentNode.parentElement;
+            if (!walk.currentNode.textContent.trim() || el.closest(skip)) continue;
+            if (!el.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
+            out.push(walk.currentNode.textContent);
+        }
+        return out.join('\\n'); }""")
+    for name in allowed:
         text = text.replace(name, "")
     return sorted({w for w in re.findall(r"[A-Za-z][A-Za-z_]*", text) if w not in LATIN_OK})
 
