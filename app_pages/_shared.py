@@ -262,11 +262,11 @@ def score_key() -> str:
 def _stores() -> dict:
     """Process-wide stores shared by every session (a second tab or a reload reuses them): scored
     results, re-rankings and map pages, each keyed by a digest of everything it depends on."""
-    return {"scored": {}, "ranked": {}, "maps": {}}
+    return {"scored": {}, "ranked": {}, "maps": {}, "views": {}}
 
 
 # most recent entries kept per store (a scored sample is a few MB; a map page about 2 MB)
-STORE_SIZES = {"scored": 4, "ranked": 16, "maps": 24}
+STORE_SIZES = {"scored": 4, "ranked": 16, "maps": 24, "views": 64}
 
 
 def _stored(store: str, key, compute):
@@ -281,6 +281,12 @@ def _stored(store: str, key, compute):
     while len(entries) > STORE_SIZES[store]:
         entries.pop(next(iter(entries)))
     return value
+
+
+def memo(key, compute):
+    """A small display table or value derived from a stored result, shared like it (`key` must name
+    everything it depends on, e.g. `score_key()` or `ranking_key()`)."""
+    return _stored("views", key, compute)
 
 
 def current_result():

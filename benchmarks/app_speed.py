@@ -198,94 +198,104 @@ def has_row_selection(tree: Path) -> bool:
     return "on_select" in (tree / "app_pages" / "ranking.py").read_text(encoding="utf-8")
 
 
-def warm(tree: Path, browser, viewport, repeat: int, cache: Path) -> dict[str, list[float]]:
-    """Every interaction `repeat` times on one server and one browser tab."""
-    times: dict[str, list[float]] = {k: [] for k in ("slider", "chain filter", "open map", "switch chain", "detail")}
-    server = Server(tree, cache)
-    try:
-        page = new_page(browser, server, viewport)
-        page.goto(server.url + "/")
-        page.wait_for_function(f"() => ({IDLE})() && ({FIRST_PAGE})()", polling="raf", timeout=120_000)
-        page.evaluate(WATCH)
-        nav(page, "目标排序")
-        page.get_by_text("当前排名第一：").wait_for()
-        settle(page)
+CHAINS = ["新能源汽车", "集成电路", "人工智能", "轨道交通", "智能电网", "软件和信息服务", "智能制造装备"]
 
-        # weight slider: one keyboard step, alternately down and up
-        slider = page.locator('[data-testid="stSlider"]').filter(has_text="匹配缺口权重").get_by_role("slider")
-        for i in range(repeat):
-            key = "ArrowLeft" if i % 2 == 0 else "ArrowRight"
-            slider.focus()
-            times["slider"].append(timed(page, lambda k=key: slider.press(k), "() => true"))
-            settle(page)
 
-        # chain filter: choose one chain (then clear it again, not timed)
-        chains = ["新能源汽车", "集成电路", "人工智能", "轨道交通", "智能电网", "软件和信息服务", "智能制造装备"]
-        box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="产业链").first
-        for i in range(repeat):
-            name = chains[i % len(chains)]
-            box.click()
-            option = page.get_by_role("option", name=name, exact=True)
-            option.wait_for()
-            times["chain filter"].append(timed(page, option.click, "() => true"))
-            settle(page)
-            box.locator('[role="combobox"], input').first.click()
-            page.keyboard.press("Backspace")
-            page.keyboard.press("Escape")
-            settle(page)
+def on_ranking(page) -> None:
+    nav(page, "目标排序")
+    page.get_by_text("当前排名第一：").wait_for()
+    settle(page)
 
-        # a company's detail
-        clickable = has_row_selection(tree)
-        for i in range(repeat):
-            settle(page)
-            if clickable:
-                grid = page.locator('[data-testid="stDataFrame"]').first
-                grid.scroll_into_view_if_needed()
-                box_ = grid.bounding_box()
-                y = box_["y"] + 35 * (2 + i) + 17  # a different data row each time (below the header)
-                x = box_["x"] + 120
-                shown = page.evaluate("() => [...document.querySelectorAll('h3')].map(h => h.innerText).join('|')")
-                changed = "(before) => [...document.querySelectorAll('h3')].map(h => h.innerText).join('|') !== before"
-                times["detail"].append(timed(page, lambda x=x, y=y: page.mouse.click(x, y), changed, shown))
-            else:
-                select = page.locator('[data-testid="stSelectbox"]').filter(has_text="选择企业")
-                select.scroll_into_view_if_needed()
-                select.click()
-                option = page.get_by_role("option").nth(i + 1)
-                option.wait_for()
-                name = option.inner_text().split(". ", 1)[1]
-                times["detail"].append(
-                    timed(
-                        page,
-                        option.click,
-                        f"() => [...document.querySelectorAll('h3')].some(h => h.innerText.includes({name!r}))",
-                    )
-                )
-        settle(page)
 
-        # open the map page from the ranking page (then back, not timed)
-        for _ in range(repeat):
-            times["open map"].append(timed(page, lambda: nav(page, "招商地图"), MAP_DRAWN, ""))
-            settle(page)
-            nav(page, "目标排序")
-            page.get_by_text("当前排名第一：").wait_for()
-            settle(page)
+def step_slider(page, i: int, tree: Path) -> float:
+    """One keyboard step of 匹配缺口权重, alternately down and up."""
+    slider = page.locator('[data-testid="stSlider"]').filter(has_text="匹配缺口权重").get_by_role("slider")
+    slider.focus()
+    return timed(page, lambda: slider.press("ArrowLeft" if i % 2 == 0 else "ArrowRight"), "() => true")
 
-        # switch chain on the map page
+
+def step_chain_filter(page, i: int, tree: Path) -> float:
+    """One chain chosen in the 产业链 filter (cleared again afterwards, not timed)."""
+    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="产业链").first
+    box.click()
+    option = page.get_by_role("option", name=CHAINS[i % len(CHAINS)], exact=True)
+    option.wait_for()
+    seconds = timed(page, option.click, "() => true")
+    settle(page)
+    box.locator('[role="combobox"], input').first.click()
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Escape")
+    return seconds
+
+
+def step_detail(page, i: int, tree: Path) -> float:
+    """A company's detail: a click on a table row, or (a tree without row selection) the dropdown."""
+    shown = "() => [...document.querySelectorAll('h3')].map(h => h.innerText).join('|')"
+    changed = f"(before) => ({shown})() !== before"
+    if has_row_selection(tree):
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        y = box["y"] + 35 * (2 + i % 8) + 17  # a different data row each time (below the header)
+        return timed(page, lambda: page.mouse.click(box["x"] + 120, y), changed, page.evaluate(shown))
+    select = page.locator('[data-testid="stSelectbox"]').filter(has_text="选择企业")
+    select.scroll_into_view_if_needed()
+    select.click()
+    option = page.get_by_role("option").nth(1 + i % 8)
+    option.wait_for()
+    return timed(page, option.click, changed, page.evaluate(shown))
+
+
+def step_open_map(page, i: int, tree: Path) -> float:
+    """招商地图 opened from 目标排序 (and back, not timed)."""
+    seconds = timed(page, lambda: nav(page, "招商地图"), MAP_DRAWN, "")
+    settle(page)
+    on_ranking(page)
+    return seconds
+
+
+def step_switch_chain(page, i: int, tree: Path) -> float:
+    """Another chain chosen on 招商地图 (the page is opened first, not timed)."""
+    if not page.get_by_role("heading", name="招商地图").count():
         nav(page, "招商地图")
         page.wait_for_function(MAP_DRAWN, arg="", polling="raf")
         settle(page)
-        select = page.locator('[data-testid="stSelectbox"]').filter(has_text="产业链").first
-        for i in range(repeat):
-            name = chains[i % len(chains)]
-            select.click()
-            option = page.get_by_role("option", name=name, exact=True)
-            option.wait_for()
-            times["switch chain"].append(timed(page, option.click, MAP_DRAWN, name))
-            settle(page)
-        page.context.close()
+    select = page.locator('[data-testid="stSelectbox"]').filter(has_text="产业链").first
+    select.click()
+    name = CHAINS[i % len(CHAINS)]
+    option = page.get_by_role("option", name=name, exact=True)
+    option.wait_for()
+    return timed(page, option.click, MAP_DRAWN, name)
+
+
+STEPS = {
+    "slider": step_slider,
+    "chain filter": step_chain_filter,
+    "detail": step_detail,
+    "open map": step_open_map,
+    "switch chain": step_switch_chain,
+}
+
+
+def warm(trees: dict[str, Path], caches: dict[str, Path], browser, viewport, repeat: int) -> dict:
+    """Every interaction `repeat` times, one server and tab per tree, the trees taking turns."""
+    servers, pages, times = {}, {}, {name: {step: [] for step in STEPS} for name in trees}
+    try:
+        for name, tree in trees.items():
+            servers[name] = Server(tree, caches[name])
+            page = pages[name] = new_page(browser, servers[name], viewport)
+            page.goto(servers[name].url + "/")
+            page.wait_for_function(f"() => ({IDLE})() && ({FIRST_PAGE})()", polling="raf", timeout=120_000)
+            on_ranking(page)
+        for step, run in STEPS.items():
+            for i in range(repeat):
+                for name, tree in trees.items():
+                    settle(pages[name])
+                    times[name][step].append(run(pages[name], i, tree))
+                    settle(pages[name])
     finally:
-        server.stop()
+        for server in servers.values():
+            server.stop()
     return times
 
 
@@ -331,8 +341,8 @@ def main() -> None:
                         health, start = cold(tree, browser, viewport, kept[name])
                         results[name][steps[2]].append(health)
                         results[name][steps[3]].append(start)
-                for name, tree in trees.items():
-                    results[name].update(warm(tree, browser, viewport, args.repeat, kept[name]))
+                for name, times in warm(trees, kept, browser, viewport, args.repeat).items():
+                    results[name].update(times)
             finally:
                 browser.close()
     finally:
