@@ -918,6 +918,28 @@ def _strip_private(option: dict) -> dict:
     return {k: v for k, v in option.items() if not k.startswith("_")}
 
 
+def _chain_section(shown: bool) -> str:
+    """The heading and note of a map page's chain maps (empty when the page has none)."""
+    if not shown:
+        return ""
+    return f"""<h2>产业链图</h2>
+<p class="note">环节按 上游 → 中游 → 下游 排列，颜色为园区缺口状态（优势 / 一般 / 薄弱 / 缺失），
+标注该环节 A 类、B 类目标数；悬停查看得分最高的 {TOP_TARGETS} 家企业。</p>
+"""
+
+
+def _geo_section(shown: bool, options: str, geo_divs: str, radius_km: float) -> str:
+    """The heading, controls and charts of a map page's geographic map (empty when the page has none)."""
+    if not shown:
+        return ""
+    return f"""<h2>地理分布</h2>
+<div class="controls">
+<label>省份着色 <select id="metric">{options}</select></label>
+<label>配套半径 <input id="radius" type="number" min="1" max="3000" step="10" value="{radius_km:g}"> 公里</label>
+</div>
+{geo_divs}"""
+
+
 def map_html(
     ranked,
     chains: dict[str, Chain] | None = None,
@@ -994,24 +1016,6 @@ def map_html(
         f'<option value="{m}"{" selected" if m == metric else ""}>{label}</option>' for m, label in METRICS.items()
     )
     boundaries = _boundaries()[0].get("metadata", {})
-    chain_section = (
-        f"""<h2>产业链图</h2>
-<p class="note">环节按 上游 → 中游 → 下游 排列，颜色为园区缺口状态（优势 / 一般 / 薄弱 / 缺失），
-标注该环节 A 类、B 类目标数；悬停查看得分最高的 {TOP_TARGETS} 家企业。</p>
-"""
-        if chain_options
-        else ""
-    )
-    geo_section = (
-        f"""<h2>地理分布</h2>
-<div class="controls">
-<label>省份着色 <select id="metric">{options}</select></label>
-<label>配套半径 <input id="radius" type="number" min="1" max="3000" step="10" value="{radius_km:g}"> 公里</label>
-</div>
-{geo_divs}"""
-        if views
-        else ""
-    )
     body = f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -1023,10 +1027,10 @@ def map_html(
 </head>
 <body>
 <h1>{_esc(heading)}</h1>
-<p class="note">按园区产业链缺口评分的候选企业：{len(ranked)} 家，其中 A/B 类目标 {n_targets} 家。
+<p class="note">按园区产业链缺口评分的候选企业：{len(ranked)} 行，其中 A/B 类目标 {n_targets} 行。
 本文件自带全部脚本与数据，离线可用；不访问任何网络地址。</p>
-{chain_section}{chain_divs}
-{geo_section}
+{_chain_section(bool(chain_options))}{chain_divs}
+{_geo_section(bool(views), options, geo_divs, radius_km)}
 <footer>
 地图边界：{_esc(boundaries.get("source", ""))}，经简化（{_esc(boundaries.get("simplification", ""))}）；
 南海诸岛以附图表示，台湾省、香港、澳门均已包含。城市位置为地级行政区参考点，距离为到园区的球面距离。
