@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -261,8 +262,9 @@ def score_key() -> str:
 @st.cache_resource(show_spinner=False)
 def _stores() -> dict:
     """Process-wide stores shared by every session (a second tab or a reload reuses them): scored
-    results, re-rankings and map pages, each keyed by a digest of everything it depends on."""
-    return {"scored": {}, "ranked": {}, "maps": {}, "views": {}}
+    results, re-rankings, map pages and display tables, each keyed by a digest of everything it
+    depends on; "lock" guards their bookkeeping (sessions run in threads of one process)."""
+    return {"scored": {}, "ranked": {}, "maps": {}, "views": {}, "lock": threading.Lock()}
 
 
 # most recent entries kept per store (a scored sample is a few MB; a map page about 2 MB)
@@ -270,17 +272,24 @@ STORE_SIZES = {"scored": 4, "ranked": 16, "maps": 24, "views": 64}
 
 
 def _stored(store: str, key, compute):
-    """The value under `key` in a shared store, computed (outside any lock: two sessions may compute the
-    same value once each) and kept as the most recent when missing."""
-    entries = _stores()[store]
-    if key in entries:
-        value = entries.pop(key)
-    else:
-        value = compute()
-    entries[key] = value  # most recent last
-    while len(entries) > STORE_SIZES[store]:
-        entries.pop(next(iter(entries)))
+    """The value under `key` in a shared store, computed when missing (outside the lock: two sessions
+    may compute the same value once each) and kept as the most recent."""
+    stores = _stores()
+    entries = stores[store]
+    with stores["lock"]:
+        value = entries.pop(key, _MISSING)
+        if value is not _MISSING:
+            entries[key] = value  # most recent last
+            return value
+    value = compute()
+    with stores["lock"]:
+        entries[key] = value
+        while len(entries) > STORE_SIZES[store]:
+            entries.pop(next(iter(entries)))
     return value
+
+
+_MISSING = object()
 
 
 def memo(key, compute):
