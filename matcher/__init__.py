@@ -99,6 +99,7 @@ _LAZY = {
         "update_lead",
     ],
     "store.diff": ["CHANGE_LABELS", "RunDiff", "diff_runs"],
+    "store.workbook": ["WorkbookImport", "import_workbook"],
     "session": [
         "RANK_SETTINGS",
         "field_labels",
