@@ -5,6 +5,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 import matcher
@@ -180,3 +182,37 @@ def test_history_is_append_only_across_updates(store, run):
     assert h["history_id"].is_monotonic_increasing and version == 5
     with store.engine.connect() as conn:
         assert conn.execute(select(S.sa_count()).select_from(S.lead_history)).scalar() == len(h)
+
+
+@given(st.one_of(st.none(), st.floats(allow_nan=True), st.integers(-(10**6), 10**9), st.text(max_size=12)))
+def test_amount_parser_reads_numbers_and_refuses_the_rest(value):
+    from matcher.store.leads import parse_amount
+
+    try:
+        out = parse_amount(value)
+    except matcher.MatcherError as exc:
+        assert "预计投资额" in str(exc)
+    else:
+        assert out is None or (out >= 0 and out == out)
+
+
+@given(
+    st.dates(dt.date(1990, 1, 1), dt.date(2100, 1, 1)),
+    st.sampled_from(["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d"]),
+)
+def test_due_date_parser_round_trips(day, fmt):
+    from matcher.store.leads import parse_due
+
+    assert parse_due(day.strftime(fmt)) == day and parse_due(day) == day
+
+
+@given(st.text(max_size=10))
+def test_due_date_parser_never_crashes(text):
+    from matcher.store.leads import parse_due
+
+    try:
+        out = parse_due(text)
+    except matcher.MatcherError as exc:
+        assert "不是日期" in str(exc)
+    else:
+        assert out is None or isinstance(out, dt.date)
