@@ -524,7 +524,7 @@ def _with_flags(store: Store, frame: pd.DataFrame, as_of: dt.date) -> pd.DataFra
 ORDERS = {
     "id": [S.leads.c.id],
     "updated": [S.leads.c.updated_at.desc(), S.leads.c.id],
-    "due": [S.leads.c.due_date, S.leads.c.id],
+    "due": [S.leads.c.due_date.is_(None), S.leads.c.due_date, S.leads.c.id],  # no due date last, on both databases
     "stage_since": [S.leads.c.stage_since, S.leads.c.id],
 }
 

@@ -137,7 +137,7 @@ def save_run(
     fail_after=None,
 ) -> int:
     """Record a scoring run (`matcher.ScoreResult`) and return its id. `inputs`: the input files (names
-    and SHA-256 are kept); `run_date`: the day the scores were measured at (default today); `by`: who
+    and SHA-256 are kept; without them, the input sheets the result names); `run_date`: the day the scores were measured at (default today); `by`: who
     recorded it. Everything is written in one transaction: on any error nothing is kept.
     `fail_after` (tests only): a callable run inside the transaction after the results are written."""
     ranked = result.ranked
@@ -162,7 +162,8 @@ def save_run(
         "zone_name": getattr(zone, "name", None),
         "zone_snapshot": zone_yaml,
         "settings": result.settings.as_dict() if result.settings is not None else None,
-        "inputs": [file_fingerprint(p) for p in inputs],
+        "inputs": [file_fingerprint(p) for p in inputs]
+        or [{"file": t.label, "sha256": None, "bytes": None} for t in (result.tables or [])],
         "counts": {k: int(v) for k, v in (result.counts or {}).items()},
         "per_chain": per_chain,
         "n_results": len(ranked),

@@ -216,3 +216,10 @@ def test_due_date_parser_never_crashes(text):
         assert "不是日期" in str(exc)
     else:
         assert out is None or isinstance(out, dt.date)
+
+
+def test_order_by_due_date_puts_leads_without_one_last(store, run):
+    leads = matcher.add_leads(store, run, tiers=["A", "B", "C"], at=T0)["lead_id"].tolist()
+    matcher.update_lead(store, leads[2], 1, by="陈", due_date="2026-07-01")
+    matcher.update_lead(store, leads[0], 1, by="陈", due_date="2026-08-01")
+    assert matcher.list_leads(store, order="due")["lead_id"].tolist()[:3] == [leads[2], leads[0], leads[1]]
