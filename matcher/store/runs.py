@@ -23,7 +23,7 @@ from ..ingest.dedupe import code_keys, normalise_names
 from ..knowledge.chains import segment_table, zone_to_yaml
 from . import schema as S
 from .bulk import allocate_ids, insert_rows
-from .db import Store, StoreError
+from .db import Store, StoreError, serialize, writing
 
 
 class UnknownRunError(StoreError):
@@ -50,6 +50,8 @@ def file_fingerprint(path) -> dict:
 
 def _texts(series: pd.Series) -> list:
     values = series.to_numpy(dtype=object, na_value=None).tolist()
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        return values  # a string column holds text or missing values only
     if all(v is None or type(v) is str for v in values):
         return values
     return [v if v is None or isinstance(v, str) else str(v) for v in values]
@@ -176,7 +178,8 @@ def save_run(
     for c in S.RESULT_FLOATS:
         columns[c] = _floats(ranked[c]) if c in ranked else [None] * len(ranked)
     gaps = _gap_rows(result)
-    with store.engine.begin() as conn:
+    with writing(store) as conn:
+        serialize(conn, "runs")
         run_id = conn.execute(S.runs.insert().returning(S.runs.c.id), run_row).scalar_one()
         ids = _company_ids(conn, list(names), codes, keys, at)
         cols = ["run_id", "seq", "company_id", *S.RESULT_TEXTS, *S.RESULT_FLOATS]

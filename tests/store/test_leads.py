@@ -223,3 +223,25 @@ def test_order_by_due_date_puts_leads_without_one_last(store, run):
     matcher.update_lead(store, leads[2], 1, by="陈", due_date="2026-07-01")
     matcher.update_lead(store, leads[0], 1, by="陈", due_date="2026-08-01")
     assert matcher.list_leads(store, order="due")["lead_id"].tolist()[:3] == [leads[2], leads[0], leads[1]]
+
+
+def test_two_people_adding_the_same_leads_at_once(store, run):
+    """Both succeed, each lead exists once (the second finds the first one's leads)."""
+    import threading
+
+    errors, done = [], []
+
+    def add(name):
+        try:
+            with matcher.open_store(store.engine.url) as mine:
+                done.append(len(matcher.add_leads(mine, run, tiers=["A", "B", "C"], owner=name, at=T0)))
+        except Exception as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=add, args=(n,)) for n in ("陈", "刘")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and sorted(done) == [0, 4]
+    assert matcher.count_leads(store) == 4
