@@ -18,6 +18,7 @@ LAYERS = [
     ("matcher.outputs",),  # results -> files
     ("matcher.pipeline",),  # the batch run
     ("matcher.gaps",),  # the zone's gap profile, computed with the pipeline
+    ("matcher.store",),  # the 招商台账: runs, companies, leads and their history in SQLite / PostgreSQL
     ("matcher.session",),  # what an interactive session needs
     ("matcher.cli",),  # a front end over the public API
 ]

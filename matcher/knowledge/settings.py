@@ -247,6 +247,66 @@ def stage_settings(stage: str, settings: Settings | type[Settings] = Settings) -
 
 
 DEFAULTS = Settings()
+
+
+# --- the 招商台账 (lead store): flags computed when leads are listed -------------------------------
+TRACK = "track"  # the stage of the 台账 settings: they never change a score
+
+
+def _t(default: int, label: str, help: str, lo: int, hi: int):
+    return field(
+        default=default, metadata={"label": label, "help": help, "min": lo, "max": hi, "step": 1, "stage": TRACK}
+    )
+
+
+@dataclass(frozen=True)
+class TrackSettings:
+    yellow_days: int = _t(
+        60,
+        "黄色提醒天数",
+        "三类三色管理：线索在同一跟进阶段停留达到此天数（默认两个月）仍无进展，标为黄色。",
+        7,
+        365,
+    )
+    red_days: int = _t(
+        90,
+        "红色提醒天数",
+        "三类三色管理：线索在同一跟进阶段停留达到此天数（默认三个月）仍无进展，标为红色。",
+        7,
+        730,
+    )
+
+    def __post_init__(self):
+        if self.red_days < self.yellow_days:
+            raise MatcherError(f"红色提醒天数（{self.red_days}）不能少于黄色提醒天数（{self.yellow_days}）")
+
+    def replace(self, **overrides) -> TrackSettings:
+        """A copy with some fields changed; unknown names or out-of-range values raise MatcherError."""
+        known = {f.name: f for f in fields(self)}
+        clean = {}
+        for name, value in overrides.items():
+            if name not in known:
+                raise MatcherError(f"未知的台账参数 {name}（可用：{', '.join(known)}）")
+            meta = known[name].metadata
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                raise MatcherError(f"台账参数 {name} 的值 {value!r} 不是整数") from None
+            if not meta["min"] <= value <= meta["max"]:
+                raise MatcherError(f"台账参数 {name}={value} 超出范围 [{meta['min']}, {meta['max']}]")
+            clean[name] = value
+        return replace(self, **clean)
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def track_settings_help() -> list[dict]:
+    """One record per 台账 setting: name, default, label, help, min, max, step, stage (for --help and the UI)."""
+    return [{"name": f.name, "default": f.default, **f.metadata} for f in fields(TrackSettings)]
+
+
+TRACK_DEFAULTS = TrackSettings()
 DEFAULT_RADIUS_KM = DEFAULTS.radius_km  # 配套半径 drawn around the zone unless the caller asks for others
 
 # how a batch run uses the machine (not a scoring setting: results do not depend on it)
@@ -254,3 +314,19 @@ DEFAULT_JOBS = 0
 JOBS_HELP = (
     "评分使用的进程数：0 为全部 CPU 核心（默认）；名单较小时（每个进程不足 1 万家企业）自动少用。结果与进程数无关。"
 )
+
+# where the 招商台账 lives (not a scoring setting): CHAINMATCH_DB, else a SQLite file in the user's data folder
+DB_ENV = "CHAINMATCH_DB"
+DB_HELP = (
+    "台账数据库：SQLite 文件路径，或 postgresql://用户@主机/库名 连接串；"
+    "默认取环境变量 CHAINMATCH_DB，未设置时为用户数据目录下的 chainmatch/chainmatch.db。"
+)
+
+
+def default_db_path() -> Path:
+    """The SQLite file used when neither an argument nor CHAINMATCH_DB names a database:
+    $XDG_DATA_HOME/chainmatch/chainmatch.db, else ~/.local/share/chainmatch/chainmatch.db."""
+    import os
+
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "chainmatch" / "chainmatch.db"
