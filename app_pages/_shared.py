@@ -438,14 +438,19 @@ def row_ids(frame) -> list[str]:
 
 def ranked_table(frame, ids: list[str], key: str, height: int = 420, hide=()) -> str | None:
     """The ranked table where a click on a row (its tick box or any cell) selects the company; returns
-    the id of the selected row, or None. The table's key follows the rows shown, so a selection never
-    outlives the rows it was made on (a new filter or weight clears it)."""
+    the id of the selected row, or None. A selection never outlives the rows it was made on: when other
+    rows are listed (a new filter or weight) it is cleared (the table itself stays, so the browser
+    updates it rather than building a new one)."""
+    rows_key = matcher.state_key(ids)
+    if st.session_state.get(f"_{key}_rows") != rows_key:
+        st.session_state[f"_{key}_rows"] = rows_key
+        st.session_state[key] = {"selection": {"rows": [], "columns": [], "cells": []}}
     event = st.dataframe(
         display_table(frame, hide),
         hide_index=True,
         column_config=TABLE_CONFIG,
         height=height,
-        key=f"{key}_{matcher.state_key(ids)}",
+        key=key,
         on_select="rerun",
         selection_mode=["single-row", "single-cell"],
     )
