@@ -352,10 +352,10 @@ def open_run(
     )
     run = {**ctx.signature(), "as_of": ctx.as_of.isoformat()}
     if out.exists():
+        if previous is not None and previous.get("finished"):
+            raise MatcherError(f"{out}: 输出已存在（该任务已完成）；请换一个输出名或先删除它")
         if previous is None or previous.get("run") != run:
             raise MatcherError(f"{out}: 输出已存在（且不是同一任务未完成的输出，无法续跑）；请换一个输出名或先删除它")
-        if previous.get("finished"):
-            raise MatcherError(f"{out}: 输出已存在（该任务已完成）；请换一个输出名或先删除它")
         return ctx, Manifest(out, run, previous)
     out.mkdir(parents=True)
     manifest = Manifest(out, run)
@@ -401,11 +401,18 @@ def _duration(seconds: float) -> str:
     return f"{seconds} 秒"
 
 
-def score_register(inputs, out, progress: Progress | None = None, stop_after: int | None = None, **options) -> dict:
+def score_register(
+    inputs, out, progress: Progress | None = None, cluster: str | None = None, stop_after: int | None = None, **options
+) -> dict:
     """Score a register (folder / glob of Parquet or CSV shards) into a partitioned Parquet folder on
-    this machine, in bounded memory; resumes an interrupted run of the same inputs and options.
+    this machine, in bounded memory — or on a Dask cluster (`cluster`: `local:N` or a scheduler
+    address, see `matcher.stream.cluster`); resumes an interrupted run of the same inputs and options.
     Returns the counts {'read', 'scored', 'merged', 'rejected'} (read = scored + merged + rejected).
     `stop_after` (tests, benchmarks) stops after that many units of work, as an interruption would."""
+    if cluster:
+        from .cluster import score_register_cluster
+
+        return score_register_cluster(inputs, out, cluster, progress=progress, **options)
     ctx, manifest = open_run(inputs, out, **options)
     clock = _Clock(progress)
     budget = [stop_after]
