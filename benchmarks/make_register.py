@@ -61,11 +61,11 @@ _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])
 
 
-def _pool(seed: int):
+def _pool(seed: int, rows: int = POOL_ROWS):
     sys.path.insert(0, str(ROOT / "data" / "samples"))
     import make_sample
 
-    df = make_sample.generate(POOL_ROWS, seed=seed)
+    df = make_sample.generate(rows, seed=seed)
     df = df[df["_kind"].isin(["normal", "near_miss", "inactive"])].reset_index(drop=True)
     text = lambda c: [None if v in (None, "-", "") or v != v else str(v) for v in df[c]]  # noqa: E731
     return {
@@ -146,14 +146,20 @@ def plan(n_rows: int, seed: int = SEED) -> dict:
 
 
 def write_register(
-    n_rows: int, out_dir, shards: int = 10, seed: int = SEED, fmt: str = "parquet", gbk_every: int = 0
+    n_rows: int,
+    out_dir,
+    shards: int = 10,
+    seed: int = SEED,
+    fmt: str = "parquet",
+    gbk_every: int = 0,
+    pool_rows: int = POOL_ROWS,
 ) -> list[Path]:
     """Write n_rows register rows into `shards` files in out_dir (parquet, or csv — every gbk_every-th
     shard in GBK). Returns the files."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     p = plan(n_rows, seed)
-    pool = _pool(seed)
+    pool = _pool(seed, pool_rows)
     n_pool = len(pool["经营范围"])
     words = _industry_words(pool["国标行业小类"])
     short, city, province, region = _cities()

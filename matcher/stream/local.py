@@ -420,7 +420,7 @@ def score_register(
     def tick():
         if budget[0] is not None:
             budget[0] -= 1
-            if budget[0] < 0:
+            if budget[0] <= 0:
                 raise KeyboardInterrupt
 
     total_bytes = sum(s.size for s in ctx.shards) or 1
@@ -504,6 +504,8 @@ def finish(ctx: RunContext, manifest: Manifest, clock: _Clock | None = None) -> 
     manifest.state["finished"] = True
     manifest.save()
     shutil.rmtree(ctx.work, ignore_errors=True)
+    for left in out.glob(".*.tmp*"):  # a write cut short by an interruption before the resume
+        left.unlink(missing_ok=True)
     if clock is not None:
         clock.report(3, 1.0, "完成", force=True)
     return counts
