@@ -47,7 +47,7 @@ from ..pipeline import _arrow_text_columns, _fill_from_merged, _normalize, rank_
 from . import keys as _keys
 from . import spill
 from .manifest import Manifest, atomic_path
-from .shards import Shard, find_shards, read_batches
+from .shards import Shard, check_shard, find_shards, read_batches
 
 BATCH_ROWS = 50_000
 GID_SHARD = 10**10  # row id = shard number * GID_SHARD + the row's position among the shard's usable rows
@@ -357,6 +357,8 @@ def open_run(
         if previous is None or previous.get("run") != run:
             raise MatcherError(f"{out}: 输出已存在（且不是同一任务未完成的输出，无法续跑）；请换一个输出名或先删除它")
         return ctx, Manifest(out, run, previous)
+    for shard in shards:  # an unreadable shard stops the run before anything is written
+        check_shard(shard, column_map)
     out.mkdir(parents=True)
     manifest = Manifest(out, run)
     manifest.state["shards"] = [s.label for s in shards]

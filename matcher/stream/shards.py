@@ -150,9 +150,8 @@ def _parquet_batches(path: Path, batch_rows: int, column_map, size: int):
         done += len(frame)
 
 
-def _csv_batches(path: Path, batch_rows: int, column_map, size: int):
-    import pyarrow.csv as pcsv
-
+def _csv_setup(path: Path, column_map) -> tuple[str, str, int, list[str], dict]:
+    """(encoding, delimiter, header row index, headers, mapping) of a CSV shard, from its first MB."""
     with open(path, "rb") as fh:
         head = fh.read(SNIFF_BYTES)
     if b"\x00" in head[:4096] and head[:2] not in (b"\xff\xfe", b"\xfe\xff"):
@@ -169,7 +168,35 @@ def _csv_batches(path: Path, batch_rows: int, column_map, size: int):
     if h is None:
         raise InputFileError(path, "没有找到可识别的表头（需要“企业名称”或“公司名称”等列）")
     headers = _unique_headers(rows[h])
-    mapping = map_columns(headers, column_map)
+    return encoding, delimiter, h, headers, map_columns(headers, column_map)
+
+
+def check_shard(shard: Shard, column_map: dict[str, str] | None = None) -> None:
+    """Raise InputFileError now for a shard that cannot be read (before a run creates anything)."""
+    path = Path(shard.path)
+    try:
+        if path.stat().st_size == 0:
+            raise InputFileError(path, "文件是空的")
+        if path.suffix.lower() == ".parquet":
+            import pyarrow.parquet as pq
+
+            headers = _unique_headers(list(pq.ParquetFile(path).schema_arrow.names))
+            if "company_name" not in map_columns(headers, column_map).values():
+                raise InputFileError(path, "没有找到可识别的表头（需要“企业名称”或“公司名称”等列）")
+        else:
+            _csv_setup(path, column_map)
+    except MatcherError:
+        raise
+    except Exception as exc:
+        raise InputFileError(path, f"无法读取（{type(exc).__name__}: {str(exc)[:120]}）") from None
+
+
+def _csv_batches(path: Path, batch_rows: int, column_map, size: int):
+    import pyarrow.csv as pcsv
+
+    encoding, delimiter, h, headers, mapping = _csv_setup(path, column_map)
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
     reader = pcsv.open_csv(
         path,
         read_options=pcsv.ReadOptions(
