@@ -65,7 +65,8 @@ _LAZY = {
     "outputs.gap_report": ["gap_zone_yaml", "write_gaps"],
     "outputs.maps": ["chain_map_option", "geo_map_option", "geo_maps", "map_html", "segment_summary", "write_map"],
     "pipeline": ["ScoreResult", "input_accounting", "mark_local", "read_companies", "score_files", "score_frame"],
-    "stream.local": ["read_ranking", "register_counts", "score_register"],
+    "stream.local": ["read_ranking", "register_counts"],
+    "stream.run": ["score_register"],
     "stream.shards": ["is_register_input"],
     "gaps": ["GapProfile", "compute_gaps", "gaps_files"],
     "session": [

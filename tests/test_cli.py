@@ -150,7 +150,10 @@ def _register_folder(tmp_path):
     folder = tmp_path / "register"
     folder.mkdir()
     pd.DataFrame(
-        {"企业名称": ["甲芯片设计有限公司", "乙电池有限公司", "甲芯片设计有限公司"], "经营范围": ["集成电路设计", "锂离子电池制造", None]}
+        {
+            "企业名称": ["甲芯片设计有限公司", "乙电池有限公司", "甲芯片设计有限公司"],
+            "经营范围": ["集成电路设计", "锂离子电池制造", None],
+        }
     ).to_csv(folder / "a.csv", index=False)
     pd.DataFrame({"企业名称": ["丙软件有限公司"], "经营范围": ["软件开发"]}).to_csv(
         folder / "b.csv", index=False, encoding="gbk"

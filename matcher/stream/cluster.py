@@ -98,7 +98,7 @@ def _merge(rows: pd.DataFrame, ctx: _local.RunContext, partition_info=None) -> p
 
 
 def score_register_cluster(inputs, out, address: str, progress=None, **options) -> dict:
-    """`matcher.stream.local.score_register` on a Dask cluster (`local:N` or a scheduler address)."""
+    """`matcher.stream.local.stream_register` on a Dask cluster (`local:N` or a scheduler address)."""
     dd, _Client, _LocalCluster, as_completed = _dask()
     ctx, manifest = _local.open_run(inputs, out, **options)
     clock = _local._Clock(progress)

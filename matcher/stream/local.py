@@ -1,6 +1,6 @@
 """Scoring a register on one machine: streamed in bounded batches, resumable, in flat memory.
 
-Owns the run `score_register(inputs, out_folder)`, in four passes over disk, each made of units
+Owns the run `stream_register(inputs, out_folder)`, in four passes over disk, each made of units
 the manifest (`matcher.stream.manifest`) records when their files are complete:
 
 1. per shard, per batch of at most `batch_rows` rows: read, normalise, reject (the pipeline's own
@@ -403,18 +403,11 @@ def _duration(seconds: float) -> str:
     return f"{seconds} 秒"
 
 
-def score_register(
-    inputs, out, progress: Progress | None = None, cluster: str | None = None, stop_after: int | None = None, **options
-) -> dict:
+def stream_register(inputs, out, progress: Progress | None = None, stop_after: int | None = None, **options) -> dict:
     """Score a register (folder / glob of Parquet or CSV shards) into a partitioned Parquet folder on
-    this machine, in bounded memory — or on a Dask cluster (`cluster`: `local:N` or a scheduler
-    address, see `matcher.stream.cluster`); resumes an interrupted run of the same inputs and options.
+    this machine, in bounded memory; resumes an interrupted run of the same inputs and options.
     Returns the counts {'read', 'scored', 'merged', 'rejected'} (read = scored + merged + rejected).
     `stop_after` (tests, benchmarks) stops after that many units of work, as an interruption would."""
-    if cluster:
-        from .cluster import score_register_cluster
-
-        return score_register_cluster(inputs, out, cluster, progress=progress, **options)
     ctx, manifest = open_run(inputs, out, **options)
     clock = _Clock(progress)
     budget = [stop_after]

@@ -9,14 +9,14 @@ import pytest
 
 import matcher
 from matcher.engine import jobs
-from matcher.stream.local import score_register
+from matcher.stream.local import stream_register
 
 from .conftest import AS_OF, as_written
 
 
 def _stream(register, out, **kw):
     kw.setdefault("batch_rows", 400)
-    return score_register([str(register)], out, as_of=AS_OF, **kw)
+    return stream_register([str(register)], out, as_of=AS_OF, **kw)
 
 
 def _parts(out):

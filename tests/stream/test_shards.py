@@ -56,7 +56,9 @@ def test_batches_are_the_whole_file_read(tmp_path, body, title, encoding, batch_
 
 def test_parquet_shard_rows_are_numbered_from_one(tmp_path):
     path = tmp_path / "a.parquet"
-    pd.DataFrame({"企业名称": ["甲有限公司", "乙有限公司", "丙有限公司"], "注册资本": [100, None, 300]}).to_parquet(path)
+    pd.DataFrame({"企业名称": ["甲有限公司", "乙有限公司", "丙有限公司"], "注册资本": [100, None, 300]}).to_parquet(
+        path
+    )
     tables = [t for t, _ in read_batches(_shard(path), 2)]
     assert [t.source_rows for t in tables] == [[1, 2], [3]]
     assert tables[0].mapping["企业名称"] == "company_name" and tables[1].frame["注册资本"].tolist() == [300]
