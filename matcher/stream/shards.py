@@ -95,18 +95,6 @@ def _encoding(head: bytes, path) -> str:
     return "gb18030"
 
 
-def shard_rows(shard: Shard) -> int | None:
-    """Rows of a Parquet shard from its footer (None for CSV: known only once read)."""
-    if Path(shard.path).suffix.lower() != ".parquet":
-        return None
-    import pyarrow.parquet as pq
-
-    try:
-        return pq.ParquetFile(shard.path).metadata.num_rows
-    except Exception as exc:
-        raise InputFileError(shard.path, f"无法作为 Parquet 读取（{type(exc).__name__}: {str(exc)[:120]}）") from None
-
-
 def read_batches(
     shard: Shard, batch_rows: int, column_map: dict[str, str] | None = None
 ) -> Iterator[tuple[RawTable, int]]:
