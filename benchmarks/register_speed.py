@@ -62,15 +62,32 @@ def _tree_rss(proc: psutil.Process) -> int:
     return total
 
 
-def measure(cmd: list[str]) -> dict:
+def _phase(out: Path) -> str:
+    """Which pass a register run is in, from its manifest."""
+    try:
+        done = json.loads((out / "_manifest.json").read_text(encoding="utf-8")).get("done", {})
+    except (OSError, ValueError):
+        return "start"
+    if "groups" not in done:
+        return "read"
+    if "buckets" in done or "merge" in done:
+        return "merge"
+    return "score"
+
+
+def measure(cmd: list[str], out_folder: Path | None = None) -> dict:
     """Wall time, CPU time of the process tree and its peak summed RSS for one command."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     ps = psutil.Process(proc.pid)
     peak = 0
+    phases: dict[str, int] = {}
     while proc.poll() is None:
-        peak = max(peak, _tree_rss(ps))
+        rss = _tree_rss(ps)
+        peak = max(peak, rss)
+        phase = _phase(out_folder) if out_folder else "run"
+        phases[phase] = max(phases.get(phase, 0), rss)
         time.sleep(0.2)
     out, err = proc.communicate()
     wall = time.perf_counter() - t
@@ -79,7 +96,13 @@ def measure(cmd: list[str]) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}")
     counts = out.splitlines()[0]
-    return {"wall": wall, "cpu": cpu, "peak_mb": peak / 2**20, "counts": counts}
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "peak_mb": peak / 2**20,
+        "phase_peak_mb": {k: round(v / 2**20) for k, v in phases.items()},
+        "counts": counts,
+    }
 
 
 def run(millions: float, dask: bool) -> dict:
@@ -94,14 +117,14 @@ def run(millions: float, dask: bool) -> dict:
         cmd = [PY, "-m", "matcher.cli", "score", str(folder), "-o", str(out), "--jobs", "1", "--quiet"]
         if mode == "dask":
             cmd += ["--cluster", "local:2"]
-        r = measure(cmd)
+        r = measure(cmd, out)
         r["rows_per_cpu_s"] = rows / r["cpu"]
         r["rows_per_s"] = rows / r["wall"]
         results[mode] = r
         print(
             f"{millions:g}M {mode:6s}: wall {r['wall']:8.1f} s  cpu {r['cpu']:8.1f} s  "
             f"{r['rows_per_cpu_s']:8.0f} rows/s/core  {r['rows_per_s']:8.0f} rows/s wall  "
-            f"peak RSS {r['peak_mb']:7.0f} MB  [{r['counts']}]",
+            f"peak RSS {r['peak_mb']:7.0f} MB {r['phase_peak_mb']}  [{r['counts']}]",
             flush=True,
         )
     return results

@@ -38,7 +38,7 @@ import pyarrow.parquet as pq
 
 from ..contract import FACT_COLUMNS, select
 from ..errors import MatcherError
-from ..ingest.dedupe import MergeKeys, key_parts, merge_groups, reject_rows
+from ..ingest.dedupe import KeyParts, MergeKeys, key_parts, merge_groups, reject_rows
 from ..knowledge.chains import Chain, Zone, load_chains, load_zone
 from ..knowledge.settings import DEFAULTS, Settings
 from ..outputs.cells import safe_frame
@@ -124,6 +124,44 @@ def _write_frame(frame: pd.DataFrame, path: Path) -> None:
 # ---------------------------------------------------------------- pass 1: read, normalise, reject, keys
 
 
+def write_keys(work: Path, name: str, gids: np.ndarray, kp: KeyParts) -> None:
+    """A batch's merge keys as the files `matcher.stream.keys` reads: keys/, former/ and prefix/."""
+    _write_arrow(
+        pa.table(
+            {
+                "gid": pa.array(gids),
+                "nk": pa.array(kp.name_keys, pa.string(), from_pandas=True),
+                "code": pa.array(kp.codes, pa.string(), from_pandas=True),
+                "branch": pa.array(kp.branch),
+            }
+        ),
+        work / "keys" / f"{name}.parquet",
+    )
+    if len(kp.former_pos):
+        fidx = pd.Series(kp.former_pos).groupby(kp.former_pos).cumcount().to_numpy()
+        _write_arrow(
+            pa.table(
+                {
+                    "gid": pa.array(gids[kp.former_pos]),
+                    "fidx": pa.array(fidx.astype(np.int32)),
+                    "fname": pa.array(kp.former_names, pa.string()),
+                }
+            ),
+            work / "former" / f"{name}.parquet",
+        )
+    if len(kp.prefix_pos):
+        _write_arrow(
+            pa.table(
+                {
+                    "gid": pa.array(gids[kp.prefix_pos]),
+                    "plen": pa.array([len(x) for x in kp.prefix_names], pa.int32()),
+                    "prefix": pa.array(kp.prefix_names, pa.string()),
+                }
+            ),
+            work / "prefix" / f"{name}.parquet",
+        )
+
+
 def prepare_shard(ctx: RunContext, index: int) -> dict:
     """Pass 1 for one shard: every batch parked (usable rows), keyed and its rejected rows written.
     Returns {'read', 'rejected', 'usable', 'parts': [[name, first gid, last gid, rows], …]}."""
@@ -156,40 +194,7 @@ def prepare_shard(ctx: RunContext, index: int) -> dict:
             for c in u_orig.columns:
                 arrays[f"o:{c}"] = spill.other_array(u_orig[c])
             _write_arrow(pa.table(arrays), work / "rows" / f"{name}.parquet")
-            _write_arrow(
-                pa.table(
-                    {
-                        "gid": pa.array(gids),
-                        "nk": pa.array(kp.name_keys, pa.string(), from_pandas=True),
-                        "code": pa.array(kp.codes, pa.string(), from_pandas=True),
-                        "branch": pa.array(kp.branch),
-                    }
-                ),
-                work / "keys" / f"{name}.parquet",
-            )
-            if len(kp.former_pos):
-                fidx = pd.Series(kp.former_pos).groupby(kp.former_pos).cumcount().to_numpy()
-                _write_arrow(
-                    pa.table(
-                        {
-                            "gid": pa.array(gids[kp.former_pos]),
-                            "fidx": pa.array(fidx.astype(np.int32)),
-                            "fname": pa.array(kp.former_names, pa.string()),
-                        }
-                    ),
-                    work / "former" / f"{name}.parquet",
-                )
-            if len(kp.prefix_pos):
-                _write_arrow(
-                    pa.table(
-                        {
-                            "gid": pa.array(gids[kp.prefix_pos]),
-                            "plen": pa.array([len(x) for x in kp.prefix_names], pa.int32()),
-                            "prefix": pa.array(kp.prefix_names, pa.string()),
-                        }
-                    ),
-                    work / "prefix" / f"{name}.parquet",
-                )
+            write_keys(work, name, gids, kp)
             info["parts"].append([name, int(gids[0]), int(gids[-1]), len(usable)])
             info["usable"] += len(usable)
     return info
