@@ -218,7 +218,7 @@ def _score_read(
     merged = merged.reset_index(drop=True)
     originals = _fill_from_merged(read.originals, companies, merges)
     progress("匹配产业链环节", 0.5)
-    ranked, comp = rank_companies(merged, originals, scorer, per_chain, local)
+    ranked, comp = rank_companies(merged, originals, scorer, per_chain, local, progress)
     rej = rejected[["source_file", "source_row", "reason"]].reset_index(drop=True)
     if len(read.originals.columns) and len(rejected):
         rej = pd.concat([rej, read.originals.iloc[rejected["_orig"].to_numpy()].reset_index(drop=True)], axis=1)
@@ -234,11 +234,14 @@ def rank_companies(
     scorer: Scorer,
     per_chain: bool = False,
     local: pd.DataFrame | None = None,
+    progress: Progress | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(ranked table, components) of companies already merged (one row each, numbered from 0, `_orig`
     pointing into `originals`), best first. Every row is matched and scored on its own, so a register
     scored batch by batch (`matcher.stream`) runs this same code per batch."""
     comp = scorer.components(merged, per_chain=per_chain)
+    if progress is not None:
+        progress("生成排名", 0.8)
     # carry what re-ranking needs beside the components
     comp["abnormal"] = merged["abnormal"].to_numpy()[comp["_row"].to_numpy()]
     comp["dishonest"] = merged["dishonest"].to_numpy()[comp["_row"].to_numpy()]
