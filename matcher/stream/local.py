@@ -465,7 +465,8 @@ def _rows_read(manifest: Manifest) -> int:
 def _resolve(ctx: RunContext, manifest: Manifest, clock: _Clock) -> dict:
     if not manifest.is_done("groups", "all"):
         clock.report(1, 0.0, "识别重复企业（按信用代码、名称）", force=True)
-        manifest.record("groups", "all", _keys.resolve_groups(ctx.work, 2 * ctx.batch_rows, max(1, ctx.n_jobs)))
+        # a bucket holds about a batch of rows: merging one costs the memory scoring a batch does
+        manifest.record("groups", "all", _keys.resolve_groups(ctx.work, ctx.batch_rows, max(1, ctx.n_jobs)))
     return manifest.units("groups")["all"]
 
 
