@@ -55,7 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
             ".csv/.parquet 为机器可读表；无法使用的行写入 <输出名>.rejected.csv。"
         ),
     )
-    s.add_argument("inputs", nargs="+", metavar="INPUT", help="候选企业名单文件")
+    s.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="候选企业名单文件；或工商登记库分片（.parquet/.csv）所在的文件夹、通配符：整库分批流式评分，输出须为 .parquet 文件夹",
+    )
     s.add_argument(
         "--zone",
         metavar="FILE",
