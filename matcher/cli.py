@@ -56,7 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
             ".csv/.parquet 为机器可读表；无法使用的行写入 <输出名>.rejected.csv。"
         ),
     )
-    s.add_argument("inputs", nargs="+", metavar="INPUT", help="候选企业名单文件")
+    s.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="候选企业名单文件；或工商登记库分片（.parquet/.csv）所在的文件夹、通配符：整库分批流式评分，输出须为 .parquet 文件夹",
+    )
     s.add_argument(
         "--zone",
         metavar="FILE",
@@ -94,6 +99,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--quiet", action="store_true", help="不显示进度")
     s.add_argument("--jobs", type=int, metavar="N", default=api.DEFAULT_JOBS, help=api.JOBS_HELP)
+    s.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        default=None,
+        help="整库评分在 Dask 集群上运行：local:N 为本机 N 个进程，或调度器地址（如 tcp://10.0.0.5:8786）；需安装 chainmatch[cluster]",
+    )
+    s.add_argument(
+        "--batch-rows",
+        type=int,
+        metavar="N",
+        default=None,
+        help="整库评分（输入为文件夹或通配符）每批读取的行数，决定内存占用（默认 50000）",
+    )
     s.add_argument(
         "--local",
         action="append",
@@ -340,6 +358,8 @@ def cmd_score(args) -> int:
         k["name"]: getattr(args, k["name"]) for k in api.settings_help() if getattr(args, k["name"]) is not None
     }
     settings = api.DEFAULTS.replace(**overrides)
+    if args.cluster or api.is_register_input(args.inputs):
+        return _score_register(args, settings)
     out = Path(args.output) if args.output else Path(Path(args.inputs[0]).stem + "_ranked.xlsx")
     if out.suffix.lower() not in (".xlsx", ".csv", ".parquet"):
         raise api.MatcherError(f"{out}: 不支持的输出格式“{out.suffix}”（支持 .xlsx .csv .parquet）")
@@ -370,6 +390,35 @@ def cmd_score(args) -> int:
         with api.open_store(args.db) as store:
             run_id = api.save_run(store, result, args.inputs, by=args.by, note=args.note)
             print(f"已记入招商台账：评分记录 {run_id}（{store.label}）")
+    return 0
+
+
+def _score_register(args, settings) -> int:
+    """A register (folder or glob of shards): streamed into a .parquet folder, or on a Dask cluster."""
+    if not args.output or Path(args.output).suffix.lower() != ".parquet":
+        raise api.MatcherError("整库评分（输入为文件夹或通配符）须用 -o 指定 .parquet 输出文件夹，如 -o 结果.parquet")
+    if args.top is not None:
+        raise api.MatcherError("整库评分不支持 --top：结果按批写出，请读取输出后再取前 N 名")
+    if args.batch_rows is not None and args.batch_rows < 1:
+        raise api.MatcherError("--batch-rows 应为正整数")
+    options = {"batch_rows": args.batch_rows} if args.batch_rows else {}
+    counts = api.score_register(
+        args.inputs,
+        args.output,
+        progress=_progress(not args.quiet),
+        cluster=args.cluster,
+        zone=args.zone,
+        settings=settings,
+        per_chain=args.per_chain,
+        chain_ids=args.chain,
+        column_map=_parse_map(args.map),
+        local=args.local or None,
+        n_jobs=args.jobs,
+        **options,
+    )
+    stem = Path(args.output).with_suffix("")
+    print(f"read {counts['read']}, scored {counts['scored']}, merged {counts['merged']}, rejected {counts['rejected']}")
+    print(f"输出：{args.output}；拒收行：{stem}.rejected.csv；合并记录：{stem}.merges.csv")
     return 0
 
 

@@ -218,24 +218,7 @@ def _score_read(
     merged = merged.reset_index(drop=True)
     originals = _fill_from_merged(read.originals, companies, merges)
     progress("匹配产业链环节", 0.5)
-    comp = scorer.components(merged, per_chain=per_chain)
-    progress("生成排名", 0.8)
-    # carry what re-ranking needs beside the components
-    comp["abnormal"] = merged["abnormal"].to_numpy()[comp["_row"].to_numpy()]
-    comp["dishonest"] = merged["dishonest"].to_numpy()[comp["_row"].to_numpy()]
-    comp["status"] = merged["status"].to_numpy()[comp["_row"].to_numpy()]
-    if local is None:  # sort the components, then assemble the ranking in that order
-        comp = comp.iloc[best_first(comp)].reset_index(drop=True)
-        ranked = _assemble(comp, merged, originals)
-    else:
-        ranked = _marked(_assemble(comp, merged, originals), local)
-        for c in ("is_local", "local_match", "local_name", "score", "tier"):
-            comp[c] = ranked[c].to_numpy()
-        comp["reasons"] = ranked["reasons"].array
-        ranked = ranked.drop(columns="local_name")  # in the components only: outputs keep their columns
-        order = best_first(ranked)
-        ranked = ranked.iloc[order].reset_index(drop=True)
-        comp = comp.iloc[order].reset_index(drop=True)
+    ranked, comp = rank_companies(merged, originals, scorer, per_chain, local, progress)
     rej = rejected[["source_file", "source_row", "reason"]].reset_index(drop=True)
     if len(read.originals.columns) and len(rejected):
         rej = pd.concat([rej, read.originals.iloc[rejected["_orig"].to_numpy()].reset_index(drop=True)], axis=1)
@@ -243,6 +226,36 @@ def _score_read(
     assert counts["read"] == counts["scored"] + counts["merged"] + counts["rejected"], counts
     progress("完成", 1.0)
     return ScoreResult(ranked, rej, merges, counts, read.tables, comp, scorer.chains_, scorer.zone_, scorer.settings)
+
+
+def rank_companies(
+    merged: pd.DataFrame,
+    originals: pd.DataFrame,
+    scorer: Scorer,
+    per_chain: bool = False,
+    local: pd.DataFrame | None = None,
+    progress: Progress | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(ranked table, components) of companies already merged (one row each, numbered from 0, `_orig`
+    pointing into `originals`), best first. Every row is matched and scored on its own, so a register
+    scored batch by batch (`matcher.stream`) runs this same code per batch."""
+    comp = scorer.components(merged, per_chain=per_chain)
+    if progress is not None:
+        progress("生成排名", 0.8)
+    # carry what re-ranking needs beside the components
+    comp["abnormal"] = merged["abnormal"].to_numpy()[comp["_row"].to_numpy()]
+    comp["dishonest"] = merged["dishonest"].to_numpy()[comp["_row"].to_numpy()]
+    comp["status"] = merged["status"].to_numpy()[comp["_row"].to_numpy()]
+    if local is None:  # sort the components, then assemble the ranking in that order
+        comp = comp.iloc[best_first(comp)].reset_index(drop=True)
+        return _assemble(comp, merged, originals), comp
+    ranked = _marked(_assemble(comp, merged, originals), local)
+    for c in ("is_local", "local_match", "local_name", "score", "tier"):
+        comp[c] = ranked[c].to_numpy()
+    comp["reasons"] = ranked["reasons"].array
+    ranked = ranked.drop(columns="local_name")  # in the components only: outputs keep their columns
+    order = best_first(ranked)
+    return ranked.iloc[order].reset_index(drop=True), comp.iloc[order].reset_index(drop=True)
 
 
 def _marked(ranked: pd.DataFrame, local) -> pd.DataFrame:

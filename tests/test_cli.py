@@ -293,3 +293,69 @@ def build_parser_help() -> str:
     parser = build_parser()
     track = parser._subparsers._group_actions[0].choices["track"]
     return track._subparsers._group_actions[0].choices["list"].format_help()
+def _register_folder(tmp_path):
+    folder = tmp_path / "register"
+    folder.mkdir()
+    pd.DataFrame(
+        {
+            "企业名称": ["甲芯片设计有限公司", "乙电池有限公司", "甲芯片设计有限公司"],
+            "经营范围": ["集成电路设计", "锂离子电池制造", None],
+        }
+    ).to_csv(folder / "a.csv", index=False)
+    pd.DataFrame({"企业名称": ["丙软件有限公司"], "经营范围": ["软件开发"]}).to_csv(
+        folder / "b.csv", index=False, encoding="gbk"
+    )
+    return folder
+
+
+def test_register_folder_is_streamed_into_a_parquet_folder(tmp_path):
+    folder = _register_folder(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "matcher.cli", "score", str(folder), "-o", "out.parquet", "--jobs", "1"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == "read 4, scored 3, merged 1, rejected 0"
+    assert "预计还需" in proc.stderr or "完成" in proc.stderr  # progress with the time left, on stderr
+    ranked = matcher.read_ranking(tmp_path / "out.parquet")
+    assert sorted(ranked["company_name"]) == ["丙软件有限公司", "乙电池有限公司", "甲芯片设计有限公司"]
+    assert list(ranked.columns[: len(matcher.CONTRACT_COLUMNS)]) == matcher.CONTRACT_COLUMNS
+
+
+@pytest.mark.parametrize(
+    "case, needle",
+    [
+        ("empty folder", "没有 .parquet 或 .csv 分片"),
+        ("unreadable shard", "c.parquet: 无法读取"),
+        ("output exists", "已存在"),
+        ("not a parquet folder", ".parquet"),
+        ("top", "--top"),
+    ],
+)
+def test_register_bad_input_exit_2_one_line(case, needle, tmp_path):
+    folder = _register_folder(tmp_path)
+    out = ["-o", "out.parquet"]
+    if case == "empty folder":
+        folder = tmp_path / "empty"
+        folder.mkdir()
+    elif case == "unreadable shard":
+        (folder / "c.parquet").write_bytes(b"this is not parquet at all")
+    elif case == "output exists":
+        (tmp_path / "out.parquet").mkdir()
+    elif case == "not a parquet folder":
+        out = ["-o", "out.csv"]
+    elif case == "top":
+        out += ["--top", "5"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "matcher.cli", "score", str(folder), *out, "--quiet", "--jobs", "1"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 2
+    err = proc.stderr.strip().splitlines()
+    assert len(err) == 1 and needle in err[0] and "Traceback" not in proc.stderr, proc.stderr
+    if case != "output exists":
+        assert not (tmp_path / "out.parquet").exists()  # nothing half-written
