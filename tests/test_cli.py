@@ -293,6 +293,8 @@ def build_parser_help() -> str:
     parser = build_parser()
     track = parser._subparsers._group_actions[0].choices["track"]
     return track._subparsers._group_actions[0].choices["list"].format_help()
+
+
 def _register_folder(tmp_path):
     folder = tmp_path / "register"
     folder.mkdir()
