@@ -29,8 +29,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..distinct import map_distinct
 from ..errors import DataFileError
-from ..ingest.scope import main_codes
+from ..ingest.names import NameParser, name_parts_data
+from ..ingest.scope import main_codes, scope_texts
 from ..knowledge.chains import Chain, read_yaml
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
 from ..knowledge.settings import DEFAULTS, REFERENCE_DIR, Settings
@@ -425,7 +427,60 @@ class SegmentMatcher(Estimator):
         for sid, (_, seg) in enumerate(pairs):
             for code in seg.industry_codes:
                 self.code_segments_.setdefault(code, []).append(sid)
+        self._fit_name_terms(seg_index, n_seg)
         return self
+
+    def _fit_name_terms(self, seg_index: dict, n_seg: int) -> None:
+        """The name reader: a NameParser whose industry words include the chain vocabulary, and the
+        industry-part words of name_parts.yaml (`chain_terms`) as T × S strong and weak weight matrices
+        (terms naming a segment that is not loaded are skipped: see name_term_problems)."""
+        data = name_parts_data()
+        self.name_parser_ = NameParser.from_data(self.vocabulary_)
+        terms: dict[str, int] = {}
+        strong, weak = [], []
+        chains_loaded = set(self.chain_ids_)
+        for entry in data["chain_terms"]:
+            if entry["chain"] not in chains_loaded:
+                continue
+            sid = seg_index.get((entry["chain"], entry["segment"]))
+            if (
+                sid is None
+            ):  # chain files edited or replaced: the term has nowhere to go (a test checks the shipped ones)
+                continue
+            for key, out in (("strong", strong), ("weak", weak)):
+                for w in entry[key]:
+                    out.append((terms.setdefault(_prep(w), len(terms)), sid))
+        self.name_terms_ = list(terms)
+
+        def matrix(pairs):
+            m = sp.csr_matrix(
+                (np.ones(len(pairs), dtype=np.float32), ([p[0] for p in pairs], [p[1] for p in pairs])),
+                shape=(len(terms), n_seg),
+            )
+            m.data[:] = 1.0  # a term listed twice for a segment counts once
+            return m
+
+        self.name_term_strong_, self.name_term_weak_ = matrix(strong), matrix(weak)
+        self.name_term_automaton_ = (
+            ahocorasick_rs.AhoCorasick(self.name_terms_, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+            if terms
+            else None
+        )
+
+    def _name_term_hits(self, parts: pd.Series) -> sp.csr_matrix:
+        """rows × name terms: the chain_terms words found in each name's industry part (longest first,
+        once per distinct part)."""
+        codes, uniques = pd.factorize(parts, use_na_sentinel=True)
+        rows = np.where(codes < 0, len(uniques), codes)
+        shape = (len(uniques) + 1, len(self.name_terms_))
+        r, c = [], []
+        if self.name_term_automaton_ is not None:
+            find = self.name_term_automaton_.find_matches_as_indexes
+            for i, text in enumerate(uniques):
+                for term, _, _ in find(_prep(str(text))) if text else ():
+                    r.append(i)
+                    c.append(term)
+        return _present(np.array(r, dtype=np.int64), np.array(c, dtype=np.int64), shape)[rows]
 
     # ----------------------------------------------------------------------------------------
     def _field_hits(self, texts: pd.Series, factors: tuple | None = None, core: float = 1.0) -> FieldHits:
@@ -559,21 +614,54 @@ class SegmentMatcher(Estimator):
             excluded=sums.excluded,
         )
 
+    def _read_field(
+        self, frame: pd.DataFrame, policy: FieldPolicy
+    ) -> tuple[FieldHits, FieldHits, sp.csr_matrix | None]:
+        """(hits over the whole field — for leaders, exclusions and business cues —, hits that count as
+        keyword evidence, name-term hits or None) as the policy's `read` says: a plain text is both; a
+        name counts keywords in its industry part only (matcher/ingest/names.py) and adds the industry
+        part's chain terms; a scope counts its kept items, main items × main_items and light ones ×
+        light_items (matcher/ingest/scope.py)."""
+        p, s = policy, self.settings
+        texts = _column(frame, p.column)
+        if p.read == "scope":
+            parts = scope_texts(texts)
+            hits = None
+            for name, weight in (
+                ("rest", 1.0),
+                ("main", factor(p.main_items, s, 1.0)),
+                ("light", factor(p.light_items, s, 1.0)),
+            ):
+                h = self._field_hits(parts[name]).hits
+                if weight != 1.0:
+                    h = h.multiply(np.float32(weight)).tocsr()
+                hits = h if hits is None else hits.maximum(h).tocsr()
+            whole = FieldHits(hits, None)
+            return whole, whole, None
+        clauses = None if p.clauses is None else tuple(factor(f, s) for f in p.clauses.contexts)
+        whole = self._field_hits(texts, clauses, factor(p.core_phrase, s, 1.0))
+        if p.read != "name":
+            return whole, whole, None
+        parser = self.name_parser_
+        industry = map_distinct(texts, lambda n: None if n is None else parser.parse(n).industry)
+        return whole, self._field_hits(industry), self._name_term_hits(industry)
+
     def _add_field(self, frame: pd.DataFrame, policy: FieldPolicy, sums: _FieldSums, keep: np.float32) -> None:
         """Add one text field's keyword evidence (strong and weak, n × S) to `sums` under its policy."""
         p, s = policy, self.settings
-        clauses = None if p.clauses is None else tuple(factor(f, s) for f in p.clauses.contexts)
-        fh = self._field_hits(_column(frame, p.column), clauses, factor(p.core_phrase, s, 1.0))
+        fh, counted, terms = self._read_field(frame, p)
         if p.vertical_cue != "none":  # a vertical business (营销公司, 教育机构 …) says what it is
             cue = fh.hits if p.vertical_cue == "all" else fh.head
             sums.vertical |= (cue @ self._pattern_vertical_) > 0
         if p.leaders:
             found = (fh.hits @ self._pattern_leaders_).tocsr()
             sums.leader_hits = found if sums.leader_hits.nnz == 0 else sums.leader_hits.maximum(found).tocsr()
-        h = (fh.hits @ self._pattern_keywords_).tocsr()
+        h = (counted.hits @ self._pattern_keywords_).tocsr()
         ex = self._excluded(fh, p, sums)
         part = (h @ self.strong_weights_).tocsr()
         weak_part = (h @ self.weak_weights_).tocsr()
+        if terms is not None:  # the industry part of a name: its chain terms
+            part, weak_part = self._add_name_terms(frame, p, terms, part, weak_part)
         if fh.head is not None:  # weak words in the sentence that states the business count
             promoted = ((fh.head @ self._pattern_keywords_) @ self.weak_weights_).tocsr()
             part = (part + factor(p.clauses.head_weak, s) * promoted).tocsr()
@@ -591,6 +679,18 @@ class SegmentMatcher(Estimator):
         sums.weak = sums.weak + weight * weak_part
         sums.hits[p.field] = h
         sums.excluded[p.field] = ex
+
+    def _add_name_terms(self, frame, policy: FieldPolicy, terms, part, weak_part) -> tuple:
+        """(strong, weak) evidence with a name's industry-part terms added where the name is all there is
+        (a roster row): beside a 简介, 经营范围 or industry code, which say more, the terms are left out
+        (the name's own keywords still count)."""
+        only = self._only_field(frame, policy) if policy.alone is not None else np.zeros(terms.shape[0], dtype=bool)
+        if not only.any():
+            return part, weak_part
+        terms = _scale_rows(terms, only.astype(np.float32))
+        part = (part + terms @ self.name_term_strong_).tocsr()
+        weak_part = (weak_part + terms @ self.name_term_weak_).tocsr()
+        return part, weak_part
 
     def _excluded(self, fh: FieldHits, policy: FieldPolicy, sums: _FieldSums) -> sp.csr_matrix:
         """n × S, 1 where an exclusion word of the segment (or its chain) is in this field or in a

@@ -30,6 +30,7 @@ from ..knowledge.settings import REFERENCE_DIR
 BOILERPLATE_FILE = REFERENCE_DIR / "scope_boilerplate.yaml"
 ITEM_JOIN = "；"  # joins items in the text columns of scope_columns
 _LIST_KEYS = ("headers", "notes", "generic_items", "generic_contains", "activities")
+_OPTIONAL_LISTS = ("light_items",)  # may be absent (an older or an officer's file)
 _OPEN, _CLOSE = "（([【", "）)]】"
 _TRIM = " \t\u3000，,、：:；;。.·*-—"
 _SPAN_CACHE_SIZE = 200_000
@@ -72,6 +73,7 @@ class Boilerplate:
     generic_contains: tuple[str, ...]
     activities: tuple[str, ...]
     main_items: int
+    light_items: frozenset  # kept items every kind of company registers (人工智能应用软件开发): light evidence
     cuts: re.Pattern  # separators, bracketed notes and headers: where items end
     splitter: re.Pattern  # the cuts in one capturing group, for re.split
     header: re.Pattern  # a cut that is a section header: the main items are counted again after it
@@ -105,10 +107,12 @@ def load_boilerplate(path=None) -> Boilerplate:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(path, "(文件)", "顶层应为键值映射（headers、notes ……）")
-    unknown = sorted(set(map(str, data)) - {*_LIST_KEYS, "main_items"})
+    known = (*_LIST_KEYS, *_OPTIONAL_LISTS, "main_items")
+    unknown = sorted(set(map(str, data)) - set(known))
     if unknown:
-        raise DataFileError(path, unknown[0], f"未知字段（可用：{'、'.join((*_LIST_KEYS, 'main_items'))}）")
+        raise DataFileError(path, unknown[0], f"未知字段（可用：{'、'.join(known)}）")
     lists = {k: _word_list(data, k, path) for k in _LIST_KEYS}
+    light = _word_list(data, "light_items", path) if data.get("light_items") is not None else ()
     main = data.get("main_items")
     if not isinstance(main, int) or isinstance(main, bool) or main < 1:
         raise DataFileError(path, "main_items", "应为正整数")
@@ -126,6 +130,7 @@ def load_boilerplate(path=None) -> Boilerplate:
         generic_contains=lists["generic_contains"],
         activities=lists["activities"],
         main_items=main,
+        light_items=frozenset(light),
         cuts=cuts,
         splitter=re.compile(f"({cuts.pattern})"),
         header=re.compile(rf"(?:{_alternation(lists['headers'])})(?:是|为|包括)?\s*[：:]"),
@@ -373,4 +378,31 @@ def scope_columns(values: pd.Series) -> pd.DataFrame:
         pd.DataFrame(rows.tolist(), index=values.index, columns=list(SCOPE_COLUMNS))
         if len(values)
         else pd.DataFrame(columns=list(SCOPE_COLUMNS), index=values.index)
+    )
+
+
+SCOPE_TEXTS = ("main", "rest", "light")
+
+
+def _texts(text, rules: Boilerplate) -> tuple:
+    if text is None:
+        return (None,) * 3
+    kept, _ = _kept(str(text), rules)
+    parts: tuple[list, list, list] = ([], [], [])
+    for _, item, _, main in kept:
+        parts[2 if item in rules.light_items else 0 if main else 1].append(item)
+    return tuple(ITEM_JOIN.join(p) or None for p in parts)
+
+
+def scope_texts(values: pd.Series) -> pd.DataFrame:
+    """Per row, the kept items of the scope in three texts (joined by ；, None where empty): `main` the
+    main items (the first items of each section, see parse_scope), `rest` the other items and `light` the
+    items listed as light_items (registered by companies of every kind, never main). Once per distinct text;
+    what matching reads of a 经营范围 (matcher/engine/match.py)."""
+    rules = boilerplate()
+    rows = map_distinct(values, lambda t: _texts(t, rules))
+    return (
+        pd.DataFrame(rows.tolist(), index=values.index, columns=list(SCOPE_TEXTS))
+        if len(values)
+        else pd.DataFrame(columns=list(SCOPE_TEXTS), index=values.index)
     )
