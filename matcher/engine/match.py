@@ -43,6 +43,7 @@ FIELDS = tuple(p.field for p in FIELD_POLICIES)
 FIELD_LABELS = {p.field: p.label for p in FIELD_POLICIES}
 FIELD_COLUMNS = {p.field: p.column for p in FIELD_POLICIES}
 SEPARATOR = "\x00"  # joins the texts of a field; no pattern contains it, so no match crosses texts
+HINT_WEIGHT = 0.5  # a name's industry-part hint (科技, 技术) is worth half a weak word: it orders, never files
 
 # Clause cues for free-text descriptions (公司简介): where a keyword sits says how much it tells.
 # "是一家…/专注于…/主要从事…" states the business (weak words count there); "产品应用于…/服务于…/
@@ -437,30 +438,31 @@ class SegmentMatcher(Estimator):
         data = name_parts_data()
         self.name_parser_ = NameParser.from_data(self.vocabulary_)
         terms: dict[str, int] = {}
-        strong, weak = [], []
+        pairs: dict[str, dict] = {"strong": {}, "weak": {}}  # (term, segment) -> weight
         chains_loaded = set(self.chain_ids_)
         for entry in data["chain_terms"]:
             if entry["chain"] not in chains_loaded:
                 continue
             sid = seg_index.get((entry["chain"], entry["segment"]))
-            if (
-                sid is None
-            ):  # chain files edited or replaced: the term has nowhere to go (a test checks the shipped ones)
+            if sid is None:  # chain files edited or replaced: the term has nowhere to go (a test checks the shipped ones)
                 continue
-            for key, out in (("strong", strong), ("weak", weak)):
-                for w in entry[key]:
-                    out.append((terms.setdefault(_prep(w), len(terms)), sid))
+            for level, into, weight in (("strong", "strong", 1.0), ("weak", "weak", 1.0), ("hint", "weak", HINT_WEIGHT)):
+                for w in entry[level]:
+                    key = (terms.setdefault(_prep(w), len(terms)), sid)
+                    pairs[into][key] = max(pairs[into].get(key, 0.0), weight)
         self.name_terms_ = list(terms)
 
-        def matrix(pairs):
-            m = sp.csr_matrix(
-                (np.ones(len(pairs), dtype=np.float32), ([p[0] for p in pairs], [p[1] for p in pairs])),
+        def matrix(table: dict) -> sp.csr_matrix:
+            keys = list(table)
+            return sp.csr_matrix(
+                (
+                    np.array([table[k] for k in keys], dtype=np.float32),
+                    ([k[0] for k in keys], [k[1] for k in keys]),
+                ),
                 shape=(len(terms), n_seg),
             )
-            m.data[:] = 1.0  # a term listed twice for a segment counts once
-            return m
 
-        self.name_term_strong_, self.name_term_weak_ = matrix(strong), matrix(weak)
+        self.name_term_strong_, self.name_term_weak_ = matrix(pairs["strong"]), matrix(pairs["weak"])
         self.name_term_automaton_ = (
             ahocorasick_rs.AhoCorasick(self.name_terms_, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
             if terms

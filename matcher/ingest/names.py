@@ -33,6 +33,7 @@ NAME_PARTS_FILE = REFERENCE_DIR / "name_parts.yaml"
 DIVISIONS_FILE = REFERENCE_DIR / "admin_divisions_prefecture.csv"
 KINDS = ("region", "brand", "industry", "form", "branch", "other")
 _LIST_KEYS = ("regions", "forms", "branches", "industry_words")
+TERM_LEVELS = ("strong", "weak", "hint")  # how much an industry-part word says about a chain (name_parts.yaml)
 _DIVISION_SUFFIX = re.compile(r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|地区|盟|省|市)$")
 _OPEN, _CLOSE = "（(", "）)"
 _MIN_BRAND = 1  # the registration rules ask for two, but a one-character 字号 (甲, 乙 in examples) is read too
@@ -94,17 +95,17 @@ def read_name_parts(path=None) -> dict:
     out = {k: _word_list(data, k, path) for k in _LIST_KEYS}
     terms = data.get("chain_terms", [])
     if not isinstance(terms, list):
-        raise DataFileError(path, "chain_terms", "应为列表（每项含 chain、segment、strong、weak）")
+        raise DataFileError(path, "chain_terms", "应为列表（每项含 chain、segment、strong、weak、hint）")
     checked = []
     for i, t in enumerate(terms):
         where = f"chain_terms[{i}]"
-        if not isinstance(t, dict) or set(t) - {"chain", "segment", "strong", "weak"}:
-            raise DataFileError(path, where, "应为含 chain、segment、strong、weak 的映射")
+        if not isinstance(t, dict) or set(t) - {"chain", "segment", *TERM_LEVELS}:
+            raise DataFileError(path, where, "应为含 chain、segment、strong、weak、hint 的映射")
         for key in ("chain", "segment"):
             if not isinstance(t.get(key), str) or not t[key]:
                 raise DataFileError(path, f"{where}.{key}", "应为产业链或环节编号")
         lists = {}
-        for key in ("strong", "weak"):
+        for key in TERM_LEVELS:
             words = t.get(key) or []
             if not isinstance(words, list) or not all(isinstance(w, str) and len(w.strip()) >= 2 for w in words):
                 raise DataFileError(path, f"{where}.{key}", "应为至少两个字符的词语列表")
