@@ -444,9 +444,15 @@ class SegmentMatcher(Estimator):
             if entry["chain"] not in chains_loaded:
                 continue
             sid = seg_index.get((entry["chain"], entry["segment"]))
-            if sid is None:  # chain files edited or replaced: the term has nowhere to go (a test checks the shipped ones)
+            if (
+                sid is None
+            ):  # chain files edited or replaced: the term has nowhere to go (a test checks the shipped ones)
                 continue
-            for level, into, weight in (("strong", "strong", 1.0), ("weak", "weak", 1.0), ("hint", "weak", HINT_WEIGHT)):
+            for level, into, weight in (
+                ("strong", "strong", 1.0),
+                ("weak", "weak", 1.0),
+                ("hint", "weak", HINT_WEIGHT),
+            ):
                 for w in entry[level]:
                     key = (terms.setdefault(_prep(w), len(terms)), sid)
                     pairs[into][key] = max(pairs[into].get(key, 0.0), weight)
