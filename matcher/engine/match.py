@@ -293,6 +293,7 @@ class MatchResult:
     scope_code: np.ndarray  # n, object: the 经营范围 main item's GB/T code used where 国标行业 is missing, else None
     leader_hits: sp.csr_matrix  # n × L
     excluded: dict  # field -> sparse n × S (1 where an exclusion word of the segment is present)
+    name_terms: sp.csr_matrix | None = None  # n × name terms counted (roster rows: the name's industry part)
 
 
 @dataclass
@@ -306,6 +307,7 @@ class _FieldSums:
     spread_excluded: sp.csr_matrix | None = None  # n × S exclusions that apply to the fields after
     hits: dict = field(default_factory=dict)  # field -> n × K keyword hits
     excluded: dict = field(default_factory=dict)  # field -> n × S exclusions
+    name_terms: sp.csr_matrix | None = None  # n × name terms counted (see SegmentMatcher._add_name_terms)
 
     @classmethod
     def empty(cls, n: int, n_seg: int, n_leaders: int) -> _FieldSums:
@@ -620,6 +622,7 @@ class SegmentMatcher(Estimator):
             scope_code=scope_code,
             leader_hits=sums.leader_hits,
             excluded=sums.excluded,
+            name_terms=sums.name_terms,
         )
 
     def _read_field(
@@ -669,7 +672,7 @@ class SegmentMatcher(Estimator):
         part = (h @ self.strong_weights_).tocsr()
         weak_part = (h @ self.weak_weights_).tocsr()
         if terms is not None:  # the industry part of a name: its chain terms
-            part, weak_part = self._add_name_terms(frame, p, terms, part, weak_part)
+            part, weak_part, sums.name_terms = self._add_name_terms(frame, p, terms, part, weak_part)
         if fh.head is not None:  # weak words in the sentence that states the business count
             promoted = ((fh.head @ self._pattern_keywords_) @ self.weak_weights_).tocsr()
             part = (part + factor(p.clauses.head_weak, s) * promoted).tocsr()
@@ -689,16 +692,17 @@ class SegmentMatcher(Estimator):
         sums.excluded[p.field] = ex
 
     def _add_name_terms(self, frame, policy: FieldPolicy, terms, part, weak_part) -> tuple:
-        """(strong, weak) evidence with a name's industry-part terms added where the name is all there is
-        (a roster row): beside a 简介, 经营范围 or industry code, which say more, the terms are left out
+        """(strong, weak, terms counted) with a name's industry-part terms added where the name is all there
+        is (a roster row): beside a 简介, 经营范围 or industry code, which say more, the terms are left out
         (the name's own keywords still count)."""
         only = self._only_field(frame, policy) if policy.alone is not None else np.zeros(terms.shape[0], dtype=bool)
-        if not only.any():
-            return part, weak_part
         terms = _scale_rows(terms, only.astype(np.float32))
+        terms.eliminate_zeros()
+        if not terms.nnz:
+            return part, weak_part, terms
         part = (part + terms @ self.name_term_strong_).tocsr()
         weak_part = (weak_part + terms @ self.name_term_weak_).tocsr()
-        return part, weak_part
+        return part, weak_part, terms
 
     def _excluded(self, fh: FieldHits, policy: FieldPolicy, sums: _FieldSums) -> sp.csr_matrix:
         """n × S, 1 where an exclusion word of the segment (or its chain) is in this field or in a

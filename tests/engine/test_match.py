@@ -347,3 +347,12 @@ def test_main_items_weigh_more_than_later_items(shipped):
 def test_registered_ai_boilerplate_alone_does_not_file_a_shell(shipped, scope):
     rel = _chain_rel(shipped, frame(company_name=["星河科技有限公司"], scope=[scope]))
     assert 0 < rel.loc[0, "ai"] < DEFAULTS.min_relevance
+
+
+def test_a_roster_row_filed_by_its_industry_part_says_so(shipped):
+    f = frame(company_name=["青岛四方轨道装备有限公司", "星河有限公司"])
+    r = shipped.match(f)
+    best = r.relevance.argmax(axis=1)
+    text = evidence_text(shipped, r, np.arange(2), best).to_pylist()
+    assert "“轨道装备”" in text[0] and "名称" in text[0]
+    assert text[1] == ""
