@@ -32,7 +32,7 @@ import scipy.sparse as sp
 from ..distinct import map_distinct
 from ..errors import DataFileError
 from ..ingest.names import NameParser, name_parts_data
-from ..ingest.scope import main_codes, scope_texts
+from ..ingest.scope import boilerplate, main_codes, main_spans
 from ..knowledge.chains import Chain, read_yaml
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
 from ..knowledge.settings import DEFAULTS, REFERENCE_DIR, Settings
@@ -272,6 +272,14 @@ def _add_sparse(dense: np.ndarray, m: sp.csr_matrix) -> None:
     """dense += m, adding m's entries where they are (no dense copy of m)."""
     m.sum_duplicates()
     dense[np.repeat(np.arange(len(dense)), np.diff(m.indptr)), m.indices] += m.data
+
+
+def _inside(pos: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Whether each position lies in one of the spans [starts, ends) (sorted by start, not overlapping)."""
+    if not len(starts):
+        return np.zeros(len(pos), dtype=bool)
+    j = np.searchsorted(starts, pos, side="right") - 1
+    return (j >= 0) & (pos < ends[np.maximum(j, 0)])
 
 
 @dataclass
@@ -517,6 +525,63 @@ class SegmentMatcher(Estimator):
         head = _present(text[is_head], pat[is_head], shape)  # a pattern repeated in HEAD clauses counts once
         return FieldHits(_best_weight(text, pat, weight, shape)[rows], head[rows])
 
+    def _scope_hits(self, texts: pd.Series, main: float, light: float) -> FieldHits:
+        """rows × patterns hits of a 经营范围, each weighted by the item it stands in: × `main` in a main
+        item (matcher.ingest.scope.main_spans), × `light` in a light item (light_items of
+        scope_boilerplate.yaml, registered by companies of every kind), else 1. One automaton pass over the
+        distinct texts; only texts with a hit are read for their main items, and only as far as those go."""
+        codes, uniques = pd.factorize(texts, use_na_sentinel=True)
+        rows = np.where(codes < 0, len(uniques), codes)
+        shape = (len(uniques) + 1, len(self.patterns_))
+        data = self._joined_texts(uniques)
+        pat, beg = self._word_matches(data)
+        nul = np.frombuffer(data, dtype=np.uint8) == 0  # SEPARATOR is the only NUL byte
+        starts = np.concatenate([[0], np.flatnonzero(nul) + 1])
+        text = np.searchsorted(starts, beg, side="right") - 1
+        weight = np.ones(len(pat), dtype=np.float32)
+        if len(pat) and main != 1.0:
+            weight[_inside(beg, *self._main_byte_spans(data, np.unique(text), starts))] = np.float32(main)
+        if len(pat) and light != 1.0:
+            weight[_inside(beg, *self._light_byte_spans(data))] = np.float32(light)
+        return FieldHits(_best_weight(text, pat, weight, shape)[rows], None)
+
+    @staticmethod
+    def _main_byte_spans(data: bytes, which: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(starts, ends) byte offsets in the joined texts `data` of the main items of the texts `which`
+        (read as matched: NFKC, lower case)."""
+        rules = boilerplate()
+        ends = np.r_[starts[1:] - 1, len(data)]  # each text ends before the next one's SEPARATOR
+        a, b = [], []
+        for i in which.tolist():
+            t = data[starts[i] : ends[i]].decode("utf-8")
+            spans = main_spans(t, rules)
+            if not spans:
+                continue
+            s0 = int(starts[i])
+            if t.isascii():
+                a += [s0 + x for x, _ in spans]
+                b += [s0 + y for _, y in spans]
+            else:  # character -> byte offsets: the UTF-8 length of what precedes (a few spans per text)
+                a += [s0 + len(t[:x].encode("utf-8")) for x, _ in spans]
+                b += [s0 + len(t[:y].encode("utf-8")) for _, y in spans]
+        return np.array(a, dtype=np.int64), np.array(b, dtype=np.int64)
+
+    def _light_byte_spans(self, data: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(starts, ends) byte offsets of the light items (scope_boilerplate.yaml light_items) in the joined texts."""
+        automaton = self.__dict__.get("_light_automaton_")
+        if automaton is None:
+            items = sorted(boilerplate().light_items)
+            automaton = self._light_automaton_ = (
+                ahocorasick_rs.BytesAhoCorasick(
+                    [_prep(w).encode("utf-8") for w in items], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+                )
+                if items
+                else False
+            )
+        found = automaton.find_matches_as_indexes(data) if automaton else []
+        m = np.array(found, dtype=np.int64).reshape(-1, 3)
+        return m[:, 1], m[:, 2]
+
     def _joined_texts(self, uniques) -> bytes:
         """The distinct texts of a field as matched, joined by SEPARATOR, as UTF-8 (every offset the
         automaton reports is a byte offset)."""
@@ -636,25 +701,23 @@ class SegmentMatcher(Estimator):
         p, s = policy, self.settings
         texts = _column(frame, p.column)
         if p.read == "scope":
-            parts = scope_texts(texts)
-            hits = None
-            for name, weight in (
-                ("rest", 1.0),
-                ("main", factor(p.main_items, s, 1.0)),
-                ("light", factor(p.light_items, s, 1.0)),
-            ):
-                h = self._field_hits(parts[name]).hits
-                if weight != 1.0:
-                    h = h.multiply(np.float32(weight)).tocsr()
-                hits = h if hits is None else hits.maximum(h).tocsr()
-            whole = FieldHits(hits, None)
+            whole = self._scope_hits(texts, factor(p.main_items, s, 1.0), factor(p.light_items, s, 1.0))
             return whole, whole, None
         clauses = None if p.clauses is None else tuple(factor(f, s) for f in p.clauses.contexts)
         whole = self._field_hits(texts, clauses, factor(p.core_phrase, s, 1.0))
         if p.read != "name":
             return whole, whole, None
-        parser = self.name_parser_
-        industry = map_distinct(texts, lambda n: None if n is None else parser.parse(n).industry)
+        # only names that hold a keyword (the industry part is a part of the name, so no other name has one
+        # there) or stand alone (their chain terms count) are parsed
+        need = np.diff((whole.hits @ self._pattern_keywords_).tocsr().indptr) > 0
+        if p.alone is not None:
+            need |= self._only_field(frame, p)
+        industry = np.full(len(texts), None, dtype=object)
+        if need.any():
+            parser = self.name_parser_
+            read = map_distinct(texts[need], lambda n: None if n is None else parser.parse(n).industry)
+            industry[need] = read.to_numpy(dtype=object)
+        industry = pd.Series(industry, dtype=object)
         return whole, self._field_hits(industry), self._name_term_hits(industry)
 
     def _add_field(self, frame: pd.DataFrame, policy: FieldPolicy, sums: _FieldSums, keep: np.float32) -> None:

@@ -155,6 +155,9 @@ class NameParser:
         self.industry = frozenset(w for w in industry_words if len(w) >= 2)
         self._region_lengths = _lengths(self.regions)
         self._industry_lengths = _lengths(self.industry)
+        # a name whose next character starts no region (ends no industry word) needs no lookups there
+        self._region_first = frozenset(w[0] for w in self.regions)
+        self._industry_last = frozenset(w[-1] for w in self.industry)
 
     @classmethod
     def from_data(cls, extra_industry_words=()) -> NameParser:
@@ -208,7 +211,8 @@ class NameParser:
         """Spans of what stands before the form: bracketed parts, the region, the 字号 and the industry part."""
         pieces = []  # (is_bracket, text)
         depth, start = 0, 0
-        for i, ch in enumerate(m):
+        bracketed = any(b in m for b in _OPEN + _CLOSE)
+        for i, ch in enumerate(m if bracketed else ""):  # most names have no bracket: one piece
             if ch in _OPEN:
                 if depth == 0 and i > start:
                     pieces.append((False, m[start:i]))
@@ -263,6 +267,8 @@ class NameParser:
         """How many leading characters are region names (江苏省南京市 -> 6), leaving two characters."""
         at = 0
         for _ in range(3):
+            if at >= len(text) or text[at] not in self._region_first:
+                break
             for n in self._region_lengths:
                 if len(text) - at - n >= _MIN_BRAND and text[at : at + n] in self.regions:
                     at += n
@@ -275,7 +281,7 @@ class NameParser:
         """(where the run of industry words ending `text` starts, the words), taking at most `room`
         characters and the longest word first at every step."""
         end, found = len(text), []
-        while end > 0:
+        while end > 0 and text[end - 1] in self._industry_last:
             for n in self._industry_lengths:
                 if n <= min(end, room) and text[end - n : end] in self.industry:
                     found.insert(0, text[end - n : end])

@@ -381,28 +381,37 @@ def scope_columns(values: pd.Series) -> pd.DataFrame:
     )
 
 
-SCOPE_TEXTS = ("main", "rest", "light")
-
-
-def _texts(text, rules: Boilerplate) -> tuple:
-    if text is None:
-        return (None,) * 3
-    kept, _ = _kept(str(text), rules)
-    parts: tuple[list, list, list] = ([], [], [])
-    for _, item, _, main in kept:
-        parts[2 if item in rules.light_items else 0 if main else 1].append(item)
-    return tuple(ITEM_JOIN.join(p) or None for p in parts)
-
-
-def scope_texts(values: pd.Series) -> pd.DataFrame:
-    """Per row, the kept items of the scope in three texts (joined by ；, None where empty): `main` the
-    main items (the first items of each section, see parse_scope), `rest` the other items and `light` the
-    items listed as light_items (registered by companies of every kind, never main). Once per distinct text;
-    what matching reads of a 经营范围 (matcher/engine/match.py)."""
-    rules = boilerplate()
-    rows = map_distinct(values, lambda t: _texts(t, rules))
-    return (
-        pd.DataFrame(rows.tolist(), index=values.index, columns=list(SCOPE_TEXTS))
-        if len(values)
-        else pd.DataFrame(columns=list(SCOPE_TEXTS), index=values.index)
-    )
+def main_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int], ...]:
+    """(start, end) character offsets of the main items of a scope — the first main_items kept items of
+    each section, light items (light_items, registered by companies of every kind) neither main nor taking
+    a main place — read only as far as that needs (like main_code). What matching weighs as the main
+    business (matcher/engine/match.py)."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ()
+    text = str(text)
+    rules = rules or boilerplate()
+    out: list[tuple[int, int]] = []
+    pos = rank = 0
+    cuts = rules.cuts.finditer(text)  # lazily: most scopes are read only as far as their first items
+    while pos <= len(text):
+        cut = next(cuts, None)
+        end = cut.start() if cut else len(text)
+        if end > pos:
+            for off, item, _ in _span_items(text[pos:end], rules)[0]:
+                if item in rules.light_items:
+                    continue
+                if rank < rules.main_items:
+                    out.append((pos + off, pos + off + len(item)))
+                rank += 1
+        if cut is None:
+            break
+        pos = cut.end()
+        if rank and rules.header.search(cut.group()):
+            rank = 0
+        elif rank >= rules.main_items:  # past this section's main items: only a later section has more
+            header = rules.header.search(text, pos)
+            if header is None:
+                break
+            cuts = rules.cuts.finditer(text, header.start())  # the header is a cut: go on from it
+            pos = header.start()
+    return tuple(out)
