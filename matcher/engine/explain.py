@@ -282,6 +282,14 @@ def evidence_text(
             shape=(n, 2 * k),
         )
         parts.append(_join_words(both, quoted, max_words, sep + WORDS.format(field=FIELD_LABELS[f])))
+    if result.name_terms is not None and result.name_terms.nnz:  # a roster name's industry part (名称含“轨道装备”)
+        if "_quoted_terms_" not in m.__dict__:
+            m._quoted_terms_ = pa.array([f"“{w}”" for w in m.name_terms_], type=pa.string())
+            m._term_segments_ = ((m.name_term_strong_ + m.name_term_weak_) > 0).T.tocsr().astype(np.float32)
+        nt = result.name_terms[rows].multiply(m._term_segments_[segments]).tocsr()
+        nt.eliminate_zeros()
+        nt.sort_indices()
+        parts.append(_join_words(nt, m._quoted_terms_, max_words, sep + WORDS.format(field=FIELD_LABELS["name"])))
     lh = result.leader_hits[rows].multiply(m.leader_segments_.T.tocsr()[segments]).tocsr()
     lh.sort_indices()
     parts.append(_join_words(lh, m._quoted_leaders_, max_words, sep + LEADER_WORDS))
