@@ -31,6 +31,7 @@ from .knowledge.settings import (
 
 _LAZY = {
     "contract": [
+        "CHAIN_LEVEL_SEGMENT",
         "CONTRACT_COLUMNS",
         "EXTRA_COLUMNS",
         "GAP_COLUMNS",
@@ -64,7 +65,15 @@ _LAZY = {
     "outputs.workbook": ["write_workbook"],
     "outputs.gap_report": ["gap_zone_yaml", "write_gaps"],
     "outputs.maps": ["chain_map_option", "geo_map_option", "geo_maps", "map_html", "segment_summary", "write_map"],
-    "pipeline": ["ScoreResult", "input_accounting", "mark_local", "read_companies", "score_files", "score_frame"],
+    "pipeline": [
+        "ScoreResult",
+        "chain_view",
+        "input_accounting",
+        "mark_local",
+        "read_companies",
+        "score_files",
+        "score_frame",
+    ],
     "gaps": ["GapProfile", "compute_gaps", "gaps_files"],
     "session": [
         "RANK_SETTINGS",

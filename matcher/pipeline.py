@@ -16,10 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .contract import CONTRACT_COLUMNS, EXTRA_COLUMNS, FACT_COLUMNS, best_first
+from .contract import CONTRACT_COLUMNS, EXTRA_COLUMNS, FACT_COLUMNS, LOCAL_TIER, best_first
 from .engine.explain import with_local
 from .engine.jobs import map_chunks
 from .engine.score import Scorer
+from .errors import MatcherError
 from .ingest import local as _local
 from .ingest.dedupe import merge_duplicates, reject_rows
 from .ingest.normalize import normalize_table
@@ -49,6 +50,11 @@ class ScoreResult:
     chains: dict | None = None  # what the result was scored with (the workbook's 说明 shows them)
     zone: Zone | None = None
     settings: Settings | None = None
+    # component rows of every other chain a company is filed in (and, with near_misses, of every chain
+    # with relevance > 0 it is not filed in), from the same scoring pass: `chain_view` makes them rows
+    chain_rows: pd.DataFrame | None = None
+    near_misses: bool = False
+    view: str = "company"  # "company": one row per company (its best chain); "chain": a `chain_view`
 
     def summary(self) -> str:
         c = self.counts
@@ -218,12 +224,16 @@ def _score_read(
     merged = merged.reset_index(drop=True)
     originals = _fill_from_merged(read.originals, companies, merges)
     progress("匹配产业链环节", 0.5)
-    comp = scorer.components(merged, per_chain=per_chain)
+    # one pass: each company's best row, and a row for every other chain it is filed in (with
+    # per_chain, also for every chain it has relevance in but is not filed in)
+    every = scorer.components(merged, per_chain=True, near_misses=per_chain)
     progress("生成排名", 0.8)
     # carry what re-ranking needs beside the components
-    comp["abnormal"] = merged["abnormal"].to_numpy()[comp["_row"].to_numpy()]
-    comp["dishonest"] = merged["dishonest"].to_numpy()[comp["_row"].to_numpy()]
-    comp["status"] = merged["status"].to_numpy()[comp["_row"].to_numpy()]
+    for c in ("abnormal", "dishonest", "status"):
+        every[c] = merged[c].to_numpy()[every["_row"].to_numpy()]
+    best = every["_best"].to_numpy(dtype=bool)
+    comp, others = every[best].reset_index(drop=True), every[~best].reset_index(drop=True)
+    del every
     if local is None:  # sort the components, then assemble the ranking in that order
         comp = comp.iloc[best_first(comp)].reset_index(drop=True)
         ranked = _assemble(comp, merged, originals)
@@ -232,6 +242,7 @@ def _score_read(
         for c in ("is_local", "local_match", "local_name", "score", "tier"):
             comp[c] = ranked[c].to_numpy()
         comp["reasons"] = ranked["reasons"].array
+        others = _local_rows(others, comp)
         ranked = ranked.drop(columns="local_name")  # in the components only: outputs keep their columns
         order = best_first(ranked)
         ranked = ranked.iloc[order].reset_index(drop=True)
@@ -242,7 +253,102 @@ def _score_read(
     counts = {"read": n_read, "scored": len(merged), "merged": len(merges), "rejected": len(rejected)}
     assert counts["read"] == counts["scored"] + counts["merged"] + counts["rejected"], counts
     progress("完成", 1.0)
-    return ScoreResult(ranked, rej, merges, counts, read.tables, comp, scorer.chains_, scorer.zone_, scorer.settings)
+    return ScoreResult(
+        ranked,
+        rej,
+        merges,
+        counts,
+        read.tables,
+        comp,
+        scorer.chains_,
+        scorer.zone_,
+        scorer.settings,
+        chain_rows=others,
+        near_misses=per_chain,
+    )
+
+
+def _local_rows(rows: pd.DataFrame, comp: pd.DataFrame) -> pd.DataFrame:
+    """Other-chain component rows with the 本地 marking of their company's best row (tier 本地, score 0,
+    the 本地 part before their reasons)."""
+    if rows.empty or "is_local" not in comp:
+        return rows
+    at = pd.Index(comp["_row"]).get_indexer(rows["_row"])
+    out = rows.copy()
+    for c in ("is_local", "local_match", "local_name"):
+        out[c] = comp[c].to_numpy()[at]
+    local = out["is_local"].fillna(False).to_numpy(dtype=bool)
+    filed = out["filed"].to_numpy(dtype=bool)
+    out.loc[local & filed, "score"] = 0.0
+    out.loc[local & filed, "tier"] = LOCAL_TIER
+    out["reasons"] = with_local(out)
+    return out
+
+
+def chain_view(result: ScoreResult, filed_only: bool = True) -> ScoreResult:
+    """The per-chain view of a result: one row per company and chain it is filed in (every chain a
+    company serves, each with its segment, score and tier there), best first; with filed_only=False
+    also one row for every chain with relevance > 0 it is not filed in (`filed` False, score 0: near
+    misses; the result must have been scored with per_chain=True). Made from the result's stored
+    component rows (`chain_rows`, scored in the same pass and re-ranked with it): nothing is matched
+    again. The ranked table and the components keep their contract columns and stay aligned row for
+    row; counts, rejected rows and merges are the result's. Every per-chain output (workbook chain
+    sheets, 汇总, 招商地图, the HTML map, the app's chain lists, `--per-chain`) is drawn from it, so their
+    counts agree."""
+    if result.view == "chain":
+        if filed_only:
+            keep = result.components["filed"].to_numpy(dtype=bool)
+            return replace(
+                result,
+                ranked=result.ranked[keep].reset_index(drop=True),
+                components=result.components[keep].reset_index(drop=True),
+            )
+        return result
+    if not filed_only and not result.near_misses:
+        raise MatcherError("按产业链展开全部相关行（含未达门槛的）需要以 per_chain=True 评分")
+    comp, ranked = result.components, result.ranked
+    has = comp["chain_id"].notna().to_numpy()
+    others = result.chain_rows if result.chain_rows is not None else comp.iloc[:0]
+    if filed_only and len(others):
+        others = others[others["filed"].to_numpy(dtype=bool)]
+    # a company's facts and original columns come from its best row; the chain's columns from its own
+    at = pd.Index(comp["_row"]).get_indexer(others["_row"])
+    extra = ranked.iloc[at].reset_index(drop=True)
+    own = [c for c in extra.columns if c in others.columns and c in _CHAIN_COLUMNS]
+    extra = extra.assign(**{c: others[c].to_numpy() for c in own})
+    if "reasons" in others and "reasons" in extra:
+        extra["reasons"] = others["reasons"].array
+    view_ranked = pd.concat([ranked[has], extra], ignore_index=True)
+    view_comp = pd.concat([comp[has], others], ignore_index=True)
+    order = best_first(view_ranked)
+    return replace(
+        result,
+        ranked=view_ranked.iloc[order].reset_index(drop=True),
+        components=view_comp.iloc[order].reset_index(drop=True),
+        chain_rows=None,
+        view="chain",
+    )
+
+
+# the columns a per-chain row has of its own (the rest are its company's)
+_CHAIN_COLUMNS = frozenset(
+    [
+        "chain_id",
+        "chain_name",
+        "segment_id",
+        "segment_name",
+        "relevance",
+        "gap_weight",
+        "score",
+        "tier",
+        "position",
+        "gap_status",
+        "priority",
+        "fit",
+        "filed",
+        "chain_level",
+    ]
+)
 
 
 def _marked(ranked: pd.DataFrame, local) -> pd.DataFrame:
