@@ -60,6 +60,7 @@ _LAZY = {
     "engine.geo": ["distance_km", "locate"],
     "engine.match": ["SegmentMatcher"],
     "engine.explain": ["reason_parts"],
+    "engine.filing": ["chain_view"],
     "engine.score": ["Scorer", "rank"],
     "outputs.table": ["write_output", "write_table"],
     "outputs.workbook": ["write_workbook"],
@@ -67,7 +68,6 @@ _LAZY = {
     "outputs.maps": ["chain_map_option", "geo_map_option", "geo_maps", "map_html", "segment_summary", "write_map"],
     "pipeline": [
         "ScoreResult",
-        "chain_view",
         "input_accounting",
         "mark_local",
         "read_companies",

@@ -262,12 +262,11 @@ def cmd_map(args) -> int:
     zone = api.load_zone(args.zone, chains=chains)
     size = sum(Path(p).stat().st_size for p in args.inputs if Path(p).is_file())
     progress = _progress(not args.quiet and size >= PROGRESS_MIN_BYTES)
-    # per chain: a company that fits two chains is a target on both chains' maps
+    # the map draws the result per chain: a company that fits two chains is a target on both chains' maps
     result = api.score_files(
         args.inputs,
         zone=zone,
         chains=chains,
-        per_chain=True,
         column_map=_parse_map(args.map),
         progress=progress,
         n_jobs=args.jobs,

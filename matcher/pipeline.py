@@ -18,9 +18,9 @@ import pandas as pd
 
 from .contract import CONTRACT_COLUMNS, EXTRA_COLUMNS, FACT_COLUMNS, LOCAL_TIER, best_first
 from .engine.explain import with_local
+from .engine.filing import chain_view  # noqa: F401 - the per-chain view of a ScoreResult
 from .engine.jobs import map_chunks
 from .engine.score import Scorer
-from .errors import MatcherError
 from .ingest import local as _local
 from .ingest.dedupe import merge_duplicates, reject_rows
 from .ingest.normalize import normalize_table
@@ -283,72 +283,6 @@ def _local_rows(rows: pd.DataFrame, comp: pd.DataFrame) -> pd.DataFrame:
     out.loc[local & filed, "tier"] = LOCAL_TIER
     out["reasons"] = with_local(out)
     return out
-
-
-def chain_view(result: ScoreResult, filed_only: bool = True) -> ScoreResult:
-    """The per-chain view of a result: one row per company and chain it is filed in (every chain a
-    company serves, each with its segment, score and tier there), best first; with filed_only=False
-    also one row for every chain with relevance > 0 it is not filed in (`filed` False, score 0: near
-    misses; the result must have been scored with per_chain=True). Made from the result's stored
-    component rows (`chain_rows`, scored in the same pass and re-ranked with it): nothing is matched
-    again. The ranked table and the components keep their contract columns and stay aligned row for
-    row; counts, rejected rows and merges are the result's. Every per-chain output (workbook chain
-    sheets, 汇总, 招商地图, the HTML map, the app's chain lists, `--per-chain`) is drawn from it, so their
-    counts agree."""
-    if result.view == "chain":
-        if filed_only:
-            keep = result.components["filed"].to_numpy(dtype=bool)
-            return replace(
-                result,
-                ranked=result.ranked[keep].reset_index(drop=True),
-                components=result.components[keep].reset_index(drop=True),
-            )
-        return result
-    if not filed_only and not result.near_misses:
-        raise MatcherError("按产业链展开全部相关行（含未达门槛的）需要以 per_chain=True 评分")
-    comp, ranked = result.components, result.ranked
-    has = comp["chain_id"].notna().to_numpy()
-    others = result.chain_rows if result.chain_rows is not None else comp.iloc[:0]
-    if filed_only and len(others):
-        others = others[others["filed"].to_numpy(dtype=bool)]
-    # a company's facts and original columns come from its best row; the chain's columns from its own
-    at = pd.Index(comp["_row"]).get_indexer(others["_row"])
-    extra = ranked.iloc[at].reset_index(drop=True)
-    own = [c for c in extra.columns if c in others.columns and c in _CHAIN_COLUMNS]
-    extra = extra.assign(**{c: others[c].to_numpy() for c in own})
-    if "reasons" in others and "reasons" in extra:
-        extra["reasons"] = others["reasons"].array
-    view_ranked = pd.concat([ranked[has], extra], ignore_index=True)
-    view_comp = pd.concat([comp[has], others], ignore_index=True)
-    order = best_first(view_ranked)
-    return replace(
-        result,
-        ranked=view_ranked.iloc[order].reset_index(drop=True),
-        components=view_comp.iloc[order].reset_index(drop=True),
-        chain_rows=None,
-        view="chain",
-    )
-
-
-# the columns a per-chain row has of its own (the rest are its company's)
-_CHAIN_COLUMNS = frozenset(
-    [
-        "chain_id",
-        "chain_name",
-        "segment_id",
-        "segment_name",
-        "relevance",
-        "gap_weight",
-        "score",
-        "tier",
-        "position",
-        "gap_status",
-        "priority",
-        "fit",
-        "filed",
-        "chain_level",
-    ]
-)
 
 
 def _marked(ranked: pd.DataFrame, local) -> pd.DataFrame:

@@ -18,15 +18,21 @@ For every company and every chain `file_chains` decides, from one `MatchResult`:
 Segments and chains are compared on evidence and relevance, never on the zone's gap weights: only
 an exact tie is broken by fit (relevance × gap weight × priority), so a company's segment does not move
 when the zone's gap profile changes.
+
+`chain_view(result)` turns a scored result (each company's best row, plus the rows of the other chains
+it is filed in, scored in the same pass) into the per-chain view every per-chain output draws from.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
+from ..contract import best_first
+from ..errors import MatcherError
 from ..knowledge.settings import Settings
 from .match import FIELDS, MatchResult, SegmentMatcher
 
@@ -122,3 +128,74 @@ def file_chains(
     # unfiled one's below), then relevance, then (exact ties only) fit
     best = choose(shown.astype(np.float64) + filed * 2.0, fit_shown) if n_chains else np.zeros(n, dtype=np.int64)
     return Filing(segment, shown, filed, chain_level, word_segment, best)
+
+
+# --------------------------------------------------------------------------------------------
+# the per-chain view of a scored result
+
+
+def chain_view(result, filed_only: bool = True):
+    """The per-chain view of a result: one row per company and chain it is filed in (every chain a
+    company serves, each with its segment, score and tier there), best first; with filed_only=False
+    also one row for every chain with relevance > 0 it is not filed in (`filed` False, score 0: near
+    misses; the result must have been scored with per_chain=True). Made from the result's stored
+    component rows (`chain_rows`, scored in the same pass and re-ranked with it): nothing is matched
+    again. The ranked table and the components keep their contract columns and stay aligned row for
+    row; counts, rejected rows and merges are the result's. Every per-chain output (workbook chain
+    sheets, 汇总, 招商地图, the HTML map, the app's chain lists, `--per-chain`) is drawn from it, so their
+    counts agree. `result`: a `matcher.pipeline.ScoreResult` (any dataclass with its fields)."""
+    if getattr(result, "view", "company") == "chain":
+        if filed_only:
+            keep = result.components["filed"].to_numpy(dtype=bool)
+            return replace(
+                result,
+                ranked=result.ranked[keep].reset_index(drop=True),
+                components=result.components[keep].reset_index(drop=True),
+            )
+        return result
+    if not filed_only and not getattr(result, "near_misses", False):
+        raise MatcherError("按产业链展开全部相关行（含未达门槛的）需要以 per_chain=True 评分")
+    comp, ranked = result.components, result.ranked
+    has = comp["chain_id"].notna().to_numpy()
+    others = getattr(result, "chain_rows", None)
+    others = others if others is not None else comp.iloc[:0]
+    if filed_only and len(others):
+        others = others[others["filed"].to_numpy(dtype=bool)]
+    # a company's facts and original columns come from its best row; the chain's columns from its own
+    at = pd.Index(comp["_row"]).get_indexer(others["_row"])
+    extra = ranked.iloc[at].reset_index(drop=True)
+    own = [c for c in extra.columns if c in others.columns and c in _CHAIN_COLUMNS]
+    extra = extra.assign(**{c: others[c].to_numpy() for c in own})
+    if "reasons" in others and "reasons" in extra:
+        extra["reasons"] = others["reasons"].array
+    view_ranked = pd.concat([ranked[has], extra], ignore_index=True)
+    view_comp = pd.concat([comp[has], others], ignore_index=True)
+    order = best_first(view_ranked)
+    return replace(
+        result,
+        ranked=view_ranked.iloc[order].reset_index(drop=True),
+        components=view_comp.iloc[order].reset_index(drop=True),
+        chain_rows=None,
+        view="chain",
+    )
+
+
+# the columns a per-chain row has of its own (the rest are its company's)
+_CHAIN_COLUMNS = frozenset(
+    [
+        "chain_id",
+        "chain_name",
+        "segment_id",
+        "segment_name",
+        "relevance",
+        "gap_weight",
+        "score",
+        "tier",
+        "position",
+        "gap_status",
+        "priority",
+        "fit",
+        "filed",
+        "chain_level",
+    ]
+)
