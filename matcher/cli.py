@@ -69,7 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="输出文件：.xlsx / .csv / .parquet（默认 <第一个输入文件名>_ranked.xlsx）",
     )
-    s.add_argument("--per-chain", action="store_true", help="每家企业在每条相关产业链各占一行（取该链最佳环节）")
+    s.add_argument(
+        "--per-chain",
+        action="store_true",
+        help="机器表中每家企业在每条有相关度的产业链各占一行（取该链最佳环节）；filed 列标明是否达到入链门槛",
+    )
     s.add_argument(
         "--chain",
         action="append",

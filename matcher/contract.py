@@ -2,8 +2,10 @@
 order, the row order of a ranking, how a ranking is cut to some chains or the top N, and the tier
 labels an officer sees. A leaf: it imports nothing of the package.
 
-Rows are companies (or company × chain with --per-chain): `CONTRACT_COLUMNS` first, then every original
-input column under its original header, then `EXTRA_COLUMNS` (documented in the README).
+Rows are companies, each under its best chain (or company × chain with --per-chain: every chain with
+relevance > 0, `filed` saying which reach the threshold): `CONTRACT_COLUMNS` first, then every original
+input column under its original header, then `EXTRA_COLUMNS` (documented in the README; `filed`: the
+row's relevance reaches the threshold; `chain_level`: filed in the chain, no segment named by text).
 """
 
 from __future__ import annotations
