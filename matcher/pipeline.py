@@ -2,9 +2,12 @@
 
 Carries out the batch contract that scripts depend on (`matcher.contract`, documented in the README):
 read every input, normalise, reject unusable rows, merge duplicates, match and score, and assemble
-one row per company (or per company and chain) sorted by score — contract columns first, then every
-original column under its original header, then extra explanation columns. `ScoreResult.counts`
-always satisfies read == scored + merged + rejected.
+one row per company under its best chain, sorted by score — contract columns first, then every
+original column under its original header, then extra explanation columns. The same scoring pass
+keeps the component rows of every other chain a company is filed in (`ScoreResult.chain_rows`; with
+per_chain also the near misses), which `chain_view` (matcher.engine.filing) turns into the per-chain
+view every per-chain output uses. `ScoreResult.counts` always satisfies read == scored + merged +
+rejected.
 """
 
 from __future__ import annotations
@@ -205,6 +208,8 @@ def score_frame(
 ) -> ScoreResult:
     """Reject, merge, match and score companies already read. With `local` (the zone's own
     enterprise list, canonical columns), candidates already in the zone are marked 本地 and score 0.
+    `per_chain`: also keep every chain a company has relevance in but is not filed in, for
+    `chain_view(result, filed_only=False)` (`--per-chain`); the ranked table stays one row per company.
     `n_jobs` processes score a large list (≤ 0: every core; see matcher.jobs)."""
     chains = chains if chains is not None else load_chains()
     zone = zone if zone is not None else load_zone(chains=chains)
@@ -314,8 +319,9 @@ def score_files(
 ) -> ScoreResult:
     """Read, normalise, merge, match and score candidate files. `zone` may be a Zone or a path;
     `as_of` (a date, default today) is the day company ages are measured at; `local` lists the
-    zone's own enterprise files (candidates found there are marked 本地, not targets); `n_jobs`
-    processes score a large list (≤ 0: every core)."""
+    zone's own enterprise files (candidates found there are marked 本地, not targets); `per_chain`
+    keeps the near misses for `chain_view(result, filed_only=False)`; `n_jobs` processes score a large
+    list (≤ 0: every core)."""
     progress = progress or (lambda stage, frac: None)
     chains = chains if chains is not None else load_chains()
     if zone is None or isinstance(zone, (str, Path)):
