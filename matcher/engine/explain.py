@@ -13,9 +13,14 @@ items of a part are those it has, in this order; the wording is in the constants
                名称含“…” / 简介含“…” / 经营范围含“…” / 名称含龙头企业“…” / 国标行业{industry_code}{小类名称}
                (国标行业 missing, the code read from a main item of the 经营范围:
                经营范围主营项目对应国标行业{scope_code}{小类名称})
+               / (filed at chain level) 文字未指明具体环节，按产业链层面归入，环节待核实（国标行业对应环节：…）
+           chain level: 【{chain_name}·产业链层面（环节待核实）】 in place of the segment head
+           a --per-chain row of a chain the company is not filed in: 相关度{relevance}，未达入链门槛：items
            no chain: 未匹配到任何产业链环节（最高相关度{relevance}，低于门槛）
-    缺口   缺口：items
+               (+ when only the industry code pointed at a chain: ；仅国标行业代码指向{chain}，…，不据此入链)
+    缺口   缺口：items (rows filed in their chain only)
                园区该环节{gap_status}（待核实），缺口权重{gap_weight} / {priority_level}重点链，优先级{priority}
+               (chain level: 环节待核实，按可能环节的平均缺口权重{gap_weight}计 in place of the segment item)
     实力   实力：items (none: 无公开实力信息（按中性计）), then 实力分{strength} as the last item
                注册资本{registered_capital_wan} / 参保{employees}人 / 成立{age_years}年 / 上市企业 / {qualifications}
                / 融资：{financing}
