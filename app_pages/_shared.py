@@ -287,6 +287,17 @@ def current_ranking(result):
     return cached[1]
 
 
+def chain_ranking(ranking):
+    """The per-chain view of the current ranking (`matcher.chain_view`: a company in two chains is in both
+    chains' lists), from the stored components (cached by score key and weights; nothing re-matched)."""
+    key = (score_key(), matcher.rank_key(settings()))
+    cached = st.session_state.get("_chain_ranked")
+    if cached is None or cached[0] != key:
+        cached = (key, matcher.chain_view(ranking))
+        st.session_state["_chain_ranked"] = cached
+    return cached[1]
+
+
 def require_ranking():
     """The re-ranked result, or stop the page with a hint when nothing could be scored."""
     result, errors = current_result()
@@ -429,9 +440,7 @@ def map_html(ranking, chain_id=None, metric: str = "count") -> str:
     cached = st.session_state.get("_map")
     if cached is None or cached[0] != key:
         with st.spinner("正在生成招商地图……"):
-            html = matcher.map_html(
-                ranking.ranked, chains(), zone(), chain_id=chain_id, radius_km=s.radius_km, metric=metric
-            )
+            html = matcher.map_html(ranking, chains(), zone(), chain_id=chain_id, radius_km=s.radius_km, metric=metric)
         cached = (key, html)
         st.session_state["_map"] = cached
     return cached[1]

@@ -110,8 +110,10 @@ with st.expander("筛选", expanded=True):
     active_only = ui.kept(c3.checkbox, "仅在营企业（排除注销、吊销等）", "f_active", False)
     matched_only = ui.kept(c3.checkbox, "仅入链企业", "f_matched", True)
 
+# a chain or segment chosen: every company that serves it, also those whose best chain is another
+listed = ui.chain_ranking(ranking) if chain_ids or seg_keys else ranking
 view = matcher.filter_ranked(
-    ranked,
+    listed.ranked,
     chain_ids=chain_ids,
     segments=[tuple(k.split("/", 1)) for k in seg_keys],
     tiers=tiers,
@@ -149,7 +151,12 @@ names = [f"{i + 1}. {n}" for i, n in enumerate(top["company_name"].astype(str))]
 pick = st.selectbox("选择企业", range(len(top)), format_func=names.__getitem__)
 row = top.iloc[pick]
 st.markdown(f"### {ui.md(row['company_name'])}")
-if pd.notna(row["chain_id"]):
+if pd.notna(row["chain_id"]) and pd.isna(row["segment_id"]):  # filed at chain level: no segment yet
+    st.markdown(
+        f"{ui.md(row['chain_name'])} · {ui.md(row['segment_name'])}；得分 **{row['score']:.1f}**，"
+        f"{ui.md(matcher.tier_labels(top.iloc[[pick]]).iloc[0])}"
+    )
+elif pd.notna(row["chain_id"]):
     st.markdown(
         f"{ui.md(row['chain_name'])} · {ui.md(row['segment_name'])}（{ui.md(row['position'])}），"
         f"园区该环节{ui.md(row['gap_status'])}；得分 **{row['score']:.1f}**，"
@@ -172,7 +179,7 @@ with left:
     st.bar_chart(pd.DataFrame({"分数": list(comp.values())}, index=list(comp)), horizontal=True, height=320)
 with right:
     st.markdown("**推荐理由与证据**")
-    detail = ranking.components.iloc[int(row.name)]  # the component row of this ranked row (same order)
+    detail = listed.components.iloc[int(row.name)]  # the component row of this ranked row (same order)
     for part in matcher.reason_parts(detail, ranking.settings or settings):
         st.markdown("- " + ui.md(part))
     st.markdown("**企业信息**")

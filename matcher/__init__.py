@@ -36,6 +36,7 @@ from .knowledge.settings import (
 
 _LAZY = {
     "contract": [
+        "CHAIN_LEVEL_SEGMENT",
         "CONTRACT_COLUMNS",
         "EXTRA_COLUMNS",
         "GAP_COLUMNS",
@@ -64,6 +65,7 @@ _LAZY = {
     "engine.geo": ["distance_km", "locate"],
     "engine.match": ["SegmentMatcher"],
     "engine.explain": ["reason_parts"],
+    "engine.filing": ["chain_view"],
     "engine.score": ["Scorer", "rank"],
     "outputs.table": ["write_output", "write_table"],
     "outputs.workbook": ["write_workbook"],

@@ -75,7 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="输出文件：.xlsx / .csv / .parquet（默认 <第一个输入文件名>_ranked.xlsx）",
     )
-    s.add_argument("--per-chain", action="store_true", help="每家企业在每条相关产业链各占一行（取该链最佳环节）")
+    s.add_argument(
+        "--per-chain",
+        action="store_true",
+        help="机器表中每家企业在每条有相关度的产业链各占一行（取该链最佳环节）；filed 列标明是否达到入链门槛",
+    )
     s.add_argument(
         "--chain",
         action="append",
@@ -449,12 +453,11 @@ def cmd_map(args) -> int:
     zone = api.load_zone(args.zone, chains=chains)
     size = sum(Path(p).stat().st_size for p in args.inputs if Path(p).is_file())
     progress = _progress(not args.quiet and size >= PROGRESS_MIN_BYTES)
-    # per chain: a company that fits two chains is a target on both chains' maps
+    # the map draws the result per chain: a company that fits two chains is a target on both chains' maps
     result = api.score_files(
         args.inputs,
         zone=zone,
         chains=chains,
-        per_chain=True,
         column_map=_parse_map(args.map),
         progress=progress,
         n_jobs=args.jobs,

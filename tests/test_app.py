@@ -49,7 +49,10 @@ def pinned_day(monkeypatch):
 
 def engine_view(settings=matcher.DEFAULTS, **filters):
     filters.setdefault("matched_only", True)
-    return matcher.filter_ranked(matcher.rerank(sample_result(), settings).ranked, **filters)
+    result = matcher.rerank(sample_result(), settings)
+    if filters.get("chain_ids") or filters.get("segments"):  # a chain chosen: every company that serves it
+        result = matcher.chain_view(result)
+    return matcher.filter_ranked(result.ranked, **filters)
 
 
 def top_line(at) -> str:
@@ -196,6 +199,10 @@ def test_filters_narrow_the_ranked_table():
     at.multiselect(key="w_f_tiers").set_value(["A"]).run()
     expected = engine_view(chain_ids=["nev"], tiers=["A"])
     assert any(m.value.startswith(f"**{len(expected):,}** 家符合条件") for m in at.markdown)
+    best_elsewhere = matcher.filter_ranked(matcher.rerank(sample_result(), matcher.DEFAULTS).ranked, chain_ids=["nev"])
+    assert (
+        len(set(expected["company_name"]) - set(best_elsewhere["company_name"])) > 0
+    )  # also those whose best is not nev
     table = at.dataframe[0].value
     assert set(table["产业链"]) == {"新能源汽车"} and set(table["等级"]) == {"A"}
     assert table["企业名称"].tolist() == expected["company_name"].tolist()

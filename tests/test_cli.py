@@ -84,6 +84,27 @@ def test_per_chain_chain_and_top(tmp_path):
     assert t.groupby("chain_id").size().max() == 5
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # openpyxl does not know the data-bar extension
+def test_per_chain_has_every_chain_with_relevance_and_a_filed_column(tmp_path):
+    out, wb = tmp_path / "pc.parquet", tmp_path / "pc.xlsx"
+    assert main(["score", str(SAMPLE), "-o", str(out), "--per-chain", "--quiet"]) == 0
+    assert main(["score", str(SAMPLE), "-o", str(wb), "--quiet"]) == 0
+    t = pd.read_parquet(out)
+    assert {"filed", "chain_level"} <= set(t.columns) and t["chain_id"].notna().all()
+    assert (t["relevance"] > 0).all() and not t.duplicated(["company_name", "chain_id"]).any()
+    near = t[~t["filed"]]
+    assert len(near) and (near["relevance"] < matcher.DEFAULTS.min_relevance).all() and (near["score"] == 0).all()
+    assert (t.loc[t["filed"], "relevance"] >= matcher.DEFAULTS.min_relevance).all()
+    # the filed rows are the workbook's chain sheets, row for row
+    import openpyxl
+
+    book = openpyxl.load_workbook(wb, read_only=True)
+    for chain in matcher.load_chains().values():
+        rows = list(book[chain.name].iter_rows(min_row=2, max_col=2, values_only=True))
+        sheet = sorted(name for _, name in rows if name)
+        assert sheet == sorted(t.loc[t["filed"] & (t["chain_id"] == chain.id), "company_name"])
+
+
 def test_weights_override_and_help(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["score", "--help"])

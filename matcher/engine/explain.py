@@ -13,9 +13,14 @@ items of a part are those it has, in this order; the wording is in the constants
                名称含“…” / 简介含“…” / 经营范围含“…” / 名称含龙头企业“…” / 国标行业{industry_code}{小类名称}
                (国标行业 missing, the code read from a main item of the 经营范围:
                经营范围主营项目对应国标行业{scope_code}{小类名称})
+               / (filed at chain level) 文字未指明具体环节，按产业链层面归入，环节待核实（国标行业对应环节：…）
+           chain level: 【{chain_name}·产业链层面（环节待核实）】 in place of the segment head
+           a --per-chain row of a chain the company is not filed in: 相关度{relevance}，未达入链门槛：items
            no chain: 未匹配到任何产业链环节（最高相关度{relevance}，低于门槛）
-    缺口   缺口：items
+               (+ when only the industry code pointed at a chain: ；仅国标行业代码指向{chain}，…，不据此入链)
+    缺口   缺口：items (rows filed in their chain only)
                园区该环节{gap_status}（待核实），缺口权重{gap_weight} / {priority_level}重点链，优先级{priority}
+               (chain level: 环节待核实，按可能环节的平均缺口权重{gap_weight}计 in place of the segment item)
     实力   实力：items (none: 无公开实力信息（按中性计）), then 实力分{strength} as the last item
                注册资本{registered_capital_wan} / 参保{employees}人 / 成立{age_years}年 / 上市企业 / {qualifications}
                / 融资：{financing}
@@ -55,15 +60,23 @@ ITEM_SEP = {"match": "；", "gap": "；", "strength": "，", "risk": "；"}
 
 LOCAL = "本地企业（园区企业库已有“{name}”，按{how}匹配）：强链对象，不作为补链目标"
 HEAD = "【{chain}·{segment}（{position}）】"
+HEAD_CHAIN = "【{chain}·产业链层面（环节待核实）】"  # filed at chain level (no segment)
 RELEVANCE = "相关度{:.2f}："
+NEAR_MISS = "相关度{:.2f}，未达入链门槛："  # a --per-chain row of a chain the company is not filed in
 UNMATCHED = "未匹配到任何产业链环节"
 BELOW = "（最高相关度{:.2f}，低于门槛）"
+# the industry code named a chain, but no text did: not filed on the code alone
+CODE_ALONE = "；仅国标行业代码指向{chain}，企业名称、简介和经营范围中没有相应内容，不据此入链"
+# filed at chain level: the text and the code place the company in the chain, but no text names its segment
+CHAIN_LEVEL = "文字未指明具体环节，按产业链层面归入，环节待核实"
+CHAIN_LEVEL_CODE = "（国标行业对应环节：{}）"
 WORDS = "{field}含"  # + the quoted words; leader names: "名称含龙头企业" + quoted names
 LEADER_WORDS = "名称含龙头企业"
 CODE = "国标行业{code}{label}"
 SCOPE_CODE = "经营范围主营项目对应国标行业{code}{label}"  # the code came from a 经营范围 item (国标行业 missing)
 GAP_LABEL = "缺口："
 GAP_ITEMS = ("园区该环节{status}{assumed}，缺口权重{gap_weight:.2f}", "{level}重点链，优先级{priority:.2f}")
+GAP_CHAIN_LEVEL = "环节待核实，按可能环节的平均缺口权重{gap_weight:.2f}计"
 ASSUMED = "（待核实）"
 STRENGTH_LABEL = "实力："
 FACT_ITEMS = {
@@ -84,7 +97,15 @@ RISK_ITEMS = {
 }
 
 # The columns a reason is rendered from (component-table columns; `_segment` keys the segment facts).
-EVIDENCE_COLUMNS = ["evidence_words", "code_counted", "scope_code", "gap_assumed", "priority_level"]
+EVIDENCE_COLUMNS = [
+    "evidence_words",
+    "code_counted",
+    "scope_code",
+    "gap_assumed",
+    "priority_level",
+    "level_segments",  # a chain-level filing: the segments its industry code lists (None: the code lists none)
+    "code_chain",  # a company not filed: the chain its industry code alone pointed at (None otherwise)
+]
 REASON_FACTS = [
     "industry_code",
     "registered_capital_wan",
@@ -306,28 +327,40 @@ def evidence_columns(
     best: np.ndarray,
     has_chain: np.ndarray,
     age_years: np.ndarray,
+    shown: np.ndarray | None = None,
+    word_segments: np.ndarray | None = None,
 ) -> dict:
     """The columns a reason is rendered from, beside the component table's own, for the component rows
-    `rows` (positions in frame) filed under segments `best` (`has_chain`: whether the row has a chain;
-    `segments`: the scorer's segment table): EVIDENCE_COLUMNS (the matched words, whether the industry
-    code counted, the 经营范围 item's code where it stood in for a missing 国标行业, the segment's 待核实
-    mark and priority level) and REASON_FACTS (the company's facts,
-    each in its column's own dtype). Texts are Arrow arrays (rendered from as they are; `_as_str` makes
-    them a pandas column)."""
+    `rows` (positions in frame) filed under segments `best` (`has_chain`: whether the row is filed in
+    a chain; `shown`: whether it names a chain, filed or not — default has_chain; `word_segments`: the
+    segment whose matched words to quote — default best; `segments`: the scorer's segment table):
+    EVIDENCE_COLUMNS (the matched words, whether the industry code counted, the 经营范围 item's code
+    where it stood in for a missing 国标行业, the segment's 待核实 mark and priority level, and for a
+    company left out on its industry code alone the chain the code named) and REASON_FACTS (the
+    company's facts, each in its column's own dtype). Texts are Arrow arrays (rendered from as they
+    are; `_as_str` makes them a pandas column)."""
     n = len(rows)
+    shown = has_chain if shown is None else shown
+    word_segments = best if word_segments is None else word_segments
     whole = n == len(frame) and bool((rows == np.arange(n)).all())
-    j = np.flatnonzero(has_chain)
-    found = evidence_text(matcher, result, rows[j], best[j]) if len(j) else pa.array([], type=pa.string())
+    code = np.zeros(n, dtype=bool)
+    if n:
+        code = np.asarray(result.code_evidence[rows, best]).ravel() > 0
+    # words for rows that name a chain, and for rows left out whose code named one (is there text?)
+    j = np.flatnonzero(shown | code)
+    found = evidence_text(matcher, result, rows[j], word_segments[j]) if len(j) else pa.array([], type=pa.string())
     at = np.full(n, len(j))  # a row without a chain takes the trailing ''
     at[j] = np.arange(len(j))
     words = pa.concat_arrays([found, pa.array([""], type=pa.string())]).take(pa.array(at, type=pa.int64()))
-    code = np.zeros(n, dtype=bool)
-    if len(j):  # (found words and code evidence only for rows with a chain)
-        code[j] = np.asarray(result.code_evidence[rows[j], best[j]]).ravel() > 0
+    no_words = pc.equal(words, "").to_numpy(zero_copy_only=False)
+    code_chain = np.full(n, None, dtype=object)
+    alone = code & ~shown & no_words
+    code_chain[alone] = segments["chain_name"].to_numpy(dtype=object)[best[alone]]
+    code &= shown  # the code item is quoted for rows with a chain
     scope_code = np.full(n, None, dtype=object)
     scope_code[code] = result.scope_code[rows[code]]
     out = {
-        "evidence_words": words,
+        "evidence_words": pc.if_else(pa.array(shown, type=pa.bool_()), words, ""),
         "code_counted": code,
         "scope_code": scope_code,
         "gap_assumed": np.where(has_chain, segments["assumed"].to_numpy(dtype=bool)[best], False),
@@ -335,6 +368,8 @@ def evidence_columns(
         "priority_level": pa.array(segments["priority_level"].to_numpy(dtype=object), type=pa.string()).take(
             pa.array(best, mask=~has_chain)
         ),
+        "level_segments": np.full(n, None, dtype=object),
+        "code_chain": code_chain,
     }
     for c in REASON_FACTS:
         if c == "age_years":
@@ -350,15 +385,35 @@ def evidence_columns(
 def _unmatched(t) -> pa.Array:
     """The 匹配 part of a row without a chain (computed for every row, replaced where there is one)."""
     rel = _num(t, "relevance")
-    return concat_texts(UNMATCHED, _fmt_unique(np.where(rel > 0, rel, np.nan), BELOW.format))
+    return concat_texts(
+        UNMATCHED,
+        _fmt_unique(np.where(rel > 0, rel, np.nan), BELOW.format),
+        _fmt_unique(_col(t, "code_chain"), lambda c: CODE_ALONE.format(chain=c)),
+    )
+
+
+def _filed_rows(t) -> np.ndarray:
+    """Where a row is filed in its chain (a per-chain row of a chain the company is not filed in names
+    the chain but is not)."""
+    has = _present(t, "chain_id")
+    return has & _flag(t, "filed") if "filed" in t else has
 
 
 def _filed(t, j: np.ndarray, before: str) -> tuple[pa.Array, ...]:
-    """For the rows j that have a chain: the pieces of their 匹配 part (head, relevance, words, code: to be
-    concatenated) and their 缺口 part (which starts with `before`)."""
-    segment = np.asarray(t["_segment"])[j].astype(float)  # the key of a segment's facts (numbers factorise fast)
+    """For the rows j that name a chain: the pieces of their 匹配 part (head, relevance, words, code,
+    chain-level note: to be concatenated) and their 缺口 part (which starts with `before`; '' for a row
+    not filed in the chain)."""
+    filed = _filed_rows(t)[j]
+    level = _flag(t, "chain_level")[j]
+    # the key of a row's segment facts (numbers factorise fast): its segment, a near miss apart, a
+    # chain-level filing by its chain and the segments its code lists
+    key = np.asarray(t["_segment"])[j].astype(float)
+    key[~filed] = -1.0 - key[~filed]
+    if level.any():
+        names = _col(t, "chain_name")[j][level].astype(str) + "\x00" + _col(t, "level_segments")[j][level].astype(str)
+        key[level] = 1e6 + pd.factorize(names)[0]
     facts = {
-        c: t[c]
+        c: t[c] if c in t else np.full(_len(t), None, dtype=object)
         for c in (
             "chain_name",
             "segment_name",
@@ -368,29 +423,35 @@ def _filed(t, j: np.ndarray, before: str) -> tuple[pa.Array, ...]:
             "gap_weight",
             "priority_level",
             "priority",
+            "chain_level",
+            "filed",
         )
     }
 
+    def head(r):
+        at_chain = pd.isna(r["position"]) or r["position"] in ("", None)
+        return (HEAD_CHAIN if at_chain else HEAD).format(
+            chain=r["chain_name"], segment=r["segment_name"], position=r["position"]
+        )
+
     def gap(r):
+        if r["filed"] is not None and not pd.isna(r["filed"]) and not bool(r["filed"]):
+            return ""
         assumed = ASSUMED if pd.notna(r["gap_assumed"]) and bool(r["gap_assumed"]) else ""
+        first = (
+            GAP_CHAIN_LEVEL.format(gap_weight=float(r["gap_weight"]))
+            if pd.notna(r["chain_level"]) and bool(r["chain_level"])
+            else GAP_ITEMS[0].format(status=r["gap_status"], assumed=assumed, gap_weight=float(r["gap_weight"]))
+        )
         return (
             before
             + GAP_LABEL
             + ITEM_SEP["gap"].join(
-                [
-                    GAP_ITEMS[0].format(status=r["gap_status"], assumed=assumed, gap_weight=float(r["gap_weight"])),
-                    GAP_ITEMS[1].format(level=r["priority_level"], priority=float(r["priority"])),
-                ]
+                [first, GAP_ITEMS[1].format(level=r["priority_level"], priority=float(r["priority"]))]
             )
         )
 
-    head, gap = _fmt_keyed(
-        segment,
-        facts,
-        lambda r: HEAD.format(chain=r["chain_name"], segment=r["segment_name"], position=r["position"]),
-        gap,
-        rows=j,
-    )
+    head, gap = _fmt_keyed(key, facts, head, gap, rows=j)
     sep = ITEM_SEP["match"]
     words = _arrow_text(t["evidence_words"]).take(pa.array(j))
     counted = _flag(t, "code_counted")[j]
@@ -400,7 +461,16 @@ def _filed(t, j: np.ndarray, before: str) -> tuple[pa.Array, ...]:
     # the items: the words, then the code (with its separator only after words)
     has_words = pc.not_equal(words, "").to_numpy(zero_copy_only=False)
     code = _fmt_unique(codes, _code_item, sep, has_words)
-    return head, _fmt_unique(_num(t, "relevance")[j], RELEVANCE.format), words, code, gap
+    rel = _num(t, "relevance")[j]
+    relevance = _fmt_unique(np.where(filed, rel, np.nan), RELEVANCE.format)
+    if not filed.all():
+        near = _fmt_unique(np.where(filed, np.nan, rel), NEAR_MISS.format)
+        relevance = pc.if_else(pa.array(filed), relevance, near)
+    note = _where(level, sep + CHAIN_LEVEL)
+    if level.any():
+        listed = np.where(level, _col(t, "level_segments")[j], None)
+        note = concat_texts(note, _fmt_unique(listed, CHAIN_LEVEL_CODE.format))
+    return head, relevance, words, code, note, gap
 
 
 _SCOPE_KEY = "scope:"  # marks a code read from the 经营范围 among the codes formatted once each
@@ -517,6 +587,8 @@ def reason_parts(row, settings: Settings) -> list[str]:
         "chain_id",
         "chain_name",
         "segment_name",
+        "filed",
+        "chain_level",
         "position",
         "gap_status",
         "gap_weight",

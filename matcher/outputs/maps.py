@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..engine.filing import chain_view
 from ..engine.geo import EARTH_RADIUS_KM, city_point, haversine_km, ring, zone_point
 from ..errors import MatcherError
 from ..knowledge.chains import POSITIONS, STATUS_COLOURS, STATUSES, Chain, Zone, load_chains, load_zone, segment_table
@@ -72,7 +73,8 @@ def _tip(html_text: str) -> dict:
 
 def _ranked(obj) -> pd.DataFrame:
     """The columns the maps use (a narrow copy: rankings carry every original column too)."""
-    frame = getattr(obj, "ranked", obj)
+    # a scored result: every chain a company serves (its per-chain view); a table is drawn as it is
+    frame = chain_view(obj).ranked if hasattr(obj, "components") and hasattr(obj, "ranked") else obj
     if not isinstance(frame, pd.DataFrame):
         raise MatcherError("招商地图需要评分结果（ScoreResult 或排名表）")
     missing = [c for c in _REQUIRED if c not in frame.columns]
@@ -122,7 +124,10 @@ def segment_summary(
     ranked, chains: dict[str, Chain] | None = None, zone: Zone | None = None, top: int = TOP_TARGETS
 ) -> pd.DataFrame:
     """One row per chain segment (segment_table columns) plus n_a, n_b, n_c and `top`: the best
-    `top` scored companies of the segment as a list of {company_name, city, score, tier}."""
+    `top` scored companies of the segment as a list of {company_name, city, score, tier}; and, the
+    same on every segment row of a chain, level_a, level_b, level_c: the chain's companies filed at
+    chain level (segment to verify), which fill no segment. `ranked`: a scored result (drawn per
+    chain: a company in two chains counts in both) or a ranked table."""
     ranked = _ranked(ranked)
     chains = chains if chains is not None else load_chains()
     zone = zone if zone is not None else load_zone(chains=chains)
@@ -155,6 +160,11 @@ def segment_summary(
             {"company_name": name, "city": city, "score": float(score), "tier": tier}
         )
     table["top"] = [lists.get((c, s), []) for c, s in zip(table["chain_id"], table["segment_id"])]
+    level = ranked[(ranked["score"] > 0) & ranked["segment_id"].isna() & ranked["chain_id"].notna()]
+    per_chain = level[level["tier"].isin(("A", "B", "C"))].groupby(["chain_id", "tier"]).size()
+    for t in ("A", "B", "C"):
+        n = per_chain.xs(t, level="tier") if t in per_chain.index.get_level_values("tier") else pd.Series(dtype=int)
+        table[f"level_{t.lower()}"] = table["chain_id"].map(n).fillna(0).astype(int)
     return table
 
 
@@ -311,12 +321,18 @@ def chain_map_option(summary: pd.DataFrame, chain_id: str | None = None) -> dict
     gaps = int(rows["status"].isin(("缺失", "薄弱")).sum())
     title = f"产业链图 · {first.chain_name}（{first.priority_level}）"
     subtitle = (
-        f"{len(rows)} 个环节，缺失/薄弱 {gaps} 个；A 类目标 {n_a} 家，B 类 {n_b} 家。"
+        f"{len(rows)} 个环节，缺失/薄弱 {gaps} 个；A 类目标 {n_a} 家，B 类 {n_b} 家{_level_note(first)}。"
         "颜色为园区缺口状态，虚线框为假设状态，悬停查看得分最高的企业。"
     )
     width = col_x[2] + _TILE_W / 2 + 2 * _CHART_PAD
     height = _TITLE_H + deepest + _TILE_H / 2 + _CHART_PAD
     return _graph_option(title, subtitle, nodes, links, width, height)
+
+
+def _level_note(first) -> str:
+    """The chain's companies filed at chain level (segment to verify), beside its segments' counts."""
+    a, b = int(getattr(first, "level_a", 0)), int(getattr(first, "level_b", 0))
+    return f"；另有产业链层面（环节待核实）A 类 {a} 家，B 类 {b} 家" if a or b else ""
 
 
 def _overview_option(summary: pd.DataFrame) -> dict:
@@ -354,7 +370,7 @@ def _overview_option(summary: pd.DataFrame) -> dict:
                 },
                 "tooltip": _tip(
                     f"<b>{_esc(first.chain_name)}</b>（{_esc(first.priority_level)}）<br/>"
-                    f"{len(rows)} 个环节；A 类目标 {n_a} 家，B 类 {n_b} 家"
+                    f"{len(rows)} 个环节；A 类目标 {n_a} 家，B 类 {n_b} 家{_level_note(first)}"
                 ),
             }
         )

@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from ..contract import CONTRACT_COLUMNS, EXTRA_COLUMNS, LOCAL_TIER, TIERS
+from ..contract import CHAIN_LEVEL_SEGMENT, CONTRACT_COLUMNS, EXTRA_COLUMNS, LOCAL_TIER, TIERS
+from ..engine.filing import chain_view
 from ..errors import MatcherError
 from ..ingest.normalize import STATUS_LABELS, value_aliases
 from ..knowledge.chains import POSITIONS, STATUS_COLOURS, industry_codes, load_chains, load_zone, segment_table
@@ -35,6 +36,7 @@ SHEET_INFO, SHEET_SUMMARY, SHEET_MAP = "说明", "汇总", "招商地图"
 SHEET_UNMATCHED, SHEET_REJECTED, SHEET_MERGES = "未匹配", "未处理", "合并记录"
 FIXED_SHEETS = (SHEET_INFO, SHEET_SUMMARY, SHEET_MAP, SHEET_UNMATCHED, SHEET_REJECTED, SHEET_MERGES)
 OFFICER_COLUMNS = ("跟进状态", "负责人", "备注")
+CHAIN_LEVEL_NOTE = "属于该链、但文字未指明环节的企业（环节待核实），不计入任何环节"
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MAX_LINKS = 65_530  # Excel's limit of hyperlinks per worksheet; later websites are written as text
 
@@ -564,10 +566,12 @@ def _ranked_sheet(book: _Book, result, name: str, frame: pd.DataFrame, chain_she
 
 
 def _segment_figures(ranked: pd.DataFrame, seg: pd.DataFrame) -> pd.DataFrame:
-    """Per chain and segment: candidates, A / B / C / 本地 / not recommended counts, best score."""
+    """Per chain and segment: candidates, A / B / C / 本地 / not recommended counts, best score; after a
+    chain's segments, a row for its chain-level filings (segment_id '', CHAIN_LEVEL_SEGMENT) when it has
+    any. `ranked`: the per-chain view (`chain_view`)."""
     has = ranked[ranked["chain_id"].notna()]
     tier = has["tier"].fillna("").astype(str)
-    keys = [has["chain_id"].astype(str), has["segment_id"].astype(str)]
+    keys = [has["chain_id"].astype(str), _segment_keys(has)]
     counts = pd.DataFrame(
         {
             "candidates": has.groupby(keys).size(),
@@ -577,11 +581,28 @@ def _segment_figures(ranked: pd.DataFrame, seg: pd.DataFrame) -> pd.DataFrame:
     )
     counts.index.names = ["chain_id", "segment_id"]
     counts = counts.reset_index()
+    level = counts[(counts["segment_id"] == CHAIN_KEY) & counts["chain_id"].isin(seg["chain_id"])]
+    if len(level):  # the chain-level line takes its chain's facts, no segment's
+        first = seg.drop_duplicates("chain_id").set_index("chain_id")
+        extra = first.loc[level["chain_id"], ["chain_name", "priority_level", "priority"]].reset_index()
+        extra = extra.assign(segment_id=CHAIN_KEY, segment_name=CHAIN_LEVEL_SEGMENT, position=None, status=None)
+        where = {c: i for i, c in enumerate(dict.fromkeys(seg["chain_id"]))}
+        seg = pd.concat([seg, extra], ignore_index=True)
+        last = seg["segment_id"] == CHAIN_KEY
+        seg = seg.iloc[np.lexsort((last.to_numpy(), seg["chain_id"].map(where).to_numpy()))].reset_index(drop=True)
     out = seg.merge(counts, on=["chain_id", "segment_id"], how="left")
     for c in ("candidates", *TIERS, LOCAL_TIER):
         out[c] = out[c].fillna(0).astype(int)
     out["other"] = out["candidates"] - out[list(TIERS)].sum(axis=1) - out[LOCAL_TIER]
     return out
+
+
+CHAIN_KEY = ""  # the segment key of a chain-level filing in the summary figures
+
+
+def _segment_keys(ranked: pd.DataFrame) -> pd.Series:
+    """segment_id as text, CHAIN_KEY for a chain-level filing (no segment)."""
+    return ranked["segment_id"].astype(object).where(ranked["segment_id"].notna(), CHAIN_KEY).astype(str)
 
 
 def _top_targets(ranked: pd.DataFrame, k_by_segment: dict) -> dict:
@@ -590,7 +611,8 @@ def _top_targets(ranked: pd.DataFrame, k_by_segment: dict) -> dict:
     targets = ranked.loc[
         ranked["chain_id"].notna() & tier.isin(TIERS), ["chain_id", "segment_id", "company_name", "score", "tier"]
     ]
-    targets = targets.astype({"chain_id": str, "segment_id": str}).sort_values("score", ascending=False, kind="stable")
+    targets = targets.assign(segment_id=_segment_keys(targets)).astype({"chain_id": str})
+    targets = targets.sort_values("score", ascending=False, kind="stable")
     keys = list(zip(targets["chain_id"], targets["segment_id"]))
     limit = np.array([k_by_segment.get(k, 3) for k in keys], dtype=int)
     place = targets.groupby(["chain_id", "segment_id"], sort=False).cumcount().to_numpy()
@@ -628,6 +650,9 @@ def _summary_sheet(book: _Book, zone, figures: pd.DataFrame, top: dict) -> None:
     ]
     notes = []
     for f in figures.itertuples():
+        if f.segment_id == CHAIN_KEY:
+            notes.append(CHAIN_LEVEL_NOTE)
+            continue
         st = zone.segment_status(f.chain_id, f.segment_id)
         notes.append("；".join(x for x in ("假设，待核实" if st.assumed else "", st.note) if x) or None)
     cols = [
@@ -684,7 +709,7 @@ def _map_sheet(book: _Book, zone, seg: pd.DataFrame, figures: pd.DataFrame, top:
         first = group.iloc[0]
         zc = zone.chains.get(cid)
         leader = f"｜链长：{zc.leader}" if zc is not None and zc.leader else ""
-        sub = fig.loc[[(cid, s) for s in group["segment_id"]]]
+        sub = figures[figures["chain_id"] == cid]  # its segments and its chain-level filings
         title = (
             f"{first.chain_name}｜{first.priority_level}{leader}｜候选 {int(sub['candidates'].sum())} 家"
             f"（A {int(sub['A'].sum())} / B {int(sub['B'].sum())} / C {int(sub['C'].sum())}）"
@@ -721,6 +746,13 @@ def _map_sheet(book: _Book, zone, seg: pd.DataFrame, figures: pd.DataFrame, top:
                     else:
                         ws.write_blank(r, j, None, book.map_target)
                 r += 1
+        if (cid, CHAIN_KEY) in fig.index:  # filed in the chain, segment to verify: below the grid, in no segment
+            level = fig.loc[(cid, CHAIN_KEY)]
+            names = "；".join(f"{name}（{score:.1f}，{tier}）" for name, score, tier in top.get((cid, CHAIN_KEY), []))
+            text = f"{CHAIN_LEVEL_SEGMENT}候选 {int(level['candidates'])} 家：{names or '暂无目标企业'}"
+            ws.set_row(r, LINE_HEIGHT * (1 + len(text) // 120))
+            ws.merge_range(r, 0, r, len(POSITIONS) - 1, inert(text), book.wrap_top)
+            r += 1
         r += 1
     if len(starts) > 1:
         ws.set_h_pagebreaks(starts[1:])  # each chain starts a new printed page
@@ -911,7 +943,11 @@ def _info_sheet(
     section("工作表")
     for name, text in [
         (SHEET_SUMMARY, "各产业链、各环节的缺口状态、A / B / C 类目标数和重点目标企业。"),
-        ("（各产业链）", "每条产业链一张表，按得分排名；含推荐理由、得分构成、联系方式和跟进列。"),
+        (
+            "（各产业链）",
+            "每条产业链一张表，按得分排名；含推荐理由、得分构成、联系方式和跟进列。一家企业服务多条产业链时，"
+            "在每条链的表中都列出；文字未指明具体环节的企业列为“产业链层面，待核实环节”，不计入任何环节。",
+        ),
         (SHEET_MAP, "按 上游 → 中游 → 下游 排列的招商地图，可直接打印。"),
         (SHEET_UNMATCHED, "未匹配到任何产业链环节的企业（得分 0）。"),
         (SHEET_REJECTED, "无法使用的输入行及原因。"),
@@ -997,7 +1033,10 @@ def write_workbook(
     settings = settings or getattr(result, "settings", None) or DEFAULTS
     generated = generated or dt.date.today()
     chain_ids = list(chain_ids or [])
-    ranked = result.ranked
+    if getattr(result, "view", "company") != "company":
+        raise MatcherError("招商工作簿需要每家企业一行的评分结果（score_files 的结果），不能用按产业链展开的视图")
+    # every chain a company serves: chain sheets, 汇总 and 招商地图 come from the per-chain view
+    ranked = chain_view(result).ranked
     has_chain = ranked["chain_id"].notna()
 
     # chain sheets: the selected chains in plan order, then any chain of the result not in `chains`
@@ -1033,6 +1072,7 @@ def write_workbook(
             chain_ids,
             top,
             generated,
+            ranked,
         )
     except BaseException:
         try:  # leave no half-written workbook behind
@@ -1051,16 +1091,29 @@ def write_workbook(
 
 
 def _write_sheets(
-    book, result, zone, settings, settings_known, seg, order, names, figures, top_targets, chain_ids, top, generated
+    book,
+    result,
+    zone,
+    settings,
+    settings_known,
+    seg,
+    order,
+    names,
+    figures,
+    top_targets,
+    chain_ids,
+    top,
+    generated,
+    view,
 ) -> None:
-    """Every sheet, in the order an officer reads them."""
+    """Every sheet, in the order an officer reads them (`view`: the per-chain view of the result)."""
     ranked = result.ranked
     has_chain = ranked["chain_id"].notna().to_numpy()
     _info_sheet(book, result, zone, settings, settings_known, seg, [names[c] for c in order], chain_ids, top, generated)
     _summary_sheet(book, zone, figures, top_targets)
-    chain_id = ranked["chain_id"].astype(object).to_numpy()
+    chain_id = view["chain_id"].astype(object).to_numpy()
     for cid in order:
-        frame = ranked[chain_id == cid]
+        frame = view[chain_id == cid]
         if top is not None:
             frame = frame.head(top)
         _ranked_sheet(book, result, names[cid], frame, chain_sheet=True)

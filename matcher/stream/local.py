@@ -43,7 +43,8 @@ from ..knowledge.chains import Chain, Zone, load_chains, load_zone
 from ..knowledge.settings import DEFAULTS, Settings
 from ..outputs.cells import safe_frame
 from ..outputs.table import write_table
-from ..pipeline import _arrow_text_columns, _fill_from_merged, _normalize, rank_companies
+from ..engine.filing import chain_view
+from ..pipeline import ScoreResult, _arrow_text_columns, _fill_from_merged, _normalize, rank_companies
 from . import keys as _keys
 from . import spill
 from .manifest import Manifest, atomic_path
@@ -217,7 +218,10 @@ def _load_rows(ctx: RunContext, name: str) -> tuple[pd.DataFrame, pd.DataFrame, 
 
 def _ranked_part(ctx: RunContext, merged: pd.DataFrame, originals: pd.DataFrame, path: Path) -> int:
     scorer = fitted_scorer(ctx)
-    ranked, _comp = rank_companies(merged.reset_index(drop=True), originals, scorer, ctx.per_chain, ctx.local)
+    ranked, comp, others = rank_companies(merged.reset_index(drop=True), originals, scorer, ctx.per_chain, ctx.local)
+    if ctx.per_chain:  # every chain with relevance, as the in-memory --per-chain writes it
+        batch = ScoreResult(ranked, ranked.iloc[:0], ranked.iloc[:0], {}, [], comp, chain_rows=others, near_misses=True)
+        ranked = chain_view(batch, filed_only=False).ranked
     if ctx.chain_ids:
         ranked = select(ranked, ctx.chain_ids)
     _write_frame(ranked, path)

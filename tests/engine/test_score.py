@@ -130,21 +130,3 @@ def test_total_score_parts_add_up_to_the_score(seed):
         total_score(fit, strength, risk, has_chain, matcher.DEFAULTS).distance,
         total_score(fit, strength, risk, has_chain, matcher.DEFAULTS, np.full(n, 0.5)).distance,
     )
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_best_segment_is_the_highest_rounded_relevance_then_fit(fixture_chains, fixture_zone, seed):
-    scorer = matcher.Scorer().fit(fixture_chains, fixture_zone)
-    n_seg = len(scorer.gap_weight_)
-    rng = np.random.default_rng(seed)
-    levels = np.array([0, 0.00003, 0.63212, 0.632149, 0.63216, 0.7, 0.95], dtype=np.float32)
-    rel = levels[rng.integers(0, len(levels), size=(400, n_seg))]  # zeros, near-zeros and ties
-    rel[:50] = 0
-    fit = rel * scorer.gap_weight_ * scorer.priority_
-    rounded = np.round(rel, 4)
-    best = scorer._choose(rel)
-    want = (rounded + fit * 1e-5).argmax(axis=1)  # the definition, over every segment of every row
-    assert (best == want).all() and len(set(best[50:])) > 1
-    cols = np.sort(rng.choice(n_seg, size=max(2, n_seg // 2), replace=False))  # one chain's segments
-    key = np.where(np.isin(np.arange(n_seg), cols), rounded + fit * 1e-5, -1)
-    assert (scorer._choose(rel, cols) == key.argmax(axis=1)).all()
