@@ -37,13 +37,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..contract import FACT_COLUMNS, select
+from ..engine.filing import chain_view
 from ..errors import MatcherError
 from ..ingest.dedupe import KeyParts, MergeKeys, key_parts, merge_groups, reject_rows
 from ..knowledge.chains import Chain, Zone, load_chains, load_zone
 from ..knowledge.settings import DEFAULTS, Settings
 from ..outputs.cells import safe_frame
 from ..outputs.table import write_table
-from ..engine.filing import chain_view
 from ..pipeline import ScoreResult, _arrow_text_columns, _fill_from_merged, _normalize, rank_companies
 from . import keys as _keys
 from . import spill
