@@ -274,7 +274,7 @@ def test_diff_of_two_ranked_files_from_the_command_line(tmp_path, capsys):
     capsys.readouterr()
     assert main(["diff", str(a), str(b), "-o", str(tmp_path / "d.xlsx")]) == 0
     assert "不再是目标 1" in capsys.readouterr().out
-    dropped = pd.read_excel(tmp_path / "d.xlsx", sheet_name="不再是目标")
+    dropped = pd.read_excel(tmp_path / "d.xlsx", sheet_name="不再是目标", engine="calamine")
     assert dropped["企业名称"].tolist() == ["杭州宁德时代储能有限公司"]
 
 
