@@ -90,6 +90,13 @@ TIERS = ("A", "B", "C")  # target tiers, best first
 LOCAL_TIER = "本地"  # a candidate already in the zone's enterprise list: a 强链 partner, not a 补链 target
 UNMATCHED_TIER = "未入链"  # label for the empty tier of a company that fits no chain
 NO_TARGET_TIER = "非目标"  # label for the empty tier of a company with a chain but score 0 (注销 …)
+# how each tier looks in every output (workbook cells, map, brief): (background, text)
+TIER_COLOURS = {
+    "A": ("#C6EFCE", "#006100"),
+    "B": ("#FFEB9C", "#9C5700"),
+    "C": ("#EDEDED", "#404040"),
+    LOCAL_TIER: ("#DDEBF7", "#1F4E79"),
+}
 
 
 def best_first(ranked: pd.DataFrame) -> np.ndarray:

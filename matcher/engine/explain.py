@@ -564,10 +564,27 @@ def reason_parts(row, settings: Settings) -> list[str]:
     return list(named_reason_parts(row, settings).values())
 
 
-def split_reason(text: str) -> list[str]:
-    """A reason's parts from its text (the separator rule read backwards), for a table that kept only
-    the text (a saved ranking): no part contains PART_SEP."""
-    return [p for p in str(text).split(PART_SEP) if p] if isinstance(text, str) else []
+def split_named(text) -> dict[str, str]:
+    """A reason's parts by name, read from its text by the separator rule (for a table that kept only the
+    text, e.g. a saved ranking): 本地 first when present, then 匹配 and 实力, then 风险 and 等级 by their
+    lead words."""
+    out: dict[str, str] = {}
+    if not isinstance(text, str):
+        return out
+    rest = [p for p in text.split(PART_SEP) if p]
+    if rest and rest[0].startswith(LOCAL.split("（")[0]):
+        out["local"] = rest.pop(0)
+    for name in ("match", "strength"):
+        if rest and not rest[0].startswith((RISK_LABEL, TIER_NOTE.split("{")[0])):
+            out[name] = rest.pop(0)
+    for p in rest:
+        out["risk" if p.startswith(RISK_LABEL) else "tier"] = p
+    return out
+
+
+def wan_text(v: float) -> str:
+    """An amount in 万元 as every output words it (2.4亿元, 400万元)."""
+    return _fmt_wan(v)
 
 
 def reword(components: pd.DataFrame, settings: Settings, before: Settings | None = None) -> pd.Series | None:

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from ..contract import CONTRACT_COLUMNS, EXTRA_COLUMNS, LOCAL_TIER, TIERS
+from ..contract import CONTRACT_COLUMNS, EXTRA_COLUMNS, LOCAL_TIER, TIER_COLOURS, TIERS
 from ..errors import MatcherError
 from ..ingest.normalize import STATUS_LABELS, value_aliases
 from ..knowledge.chains import POSITIONS, STATUS_COLOURS, industry_codes, load_chains, load_zone, segment_table
@@ -38,12 +38,6 @@ FOLLOW_UP_CHOICES = ["未联系", "已联系", "已拜访", "洽谈中", "已签
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MAX_LINKS = 65_530  # Excel's limit of hyperlinks per worksheet; later websites are written as text
 
-TIER_COLOURS = {
-    "A": ("#C6EFCE", "#006100"),
-    "B": ("#FFEB9C", "#9C5700"),
-    "C": ("#EDEDED", "#404040"),
-    LOCAL_TIER: ("#DDEBF7", "#1F4E79"),
-}
 
 # canonical fields shown from the original columns, with the header they are written under (every
 # header here is one the reader recognises, so the facts come back when the workbook is read again)
