@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from ..contract import CONTRACT_COLUMNS, EXTRA_COLUMNS, TIER_COLOURS, tier_labels
-from ..errors import MatcherError
 from ..engine.explain import named_reason_parts, split_named, wan_text
+from ..errors import MatcherError
 from ..ingest.normalize import STATUS_LABELS
 from ..ingest.read import map_columns
 from ..knowledge.chains import POSITIONS, STATUS_COLOURS, industry_codes, load_chains, load_zone, segment_table
