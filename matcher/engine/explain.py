@@ -11,7 +11,7 @@ not A (a part a row does not have is left out; the wording is in the constants b
 figure (relevance, gap weight, strength score) is worded: those stay in their own columns.
 
     本地   本地企业（园区企业库已有“{local_name}”，按{local_match}匹配）：强链对象，不作为补链目标
-    匹配   items, then 对应园区{gap_status}环节“{segment_name}”（待核实）
+    匹配   items, then 对应园区{gap_status}环节“{segment_name}”
                主营“…” (简介 / 主营) / 名称含“…” / 经营范围含“…” / 名称含龙头企业“…” / 所属行业为{小类名称}
                (国标行业 missing, the code read from a main item of the 经营范围: 经营范围主营项目属{小类名称})
            no chain: 未匹配到园区重点产业链的环节
@@ -61,9 +61,8 @@ _FIELD_ORDER = ("intro", "name", "scope")  # the order fields are worded in (a w
 CODE = "所属行业为{label}"
 SCOPE_CODE = "经营范围主营项目属{label}"  # the code came from a 经营范围 item (国标行业 missing)
 BARE_CODE = "国标行业{code}"  # a code the reference table does not name
-GAP = "对应园区{status}环节“{segment}”{assumed}"
+GAP = "对应园区{status}环节“{segment}”"  # (an assumed status is marked where the statuses are listed: 汇总, 地图)
 STATUS_WORDS = {"一般": "基础一般的"}  # how a gap status reads before 环节 (others as they are)
-ASSUMED = "（待核实）"
 FACT_ITEMS = {
     "capital": "注册资本{}",
     "employees": "参保{}人",
@@ -376,9 +375,7 @@ def _filed(t, j: np.ndarray) -> pa.Array:
     facts = {c: t[c] for c in ("segment_name", "gap_status", "gap_assumed")}
 
     def gap(r):
-        assumed = ASSUMED if pd.notna(r["gap_assumed"]) and bool(r["gap_assumed"]) else ""
-        status = STATUS_WORDS.get(r["gap_status"], r["gap_status"])
-        return GAP.format(status=status, segment=r["segment_name"], assumed=assumed)
+        return GAP.format(status=STATUS_WORDS.get(r["gap_status"], r["gap_status"]), segment=r["segment_name"])
 
     (gap,) = _fmt_keyed(segment, facts, gap, rows=j)
     sep = ITEM_SEP["match"]

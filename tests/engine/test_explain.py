@@ -150,7 +150,7 @@ def test_parts_are_rendered_from_columns_in_template_order():
     t = columns()
     text = reasons(t, matcher.DEFAULTS).to_pylist()
     assert text[0] == (
-        "名称含“动力电池”，所属行业为锂离子电池制造，对应园区缺失环节“动力电池”（待核实） | "
+        "名称含“动力电池”，所属行业为锂离子电池制造，对应园区缺失环节“动力电池” | "
         "注册资本1.2亿元，参保320人，成立12年，上市，高新技术企业 | "
         "风险：列入经营异常名录（得分扣减30%）"
     )
@@ -160,9 +160,9 @@ def test_parts_are_rendered_from_columns_in_template_order():
     )
     # the columns decide: no words, so the code is the only evidence item (no stray separator)
     alone = reasons(columns(evidence_words=["", ""]), matcher.DEFAULTS)[0].as_py()
-    assert alone.startswith("所属行业为锂离子电池制造，对应园区缺失环节“动力电池”（待核实） | ")
+    assert alone.startswith("所属行业为锂离子电池制造，对应园区缺失环节“动力电池” | ")
     neither = reasons(columns(evidence_words=["", ""], code_counted=[False, False]), matcher.DEFAULTS)[0].as_py()
-    assert neither.startswith("对应园区缺失环节“动力电池”（待核实） | 注册资本")
+    assert neither.startswith("对应园区缺失环节“动力电池” | 注册资本")
     # no engine figure is worded: those stay in their own columns
     for word in ("相关度", "缺口权重", "实力分", "优先级", "0.81", "0.61", "12000", ".0"):
         assert word not in text[0]
@@ -210,7 +210,7 @@ def test_detail_parts_are_what_the_reason_says(fixture_result):
         assert PART_SEP.join(parts) == fixture_result.ranked["reasons"].iloc[i]
         assert all(p and PART_SEP not in p for p in parts)
     names = dict(zip(PARTS[1:], reason_parts(columns().iloc[0], matcher.DEFAULTS)))  # every part but 本地
-    assert names["match"].endswith("对应园区缺失环节“动力电池”（待核实）") and names["strength"].startswith("注册资本")
+    assert names["match"].endswith("对应园区缺失环节“动力电池”") and names["strength"].startswith("注册资本")
     assert names["risk"] == "风险：列入经营异常名录（得分扣减30%）"
 
 
