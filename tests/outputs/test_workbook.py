@@ -4,10 +4,12 @@ import warnings
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import matcher
 from matcher.outputs.cells import FORMULA_START
-from matcher.outputs.workbook import OFFICER_COLUMNS, PRINT_TOP, inert, safe_url, write_workbook
+from matcher.outputs.workbook import OFFICER_COLUMNS, PRINT_TOP, _line_counts, _lines, inert, safe_url, write_workbook
 from tests.conftest import AS_OF
 
 DAY = dt.date(2026, 11, 27)
@@ -485,3 +487,8 @@ def test_the_formula_on_info_computes_the_first_score(tmp_path):
     total = 100 * (wf * fit + ws_ * strength + wd * near) / (wf + ws_ + wd) * (1 - risk)
     assert round(total, 1) == best["得分"]
     assert f"例：第 1 名{best['企业名称']}" in text and f"= {best['得分']:.1f}。" in text
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=300)), max_size=30), st.integers(min_value=2, max_value=120))
+def test_line_counts_are_the_plain_definition(values, width):
+    assert _line_counts(values, width).tolist() == [_lines(v, width) for v in values]
