@@ -16,7 +16,7 @@ figure (relevance, gap weight, strength score) is worded: those stay in their ow
                (国标行业 missing, the code read from a main item of the 经营范围: 经营范围主营项目属{小类名称})
            no chain: 未匹配到园区重点产业链的环节
     实力   注册资本{2.4亿元 | 400万元} / 参保{employees}人 / 成立{age_years}年 / 上市 / {qualifications}
-               / 融资{financing}  (none: 未查到注册资本、参保人数等规模信息)
+               / 已获{latest round}融资  (none: 未查到注册资本、参保人数等规模信息)
     风险   风险：items
                登记状态为“{status_raw}”，不作为招商目标 / 列入经营异常名录（得分扣减{penalty_abnormal}）
                / 失信被执行人（得分扣减{penalty_dishonest}）
