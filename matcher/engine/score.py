@@ -26,7 +26,7 @@ from ..contract import LOCAL_TIER
 from ..knowledge.chains import Chain, Zone, segment_table
 from ..knowledge.settings import A_FLOORS, DEFAULTS, Settings
 from .estimator import Estimator
-from .explain import EVIDENCE_COLUMNS, _arrow_text, _as_str, evidence_columns, reasons, tier_notes
+from .explain import EVIDENCE_COLUMNS, _as_str, evidence_columns, reasons, tier_notes
 from .jobs import map_chunks
 from .match import MatchResult, SegmentMatcher
 
@@ -112,6 +112,8 @@ def _facts(t, name: str, kind=float) -> np.ndarray:
     if name not in t:
         return np.full(n, np.nan) if kind is float else np.full(n, None, dtype=object)
     values = t[name]
+    if kind is not float and isinstance(values, pd.Series) and values.dtype == bool:
+        return values.to_numpy()
     if kind is float:
         try:
             return np.asarray(values, dtype=float)
@@ -125,7 +127,10 @@ def below_a_floor(t, settings: Settings) -> np.ndarray:
     status_raw), the A floors it fails as bits in A_FLOORS order (0: none). A fact that is not known
     fails no floor; a floor set to 0 is off."""
     emp, cap, age = (_facts(t, c) for c in ("employees", "registered_capital_wan", "age_years"))
-    branch = pd.array(_facts(t, "is_branch", object), dtype="boolean").fillna(False).to_numpy(dtype=bool)
+    branch = _facts(t, "is_branch", object)
+    branch = (
+        branch.astype(bool) if branch.dtype == bool else pd.array(branch, dtype="boolean").fillna(False).to_numpy(bool)
+    )
     status, raw = _facts(t, "status", object), _facts(t, "status_raw", object)
     stated = pd.notna(raw) & (raw != "") | np.isin(status, ["active", "inactive"])
     with np.errstate(invalid="ignore"):
@@ -296,14 +301,23 @@ class Scorer(Estimator):
 
 def _renote(out: pd.DataFrame, settings: Settings) -> None:
     """The reasons of the rows whose A-floor note (why a strong score is B) changes under `settings`
-    rendered again, in place (the others are kept as they are)."""
-    notes = tier_notes(out, settings)
-    changed = pc.not_equal(notes, _arrow_text(out["tier_note"])).to_numpy(zero_copy_only=False)
-    if changed.any():
-        out["tier_note"] = _as_str(notes)
-        k = np.flatnonzero(changed)
-        text = pc.replace_with_mask(_arrow_text(out["reasons"]), pa.array(changed), reasons(out.iloc[k], settings))
-        out["reasons"] = _as_str(text)
+    rendered again, in place (the others are kept as they are). Only rows capped before or now are
+    looked at: a weight change re-renders the few that cross the A threshold."""
+    bits = out["below_a_floor"].to_numpy()
+    capped = (bits != 0) & (out["score"].to_numpy() >= settings.tier_a) & out["chain_id"].notna().to_numpy()
+    had = out["tier_note"].str.len().fillna(0).to_numpy() > 0
+    rows = np.flatnonzero(capped | had)
+    if not len(rows):
+        return
+    notes = tier_notes(out.iloc[rows], settings)
+    old = pa.array(out["tier_note"].iloc[rows].to_numpy(dtype=object), type=pa.string())
+    changed = pc.not_equal(notes, old).to_numpy(zero_copy_only=False)
+    if not changed.any():
+        return
+    k = rows[changed]
+    text = reasons(out.iloc[k], settings).to_numpy(zero_copy_only=False)
+    out.iloc[k, out.columns.get_loc("tier_note")] = notes.filter(pa.array(changed)).to_numpy(zero_copy_only=False)
+    out.iloc[k, out.columns.get_loc("reasons")] = text
 
 
 def rank(components: pd.DataFrame, settings: Settings) -> pd.DataFrame:
