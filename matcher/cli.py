@@ -1,5 +1,6 @@
-"""Command line: `matcher score …`, `matcher gaps …`, `matcher map …`, `matcher inspect …`, `matcher chains` and the
-招商台账's `matcher track …`, `matcher runs`, `matcher diff …`, `matcher db …` — a thin shell over the public API.
+"""Command line: `matcher score …`, `matcher gaps …`, `matcher map …`, `matcher brief …`, `matcher inspect …`,
+`matcher chains` and the 招商台账's `matcher track …`, `matcher runs`, `matcher diff …`, `matcher db …` — a thin shell over
+the public API.
 
 Parses arguments (weight flags and their help come from `matcher.config`), calls the API, prints
 counts on stdout and problems as one line on stderr. Exit codes: 0 success, 2 bad arguments or
@@ -207,6 +208,27 @@ def build_parser() -> argparse.ArgumentParser:
     ip.add_argument("inputs", nargs="+", metavar="FILE", help="候选企业名单或企业库文件")
     ip.add_argument("--json", action="store_true", help="以 JSON 输出")
     ip.add_argument("--map", action="append", metavar="表头=字段", default=[], help="手工指定列映射")
+
+    bp = sub.add_parser(
+        "brief",
+        help="生成企业简报（每家企业一页，PDF 或 HTML）",
+        description=(
+            "为名单中的企业各生成一页企业简报：企业做什么、为什么推荐、基本情况与联系方式、风险提示、"
+            "在产业链中的位置和走访记录栏。多家企业写入同一个文件，每家一页。"
+        ),
+    )
+    bp.add_argument("companies", nargs="+", metavar="企业", help="企业名称或统一社会信用代码（可多个）")
+    bp.add_argument(
+        "--input",
+        dest="inputs",
+        action="append",
+        metavar="FILE",
+        required=True,
+        help="候选企业名单（.xlsx/.csv，先评分）或已评分的排名表（.parquet）；可重复",
+    )
+    bp.add_argument("--zone", metavar="FILE", default=None, help="园区缺口配置 YAML")
+    bp.add_argument("-o", "--output", metavar="OUT", required=True, help="输出文件：.pdf 或 .html")
+    bp.add_argument("--map", action="append", metavar="表头=字段", default=[], help="手工指定列映射")
 
     sub.add_parser(
         "chains", help="列出产业链与环节", description="列出已加载的产业链、环节及园区缺口状态。"
@@ -471,6 +493,37 @@ def cmd_map(args) -> int:
     return 0
 
 
+def cmd_brief(args) -> int:
+    out = Path(args.output)
+    fmt = {".pdf": "pdf", ".html": "html", ".htm": "html"}.get(out.suffix.lower())
+    if fmt is None:
+        raise api.MatcherError(f"{out}: 企业简报输出应为 .pdf 或 .html 文件")
+    ranked = [p for p in args.inputs if Path(p).suffix.lower() == ".parquet"]
+    if ranked and len(ranked) < len(args.inputs):
+        raise api.MatcherError("--input: 已评分的排名表（.parquet）不能与待评分的名单混用")
+    chains = api.load_chains()
+    zone = api.load_zone(args.zone, chains=chains)
+    if ranked:
+        import pandas as pd
+
+        frames = []
+        for p in ranked:
+            try:
+                frames.append(pd.read_parquet(p))
+            except (OSError, ValueError) as exc:
+                raise api.MatcherError(f"{p}: 无法读取排名表（{type(exc).__name__}）") from None
+        source = pd.concat(frames, ignore_index=True)
+    else:
+        source = api.score_files(args.inputs, zone=zone, chains=chains, column_map=_parse_map(args.map))
+    data = api.brief_bytes(source, args.companies, fmt=fmt, chains=chains, zone=zone)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise api.MatcherError(f"{out}: 无法写入（{exc.strerror or exc}）") from None
+    print(f"企业简报：{len(args.companies)} 家，每家一页；输出：{out}")
+    return 0
+
+
 def cmd_chains(args) -> int:
     chains = api.load_chains()
     zone = api.load_zone(args.zone, chains=chains)
@@ -696,6 +749,8 @@ def main(argv=None) -> int:
             return cmd_diff(args)
         if args.command == "db":
             return cmd_db(args)
+        if args.command == "brief":
+            return cmd_brief(args)
         return cmd_chains(args)
     except api.MatcherError as exc:
         print(f"matcher: {exc}", file=sys.stderr)
