@@ -10,6 +10,7 @@ Widgets made with `kept()` keep their value across page switches.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import tempfile
 import threading
 from pathlib import Path
@@ -364,6 +365,12 @@ def current_ranking(result):
     return _stored("ranked", ranking_key(), lambda: matcher.rerank(result, settings()))
 
 
+def chain_ranking(ranking):
+    """The per-chain view of the current ranking (`matcher.chain_view`: a company in two chains is in both
+    chains' lists), from the stored components (shared by score key and weights; nothing re-matched)."""
+    return _stored("ranked", ("chain_view", *ranking_key()), lambda: matcher.chain_view(ranking))
+
+
 def require_ranking():
     """The re-ranked result, or stop the page with a hint when nothing could be scored."""
     result, errors = current_result()
@@ -432,8 +439,10 @@ def show_table(frame, height: int | str = "auto", hide=()) -> None:
 
 
 def row_ids(frame) -> list[str]:
-    """A stable id per ranked row (its source file and row), the same under any weights or filters."""
-    return (frame["source_file"].astype(str) + ":" + frame["source_row"].astype(str)).tolist()
+    """A stable id per ranked row (its source file and row, and its chain: in the per-chain view a company
+    is listed once per chain it serves), the same under any weights or filters."""
+    chain = frame["chain_id"].astype(object).where(frame["chain_id"].notna(), "")
+    return (frame["source_file"].astype(str) + ":" + frame["source_row"].astype(str) + ":" + chain.astype(str)).tolist()
 
 
 def ranked_table(frame, ids: list[str], key: str, height: int = 420, hide=()) -> str | None:
@@ -473,6 +482,12 @@ def detail_pick(ids: list[str], clicked: str | None) -> str:
     st.session_state["detail_id"] = pick
     st.session_state["detail_pick"] = pick
     return pick
+
+
+@st.cache_resource(show_spinner=False)
+def pdf_available() -> bool:
+    """Whether a PDF 企业简报 can be offered: the PDF renderer (WeasyPrint) is installed."""
+    return importlib.util.find_spec("weasyprint") is not None
 
 
 def on_detail_pick() -> None:
@@ -569,9 +584,7 @@ def map_html(ranking, chain_id=None, metric: str = "count") -> str:
 
     def draw():
         with st.spinner("正在生成招商地图……"):
-            return matcher.map_html(
-                ranking.ranked, chains(), zone(), chain_id=chain_id, radius_km=s.radius_km, metric=metric
-            )
+            return matcher.map_html(ranking, chains(), zone(), chain_id=chain_id, radius_km=s.radius_km, metric=metric)
 
     return _stored("maps", (*ranking_key(), chain_id, metric), draw)
 
@@ -585,7 +598,7 @@ def map_frame_html(ranking, chain_id=None, metric: str = "count", view: str = "c
     def draw():
         with st.spinner("正在生成招商地图……"):
             html = matcher.map_html(
-                ranking.ranked,
+                ranking,
                 chains(),
                 zone(),
                 chain_id=chain_id,
@@ -606,7 +619,7 @@ def gaps_map_html(profile, chain_id: str) -> str:
     key = ("gaps", st.session_state.get("_gaps", ("",))[0], *ranking_key(), chain_id)
 
     def draw():
-        ranked = ranking.ranked if ranking is not None else matcher.empty_ranking()
+        ranked = ranking if ranking is not None else matcher.empty_ranking()
         html = matcher.map_html(
             ranked, chains(), profile.to_zone(), chain_id=chain_id, radius_km=settings().radius_km, parts=("chains",)
         )

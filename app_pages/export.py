@@ -48,7 +48,7 @@ c1, c2 = st.columns(2)
 c1.download_button(
     "招商地图（HTML）",
     key="download_map",
-    data=lambda: matcher.map_html(ranking.ranked, chains, zone, radius_km=settings.radius_km).encode("utf-8"),
+    data=lambda: matcher.map_html(ranking, chains, zone, radius_km=settings.radius_km).encode("utf-8"),
     file_name=f"招商地图_{stem}.html",
     mime="text/html",
 )

@@ -67,7 +67,8 @@ st.iframe(ui.map_frame_html(ranking, chain_id, metric, view), height=820 if view
 
 if chain_id:
     segs = [(chain_id, segment_id)] if segment_id else None
-    targets = matcher.filter_ranked(ranking.ranked, chain_ids=[chain_id], segments=segs, tiers=["A", "B"])
+    per_chain = ui.chain_ranking(ranking).ranked  # a company in two chains is a target in both
+    targets = matcher.filter_ranked(per_chain, chain_ids=[chain_id], segments=segs, tiers=["A", "B"])
     title = f"{ui.chain_label(chain_id)}·{segments[segment_id]}" if segment_id else ui.chain_label(chain_id)
     st.subheader(f"{title}：A / B 类目标 {len(targets):,} 家")
     ui.show_table(targets.head(200))

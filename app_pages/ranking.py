@@ -112,8 +112,10 @@ with c2.expander("更多筛选：地区、注册资本、距离、企业名称")
     shown = ui.kept(c3.number_input, "表中显示前 N 家", "f_top", 200, min_value=10, max_value=5000, step=50)
     matched_only = ui.kept(st.checkbox, "仅入链企业", "f_matched", True)
 
+# a chain or segment chosen: every company that serves it, also those whose best chain is another
+listed = ui.chain_ranking(ranking) if chain_ids or seg_keys else ranking
 view = matcher.filter_ranked(
-    ranked,
+    listed.ranked,
     chain_ids=chain_ids,
     segments=[tuple(k.split("/", 1)) for k in seg_keys],
     tiers=tiers,
@@ -153,7 +155,12 @@ st.selectbox("或从列表中选择企业", ids, format_func=names.get, key="det
 pos = ids.index(pick)
 row = top.iloc[pos]
 st.markdown(f"### {ui.md(row['company_name'])}")
-if pd.notna(row["chain_id"]):
+if pd.notna(row["chain_id"]) and pd.isna(row["segment_id"]):  # filed at chain level: no segment yet
+    st.markdown(
+        f"{ui.md(row['chain_name'])} · {ui.md(row['segment_name'])}；得分 **{row['score']:.1f}**，"
+        f"{ui.md(matcher.tier_labels(top.iloc[[pos]]).iloc[0])}"
+    )
+elif pd.notna(row["chain_id"]):
     st.markdown(
         f"{ui.md(row['chain_name'])} · {ui.md(row['segment_name'])}（{ui.md(row['position'])}），"
         f"园区该环节{ui.md(row['gap_status'])}；得分 **{row['score']:.1f}**，"
@@ -161,6 +168,29 @@ if pd.notna(row["chain_id"]):
     )
 else:
     st.markdown("未匹配到产业链环节，得分 0。")
+
+# the 企业简报: one printable page (built only when downloaded)
+brief_name = str(row["company_name"])
+b1, b2, _ = st.columns([1, 1, 2])
+b1.download_button(
+    "下载企业简报（网页，可打印）",
+    key="brief_html",
+    data=lambda: matcher.brief_bytes(
+        listed, brief_name, fmt="html", settings=settings, chains=ui.chains(), zone=ui.zone()
+    ),
+    file_name=f"企业简报_{brief_name}.html",
+    mime="text/html",
+)
+if ui.pdf_available():
+    b2.download_button(
+        "下载企业简报（PDF）",
+        key="brief_pdf",
+        data=lambda: matcher.brief_bytes(
+            listed, brief_name, fmt="pdf", settings=settings, chains=ui.chains(), zone=ui.zone()
+        ),
+        file_name=f"企业简报_{brief_name}.pdf",
+        mime="application/pdf",
+    )
 
 left, right = st.columns(2)
 with left:
@@ -180,7 +210,7 @@ with left:
     )
 with right:
     st.markdown("**推荐理由与证据**")
-    detail = ranking.components.iloc[int(row.name)]  # the component row of this ranked row (same order)
+    detail = listed.components.iloc[int(row.name)]  # the component row of this ranked row (same order)
     for part in matcher.reason_parts(detail, ranking.settings or settings):
         st.markdown("- " + ui.md(part))
     st.markdown("**企业信息**")

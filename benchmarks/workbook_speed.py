@@ -65,28 +65,39 @@ SOURCE_COLUMNS = [
 
 
 def tiled(result: ScoreResult, rows: int) -> ScoreResult:
-    """The result repeated (company names numbered) until it has `rows` ranked rows, best first."""
+    """The result repeated (company names numbered) until it has `rows` ranked rows, best first; its
+    components and the rows of the other chains its companies serve (`chain_rows`) are repeated alike,
+    so the workbook's chain sheets list every chain a company serves, as for a scored list."""
     n = len(result.ranked)
     copies = -(-rows // n)
+    step = int(result.components["_row"].max()) + 1 if len(result.components) else 0
 
-    def rep(frame: pd.DataFrame, name_cols=()) -> pd.DataFrame:
+    def rep(frame: pd.DataFrame, name_cols=(), numbered=False) -> pd.DataFrame:
         parts = []
         for k in range(copies):
             part = frame.copy()
             for c in name_cols:
                 if c in part.columns and k:
                     part[c] = part[c].astype(object).where(part[c].isna(), part[c].astype(str) + f"（{k}）")
+            if numbered:  # each copy is other companies
+                part["_row"] = part["_row"] + k * step
             parts.append(part)
         return pd.concat(parts, ignore_index=True) if parts else frame
 
     ranked = rep(result.ranked, ["company_name"]).head(rows)
+    components = rep(result.components, numbered=True).head(rows)
     order = ranked["score"].to_numpy().argsort(kind="stable")[::-1]
     ranked = ranked.iloc[order].reset_index(drop=True)
+    components = components.iloc[order].reset_index(drop=True)
+    others = result.chain_rows
+    if others is not None:
+        others = rep(others, numbered=True)
+        others = others[others["_row"].isin(components["_row"])].reset_index(drop=True)
     rejected = rep(result.rejected)
     merges = rep(result.merges, ["company_name", "merged_into_name"])
     counts = {"scored": len(ranked), "merged": len(merges), "rejected": len(rejected)}
     counts["read"] = sum(counts.values())
-    return ScoreResult(ranked, rejected, merges, counts, result.tables, result.components)
+    return ScoreResult(ranked, rejected, merges, counts, result.tables, components, chain_rows=others)
 
 
 def bare_dump(result: ScoreResult, path: Path) -> int:
@@ -123,9 +134,11 @@ def main(argv=None) -> int:
         result = tiled(matcher.score_files([matcher.SAMPLE_FILE]), args.rows)
         source = f"{matcher.SAMPLE_FILE.name} scored and repeated"
     n = len(result.ranked)
+    others = 0 if result.chain_rows is None else len(result.chain_rows)
     print(
         f"rows: {n:,} scored ({source}, {time.perf_counter() - t:.1f}s); "
-        f"{len(result.rejected):,} rejected, {len(result.merges):,} merged"
+        f"{len(result.rejected):,} rejected, {len(result.merges):,} merged; "
+        f"{others:,} more rows on chain sheets for companies that serve several chains"
     )
     chains, zone = matcher.load_chains(), matcher.load_zone()
     ours, bare = [], []

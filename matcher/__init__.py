@@ -36,11 +36,13 @@ from .knowledge.settings import (
 
 _LAZY = {
     "contract": [
+        "CHAIN_LEVEL_SEGMENT",
         "CONTRACT_COLUMNS",
         "EXTRA_COLUMNS",
         "GAP_COLUMNS",
         "LOCAL_TIER",
         "NO_TARGET_TIER",
+        "TIER_COLOURS",
         "TIERS",
         "UNMATCHED_TIER",
         "empty_ranking",
@@ -64,6 +66,8 @@ _LAZY = {
     "engine.geo": ["distance_km", "locate"],
     "engine.match": ["SegmentMatcher"],
     "engine.explain": ["reason_parts"],
+    "engine.filing": ["chain_view"],
+    "outputs.brief": ["brief_bytes", "brief_html", "find_companies"],
     "engine.score": ["Scorer", "rank"],
     "outputs.table": ["write_output", "write_table"],
     "outputs.workbook": ["write_workbook"],
@@ -71,6 +75,9 @@ _LAZY = {
     "outputs.track_files": ["diff_tables", "lead_table", "run_table", "write_tables"],
     "outputs.maps": ["chain_map_option", "geo_map_option", "geo_maps", "map_html", "segment_summary", "write_map"],
     "pipeline": ["ScoreResult", "input_accounting", "mark_local", "read_companies", "score_files", "score_frame"],
+    "stream.local": ["read_ranking", "register_counts"],
+    "stream.run": ["score_register"],
+    "stream.shards": ["is_register_input"],
     "gaps": ["GapProfile", "compute_gaps", "gaps_files"],
     "knowledge.stages": ["CHANGE_LABELS", "COLOUR_LABELS", "Stage", "Stages", "load_stages"],
     "store.db": ["Store", "StoreError", "backup", "open_store"],

@@ -1,5 +1,6 @@
-"""Command line: `matcher score …`, `matcher gaps …`, `matcher map …`, `matcher inspect …`, `matcher chains` and the
-招商台账's `matcher track …`, `matcher runs`, `matcher diff …`, `matcher db …` — a thin shell over the public API.
+"""Command line: `matcher score …`, `matcher gaps …`, `matcher map …`, `matcher brief …`, `matcher inspect …`,
+`matcher chains` and the 招商台账's `matcher track …`, `matcher runs`, `matcher diff …`, `matcher db …` — a thin shell over
+the public API.
 
 Parses arguments (weight flags and their help come from `matcher.config`), calls the API, prints
 counts on stdout and problems as one line on stderr. Exit codes: 0 success, 2 bad arguments or
@@ -56,7 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
             ".csv/.parquet 为机器可读表；无法使用的行写入 <输出名>.rejected.csv。"
         ),
     )
-    s.add_argument("inputs", nargs="+", metavar="INPUT", help="候选企业名单文件")
+    s.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="候选企业名单文件；或工商登记库分片（.parquet/.csv）所在的文件夹、通配符：整库分批流式评分，输出须为 .parquet 文件夹",
+    )
     s.add_argument(
         "--zone",
         metavar="FILE",
@@ -70,7 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="输出文件：.xlsx / .csv / .parquet（默认 <第一个输入文件名>_ranked.xlsx）",
     )
-    s.add_argument("--per-chain", action="store_true", help="每家企业在每条相关产业链各占一行（取该链最佳环节）")
+    s.add_argument(
+        "--per-chain",
+        action="store_true",
+        help="机器表中每家企业在每条有相关度的产业链各占一行（取该链最佳环节）；filed 列标明是否达到入链门槛",
+    )
     s.add_argument(
         "--chain",
         action="append",
@@ -94,6 +104,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--quiet", action="store_true", help="不显示进度")
     s.add_argument("--jobs", type=int, metavar="N", default=api.DEFAULT_JOBS, help=api.JOBS_HELP)
+    s.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        default=None,
+        help="整库评分在 Dask 集群上运行：local:N 为本机 N 个进程，或调度器地址（如 tcp://10.0.0.5:8786）；需安装 chainmatch[cluster]",
+    )
+    s.add_argument(
+        "--batch-rows",
+        type=int,
+        metavar="N",
+        default=None,
+        help="整库评分（输入为文件夹或通配符）每批读取的行数，决定内存占用（默认 50000）",
+    )
     s.add_argument(
         "--local",
         action="append",
@@ -186,6 +209,27 @@ def build_parser() -> argparse.ArgumentParser:
     ip.add_argument("--json", action="store_true", help="以 JSON 输出")
     ip.add_argument("--map", action="append", metavar="表头=字段", default=[], help="手工指定列映射")
 
+    bp = sub.add_parser(
+        "brief",
+        help="生成企业简报（每家企业一页，PDF 或 HTML）",
+        description=(
+            "为名单中的企业各生成一页企业简报：企业做什么、为什么推荐、基本情况与联系方式、风险提示、"
+            "在产业链中的位置和走访记录栏。多家企业写入同一个文件，每家一页。"
+        ),
+    )
+    bp.add_argument("companies", nargs="+", metavar="企业", help="企业名称或统一社会信用代码（可多个）")
+    bp.add_argument(
+        "--input",
+        dest="inputs",
+        action="append",
+        metavar="FILE",
+        required=True,
+        help="候选企业名单（.xlsx/.csv，先评分）或已评分的排名表（.parquet）；可重复",
+    )
+    bp.add_argument("--zone", metavar="FILE", default=None, help="园区缺口配置 YAML")
+    bp.add_argument("-o", "--output", metavar="OUT", required=True, help="输出文件：.pdf 或 .html")
+    bp.add_argument("--map", action="append", metavar="表头=字段", default=[], help="手工指定列映射")
+
     sub.add_parser(
         "chains", help="列出产业链与环节", description="列出已加载的产业链、环节及园区缺口状态。"
     ).add_argument("--zone", metavar="FILE", default=None, help="园区缺口配置 YAML")
@@ -241,6 +285,14 @@ def _track_parsers(sub) -> None:
     ls.add_argument("--as-of", metavar="DATE", default=None, help="按哪一天计算天数和颜色（默认今天，如 2026-12-31）")
     ls.add_argument("--limit", type=int, metavar="N", default=None, help="最多列出 N 条")
     ls.add_argument("-o", "--output", metavar="OUT", default=None, help="写入文件：.xlsx / .csv")
+    for item in api.track_settings_help():
+        ls.add_argument(
+            "--" + item["name"].replace("_", "-"),
+            type=int,
+            default=None,
+            metavar="N",
+            help=f"{item['label']}：{item['help']}（默认 {item['default']}，范围 {item['min']}–{item['max']}）",
+        )
     _db_option(ls)
 
     st = tsub.add_parser(
@@ -332,6 +384,8 @@ def cmd_score(args) -> int:
         k["name"]: getattr(args, k["name"]) for k in api.settings_help() if getattr(args, k["name"]) is not None
     }
     settings = api.DEFAULTS.replace(**overrides)
+    if args.cluster or api.is_register_input(args.inputs):
+        return _score_register(args, settings)
     out = Path(args.output) if args.output else Path(Path(args.inputs[0]).stem + "_ranked.xlsx")
     if out.suffix.lower() not in (".xlsx", ".csv", ".parquet"):
         raise api.MatcherError(f"{out}: 不支持的输出格式“{out.suffix}”（支持 .xlsx .csv .parquet）")
@@ -365,6 +419,35 @@ def cmd_score(args) -> int:
     return 0
 
 
+def _score_register(args, settings) -> int:
+    """A register (folder or glob of shards): streamed into a .parquet folder, or on a Dask cluster."""
+    if not args.output or Path(args.output).suffix.lower() != ".parquet":
+        raise api.MatcherError("整库评分（输入为文件夹或通配符）须用 -o 指定 .parquet 输出文件夹，如 -o 结果.parquet")
+    if args.top is not None:
+        raise api.MatcherError("整库评分不支持 --top：结果按批写出，请读取输出后再取前 N 名")
+    if args.batch_rows is not None and args.batch_rows < 1:
+        raise api.MatcherError("--batch-rows 应为正整数")
+    options = {"batch_rows": args.batch_rows} if args.batch_rows else {}
+    counts = api.score_register(
+        args.inputs,
+        args.output,
+        progress=_progress(not args.quiet),
+        cluster=args.cluster,
+        zone=args.zone,
+        settings=settings,
+        per_chain=args.per_chain,
+        chain_ids=args.chain,
+        column_map=_parse_map(args.map),
+        local=args.local or None,
+        n_jobs=args.jobs,
+        **options,
+    )
+    stem = Path(args.output).with_suffix("")
+    print(f"read {counts['read']}, scored {counts['scored']}, merged {counts['merged']}, rejected {counts['rejected']}")
+    print(f"输出：{args.output}；拒收行：{stem}.rejected.csv；合并记录：{stem}.merges.csv")
+    return 0
+
+
 def cmd_gaps(args) -> int:
     out = Path(args.output) if args.output else Path(Path(args.inputs[0]).stem + "_gaps.xlsx")
     if out.suffix.lower() not in (".csv", ".yaml", ".yml", ".xlsx"):
@@ -392,12 +475,11 @@ def cmd_map(args) -> int:
     zone = api.load_zone(args.zone, chains=chains)
     size = sum(Path(p).stat().st_size for p in args.inputs if Path(p).is_file())
     progress = _progress(not args.quiet and size >= PROGRESS_MIN_BYTES)
-    # per chain: a company that fits two chains is a target on both chains' maps
+    # the map draws the result per chain: a company that fits two chains is a target on both chains' maps
     result = api.score_files(
         args.inputs,
         zone=zone,
         chains=chains,
-        per_chain=True,
         column_map=_parse_map(args.map),
         progress=progress,
         n_jobs=args.jobs,
@@ -408,6 +490,37 @@ def cmd_map(args) -> int:
     c = result.counts
     print(f"read {c['read']}, scored {c['scored']}, merged {c['merged']}, rejected {c['rejected']}")
     print(f"输出：{written}")
+    return 0
+
+
+def cmd_brief(args) -> int:
+    out = Path(args.output)
+    fmt = {".pdf": "pdf", ".html": "html", ".htm": "html"}.get(out.suffix.lower())
+    if fmt is None:
+        raise api.MatcherError(f"{out}: 企业简报输出应为 .pdf 或 .html 文件")
+    ranked = [p for p in args.inputs if Path(p).suffix.lower() == ".parquet"]
+    if ranked and len(ranked) < len(args.inputs):
+        raise api.MatcherError("--input: 已评分的排名表（.parquet）不能与待评分的名单混用")
+    chains = api.load_chains()
+    zone = api.load_zone(args.zone, chains=chains)
+    if ranked:
+        import pandas as pd
+
+        frames = []
+        for p in ranked:
+            try:
+                frames.append(pd.read_parquet(p))
+            except (OSError, ValueError) as exc:
+                raise api.MatcherError(f"{p}: 无法读取排名表（{type(exc).__name__}）") from None
+        source = pd.concat(frames, ignore_index=True)
+    else:
+        source = api.score_files(args.inputs, zone=zone, chains=chains, column_map=_parse_map(args.map))
+    data = api.brief_bytes(source, args.companies, fmt=fmt, chains=chains, zone=zone)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise api.MatcherError(f"{out}: 无法写入（{exc.strerror or exc}）") from None
+    print(f"企业简报：{len(args.companies)} 家，每家一页；输出：{out}")
     return 0
 
 
@@ -491,7 +604,13 @@ def _print_leads(leads) -> None:
 
 
 def cmd_track(args) -> int:
-    with api.open_store(args.db) as store:
+    overrides = {
+        k["name"]: getattr(args, k["name"])
+        for k in api.track_settings_help()
+        if getattr(args, k["name"], None) is not None
+    }
+    settings = api.TRACK_DEFAULTS.replace(**overrides) if overrides else None
+    with api.open_store(args.db, settings=settings) as store:
         if args.track_command == "add":
             tiers = [t.strip().upper() for t in args.tier.split(",") if t.strip()]
             bad = [t for t in tiers if t not in api.TIERS]
@@ -630,6 +749,8 @@ def main(argv=None) -> int:
             return cmd_diff(args)
         if args.command == "db":
             return cmd_db(args)
+        if args.command == "brief":
+            return cmd_brief(args)
         return cmd_chains(args)
     except api.MatcherError as exc:
         print(f"matcher: {exc}", file=sys.stderr)

@@ -2,8 +2,10 @@
 order, the row order of a ranking, how a ranking is cut to some chains or the top N, and the tier
 labels an officer sees. A leaf: it imports nothing of the package.
 
-Rows are companies (or company × chain with --per-chain): `CONTRACT_COLUMNS` first, then every original
-input column under its original header, then `EXTRA_COLUMNS` (documented in the README).
+Rows are companies, each under its best chain (or company × chain with --per-chain: every chain with
+relevance > 0, `filed` saying which reach the threshold): `CONTRACT_COLUMNS` first, then every original
+input column under its original header, then `EXTRA_COLUMNS` (documented in the README; `filed`: the
+row's relevance reaches the threshold; `chain_level`: filed in the chain, no segment named by text).
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ EXTRA_COLUMNS = [
     "status_raw",
     "is_branch",
     "merged_rows",
+    "filed",
+    "chain_level",
 ]
 FACT_COLUMNS = [
     "credit_code",
@@ -90,6 +94,16 @@ TIERS = ("A", "B", "C")  # target tiers, best first
 LOCAL_TIER = "本地"  # a candidate already in the zone's enterprise list: a 强链 partner, not a 补链 target
 UNMATCHED_TIER = "未入链"  # label for the empty tier of a company that fits no chain
 NO_TARGET_TIER = "非目标"  # label for the empty tier of a company with a chain but score 0 (注销 …)
+# segment_name of a company filed at chain level: it serves the chain (text and industry code together),
+# but no text evidence names a segment; it fills no particular segment
+CHAIN_LEVEL_SEGMENT = "（产业链层面，待核实环节）"
+# how each tier looks in every output (workbook cells, map, brief): (background, text)
+TIER_COLOURS = {
+    "A": ("#C6EFCE", "#006100"),
+    "B": ("#FFEB9C", "#9C5700"),
+    "C": ("#EDEDED", "#404040"),
+    LOCAL_TIER: ("#DDEBF7", "#1F4E79"),
+}
 
 
 def best_first(ranked: pd.DataFrame) -> np.ndarray:
@@ -116,10 +130,13 @@ def select(
 
 
 def tier_labels(ranked: pd.DataFrame) -> pd.Series:
-    """The tier of every row as shown to officers: A / B / C / 本地, 未入链 (no chain) or 非目标 (a chain
-    but no score: inactive companies)."""
+    """The tier of every row as shown to officers: A / B / C / 本地, 未入链 (no chain, or a per-chain row of
+    a chain the company is not filed in) or 非目标 (a chain but no score: inactive companies)."""
     tier = ranked["tier"].fillna("").astype(str)
     empty = tier == ""
     if empty.any():
-        tier = tier.where(~empty, np.where(ranked["chain_id"].isna(), UNMATCHED_TIER, NO_TARGET_TIER))
+        unfiled = ranked["chain_id"].isna().to_numpy()
+        if "filed" in ranked:
+            unfiled = unfiled | ~ranked["filed"].fillna(False).to_numpy(dtype=bool)
+        tier = tier.where(~empty, np.where(unfiled, UNMATCHED_TIER, NO_TARGET_TIER))
     return tier

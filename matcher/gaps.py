@@ -65,7 +65,7 @@ class GapProfile:
     segments: one row per chain segment — `GAP_COLUMNS`, then `computed_status` (from the local list),
       `zone_status` (what the zone file said), `ratio` (coverage / target), `priority_level`, `note`.
     companies: one row per local company after merging (`LOCAL_COLUMNS`); `counted` says whether it
-      counts towards its segment (filed under a segment and not inactive).
+      counts towards its segment (filed under a segment — not at chain level — and not inactive).
     counts: read / scored / merged / rejected (as for scoring), filed, counted.
     zone: the zone profile the computation started from; chains: the chains used.
     """
@@ -129,7 +129,8 @@ def compute_gaps(
     result = score_frame(read, chains, zone, settings, per_chain=False, progress=progress, as_of=as_of)
     r = result.ranked
     filed = r["chain_id"].notna().to_numpy()
-    counted = filed & (r["status"] != "inactive").to_numpy()
+    # a company filed at chain level (no text names its segment) fills no segment: not counted
+    counted = filed & r["segment_id"].notna().to_numpy() & (r["status"] != "inactive").to_numpy()
     companies = pd.DataFrame({c: r[c] for c in LOCAL_COLUMNS if c in r})
     companies["weight"] = np.where(counted, np.round(strength_weight(r["strength"]), 2), 0.0)
     companies["counted"] = counted

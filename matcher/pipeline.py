@@ -2,9 +2,12 @@
 
 Carries out the batch contract that scripts depend on (`matcher.contract`, documented in the README):
 read every input, normalise, reject unusable rows, merge duplicates, match and score, and assemble
-one row per company (or per company and chain) sorted by score — contract columns first, then every
-original column under its original header, then extra explanation columns. `ScoreResult.counts`
-always satisfies read == scored + merged + rejected.
+one row per company under its best chain, sorted by score — contract columns first, then every
+original column under its original header, then extra explanation columns. The same scoring pass
+keeps the component rows of every other chain a company is filed in (`ScoreResult.chain_rows`; with
+per_chain also the near misses), which `chain_view` (matcher.engine.filing) turns into the per-chain
+view every per-chain output uses. `ScoreResult.counts` always satisfies read == scored + merged +
+rejected.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .contract import CONTRACT_COLUMNS, EXTRA_COLUMNS, FACT_COLUMNS, best_first
+from .contract import CONTRACT_COLUMNS, EXTRA_COLUMNS, FACT_COLUMNS, LOCAL_TIER, best_first
 from .engine.explain import with_local
+from .engine.filing import chain_view  # noqa: F401 - the per-chain view of a ScoreResult
 from .engine.jobs import map_chunks
 from .engine.score import Scorer
 from .ingest import local as _local
@@ -49,6 +53,11 @@ class ScoreResult:
     chains: dict | None = None  # what the result was scored with (the workbook's 说明 shows them)
     zone: Zone | None = None
     settings: Settings | None = None
+    # component rows of every other chain a company is filed in (and, with near_misses, of every chain
+    # with relevance > 0 it is not filed in), from the same scoring pass: `chain_view` makes them rows
+    chain_rows: pd.DataFrame | None = None
+    near_misses: bool = False
+    view: str = "company"  # "company": one row per company (its best chain); "chain": a `chain_view`
 
     def summary(self) -> str:
         c = self.counts
@@ -199,6 +208,8 @@ def score_frame(
 ) -> ScoreResult:
     """Reject, merge, match and score companies already read. With `local` (the zone's own
     enterprise list, canonical columns), candidates already in the zone are marked 本地 and score 0.
+    `per_chain`: also keep every chain a company has relevance in but is not filed in, for
+    `chain_view(result, filed_only=False)` (`--per-chain`); the ranked table stays one row per company.
     `n_jobs` processes score a large list (≤ 0: every core; see matcher.jobs)."""
     chains = chains if chains is not None else load_chains()
     zone = zone if zone is not None else load_zone(chains=chains)
@@ -218,31 +229,78 @@ def _score_read(
     merged = merged.reset_index(drop=True)
     originals = _fill_from_merged(read.originals, companies, merges)
     progress("匹配产业链环节", 0.5)
-    comp = scorer.components(merged, per_chain=per_chain)
-    progress("生成排名", 0.8)
-    # carry what re-ranking needs beside the components
-    comp["abnormal"] = merged["abnormal"].to_numpy()[comp["_row"].to_numpy()]
-    comp["dishonest"] = merged["dishonest"].to_numpy()[comp["_row"].to_numpy()]
-    comp["status"] = merged["status"].to_numpy()[comp["_row"].to_numpy()]
-    if local is None:  # sort the components, then assemble the ranking in that order
-        comp = comp.iloc[best_first(comp)].reset_index(drop=True)
-        ranked = _assemble(comp, merged, originals)
-    else:
-        ranked = _marked(_assemble(comp, merged, originals), local)
-        for c in ("is_local", "local_match", "local_name", "score", "tier"):
-            comp[c] = ranked[c].to_numpy()
-        comp["reasons"] = ranked["reasons"].array
-        ranked = ranked.drop(columns="local_name")  # in the components only: outputs keep their columns
-        order = best_first(ranked)
-        ranked = ranked.iloc[order].reset_index(drop=True)
-        comp = comp.iloc[order].reset_index(drop=True)
+    ranked, comp, others = rank_companies(merged, originals, scorer, per_chain, local, progress)
     rej = rejected[["source_file", "source_row", "reason"]].reset_index(drop=True)
     if len(read.originals.columns) and len(rejected):
         rej = pd.concat([rej, read.originals.iloc[rejected["_orig"].to_numpy()].reset_index(drop=True)], axis=1)
     counts = {"read": n_read, "scored": len(merged), "merged": len(merges), "rejected": len(rejected)}
     assert counts["read"] == counts["scored"] + counts["merged"] + counts["rejected"], counts
     progress("完成", 1.0)
-    return ScoreResult(ranked, rej, merges, counts, read.tables, comp, scorer.chains_, scorer.zone_, scorer.settings)
+    return ScoreResult(
+        ranked,
+        rej,
+        merges,
+        counts,
+        read.tables,
+        comp,
+        scorer.chains_,
+        scorer.zone_,
+        scorer.settings,
+        chain_rows=others,
+        near_misses=per_chain,
+    )
+
+
+def _local_rows(rows: pd.DataFrame, comp: pd.DataFrame) -> pd.DataFrame:
+    """Other-chain component rows with the 本地 marking of their company's best row (tier 本地, score 0,
+    the 本地 part before their reasons)."""
+    if rows.empty or "is_local" not in comp:
+        return rows
+    at = pd.Index(comp["_row"]).get_indexer(rows["_row"])
+    out = rows.copy()
+    for c in ("is_local", "local_match", "local_name"):
+        out[c] = comp[c].to_numpy()[at]
+    local = out["is_local"].fillna(False).to_numpy(dtype=bool)
+    filed = out["filed"].to_numpy(dtype=bool)
+    out.loc[local & filed, "score"] = 0.0
+    out.loc[local & filed, "tier"] = LOCAL_TIER
+    out["reasons"] = with_local(out)
+    return out
+
+
+def rank_companies(
+    merged: pd.DataFrame,
+    originals: pd.DataFrame,
+    scorer: Scorer,
+    per_chain: bool = False,
+    local: pd.DataFrame | None = None,
+    progress: Progress | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(ranked table, components, other-chain rows) of companies already merged (one row each, numbered
+    from 0, `_orig` pointing into `originals`), best first. One scoring pass gives each company's best
+    row and a row for every other chain it is filed in (with per_chain, also for every chain it has
+    relevance in but is not filed in): the third frame, for `chain_view`. Every row is matched and
+    scored on its own, so a register scored batch by batch (`matcher.stream`) runs this same code."""
+    every = scorer.components(merged, per_chain=True, near_misses=per_chain)
+    if progress is not None:
+        progress("生成排名", 0.8)
+    # carry what re-ranking needs beside the components
+    for c in ("abnormal", "dishonest", "status"):
+        every[c] = merged[c].to_numpy()[every["_row"].to_numpy()]
+    best = every["_best"].to_numpy(dtype=bool)
+    comp, others = every[best].reset_index(drop=True), every[~best].reset_index(drop=True)
+    del every
+    if local is None:  # sort the components, then assemble the ranking in that order
+        comp = comp.iloc[best_first(comp)].reset_index(drop=True)
+        return _assemble(comp, merged, originals), comp, others
+    ranked = _marked(_assemble(comp, merged, originals), local)
+    for c in ("is_local", "local_match", "local_name", "score", "tier"):
+        comp[c] = ranked[c].to_numpy()
+    comp["reasons"] = ranked["reasons"].array
+    others = _local_rows(others, comp)
+    ranked = ranked.drop(columns="local_name")  # in the components only: outputs keep their columns
+    order = best_first(ranked)
+    return ranked.iloc[order].reset_index(drop=True), comp.iloc[order].reset_index(drop=True), others
 
 
 def _marked(ranked: pd.DataFrame, local) -> pd.DataFrame:
@@ -274,8 +332,9 @@ def score_files(
 ) -> ScoreResult:
     """Read, normalise, merge, match and score candidate files. `zone` may be a Zone or a path;
     `as_of` (a date, default today) is the day company ages are measured at; `local` lists the
-    zone's own enterprise files (candidates found there are marked 本地, not targets); `n_jobs`
-    processes score a large list (≤ 0: every core)."""
+    zone's own enterprise files (candidates found there are marked 本地, not targets); `per_chain`
+    keeps the near misses for `chain_view(result, filed_only=False)`; `n_jobs` processes score a large
+    list (≤ 0: every core)."""
     progress = progress or (lambda stage, frac: None)
     chains = chains if chains is not None else load_chains()
     if zone is None or isinstance(zone, (str, Path)):

@@ -229,9 +229,16 @@ def rerank(result: ScoreResult, settings: Settings) -> ScoreResult:
     order = comp.index.to_numpy()
     ranked = result.ranked.take(order)
     ranked = ranked.assign(**{c: comp[c].to_numpy() for c in ("score", "tier", "proximity", "risk") if c in ranked})
-    if reworded is not None:
-        ranked["reasons"] = comp["reasons"].array
-    context = {"settings": settings} if any(f.name == "settings" for f in dataclasses.fields(result)) else {}
+    ranked["reasons"] = comp["reasons"].array  # rank re-words the A-floor notes, reword the penalties
+    fields = {f.name for f in dataclasses.fields(result)}
+    context = {"settings": settings} if "settings" in fields else {}
+    others = getattr(result, "chain_rows", None)
+    if others is not None and len(others):  # every other chain a company serves is re-ranked alike
+        others = rank(others, settings)
+        reworded = reword(others, settings, result.settings)
+        if reworded is not None:
+            others["reasons"] = reworded
+        context["chain_rows"] = others.reset_index(drop=True)
     return dataclasses.replace(
         result, ranked=ranked.reset_index(drop=True), components=comp.reset_index(drop=True), **context
     )

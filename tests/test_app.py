@@ -65,7 +65,10 @@ def engine_view(settings=matcher.DEFAULTS, **filters):
     """What the ranking page lists by default: companies in a chain, not deregistered."""
     filters.setdefault("matched_only", True)
     filters.setdefault("active_only", True)
-    return matcher.filter_ranked(matcher.rerank(sample_result(), settings).ranked, **filters)
+    result = matcher.rerank(sample_result(), settings)
+    if filters.get("chain_ids") or filters.get("segments"):  # a chain chosen: every company that serves it
+        result = matcher.chain_view(result)
+    return matcher.filter_ranked(result.ranked, **filters)
 
 
 def top_line(at) -> str:
@@ -226,12 +229,19 @@ def test_filters_narrow_the_ranked_table():
     at.switch_page(RANKING).run()
     at.multiselect(key="w_f_chains").set_value(["nev"])
     at.multiselect(key="w_f_tiers").set_value(["A"]).run()
-    expected = engine_view(chain_ids=["nev"], tiers=["A"])
+    assert at.checkbox(key="w_f_active").value  # deregistered companies are left out by default
+    expected = engine_view(chain_ids=["nev"], tiers=["A"], active_only=True)
     assert any(m.value.startswith(f"**{len(expected):,}** 家符合条件") for m in at.markdown)
+    best_elsewhere = matcher.filter_ranked(matcher.rerank(sample_result(), matcher.DEFAULTS).ranked, chain_ids=["nev"])
+    assert (
+        len(set(expected["company_name"]) - set(best_elsewhere["company_name"])) > 0
+    )  # also those whose best is not nev
     table = at.dataframe[0].value
     assert set(table["产业链"]) == {"新能源汽车"} and set(table["等级"]) == {"A"}
     assert table["企业名称"].tolist() == expected["company_name"].tolist()
     at.number_input(key="w_f_distance").set_value(200.0)
+    at.checkbox(key="w_f_active").uncheck().run()
+    assert len(at.dataframe[0].value) == len(engine_view(chain_ids=["nev"], tiers=["A"], max_distance_km=200))
     at.checkbox(key="w_f_active").check().run()
     expected = engine_view(chain_ids=["nev"], tiers=["A"], max_distance_km=200, active_only=True)
     table = at.dataframe[0].value
@@ -268,7 +278,7 @@ def test_a_click_on_a_row_opens_the_company_in_detail():
     assert not at.exception
     row = view.iloc[1]
     assert detail_name(at) == row["company_name"]
-    assert at.selectbox(key="detail_pick").value == f"{row['source_file']}:{row['source_row']}"
+    assert at.selectbox(key="detail_pick").value == f"{row['source_file']}:{row['source_row']}:{row['chain_id']}"
     reasons = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert len(reasons) == len(row["reasons"].split(" | "))
     facts = at.dataframe[-1].value.set_index("项目")["内容"]
@@ -276,6 +286,8 @@ def test_a_click_on_a_row_opens_the_company_in_detail():
     assert not any(re.fullmatch(r"\d+\.0", v) for v in facts)  # whole numbers without decimals
     parts = matcher.score_parts(row, matcher.DEFAULTS)
     assert abs(sum(parts.values()) - row["score"]) < 0.1
+    labels = [b.label for b in at.download_button]
+    assert "下载企业简报（网页，可打印）" in labels and "下载企业简报（PDF）" in labels
     shown = next(m.value for m in at.markdown if m.value.startswith("匹配缺口："))
     assert f"{parts['fit']:+.1f} 分" in shown and f"**{row['score']:.1f}** 分" in shown
     components = at.dataframe[1].value.set_index("项目")["分数"]
@@ -284,7 +296,7 @@ def test_a_click_on_a_row_opens_the_company_in_detail():
     select(at, at.dataframe[0], cells=[(3, "推荐理由")])
     assert detail_name(at) == view.iloc[3]["company_name"]
     # the dropdown still works, and a click afterwards wins again
-    pick = f"{view.iloc[5]['source_file']}:{view.iloc[5]['source_row']}"
+    pick = f"{view.iloc[5]['source_file']}:{view.iloc[5]['source_row']}:{view.iloc[5]['chain_id']}"
     at.selectbox(key="detail_pick").set_value(pick).run()
     assert detail_name(at) == view.iloc[5]["company_name"]
     select(at, at.dataframe[0], rows=[2])

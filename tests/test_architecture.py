@@ -17,6 +17,7 @@ LAYERS = [
     ("matcher.engine",),  # canonical rows -> components, score
     ("matcher.outputs",),  # results -> files
     ("matcher.pipeline",),  # the batch run
+    ("matcher.stream",),  # a whole register, streamed or on a Dask cluster
     ("matcher.gaps",),  # the zone's gap profile, computed with the pipeline
     ("matcher.store",),  # the 招商台账: runs, companies, leads and their history in SQLite / PostgreSQL
     ("matcher.session",),  # what an interactive session needs

@@ -84,6 +84,27 @@ def test_per_chain_chain_and_top(tmp_path):
     assert t.groupby("chain_id").size().max() == 5
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # openpyxl does not know the data-bar extension
+def test_per_chain_has_every_chain_with_relevance_and_a_filed_column(tmp_path):
+    out, wb = tmp_path / "pc.parquet", tmp_path / "pc.xlsx"
+    assert main(["score", str(SAMPLE), "-o", str(out), "--per-chain", "--quiet"]) == 0
+    assert main(["score", str(SAMPLE), "-o", str(wb), "--quiet"]) == 0
+    t = pd.read_parquet(out)
+    assert {"filed", "chain_level"} <= set(t.columns) and t["chain_id"].notna().all()
+    assert (t["relevance"] > 0).all() and not t.duplicated(["company_name", "chain_id"]).any()
+    near = t[~t["filed"]]
+    assert len(near) and (near["relevance"] < matcher.DEFAULTS.min_relevance).all() and (near["score"] == 0).all()
+    assert (t.loc[t["filed"], "relevance"] >= matcher.DEFAULTS.min_relevance).all()
+    # the filed rows are the workbook's chain sheets, row for row
+    import openpyxl
+
+    book = openpyxl.load_workbook(wb, read_only=True)
+    for chain in matcher.load_chains().values():
+        rows = list(book[chain.name].iter_rows(min_row=2, max_col=2, values_only=True))
+        sheet = sorted(name for _, name in rows if name)
+        assert sheet == sorted(t.loc[t["filed"] & (t["chain_id"] == chain.id), "company_name"])
+
+
 def test_weights_override_and_help(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["score", "--help"])
@@ -253,7 +274,7 @@ def test_diff_of_two_ranked_files_from_the_command_line(tmp_path, capsys):
     capsys.readouterr()
     assert main(["diff", str(a), str(b), "-o", str(tmp_path / "d.xlsx")]) == 0
     assert "不再是目标 1" in capsys.readouterr().out
-    dropped = pd.read_excel(tmp_path / "d.xlsx", sheet_name="不再是目标")
+    dropped = pd.read_excel(tmp_path / "d.xlsx", sheet_name="不再是目标", engine="calamine")
     assert dropped["企业名称"].tolist() == ["杭州宁德时代储能有限公司"]
 
 
@@ -261,3 +282,103 @@ def test_diff_of_two_ranked_files_from_the_command_line(tmp_path, capsys):
 def test_backup_of_a_postgresql_store_says_pg_dump(store_url, capsys):
     assert main(["db", "backup", "x.db", "--db", store_url]) == 2
     assert "pg_dump" in _err(capsys)
+
+
+def test_track_list_colour_thresholds_come_from_the_settings(tmp_path, capsys):
+    from tests.conftest import DATA
+
+    db = str(tmp_path / "ledger.db")
+    assert (
+        main(["score", str(DATA / "candidates.csv"), "-o", str(tmp_path / "r.csv"), "--quiet", "--save", "--db", db])
+        == 0
+    )
+    assert main(["track", "add", "--tier", "A", "--owner", "陈", "--db", db]) == 0
+    capsys.readouterr()
+    later = (matcher.TRACK_DEFAULTS.yellow_days + 1) * 86400
+    import datetime as dt
+
+    day = (dt.date.today() + dt.timedelta(seconds=later)).isoformat()
+    assert main(["track", "list", "--as-of", day, "--db", db]) == 0
+    assert "\t黄\t" in capsys.readouterr().out
+    assert main(["track", "list", "--as-of", day, "--yellow-days", "30", "--red-days", "45", "--db", db]) == 0
+    assert "\t红\t" in capsys.readouterr().out
+    assert main(["track", "list", "--red-days", "1000", "--db", db]) == 2
+    assert "超出范围" in _err(capsys)
+    help_text = build_parser_help()
+    assert "黄色提醒天数" in help_text and "红色提醒天数" in help_text
+
+
+def build_parser_help() -> str:
+    from matcher.cli import build_parser
+
+    parser = build_parser()
+    track = parser._subparsers._group_actions[0].choices["track"]
+    return track._subparsers._group_actions[0].choices["list"].format_help()
+
+
+def _register_folder(tmp_path):
+    folder = tmp_path / "register"
+    folder.mkdir()
+    pd.DataFrame(
+        {
+            "企业名称": ["甲芯片设计有限公司", "乙电池有限公司", "甲芯片设计有限公司"],
+            "经营范围": ["集成电路设计", "锂离子电池制造", None],
+        }
+    ).to_csv(folder / "a.csv", index=False)
+    pd.DataFrame({"企业名称": ["丙软件有限公司"], "经营范围": ["软件开发"]}).to_csv(
+        folder / "b.csv", index=False, encoding="gbk"
+    )
+    return folder
+
+
+def test_register_folder_is_streamed_into_a_parquet_folder(tmp_path):
+    folder = _register_folder(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "matcher.cli", "score", str(folder), "-o", "out.parquet", "--jobs", "1"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == "read 4, scored 3, merged 1, rejected 0"
+    assert "预计还需" in proc.stderr or "完成" in proc.stderr  # progress with the time left, on stderr
+    ranked = matcher.read_ranking(tmp_path / "out.parquet")
+    assert sorted(ranked["company_name"]) == ["丙软件有限公司", "乙电池有限公司", "甲芯片设计有限公司"]
+    assert list(ranked.columns[: len(matcher.CONTRACT_COLUMNS)]) == matcher.CONTRACT_COLUMNS
+
+
+@pytest.mark.parametrize(
+    "case, needle",
+    [
+        ("empty folder", "没有 .parquet 或 .csv 分片"),
+        ("unreadable shard", "c.parquet: 无法读取"),
+        ("output exists", "已存在"),
+        ("not a parquet folder", ".parquet"),
+        ("top", "--top"),
+    ],
+)
+def test_register_bad_input_exit_2_one_line(case, needle, tmp_path):
+    folder = _register_folder(tmp_path)
+    out = ["-o", "out.parquet"]
+    if case == "empty folder":
+        folder = tmp_path / "empty"
+        folder.mkdir()
+    elif case == "unreadable shard":
+        (folder / "c.parquet").write_bytes(b"this is not parquet at all")
+    elif case == "output exists":
+        (tmp_path / "out.parquet").mkdir()
+    elif case == "not a parquet folder":
+        out = ["-o", "out.csv"]
+    elif case == "top":
+        out += ["--top", "5"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "matcher.cli", "score", str(folder), *out, "--quiet", "--jobs", "1"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 2
+    err = proc.stderr.strip().splitlines()
+    assert len(err) == 1 and needle in err[0] and "Traceback" not in proc.stderr, proc.stderr
+    if case != "output exists":
+        assert not (tmp_path / "out.parquet").exists()  # nothing half-written

@@ -120,7 +120,7 @@ def _top_name(result, settings) -> str:
 
 
 # Latin words allowed on an officer's screen: the product name, file kinds, units, tiers
-LATIN_OK = {"ChainMatch", "Excel", "CSV", "HTML", "MB", "A", "B", "C", "N"}
+LATIN_OK = {"ChainMatch", "Excel", "CSV", "HTML", "PDF", "MB", "A", "B", "C", "N"}
 
 
 def _english(page, allowed=()) -> list[str]:
@@ -236,6 +236,20 @@ def test_officer_session_in_chromium(server, upload_csv, tmp_path):
             page.locator("h3").filter(has_text=third).wait_for()
             _settle(page)
             page.screenshot(path=str(tmp_path / "3-detail.png"), full_page=True)
+            # its 企业简报, as a printable page and as PDF
+            with page.expect_download(timeout=120_000) as info:
+                page.get_by_role("button", name="下载企业简报（网页，可打印）").click()
+            brief = tmp_path / "brief.html"
+            info.value.save_as(brief)
+            assert info.value.suggested_filename == f"企业简报_{third}.html"
+            assert third in brief.read_text(encoding="utf-8")
+            with page.expect_download(timeout=120_000) as info:
+                page.get_by_role("button", name="下载企业简报（PDF）").click()
+            pdf = tmp_path / "brief.pdf"
+            info.value.save_as(pdf)
+            assert pdf.read_bytes().startswith(b"%PDF")
+            pypdf = pytest.importorskip("pypdf")
+            assert third in "".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages).replace("\n", "")
 
             # 4 · 招商地图: the offline map draws inside the page
             page.get_by_role("link", name="招商地图").click()

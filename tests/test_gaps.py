@@ -286,3 +286,20 @@ def test_shipped_local_sample_is_synthetic_and_has_a_deliberate_mix(chains):
     assert statuses == {"优势", "一般", "薄弱", "缺失"}
     assert segment(p, "power_battery").status == "优势" and segment(p, "cathode").status == "缺失"
     assert p.counts["scored"] >= 250 and p.counts["rejected"] == 0
+
+
+def test_a_company_filed_at_chain_level_fills_no_segment(tmp_path, fixture_chains, fixture_zone):
+    """Its text places it in the chain without naming a segment (the industry code points at 整车): it is
+    filed in the chain, but counts towards no segment's coverage."""
+    path = tmp_path / "local.csv"
+    pd.DataFrame(
+        [["南京丙新能源科技有限公司", "存续", "3612", "新能源技术推广"]],
+        columns=["企业名称", "登记状态", "国标行业小类", "经营范围"],
+    ).to_csv(path, index=False)
+    p = matcher.gaps_files(
+        [path], zone=fixture_zone, chains=fixture_chains, settings=matcher.DEFAULTS.replace(code_weight=2.5)
+    )
+    c = p.companies.iloc[0]
+    assert c.chain_id == "nev" and pd.isna(c.segment_id) and not c.counted
+    assert p.counts["filed"] == 1 and p.counts["counted"] == 0
+    assert (p.segments["local_count"] == 0).all()

@@ -29,8 +29,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..distinct import map_distinct
 from ..errors import DataFileError
-from ..ingest.scope import main_codes
+from ..ingest.names import NameParser, name_parts_data
+from ..ingest.scope import boilerplate, main_codes, main_spans
 from ..knowledge.chains import Chain, read_yaml
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
 from ..knowledge.settings import DEFAULTS, REFERENCE_DIR, Settings
@@ -41,6 +43,7 @@ FIELDS = tuple(p.field for p in FIELD_POLICIES)
 FIELD_LABELS = {p.field: p.label for p in FIELD_POLICIES}
 FIELD_COLUMNS = {p.field: p.column for p in FIELD_POLICIES}
 SEPARATOR = "\x00"  # joins the texts of a field; no pattern contains it, so no match crosses texts
+HINT_WEIGHT = 0.5  # a name's industry-part hint (科技, 技术) is worth half a weak word: it orders, never files
 
 # Clause cues for free-text descriptions (公司简介): where a keyword sits says how much it tells.
 # "是一家…/专注于…/主要从事…" states the business (weak words count there); "产品应用于…/服务于…/
@@ -271,6 +274,14 @@ def _add_sparse(dense: np.ndarray, m: sp.csr_matrix) -> None:
     dense[np.repeat(np.arange(len(dense)), np.diff(m.indptr)), m.indices] += m.data
 
 
+def _inside(pos: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Whether each position lies in one of the spans [starts, ends) (sorted by start, not overlapping)."""
+    if not len(starts):
+        return np.zeros(len(pos), dtype=bool)
+    j = np.searchsorted(starts, pos, side="right") - 1
+    return (j >= 0) & (pos < ends[np.maximum(j, 0)])
+
+
 @dataclass
 class FieldHits:
     """Patterns found in one field: rows × patterns, the weight of each hit, and HEAD-clause hits."""
@@ -290,6 +301,7 @@ class MatchResult:
     scope_code: np.ndarray  # n, object: the 经营范围 main item's GB/T code used where 国标行业 is missing, else None
     leader_hits: sp.csr_matrix  # n × L
     excluded: dict  # field -> sparse n × S (1 where an exclusion word of the segment is present)
+    name_terms: sp.csr_matrix | None = None  # n × name terms counted (roster rows: the name's industry part)
 
 
 @dataclass
@@ -303,6 +315,7 @@ class _FieldSums:
     spread_excluded: sp.csr_matrix | None = None  # n × S exclusions that apply to the fields after
     hits: dict = field(default_factory=dict)  # field -> n × K keyword hits
     excluded: dict = field(default_factory=dict)  # field -> n × S exclusions
+    name_terms: sp.csr_matrix | None = None  # n × name terms counted (see SegmentMatcher._add_name_terms)
 
     @classmethod
     def empty(cls, n: int, n_seg: int, n_leaders: int) -> _FieldSums:
@@ -425,7 +438,67 @@ class SegmentMatcher(Estimator):
         for sid, (_, seg) in enumerate(pairs):
             for code in seg.industry_codes:
                 self.code_segments_.setdefault(code, []).append(sid)
+        self._fit_name_terms(seg_index, n_seg)
         return self
+
+    def _fit_name_terms(self, seg_index: dict, n_seg: int) -> None:
+        """The name reader: a NameParser whose industry words include the chain vocabulary, and the
+        industry-part words of name_parts.yaml (`chain_terms`) as T × S strong and weak weight matrices
+        (terms naming a segment that is not loaded are skipped: see name_term_problems)."""
+        data = name_parts_data()
+        self.name_parser_ = NameParser.from_data(self.vocabulary_)
+        terms: dict[str, int] = {}
+        pairs: dict[str, dict] = {"strong": {}, "weak": {}}  # (term, segment) -> weight
+        chains_loaded = set(self.chain_ids_)
+        for entry in data["chain_terms"]:
+            if entry["chain"] not in chains_loaded:
+                continue
+            sid = seg_index.get((entry["chain"], entry["segment"]))
+            if (
+                sid is None
+            ):  # chain files edited or replaced: the term has nowhere to go (a test checks the shipped ones)
+                continue
+            for level, into, weight in (
+                ("strong", "strong", 1.0),
+                ("weak", "weak", 1.0),
+                ("hint", "weak", HINT_WEIGHT),
+            ):
+                for w in entry[level]:
+                    key = (terms.setdefault(_prep(w), len(terms)), sid)
+                    pairs[into][key] = max(pairs[into].get(key, 0.0), weight)
+        self.name_terms_ = list(terms)
+
+        def matrix(table: dict) -> sp.csr_matrix:
+            keys = list(table)
+            return sp.csr_matrix(
+                (
+                    np.array([table[k] for k in keys], dtype=np.float32),
+                    ([k[0] for k in keys], [k[1] for k in keys]),
+                ),
+                shape=(len(terms), n_seg),
+            )
+
+        self.name_term_strong_, self.name_term_weak_ = matrix(pairs["strong"]), matrix(pairs["weak"])
+        self.name_term_automaton_ = (
+            ahocorasick_rs.AhoCorasick(self.name_terms_, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+            if terms
+            else None
+        )
+
+    def _name_term_hits(self, parts: pd.Series) -> sp.csr_matrix:
+        """rows × name terms: the chain_terms words found in each name's industry part (longest first,
+        once per distinct part)."""
+        codes, uniques = pd.factorize(parts, use_na_sentinel=True)
+        rows = np.where(codes < 0, len(uniques), codes)
+        shape = (len(uniques) + 1, len(self.name_terms_))
+        r, c = [], []
+        if self.name_term_automaton_ is not None:
+            find = self.name_term_automaton_.find_matches_as_indexes
+            for i, text in enumerate(uniques):
+                for term, _, _ in find(_prep(str(text))) if text else ():
+                    r.append(i)
+                    c.append(term)
+        return _present(np.array(r, dtype=np.int64), np.array(c, dtype=np.int64), shape)[rows]
 
     # ----------------------------------------------------------------------------------------
     def _field_hits(self, texts: pd.Series, factors: tuple | None = None, core: float = 1.0) -> FieldHits:
@@ -451,6 +524,63 @@ class SegmentMatcher(Estimator):
         is_head = ctx == HEAD
         head = _present(text[is_head], pat[is_head], shape)  # a pattern repeated in HEAD clauses counts once
         return FieldHits(_best_weight(text, pat, weight, shape)[rows], head[rows])
+
+    def _scope_hits(self, texts: pd.Series, main: float, light: float) -> FieldHits:
+        """rows × patterns hits of a 经营范围, each weighted by the item it stands in: × `main` in a main
+        item (matcher.ingest.scope.main_spans), × `light` in a light item (light_items of
+        scope_boilerplate.yaml, registered by companies of every kind), else 1. One automaton pass over the
+        distinct texts; only texts with a hit are read for their main items, and only as far as those go."""
+        codes, uniques = pd.factorize(texts, use_na_sentinel=True)
+        rows = np.where(codes < 0, len(uniques), codes)
+        shape = (len(uniques) + 1, len(self.patterns_))
+        data = self._joined_texts(uniques)
+        pat, beg = self._word_matches(data)
+        nul = np.frombuffer(data, dtype=np.uint8) == 0  # SEPARATOR is the only NUL byte
+        starts = np.concatenate([[0], np.flatnonzero(nul) + 1])
+        text = np.searchsorted(starts, beg, side="right") - 1
+        weight = np.ones(len(pat), dtype=np.float32)
+        if len(pat) and main != 1.0:
+            weight[_inside(beg, *self._main_byte_spans(data, np.unique(text), starts))] = np.float32(main)
+        if len(pat) and light != 1.0:
+            weight[_inside(beg, *self._light_byte_spans(data))] = np.float32(light)
+        return FieldHits(_best_weight(text, pat, weight, shape)[rows], None)
+
+    @staticmethod
+    def _main_byte_spans(data: bytes, which: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(starts, ends) byte offsets in the joined texts `data` of the main items of the texts `which`
+        (read as matched: NFKC, lower case)."""
+        rules = boilerplate()
+        ends = np.r_[starts[1:] - 1, len(data)]  # each text ends before the next one's SEPARATOR
+        a, b = [], []
+        for i in which.tolist():
+            t = data[starts[i] : ends[i]].decode("utf-8")
+            spans = main_spans(t, rules)
+            if not spans:
+                continue
+            s0 = int(starts[i])
+            if t.isascii():
+                a += [s0 + x for x, _ in spans]
+                b += [s0 + y for _, y in spans]
+            else:  # character -> byte offsets: the UTF-8 length of what precedes (a few spans per text)
+                a += [s0 + len(t[:x].encode("utf-8")) for x, _ in spans]
+                b += [s0 + len(t[:y].encode("utf-8")) for _, y in spans]
+        return np.array(a, dtype=np.int64), np.array(b, dtype=np.int64)
+
+    def _light_byte_spans(self, data: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(starts, ends) byte offsets of the light items (scope_boilerplate.yaml light_items) in the joined texts."""
+        automaton = self.__dict__.get("_light_automaton_")
+        if automaton is None:
+            items = sorted(boilerplate().light_items)
+            automaton = self._light_automaton_ = (
+                ahocorasick_rs.BytesAhoCorasick(
+                    [_prep(w).encode("utf-8") for w in items], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+                )
+                if items
+                else False
+            )
+        found = automaton.find_matches_as_indexes(data) if automaton else []
+        m = np.array(found, dtype=np.int64).reshape(-1, 3)
+        return m[:, 1], m[:, 2]
 
     def _joined_texts(self, uniques) -> bytes:
         """The distinct texts of a field as matched, joined by SEPARATOR, as UTF-8 (every offset the
@@ -557,23 +687,55 @@ class SegmentMatcher(Estimator):
             scope_code=scope_code,
             leader_hits=sums.leader_hits,
             excluded=sums.excluded,
+            name_terms=sums.name_terms,
         )
+
+    def _read_field(
+        self, frame: pd.DataFrame, policy: FieldPolicy
+    ) -> tuple[FieldHits, FieldHits, sp.csr_matrix | None]:
+        """(hits over the whole field — for leaders, exclusions and business cues —, hits that count as
+        keyword evidence, name-term hits or None) as the policy's `read` says: a plain text is both; a
+        name counts keywords in its industry part only (matcher/ingest/names.py) and adds the industry
+        part's chain terms; a scope counts its kept items, main items × main_items and light ones ×
+        light_items (matcher/ingest/scope.py)."""
+        p, s = policy, self.settings
+        texts = _column(frame, p.column)
+        if p.read == "scope":
+            whole = self._scope_hits(texts, factor(p.main_items, s, 1.0), factor(p.light_items, s, 1.0))
+            return whole, whole, None
+        clauses = None if p.clauses is None else tuple(factor(f, s) for f in p.clauses.contexts)
+        whole = self._field_hits(texts, clauses, factor(p.core_phrase, s, 1.0))
+        if p.read != "name":
+            return whole, whole, None
+        # only names that hold a keyword (the industry part is a part of the name, so no other name has one
+        # there) or stand alone (their chain terms count) are parsed
+        need = np.diff((whole.hits @ self._pattern_keywords_).tocsr().indptr) > 0
+        if p.alone is not None:
+            need |= self._only_field(frame, p)
+        industry = np.full(len(texts), None, dtype=object)
+        if need.any():
+            parser = self.name_parser_
+            read = map_distinct(texts[need], lambda n: None if n is None else parser.parse(n).industry)
+            industry[need] = read.to_numpy(dtype=object)
+        industry = pd.Series(industry, dtype=object)
+        return whole, self._field_hits(industry), self._name_term_hits(industry)
 
     def _add_field(self, frame: pd.DataFrame, policy: FieldPolicy, sums: _FieldSums, keep: np.float32) -> None:
         """Add one text field's keyword evidence (strong and weak, n × S) to `sums` under its policy."""
         p, s = policy, self.settings
-        clauses = None if p.clauses is None else tuple(factor(f, s) for f in p.clauses.contexts)
-        fh = self._field_hits(_column(frame, p.column), clauses, factor(p.core_phrase, s, 1.0))
+        fh, counted, terms = self._read_field(frame, p)
         if p.vertical_cue != "none":  # a vertical business (营销公司, 教育机构 …) says what it is
             cue = fh.hits if p.vertical_cue == "all" else fh.head
             sums.vertical |= (cue @ self._pattern_vertical_) > 0
         if p.leaders:
             found = (fh.hits @ self._pattern_leaders_).tocsr()
             sums.leader_hits = found if sums.leader_hits.nnz == 0 else sums.leader_hits.maximum(found).tocsr()
-        h = (fh.hits @ self._pattern_keywords_).tocsr()
+        h = (counted.hits @ self._pattern_keywords_).tocsr()
         ex = self._excluded(fh, p, sums)
         part = (h @ self.strong_weights_).tocsr()
         weak_part = (h @ self.weak_weights_).tocsr()
+        if terms is not None:  # the industry part of a name: its chain terms
+            part, weak_part, sums.name_terms = self._add_name_terms(frame, p, terms, part, weak_part)
         if fh.head is not None:  # weak words in the sentence that states the business count
             promoted = ((fh.head @ self._pattern_keywords_) @ self.weak_weights_).tocsr()
             part = (part + factor(p.clauses.head_weak, s) * promoted).tocsr()
@@ -591,6 +753,19 @@ class SegmentMatcher(Estimator):
         sums.weak = sums.weak + weight * weak_part
         sums.hits[p.field] = h
         sums.excluded[p.field] = ex
+
+    def _add_name_terms(self, frame, policy: FieldPolicy, terms, part, weak_part) -> tuple:
+        """(strong, weak, terms counted) with a name's industry-part terms added where the name is all there
+        is (a roster row): beside a 简介, 经营范围 or industry code, which say more, the terms are left out
+        (the name's own keywords still count)."""
+        only = self._only_field(frame, policy) if policy.alone is not None else np.zeros(terms.shape[0], dtype=bool)
+        terms = _scale_rows(terms, only.astype(np.float32))
+        terms.eliminate_zeros()
+        if not terms.nnz:
+            return part, weak_part, terms
+        part = (part + terms @ self.name_term_strong_).tocsr()
+        weak_part = (weak_part + terms @ self.name_term_weak_).tocsr()
+        return part, weak_part, terms
 
     def _excluded(self, fh: FieldHits, policy: FieldPolicy, sums: _FieldSums) -> sp.csr_matrix:
         """n × S, 1 where an exclusion word of the segment (or its chain) is in this field or in a

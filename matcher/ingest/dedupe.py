@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -252,24 +253,58 @@ def _provenance(frame: pd.DataFrame) -> np.ndarray:
     return pc.binary_join_element_wise(files, rows, ":").to_numpy(zero_copy_only=False).astype(object)
 
 
-def merge_duplicates(frame: pd.DataFrame, fact_columns: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(one row per company with `merged_rows` and `is_branch`, merge log: one row per merged-away
-    input row with the rule that matched it in `match_key`).
+@dataclass
+class KeyParts:
+    """What the merge rule reads of each row, computed from that row alone (so a register can compute
+    it batch by batch and resolve the groups on disk, see `matcher.stream`): name key, credit-code key,
+    branch flag, richness, and the names a row links to (its 曾用名; a branch's candidate parent names,
+    longest first) as (row position, name key) pairs."""
 
-    The surviving row is the richest of its group (most non-empty facts; a row carrying the current
-    name before one carrying a former name; never a rolled-up branch); its empty cells are filled from
-    the other rows of the group, in order of richness (a branch's facts are its own, not its parent's).
-    """
-    if frame.empty:
-        out = frame.copy()
-        out["merged_rows"] = pd.Series(dtype=object)
-        out["is_branch"] = pd.Series(dtype=bool)
-        return out, pd.DataFrame(columns=LOG_COLUMNS)
-    n = len(frame)
-    index = frame.index
+    name_keys: np.ndarray
+    codes: np.ndarray
+    branch: np.ndarray
+    richness: np.ndarray
+    former_pos: np.ndarray
+    former_names: np.ndarray
+    prefix_pos: np.ndarray
+    prefix_names: np.ndarray
+
+
+@dataclass
+class MergeKeys:
+    """Per row: the key it first got (`keys`: code, a same-name row's code, or N:name), the rule that
+    gave it (`how`), the group it ends in (`final`), whether it is a branch rolled into its parent
+    (`rolled`), whether its name is another row's 曾用名 (`old_name`) and the branch flag."""
+
+    keys: np.ndarray
+    how: np.ndarray
+    final: np.ndarray
+    rolled: np.ndarray
+    old_name: np.ndarray
+    branch: np.ndarray
+
+
+def key_parts(frame: pd.DataFrame, fact_columns: list[str]) -> KeyParts:
+    """The row-local inputs of the merge rule for every row of frame."""
     name_key = normalise_names(frame["company_name"])
     nk = name_key.to_numpy(dtype=object)
-    keys = code_keys(frame["credit_code"])
+    branch = branch_mask(frame, name_key)
+    f_pos, f_names = (
+        _former_links(frame["former_names"].reset_index(drop=True))
+        if "former_names" in frame
+        else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object))
+    )
+    b_pos, b_names = _parent_prefixes(nk, branch)
+    return KeyParts(
+        nk, code_keys(frame["credit_code"]), branch, _richness(frame, fact_columns), f_pos, f_names, b_pos, b_names
+    )
+
+
+def resolve_keys(parts: KeyParts) -> MergeKeys:
+    """The groups of the merge rule over all rows at once (in memory; `matcher.stream.keys` does the same
+    with DuckDB over key parts on disk)."""
+    nk, keys, branch = parts.name_keys, parts.codes.copy(), parts.branch
+    n = len(nk)
     has_code = pd.notna(keys)
     # a row without a code takes the code another row with the same name carries
     coded = pd.DataFrame({"n": nk[has_code], "c": keys[has_code]}, dtype=object).drop_duplicates("n")
@@ -283,18 +318,12 @@ def merge_duplicates(frame: pd.DataFrame, fact_columns: list[str]) -> tuple[pd.D
     plain = ~(has_code | has_via)
     keys[plain] = ["N:" + str(k) for k in nk[plain]]
     how = np.where(has_code, "统一社会信用代码", np.where(has_via, "企业名称（对应信用代码）", "企业名称"))
-    branch = branch_mask(frame, name_key)
 
     # second pass, only when there is something to link: 曾用名 and branches, by exact name lookups
     final = keys
     rolled = np.zeros(n, dtype=bool)
     old_name = np.zeros(n, dtype=bool)
-    f_pos, f_names = (
-        _former_links(frame["former_names"].reset_index(drop=True))
-        if "former_names" in frame
-        else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object))
-    )
-    b_pos, b_names = _parent_prefixes(nk, branch)
+    f_pos, f_names, b_pos, b_names = parts.former_pos, parts.former_names, parts.prefix_pos, parts.prefix_names
     if len(f_pos) or len(b_pos):
         lookup = _name_lookup(nk, keys, ~branch & pd.notna(nk), np.concatenate([f_names, b_names]))
         groups = _Groups()
@@ -317,7 +346,35 @@ def merge_duplicates(frame: pd.DataFrame, fact_columns: list[str]) -> tuple[pd.D
             for p, t in parents.items():
                 final[p] = groups.find(t)
                 rolled[p] = True
-    old_name = old_name & ~rolled
+    return MergeKeys(keys, how, final, rolled, old_name & ~rolled, branch)
+
+
+def merge_duplicates(frame: pd.DataFrame, fact_columns: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(one row per company with `merged_rows` and `is_branch`, merge log: one row per merged-away
+    input row with the rule that matched it in `match_key`).
+
+    The surviving row is the richest of its group (most non-empty facts; a row carrying the current
+    name before one carrying a former name; never a rolled-up branch); its empty cells are filled from
+    the other rows of the group, in order of richness (a branch's facts are its own, not its parent's).
+    """
+    if frame.empty:
+        return merge_groups(frame, fact_columns, None)
+    return merge_groups(frame, fact_columns, resolve_keys(key_parts(frame, fact_columns)))
+
+
+def merge_groups(
+    frame: pd.DataFrame, fact_columns: list[str], mk: MergeKeys | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`merge_duplicates` once the groups are known: the rows of each group (`mk.final`) become one, in
+    the rule's order (rolled branch last, former name after current, richest first, then input order)."""
+    if frame.empty:
+        out = frame.copy()
+        out["merged_rows"] = pd.Series(dtype=object)
+        out["is_branch"] = pd.Series(dtype=bool)
+        return out, pd.DataFrame(columns=LOG_COLUMNS)
+    n = len(frame)
+    index = frame.index
+    keys, how, final, rolled, old_name, branch = mk.keys, mk.how, mk.final, mk.rolled, mk.old_name, mk.branch
 
     # group order: key, then (rolled branch last, former name after current, richest first), then input order
     gid = pd.factorize(final)[0]

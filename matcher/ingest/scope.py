@@ -30,6 +30,7 @@ from ..knowledge.settings import REFERENCE_DIR
 BOILERPLATE_FILE = REFERENCE_DIR / "scope_boilerplate.yaml"
 ITEM_JOIN = "；"  # joins items in the text columns of scope_columns
 _LIST_KEYS = ("headers", "notes", "generic_items", "generic_contains", "activities")
+_OPTIONAL_LISTS = ("light_items",)  # may be absent (an older or an officer's file)
 _OPEN, _CLOSE = "（([【", "）)]】"
 _TRIM = " \t\u3000，,、：:；;。.·*-—"
 _SPAN_CACHE_SIZE = 200_000
@@ -72,6 +73,7 @@ class Boilerplate:
     generic_contains: tuple[str, ...]
     activities: tuple[str, ...]
     main_items: int
+    light_items: frozenset  # kept items every kind of company registers (人工智能应用软件开发): light evidence
     cuts: re.Pattern  # separators, bracketed notes and headers: where items end
     splitter: re.Pattern  # the cuts in one capturing group, for re.split
     header: re.Pattern  # a cut that is a section header: the main items are counted again after it
@@ -105,10 +107,12 @@ def load_boilerplate(path=None) -> Boilerplate:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(path, "(文件)", "顶层应为键值映射（headers、notes ……）")
-    unknown = sorted(set(map(str, data)) - {*_LIST_KEYS, "main_items"})
+    known = (*_LIST_KEYS, *_OPTIONAL_LISTS, "main_items")
+    unknown = sorted(set(map(str, data)) - set(known))
     if unknown:
-        raise DataFileError(path, unknown[0], f"未知字段（可用：{'、'.join((*_LIST_KEYS, 'main_items'))}）")
+        raise DataFileError(path, unknown[0], f"未知字段（可用：{'、'.join(known)}）")
     lists = {k: _word_list(data, k, path) for k in _LIST_KEYS}
+    light = _word_list(data, "light_items", path) if data.get("light_items") is not None else ()
     main = data.get("main_items")
     if not isinstance(main, int) or isinstance(main, bool) or main < 1:
         raise DataFileError(path, "main_items", "应为正整数")
@@ -126,6 +130,7 @@ def load_boilerplate(path=None) -> Boilerplate:
         generic_contains=lists["generic_contains"],
         activities=lists["activities"],
         main_items=main,
+        light_items=frozenset(light),
         cuts=cuts,
         splitter=re.compile(f"({cuts.pattern})"),
         header=re.compile(rf"(?:{_alternation(lists['headers'])})(?:是|为|包括)?\s*[：:]"),
@@ -374,3 +379,39 @@ def scope_columns(values: pd.Series) -> pd.DataFrame:
         if len(values)
         else pd.DataFrame(columns=list(SCOPE_COLUMNS), index=values.index)
     )
+
+
+def main_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int], ...]:
+    """(start, end) character offsets of the main items of a scope — the first main_items kept items of
+    each section, light items (light_items, registered by companies of every kind) neither main nor taking
+    a main place — read only as far as that needs (like main_code). What matching weighs as the main
+    business (matcher/engine/match.py)."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ()
+    text = str(text)
+    rules = rules or boilerplate()
+    out: list[tuple[int, int]] = []
+    pos = rank = 0
+    cuts = rules.cuts.finditer(text)  # lazily: most scopes are read only as far as their first items
+    while pos <= len(text):
+        cut = next(cuts, None)
+        end = cut.start() if cut else len(text)
+        if end > pos:
+            for off, item, _ in _span_items(text[pos:end], rules)[0]:
+                if item in rules.light_items:
+                    continue
+                if rank < rules.main_items:
+                    out.append((pos + off, pos + off + len(item)))
+                rank += 1
+        if cut is None:
+            break
+        pos = cut.end()
+        if rank and rules.header.search(cut.group()):
+            rank = 0
+        elif rank >= rules.main_items:  # past this section's main items: only a later section has more
+            header = rules.header.search(text, pos)
+            if header is None:
+                break
+            cuts = rules.cuts.finditer(text, header.start())  # the header is a cut: go on from it
+            pos = header.start()
+    return tuple(out)

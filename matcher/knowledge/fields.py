@@ -21,6 +21,8 @@ from .settings import MATCH, RANK, REFERENCE_DIR, Settings, stage_settings
 FIELDS_FILE = REFERENCE_DIR / "fields.yaml"
 CONTEXTS = ("head", "plain", "method", "application")  # clause contexts, in the matcher's index order
 VERTICAL_CUES = ("all", "head", "none")
+READS = ("text", "name", "scope")  # how a field is read: as plain text, as a company name, as a business scope
+_OPTIONAL = {"read": "text", "main_items": None, "light_items": None}  # keys a row may leave out
 _KEYS = (
     "field",
     "column",
@@ -62,6 +64,9 @@ class FieldPolicy:
     alone: Factor | None
     exclusions_spread: bool
     leaders: bool
+    read: str = "text"  # text, name (keywords in the industry part only) or scope (items, main items weighted)
+    main_items: Factor | None = None  # read: scope — evidence of the main items × this factor
+    light_items: Factor | None = None  # read: scope — evidence of the light items × this factor
 
 
 def factor(value: Factor | None, settings: Settings, absent: float | None = None) -> float | None:
@@ -111,7 +116,7 @@ def _policy(row, i: int, path) -> FieldPolicy:
     where = f"fields[{i}]."
     if not isinstance(row, dict):
         raise DataFileError(path, f"fields[{i}]", "应为键值映射（field、column、weight ……）")
-    unknown = [k for k in row if k not in _KEYS]
+    unknown = [k for k in row if k not in _KEYS and k not in _OPTIONAL]
     if unknown:
         raise DataFileError(path, where + str(unknown[0]), f"未知的键（可用：{', '.join(_KEYS)}）")
     missing = [k for k in _KEYS if k not in row]
@@ -127,6 +132,12 @@ def _policy(row, i: int, path) -> FieldPolicy:
     if clauses is None and (cue == "head" or core is not None):
         key = "vertical_cue" if cue == "head" else "core_phrase"
         raise DataFileError(path, where + key, "需要分句语境（clauses 不能为 null）")
+    read = row.get("read", _OPTIONAL["read"])
+    if read not in READS:
+        raise DataFileError(path, where + "read", f"应为 {' / '.join(READS)} 之一，实际为 {read!r}")
+    items = {k: _factor(row.get(k), path, where + k, optional=True) for k in ("main_items", "light_items")}
+    if read != "scope" and any(v is not None for v in items.values()):
+        raise DataFileError(path, where + "main_items", "只用于按经营范围条目读取的字段（read: scope）")
     return FieldPolicy(
         field=name,
         column=_need(row, "column", str, path, where),
@@ -139,6 +150,8 @@ def _policy(row, i: int, path) -> FieldPolicy:
         alone=_factor(row["alone"], path, where + "alone", optional=True),
         exclusions_spread=_flag(row, "exclusions_spread", path, where),
         leaders=_flag(row, "leaders", path, where),
+        read=read,
+        **items,
     )
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..engine.filing import chain_view
 from ..engine.geo import EARTH_RADIUS_KM, city_point, haversine_km, ring, zone_point
 from ..errors import MatcherError
 from ..knowledge.chains import POSITIONS, STATUS_COLOURS, STATUSES, Chain, Zone, load_chains, load_zone, segment_table
@@ -77,7 +78,8 @@ def _tip(html_text: str) -> dict:
 
 def _ranked(obj) -> pd.DataFrame:
     """The columns the maps use (a narrow copy: rankings carry every original column too)."""
-    frame = getattr(obj, "ranked", obj)
+    # a scored result: every chain a company serves (its per-chain view); a table is drawn as it is
+    frame = chain_view(obj).ranked if hasattr(obj, "components") and hasattr(obj, "ranked") else obj
     if not isinstance(frame, pd.DataFrame):
         raise MatcherError("招商地图需要评分结果（ScoreResult 或排名表）")
     missing = [c for c in _REQUIRED if c not in frame.columns]
@@ -127,7 +129,10 @@ def segment_summary(
     ranked, chains: dict[str, Chain] | None = None, zone: Zone | None = None, top: int = TOP_TARGETS
 ) -> pd.DataFrame:
     """One row per chain segment (segment_table columns) plus n_a, n_b, n_c and `top`: the best
-    `top` scored companies of the segment as a list of {company_name, city, score, tier}."""
+    `top` scored companies of the segment as a list of {company_name, city, score, tier}; and, the
+    same on every segment row of a chain, level_a, level_b, level_c: the chain's companies filed at
+    chain level (segment to verify), which fill no segment. `ranked`: a scored result (drawn per
+    chain: a company in two chains counts in both) or a ranked table."""
     ranked = _ranked(ranked)
     chains = chains if chains is not None else load_chains()
     zone = zone if zone is not None else load_zone(chains=chains)
@@ -147,8 +152,9 @@ def segment_summary(
     table = table.merge(counts, on=["chain_id", "segment_id"], how="left")
     for c in ("n_a", "n_b", "n_c"):
         table[c] = table[c].fillna(0).astype(int)
-    best = (
-        scored.sort_values("score", ascending=False, kind="stable")
+    best = (  # the targets listed: A / B only (C is not a 重点目标)
+        scored[scored["tier"].isin(TARGET_TIERS)]
+        .sort_values("score", ascending=False, kind="stable")
         .groupby(["chain_id", "segment_id"], sort=False)
         .head(top)
     )
@@ -160,6 +166,11 @@ def segment_summary(
             {"company_name": name, "city": city, "score": float(score), "tier": tier}
         )
     table["top"] = [lists.get((c, s), []) for c, s in zip(table["chain_id"], table["segment_id"])]
+    level = ranked[(ranked["score"] > 0) & ranked["segment_id"].isna() & ranked["chain_id"].notna()]
+    per_chain = level[level["tier"].isin(("A", "B", "C"))].groupby(["chain_id", "tier"]).size()
+    for t in ("A", "B", "C"):
+        n = per_chain.xs(t, level="tier") if t in per_chain.index.get_level_values("tier") else pd.Series(dtype=int)
+        table[f"level_{t.lower()}"] = table["chain_id"].map(n).fillna(0).astype(int)
     return table
 
 
@@ -170,22 +181,23 @@ def _segment_tooltip(r) -> str:
         f"{_esc(r.status)}{assumed}<br/>A 类 {r.n_a} 家，B 类 {r.n_b} 家，C 类 {r.n_c} 家"
     )
     if not r.top:
-        return head + "<br/>暂无匹配企业"
-    return head + f"<br/>得分最高的 {len(r.top)} 家：<br/>" + _company_lines(r.top)
+        return head + "<br/>暂无 A、B 类目标企业"
+    return head + f"<br/>重点目标（得分最高的 {len(r.top)} 家）：<br/>" + _company_lines(r.top)
 
 
 def _tile(r, x: float, y: float, w: int, h: int, font: int, truncate: bool) -> dict:
     label = {
         "show": True,
         "position": "inside",
-        "color": "#fff",
+        "color": STATUS_COLOURS[r.status].text,
         "fontSize": font,
         "lineHeight": font + 4,
         "formatter": _label(f"{r.segment_name}\nA {r.n_a} · B {r.n_b}"),
     }
     if truncate:
         label.update(width=w - 8, overflow="truncate")
-    style = {"color": STATUS_COLOURS[r.status].mark, "borderColor": "#ffffff", "borderWidth": 1}
+    # the workbook's colours: the status fill with its text colour, edged in the status mark
+    style = {"color": STATUS_COLOURS[r.status].fill, "borderColor": STATUS_COLOURS[r.status].mark, "borderWidth": 1.5}
     if r.assumed:
         style.update(borderColor="#37474f", borderType="dashed", borderWidth=1.5)
     return {
@@ -277,7 +289,10 @@ def _graph_option(title: str, subtitle: str, nodes: list, links: list, width: fl
                 "top": _TITLE_H + min(ys),
                 "width": max(xs) - min(xs),
                 "height": max(ys) - min(ys),
-                "categories": [{"name": s, "itemStyle": {"color": STATUS_COLOURS[s].mark}} for s in STATUSES],
+                "categories": [
+                    {"name": s, "itemStyle": {"color": STATUS_COLOURS[s].fill, "borderColor": STATUS_COLOURS[s].mark}}
+                    for s in STATUSES
+                ],
                 "edgeSymbol": ["none", "arrow"],
                 "edgeSymbolSize": 12,
                 "lineStyle": {"color": "#90a4ae", "width": 2, "opacity": 1},
@@ -316,12 +331,18 @@ def chain_map_option(summary: pd.DataFrame, chain_id: str | None = None) -> dict
     gaps = int(rows["status"].isin(("缺失", "薄弱")).sum())
     title = f"产业链图 · {first.chain_name}（{first.priority_level}）"
     subtitle = (
-        f"{len(rows)} 个环节，缺失/薄弱 {gaps} 个；A 类目标 {n_a} 家，B 类 {n_b} 家。"
+        f"{len(rows)} 个环节，缺失/薄弱 {gaps} 个；A 类目标 {n_a} 家，B 类 {n_b} 家{_level_note(first)}。"
         "颜色为园区缺口状态，虚线框为假设状态，悬停查看得分最高的企业。"
     )
     width = col_x[2] + _TILE_W / 2 + 2 * _CHART_PAD
     height = _TITLE_H + deepest + _TILE_H / 2 + _CHART_PAD
     return _graph_option(title, subtitle, nodes, links, width, height)
+
+
+def _level_note(first) -> str:
+    """The chain's companies filed at chain level (segment to verify), beside its segments' counts."""
+    a, b = int(getattr(first, "level_a", 0)), int(getattr(first, "level_b", 0))
+    return f"；另有产业链层面（环节待核实）A 类 {a} 家，B 类 {b} 家" if a or b else ""
 
 
 def _overview_option(summary: pd.DataFrame) -> dict:
@@ -359,7 +380,7 @@ def _overview_option(summary: pd.DataFrame) -> dict:
                 },
                 "tooltip": _tip(
                     f"<b>{_esc(first.chain_name)}</b>（{_esc(first.priority_level)}）<br/>"
-                    f"{len(rows)} 个环节；A 类目标 {n_a} 家，B 类 {n_b} 家"
+                    f"{len(rows)} 个环节；A 类目标 {n_a} 家，B 类 {n_b} 家{_level_note(first)}"
                 ),
             }
         )
@@ -527,7 +548,7 @@ def _radius_subtext(cities: pd.DataFrame, radii: list[float]) -> str:
     parts = []
     for r in radii:
         inside = int(cities.loc[cities["distance_km"] <= r, "count"].sum()) if len(cities) else 0
-        parts.append(f"{r:g} km 配套半径内 {inside} 家")
+        parts.append(f"{r:g} 公里配套半径内 {inside} 家")
     return "；".join(parts)
 
 
@@ -602,7 +623,7 @@ def geo_map_option(
     labelled = set(cities.head(6)["city"]) if len(cities) and view == "national" else set(cities["city"])
     city_data = []
     for r in cities.itertuples(index=False):
-        dist = f"距园区 {r.distance_km:.0f} km<br/>" if not pd.isna(r.distance_km) else ""
+        dist = f"距园区 {r.distance_km:.0f} 公里<br/>" if not pd.isna(r.distance_km) else ""
         city_data.append(
             {
                 "name": r.city,
@@ -756,7 +777,7 @@ def geo_map_option(
                 },
                 "tooltip": {
                     "show": True,
-                    "formatter": f"<b>{_esc(zone_name)}</b><br/>" + "<br/>".join(f"{r:g} km 配套半径" for r in radii),
+                    "formatter": f"<b>{_esc(zone_name)}</b><br/>" + "<br/>".join(f"{r:g} 公里配套半径" for r in radii),
                 },
                 "data": [{"name": zone_name, "value": [zlon, zlat]}],
             }
@@ -896,7 +917,7 @@ _SCRIPT = """
       var inside = 0;
       meta.cities.forEach(function(x){ if (x[0] !== null && x[0] <= km) inside += x[1]; });
       var update = {
-        title: {subtext: meta.subtitle_base + '；' + km + ' km 配套半径内 ' + inside + ' 家'},
+        title: {subtext: meta.subtitle_base + '；' + km + ' 公里配套半径内 ' + inside + ' 家'},
         series: [{id: 'radius', data: [{coords: ringPoints(meta.zone[0], meta.zone[1], km)}]}]
       };
       if (meta.view === 'local') {
@@ -1001,7 +1022,9 @@ def map_html(
     }
     scope = chains[chain_id].name if chain_id else "全部产业链"
     heading = title or f"招商地图 · {zone.name} · {scope}"
-    n_targets = int(ranked["tier"].isin(TARGET_TIERS).sum())
+    is_target = ranked["tier"].isin(TARGET_TIERS)
+    n_companies = int(ranked["company_name"].nunique())
+    n_targets = int(ranked.loc[is_target, "company_name"].nunique())
     chain_divs = "\n".join(
         f'<div class="box"><div class="chart" id="{cid}" style="width:{o["_size"]["width"]}px;'
         f'height:{o["_size"]["height"]}px"></div></div>'
@@ -1015,7 +1038,6 @@ def map_html(
     options = "".join(
         f'<option value="{m}"{" selected" if m == metric else ""}>{label}</option>' for m, label in METRICS.items()
     )
-    boundaries = _boundaries()[0].get("metadata", {})
     body = f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -1027,15 +1049,13 @@ def map_html(
 </head>
 <body>
 <h1>{_esc(heading)}</h1>
-<p class="note">按园区产业链缺口评分的候选企业：{len(ranked)} 行，其中 A/B 类目标 {n_targets} 行。
+<p class="note">按园区产业链缺口评分的候选企业 {n_companies} 家，其中 A、B 类目标 {n_targets} 家。
 本文件自带全部脚本与数据，离线可用；不访问任何网络地址。</p>
 {_chain_section(bool(chain_options))}{chain_divs}
 {_geo_section(bool(views), options, geo_divs, radius_km)}
 <footer>
-地图边界：{_esc(boundaries.get("source", ""))}，经简化（{_esc(boundaries.get("simplification", ""))}）；
-南海诸岛以附图表示，台湾省、香港、澳门均已包含。城市位置为地级行政区参考点，距离为到园区的球面距离。
-本图仅供招商工作内部参考，公开发布须按规定送审。<br>
-图表库：Apache ECharts（Apache License 2.0）。
+底图：国家基础地理数据（省级行政区边界），简化显示；南海诸岛以附图表示，台湾省、香港、澳门均已包含。
+城市位置为地级行政区参考点，距离为到园区的直线距离（公里）。本图仅供招商工作内部参考，公开发布须按规定送审。
 </footer>
 <script>{echarts_js()}</script>
 <script>{_SCRIPT % (_json(data), EARTH_RADIUS_KM, GEO_WIDTH / GEO_HEIGHT, EARTH_RADIUS_KM)}</script>

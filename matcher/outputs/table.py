@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..contract import select
+from ..engine.filing import chain_view
 from ..errors import MatcherError
 from .cells import safe_frame
 from .workbook import write_workbook
@@ -78,7 +79,9 @@ def write_output(
     if suffix == ".xlsx":
         write_workbook(result, path, chains=chains, zone=zone, settings=settings, chain_ids=chain_ids, top=top)
     elif suffix in (".csv", ".parquet"):
-        write_table(select(result.ranked, chain_ids, top, per_chain), path)
+        # --per-chain: every chain with relevance > 0, `filed` saying which reach the threshold
+        table = chain_view(result, filed_only=not result.near_misses).ranked if per_chain else result.ranked
+        write_table(select(table, chain_ids, top, per_chain), path)
     else:
         raise MatcherError(f"{path}: 不支持的输出格式“{suffix}”（支持 .xlsx .csv .parquet）")
     written = {"ranked": str(path)}

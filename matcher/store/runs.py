@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from ..ingest.dedupe import code_keys, normalise_names
 from ..knowledge.chains import segment_table, zone_to_yaml
@@ -70,10 +70,13 @@ def company_keys(names, codes) -> tuple[np.ndarray, np.ndarray]:
     return codes, keys
 
 
-def _company_ids(conn, names: list, codes: np.ndarray, keys: np.ndarray, at: dt.datetime) -> np.ndarray:
+def _company_ids(
+    conn, names: list, codes: np.ndarray, keys: np.ndarray, at: dt.datetime, run_id=None, status=None, status_raw=None
+) -> np.ndarray:
     """The company id of each row: an existing company with the row's credit code, else one with its
     normalised name (and no other code), else a new company. Rows of one run that share a key share
-    an id. New companies are inserted; a code learnt for a company known by name only is filled in."""
+    an id. New companies are inserted (with their status in run `run_id`, from the lists `status` /
+    `status_raw`); a code learnt for a company known by name only is filled in."""
     known = conn.execute(select(S.companies.c.id, S.companies.c.credit_code, S.companies.c.name_key))
     by_code, by_name = {}, {}
     for cid, code, key in known:
@@ -102,7 +105,17 @@ def _company_ids(conn, names: list, codes: np.ndarray, keys: np.ndarray, at: dt.
         slot = ("c", code) if code is not None else ("n", key)
         if slot not in new_slot:
             new_slot[slot] = len(new_rows)
-            new_rows.append({"credit_code": code, "name_key": key, "name": str(names[i]), "created_at": at})
+            new_rows.append(
+                {
+                    "credit_code": code,
+                    "name_key": key,
+                    "name": str(names[i]),
+                    "created_at": at,
+                    "last_run_id": run_id,
+                    "last_status": status[i] if status is not None else None,
+                    "last_status_raw": status_raw[i] if status_raw is not None else None,
+                }
+            )
             if code is None:
                 by_name.setdefault(key, (None, None))
         out[i] = -1 - new_slot[slot]
@@ -119,7 +132,7 @@ def _company_ids(conn, names: list, codes: np.ndarray, keys: np.ndarray, at: dt.
             ).scalars()
             ids = list(ids)
         else:
-            cols = ["id", "credit_code", "name_key", "name", "created_at"]
+            cols = ["id", *new_rows[0]]
             insert_rows(conn, S.companies, cols, ((i, *r.values()) for i, r in zip(ids, new_rows)))
         ids = np.asarray(ids, dtype=np.int64)
         fresh = out < 0
@@ -181,7 +194,7 @@ def save_run(
     with writing(store) as conn:
         serialize(conn, "runs")
         run_id = conn.execute(S.runs.insert().returning(S.runs.c.id), run_row).scalar_one()
-        ids = _company_ids(conn, list(names), codes, keys, at)
+        ids = _company_ids(conn, list(names), codes, keys, at, run_id, columns["status"], columns["status_raw"])
         cols = ["run_id", "seq", "company_id", *S.RESULT_TEXTS, *S.RESULT_FLOATS]
         n = len(ranked)
         rows = zip(
@@ -201,20 +214,27 @@ def save_run(
 
 
 def _refresh_last_status(conn, run_id: int, run_date: dt.date) -> None:
-    """Companies scored by this run take its status as their newest, unless a run with a later date
-    already gave them one (an older list recorded late does not bring a company back to life). One
-    UPDATE … FROM over the run's own rows (a company has one status per run)."""
+    """Companies whose status in this run differs from their recorded newest status take it (one
+    UPDATE … FROM over the run's own rows, touching only the companies that changed; a company has
+    one status per run). A run older than another that scored the company (a list recorded late)
+    does not override it."""
     r, c = S.run_results, S.companies
-    newer = select(S.runs.c.id).where(S.runs.c.run_date > run_date)
-    stmt = (
-        update(c)
-        .where(
-            r.c.run_id == run_id,
-            r.c.company_id == c.c.id,
-            or_(c.c.last_run_id.is_(None), c.c.last_run_id.not_in(newer)),
-        )
-        .values(last_run_id=run_id, last_status=r.c.status, last_status_raw=r.c.status_raw)
+    changed = or_(
+        c.c.last_run_id.is_(None),
+        c.c.last_status.is_distinct_from(r.c.status),
+        c.c.last_status_raw.is_distinct_from(r.c.status_raw),
     )
+    where = [r.c.run_id == run_id, r.c.company_id == c.c.id, changed]
+    newest = conn.execute(select(func.max(S.runs.c.run_date)).where(S.runs.c.id != run_id)).scalar()
+    if newest is not None and newest > run_date:  # only then can a newer run have scored the company
+        r2 = S.run_results.alias("r2")
+        later = (
+            select(r2.c.company_id)
+            .join(S.runs, S.runs.c.id == r2.c.run_id)
+            .where(r2.c.company_id == c.c.id, S.runs.c.run_date > run_date)
+        )
+        where.append(~later.exists())
+    stmt = update(c).where(*where).values(last_run_id=run_id, last_status=r.c.status, last_status_raw=r.c.status_raw)
     conn.execute(stmt)
 
 

@@ -68,6 +68,8 @@ def test_scores_do_not_depend_on_the_number_of_processes(small_chunks, per_chain
     two = matcher.score_frame(read, chains, zone, per_chain=per_chain, as_of=AS_OF, n_jobs=2)
     pd.testing.assert_frame_equal(one.ranked, two.ranked)
     pd.testing.assert_frame_equal(one.components, two.components)
+    pd.testing.assert_frame_equal(one.chain_rows, two.chain_rows)  # every other chain, alike
+    assert len(one.chain_rows) > 0 and (per_chain or one.chain_rows["filed"].all())
 
 
 def test_reading_does_not_depend_on_the_number_of_processes(small_chunks):

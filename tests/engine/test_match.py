@@ -277,3 +277,82 @@ def test_the_field_policy_table_drives_matching(m, monkeypatch):
     after = m.transform(f)
     assert after[0, b] == 0  # 经营范围 now weighs nothing
     assert after[1, b] > before[1, b]  # an application clause no longer discounts the word
+
+
+# --------------------------------------------------------------------------------------------
+# names read as names, scopes read as items (issue 14), with the shipped chains
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    import matcher
+
+    return SegmentMatcher().fit(matcher.load_chains())
+
+
+def _chain_rel(m, f):
+    return m.chain_relevance(m.match(f))
+
+
+def test_a_roster_of_names_is_filed_by_the_industry_part(shipped):
+    names = ["青岛四方轨道装备有限公司", "武汉联影智融医疗科技有限公司", "宁波锋驰汽车电子有限公司", "星河电气有限公司"]
+    rel = _chain_rel(shipped, frame(company_name=names))
+    assert rel.loc[0, "rail"] >= DEFAULTS.min_relevance
+    assert rel.loc[1, "bio"] >= DEFAULTS.min_relevance
+    assert rel.loc[2, "nev"] >= DEFAULTS.min_relevance
+    # a weak industry word orders the roster but does not file it
+    assert 0 < rel.loc[3, "grid"] < DEFAULTS.min_relevance
+    for i, best in enumerate(["rail", "bio", "nev", "grid"]):
+        assert rel.loc[i].idxmax() == best
+
+
+def test_the_brand_of_a_name_is_not_evidence(shipped):
+    rel = _chain_rel(shipped, frame(company_name=["芯片王餐饮管理有限公司", "星河芯片有限公司"]))
+    assert rel.loc[0].max() == 0  # 芯片 in the 字号 of a restaurant company
+    assert rel.loc[1, "ic"] >= DEFAULTS.min_relevance  # 芯片 as the industry part
+
+
+def test_name_terms_count_only_for_a_name_alone(shipped):
+    f = frame(company_name=["星河轨道装备有限公司"] * 2, intro=[None, "公司主营餐饮连锁。"])
+    rel = _chain_rel(shipped, f)
+    assert rel.loc[0, "rail"] >= DEFAULTS.min_relevance
+    assert rel.loc[1, "rail"] < rel.loc[0, "rail"] / 2  # the description says what the company does
+
+
+def test_plain_business_scopes_file_the_company(shipped):
+    scopes = [
+        "集成电路设计、集成电路芯片及产品销售；半导体器件专用设备销售",
+        "锂离子电池、动力电池组的研发、生产与销售",
+    ]
+    rel = _chain_rel(shipped, frame(company_name=["星河有限公司"] * 2, scope=scopes))
+    assert rel.loc[0, "ic"] >= DEFAULTS.min_relevance
+    assert rel.loc[1, "nev"] >= DEFAULTS.min_relevance
+
+
+def test_main_items_weigh_more_than_later_items(shipped):
+    first = "锂离子电池的研发、生产与销售；五金产品批发；日用百货销售；办公用品销售"
+    last = "五金产品批发；日用百货销售；办公用品销售；锂离子电池的研发、生产与销售"
+    rel = _chain_rel(shipped, frame(company_name=["星河有限公司"] * 2, scope=[first, last]))
+    assert rel.loc[0, "nev"] > rel.loc[1, "nev"] > 0
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        "人工智能基础软件开发；人工智能应用软件开发",
+        "一般项目：技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；人工智能基础软件开发；人工智能应用软件开发；"
+        "人工智能理论与算法软件开发；人工智能通用应用系统；软件开发（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）",
+    ],
+)
+def test_registered_ai_boilerplate_alone_does_not_file_a_shell(shipped, scope):
+    rel = _chain_rel(shipped, frame(company_name=["星河科技有限公司"], scope=[scope]))
+    assert 0 < rel.loc[0, "ai"] < DEFAULTS.min_relevance
+
+
+def test_a_roster_row_filed_by_its_industry_part_says_so(shipped):
+    f = frame(company_name=["青岛四方轨道装备有限公司", "星河有限公司"])
+    r = shipped.match(f)
+    best = r.relevance.argmax(axis=1)
+    text = evidence_text(shipped, r, np.arange(2), best).to_pylist()
+    assert "“轨道装备”" in text[0] and "名称" in text[0]
+    assert text[1] == ""

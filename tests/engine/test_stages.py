@@ -41,6 +41,7 @@ def frame():
         ("戊电动自行车有限公司", None, "锂离子电池销售", None),
         ("宁德时代新能源科技股份有限公司", None, "电池管理系统BMS研发", None),
         ("己新能源有限公司", None, None, None),
+        ("庚有限公司", None, "动力电池技术服务；锂离子电池销售", None),  # a light item (see light_items below)
     ]
     return pd.DataFrame(rows, columns=["company_name", "intro", "scope", "industry_code"])
 
@@ -79,7 +80,18 @@ def test_every_match_setting_is_read_by_matching_and_none_by_rank(fixture_chains
     assert set(READS) == set(stage_settings(RANK))  # rank needs nothing from the match stage
 
 
-def test_every_match_setting_changes_the_outcome(fixture_chains, fixture_zone):
+@pytest.fixture
+def light_items(monkeypatch):
+    """The fixture chains' words appear in no shipped light item (人工智能应用软件开发 …): list one that
+    holds a fixture word, for the rows above."""
+    from matcher.engine import match as match_module
+
+    rules = match_module.boilerplate()
+    patched = replace(rules, light_items=rules.light_items | {"动力电池技术服务"}, span_cache={})
+    monkeypatch.setattr(match_module, "boilerplate", lambda: patched)
+
+
+def test_every_match_setting_changes_the_outcome(fixture_chains, fixture_zone, light_items):
     base_scorer = matcher.Scorer(as_of=AS_OF).fit(fixture_chains, fixture_zone)
     base_rel = base_scorer.matcher_.match(_canonical()).relevance
     base_comp = base_scorer.components(_canonical())

@@ -261,3 +261,27 @@ MAIN_ALPHABET = ALPHABET + "锂离子电池制造集成电路设计餐饮服务�
 def test_main_code_is_the_full_parse_main_code(text):
     full = scope_columns(pd.Series([text]))["scope_main_code"].iloc[0]
     assert main_code(text) == (None if pd.isna(full) else full)
+
+
+# --------------------------------------------------------------------------------------------
+# main_spans: where the main items stand, for matching
+
+
+@given(st.text(alphabet=ALPHABET, max_size=200) | st.text(max_size=80))
+def test_main_spans_are_the_full_parse_main_items(text):
+    """Without light items, main_spans reads the same main items as parse_scope (which reads everything)."""
+    from matcher.ingest.scope import main_spans
+
+    spans = main_spans(text)
+    main = [i for i in parse_scope(text).items if i.main]
+    if not any(i.text in RULES.light_items for i in parse_scope(text).items):
+        assert [(i.start, i.start + len(i.text)) for i in main] == list(spans)
+
+
+def test_light_items_are_not_main_and_take_no_main_place():
+    from matcher.ingest.scope import main_spans
+
+    s = "人工智能应用软件开发；人工智能基础软件开发；物联网技术服务；锂离子电池制造；五金产品批发；日用百货销售；办公用品销售"
+    assert "人工智能应用软件开发" in RULES.light_items
+    assert [s[a:b] for a, b in main_spans(s)] == ["锂离子电池制造", "五金产品批发", "日用百货销售"]
+    assert main_spans(None) == () and main_spans("") == ()

@@ -159,3 +159,27 @@ def test_every_short_leader_is_justified():
 )
 def test_the_known_offenders_of_issue_14_no_longer_fire(text, word):
     assert word not in {w for _, w, _ in hits(text)}
+
+
+def _name_term_hits() -> list[tuple[str, str, str]]:
+    """(name, industry-part word, chain) for every strong name term (data/reference/name_parts.yaml) that
+    would file an ordinary roster name: the word read in the name's industry part, as the engine reads it."""
+    from matcher.engine.match import SegmentMatcher
+
+    m = SegmentMatcher().fit(matcher.load_chains())
+    terms = m.name_terms_
+    chain_of = m.segments_["chain_id"].to_numpy()
+    out = []
+    for name in ORDINARY["names"]:
+        part = m.name_parser_.parse(name).industry
+        if not part:
+            continue
+        for t, _, _ in m.name_term_automaton_.find_matches_as_indexes(_norm(part)):
+            for seg in m.name_term_strong_[t].indices:
+                out.append((name, terms[t], chain_of[seg]))
+    return out
+
+
+def test_no_strong_name_term_files_an_ordinary_roster_name():
+    report = [f"“{w}” → {c}: {n}" for n, w, c in _name_term_hits() if not _allowed(n, w)]
+    assert report == [], "a strong industry-part word of name_parts.yaml fires on ordinary names:\n" + "\n".join(report)
