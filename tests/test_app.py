@@ -430,15 +430,16 @@ def test_gaps_page_shows_computed_statuses_on_the_chain_map():
     assert not at.exception
     assert any(s.label == "在产业链图上查看测算状态" for s in at.selectbox)
     # the chain map counts the candidates of the current list (scored under the current profile)
-    ranked = matcher.rerank(sample_result(), matcher.DEFAULTS).ranked
-    ai = ranked[(ranked["chain_id"] == "ai") & (ranked["score"] > 0)]
+    # (every company that serves the chain, filed under a segment: the map's per-chain counts)
+    ranked = matcher.chain_view(matcher.rerank(sample_result(), matcher.DEFAULTS)).ranked
+    ai = ranked[(ranked["chain_id"] == "ai") & (ranked["score"] > 0) & ranked["segment_id"].notna()]
     n_a, n_b = int((ai["tier"] == "A").sum()), int((ai["tier"] == "B").sum())
     assert n_a > 0 and n_b > 0
     html = at.get("iframe")[0].proto.srcdoc
     assert int(re.search(r"候选企业[：\s]*(\d+)", html).group(1)) > 0  # it said 0 when no candidates were passed
     assert f"A 类目标 {n_a} 家，B 类 {n_b} 家" in html
     at.selectbox(key="w_gaps_map_chain").set_value("nev").run()
-    nev = ranked[(ranked["chain_id"] == "nev") & (ranked["score"] > 0)]
+    nev = ranked[(ranked["chain_id"] == "nev") & (ranked["score"] > 0) & ranked["segment_id"].notna()]
     n_a = int((nev["tier"] == "A").sum())
     assert n_a > 0 and f"A 类目标 {n_a} 家" in at.get("iframe")[0].proto.srcdoc
 
