@@ -62,6 +62,7 @@ _LAZY = {
     ],
     "knowledge.zone_edit": ["apply_zone_edits", "zone_tables"],
     "ingest.read": ["inspect_file", "read_file"],
+    "ingest.names": ["parse_name"],
     "ingest.normalize": ["STATUS_LABELS"],
     "engine.geo": ["distance_km", "locate"],
     "engine.match": ["SegmentMatcher"],
