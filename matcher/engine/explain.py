@@ -13,7 +13,11 @@ items of a part are those it has, in this order; the wording is in the constants
                名称含“…” / 简介含“…” / 经营范围含“…” / 名称含龙头企业“…” / 国标行业{industry_code}{小类名称}
                (国标行业 missing, the code read from a main item of the 经营范围:
                经营范围主营项目对应国标行业{scope_code}{小类名称})
+               / 文本模型判断与该产业链相符（相关度提高{model_support}） / 文本模型判断与该产业链
+               相符程度较低（相关度降低{-model_support}）: only when the learned model changed the
+               relevance by MODEL_MATERIAL or more, or decided whether the company is filed
            no chain: 未匹配到任何产业链环节（最高相关度{relevance}，低于门槛）
+               + （文本模型判断不符，相关度降低{-model_support}） when the knowledge alone would have filed it
     缺口   缺口：items
                园区该环节{gap_status}（待核实），缺口权重{gap_weight} / {priority_level}重点链，优先级{priority}
     实力   实力：items (none: 无公开实力信息（按中性计）), then 实力分{strength} as the last item
@@ -62,6 +66,10 @@ WORDS = "{field}含"  # + the quoted words; leader names: "名称含龙头企业
 LEADER_WORDS = "名称含龙头企业"
 CODE = "国标行业{code}{label}"
 SCOPE_CODE = "经营范围主营项目对应国标行业{code}{label}"  # the code came from a 经营范围 item (国标行业 missing)
+MODEL_UP = "文本模型判断与该产业链相符（相关度提高{:.2f}）"
+MODEL_DOWN = "文本模型判断与该产业链相符程度较低（相关度降低{:.2f}）"
+MODEL_UNMATCHED = "（文本模型判断不符，相关度降低{:.2f}）"
+MODEL_MATERIAL = 0.05  # a change of the relevance by the learned model this large is worth saying
 GAP_LABEL = "缺口："
 GAP_ITEMS = ("园区该环节{status}{assumed}，缺口权重{gap_weight:.2f}", "{level}重点链，优先级{priority:.2f}")
 ASSUMED = "（待核实）"
@@ -84,7 +92,7 @@ RISK_ITEMS = {
 }
 
 # The columns a reason is rendered from (component-table columns; `_segment` keys the segment facts).
-EVIDENCE_COLUMNS = ["evidence_words", "code_counted", "scope_code", "gap_assumed", "priority_level"]
+EVIDENCE_COLUMNS = ["evidence_words", "code_counted", "scope_code", "model_support", "gap_assumed", "priority_level"]
 REASON_FACTS = [
     "industry_code",
     "registered_capital_wan",
@@ -289,6 +297,21 @@ def evidence_text(
     return joined if prefixed else pc.utf8_slice_codeunits(joined, len(sep))
 
 
+def model_support(result: MatchResult, rows: np.ndarray, best: np.ndarray, has_chain: np.ndarray) -> np.ndarray:
+    """What the learned model changed in the relevance a reason shows (4 decimals; 0 without a model):
+    for a row with a chain, its segment's relevance minus the knowledge's; for a row without, its
+    highest relevance minus the knowledge's highest."""
+    k = result.knowledge_relevance
+    if k is None:
+        return np.zeros(len(rows))
+    rel = result.relevance
+    support = rel[rows, best].astype(float) - k[rows, best]
+    j = np.flatnonzero(~has_chain)
+    if len(j):
+        support[j] = rel[rows[j]].max(axis=1) - k[rows[j]].max(axis=1)
+    return np.round(support, 4)
+
+
 def evidence_columns(
     matcher: SegmentMatcher,
     segments: pd.DataFrame,
@@ -322,6 +345,7 @@ def evidence_columns(
         "evidence_words": words,
         "code_counted": code,
         "scope_code": scope_code,
+        "model_support": model_support(result, rows, best, has_chain),
         "gap_assumed": np.where(has_chain, segments["assumed"].to_numpy(dtype=bool)[best], False),
         # taken as Arrow strings: pandas would convert an object column of them row by row
         "priority_level": pa.array(segments["priority_level"].to_numpy(dtype=object), type=pa.string()).take(
@@ -339,15 +363,30 @@ def evidence_columns(
 
 
 # ---- the parts, rendered from columns ------------------------------------------------------------
-def _unmatched(t) -> pa.Array:
-    """The 匹配 part of a row without a chain (computed for every row, replaced where there is one)."""
-    rel = _num(t, "relevance")
-    return concat_texts(UNMATCHED, _fmt_unique(np.where(rel > 0, rel, np.nan), BELOW.format))
+def _support(t) -> np.ndarray:
+    """The learned model's change to the relevance shown (0 where the table has none)."""
+    return np.nan_to_num(_num(t, "model_support"), nan=0.0)
 
 
-def _filed(t, j: np.ndarray, before: str) -> tuple[pa.Array, ...]:
-    """For the rows j that have a chain: the pieces of their 匹配 part (head, relevance, words, code: to be
-    concatenated) and their 缺口 part (which starts with `before`)."""
+def _unmatched(t, settings: Settings) -> pa.Array:
+    """The 匹配 part of a row without a chain (computed for every row, replaced where there is one); the
+    model is named when the knowledge alone would have filed the row."""
+    rel, support = _num(t, "relevance"), _support(t)
+    said = (support < 0) & (rel - support >= settings.min_relevance)
+    return concat_texts(
+        UNMATCHED,
+        _fmt_unique(np.where(rel > 0, rel, np.nan), BELOW.format),
+        _fmt_unique(np.where(said, -support, np.nan), MODEL_UNMATCHED.format),
+    )
+
+
+def _model_item(value: float) -> str:
+    return MODEL_UP.format(value) if value > 0 else MODEL_DOWN.format(-value)
+
+
+def _filed(t, j: np.ndarray, before: str, settings: Settings) -> tuple[pa.Array, ...]:
+    """For the rows j that have a chain: the pieces of their 匹配 part (head, relevance, words, code, the
+    model's item: to be concatenated) and their 缺口 part (which starts with `before`)."""
     segment = np.asarray(t["_segment"])[j].astype(float)  # the key of a segment's facts (numbers factorise fast)
     facts = {
         c: t[c]
@@ -392,7 +431,12 @@ def _filed(t, j: np.ndarray, before: str) -> tuple[pa.Array, ...]:
     # the items: the words, then the code (with its separator only after words)
     has_words = pc.not_equal(words, "").to_numpy(zero_copy_only=False)
     code = _fmt_unique(codes, _code_item, sep, has_words)
-    return head, _fmt_unique(_num(t, "relevance")[j], RELEVANCE.format), words, code, gap
+    # the model's item: when it moved the relevance materially or decided the filing
+    rel, support = _num(t, "relevance")[j], _support(t)[j]
+    decided = (support > 0) & (rel - support < settings.min_relevance)
+    said = (np.abs(support) >= MODEL_MATERIAL - 1e-9) | decided
+    model = _fmt_unique(np.where(said, support, np.nan), _model_item, sep, has_words | pd.notna(codes))
+    return head, _fmt_unique(rel, RELEVANCE.format), words, code, model, gap
 
 
 _SCOPE_KEY = "scope:"  # marks a code read from the 经营范围 among the codes formatted once each
@@ -462,12 +506,12 @@ def _parts(t, settings: Settings, sep: str = PART_SEP) -> dict[str, pa.Array]:
     after it starts with sep), so a row's parts are joined by concatenation."""
     n = _len(t)
     j = np.flatnonzero(_present(t, "chain_id"))
-    *match, gap = _filed(t, j, sep)
+    *match, gap = _filed(t, j, sep, settings)
     match = concat_texts(*match)
     risks = _risk_items(t, settings)
     return {
         "local": _local_part(t, sep),
-        "match": _filled(n, j, match, _unmatched(t)),
+        "match": _filled(n, j, match, _unmatched(t, settings)),
         "gap": _filled(n, j, gap, ""),
         "strength": _strength_part(t, sep),
         "risk": pc.if_else(pc.not_equal(risks, ""), concat_texts(sep + RISK_LABEL, risks), ""),
@@ -479,8 +523,8 @@ def reasons(t, settings: Settings) -> pa.Array:
     """The reason of every row of t (a component table, or a mapping of its columns) as Arrow strings:
     the parts of `_parts` concatenated in PARTS order (the same texts; rows without a part skip it)."""
     j = np.flatnonzero(_present(t, "chain_id"))
-    filed = concat_texts(*_filed(t, j, PART_SEP))  # 匹配 and 缺口 parts in one concatenation
-    out = concat_texts(_filled(_len(t), j, filed, _unmatched(t)), _strength_part(t, PART_SEP))
+    filed = concat_texts(*_filed(t, j, PART_SEP, settings))  # 匹配 and 缺口 parts in one concatenation
+    out = concat_texts(_filled(_len(t), j, filed, _unmatched(t, settings)), _strength_part(t, PART_SEP))
     risks = _risk_items(t, settings)  # few rows have a risk or are local: only theirs are concatenated again
     out = _concat_where(pc.not_equal(risks, "").to_numpy(zero_copy_only=False), out, out, PART_SEP + RISK_LABEL, risks)
     return _local_before(t, out)

@@ -34,7 +34,9 @@ from ..ingest.scope import main_codes
 from ..knowledge.chains import Chain, read_yaml
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
 from ..knowledge.settings import DEFAULTS, REFERENCE_DIR, Settings
+from ..learn.model import ChainModel, shipped_model
 from .estimator import Estimator
+from .learned import join, knowledge_features, model_relevance
 
 FIELD_POLICIES = field_policies()  # per text field: column, label, weight, steps (data/reference/fields.yaml)
 FIELDS = tuple(p.field for p in FIELD_POLICIES)
@@ -290,6 +292,8 @@ class MatchResult:
     scope_code: np.ndarray  # n, object: the 经营范围 main item's GB/T code used where 国标行业 is missing, else None
     leader_hits: sp.csr_matrix  # n × L
     excluded: dict  # field -> sparse n × S (1 where an exclusion word of the segment is present)
+    knowledge_relevance: np.ndarray | None = None  # n × S before the learned model joined (None: no model)
+    model_relevance: np.ndarray | None = None  # n × chains: the learned model's relevance (None: no model)
 
 
 @dataclass
@@ -313,11 +317,15 @@ class _FieldSums:
 class SegmentMatcher(Estimator):
     """Scores companies against chain segments from names, texts and industry codes."""
 
-    def __init__(self, settings: Settings = DEFAULTS):
+    def __init__(self, settings: Settings = DEFAULTS, model: ChainModel | str | None = "shipped"):
         self.settings = settings  # read where used (see stage MATCH in knowledge/settings.py), never copied
+        # the learned chain model joined to the relevance (matcher.engine.learned): "shipped" = the
+        # artefact in data/model (none there: knowledge alone), a ChainModel, or None (knowledge alone)
+        self.model = model
 
     # ----------------------------------------------------------------------------------------
     def fit(self, chains: dict[str, Chain], y=None):
+        self.model_ = shipped_model() if isinstance(self.model, str) and self.model == "shipped" else self.model
         pairs = [(c, s) for c in chains.values() for s in c.segments]
         self.segments_ = pd.DataFrame(
             [
@@ -549,7 +557,7 @@ class SegmentMatcher(Estimator):
         leader_ev.data *= self.settings.leader_weight
         evidence = self._evidence(strong, weak, leader_ev, code_ev)
         relevance = self._relevance(evidence, out=weak)  # weak's buffer is free once evidence holds it
-        return MatchResult(
+        result = MatchResult(
             relevance=relevance,
             evidence=evidence,
             hits=sums.hits,
@@ -558,6 +566,14 @@ class SegmentMatcher(Estimator):
             leader_hits=sums.leader_hits,
             excluded=sums.excluded,
         )
+        if self.model_ is not None and self.settings.model_weight > 0:  # the learned model joins (see learned.py)
+            feats = knowledge_features(self, frame, result, relevance)
+            result.model_relevance = model_relevance(self.model_, self.chain_ids_, feats, frame)
+            result.knowledge_relevance = relevance
+            result.relevance = join(
+                relevance, self.segment_chain_, result.model_relevance, self.settings.model_weight, self._ceiling()
+            )
+        return result
 
     def _add_field(self, frame: pd.DataFrame, policy: FieldPolicy, sums: _FieldSums, keep: np.float32) -> None:
         """Add one text field's keyword evidence (strong and weak, n × S) to `sums` under its policy."""
@@ -643,6 +659,10 @@ class SegmentMatcher(Estimator):
         evidence += support
         evidence[code_rows[bare], code.indices[bare]] += np.minimum(amount[bare], self._code_cap())
         return evidence
+
+    def _ceiling(self) -> float:
+        """The highest relevance that stays under min_relevance once rounded to 4 decimals (0.001 below it)."""
+        return max(self.settings.min_relevance - 0.001, 0.0)
 
     def _code_cap(self) -> np.float32:
         """The most evidence an industry code alone may give a segment: just under min_relevance (0.001
