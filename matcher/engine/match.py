@@ -325,7 +325,9 @@ class SegmentMatcher(Estimator):
 
     # ----------------------------------------------------------------------------------------
     def fit(self, chains: dict[str, Chain], y=None):
-        self.model_ = shipped_model() if isinstance(self.model, str) and self.model == "shipped" else self.model
+        shipped = isinstance(self.model, str) and self.model == "shipped"
+        # weight 0: knowledge alone, and the artefact is not even read
+        self.model_ = None if self.settings.model_weight <= 0 else shipped_model() if shipped else self.model
         pairs = [(c, s) for c in chains.values() for s in c.segments]
         self.segments_ = pd.DataFrame(
             [
