@@ -54,6 +54,7 @@ KNOWLEDGE_FEATURES = (
     "name_only",  # the row has nothing but its name
 )
 BASE_FEATURES = (*KNOWLEDGE_FEATURES, "text")
+TEXT_BLOCK = 4096  # distinct texts hashed and scored at a time
 ARRAYS = ("text_index", "text_weights", "text_intercept", "stack_coef", "stack_intercept")
 
 
@@ -172,8 +173,11 @@ class ChainModel:
             cats, uniques = pd.factorize(_column(frame, f.column), use_na_sentinel=True)
             if not len(uniques):
                 continue
-            x = hash_texts(list(uniques), f.orders, f.salt, self.bits, f.max_chars, merge=False)
-            part = np.vstack([x @ w, np.zeros((1, w.shape[1]), dtype=np.float32)])
+            texts = list(uniques)
+            part = np.zeros((len(texts) + 1, w.shape[1]), dtype=np.float32)  # the last row: a missing text
+            for i in range(0, len(texts), TEXT_BLOCK):  # block by block: memory stays small on long lists
+                block = texts[i : i + TEXT_BLOCK]
+                part[i : i + len(block)] = hash_texts(block, f.orders, f.salt, self.bits, f.max_chars, merge=False) @ w
             out += part[np.where(cats < 0, len(uniques), cats)]
         return out
 

@@ -180,3 +180,14 @@ def test_a_file_that_is_no_model(tmp_path):
 
 def test_base_features_cover_the_knowledge_features():
     assert set(KNOWLEDGE_FEATURES) < set(BASE_FEATURES) and "text" in BASE_FEATURES
+
+
+def test_texts_scored_block_by_block_like_whole(monkeypatch):
+    import matcher.learn.model as model_module
+
+    model = small_model()
+    rows = pd.concat([FRAME] * 4, ignore_index=True)
+    rows["company_name"] = [f"{n}{i}" for i, n in enumerate(rows["company_name"].fillna(""))]
+    whole = model.text_logits(rows)
+    monkeypatch.setattr(model_module, "TEXT_BLOCK", 3)
+    np.testing.assert_allclose(model.text_logits(rows), whole, rtol=1e-6, atol=1e-6)
