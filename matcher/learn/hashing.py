@@ -59,9 +59,10 @@ def prepared(texts, max_chars: int) -> list[str]:
     return out
 
 
-def _hash_slice(texts: list[str], orders: tuple[int, ...], salt: int, bits: int) -> sp.csr_matrix:
-    """len(texts) × 2^bits (see hash_texts) for one slice of texts."""
-    n_rows, n_features = len(texts), 1 << bits
+def _order_keys(texts: list[str], orders: tuple[int, ...], salt: int) -> tuple[list, np.ndarray]:
+    """For one slice of texts: per order, (hashes of its n-grams in text order, n-grams per text), and
+    the n-gram count of every text over all orders."""
+    n_rows = len(texts)
     joined = "\x00".join(texts) + "\x00"
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     codes &= np.uint64((1 << CODE_BITS) - 1)
@@ -86,6 +87,13 @@ def _hash_slice(texts: list[str], orders: tuple[int, ...], salt: int, bits: int)
         counts = np.bincount(text_of[:m][valid], minlength=n_rows)
         found.append((key, counts))
         total += counts
+    return found, total
+
+
+def _hash_slice(texts: list[str], orders: tuple[int, ...], salt: int, bits: int) -> sp.csr_matrix:
+    """len(texts) × 2^bits (see hash_texts) for one slice of texts."""
+    n_rows, n_features = len(texts), 1 << bits
+    found, total = _order_keys(texts, orders, salt)
     # one CSR matrix without sorting: positions run in text order, so each order's entries are sorted
     # by row already; they are scattered to their row's slot (a bucket hit twice in a row stays two
     # entries: products add them, sum_duplicates merges them)
@@ -127,6 +135,25 @@ def hash_texts(
     out = sp.vstack(parts, format="csr") if len(parts) > 1 else parts[0]
     if merge:
         out.sum_duplicates()
+    return out
+
+
+def hash_dot(texts, orders: tuple[int, ...], salt: int, bits: int, max_chars: int, weights: np.ndarray) -> np.ndarray:
+    """hash_texts(texts, …) @ weights (2^bits × k) without building the whole matrix: one sorted CSR
+    matrix per n-gram order (positions run in text order), each multiplied, the products added — the
+    same sums, cheaper than scattering every order's entries into one matrix (a test compares)."""
+    texts = prepared(texts, max_chars)
+    n_rows = len(texts)
+    out = np.zeros((n_rows, weights.shape[1]), dtype=np.float32)
+    if not n_rows:
+        return out
+    found, total = _order_keys(texts, orders, salt)
+    for key, counts in found:
+        bucket, sign = bucket_sign(key, bits)
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        out += sp.csr_matrix((sign, bucket, indptr), shape=(n_rows, 1 << bits)) @ weights
+    out *= (1.0 / np.sqrt(np.maximum(total, 1))).astype(np.float32)[:, None]
     return out
 
 

@@ -34,7 +34,7 @@ import scipy.sparse as sp
 
 from ..errors import DataFileError
 from ..knowledge.settings import DATA_DIR
-from .hashing import MASK64, MAX_ORDER, MULTIPLIER, bucket_sign, hash_texts
+from .hashing import MASK64, MAX_ORDER, MULTIPLIER, bucket_sign, hash_dot, hash_texts
 
 DEFAULT_MODEL = DATA_DIR / "model" / "chain_model.npz"
 FORMAT_VERSION = 1
@@ -177,7 +177,7 @@ class ChainModel:
             part = np.zeros((len(texts) + 1, w.shape[1]), dtype=np.float32)  # the last row: a missing text
             for i in range(0, len(texts), TEXT_BLOCK):  # block by block: memory stays small on long lists
                 block = texts[i : i + TEXT_BLOCK]
-                part[i : i + len(block)] = hash_texts(block, f.orders, f.salt, self.bits, f.max_chars, merge=False) @ w
+                part[i : i + len(block)] = hash_dot(block, f.orders, f.salt, self.bits, f.max_chars, w)
             out += part[np.where(cats < 0, len(uniques), cats)]
         return out
 

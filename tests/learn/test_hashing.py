@@ -59,3 +59,13 @@ def test_salt_and_case():
     a = hash_texts(["Lidar 激光雷达"], (2,), 1, BITS, 50)
     assert (abs(a - hash_texts(["LIDAR 激光雷达"], (2,), 1, BITS, 50)) > 0).nnz == 0  # lower-cased
     assert (abs(a - hash_texts(["Lidar 激光雷达"], (2,), 2, BITS, 50)) > 0).nnz > 0  # another salt, other buckets
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts, st.sampled_from([(1,), (1, 2), (1, 2, 3)]))
+def test_hash_dot_equals_the_matrix_product(rows, orders):
+    from matcher.learn.hashing import hash_dot
+
+    w = np.random.default_rng(len(rows)).normal(size=(1 << BITS, 3)).astype(np.float32)
+    expected = hash_texts(rows, orders, 9, BITS, 50) @ w
+    np.testing.assert_allclose(hash_dot(rows, orders, 9, BITS, 50, w), expected, rtol=1e-5, atol=1e-5)
