@@ -7,6 +7,9 @@ the pairwise differences / ratios are printed. Figures only; nothing here assert
 
     python benchmarks/model_cost.py                  # matcher --help and matcher score on the sample
     python benchmarks/model_cost.py --rows 100000    # + a whole 100,000-row run (list made by speed.py)
+
+Besides wall time of whole processes it prints the CPU time of matching in one process (`match CPU`),
+which a machine shared with other work disturbs far less.
 """
 
 from __future__ import annotations
@@ -45,6 +48,32 @@ def pair(label: str, with_model: list[str], without: list[str], repeat: int) -> 
     )
 
 
+def match_cpu(path: Path, repeat: int) -> None:
+    """CPU seconds (this process) of matching a list with and without the model, alternately: a figure a
+    loaded machine disturbs far less than wall time."""
+    import matcher
+    from matcher.learn import model as model_module
+
+    companies = matcher.read_companies([path]).companies
+    chains = matcher.load_chains()
+
+    def run(weight: float) -> float:
+        t = time.process_time()
+        model_module._cached.cache_clear()  # the artefact is read again, as a new run reads it
+        matcher.SegmentMatcher(settings=matcher.DEFAULTS.replace(model_weight=weight)).fit(chains).match(companies)
+        return time.process_time() - t
+
+    a, b = [], []
+    for _ in range(repeat):
+        a.append(run(matcher.DEFAULTS.model_weight))
+        b.append(run(0.0))
+    print(
+        f"{'match CPU, ' + format(len(companies), ',') + ' rows':<34} with {statistics.median(a):6.2f} s   "
+        f"without {statistics.median(b):6.2f} s   difference {statistics.median(x - y for x, y in zip(a, b)):+.2f} s   "
+        f"ratio {statistics.median(x / y for x, y in zip(a, b)):.2f}   (one process, medians of {repeat})"
+    )
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
@@ -57,12 +86,14 @@ def main(argv=None) -> int:
         pair("matcher --help", [*MATCHER, "--help"], [*MATCHER, "--help"], args.repeat)
         sample = [*MATCHER, "score", str(matcher.SAMPLE_FILE), "-o", out, "--quiet"]
         pair("matcher score <sample>", sample, [*sample, *OFF], args.repeat)
+        match_cpu(Path(matcher.SAMPLE_FILE), args.repeat)
         if args.rows:
             from speed import ensure_list
 
             path = ensure_list(args.rows)
             run = [*MATCHER, "score", str(path), "-o", out, "--quiet"]
             pair(f"matcher score <{args.rows:,} rows>", run, [*run, *OFF], max(1, args.repeat // 2))
+            match_cpu(path, max(1, args.repeat // 2))
     return 0
 
 
