@@ -13,6 +13,7 @@ PACKAGE = ROOT / "matcher"
 LAYERS = [
     ("matcher.errors", "matcher.contract", "matcher.distinct"),  # leaves
     ("matcher.knowledge",),  # settings, chains, zones
+    ("matcher.learn",),  # the learned chain model: hashed text features, artefact, NumPy inference
     ("matcher.ingest",),  # files -> canonical rows
     ("matcher.engine",),  # canonical rows -> components, score
     ("matcher.outputs",),  # results -> files
