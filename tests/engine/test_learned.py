@@ -154,7 +154,7 @@ def test_the_reason_names_the_model_where_it_decides(fixture_chains):
     model = text_model(fixture_chains, {"nev": ["储能"]}, {"nev": ["回收"]})
     rows = frame(
         company_name=["苏州储能科技有限公司", "宁波动力电池回收有限公司", "杭州新能源有限公司"],
-        intro=["新能源业务", None, None],
+        intro=["新能源业务", "公司主营动力电池、电芯、BMS", None],
     ).assign(**_facts(3))
     scorer = matcher.Scorer(settings=settings, as_of=AS_OF).fit(fixture_chains, _zone(fixture_chains))
     scorer.matcher_ = SegmentMatcher(settings=settings, model=model).fit(fixture_chains)
@@ -168,7 +168,7 @@ def test_the_reason_names_the_model_where_it_decides(fixture_chains):
     assert comp["model_support"].iloc[0] > 0 and "文本模型判断与该产业链相符" in comp["reasons"].iloc[0]
     parts = reason_parts(comp.iloc[0], settings)
     assert any("文本模型判断与该产业链相符" in p for p in parts)
-    # row 1: the name's 动力电池 files it on knowledge; the model disagrees and the reason says why it is not filed
+    # row 1: its 简介's 动力电池 files it on knowledge (a name's words count in its industry part only); the model disagrees and the reason says why it is not filed
     assert before["chain_id"].iloc[1] == "nev" and comp["chain_id"].isna()[1]
     assert MODEL_UNMATCHED.split("，")[0] in comp["reasons"].iloc[1]
     # row 2: nothing the model knows: no word about it
