@@ -99,6 +99,9 @@ _LAZY = {
         "update_lead",
     ],
     "store.diff": ["CHANGE_LABELS", "RunDiff", "diff_runs"],
+    "store.activity": ["last_changes", "lead_chains", "lead_owners", "stage_counts"],
+    "reports.write": ["quarterly_report", "weekly_report", "write_report"],
+    "reports.page": ["quarterly_html"],
     "session": [
         "RANK_SETTINGS",
         "field_labels",

@@ -19,6 +19,7 @@ LAYERS = [
     ("matcher.pipeline",),  # the batch run
     ("matcher.gaps",),  # the zone's gap profile, computed with the pipeline
     ("matcher.store",),  # the 招商台账: runs, companies, leads and their history in SQLite / PostgreSQL
+    ("matcher.reports",),  # the weekly 台账 and the quarterly 链长调度会 report, generated from the store
     ("matcher.session",),  # what an interactive session needs
     ("matcher.cli",),  # a front end over the public API
 ]
