@@ -99,7 +99,15 @@ _LAZY = {
         "update_lead",
     ],
     "store.diff": ["CHANGE_LABELS", "RunDiff", "diff_runs"],
-    "store.activity": ["last_changes", "lead_chains", "lead_owners", "stage_counts"],
+    "store.activity": [
+        "DIFF_KINDS",
+        "SOURCE_LABELS",
+        "last_changes",
+        "lead_chains",
+        "lead_owners",
+        "stage_counts",
+        "store_today",
+    ],
     "reports.write": ["quarterly_report", "weekly_report", "write_report"],
     "reports.page": ["quarterly_html"],
     "session": [

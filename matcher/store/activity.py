@@ -8,9 +8,19 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import func, select
 
+from . import runs as _runs
 from . import schema as S
 from .db import Store
+from .diff import KINDS as DIFF_KINDS  # noqa: F401  (what a run diff lists, with its Chinese titles)
 from .leads import _as_list
+
+SOURCE_LABELS = {"cli": "命令行", "app": "线索台账页面", "workbook": "工作簿导入", "api": "程序"}
+
+
+def store_today():
+    """Today on the store's clock (`matcher.store.runs.now`): the day flags are computed at by default."""
+    return _runs.now().date()
+
 
 LAST_CHANGE_COLUMNS = ["lead_id", "at", "by_user", "source", "field", "old_value", "new_value"]
 
