@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from ..errors import MatcherError
@@ -61,6 +61,8 @@ class Store:
 
 def resolve_url(url=None) -> str:
     """A SQLAlchemy URL for `url` (a path, a sqlite: or postgresql: URL), CHAINMATCH_DB, or the default file."""
+    if isinstance(url, URL):
+        return url.render_as_string(hide_password=False)
     if url is None or str(url).strip() == "":
         url = os.environ.get(DB_ENV) or default_db_path()
     text_url = str(url).strip()

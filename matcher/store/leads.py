@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import and_, func, or_, select, update
 
@@ -25,7 +26,7 @@ from ..errors import MatcherError
 from . import schema as S
 from .bulk import insert_rows
 from .db import Store, StoreError
-from .runs import now, resolve_run
+from .runs import frame_of, now, resolve_run
 
 EDITABLE = ("stage", "owner", "next_action", "due_date", "amount_wan", "notes")
 FIELD_LABELS = {
@@ -346,7 +347,7 @@ def _update(store, conn, lead_id, version, by, source, at, values) -> dict:
     if current["version"] != version:
         last = _last_change(conn, lead_id)
         raise StaleLeadError(lead_id, version, current["version"], *(last or (None, None)))
-    changed = {k: v for k, v in values.items() if v != current[k]}
+    changed = {k: values[k] for k in EDITABLE if k in values and values[k] != current[k]}
     if not changed:
         return dict(current)
     new_version = version + 1
@@ -376,7 +377,7 @@ def _update(store, conn, lead_id, version, by, source, at, values) -> dict:
 def _as_list(value):
     if value is None:
         return None
-    if isinstance(value, (str, int)):
+    if isinstance(value, (str, int, np.integer)):
         return [value]
     return list(value)
 
@@ -480,11 +481,12 @@ def _with_flags(store: Store, frame: pd.DataFrame, as_of: dt.date) -> pd.DataFra
     frame["days_in_stage"] = days.astype("Int64")
     timed = frame["stage"].isin(store.stages.timed())
     s = store.settings
-    colour = pd.Series(None, index=frame.index, dtype=object)
+    timed, days = timed.to_numpy(), days.to_numpy()
+    colour = np.full(len(frame), None, dtype=object)
     colour[timed] = "green"
     colour[timed & (days >= s.yellow_days)] = "yellow"
     colour[timed & (days >= s.red_days)] = "red"
-    frame["colour"] = colour
+    frame["colour"] = pd.Series(colour, index=frame.index, dtype=object)
     due = pd.to_datetime(frame["due_date"])
     frame["overdue"] = (timed & due.notna() & (due < pd.Timestamp(as_of))).astype(bool)
     frame["company_closed"] = (frame["company_status"] == "inactive").astype(bool)
@@ -532,7 +534,7 @@ def list_leads(
         stmt = stmt.offset(int(offset))
     with store.engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    frame = pd.DataFrame(rows, columns=LEAD_COLUMNS[:-4])
+    frame = frame_of(rows, LEAD_COLUMNS[:-4])
     return _with_flags(store, frame, as_of)[LEAD_COLUMNS]
 
 
@@ -586,4 +588,4 @@ def lead_history(
     else:
         with store.engine.connect() as conn:
             rows = conn.execute(stmt.order_by(h.c.id)).all()
-    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+    return frame_of(rows, HISTORY_COLUMNS)

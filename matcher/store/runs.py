@@ -238,6 +238,17 @@ def _gap_rows(result) -> list[dict]:
 # ------------------------------------------------------------------------------------------------
 # reading runs
 
+
+def frame_of(rows, columns: list[str]) -> pd.DataFrame:
+    """Rows as a DataFrame with missing text kept as None (pandas would turn it into NaN)."""
+    cols = list(zip(*rows)) if rows else [()] * len(columns)
+    data = {}
+    for name, values in zip(columns, cols):
+        text = any(isinstance(v, str) for v in values) or all(v is None for v in values)
+        data[name] = pd.Series(values, dtype=object) if text else pd.Series(values)
+    return pd.DataFrame(data, columns=columns)
+
+
 RUN_COLUMNS = ["run_id", "run_date", "created_at", "created_by", "note", "zone_id", "zone_name", "inputs"]
 RUN_COLUMNS += ["read", "scored", "merged", "rejected", "n_results", "per_chain"]
 
@@ -312,7 +323,7 @@ def run_results(store: Store, run, chains=None, tiers=None) -> pd.DataFrame:
         stmt = stmt.where(t.c.tier.in_(list(tiers)))
     with store.engine.connect() as conn:
         rows = conn.execute(stmt.order_by(t.c.seq)).all()
-    return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    return frame_of(rows, RESULT_COLUMNS)
 
 
 GAP_COLUMNS = ["run_id", "chain_id", "chain_name", "segment_id", "segment_name", "position", "status"]
@@ -325,7 +336,7 @@ def run_gaps(store: Store, run) -> pd.DataFrame:
     t = S.run_gaps
     with store.engine.connect() as conn:
         rows = conn.execute(select(*(t.c[c] for c in GAP_COLUMNS)).where(t.c.run_id == run_id)).all()
-    return pd.DataFrame(rows, columns=GAP_COLUMNS)
+    return frame_of(rows, GAP_COLUMNS)
 
 
 def company_results(store: Store, company_id: int, chain_id: str | None = None) -> pd.DataFrame:
@@ -341,4 +352,4 @@ def company_results(store: Store, company_id: int, chain_id: str | None = None) 
         stmt = stmt.where(t.c.chain_id == chain_id)
     with store.engine.connect() as conn:
         rows = conn.execute(stmt.order_by(t.c.run_id, t.c.seq)).all()
-    return pd.DataFrame(rows, columns=["run_date", *RESULT_COLUMNS])
+    return frame_of(rows, ["run_date", *RESULT_COLUMNS])
