@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import MatcherError
-from ..knowledge.chains import STATUSES, load_chains
+from ..knowledge.chains import STATUSES
+from ..knowledge.settings import CHAIN_IDS
 from ..store.activity import last_changes, lead_chains
 from ..store.db import Store
 from ..store.leads import COLOUR_LABELS, FIELD_LABELS, list_leads
@@ -56,20 +57,24 @@ def report_runs(store: Store, as_of: dt.date) -> tuple[dict | None, dict | None]
 
 
 def chain_names(store: Store, run: dict | None = None) -> dict[str, str]:
-    """chain id -> name, for every chain the 台账 knows: the shipped chains, those of `run`'s gap map
-    and those with leads."""
-    names = {c.id: c.name for c in load_chains().values()}
+    """chain id -> name, for every chain the 台账 knows: those of `run`'s gap map (default the newest
+    run's) and those with leads, the shipped chains first in their order."""
+    names = dict.fromkeys(CHAIN_IDS)
+    if run is None:
+        run = report_runs(store, dt.date.max)[0]
     if run is not None:
         gaps = run_gaps(store, run["run_id"])
         names.update(dict(zip(gaps["chain_id"], gaps["chain_name"].fillna(gaps["chain_id"]))))
     leads = lead_chains(store)
-    names.update({k: v for k, v in zip(leads["chain_id"], leads["chain_name"]) if isinstance(v, str) and v})
-    return names
+    for k, v in zip(leads["chain_id"], leads["chain_name"]):
+        if names.get(k) is None:
+            names[k] = v if isinstance(v, str) and v else k
+    return {k: v for k, v in names.items() if v is not None}
 
 
 def resolve_chain(store: Store, text) -> str:
     """A chain id from its id or Chinese name (e.g. nev or 新能源汽车); MatcherError listing the choices."""
-    names = chain_names(store, report_runs(store, dt.date.max)[0])
+    names = chain_names(store)
     word = str(text).strip()
     if word in names:
         return word
