@@ -3,7 +3,6 @@
 meantime is not overwritten, the officer sees a Chinese message and keeps the values typed), one
 lead's history and its score over the runs, and what changed between two scoring runs."""
 
-
 import pandas as pd
 import streamlit as st
 

@@ -209,7 +209,8 @@ def _new_targets(store: Store, chain_id: str, run, previous) -> pd.DataFrame:
         before = before.drop_duplicates("company_id").set_index("company_id")["tier"]
         was_ab = now["company_id"].map(before).isin(AB_TIERS)
         now = now[~was_ab]
-        tier_before = now["company_id"].map(before).fillna("未入选").replace("", "未入选")
+        tier_before = now["company_id"].map(before).astype(object)
+        tier_before = tier_before.where(tier_before.notna() & (tier_before != ""), "未入选")
     else:
         tier_before = pd.Series("", index=now.index, dtype=object)
     out = now.assign(tier_before=tier_before)

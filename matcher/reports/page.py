@@ -19,28 +19,30 @@ CSS = """
 @page { size: A4 portrait; margin: 11mm 12mm 12mm 12mm;
   @bottom-center { content: "第 " counter(page) " 页 / 共 " counter(pages) " 页"; font-size: 8pt; color: #666; } }
 html { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei",
-  "PingFang SC", sans-serif; font-size: 8.5pt; color: #222; }
+  "PingFang SC", sans-serif; font-size: 8pt; line-height: 1.25; color: #222; }
 body { margin: 0; }
 section.chain { page-break-after: always; break-after: page; }
 section.chain:last-child { page-break-after: auto; break-after: auto; }
-h1 { font-size: 14pt; margin: 0 0 1mm 0; }
+h1 { font-size: 13pt; margin: 0 0 0.8mm 0; }
 p.sub { margin: 0 0 1mm 0; color: #555; }
-p.figures { margin: 0 0 2mm 0; padding: 1.2mm 2mm; background: #F2F6FB; border-left: 2px solid #2F5597; }
-h2 { font-size: 10pt; margin: 2.2mm 0 0.8mm 0; }
-table { border-collapse: collapse; width: 100%; page-break-inside: avoid; }
-th, td { border: 0.5pt solid #BFBFBF; padding: 0.5mm 1.2mm; text-align: left; vertical-align: top; }
+p.figures { margin: 0 0 1mm 0; padding: 0.8mm 2mm; background: #F2F6FB; border-left: 2px solid #2F5597; }
+h2 { font-size: 9pt; margin: 1.6mm 0 0.5mm 0; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 0.5pt solid #BFBFBF; padding: 0.2mm 1mm; text-align: left; vertical-align: top;
+  white-space: nowrap; }
 th { background: #DDEBF7; font-weight: bold; }
 td.num { text-align: right; }
 table.halves, table.halves > tbody > tr > td { border: none; padding: 0; }
 table.halves > tbody > tr > td { width: 50%; }
 table.halves > tbody > tr > td:first-child { padding-right: 1.5mm; }
-p.more, p.empty { margin: 0.5mm 0 0 0; color: #777; font-style: italic; }
+p.more, p.empty { margin: 0.3mm 0 0 0; color: #777; font-style: italic; }
 @media screen { body { max-width: 200mm; margin: 8mm auto; } section.chain { border-bottom: 1px dashed #999;
   padding-bottom: 6mm; margin-bottom: 6mm; } }
 """
 
 
 SIDE_BY_SIDE = 8  # a gap map longer than this prints in two columns
+CELL_CHARS = 26  # longer text is cut on the printed page (one line per row); the workbook has it whole
 
 
 def _cell(value) -> tuple[str, bool]:
@@ -52,7 +54,10 @@ def _cell(value) -> tuple[str, bool]:
         return f"{value:,}", True
     if isinstance(value, float):
         return (f"{value:,.1f}" if value % 1 else f"{value:,.0f}"), True
-    return html.escape(str(value)), False
+    text = str(value)
+    if len(text) > CELL_CHARS:
+        text = text[: CELL_CHARS - 1] + "…"
+    return html.escape(text), False
 
 
 def _style(text: str) -> str:

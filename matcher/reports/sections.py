@@ -203,10 +203,10 @@ def quarter_sections(q: ChainQuarter) -> list[Section]:
     no_prev = "（无上季度评分记录，列出本季度全部 A、B 类目标）" if q.previous is None else ""
     return [
         Section("一、产业链缺口：本季度与上季度", gaps, "本季度没有评分记录", ("上季度", "本季度")),
-        Section(f"二、新增 A、B 类目标{no_prev}", new, "本季度没有新增 A、B 类目标", limit=6),
+        Section(f"二、新增 A、B 类目标{no_prev}", new, "本季度没有新增 A、B 类目标", limit=5),
         Section("三、线索阶段分布", stages, "没有线索"),
-        Section("四、已签约和已落地项目", won, "本链暂无已签约或已落地项目", limit=6),
-        Section("五、停滞线索（黄色、红色提醒）", stalled, "没有停滞线索", ("三类三色",), limit=6),
+        Section("四、已签约和已落地项目", won, "本链暂无已签约或已落地项目", limit=5),
+        Section("五、停滞线索（黄色、红色提醒）", stalled, "没有停滞线索", ("三类三色",), limit=5),
         Section("六、企业已注销或吊销的线索", closed, "没有", limit=3),
         Section("七、下一步十项工作", actions, "没有待办的下一步工作"),
     ]
