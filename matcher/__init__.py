@@ -110,6 +110,7 @@ _LAZY = {
     ],
     "reports.write": ["quarterly_report", "weekly_report", "write_report"],
     "reports.page": ["quarterly_html"],
+    "store.workbook": ["WorkbookImport", "import_workbook"],
     "session": [
         "RANK_SETTINGS",
         "field_labels",

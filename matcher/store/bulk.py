@@ -54,10 +54,63 @@ def _executemany_sqlite(conn, table: Table, columns: list[str], rows) -> int:
     # one prepared statement run over an iterator of tuples: no dict per row, no SQLAlchemy bind processing
     quote = conn.dialect.identifier_preparer.quote
     sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) VALUES ({', '.join('?' * len(columns))})"
+    # values go through each column type's own bind processor (dates and times as SQLAlchemy stores them)
+    procs = [
+        (j, _memo(p)) for j, c in enumerate(columns) if (p := table.c[c].type._cached_bind_processor(conn.dialect))
+    ]
     rows = list(rows)
+    if procs and rows:
+        cols = list(zip(*rows))  # convert column by column, then back to rows (zip runs in C)
+        for j, proc in procs:
+            cols[j] = [proc(v) for v in cols[j]]
+        rows = list(zip(*cols))
     cursor = conn.connection.driver_connection.cursor()
     try:
         cursor.executemany(sql, rows)
     finally:
         cursor.close()
     return len(rows)
+
+
+def allocate_ids(conn, table: Table, n: int) -> list[int] | None:
+    """`n` fresh values of `table`'s integer primary key for rows the caller then inserts with
+    insert_rows, or None when this database has no fast path (insert with RETURNING instead).
+    PostgreSQL: drawn from the column's sequence in one query (safe beside other writers). SQLite: after
+    the largest id, once the transaction holds SQLite's write lock (an UPDATE of no row takes it), so
+    nobody else can take the same ids before the caller's transaction ends."""
+    if n <= 0:
+        return []
+    name = conn.dialect.name
+    pk = list(table.primary_key.columns)[0].name
+    if name == "postgresql":
+        from sqlalchemy import text
+
+        rows = conn.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:t, :c)) FROM generate_series(1, :n)"),
+            {"t": table.name, "c": pk, "n": n},
+        ).scalars()
+        return sorted(rows)
+    if name == "sqlite":
+        from sqlalchemy import func, select, text
+
+        quote = conn.dialect.identifier_preparer.quote
+        conn.execute(text(f"UPDATE {quote(table.name)} SET {quote(pk)} = {quote(pk)} WHERE 0"))  # take the write lock
+        top = conn.execute(select(func.coalesce(func.max(table.c[pk]), 0))).scalar_one()
+        return list(range(top + 1, top + 1 + n))
+    return None
+
+
+def _memo(proc):
+    """A bind processor that converts each distinct value once (a run's rows share one timestamp)."""
+    cache = {}
+
+    def convert(value):
+        try:
+            return cache[value]
+        except KeyError:
+            out = cache[value] = proc(value)
+            return out
+        except TypeError:  # unhashable (JSON): convert every time
+            return proc(value)
+
+    return convert

@@ -24,7 +24,7 @@ from sqlalchemy import and_, func, or_, select, update
 
 from ..errors import MatcherError
 from . import schema as S
-from .bulk import insert_rows
+from .bulk import allocate_ids, insert_rows
 from .db import Store, StoreError
 from .runs import frame_of, now, resolve_run
 
@@ -193,7 +193,12 @@ def _insert_leads(conn, rows: list[dict], by: str | None, source: str, at: dt.da
         return []
     for r in rows:
         r.update(version=1, created_at=at, created_by=by, updated_at=at, stage_since=at)
-    ids = list(conn.execute(S.leads.insert().returning(S.leads.c.id, sort_by_parameter_order=True), rows).scalars())
+    ids = allocate_ids(conn, S.leads, len(rows))
+    if ids is None:  # no fast path: let the database number them
+        ids = list(conn.execute(S.leads.insert().returning(S.leads.c.id, sort_by_parameter_order=True), rows).scalars())
+    else:
+        cols = list(rows[0])
+        insert_rows(conn, S.leads, ["id", *cols], ((i, *(r[c] for c in cols)) for i, r in zip(ids, rows)))
     history = []
     for lead_id, r in zip(ids, rows):
         for f in EDITABLE:
@@ -229,12 +234,28 @@ def add_leads(
     if stage is None:
         raise MatcherError("跟进阶段不能为空")
     at = at or now()
-    t = S.run_results
-    stmt = select(t.c.company_id, t.c.chain_id, t.c.chain_name, t.c.segment_id, t.c.segment_name).where(
-        t.c.run_id == run_id,
-        t.c.chain_id.is_not(None),
-        t.c.segment_id.is_not(None),
-        or_(t.c.status.is_(None), t.c.status != "inactive"),
+    t, c = S.run_results, S.companies
+    stmt = (
+        select(
+            t.c.company_id,
+            t.c.chain_id,
+            t.c.chain_name,
+            t.c.segment_id,
+            t.c.segment_name,
+            c.c.name,
+            c.c.credit_code,
+            t.c.score,
+            t.c.tier,
+            c.c.last_status,
+            c.c.last_status_raw,
+        )
+        .join(c, c.c.id == t.c.company_id)
+        .where(
+            t.c.run_id == run_id,
+            t.c.chain_id.is_not(None),
+            t.c.segment_id.is_not(None),
+            or_(t.c.status.is_(None), t.c.status != "inactive"),
+        )
     )
     if chains:
         stmt = stmt.where(t.c.chain_id.in_(list(chains)))
@@ -243,15 +264,15 @@ def add_leads(
     with store.engine.begin() as conn:
         candidates = conn.execute(stmt.order_by(t.c.seq)).all()
         have = {
-            (c, ch)
-            for c, ch in conn.execute(
+            (cid, ch)
+            for cid, ch in conn.execute(
                 select(S.leads.c.company_id, S.leads.c.chain_id).where(
                     S.leads.c.company_id.in_(select(t.c.company_id).where(t.c.run_id == run_id))
                 )
             )
         }
-        rows = []
-        for company_id, chain_id, chain_name, segment_id, segment_name in candidates:
+        rows, shown = [], []
+        for company_id, chain_id, chain_name, segment_id, segment_name, *facts in candidates:
             if (company_id, chain_id) in have:
                 continue
             have.add((company_id, chain_id))
@@ -267,10 +288,17 @@ def add_leads(
                     "source_run_id": run_id,
                 }
             )
+            shown.append(facts)
         ids = _insert_leads(conn, rows, by, source, at)
-    if not ids:
-        return pd.DataFrame(columns=LEAD_COLUMNS)
-    return list_leads(store, lead_ids=ids, as_of=at.date())
+    # the new leads as list_leads shows them, from what was just written (no second query)
+    out = []
+    for lead_id, r, (name, code, score, tier, status, status_raw) in zip(ids, rows, shown):
+        out.append(
+            [lead_id, r["company_id"], name, code, r["chain_id"], r["chain_name"], r["segment_id"], r["segment_name"]]
+            + [r["stage"], r["owner"], None, None, None, None, 1, at, by, at, at, run_id]
+            + [score, tier, status, status_raw]
+        )
+    return _with_flags(store, frame_of(out, LEAD_COLUMNS[:-4]), at.date())[LEAD_COLUMNS]
 
 
 def create_lead(

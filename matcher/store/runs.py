@@ -17,12 +17,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from ..ingest.dedupe import code_keys, normalise_names
 from ..knowledge.chains import segment_table, zone_to_yaml
 from . import schema as S
-from .bulk import insert_rows
+from .bulk import allocate_ids, insert_rows
 from .db import Store, StoreError
 
 
@@ -49,13 +49,15 @@ def file_fingerprint(path) -> dict:
 
 
 def _texts(series: pd.Series) -> list:
-    values = series.astype(object).to_numpy()
-    return [None if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA else str(v) for v in values]
+    values = series.to_numpy(dtype=object, na_value=None).tolist()
+    if all(v is None or type(v) is str for v in values):
+        return values
+    return [v if v is None or isinstance(v, str) else str(v) for v in values]
 
 
 def _floats(series: pd.Series) -> list:
-    values = pd.to_numeric(series, errors="coerce").astype(float).to_numpy()
-    return [None if np.isnan(v) else float(v) for v in values]
+    values = pd.to_numeric(series, errors="coerce").astype(float).tolist()
+    return [None if v != v else v for v in values]  # NaN -> None
 
 
 def company_keys(names, codes) -> tuple[np.ndarray, np.ndarray]:
@@ -108,10 +110,16 @@ def _company_ids(conn, names: list, codes: np.ndarray, keys: np.ndarray, at: dt.
             [{"cid": k, "code": v} for k, v in fill_code.items()],
         )
     if new_rows:
-        ids = conn.execute(
-            S.companies.insert().returning(S.companies.c.id, sort_by_parameter_order=True), new_rows
-        ).scalars()
-        ids = np.fromiter(ids, dtype=np.int64, count=len(new_rows))
+        ids = allocate_ids(conn, S.companies, len(new_rows))
+        if ids is None:  # no fast path: let the database number them
+            ids = conn.execute(
+                S.companies.insert().returning(S.companies.c.id, sort_by_parameter_order=True), new_rows
+            ).scalars()
+            ids = list(ids)
+        else:
+            cols = ["id", "credit_code", "name_key", "name", "created_at"]
+            insert_rows(conn, S.companies, cols, ((i, *r.values()) for i, r in zip(ids, new_rows)))
+        ids = np.asarray(ids, dtype=np.int64)
         fresh = out < 0
         out[fresh] = ids[-1 - out[fresh]]
     return out
@@ -182,35 +190,26 @@ def save_run(
         insert_rows(conn, S.run_results, cols, rows)
         if gaps:
             conn.execute(S.run_gaps.insert(), [{**g, "run_id": run_id} for g in gaps])
-        _refresh_last_status(conn, run_id)
+        _refresh_last_status(conn, run_id, run_date)
         if fail_after is not None:
             fail_after()
     return int(run_id)
 
 
-def _refresh_last_status(conn, run_id: int) -> None:
-    """Companies scored by this run take its status as their newest (runs are recorded in date order of
-    their ids; a run recorded later with an older run_date does not override a newer status)."""
-    newest = select(func.max(S.runs.c.run_date)).where(S.runs.c.id == S.companies.c.last_run_id).scalar_subquery()
-    this_date = select(S.runs.c.run_date).where(S.runs.c.id == run_id).scalar_subquery()
-    r = S.run_results.alias("r")
-    first = (
-        select(r.c.status, r.c.status_raw)
-        .where(r.c.run_id == run_id, r.c.company_id == S.companies.c.id)
-        .order_by(r.c.seq)
-        .limit(1)
-    )
+def _refresh_last_status(conn, run_id: int, run_date: dt.date) -> None:
+    """Companies scored by this run take its status as their newest, unless a run with a later date
+    already gave them one (an older list recorded late does not bring a company back to life). One
+    UPDATE … FROM over the run's own rows (a company has one status per run)."""
+    r, c = S.run_results, S.companies
+    newer = select(S.runs.c.id).where(S.runs.c.run_date > run_date)
     stmt = (
-        update(S.companies)
+        update(c)
         .where(
-            S.companies.c.id.in_(select(r.c.company_id).where(r.c.run_id == run_id)),
-            (S.companies.c.last_run_id.is_(None)) | (func.coalesce(newest, this_date) <= this_date),
+            r.c.run_id == run_id,
+            r.c.company_id == c.c.id,
+            or_(c.c.last_run_id.is_(None), c.c.last_run_id.not_in(newer)),
         )
-        .values(
-            last_run_id=run_id,
-            last_status=first.with_only_columns(r.c.status).scalar_subquery(),
-            last_status_raw=first.with_only_columns(r.c.status_raw).scalar_subquery(),
-        )
+        .values(last_run_id=run_id, last_status=r.c.status, last_status_raw=r.c.status_raw)
     )
     conn.execute(stmt)
 
