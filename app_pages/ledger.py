@@ -68,7 +68,12 @@ def _clean(value):
     return value
 
 
-def save_edits(key: str, by: str) -> None:
+def _by() -> str | None:
+    """The officer's name as typed now (a callback's arguments were fixed when the page was drawn)."""
+    return (st.session_state.get("lg_by") or "").strip() or None
+
+
+def save_edits(key: str) -> None:
     """The table's edits (Streamlit keeps them under the editor's key) written lead by lead with the
     version each was read at; stale leads are kept aside with the values the officer typed."""
     snapshot = st.session_state.get(f"{key}_rows") or {}
@@ -84,7 +89,7 @@ def save_edits(key: str, by: str) -> None:
         if not wanted:
             continue
         try:
-            matcher.update_lead(s, lead["lead_id"], lead["version"], by=by or None, source="app", **wanted)
+            matcher.update_lead(s, lead["lead_id"], lead["version"], by=_by(), source="app", **wanted)
             saved += 1
         except matcher.StaleLeadError as exc:
             errors.append(str(exc))
@@ -101,7 +106,7 @@ def _typed(changes: dict) -> dict:
     return {EDIT_COLUMNS[c]: "" if v is None else str(v) for c, v in changes.items()}
 
 
-def save_one(lead: dict, by: str) -> None:
+def save_one(lead: dict) -> None:
     """The detail form's values for one lead, with the version read when the form was drawn."""
     prefix = f"one_{lead['lead_id']}_{lead['version']}_"
     wanted = {c: _clean(st.session_state.get(prefix + c)) for c in EDIT_COLUMNS}
@@ -110,7 +115,7 @@ def save_one(lead: dict, by: str) -> None:
         st.session_state["ledger_result"] = (0, ["没有需要保存的修改"])
         return
     try:
-        matcher.update_lead(store(), lead["lead_id"], lead["version"], by=by or None, source="app", **wanted)
+        matcher.update_lead(store(), lead["lead_id"], lead["version"], by=_by(), source="app", **wanted)
         st.session_state["ledger_result"] = (1, [])
         st.session_state["ledger_unsaved"] = []
     except matcher.MatcherError as exc:
@@ -145,7 +150,7 @@ name = g1.text_input("企业名称包含", key="lg_name")
 as_of = g2.date_input(
     "查看日期", value=matcher.store_today(), key="lg_as_of", help="按这一天计算停留天数、三类三色和逾期"
 )
-by = g3.text_input("经办人", key="lg_by", help="保存修改时记入变更记录")
+g3.text_input("经办人", key="lg_by", help="保存修改时记入变更记录")
 
 filters = {
     "chain": pick_chains or None,
@@ -203,7 +208,7 @@ st.data_editor(
         "hint": st.column_config.TextColumn("提示"),
     },
 )
-st.button("保存表格中的修改", key="lg_save", on_click=save_edits, args=(key, by), type="primary")
+st.button("保存表格中的修改", key="lg_save", on_click=save_edits, args=(key,), type="primary")
 
 # ------------------------------------------------------------------------------------------------
 st.subheader("线索详情")
@@ -232,7 +237,7 @@ else:
         amount = None if pd.isna(lead["amount_wan"]) else float(lead["amount_wan"])
         e5.number_input("预计投资额（万元）", min_value=0.0, value=amount, key=prefix + "amount_wan")
         st.text_area("备注", value=lead["notes"] or "", key=prefix + "notes", height=68)
-        st.form_submit_button("保存这条线索", on_click=save_one, args=(lead, by))
+        st.form_submit_button("保存这条线索", on_click=save_one, args=(lead,))
 
     t1, t2 = st.columns(2)
     history = matcher.lead_history(s, picked)
