@@ -68,10 +68,11 @@ _LAZY = {
     "outputs.table": ["write_output", "write_table"],
     "outputs.workbook": ["write_workbook"],
     "outputs.gap_report": ["gap_zone_yaml", "write_gaps"],
+    "outputs.track_files": ["diff_tables", "lead_table", "run_table", "write_tables"],
     "outputs.maps": ["chain_map_option", "geo_map_option", "geo_maps", "map_html", "segment_summary", "write_map"],
     "pipeline": ["ScoreResult", "input_accounting", "mark_local", "read_companies", "score_files", "score_frame"],
     "gaps": ["GapProfile", "compute_gaps", "gaps_files"],
-    "knowledge.stages": ["Stage", "Stages", "load_stages"],
+    "knowledge.stages": ["CHANGE_LABELS", "COLOUR_LABELS", "Stage", "Stages", "load_stages"],
     "store.db": ["Store", "StoreError", "backup", "open_store"],
     "store.runs": [
         "UnknownRunError",
@@ -84,7 +85,6 @@ _LAZY = {
         "save_run",
     ],
     "store.leads": [
-        "COLOUR_LABELS",
         "FIELD_LABELS",
         "HISTORY_COLUMNS",
         "LEAD_COLUMNS",
@@ -98,7 +98,7 @@ _LAZY = {
         "list_leads",
         "update_lead",
     ],
-    "store.diff": ["CHANGE_LABELS", "RunDiff", "diff_runs"],
+    "store.diff": ["RunDiff", "diff_runs"],
     "store.activity": [
         "DIFF_KINDS",
         "SOURCE_LABELS",

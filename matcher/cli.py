@@ -1,4 +1,5 @@
-"""Command line: `matcher score …`, `matcher gaps …`, `matcher map …`, `matcher inspect …` and `matcher chains` — a thin shell over the public API.
+"""Command line: `matcher score …`, `matcher gaps …`, `matcher map …`, `matcher inspect …`, `matcher chains` and the
+招商台账's `matcher track …`, `matcher runs`, `matcher diff …`, `matcher db …` — a thin shell over the public API.
 
 Parses arguments (weight flags and their help come from `matcher.config`), calls the API, prints
 counts on stdout and problems as one line on stderr. Exit codes: 0 success, 2 bad arguments or
@@ -100,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="园区企业库文件（可重复）：名单中已在园区的企业（信用代码或名称相同）标为“本地”，得分 0，不作为补链目标",
     )
+    s.add_argument(
+        "--save", action="store_true", help="把这次评分记入招商台账（之后可用 track add 建立线索、用 diff 比较）"
+    )
+    s.add_argument("--by", metavar="NAME", default=None, help="记录人（与 --save 一起使用）")
+    s.add_argument("--note", metavar="TEXT", default=None, help="这次评分的说明（与 --save 一起使用）")
+    _db_option(s)
     g = s.add_argument_group("评分参数（默认值见括号）")
     for item in api.settings_help():
         g.add_argument(
@@ -183,7 +190,126 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "chains", help="列出产业链与环节", description="列出已加载的产业链、环节及园区缺口状态。"
     ).add_argument("--zone", metavar="FILE", default=None, help="园区缺口配置 YAML")
+    _track_parsers(sub)
     return p
+
+
+def _db_option(p) -> None:
+    p.add_argument("--db", metavar="URL", default=None, help=api.DB_HELP)
+
+
+def _track_parsers(sub) -> None:
+    """matcher track …, runs, diff and db: the 招商台账."""
+    tp = sub.add_parser(
+        "track",
+        help="招商线索台账：建立、查看、更新线索",
+        description="招商线索台账：从评分记录建立线索，按产业链 / 负责人 / 阶段 / 颜色查看，更新跟进情况，导入工作簿中的跟进记录。",
+    )
+    tsub = tp.add_subparsers(dest="track_command", required=True, parser_class=_Parser)
+    stages = "、".join(api.load_stages().names)
+
+    add = tsub.add_parser(
+        "add", help="从评分记录建立线索", description="把一次评分记录中的目标企业建为线索（已有线索的企业不重复建立）。"
+    )
+    add.add_argument(
+        "--run", metavar="ID", default="latest", help="评分记录编号，或 latest（最新，默认）/ previous（上一次）"
+    )
+    add.add_argument(
+        "--chain",
+        action="append",
+        metavar="ID",
+        default=[],
+        help="只取这些产业链（可重复）：" + " ".join(api.CHAIN_IDS),
+    )
+    add.add_argument("--tier", metavar="A,B", default="A,B", help="只取这些等级（逗号分隔，默认 A,B）")
+    add.add_argument("--owner", metavar="NAME", required=True, help="线索负责人")
+    add.add_argument("--stage", metavar="STAGE", default=None, help=f"起始阶段（默认 {api.load_stages().first}）")
+    add.add_argument("--by", metavar="NAME", default=None, help="操作人（默认同负责人）")
+    _db_option(add)
+
+    ls = tsub.add_parser(
+        "list", help="查看线索", description="列出线索及其提醒：本阶段天数、三类三色、逾期、企业已注销/吊销。"
+    )
+    ls.add_argument("--chain", action="append", metavar="ID", default=[], help="产业链（可重复）")
+    ls.add_argument("--owner", action="append", metavar="NAME", default=[], help="负责人（可重复）")
+    ls.add_argument("--stage", action="append", metavar="STAGE", default=[], help=f"跟进阶段（可重复）：{stages}")
+    ls.add_argument(
+        "--colour", "--color", action="append", metavar="颜色", default=[], help="三类三色：绿 / 黄 / 红（可重复）"
+    )
+    ls.add_argument("--overdue", action="store_true", help="只看下一步工作已逾期的")
+    ls.add_argument("--closed", action="store_true", help="只看企业已注销/吊销的")
+    ls.add_argument("--company", metavar="TEXT", default=None, help="企业名称包含的文字")
+    ls.add_argument("--as-of", metavar="DATE", default=None, help="按哪一天计算天数和颜色（默认今天，如 2026-12-31）")
+    ls.add_argument("--limit", type=int, metavar="N", default=None, help="最多列出 N 条")
+    ls.add_argument("-o", "--output", metavar="OUT", default=None, help="写入文件：.xlsx / .csv")
+    _db_option(ls)
+
+    st = tsub.add_parser(
+        "set",
+        help="更新一条线索",
+        description="更新线索的跟进阶段、负责人、下一步工作、完成期限、预计投资额或备注；每项修改都记入历史。",
+    )
+    st.add_argument("lead", metavar="LEAD", help="线索编号（track list 可查）")
+    st.add_argument("--stage", metavar="STAGE", default=None, help=f"跟进阶段：{stages}")
+    st.add_argument("--owner", metavar="NAME", default=None, help="负责人")
+    st.add_argument("--next-action", metavar="TEXT", default=None, help="下一步工作")
+    st.add_argument("--due", metavar="DATE", default=None, help="完成期限（如 2026-12-31）")
+    st.add_argument("--amount", metavar="万元", default=None, help="预计投资额（万元，也可写 1.2亿）")
+    st.add_argument("--note", metavar="TEXT", default=None, help="备注")
+    st.add_argument(
+        "--version", type=int, metavar="N", default=None, help="你读取到的版本号：若他人已修改，本次修改不保存"
+    )
+    st.add_argument("--by", metavar="NAME", required=True, help="修改人")
+    _db_option(st)
+
+    hi = tsub.add_parser(
+        "history", help="查看线索的修改历史", description="列出一条线索的全部修改：何时、何人、改了什么。"
+    )
+    hi.add_argument("lead", metavar="LEAD", help="线索编号")
+    _db_option(hi)
+
+    im = tsub.add_parser(
+        "import",
+        help="导入工作簿中的跟进记录",
+        description="读取招商工作簿各产业链工作表的 跟进状态 / 负责人 / 备注：已有线索按工作簿更新，填了跟进状态的新企业建为线索。"
+        "有无法导入的行时不做任何修改（除非 --partial）。",
+    )
+    im.add_argument("workbook", metavar="WORKBOOK", help="matcher score 输出并由经办人填写过的 .xlsx 工作簿")
+    im.add_argument("--by", metavar="NAME", required=True, help="导入人")
+    im.add_argument("--partial", action="store_true", help="有无法导入的行时，仍导入其余各行")
+    _db_option(im)
+
+    rp = sub.add_parser(
+        "runs", help="列出台账中的评分记录", description="列出招商台账中记录的每次评分（score --save）。"
+    )
+    _db_option(rp)
+
+    dp = sub.add_parser(
+        "diff",
+        help="比较两次评分",
+        description="比较两次评分记录（编号、latest、previous），或两个 matcher score 输出的 .csv/.parquet 排名表："
+        "新增目标、不再是目标、等级升降、登记状态变化、环节缺口状态变化。",
+    )
+    dp.add_argument("a", metavar="RUN_A", help="较早的评分记录编号或排名文件")
+    dp.add_argument("b", metavar="RUN_B", help="较新的评分记录编号或排名文件")
+    dp.add_argument("-o", "--output", metavar="OUT", default=None, help="写入文件：.xlsx（每类变化一个工作表）/ .csv")
+    _db_option(dp)
+
+    db = sub.add_parser("db", help="台账数据库：备份、升级", description="招商台账数据库的维护。")
+    dsub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    bk = dsub.add_parser(
+        "backup",
+        help="备份台账（SQLite）",
+        description="在台账使用中把 SQLite 台账完整复制到一个文件；PostgreSQL 请用 pg_dump。",
+    )
+    bk.add_argument("out", metavar="OUT", help="备份文件")
+    _db_option(bk)
+    up = dsub.add_parser(
+        "upgrade",
+        help="把台账升级到当前版本",
+        description="把台账数据库的结构升级到本程序的版本（打开台账时也会自动升级）。",
+    )
+    _db_option(up)
 
 
 def _parse_map(items) -> dict[str, str]:
@@ -233,6 +359,10 @@ def cmd_score(args) -> int:
             print(f"注：{t.label}：{note}")
     if args.local:
         print(f"本地企业（已在园区，不作为补链目标）：{int(result.ranked['is_local'].sum())} 家")
+    if args.save:
+        with api.open_store(args.db) as store:
+            run_id = api.save_run(store, result, args.inputs, by=args.by, note=args.note)
+            print(f"已记入招商台账：评分记录 {run_id}（{store.label}）")
     return 0
 
 
@@ -360,11 +490,163 @@ def cmd_report(args) -> int:
     return 0
 
 
+def _parse_date(text, flag):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise api.MatcherError(f"{flag}：“{text}”不是日期（如 2026-12-31）") from None
+
+
+def _print_leads(leads) -> None:
+    table = api.lead_table(leads)
+    if table.empty:
+        print("没有符合条件的线索")
+        return
+    keep = [
+        "线索编号",
+        "企业名称",
+        "产业链",
+        "环节",
+        "跟进阶段",
+        "本阶段天数",
+        "三类三色",
+        "负责人",
+        "下一步工作",
+        "完成期限",
+    ]
+    for r in table.itertuples(index=False):
+        row = dict(zip(table.columns, r))
+        marks = [
+            m for m, flag in (("逾期", row["已逾期"] == "是"), ("企业已注销/吊销", row["已注销/吊销"] == "是")) if flag
+        ]
+        parts = [str(row[k]) if row[k] is not None and row[k] == row[k] else "" for k in keep]
+        print("\t".join(parts + ["、".join(marks)]))
+
+
+def cmd_track(args) -> int:
+    with api.open_store(args.db) as store:
+        if args.track_command == "add":
+            tiers = [t.strip().upper() for t in args.tier.split(",") if t.strip()]
+            bad = [t for t in tiers if t not in api.TIERS]
+            if bad or not tiers:
+                raise api.MatcherError(f"--tier：等级应为 A、B、C，用逗号分隔，而不是“{args.tier}”")
+            unknown = [c for c in args.chain if c not in api.CHAIN_IDS]
+            if unknown:
+                raise api.MatcherError(f"--chain: 未知的产业链 {', '.join(unknown)}（可用：{' '.join(api.CHAIN_IDS)}）")
+            added = api.add_leads(
+                store,
+                args.run,
+                chains=args.chain or None,
+                tiers=tiers,
+                owner=args.owner,
+                stage=args.stage,
+                by=args.by or args.owner,
+                source="cli",
+            )
+            print(f"新建线索 {len(added)} 条（评分记录 {api.resolve_run(store, args.run)}，负责人 {args.owner}）")
+            return 0
+        if args.track_command == "list":
+            as_of = _parse_date(args.as_of, "--as-of") if args.as_of else None
+            leads = api.list_leads(
+                store,
+                chain=args.chain or None,
+                owner=args.owner or None,
+                stage=args.stage or None,
+                colour=args.colour or None,
+                overdue=True if args.overdue else None,
+                closed=True if args.closed else None,
+                company=args.company,
+                as_of=as_of,
+                limit=args.limit,
+            )
+            if args.output:
+                written = api.write_tables(args.output, {"线索台账": api.lead_table(leads)})
+                print(f"线索 {len(leads)} 条；输出：{written}")
+            else:
+                _print_leads(leads)
+            return 0
+        if args.track_command == "set":
+            changes = {
+                k: v
+                for k, v in (
+                    ("stage", args.stage),
+                    ("owner", args.owner),
+                    ("next_action", args.next_action),
+                    ("due_date", args.due),
+                    ("amount_wan", args.amount),
+                    ("notes", args.note),
+                )
+                if v is not None
+            }
+            if not changes:
+                raise api.MatcherError("没有要修改的内容（--stage、--owner、--next-action、--due、--amount、--note）")
+            lead = api.get_lead(store, args.lead)
+            version = args.version if args.version is not None else int(lead["version"])
+            after = api.update_lead(store, lead["lead_id"], version, by=args.by, source="cli", **changes)
+            print(f"线索 {lead['lead_id']}（{lead['company_name']}）已更新为第 {after['version']} 版：{after['stage']}")
+            return 0
+        if args.track_command == "history":
+            lead = api.get_lead(store, args.lead)
+            print(f"线索 {lead['lead_id']}：{lead['company_name']} · {lead['chain_name']} · {lead['segment_name']}")
+            for h in api.lead_history(store, lead["lead_id"]).itertuples():
+                label = api.FIELD_LABELS.get(h.field, h.field)
+                print(
+                    f"{h.at:%Y-%m-%d %H:%M}\t{h.by_user or ''}\t{label}：{h.old_value or '（空）'} → {h.new_value or '（空）'}"
+                )
+            return 0
+        done = api.import_workbook(store, args.workbook, args.by, partial=args.partial)
+        for line in done.lines():
+            print(line)
+        if not done.applied:
+            raise api.MatcherError(done.summary())
+        print(done.summary())
+        return 0
+
+
+def cmd_runs(args) -> int:
+    with api.open_store(args.db) as store:
+        runs = api.list_runs(store)
+    if runs.empty:
+        print("台账中还没有评分记录（matcher score … --save 记录一次评分）")
+    for r in runs.itertuples():
+        print(
+            f"{r.run_id}\t{r.run_date:%Y-%m-%d}\t{r.zone_name or ''}\t{r.inputs}\t"
+            f"评分 {r.scored} 家（读取 {r.read}，合并 {r.merged}，拒收 {r.rejected}）\t{r.created_by or ''}\t{r.note or ''}"
+        )
+    return 0
+
+
+def _is_file(ref: str) -> bool:
+    return Path(ref).suffix.lower() in (".csv", ".parquet", ".xlsx", ".xls") or Path(ref).is_file()
+
+
+def cmd_diff(args) -> int:
+    if _is_file(args.a) and _is_file(args.b):
+        diff = api.diff_runs(args.a, args.b)
+    else:
+        with api.open_store(args.db) as store:
+            diff = api.diff_runs(args.a, args.b, store)
+    print(diff.summary())
+    if args.output:
+        print(f"输出：{api.write_tables(args.output, api.diff_tables(diff.tables()), kind_header='变化类别')}")
+    return 0
+
+
+def cmd_db(args) -> int:
+    with api.open_store(args.db) as store:
+        if args.db_command == "backup":
+            out = api.backup(store, args.out)
+            print(f"已备份台账到 {out}")
+        else:
+            print(f"台账已是当前版本（{store.label}）")
+    return 0
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "report":
-        return _guarded(cmd_report, args)
-    if args.command != "chains":  # parse the input workbooks while the engine loads
+    if args.command in ("score", "gaps", "map", "inspect"):  # parse the input workbooks while the engine loads
         api.prefetch_inputs(args.inputs)
     try:
         if args.command == "score":
@@ -375,6 +657,16 @@ def main(argv=None) -> int:
             return cmd_map(args)
         if args.command == "inspect":
             return cmd_inspect(args)
+        if args.command == "track":
+            return cmd_track(args)
+        if args.command == "runs":
+            return cmd_runs(args)
+        if args.command == "diff":
+            return cmd_diff(args)
+        if args.command == "db":
+            return cmd_db(args)
+        if args.command == "report":
+            return cmd_report(args)
         return cmd_chains(args)
     except api.MatcherError as exc:
         print(f"matcher: {exc}", file=sys.stderr)
@@ -382,17 +674,6 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("matcher: 已中断", file=sys.stderr)
         return 130
-    except Exception as exc:  # never a traceback for the officer; one line to report
-        print(f"matcher: 内部错误 {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
-
-
-def _guarded(command, args) -> int:
-    try:
-        return command(args)
-    except api.MatcherError as exc:
-        print(f"matcher: {exc}", file=sys.stderr)
-        return 2
     except Exception as exc:  # never a traceback for the officer; one line to report
         print(f"matcher: 内部错误 {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

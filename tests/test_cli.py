@@ -144,3 +144,120 @@ def test_name_only_roster_is_scored_from_names(tmp_path):
     assert by_name.loc["南京芯动集成电路设计有限公司", "chain_id"] == "ic"
     assert by_name.loc["苏州锂能动力电池有限公司", "chain_id"] == "nev"
     assert pd.isna(by_name.loc["某某餐饮管理有限公司", "chain_id"])
+
+
+# ------------------------------------------------------------------------------------------------
+# the 招商台账: score --save, track, runs, diff, db — and one line on stderr for every bad input
+
+
+def _err(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("matcher: ") and "Traceback" not in err, err
+    return err
+
+
+def test_track_commands_end_to_end(tmp_path, capsys):
+    from tests.conftest import DATA
+
+    db = str(tmp_path / "ledger.db")
+    out = tmp_path / "r.csv"
+    assert (
+        main(["score", str(DATA / "candidates.csv"), "-o", str(out), "--quiet", "--save", "--db", db, "--by", "张"])
+        == 0
+    )
+    assert "已记入招商台账：评分记录 1" in capsys.readouterr().out
+    assert main(["runs", "--db", db]) == 0
+    assert capsys.readouterr().out.startswith("1\t")
+    assert main(["track", "add", "--tier", "A,B", "--owner", "陈", "--db", db]) == 0
+    added = int(capsys.readouterr().out.split("新建线索 ")[1].split(" ")[0])
+    assert added > 0
+    assert main(["track", "add", "--tier", "A,B", "--owner", "陈", "--db", db]) == 0  # nothing twice
+    assert "新建线索 0 条" in capsys.readouterr().out
+    assert (
+        main(
+            [
+                "track",
+                "set",
+                "1",
+                "--stage",
+                "已联系",
+                "--due",
+                "2026-01-05",
+                "--amount",
+                "8000",
+                "--by",
+                "王",
+                "--db",
+                db,
+            ]
+        )
+        == 0
+    )
+    assert "已更新为第 2 版：已接洽" in capsys.readouterr().out
+    # a stale version, a bad stage, a bad date, an unknown lead: one line each, exit 2, nothing written
+    for argv, words in [
+        (["track", "set", "1", "--stage", "洽谈中", "--version", "1", "--by", "李"], "已被王于"),
+        (["track", "set", "1", "--stage", "乱写", "--by", "李"], "“乱写”不是可用的跟进阶段"),
+        (["track", "set", "1", "--due", "明天", "--by", "李"], "不是日期"),
+        (["track", "set", "99", "--stage", "洽谈中", "--by", "李"], "没有编号为 99 的线索"),
+        (["track", "set", "1", "--by", "李"], "没有要修改的内容"),
+        (["track", "add", "--run", "7", "--owner", "陈"], "没有编号为 7 的评分记录"),
+        (["track", "add", "--tier", "S", "--owner", "陈"], "--tier"),
+        (["track", "list", "--colour", "紫"], "颜色应为"),
+        (["diff", "1", "5"], "没有编号为 5 的评分记录"),
+        (["track", "import", str(tmp_path / "missing.xlsx"), "--by", "李"], "文件不存在"),
+    ]:
+        assert main([*argv, "--db", db]) == 2, argv
+        assert words in _err(capsys), argv
+    assert main(["track", "history", "1", "--db", db]) == 0
+    history = capsys.readouterr().out
+    assert "王\t跟进阶段：线索 → 已接洽" in history and "预计投资额（万元）：（空） → 8000" in history
+    assert main(["track", "list", "--overdue", "--as-of", "2026-02-01", "--db", db, "-o", str(tmp_path / "l.csv")]) == 0
+    listed = pd.read_csv(tmp_path / "l.csv", encoding="utf-8-sig")
+    assert listed["线索编号"].tolist() == [1] and listed["已逾期"].tolist() == ["是"]
+    # a backup that opens on its own and holds the rows
+    assert main(["db", "backup", str(tmp_path / "copy.db"), "--db", db]) == 0
+    with matcher.open_store(tmp_path / "copy.db") as copy:
+        assert matcher.count_leads(copy) == added and len(matcher.list_runs(copy)) == 1
+        assert matcher.lead_history(copy, 1)["new_value"].tolist()[-1] == "8000"
+    assert main(["db", "backup", db, "--db", db]) == 2
+    assert "不能是台账数据库本身" in _err(capsys)
+    assert main(["db", "upgrade", "--db", db]) == 0
+
+
+def test_unreadable_workbook_and_store(tmp_path, capsys):
+    db = str(tmp_path / "ledger.db")
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"this is no workbook")
+    assert main(["track", "import", str(bad), "--by", "李", "--db", db]) == 2
+    assert "无法读取工作簿" in _err(capsys)
+    notdb = tmp_path / "not.db"
+    notdb.write_text("hello", encoding="utf-8")
+    assert main(["runs", "--db", str(notdb)]) == 2
+    assert "这个文件不是台账数据库" in _err(capsys)
+    assert main(["runs", "--db", "postgresql://nobody:secret@127.0.0.1:1/none"]) == 2
+    err = _err(capsys)
+    assert "无法打开台账数据库 postgresql://nobody:***@127.0.0.1:1/none" in err and "secret" not in err
+    assert main(["runs", "--db", "mysql://x/y"]) == 2
+    assert "不支持的数据库地址" in _err(capsys)
+
+
+def test_diff_of_two_ranked_files_from_the_command_line(tmp_path, capsys):
+    from tests.conftest import DATA
+
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    lines = (DATA / "candidates.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "later.csv").write_text("\n".join(ln for ln in lines if "宁德" not in ln) + "\n", encoding="utf-8")
+    assert main(["score", str(DATA / "candidates.csv"), "-o", str(a), "--quiet"]) == 0
+    assert main(["score", str(tmp_path / "later.csv"), "-o", str(b), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["diff", str(a), str(b), "-o", str(tmp_path / "d.xlsx")]) == 0
+    assert "不再是目标 1" in capsys.readouterr().out
+    dropped = pd.read_excel(tmp_path / "d.xlsx", sheet_name="不再是目标")
+    assert dropped["企业名称"].tolist() == ["杭州宁德时代储能有限公司"]
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+def test_backup_of_a_postgresql_store_says_pg_dump(store_url, capsys):
+    assert main(["db", "backup", "x.db", "--db", store_url]) == 2
+    assert "pg_dump" in _err(capsys)

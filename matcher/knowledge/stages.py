@@ -19,6 +19,9 @@ from .settings import DATA_DIR
 
 STAGES_FILE = DATA_DIR / "leads" / "stages.yaml"
 KINDS = ("active", "won", "paused", "lost")
+# how officers name the 三类三色 colours of a lead and the directions of a change between two runs
+COLOUR_LABELS = {"green": "绿", "yellow": "黄", "red": "红"}
+CHANGE_LABELS = {"up": "升级", "down": "降级", "better": "缺口缓解", "worse": "缺口加剧"}
 
 
 @dataclass(frozen=True)

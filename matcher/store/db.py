@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from ..errors import MatcherError
 from ..knowledge.settings import DB_ENV, TRACK_DEFAULTS, TrackSettings, default_db_path
@@ -47,7 +47,7 @@ class Store:
         url = self.engine.url
         if url.get_backend_name() == "sqlite":
             return str(url.database)
-        return url.render_as_string(hide_password=True)
+        return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -143,9 +143,24 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(_alembic_config(conn), revision)
 
 
+_CAUSES = [  # what a driver's message means, in the officer's words
+    ("password authentication failed", "用户名或密码错误"),
+    ("Connection refused", "数据库服务器没有运行或拒绝连接"),
+    ("does not exist", "数据库或用户不存在"),
+    ("timeout expired", "连接超时"),
+    ("could not translate host name", "找不到数据库服务器"),
+    ("unable to open database file", "无法打开数据库文件（文件夹不存在或没有权限）"),
+    ("file is not a database", "这个文件不是台账数据库"),
+    ("database is locked", "数据库正被其他程序占用，请稍后再试"),
+]
+
+
 def _unreachable(label: str, exc: Exception) -> StoreError:
-    first = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return StoreError(f"无法打开台账数据库 {label}：{first}")
+    text = str(getattr(exc, "orig", exc)).strip()
+    cause = next((words for key, words in _CAUSES if key in text), None)
+    if cause is None:
+        cause = text.splitlines()[0] if text else type(exc).__name__
+    return StoreError(f"无法打开台账数据库 {label}：{cause}")
 
 
 def open_store(
@@ -160,7 +175,7 @@ def open_store(
     try:
         if migrate and current_revision(engine) != head_revision():
             upgrade(engine)
-    except OperationalError as exc:
+    except (OperationalError, DatabaseError) as exc:
         engine.dispose()
         raise _unreachable(store.label, exc) from None
     except Exception:

@@ -33,7 +33,6 @@ TIER_COLUMNS = ["company_name", "credit_code", "chain_id", "chain_name", "segmen
 TIER_COLUMNS += ["tier_a", "tier_b", "score_a", "score_b", "change"]
 STATUS_COLUMNS = ["company_name", "credit_code", "status_a", "status_b", "status_raw_a", "status_raw_b"]
 GAP_DIFF_COLUMNS = ["chain_id", "chain_name", "segment_id", "segment_name", "status_a", "status_b", "change"]
-CHANGE_LABELS = {"up": "升级", "down": "降级", "better": "缺口缓解", "worse": "缺口加剧"}
 KINDS = {
     "new": "新增目标",
     "dropped": "不再是目标",

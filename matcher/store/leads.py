@@ -23,6 +23,7 @@ import pandas as pd
 from sqlalchemy import and_, func, or_, select, update
 
 from ..errors import MatcherError
+from ..knowledge.stages import COLOUR_LABELS
 from . import schema as S
 from .bulk import allocate_ids, insert_rows
 from .db import Store, StoreError
@@ -38,7 +39,6 @@ FIELD_LABELS = {
     "notes": "备注",
 }
 COLOURS = ("green", "yellow", "red")
-COLOUR_LABELS = {"green": "绿", "yellow": "黄", "red": "红"}
 SOURCES = ("cli", "app", "workbook", "api")
 
 LEAD_COLUMNS = [
