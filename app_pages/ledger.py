@@ -19,24 +19,6 @@ EDIT_COLUMNS = {  # lead column -> editable in the table
 }
 SHOWN = ["lead_id", "company_name", "chain_name", "segment_name", "stage", "colour_label", "days_in_stage"]
 SHOWN += ["owner", "next_action", "due_date", "amount_wan", "notes", "score", "tier", "hint"]
-DIFF_HEADERS = {
-    "company_name": "企业名称",
-    "credit_code": "统一社会信用代码",
-    "chain_name": "产业链",
-    "segment_name": "环节",
-    "score": "得分",
-    "tier": "等级",
-    "status_raw": "登记状态",
-    "tier_a": "原等级",
-    "tier_b": "新等级",
-    "score_a": "原得分",
-    "score_b": "新得分",
-    "change": "变化",
-    "status_a": "原状态",
-    "status_b": "新状态",
-    "status_raw_a": "原登记状态",
-    "status_raw_b": "新登记状态",
-}
 STATUS_WORDS = {"active": "在营", "inactive": "注销或吊销", "unknown": "不详"}
 
 
@@ -293,13 +275,7 @@ else:
         st.caption("请选择两次不同的评分")
     else:
         diff = matcher.diff_runs(before, after, s)
-        tabs = st.tabs([f"{label}（{diff.counts[k]}）" for k, label in matcher.DIFF_KINDS.items()])
-        for tab, (k, frame) in zip(tabs, diff.tables().items()):
-            shown = frame.drop(columns=[c for c in ("chain_id", "segment_id") if c in frame.columns])
-            if "change" in shown:
-                shown["change"] = shown["change"].map(matcher.CHANGE_LABELS).fillna(shown["change"])
-            for c in ("status_a", "status_b") if k == "status" else ():
-                shown[c] = shown[c].map(STATUS_WORDS).fillna(shown[c])
-            if k == "gaps":
-                shown = shown.rename(columns={"status_a": "原缺口状态", "status_b": "新缺口状态"})
-            tab.dataframe(shown.rename(columns=DIFF_HEADERS), hide_index=True, key=f"lg_diff_{k}")
+        tables = matcher.diff_tables(diff.tables())
+        tabs = st.tabs([f"{name}（{len(table)}）" for name, table in tables.items()])
+        for tab, (k, table) in zip(tabs, tables.items()):
+            tab.dataframe(table, hide_index=True, key=f"lg_diff_{k}")

@@ -100,7 +100,6 @@ _LAZY = {
     ],
     "store.diff": ["RunDiff", "diff_runs"],
     "store.activity": [
-        "DIFF_KINDS",
         "SOURCE_LABELS",
         "last_changes",
         "lead_chains",

@@ -171,7 +171,7 @@ def test_what_changed_between_two_runs(store, ledger):
     at = open_page()
     diff = matcher.diff_runs("previous", "latest", store)
     labels = [t.label for t in at.tabs]
-    assert labels == [f"{label}（{diff.counts[k]}）" for k, label in matcher.DIFF_KINDS.items()]
+    assert labels == [f"{name}（{len(t)}）" for name, t in matcher.diff_tables(diff.tables()).items()]
     assert labels[:4] == ["新增目标（1）", "不再是目标（1）", "等级变化（2）", "登记状态变化（1）"]
     new = at.tabs[0].dataframe[0].value
     assert new["企业名称"].tolist() == ["戊电机有限公司"]

@@ -21,9 +21,10 @@ import pandas as pd
 from ..errors import MatcherError
 from ..knowledge.chains import STATUSES
 from ..knowledge.settings import CHAIN_IDS
+from ..knowledge.stages import COLOUR_LABELS
 from ..store.activity import last_changes, lead_chains
 from ..store.db import Store
-from ..store.leads import COLOUR_LABELS, FIELD_LABELS, list_leads
+from ..store.leads import FIELD_LABELS, list_leads
 from ..store.runs import list_runs, run_gaps, run_results
 
 AB_TIERS = ("A", "B")

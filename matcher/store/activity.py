@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from . import runs as _runs
 from . import schema as S
 from .db import Store
-from .diff import KINDS as DIFF_KINDS  # noqa: F401  (what a run diff lists, with its Chinese titles)
 from .leads import _as_list
 
 SOURCE_LABELS = {"cli": "命令行", "app": "线索台账页面", "workbook": "工作簿导入", "api": "程序"}
