@@ -70,7 +70,7 @@ def q3_result():
 
 def _nev_targets(result) -> pd.DataFrame:
     r = result.ranked
-    return r[(r["chain_id"] == CHAIN) & r["tier"].isin(["A", "B"]) & (r["status"] == "active")]
+    return r[(r["chain_id"] == CHAIN) & r["tier"].isin(["A", "B"]) & (r["status"] != "inactive")]
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,8 @@ def q4_inputs(tmp_path_factory):
     ws = wb.worksheets[0]
     header = [c.value for c in ws[2]]
     col = {h: i for i, h in enumerate(header)}
-    rows = {ws.cell(r, 1).value: r for r in range(3, ws.max_row + 1)}
+    ranked = q3_result().ranked.set_index("company_name")
+    rows = {name: int(ranked.loc[name, "source_row"]) for name in [*removed, closed, *models]}  # as Excel numbers them
     ws.cell(rows[closed], col["登记状态"] + 1).value = "注销"
     new_names = []
     for k, model in enumerate(models):
@@ -341,7 +342,7 @@ def check_weekly(store, lead, tmp_path):
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["汇总", CHAIN_NAME]
     ws = wb[CHAIN_NAME]
-    assert ws.page_setup.paperSize == 9 and ws.print_title_rows == "1:1"
+    assert ws.page_setup.paperSize == 9 and ws.print_title_rows == "$1:$1"
     rows = list(ws.iter_rows(values_only=True))
     table = pd.DataFrame(rows[1:], columns=rows[0]).set_index("线索编号")
     assert lead["landed"] not in table.index  # landed: no longer an active lead
