@@ -221,8 +221,16 @@ else:
         st.text_area("备注", value=lead["notes"] or "", key=prefix + "notes", height=68)
         st.form_submit_button("保存这条线索", on_click=save_one, args=(lead,))
 
-    t1, t2 = st.columns(2)
     history = matcher.lead_history(s, picked)
+    if len(history):
+        h = history.iloc[-1]
+        field = matcher.FIELD_LABELS.get(h["field"], h["field"])
+        st.caption(
+            f"最近变更：{pd.Timestamp(h['at']):%Y-%m-%d %H:%M} {h['by_user'] or ''}"
+            f"（{matcher.SOURCE_LABELS.get(h['source'], h['source'])}）"
+            f"{field}：{h['old_value'] or '（空）'} → {h['new_value'] or '（空）'}"
+        )
+    t1, t2 = st.columns(2)
     t1.markdown("**变更记录**")
     t1.dataframe(
         pd.DataFrame(
