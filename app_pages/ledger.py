@@ -27,6 +27,12 @@ def _open(url: str):
     return matcher.open_store(url or None)
 
 
+@st.cache_data(show_spinner="正在比较两次评分…", max_entries=8)
+def diff_tables(label: str, before: int, after: int) -> dict:
+    """The diff of two recorded runs as officer tables (runs never change once recorded: cached)."""
+    return matcher.diff_tables(matcher.diff_runs(before, after, store()).tables())
+
+
 def store():
     import os
 
@@ -270,7 +276,7 @@ st.subheader("评分变化")
 runs = matcher.list_runs(s)
 if len(runs) < 2:
     st.caption("台账中的评分记录少于两次，暂无可比较的变化")
-else:
+elif st.toggle("比较两次评分", key="lg_diff_on", help="新增和不再是目标的企业、等级和登记状态的变化、缺口状态的变化"):
     run_labels = {
         int(r.run_id): f"{pd.Timestamp(r.run_date):%Y-%m-%d} 评分（{r.inputs or '无文件名'}）"
         for r in runs.itertuples()
@@ -282,8 +288,7 @@ else:
     if before == after:
         st.caption("请选择两次不同的评分")
     else:
-        diff = matcher.diff_runs(before, after, s)
-        tables = matcher.diff_tables(diff.tables())
+        tables = diff_tables(s.label, before, after)
         tabs = st.tabs([f"{name}（{len(table)}）" for name, table in tables.items()])
         for tab, (k, table) in zip(tabs, tables.items()):
             tab.dataframe(table, hide_index=True, key=f"lg_diff_{k}")

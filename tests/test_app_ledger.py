@@ -169,6 +169,9 @@ def test_detail_form_history_and_scores_over_the_runs(store, ledger):
 
 def test_what_changed_between_two_runs(store, ledger):
     at = open_page()
+    assert not at.tabs  # the diff is computed when asked for (two 100,000-company runs take seconds)
+    at.toggle(key="lg_diff_on").set_value(True).run()
+    assert not at.exception
     diff = matcher.diff_runs("previous", "latest", store)
     labels = [t.label for t in at.tabs]
     assert labels == [f"{name}（{len(t)}）" for name, t in matcher.diff_tables(diff.tables()).items()]
@@ -181,6 +184,7 @@ def test_what_changed_between_two_runs(store, ledger):
 
 def test_no_developer_words_on_the_ledger_page(ledger):
     at = open_page()
+    at.toggle(key="lg_diff_on").set_value(True).run()
     texts = shown_text(at)
     hits = sorted({m.group(0) for t in texts for m in DEVELOPER_WORDS.finditer(t)})
     assert texts and hits == []
