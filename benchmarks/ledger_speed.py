@@ -267,6 +267,7 @@ def main() -> None:
     ap.add_argument("--pg", default=os.environ.get("CHAINMATCH_TEST_PG"))
     ap.add_argument("--no-app", action="store_true", help="skip the AppTest figure")
     args = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # each figure as soon as it is measured, also into a file
     result = big_result(args.rows)
     print(
         f"medians of {args.repeat} runs; as of {AS_OF}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
