@@ -242,6 +242,14 @@ def _track_parsers(sub) -> None:
     ls.add_argument("--as-of", metavar="DATE", default=None, help="按哪一天计算天数和颜色（默认今天，如 2026-12-31）")
     ls.add_argument("--limit", type=int, metavar="N", default=None, help="最多列出 N 条")
     ls.add_argument("-o", "--output", metavar="OUT", default=None, help="写入文件：.xlsx / .csv")
+    for item in api.track_settings_help():
+        ls.add_argument(
+            "--" + item["name"].replace("_", "-"),
+            type=int,
+            default=None,
+            metavar="N",
+            help=f"{item['label']}：{item['help']}（默认 {item['default']}，范围 {item['min']}–{item['max']}）",
+        )
     _db_option(ls)
 
     st = tsub.add_parser(
@@ -526,7 +534,13 @@ def _print_leads(leads) -> None:
 
 
 def cmd_track(args) -> int:
-    with api.open_store(args.db) as store:
+    overrides = {
+        k["name"]: getattr(args, k["name"])
+        for k in api.track_settings_help()
+        if getattr(args, k["name"], None) is not None
+    }
+    settings = api.TRACK_DEFAULTS.replace(**overrides) if overrides else None
+    with api.open_store(args.db, settings=settings) as store:
         if args.track_command == "add":
             tiers = [t.strip().upper() for t in args.tier.split(",") if t.strip()]
             bad = [t for t in tiers if t not in api.TIERS]

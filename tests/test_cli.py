@@ -261,3 +261,35 @@ def test_diff_of_two_ranked_files_from_the_command_line(tmp_path, capsys):
 def test_backup_of_a_postgresql_store_says_pg_dump(store_url, capsys):
     assert main(["db", "backup", "x.db", "--db", store_url]) == 2
     assert "pg_dump" in _err(capsys)
+
+
+def test_track_list_colour_thresholds_come_from_the_settings(tmp_path, capsys):
+    from tests.conftest import DATA
+
+    db = str(tmp_path / "ledger.db")
+    assert (
+        main(["score", str(DATA / "candidates.csv"), "-o", str(tmp_path / "r.csv"), "--quiet", "--save", "--db", db])
+        == 0
+    )
+    assert main(["track", "add", "--tier", "A", "--owner", "陈", "--db", db]) == 0
+    capsys.readouterr()
+    later = (matcher.TRACK_DEFAULTS.yellow_days + 1) * 86400
+    import datetime as dt
+
+    day = (dt.date.today() + dt.timedelta(seconds=later)).isoformat()
+    assert main(["track", "list", "--as-of", day, "--db", db]) == 0
+    assert "\t黄\t" in capsys.readouterr().out
+    assert main(["track", "list", "--as-of", day, "--yellow-days", "30", "--red-days", "45", "--db", db]) == 0
+    assert "\t红\t" in capsys.readouterr().out
+    assert main(["track", "list", "--red-days", "1000", "--db", db]) == 2
+    assert "超出范围" in _err(capsys)
+    help_text = build_parser_help()
+    assert "黄色提醒天数" in help_text and "红色提醒天数" in help_text
+
+
+def build_parser_help() -> str:
+    from matcher.cli import build_parser
+
+    parser = build_parser()
+    track = parser._subparsers._group_actions[0].choices["track"]
+    return track._subparsers._group_actions[0].choices["list"].format_help()

@@ -28,13 +28,13 @@ from ..errors import MatcherError
 from ..ingest.normalize import STATUS_LABELS, value_aliases
 from ..knowledge.chains import POSITIONS, STATUS_COLOURS, industry_codes, load_chains, load_zone, segment_table
 from ..knowledge.settings import DEFAULTS, ZONES_DIR, Settings, settings_help
+from ..knowledge.stages import load_stages
 from .cells import neutralise
 
 SHEET_INFO, SHEET_SUMMARY, SHEET_MAP = "说明", "汇总", "招商地图"
 SHEET_UNMATCHED, SHEET_REJECTED, SHEET_MERGES = "未匹配", "未处理", "合并记录"
 FIXED_SHEETS = (SHEET_INFO, SHEET_SUMMARY, SHEET_MAP, SHEET_UNMATCHED, SHEET_REJECTED, SHEET_MERGES)
 OFFICER_COLUMNS = ("跟进状态", "负责人", "备注")
-FOLLOW_UP_CHOICES = ["未联系", "已联系", "已拜访", "洽谈中", "已签约", "暂缓", "放弃"]
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MAX_LINKS = 65_530  # Excel's limit of hyperlinks per worksheet; later websites are written as text
 
@@ -457,8 +457,8 @@ def _write_table(
     follow = next((k for k, c in enumerate(cols) if c.header == OFFICER_COLUMNS[0]), None)
     if follow is not None and n:
         ws.data_validation(
-            1, follow, n, follow, {"validate": "list", "source": FOLLOW_UP_CHOICES, "show_error": False}
-        )  # a list to pick from; free text allowed
+            1, follow, n, follow, {"validate": "list", "source": load_stages().names, "show_error": False}
+        )  # the 台账's stages to pick from (data/leads/stages.yaml); free text allowed
 
 
 # --------------------------------------------------------------------------------------------

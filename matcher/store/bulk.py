@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Table
+from sqlalchemy import Float, Integer, String, Table
 
 
 def insert_plain(conn, table: Table, columns: list[str], rows: Iterable[tuple]) -> int:
@@ -54,9 +54,13 @@ def _executemany_sqlite(conn, table: Table, columns: list[str], rows) -> int:
     # one prepared statement run over an iterator of tuples: no dict per row, no SQLAlchemy bind processing
     quote = conn.dialect.identifier_preparer.quote
     sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) VALUES ({', '.join('?' * len(columns))})"
-    # values go through each column type's own bind processor (dates and times as SQLAlchemy stores them)
+    # dates, times, flags and JSON go through their column type's own bind processor (stored as SQLAlchemy
+    # stores them); numbers and text go as they are
     procs = [
-        (j, _memo(p)) for j, c in enumerate(columns) if (p := table.c[c].type._cached_bind_processor(conn.dialect))
+        (j, _memo(p))
+        for j, c in enumerate(columns)
+        if not isinstance(table.c[c].type, (Float, Integer, String))
+        and (p := table.c[c].type._cached_bind_processor(conn.dialect))
     ]
     rows = list(rows)
     if procs and rows:

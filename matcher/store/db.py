@@ -11,6 +11,7 @@ transaction, reads included).
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,11 +88,14 @@ def _sqlite_setup(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=10000")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA cache_size=-65536")  # 64 MB of pages: bulk inserts into the indexes of a large run
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        # a write takes SQLite's write lock at once (BEGIN IMMEDIATE), so two writers queue (busy_timeout)
+        # instead of one failing when both first read and then write
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writing") else "BEGIN")
 
 
 def make_engine(url=None, **kwargs) -> Engine:
@@ -111,6 +115,15 @@ def make_engine(url=None, **kwargs) -> Engine:
         _sqlite_setup(engine)
         return engine
     return create_engine(parsed, pool_pre_ping=True, **kwargs)
+
+
+@contextmanager
+def writing(store: Store):
+    """A connection in one write transaction (committed at the end, rolled back on any error)."""
+    with store.engine.connect() as conn:
+        conn.execution_options(writing=True)
+        with conn.begin():
+            yield conn
 
 
 def _alembic_config(connection):
@@ -139,8 +152,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the database to `revision` (default: the newest schema), in one transaction."""
     from alembic import command
 
-    with engine.begin() as conn:
-        command.upgrade(_alembic_config(conn), revision)
+    with engine.connect() as conn:
+        conn.execution_options(writing=True)
+        with conn.begin():
+            command.upgrade(_alembic_config(conn), revision)
 
 
 _CAUSES = [  # what a driver's message means, in the officer's words
@@ -221,6 +236,17 @@ def backup(store: Store, out) -> Path:
     finally:
         raw.close()
     return out
+
+
+_LOCKS = {"runs": 0x636D0001, "leads": 0x636D0002}
+
+
+def serialize(conn, what: str) -> None:
+    """Let one writer at a time record runs (what="runs") or create leads ("leads") until the
+    transaction ends, so two people doing it at the same moment never add the same company or lead
+    twice. PostgreSQL: a transaction-level advisory lock; SQLite serialises writers by itself."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCKS[what]})
 
 
 def ping(store: Store) -> None:

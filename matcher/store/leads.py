@@ -26,7 +26,7 @@ from ..errors import MatcherError
 from ..knowledge.stages import COLOUR_LABELS
 from . import schema as S
 from .bulk import allocate_ids, insert_rows
-from .db import Store, StoreError
+from .db import Store, StoreError, serialize, writing
 from .runs import frame_of, now, resolve_run
 
 EDITABLE = ("stage", "owner", "next_action", "due_date", "amount_wan", "notes")
@@ -191,6 +191,7 @@ def _insert_leads(conn, rows: list[dict], by: str | None, source: str, at: dt.da
     """Insert new leads (dicts of lead columns) and their creation history; returns the new ids."""
     if not rows:
         return []
+    serialize(conn, "leads")
     for r in rows:
         r.update(version=1, created_at=at, created_by=by, updated_at=at, stage_since=at)
     ids = allocate_ids(conn, S.leads, len(rows))
@@ -261,7 +262,8 @@ def add_leads(
         stmt = stmt.where(t.c.chain_id.in_(list(chains)))
     if tiers:
         stmt = stmt.where(t.c.tier.in_(list(tiers)))
-    with store.engine.begin() as conn:
+    with writing(store) as conn:
+        serialize(conn, "leads")  # before reading which leads exist
         candidates = conn.execute(stmt.order_by(t.c.seq)).all()
         have = {
             (cid, ch)
@@ -333,7 +335,7 @@ def create_lead(
     }
     if conn is not None:
         return _insert_leads(conn, [row], by, source, at or now())[0]
-    with store.engine.begin() as c:
+    with writing(store) as c:
         return _insert_leads(c, [row], by, source, at or now())[0]
 
 
@@ -363,7 +365,7 @@ def update_lead(
     source = _source(source)
     values = clean_changes(store, changes)
     if conn is None:
-        with store.engine.begin() as c:
+        with writing(store) as c:
             return _update(store, c, int(lead_id), int(version), by, source, at or now(), values)
     return _update(store, conn, int(lead_id), int(version), by, source, at or now(), values)
 
@@ -524,7 +526,7 @@ def _with_flags(store: Store, frame: pd.DataFrame, as_of: dt.date) -> pd.DataFra
 ORDERS = {
     "id": [S.leads.c.id],
     "updated": [S.leads.c.updated_at.desc(), S.leads.c.id],
-    "due": [S.leads.c.due_date, S.leads.c.id],
+    "due": [S.leads.c.due_date.is_(None), S.leads.c.due_date, S.leads.c.id],  # no due date last, on both databases
     "stage_since": [S.leads.c.stage_since, S.leads.c.id],
 }
 

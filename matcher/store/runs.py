@@ -17,13 +17,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from ..ingest.dedupe import code_keys, normalise_names
 from ..knowledge.chains import segment_table, zone_to_yaml
 from . import schema as S
 from .bulk import allocate_ids, insert_rows
-from .db import Store, StoreError
+from .db import Store, StoreError, serialize, writing
 
 
 class UnknownRunError(StoreError):
@@ -50,6 +50,8 @@ def file_fingerprint(path) -> dict:
 
 def _texts(series: pd.Series) -> list:
     values = series.to_numpy(dtype=object, na_value=None).tolist()
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        return values  # a string column holds text or missing values only
     if all(v is None or type(v) is str for v in values):
         return values
     return [v if v is None or isinstance(v, str) else str(v) for v in values]
@@ -68,10 +70,13 @@ def company_keys(names, codes) -> tuple[np.ndarray, np.ndarray]:
     return codes, keys
 
 
-def _company_ids(conn, names: list, codes: np.ndarray, keys: np.ndarray, at: dt.datetime) -> np.ndarray:
+def _company_ids(
+    conn, names: list, codes: np.ndarray, keys: np.ndarray, at: dt.datetime, run_id=None, status=None, status_raw=None
+) -> np.ndarray:
     """The company id of each row: an existing company with the row's credit code, else one with its
     normalised name (and no other code), else a new company. Rows of one run that share a key share
-    an id. New companies are inserted; a code learnt for a company known by name only is filled in."""
+    an id. New companies are inserted (with their status in run `run_id`, from the lists `status` /
+    `status_raw`); a code learnt for a company known by name only is filled in."""
     known = conn.execute(select(S.companies.c.id, S.companies.c.credit_code, S.companies.c.name_key))
     by_code, by_name = {}, {}
     for cid, code, key in known:
@@ -100,7 +105,17 @@ def _company_ids(conn, names: list, codes: np.ndarray, keys: np.ndarray, at: dt.
         slot = ("c", code) if code is not None else ("n", key)
         if slot not in new_slot:
             new_slot[slot] = len(new_rows)
-            new_rows.append({"credit_code": code, "name_key": key, "name": str(names[i]), "created_at": at})
+            new_rows.append(
+                {
+                    "credit_code": code,
+                    "name_key": key,
+                    "name": str(names[i]),
+                    "created_at": at,
+                    "last_run_id": run_id,
+                    "last_status": status[i] if status is not None else None,
+                    "last_status_raw": status_raw[i] if status_raw is not None else None,
+                }
+            )
             if code is None:
                 by_name.setdefault(key, (None, None))
         out[i] = -1 - new_slot[slot]
@@ -117,7 +132,7 @@ def _company_ids(conn, names: list, codes: np.ndarray, keys: np.ndarray, at: dt.
             ).scalars()
             ids = list(ids)
         else:
-            cols = ["id", "credit_code", "name_key", "name", "created_at"]
+            cols = ["id", *new_rows[0]]
             insert_rows(conn, S.companies, cols, ((i, *r.values()) for i, r in zip(ids, new_rows)))
         ids = np.asarray(ids, dtype=np.int64)
         fresh = out < 0
@@ -137,7 +152,7 @@ def save_run(
     fail_after=None,
 ) -> int:
     """Record a scoring run (`matcher.ScoreResult`) and return its id. `inputs`: the input files (names
-    and SHA-256 are kept); `run_date`: the day the scores were measured at (default today); `by`: who
+    and SHA-256 are kept; without them, the input sheets the result names); `run_date`: the day the scores were measured at (default today); `by`: who
     recorded it. Everything is written in one transaction: on any error nothing is kept.
     `fail_after` (tests only): a callable run inside the transaction after the results are written."""
     ranked = result.ranked
@@ -162,7 +177,8 @@ def save_run(
         "zone_name": getattr(zone, "name", None),
         "zone_snapshot": zone_yaml,
         "settings": result.settings.as_dict() if result.settings is not None else None,
-        "inputs": [file_fingerprint(p) for p in inputs],
+        "inputs": [file_fingerprint(p) for p in inputs]
+        or [{"file": t.label, "sha256": None, "bytes": None} for t in (result.tables or [])],
         "counts": {k: int(v) for k, v in (result.counts or {}).items()},
         "per_chain": per_chain,
         "n_results": len(ranked),
@@ -175,9 +191,10 @@ def save_run(
     for c in S.RESULT_FLOATS:
         columns[c] = _floats(ranked[c]) if c in ranked else [None] * len(ranked)
     gaps = _gap_rows(result)
-    with store.engine.begin() as conn:
+    with writing(store) as conn:
+        serialize(conn, "runs")
         run_id = conn.execute(S.runs.insert().returning(S.runs.c.id), run_row).scalar_one()
-        ids = _company_ids(conn, list(names), codes, keys, at)
+        ids = _company_ids(conn, list(names), codes, keys, at, run_id, columns["status"], columns["status_raw"])
         cols = ["run_id", "seq", "company_id", *S.RESULT_TEXTS, *S.RESULT_FLOATS]
         n = len(ranked)
         rows = zip(
@@ -197,20 +214,27 @@ def save_run(
 
 
 def _refresh_last_status(conn, run_id: int, run_date: dt.date) -> None:
-    """Companies scored by this run take its status as their newest, unless a run with a later date
-    already gave them one (an older list recorded late does not bring a company back to life). One
-    UPDATE … FROM over the run's own rows (a company has one status per run)."""
+    """Companies whose status in this run differs from their recorded newest status take it (one
+    UPDATE … FROM over the run's own rows, touching only the companies that changed; a company has
+    one status per run). A run older than another that scored the company (a list recorded late)
+    does not override it."""
     r, c = S.run_results, S.companies
-    newer = select(S.runs.c.id).where(S.runs.c.run_date > run_date)
-    stmt = (
-        update(c)
-        .where(
-            r.c.run_id == run_id,
-            r.c.company_id == c.c.id,
-            or_(c.c.last_run_id.is_(None), c.c.last_run_id.not_in(newer)),
-        )
-        .values(last_run_id=run_id, last_status=r.c.status, last_status_raw=r.c.status_raw)
+    changed = or_(
+        c.c.last_run_id.is_(None),
+        c.c.last_status.is_distinct_from(r.c.status),
+        c.c.last_status_raw.is_distinct_from(r.c.status_raw),
     )
+    where = [r.c.run_id == run_id, r.c.company_id == c.c.id, changed]
+    newest = conn.execute(select(func.max(S.runs.c.run_date)).where(S.runs.c.id != run_id)).scalar()
+    if newest is not None and newest > run_date:  # only then can a newer run have scored the company
+        r2 = S.run_results.alias("r2")
+        later = (
+            select(r2.c.company_id)
+            .join(S.runs, S.runs.c.id == r2.c.run_id)
+            .where(r2.c.company_id == c.c.id, S.runs.c.run_date > run_date)
+        )
+        where.append(~later.exists())
+    stmt = update(c).where(*where).values(last_run_id=run_id, last_status=r.c.status, last_status_raw=r.c.status_raw)
     conn.execute(stmt)
 
 

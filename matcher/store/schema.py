@@ -72,7 +72,7 @@ companies = Table(
     Column("name_key", String, nullable=False),
     Column("name", String, nullable=False),
     Column("created_at", DateTime, nullable=False),
-    Column("last_run_id", Integer),  # a cache of run_results (no constraint)
+    Column("last_run_id", Integer),  # the run the status below was taken from (a cache of run_results)
     Column("last_status", String),  # active / inactive / unknown in the newest run that scored it
     Column("last_status_raw", String),  # as the register words it (存续, 注销, 吊销 …)
     Index(

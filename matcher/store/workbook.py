@@ -30,7 +30,7 @@ from ..knowledge.chains import load_chains
 from ..outputs.cells import is_formula_like
 from ..outputs.workbook import FIXED_SHEETS, OFFICER_COLUMNS
 from . import schema as S
-from .db import Store
+from .db import Store, serialize, writing
 from .leads import FIELD_LABELS, _shown, clean_changes, create_lead, update_lead
 from .runs import company_keys, now
 
@@ -192,7 +192,8 @@ def import_workbook(
     at = at or now()
     rows = _rows(path, chains)
     report = []
-    with store.engine.begin() as conn:
+    with writing(store) as conn:
+        serialize(conn, "leads")  # before reading which leads exist
         ids = _companies(conn, rows) if rows else []
         leads = {}
         if any(i is not None for i in ids):

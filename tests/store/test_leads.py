@@ -5,6 +5,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 import matcher
@@ -180,3 +182,66 @@ def test_history_is_append_only_across_updates(store, run):
     assert h["history_id"].is_monotonic_increasing and version == 5
     with store.engine.connect() as conn:
         assert conn.execute(select(S.sa_count()).select_from(S.lead_history)).scalar() == len(h)
+
+
+@given(st.one_of(st.none(), st.floats(allow_nan=True), st.integers(-(10**6), 10**9), st.text(max_size=12)))
+def test_amount_parser_reads_numbers_and_refuses_the_rest(value):
+    from matcher.store.leads import parse_amount
+
+    try:
+        out = parse_amount(value)
+    except matcher.MatcherError as exc:
+        assert "预计投资额" in str(exc)
+    else:
+        assert out is None or (out >= 0 and out == out)
+
+
+@given(
+    st.dates(dt.date(1990, 1, 1), dt.date(2100, 1, 1)),
+    st.sampled_from(["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d"]),
+)
+def test_due_date_parser_round_trips(day, fmt):
+    from matcher.store.leads import parse_due
+
+    assert parse_due(day.strftime(fmt)) == day and parse_due(day) == day
+
+
+@given(st.text(max_size=10))
+def test_due_date_parser_never_crashes(text):
+    from matcher.store.leads import parse_due
+
+    try:
+        out = parse_due(text)
+    except matcher.MatcherError as exc:
+        assert "不是日期" in str(exc)
+    else:
+        assert out is None or isinstance(out, dt.date)
+
+
+def test_order_by_due_date_puts_leads_without_one_last(store, run):
+    leads = matcher.add_leads(store, run, tiers=["A", "B", "C"], at=T0)["lead_id"].tolist()
+    matcher.update_lead(store, leads[2], 1, by="陈", due_date="2026-07-01")
+    matcher.update_lead(store, leads[0], 1, by="陈", due_date="2026-08-01")
+    assert matcher.list_leads(store, order="due")["lead_id"].tolist()[:3] == [leads[2], leads[0], leads[1]]
+
+
+def test_two_people_adding_the_same_leads_at_once(store, run):
+    """Both succeed, each lead exists once (the second finds the first one's leads)."""
+    import threading
+
+    errors, done = [], []
+
+    def add(name):
+        try:
+            with matcher.open_store(store.engine.url) as mine:
+                done.append(len(matcher.add_leads(mine, run, tiers=["A", "B", "C"], owner=name, at=T0)))
+        except Exception as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=add, args=(n,)) for n in ("陈", "刘")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and sorted(done) == [0, 4]
+    assert matcher.count_leads(store) == 4

@@ -109,3 +109,14 @@ def test_unreadable_workbooks(store, tmp_path):
         matcher.import_workbook(store, tmp_path / "missing.xlsx", "李科员")
     with pytest.raises(matcher.MatcherError, match="由谁导入"):
         matcher.import_workbook(store, bad, " ")
+
+
+def test_the_workbook_offers_the_stages_in_its_follow_up_column(fixture_result, fixture_chains, tmp_path):
+    path = tmp_path / "w.xlsx"
+    matcher.write_workbook(fixture_result, path, chains=fixture_chains, zone=fixture_result.zone)
+    ws = openpyxl.load_workbook(path)["新能源汽车"]
+    head = [c.value for c in ws[1]]
+    column = openpyxl.utils.get_column_letter(head.index("跟进状态") + 1)
+    lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
+    assert any(str(dv.sqref).startswith(column) for dv in lists)
+    assert lists[0].formula1 == '"' + ",".join(matcher.load_stages().names) + '"'
