@@ -107,6 +107,16 @@ _LAZY = {
         "update_lead",
     ],
     "store.diff": ["RunDiff", "diff_runs"],
+    "store.activity": [
+        "SOURCE_LABELS",
+        "last_changes",
+        "lead_chains",
+        "lead_owners",
+        "stage_counts",
+        "store_today",
+    ],
+    "reports.write": ["quarterly_report", "weekly_report", "write_report"],
+    "reports.page": ["quarterly_html"],
     "store.workbook": ["WorkbookImport", "import_workbook"],
     "session": [
         "RANK_SETTINGS",
