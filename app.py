@@ -1,6 +1,6 @@
 """ChainMatch — the Streamlit app officers work in (UI text in Chinese).
 
-Entry script and router: page set-up, the five pages (app_pages/*.py), the sidebar summary. Thin: every
+Entry script and router: page set-up, the pages (app_pages/*.py), the sidebar summary. Thin: every
 computation is a call to the public `matcher` API; shared session state lives in app_pages/_shared.py.
 Run with `make run` (or `streamlit run app.py`).
 """
@@ -33,6 +33,7 @@ page = st.navigation(
         st.Page("app_pages/ranking.py", title="目标排序", url_path="ranking"),
         st.Page("app_pages/map.py", title="招商地图", url_path="map"),
         st.Page("app_pages/export.py", title="导出", url_path="export"),
+        st.Page("app_pages/ledger.py", title="线索台账", url_path="ledger"),
     ]
 )
 ui.sidebar_summary()

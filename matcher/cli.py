@@ -230,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     bp.add_argument("-o", "--output", metavar="OUT", required=True, help="输出文件：.pdf 或 .html")
     bp.add_argument("--map", action="append", metavar="表头=字段", default=[], help="手工指定列映射")
 
+    add_report_parser(sub)
     sub.add_parser(
         "chains", help="列出产业链与环节", description="列出已加载的产业链、环节及园区缺口状态。"
     ).add_argument("--zone", metavar="FILE", default=None, help="园区缺口配置 YAML")
@@ -568,6 +569,40 @@ def cmd_inspect(args) -> int:
     return 0
 
 
+def add_report_parser(sub) -> None:
+    """`matcher report weekly|quarterly [--chain ID|中文名] [--as-of DATE] -o OUT [--db URL]`."""
+    rp = sub.add_parser(
+        "report",
+        help="从台账生成周报（线索台账）或季度报告（链长调度会）",
+        description=(
+            "weekly：招商线索台账周报（.xlsx，按产业链列出全部在跟线索的阶段、负责人、最近跟进和三类三色）；"
+            "quarterly：链长调度会季度报告，每条产业链一页（.xlsx 工作簿，或可打印的 .html / .pdf）。"
+        ),
+    )
+    rp.add_argument("kind", choices=["weekly", "quarterly"], help="weekly 周报；quarterly 季度报告")
+    rp.add_argument("--chain", action="append", metavar="链", default=[], help="只含这些产业链（编号或中文名，可重复）")
+    rp.add_argument(
+        "--as-of", metavar="日期", default=None, help="报告日期（如 2026-12-31；默认今天），三类三色按此日计算"
+    )
+    rp.add_argument("-o", "--output", metavar="OUT", required=True, help="输出文件：.xlsx（季度报告也可 .html / .pdf）")
+    rp.add_argument("--db", metavar="URL", default=None, help=api.DB_HELP)
+
+
+def cmd_report(args) -> int:
+    import datetime as dt
+
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = dt.date.fromisoformat(args.as_of.strip().replace("/", "-"))
+        except ValueError:
+            raise api.MatcherError(f"报告日期“{args.as_of}”不是日期（如 2026-12-31）") from None
+    with api.open_store(args.db) as store:
+        out = api.write_report(store, args.kind, args.output, chain=args.chain or None, as_of=as_of)
+    print(f"已生成 {out}")
+    return 0
+
+
 def _parse_date(text, flag):
     import datetime as dt
 
@@ -751,6 +786,8 @@ def main(argv=None) -> int:
             return cmd_db(args)
         if args.command == "brief":
             return cmd_brief(args)
+        if args.command == "report":
+            return cmd_report(args)
         return cmd_chains(args)
     except api.MatcherError as exc:
         print(f"matcher: {exc}", file=sys.stderr)

@@ -44,6 +44,7 @@ EXTRA_COLUMNS = [
     "gap_status",
     "priority",
     "fit",
+    "model_support",
     "s_capital",
     "s_employees",
     "s_age",

@@ -14,11 +14,15 @@ figure (relevance, gap weight, strength score) is worded: those stay in their ow
     匹配   items, then 对应园区{gap_status}环节“{segment_name}”
                主营“…” (简介 / 主营) / 名称含“…” / 经营范围含“…” / 名称含龙头企业“…” / 所属行业为{小类名称}
                (国标行业 missing, the code read from a main item of the 经营范围: 经营范围主营项目属{小类名称})
+               / 文本模型判断与该产业链相符 / 文本模型判断与该产业链相符程度较低: only when the learned model
+               changed the relevance by MODEL_MATERIAL or more, or decided whether the company is filed
+               (the change itself stays in the model_support column)
            chain level (no text names a segment): 属{chain_name}产业链，文字未指明具体环节，环节待核实
                （国标行业对应环节：…） in place of the gap item
            a --per-chain row of a chain the company is not filed in: items, then 与{chain_name}相关，但未达入链门槛
            no chain: 未匹配到园区重点产业链的环节 (+ when only the industry code pointed at a chain:
                ；仅国标行业代码指向{chain}，企业名称、简介和经营范围中没有相应内容，不据此入链)
+               + （文本模型判断不符，未予归入） when the knowledge alone would have filed it
     实力   注册资本{2.4亿元 | 400万元} / 参保{employees}人 / 成立{age_years}年 / 上市 / {qualifications}
                / 已获{latest round}融资  (none: 未查到注册资本、参保人数等规模信息)
     风险   风险：items
@@ -73,6 +77,10 @@ CODE_ALONE = "；仅国标行业代码指向{chain}，企业名称、简介和�
 CHAIN_LEVEL = "属{chain}产业链，文字未指明具体环节，环节待核实"
 CHAIN_LEVEL_CODE = "（国标行业对应环节：{}）"
 NEAR_MISS = "与{chain}相关，但未达入链门槛"  # a --per-chain row of a chain the company is not filed in
+MODEL_UP = "文本模型判断与该产业链相符"
+MODEL_DOWN = "文本模型判断与该产业链相符程度较低"
+MODEL_UNMATCHED = "（文本模型判断不符，未予归入）"
+MODEL_MATERIAL = 0.05  # a change of the relevance by the learned model this large is worth saying
 FACT_ITEMS = {
     "capital": "注册资本{}",
     "employees": "参保{}人",
@@ -103,6 +111,7 @@ EVIDENCE_COLUMNS = [
     "evidence_words",
     "code_counted",
     "scope_code",
+    "model_support",  # the learned model's change to the relevance (0: none, or the model is off)
     "gap_assumed",
     "priority_level",
     "level_segments",  # a chain-level filing: the segments its industry code lists (None: the code lists none)
@@ -344,6 +353,21 @@ def evidence_text(
     return joined if prefixed else pc.utf8_slice_codeunits(joined, len(sep))
 
 
+def model_support(result: MatchResult, rows: np.ndarray, best: np.ndarray, has_chain: np.ndarray) -> np.ndarray:
+    """What the learned model changed in the relevance a reason shows (4 decimals; 0 without a model):
+    for a row with a chain, its segment's relevance minus the knowledge's; for a row without, its
+    highest relevance minus the knowledge's highest."""
+    k = result.knowledge_relevance
+    if k is None:
+        return np.zeros(len(rows))
+    rel = result.relevance
+    support = rel[rows, best].astype(float) - k[rows, best]
+    j = np.flatnonzero(~has_chain)
+    if len(j):
+        support[j] = rel[rows[j]].max(axis=1) - k[rows[j]].max(axis=1)
+    return np.round(support, 4)
+
+
 def evidence_columns(
     matcher: SegmentMatcher,
     segments: pd.DataFrame,
@@ -389,6 +413,7 @@ def evidence_columns(
         "evidence_words": pc.if_else(pa.array(shown, type=pa.bool_()), words, ""),
         "code_counted": code,
         "scope_code": scope_code,
+        "model_support": model_support(result, rows, best, has_chain),
         "gap_assumed": np.where(has_chain, segments["assumed"].to_numpy(dtype=bool)[best], False),
         # taken as Arrow strings: pandas would convert an object column of them row by row
         "priority_level": pa.array(segments["priority_level"].to_numpy(dtype=object), type=pa.string()).take(
@@ -408,9 +433,25 @@ def evidence_columns(
 
 
 # ---- the parts, rendered from columns ------------------------------------------------------------
-def _unmatched(t) -> pa.Array:
-    """The 匹配 part of a row without a chain (computed for every row, replaced where there is one)."""
-    return concat_texts(UNMATCHED, _fmt_unique(_col(t, "code_chain"), lambda c: CODE_ALONE.format(chain=c)))
+def _support(t) -> np.ndarray:
+    """The learned model's change to the relevance shown (0 where the table has none)."""
+    return np.nan_to_num(_num(t, "model_support"), nan=0.0) if "model_support" in t else np.zeros(_len(t))
+
+
+def _unmatched(t, settings: Settings) -> pa.Array:
+    """The 匹配 part of a row without a chain (computed for every row, replaced where there is one); the
+    model is named when the knowledge alone would have filed the row."""
+    rel, support = _num(t, "relevance"), _support(t)
+    said = (support < 0) & (rel - support >= settings.min_relevance)
+    return concat_texts(
+        UNMATCHED,
+        _fmt_unique(_col(t, "code_chain"), lambda c: CODE_ALONE.format(chain=c)),
+        _where(said, MODEL_UNMATCHED),
+    )
+
+
+def _model_item(value: float) -> str:
+    return MODEL_UP if value > 0 else MODEL_DOWN
 
 
 def _filed_rows(t) -> np.ndarray:
@@ -420,7 +461,7 @@ def _filed_rows(t) -> np.ndarray:
     return has & _flag(t, "filed") if "filed" in t else has
 
 
-def _filed(t, j: np.ndarray) -> pa.Array:
+def _filed(t, j: np.ndarray, settings: Settings) -> pa.Array:
     """The 匹配 part of the rows j that name a chain: the evidence items (words, then the industry) and
     the gap the segment is (a chain-level filing and a near miss say so instead)."""
     filed = _filed_rows(t)[j]
@@ -456,7 +497,12 @@ def _filed(t, j: np.ndarray) -> pa.Array:
     # the items: the words, then the code (with its separator only after words), then the gap
     has_words = pc.not_equal(words, "").to_numpy(zero_copy_only=False)
     code = _fmt_unique(codes, _code_item, sep, has_words)
-    evidence = concat_texts(words, code)
+    # the model's item: when it moved the relevance materially or decided the filing
+    rel, support = _num(t, "relevance")[j], _support(t)[j]
+    decided = (support > 0) & (rel - support < settings.min_relevance)
+    said = (np.abs(support) >= MODEL_MATERIAL - 1e-9) | decided
+    model = _fmt_unique(np.where(said, support, np.nan), _model_item, sep, has_words | pd.notna(codes))
+    evidence = concat_texts(words, code, model)
     lead = pc.if_else(pc.not_equal(evidence, ""), sep, "")
     return concat_texts(evidence, lead, gap)
 
@@ -562,7 +608,7 @@ def _parts(t, settings: Settings, sep: str = PART_SEP) -> dict[str, pa.Array]:
     notes = tier_notes(t, settings)
     return {
         "local": _local_part(t, sep),
-        "match": _filled(n, j, _filed(t, j), _unmatched(t)),
+        "match": _filled(n, j, _filed(t, j, settings), _unmatched(t, settings)),
         "strength": _strength_part(t, sep),
         "risk": pc.if_else(pc.not_equal(risks, ""), concat_texts(sep + RISK_LABEL, risks), ""),
         "tier": pc.if_else(pc.not_equal(notes, ""), concat_texts(sep, notes), ""),
@@ -574,7 +620,9 @@ def reasons(t, settings: Settings) -> pa.Array:
     """The reason of every row of t (a component table, or a mapping of its columns) as Arrow strings:
     the parts of `_parts` concatenated in PARTS order (the same texts; rows without a part skip it)."""
     j = np.flatnonzero(_present(t, "chain_id"))
-    out = concat_texts(_filled(_len(t), j, _filed(t, j), _unmatched(t)), _strength_part(t, PART_SEP))
+    out = concat_texts(
+        _filled(_len(t), j, _filed(t, j, settings), _unmatched(t, settings)), _strength_part(t, PART_SEP)
+    )
     risks = _risk_items(t, settings)  # few rows have a risk, a note or are local: only theirs are concatenated again
     out = _concat_where(pc.not_equal(risks, "").to_numpy(zero_copy_only=False), out, out, PART_SEP + RISK_LABEL, risks)
     notes = tier_notes(t, settings)
