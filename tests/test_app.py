@@ -241,7 +241,8 @@ def test_filters_narrow_the_ranked_table():
     assert table["企业名称"].tolist() == expected["company_name"].tolist()
     at.number_input(key="w_f_distance").set_value(200.0)
     at.checkbox(key="w_f_active").uncheck().run()
-    assert len(at.dataframe[0].value) == len(engine_view(chain_ids=["nev"], tiers=["A"], max_distance_km=200))
+    unchecked = engine_view(chain_ids=["nev"], tiers=["A"], max_distance_km=200, active_only=False)
+    assert len(at.dataframe[0].value) == len(unchecked)
     at.checkbox(key="w_f_active").check().run()
     expected = engine_view(chain_ids=["nev"], tiers=["A"], max_distance_km=200, active_only=True)
     table = at.dataframe[0].value
