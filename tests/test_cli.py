@@ -292,7 +292,7 @@ def test_track_list_colour_thresholds_come_from_the_settings(tmp_path, capsys):
         main(["score", str(DATA / "candidates.csv"), "-o", str(tmp_path / "r.csv"), "--quiet", "--save", "--db", db])
         == 0
     )
-    assert main(["track", "add", "--tier", "A", "--owner", "陈", "--db", db]) == 0
+    assert main(["track", "add", "--tier", "A,B,C", "--owner", "陈", "--db", db]) == 0
     capsys.readouterr()
     later = (matcher.TRACK_DEFAULTS.yellow_days + 1) * 86400
     import datetime as dt

@@ -88,7 +88,8 @@ def q4_inputs(tmp_path_factory):
     tier_b = targets[targets["tier"] == "B"]
     removed = tier_b["company_name"].head(2).tolist()  # two B targets leave the list (no lead on them)
     closed = tier_a["company_name"].iloc[5]  # the sixth A target (a lead) is 注销 by Q4
-    models = tier_a["company_name"].iloc[:2].tolist()  # two new companies modelled on A targets
+    # two new companies modelled on A targets of a segment whose gap stays (the gap segment's targets drop in Q4)
+    models = tier_a.loc[tier_a["segment_id"] != GAP_SEGMENT, "company_name"].iloc[:2].tolist()
     wb = openpyxl.load_workbook(matcher.SAMPLE_FILE)
     ws = wb.worksheets[0]
     header = [c.value for c in ws[2]]
@@ -99,7 +100,8 @@ def q4_inputs(tmp_path_factory):
     new_names = []
     for k, model in enumerate(models):
         values = [c.value for c in ws[rows[model]]]
-        name = f"南京新锐{k + 1}号新能源科技有限公司"
+        industry = matcher.parse_name(model).industry or "新能源科技"  # the model's industry part: its evidence
+        name = f"南京新锐{k + 1}号{industry}有限公司"
         values[col["企业名称"]] = name
         values[col["统一社会信用代码"]] = None
         values[col["曾用名"]] = None
@@ -272,7 +274,7 @@ def test_a_quarter_in_the_ledger(store_url, clock, q4_inputs, tmp_path, monkeypa
     # the CLI's report command writes the same reports
     assert cli("report", "weekly", "--as-of", AS_OF, "-o", tmp_path / "cli_weekly.xlsx") == 0
     assert cli("report", "quarterly", "--chain", CHAIN_NAME, "--as-of", AS_OF, "-o", tmp_path / "cli_q.html") == 0
-    assert "南京新锐1号新能源科技有限公司" in (tmp_path / "cli_q.html").read_text(encoding="utf-8")
+    assert changed["new"][0] in (tmp_path / "cli_q.html").read_text(encoding="utf-8")
 
 
 def check_history(store, lead):
