@@ -1,5 +1,6 @@
 """Command line: `matcher score …`, `matcher gaps …`, `matcher map …`, `matcher inspect …`, `matcher chains` and the
-招商台账's `matcher track …`, `matcher runs`, `matcher diff …`, `matcher db …` — a thin shell over the public API.
+招商台账's `matcher track …`, `matcher runs`, `matcher diff …`, `matcher db …`,
+`matcher users …`, `matcher audit export` — a thin shell over the public API.
 
 Parses arguments (weight flags and their help come from `matcher.config`), calls the API, prints
 counts on stdout and problems as one line on stderr. Exit codes: 0 success, 2 bad arguments or
@@ -340,6 +341,34 @@ def _track_parsers(sub) -> None:
     )
     _db_option(up)
 
+    us = sub.add_parser(
+        "users",
+        help="账号：新建、列出、停用、重设密码",
+        description="多人使用时的账号管理。密码从提示输入（或从标准输入读一行），不在命令行中给出。"
+        "台账里还没有账号时，先用 matcher users add 账号名 --role 管理员 建立第一个管理员。",
+    )
+    usub = us.add_subparsers(dest="users_command", required=True, parser_class=_Parser)
+    ua = usub.add_parser("add", help="新建账号", description="新建一个账号（密码随后提示输入）。")
+    ua.add_argument("username", metavar="账号名")
+    ua.add_argument("--role", required=True, help="角色：管理员 / 链长（专班负责人）/ 招商专员 / 只读")
+    ua.add_argument("--name", default=None, help="显示的姓名（默认同账号名）；招商专员的线索按负责人姓名认定")
+    ua.add_argument("--chains", default="", help="所在产业链（编号或名称，逗号分隔），如 nev,集成电路")
+    _db_option(ua)
+    ul = usub.add_parser("list", help="列出账号")
+    _db_option(ul)
+    ud = usub.add_parser("disable", help="停用账号（记录保留）")
+    ud.add_argument("username", metavar="账号名")
+    _db_option(ud)
+    ur = usub.add_parser("reset-password", help="重设密码（并解除锁定）")
+    ur.add_argument("username", metavar="账号名")
+    _db_option(ur)
+
+    au = sub.add_parser("audit", help="审计记录：导出", description="导出全部审计记录（登录、线索修改、导出、报告）。")
+    asub = au.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
+    ae = asub.add_parser("export", help="导出审计记录为 .csv 或 .xlsx")
+    ae.add_argument("-o", "--output", required=True, metavar="OUT", help="输出文件（.csv / .xlsx）")
+    _db_option(ae)
+
 
 def _parse_map(items) -> dict[str, str]:
     out = {}
@@ -675,6 +704,69 @@ def cmd_db(args) -> int:
     return 0
 
 
+def _read_password() -> str:
+    """A password from a prompt (asked twice) or one line of stdin — never from argv."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("密码：")
+        if getpass.getpass("再次输入密码：") != first:
+            raise api.AccountError("两次输入的密码不一致")
+        return first
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.rstrip("\r\n")
+
+
+def _console() -> api.Principal:
+    """The command line acts for whoever holds the database (the server's operator), as an administrator;
+    the audit trail names the operating-system user."""
+    import getpass
+
+    try:
+        who = getpass.getuser()
+    except Exception:
+        who = "unknown"
+    return api.Principal(f"命令行:{who}", f"命令行:{who}", api.load_roles().admin().name, ())
+
+
+def cmd_users(args) -> int:
+    with api.open_store(args.db) as store:
+        if args.users_command == "add":
+            first = api.count_users(store) == 0
+            chains = [c for c in args.chains.replace("，", ",").split(",") if c.strip()]
+            user = api.add_user(
+                store,
+                args.username,
+                _read_password(),
+                role=args.role,
+                display_name=args.name,
+                chains=chains,
+                by=None if first else _console(),
+            )
+            print(f"已新建账号 {user.username}（{user.display_name}，{user.role}）")
+        elif args.users_command == "list":
+            users = api.list_users(store)
+            if users.empty:
+                print("还没有账号（matcher users add 账号名 --role 管理员 建立第一个管理员）")
+            for u in users.itertuples():
+                state = "正常" if u.active else "已停用"
+                print(f"{u.username}\t{u.display_name}\t{u.role}\t{'、'.join(u.chains) or '全部/无'}\t{state}")
+        elif args.users_command == "disable":
+            api.disable_user(store, args.username, by=_console())
+            print(f"已停用账号 {args.username}")
+        else:
+            api.reset_password(store, args.username, _read_password(), by=_console())
+            print(f"已重设账号 {args.username} 的密码")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    with api.open_store(args.db) as store:
+        n = api.export_audit(store, args.output, by=_console().username, source="cli")
+    print(f"已导出审计记录 {n} 条到 {args.output}")
+    return 0
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     if args.command in ("score", "gaps", "map", "inspect"):  # parse the input workbooks while the engine loads
@@ -696,6 +788,10 @@ def main(argv=None) -> int:
             return cmd_diff(args)
         if args.command == "db":
             return cmd_db(args)
+        if args.command == "users":
+            return cmd_users(args)
+        if args.command == "audit":
+            return cmd_audit(args)
         return cmd_chains(args)
     except api.MatcherError as exc:
         print(f"matcher: {exc}", file=sys.stderr)
