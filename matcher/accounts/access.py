@@ -20,7 +20,7 @@ from ..knowledge.roles import Role, load_roles
 from ..store import schema as S
 from ..store.db import Store, StoreError, writing
 from ..store.leads import UnknownLeadError, create_lead, list_leads, update_lead
-from ..store.runs import run_results
+from ..store.runs import RESULT_COLUMNS, frame_of, resolve_run, run_results
 from .audit import record
 from .users import PermissionDenied, Principal
 
@@ -152,7 +152,8 @@ def run_results_for(store: Store, principal: Principal, run, chains=None, tiers=
     """A recorded run's results, limited to the chains the principal may read (its targets)."""
     scope = _scope(principal, chains)
     if scope is not None and not scope:
-        return run_results(store, run, chains=["\x00none"], tiers=tiers)  # the empty frame, same columns
+        resolve_run(store, run)  # an unknown run is still an error
+        return frame_of([], RESULT_COLUMNS)
     return run_results(store, run, chains=scope, tiers=tiers)
 
 
