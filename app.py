@@ -7,18 +7,24 @@ Run with `make run` (or `streamlit run app.py`).
 
 import streamlit as st
 
+import matcher
+from app_pages import _auth as auth
 from app_pages import _shared as ui
 
 st.set_page_config(page_title="ChainMatch 产业链精准招商", layout="wide")
+principal = auth.gate()  # team mode: stops here until someone signs in; desktop mode: None
 
-page = st.navigation(
-    [
-        st.Page("app_pages/import_data.py", title="数据导入", url_path="import", default=True),
-        st.Page("app_pages/gaps.py", title="产业链缺口", url_path="gaps"),
-        st.Page("app_pages/ranking.py", title="目标排序", url_path="ranking"),
-        st.Page("app_pages/map.py", title="招商地图", url_path="map"),
-        st.Page("app_pages/export.py", title="导出", url_path="export"),
-    ]
-)
+pages = [
+    st.Page("app_pages/import_data.py", title="数据导入", url_path="import", default=True),
+    st.Page("app_pages/gaps.py", title="产业链缺口", url_path="gaps"),
+    st.Page("app_pages/ranking.py", title="目标排序", url_path="ranking"),
+    st.Page("app_pages/map.py", title="招商地图", url_path="map"),
+    st.Page("app_pages/export.py", title="导出", url_path="export"),
+]
+if principal is not None:  # the 台账 pages read the shared store, scoped to the signed-in officer
+    pages.append(st.Page("app_pages/leads.py", title="线索台账", url_path="leads"))
+    if "audit" in matcher.load_roles().resolve(principal.role).may:
+        pages.append(st.Page("app_pages/audit.py", title="审计记录", url_path="audit"))
+page = st.navigation(pages)
 ui.sidebar_summary()
 page.run()

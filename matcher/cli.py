@@ -363,6 +363,17 @@ def _track_parsers(sub) -> None:
     ur.add_argument("username", metavar="账号名")
     _db_option(ur)
 
+    sv = sub.add_parser(
+        "serve",
+        help="多人使用：在局域网地址上启动网页（需登录）",
+        description="为招商局多人使用启动网页：每个页面需登录，限制上传大小，开启跨站请求防护，不收集使用统计。"
+        "台账放在 --data 文件夹中；先用 matcher users add 建立第一个管理员。",
+    )
+    sv.add_argument("--address", default="0.0.0.0", help="监听地址（默认 0.0.0.0，即所有网卡）")
+    sv.add_argument("--port", type=int, default=8501, help="端口（默认 8501）")
+    sv.add_argument("--data", required=True, metavar="DIR", help="可写的数据文件夹（台账数据库放在其中）")
+    sv.add_argument("--max-upload-mb", type=int, default=200, help="单个上传文件的大小上限（MB，默认 200）")
+
     au = sub.add_parser("audit", help="审计记录：导出", description="导出全部审计记录（登录、线索修改、导出、报告）。")
     asub = au.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
     ae = asub.add_parser("export", help="导出审计记录为 .csv 或 .xlsx")
@@ -760,6 +771,46 @@ def cmd_users(args) -> int:
     return 0
 
 
+def serve_command(address: str, port: int, data, max_upload_mb: int = 200) -> tuple[list[str], dict]:
+    """The streamlit command line and environment of a team server (login on, XSRF on, no statistics)."""
+    from pathlib import Path
+
+    app = Path(api.__file__).resolve().parents[1] / "app.py"
+    if not app.exists():
+        raise api.MatcherError(f"找不到网页程序 {app}（请在 ChainMatch 源码目录中安装）")
+    folder = Path(data).expanduser().resolve()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
+        probe.write_text("ok", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise api.MatcherError(f"数据文件夹 {folder} 不可写：{exc.strerror or exc}") from None
+    env = {**os.environ, "CHAINMATCH_LOGIN": "1"}
+    env.setdefault(api.DB_ENV, str(folder / "chainmatch.db"))
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.address", address,
+        "--server.port", str(int(port)),
+        "--server.maxUploadSize", str(int(max_upload_mb)),
+        "--server.enableXsrfProtection", "true",
+        "--server.enableCORS", "true",
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    return cmd, env
+
+
+def cmd_serve(args) -> int:
+    cmd, env = serve_command(args.address, args.port, args.data, args.max_upload_mb)
+    with api.open_store(env[api.DB_ENV]) as store:
+        if api.count_users(store) == 0:
+            raise api.AccountError("台账中还没有账号：请先运行 matcher users add 账号名 --role 管理员 建立第一个管理员")
+    print(f"ChainMatch 多人模式：http://{args.address}:{args.port}（需登录；台账 {env[api.DB_ENV]}）", flush=True)
+    os.execvpe(cmd[0], cmd, env)
+    return 0
+
+
 def cmd_audit(args) -> int:
     with api.open_store(args.db) as store:
         n = api.export_audit(store, args.output, by=_console().username, source="cli")
@@ -792,6 +843,8 @@ def main(argv=None) -> int:
             return cmd_users(args)
         if args.command == "audit":
             return cmd_audit(args)
+        if args.command == "serve":
+            return cmd_serve(args)
         return cmd_chains(args)
     except api.MatcherError as exc:
         print(f"matcher: {exc}", file=sys.stderr)

@@ -17,7 +17,10 @@ def test_reads_are_scoped_by_role_and_chains(store, team):
     everyone = ["丁芯片有限公司", "乙充电有限公司", "庚封测有限公司", "甲电池有限公司"]
     assert _names(matcher.list_leads_for(store, team.admin, as_of=T0.date())) == everyone
     assert _names(matcher.list_leads_for(store, team.leader, as_of=T0.date())) == everyone
-    assert _names(matcher.list_leads_for(store, team.nev_chief, as_of=T0.date())) == ["乙充电有限公司", "甲电池有限公司"]
+    assert _names(matcher.list_leads_for(store, team.nev_chief, as_of=T0.date())) == [
+        "乙充电有限公司",
+        "甲电池有限公司",
+    ]
     ic = matcher.list_leads_for(store, team.ic_officer, as_of=T0.date())
     assert _names(ic) == ["丁芯片有限公司", "庚封测有限公司"] and set(ic["chain_id"]) == {"ic"}
     # asking for another chain explicitly gives nothing, not the other chain

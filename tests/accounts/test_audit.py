@@ -11,9 +11,8 @@ from matcher.store import schema as S
 def test_audit_log_refuses_update_and_delete(store):
     matcher.record_audit(store, "admin", "report", target="缺口报告", n_rows=3)
     for stmt in (update(S.audit_log).values(username="someone else"), delete(S.audit_log)):
-        with pytest.raises(DBAPIError, match="append-only"):
-            with store.engine.begin() as conn:
-                conn.execute(stmt)
+        with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+            conn.execute(stmt)
     assert matcher.list_audit(store)["username"].tolist() == ["admin"]
 
 
