@@ -19,7 +19,7 @@ except matcher.MatcherError as exc:
     st.stop()
 trail = matcher.list_audit(store, limit=2000)
 st.caption(f"最近 {len(trail)} 条（只增不改）。")
-ui.show_table(matcher.audit_table(trail))
+st.dataframe(matcher.audit_table(trail), hide_index=True)
 if st.button("导出全部审计记录（.csv）"):
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "审计记录.csv"

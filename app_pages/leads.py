@@ -22,10 +22,12 @@ COLUMNS = {
     "owner": "负责人",
     "notes": "备注",
 }
-ui.show_table(leads[list(COLUMNS)].rename(columns=COLUMNS))
+st.dataframe(leads[list(COLUMNS)].rename(columns=COLUMNS), hide_index=True)
 
 if not leads.empty:
     st.subheader("更新线索")
+    if saved_msg := st.session_state.pop("lead_saved", None):
+        st.success(saved_msg)
     labels = {int(r.lead_id): f"{r.lead_id} · {r.company_name}（{r.segment_name}）" for r in leads.itertuples()}
     with st.form("edit_lead"):
         lead_id = st.selectbox("线索", list(labels), format_func=labels.get)
@@ -42,7 +44,7 @@ if not leads.empty:
         try:
             if changes:
                 matcher.update_lead_as(store, p, lead_id, int(lead["version"]), source="app", **changes)
-                st.success("已保存")
+                st.session_state["lead_saved"] = f"已保存线索 {lead_id}"
                 st.rerun()
         except matcher.MatcherError as exc:
             st.error(str(exc))
