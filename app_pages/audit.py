@@ -7,7 +7,6 @@ import streamlit as st
 
 import matcher
 from app_pages import _auth as auth
-from app_pages import _shared as ui
 
 st.title("审计记录")
 p = auth.principal()
