@@ -206,6 +206,13 @@ def reset_weights() -> None:
 # scoring (cached in the session) and re-ranking
 
 
+def upload_name(name) -> str:
+    """An uploaded file's name as a plain file name: any folder part a client sent (`../`, `C:\\`, `/etc/`)
+    dropped, so the file is always written inside the session's folder."""
+    base = str(name or "").replace("\\", "/").split("/")[-1].replace("\x00", "").strip()
+    return base if base not in ("", ".", "..") else "上传文件"
+
+
 def _write(files: list[dict], folder: Path) -> list[Path]:
     """Each file under its own sub-folder (so two uploads with one name stay apart); the sub-folder's
     name is the file's index, which maps a read table back to its input."""
@@ -213,7 +220,7 @@ def _write(files: list[dict], folder: Path) -> list[Path]:
     for i, f in enumerate(files):
         d = folder / str(i)
         d.mkdir(parents=True)
-        p = d / f["name"]
+        p = d / upload_name(f["name"])
         p.write_bytes(f["data"])
         paths.append(p)
     return paths
