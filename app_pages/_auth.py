@@ -47,10 +47,10 @@ def principal():
     return auth["principal"] if auth else None
 
 
-def logout() -> None:
+def logout(detail: str | None = None) -> None:
     p = principal()
     if p is not None:
-        matcher.record_audit(store(), p.username, "logout", source="app")
+        matcher.record_audit(store(), p.username, "logout", detail=detail, source="app")
     for key in list(st.session_state):
         del st.session_state[key]  # nothing of the session outlives the logout
 
@@ -90,7 +90,7 @@ def gate():
             st.session_state["auth"] = {"principal": p, "last": time.monotonic()}
     auth = st.session_state.get("auth")
     if auth and time.monotonic() - auth["last"] > _idle_seconds():
-        logout()
+        logout("长时间未操作，自动退出")
         st.warning("长时间未操作，已自动退出，请重新登录。")
         auth = None
     if not auth:
@@ -99,5 +99,5 @@ def gate():
     auth["last"] = time.monotonic()
     p = auth["principal"]
     st.sidebar.caption(f"**当前用户**：{p.display_name}（{p.role}）")
-    st.sidebar.button("退出登录", on_click=logout, key="logout")
+    st.sidebar.button("退出登录", on_click=logout, key="logout")  # on_click passes no argument
     return p
