@@ -1,6 +1,6 @@
 """ChainMatch — the Streamlit app officers work in (UI text in Chinese).
 
-Entry script and router: page set-up, the five pages (app_pages/*.py), the sidebar summary. Thin: every
+Entry script and router: page set-up, the pages (app_pages/*.py), the sidebar summary. Thin: every
 computation is a call to the public `matcher` API; shared session state lives in app_pages/_shared.py.
 Run with `make run` (or `streamlit run app.py`).
 """
@@ -21,7 +21,9 @@ pages = [
     st.Page("app_pages/map.py", title="招商地图", url_path="map"),
     st.Page("app_pages/export.py", title="导出", url_path="export"),
 ]
-if principal is not None:  # the 台账 pages read the shared store, scoped to the signed-in officer
+if principal is None:  # desktop mode: one officer, the whole 台账
+    pages.append(st.Page("app_pages/ledger.py", title="线索台账", url_path="ledger"))
+else:  # team mode: the 台账 scoped to the signed-in officer (the unscoped ledger page is not offered)
     pages.append(st.Page("app_pages/leads.py", title="线索台账", url_path="leads"))
     if "audit" in matcher.load_roles().resolve(principal.role).may:
         pages.append(st.Page("app_pages/audit.py", title="审计记录", url_path="audit"))

@@ -107,7 +107,7 @@ with st.expander("筛选", expanded=True):
     max_distance = ui.kept(
         c2.number_input, "距园区不超过（公里，0 = 不限）", "f_distance", 0.0, min_value=0.0, step=50.0
     )
-    active_only = ui.kept(c3.checkbox, "仅在营企业（排除注销、吊销等）", "f_active", False)
+    active_only = ui.kept(c3.checkbox, "仅在营企业（排除注销、吊销等）", "f_active", True)  # on by default
     matched_only = ui.kept(c3.checkbox, "仅入链企业", "f_matched", True)
 
 # a chain or segment chosen: every company that serves it, also those whose best chain is another

@@ -22,6 +22,13 @@ held-out one) and reports each metric's mean and spread over the held-out folds;
 the rows it was fitted on. `--folds K` prints the untuned engine on the same folds, the spread to compare
 a learned component with.
 
+The learned chain model (matcher.learn, trained by benchmarks/train_model.py) is reported only on held-out
+folds: `model_report` pools the three sets, groups the rows by name stem across them (a company in two sets,
+or two companies of one brand, stay in one fold), trains the model on k-1 folds of all three sets with
+train_model.fit_model, runs the real engine (SegmentMatcher with that fold's model, weight `model_weight`)
+on the held-out fold and prints each set's figures, mean ± spread over the folds, beside the knowledge-only
+engine on the same folds. The shipped artefact (trained on every row) is never measured on these sets.
+
     python benchmarks/quality.py                     # all three sets, 5 grouped folds
     python benchmarks/quality.py --set scope         # one set (repeat --set for several)
     python benchmarks/quality.py --folds 0           # whole-set figures only
@@ -29,6 +36,7 @@ a learned component with.
     python benchmarks/quality.py --eval DIR --seed 1 # another eval folder ($CHAINMATCH_EVAL), fold seed
     python benchmarks/quality.py --set scope --scope-preview   # + 经营范围 read as items for matching (preview)
     python benchmarks/quality.py --set names --guard            # + vocabulary guard over the none rows
+    python benchmarks/quality.py --no-model                     # skip the learned model's held-out table
 """
 
 from __future__ import annotations
@@ -123,12 +131,14 @@ def with_scope_items(companies: pd.DataFrame, codes: bool = True) -> pd.DataFram
 
 
 def engine_relevance(frame: pd.DataFrame, columns, settings=matcher.DEFAULTS, prepare=None) -> pd.DataFrame:
-    """rows × chains: the engine's best segment relevance per chain, given only `columns` of frame
+    """rows × chains: the knowledge engine's best segment relevance per chain, given only `columns` of frame
     (`prepare`, when given, changes the canonical frame first: see with_scope_items)."""
     companies = read_inputs(frame, columns)
     if prepare is not None:
         companies = prepare(companies)
-    m = SegmentMatcher(settings=settings).fit(matcher.load_chains())
+    # knowledge only: the shipped model was trained on these rows, so it is measured on held-out folds
+    # only (model_report), never here
+    m = SegmentMatcher(settings=settings, model=None).fit(matcher.load_chains())
     rel = m.chain_relevance(m.match(companies))
     rel.index = frame.index
     return rel
@@ -336,7 +346,7 @@ def report(key: str, folds: int, seed: int, errors: bool, eval_dir: Path, settin
     labels = load_set(key, eval_dir)
     rel = engine_relevance(labels, spec.inputs, settings)
     table, summary = metrics(key, rel, labels, settings.min_relevance)
-    print(f"== {key}: {len(labels)} companies ({spec.file}) — whole set, engine untuned on it")
+    print(f"== {key}: {len(labels)} companies ({spec.file}) — whole set, knowledge engine untuned on it")
     print(table.round(3).to_string())
     print()
     for name, value in summary.items():
@@ -421,6 +431,39 @@ def guard_report(eval_dir: Path) -> None:
     print()
 
 
+def model_report(folds: int, seed: int, eval_dir: Path, settings=matcher.DEFAULTS) -> None:
+    """Held-out table: the three sets × {knowledge only, combined}, mean ± spread over grouped folds of the
+    pooled sets; the model of each fold is fitted on the other folds of all three sets (see the docstring)."""
+    import train_model as tm  # trains with scikit-learn (a dev dependency, like this benchmark's metrics)
+
+    weight = settings.model_weight or matcher.DEFAULTS.model_weight
+    pool = tm.load_pool(eval_dir)
+    chains = matcher.load_chains()
+    figures = {key: {"knowledge only": [], f"combined (model weight {weight:g})": []} for key in SETS}
+    for tr, te in tm.pool_folds(pool, folds, seed):
+        model = tm.fit_model(pool, tr, seed=seed)
+        engine = SegmentMatcher(settings=settings.replace(model_weight=weight), model=model).fit(chains)
+        combined = engine.chain_relevance(engine.match(pool.frame.iloc[te].reset_index(drop=True)))[CHAINS]
+        knowledge = pd.DataFrame(pool.relevance[te], columns=CHAINS)
+        for key, (a, b) in pool.offsets.items():
+            sel = (te >= a) & (te < b)
+            labels = pool.labels[key].iloc[te[sel] - a]
+            for label, rel in zip(figures[key], (knowledge, combined)):
+                _, summary = metrics(key, rel[sel].reset_index(drop=True), labels, settings.min_relevance)
+                figures[key][label].append(summary)
+    print(
+        f"== learned model, held-out: {folds} folds grouped by name stem across the three sets (seed {seed}); "
+        "model fitted on the other folds of all three sets; mean ± std over folds"
+    )
+    for key, by_engine in figures.items():
+        for label, rows in by_engine.items():
+            table = pd.DataFrame(rows)
+            shown = list(SETS[key].targets) + ([] if key == "intro" else ["mean_AP_filed"])
+            parts = [f"{m} {table[m].mean():.3f} ± {table[m].std():.3f}" for m in shown]
+            print(f"  {key:<6} {label:<30} " + "   ".join(parts))
+    print()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", action="append", choices=list(SETS), help="which set (default: all three)")
@@ -430,6 +473,7 @@ def main(argv=None) -> int:
     ap.add_argument("--eval", type=Path, default=EVAL_DIR, help="folder holding the labelled sets")
     ap.add_argument("--scope-preview", action="store_true", help="scope set with 经营范围 read as items (preview)")
     ap.add_argument("--guard", action="store_true", help="vocabulary guard over the dev sets' none rows")
+    ap.add_argument("--no-model", action="store_true", help="skip the learned model's held-out table")
     args = ap.parse_args(argv)
     keys = args.set or list(SETS)
     missing = [SETS[k].file for k in keys if not (args.eval / SETS[k].file).exists()]
@@ -443,6 +487,8 @@ def main(argv=None) -> int:
         scope_preview(args.folds, args.seed, args.eval)
     if args.guard:
         guard_report(args.eval)
+    if args.folds and not args.no_model and set(keys) == set(SETS):
+        model_report(args.folds, args.seed, args.eval)
     return 0
 
 

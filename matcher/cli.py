@@ -1,6 +1,6 @@
-"""Command line: `matcher score …`, `matcher gaps …`, `matcher map …`, `matcher inspect …`, `matcher chains` and the
-招商台账's `matcher track …`, `matcher runs`, `matcher diff …`, `matcher db …`,
-`matcher users …`, `matcher audit export` — a thin shell over the public API.
+"""Command line: `matcher score …`, `matcher gaps …`, `matcher map …`, `matcher brief …`, `matcher inspect …`,
+`matcher chains` and the 招商台账's `matcher track …`, `matcher runs`, `matcher diff …`, `matcher db …`; accounts and
+a team server: `matcher users …`, `matcher audit export`, `matcher serve` — a thin shell over the public API.
 
 Parses arguments (weight flags and their help come from `matcher.config`), calls the API, prints
 counts on stdout and problems as one line on stderr. Exit codes: 0 success, 2 bad arguments or
@@ -209,6 +209,28 @@ def build_parser() -> argparse.ArgumentParser:
     ip.add_argument("--json", action="store_true", help="以 JSON 输出")
     ip.add_argument("--map", action="append", metavar="表头=字段", default=[], help="手工指定列映射")
 
+    bp = sub.add_parser(
+        "brief",
+        help="生成企业简报（每家企业一页，PDF 或 HTML）",
+        description=(
+            "为名单中的企业各生成一页企业简报：企业做什么、为什么推荐、基本情况与联系方式、风险提示、"
+            "在产业链中的位置和走访记录栏。多家企业写入同一个文件，每家一页。"
+        ),
+    )
+    bp.add_argument("companies", nargs="+", metavar="企业", help="企业名称或统一社会信用代码（可多个）")
+    bp.add_argument(
+        "--input",
+        dest="inputs",
+        action="append",
+        metavar="FILE",
+        required=True,
+        help="候选企业名单（.xlsx/.csv，先评分）或已评分的排名表（.parquet）；可重复",
+    )
+    bp.add_argument("--zone", metavar="FILE", default=None, help="园区缺口配置 YAML")
+    bp.add_argument("-o", "--output", metavar="OUT", required=True, help="输出文件：.pdf 或 .html")
+    bp.add_argument("--map", action="append", metavar="表头=字段", default=[], help="手工指定列映射")
+
+    add_report_parser(sub)
     sub.add_parser(
         "chains", help="列出产业链与环节", description="列出已加载的产业链、环节及园区缺口状态。"
     ).add_argument("--zone", metavar="FILE", default=None, help="园区缺口配置 YAML")
@@ -511,6 +533,37 @@ def cmd_map(args) -> int:
     return 0
 
 
+def cmd_brief(args) -> int:
+    out = Path(args.output)
+    fmt = {".pdf": "pdf", ".html": "html", ".htm": "html"}.get(out.suffix.lower())
+    if fmt is None:
+        raise api.MatcherError(f"{out}: 企业简报输出应为 .pdf 或 .html 文件")
+    ranked = [p for p in args.inputs if Path(p).suffix.lower() == ".parquet"]
+    if ranked and len(ranked) < len(args.inputs):
+        raise api.MatcherError("--input: 已评分的排名表（.parquet）不能与待评分的名单混用")
+    chains = api.load_chains()
+    zone = api.load_zone(args.zone, chains=chains)
+    if ranked:
+        import pandas as pd
+
+        frames = []
+        for p in ranked:
+            try:
+                frames.append(pd.read_parquet(p))
+            except (OSError, ValueError) as exc:
+                raise api.MatcherError(f"{p}: 无法读取排名表（{type(exc).__name__}）") from None
+        source = pd.concat(frames, ignore_index=True)
+    else:
+        source = api.score_files(args.inputs, zone=zone, chains=chains, column_map=_parse_map(args.map))
+    data = api.brief_bytes(source, args.companies, fmt=fmt, chains=chains, zone=zone)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise api.MatcherError(f"{out}: 无法写入（{exc.strerror or exc}）") from None
+    print(f"企业简报：{len(args.companies)} 家，每家一页；输出：{out}")
+    return 0
+
+
 def cmd_chains(args) -> int:
     chains = api.load_chains()
     zone = api.load_zone(args.zone, chains=chains)
@@ -552,6 +605,40 @@ def cmd_inspect(args) -> int:
                 print(f"    注：{note}")
         for ig in rep["ignored_sheets"]:
             print(f"  已忽略工作表“{ig['sheet']}”：{ig['reason']}")
+    return 0
+
+
+def add_report_parser(sub) -> None:
+    """`matcher report weekly|quarterly [--chain ID|中文名] [--as-of DATE] -o OUT [--db URL]`."""
+    rp = sub.add_parser(
+        "report",
+        help="从台账生成周报（线索台账）或季度报告（链长调度会）",
+        description=(
+            "weekly：招商线索台账周报（.xlsx，按产业链列出全部在跟线索的阶段、负责人、最近跟进和三类三色）；"
+            "quarterly：链长调度会季度报告，每条产业链一页（.xlsx 工作簿，或可打印的 .html / .pdf）。"
+        ),
+    )
+    rp.add_argument("kind", choices=["weekly", "quarterly"], help="weekly 周报；quarterly 季度报告")
+    rp.add_argument("--chain", action="append", metavar="链", default=[], help="只含这些产业链（编号或中文名，可重复）")
+    rp.add_argument(
+        "--as-of", metavar="日期", default=None, help="报告日期（如 2026-12-31；默认今天），三类三色按此日计算"
+    )
+    rp.add_argument("-o", "--output", metavar="OUT", required=True, help="输出文件：.xlsx（季度报告也可 .html / .pdf）")
+    rp.add_argument("--db", metavar="URL", default=None, help=api.DB_HELP)
+
+
+def cmd_report(args) -> int:
+    import datetime as dt
+
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = dt.date.fromisoformat(args.as_of.strip().replace("/", "-"))
+        except ValueError:
+            raise api.MatcherError(f"报告日期“{args.as_of}”不是日期（如 2026-12-31）") from None
+    with api.open_store(args.db) as store:
+        out = api.write_report(store, args.kind, args.output, chain=args.chain or None, as_of=as_of)
+    print(f"已生成 {out}")
     return 0
 
 
@@ -845,6 +932,10 @@ def main(argv=None) -> int:
             return cmd_audit(args)
         if args.command == "serve":
             return cmd_serve(args)
+        if args.command == "brief":
+            return cmd_brief(args)
+        if args.command == "report":
+            return cmd_report(args)
         return cmd_chains(args)
     except api.MatcherError as exc:
         print(f"matcher: {exc}", file=sys.stderr)

@@ -44,6 +44,7 @@ EXTRA_COLUMNS = [
     "gap_status",
     "priority",
     "fit",
+    "model_support",
     "s_capital",
     "s_employees",
     "s_age",
@@ -97,6 +98,13 @@ NO_TARGET_TIER = "非目标"  # label for the empty tier of a company with a cha
 # segment_name of a company filed at chain level: it serves the chain (text and industry code together),
 # but no text evidence names a segment; it fills no particular segment
 CHAIN_LEVEL_SEGMENT = "（产业链层面，待核实环节）"
+# how each tier looks in every output (workbook cells, map, brief): (background, text)
+TIER_COLOURS = {
+    "A": ("#C6EFCE", "#006100"),
+    "B": ("#FFEB9C", "#9C5700"),
+    "C": ("#EDEDED", "#404040"),
+    LOCAL_TIER: ("#DDEBF7", "#1F4E79"),
+}
 
 
 def best_first(ranked: pd.DataFrame) -> np.ndarray:

@@ -226,8 +226,7 @@ def rerank(result: ScoreResult, settings: Settings) -> ScoreResult:
     order = comp.index.to_numpy()
     ranked = result.ranked.take(order)
     ranked = ranked.assign(**{c: comp[c].to_numpy() for c in ("score", "tier", "proximity", "risk") if c in ranked})
-    if reworded is not None:
-        ranked["reasons"] = comp["reasons"].array
+    ranked["reasons"] = comp["reasons"].array  # rank re-words the A-floor notes, reword the penalties
     fields = {f.name for f in dataclasses.fields(result)}
     context = {"settings": settings} if "settings" in fields else {}
     others = getattr(result, "chain_rows", None)

@@ -197,7 +197,8 @@ def test_filters_narrow_the_ranked_table():
     at.switch_page(RANKING).run()
     at.multiselect(key="w_f_chains").set_value(["nev"])
     at.multiselect(key="w_f_tiers").set_value(["A"]).run()
-    expected = engine_view(chain_ids=["nev"], tiers=["A"])
+    assert at.checkbox(key="w_f_active").value  # deregistered companies are left out by default
+    expected = engine_view(chain_ids=["nev"], tiers=["A"], active_only=True)
     assert any(m.value.startswith(f"**{len(expected):,}** 家符合条件") for m in at.markdown)
     best_elsewhere = matcher.filter_ranked(matcher.rerank(sample_result(), matcher.DEFAULTS).ranked, chain_ids=["nev"])
     assert (
@@ -207,6 +208,8 @@ def test_filters_narrow_the_ranked_table():
     assert set(table["产业链"]) == {"新能源汽车"} and set(table["等级"]) == {"A"}
     assert table["企业名称"].tolist() == expected["company_name"].tolist()
     at.number_input(key="w_f_distance").set_value(200.0)
+    at.checkbox(key="w_f_active").uncheck().run()
+    assert len(at.dataframe[0].value) == len(engine_view(chain_ids=["nev"], tiers=["A"], max_distance_km=200))
     at.checkbox(key="w_f_active").check().run()
     expected = engine_view(chain_ids=["nev"], tiers=["A"], max_distance_km=200, active_only=True)
     table = at.dataframe[0].value

@@ -13,6 +13,7 @@ PACKAGE = ROOT / "matcher"
 LAYERS = [
     ("matcher.errors", "matcher.contract", "matcher.distinct"),  # leaves
     ("matcher.knowledge",),  # settings, chains, zones
+    ("matcher.learn",),  # the learned chain model: hashed text features, artefact, NumPy inference
     ("matcher.ingest",),  # files -> canonical rows
     ("matcher.engine",),  # canonical rows -> components, score
     ("matcher.outputs",),  # results -> files
@@ -21,6 +22,7 @@ LAYERS = [
     ("matcher.gaps",),  # the zone's gap profile, computed with the pipeline
     ("matcher.store",),  # the 招商台账: runs, companies, leads and their history in SQLite / PostgreSQL
     ("matcher.accounts",),  # users, roles, the Principal filter on reads and writes, the audit trail
+    ("matcher.reports",),  # the weekly 台账 and the quarterly 链长调度会 report, generated from the store
     ("matcher.session",),  # what an interactive session needs
     ("matcher.cli",),  # a front end over the public API
 ]

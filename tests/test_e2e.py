@@ -156,6 +156,7 @@ def test_officer_session_in_chromium(server, upload_csv, tmp_path):
                 "目标排序",
                 "招商地图",
                 "导出",
+                "线索台账",
             ]
 
             # 1 · the first page shows the sample scored, with no upload

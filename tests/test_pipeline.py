@@ -57,7 +57,7 @@ def test_unrelated_and_confusable_companies_have_no_chain(fixture_result):
 def test_reasons_name_the_evidence(fixture_result):
     r = fixture_result.ranked.set_index("company_name")
     reason = r.loc["江苏锐能动力电池有限公司", "reasons"]
-    for needle in ("动力电池", "BMS", "3841", "缺失", "国家级", "注册资本5000万元", "参保320人"):
+    for needle in ("动力电池", "BMS", "锂离子电池制造", "缺失环节", "注册资本5000万元", "参保320人"):
         assert needle in reason
 
 

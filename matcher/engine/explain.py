@@ -5,34 +5,37 @@ whether the industry code counted, the segment's gap facts, the company's streng
 the 本地 marking); this module turns them into text. Nothing downstream parses a reason: the app's
 detail view asks `reason_parts` for the parts, and re-ranking re-renders what depends on its settings.
 
-The template — the parts of a reason, in this order (a part a row does not have is left out; the
-items of a part are those it has, in this order; the wording is in the constants below):
+The template — the parts of a reason, in this order, written for an officer to read aloud: what the
+company does and which gap it fills, its facts in officer units, its risks, and why a strong score is
+not A (a part a row does not have is left out; the wording is in the constants below). No engine
+figure (relevance, gap weight, strength score) is worded: those stay in their own columns.
 
     本地   本地企业（园区企业库已有“{local_name}”，按{local_match}匹配）：强链对象，不作为补链目标
-    匹配   【{chain_name}·{segment_name}（{position}）】相关度{relevance}：items
-               名称含“…” / 简介含“…” / 经营范围含“…” / 名称含龙头企业“…” / 国标行业{industry_code}{小类名称}
-               (国标行业 missing, the code read from a main item of the 经营范围:
-               经营范围主营项目对应国标行业{scope_code}{小类名称})
-               / (filed at chain level) 文字未指明具体环节，按产业链层面归入，环节待核实（国标行业对应环节：…）
-           chain level: 【{chain_name}·产业链层面（环节待核实）】 in place of the segment head
-           a --per-chain row of a chain the company is not filed in: 相关度{relevance}，未达入链门槛：items
-           no chain: 未匹配到任何产业链环节（最高相关度{relevance}，低于门槛）
-               (+ when only the industry code pointed at a chain: ；仅国标行业代码指向{chain}，…，不据此入链)
-    缺口   缺口：items (rows filed in their chain only)
-               园区该环节{gap_status}（待核实），缺口权重{gap_weight} / {priority_level}重点链，优先级{priority}
-               (chain level: 环节待核实，按可能环节的平均缺口权重{gap_weight}计 in place of the segment item)
-    实力   实力：items (none: 无公开实力信息（按中性计）), then 实力分{strength} as the last item
-               注册资本{registered_capital_wan} / 参保{employees}人 / 成立{age_years}年 / 上市企业 / {qualifications}
-               / 融资：{financing}
+    匹配   items, then 对应园区{gap_status}环节“{segment_name}”
+               主营“…” (简介 / 主营) / 名称含“…” / 经营范围含“…” / 名称含龙头企业“…” / 所属行业为{小类名称}
+               (国标行业 missing, the code read from a main item of the 经营范围: 经营范围主营项目属{小类名称})
+               / 文本模型判断与该产业链相符 / 文本模型判断与该产业链相符程度较低: only when the learned model
+               changed the relevance by MODEL_MATERIAL or more, or decided whether the company is filed
+               (the change itself stays in the model_support column)
+           chain level (no text names a segment): 属{chain_name}产业链，文字未指明具体环节，环节待核实
+               （国标行业对应环节：…） in place of the gap item
+           a --per-chain row of a chain the company is not filed in: items, then 与{chain_name}相关，但未达入链门槛
+           no chain: 未匹配到园区重点产业链的环节 (+ when only the industry code pointed at a chain:
+               ；仅国标行业代码指向{chain}，企业名称、简介和经营范围中没有相应内容，不据此入链)
+               + （文本模型判断不符，未予归入） when the knowledge alone would have filed it
+    实力   注册资本{2.4亿元 | 400万元} / 参保{employees}人 / 成立{age_years}年 / 上市 / {qualifications}
+               / 已获{latest round}融资  (none: 未查到注册资本、参保人数等规模信息)
     风险   风险：items
-               登记状态为“{status_raw}”，不作为招商目标 / 列入经营异常（扣减{penalty_abnormal}）
-               / 失信被执行（扣减{penalty_dishonest}）
+               登记状态为“{status_raw}”，不作为招商目标 / 列入经营异常名录（得分扣减{penalty_abnormal}）
+               / 失信被执行人（得分扣减{penalty_dishonest}）
+    等级   得分达A类，但{参保人数不足10人、注册资本不足100万元、成立不满1年、为分公司或分支机构、
+               登记状态为“…”}，列为B类   (the A floors the row fails: `below_a_floor`, settings a_min_…)
 
 The separator rule: PART_SEP (" | ") joins the parts present; ITEM_SEP[part] joins the items within a
-part ("，" for 实力, "；" elsewhere). Every reason has its 匹配 part, so a part before it ends with
+part ("；" for 风险, "，" elsewhere). Every reason has its 匹配 part, so a part before it ends with
 PART_SEP and a part after it starts with PART_SEP: a row's parts are joined by one concatenation,
-without empty pieces. The penalties are rank settings (RANK_WORDING): `reword` re-renders the rows
-that name them when re-ranking changes them.
+without empty pieces. The penalties and the A floors are rank settings (RANK_WORDING): `reword` and
+`matcher.engine.score.rank` re-render the rows that name them when re-ranking changes them.
 
 Speed: reasons are on the hot path of a 100,000-row run. Texts are Arrow strings: each distinct value
 (a segment, a capital, a relevance) is formatted once in Python, rows take theirs and are joined in C.
@@ -50,50 +53,57 @@ import scipy.sparse as sp
 
 from ..distinct import distinct_codes
 from ..knowledge.chains import industry_codes
-from ..knowledge.settings import Settings
+from ..knowledge.settings import A_FLOORS, Settings
 from .match import FIELD_LABELS, FIELDS, MatchResult, SegmentMatcher
 
 # ---- the template ------------------------------------------------------------------------------
-PARTS = ("local", "match", "gap", "strength", "risk")  # the order of the parts in a reason
+PARTS = ("local", "match", "strength", "risk", "tier")  # the order of the parts in a reason
 PART_SEP = " | "
-ITEM_SEP = {"match": "；", "gap": "；", "strength": "，", "risk": "；"}
+ITEM_SEP = {"match": "，", "strength": "，", "risk": "；"}
 
 LOCAL = "本地企业（园区企业库已有“{name}”，按{how}匹配）：强链对象，不作为补链目标"
-HEAD = "【{chain}·{segment}（{position}）】"
-HEAD_CHAIN = "【{chain}·产业链层面（环节待核实）】"  # filed at chain level (no segment)
-RELEVANCE = "相关度{:.2f}："
-NEAR_MISS = "相关度{:.2f}，未达入链门槛："  # a --per-chain row of a chain the company is not filed in
-UNMATCHED = "未匹配到任何产业链环节"
-BELOW = "（最高相关度{:.2f}，低于门槛）"
+UNMATCHED = "未匹配到园区重点产业链的环节"
+FIELD_WORDS = {"intro": "主营", "name": "名称含", "scope": "经营范围含"}  # + the quoted words; else "{label}含"
+LEADER_WORDS = "名称含龙头企业"
+_FIELD_ORDER = ("intro", "name", "scope")  # the order fields are worded in (a word is named once, where first)
+CODE = "所属行业为{label}"
+SCOPE_CODE = "经营范围主营项目属{label}"  # the code came from a 经营范围 item (国标行业 missing)
+BARE_CODE = "国标行业{code}"  # a code the reference table does not name
+GAP = "对应园区{status}环节“{segment}”"  # (an assumed status is marked where the statuses are listed: 汇总, 地图)
+STATUS_WORDS = {"一般": "基础一般的"}  # how a gap status reads before 环节 (others as they are)
 # the industry code named a chain, but no text did: not filed on the code alone
 CODE_ALONE = "；仅国标行业代码指向{chain}，企业名称、简介和经营范围中没有相应内容，不据此入链"
 # filed at chain level: the text and the code place the company in the chain, but no text names its segment
-CHAIN_LEVEL = "文字未指明具体环节，按产业链层面归入，环节待核实"
+CHAIN_LEVEL = "属{chain}产业链，文字未指明具体环节，环节待核实"
 CHAIN_LEVEL_CODE = "（国标行业对应环节：{}）"
-WORDS = "{field}含"  # + the quoted words; leader names: "名称含龙头企业" + quoted names
-LEADER_WORDS = "名称含龙头企业"
-CODE = "国标行业{code}{label}"
-SCOPE_CODE = "经营范围主营项目对应国标行业{code}{label}"  # the code came from a 经营范围 item (国标行业 missing)
-GAP_LABEL = "缺口："
-GAP_ITEMS = ("园区该环节{status}{assumed}，缺口权重{gap_weight:.2f}", "{level}重点链，优先级{priority:.2f}")
-GAP_CHAIN_LEVEL = "环节待核实，按可能环节的平均缺口权重{gap_weight:.2f}计"
-ASSUMED = "（待核实）"
-STRENGTH_LABEL = "实力："
+NEAR_MISS = "与{chain}相关，但未达入链门槛"  # a --per-chain row of a chain the company is not filed in
+MODEL_UP = "文本模型判断与该产业链相符"
+MODEL_DOWN = "文本模型判断与该产业链相符程度较低"
+MODEL_UNMATCHED = "（文本模型判断不符，未予归入）"
+MODEL_MATERIAL = 0.05  # a change of the relevance by the learned model this large is worth saying
 FACT_ITEMS = {
     "capital": "注册资本{}",
     "employees": "参保{}人",
-    "age": "成立{:.0f}年",
-    "listed": "上市企业",
+    "age": "成立{}年",
+    "listed": "上市",
     "qualifications": "{}",
-    "financing": "融资：{}",
+    "financing": "已获{}",
 }
-NO_FACTS = "无公开实力信息（按中性计）"
-STRENGTH_SCORE = "实力分{:.2f}"
+YOUNG = "成立不满1年"
+NO_FACTS = "未查到注册资本、参保人数等规模信息"
 RISK_LABEL = "风险："
 RISK_ITEMS = {
     "inactive": "登记状态为“{}”，不作为招商目标",
-    "abnormal": "列入经营异常（扣减{:.0%}）",
-    "dishonest": "失信被执行（扣减{:.0%}）",
+    "abnormal": "列入经营异常名录（得分扣减{:.0%}）",
+    "dishonest": "失信被执行人（得分扣减{:.0%}）",
+}
+TIER_NOTE = "得分达A类，但{}，列为B类"
+FLOOR_ITEMS = {  # why a row is not A, by A floor (matcher.knowledge.settings.A_FLOORS)
+    "employees": "参保人数不足{:g}人",
+    "capital": "注册资本不足{}",
+    "age": "成立不满{:g}年",
+    "branch": "为分公司或分支机构",
+    "active": "登记状态为“{}”",
 }
 
 # The columns a reason is rendered from (component-table columns; `_segment` keys the segment facts).
@@ -101,6 +111,7 @@ EVIDENCE_COLUMNS = [
     "evidence_words",
     "code_counted",
     "scope_code",
+    "model_support",  # the learned model's change to the relevance (0: none, or the model is off)
     "gap_assumed",
     "priority_level",
     "level_segments",  # a chain-level filing: the segments its industry code lists (None: the code lists none)
@@ -118,10 +129,11 @@ REASON_FACTS = [
     "status_raw",
     "abnormal",
     "dishonest",
+    "is_branch",
 ]
 LOCAL_COLUMNS = ["is_local", "local_match", "local_name"]
 # settings the wording depends on that `rank` applies: re-ranking with new values re-renders (see reword)
-RANK_WORDING = ("penalty_abnormal", "penalty_dishonest")
+RANK_WORDING = ("penalty_abnormal", "penalty_dishonest")  # (the A floors: see tier_notes)
 
 
 # ---- Arrow text helpers --------------------------------------------------------------------------
@@ -238,9 +250,28 @@ def _where(cond: np.ndarray, text: str) -> pa.Array:
 
 
 def _fmt_wan(v: float) -> str:
+    """An amount in 万元 as an officer says it: 2.4亿元, 400万元, 12.5万元 (no needless decimals)."""
     if v >= 10000:
-        return f"{v / 10000:.4g}亿元"
-    return f"{v:.6g}万元"
+        return f"{round(v / 10000, 2):g}亿元"
+    return f"{round(v):g}万元" if v >= 100 else f"{round(v, 1):g}万元"
+
+
+def _fmt_age(v: float) -> str:
+    return YOUNG if v < 1 else FACT_ITEMS["age"].format(f"{v:.0f}")
+
+
+def _fmt_financing(v) -> str:
+    """The latest financing round: Pre-A、A轮 -> 已获A轮融资, 战略融资 -> 已获战略融资."""
+    last = _fmt_list(v).split("、")[-1]
+    if not last:
+        return ""
+    return FACT_ITEMS["financing"].format(last if last.endswith(("融资", "增发")) else last + "融资")
+
+
+def _fmt_list(v) -> str:
+    """A list of tags as one item run: 高新技术企业；专精特新 -> 高新技术企业、专精特新."""
+    parts = [p.strip() for p in str(v).replace("；", ";").replace("，", ";").replace(",", ";").split(";")]
+    return "、".join(p for p in parts if p)
 
 
 def _concat_where(rows: np.ndarray, other: pa.Array, *parts) -> pa.Array:
@@ -271,11 +302,11 @@ def evidence_text(
     result: MatchResult,
     rows: np.ndarray,
     segments: np.ndarray,
-    max_words: int = 6,
+    max_words: int = 3,
     prefixed: bool = False,
 ) -> pa.Array:
     """For each (row, segment) pair, the words that matched as Chinese text, e.g.
-    '名称含“动力电池”；经营范围含“电芯”“BMS”；名称含龙头企业“宁德时代”' ('' when none), as an
+    '名称含“动力电池”，经营范围含“电芯”“BMS”，名称含龙头企业“宁德时代”' ('' when none), as an
     Arrow string array, from a fitted matcher's `result`. Vectorised: a segment × word table says which
     words found count (strong words first, then weak ones), Arrow joins them. With `prefixed` every
     non-empty text keeps a leading ITEM_SEP['match'], ready for join_prefixed."""
@@ -291,18 +322,22 @@ def evidence_text(
     k = len(m.vocabulary_)
     n = len(rows)
     parts = []
-    for f in FIELDS:
+    shown = np.zeros(0, dtype=np.int64)  # row * k + word of the words an earlier field already names
+    for f in sorted(FIELDS, key=lambda f: _FIELD_ORDER.index(f) if f in _FIELD_ORDER else len(_FIELD_ORDER)):
         h = result.hits[f][rows]
         row = np.repeat(np.arange(n), np.diff(h.indptr))
         kind = m._word_kind_[segments[row], h.indices]  # is each word found strong or weak for the row's segment?
-        on = kind > 0
+        on = (kind > 0) & ~np.isin(row * k + h.indices, shown)
         row, col = row[on], h.indices[on] + k * (kind[on] == 2)  # [strong | weak] columns: strong words first
         order = np.argsort(row * (2 * k) + col, kind="stable")
+        counts = np.bincount(row, minlength=n)
         both = sp.csr_matrix(
-            (np.ones(len(col), dtype=np.int8), col[order], np.r_[0, np.cumsum(np.bincount(row, minlength=n))]),
-            shape=(n, 2 * k),
+            (np.ones(len(col), dtype=np.int8), col[order], np.r_[0, np.cumsum(counts)]), shape=(n, 2 * k)
         )
-        parts.append(_join_words(both, quoted, max_words, sep + WORDS.format(field=FIELD_LABELS[f])))
+        first = np.arange(len(col)) - np.repeat(both.indptr[:-1], counts) < max_words
+        shown = np.r_[shown, row[order][first] * k + both.indices[first] % k]
+        phrase = FIELD_WORDS.get(f, FIELD_LABELS[f] + "含")
+        parts.append(_join_words(both, quoted, max_words, sep + phrase))
     if result.name_terms is not None and result.name_terms.nnz:  # a roster name's industry part (名称含“轨道装备”)
         if "_quoted_terms_" not in m.__dict__:
             m._quoted_terms_ = pa.array([f"“{w}”" for w in m.name_terms_], type=pa.string())
@@ -310,12 +345,27 @@ def evidence_text(
         nt = result.name_terms[rows].multiply(m._term_segments_[segments]).tocsr()
         nt.eliminate_zeros()
         nt.sort_indices()
-        parts.append(_join_words(nt, m._quoted_terms_, max_words, sep + WORDS.format(field=FIELD_LABELS["name"])))
+        parts.append(_join_words(nt, m._quoted_terms_, max_words, sep + FIELD_WORDS["name"]))
     lh = result.leader_hits[rows].multiply(m.leader_segments_.T.tocsr()[segments]).tocsr()
     lh.sort_indices()
     parts.append(_join_words(lh, m._quoted_leaders_, max_words, sep + LEADER_WORDS))
     joined = concat_texts(*parts)
     return joined if prefixed else pc.utf8_slice_codeunits(joined, len(sep))
+
+
+def model_support(result: MatchResult, rows: np.ndarray, best: np.ndarray, has_chain: np.ndarray) -> np.ndarray:
+    """What the learned model changed in the relevance a reason shows (4 decimals; 0 without a model):
+    for a row with a chain, its segment's relevance minus the knowledge's; for a row without, its
+    highest relevance minus the knowledge's highest."""
+    k = result.knowledge_relevance
+    if k is None:
+        return np.zeros(len(rows))
+    rel = result.relevance
+    support = rel[rows, best].astype(float) - k[rows, best]
+    j = np.flatnonzero(~has_chain)
+    if len(j):
+        support[j] = rel[rows[j]].max(axis=1) - k[rows[j]].max(axis=1)
+    return np.round(support, 4)
 
 
 def evidence_columns(
@@ -363,6 +413,7 @@ def evidence_columns(
         "evidence_words": pc.if_else(pa.array(shown, type=pa.bool_()), words, ""),
         "code_counted": code,
         "scope_code": scope_code,
+        "model_support": model_support(result, rows, best, has_chain),
         "gap_assumed": np.where(has_chain, segments["assumed"].to_numpy(dtype=bool)[best], False),
         # taken as Arrow strings: pandas would convert an object column of them row by row
         "priority_level": pa.array(segments["priority_level"].to_numpy(dtype=object), type=pa.string()).take(
@@ -382,14 +433,25 @@ def evidence_columns(
 
 
 # ---- the parts, rendered from columns ------------------------------------------------------------
-def _unmatched(t) -> pa.Array:
-    """The 匹配 part of a row without a chain (computed for every row, replaced where there is one)."""
-    rel = _num(t, "relevance")
+def _support(t) -> np.ndarray:
+    """The learned model's change to the relevance shown (0 where the table has none)."""
+    return np.nan_to_num(_num(t, "model_support"), nan=0.0) if "model_support" in t else np.zeros(_len(t))
+
+
+def _unmatched(t, settings: Settings) -> pa.Array:
+    """The 匹配 part of a row without a chain (computed for every row, replaced where there is one); the
+    model is named when the knowledge alone would have filed the row."""
+    rel, support = _num(t, "relevance"), _support(t)
+    said = (support < 0) & (rel - support >= settings.min_relevance)
     return concat_texts(
         UNMATCHED,
-        _fmt_unique(np.where(rel > 0, rel, np.nan), BELOW.format),
         _fmt_unique(_col(t, "code_chain"), lambda c: CODE_ALONE.format(chain=c)),
+        _where(said, MODEL_UNMATCHED),
     )
+
+
+def _model_item(value: float) -> str:
+    return MODEL_UP if value > 0 else MODEL_DOWN
 
 
 def _filed_rows(t) -> np.ndarray:
@@ -399,10 +461,9 @@ def _filed_rows(t) -> np.ndarray:
     return has & _flag(t, "filed") if "filed" in t else has
 
 
-def _filed(t, j: np.ndarray, before: str) -> tuple[pa.Array, ...]:
-    """For the rows j that name a chain: the pieces of their 匹配 part (head, relevance, words, code,
-    chain-level note: to be concatenated) and their 缺口 part (which starts with `before`; '' for a row
-    not filed in the chain)."""
+def _filed(t, j: np.ndarray, settings: Settings) -> pa.Array:
+    """The 匹配 part of the rows j that name a chain: the evidence items (words, then the industry) and
+    the gap the segment is (a chain-level filing and a near miss say so instead)."""
     filed = _filed_rows(t)[j]
     level = _flag(t, "chain_level")[j]
     # the key of a row's segment facts (numbers factorise fast): its segment, a near miss apart, a
@@ -414,63 +475,36 @@ def _filed(t, j: np.ndarray, before: str) -> tuple[pa.Array, ...]:
         key[level] = 1e6 + pd.factorize(names)[0]
     facts = {
         c: t[c] if c in t else np.full(_len(t), None, dtype=object)
-        for c in (
-            "chain_name",
-            "segment_name",
-            "position",
-            "gap_status",
-            "gap_assumed",
-            "gap_weight",
-            "priority_level",
-            "priority",
-            "chain_level",
-            "filed",
-        )
+        for c in ("chain_name", "segment_name", "gap_status", "gap_assumed", "chain_level", "filed", "level_segments")
     }
-
-    def head(r):
-        at_chain = pd.isna(r["position"]) or r["position"] in ("", None)
-        return (HEAD_CHAIN if at_chain else HEAD).format(
-            chain=r["chain_name"], segment=r["segment_name"], position=r["position"]
-        )
 
     def gap(r):
         if r["filed"] is not None and not pd.isna(r["filed"]) and not bool(r["filed"]):
-            return ""
-        assumed = ASSUMED if pd.notna(r["gap_assumed"]) and bool(r["gap_assumed"]) else ""
-        first = (
-            GAP_CHAIN_LEVEL.format(gap_weight=float(r["gap_weight"]))
-            if pd.notna(r["chain_level"]) and bool(r["chain_level"])
-            else GAP_ITEMS[0].format(status=r["gap_status"], assumed=assumed, gap_weight=float(r["gap_weight"]))
-        )
-        return (
-            before
-            + GAP_LABEL
-            + ITEM_SEP["gap"].join(
-                [first, GAP_ITEMS[1].format(level=r["priority_level"], priority=float(r["priority"]))]
-            )
-        )
+            return NEAR_MISS.format(chain=r["chain_name"])
+        if r["chain_level"] is not None and not pd.isna(r["chain_level"]) and bool(r["chain_level"]):
+            listed = r["level_segments"]
+            code = CHAIN_LEVEL_CODE.format(listed) if isinstance(listed, str) and listed else ""
+            return CHAIN_LEVEL.format(chain=r["chain_name"]) + code
+        return GAP.format(status=STATUS_WORDS.get(r["gap_status"], r["gap_status"]), segment=r["segment_name"])
 
-    head, gap = _fmt_keyed(key, facts, head, gap, rows=j)
+    (gap,) = _fmt_keyed(key, facts, gap, rows=j)
     sep = ITEM_SEP["match"]
     words = _arrow_text(t["evidence_words"]).take(pa.array(j))
     counted = _flag(t, "code_counted")[j]
     codes = np.where(counted, _col(t, "industry_code")[j], None)
     from_scope = counted & pd.notna(_col(t, "scope_code")[j])
     codes[from_scope] = [_SCOPE_KEY + str(c) for c in _col(t, "scope_code")[j][from_scope]]
-    # the items: the words, then the code (with its separator only after words)
+    # the items: the words, then the code (with its separator only after words), then the gap
     has_words = pc.not_equal(words, "").to_numpy(zero_copy_only=False)
     code = _fmt_unique(codes, _code_item, sep, has_words)
-    rel = _num(t, "relevance")[j]
-    relevance = _fmt_unique(np.where(filed, rel, np.nan), RELEVANCE.format)
-    if not filed.all():
-        near = _fmt_unique(np.where(filed, np.nan, rel), NEAR_MISS.format)
-        relevance = pc.if_else(pa.array(filed), relevance, near)
-    note = _where(level, sep + CHAIN_LEVEL)
-    if level.any():
-        listed = np.where(level, _col(t, "level_segments")[j], None)
-        note = concat_texts(note, _fmt_unique(listed, CHAIN_LEVEL_CODE.format))
-    return head, relevance, words, code, note, gap
+    # the model's item: when it moved the relevance materially or decided the filing
+    rel, support = _num(t, "relevance")[j], _support(t)[j]
+    decided = (support > 0) & (rel - support < settings.min_relevance)
+    said = (np.abs(support) >= MODEL_MATERIAL - 1e-9) | decided
+    model = _fmt_unique(np.where(said, support, np.nan), _model_item, sep, has_words | pd.notna(codes))
+    evidence = concat_texts(words, code, model)
+    lead = pc.if_else(pc.not_equal(evidence, ""), sep, "")
+    return concat_texts(evidence, lead, gap)
 
 
 _SCOPE_KEY = "scope:"  # marks a code read from the 经营范围 among the codes formatted once each
@@ -479,9 +513,11 @@ _SCOPE_KEY = "scope:"  # marks a code read from the 经营范围 among the codes
 def _code_item(key) -> str:
     """The code item of a reason: CODE for an exported 国标行业, SCOPE_CODE for a code read from the 经营范围."""
     key = str(key)
-    template = SCOPE_CODE if key.startswith(_SCOPE_KEY) else CODE
     code = key.removeprefix(_SCOPE_KEY)
-    return template.format(code=code, label=industry_codes().get(code, ""))
+    label = industry_codes().get(code, "")
+    if not label:
+        return BARE_CODE.format(code=code)
+    return (SCOPE_CODE if key.startswith(_SCOPE_KEY) else CODE).format(label=label)
 
 
 def _filled(n: int, j: np.ndarray, values: pa.Array, other: pa.Array | str) -> pa.Array:
@@ -500,17 +536,14 @@ def _strength_part(t, before: str) -> pa.Array:
         [
             _fmt_unique(_num(t, "registered_capital_wan"), lambda v: f["capital"].format(_fmt_wan(v)), sep),
             _fmt_unique(_num(t, "employees"), lambda v: f["employees"].format(int(v)), sep),
-            _fmt_unique(np.round(_num(t, "age_years")), f["age"].format, sep),
+            _fmt_unique(_num(t, "age_years"), _fmt_age, sep),
             _where(_flag(t, "listed"), sep + f["listed"]),
-            _fmt_unique(_col(t, "qualifications"), f["qualifications"].format, sep),
-            _fmt_unique(_col(t, "financing"), f["financing"].format, sep),
+            _fmt_unique(_col(t, "qualifications"), lambda v: f["qualifications"].format(_fmt_list(v)), sep),
+            _fmt_unique(_col(t, "financing"), _fmt_financing, sep),
         ],
         sep,
     )
-    facts = pc.if_else(pc.equal(facts, ""), NO_FACTS, facts)
-    return concat_texts(
-        before + STRENGTH_LABEL, facts, _fmt_unique(_num(t, "strength"), lambda v: sep + STRENGTH_SCORE.format(v))
-    )
+    return concat_texts(before, pc.if_else(pc.equal(facts, ""), NO_FACTS, facts))
 
 
 def _risk_items(t, settings: Settings) -> pa.Array:
@@ -524,6 +557,37 @@ def _risk_items(t, settings: Settings) -> pa.Array:
         ],
         sep,
     )
+
+
+def _floor_item(floor: str, settings: Settings, status_raw) -> str:
+    value = getattr(settings, A_FLOORS[floor])
+    if floor == "capital":
+        return FLOOR_ITEMS[floor].format(_fmt_wan(value))
+    if floor == "active":
+        return FLOOR_ITEMS[floor].format(status_raw if isinstance(status_raw, str) and status_raw else "未知")
+    return FLOOR_ITEMS[floor].format(value)
+
+
+def tier_notes(t, settings: Settings) -> pa.Array:
+    """The 等级 part of every row of t ('' for most): why a row whose score reaches A is B — the A floors
+    it fails (`below_a_floor`, bits in A_FLOORS order), worded with the floors of `settings`. Local rows
+    (tier 本地) and rows without a chain or score have none."""
+    n = _len(t)
+    bits = np.nan_to_num(_num(t, "below_a_floor")).astype(np.int64)
+    capped = (bits != 0) & (_num(t, "score") >= settings.tier_a) & _present(t, "chain_id") & ~_flag(t, "is_local")
+    k = np.flatnonzero(capped)
+    if not len(k):
+        return pa.array([""] * n, type=pa.string())
+    raw = _col(t, "status_raw")[k]
+    keys = np.array([f"{b}\x00{r if isinstance(r, str) else ''}" for b, r in zip(bits[k], raw)], dtype=object)
+    codes, uniques = distinct_codes(keys)
+    texts = []
+    for key in uniques:
+        b, r = key.split("\x00")
+        items = [_floor_item(f, settings, r) for i, f in enumerate(A_FLOORS) if int(b) >> i & 1]
+        texts.append(TIER_NOTE.format("、".join(items)))
+    notes = pa.array(texts, type=pa.string()).take(pa.array(codes, type=pa.int64()))
+    return _filled(n, k, notes, "")
 
 
 def _local_part(t, after: str) -> pa.Array:
@@ -540,15 +604,14 @@ def _parts(t, settings: Settings, sep: str = PART_SEP) -> dict[str, pa.Array]:
     after it starts with sep), so a row's parts are joined by concatenation."""
     n = _len(t)
     j = np.flatnonzero(_present(t, "chain_id"))
-    *match, gap = _filed(t, j, sep)
-    match = concat_texts(*match)
     risks = _risk_items(t, settings)
+    notes = tier_notes(t, settings)
     return {
         "local": _local_part(t, sep),
-        "match": _filled(n, j, match, _unmatched(t)),
-        "gap": _filled(n, j, gap, ""),
+        "match": _filled(n, j, _filed(t, j, settings), _unmatched(t, settings)),
         "strength": _strength_part(t, sep),
         "risk": pc.if_else(pc.not_equal(risks, ""), concat_texts(sep + RISK_LABEL, risks), ""),
+        "tier": pc.if_else(pc.not_equal(notes, ""), concat_texts(sep, notes), ""),
     }
 
 
@@ -557,10 +620,13 @@ def reasons(t, settings: Settings) -> pa.Array:
     """The reason of every row of t (a component table, or a mapping of its columns) as Arrow strings:
     the parts of `_parts` concatenated in PARTS order (the same texts; rows without a part skip it)."""
     j = np.flatnonzero(_present(t, "chain_id"))
-    filed = concat_texts(*_filed(t, j, PART_SEP))  # 匹配 and 缺口 parts in one concatenation
-    out = concat_texts(_filled(_len(t), j, filed, _unmatched(t)), _strength_part(t, PART_SEP))
-    risks = _risk_items(t, settings)  # few rows have a risk or are local: only theirs are concatenated again
+    out = concat_texts(
+        _filled(_len(t), j, _filed(t, j, settings), _unmatched(t, settings)), _strength_part(t, PART_SEP)
+    )
+    risks = _risk_items(t, settings)  # few rows have a risk, a note or are local: only theirs are concatenated again
     out = _concat_where(pc.not_equal(risks, "").to_numpy(zero_copy_only=False), out, out, PART_SEP + RISK_LABEL, risks)
+    notes = tier_notes(t, settings)
+    out = _concat_where(pc.not_equal(notes, "").to_numpy(zero_copy_only=False), out, out, PART_SEP, notes)
     return _local_before(t, out)
 
 
@@ -577,38 +643,72 @@ def with_local(table: pd.DataFrame) -> pd.api.extensions.ExtensionArray:
     return _as_str(_local_before(table, _arrow_text(table["reasons"])))
 
 
+_ROW_COLUMNS = [
+    "_segment",
+    "chain_id",
+    "chain_name",
+    "segment_name",
+    "filed",
+    "chain_level",
+    "position",
+    "gap_status",
+    "gap_weight",
+    "priority",
+    "relevance",
+    "strength",
+    "score",
+    "below_a_floor",
+    *EVIDENCE_COLUMNS,
+    *REASON_FACTS,
+    *LOCAL_COLUMNS,
+]
+
+
+def named_reason_parts(row, settings: Settings) -> dict[str, str]:
+    """The parts of one row's reason by name (PARTS; only those the row has), without separators."""
+    get = row.get if hasattr(row, "get") else (lambda k, d=None: getattr(row, k, d))
+    t = {c: np.array([get(c)], dtype=object) for c in _ROW_COLUMNS}  # one row, rendered as every row is
+    parts = _parts(t, settings, sep="")
+    return {name: text for name in PARTS if (text := parts[name][0].as_py())}
+
+
 def reason_parts(row, settings: Settings) -> list[str]:
     """The parts of one row's reason in PARTS order, without separators (PART_SEP.join(parts) is its
     reason): for a detail view. `row`: a component-table row (`ScoreResult.components`, same rows and
-    order as the ranked table); `settings`: the ones the row was ranked with (penalties are worded)."""
-    get = row.get if hasattr(row, "get") else (lambda k, d=None: getattr(row, k, d))
-    names = [
-        "_segment",
-        "chain_id",
-        "chain_name",
-        "segment_name",
-        "filed",
-        "chain_level",
-        "position",
-        "gap_status",
-        "gap_weight",
-        "priority",
-        "relevance",
-        "strength",
-        *EVIDENCE_COLUMNS,
-        *REASON_FACTS,
-        *LOCAL_COLUMNS,
-    ]
-    t = {c: np.array([get(c)], dtype=object) for c in names}  # one row, rendered as every row is
-    parts = _parts(t, settings, sep="")
-    return [text for name in PARTS if (text := parts[name][0].as_py())]
+    order as the ranked table); `settings`: the ones the row was ranked with (penalties and A floors are
+    worded)."""
+    return list(named_reason_parts(row, settings).values())
+
+
+def split_named(text) -> dict[str, str]:
+    """A reason's parts by name, read from its text by the separator rule (for a table that kept only the
+    text, e.g. a saved ranking): 本地 first when present, then 匹配 and 实力, then 风险 and 等级 by their
+    lead words."""
+    out: dict[str, str] = {}
+    if not isinstance(text, str):
+        return out
+    rest = [p for p in text.split(PART_SEP) if p]
+    if rest and rest[0].startswith(LOCAL.split("（")[0]):
+        out["local"] = rest.pop(0)
+    for name in ("match", "strength"):
+        if rest and not rest[0].startswith((RISK_LABEL, TIER_NOTE.split("{")[0])):
+            out[name] = rest.pop(0)
+    for p in rest:
+        out["risk" if p.startswith(RISK_LABEL) else "tier"] = p
+    return out
+
+
+def wan_text(v: float) -> str:
+    """An amount in 万元 as every output words it (2.4亿元, 400万元)."""
+    return _fmt_wan(v)
 
 
 def reword(components: pd.DataFrame, settings: Settings, before: Settings | None = None) -> pd.Series | None:
     """The `reasons` of a component table under new rank settings: the rows whose wording names a rank
     setting (RANK_WORDING: the 经营异常 / 失信 penalties) rendered again, the rest kept. None when
     nothing changes: `before` (the settings the reasons were rendered with) words the penalties alike,
-    no row names them, or the table lacks the columns to render from."""
+    no row names them, or the table lacks the columns to render from. (The A-floor notes follow the
+    tiers: `matcher.engine.score.rank` re-renders those rows itself.)"""
     if before is not None and all(getattr(before, k) == getattr(settings, k) for k in RANK_WORDING):
         return None
     if not set(EVIDENCE_COLUMNS) <= set(components.columns) or "reasons" not in components:

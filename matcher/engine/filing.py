@@ -162,22 +162,17 @@ def chain_view(result, filed_only: bool = True):
     if filed_only and len(others):
         others = others[others["filed"].to_numpy(dtype=bool)]
     # a company's facts and original columns come from its best row; the chain's columns from its own
-    at = pd.Index(comp["_row"]).get_indexer(others["_row"])
-    extra = ranked.iloc[at].reset_index(drop=True)
-    own = [c for c in extra.columns if c in others.columns and c in _CHAIN_COLUMNS]
-    extra = extra.assign(**{c: others[c].to_numpy() for c in own})
-    if "reasons" in others and "reasons" in extra:
-        extra["reasons"] = others["reasons"].array
-    view_ranked = pd.concat([ranked[has], extra], ignore_index=True)
-    view_comp = pd.concat([comp[has], others], ignore_index=True)
-    order = best_first(view_ranked)
-    return replace(
-        result,
-        ranked=view_ranked.iloc[order].reset_index(drop=True),
-        components=view_comp.iloc[order].reset_index(drop=True),
-        chain_rows=None,
-        view="chain",
-    )
+    # component row. One take of the ranked table (its many text columns are the cost), then the
+    # chain's columns from the components, which hold the same values on the best rows.
+    first = np.flatnonzero(has)
+    view_comp = pd.concat([comp.iloc[first], others], ignore_index=True)
+    order = best_first(view_comp)
+    view_comp = view_comp.iloc[order].reset_index(drop=True)
+    source = np.r_[first, pd.Index(comp["_row"]).get_indexer(others["_row"])][order]
+    view_ranked = ranked.take(source).reset_index(drop=True)
+    own = [c for c in view_ranked.columns if c in _CHAIN_COLUMNS or c == "reasons"]
+    view_ranked = view_ranked.assign(**{c: view_comp[c].array for c in own if c in view_comp})
+    return replace(result, ranked=view_ranked, components=view_comp, chain_rows=None, view="chain")
 
 
 # the columns a per-chain row has of its own (the rest are its company's)

@@ -36,7 +36,9 @@ from ..ingest.scope import boilerplate, main_codes, main_spans
 from ..knowledge.chains import Chain, read_yaml
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
 from ..knowledge.settings import DEFAULTS, REFERENCE_DIR, Settings
+from ..learn.model import ChainModel, shipped_model
 from .estimator import Estimator
+from .learned import join, knowledge_features, model_relevance
 
 FIELD_POLICIES = field_policies()  # per text field: column, label, weight, steps (data/reference/fields.yaml)
 FIELDS = tuple(p.field for p in FIELD_POLICIES)
@@ -302,6 +304,8 @@ class MatchResult:
     leader_hits: sp.csr_matrix  # n × L
     excluded: dict  # field -> sparse n × S (1 where an exclusion word of the segment is present)
     name_terms: sp.csr_matrix | None = None  # n × name terms counted (roster rows: the name's industry part)
+    knowledge_relevance: np.ndarray | None = None  # n × S before the learned model joined (None: no model)
+    model_relevance: np.ndarray | None = None  # n × chains: the learned model's relevance (None: no model)
 
 
 @dataclass
@@ -326,11 +330,17 @@ class _FieldSums:
 class SegmentMatcher(Estimator):
     """Scores companies against chain segments from names, texts and industry codes."""
 
-    def __init__(self, settings: Settings = DEFAULTS):
+    def __init__(self, settings: Settings = DEFAULTS, model: ChainModel | str | None = "shipped"):
         self.settings = settings  # read where used (see stage MATCH in knowledge/settings.py), never copied
+        # the learned chain model joined to the relevance (matcher.engine.learned): "shipped" = the
+        # artefact in data/model (none there: knowledge alone), a ChainModel, or None (knowledge alone)
+        self.model = model
 
     # ----------------------------------------------------------------------------------------
     def fit(self, chains: dict[str, Chain], y=None):
+        shipped = isinstance(self.model, str) and self.model == "shipped"
+        # weight 0: knowledge alone, and the artefact is not even read
+        self.model_ = None if self.settings.model_weight <= 0 else shipped_model() if shipped else self.model
         pairs = [(c, s) for c in chains.values() for s in c.segments]
         self.segments_ = pd.DataFrame(
             [
@@ -679,7 +689,7 @@ class SegmentMatcher(Estimator):
         leader_ev.data *= self.settings.leader_weight
         evidence = self._evidence(strong, weak, leader_ev, code_ev)
         relevance = self._relevance(evidence, out=weak)  # weak's buffer is free once evidence holds it
-        return MatchResult(
+        result = MatchResult(
             relevance=relevance,
             evidence=evidence,
             hits=sums.hits,
@@ -689,6 +699,14 @@ class SegmentMatcher(Estimator):
             excluded=sums.excluded,
             name_terms=sums.name_terms,
         )
+        if self.model_ is not None and self.settings.model_weight > 0:  # the learned model joins (see learned.py)
+            feats = knowledge_features(self, frame, result, relevance)
+            result.model_relevance = model_relevance(self.model_, self.chain_ids_, feats, frame)
+            result.knowledge_relevance = relevance
+            result.relevance = join(
+                relevance, self.segment_chain_, result.model_relevance, self.settings.model_weight, self._ceiling()
+            )
+        return result
 
     def _read_field(
         self, frame: pd.DataFrame, policy: FieldPolicy
@@ -818,6 +836,10 @@ class SegmentMatcher(Estimator):
         evidence += support
         evidence[code_rows[bare], code.indices[bare]] += np.minimum(amount[bare], self._code_cap())
         return evidence
+
+    def _ceiling(self) -> float:
+        """The highest relevance that stays under min_relevance once rounded to 4 decimals (0.001 below it)."""
+        return max(self.settings.min_relevance - 0.001, 0.0)
 
     def _code_cap(self) -> np.float32:
         """The most evidence an industry code alone may give a segment: just under min_relevance (0.001

@@ -26,9 +26,9 @@ import pyarrow.compute as pc
 
 from ..contract import CHAIN_LEVEL_SEGMENT, LOCAL_TIER
 from ..knowledge.chains import Chain, Zone, segment_table
-from ..knowledge.settings import DEFAULTS, Settings
+from ..knowledge.settings import A_FLOORS, DEFAULTS, Settings
 from .estimator import Estimator
-from .explain import _as_str, evidence_columns, reasons
+from .explain import EVIDENCE_COLUMNS, _as_str, evidence_columns, reasons, tier_notes
 from .filing import file_chains
 from .jobs import map_chunks
 from .match import MatchResult, SegmentMatcher
@@ -109,8 +109,52 @@ def total_score(fit, strength, risk, has_chain, settings: Settings, near=None) -
     return ScoreParts(score, *points, withheld)
 
 
-def tiers(score, has_chain, settings: Settings) -> np.ndarray:
+def _facts(t, name: str, kind=float) -> np.ndarray:
+    """A column of t (a table or a mapping of columns) as an array; missing (NaN / None) without it."""
+    n = len(t) if isinstance(t, pd.DataFrame) else len(next(iter(t.values())))
+    if name not in t:
+        return np.full(n, np.nan) if kind is float else np.full(n, None, dtype=object)
+    values = t[name]
+    if kind is not float and isinstance(values, pd.Series) and values.dtype == bool:
+        return values.to_numpy()
+    if kind is float:
+        try:
+            return np.asarray(values, dtype=float)
+        except (TypeError, ValueError):  # text or pandas' missing values in a column of numbers
+            return pd.to_numeric(pd.Series(np.asarray(values, dtype=object)), errors="coerce").to_numpy(dtype=float)
+    return np.asarray(values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values, dtype=object)
+
+
+def below_a_floor(t, settings: Settings) -> np.ndarray:
+    """For every row of t (its facts: employees, registered_capital_wan, age_years, is_branch, status,
+    status_raw), the A floors it fails as bits in A_FLOORS order (0: none). A fact that is not known
+    fails no floor; a floor set to 0 is off."""
+    emp, cap, age = (_facts(t, c) for c in ("employees", "registered_capital_wan", "age_years"))
+    branch = _facts(t, "is_branch", object)
+    branch = (
+        branch.astype(bool) if branch.dtype == bool else pd.array(branch, dtype="boolean").fillna(False).to_numpy(bool)
+    )
+    status, raw = _facts(t, "status", object), _facts(t, "status_raw", object)
+    stated = pd.notna(raw) & (raw != "") | np.isin(status, ["active", "inactive"])
+    with np.errstate(invalid="ignore"):
+        fails = {
+            "employees": emp < settings.a_min_employees,
+            "capital": cap < settings.a_min_capital_wan,
+            "age": age < settings.a_min_age_years,
+            "branch": branch & (settings.a_no_branch >= 0.5),
+            "active": stated & (status != "active") & (settings.a_active_only >= 0.5),
+        }
+    bits = np.zeros(len(emp), dtype=np.uint8)
+    for k, floor in enumerate(A_FLOORS):
+        bits |= np.where(fails[floor], np.uint8(1 << k), np.uint8(0))
+    return bits
+
+
+def tiers(score, has_chain, settings: Settings, below=None) -> np.ndarray:
+    """A ≥ tier_a (B when `below`, the A floors a row fails, is not 0), B ≥ tier_b, else C; '' without a chain."""
     t = np.where(score >= settings.tier_a, "A", np.where(score >= settings.tier_b, "B", "C"))
+    if below is not None:
+        t = np.where((t == "A") & (np.asarray(below) != 0), "B", t)
     return np.where(has_chain & (score > 0), t, "")
 
 
@@ -253,7 +297,6 @@ class Scorer(Estimator):
             s,
             comp["proximity"].to_numpy(),
         ).score
-        comp["tier"] = tiers(comp["score"].to_numpy(), has_chain, s)
         # what the reason is made of stays as columns; explain renders the text from them
         words = filing.word_segment[rows, chain] if len(rows) else best
         why = evidence_columns(
@@ -262,8 +305,13 @@ class Scorer(Estimator):
         level_segments = np.full(len(rows), None, dtype=object)
         level_segments[lv] = level_names
         why["level_segments"] = level_segments
+        comp["below_a_floor"] = below_a_floor(why, s)
+        comp["tier"] = tiers(comp["score"].to_numpy(), has_chain, s, comp["below_a_floor"].to_numpy())
         comp["reasons"] = _as_str(reasons({**comp, **why}, s))
+        comp["tier_note"] = _as_str(tier_notes({**comp, **why}, s))  # why a strong score is not A ('' mostly)
         for col, values in why.items():
+            if col in ("code_chain", "level_segments"):  # text or missing: one dtype whatever a chunk holds
+                values = pa.array(values, type=pa.string())
             comp[col] = (
                 _as_str(values)
                 if isinstance(values, pa.Array)
@@ -274,11 +322,32 @@ class Scorer(Estimator):
         return comp
 
 
+def _renote(out: pd.DataFrame, settings: Settings) -> None:
+    """The reasons of the rows whose A-floor note (why a strong score is B) changes under `settings`
+    rendered again, in place (the others are kept as they are). Only rows capped before or now are
+    looked at: a weight change re-renders the few that cross the A threshold."""
+    bits = out["below_a_floor"].to_numpy()
+    capped = (bits != 0) & (out["score"].to_numpy() >= settings.tier_a) & out["chain_id"].notna().to_numpy()
+    had = out["tier_note"].str.len().fillna(0).to_numpy() > 0
+    rows = np.flatnonzero(capped | had)
+    if not len(rows):
+        return
+    notes = tier_notes(out.iloc[rows], settings)
+    old = pa.array(out["tier_note"].iloc[rows].to_numpy(dtype=object), type=pa.string())
+    changed = pc.not_equal(notes, old).to_numpy(zero_copy_only=False)
+    if not changed.any():
+        return
+    k = rows[changed]
+    text = reasons(out.iloc[k], settings).to_numpy(zero_copy_only=False)
+    out.iloc[k, out.columns.get_loc("tier_note")] = notes.filter(pa.array(changed)).to_numpy(zero_copy_only=False)
+    out.iloc[k, out.columns.get_loc("reasons")] = text
+
+
 def rank(components: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Recompute score and tier from stored components under new settings (no re-matching).
 
-    Reads only the RANK-stage settings (weights, tiers, distance, 经营异常 / 失信 penalties when the
-    components carry the flags); MATCH-stage settings (evidence weights, min_relevance) need a new match.
+    Reads only the RANK-stage settings (weights, tiers, the A floors, distance, 经营异常 / 失信 penalties
+    when the components carry the flags); MATCH-stage settings (evidence weights, min_relevance) need a new match.
     """
     has_chain = components["chain_id"].notna().to_numpy()
     if "filed" in components:  # a per-chain row of a chain the company is not filed in has no score
@@ -291,9 +360,14 @@ def rank(components: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     if near is not None:
         out["proximity"] = np.round(near, 4)
     out["score"] = total_score(out["fit"].to_numpy(), out["strength"].to_numpy(), risk, has_chain, settings, near).score
-    out["tier"] = tiers(out["score"].to_numpy(), has_chain, settings)
+    below = None
+    if "below_a_floor" in out:  # the A floors are rank settings: the facts are kept beside the components
+        out["below_a_floor"] = below = below_a_floor(out, settings)
+    out["tier"] = tiers(out["score"].to_numpy(), has_chain, settings, below)
     if "is_local" in out:  # already in the zone: 强链 partners, never 补链 targets
         local = out["is_local"].fillna(False).to_numpy(dtype=bool)
         out.loc[local, "score"] = 0.0
         out.loc[local, "tier"] = LOCAL_TIER
+    if below is not None and "tier_note" in out and set(EVIDENCE_COLUMNS) <= set(out.columns):
+        _renote(out, settings)
     return out.sort_values(["score", "relevance"], ascending=False, kind="stable")

@@ -37,7 +37,7 @@ class StatusColour(NamedTuple):
 # how each gap status looks in every output (workbook, gap report, maps)
 STATUS_COLOURS = {
     "优势": StatusColour("#E2EFDA", "#375623", "#2e7d32"),
-    "一般": StatusColour("#FFF2CC", "#7F6000", "#78909c"),
+    "一般": StatusColour("#FFF2CC", "#7F6000", "#f9a825"),  # yellow in every output (was grey on the map)
     "薄弱": StatusColour("#FCE4D6", "#C65911", "#ef6c00"),
     "缺失": StatusColour("#FFC7CE", "#9C0006", "#c62828"),
 }

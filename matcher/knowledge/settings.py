@@ -79,6 +79,53 @@ class Settings:
     tier_b: float = _f(
         40.0, RANK, "B 类门槛", "得分不低于此值（且低于 A 类门槛）为 B 类目标，其余有链企业为 C 类。", 0.0, 100.0, 1.0
     )
+    # --- what an A (worth a visit) needs besides its score: a known fact below a floor keeps it B ---------
+    a_min_employees: float = _f(
+        10.0,
+        RANK,
+        "A 类最低参保人数",
+        "得分达到 A 类门槛、但参保人数少于此数的企业列为 B 类（人数未知时不限制）。0 为不限制。",
+        0.0,
+        1000.0,
+        5.0,
+    )
+    a_min_capital_wan: float = _f(
+        100.0,
+        RANK,
+        "A 类最低注册资本（万元）",
+        "得分达到 A 类门槛、但注册资本低于此数（万元）的企业列为 B 类（资本未知时不限制）。0 为不限制。",
+        0.0,
+        100000.0,
+        50.0,
+    )
+    a_min_age_years: float = _f(
+        1.0,
+        RANK,
+        "A 类最低成立年限（年）",
+        "得分达到 A 类门槛、但成立不满此年数的企业列为 B 类（成立日期未知时不限制）。0 为不限制。",
+        0.0,
+        30.0,
+        1.0,
+    )
+    a_no_branch: float = _f(
+        1.0,
+        RANK,
+        "A 类不含分公司",
+        "为 1 时，分公司、分支机构即使得分达到 A 类门槛也列为 B 类（宜找其总公司洽谈）；为 0 时不限制。",
+        0.0,
+        1.0,
+        1.0,
+    )
+    a_active_only: float = _f(
+        1.0,
+        RANK,
+        "A 类只含在营企业",
+        "为 1 时，登记状态不是在营、存续、开业等正常状态的企业即使得分达到 A 类门槛也列为 B 类"
+        "（名单没有登记状态时不限制）；为 0 时不限制。",
+        0.0,
+        1.0,
+        1.0,
+    )
     penalty_abnormal: float = _f(0.30, RANK, "经营异常扣减", "列入经营异常名录时，得分按此比例扣减。", 0.0, 1.0, 0.05)
     penalty_dishonest: float = _f(0.60, RANK, "失信扣减", "为失信被执行人时，得分按此比例扣减。", 0.0, 1.0, 0.05)
     # --- how relevance to a segment is measured ----------------------------------------------
@@ -217,6 +264,17 @@ class Settings:
         1.0,
         0.05,
     )
+    model_weight: float = _f(
+        0.3,
+        MATCH,
+        "文本模型权重",
+        "用已标注企业训练的文本模型（读企业名称、简介、经营范围和行业代码）对产业链判断的参与程度："
+        "0 为只用知识库词汇和行业代码；1 为完全采用模型综合后的判断。模型只调整已有知识库证据的产业链，"
+        "不单独把企业归入某条链。",
+        0.0,
+        1.0,
+        0.05,
+    )
     evidence_scale: float = _f(
         1.0,
         MATCH,
@@ -263,6 +321,15 @@ def stage_settings(stage: str, settings: Settings | type[Settings] = Settings) -
         raise ValueError(f"unknown stage {stage!r} (stages: {', '.join(STAGES)})")
     return tuple(f.name for f in fields(settings) if f.metadata["stage"] == stage)
 
+
+# the floors an A needs, in bit order of the scorer's `below_a_floor` column: floor -> its setting
+A_FLOORS = {
+    "employees": "a_min_employees",
+    "capital": "a_min_capital_wan",
+    "age": "a_min_age_years",
+    "branch": "a_no_branch",
+    "active": "a_active_only",
+}
 
 DEFAULTS = Settings()
 

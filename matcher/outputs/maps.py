@@ -147,8 +147,9 @@ def segment_summary(
     table = table.merge(counts, on=["chain_id", "segment_id"], how="left")
     for c in ("n_a", "n_b", "n_c"):
         table[c] = table[c].fillna(0).astype(int)
-    best = (
-        scored.sort_values("score", ascending=False, kind="stable")
+    best = (  # the targets listed: A / B only (C is not a 重点目标)
+        scored[scored["tier"].isin(TARGET_TIERS)]
+        .sort_values("score", ascending=False, kind="stable")
         .groupby(["chain_id", "segment_id"], sort=False)
         .head(top)
     )
@@ -175,22 +176,23 @@ def _segment_tooltip(r) -> str:
         f"{_esc(r.status)}{assumed}<br/>A 类 {r.n_a} 家，B 类 {r.n_b} 家，C 类 {r.n_c} 家"
     )
     if not r.top:
-        return head + "<br/>暂无匹配企业"
-    return head + f"<br/>得分最高的 {len(r.top)} 家：<br/>" + _company_lines(r.top)
+        return head + "<br/>暂无 A、B 类目标企业"
+    return head + f"<br/>重点目标（得分最高的 {len(r.top)} 家）：<br/>" + _company_lines(r.top)
 
 
 def _tile(r, x: float, y: float, w: int, h: int, font: int, truncate: bool) -> dict:
     label = {
         "show": True,
         "position": "inside",
-        "color": "#fff",
+        "color": STATUS_COLOURS[r.status].text,
         "fontSize": font,
         "lineHeight": font + 4,
         "formatter": _label(f"{r.segment_name}\nA {r.n_a} · B {r.n_b}"),
     }
     if truncate:
         label.update(width=w - 8, overflow="truncate")
-    style = {"color": STATUS_COLOURS[r.status].mark, "borderColor": "#ffffff", "borderWidth": 1}
+    # the workbook's colours: the status fill with its text colour, edged in the status mark
+    style = {"color": STATUS_COLOURS[r.status].fill, "borderColor": STATUS_COLOURS[r.status].mark, "borderWidth": 1.5}
     if r.assumed:
         style.update(borderColor="#37474f", borderType="dashed", borderWidth=1.5)
     return {
@@ -282,7 +284,10 @@ def _graph_option(title: str, subtitle: str, nodes: list, links: list, width: fl
                 "top": _TITLE_H + min(ys),
                 "width": max(xs) - min(xs),
                 "height": max(ys) - min(ys),
-                "categories": [{"name": s, "itemStyle": {"color": STATUS_COLOURS[s].mark}} for s in STATUSES],
+                "categories": [
+                    {"name": s, "itemStyle": {"color": STATUS_COLOURS[s].fill, "borderColor": STATUS_COLOURS[s].mark}}
+                    for s in STATUSES
+                ],
                 "edgeSymbol": ["none", "arrow"],
                 "edgeSymbolSize": 12,
                 "lineStyle": {"color": "#90a4ae", "width": 2, "opacity": 1},
@@ -538,7 +543,7 @@ def _radius_subtext(cities: pd.DataFrame, radii: list[float]) -> str:
     parts = []
     for r in radii:
         inside = int(cities.loc[cities["distance_km"] <= r, "count"].sum()) if len(cities) else 0
-        parts.append(f"{r:g} km 配套半径内 {inside} 家")
+        parts.append(f"{r:g} 公里配套半径内 {inside} 家")
     return "；".join(parts)
 
 
@@ -613,7 +618,7 @@ def geo_map_option(
     labelled = set(cities.head(6)["city"]) if len(cities) and view == "national" else set(cities["city"])
     city_data = []
     for r in cities.itertuples(index=False):
-        dist = f"距园区 {r.distance_km:.0f} km<br/>" if not pd.isna(r.distance_km) else ""
+        dist = f"距园区 {r.distance_km:.0f} 公里<br/>" if not pd.isna(r.distance_km) else ""
         city_data.append(
             {
                 "name": r.city,
@@ -767,7 +772,7 @@ def geo_map_option(
                 },
                 "tooltip": {
                     "show": True,
-                    "formatter": f"<b>{_esc(zone_name)}</b><br/>" + "<br/>".join(f"{r:g} km 配套半径" for r in radii),
+                    "formatter": f"<b>{_esc(zone_name)}</b><br/>" + "<br/>".join(f"{r:g} 公里配套半径" for r in radii),
                 },
                 "data": [{"name": zone_name, "value": [zlon, zlat]}],
             }
@@ -907,7 +912,7 @@ _SCRIPT = """
       var inside = 0;
       meta.cities.forEach(function(x){ if (x[0] !== null && x[0] <= km) inside += x[1]; });
       var update = {
-        title: {subtext: meta.subtitle_base + '；' + km + ' km 配套半径内 ' + inside + ' 家'},
+        title: {subtext: meta.subtitle_base + '；' + km + ' 公里配套半径内 ' + inside + ' 家'},
         series: [{id: 'radius', data: [{coords: ringPoints(meta.zone[0], meta.zone[1], km)}]}]
       };
       if (meta.view === 'local') {
@@ -981,7 +986,9 @@ def map_html(
     }
     scope = chains[chain_id].name if chain_id else "全部产业链"
     heading = title or f"招商地图 · {zone.name} · {scope}"
-    n_targets = int(ranked["tier"].isin(TARGET_TIERS).sum())
+    is_target = ranked["tier"].isin(TARGET_TIERS)
+    n_companies = int(ranked["company_name"].nunique())
+    n_targets = int(ranked.loc[is_target, "company_name"].nunique())
     chain_divs = "\n".join(
         f'<div class="box"><div class="chart" id="{cid}" style="width:{o["_size"]["width"]}px;'
         f'height:{o["_size"]["height"]}px"></div></div>'
@@ -995,7 +1002,6 @@ def map_html(
     options = "".join(
         f'<option value="{m}"{" selected" if m == metric else ""}>{label}</option>' for m, label in METRICS.items()
     )
-    boundaries = _boundaries()[0].get("metadata", {})
     body = f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -1007,7 +1013,7 @@ def map_html(
 </head>
 <body>
 <h1>{_esc(heading)}</h1>
-<p class="note">按园区产业链缺口评分的候选企业：{len(ranked)} 行，其中 A/B 类目标 {n_targets} 行。
+<p class="note">按园区产业链缺口评分的候选企业 {n_companies} 家，其中 A、B 类目标 {n_targets} 家。
 本文件自带全部脚本与数据，离线可用；不访问任何网络地址。</p>
 <h2>产业链图</h2>
 <p class="note">环节按 上游 → 中游 → 下游 排列，颜色为园区缺口状态（优势 / 一般 / 薄弱 / 缺失），
@@ -1020,10 +1026,8 @@ def map_html(
 </div>
 {geo_divs}
 <footer>
-地图边界：{_esc(boundaries.get("source", ""))}，经简化（{_esc(boundaries.get("simplification", ""))}）；
-南海诸岛以附图表示，台湾省、香港、澳门均已包含。城市位置为地级行政区参考点，距离为到园区的球面距离。
-本图仅供招商工作内部参考，公开发布须按规定送审。<br>
-图表库：Apache ECharts（Apache License 2.0）。
+底图：国家基础地理数据（省级行政区边界），简化显示；南海诸岛以附图表示，台湾省、香港、澳门均已包含。
+城市位置为地级行政区参考点，距离为到园区的直线距离（公里）。本图仅供招商工作内部参考，公开发布须按规定送审。
 </footer>
 <script>{echarts_js()}</script>
 <script>{_SCRIPT % (_json(data), EARTH_RADIUS_KM, GEO_WIDTH / GEO_HEIGHT, EARTH_RADIUS_KM)}</script>

@@ -23,12 +23,12 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from ..contract import CHAIN_LEVEL_SEGMENT, CONTRACT_COLUMNS, EXTRA_COLUMNS, LOCAL_TIER, TIERS
+from ..contract import CHAIN_LEVEL_SEGMENT, CONTRACT_COLUMNS, EXTRA_COLUMNS, LOCAL_TIER, TIER_COLOURS, TIERS
 from ..engine.filing import chain_view
 from ..errors import MatcherError
 from ..ingest.normalize import STATUS_LABELS, value_aliases
 from ..knowledge.chains import POSITIONS, STATUS_COLOURS, industry_codes, load_chains, load_zone, segment_table
-from ..knowledge.settings import DEFAULTS, ZONES_DIR, Settings, settings_help
+from ..knowledge.settings import DEFAULTS, RANK, ZONES_DIR, Settings, settings_help
 from ..knowledge.stages import load_stages
 from .cells import neutralise
 
@@ -39,17 +39,20 @@ OFFICER_COLUMNS = ("跟进状态", "负责人", "备注")
 CHAIN_LEVEL_NOTE = "属于该链、但文字未指明环节的企业（环节待核实），不计入任何环节"
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MAX_LINKS = 65_530  # Excel's limit of hyperlinks per worksheet; later websites are written as text
+# the columns a chain sheet prints, in this order, first on the sheet (the rest follow, on screen only)
+PRINTED = ("排名", "企业名称", "环节", "得分", "等级", "推荐理由", "所在地", "联系方式", "跟进状态")
+PRINT_TOP = 30  # a chain sheet prints its A targets, and at least its best PRINT_TOP A / B targets
+PRINT_UNMATCHED = 50  # 未匹配 prints the companies nearest to a chain (the rest stay on the sheet)
 
-TIER_COLOURS = {
-    "A": ("#C6EFCE", "#006100"),
-    "B": ("#FFEB9C", "#9C5700"),
-    "C": ("#EDEDED", "#404040"),
-    LOCAL_TIER: ("#DDEBF7", "#1F4E79"),
-}
 
 # canonical fields shown from the original columns, with the header they are written under (every
 # header here is one the reader recognises, so the facts come back when the workbook is read again)
-CONTACT_FIELDS = [("phone", "电话", 16), ("email", "邮箱", 24), ("website", "网址", 26), ("address", "企业地址", 30)]
+CONTACT_FIELDS = [
+    ("phone", "联系方式", 14),
+    ("email", "邮箱", 24),
+    ("website", "网址", 26),
+    ("address", "企业地址", 30),
+]
 FACT_FIELDS = [
     ("scope", "经营范围", 50),
     ("intro", "企业简介", 50),
@@ -228,7 +231,7 @@ class _Book:
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
-                "default_format_properties": {"font_name": "等线", "font_size": 11},
+                "default_format_properties": {"font_name": "等线", "font_size": 11, "valign": "top"},
             },
         )
         add = self.wb.add_format
@@ -264,21 +267,23 @@ class _Book:
         self.wrap_top = add({"text_wrap": True, "valign": "top"})
         self.label_top = add({"bold": True, "text_wrap": True, "valign": "top"})
         self.note = add({"italic": True, "font_color": "#7F7F7F", "text_wrap": True})
+        self.note_top = add({"italic": True, "font_color": "#7F7F7F", "text_wrap": True, "valign": "top"})
+        self.top = add({"valign": "top"})
         self.officer = add({"bg_color": "#FFF9F2"})
         self.link = add({"font_color": "#0563C1", "underline": 1})
-        self.score = add({"num_format": "0.0"})
-        self.ratio = add({"num_format": "0.00"})
-        self.money = add({"num_format": "#,##0.0"})
-        self.int = add({"num_format": "0"})
-        self.count = add({"num_format": "#,##0"})
+        self.score = add({"num_format": "0.0", "valign": "top"})
+        self.ratio = add({"num_format": "0.00", "valign": "top"})
+        self.money = add({"num_format": "#,##0.0", "valign": "top"})
+        self.int = add({"num_format": "0", "valign": "top"})
+        self.count = add({"num_format": "#,##0", "valign": "top"})
         self.count_bold = add({"num_format": "#,##0", "bold": True})
         self.date = add({"num_format": "yyyy-mm-dd", "align": "left"})
         self.gap = {
-            k: add({"bg_color": bg, "font_color": fg, "bold": True, "align": "center"})
+            k: add({"bg_color": bg, "font_color": fg, "bold": True, "align": "center", "valign": "top"})
             for k, (bg, fg, _) in STATUS_COLOURS.items()
         }
         self.tier = {
-            k: add({"bg_color": bg, "font_color": fg, "bold": True, "align": "center"})
+            k: add({"bg_color": bg, "font_color": fg, "bold": True, "align": "center", "valign": "top"})
             for k, (bg, fg) in TIER_COLOURS.items()
         }
         self.map_seg = {
@@ -302,6 +307,20 @@ class _Book:
             {"bold": True, "align": "center", "bg_color": "#D9E1F2", "border": 1, "border_color": "#7F7F7F"}
         )
         self.map_target = add({"left": 1, "right": 1, "left_color": "#BFBFBF", "right_color": "#BFBFBF"})
+        self.title_mid = add({"bold": True, "font_size": 14, "font_color": "#1F4E79", "valign": "vcenter"})
+        self.note_mid = add({"italic": True, "font_color": "#7F7F7F", "text_wrap": True, "valign": "vcenter"})
+        self.map_gap = add(
+            {
+                "bold": True,
+                "font_color": "#9C0006",
+                "bg_color": "#FFF2F2",
+                "text_wrap": True,
+                "left": 1,
+                "right": 1,
+                "left_color": "#BFBFBF",
+                "right_color": "#BFBFBF",
+            }
+        )
         self.map_none = add(
             {
                 "italic": True,
@@ -313,6 +332,7 @@ class _Book:
             }
         )
         self.sheet_names: set[str] = set()
+        self.chains = None
         self.page_title = "ChainMatch 产业链精准招商目标企业"  # printed at the top of every page
 
     def sheet(self, name: str):
@@ -470,18 +490,20 @@ def _write_table(
 def _company_columns(result, frame: pd.DataFrame, book: _Book, chain_sheet: bool) -> list[_Col]:
     n = len(frame)
     cols = [
-        _Col("排名" if chain_sheet else "序号", 6, "num", list(range(1, n + 1)), book.int),
-        _Col("企业名称", 34, "text", _texts(frame["company_name"]), book.text),
+        _Col("排名" if chain_sheet else "序号", 5, "num", list(range(1, n + 1)), book.int),
+        _Col("企业名称", 24, "text", _texts(frame["company_name"]), book.wrap_top),
     ]
     if chain_sheet:
         cols += [
-            _Col("环节", 18, "text", _texts(frame["segment_name"]), book.text),
+            _Col("环节", 14, "text", _texts(frame["segment_name"]), book.wrap_top),
             _Col("链位", 6, "text", _texts(_get(frame, "position")), book.text),
             _Col("缺口状态", 8, "gap", _texts(_get(frame, "gap_status"))),
-            _Col("得分", 9, "num", _numbers(frame["score"]), book.score),
-            _Col("等级", 6, "tier", _texts(frame["tier"])),
+            _Col("得分", 6, "num", _numbers(frame["score"]), book.score),
+            _Col("等级", 5, "tier", _texts(frame["tier"])),
         ]
-    cols.append(_Col("推荐理由" if chain_sheet else "说明", 70, "text", _texts(frame["reasons"]), book.text))
+    cols.append(
+        _Col("推荐理由" if chain_sheet else "说明", REASON_WIDTH, "text", _texts(frame["reasons"]), book.wrap_top)
+    )
     status = _get(frame, "status_raw")
     status = status.where(status.notna(), frame["status"].map(STATUS_LABELS))
     province, city = _get(frame, "province"), _get(frame, "city")
@@ -496,7 +518,7 @@ def _company_columns(result, frame: pd.DataFrame, book: _Book, chain_sheet: bool
         _Col("登记状态", 10, "text", _texts(status), book.text),
         _Col("注册资本(万元)", 12, "num", _numbers(_get(frame, "registered_capital_wan")), book.money),
         _Col("成立日期", 11, "num", _dates(_get(frame, "founded")), book.date),
-        _Col("所在地", 14, "text", _texts(place.where(place != "", None)), book.text),
+        _Col("所在地", 12, "text", _texts(place.where(place != "", None)), book.wrap_top),
         _Col("参保人数", 9, "num", _numbers(_get(frame, "employees")), book.int),
     ]
     component = [
@@ -509,13 +531,16 @@ def _company_columns(result, frame: pd.DataFrame, book: _Book, chain_sheet: bool
         ("s_employees", "人数分"),
         ("s_age", "年限分"),
         ("s_tags", "标签分"),
+        ("distance_km", "距园区(公里)"),
+        ("proximity", "距离分"),
         ("risk", "风险扣减"),
     ]
     if not chain_sheet:
         component = [("relevance", "最高相关度"), ("strength", "实力分"), ("risk", "风险扣减")]
     for key, header in component:
         if key in frame.columns:
-            cols.append(_Col(header, 9, "num", _numbers(frame[key]), book.ratio))
+            fmt = book.int if key == "distance_km" else book.ratio
+            cols.append(_Col(header, 9, "num", _numbers(frame[key]), fmt))
     for fieldname, header, width in CONTACT_FIELDS:
         series = _first_of(frame, original_columns(result, fieldname))
         if series is None:
@@ -533,7 +558,7 @@ def _company_columns(result, frame: pd.DataFrame, book: _Book, chain_sheet: bool
             carried = _texts(frame[header], drop_empty=False)
             keep = np.ones(n, dtype=bool) if k == 0 else mine
             values = [v if ok else None for v, ok in zip(carried, keep)]
-        cols.append(_Col(header, 14 if k < 2 else 30, "text", values, book.officer, officer=True))
+        cols.append(_Col(header, 9 if k == 0 else 14 if k < 2 else 30, "text", values, book.officer, officer=True))
     cols.append(_Col("国标行业", 22, "text", _texts(industry), book.text))
     for fieldname, header, width in FACT_FIELDS:
         series = _first_of(frame, original_columns(result, fieldname))
@@ -547,18 +572,60 @@ def _company_columns(result, frame: pd.DataFrame, book: _Book, chain_sheet: bool
         _Col("来源行", 7, "num", _numbers(_get(frame, "source_row")), book.int),
         _Col("合并来源", 24, "text", _texts(_get(frame, "merged_rows")), book.text),
     ]
+    if chain_sheet:  # the printed columns first, in the order they print; the others after them as before
+        first = [c for h in PRINTED for c in cols if c.header == h]
+        cols = first + [c for c in cols if c not in first]
     return cols
+
+
+REASON_WIDTH = 56  # characters of the 推荐理由 column: two or three printed lines for most reasons
+
+
+def _lines(text, width: float) -> int:
+    """Printed lines a wrapped text takes in a column `width` units wide (a Chinese character is about 1.5)."""
+    if not isinstance(text, str) or not text:
+        return 1
+    wide = (len(text.encode("utf-8")) - len(text)) / 2  # characters of three or more UTF-8 bytes (Chinese …)
+    units = 1.6 * wide + 0.9 * (len(text) - wide)  # LibreOffice's measure, with a little to spare
+    return max(1, math.ceil(units / max(width - 1, 1)))
+
+
+def _line_counts(values: list, width: float) -> np.ndarray:
+    """`_lines` of every text of a column at once, in Arrow's kernels: a character of three or more UTF-8
+    bytes is a wide one, so the wide count is (bytes − characters) / 2 (exact but for the rare 2- and
+    4-byte characters)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array([v if isinstance(v, str) else "" for v in values], type=pa.string())
+    chars = pc.utf8_length(text).to_numpy(zero_copy_only=False).astype(float)
+    wide = (pc.binary_length(text).to_numpy(zero_copy_only=False) - chars) / 2
+    units = 1.6 * wide + 0.9 * (chars - wide)
+    return np.maximum(1, np.ceil(units / max(width - 1, 1))).astype(int)
+
+
+def _printed_rows(frame: pd.DataFrame, chain_sheet: bool) -> int:
+    """How many rows of a ranked sheet print: on a chain sheet every A target, and at least the best
+    PRINT_TOP of the A / B targets; on 未匹配 the first PRINT_UNMATCHED (nearest to a chain)."""
+    if not chain_sheet:
+        return min(len(frame), PRINT_UNMATCHED)
+    tier = frame["tier"].fillna("").astype(str).to_numpy()
+    a, ab = int((tier == "A").sum()), int(np.isin(tier, ("A", "B")).sum())
+    return max(a, min(ab, PRINT_TOP))
 
 
 def _ranked_sheet(book: _Book, result, name: str, frame: pd.DataFrame, chain_sheet: bool) -> None:
     ws = book.sheet(name)
     cols = _company_columns(result, frame, book, chain_sheet)
-    _write_table(book, ws, cols, len(frame), score_col="得分" if chain_sheet else None)
-    # the column order is read back and tested, so print the columns an officer reads first (排名 … 推荐理由 on
-    # a chain sheet, 序号 … 所在地 on 未匹配) as the print area; the rest stay on screen, none is hidden
-    last = "推荐理由" if chain_sheet else "所在地"
+    wrapped = [c for c in cols if c.fmt is book.wrap_top]  # rows as tall as their longest wrapped text
+    lines = np.max([_line_counts(c.values, c.width) for c in wrapped], axis=0) if wrapped and len(frame) else []
+    heights = [LINE_HEIGHT * int(k) if k > 1 else None for k in lines]
+    _write_table(book, ws, cols, len(frame), score_col="得分" if chain_sheet else None, heights=heights)
+    # print the columns an officer reads (排名 … 跟进状态 on a chain sheet, 序号 … 所在地 on 未匹配) for the
+    # targets worth a page (see _printed_rows); the rest stay on screen, none is hidden
+    last = PRINTED[-1] if chain_sheet else "所在地"
     shown = next((j + 1 for j, c in enumerate(cols) if c.header == last), len(cols))
-    _print_setup(ws, book.page_title, columns=shown, rows=len(frame) + 1)
+    _print_setup(ws, book.page_title, columns=shown, rows=_printed_rows(frame, chain_sheet) + 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -605,11 +672,14 @@ def _segment_keys(ranked: pd.DataFrame) -> pd.Series:
     return ranked["segment_id"].astype(object).where(ranked["segment_id"].notna(), CHAIN_KEY).astype(str)
 
 
+KEY_TIERS = ("A", "B")  # the tiers listed as 重点目标 on 汇总 and 招商地图 (C is on the chain sheets only)
+
+
 def _top_targets(ranked: pd.DataFrame, k_by_segment: dict) -> dict:
-    """(chain, segment) -> [(name, score, tier)] of its best targets (tier A / B / C only)."""
+    """(chain, segment) -> [(name, score, tier)] of its best targets (tier A / B only)."""
     tier = ranked["tier"].fillna("").astype(str)
     targets = ranked.loc[
-        ranked["chain_id"].notna() & tier.isin(TIERS), ["chain_id", "segment_id", "company_name", "score", "tier"]
+        ranked["chain_id"].notna() & tier.isin(KEY_TIERS), ["chain_id", "segment_id", "company_name", "score", "tier"]
     ]
     targets = targets.assign(segment_id=_segment_keys(targets)).astype({"chain_id": str})
     targets = targets.sort_values("score", ascending=False, kind="stable")
@@ -655,13 +725,14 @@ def _summary_sheet(book: _Book, zone, figures: pd.DataFrame, top: dict) -> None:
             continue
         st = zone.segment_status(f.chain_id, f.segment_id)
         notes.append("；".join(x for x in ("假设，待核实" if st.assumed else "", st.note) if x) or None)
+    top_ = book.top
     cols = [
-        _Col("产业链", 12, "text", _texts(figures["chain_name"]), book.text),
-        _Col("链优先级", 8, "text", _texts(figures["priority_level"]), book.text),
-        _Col("链位", 6, "text", _texts(figures["position"]), book.text),
-        _Col("环节", 22, "text", _texts(figures["segment_name"]), book.text),
+        _Col("产业链", 12, "text", _texts(figures["chain_name"]), top_),
+        _Col("链优先级", 8, "text", _texts(figures["priority_level"]), top_),
+        _Col("链位", 6, "text", _texts(figures["position"]), top_),
+        _Col("环节", 22, "text", _texts(figures["segment_name"]), book.wrap_top),
         _Col("缺口状态", 10, "gap", _texts(figures["status"])),
-        _Col("状态说明", 24, "text", [inert(x) if x else None for x in notes], book.note),
+        _Col("状态说明", 30, "text", [inert(x) if x else None for x in notes], book.note_top),
         _Col("缺口权重", 8, "num", _numbers(figures["gap_weight"]), book.ratio),
         _Col("候选企业数", 9, "num", _numbers(figures["candidates"]), book.count),
         _Col("A类", 6, "num", _numbers(figures["A"]), book.count),
@@ -673,46 +744,77 @@ def _summary_sheet(book: _Book, zone, figures: pd.DataFrame, top: dict) -> None:
     cols += [
         _Col("不推荐", 7, "num", _numbers(figures["other"]), book.count),
         _Col("最高得分", 8, "num", _numbers(figures["best"]), book.score),
-        _Col("重点目标（得分，等级）", 90, "text", [inert(t) if t else None for t in targets], book.wrap),
+        _Col("重点目标（得分，等级）", 80, "text", [inert(t) if t else None for t in targets], book.wrap_top),
     ]
-    lines = [max(1 + len(x or "") // 12, 1 + len(t or "") // 56) for x, t in zip(notes, targets)]
+    lines = [
+        max(_lines(x, 30), _lines(t, 80), _lines(g, 22))
+        for x, t, g in zip(notes, targets, figures["segment_name"].astype(str))
+    ]
     heights = [LINE_HEIGHT * k if k > 1 else None for k in lines]
     _write_table(book, ws, cols, n, freeze_cols=4, score_col="最高得分", heights=heights)
     _print_setup(ws, book.page_title)
 
 
-def _map_sheet(book: _Book, zone, seg: pd.DataFrame, figures: pd.DataFrame, top: dict) -> None:
-    """Per chain: a title row, 上游 | 中游 | 下游, then each slot's segment (gap colour) and its targets."""
+GAP_STATUSES = ("缺失", "薄弱")  # statuses a segment without targets is flagged for on 招商地图
+MAP_WIDTH = 58  # characters of each 上游 / 中游 / 下游 column: wide enough that a chain's block fits one page
+
+
+def _leader(zone, chain_id) -> str:
+    """The chain leader's name from the zone profile, or a blank line to fill in (a placeholder is not a name)."""
+    zc = zone.chains.get(chain_id)
+    name = (zc.leader if zc is not None else "") or ""
+    return name if name and "待填" not in name and name != "链长" else "________"
+
+
+def _list_hint(chain, segment_id) -> str:
+    """What list to export for a segment without targets: its GB/T 4754 小类 and its first keywords."""
+    try:
+        seg = chain.segment(segment_id)
+    except (KeyError, AttributeError):
+        return ""
+    names = industry_codes()
+    codes = "、".join(f"{c}{names.get(c, '')}" for c in seg.industry_codes[:2])
+    words = "、".join(f"“{w}”" for w in seg.keywords[:3])
+    if codes and words:
+        return f"建议按国标行业{codes}或关键词{words}导出企查查名单"
+    if codes or words:
+        return f"建议按{'国标行业' + codes if codes else '关键词' + words}导出企查查名单"
+    return ""
+
+
+def _map_sheet(book: _Book, zone, seg: pd.DataFrame, figures: pd.DataFrame, top: dict, chains=None) -> None:
+    """Per chain: a title row, 上游 | 中游 | 下游, then each slot's segment (gap colour) and its A / B targets;
+    a 缺失 / 薄弱 segment without one says what list to export for it. One chain a printed page."""
     ws = book.sheet(SHEET_MAP)
-    ws.set_column(0, len(POSITIONS) - 1, 44)
+    ws.set_column(0, len(POSITIONS) - 1, MAP_WIDTH)
     _print_setup(ws, book.page_title, repeat_header=False)
     ws.hide_gridlines(2)
     fig = figures.set_index(["chain_id", "segment_id"])
     r = 0
-    ws.set_row(r, 24)
+    ws.set_row(r, 30)
     ws.merge_range(
-        r, 0, r, len(POSITIONS) - 1, inert(f"{zone.name} 产业链招商地图（缺口状态 · 重点目标企业）"), book.title
+        r, 0, r, len(POSITIONS) - 1, inert(f"{zone.name} 产业链招商地图（缺口状态 · 重点目标企业）"), book.title_mid
     )
     r += 1
+    ws.set_row(r, 22)
     ws.merge_range(
         r,
         0,
         r,
         len(POSITIONS) - 1,
-        "颜色：红=缺失  橙=薄弱  黄=一般  绿=优势；每个环节下列出得分最高的目标企业（得分，等级）。",
-        book.note,
+        "颜色：红=缺失  橙=薄弱  黄=一般  绿=优势；每个环节下列出得分最高的 A、B 类目标企业（得分，等级）；"
+        "没有目标的缺失、薄弱环节标出建议导出的名单。",
+        book.note_mid,
     )
     r += 2
     starts = []
     for cid, group in seg.groupby("chain_id", sort=False):
         starts.append(r)
         first = group.iloc[0]
-        zc = zone.chains.get(cid)
-        leader = f"｜链长：{zc.leader}" if zc is not None and zc.leader else ""
         sub = figures[figures["chain_id"] == cid]  # its segments and its chain-level filings
         title = (
-            f"{first.chain_name}｜{first.priority_level}{leader}｜候选 {int(sub['candidates'].sum())} 家"
-            f"（A {int(sub['A'].sum())} / B {int(sub['B'].sum())} / C {int(sub['C'].sum())}）"
+            f"{first.chain_name}｜{first.priority_level}｜链长：{_leader(zone, cid)}｜候选 {int(sub['candidates'].sum())} 家"
+            f"（A {int(sub['A'].sum())} 家 / B {int(sub['B'].sum())} 家 / C {int(sub['C'].sum())} 家）"
         )
         ws.set_row(r, 22)
         ws.merge_range(r, 0, r, len(POSITIONS) - 1, inert(title), book.map_title)
@@ -720,6 +822,7 @@ def _map_sheet(book: _Book, zone, seg: pd.DataFrame, figures: pd.DataFrame, top:
         for j, p in enumerate(POSITIONS):
             ws.write_string(r, j, p, book.map_pos)
         r += 1
+        chain = (chains or {}).get(cid)
         columns = [group[group["position"] == p] for p in POSITIONS]
         for slot in range(max(len(c) for c in columns)):
             here = [c.iloc[slot] if slot < len(c) else None for c in columns]
@@ -728,23 +831,35 @@ def _map_sheet(book: _Book, zone, seg: pd.DataFrame, figures: pd.DataFrame, top:
                 if s is None:
                     continue
                 f = fig.loc[(cid, s.segment_id)]
-                assumed = "（假设）" if s.assumed else ""
+                assumed = "（待核实）" if s.assumed else ""
                 text = f"{s.segment_name}\n缺口：{s.status}{assumed}｜候选 {int(f['candidates'])} 家"
                 ws.write_string(r, j, inert(text), book.map_seg.get(s.status, book.wrap))
             r += 1
-            depth = max(int(s.target_count) if s is not None else 0 for s in here)
+            items = [top.get((cid, s.segment_id), []) if s is not None else [] for s in here]
+            hints = [
+                _list_hint(chain, s.segment_id) if s is not None and not items[j] and s.status in GAP_STATUSES else ""
+                for j, s in enumerate(here)
+            ]
+            depth = max(
+                max((min(len(i), int(s.target_count)) for i, s in zip(items, here) if s is not None), default=0), 1
+            )
             for k in range(depth):
+                height = None
                 for j, s in enumerate(here):
-                    if s is None or k >= int(s.target_count):
+                    if s is None:
                         continue
-                    items = top.get((cid, s.segment_id), [])
-                    if k < len(items):
-                        name, score, tier = items[k]
+                    if k < len(items[j]) and k < int(s.target_count):
+                        name, score, tier = items[j][k]
                         ws.write_string(r, j, inert(f"{k + 1}. {name}（{score:.1f}，{tier}）"), book.map_target)
+                    elif k == 0 and hints[j]:
+                        ws.write_string(r, j, inert(f"暂无 A、B 类目标：{hints[j]}"), book.map_gap)
+                        height = max(height or 0, LINE_HEIGHT * _lines(hints[j] + "暂无 A、B 类目标：", MAP_WIDTH))
                     elif k == 0:
-                        ws.write_string(r, j, "（暂无目标企业）", book.map_none)
+                        ws.write_string(r, j, "（暂无 A、B 类目标企业）", book.map_none)
                     else:
                         ws.write_blank(r, j, None, book.map_target)
+                if height:
+                    ws.set_row(r, height)
                 r += 1
         if (cid, CHAIN_KEY) in fig.index:  # filed in the chain, segment to verify: below the grid, in no segment
             level = fig.loc[(cid, CHAIN_KEY)]
@@ -760,6 +875,39 @@ def _map_sheet(book: _Book, zone, seg: pd.DataFrame, figures: pd.DataFrame, top:
 
 # --------------------------------------------------------------------------------------------
 # accounting sheets
+
+
+def _floors_text(settings: Settings) -> str:
+    """The A floors in force, in officer words."""
+    out = []
+    if settings.a_min_employees > 0:
+        out.append(f"参保人数不少于 {settings.a_min_employees:g} 人")
+    if settings.a_min_capital_wan > 0:
+        out.append(f"注册资本不少于 {settings.a_min_capital_wan:g} 万元")
+    if settings.a_min_age_years > 0:
+        out.append(f"成立满 {settings.a_min_age_years:g} 年")
+    if settings.a_no_branch >= 0.5:
+        out.append("不是分公司或分支机构")
+    if settings.a_active_only >= 0.5:
+        out.append("登记状态为在营、存续等正常状态")
+    return ("、".join(out) + "（名单中没有的信息不作要求）") if out else "当前不作要求"
+
+
+def _worked_example(ranked: pd.DataFrame, settings: Settings) -> str:
+    """The formula worked through for the best-scored company, so a reader can check it with the sheet's columns."""
+    need = {"fit", "strength", "proximity", "risk", "score", "company_name"}
+    if not need <= set(ranked.columns):
+        return ""
+    rows = ranked[ranked["chain_id"].notna() & (ranked["score"] > 0)]
+    if rows.empty:
+        return ""
+    r = rows.iloc[0]
+    total = settings.w_fit + settings.w_strength + settings.w_distance
+    return (
+        f"例：第 1 名{r['company_name']}，100 ×（{settings.w_fit:g} × {r['fit']:.4f} + {settings.w_strength:g} × "
+        f"{r['strength']:.4f} + {settings.w_distance:g} × {r['proximity']:.4f}）÷ {total:g} ×（1 − {r['risk']:g}）"
+        f"= {r['score']:.1f}。"
+    )
 
 
 def _info_sheet(
@@ -871,7 +1019,8 @@ def _info_sheet(
             "得分（0–100）",
             "得分 = 100 ×（匹配缺口权重 × 匹配缺口分 + 企业实力权重 × 实力分 + 距离权重 × 距离分）"
             "÷（三项权重之和）×（1 − 风险扣减），保留一位小数。"
-            f"当前权重：匹配缺口 {settings.w_fit:g}、企业实力 {settings.w_strength:g}、距离 {settings.w_distance:g}。",
+            f"当前权重：匹配缺口 {settings.w_fit:g}、企业实力 {settings.w_strength:g}、距离 {settings.w_distance:g}。"
+            + _worked_example(ranked, settings),
         ),
         (
             "匹配缺口分",
@@ -894,9 +1043,21 @@ def _info_sheet(
         ),
         (
             "等级",
-            f"A ≥ {settings.tier_a:g}（重点目标），B ≥ {settings.tier_b:g}，其余有链企业为 C；未匹配产业链的企业不分等级。",
+            f"A ≥ {settings.tier_a:g}（值得走访的重点目标），B ≥ {settings.tier_b:g}，其余有链企业为 C；"
+            "未匹配产业链的企业不分等级。A 类还须有一定实力：" + _floors_text(settings) + "；"
+            "得分达到 A 类但不满足的列为 B 类，推荐理由中写明原因。",
         ),
-        ("推荐理由", "列出每一分的来历：命中的词和字段、缺口状态、企业实力事实和风险。"),
+        (
+            "推荐理由",
+            "先说企业做什么、对应园区哪个缺口环节，再列注册资本、参保人数、成立年限等情况，最后是风险；"
+            "相关度、缺口权重等计算数值见表格右侧各列。",
+        ),
+        (
+            "打印",
+            f"各产业链工作表打印 A 类目标和得分最高的前 {PRINT_TOP} 家 A、B 类目标（排名、企业名称、环节、得分、等级、"
+            f"推荐理由、所在地、联系方式、跟进状态），“未匹配”打印最接近产业链的前 {PRINT_UNMATCHED} 家；"
+            "其余企业和各列仍在表中，需要时选定后打印。",
+        ),
         (
             "跟进状态 / 负责人 / 备注",
             "留给招商人员填写。将本工作簿重新导入 ChainMatch 时，这三列会保留并写入新的工作簿。",
@@ -908,9 +1069,10 @@ def _info_sheet(
     row("参数", "取值", "默认值", fmts=[book.head] * 3)
     ws.merge_range(r - 1, 3, r - 1, 6, "含义", book.head)
     current = settings.as_dict()
-    for item in settings_help():
+    items = settings_help()
+    for item in (i for i in items if i["stage"] == RANK):  # what decides the score and the tier: one row each
         value = current[item["name"]]
-        tall(item["help"], 40)
+        tall(item["help"], 36)
         row(
             item["label"],
             float(value),
@@ -918,27 +1080,31 @@ def _info_sheet(
             fmts=[book.wrap, book.label if value != item["default"] else book.text, book.text],
         )
         ws.merge_range(r - 1, 3, r - 1, 6, inert(item["help"]), book.wrap)
+    matching = [i for i in items if i["stage"] != RANK]  # how a company is filed under a segment: one paragraph
+    changed = [i for i in matching if current[i["name"]] != i["default"]]
+    long(
+        "匹配参数",
+        "决定企业归入哪个产业链环节（"
+        + (
+            "全部为默认值"
+            if not changed
+            else "改动：" + "、".join(f"{i['label']} {current[i['name']]:g}" for i in changed)
+        )
+        + "）："
+        + "，".join(f"{i['label']} {current[i['name']]:g}" for i in matching)
+        + "。各参数含义见程序中的“匹配参数”说明。",
+    )
 
-    section("缺口画像（园区各产业链环节的现状）")
+    section("缺口画像")
     long("缺口权重", "；".join(f"{k} {v:g}" for k, v in zone.status_weights.items()))
     long("链优先级", "；".join(f"{k} {v:g}" for k, v in zone.priority_levels.items()))
-    row("产业链 · 环节", "链位", "缺口状态", "缺口权重", "链优先级", fmts=[book.head] * 5)
-    ws.merge_range(r - 1, 5, r - 1, 6, "状态说明", book.head)
-    for s in seg.itertuples():
-        st = zone.segment_status(s.chain_id, s.segment_id)
-        note = "；".join(x for x in ("假设，待核实" if st.assumed else "", st.note) if x)
-        label = f"{s.chain_name} · {s.segment_name}"
-        tall(note, 25, label)
-        row(
-            label,
-            s.position,
-            s.status,
-            float(s.gap_weight),
-            s.priority_level,
-            fmts=[book.wrap, book.text, book.gap.get(s.status, book.text), book.ratio, book.text],
-        )
-        if note:
-            ws.merge_range(r - 1, 5, r - 1, 6, inert(note), book.note)
+    assumed = int(seg["assumed"].sum()) if "assumed" in seg else 0
+    long(
+        "各环节现状",
+        f"共 {len(seg)} 个环节，其中缺失 {int((seg['status'] == '缺失').sum())} 个、薄弱 {int((seg['status'] == '薄弱').sum())} 个"
+        + (f"；{assumed} 个环节的状态为假设，待核实" if assumed else "")
+        + "。每个环节的状态、说明和重点目标见“汇总”和“招商地图”。",
+    )
 
     section("工作表")
     for name, text in [
@@ -1057,6 +1223,7 @@ def write_workbook(
     path = Path(path)
     book = _Book(path)
     book.page_title = f"{zone.name} 产业链精准招商目标企业"
+    book.chains = chains  # 招商地图 words what list to export for a segment without targets
     try:
         _write_sheets(
             book,
@@ -1117,7 +1284,7 @@ def _write_sheets(
         if top is not None:
             frame = frame.head(top)
         _ranked_sheet(book, result, names[cid], frame, chain_sheet=True)
-    _map_sheet(book, zone, seg, figures, top_targets)
+    _map_sheet(book, zone, seg, figures, top_targets, book.chains)
     _ranked_sheet(book, result, SHEET_UNMATCHED, ranked[~has_chain], chain_sheet=False)
     _rejected_sheet(book, result)
     _merges_sheet(book, result)

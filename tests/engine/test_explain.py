@@ -72,7 +72,11 @@ def test_evidence_is_explained(m):
     r = m.match(f)
     b = seg(m, "nev", "battery")
     text = evidence_text(m, r, np.array([0]), np.array([b]))[0].as_py()
-    assert text in ("名称含“动力电池”；经营范围含“BMS”“电芯”", "名称含“动力电池”；经营范围含“电芯”“BMS”")
+    assert text in ("名称含“动力电池”，经营范围含“BMS”“电芯”", "名称含“动力电池”，经营范围含“电芯”“BMS”")
+    # what the company says it does comes first, and a word is named once, where it is first found
+    f = frame(company_name=["甲动力电池有限公司"], intro=["公司主要从事动力电池、电芯的研发"], scope=["电芯制造"])
+    text = evidence_text(m, m.match(f), np.array([0]), np.array([b]))[0].as_py()
+    assert text.startswith("主营“") and text.count("电芯") == 1 and "经营范围含" not in text
 
 
 # --------------------------------------------------------------------------------------------
@@ -115,13 +119,13 @@ def columns(**changes):
 def test_a_code_read_from_the_scope_is_worded_as_such():
     t = columns(industry_code=[None, "5211"], scope_code=["3841", None])
     text = reasons(t, matcher.DEFAULTS)[0].as_py()
-    assert "名称含“动力电池”；经营范围主营项目对应国标行业3841锂离子电池制造 | " in text
-    assert "；国标行业3841" not in text
+    assert text.startswith("名称含“动力电池”，经营范围主营项目属锂离子电池制造，对应园区缺失环节")
+    assert "所属行业为" not in text
     # a scope code is only worded where the code counted
     quiet = reasons(
         columns(industry_code=[None, "5211"], scope_code=["3841", None], code_counted=[False, False]), matcher.DEFAULTS
     )
-    assert "国标行业" not in quiet[0].as_py()
+    assert "锂离子电池制造" not in quiet[0].as_py()
 
 
 def test_evidence_columns_carry_the_scope_code_of_a_filed_row(fixture_chains, fixture_zone):
@@ -138,34 +142,64 @@ def test_evidence_columns_carry_the_scope_code_of_a_filed_row(fixture_chains, fi
     f["industry_code"] = [None, "3841"]
     comp = Scorer(as_of=AS_OF).fit(fixture_chains, fixture_zone).components(f)
     assert comp["scope_code"].tolist()[0] == "3841" and pd.isna(comp["scope_code"].tolist()[1])
-    assert "经营范围主营项目对应国标行业3841" in comp["reasons"].iloc[0]
-    assert "；国标行业3841" in comp["reasons"].iloc[1]
+    assert "经营范围主营项目属锂离子电池制造" in comp["reasons"].iloc[0]
+    assert "所属行业为锂离子电池制造" in comp["reasons"].iloc[1]
 
 
 def test_parts_are_rendered_from_columns_in_template_order():
     t = columns()
     text = reasons(t, matcher.DEFAULTS).to_pylist()
     assert text[0] == (
-        "【新能源汽车·动力电池（中游）】相关度0.81：名称含“动力电池”；国标行业3841锂离子电池制造 | "
-        "缺口：园区该环节缺失（待核实），缺口权重1.00；市级重点链，优先级0.70 | "
-        "实力：注册资本1.2亿元，参保320人，成立12年，上市企业，高新技术企业，实力分0.61 | "
-        "风险：列入经营异常（扣减30%）"
+        "名称含“动力电池”，所属行业为锂离子电池制造，对应园区缺失环节“动力电池” | "
+        "注册资本1.2亿元，参保320人，成立12年，上市，高新技术企业 | "
+        "风险：列入经营异常名录（得分扣减30%）"
     )
     assert (
         text[1]
-        == "未匹配到任何产业链环节（最高相关度0.04，低于门槛） | 实力：无公开实力信息（按中性计），实力分0.50 | "
-        "风险：登记状态为“注销”，不作为招商目标"
+        == "未匹配到园区重点产业链的环节 | 未查到注册资本、参保人数等规模信息 | 风险：登记状态为“注销”，不作为招商目标"
     )
     # the columns decide: no words, so the code is the only evidence item (no stray separator)
     alone = reasons(columns(evidence_words=["", ""]), matcher.DEFAULTS)[0].as_py()
-    assert alone.startswith("【新能源汽车·动力电池（中游）】相关度0.81：国标行业3841锂离子电池制造 | ")
+    assert alone.startswith("所属行业为锂离子电池制造，对应园区缺失环节“动力电池” | ")
     neither = reasons(columns(evidence_words=["", ""], code_counted=[False, False]), matcher.DEFAULTS)[0].as_py()
-    assert neither.startswith("【新能源汽车·动力电池（中游）】相关度0.81： | 缺口：")
+    assert neither.startswith("对应园区缺失环节“动力电池” | 注册资本")
+    # no engine figure is worded: those stay in their own columns
+    for word in ("相关度", "缺口权重", "实力分", "优先级", "0.81", "0.61", "12000", ".0"):
+        assert word not in text[0]
     # each row reads its own segment's facts, wherever the filed rows are
     flipped = columns().iloc[::-1].reset_index(drop=True)
     assert reasons(flipped, matcher.DEFAULTS).to_pylist() == text[::-1]
     # a penalty is worded with the settings given
-    assert reasons(t, matcher.DEFAULTS.replace(penalty_abnormal=0.5))[0].as_py().endswith("列入经营异常（扣减50%）")
+    assert reasons(t, matcher.DEFAULTS.replace(penalty_abnormal=0.5))[0].as_py().endswith("（得分扣减50%）")
+
+
+def test_numbers_read_in_officer_units():
+    t = columns(
+        registered_capital_wan=[24000.0, 400.0],
+        employees=[811.0, 3.0],
+        age_years=[7.2, 0.4],
+        listed=[True, False],
+        qualifications=["高新技术企业；专精特新", None],
+        financing=["Pre-A、A轮", None],
+    )
+    a, b = reasons(t, matcher.DEFAULTS).to_pylist()
+    assert "注册资本2.4亿元，参保811人，成立7年，上市，高新技术企业、专精特新，已获A轮融资" in a
+    assert "注册资本400万元，参保3人，成立不满1年" in b
+
+
+def test_a_strong_score_below_an_a_floor_says_why_it_is_b():
+    t = columns(score=[80.0, 0.0], below_a_floor=[0b00011, 0], is_branch=[False, False])
+    note = "得分达A类，但参保人数不足10人、注册资本不足100万元，列为B类"
+    assert reasons(t, matcher.DEFAULTS)[0].as_py().endswith(" | " + note)
+    assert (
+        reasons(t, matcher.DEFAULTS.replace(a_min_employees=20))[0]
+        .as_py()
+        .endswith("参保人数不足20人、注册资本不足100万元，列为B类")
+    )
+    # below the A threshold there is nothing to explain
+    assert "得分达A类" not in reasons(columns(score=[55.0, 0.0], below_a_floor=[3, 0]), matcher.DEFAULTS)[0].as_py()
+    parts = dict(zip(["match", "strength", "risk", "tier"], reason_parts(t.iloc[0], matcher.DEFAULTS)))
+    assert parts["tier"] == note
 
 
 def test_detail_parts_are_what_the_reason_says(fixture_result):
@@ -176,8 +210,8 @@ def test_detail_parts_are_what_the_reason_says(fixture_result):
         assert PART_SEP.join(parts) == fixture_result.ranked["reasons"].iloc[i]
         assert all(p and PART_SEP not in p for p in parts)
     names = dict(zip(PARTS[1:], reason_parts(columns().iloc[0], matcher.DEFAULTS)))  # every part but 本地
-    assert names["gap"].startswith("缺口：") and names["strength"].startswith("实力：")
-    assert names["risk"] == "风险：列入经营异常（扣减30%）"
+    assert names["match"].endswith("对应园区缺失环节“动力电池”") and names["strength"].startswith("注册资本")
+    assert names["risk"] == "风险：列入经营异常名录（得分扣减30%）"
 
 
 def test_reranking_with_a_new_penalty_rewords_the_risk(tmp_path, fixture_chains, fixture_zone):
@@ -193,8 +227,8 @@ def test_reranking_with_a_new_penalty_rewords_the_risk(tmp_path, fixture_chains,
     )
     result = matcher.score_files([cand], zone=fixture_zone, chains=fixture_chains, as_of=AS_OF)
     before = result.ranked.set_index("company_name")["reasons"]
-    assert before["江苏甲动力电池有限公司"].endswith(" | 风险：列入经营异常（扣减30%）")
-    assert before["江苏乙动力电池有限公司"].endswith(" | 风险：失信被执行（扣减60%）")
+    assert before["江苏甲动力电池有限公司"].endswith(" | 风险：列入经营异常名录（得分扣减30%）")
+    assert before["江苏乙动力电池有限公司"].endswith(" | 风险：失信被执行人（得分扣减60%）")
     harsh = matcher.DEFAULTS.replace(penalty_abnormal=0.5, penalty_dishonest=0.9)
     out = matcher.rerank(result, harsh)
     after = out.ranked.set_index("company_name")

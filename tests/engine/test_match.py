@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matcher.engine import match as match_module
 from matcher.engine.explain import evidence_text
 from matcher.engine.match import (
     _CUES,
@@ -27,8 +28,17 @@ def frame(**cols):
     return pd.DataFrame(base)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def knowledge_alone():
+    """These tests pin the knowledge evidence arithmetic: the shipped learned model stays out (its join
+    with the relevance is tested in tests/engine/test_learned.py)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(match_module, "shipped_model", lambda: None)
+        yield
+
+
 @pytest.fixture(scope="module")
-def m(fixture_chains):
+def m(fixture_chains, knowledge_alone):
     return SegmentMatcher().fit(fixture_chains)
 
 

@@ -5,6 +5,8 @@ import pytest
 import matcher
 from matcher.engine.score import risk_component, strength_components
 
+from ..conftest import AS_OF
+
 
 def companies(**cols):
     n = len(next(iter(cols.values())))
@@ -130,3 +132,62 @@ def test_total_score_parts_add_up_to_the_score(seed):
         total_score(fit, strength, risk, has_chain, matcher.DEFAULTS).distance,
         total_score(fit, strength, risk, has_chain, matcher.DEFAULTS, np.full(n, 0.5)).distance,
     )
+
+
+def test_an_a_needs_substance_and_rank_applies_the_floors(tmp_path, fixture_chains, fixture_zone):
+    from matcher.engine.score import below_a_floor
+
+    header = ["企业名称", "登记状态", "注册资本", "参保人数", "成立日期", "公司简介", "经营范围", "国标行业"]
+    intro = "公司是一家动力电池研发生产企业，主营动力电池、电芯、BMS"
+    rows = [
+        ["江苏甲动力电池有限公司", "存续", "5000万元", "300", "2010-01-01", intro, "锂离子电池制造", "3841"],
+        ["江苏乙动力电池有限公司", "存续", "5000万元", "3", "2010-01-01", intro, "锂离子电池制造", "3841"],
+        ["江苏丙动力电池有限公司", "存续", "50万元", "300", "2010-01-01", intro, "锂离子电池制造", "3841"],
+        ["浙江丁动力电池有限公司南京分公司", "存续", "5000万元", "300", "2010-01-01", intro, "锂离子电池制造", "3841"],
+        [
+            "江苏戊动力电池有限公司",
+            "在营（开业）企业",
+            "5000万元",
+            "300",
+            "2026-06-01",
+            intro,
+            "锂离子电池制造",
+            "3841",
+        ],
+        ["江苏己动力电池有限公司", "存续", "", "", "", intro, "锂离子电池制造", "3841"],
+    ]
+    path = tmp_path / "cand.csv"
+    path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    off = matcher.DEFAULTS.replace(
+        a_min_employees=0, a_min_capital_wan=0, a_min_age_years=0, a_no_branch=0, a_active_only=0
+    )
+    loose = matcher.score_files([path], zone=fixture_zone, chains=fixture_chains, as_of=AS_OF, settings=off)
+    assert (loose.ranked["tier"] == "A").all()  # every one scores A: the floors alone decide below
+    strict = matcher.rerank(loose, matcher.DEFAULTS)
+    got = strict.ranked.set_index("company_name")
+    assert got.loc["江苏甲动力电池有限公司", "tier"] == "A"
+    assert got.loc["江苏己动力电池有限公司", "tier"] == "A"  # facts not known fail no floor
+    why = {
+        "江苏乙动力电池有限公司": "参保人数不足10人",
+        "江苏丙动力电池有限公司": "注册资本不足100万元",
+        "浙江丁动力电池有限公司南京分公司": "为分公司或分支机构",
+        "江苏戊动力电池有限公司": "成立不满1年",
+    }
+    for name, text in why.items():
+        assert got.loc[name, "tier"] == "B", name
+        assert got.loc[name, "reasons"].endswith(f"得分达A类，但{text}，列为B类"), got.loc[name, "reasons"]
+        assert got.loc[name, "score"] == loose.ranked.set_index("company_name").loc[name, "score"]  # score untouched
+    # scored with the floors from the start: the same tiers and reasons as re-ranked
+    direct = matcher.score_files([path], zone=fixture_zone, chains=fixture_chains, as_of=AS_OF)
+    pd.testing.assert_series_equal(
+        direct.ranked.set_index("company_name")["reasons"].sort_index(), got["reasons"].sort_index()
+    )
+    # and back: the notes go away again
+    back = matcher.rerank(strict, off)
+    assert not back.ranked["reasons"].str.contains("得分达A类").any()
+    assert (back.ranked["tier"] == "A").all()
+    # the active-only floor: a status stated but not a normal one keeps a company from A
+    t = {"status": np.array(["unknown", "unknown", "active"], dtype=object)}
+    t["status_raw"] = np.array(["待核实", None, "存续"], dtype=object)
+    assert below_a_floor(t, matcher.DEFAULTS).tolist() == [16, 0, 0]
+    assert below_a_floor(t, off).tolist() == [0, 0, 0]

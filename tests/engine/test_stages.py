@@ -114,6 +114,8 @@ class WithNewSetting(Settings):
 def test_a_new_setting_reaches_the_matcher_without_further_edits(fixture_chains, fixture_zone, monkeypatch):
     import matcher.engine.match as match_module
 
+    # knowledge alone: the learned model would still rank a row whose only evidence was switched off
+    monkeypatch.setattr(match_module, "shipped_model", lambda: None)
     new = WithNewSetting(scope_extra=0.0)
     assert "scope_extra" in dict(matcher.match_key(new)) and "scope_extra" not in dict(matcher.rank_key(new))
     scorer = matcher.Scorer(settings=new, as_of=AS_OF).fit(fixture_chains, fixture_zone)

@@ -79,7 +79,7 @@ def test_counts_agree_across_workbook_summary_map_and_session(sample, workbook):
     # 招商地图 sheet: each chain's title counts its segments and its chain-level filings
     titles = {}
     for (text,) in workbook["招商地图"].iter_rows(min_col=1, max_col=1, values_only=True):
-        m = re.match(r"^(\S+?)｜.*候选 (\d+) 家（A (\d+) / B (\d+) / C (\d+)）", str(text or ""))
+        m = re.match(r"^(\S+?)｜.*候选 (\d+) 家（A (\d+) 家 / B (\d+) 家 / C (\d+) 家）", str(text or ""))
         if m:
             titles[m.group(1)] = tuple(int(x) for x in m.groups()[1:])
     for chain in names:

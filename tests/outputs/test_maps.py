@@ -159,8 +159,11 @@ def test_chain_map_lays_segments_out_upstream_to_downstream(ranked, fixture_chai
     battery, charging, vehicle = nodes["nev/battery"], nodes["nev/charging"], nodes["nev/vehicle"]
     assert battery["x"] < charging["x"] == vehicle["x"]  # 中游 left of 下游
     assert nodes["__上游"]["x"] < battery["x"]
-    assert battery["itemStyle"]["color"] == STATUS_COLOURS["缺失"].mark
-    assert charging["itemStyle"]["color"] == STATUS_COLOURS["优势"].mark
+    # the workbook's colours: the status fill and text colour, edged in the status mark
+    assert battery["itemStyle"]["color"] == STATUS_COLOURS["缺失"].fill
+    assert battery["itemStyle"]["borderColor"] == STATUS_COLOURS["缺失"].mark
+    assert battery["label"]["color"] == STATUS_COLOURS["缺失"].text
+    assert charging["itemStyle"]["color"] == STATUS_COLOURS["优势"].fill
     assert vehicle["itemStyle"].get("borderType") == "dashed"  # assumed status
     assert "A 4 · B 2" in battery["label"]["formatter"]
     tip = battery["tooltip"]["formatter"]
@@ -212,7 +215,7 @@ def test_geo_map_option(ranked, fixture_zone, fixture_chains):
     ring_pts = np.array(by_id["radius"]["data"][0]["coords"])
     assert np.allclose(geo.haversine_km(ring_pts[:, 0], ring_pts[:, 1], 118.9, 32.1), maps.DEFAULT_RADIUS_KM, rtol=1e-3)
     assert sum(d["value"][2] for d in by_id["cities"]["data"]) == 8
-    assert "150 km 配套半径内 2 家" in option["title"]["subtext"]  # 南京 (25 km); 合肥 is 153 km away
+    assert "150 公里配套半径内 2 家" in option["title"]["subtext"]  # 南京 (25 km); 合肥 is 153 km away
     score = matcher.geo_map_option(ranked, fixture_zone, metric="score", radius_km=[100, 250])
     svalues = {d["name"]: d["value"] for d in score["series"][0]["data"]}
     assert svalues["浙江省"] == 90.0
@@ -227,7 +230,7 @@ def test_geo_map_option(ranked, fixture_zone, fixture_chains):
 
 def test_subtext_counts_within_radius(ranked, fixture_zone):
     option = matcher.geo_map_option(ranked, fixture_zone, radius_km=200)
-    assert "200 km 配套半径内 5 家" in option["title"]["subtext"]  # + 合肥 (153 km), 苏州 2 (190 km)
+    assert "200 公里配套半径内 5 家" in option["title"]["subtext"]  # + 合肥 (153 km), 苏州 2 (190 km)
 
 
 def test_boundaries_follow_the_standard_map():
@@ -280,6 +283,12 @@ def test_html_is_self_contained_and_escaped(html_file):
     assert EVIL not in ours and "<img" not in ours
     assert "echarts.registerMap" in text and "南海诸岛" in text
     assert "Apache" in text  # the library's licence notice travels with it
+    footer = ours.split("<footer>")[1].split("</footer>")[0]
+    assert "底图：国家基础地理数据" in footer and "公里" in footer
+    for word in ("cnmaps", "PyPI", "shapely", "tolerance", "deg", "ECharts", "km"):
+        assert word not in footer
+    note = ours.split('<p class="note">')[1]
+    assert "家" in note.split("</p>")[0] and "行" not in note.split("</p>")[0]
     data = json.loads(re.search(r"var DATA = (\{.*?\});\n", text, re.S).group(1))
     ids = [c["id"] for c in data["charts"]]
     assert ids == ["chain-overview", "chain-nev", "chain-ic", "geo-national", "geo-local"]
@@ -298,7 +307,7 @@ def test_html_for_one_chain(ranked, fixture_chains, fixture_zone):
 def test_cli_map(tmp_path, capsys):
     out = tmp_path / "m.html"
     assert main(["map", str(DATA / "candidates.csv"), "--chain", "nev", "--radius", "120", "-o", str(out)]) == 0
-    assert out.stat().st_size > 500_000 and "120 km 配套半径内" in out.read_text(encoding="utf-8")
+    assert out.stat().st_size > 500_000 and "120 公里配套半径内" in out.read_text(encoding="utf-8")
     assert "read 10" in capsys.readouterr().out
     assert main(["map", str(DATA / "candidates.csv"), "-o", str(tmp_path / "m.png")]) == 2
     assert main(["map", str(DATA / "candidates.csv"), "--chain", "nope", "-o", str(out)]) == 2
@@ -390,7 +399,7 @@ def test_html_draws_offline_in_chromium(html_file, tmp_path):
             page.dispatch_event("#radius", "change")
             subtext = page.evaluate("""echarts.getInstanceByDom(document.getElementById('geo-national'))
                                        .getOption().title[0].subtext""")
-            assert "300 km 配套半径内 7 家" in subtext  # + 杭州 (253 km), 上海 (262 km); 北京 is 929 km
+            assert "300 公里配套半径内 7 家" in subtext  # + 杭州 (253 km), 上海 (262 km); 北京 is 929 km
             shot = tmp_path / "chainmatch-map.png"
             page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 10_000

@@ -4,28 +4,31 @@ import warnings
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import matcher
 from matcher.outputs.cells import FORMULA_START
-from matcher.outputs.workbook import OFFICER_COLUMNS, inert, safe_url, write_workbook
+from matcher.outputs.workbook import OFFICER_COLUMNS, PRINT_TOP, _line_counts, _lines, inert, safe_url, write_workbook
 from tests.conftest import AS_OF
 
 DAY = dt.date(2026, 11, 27)
 FIXED = ["说明", "汇总", "招商地图", "未匹配", "未处理", "合并记录"]
-CHAIN_HEADERS = [
+CHAIN_HEADERS = [  # the printed columns first (联系方式 when the list has a phone), then the rest
     "排名",
     "企业名称",
     "环节",
-    "链位",
-    "缺口状态",
     "得分",
     "等级",
     "推荐理由",
+    "所在地",
+    "跟进状态",
+    "链位",
+    "缺口状态",
     "统一社会信用代码",
     "登记状态",
     "注册资本(万元)",
     "成立日期",
-    "所在地",
     "参保人数",
 ]
 
@@ -74,7 +77,18 @@ def test_sheets_headers_and_form(tmp_path, fixture_result, fixture_chains, fixtu
     head = _header(ws)
     assert head[: len(CHAIN_HEADERS)] == CHAIN_HEADERS
     assert [h for h in head if h in OFFICER_COLUMNS] == list(OFFICER_COLUMNS)
-    for h in ("相关度", "缺口权重", "链优先级", "匹配缺口分", "实力分", "风险扣减", "来源文件", "来源行"):
+    for h in (
+        "相关度",
+        "缺口权重",
+        "链优先级",
+        "匹配缺口分",
+        "实力分",
+        "距园区(公里)",
+        "距离分",
+        "风险扣减",
+        "来源文件",
+        "来源行",
+    ):
         assert h in head
     assert ws.freeze_panes == "C2" and ws.auto_filter.ref.startswith("A1:")
     rows = _rows(ws)
@@ -126,7 +140,27 @@ def test_summary_and_map(tmp_path, fixture_result, fixture_chains, fixture_zone)
     nev_block = grid[positions[0] + 1 : positions[1]]
     assert nev_block[0][1].startswith("动力电池") and "缺失" in nev_block[0][1] and nev_block[0][0] is None
     assert nev_block[1][1] == "1. " + best
-    assert any(isinstance(c, str) and "暂无目标企业" in c for row in nev_block for c in row)
+    cells = [c for row in grid for c in row if isinstance(c, str)]
+    assert any("暂无 A、B 类目标" in c for row in nev_block for c in row if isinstance(c, str))
+    assert not any(c.endswith("，C）") for c in cells)  # C-tier companies are not listed as 重点目标
+    assert not any("待填" in c or "链长：链长" in c for c in cells)
+    assert not any("导出企查查名单" in c for c in cells)  # every 缺失 / 薄弱 segment here has a target
+
+
+def test_map_says_what_list_to_pull_for_an_empty_gap(tmp_path, fixture_result, fixture_chains):
+    from tests.conftest import DATA
+
+    text = (DATA / "zones" / "test-zone.yaml").read_text(encoding="utf-8")
+    assert "packaging: {status: 一般}" in text
+    path = tmp_path / "zone.yaml"
+    path.write_text(text.replace("packaging: {status: 一般}", "packaging: {status: 缺失}"), encoding="utf-8")
+    zone = matcher.load_zone(path, fixture_chains)
+    wb = _open(_write(fixture_result, tmp_path / "w.xlsx", fixture_chains, zone))
+    cells = [c for row in wb["招商地图"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    seg = fixture_chains["ic"].segment("packaging")
+    hints = [c for c in cells if "导出企查查名单" in c]
+    assert len(hints) == 1 and hints[0].startswith("暂无 A、B 类目标：建议按国标行业" + seg.industry_codes[0])
+    assert f"“{seg.keywords[0]}”" in hints[0]
 
 
 def _info_table(ws):
@@ -147,7 +181,7 @@ def test_accounting_on_info_equals_counts(tmp_path, fixture_result, fixture_chai
     values = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r[0]}
     assert values["园区"].startswith("测试园区") and values["生成日期"] == dt.datetime(2026, 11, 27)
     assert values["匹配缺口权重"] == matcher.DEFAULTS.w_fit  # the label alone, no field id
-    assert values["新能源汽车 · 动力电池"] == "中游"
+    assert "共 5 个环节" in values["各环节现状"] and "汇总" in values["各环节现状"]  # the statuses are on 汇总
 
 
 def test_top_and_chain_limit_ranked_sheets_only(tmp_path, fixture_result, fixture_chains, fixture_zone):
@@ -189,7 +223,8 @@ def test_contacts_and_hyperlinks(tmp_path, contacts_result, fixture_chains, fixt
     wb = _open(_write(contacts_result, tmp_path / "w.xlsx", fixture_chains, fixture_zone))
     ws = wb["新能源汽车"]
     head = _header(ws)
-    for h in ("电话", "邮箱", "网址"):
+    assert head[:9] == ["排名", "企业名称", "环节", "得分", "等级", "推荐理由", "所在地", "联系方式", "跟进状态"]
+    for h in ("联系方式", "邮箱", "网址"):
         assert h in head
     col = head.index("网址") + 1
     links = {}
@@ -201,7 +236,7 @@ def test_contacts_and_hyperlinks(tmp_path, contacts_result, fixture_chains, fixt
     evil = next(k for k in links if k.startswith("'=HYPERLINK"))
     assert links[evil] == ("javascript:alert(1)", None)
     rows = {r["企业名称"]: r for r in _rows(ws)}
-    assert rows["江苏锐能动力电池有限公司"]["电话"] == "025-52341234"
+    assert rows["江苏锐能动力电池有限公司"]["联系方式"] == "025-52341234"
     assert rows["江苏锐能动力电池有限公司"]["邮箱"] == "info@ruineng.cn"
     # 负责人 in a vendor list is the company's person, not the officer's: the officer column stays empty
     assert rows["江苏锐能动力电池有限公司"]["负责人"] is None
@@ -283,7 +318,7 @@ def test_round_trip_keeps_officer_columns_without_duplicates(tmp_path, contacts_
     assert all(rows[n][h] is None for n in rows if n != "江苏锐能动力电池有限公司" for h in OFFICER_COLUMNS)
     unmatched = {r["企业名称"]: r for r in _rows(again["未匹配"])}
     assert unmatched["南京老王餐饮管理有限公司"]["备注"] == "非目标行业"
-    assert rows["江苏锐能动力电池有限公司"]["电话"] == "025-52341234"  # contacts survive the round trip
+    assert rows["江苏锐能动力电池有限公司"]["联系方式"] == "025-52341234"  # contacts survive the round trip
     _, total = _info_table(again["说明"])
     assert list(total[1:5]) == [back.counts[k] for k in ("read", "scored", "merged", "rejected")]
 
@@ -307,7 +342,7 @@ def test_round_trip_of_the_shipped_sample(tmp_path):
     assert wb.sheetnames[:2] == ["说明", "汇总"] and wb.sheetnames[-4:] == FIXED[2:]
     assert [n for n in wb.sheetnames if n not in FIXED] == [c.name for c in matcher.load_chains().values()]
     head = _header(wb["新能源汽车"])
-    assert {"电话", "邮箱", "网址", "企业地址", "经营范围", "企业简介"} <= set(head)
+    assert {"联系方式", "邮箱", "网址", "企业地址", "经营范围", "企业简介"} <= set(head)
 
 
 def test_empty_result_writes_a_valid_workbook(tmp_path, fixture_chains, fixture_zone):
@@ -380,8 +415,11 @@ def test_every_sheet_prints_one_page_wide_with_page_numbers(tmp_path, fixture_re
     # the columns an officer reads first are the printed ones; nothing is hidden
     chain = wb["新能源汽车"]
     head = _header(chain)
-    assert head[:8] == ["排名", "企业名称", "环节", "链位", "缺口状态", "得分", "等级", "推荐理由"]
-    assert chain.print_area == f"'新能源汽车'!$A$1:$H${chain.max_row}"
+    assert head[:8] == ["排名", "企业名称", "环节", "得分", "等级", "推荐理由", "所在地", "跟进状态"]  # no phone here
+    # every A target prints, and at least the best PRINT_TOP A / B targets; C and the rest stay on screen
+    tiers = [r["等级"] for r in _rows(chain)]
+    printed = max(tiers.count("A"), min(tiers.count("A") + tiers.count("B"), PRINT_TOP))
+    assert chain.print_area == f"'新能源汽车'!$A$1:$H${max(printed + 1, 2)}"
     assert _header(wb["未匹配"])[7] == "所在地" and wb["未匹配"].print_area.endswith(f"!$A$1:$H${wb['未匹配'].max_row}")
     for ws in wb.worksheets:
         assert not any(d.hidden for d in ws.column_dimensions.values()), ws.title
@@ -424,7 +462,36 @@ def test_info_sheet_speaks_to_the_officer(tmp_path, fixture_result, fixture_chai
     for item in matcher.settings_help():
         assert item["label"] in text  # each setting under its Chinese label
     assert "距离权重 × 距离分" in text and "公里" in text  # the whole formula, distance included
+    assert "A 类还须有一定实力：参保人数不少于 10 人" in text  # the A floors in force
+
     values = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r[0]}
     assert values["园区缺口画像"].startswith("自定义")  # the test zone is not one of the shipped profiles
     # the setting help texts shown in the app and the CLI are in officer words as well
     assert _developer_words(" ".join(item["help"] for item in matcher.settings_help())) == []
+
+
+def test_the_formula_on_info_computes_the_first_score(tmp_path):
+    """说明's formula, with the weights it names, gives the #1 company's score from the chain sheet's own columns."""
+    import re
+
+    result = matcher.score_files([matcher.SAMPLE_FILE], as_of=AS_OF)
+    path = tmp_path / "sample.xlsx"
+    write_workbook(result, path, generated=DAY)
+    wb = _open(path)
+    text = "\n".join(_texts_of(wb["说明"]))
+    assert (
+        "得分 = 100 ×（匹配缺口权重 × 匹配缺口分 + 企业实力权重 × 实力分 + 距离权重 × 距离分）÷（三项权重之和）×（1 − 风险扣减）"
+        in text
+    )
+    w = dict(re.findall(r"(匹配缺口|企业实力|距离) ([0-9.]+)", text.split("当前权重：")[1])[:3])
+    best = max((r for ws in wb.worksheets if ws.title not in FIXED for r in _rows(ws)), key=lambda r: r["得分"] or 0)
+    fit, strength, near, risk = (best[h] for h in ("匹配缺口分", "实力分", "距离分", "风险扣减"))
+    wf, ws_, wd = float(w["匹配缺口"]), float(w["企业实力"]), float(w["距离"])
+    total = 100 * (wf * fit + ws_ * strength + wd * near) / (wf + ws_ + wd) * (1 - risk)
+    assert round(total, 1) == best["得分"]
+    assert f"例：第 1 名{best['企业名称']}" in text and f"= {best['得分']:.1f}。" in text
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=300)), max_size=30), st.integers(min_value=2, max_value=120))
+def test_line_counts_are_the_plain_definition(values, width):
+    assert _line_counts(values, width).tolist() == [_lines(v, width) for v in values]

@@ -1,0 +1,121 @@
+"""Where the learned chain model (matcher.learn) joins the knowledge-based relevance.
+
+`knowledge_features` turns what matching found into the stacker's per-chain inputs (n × chains arrays:
+the chain's relevance, whether its industry code, name, 简介, 经营范围 or leader names gave evidence,
+and which fields the row has). `join` asks the model for its relevance per chain and blends it with
+the engine's: chain relevance R = (1 − w)·r + w·m (w: the `model_weight` setting, r: the engine's
+best segment relevance in the chain, m: the model's), and every segment of the chain is scaled by
+R / r, so the segment ranking inside a chain — what the company does — stays the knowledge's. In a
+chain without any knowledge evidence (r = 0) the model ranks the company (a near miss a script sees
+in --per-chain) but never files it: its relevance stays under the minimum, since nothing names the
+segment.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ..learn.model import ChainModel
+
+ALONE_FLOOR = 0.1  # the model's relevance from which it ranks a company in a chain without knowledge evidence
+
+
+def _chain_any(m: sp.spmatrix | np.ndarray, chain_of: sp.csr_matrix) -> np.ndarray:
+    """n × C booleans: whether any segment of the chain has a positive entry in m (n × S)."""
+    m = sp.csr_matrix(m)
+    m = (m > 0).astype(np.float32)
+    return np.asarray((m @ chain_of).todense()) > 0
+
+
+def chain_indicator(segment_chain: np.ndarray, n_chains: int) -> sp.csr_matrix:
+    """S × C: 1 where the segment belongs to the chain."""
+    s = len(segment_chain)
+    return sp.csr_matrix((np.ones(s, np.float32), (np.arange(s), segment_chain)), shape=(s, n_chains))
+
+
+def chain_max(relevance: np.ndarray, segment_chain: np.ndarray, n_chains: int) -> np.ndarray:
+    """n × C: the best segment relevance of every chain."""
+    out = np.zeros((len(relevance), n_chains), dtype=np.float32)
+    for c in range(n_chains):
+        cols = segment_chain == c
+        if cols.any():
+            out[:, c] = relevance[:, cols].max(axis=1)
+    return out
+
+
+def _present(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return frame[column].notna().to_numpy() if column in frame else np.zeros(len(frame), dtype=bool)
+
+
+def knowledge_features(matcher, frame: pd.DataFrame, result, relevance: np.ndarray) -> dict[str, np.ndarray]:
+    """The stacker's knowledge inputs (matcher.learn.model.KNOWLEDGE_FEATURES), each n × C float32 with
+    C = the matcher's chains, from a fitted SegmentMatcher's match result and its relevance (n × S)."""
+    n_chains = len(matcher.chain_ids_)
+    chain_of = chain_indicator(matcher.segment_chain_, n_chains)
+    keywords = (matcher.strong_weights_ + matcher.weak_weights_).tocsr()
+    n = len(frame)
+
+    def rows(flag: np.ndarray) -> np.ndarray:
+        return np.repeat(flag.astype(np.float32)[:, None], n_chains, axis=1)
+
+    hit = {f: _chain_any(h @ keywords, chain_of) for f, h in result.hits.items()}
+    none = np.zeros((n, n_chains), dtype=bool)
+    has_intro, has_scope = _present(frame, "intro"), _present(frame, "scope")
+    has_code = _present(frame, "industry_code") | pd.notna(result.scope_code)
+    best = chain_max(relevance, matcher.segment_chain_, n_chains)
+    return {
+        "relevance": best,
+        "evidence": np.minimum(-np.log1p(-np.minimum(best, 0.999)), 5.0).astype(np.float32),
+        "code": _chain_any(result.code_evidence, chain_of).astype(np.float32),
+        "name_hit": hit.get("name", none).astype(np.float32),
+        "intro_hit": hit.get("intro", none).astype(np.float32),
+        "scope_hit": hit.get("scope", none).astype(np.float32),
+        "leader": _chain_any(result.leader_hits @ matcher.leader_segments_, chain_of).astype(np.float32),
+        "has_intro": rows(has_intro),
+        "has_scope": rows(has_scope),
+        "has_code": rows(has_code),
+        "name_only": rows(~(has_intro | has_scope | has_code)),
+    }
+
+
+def model_relevance(model: ChainModel, chain_ids, feats: dict, frame: pd.DataFrame) -> np.ndarray:
+    """n × C (the matcher's chains, in its order): the model's relevance; NaN for a chain the model
+    does not know (a chain file added after training)."""
+    known = [c for c in chain_ids if c in model.chain_ids]
+    out = np.full((len(frame), len(chain_ids)), np.nan, dtype=np.float32)
+    if not known:
+        return out
+    at = [list(chain_ids).index(c) for c in model.chain_ids if c in chain_ids]
+    pick = [model.chain_ids.index(c) for c in model.chain_ids if c in chain_ids]
+    # the model scores its own chains in its own order; chains the matcher lacks get no evidence
+    full = {k: np.zeros((len(frame), len(model.chain_ids)), dtype=np.float32) for k in feats}
+    for k, v in feats.items():
+        full[k][:, pick] = v[:, at]
+    out[:, at] = model.relevance(full, frame)[:, pick]
+    return out
+
+
+def join(
+    relevance: np.ndarray, segment_chain: np.ndarray, model_rel: np.ndarray, weight: float, ceiling: float
+) -> np.ndarray:
+    """The blended n × S relevance. Where the chain has knowledge evidence (r > 0): every segment scaled by
+    R / r with R = (1 − weight)·r + weight·m (r: best segment relevance, m: model relevance). Where it
+    has none and the model's relevance is at least ALONE_FLOOR: every segment of the chain at
+    weight·m·ceiling, below `ceiling` (just under the minimum relevance): the company ranks in the
+    chain but is not filed there, since nothing names its segment. A chain the model does not know
+    (m NaN) keeps its relevance."""
+    n_chains = model_rel.shape[1]
+    r = chain_max(relevance, segment_chain, n_chains)
+    known = ~np.isnan(model_rel)
+    m = np.nan_to_num(model_rel, nan=0.0)
+    factor = np.where((r > 0) & known, ((1.0 - weight) * r + weight * m) / np.where(r > 0, r, 1.0), 1.0)
+    out = relevance * factor.astype(np.float32)[:, segment_chain]
+    alone = (r == 0) & known & (m >= ALONE_FLOOR)
+    if alone.any():
+        value = (weight * m * ceiling).astype(np.float32)
+        at = alone[:, segment_chain]
+        out[at] = value[:, segment_chain][at]
+    np.clip(out, 0.0, 1.0, out=out)
+    return out

@@ -1,0 +1,175 @@
+"""The learned model joined to the knowledge relevance: the blend, the fallback without an artefact, the
+estimator contract, and the reason naming the model where it decides."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import matcher
+from matcher.engine import match as match_module
+from matcher.engine.explain import MODEL_UNMATCHED, reason_parts
+from matcher.engine.learned import ALONE_FLOOR, join, knowledge_features
+from matcher.engine.match import SegmentMatcher
+from matcher.learn.model import KNOWLEDGE_FEATURES, ChainModel, TextField, shipped_model
+
+from ..conftest import AS_OF
+
+BITS = 14
+
+
+def frame(**cols):
+    n = len(next(iter(cols.values())))
+    base = {"company_name": [None] * n, "intro": [None] * n, "scope": [None] * n, "industry_code": [None] * n}
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+def text_model(chains, likes: dict[str, list[str]], dislikes: dict[str, list[str]] | None = None) -> ChainModel:
+    """A hand-made model: its text logit is high for names holding the `likes` words of a chain (low for
+    `dislikes`); the stacker follows the text alone."""
+    ids = tuple(chains)
+    template = ChainModel(
+        ids,
+        BITS,
+        (TextField("company_name", 1, (2,), 40),),
+        "industry_code",
+        2,
+        [],
+        [],
+        [0] * len(ids),
+        ("text",),
+        [[1.0]] * len(ids),
+        [0.0] * len(ids),
+    )
+    w = np.zeros((1 << BITS, len(ids)), np.float32)
+    for sign, table in ((1.0, likes), (-1.0, dislikes or {})):
+        for cid, words in table.items():
+            x = template.text_matrix(frame(company_name=words)).tocsr()
+            for r in range(len(words)):
+                row = x[r]
+                w[row.indices, ids.index(cid)] += sign * 40.0 * np.sign(row.data)
+    index = np.flatnonzero(np.any(w != 0, axis=1)).astype(np.int32)
+    return ChainModel(
+        ids,
+        BITS,
+        template.fields,
+        "industry_code",
+        2,
+        index,
+        w[index],
+        np.full(len(ids), -4.0, np.float32),
+        ("text",),
+        np.ones((len(ids), 1), np.float32),
+        np.zeros(len(ids), np.float32),
+    )
+
+
+def test_join_scales_a_chain_and_keeps_its_segment_order():
+    rel = np.array([[0.6, 0.3, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]], np.float32)
+    chain = np.array([0, 0, 1, 1])
+    m = np.array([[0.9, 0.05], [0.8, np.nan]], np.float32)
+    out = join(rel, chain, m, 0.5, 0.699)
+    assert out[0, 0] == pytest.approx(0.75) and out[0, 1] == pytest.approx(0.375)  # R = 0.5·0.6 + 0.5·0.9
+    assert out[0, 2] == out[0, 3] == 0.0  # no evidence and the model below ALONE_FLOOR: nothing
+    assert np.allclose(out[1, :2], 0.5 * 0.8 * 0.699) and (out[1, :2] < 0.7).all()  # ranked, never filed
+    assert (out[1, 2:] == 0).all()  # a chain the model does not know keeps its relevance
+    assert np.array_equal(join(rel, chain, m, 0.0, 0.699)[0], rel[0])
+    assert ALONE_FLOOR > 0
+
+
+def test_without_an_artefact_the_engine_runs_on_knowledge(monkeypatch, tmp_path, fixture_chains):
+    monkeypatch.setattr(match_module, "shipped_model", lambda: shipped_model(tmp_path / "absent.npz"))
+    rows = frame(company_name=["宁波动力电池有限公司", "上海餐饮管理有限公司"], intro=[None, "新能源电池"])
+    m = SegmentMatcher().fit(fixture_chains)
+    assert m.model_ is None
+    result = m.match(rows)
+    assert result.knowledge_relevance is None and result.model_relevance is None
+    plain = SegmentMatcher(model=None).fit(fixture_chains).match(rows)
+    np.testing.assert_array_equal(result.relevance, plain.relevance)
+    # and a whole run works and says nothing about a model
+    scorer = matcher.Scorer(as_of=AS_OF).fit(fixture_chains, _zone(fixture_chains))
+    comp = scorer.components(rows.assign(**_facts(len(rows))))
+    assert (comp["model_support"] == 0).all() and not comp["reasons"].str.contains("文本模型").any()
+
+
+def _zone(chains):
+    from ..conftest import DATA
+
+    return matcher.load_zone(DATA / "zones" / "test-zone.yaml", chains)
+
+
+def _facts(n):
+    return {
+        "registered_capital_wan": [1000.0] * n,
+        "employees": [np.nan] * n,
+        "founded": [None] * n,
+        "listed": [False] * n,
+        "qualifications": [None] * n,
+        "financing": [None] * n,
+        "status": ["active"] * n,
+        "status_raw": ["存续"] * n,
+        "abnormal": [False] * n,
+        "dishonest": [False] * n,
+        "province": [None] * n,
+        "city": [None] * n,
+    }
+
+
+def test_model_weight_zero_is_knowledge_alone(fixture_chains):
+    model = text_model(fixture_chains, {"nev": ["储能"]})
+    rows = frame(company_name=["苏州储能科技有限公司"], intro=["新能源业务"])
+    off = SegmentMatcher(settings=matcher.DEFAULTS.replace(model_weight=0.0), model=model).fit(fixture_chains)
+    plain = SegmentMatcher(model=None).fit(fixture_chains)
+    np.testing.assert_array_equal(off.match(rows).relevance, plain.match(rows).relevance)
+
+
+def test_estimator_contract_with_a_model(fixture_chains):
+    base = pytest.importorskip("sklearn.base")
+    model = text_model(fixture_chains, {"nev": ["储能"]})
+    m = SegmentMatcher(model=model)
+    c = base.clone(m)
+    assert c.get_params()["settings"] == m.settings and isinstance(c.get_params()["model"], ChainModel)
+    assert SegmentMatcher().get_params()["model"] == "shipped"
+    rows = frame(company_name=["苏州储能科技有限公司"], intro=["新能源业务"])
+    np.testing.assert_array_equal(
+        c.fit(fixture_chains).match(rows).relevance, m.fit(fixture_chains).match(rows).relevance
+    )
+
+
+def test_knowledge_features_per_chain(fixture_chains):
+    m = SegmentMatcher(model=None).fit(fixture_chains)
+    rows = frame(
+        company_name=["宁德时代新能源科技股份有限公司", "上海餐饮管理有限公司"], scope=["锂离子电池制造", None]
+    )
+    result = m.match(rows)
+    feats = knowledge_features(m, rows, result, result.relevance)
+    assert set(feats) == set(KNOWLEDGE_FEATURES)
+    nev = m.chain_ids_.index("nev")
+    assert feats["leader"][0, nev] == 1 and feats["scope_hit"][0, nev] == 1 and feats["has_scope"][0].all()
+    assert feats["name_only"][1].all() and not feats["relevance"][1].any()
+
+
+def test_the_reason_names_the_model_where_it_decides(fixture_chains):
+    settings = matcher.DEFAULTS.replace(model_weight=1.0)
+    model = text_model(fixture_chains, {"nev": ["储能"]}, {"nev": ["回收"]})
+    rows = frame(
+        company_name=["苏州储能科技有限公司", "宁波动力电池回收有限公司", "杭州新能源有限公司"],
+        intro=["新能源业务", "公司主营动力电池、电芯、BMS", None],
+    ).assign(**_facts(3))
+    scorer = matcher.Scorer(settings=settings, as_of=AS_OF).fit(fixture_chains, _zone(fixture_chains))
+    scorer.matcher_ = SegmentMatcher(settings=settings, model=model).fit(fixture_chains)
+    knowledge = matcher.Scorer(settings=settings.replace(model_weight=0.0), as_of=AS_OF).fit(
+        fixture_chains, _zone(fixture_chains)
+    )
+    before = knowledge.components(rows)
+    comp = scorer.components(rows)
+    # row 0: a weak word alone would not file it; the model does, and the reason says so
+    assert before["chain_id"].isna()[0] and comp["chain_id"].iloc[0] == "nev"
+    assert comp["model_support"].iloc[0] > 0 and "文本模型判断与该产业链相符" in comp["reasons"].iloc[0]
+    parts = reason_parts(comp.iloc[0], settings)
+    assert any("文本模型判断与该产业链相符" in p for p in parts)
+    # row 1: its 简介's 动力电池 files it on knowledge (a name's words count in its industry part only); the model disagrees and the reason says why it is not filed
+    assert before["chain_id"].iloc[1] == "nev" and comp["chain_id"].isna()[1]
+    assert MODEL_UNMATCHED.split("，")[0] in comp["reasons"].iloc[1]
+    # row 2: nothing the model knows: no word about it
+    assert "文本模型" not in comp["reasons"].iloc[2]
