@@ -638,6 +638,7 @@ def cmd_report(args) -> int:
             raise api.MatcherError(f"报告日期“{args.as_of}”不是日期（如 2026-12-31）") from None
     with api.open_store(args.db) as store:
         out = api.write_report(store, args.kind, args.output, chain=args.chain or None, as_of=as_of)
+        api.record_audit(store, _console().username, "report", target=Path(out).name, detail=args.kind, source="cli")
     print(f"已生成 {out}")
     return 0
 
