@@ -67,3 +67,12 @@ def test_serve_checks_before_starting(monkeypatch, capsys, tmp_path):
     assert env["CHAINMATCH_LOGIN"] == "1" and env[matcher.DB_ENV] == str(
         (tmp_path / "data" / "chainmatch.db").resolve()
     )
+
+
+def test_a_report_from_the_command_line_is_audited(monkeypatch, capsys, tmp_path):
+    db = str(tmp_path / "s.db")
+    code, out, err = _run(monkeypatch, capsys, ["report", "weekly", "-o", str(tmp_path / "周报.xlsx"), "--db", db])
+    assert code == 0, err
+    with matcher.open_store(db) as store:
+        entry = matcher.list_audit(store).iloc[-1]
+    assert entry["action"] == "report" and entry["target"] == "周报.xlsx" and entry["detail"] == "weekly"
