@@ -121,6 +121,17 @@ def zone():
 
 
 def set_zone(new_zone, label: str) -> None:
+    from app_pages import _auth
+
+    who = _auth.principal()
+    if who is not None:  # team mode: only a role with the right changes the zone profile, and it is audited
+        try:
+            matcher.require(_auth.store(), who, "profile", target=label, source="app")
+        except matcher.MatcherError as exc:
+            st.session_state["zone_error"] = str(exc)
+            return
+        name = new_zone.name if new_zone is not None else "内置配置"
+        matcher.record_audit(_auth.store(), who.username, "profile_change", target=name, detail=label, source="app")
     st.session_state["zone"] = new_zone
     st.session_state["zone_label"] = label
     st.session_state["zone_version"] = st.session_state.get("zone_version", 0) + 1

@@ -60,3 +60,20 @@ def test_team_mode_login_expiry_and_logout(team_env):
         audit = matcher.list_audit(store)
     assert audit["action"].tolist() == ["user_add", "login_failed", "login", "logout", "login", "logout"]
     assert audit["detail"].tolist()[3] == "长时间未操作，自动退出"
+
+
+def test_team_mode_zone_profile_needs_the_right_and_is_audited(team_env):
+    with matcher.open_store(team_env) as store:
+        admin = matcher.authenticate(store, "admin", PASSWORD, source="api")
+        matcher.add_user(store, "leader", PASSWORD, role="只读", display_name="赵书记", by=admin)
+    at = _app().run()
+    _login(at, "leader", PASSWORD)
+    at.switch_page("app_pages/gaps.py").run()
+    at.session_state["zone"] = matcher.load_zone(matcher.DEFAULT_ZONE)
+    at.run()
+    restore = next(b for b in at.button if b.label == "恢复内置配置")
+    restore.click().run()
+    assert any("没有修改园区画像的权限" in e.value for e in at.error)
+    with matcher.open_store(team_env) as store:
+        audit = matcher.list_audit(store)
+    assert audit["action"].tolist()[-1] == "denied" and audit["username"].tolist()[-1] == "leader"
