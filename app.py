@@ -12,6 +12,21 @@ from app_pages import _auth as auth
 from app_pages import _shared as ui
 
 st.set_page_config(page_title="ChainMatch 产业链精准招商", layout="wide")
+# Streamlit's file uploader has fixed English text and no option to change it: hide it (visibility
+# hidden also keeps it out of the page's text) and show Chinese in its place. Less empty space above
+# each page's title, so the ranking fits a 1280×720 screen.
+st.html(
+    """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
+[data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0 !important; visibility: hidden;}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "选择文件"; font-size: 0.875rem; visibility: visible;}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "拖放文件到此处，或点击“选择文件”；每个文件不超过 200MB"; font-size: 0.875rem; visibility: visible;}
+[data-testid="stMainBlockContainer"] {padding-top: 2.5rem;}
+</style>"""
+)
+
 principal = auth.gate()  # team mode: stops here until someone signs in; desktop mode: None
 
 pages = [

@@ -10,7 +10,9 @@ Widgets made with `kept()` keep their value across page switches.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import tempfile
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -25,18 +27,18 @@ TIER_ORDER = [*matcher.TIERS, matcher.LOCAL_TIER, matcher.NO_TARGET_TIER, matche
 TABLE_COLUMNS = {
     "rank": "排名",
     "company_name": "企业名称",
-    "chain_name": "产业链",
     "segment_name": "环节",
     "score": "得分",
     "tier": "等级",
-    "gap_status": "缺口状态",
-    "province": "省份",
+    "reasons": "推荐理由",
+    "chain_name": "产业链",
     "city": "城市",
+    "province": "省份",
     "distance_km": "距园区(公里)",
     "registered_capital_wan": "注册资本(万元)",
     "employees": "参保人数",
     "status": "登记状态",
-    "reasons": "推荐理由",
+    "gap_status": "缺口状态",
 }
 COMPONENT_LABELS = {
     "relevance": "产业相关度",
@@ -116,8 +118,28 @@ def default_zone():
     return matcher.load_zone(chains=chains())
 
 
+@st.cache_resource(show_spinner=False)
+def default_zone_key() -> str:
+    return matcher.state_key(matcher.zone_to_yaml(default_zone()))
+
+
 def zone():
     return st.session_state.get("zone") or default_zone()
+
+
+def zone_key() -> str:
+    """A digest of the current zone profile, computed once when the zone is set (not on every rerun)."""
+    return st.session_state.get("zone_key") or default_zone_key()
+
+
+@st.cache_resource(show_spinner=False)
+def _segment_table(key: str):
+    return matcher.segment_table(chains(), zone())
+
+
+def segments():
+    """Every chain segment with the current zone's status (cached per zone)."""
+    return _segment_table(zone_key())
 
 
 def set_zone(new_zone, label: str) -> None:
@@ -133,6 +155,7 @@ def set_zone(new_zone, label: str) -> None:
         name = new_zone.name if new_zone is not None else "内置配置"
         matcher.record_audit(_auth.store(), who.username, "profile_change", target=name, detail=label, source="app")
     st.session_state["zone"] = new_zone
+    st.session_state["zone_key"] = matcher.state_key(matcher.zone_to_yaml(new_zone)) if new_zone else None
     st.session_state["zone_label"] = label
     st.session_state["zone_version"] = st.session_state.get("zone_version", 0) + 1
 
@@ -249,71 +272,121 @@ def score_key() -> str:
     return matcher.state_key(
         [f["digest"] for f in input_files()],
         [maps.get(f["digest"]) for f in input_files()],
-        matcher.zone_to_yaml(zone()),
+        zone_key(),
         matcher.match_key(s),
         local,
     )
 
 
+@st.cache_resource(show_spinner=False)
+def _stores() -> dict:
+    """Process-wide stores shared by every session (a second tab or a reload reuses them): scored
+    results, re-rankings, map pages and display tables, each keyed by a digest of everything it
+    depends on; "lock" guards their bookkeeping (sessions run in threads of one process)."""
+    return {"scored": {}, "ranked": {}, "maps": {}, "views": {}, "lock": threading.Lock()}
+
+
+# most recent entries kept per store (a scored sample is a few MB; a map page about 2 MB)
+STORE_SIZES = {"scored": 4, "ranked": 16, "maps": 24, "views": 64}
+
+
+def _stored(store: str, key, compute):
+    """The value under `key` in a shared store, computed when missing (outside the lock: two sessions
+    may compute the same value once each) and kept as the most recent."""
+    stores = _stores()
+    entries = stores[store]
+    with stores["lock"]:
+        value = entries.pop(key, _MISSING)
+        if value is not _MISSING:
+            entries[key] = value  # most recent last
+            return value
+    value = compute()
+    with stores["lock"]:
+        entries[key] = value
+        while len(entries) > STORE_SIZES[store]:
+            entries.pop(next(iter(entries)))
+    return value
+
+
+_MISSING = object()
+
+
+def memo(key, compute):
+    """A small display table or value derived from a stored result, shared like it (`key` must name
+    everything it depends on, e.g. `score_key()` or `ranking_key()`)."""
+    return _stored("views", key, compute)
+
+
 def current_result():
     """(ScoreResult or None, [(file, message)]) for the current inputs, zone and match settings."""
     key = score_key()
-    cache = st.session_state.setdefault("_scored", {})
-    if key not in cache:
-        files = input_files()
-        with st.status(f"正在读取并评分 {len(files)} 个文件……", expanded=True) as status:
-            bar = st.progress(0.0, text="读取文件")
+    return _stored("scored", key, lambda: _kept_or_scored(key))
 
-            def progress(stage, frac):
-                bar.progress(min(max(float(frac), 0.0), 1.0), text=stage)
 
-            with tempfile.TemporaryDirectory() as tmp:
-                tmp = Path(tmp)
-                paths = _write(files, tmp / "in")
-                maps = column_maps()
-                local = None
-                if kept_value("mark_local") and local_files():
-                    (tmp / "local").mkdir()
-                    local = _write(local_files(), tmp / "local")
-                try:
-                    result, errors = matcher.score_inputs(
-                        [(p, maps.get(f["digest"])) for p, f in zip(paths, files)],
-                        zone(),
-                        settings(),
-                        chains=chains(),
-                        local=local,
-                        progress=progress,
-                    )
-                except matcher.MatcherError as exc:
-                    result, errors = None, [("", str(exc))]
-            if result is None:
-                status.update(label="没有可评分的数据", state="error", expanded=False)
-            else:
-                status.update(label=f"评分完成：{result.summary()}", state="complete", expanded=False)
-        cache.clear()
-        cache[key] = (result, errors)
-    return cache[key]
+def _kept_or_scored(key: str):
+    """The bundled sample's scoring is also kept on disk (matcher.result_store, keyed by the code and
+    data version and the day), so a restarted app opens without scoring it again; an officer's own
+    lists are only kept in memory."""
+    store = matcher.result_store() if is_sample() and not kept_value("mark_local") else None
+    if store is None:
+        return _score_now()
+    disk_key = matcher.stored_result_key(key)
+    value = store.get(disk_key)
+    if value is None:
+        value = _score_now()
+        if value[0] is not None:
+            store.put(disk_key, value)
+    return value
+
+
+def _score_now():
+    """Read and score the current inputs (with a progress box): what `current_result` stores."""
+    files = input_files()
+    with st.status(f"正在读取并评分 {len(files)} 个文件……", expanded=True) as status:
+        bar = st.progress(0.0, text="读取文件")
+
+        def progress(stage, frac):
+            bar.progress(min(max(float(frac), 0.0), 1.0), text=stage)
+
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            paths = _write(files, tmp / "in")
+            maps = column_maps()
+            local = None
+            if kept_value("mark_local") and local_files():
+                (tmp / "local").mkdir()
+                local = _write(local_files(), tmp / "local")
+            try:
+                result, errors = matcher.score_inputs(
+                    [(p, maps.get(f["digest"])) for p, f in zip(paths, files)],
+                    zone(),
+                    settings(),
+                    chains=chains(),
+                    local=local,
+                    progress=progress,
+                )
+            except matcher.MatcherError as exc:
+                result, errors = None, [("", str(exc))]
+        if result is None:
+            status.update(label="没有可评分的数据", state="error", expanded=False)
+        else:
+            status.update(label=f"评分完成：{result.summary()}", state="complete", expanded=False)
+    return result, errors
+
+
+def ranking_key() -> tuple:
+    return (score_key(), matcher.rank_key(settings()))
 
 
 def current_ranking(result):
-    """The result re-ranked under the current weights (cached by score key and weights)."""
-    key = (score_key(), matcher.rank_key(settings()))
-    cached = st.session_state.get("_ranked")
-    if cached is None or cached[0] != key:
-        cached = (key, matcher.rerank(result, settings()))
-        st.session_state["_ranked"] = cached
-    return cached[1]
+    """The result re-ranked under the current weights (shared by score key and weights)."""
+    return _stored("ranked", ranking_key(), lambda: matcher.rerank(result, settings()))
 
 
 def chain_ranking(ranking):
     """The per-chain view of the current ranking (`matcher.chain_view`: a company in two chains is in both
-    chains' lists), from the stored components (cached by score key and weights; nothing re-matched)."""
-    key = (score_key(), matcher.rank_key(settings()))
-    cached = st.session_state.get("_chain_ranked")
-    if cached is None or cached[0] != key:
-        cached = (key, matcher.chain_view(ranking))
-        st.session_state["_chain_ranked"] = cached
-    return cached[1]
+    chains' lists), from the stored components (shared by score key and weights; nothing re-matched)."""
+    return _stored("ranked", ("chain_view", *ranking_key()), lambda: matcher.chain_view(ranking))
 
 
 def require_ranking():
@@ -363,17 +436,89 @@ def display_table(frame, hide=()):
     return out.rename(columns=TABLE_COLUMNS)
 
 
+# widths in pixels: at 1280×720 (sidebar open) rank, name, segment, score, tier and the start of the
+# reason fit the table's width; the rest scroll to the right, the full reason is in the detail
 TABLE_CONFIG = {
-    "得分": st.column_config.ProgressColumn("得分", min_value=0, max_value=100, format="%.1f"),
-    "推荐理由": st.column_config.TextColumn("推荐理由", width="large"),
-    "企业名称": st.column_config.TextColumn("企业名称", width="medium"),
+    "排名": st.column_config.NumberColumn("排名", width=44),
+    "企业名称": st.column_config.TextColumn("企业名称", width=190),
+    "环节": st.column_config.TextColumn("环节", width=96),
+    "得分": st.column_config.ProgressColumn("得分", min_value=0, max_value=100, format="%.1f", width=76),
+    "等级": st.column_config.TextColumn("等级", width=44),
+    "推荐理由": st.column_config.TextColumn("推荐理由", width=420, help="完整理由见下方企业详情"),
+    "产业链": st.column_config.TextColumn("产业链", width=96),
     "距园区(公里)": st.column_config.NumberColumn("距园区(公里)", format="%.0f"),
     "注册资本(万元)": st.column_config.NumberColumn("注册资本(万元)", format="%.0f"),
+    "参保人数": st.column_config.NumberColumn("参保人数", format="%.0f"),
 }
 
 
 def show_table(frame, height: int | str = "auto", hide=()) -> None:
     st.dataframe(display_table(frame, hide), hide_index=True, column_config=TABLE_CONFIG, height=height)
+
+
+def row_ids(frame) -> list[str]:
+    """A stable id per ranked row (its source file and row, and its chain: in the per-chain view a company
+    is listed once per chain it serves), the same under any weights or filters."""
+    chain = frame["chain_id"].astype(object).where(frame["chain_id"].notna(), "")
+    return (frame["source_file"].astype(str) + ":" + frame["source_row"].astype(str) + ":" + chain.astype(str)).tolist()
+
+
+def ranked_table(frame, ids: list[str], key: str, height: int = 420, hide=()) -> str | None:
+    """The ranked table where a click on a row (its tick box or any cell) selects the company; returns
+    the id of the selected row, or None. A selection never outlives the rows it was made on: when other
+    rows are listed (a new filter or weight) it is cleared (the table itself stays, so the browser
+    updates it rather than building a new one)."""
+    rows_key = matcher.state_key(ids)
+    if st.session_state.get(f"_{key}_rows") != rows_key:
+        st.session_state[f"_{key}_rows"] = rows_key
+        st.session_state[key] = {"selection": {"rows": [], "columns": [], "cells": []}}
+    event = st.dataframe(
+        display_table(frame, hide),
+        hide_index=True,
+        column_config=TABLE_CONFIG,
+        height=height,
+        key=key,
+        on_select="rerun",
+        selection_mode=["single-row", "single-cell"],
+    )
+    selection = event["selection"]
+    rows = list(selection.get("rows") or [])
+    cells = list(selection.get("cells") or [])
+    pos = rows[0] if rows else (cells[0][0] if cells else None)
+    return ids[pos] if pos is not None and 0 <= pos < len(ids) else None
+
+
+def detail_pick(ids: list[str], clicked: str | None) -> str:
+    """The company shown in detail: the row just clicked, else the one chosen before (by click or in the
+    dropdown) while it is still listed, else the first. Seeds the dropdown (key `detail_pick`) with it."""
+    if clicked is not None and clicked != st.session_state.get("_last_click"):
+        st.session_state["detail_id"] = clicked
+    st.session_state["_last_click"] = clicked
+    pick = st.session_state.get("detail_id")
+    if pick not in ids:
+        pick = ids[0]
+    st.session_state["detail_id"] = pick
+    st.session_state["detail_pick"] = pick
+    return pick
+
+
+@st.cache_resource(show_spinner=False)
+def pdf_available() -> bool:
+    """Whether a PDF 企业简报 can be offered: the PDF renderer (WeasyPrint) is installed."""
+    return importlib.util.find_spec("weasyprint") is not None
+
+
+def on_detail_pick() -> None:
+    st.session_state["detail_id"] = st.session_state["detail_pick"]
+
+
+def fact_text(value) -> str:
+    """A fact as an officer reads it: whole numbers without decimals, dates without a time."""
+    if isinstance(value, float):
+        return f"{value:.0f}" if value.is_integer() else f"{value:g}"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return str(value)
 
 
 def top_line(frame) -> str:
@@ -452,16 +597,71 @@ def current_gaps():
 
 
 def map_html(ranking, chain_id=None, metric: str = "count") -> str:
-    """The 招商地图 HTML of the current ranking (cached by data, zone, weights, chain and metric)."""
+    """The 招商地图 HTML of the current ranking (shared by data, zone, weights, chain and metric)."""
     s = settings()
-    key = (score_key(), matcher.rank_key(s), chain_id, metric)
-    cached = st.session_state.get("_map")
-    if cached is None or cached[0] != key:
+
+    def draw():
         with st.spinner("正在生成招商地图……"):
-            html = matcher.map_html(ranking, chains(), zone(), chain_id=chain_id, radius_km=s.radius_km, metric=metric)
-        cached = (key, html)
-        st.session_state["_map"] = cached
-    return cached[1]
+            return matcher.map_html(ranking, chains(), zone(), chain_id=chain_id, radius_km=s.radius_km, metric=metric)
+
+    return _stored("maps", (*ranking_key(), chain_id, metric), draw)
+
+
+def map_frame_html(ranking, chain_id=None, metric: str = "count", view: str = "chains") -> str:
+    """The part of the 招商地图 a page shows, fitted to the app's frame: view "chains" (the overview
+    of every chain, or the chosen chain's map) or "geo" (the geographic map). Only that part is drawn."""
+    parts = ("geo",) if view == "geo" else ("chains",) if chain_id else ("overview",)
+    s = settings()
+
+    def draw():
+        with st.spinner("正在生成招商地图……"):
+            html = matcher.map_html(
+                ranking,
+                chains(),
+                zone(),
+                chain_id=chain_id,
+                radius_km=s.radius_km,
+                metric=metric,
+                parts=parts,
+            )
+        return fit_to_frame(html)
+
+    return _stored("maps", ("frame", *ranking_key(), chain_id, metric, parts), draw)
+
+
+def gaps_map_html(profile, chain_id: str) -> str:
+    """One chain's map under the statuses computed from the 企业库, with the current list's candidates
+    counted per segment (an empty map when nothing could be scored)."""
+    result, _ = current_result()
+    ranking = current_ranking(result) if result is not None else None
+    key = ("gaps", st.session_state.get("_gaps", ("",))[0], *ranking_key(), chain_id)
+
+    def draw():
+        ranked = ranking if ranking is not None else matcher.empty_ranking()
+        html = matcher.map_html(
+            ranked, chains(), profile.to_zone(), chain_id=chain_id, radius_km=settings().radius_km, parts=("chains",)
+        )
+        return fit_to_frame(html)
+
+    return _stored("maps", key, draw)
+
+
+# Scales each chart of a map page down to its frame's width (never up), so no column is cut off
+# inside the app; ECharts maps pointer positions through the CSS transform.
+_FIT_SCRIPT = """<script>(function(){
+function fit(){document.querySelectorAll('.box').forEach(function(box){
+var c=box.querySelector('.chart');if(!c)return;
+var w=parseFloat(c.style.width),h=parseFloat(c.style.height);
+var k=Math.min(1,(box.clientWidth-10)/w);
+c.style.transformOrigin='0 0';c.style.transform='scale('+k+')';
+box.style.overflow='hidden';box.style.height=Math.ceil(h*k+10)+'px';});}
+fit();addEventListener('resize',fit);})();</script>"""
+
+
+def fit_to_frame(html: str) -> str:
+    """A map page whose charts shrink to the width of the frame they are shown in."""
+    head, sep, tail = html.rpartition("</body>")  # the last one: the chart library's source has one too
+    return head + _FIT_SCRIPT + "\n" + sep + tail if sep else html
 
 
 def weights_line(s) -> str:

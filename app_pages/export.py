@@ -16,7 +16,7 @@ st.caption(
     f"{ui.md(ui.weights_line(settings))}。"
 )
 
-st.subheader("招商工作簿（.xlsx）")
+st.subheader("招商工作簿（Excel）")
 st.caption(
     "交给链长的工作簿：说明（数据来源、行数核对、权重、缺口配置）、汇总、每条产业链一张排名表（含跟进状态、"
     "负责人、备注列）、招商地图、未匹配、未处理和合并记录。按当前权重排序。"

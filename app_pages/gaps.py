@@ -101,13 +101,8 @@ if profile is not None:
         options=list(gap_chains),
         format_func=ui.chain_label,
     )
-    # the statuses only: no targets, so nothing is scored on this page
-    st.iframe(
-        matcher.map_html(
-            matcher.empty_ranking(), gap_chains, profile.to_zone(), chain_id=shown, radius_km=ui.settings().radius_km
-        ),
-        height=700,
-    )
+    # the computed statuses with the current list's candidates (A / B counts per segment)
+    st.iframe(ui.gaps_map_html(profile, shown), height=700)
 
 # --- edit -----------------------------------------------------------------------------------
 st.subheader("编辑缺口配置")

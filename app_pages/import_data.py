@@ -48,12 +48,18 @@ chain_ids = [cid for cid in ui.chains() if (ranked["chain_id"] == cid).any()]
 if chain_ids:
     for tab, cid in zip(st.tabs([ui.chain_label(cid) for cid in chain_ids]), chain_ids):
         with tab:
-            ui.show_table(matcher.filter_ranked(ranked, chain_ids=[cid]).head(10), hide=("chain_name", "status"))
+            best = ui.memo(
+                ("best10", *ui.ranking_key(), cid),
+                lambda cid=cid: ui.display_table(
+                    matcher.filter_ranked(ranked, chain_ids=[cid], active_only=True).head(10), ("chain_name", "status")
+                ),
+            )
+            st.dataframe(best, hide_index=True, column_config=ui.TABLE_CONFIG)
 else:
     st.warning("没有企业匹配到任何产业链环节。请检查列映射（企业名称、经营范围、简介等是否识别正确）。")
 
 st.subheader("每个文件读到了什么")
-accounting = matcher.input_accounting(result)
+accounting = ui.memo(("accounting", ui.score_key()), lambda: matcher.input_accounting(result))
 labels = matcher.field_labels()
 KINDS = {"xlsx": "Excel 工作簿", "xlsm": "Excel 工作簿", "xls": "Excel 97–2003 工作簿", "html": "网页表格（HTML）"}
 
@@ -69,7 +75,7 @@ def file_kind(fmt: str | None) -> str:
 
 
 fields = list(labels)
-for t, acc in zip(result.tables, accounting.itertuples()):
+for n, (t, acc) in enumerate(zip(result.tables, accounting.itertuples())):
     f = files[ui.input_index(t)]
     with st.expander(
         f"{t.label} · 读取 {acc.read} 行：评分 {acc.scored}，合并 {acc.merged}，拒收 {acc.rejected}",
@@ -83,7 +89,7 @@ for t, acc in zip(result.tables, accounting.itertuples()):
             "**列映射**：“识别为”一列可以修改（例如把“注册金额”指定为注册资本），然后点“按此映射重新读取”。"
             "留空的列原样保留在导出结果中。"
         )
-        base = matcher.mapping_table(t)
+        base = ui.memo(("mapping", ui.score_key(), n), lambda t=t: matcher.mapping_table(t))
         overrides = ui.column_maps().get(f["digest"]) or {}
         editor_key = f"map_{f['digest']}_{t.sheet}_{matcher.state_key(overrides)}"
         edited = st.data_editor(
@@ -119,13 +125,16 @@ for t, acc in zip(result.tables, accounting.itertuples()):
                     st.warning("暂不支持取消已识别的列（" + "、".join(dropped) + "）；请把正确的列指定为该字段。")
                 else:
                     st.info("映射没有变化。")
-        rejected = result.rejected[result.rejected["source_file"] == t.label]
+        rejected = ui.memo(
+            ("rejected", ui.score_key(), n),
+            lambda t=t: ui.as_text(
+                result.rejected[result.rejected["source_file"] == t.label].drop(columns="source_file")
+            ).rename(columns={"source_row": "行号", "reason": "原因"}),
+        )
         if len(rejected):
             st.markdown(f"**拒收的 {len(rejected)} 行及原因**")
             st.dataframe(
-                ui.as_text(rejected.drop(columns="source_file")).rename(
-                    columns={"source_row": "行号", "reason": "原因"}
-                ),
+                rejected,
                 hide_index=True,
                 width="stretch",
             )

@@ -54,33 +54,35 @@ settings = ui.settings()
 # --- filters ----------------------------------------------------------------------------------
 chains = ui.chains()
 
-with st.expander("筛选", expanded=True):
-    c1, c2, c3 = st.columns(3)
-    chain_ids = ui.kept(
-        c1.multiselect,
-        "产业链",
-        "f_chains",
-        [],
-        options=ui.kept_options("f_chains", chains),
-        format_func=ui.chain_label,
-        placeholder="全部产业链",
-    )
-    segs = matcher.segment_table(chains, ui.zone())
-    if chain_ids:
-        segs = segs[segs["chain_id"].isin(chain_ids)]
-    seg_names = {f"{r.chain_id}/{r.segment_id}": f"{r.chain_name}·{r.segment_name}" for r in segs.itertuples()}
-    seg_keys = ui.kept(
-        c2.multiselect,
-        "环节",
-        "f_segments",
-        [],
-        options=ui.kept_options("f_segments", seg_names),
-        format_func=seg_names.get,
-        placeholder="全部环节",
-    )
-    tiers = ui.kept(
-        c3.multiselect, "等级", "f_tiers", [], options=ui.kept_options("f_tiers", ui.TIER_ORDER), placeholder="全部等级"
-    )
+c1, c2, c3 = st.columns(3)
+chain_ids = ui.kept(
+    c1.multiselect,
+    "产业链",
+    "f_chains",
+    [],
+    options=ui.kept_options("f_chains", chains),
+    format_func=ui.chain_label,
+    placeholder="全部产业链",
+)
+segs = ui.segments()
+if chain_ids:
+    segs = segs[segs["chain_id"].isin(chain_ids)]
+seg_names = {f"{r.chain_id}/{r.segment_id}": f"{r.chain_name}·{r.segment_name}" for r in segs.itertuples()}
+seg_keys = ui.kept(
+    c2.multiselect,
+    "环节",
+    "f_segments",
+    [],
+    options=ui.kept_options("f_segments", seg_names),
+    format_func=seg_names.get,
+    placeholder="全部环节",
+)
+tiers = ui.kept(
+    c3.multiselect, "等级", "f_tiers", [], options=ui.kept_options("f_tiers", ui.TIER_ORDER), placeholder="全部等级"
+)
+c1, c2 = st.columns([1, 2])
+active_only = ui.kept(c1.checkbox, "仅在营企业（排除注销、吊销等）", "f_active", True)
+with c2.expander("更多筛选：地区、注册资本、距离、企业名称"):
     c1, c2, c3 = st.columns(3)
     provinces = ui.kept(
         c1.multiselect,
@@ -107,8 +109,8 @@ with st.expander("筛选", expanded=True):
     max_distance = ui.kept(
         c2.number_input, "距园区不超过（公里，0 = 不限）", "f_distance", 0.0, min_value=0.0, step=50.0
     )
-    active_only = ui.kept(c3.checkbox, "仅在营企业（排除注销、吊销等）", "f_active", True)  # on by default
-    matched_only = ui.kept(c3.checkbox, "仅入链企业", "f_matched", True)
+    shown = ui.kept(c3.number_input, "表中显示前 N 家", "f_top", 200, min_value=10, max_value=5000, step=50)
+    matched_only = ui.kept(st.checkbox, "仅入链企业", "f_matched", True)
 
 # a chain or segment chosen: every company that serves it, also those whose best chain is another
 listed = ui.chain_ranking(ranking) if chain_ids or seg_keys else ranking
@@ -126,7 +128,7 @@ view = matcher.filter_ranked(
     name_contains=name,
 )
 
-# --- the ranked table -----------------------------------------------------------------------
+# --- the ranked table: a click on a row opens that company below ------------------------------
 tier_counts = matcher.tier_labels(view).value_counts()
 st.markdown(
     f"**{len(view):,}** 家符合条件（"
@@ -135,48 +137,77 @@ st.markdown(
         for t in ui.TIER_ORDER
         if t in tier_counts
     )
-    + "）。"
+    + "）。点击表中一行查看该企业详情。"
 )
 st.markdown(ui.md(ui.top_line(view)))
-shown = ui.kept(st.number_input, "显示前 N 家", "f_top", 200, min_value=10, max_value=5000, step=50)
 top = view.head(int(shown))
-ui.show_table(top, height=420)
+ids = ui.row_ids(top)
+picked = ui.ranked_table(top, ids, key="rank_table")
 
 # --- one company in detail ------------------------------------------------------------------
 st.subheader("企业详情")
 if not len(top):
     st.info("没有符合条件的企业。")
     st.stop()
-names = [f"{i + 1}. {n}" for i, n in enumerate(top["company_name"].astype(str))]
-pick = st.selectbox("选择企业", range(len(top)), format_func=names.__getitem__)
-row = top.iloc[pick]
+pick = ui.detail_pick(ids, picked)
+names = dict(zip(ids, (f"{i + 1}. {n}" for i, n in enumerate(top["company_name"].astype(str)))))
+st.selectbox("或从列表中选择企业", ids, format_func=names.get, key="detail_pick", on_change=ui.on_detail_pick)
+pos = ids.index(pick)
+row = top.iloc[pos]
 st.markdown(f"### {ui.md(row['company_name'])}")
 if pd.notna(row["chain_id"]) and pd.isna(row["segment_id"]):  # filed at chain level: no segment yet
     st.markdown(
         f"{ui.md(row['chain_name'])} · {ui.md(row['segment_name'])}；得分 **{row['score']:.1f}**，"
-        f"{ui.md(matcher.tier_labels(top.iloc[[pick]]).iloc[0])}"
+        f"{ui.md(matcher.tier_labels(top.iloc[[pos]]).iloc[0])}"
     )
 elif pd.notna(row["chain_id"]):
     st.markdown(
         f"{ui.md(row['chain_name'])} · {ui.md(row['segment_name'])}（{ui.md(row['position'])}），"
         f"园区该环节{ui.md(row['gap_status'])}；得分 **{row['score']:.1f}**，"
-        f"{ui.md(matcher.tier_labels(top.iloc[[pick]]).iloc[0])}"
+        f"{ui.md(matcher.tier_labels(top.iloc[[pos]]).iloc[0])}"
     )
 else:
     st.markdown("未匹配到产业链环节，得分 0。")
+
+# the 企业简报: one printable page (built only when downloaded)
+brief_name = str(row["company_name"])
+b1, b2, _ = st.columns([1, 1, 2])
+b1.download_button(
+    "下载企业简报（网页，可打印）",
+    key="brief_html",
+    data=lambda: matcher.brief_bytes(
+        listed, brief_name, fmt="html", settings=settings, chains=ui.chains(), zone=ui.zone()
+    ),
+    file_name=f"企业简报_{brief_name}.html",
+    mime="text/html",
+)
+if ui.pdf_available():
+    b2.download_button(
+        "下载企业简报（PDF）",
+        key="brief_pdf",
+        data=lambda: matcher.brief_bytes(
+            listed, brief_name, fmt="pdf", settings=settings, chains=ui.chains(), zone=ui.zone()
+        ),
+        file_name=f"企业简报_{brief_name}.pdf",
+        mime="application/pdf",
+    )
 
 left, right = st.columns(2)
 with left:
     st.markdown("**得分构成**（各部分相加为得分）")
     parts = matcher.score_parts(row, settings)
-    st.bar_chart(
-        pd.DataFrame({"分值": [parts[k] for k in ui.PART_LABELS]}, index=[ui.PART_LABELS[k] for k in ui.PART_LABELS]),
-        horizontal=True,
-        height=200,
+    st.markdown(
+        "  \n".join(f"{label}：{parts[k]:+.1f} 分" for k, label in ui.PART_LABELS.items())
+        + f"  \n合计：**{row['score']:.1f}** 分"
     )
-    st.markdown("**各项分数**（0–1）")
+    st.markdown("**各项分数**（0–1，越高越好；风险扣减比例越高扣分越多）")
     comp = {ui.COMPONENT_LABELS[k]: float(row[k]) for k in ui.COMPONENT_LABELS if k in row and pd.notna(row[k])}
-    st.bar_chart(pd.DataFrame({"分数": list(comp.values())}, index=list(comp)), horizontal=True, height=320)
+    st.dataframe(
+        pd.DataFrame({"项目": list(comp), "分数": list(comp.values())}),
+        hide_index=True,
+        width="stretch",
+        column_config={"分数": st.column_config.ProgressColumn("分数", min_value=0, max_value=1, format="%.2f")},
+    )
 with right:
     st.markdown("**推荐理由与证据**")
     detail = listed.components.iloc[int(row.name)]  # the component row of this ranked row (same order)
@@ -198,5 +229,7 @@ with right:
         if v is not None and not (isinstance(v, float) and pd.isna(v)) and str(v).strip() not in ("", "-"):
             facts.setdefault(str(c), v)
     st.dataframe(
-        pd.DataFrame({"项目": list(facts), "内容": [str(v) for v in facts.values()]}), hide_index=True, width="stretch"
+        pd.DataFrame({"项目": list(facts), "内容": [ui.fact_text(v) for v in facts.values()]}),
+        hide_index=True,
+        width="stretch",
     )

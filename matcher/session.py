@@ -15,9 +15,12 @@ about the UI.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 import math
+import os
+import pickle
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -35,7 +38,7 @@ from .errors import MatcherError
 from .ingest.read import column_synonyms
 from .ingest.table import RawTable
 from .knowledge.chains import Chain, Zone, load_chains
-from .knowledge.settings import DEFAULTS, MATCH, RANK, Settings, stage_settings
+from .knowledge.settings import DATA_DIR, DEFAULTS, MATCH, PACKAGE_DIR, RANK, Settings, stage_settings
 from .outputs.table import write_table
 from .outputs.workbook import write_workbook
 from .pipeline import ReadResult, ScoreResult, read_companies, score_frame
@@ -336,3 +339,78 @@ def table_csv_bytes(frame: pd.DataFrame) -> bytes:
         path = Path(tmp) / "table.csv"
         write_table(frame, path)
         return path.read_bytes()
+
+
+# --------------------------------------------------------------------------------------------
+# scored results kept on disk (the app's first page after a restart needs no new scoring)
+
+_CODE_DIGEST: str | None = None
+
+
+def code_digest() -> str:
+    """A digest of the matcher package's source and its data files: everything a score depends on
+    besides its inputs, zone, settings and the day. A change to either changes every key made with it,
+    so a stored result never outlives the code or knowledge that made it. Read once per process."""
+    global _CODE_DIGEST
+    if _CODE_DIGEST is None:
+        h = hashlib.sha256()
+        for root in (PACKAGE_DIR, DATA_DIR):
+            for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+                h.update(str(path.relative_to(root)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+        _CODE_DIGEST = h.hexdigest()[:20]
+    return _CODE_DIGEST
+
+
+def stored_result_key(*parts) -> str:
+    """The key of a stored result: the caller's input key, the code digest and today's date (company
+    ages are counted to today)."""
+    return state_key(*parts, code_digest(), dt.date.today().isoformat())
+
+
+class ResultStore:
+    """Scored results pickled in a folder of the user's own cache, by key. `get` gives None for a
+    missing or unreadable entry (a damaged one is removed); `put` writes a temporary file and renames
+    it into place, so a crash never leaves a half-written entry. The `keep` newest entries stay."""
+
+    def __init__(self, folder, keep: int = 4):
+        self.folder = Path(folder)
+        self.keep = keep
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.pickle"
+
+    def get(self, key: str):
+        path = self._path(key)
+        try:
+            with open(path, "rb") as f:
+                return pickle.load(f)
+        except FileNotFoundError:
+            return None
+        except Exception:  # damaged or written by another version: score again
+            path.unlink(missing_ok=True)
+            return None
+
+    def put(self, key: str, value) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self._path(key))
+        except OSError:  # a read-only or full disk only costs the next start its speed
+            if "tmp" in locals():
+                Path(tmp).unlink(missing_ok=True)
+            return
+        entries = sorted(self.folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[self.keep :]:
+            old.unlink(missing_ok=True)
+
+
+def result_store() -> ResultStore | None:
+    """The store of scored results: the folder in CHAINMATCH_CACHE, else ~/.cache/chainmatch;
+    CHAINMATCH_CACHE=off turns it off."""
+    where = os.environ.get("CHAINMATCH_CACHE", "")
+    if where.strip().lower() in ("off", "0", "no", "false"):
+        return None
+    folder = Path(where) if where.strip() else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return ResultStore(folder if where.strip() else folder / "chainmatch")

@@ -47,8 +47,24 @@ def pinned_day(monkeypatch):
         monkeypatch.setattr(matcher, name, functools.partial(real, as_of=AS_OF))
 
 
+@pytest.fixture(autouse=True)
+def fresh_server_caches(monkeypatch):
+    """The app shares scored results, re-rankings and maps across sessions (st.cache_resource, one per
+    process) and keeps the sample's scoring on disk; each test starts as on a fresh server with no
+    stored scoring, so it sees its own scoring calls (and scores as of AS_OF, not today)."""
+    import streamlit as st
+
+    monkeypatch.setenv("CHAINMATCH_CACHE", "off")
+
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
 def engine_view(settings=matcher.DEFAULTS, **filters):
+    """What the ranking page lists by default: companies in a chain, not deregistered."""
     filters.setdefault("matched_only", True)
+    filters.setdefault("active_only", True)
     result = matcher.rerank(sample_result(), settings)
     if filters.get("chain_ids") or filters.get("segments"):  # a chain chosen: every company that serves it
         result = matcher.chain_view(result)
@@ -104,6 +120,22 @@ def test_first_page_shows_the_sample_scored():
     assert mapping.set_index("header").loc["企业名称", "field"] == "company_name"
     rejected = next(d.value for d in at.dataframe if "原因" in d.value.columns)
     assert len(rejected) == counts["rejected"] and "缺少企业名称" in set(rejected["原因"])
+
+
+def test_a_restarted_app_opens_on_the_stored_sample(score_calls, monkeypatch, tmp_path):
+    import streamlit as st
+
+    monkeypatch.setenv("CHAINMATCH_CACHE", str(tmp_path))
+    first = new_app().run()
+    assert len(score_calls) == 1 and len(list(tmp_path.glob("*.pickle"))) == 1
+    st.cache_resource.clear()  # a new server process: nothing in memory, the disk store stays
+    again = new_app().run()
+    assert not again.exception and len(score_calls) == 1  # not scored again
+    assert metrics(again) == metrics(first)
+    assert again.tabs[0].dataframe[0].value.equals(first.tabs[0].dataframe[0].value)
+    # an officer's own list is scored, and not written to disk
+    again.file_uploader(key="uploader").set_value(("名单.csv", CSV, "text/csv")).run()
+    assert len(score_calls) == 2 and len(list(tmp_path.glob("*.pickle"))) == 1
 
 
 def test_upload_through_the_file_uploader_and_back_to_the_sample():
@@ -200,16 +232,17 @@ def test_filters_narrow_the_ranked_table():
     assert at.checkbox(key="w_f_active").value  # deregistered companies are left out by default
     expected = engine_view(chain_ids=["nev"], tiers=["A"], active_only=True)
     assert any(m.value.startswith(f"**{len(expected):,}** 家符合条件") for m in at.markdown)
-    best_elsewhere = matcher.filter_ranked(matcher.rerank(sample_result(), matcher.DEFAULTS).ranked, chain_ids=["nev"])
-    assert (
-        len(set(expected["company_name"]) - set(best_elsewhere["company_name"])) > 0
-    )  # also those whose best is not nev
+    # the chain's list is the per-chain view: also companies whose best chain is another
+    every = engine_view(chain_ids=["nev"], active_only=True)
+    best_here = matcher.filter_ranked(matcher.rerank(sample_result(), matcher.DEFAULTS).ranked, chain_ids=["nev"])
+    assert len(set(every["company_name"]) - set(best_here["company_name"])) > 0
     table = at.dataframe[0].value
     assert set(table["产业链"]) == {"新能源汽车"} and set(table["等级"]) == {"A"}
     assert table["企业名称"].tolist() == expected["company_name"].tolist()
     at.number_input(key="w_f_distance").set_value(200.0)
     at.checkbox(key="w_f_active").uncheck().run()
-    assert len(at.dataframe[0].value) == len(engine_view(chain_ids=["nev"], tiers=["A"], max_distance_km=200))
+    unchecked = engine_view(chain_ids=["nev"], tiers=["A"], max_distance_km=200, active_only=False)
+    assert len(at.dataframe[0].value) == len(unchecked)
     at.checkbox(key="w_f_active").check().run()
     expected = engine_view(chain_ids=["nev"], tiers=["A"], max_distance_km=200, active_only=True)
     table = at.dataframe[0].value
@@ -225,20 +258,56 @@ def test_filters_narrow_the_ranked_table():
     assert at.multiselect(key="w_f_chains").value == ["nev"] and at.dataframe[0].value.equals(table)
 
 
-def test_the_detail_view_explains_one_company():
+def select(at, table, rows=(), cells=()):
+    """Select rows or cells of a dataframe as a click in the browser does (its selection state)."""
+    at.session_state[table.key] = {"selection": {"rows": list(rows), "columns": [], "cells": list(cells)}}
+    return at.run()
+
+
+def detail_name(at) -> str:
+    return next(m.value[4:] for m in at.markdown if m.value.startswith("### "))
+
+
+def test_a_click_on_a_row_opens_the_company_in_detail():
     at = new_app().run()
     at.switch_page(RANKING).run()
     view = engine_view()
-    at.selectbox[0].set_value(1).run()  # the second company
+    table = at.dataframe[0]
+    assert table.key == "rank_table"
+    assert detail_name(at) == view.iloc[0]["company_name"]  # nothing clicked: the first company
+    select(at, at.dataframe[0], rows=[1])  # the tick box of the second row
+    assert not at.exception
     row = view.iloc[1]
-    assert any(m.value == f"### {row['company_name']}" for m in at.markdown)
-    assert len(at.get("vega_lite_chart")) == 2  # score parts and component scores
+    assert detail_name(at) == row["company_name"]
+    assert at.selectbox(key="detail_pick").value == f"{row['source_file']}:{row['source_row']}:{row['chain_id']}"
     reasons = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert len(reasons) == len(row["reasons"].split(" | "))
     facts = at.dataframe[-1].value.set_index("项目")["内容"]
     assert facts["企业名称"] == row["company_name"] and "统一社会信用代码" in facts.index
+    assert not any(re.fullmatch(r"\d+\.0", v) for v in facts)  # whole numbers without decimals
     parts = matcher.score_parts(row, matcher.DEFAULTS)
     assert abs(sum(parts.values()) - row["score"]) < 0.1
+    labels = [b.label for b in at.download_button]
+    assert "下载企业简报（网页，可打印）" in labels and "下载企业简报（PDF）" in labels
+    shown = next(m.value for m in at.markdown if m.value.startswith("匹配缺口："))
+    assert f"{parts['fit']:+.1f} 分" in shown and f"**{row['score']:.1f}** 分" in shown
+    components = at.dataframe[1].value.set_index("项目")["分数"]
+    assert components["产业相关度"] == pytest.approx(row["relevance"])
+    # a click on any cell of a row opens that row too
+    select(at, at.dataframe[0], cells=[(3, "推荐理由")])
+    assert detail_name(at) == view.iloc[3]["company_name"]
+    # the dropdown still works, and a click afterwards wins again
+    pick = f"{view.iloc[5]['source_file']}:{view.iloc[5]['source_row']}:{view.iloc[5]['chain_id']}"
+    at.selectbox(key="detail_pick").set_value(pick).run()
+    assert detail_name(at) == view.iloc[5]["company_name"]
+    select(at, at.dataframe[0], rows=[2])
+    assert detail_name(at) == view.iloc[2]["company_name"]
+    # a new filter lists other rows: the selection is cleared and a company no longer listed gives way
+    at.multiselect(key="w_f_chains").set_value(["ic"]).run()
+    ic = engine_view(chain_ids=["ic"])
+    assert at.session_state["rank_table"]["selection"]["rows"] == []
+    expected = view.iloc[2]["company_name"] if view.iloc[2]["chain_id"] == "ic" else ic.iloc[0]["company_name"]
+    assert detail_name(at) == expected
 
 
 # --------------------------------------------------------------------------------------------
@@ -270,12 +339,13 @@ def test_gap_profile_from_the_local_list_edit_and_apply(score_calls):
     at.session_state[editor.key] = {"edited_rows": {0: {"status": new_status}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert any("尚未用于评分" in w.value for w in at.warning)
+    calls = len(score_calls)
     next(b for b in at.button if b.label == "应用修改并重新评分").click().run()
     edited = at.session_state["zone"].segment_status(first["chain_id"], first["segment_id"])
     assert edited.status == new_status and not edited.assumed and not edited.computed
-    calls = len(score_calls)
-    at.switch_page(RANKING).run()
+    at.switch_page(RANKING).run()  # scored once under the new profile (the gaps page's map already asked)
     assert not at.exception and len(score_calls) == calls + 1
+    assert score_calls[-1][1].segment_status(first["chain_id"], first["segment_id"]).status == new_status
 
 
 # --------------------------------------------------------------------------------------------
@@ -296,6 +366,12 @@ def test_map_page_draws_the_offline_map_and_lists_a_segments_targets():
     expected = engine_view(chain_ids=["nev"], segments=[("nev", segment["segment_id"])], tiers=["A", "B"])
     assert at.subheader[0].value.endswith(f"A / B 类目标 {len(expected):,} 家")
     assert at.dataframe[0].value["企业名称"].tolist() == expected["company_name"].tolist()
+    # only the part shown is drawn: the chain's map, or (on request) the geographic map
+    html = at.get("iframe")[0].proto.srcdoc
+    assert '"id":"chain-nev"' in html and '"id":"geo-national"' not in html
+    at.radio(key="w_map_view").set_value("geo").run()
+    html = at.get("iframe")[0].proto.srcdoc
+    assert '"id":"geo-national"' in html and '"id":"chain-nev"' not in html and 'id="metric"' in html
 
 
 def test_export_page_offers_every_download():
@@ -354,6 +430,19 @@ def test_gaps_page_shows_computed_statuses_on_the_chain_map():
     buttons[0].click().run()
     assert not at.exception
     assert any(s.label == "在产业链图上查看测算状态" for s in at.selectbox)
+    # the chain map counts the candidates of the current list (scored under the current profile)
+    # (every company that serves the chain, filed under a segment: the map's per-chain counts)
+    ranked = matcher.chain_view(matcher.rerank(sample_result(), matcher.DEFAULTS)).ranked
+    ai = ranked[(ranked["chain_id"] == "ai") & (ranked["score"] > 0) & ranked["segment_id"].notna()]
+    n_a, n_b = int((ai["tier"] == "A").sum()), int((ai["tier"] == "B").sum())
+    assert n_a > 0 and n_b > 0
+    html = at.get("iframe")[0].proto.srcdoc
+    assert int(re.search(r"候选企业[：\s]*(\d+)", html).group(1)) > 0  # it said 0 when no candidates were passed
+    assert f"A 类目标 {n_a} 家，B 类 {n_b} 家" in html
+    at.selectbox(key="w_gaps_map_chain").set_value("nev").run()
+    nev = ranked[(ranked["chain_id"] == "nev") & (ranked["score"] > 0) & ranked["segment_id"].notna()]
+    n_a = int((nev["tier"] == "A").sum())
+    assert n_a > 0 and f"A 类目标 {n_a} 家" in at.get("iframe")[0].proto.srcdoc
 
 
 # --------------------------------------------------------------------------------------------

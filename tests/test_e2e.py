@@ -9,6 +9,7 @@ screenshots. Skipped only when chromium is missing outside CI (as tests/test_map
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -39,6 +40,7 @@ def server(tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env["CHAINMATCH_CACHE"] = str(tmp_path_factory.mktemp("cache"))  # the app's disk store, fresh and private
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [
@@ -108,9 +110,38 @@ def _settle(page) -> None:
             && !document.querySelector('[data-testid="stSkeleton"]'); }""")
 
 
+def _listed(result, settings):
+    """The ranking page's default list: companies in a chain, not deregistered."""
+    return matcher.filter_ranked(matcher.rerank(result, settings).ranked, matched_only=True, active_only=True)
+
+
 def _top_name(result, settings) -> str:
-    ranked = matcher.filter_ranked(matcher.rerank(result, settings).ranked, matched_only=True)
-    return str(ranked["company_name"].iloc[0])
+    return str(_listed(result, settings)["company_name"].iloc[0])
+
+
+# Latin words allowed on an officer's screen: the product name, file kinds, units, tiers
+LATIN_OK = {"ChainMatch", "Excel", "CSV", "HTML", "PDF", "MB", "A", "B", "C", "N"}
+
+
+def _english(page, allowed=()) -> list[str]:
+    """Latin words in the text the page shows: visible text nodes, leaving out icons (drawn from the icon
+    font: aria-hidden, not translated), the screen-reader-only skip link and the tables' screen-reader copies of their cells (data, not
+    wording), and the names of the files the officer chose. Map frames and table canvases are not read."""
+    text = page.evaluate("""() => {
+        const skip = '[data-testid="stSkipToContent"], span[translate="no"][aria-hidden="true"], '
+            + '[data-testid="stDataFrame"] table, style, script, noscript';
+        const out = [];
+        const walk = document.createTreeWalker(document.querySelector('[data-testid="stApp"]'), NodeFilter.SHOW_TEXT);
+        while (walk.nextNode()) {
+            const el = walk.currentNode.parentElement;
+            if (!walk.currentNode.textContent.trim() || el.closest(skip)) continue;
+            if (!el.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
+            out.push(walk.currentNode.textContent);
+        }
+        return out.join('\\n'); }""")
+    for name in allowed:
+        text = text.replace(name, "")
+    return sorted({w for w in re.findall(r"[A-Za-z][A-Za-z_]*", text) if w not in LATIN_OK})
 
 
 def test_officer_session_in_chromium(server, upload_csv, tmp_path):
@@ -165,6 +196,13 @@ def test_officer_session_in_chromium(server, upload_csv, tmp_path):
             page.get_by_text("示例名单 candidates_qcc.xlsx").wait_for()
             _settle(page)
             page.screenshot(path=str(tmp_path / "1-sample.png"), full_page=True)
+            # the uploader speaks Chinese: Streamlit's English is hidden, Chinese drawn in its place
+            assert _english(page, ["candidates_qcc.xlsx"]) == []
+            drawn = page.evaluate("""() => [
+                '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p',
+                '[data-testid="stFileUploaderDropzoneInstructions"] span'].map(
+                s => getComputedStyle(document.querySelector(s), '::after').content)""")
+            assert drawn == ['"选择文件"', '"拖放文件到此处，或点击“选择文件”；每个文件不超过 200MB"']
 
             # upload a list: it is read, scored and accounted for
             page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(upload_csv))
@@ -187,6 +225,32 @@ def test_officer_session_in_chromium(server, upload_csv, tmp_path):
             assert slider.input_value() == "0" and slider.get_attribute("aria-valuetext") == "0.00"
             _settle(page)
             page.screenshot(path=str(tmp_path / "3-ranking.png"), full_page=True)
+            assert _english(page, [upload_csv.name]) == []
+
+            # a click on a row opens that company's detail
+            third = str(_listed(result, matcher.DEFAULTS.replace(w_fit=0.0))["company_name"].iloc[2])
+            assert page.locator("h3").filter(has_text=third).count() == 0
+            grid = page.get_by_test_id("stDataFrame").first
+            grid.scroll_into_view_if_needed()
+            box = grid.bounding_box()
+            page.mouse.click(box["x"] + 200, box["y"] + 35 * 3 + 17)  # the third row below the header
+            page.locator("h3").filter(has_text=third).wait_for()
+            _settle(page)
+            page.screenshot(path=str(tmp_path / "3-detail.png"), full_page=True)
+            # its 企业简报, as a printable page and as PDF
+            with page.expect_download(timeout=120_000) as info:
+                page.get_by_role("button", name="下载企业简报（网页，可打印）").click()
+            brief = tmp_path / "brief.html"
+            info.value.save_as(brief)
+            assert info.value.suggested_filename == f"企业简报_{third}.html"
+            assert third in brief.read_text(encoding="utf-8")
+            with page.expect_download(timeout=120_000) as info:
+                page.get_by_role("button", name="下载企业简报（PDF）").click()
+            pdf = tmp_path / "brief.pdf"
+            info.value.save_as(pdf)
+            assert pdf.read_bytes().startswith(b"%PDF")
+            pypdf = pytest.importorskip("pypdf")
+            assert third in "".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages).replace("\n", "")
 
             # 4 · 招商地图: the offline map draws inside the page
             page.get_by_role("link", name="招商地图").click()
@@ -195,6 +259,11 @@ def test_officer_session_in_chromium(server, upload_csv, tmp_path):
             frame.wait_for_function("window.chainmatchCharts && window.chainmatchCharts.drawn > 0", timeout=30_000)
             _settle(page)
             page.screenshot(path=str(tmp_path / "4-map.png"))
+            assert _english(page, [upload_csv.name]) == []
+            # the chain maps fit the frame: no chart wider than the frame's page
+            widths = frame.evaluate("""() => [document.documentElement.clientWidth,
+                Math.max(...[...document.querySelectorAll('.chart')].map(c => c.getBoundingClientRect().right))]""")
+            assert widths[1] <= widths[0], widths
 
             # 5 · 导出: the workbook follows the new weights and opens
             page.get_by_role("link", name="导出").click()
@@ -212,6 +281,7 @@ def test_officer_session_in_chromium(server, upload_csv, tmp_path):
             assert rows[1][rows[0].index("企业名称")] == after
             _settle(page)
             page.screenshot(path=str(tmp_path / "5-export.png"), full_page=True)
+            assert _english(page, [upload_csv.name]) == []
 
             # 2 · 产业链缺口: statuses computed from the (synthetic) local enterprise list
             page.get_by_role("link", name="产业链缺口").click()
@@ -219,6 +289,22 @@ def test_officer_session_in_chromium(server, upload_csv, tmp_path):
             page.get_by_text("计入环节").wait_for()
             _settle(page)
             page.screenshot(path=str(tmp_path / "2-gaps.png"), full_page=True)
+            assert _english(page, [upload_csv.name, "local_enterprises_nanjing.csv"]) == []
+            # its chain map counts the candidates of the uploaded list
+            # (every company that serves the chain, filed under a segment: the map's per-chain counts)
+            ranked = matcher.chain_view(matcher.rerank(result, matcher.DEFAULTS.replace(w_fit=0.0))).ranked
+            ai = ranked[(ranked["chain_id"] == "ai") & (ranked["score"] > 0) & ranked["segment_id"].notna()]
+            n_a, n_b = int((ai["tier"] == "A").sum()), int((ai["tier"] == "B").sum())
+            assert n_a + n_b > 0
+            gaps_frame = page.locator("iframe").last.element_handle().content_frame()
+            gaps_frame.wait_for_function("window.chainmatchCharts && window.chainmatchCharts.drawn > 0")
+            text = gaps_frame.evaluate("() => document.body.innerText")
+            assert int(re.search(r"候选企业[：\s]*(\d+)", text).group(1)) > 0
+            option = gaps_frame.evaluate(
+                "() => JSON.stringify(window.chainmatchCharts && echarts.getInstanceByDom("
+                "document.querySelector('.chart')).getOption().title)"
+            )
+            assert f"A 类目标 {n_a} 家，B 类 {n_b} 家" in option
             assert errors == []
         finally:
             browser.close()

@@ -315,3 +315,78 @@ def test_workbook_and_csv_bytes(fixture_result, fixture_chains, fixture_zone):
     assert text.startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(io.BytesIO(text), encoding="utf-8-sig")
     assert back.loc[0, "company_name"].startswith("'=")
+
+
+# --------------------------------------------------------------------------------------------
+# scored results kept on disk
+
+
+def test_result_store_round_trip_damage_and_size(tmp_path, fixture_result):
+    store = matcher.ResultStore(tmp_path / "cache", keep=2)
+    assert store.get("a") is None  # nothing yet, and no folder needed to ask
+    store.put("a", fixture_result)
+    back = store.get("a")
+    pd.testing.assert_frame_equal(back.ranked, fixture_result.ranked)
+    pd.testing.assert_frame_equal(back.components, fixture_result.components)
+    assert back.counts == fixture_result.counts
+    assert [p.suffix for p in (tmp_path / "cache").iterdir()] == [".pickle"]  # no temporary file left
+    # a damaged entry is a miss, and is removed
+    (tmp_path / "cache" / "a.pickle").write_bytes(b"\x80\x05not a pickle")
+    assert store.get("a") is None and not (tmp_path / "cache" / "a.pickle").exists()
+    # the newest `keep` entries stay
+    for key in ("b", "c", "d"):
+        store.put(key, {"key": key})
+    assert sorted(p.stem for p in (tmp_path / "cache").glob("*.pickle")) == ["c", "d"]
+    assert store.get("d") == {"key": "d"}
+
+
+def test_stored_result_keys_follow_code_data_and_day(monkeypatch):
+    from matcher import session
+
+    digest = matcher.code_digest()
+    assert len(digest) == 20 and matcher.code_digest() == digest
+    key = matcher.stored_result_key("inputs")
+    assert matcher.stored_result_key("inputs") == key and matcher.stored_result_key("other") != key
+    monkeypatch.setattr(session, "_CODE_DIGEST", "changed-code")
+    assert matcher.stored_result_key("inputs") != key
+    monkeypatch.setattr(session, "_CODE_DIGEST", digest)
+
+    class Tomorrow(session.dt.date):
+        @classmethod
+        def today(cls):
+            return session.dt.date(2099, 1, 2)
+
+    monkeypatch.setattr(session.dt, "date", Tomorrow)
+    assert matcher.stored_result_key("inputs") != key
+
+
+def test_code_digest_reads_the_package_and_its_data(monkeypatch, tmp_path):
+    from matcher import session
+
+    pkg, data = tmp_path / "pkg", tmp_path / "data"
+    for d in (pkg, data):
+        d.mkdir()
+    (pkg / "a.py").write_text("x = 1\n")
+    (data / "b.yaml").write_text("k: v\n")
+    monkeypatch.setattr(session, "PACKAGE_DIR", pkg)
+    monkeypatch.setattr(session, "DATA_DIR", data)
+
+    def fresh():
+        monkeypatch.setattr(session, "_CODE_DIGEST", None)
+        return matcher.code_digest()
+
+    first = fresh()
+    (data / "b.yaml").write_text("k: w\n")
+    second = fresh()
+    (pkg / "a.py").write_text("x = 2\n")
+    assert len({first, second, fresh()}) == 3
+
+
+def test_result_store_location(monkeypatch, tmp_path):
+    monkeypatch.setenv("CHAINMATCH_CACHE", "off")
+    assert matcher.result_store() is None
+    monkeypatch.setenv("CHAINMATCH_CACHE", str(tmp_path / "mine"))
+    assert matcher.result_store().folder == tmp_path / "mine"
+    monkeypatch.delenv("CHAINMATCH_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert matcher.result_store().folder == tmp_path / "xdg" / "chainmatch"

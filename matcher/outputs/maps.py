@@ -18,6 +18,7 @@ import html
 import json
 import math
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,6 +55,10 @@ _REQUIRED = ("company_name", "province", "city", "chain_id", "segment_id", "scor
 
 # --------------------------------------------------------------------------------------------
 # small helpers
+
+
+# the sections of a map page (map_html(parts=...)): overview of every chain, chain maps, geographic map
+PARTS = ("overview", "chains", "geo")
 
 
 def _esc(value) -> str:
@@ -934,6 +939,28 @@ def _strip_private(option: dict) -> dict:
     return {k: v for k, v in option.items() if not k.startswith("_")}
 
 
+def _chain_section(shown: bool) -> str:
+    """The heading and note of a map page's chain maps (empty when the page has none)."""
+    if not shown:
+        return ""
+    return f"""<h2>产业链图</h2>
+<p class="note">环节按 上游 → 中游 → 下游 排列，颜色为园区缺口状态（优势 / 一般 / 薄弱 / 缺失），
+标注该环节 A 类、B 类目标数；悬停查看得分最高的 {TOP_TARGETS} 家企业。</p>
+"""
+
+
+def _geo_section(shown: bool, options: str, geo_divs: str, radius_km: float) -> str:
+    """The heading, controls and charts of a map page's geographic map (empty when the page has none)."""
+    if not shown:
+        return ""
+    return f"""<h2>地理分布</h2>
+<div class="controls">
+<label>省份着色 <select id="metric">{options}</select></label>
+<label>配套半径 <input id="radius" type="number" min="1" max="3000" step="10" value="{radius_km:g}"> 公里</label>
+</div>
+{geo_divs}"""
+
+
 def map_html(
     ranked,
     chains: dict[str, Chain] | None = None,
@@ -942,12 +969,19 @@ def map_html(
     radius_km: float = DEFAULT_RADIUS_KM,
     metric: str = "count",
     title: str | None = None,
+    *,
+    parts: Iterable[str] = PARTS,
 ) -> str:
     """One self-contained HTML page: the chain map(s) and the geographic map, everything inlined.
 
     chain_id None: the overview of every chain, then one chain map per chain, and the geographic map
-    of all targets; a chain id: that chain's map and the geographic map of its targets.
+    of all targets; a chain id: that chain's map and the geographic map of its targets. `parts` keeps
+    some sections only (a page in the app draws what it shows): "overview" (chain_id None), "chains"
+    (the chain maps), "geo" (the geographic map).
     """
+    parts = set(parts)
+    if not parts or not parts <= set(PARTS):
+        raise MatcherError(f"地图内容 {sorted(parts)} 无效（可选：{'、'.join(PARTS)}）")
     ranked = _ranked(ranked)
     chains = chains if chains is not None else load_chains()
     zone = zone if zone is not None else load_zone(chains=chains)
@@ -958,11 +992,13 @@ def map_html(
     summary = segment_summary(ranked, chains, zone)
     chain_options = []
     if chain_id is None:
-        chain_options.append(("chain-overview", chain_map_option(summary)))
-        chain_options += [(f"chain-{cid}", chain_map_option(summary, cid)) for cid in summary["chain_id"].unique()]
-    else:
+        if "overview" in parts:
+            chain_options.append(("chain-overview", chain_map_option(summary)))
+        if "chains" in parts:
+            chain_options += [(f"chain-{cid}", chain_map_option(summary, cid)) for cid in summary["chain_id"].unique()]
+    elif parts & {"overview", "chains"}:
         chain_options.append((f"chain-{chain_id}", chain_map_option(summary, chain_id)))
-    views = [v for v in VIEWS if v == "national" or _has_location(zone)]
+    views = [v for v in VIEWS if v == "national" or _has_location(zone)] if "geo" in parts else []
     regions = region_summary(ranked, zone, chain_id)
     geo_options = {
         v: {m: geo_map_option(ranked, zone, chain_id, m, radius_km, chains, view=v, regions=regions) for m in METRICS}
@@ -974,7 +1010,7 @@ def map_html(
     ]
     charts += [{"id": f"geo-{v}", "width": GEO_WIDTH, "height": GEO_HEIGHT, "option": None, "view": v} for v in views]
     data = {
-        "maps": geo_maps(),
+        "maps": geo_maps() if views else {},
         "charts": charts,
         "geo": {
             "initial": metric,
@@ -1015,16 +1051,8 @@ def map_html(
 <h1>{_esc(heading)}</h1>
 <p class="note">按园区产业链缺口评分的候选企业 {n_companies} 家，其中 A、B 类目标 {n_targets} 家。
 本文件自带全部脚本与数据，离线可用；不访问任何网络地址。</p>
-<h2>产业链图</h2>
-<p class="note">环节按 上游 → 中游 → 下游 排列，颜色为园区缺口状态（优势 / 一般 / 薄弱 / 缺失），
-标注该环节 A 类、B 类目标数；悬停查看得分最高的 {TOP_TARGETS} 家企业。</p>
-{chain_divs}
-<h2>地理分布</h2>
-<div class="controls">
-<label>省份着色 <select id="metric">{options}</select></label>
-<label>配套半径 <input id="radius" type="number" min="1" max="3000" step="10" value="{radius_km:g}"> 公里</label>
-</div>
-{geo_divs}
+{_chain_section(bool(chain_options))}{chain_divs}
+{_geo_section(bool(views), options, geo_divs, radius_km)}
 <footer>
 底图：国家基础地理数据（省级行政区边界），简化显示；南海诸岛以附图表示，台湾省、香港、澳门均已包含。
 城市位置为地级行政区参考点，距离为到园区的直线距离（公里）。本图仅供招商工作内部参考，公开发布须按规定送审。

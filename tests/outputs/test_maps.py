@@ -425,3 +425,30 @@ def test_maps_of_an_empty_ranking_and_a_zone_without_location(fixture_chains, fi
         matcher.geo_map_option(empty, nowhere, view="local")
     with pytest.raises(matcher.MatcherError, match="缺少列"):
         matcher.segment_summary(pd.DataFrame({"company_name": ["x"]}), fixture_chains, fixture_zone)
+
+
+def test_map_html_parts_keep_only_the_sections_asked_for(fixture_chains, fixture_zone):
+    """The app draws one section at a time (a chain's map, or the geographic map): a page of some
+    parts has exactly those charts and leaves the others' data out."""
+    empty = pd.DataFrame(columns=COLUMNS)
+
+    def charts(text):
+        data = json.loads(re.search(r"var DATA = (\{.*?\});\n", text, re.S).group(1))
+        return [c["id"] for c in data["charts"]], data
+
+    every, _ = charts(matcher.map_html(empty, fixture_chains, fixture_zone))
+    assert every[0] == "chain-overview" and "geo-national" in every
+    ids, data = charts(matcher.map_html(empty, fixture_chains, fixture_zone, parts=["overview"]))
+    assert ids == ["chain-overview"] and data["maps"] == {}
+    text = matcher.map_html(empty, fixture_chains, fixture_zone, parts=["overview"])
+    assert "产业链图" in text and "地理分布" not in text and 'id="metric"' not in text
+    ids, _ = charts(matcher.map_html(empty, fixture_chains, fixture_zone, parts=["chains"]))
+    assert ids == [c for c in every if c.startswith("chain-") and c != "chain-overview"]
+    chain_id = next(iter(fixture_chains))
+    ids, _ = charts(matcher.map_html(empty, fixture_chains, fixture_zone, chain_id=chain_id, parts=["chains"]))
+    assert ids == [f"chain-{chain_id}"]
+    ids, data = charts(matcher.map_html(empty, fixture_chains, fixture_zone, parts=["geo"]))
+    assert ids == [c for c in every if c.startswith("geo-")] and data["maps"]
+    for bad in ([], ["legend"]):
+        with pytest.raises(matcher.MatcherError, match="地图内容"):
+            matcher.map_html(empty, fixture_chains, fixture_zone, parts=bad)
