@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEV_STAMP := $(STAMP)-dev
 PORT ?= 8501
 
-.PHONY: run test sample bench clean chromium
+.PHONY: run serve test sample bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,15 @@ $(DEV_STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP) $(DEV_STAMP)
 
+# desktop mode: bound to this computer only, no login
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.address localhost --server.port $(PORT)
+
+# team mode (issue 17): every page behind a login; ADDRESS and DATA (a writable folder) as needed
+ADDRESS ?= 0.0.0.0
+DATA ?= $(HOME)/chainmatch-data
+serve: $(STAMP)
+	$(BIN)/python -m matcher.cli serve --address $(ADDRESS) --port $(PORT) --data $(DATA)
 
 test: $(DEV_STAMP) chromium
 	$(BIN)/ruff check .

@@ -143,6 +143,17 @@ def segments():
 
 
 def set_zone(new_zone, label: str) -> None:
+    from app_pages import _auth
+
+    who = _auth.principal()
+    if who is not None:  # team mode: only a role with the right changes the zone profile, and it is audited
+        try:
+            matcher.require(_auth.store(), who, "profile", target=label, source="app")
+        except matcher.MatcherError as exc:
+            st.session_state["zone_error"] = str(exc)
+            return
+        name = new_zone.name if new_zone is not None else "内置配置"
+        matcher.record_audit(_auth.store(), who.username, "profile_change", target=name, detail=label, source="app")
     st.session_state["zone"] = new_zone
     st.session_state["zone_key"] = matcher.state_key(matcher.zone_to_yaml(new_zone)) if new_zone else None
     st.session_state["zone_label"] = label
@@ -229,6 +240,13 @@ def reset_weights() -> None:
 # scoring (cached in the session) and re-ranking
 
 
+def upload_name(name) -> str:
+    """An uploaded file's name as a plain file name: any folder part a client sent (`../`, `C:\\`, `/etc/`)
+    dropped, so the file is always written inside the session's folder."""
+    base = str(name or "").replace("\\", "/").split("/")[-1].replace("\x00", "").strip()
+    return base if base not in ("", ".", "..") else "上传文件"
+
+
 def _write(files: list[dict], folder: Path) -> list[Path]:
     """Each file under its own sub-folder (so two uploads with one name stay apart); the sub-folder's
     name is the file's index, which maps a read table back to its input."""
@@ -236,7 +254,7 @@ def _write(files: list[dict], folder: Path) -> list[Path]:
     for i, f in enumerate(files):
         d = folder / str(i)
         d.mkdir(parents=True)
-        p = d / f["name"]
+        p = d / upload_name(f["name"])
         p.write_bytes(f["data"])
         paths.append(p)
     return paths

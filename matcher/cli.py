@@ -1,6 +1,6 @@
 """Command line: `matcher score …`, `matcher gaps …`, `matcher map …`, `matcher brief …`, `matcher inspect …`,
-`matcher chains` and the 招商台账's `matcher track …`, `matcher runs`, `matcher diff …`, `matcher db …` — a thin shell over
-the public API.
+`matcher chains` and the 招商台账's `matcher track …`, `matcher runs`, `matcher diff …`, `matcher db …`; accounts and
+a team server: `matcher users …`, `matcher audit export`, `matcher serve` — a thin shell over the public API.
 
 Parses arguments (weight flags and their help come from `matcher.config`), calls the API, prints
 counts on stdout and problems as one line on stderr. Exit codes: 0 success, 2 bad arguments or
@@ -363,6 +363,45 @@ def _track_parsers(sub) -> None:
     )
     _db_option(up)
 
+    us = sub.add_parser(
+        "users",
+        help="账号：新建、列出、停用、重设密码",
+        description="多人使用时的账号管理。密码从提示输入（或从标准输入读一行），不在命令行中给出。"
+        "台账里还没有账号时，先用 matcher users add 账号名 --role 管理员 建立第一个管理员。",
+    )
+    usub = us.add_subparsers(dest="users_command", required=True, parser_class=_Parser)
+    ua = usub.add_parser("add", help="新建账号", description="新建一个账号（密码随后提示输入）。")
+    ua.add_argument("username", metavar="账号名")
+    ua.add_argument("--role", required=True, help="角色：管理员 / 链长（专班负责人）/ 招商专员 / 只读")
+    ua.add_argument("--name", default=None, help="显示的姓名（默认同账号名）；招商专员的线索按负责人姓名认定")
+    ua.add_argument("--chains", default="", help="所在产业链（编号或名称，逗号分隔），如 nev,集成电路")
+    _db_option(ua)
+    ul = usub.add_parser("list", help="列出账号")
+    _db_option(ul)
+    ud = usub.add_parser("disable", help="停用账号（记录保留）")
+    ud.add_argument("username", metavar="账号名")
+    _db_option(ud)
+    ur = usub.add_parser("reset-password", help="重设密码（并解除锁定）")
+    ur.add_argument("username", metavar="账号名")
+    _db_option(ur)
+
+    sv = sub.add_parser(
+        "serve",
+        help="多人使用：在局域网地址上启动网页（需登录）",
+        description="为招商局多人使用启动网页：每个页面需登录，限制上传大小，开启跨站请求防护，不收集使用统计。"
+        "台账放在 --data 文件夹中；先用 matcher users add 建立第一个管理员。",
+    )
+    sv.add_argument("--address", default="0.0.0.0", help="监听地址（默认 0.0.0.0，即所有网卡）")
+    sv.add_argument("--port", type=int, default=8501, help="端口（默认 8501）")
+    sv.add_argument("--data", required=True, metavar="DIR", help="可写的数据文件夹（台账数据库放在其中）")
+    sv.add_argument("--max-upload-mb", type=int, default=200, help="单个上传文件的大小上限（MB，默认 200）")
+
+    au = sub.add_parser("audit", help="审计记录：导出", description="导出全部审计记录（登录、线索修改、导出、报告）。")
+    asub = au.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
+    ae = asub.add_parser("export", help="导出审计记录为 .csv 或 .xlsx")
+    ae.add_argument("-o", "--output", required=True, metavar="OUT", help="输出文件（.csv / .xlsx）")
+    _db_option(ae)
+
 
 def _parse_map(items) -> dict[str, str]:
     out = {}
@@ -599,6 +638,7 @@ def cmd_report(args) -> int:
             raise api.MatcherError(f"报告日期“{args.as_of}”不是日期（如 2026-12-31）") from None
     with api.open_store(args.db) as store:
         out = api.write_report(store, args.kind, args.output, chain=args.chain or None, as_of=as_of)
+        api.record_audit(store, _console().username, "report", target=Path(out).name, detail=args.kind, source="cli")
     print(f"已生成 {out}")
     return 0
 
@@ -763,6 +803,109 @@ def cmd_db(args) -> int:
     return 0
 
 
+def _read_password() -> str:
+    """A password from a prompt (asked twice) or one line of stdin — never from argv."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("密码：")
+        if getpass.getpass("再次输入密码：") != first:
+            raise api.AccountError("两次输入的密码不一致")
+        return first
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.rstrip("\r\n")
+
+
+def _console() -> api.Principal:
+    """The command line acts for whoever holds the database (the server's operator), as an administrator;
+    the audit trail names the operating-system user."""
+    import getpass
+
+    try:
+        who = getpass.getuser()
+    except Exception:
+        who = "unknown"
+    return api.Principal(f"命令行:{who}", f"命令行:{who}", api.load_roles().admin().name, ())
+
+
+def cmd_users(args) -> int:
+    with api.open_store(args.db) as store:
+        if args.users_command == "add":
+            first = api.count_users(store) == 0
+            chains = [c for c in args.chains.replace("，", ",").split(",") if c.strip()]
+            user = api.add_user(
+                store,
+                args.username,
+                _read_password(),
+                role=args.role,
+                display_name=args.name,
+                chains=chains,
+                by=None if first else _console(),
+            )
+            print(f"已新建账号 {user.username}（{user.display_name}，{user.role}）")
+        elif args.users_command == "list":
+            users = api.list_users(store)
+            if users.empty:
+                print("还没有账号（matcher users add 账号名 --role 管理员 建立第一个管理员）")
+            for u in users.itertuples():
+                state = "正常" if u.active else "已停用"
+                print(f"{u.username}\t{u.display_name}\t{u.role}\t{'、'.join(u.chains) or '全部/无'}\t{state}")
+        elif args.users_command == "disable":
+            api.disable_user(store, args.username, by=_console())
+            print(f"已停用账号 {args.username}")
+        else:
+            api.reset_password(store, args.username, _read_password(), by=_console())
+            print(f"已重设账号 {args.username} 的密码")
+    return 0
+
+
+def serve_command(address: str, port: int, data, max_upload_mb: int = 200) -> tuple[list[str], dict]:
+    """The streamlit command line and environment of a team server (login on, XSRF on, no statistics)."""
+    from pathlib import Path
+
+    app = Path(__file__).resolve().parents[1] / "app.py"  # the repository root, beside matcher/
+    if not app.exists():
+        raise api.MatcherError(f"找不到网页程序 {app}（请在 ChainMatch 源码目录中安装）")
+    folder = Path(data).expanduser().resolve()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
+        probe.write_text("ok", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise api.MatcherError(f"数据文件夹 {folder} 不可写：{exc.strerror or exc}") from None
+    env = {**os.environ, "CHAINMATCH_LOGIN": "1"}
+    env.setdefault(api.DB_ENV, str(folder / "chainmatch.db"))
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.address", address,
+        "--server.port", str(int(port)),
+        "--server.maxUploadSize", str(int(max_upload_mb)),
+        "--server.enableXsrfProtection", "true",
+        "--server.enableCORS", "true",
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    return cmd, env
+
+
+def cmd_serve(args) -> int:
+    cmd, env = serve_command(args.address, args.port, args.data, args.max_upload_mb)
+    with api.open_store(env[api.DB_ENV]) as store:
+        if api.count_users(store) == 0:
+            raise api.AccountError("台账中还没有账号：请先运行 matcher users add 账号名 --role 管理员 建立第一个管理员")
+    print(f"ChainMatch 多人模式：http://{args.address}:{args.port}（需登录；台账 {env[api.DB_ENV]}）", flush=True)
+    os.execvpe(cmd[0], cmd, env)
+    return 0
+
+
+def cmd_audit(args) -> int:
+    with api.open_store(args.db) as store:
+        n = api.export_audit(store, args.output, by=_console().username, source="cli")
+    print(f"已导出审计记录 {n} 条到 {args.output}")
+    return 0
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     if args.command in ("score", "gaps", "map", "inspect"):  # parse the input workbooks while the engine loads
@@ -784,6 +927,12 @@ def main(argv=None) -> int:
             return cmd_diff(args)
         if args.command == "db":
             return cmd_db(args)
+        if args.command == "users":
+            return cmd_users(args)
+        if args.command == "audit":
+            return cmd_audit(args)
+        if args.command == "serve":
+            return cmd_serve(args)
         if args.command == "brief":
             return cmd_brief(args)
         if args.command == "report":

@@ -21,6 +21,7 @@ LAYERS = [
     ("matcher.stream",),  # a whole register, streamed or on a Dask cluster
     ("matcher.gaps",),  # the zone's gap profile, computed with the pipeline
     ("matcher.store",),  # the 招商台账: runs, companies, leads and their history in SQLite / PostgreSQL
+    ("matcher.accounts",),  # users, roles, the Principal filter on reads and writes, the audit trail
     ("matcher.reports",),  # the weekly 台账 and the quarterly 链长调度会 report, generated from the store
     ("matcher.session",),  # what an interactive session needs
     ("matcher.cli",),  # a front end over the public API

@@ -15,6 +15,8 @@ would cost time and give nothing. This file is the head of the migrations in `mi
 - leads         company × chain × segment under follow-up: stage, owner, next action, due date,
                 expected investment (万元), notes, `version` (optimistic concurrency).
 - lead_history  append-only: every change of a lead (who, when, field, from → to, source).
+- users         accounts: role, chains, Argon2 password hash, lock-out state (matcher.accounts).
+- audit_log     append-only: logins, lead changes, exports, reports (triggers refuse UPDATE/DELETE).
 """
 
 from __future__ import annotations
@@ -190,3 +192,35 @@ def sa_count():
     from sqlalchemy import func
 
     return func.count()
+
+
+# Accounts and the audit trail (issue 17; used by `matcher.accounts`). Passwords only as Argon2 hashes.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String, nullable=False, unique=True),
+    Column("display_name", String, nullable=False),
+    Column("role", String, nullable=False),  # a role of data/accounts/roles.yaml
+    Column("chains", JSON, nullable=False),  # chain ids the user works on
+    Column("password_hash", String, nullable=False),  # Argon2id, never the password
+    Column("active", Boolean, nullable=False),
+    Column("failed_logins", Integer, nullable=False),  # failures since the last success (lock-out)
+    Column("locked_until", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("password_changed_at", DateTime, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("username", String),  # who (None: someone unknown, e.g. a login with a wrong name)
+    Column("action", String, nullable=False),  # login / login_failed / lead_change / export / report / …
+    Column("target", Text),  # what: a lead id, a file name, a user name
+    Column("detail", Text),
+    Column("n_rows", Integer),
+    Column("source", String, nullable=False),  # cli / app / api
+    Index("ix_audit_log_at", "at"),
+)
