@@ -9,10 +9,6 @@ trail holds every step. Skipped only when chromium is missing outside CI (as tes
 from __future__ import annotations
 
 import dataclasses
-import os
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -22,7 +18,7 @@ from matcher.accounts.users import LOCK_AFTER
 
 from .accounts.conftest import PASSWORD, ROWS, T0, _ranked
 from .conftest import CHROMIUM_ARGS, chromium_path
-from .test_e2e import _free_port, _settle
+from .test_e2e import _free_port, _settle, app_env, app_server
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTE = '\'); DROP TABLE leads; -- =HYPERLINK("http://x")'
@@ -47,31 +43,10 @@ def team_db(tmp_path_factory, fixture_result):
 def team_server(tmp_path_factory, team_db):
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env.update({"CHAINMATCH_LOGIN": "1", matcher.DB_ENV: str(team_db)})
+    env = app_env(CHAINMATCH_LOGIN="1", **{matcher.DB_ENV: str(team_db)})
     cmd, _ = __import__("matcher.cli", fromlist=["serve_command"]).serve_command("127.0.0.1", port, team_db.parent)
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not start:\n" + log.read_text(errors="replace")[-3000:])
-            time.sleep(0.2)
+    with app_server(cmd, port, log, env) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _login(page, url, name, password=PASSWORD):

@@ -8,6 +8,7 @@ screenshots. Skipped only when chromium is missing outside CI (as tests/test_map
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -34,38 +35,41 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`streamlit run app.py` on a free loopback port; yields its base URL."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+def app_command(port: int) -> list[str]:
+    """`streamlit run app.py` headless on a loopback port, without usage statistics."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
+def app_env(**extra: str) -> dict:
+    """The test process's environment without proxies (every request stays on loopback), plus extra."""
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env["CHAINMATCH_CACHE"] = str(tmp_path_factory.mktemp("cache"))  # the app's disk store, fresh and private
+    env.update(extra)
+    return env
+
+
+@contextlib.contextmanager
+def app_server(cmd: list[str], port: int, log: Path, env: dict, wait_s: float = 60):
+    """Start the app server (`cmd`, output to `log`), wait until it answers its health check, yield its
+    base URL, and stop it afterwards. The test fails with the log's tail when the server does not start."""
     with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + wait_s
         while True:
             try:
                 with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
@@ -83,6 +87,17 @@ def server(tmp_path_factory):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run app.py` on a free loopback port; yields its base URL."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    # the app's disk store, fresh and private
+    env = app_env(CHAINMATCH_CACHE=str(tmp_path_factory.mktemp("cache")))
+    with app_server(app_command(port), port, log, env, wait_s=30) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

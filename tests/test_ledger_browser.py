@@ -6,11 +6,6 @@ with the page as its source. Every request that is not to the app's own port is 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,7 +13,7 @@ import pytest
 import matcher
 
 from .conftest import CHROMIUM_ARGS, chromium_path
-from .test_e2e import _free_port, _settle
+from .test_e2e import _free_port, _settle, app_command, app_env, app_server
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,35 +32,9 @@ def ledger_db(tmp_path, fixture_result):
 @pytest.fixture
 def server(ledger_db, tmp_path):
     port = _free_port()
-    log = tmp_path / "streamlit.log"
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env[matcher.DB_ENV] = str(ledger_db[0])
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not start:\n" + log.read_text(errors="replace")[-3000:])
-            time.sleep(0.2)
+    env = app_env(**{matcher.DB_ENV: str(ledger_db[0])})
+    with app_server(app_command(port), port, tmp_path / "streamlit.log", env) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_change_a_stage_in_the_browser_and_see_it_in_the_history(server, ledger_db, tmp_path):
