@@ -287,23 +287,30 @@ class Settings:
 
     def replace(self, **overrides) -> Settings:
         """A copy with some fields changed; unknown names or out-of-range values raise MatcherError."""
-        known = {f.name: f for f in fields(self)}
-        clean = {}
-        for name, value in overrides.items():
-            if name not in known:
-                raise MatcherError(f"未知的评分参数 {name}（可用：{', '.join(known)}）")
-            meta = known[name].metadata
-            try:
-                value = float(value)
-            except (TypeError, ValueError):
-                raise MatcherError(f"评分参数 {name} 的值 {value!r} 不是数字") from None
-            if not meta["min"] <= value <= meta["max"]:
-                raise MatcherError(f"评分参数 {name}={value} 超出范围 [{meta['min']}, {meta['max']}]")
-            clean[name] = value
-        return replace(self, **clean)
+        return _replaced(self, overrides, "评分参数", float, "数字")
 
     def as_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _replaced(obj, overrides: dict, what: str, cast, number: str):
+    """A copy of a settings dataclass with some fields changed: each value cast (`cast`) and checked against
+    its field's min / max; an unknown name, a value that is not a `number` or one out of range raises a
+    MatcherError naming the kind of setting (`what`)."""
+    known = {f.name: f for f in fields(obj)}
+    clean = {}
+    for name, value in overrides.items():
+        if name not in known:
+            raise MatcherError(f"未知的{what} {name}（可用：{', '.join(known)}）")
+        meta = known[name].metadata
+        try:
+            value = cast(value)
+        except (TypeError, ValueError):
+            raise MatcherError(f"{what} {name} 的值 {value!r} 不是{number}") from None
+        if not meta["min"] <= value <= meta["max"]:
+            raise MatcherError(f"{what} {name}={value} 超出范围 [{meta['min']}, {meta['max']}]")
+        clean[name] = value
+    return replace(obj, **clean)
 
 
 def settings_help() -> list[dict]:
@@ -367,20 +374,7 @@ class TrackSettings:
 
     def replace(self, **overrides) -> TrackSettings:
         """A copy with some fields changed; unknown names or out-of-range values raise MatcherError."""
-        known = {f.name: f for f in fields(self)}
-        clean = {}
-        for name, value in overrides.items():
-            if name not in known:
-                raise MatcherError(f"未知的台账参数 {name}（可用：{', '.join(known)}）")
-            meta = known[name].metadata
-            try:
-                value = int(value)
-            except (TypeError, ValueError):
-                raise MatcherError(f"台账参数 {name} 的值 {value!r} 不是整数") from None
-            if not meta["min"] <= value <= meta["max"]:
-                raise MatcherError(f"台账参数 {name}={value} 超出范围 [{meta['min']}, {meta['max']}]")
-            clean[name] = value
-        return replace(self, **clean)
+        return _replaced(self, overrides, "台账参数", int, "整数")
 
     def as_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
