@@ -89,6 +89,24 @@ def app_server(cmd: list[str], port: int, log: Path, env: dict, wait_s: float = 
             proc.kill()
 
 
+def offline_route(server: str):
+    """(route handler, list of blocked URLs) for a browser context: requests to the app's own port (and
+    data:/blob:/about:) go through, every other one is aborted and recorded — the app must work offline."""
+    port = server.rsplit(":", 1)[1]
+    allowed = (f"http://127.0.0.1:{port}/", f"ws://127.0.0.1:{port}/")
+    blocked: list[str] = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(allowed) or url.startswith(("data:", "blob:", "about:")):
+            request_route.continue_()
+        else:
+            blocked.append(url)
+            request_route.abort()
+
+    return route, blocked
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`streamlit run app.py` on a free loopback port; yields its base URL."""
@@ -168,17 +186,7 @@ def test_officer_session_in_chromium(server, upload_csv, tmp_path):
     before = _top_name(result, matcher.DEFAULTS)
     after = _top_name(result, matcher.DEFAULTS.replace(w_fit=0.0))
     assert before != after  # precondition: moving the weight must change the order
-    port = server.rsplit(":", 1)[1]
-    allowed = (f"http://127.0.0.1:{port}/", f"ws://127.0.0.1:{port}/")
-    blocked = []
-
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith(allowed) or url.startswith(("data:", "blob:", "about:")):
-            request_route.continue_()
-        else:
-            blocked.append(url)
-            request_route.abort()
+    route, blocked = offline_route(server)
 
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)

@@ -13,7 +13,7 @@ import pytest
 import matcher
 
 from .conftest import CHROMIUM_ARGS, chromium_path
-from .test_e2e import _free_port, _settle, app_command, app_env, app_server
+from .test_e2e import _free_port, _settle, app_command, app_env, app_server, offline_route
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,17 +41,7 @@ def test_change_a_stage_in_the_browser_and_see_it_in_the_history(server, ledger_
     chromium = chromium_path()
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extras")
     db, lead_id, company = ledger_db
-    port = server.rsplit(":", 1)[1]
-    allowed = (f"http://127.0.0.1:{port}/", f"ws://127.0.0.1:{port}/")
-    blocked = []
-
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith(allowed) or url.startswith(("data:", "blob:", "about:")):
-            request_route.continue_()
-        else:
-            blocked.append(url)
-            request_route.abort()
+    route, blocked = offline_route(server)
 
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
