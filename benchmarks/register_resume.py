@@ -1,12 +1,16 @@
 """Kill a register run halfway, start it again, and compare with an uninterrupted run.
 
     python benchmarks/register_resume.py 10      # millions of rows (the register is cached, see register_speed.py)
+    python benchmarks/register_resume.py 10 --clean benchmarks/_work/out-10m-stream.parquet
 
-Runs `matcher score REGISTER -o OUT.parquet --jobs 1 --quiet` three times in fresh processes: once
-uninterrupted; once killed with SIGKILL (no clean-up of any kind) when the manifest records half the
-shards read — or, with --kill-at-part, half the batches scored —, then the same command again to
-finish it. Prints both runs' counts, the files of each output folder, and for every part whether its
-rows (hashed row by row, in order) are the same; the last line says whether everything matches.
+Runs `matcher score REGISTER -o OUT.parquet --jobs 1 --quiet` in fresh processes: once killed with
+SIGKILL (no clean-up of any kind) when the manifest records half the shards read — or, with
+--kill-at-part, half the batches scored —, then the same command again to finish it; and once
+uninterrupted — or, with --clean, takes the output of an uninterrupted run of the same command that
+register_speed.py made (waiting for it to finish when it is still running, so both can run at once;
+its manifest must record the same run: same shards, options and day). Prints both runs' counts, the
+files of each output folder, and for every part whether its rows (hashed row by row, in order) are
+the same; the last line says whether everything matches.
 Reads one part at a time, so it runs in bounded memory whatever the register's size.
 """
 
@@ -60,17 +64,12 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("millions", type=float, nargs="?", default=1.0)
     ap.add_argument("--kill-at-part", action="store_true", help="kill during scoring instead of during reading")
+    ap.add_argument("--clean", type=Path, help="a finished (or running) uninterrupted output to compare with")
     args = ap.parse_args(argv)
     folder = register(args.millions)
-    clean, resumed = (
-        WORK / f"resume-{args.millions:g}m-clean.parquet",
-        WORK / f"resume-{args.millions:g}m-killed.parquet",
-    )
-    _fresh(clean)
+    clean = args.clean or WORK / f"resume-{args.millions:g}m-clean.parquet"
+    resumed = WORK / f"resume-{args.millions:g}m-killed.parquet"
     _fresh(resumed)
-    t = time.perf_counter()
-    first = subprocess.run(_command(folder, clean), cwd=ROOT, capture_output=True, text=True, check=True)
-    print(f"uninterrupted: {first.stdout.splitlines()[0]} ({time.perf_counter() - t:.0f} s)", flush=True)
 
     shards = len([f for f in folder.iterdir() if f.suffix == ".parquet"])
     proc = subprocess.Popen(_command(folder, resumed), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -100,7 +99,20 @@ def main(argv=None) -> int:
         raise SystemExit(f"restart failed: {second.stderr.strip()}")
     print(f"restarted:     {second.stdout.splitlines()[0]} ({time.perf_counter() - t:.0f} s)", flush=True)
 
+    if args.clean is None:
+        _fresh(clean)
+        t = time.perf_counter()
+        first = subprocess.run(_command(folder, clean), cwd=ROOT, capture_output=True, text=True, check=True)
+        print(f"uninterrupted: {first.stdout.splitlines()[0]} ({time.perf_counter() - t:.0f} s)", flush=True)
+    else:
+        if not _manifest(clean).get("finished"):
+            print(f"waiting for {clean} (register_speed.py's run) to finish", flush=True)
+        while not _manifest(clean).get("finished"):
+            time.sleep(10)
+        print(f"uninterrupted: {clean} (register_speed.py's run) {_manifest(clean).get('counts')}", flush=True)
     a, b = _manifest(clean), _manifest(resumed)
+    if a.get("run") != b.get("run"):
+        raise SystemExit(f"{clean} is not the same run (shards, options or day differ); drop --clean")
     same_counts = a.get("counts") == b.get("counts")
     files_a = sorted(p.name for p in clean.glob("part-*.parquet"))
     files_b = sorted(p.name for p in resumed.glob("part-*.parquet"))

@@ -65,11 +65,12 @@ def _tree_rss(proc: psutil.Process) -> int:
 def _phase(out: Path) -> str:
     """Which pass a register run is in, from its manifest."""
     try:
-        done = json.loads((out / "_manifest.json").read_text(encoding="utf-8")).get("done", {})
+        state = json.loads((out / "_manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return "start"
+    done = state.get("done", {})
     if "groups" not in done:
-        return "read"
+        return "resolve" if len(done.get("shards", {})) == len(state.get("shards", [None])) else "read"
     if "buckets" in done or "merge" in done:
         return "merge"
     return "score"

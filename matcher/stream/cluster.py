@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..errors import MatcherError
 from . import local as _local
+from .memory import release_memory
 
 
 def _dask():
@@ -53,11 +54,13 @@ def connect(address: str):
 
 def _prepare(index: int, ctx: _local.RunContext) -> pd.DataFrame:
     info = _local.prepare_shard(ctx, index)
+    release_memory()  # a worker's units start from the same footprint, as on one machine
     return pd.DataFrame({"shard": [ctx.shards[index].label], "info": [info]})
 
 
 def _singles(part: list, ctx: _local.RunContext) -> pd.DataFrame:
     info, rows = _local.score_part(ctx, part)
+    release_memory()
     rows["_part"] = part[0]
     rows["_scored"] = info["scored"]  # carried on the part's rows; read once per part
     if rows.empty:  # the part's count still has to reach the client
@@ -94,6 +97,7 @@ def _merge(rows: pd.DataFrame, ctx: _local.RunContext, partition_info=None) -> p
     rows = rows[rows["_gid"] >= 0]
     number = partition_info["number"] if partition_info else 0
     info = _local.merge_bucket(ctx, rows.drop(columns=["_part", "_scored"]), f"d{number:05d}")
+    release_memory()
     return pd.DataFrame({"bucket": [f"d{number:05d}"], "scored": [info["scored"]], "merged": [info["merged"]]})
 
 

@@ -5,8 +5,9 @@ to hold: DuckDB reads the key parts every batch wrote (name key, code key, branc
 branch-parent names as separate small tables) and does the rule's lookups as joins — a row without a
 code takes the code of the first row (input order) with its name, a 曾用名 or branch parent is looked
 up among non-branch names carried by one key only — spilling to disk under a memory limit. Only the
-曾用名 links are walked in Python, in input order, through the same union-find the in-memory rule
-uses (`_Groups`), holding the renamed companies alone. The result is `multi.parquet`: every row that
+曾用名 links are walked in Python, in input order, through the in-memory rule's union-find
+(`_Groups`, here `_IntGroups` over integer ids DuckDB gives the keys: a few bytes per renamed
+company, no strings, so memory stays flat as the register grows). The result is `multi.parquet`: every row that
 belongs to a group of two or more (key, rule, group, rolled branch, former-name flag, bucket), sorted
 by row id; every other row is a company of its own.
 """
@@ -15,10 +16,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-from ..ingest.dedupe import _Groups
 
 HOW = ("统一社会信用代码", "企业名称（对应信用代码）", "企业名称")
 MEMORY_LIMIT = "256MB"
@@ -70,27 +70,43 @@ def _resolve(con, work: Path, bucket_rows: int) -> dict:
         "WHERE NOT branch AND nk IS NOT NULL AND nk IN (SELECT fname FROM f UNION SELECT prefix FROM p) "
         "GROUP BY nk HAVING count(DISTINCT key0) = 1"
     )
-    groups = _Groups()
-    matched: set[str] = set()
-    reader = con.sql(
-        "SELECT k0.key0 AS a, lookup.t AS t, f.fname AS n FROM f JOIN k0 USING (gid) "
-        "JOIN lookup ON f.fname = lookup.n WHERE k0.key0 <> lookup.t ORDER BY f.gid, f.fidx"
-    ).to_arrow_reader(65536)
-    for batch in reader:  # the rule's union-find, in input order, over the 曾用名 links only
-        for a, t, n in zip(*(batch.column(i).to_pylist() for i in range(3))):
-            if groups.union(a, t):
-                matched.add(n)
-    roots = pa.table(
-        {
-            "k": pa.array(list(groups.parent), pa.string()),
-            "r": pa.array([groups.find(k) for k in list(groups.parent)], pa.string()),
-        }
+    # the 曾用名 links in input order, their keys and names as dense integer ids (DuckDB holds the
+    # strings): Python holds a few bytes per renamed company, never the keys themselves
+    con.execute(
+        "CREATE TEMP TABLE links AS SELECT row_number() OVER (ORDER BY f.gid, f.fidx) AS i, "
+        "k0.key0 AS a, lookup.t AS t, f.fname AS n FROM f JOIN k0 USING (gid) "
+        "JOIN lookup ON f.fname = lookup.n WHERE k0.key0 <> lookup.t"
     )
-    names = pa.table({"n": pa.array(sorted(matched), pa.string())})
-    con.register("roots_in", roots)
-    con.register("names_in", names)
-    con.execute("CREATE TEMP TABLE roots AS SELECT * FROM roots_in")
-    con.execute("CREATE TEMP TABLE oldnames AS SELECT * FROM names_in")
+    con.execute(
+        "CREATE TEMP TABLE ids AS SELECT (row_number() OVER (ORDER BY k) - 1)::INTEGER AS id, k, "
+        "NOT starts_with(k, 'N:') AS coded FROM (SELECT a AS k FROM links UNION SELECT t FROM links)"
+    )
+    con.execute(
+        "CREATE TEMP TABLE nids AS SELECT (row_number() OVER (ORDER BY n) - 1)::INTEGER AS id, n "
+        "FROM (SELECT DISTINCT n FROM links)"
+    )
+    coded = con.sql("SELECT coded FROM ids ORDER BY id").fetchnumpy()["coded"].astype(bool)
+    n_names = con.execute("SELECT count(*) FROM nids").fetchall()[0][0]
+    groups = _IntGroups(coded)
+    matched = np.zeros(n_names, dtype=bool)
+    reader = con.sql(
+        "SELECT ia.id AS a, it.id AS t, nn.id AS n FROM links JOIN ids ia ON links.a = ia.k "
+        "JOIN ids it ON links.t = it.k JOIN nids nn ON links.n = nn.n ORDER BY links.i"
+    ).to_arrow_reader(65536)
+    for batch in reader:  # the rule's union-find (`_Groups`), in input order, over the 曾用名 links only
+        for a, t, n in zip(*(batch.column(i).to_numpy().tolist() for i in range(3))):
+            if groups.union(a, t):
+                matched[n] = True
+    moved = groups.moved()
+    con.register("roots_in", pa.table({"id": pa.array(moved), "root": pa.array(groups.roots(moved))}))
+    con.register("names_in", pa.table({"id": pa.array(np.flatnonzero(matched).astype(np.int32))}))
+    con.execute(
+        "CREATE TEMP TABLE roots AS SELECT ia.k AS k, ir.k AS r FROM roots_in "
+        "JOIN ids ia ON roots_in.id = ia.id JOIN ids ir ON roots_in.root = ir.id"
+    )
+    con.execute("CREATE TEMP TABLE oldnames AS SELECT nids.n FROM names_in JOIN nids USING (id)")
+    con.unregister("roots_in")
+    con.unregister("names_in")
     # a branch rolls into the longest parent name found
     con.execute(
         "CREATE TEMP TABLE parents AS SELECT p.gid, arg_max(lookup.t, p.plen) AS t FROM p "
@@ -116,6 +132,43 @@ def _resolve(con, work: Path, bucket_rows: int) -> dict:
     )
     tmp.replace(out)
     return {"multi_rows": int(multi_rows), "groups": int(n_groups), "buckets": buckets}
+
+
+class _IntGroups:
+    """`matcher.ingest.dedupe._Groups` over dense integer key ids (a numpy parent array, `coded[id]`
+    True for a key that is a credit code): the same unions, the same roots, four bytes a key."""
+
+    def __init__(self, coded: np.ndarray):
+        self.coded = coded
+        self.parent = np.arange(len(coded), dtype=np.int32)
+
+    def find(self, k: int) -> int:
+        parent = self.parent
+        root = k
+        while parent[root] != root:
+            root = int(parent[root])
+        while parent[k] != root:
+            parent[k], k = root, int(parent[k])
+        return root
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        coded_a, coded_b = self.coded[ra], self.coded[rb]
+        if coded_a and coded_b:
+            return False  # two companies with their own codes: a reused name, not a rename
+        if coded_b and not coded_a:
+            ra, rb = rb, ra
+        self.parent[rb] = ra  # the coded root (if any) names the group
+        return True
+
+    def moved(self) -> np.ndarray:
+        """Ids that are not their group's root (the keys `_Groups.parent` holds)."""
+        return np.flatnonzero(self.parent != np.arange(len(self.parent))).astype(np.int32)
+
+    def roots(self, ids: np.ndarray) -> np.ndarray:
+        return np.array([self.find(int(k)) for k in ids], dtype=np.int32)
 
 
 def multi_rows(work: Path, lo: int, hi: int) -> pa.Table:

@@ -48,6 +48,7 @@ from ..pipeline import ScoreResult, _arrow_text_columns, _fill_from_merged, _nor
 from . import keys as _keys
 from . import spill
 from .manifest import Manifest, atomic_path
+from .memory import release_memory
 from .shards import Shard, check_shard, find_shards, read_batches
 
 BATCH_ROWS = 50_000
@@ -437,6 +438,7 @@ def stream_register(inputs, out, progress: Progress | None = None, stop_after: i
         clock.report(0, done_bytes / total_bytes, f"读取并标准化 {shard.label}", force=True)
         info = prepare_shard(ctx, i)
         manifest.record("shards", shard.label, info)
+        release_memory()  # every unit starts from the same footprint, whatever came before
         done_bytes += shard.size
         clock.report(0, done_bytes / total_bytes, f"已读取 {_rows_read(manifest):,} 行")
         tick()
@@ -449,6 +451,7 @@ def stream_register(inputs, out, progress: Progress | None = None, stop_after: i
         if len(rows):
             _write_arrow(_dups_table(rows), ctx.work / "dups" / f"{part[0]}.parquet")
         manifest.record("parts", part[0], info)
+        release_memory()
         clock.report(2, (k + 1) / max(1, len(parts)), f"匹配评分 第 {k + 1}/{len(parts)} 批")
         tick()
     for b in range(groups["buckets"]):
@@ -457,6 +460,7 @@ def stream_register(inputs, out, progress: Progress | None = None, stop_after: i
             continue
         rows = _bucket_rows(ctx, b)
         manifest.record("buckets", name, merge_bucket(ctx, rows, name))
+        release_memory()
         clock.report(3, (b + 1) / groups["buckets"], f"合并重复企业 第 {b + 1}/{groups['buckets']} 组")
         tick()
     return finish(ctx, manifest, clock)
@@ -469,6 +473,7 @@ def _rows_read(manifest: Manifest) -> int:
 def _resolve(ctx: RunContext, manifest: Manifest, clock: _Clock) -> dict:
     if not manifest.is_done("groups", "all"):
         clock.report(1, 0.0, "识别重复企业（按信用代码、名称）", force=True)
+        release_memory()  # DuckDB's buffer comes on top of what this process holds
         # a bucket holds about a batch of rows: merging one costs the memory scoring a batch does
         manifest.record("groups", "all", _keys.resolve_groups(ctx.work, ctx.batch_rows, max(1, ctx.n_jobs)))
     return manifest.units("groups")["all"]

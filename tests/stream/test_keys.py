@@ -71,3 +71,23 @@ def test_groups_on_disk_are_the_in_memory_groups(rows, cuts):
         assert bool(got["rolled"]) == memory.rolled[i] and bool(got["old_name"]) == memory.old_name[i]
     # a group's rows share one bucket
     assert (multi.groupby("final")["bucket"].nunique() == 1).all()
+
+
+key = st.one_of(st.sampled_from(["N:甲", "N:乙", "N:丙", "N:丁"]), st.sampled_from(["C1", "C2", "C3"]))
+
+
+@settings(max_examples=50, deadline=None)
+@given(links=st.lists(st.tuples(key, key), max_size=12))
+def test_integer_union_find_is_the_in_memory_one(links):
+    """The integer-id union-find of the group pass makes the unions and roots `_Groups` makes."""
+    from matcher.ingest.dedupe import _Groups
+    from matcher.stream.keys import _IntGroups
+
+    names = sorted({k for link in links for k in link})
+    ids = {k: i for i, k in enumerate(names)}
+    plain = _Groups()
+    fast = _IntGroups(np.array([not k.startswith("N:") for k in names], dtype=bool))
+    for a, b in links:
+        assert fast.union(ids[a], ids[b]) == plain.union(a, b)
+    assert {names[i] for i in fast.moved()} == set(plain.parent)
+    assert [names[fast.find(ids[k])] for k in names] == [plain.find(k) for k in names]
