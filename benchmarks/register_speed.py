@@ -106,29 +106,27 @@ def measure(cmd: list[str], out_folder: Path | None = None) -> dict:
     }
 
 
-def run(millions: float, dask: bool) -> dict:
+def run(millions: float, mode: str) -> dict:
+    """One run of `mode` ('stream' or 'dask') over the register of that size."""
     folder = register(millions)
     rows = int(millions * 1_000_000)
-    results = {}
-    for mode in ["stream", "dask"] if dask else ["stream"]:
-        out = WORK / f"out-{millions:g}m-{mode}.parquet"
-        shutil.rmtree(out, ignore_errors=True)
-        for side in (".rejected.csv", ".merges.csv"):
-            out.with_suffix(side).unlink(missing_ok=True)
-        cmd = [PY, "-m", "matcher.cli", "score", str(folder), "-o", str(out), "--jobs", "1", "--quiet"]
-        if mode == "dask":
-            cmd += ["--cluster", "local:2"]
-        r = measure(cmd, out)
-        r["rows_per_cpu_s"] = rows / r["cpu"]
-        r["rows_per_s"] = rows / r["wall"]
-        results[mode] = r
-        print(
-            f"{millions:g}M {mode:6s}: wall {r['wall']:8.1f} s  cpu {r['cpu']:8.1f} s  "
-            f"{r['rows_per_cpu_s']:8.0f} rows/s/core  {r['rows_per_s']:8.0f} rows/s wall  "
-            f"peak RSS {r['peak_mb']:7.0f} MB {r['phase_peak_mb']}  [{r['counts']}]",
-            flush=True,
-        )
-    return results
+    out = WORK / f"out-{millions:g}m-{mode}.parquet"
+    shutil.rmtree(out, ignore_errors=True)
+    for side in (".rejected.csv", ".merges.csv"):
+        out.with_suffix(side).unlink(missing_ok=True)
+    cmd = [PY, "-m", "matcher.cli", "score", str(folder), "-o", str(out), "--jobs", "1", "--quiet"]
+    if mode == "dask":
+        cmd += ["--cluster", "local:2"]
+    r = measure(cmd, out)
+    r["rows_per_cpu_s"] = rows / r["cpu"]
+    r["rows_per_s"] = rows / r["wall"]
+    print(
+        f"{millions:g}M {mode:6s}: wall {r['wall']:8.1f} s  cpu {r['cpu']:8.1f} s  "
+        f"{r['rows_per_cpu_s']:8.0f} rows/s/core  {r['rows_per_s']:8.0f} rows/s wall  "
+        f"peak RSS {r['peak_mb']:7.0f} MB {r['phase_peak_mb']}  [{r['counts']}]  load {psutil.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    return r
 
 
 def main(argv=None) -> int:
@@ -138,7 +136,13 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
     print(f"cores: {psutil.cpu_count()}, load average now: {psutil.getloadavg()[0]:.1f}", flush=True)
-    all_results = {m: run(m, not args.no_dask) for m in args.millions}
+    all_results: dict = {m: {} for m in args.millions}
+    # every size streamed first, then on Dask: the streamed outputs (register_resume.py --clean) come
+    # early, and a cut-short invocation has printed (and saved) every run it finished
+    for mode in ["stream"] if args.no_dask else ["stream", "dask"]:
+        for m in args.millions:
+            all_results[m][mode] = run(m, mode)
+            (WORK / "register_speed.json").write_text(json.dumps(all_results, indent=1))
     sizes = sorted(all_results)
     for mode in ("stream", "dask"):
         if len(sizes) > 1 and all(mode in all_results[m] for m in sizes):
@@ -153,7 +157,6 @@ def main(argv=None) -> int:
                 f"{m:g}M: Dask 2-worker / streaming: CPU time x{r['dask']['cpu'] / r['stream']['cpu']:.2f}, "
                 f"wall time x{r['dask']['wall'] / r['stream']['wall']:.2f}"
             )
-    (WORK / "register_speed.json").write_text(json.dumps(all_results, indent=1))
     return 0
 
 
