@@ -3,6 +3,8 @@
 
     python benchmarks/register_speed.py 1 5 10          # the sizes to run, in millions (default: 1)
     python benchmarks/register_speed.py 1 --no-dask     # streaming only
+    python benchmarks/register_speed.py 10 --no-dask --dask-only   # (each flag leaves a mode out)
+    python benchmarks/register_speed.py 1 5 10 --report  # no runs: the summary of the runs saved so far
 
 Each size's register is generated once (benchmarks/make_register.py, 100,000 rows a shard) and cached
 under benchmarks/_work/. Every run is `matcher score REGISTER -o OUT.parquet --jobs 1` in a fresh
@@ -11,7 +13,9 @@ process tree (the run and every process it started), rows per CPU second (= rows
 core, whatever else the machine is doing), and the peak resident memory of the process tree (sum of
 RSS over the run's processes, sampled every 0.2 s). Then: peak memory from the smallest to the
 largest size (flat means within 10 %), and Dask against streaming as CPU-time and wall-time ratios
-for each size, both measured in this one invocation.
+for each size. Every run's figures are saved (benchmarks/_work/register_speed/), so the summary
+covers the runs of several invocations (run at once to share a loaded machine); each line says when
+its run ended and the load average then.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "benchmarks" / "_work"
+SAVED = WORK / "register_speed"
 PY = sys.executable
 ROWS_PER_SHARD = 100_000
 
@@ -120,39 +125,58 @@ def run(millions: float, mode: str) -> dict:
     r = measure(cmd, out)
     r["rows_per_cpu_s"] = rows / r["cpu"]
     r["rows_per_s"] = rows / r["wall"]
+    r["load"] = psutil.getloadavg()[0]
+    r["ended"] = time.strftime("%H:%M:%S")
+    _line(millions, mode, r)
+    return r
+
+
+def _line(millions: float, mode: str, r: dict) -> None:
     print(
         f"{millions:g}M {mode:6s}: wall {r['wall']:8.1f} s  cpu {r['cpu']:8.1f} s  "
         f"{r['rows_per_cpu_s']:8.0f} rows/s/core  {r['rows_per_s']:8.0f} rows/s wall  "
-        f"peak RSS {r['peak_mb']:7.0f} MB {r['phase_peak_mb']}  [{r['counts']}]  load {psutil.getloadavg()[0]:.1f}",
+        f"peak RSS {r['peak_mb']:7.0f} MB {r['phase_peak_mb']}  [{r['counts']}]  "
+        f"ended {r.get('ended', '?')}, load {r.get('load', 0):.1f}",
         flush=True,
     )
-    return r
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("millions", nargs="*", type=float, default=[1.0])
-    ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--no-dask", action="store_true", help="leave out the Dask runs")
+    ap.add_argument("--dask-only", action="store_true", help="leave out the streamed runs")
+    ap.add_argument("--report", action="store_true", help="run nothing: summarise the saved runs")
     args = ap.parse_args(argv)
-    WORK.mkdir(parents=True, exist_ok=True)
+    SAVED.mkdir(parents=True, exist_ok=True)
     print(f"cores: {psutil.cpu_count()}, load average now: {psutil.getloadavg()[0]:.1f}", flush=True)
-    all_results: dict = {m: {} for m in args.millions}
+    modes = [m for m in ("stream", "dask") if not (m == "dask" and args.no_dask or m == "stream" and args.dask_only)]
     # every size streamed first, then on Dask: the streamed outputs (register_resume.py --clean) come
     # early, and a cut-short invocation has printed (and saved) every run it finished
-    for mode in ["stream"] if args.no_dask else ["stream", "dask"]:
+    for mode in [] if args.report else modes:
         for m in args.millions:
-            all_results[m][mode] = run(m, mode)
-            (WORK / "register_speed.json").write_text(json.dumps(all_results, indent=1))
+            (SAVED / f"{m:g}m-{mode}.json").write_text(json.dumps(run(m, mode), indent=1))
+    all_results: dict = {m: {} for m in args.millions}
+    for m in args.millions:
+        for mode in ("stream", "dask"):
+            f = SAVED / f"{m:g}m-{mode}.json"
+            if f.exists():
+                all_results[m][mode] = json.loads(f.read_text())
+    if args.report:
+        for m in args.millions:
+            for mode, r in all_results[m].items():
+                _line(m, mode, r)
     sizes = sorted(all_results)
     for mode in ("stream", "dask"):
-        if len(sizes) > 1 and all(mode in all_results[m] for m in sizes):
-            lo, hi = all_results[sizes[0]][mode]["peak_mb"], all_results[sizes[-1]][mode]["peak_mb"]
+        have = [m for m in sizes if mode in all_results[m]]
+        if len(have) > 1:
+            lo, hi = all_results[have[0]][mode]["peak_mb"], all_results[have[-1]][mode]["peak_mb"]
             print(
-                f"{mode}: peak RSS {sizes[0]:g}M {lo:.0f} MB -> {sizes[-1]:g}M {hi:.0f} MB ({(hi / lo - 1) * 100:+.1f} %)"
+                f"{mode}: peak RSS {have[0]:g}M {lo:.0f} MB -> {have[-1]:g}M {hi:.0f} MB ({(hi / lo - 1) * 100:+.1f} %)"
             )
     for m in sizes:
         r = all_results[m]
-        if "dask" in r:
+        if "dask" in r and "stream" in r:
             print(
                 f"{m:g}M: Dask 2-worker / streaming: CPU time x{r['dask']['cpu'] / r['stream']['cpu']:.2f}, "
                 f"wall time x{r['dask']['wall'] / r['stream']['wall']:.2f}"
