@@ -5,7 +5,8 @@ the shards become a `dask.dataframe` (`from_map`, one partition per shard) whose
 normalise and reject their shard and write its key parts; the groups are resolved once (DuckDB,
 as on one machine); the parked batches become a second dataframe whose partitions score their
 companies of their own and hand on the rows that belong to a group; those rows are shuffled on the
-group key (`shuffle(on=…)`) so every group lands whole in one partition, which is merged by the
+group key (`shuffle(on=…, method="p2p")`, on the workers' disks) so every group lands whole in one
+partition, which is merged by the
 in-memory rule and scored (`map_partitions`). The scorer is fitted once per worker process.
 Workers need this package (same version) and shared storage: every worker reads the shards and
 writes the output folder at the same paths. Progress and resume go through the same manifest.
@@ -129,10 +130,10 @@ def score_register_cluster(inputs, out, address: str, progress=None, **options) 
             parts = [p for s in ctx.shards for p in manifest.units("shards")[s.label]["parts"]]
             meta = _marker("", 0).iloc[:0]
             rows = dd.from_map(_singles, parts, ctx=ctx, meta=meta, enforce_metadata=False)
-            # the shuffle on the group key puts every group whole into one partition
-            grouped = rows[rows["_gid"] >= 0].shuffle(
-                on="_final", npartitions=max(1, groups["buckets"]), method="tasks"
-            )
+            # the shuffle on the group key puts every group whole into one partition; peer-to-peer
+            # (p2p) keeps the rows in transit on the workers' disks, where the task-based shuffle holds
+            # every group's rows in memory at once (memory that grows with the register)
+            grouped = rows[rows["_gid"] >= 0].shuffle(on="_final", npartitions=max(1, groups["buckets"]), method="p2p")
             merged = grouped.map_partitions(
                 _merge,
                 ctx,
