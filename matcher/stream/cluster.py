@@ -6,8 +6,7 @@ normalise and reject their shard and write its key parts; the groups are resolve
 as on one machine); the parked batches become a second dataframe whose partitions score their
 companies of their own and hand on the rows that belong to a group; those rows are shuffled on the
 group key (`shuffle(on=…, method="p2p")`, on the workers' disks) so every group lands whole in one
-partition, which is merged by the
-in-memory rule and scored (`map_partitions`). The scorer is fitted once per worker process.
+partition, which is merged by the in-memory rule and scored (`map_partitions`). The scorer is fitted once per worker process.
 Workers need this package (same version) and shared storage: every worker reads the shards and
 writes the output folder at the same paths. Progress and resume go through the same manifest.
 """
