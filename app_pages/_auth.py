@@ -5,9 +5,9 @@ which sets CHAINMATCH_LOGIN=1, or any non-local server.address): every page behi
 signed-in Principal lives in this browser session's state on the server only (no cookie, query parameter
 or browser storage holds it), expires after CHAINMATCH_SESSION_MINUTES idle (default 30) and is dropped
 on logout. The one thing a browser could present again is Streamlit's own session id (sent when its
-websocket reconnects, to resume the session): logout marks it not resumable and drops the session's
-downloaded files from the server at once, so neither a replayed session id nor a copied download link
-gets anything after logout (tests/test_session_replay.py).
+websocket reconnects, to resume the session): logout marks it not resumable, so a replayed session id
+gets a new session and the login form (tests/test_session_replay.py, which also shows a copied download
+link gets nothing after logout).
 
 Single sign-on seam: when CHAINMATCH_TRUSTED_HEADER names a header (e.g. X-Remote-User), the app trusts
 the account name a reverse proxy sets in it — only configure this behind a proxy that strips the header
@@ -61,19 +61,15 @@ def logout(detail: str | None = None) -> None:
 
 
 def _forget_session() -> None:
-    """Protocol level: a websocket that names this session's id gets a new session, not this one (the
-    mark Streamlit's own logout sets), and the files this session downloaded leave the server now rather
-    than a run later (this run no longer shows them; one extra sweep marks them and the sweep at the end
-    of this run deletes them, as Streamlit keeps an unreferenced download for one run)."""
+    """Protocol level: a websocket that names this session's id (as a browser does to resume its session)
+    gets a new session from now on, not this one — the mark Streamlit's own logout sets."""
     from streamlit import runtime
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
     if ctx is None or not runtime.exists():  # AppTest and bare mode: no server, nothing to forget
         return
-    server = runtime.get_instance()
-    server.clear_user_info_for_session(ctx.session_id)
-    server.media_file_mgr.remove_orphaned_files()
+    runtime.get_instance().clear_user_info_for_session(ctx.session_id)
 
 
 def _login_form() -> None:
