@@ -95,7 +95,7 @@ def test_a_session_replayed_after_logout_gets_the_login_page(team_server, tmp_pa
             # control: another officer's live session id is a real token (a raw websocket gets his page)
             other = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
             page = other.new_page()
-            page.set_default_timeout(60_000)
+            page.set_default_timeout(120_000)
             leader = _watch(page)
             _login(page, team_server, "leader", PASSWORD)
             _leads_page(page)
@@ -107,7 +107,7 @@ def test_a_session_replayed_after_logout_gets_the_login_page(team_server, tmp_pa
             # sign in as the administrator, download a report and the audit trail, capture what the browser holds
             context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
             page = context.new_page()
-            page.set_default_timeout(60_000)
+            page.set_default_timeout(120_000)
             seen = _watch(page)
             _login(page, team_server, "admin", PASSWORD)
             assert all(n in _leads_page(page) for n in LEADS)
@@ -140,7 +140,7 @@ def test_a_session_replayed_after_logout_gets_the_login_page(team_server, tmp_pa
                 "for (const [k, v] of " + __import__("json").dumps(items) + ") sessionStorage.setItem(k, v);"
             )
             page = again.new_page()
-            page.set_default_timeout(60_000)
+            page.set_default_timeout(120_000)
             page.goto(url)
             page.get_by_role("heading", name="登录").wait_for()
             _settle(page)
