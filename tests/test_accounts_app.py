@@ -128,9 +128,8 @@ def test_four_roles_in_chromium(team_server, team_db, tmp_path):
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
-            page.set_default_timeout(
-                120_000
-            )  # a login lands on 数据导入, which scores the sample: slow on a busy machine
+            # a login lands on 数据导入, which scores the sample: slow on a busy machine
+            page.set_default_timeout(120_000)
 
             # every page is behind the login: a deep link shows the form, not the page
             page.goto(team_server + "/ranking")
