@@ -13,8 +13,10 @@ from app_pages import _shared as ui
 
 st.set_page_config(page_title="ChainMatch 产业链精准招商", layout="wide")
 # Streamlit's file uploader has fixed English text and no option to change it: hide it (visibility
-# hidden also keeps it out of the page's text) and show Chinese in its place. Less empty space above
-# each page's title, so the ranking fits a 1280×720 screen.
+# hidden also keeps it out of the page's text) and show Chinese in its place, with the server's real
+# upload limit (--max-upload-mb / server.maxUploadSize). Less empty space above each page's title, so
+# the ranking fits a 1280×720 screen.
+max_mb = int(st.get_option("server.maxUploadSize"))
 st.html(
     """<style>
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
@@ -22,9 +24,9 @@ st.html(
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
   content: "选择文件"; font-size: 0.875rem; visibility: visible;}
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
-  content: "拖放文件到此处，或点击“选择文件”；每个文件不超过 200MB"; font-size: 0.875rem; visibility: visible;}
+  content: "拖放文件到此处，或点击“选择文件”；每个文件不超过 MAX_MBMB"; font-size: 0.875rem; visibility: visible;}
 [data-testid="stMainBlockContainer"] {padding-top: 2.5rem;}
-</style>"""
+</style>""".replace("MAX_MB", str(max_mb))
 )
 
 principal = auth.gate()  # team mode: stops here until someone signs in; desktop mode: None
@@ -36,10 +38,9 @@ pages = [
     st.Page("app_pages/map.py", title="招商地图", url_path="map"),
     st.Page("app_pages/export.py", title="导出", url_path="export"),
 ]
-if principal is None:  # desktop mode: one officer, the whole 台账
-    pages.append(st.Page("app_pages/ledger.py", title="线索台账", url_path="ledger"))
-else:  # team mode: the 台账 scoped to the signed-in officer (the unscoped ledger page is not offered)
-    pages.append(st.Page("app_pages/leads.py", title="线索台账", url_path="leads"))
+# the 台账 reads as the signed-in officer (team mode: their chains, their rights) or as this computer's
+pages.append(st.Page("app_pages/ledger.py", title="线索台账", url_path="ledger"))
+if principal is not None:
     if "audit" in matcher.load_roles().resolve(principal.role).may:
         pages.append(st.Page("app_pages/audit.py", title="审计记录", url_path="audit"))
 page = st.navigation(pages)

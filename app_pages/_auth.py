@@ -2,8 +2,12 @@
 
 Desktop mode (bound to localhost only, `make run`): no login, said on screen. Team mode (`matcher serve`,
 which sets CHAINMATCH_LOGIN=1, or any non-local server.address): every page behind the login form; the
-signed-in Principal lives in this browser session's state only (nothing in a cookie to replay), expires
-after CHAINMATCH_SESSION_MINUTES idle (default 30) and is dropped on logout.
+signed-in Principal lives in this browser session's state on the server only (no cookie, query parameter
+or browser storage holds it), expires after CHAINMATCH_SESSION_MINUTES idle (default 30) and is dropped
+on logout. The one thing a browser could present again is Streamlit's own session id (sent when its
+websocket reconnects, to resume the session): logout marks it not resumable, so a replayed session id
+gets a new session and the login form (tests/test_session_replay.py, which also shows a copied download
+link gets nothing after logout).
 
 Single sign-on seam: when CHAINMATCH_TRUSTED_HEADER names a header (e.g. X-Remote-User), the app trusts
 the account name a reverse proxy sets in it — only configure this behind a proxy that strips the header
@@ -53,6 +57,19 @@ def logout(detail: str | None = None) -> None:
         matcher.record_audit(store(), p.username, "logout", detail=detail, source="app")
     for key in list(st.session_state):
         del st.session_state[key]  # nothing of the session outlives the logout
+    _forget_session()
+
+
+def _forget_session() -> None:
+    """Protocol level: a websocket that names this session's id (as a browser does to resume its session)
+    gets a new session from now on, not this one — the mark Streamlit's own logout sets."""
+    from streamlit import runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not runtime.exists():  # AppTest and bare mode: no server, nothing to forget
+        return
+    runtime.get_instance().clear_user_info_for_session(ctx.session_id)
 
 
 def _login_form() -> None:

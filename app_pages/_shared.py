@@ -75,17 +75,21 @@ FACT_LABELS = {
 # state
 
 
-def kept(widget, label: str, name: str, default, **kwargs):
+def kept(widget, label: str, name: str, default, audit: bool = False, **kwargs):
     """A widget whose value survives page switches: Streamlit drops the state of a widget that is not
     drawn, so the value is also stored under `v_<name>` (on change) and the widget `w_<name>` is seeded
-    from it when it comes back. Returns the widget's value."""
+    from it when it comes back. `audit`: in team mode a change is a settings change in the audit trail
+    (once per settled value: the change callback, not every rerun). Returns the widget's value."""
     store, key = "v_" + name, "w_" + name
     st.session_state.setdefault(store, default)
     if key not in st.session_state:
         st.session_state[key] = st.session_state[store]
 
     def sync():
+        before = st.session_state.get(store)
         st.session_state[store] = st.session_state[key]
+        if audit and before != st.session_state[key]:
+            audit_settings(label, f"{_shown(before)} → {_shown(st.session_state[key])}")
 
     return widget(label, key=key, on_change=sync, **kwargs)
 
@@ -232,8 +236,84 @@ def settings():
 
 
 def reset_weights() -> None:
+    changed = [n for n in matcher.RANK_SETTINGS if kept_value("set_" + n) not in (None, getattr(matcher.DEFAULTS, n))]
     for name in matcher.RANK_SETTINGS:
         set_kept("set_" + name, float(getattr(matcher.DEFAULTS, name)))
+    if changed:
+        audit_settings("恢复默认权重", "、".join(_setting_label(n) for n in changed))
+
+
+def apply_match_settings(values: dict) -> None:
+    """The 匹配参数 form's values become the match-setting overrides (audited in team mode when they change)."""
+    new = {k: v for k, v in values.items() if v != getattr(matcher.DEFAULTS, k)}
+    old = match_settings()
+    changed = [k for k in values if new.get(k) != old.get(k)]
+    st.session_state["match_settings"] = new
+    if changed:
+        current = matcher.DEFAULTS.replace(**new)
+        audit_settings("匹配参数", "；".join(f"{_setting_label(k)} {_shown(getattr(current, k))}" for k in changed))
+
+
+def _setting_label(name: str) -> str:
+    return next((h["label"] for h in matcher.settings_help() if h["name"] == name), name)
+
+
+def _shown(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def audit_settings(what: str, detail: str) -> None:
+    """Team mode: a settings change (a weight, the 匹配参数) goes to the audit trail under the officer's name."""
+    from app_pages import _auth
+
+    who = _auth.principal()
+    if who is not None:
+        matcher.record_audit(_auth.store(), who.username, "settings_change", target=what, detail=detail, source="app")
+
+
+def download(container, label: str, make, *, what: str, file_name: str, rows=None, **kwargs):
+    """A download button whose file is made when clicked (`make`: bytes or a callable returning them).
+    Team mode: drawn only for a role with the export right (None otherwise), and every download is audited
+    when its file is made — who, when, which file, `what`, how many rows (`rows`: a number or a callable)."""
+    from app_pages import _auth
+
+    who = _auth.principal()
+    if who is None:
+        return container.download_button(label, data=make, file_name=file_name, **kwargs)
+    if not may("export"):
+        return None
+    store = _auth.store()  # the deferred download runs on another thread: take what it needs now
+
+    def data():
+        matcher.require(store, who, "export", target=file_name, source="app")
+        out = make() if callable(make) else make
+        n = rows() if callable(rows) else rows
+        matcher.record_audit(store, who.username, "export", target=file_name, detail=what, n_rows=n, source="app")
+        return out
+
+    return container.download_button(label, data=data, file_name=file_name, **kwargs)
+
+
+def may(right: str) -> bool:
+    """Whether the signed-in officer's role has `right` (always in desktop mode)."""
+    from app_pages import _auth
+
+    who = _auth.principal()
+    return who is None or right in matcher.load_roles().resolve(who.role).may
+
+
+def no_export_note() -> None:
+    """Team mode, a role without the export right: say so (once per session the refusal is audited)."""
+    from app_pages import _auth
+
+    who = _auth.principal()
+    st.info(f"“{who.role}”角色没有导出数据的权限，本页不提供下载。如需文件，请联系链长或管理员。")
+    if not st.session_state.get("_export_refused"):
+        st.session_state["_export_refused"] = True
+        try:
+            matcher.require(_auth.store(), who, "export", target="导出页面", source="app")
+        except matcher.MatcherError:
+            pass  # the refusal is now in the audit trail; the note above says it
 
 
 # --------------------------------------------------------------------------------------------

@@ -159,9 +159,12 @@ edited_yaml = matcher.zone_to_yaml(edited_zone, chains)
 if edited_yaml != matcher.zone_to_yaml(zone, chains):
     st.warning("配置已修改，尚未用于评分。")
     st.button("应用修改并重新评分", type="primary", on_click=ui.set_zone, args=(edited_zone, "人工编辑"))
-st.download_button(
+ui.download(
+    st,
     "下载缺口配置",
-    data=edited_yaml.encode("utf-8"),
+    make=edited_yaml.encode("utf-8"),
+    what="园区缺口配置",
+    rows=len(ui.segments()),
     file_name=f"{zone.id}-缺口配置.yaml",
     mime="application/x-yaml",
 )

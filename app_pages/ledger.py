@@ -1,12 +1,19 @@
 """Page 6 · 线索台账: the leads under follow-up, filtered and paged in the database, edited in place
 (every write through the store with the version the officer read: a lead someone else changed in the
 meantime is not overwritten, the officer sees a Chinese message and keeps the values typed), one
-lead's history and its score over the runs, and what changed between two scoring runs."""
+lead's history and its score over the runs, what changed between two scoring runs, and the weekly and
+quarterly reports to download.
+
+Every read goes through the Principal-scoped API (`matcher.list_leads_for` …): in team mode the
+signed-in officer sees only the chains the role allows and changes only what it may change
+(`matcher.update_lead_as`, audited); in desktop mode the page acts as `matcher.desktop_principal()`
+(every chain) and writes as the officer named in 经办人."""
 
 import pandas as pd
 import streamlit as st
 
 import matcher
+from app_pages import _auth as auth
 
 PAGE_SIZE = 50
 EDIT_COLUMNS = {  # lead column -> editable in the table
@@ -28,9 +35,27 @@ def _open(url: str):
 
 
 @st.cache_data(show_spinner="正在比较两次评分…", max_entries=8)
-def diff_tables(label: str, before: int, after: int) -> dict:
-    """The diff of two recorded runs as officer tables (runs never change once recorded: cached)."""
-    return matcher.diff_tables(matcher.diff_runs(before, after, store()).tables())
+def diff_tables(label: str, before: int, after: int, _who, scope: str) -> dict:
+    """The diff of two recorded runs as officer tables, limited to the officer's chains (runs never
+    change once recorded: cached per store, runs and the chains in view — `scope`)."""
+    return matcher.diff_tables(matcher.diff_runs_for(store(), _who, before, after).tables())
+
+
+def who() -> matcher.Principal:
+    """The officer the page reads and writes as: signed in (team mode) or this computer's (desktop mode)."""
+    p = auth.principal()
+    if p is None and auth.team_mode():
+        st.stop()  # never reached through the app (its gate asks for a login first)
+    return p if p is not None else matcher.desktop_principal()
+
+
+def _write(lead: dict, wanted: dict) -> None:
+    """One lead's changes: checked against the role and audited in team mode, as 经办人 in desktop mode."""
+    p = auth.principal()
+    if p is not None:
+        matcher.update_lead_as(store(), p, lead["lead_id"], lead["version"], source="app", **wanted)
+    else:
+        matcher.update_lead(store(), lead["lead_id"], lead["version"], by=_by(), source="app", **wanted)
 
 
 def store():
@@ -67,7 +92,6 @@ def save_edits(key: str) -> None:
     snapshot = st.session_state.get(f"{key}_rows") or {}
     edits = (st.session_state.get(key) or {}).get("edited_rows", {})
     saved, unsaved, errors = 0, [], []
-    s = store()
     for row, changes in edits.items():
         lead = snapshot.get(int(row))
         if lead is None:
@@ -77,7 +101,7 @@ def save_edits(key: str) -> None:
         if not wanted:
             continue
         try:
-            matcher.update_lead(s, lead["lead_id"], lead["version"], by=_by(), source="app", **wanted)
+            _write(lead, wanted)
             saved += 1
         except matcher.StaleLeadError as exc:
             errors.append(str(exc))
@@ -103,7 +127,7 @@ def save_one(lead: dict) -> None:
         st.session_state["ledger_result"] = (0, ["没有需要保存的修改"])
         return
     try:
-        matcher.update_lead(store(), lead["lead_id"], lead["version"], by=_by(), source="app", **wanted)
+        _write(lead, wanted)
         st.session_state["ledger_result"] = (1, [])
         st.session_state["ledger_unsaved"] = []
     except matcher.MatcherError as exc:
@@ -116,8 +140,14 @@ def save_one(lead: dict) -> None:
 
 st.title("线索台账")
 s = store()
+p = who()
+team = auth.principal() is not None
 stages = s.stages
-chains = matcher.lead_chains(s)
+chains = matcher.lead_chains_for(s, p)
+if team:
+    visible, known = matcher.visible_chains(p), matcher.load_chains()
+    scope = "全部产业链" if visible is None else "、".join(known[c].name if c in known else c for c in visible)
+    st.caption(f"{p.display_name}（{p.role}）可查看：{scope or '无'}")
 if chains.empty:
     st.info("台账中还没有线索。评分并记录后，可把 A、B 类目标加入台账跟进。")
     st.stop()
@@ -125,7 +155,7 @@ if chains.empty:
 chain_names = dict(zip(chains["chain_id"], chains["chain_name"].fillna(chains["chain_id"])))
 f1, f2, f3, f4 = st.columns(4)
 pick_chains = f1.multiselect("产业链", list(chain_names), format_func=lambda c: chain_names[c], key="lg_chain")
-pick_owners = f2.multiselect("负责人", matcher.lead_owners(s), key="lg_owner")
+pick_owners = f2.multiselect("负责人", matcher.lead_owners_for(s, p), key="lg_owner")
 pick_stages = f3.multiselect("跟进阶段", stages.names, key="lg_stage")
 pick_colours = f4.multiselect(
     "三类三色",
@@ -138,7 +168,10 @@ name = g1.text_input("企业名称包含", key="lg_name")
 as_of = g2.date_input(
     "查看日期", value=matcher.store_today(), key="lg_as_of", help="按这一天计算停留天数、三类三色和逾期"
 )
-g3.text_input("经办人", key="lg_by", help="保存修改时记入变更记录")
+if team:
+    g3.text_input("经办人", value=p.display_name, disabled=True, help="保存修改时以登录的账号记入变更记录")
+else:
+    g3.text_input("经办人", key="lg_by", help="保存修改时记入变更记录")
 
 filters = {
     "chain": pick_chains or None,
@@ -147,13 +180,13 @@ filters = {
     "colour": pick_colours or None,
     "company": name or None,
 }
-total = matcher.count_leads(s, as_of=as_of, **filters)
+total = matcher.count_leads_for(s, p, as_of=as_of, **filters)
 pages = max(1, -(-total // PAGE_SIZE))
 h1, h2 = st.columns([3, 1])
 page_no = h2.number_input("页码", min_value=1, max_value=pages, value=1, step=1, key="lg_page")
 h1.markdown(f"共 **{total:,}** 条线索，第 {int(page_no)} / {pages} 页（每页 {PAGE_SIZE} 条）")
 
-leads = matcher.list_leads(s, as_of=as_of, limit=PAGE_SIZE, offset=(int(page_no) - 1) * PAGE_SIZE, **filters)
+leads = matcher.list_leads_for(s, p, as_of=as_of, limit=PAGE_SIZE, offset=(int(page_no) - 1) * PAGE_SIZE, **filters)
 leads["colour_label"] = leads["colour"].map(matcher.COLOUR_LABELS)
 leads["hint"] = leads.apply(_hint, axis=1) if len(leads) else pd.Series(dtype=object)
 leads["due_date"] = pd.to_datetime(leads["due_date"]).dt.date
@@ -205,7 +238,7 @@ if leads.empty:
 else:
     labels = {int(r.lead_id): f"{r.lead_id} · {r.company_name} · {r.chain_name}" for r in leads.itertuples()}
     picked = st.selectbox("选择线索", list(labels), format_func=labels.get, key="lg_pick")
-    lead = matcher.get_lead(s, picked, as_of=as_of)
+    lead = matcher.get_lead_for(s, p, picked, as_of=as_of)
     d1, d2, d3, d4 = st.columns(4)
     d1.metric("跟进阶段", lead["stage"])
     d2.metric("本阶段天数", int(lead["days_in_stage"]))
@@ -227,7 +260,7 @@ else:
         st.text_area("备注", value=lead["notes"] or "", key=prefix + "notes", height=68)
         st.form_submit_button("保存这条线索", on_click=save_one, args=(lead,))
 
-    history = matcher.lead_history(s, picked)
+    history = matcher.lead_history_for(s, p, picked)
     if len(history):
         h = history.iloc[-1]
         field = matcher.FIELD_LABELS.get(h["field"], h["field"])
@@ -252,7 +285,7 @@ else:
         hide_index=True,
         key="lg_history",
     )
-    scores = matcher.company_results(s, int(lead["company_id"]), lead["chain_id"])
+    scores = matcher.company_results_for(s, p, int(lead["company_id"]), lead["chain_id"])
     t2.markdown("**历次评分**")
     if scores.empty:
         t2.caption("该企业在这条产业链上没有评分记录")
@@ -273,7 +306,7 @@ else:
 
 # ------------------------------------------------------------------------------------------------
 st.subheader("评分变化")
-runs = matcher.list_runs(s)
+runs = matcher.list_runs_for(s, p)
 if len(runs) < 2:
     st.caption("台账中的评分记录少于两次，暂无可比较的变化")
 elif st.toggle("比较两次评分", key="lg_diff_on", help="新增和不再是目标的企业、等级和登记状态的变化、缺口状态的变化"):
@@ -288,7 +321,69 @@ elif st.toggle("比较两次评分", key="lg_diff_on", help="新增和不再是�
     if before == after:
         st.caption("请选择两次不同的评分")
     else:
-        tables = diff_tables(s.label, before, after)
+        tables = diff_tables(s.label, before, after, p, matcher.state_key(matcher.visible_chains(p)))
         tabs = st.tabs([f"{name}（{len(table)}）" for name, table in tables.items()])
         for tab, (k, table) in zip(tabs, tables.items()):
             tab.dataframe(table, hide_index=True, key=f"lg_diff_{k}")
+
+# ------------------------------------------------------------------------------------------------
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _report(kind: str, suffix: str, chosen, day):
+    """The report's bytes, made when its button is clicked: scoped to the officer, audited."""
+    return lambda: matcher.report_bytes(s, kind, suffix, principal=p, chain=chosen, as_of=day, source="app")
+
+
+def _leads_csv(day):
+    """The leads the officer may read as CSV, made when clicked (export_leads_for checks and audits)."""
+
+    def make() -> bytes:
+        import tempfile
+        from pathlib import Path
+
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / "线索台账.csv"
+            matcher.export_leads_for(s, p, out, source="app", as_of=day)
+            return out.read_bytes()
+
+    return make
+
+
+rights = matcher.load_roles().resolve(p.role).may
+if "reports" in rights or "export" in rights:
+    st.subheader("报告和导出")
+    covered = "、".join(chain_names[c] for c in pick_chains) if pick_chains else "可查看的全部产业链"
+    st.caption(f"截至 {as_of:%Y-%m-%d}，{covered}；文件在点击时生成。")
+    r1, r2, r3, r4 = st.columns(4)
+    chosen, day = list(pick_chains) or None, f"{as_of:%Y%m%d}"
+    if "reports" in rights:
+        r1.download_button(
+            "招商线索台账周报（Excel）",
+            data=_report("weekly", ".xlsx", chosen, as_of),
+            file_name=f"招商线索台账周报_{day}.xlsx",
+            mime=XLSX,
+            key="lg_weekly",
+        )
+        r2.download_button(
+            "链长调度会季度报告（Excel）",
+            data=_report("quarterly", ".xlsx", chosen, as_of),
+            file_name=f"链长调度会季度报告_{day}.xlsx",
+            mime=XLSX,
+            key="lg_quarterly",
+        )
+        r3.download_button(
+            "链长调度会季度报告（网页，可打印）",
+            data=_report("quarterly", ".html", chosen, as_of),
+            file_name=f"链长调度会季度报告_{day}.html",
+            mime="text/html",
+            key="lg_quarterly_html",
+        )
+    if "export" in rights:
+        r4.download_button(
+            "导出可查看的线索（.csv）",
+            data=_leads_csv(as_of),
+            file_name="线索台账.csv",
+            mime="text/csv",
+            key="lg_export",
+        )

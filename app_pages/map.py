@@ -57,9 +57,12 @@ else:
         f"按当前权重的 A / B 类目标，配套半径 {ui.settings().radius_km:g} 公里（在“目标排序”页调整）。"
         "地图离线绘制，不访问网络。"
     )
-st.download_button(
+ui.download(
+    st,
     "下载招商地图（HTML，离线可打开）",
-    data=lambda: ui.map_html(ranking, chain_id, metric).encode("utf-8"),
+    make=lambda: ui.map_html(ranking, chain_id, metric).encode("utf-8"),
+    what="招商地图",
+    rows=len(ranking.ranked),
     file_name=f"招商地图_{ui.stem()}.html",
     mime="text/html",
 )

@@ -23,6 +23,7 @@ with st.sidebar:
             max_value=float(h["max"]),
             step=float(h["step"]),
             help=h["help"],
+            audit=True,
         )
     st.button("恢复默认权重", on_click=ui.reset_weights)
     with st.expander("匹配参数（修改后重新匹配）"):
@@ -42,9 +43,7 @@ with st.sidebar:
                     key="match_" + h["name"],
                 )
             if st.form_submit_button("重新匹配"):
-                st.session_state["match_settings"] = {
-                    k: v for k, v in values.items() if v != getattr(matcher.DEFAULTS, k)
-                }
+                ui.apply_match_settings(values)
                 st.rerun()
 
 ranking = ui.require_ranking()
@@ -172,20 +171,26 @@ else:
 # the 企业简报: one printable page (built only when downloaded)
 brief_name = str(row["company_name"])
 b1, b2, _ = st.columns([1, 1, 2])
-b1.download_button(
+ui.download(
+    b1,
     "下载企业简报（网页，可打印）",
     key="brief_html",
-    data=lambda: matcher.brief_bytes(
+    what="企业简报",
+    rows=1,
+    make=lambda: matcher.brief_bytes(
         listed, brief_name, fmt="html", settings=settings, chains=ui.chains(), zone=ui.zone()
     ),
     file_name=f"企业简报_{brief_name}.html",
     mime="text/html",
 )
 if ui.pdf_available():
-    b2.download_button(
+    ui.download(
+        b2,
         "下载企业简报（PDF）",
         key="brief_pdf",
-        data=lambda: matcher.brief_bytes(
+        what="企业简报",
+        rows=1,
+        make=lambda: matcher.brief_bytes(
             listed, brief_name, fmt="pdf", settings=settings, chains=ui.chains(), zone=ui.zone()
         ),
         file_name=f"企业简报_{brief_name}.pdf",

@@ -84,6 +84,13 @@ def test_an_empty_ledger_says_so(tmp_path, monkeypatch):
 def test_filters_agree_with_the_store(store, ledger):
     at = open_page()
     assert "共 **4** 条线索" in at.markdown[0].value
+    # desktop mode reads as this computer's officer: every chain, the reports and the CSV on offer
+    assert [b.label for b in at.download_button] == [
+        "招商线索台账周报（Excel）",
+        "链长调度会季度报告（Excel）",
+        "链长调度会季度报告（网页，可打印）",
+        "导出可查看的线索（.csv）",
+    ]
     table = at.data_editor[0].value
     assert table.set_index("lead_id").loc[ledger["甲电池有限公司"], ["stage", "colour_label"]].tolist() == [
         "已接洽",

@@ -77,3 +77,66 @@ def test_team_mode_zone_profile_needs_the_right_and_is_audited(team_env):
     with matcher.open_store(team_env) as store:
         audit = matcher.list_audit(store)
     assert audit["action"].tolist()[-1] == "denied" and audit["username"].tolist()[-1] == "leader"
+    at.button(key="logout").click().run()
+    _login(at, "admin", PASSWORD)  # the administrator may: the change is made and audited
+    at.switch_page("app_pages/gaps.py").run()
+    at.session_state["zone"] = matcher.load_zone(matcher.DEFAULT_ZONE)
+    at.run()
+    next(b for b in at.button if b.label == "恢复内置配置").click().run()
+    assert not at.error and "zone" in at.session_state and at.session_state["zone"] is None
+    with matcher.open_store(team_env) as store:
+        last = matcher.list_audit(store).iloc[-1]
+    assert (last["username"], last["action"]) == ("admin", "profile_change")
+
+
+def _audit(db, action):
+    with matcher.open_store(db) as store:
+        return matcher.list_audit(store, action=action)
+
+
+def test_team_mode_weight_and_setting_changes_are_audited_once_per_value(team_env, tmp_path, monkeypatch):
+    monkeypatch.setenv("CHAINMATCH_CACHE", str(tmp_path / "cache"))
+    with matcher.open_store(team_env) as store:
+        admin = matcher.authenticate(store, "admin", PASSWORD, source="api")
+        matcher.add_user(store, "chief", PASSWORD, role="链长", display_name="李链长", chains=["nev"], by=admin)
+    at = _app().run()
+    _login(at, "chief", PASSWORD)
+    at.switch_page("app_pages/ranking.py").run()
+    assert not at.exception
+    at.slider(key="w_set_w_fit").set_value(0.0).run()
+    at.run()  # reruns (any widget, a page switch) are not changes
+    at.switch_page("app_pages/export.py").run()
+    at.switch_page("app_pages/ranking.py").run()
+    changes = _audit(team_env, "settings_change")
+    fit = next(h["label"] for h in matcher.settings_help() if h["name"] == "w_fit")
+    assert changes[["username", "target", "detail"]].values.tolist() == [
+        ["chief", fit, f"{matcher.DEFAULTS.w_fit:g} → 0"]
+    ]
+    next(b for b in at.sidebar.button if b.label == "恢复默认权重").click().run()
+    at.number_input(key="match_min_relevance").set_value(0.5)
+    at.button(key="FormSubmitter:match_form-重新匹配").click().run()
+    at.button(key="FormSubmitter:match_form-重新匹配").click().run()  # the same values again: no change
+    changes = _audit(team_env, "settings_change")
+    assert changes["target"].tolist() == [fit, "恢复默认权重", "匹配参数"]
+    assert changes["detail"].tolist()[1] == fit and "0.5" in changes["detail"].tolist()[2]
+
+
+def test_team_mode_export_page_needs_the_export_right(team_env, tmp_path, monkeypatch):
+    monkeypatch.setenv("CHAINMATCH_CACHE", str(tmp_path / "cache"))
+    with matcher.open_store(team_env) as store:
+        admin = matcher.authenticate(store, "admin", PASSWORD, source="api")
+        matcher.add_user(store, "leader", PASSWORD, role="只读", display_name="赵书记", by=admin)
+    at = _app().run()
+    _login(at, "leader", PASSWORD)
+    for _ in range(2):
+        at.switch_page("app_pages/export.py").run()
+        assert not at.exception and len(at.download_button) == 0
+        assert "“只读”角色没有导出数据的权限" in at.info[0].value
+    at.switch_page("app_pages/map.py").run()
+    assert not at.exception and len(at.download_button) == 0  # the map page's download too
+    denied = _audit(team_env, "denied")
+    assert denied[["username", "target"]].values.tolist() == [["leader", "导出页面"]]  # once per session
+    at.button(key="logout").click().run()
+    _login(at, "admin", PASSWORD)
+    at.switch_page("app_pages/export.py").run()
+    assert len(at.download_button) == 5  # the administrator's role may export

@@ -7,6 +7,10 @@
 - 只读: reads all chains, changes nothing; reports.
 (The rights themselves are data: data/accounts/roles.yaml.) A refused write raises PermissionDenied
 with a Chinese message and leaves an entry in the audit trail; nothing is written.
+
+The 线索台账 page reads only through these functions (leads, their count, owners and chains, one lead's
+history and scores, the runs and the diff of two runs), as the signed-in officer in team mode and as
+`desktop_principal()` (every chain) in the single-user desktop mode.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from sqlalchemy import select
 
 from ..knowledge.roles import Role, load_roles
 from ..store import schema as S
+from ..store.activity import lead_chains, lead_owners
 from ..store.db import Store, StoreError, writing
-from ..store.leads import UnknownLeadError, create_lead, list_leads, update_lead
-from ..store.runs import RESULT_COLUMNS, frame_of, resolve_run, run_results
+from ..store.diff import RunDiff, diff_runs
+from ..store.leads import UnknownLeadError, count_leads, create_lead, lead_history, list_leads, update_lead
+from ..store.runs import RESULT_COLUMNS, company_results, frame_of, list_runs, resolve_run, run_results
 from .audit import record
 from .users import PermissionDenied, Principal
 
@@ -29,6 +35,18 @@ def role_of(principal: Principal) -> Role:
     if not isinstance(principal, Principal):
         raise PermissionDenied("请先登录")
     return load_roles().resolve(principal.role)
+
+
+def desktop_principal() -> Principal:
+    """Who the single-user desktop mode acts as (no login: bound to this computer only): every chain,
+    with the rights of the role that manages accounts (reports, exports)."""
+    import getpass
+
+    try:
+        who = getpass.getuser()
+    except Exception:  # no user name in this environment: still one local officer
+        who = "本机"
+    return Principal(f"本机:{who}", "本机用户", load_roles().admin().name, ())
 
 
 def visible_chains(principal: Principal) -> list[str] | None:
@@ -72,17 +90,79 @@ def list_leads_for(store: Store, principal: Principal, **filters) -> pd.DataFram
     return list_leads(store, **filters)
 
 
-def get_lead_for(store: Store, principal: Principal, lead_id) -> dict:
+def count_leads_for(store: Store, principal: Principal, **filters) -> int:
+    """`matcher.store.count_leads` limited to the chains the principal may read (for paging)."""
+    filters["chain"] = _scope(principal, filters.get("chain"))
+    return count_leads(store, **filters)
+
+
+def lead_chains_for(store: Store, principal: Principal) -> pd.DataFrame:
+    """The chains with leads that the principal may read (chain_id, chain_name, leads)."""
+    chains = lead_chains(store)
+    visible = visible_chains(principal)
+    return chains if visible is None else chains[chains["chain_id"].isin(visible)].reset_index(drop=True)
+
+
+def lead_owners_for(store: Store, principal: Principal) -> list[str]:
+    """The owners named on the leads the principal may read (the owner filter's choices)."""
+    return lead_owners(store, chain=visible_chains(principal))
+
+
+def get_lead_for(store: Store, principal: Principal, lead_id, as_of=None) -> dict:
     """One lead the principal may read; UnknownLeadError otherwise (the same message whether it does not
     exist or is in another chain, so nothing leaks)."""
     try:
         key = int(lead_id)
     except (TypeError, ValueError):
         raise UnknownLeadError(f"线索编号应为数字，而不是“{str(lead_id)[:40]}”") from None
-    frame = list_leads_for(store, principal, lead_ids=[key])
+    frame = list_leads_for(store, principal, lead_ids=[key], as_of=as_of)
     if frame.empty:
         raise UnknownLeadError(f"没有编号为 {key} 的线索，或不在您负责的产业链内")
     return frame.iloc[0].to_dict()
+
+
+def lead_history_for(store: Store, principal: Principal, lead_id) -> pd.DataFrame:
+    """One lead's change history, if the principal may read the lead (UnknownLeadError otherwise)."""
+    lead = get_lead_for(store, principal, lead_id)
+    return lead_history(store, int(lead["lead_id"]))
+
+
+def company_results_for(store: Store, principal: Principal, company_id: int, chain_id: str) -> pd.DataFrame:
+    """A company's scores over the runs in one chain, if the principal may read that chain (else none)."""
+    scope = _scope(principal, chain_id)
+    if not scope:
+        return frame_of([], ["run_date", *RESULT_COLUMNS])
+    return company_results(store, int(company_id), scope[0])
+
+
+def list_runs_for(store: Store, principal: Principal) -> pd.DataFrame:
+    """The recorded runs (`matcher.store.list_runs`). A principal limited to some chains does not see the
+    whole register's counts (rows read, scored, merged, rejected, results): those cover every chain."""
+    runs = list_runs(store)
+    if visible_chains(principal) is not None:
+        for c in ("read", "scored", "merged", "rejected", "n_results"):
+            runs[c] = None
+    return runs
+
+
+def diff_runs_for(store: Store, principal: Principal, before, after) -> RunDiff:
+    """What changed between two recorded runs (`matcher.store.diff_runs`), limited to the chains the
+    principal may read: targets and gaps of those chains, status changes of companies that are targets
+    there in either run."""
+    diff = diff_runs(before, after, store)
+    visible = visible_chains(principal)
+    if visible is None:
+        return diff
+    frames = dict(diff.tables())
+    for k in ("new", "dropped", "tiers", "gaps"):
+        frames[k] = frames[k][frames[k]["chain_id"].isin(visible)].reset_index(drop=True)
+    seen = pd.concat([run_results_for(store, principal, r) for r in (before, after)])
+    codes = set(seen["credit_code"].dropna())
+    names = set(seen["company_name"].dropna())
+    status = frames["status"]
+    mine = status["credit_code"].isin(codes) | (status["credit_code"].isna() & status["company_name"].isin(names))
+    frames["status"] = status[mine].reset_index(drop=True)
+    return RunDiff(diff.a, diff.b, counts={k: len(v) for k, v in frames.items()}, **frames)
 
 
 def _own(principal: Principal, owner) -> bool:

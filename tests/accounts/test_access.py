@@ -82,8 +82,28 @@ def test_exports_and_reports_need_the_right_and_are_scoped(store, team, tmp_path
         matcher.export_leads_for(store, team.leader, tmp_path / "all.csv")
     assert not (tmp_path / "ic.csv").exists() and not (tmp_path / "all.csv").exists()
     matcher.report_done(store, team.leader, "缺口报告", 12)
-    with pytest.raises(matcher.PermissionDenied):
-        matcher.report_done(store, team.ic_officer, "缺口报告", 12)
+    matcher.report_done(store, team.ic_officer, "缺口报告", 3)  # roles.yaml: a 招商专员 reports on their chains
     audit = matcher.list_audit(store)
     rows = audit[audit["action"].isin(["export", "report"])][["username", "action", "target", "n_rows"]]
-    assert rows.values.tolist() == [["nev_chief", "export", "nev.csv", 2], ["leader", "report", "缺口报告", 12]]
+    assert rows.values.tolist() == [
+        ["nev_chief", "export", "nev.csv", 2],
+        ["leader", "report", "缺口报告", 12],
+        ["ic_officer", "report", "缺口报告", 3],
+    ]
+
+
+def test_rights_are_read_from_the_roles_file(store, team, tmp_path, monkeypatch):
+    """A role's rights are data: the same 招商专员 without `reports` in its roles file is refused a report."""
+    from matcher.accounts import access
+    from matcher.knowledge import roles
+
+    shipped = roles.ROLES_FILE.read_text(encoding="utf-8")
+    edited = shipped.replace("may: [reports]  # the reports of their chains", "may: []  # no reports here")
+    assert edited != shipped
+    (tmp_path / "roles.yaml").write_text(edited, encoding="utf-8")
+    monkeypatch.setattr(access, "load_roles", lambda: roles.load_roles(tmp_path / "roles.yaml"))
+    with pytest.raises(matcher.PermissionDenied, match="没有生成报告的权限"):
+        matcher.report_done(store, team.ic_officer, "缺口报告", 3)
+    with pytest.raises(matcher.PermissionDenied, match="没有生成报告的权限"):
+        matcher.weekly_report(store, principal=team.ic_officer)
+    assert matcher.list_audit(store)["action"].tolist()[-2:] == ["denied", "denied"]
