@@ -4,6 +4,7 @@ import streamlit as st
 
 import matcher
 from app_pages import _shared as ui
+from app_pages._timing import mark
 
 st.title("ChainMatch 产业链精准招商目标匹配")
 st.caption(
@@ -27,12 +28,15 @@ if ui.is_sample():
 else:
     st.info("当前数据：" + "、".join(f["name"] for f in files))
 
+mark("import page: before result")
 result, errors = ui.current_result()
+mark("import page: result")
 ui.show_errors(errors)
 if result is None:
     st.warning("没有可评分的数据：请检查上面的错误提示，换一个文件，或改用示例数据。")
     st.stop()
 ranking = ui.current_ranking(result)
+mark("import page: ranking")
 
 c = result.counts
 cols = st.columns(4)
@@ -48,16 +52,12 @@ chain_ids = [cid for cid in ui.chains() if (ranked["chain_id"] == cid).any()]
 if chain_ids:
     for tab, cid in zip(st.tabs([ui.chain_label(cid) for cid in chain_ids]), chain_ids):
         with tab:
-            best = ui.memo(
-                ("best10", *ui.ranking_key(), cid),
-                lambda cid=cid: ui.display_table(
-                    matcher.filter_ranked(ranked, chain_ids=[cid], active_only=True).head(10), ("chain_name", "status")
-                ),
-            )
+            best = ui.memo(("best10", *ui.ranking_key(), cid), lambda cid=cid: ui.best_table(ranked, cid))
             st.dataframe(best, hide_index=True, column_config=ui.TABLE_CONFIG)
 else:
     st.warning("没有企业匹配到任何产业链环节。请检查列映射（企业名称、经营范围、简介等是否识别正确）。")
 
+mark("import page: tabs")
 st.subheader("每个文件读到了什么")
 accounting = ui.memo(("accounting", ui.score_key()), lambda: matcher.input_accounting(result))
 labels = matcher.field_labels()
