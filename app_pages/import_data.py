@@ -50,7 +50,12 @@ st.caption("按当前权重排序；到“目标排序”页调整权重、筛�
 ranked = ranking.ranked
 chain_ids = [cid for cid in ui.chains() if (ranked["chain_id"] == cid).any()]
 if chain_ids:
-    for tab, cid in zip(st.tabs([ui.chain_label(cid) for cid in chain_ids]), chain_ids):
+    # only the chosen chain's table is made and sent (a click on another tab reruns for it): one table
+    # for the browser to draw on the first page instead of one per chain
+    tabs = st.tabs([ui.chain_label(cid) for cid in chain_ids], key="best_tabs", on_change="rerun")
+    for tab, cid in zip(tabs, chain_ids):
+        if tab.open is False:
+            continue
         with tab:
             best = ui.memo(("best10", *ui.ranking_key(), cid), lambda cid=cid: ui.best_table(ranked, cid))
             st.dataframe(best, hide_index=True, column_config=ui.TABLE_CONFIG)

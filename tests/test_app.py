@@ -122,6 +122,19 @@ def test_first_page_shows_the_sample_scored():
     assert len(rejected) == counts["rejected"] and "缺少企业名称" in set(rejected["原因"])
 
 
+def test_first_page_sends_only_the_chosen_chains_table():
+    at = new_app().run()
+    chains = matcher.load_chains()
+    names = [c.name for c in chains.values()]
+    assert [len(t.dataframe) for t in at.tabs] == [1] + [0] * (len(names) - 1)  # the other tabs: nothing yet
+    at.session_state["best_tabs"] = names[1]  # the officer clicks the second chain's tab
+    at.run()
+    assert [len(t.dataframe) for t in at.tabs] == [0, 1] + [0] * (len(names) - 2)
+    shown = at.tabs[1].dataframe[0].value
+    expected = engine_view(chain_ids=[list(chains)[1]]).head(10)
+    assert shown["企业名称"].tolist() == expected["company_name"].tolist()
+
+
 def test_a_restarted_app_opens_on_the_stored_sample(score_calls, monkeypatch, tmp_path):
     import streamlit as st
 
