@@ -20,6 +20,7 @@ from pathlib import Path
 import streamlit as st
 
 import matcher
+from app_pages._timing import mark
 
 UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "xlsb", "ods", "et", "csv", "txt", "tsv"]
 SAMPLE_LOCAL = matcher.SAMPLE_FILE.parent / "local_enterprises_nanjing.csv"
@@ -430,14 +431,17 @@ def warm() -> None:
         files, s = [sample_file()], matcher.DEFAULTS
         key = _score_key(files, {}, default_zone_key(), s, [])
         score = lambda: _score_files(files, {}, default_zone(), s, None)  # noqa: E731
+        mark("warm: inputs and zone")
         result, _ = _stored("scored", key, lambda: _kept_or_scored(key, True, score))
+        mark("warm: result")
         if result is None:
             return
         rkey = (key, matcher.rank_key(s))
         ranked = _stored("ranked", rkey, lambda: matcher.rerank(result, s)).ranked
-        for cid in chains():
-            if (ranked["chain_id"] == cid).any():
-                memo(("best10", *rkey, cid), lambda cid=cid: best_table(ranked, cid))
+        mark("warm: ranking")
+        shown = next((cid for cid in chains() if (ranked["chain_id"] == cid).any()), None)  # the first tab
+        if shown is not None:
+            memo(("best10", *rkey, shown), lambda: best_table(ranked, shown))
         memo(("accounting", key), lambda: matcher.input_accounting(result))
         for n, t in enumerate(result.tables):
             memo(("mapping", key, n), lambda t=t: matcher.mapping_table(t))

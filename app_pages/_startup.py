@@ -1,5 +1,5 @@
-"""Server start-up: `streamlit run app.py` serves app.py as an ASGI app (`st.App`, see app.py) whose
-lifespan starts `warm` in a background thread, so a new session's first page finds the bundled sample's
+"""Server start-up: `streamlit run serve_app.py` serves app.py as an ASGI app (`st.App`) whose lifespan
+starts `_shared.warm` in a background thread, so a new session's first page finds the bundled sample's
 scoring, ranking and tables ready (or being made) instead of starting on them. The health check does
 not wait for it: the server answers at once and the warming runs beside the browser loading the page.
 """
@@ -16,6 +16,7 @@ def _warm() -> None:
     mark("warm start")
     from app_pages import _shared  # imports streamlit and matcher here, not in the server's start
 
+    mark("warm: imports")
     _shared.warm()
     mark("warm done")
 

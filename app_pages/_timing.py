@@ -31,4 +31,5 @@ _START = _process_start() if ENABLED else 0.0
 def mark(label: str) -> None:
     if ENABLED:
         now = time.time()
-        print(f"TIMING {now:.3f} {now - _START:7.3f} {label}", file=sys.stderr, flush=True)
+        sys.stderr.write(f"TIMING {now:.3f} {now - _START:7.3f} {label}\n")  # one write: threads do not interleave
+        sys.stderr.flush()

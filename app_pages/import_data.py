@@ -6,6 +6,7 @@ import matcher
 from app_pages import _shared as ui
 from app_pages._timing import mark
 
+mark("import page: start")
 st.title("ChainMatch 产业链精准招商目标匹配")
 st.caption(
     "上传企查查 / 天眼查 / 启信宝导出的名单或展会名录，系统按园区产业链缺口为每家企业归链、打分（0–100，"

@@ -60,10 +60,11 @@ requestAnimationFrame(poll);
 
 def one_start(browser, tree: Path, cache: Path, viewport) -> tuple[dict[str, float], list]:
     """{phase: seconds after the health check} of one server start, and the page's fetched files."""
-    server = app_speed.Server(tree, cache)
+    server = app_speed.Server(tree, cache, start=False)
+    page = app_speed.new_page(browser, server, viewport)  # opened before the server starts, as app_speed does
+    page.add_init_script(MARKS)
+    server.start()
     try:
-        page = app_speed.new_page(browser, server, viewport)
-        page.add_init_script(MARKS)
         opened = time.perf_counter()
         page.goto(server.url + "/")
         page.wait_for_function(
@@ -79,7 +80,7 @@ def one_start(browser, tree: Path, cache: Path, viewport) -> tuple[dict[str, flo
         marks = page.evaluate("window.__marks")
         page.context.close()
         health_unix = time.time() - (time.perf_counter() - server.healthy)
-        phases = {"tab opened (goto)": opened - server.healthy}
+        phases = {"browser: goes to the app": opened - server.healthy}
         phases["browser: page HTML answered"] = origin + nav["responseEnd"] / 1000 - health_unix
         for name, ms in marks:
             phases[name] = origin + ms / 1000 - health_unix

@@ -151,6 +151,93 @@ def test_a_restarted_app_opens_on_the_stored_sample(score_calls, monkeypatch, tm
     assert len(score_calls) == 2 and len(list(tmp_path.glob("*.pickle"))) == 1
 
 
+@pytest.fixture()
+def engine_calls(monkeypatch):
+    """Counts the app's re-rankings and input accountings (the first page's work after the scoring)."""
+    calls = {"rerank": 0, "input_accounting": 0}
+    for name in calls:
+        real = getattr(matcher, name)
+
+        def counting(*args, _real=real, _name=name, **kwargs):
+            calls[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(matcher, name, counting)
+    return calls
+
+
+def test_a_server_warmed_at_start_opens_the_first_page_without_new_work(
+    score_calls, engine_calls, monkeypatch, tmp_path
+):
+    import streamlit as st
+
+    from app_pages import _shared
+
+    expected = engine_view(chain_ids=["ai"]).head(10)
+    engine_calls.update(rerank=0, input_accounting=0)
+    monkeypatch.setenv("CHAINMATCH_CACHE", str(tmp_path))
+    _shared.warm()  # what serve_app.py's start-up runs in a background thread
+    assert len(score_calls) == 1 and engine_calls == {"rerank": 1, "input_accounting": 1}
+    at = new_app().run()
+    assert not at.exception
+    assert len(score_calls) == 1 and engine_calls == {"rerank": 1, "input_accounting": 1}  # all found ready
+    assert at.tabs[0].dataframe[0].value["企业名称"].tolist() == expected["company_name"].tolist()
+    assert metrics(at)["评分企业"] == sample_result().counts["scored"]
+    st.cache_resource.clear()  # a restart: the warming finds the sample's scoring in the disk store
+    _shared.warm()
+    assert len(score_calls) == 1 and engine_calls["rerank"] == 2
+
+
+def test_a_value_being_computed_is_waited_for_not_computed_again():
+    import threading
+    import time
+
+    from app_pages import _shared
+
+    started, calls, got = threading.Event(), [], []
+
+    def slow():
+        calls.append(1)
+        started.set()
+        time.sleep(0.3)
+        return "value"
+
+    first = threading.Thread(target=lambda: got.append(_shared._stored("views", "k", slow)))
+    first.start()
+    started.wait()
+    got.append(_shared._stored("views", "k", slow))  # asks while the first thread computes
+    first.join()
+    assert got == ["value", "value"] and len(calls) == 1
+
+    def failing():
+        raise RuntimeError("no")
+
+    with pytest.raises(RuntimeError):
+        _shared._stored("views", "k2", failing)
+    assert _shared._stored("views", "k2", lambda: "again") == "again"  # a failed computation is not kept
+
+
+def test_serve_app_serves_app_py_and_warms_it_at_start(monkeypatch):
+    import asyncio
+    import threading
+
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    from app_pages import _shared, _startup
+
+    assert discover_asgi_app(ROOT / "serve_app.py").is_asgi_app  # `streamlit run serve_app.py` serves it
+    assert "st.App(\"app.py\"" in (ROOT / "serve_app.py").read_text(encoding="utf-8")
+    warmed = threading.Event()
+    monkeypatch.setattr(_shared, "warm", warmed.set)
+
+    async def start():
+        async with _startup.lifespan(None):
+            pass
+
+    asyncio.run(start())
+    assert warmed.wait(10)
+
+
 def test_upload_through_the_file_uploader_and_back_to_the_sample():
     at = new_app().run()
     at.file_uploader(key="uploader").set_value(("名单.csv", CSV, "text/csv")).run()
