@@ -226,7 +226,7 @@ def test_serve_app_serves_app_py_and_warms_it_at_start(monkeypatch):
     from app_pages import _shared, _startup
 
     assert discover_asgi_app(ROOT / "serve_app.py").is_asgi_app  # `streamlit run serve_app.py` serves it
-    assert "st.App(\"app.py\"" in (ROOT / "serve_app.py").read_text(encoding="utf-8")
+    assert 'st.App("app.py"' in (ROOT / "serve_app.py").read_text(encoding="utf-8")
     warmed = threading.Event()
     monkeypatch.setattr(_shared, "warm", warmed.set)
 
