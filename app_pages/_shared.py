@@ -336,27 +336,34 @@ def current_result():
     """(ScoreResult or None, [(file, message)]) for the current inputs, zone and match settings."""
     key = score_key()
     kept = is_sample() and not kept_value("mark_local")
-    return _stored("scored", key, lambda: _kept_or_scored(key, kept, _score_now), waiting=_preparing)
+    s = settings()
+    return _stored("scored", key, lambda: _kept_or_scored(key, kept, _score_now, s), waiting=_preparing)
 
 
 def _preparing():
     return st.spinner("正在准备评分结果……")
 
 
-def _kept_or_scored(key: str, kept: bool, score):
+def _kept_or_scored(key: str, kept: bool, score, s):
     """The bundled sample's scoring (`kept`) is also kept on disk (matcher.result_store, keyed by the
-    code and data version and the day), so a restarted app opens without scoring it again; an officer's
-    own lists are only kept in memory. `score()` scores when there is nothing kept."""
+    code and data version and the day), so a restarted app opens without scoring it again, together
+    with its ranking under the weights `s` (put in the shared store: the first page after a restart
+    re-ranks nothing and needs none of the engine); an officer's own lists are only kept in memory.
+    `score()` scores when there is nothing kept."""
     store = matcher.result_store() if kept else None
     if store is None:
         return score()
     disk_key = matcher.stored_result_key(key)
     value = store.get(disk_key)
     if value is None:
-        value = score()
-        if value[0] is not None:
-            store.put(disk_key, value)
-    return value
+        result, errors = score()
+        if result is None:
+            return result, errors
+        value = (result, errors, matcher.rank_key(s), matcher.rerank(result, s))
+        store.put(disk_key, value)
+    result, errors, weights, ranking = value
+    _stored("ranked", (key, weights), lambda: ranking)
+    return result, errors
 
 
 def _score_now():
@@ -432,7 +439,7 @@ def warm() -> None:
         key = _score_key(files, {}, default_zone_key(), s, [])
         score = lambda: _score_files(files, {}, default_zone(), s, None)  # noqa: E731
         mark("warm: inputs and zone")
-        result, _ = _stored("scored", key, lambda: _kept_or_scored(key, True, score))
+        result, _ = _stored("scored", key, lambda: _kept_or_scored(key, True, score, s))
         mark("warm: result")
         if result is None:
             return
@@ -447,6 +454,17 @@ def warm() -> None:
             memo(("mapping", key, n), lambda t=t: matcher.mapping_table(t))
     except Exception:  # noqa: BLE001 - warming is only a head start; the page computes what is missing
         logging.getLogger(__name__).exception("warming the first page failed")
+
+
+# set when a session has drawn the first page (app_pages/_startup.py then loads what other pages need)
+FIRST_PAGE_DRAWN = threading.Event()
+
+
+def load_engine() -> None:
+    """Load the matching engine the other pages use (re-ranking, reasons, the per-chain view), so the
+    first of those pages a visitor opens does not wait for its imports."""
+    for name in ("Scorer", "reason_parts", "chain_view"):
+        getattr(matcher, name)
 
 
 def require_ranking():

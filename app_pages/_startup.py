@@ -19,6 +19,9 @@ def _warm() -> None:
     mark("warm: imports")
     _shared.warm()
     mark("warm done")
+    _shared.FIRST_PAGE_DRAWN.wait(30)  # not while the first visitor's page is being drawn
+    _shared.load_engine()
+    mark("warm: engine loaded")
 
 
 @contextlib.asynccontextmanager

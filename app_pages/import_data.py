@@ -148,3 +148,4 @@ for n, (t, acc) in enumerate(zip(result.tables, accounting.itertuples())):
         if len(merges):
             with st.popover(f"合并的 {len(merges)} 行重复企业"):
                 st.dataframe(ui.as_text(merges), hide_index=True)
+ui.FIRST_PAGE_DRAWN.set()

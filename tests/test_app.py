@@ -9,7 +9,10 @@ Chinese message in the page and the session keeps working.
 from __future__ import annotations
 
 import functools
+import os
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -183,9 +186,20 @@ def test_a_server_warmed_at_start_opens_the_first_page_without_new_work(
     assert len(score_calls) == 1 and engine_calls == {"rerank": 1, "input_accounting": 1}  # all found ready
     assert at.tabs[0].dataframe[0].value["企业名称"].tolist() == expected["company_name"].tolist()
     assert metrics(at)["评分企业"] == sample_result().counts["scored"]
-    st.cache_resource.clear()  # a restart: the warming finds the sample's scoring in the disk store
+    st.cache_resource.clear()  # a restart: the warming finds the sample's scoring and ranking on disk
     _shared.warm()
-    assert len(score_calls) == 1 and engine_calls["rerank"] == 2
+    assert len(score_calls) == 1 and engine_calls["rerank"] == 1
+    at = new_app().run()
+    assert not at.exception and len(score_calls) == 1 and engine_calls["rerank"] == 1
+    assert at.tabs[0].dataframe[0].value["企业名称"].tolist() == expected["company_name"].tolist()
+    # a new server process opens the stored sample without loading the matching engine (SciPy, the model)
+    probe = (
+        "import sys; from app_pages import _shared; _shared.warm(); "
+        "print(sorted(m for m in sys.modules if m.startswith(('matcher.engine', 'scipy'))))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CHAINMATCH_CACHE": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout.strip() == "[]", run.stdout + run.stderr[-2000:]
 
 
 def test_a_value_being_computed_is_waited_for_not_computed_again():
