@@ -38,6 +38,7 @@ def __getattr__(name: str):
         return chain_view
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 Progress = Callable[[str, float], None]
 
 
