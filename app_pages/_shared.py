@@ -355,7 +355,7 @@ def _kept_or_scored(key: str, kept: bool, score, s):
         return score()
     disk_key = matcher.stored_result_key(key)
     value = store.get(disk_key)
-    if value is None:
+    if not (isinstance(value, tuple) and len(value) == 4):  # nothing kept (or kept by an older version)
         result, errors = score()
         if result is None:
             return result, errors

@@ -304,8 +304,18 @@ def test_the_column_mapping_is_editable():
     at.button(key=f"remap_{editor.key}").click().run()
     assert not at.exception
     assert at.data_editor[0].value.set_index("header").loc["资本额", "field"] == "registered_capital"
-    capital = pd.concat([d.value for d in at.dataframe if "注册资本(万元)" in d.value.columns])
+    capital = pd.concat(chain_tables(at))
     assert set(capital["注册资本(万元)"].dropna()) == {3000.0, 800.0}
+
+
+def chain_tables(at) -> list[pd.DataFrame]:
+    """The first page's table of every chain tab (a tab's table is sent when it is chosen)."""
+    tables = []
+    for label in [t.label for t in at.tabs]:
+        at.session_state["best_tabs"] = label
+        at.run()
+        tables += [d.value for t in at.tabs if t.label == label for d in t.dataframe]
+    return tables
 
 
 # --------------------------------------------------------------------------------------------
