@@ -124,6 +124,8 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self.log.seek(0)
+        self.text = self.log.read().decode(errors="replace")
         self.log.close()
 
 
