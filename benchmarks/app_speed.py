@@ -23,6 +23,7 @@ another checkout (e.g. `git worktree add /tmp/base main`), interleaved with this
 measured side by side. Figures only; nothing here asserts a timing.
 
     python benchmarks/app_speed.py [--repeat 5] [--compare /path/to/other/tree] [--viewport 1280x720]
+                                   [--only starts|interactions]
 """
 
 from __future__ import annotations
@@ -333,6 +334,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--compare", type=Path, help="another checkout of the app, measured side by side")
     parser.add_argument("--viewport", default="1280x720")
+    parser.add_argument(
+        "--only", nargs="+", choices=["starts", "interactions"], default=["starts", "interactions"],
+        help="measure only the first page after starts, or only the interactions",
+    )  # fmt: skip
     parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout to measure (default: this one)")
     args = parser.parse_args()
     chromium = shutil.which("chromium")
@@ -353,7 +358,7 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
             try:
-                for i in range(args.repeat):  # interleaved, so both trees see the same machine load
+                for i in range(args.repeat if "starts" in args.only else 0):  # interleaved: same load
                     for name, tree in trees.items():
                         # a first start: an empty store (the first one's store is kept for the restarts)
                         store = kept[name] if i == 0 else Path(tempfile.mkdtemp(dir=scratch))
@@ -363,8 +368,9 @@ def main() -> None:
                         health, start = cold(tree, browser, viewport, kept[name])
                         results[name][steps[2]].append(health)
                         results[name][steps[3]].append(start)
-                for name, times in warm(trees, kept, browser, viewport, args.repeat).items():
-                    results[name].update(times)
+                if "interactions" in args.only:
+                    for name, times in warm(trees, kept, browser, viewport, args.repeat).items():
+                        results[name].update(times)
             finally:
                 browser.close()
     finally:
