@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 
 from app_pages._timing import mark
+
+# seconds after the first page's script run before the engine the other pages use is loaded
+ENGINE_DELAY_S = 8.0
 
 
 def _warm() -> None:
@@ -19,7 +23,10 @@ def _warm() -> None:
     mark("warm: imports")
     _shared.warm()
     mark("warm done")
-    _shared.FIRST_PAGE_DRAWN.wait(30)  # not while the first visitor's page is being drawn
+    # not while the first visitor's browser is still loading and drawing the first page: its files come
+    # from this process, and importing the engine would hold the interpreter meanwhile
+    _shared.FIRST_PAGE_DRAWN.wait(30)
+    time.sleep(ENGINE_DELAY_S)
     _shared.load_engine()
     mark("warm: engine loaded")
 
