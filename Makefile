@@ -22,7 +22,7 @@ $(DEV_STAMP): $(BIN)/python pyproject.toml
 
 # desktop mode: bound to this computer only, no login
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.address localhost --server.port $(PORT)
+	$(BIN)/streamlit run serve_app.py --server.address localhost --server.port $(PORT)
 
 # team mode (issue 17): every page behind a login; ADDRESS and DATA (a writable folder) as needed
 ADDRESS ?= 0.0.0.0

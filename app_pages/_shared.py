@@ -9,8 +9,10 @@ Widgets made with `kept()` keep their value across page switches.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.util
+import logging
 import tempfile
 import threading
 from pathlib import Path
@@ -18,6 +20,7 @@ from pathlib import Path
 import streamlit as st
 
 import matcher
+from app_pages._timing import mark
 
 UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "xlsb", "ods", "et", "csv", "txt", "tsv"]
 SAMPLE_LOCAL = matcher.SAMPLE_FILE.parent / "local_enterprises_nanjing.csv"
@@ -346,15 +349,13 @@ def input_index(table) -> int:
 
 
 def score_key() -> str:
-    s = settings()
     local = [f["digest"] for f in local_files() or []] if kept_value("mark_local") else []
-    maps = column_maps()
+    return _score_key(input_files(), column_maps(), zone_key(), settings(), local)
+
+
+def _score_key(files: list[dict], maps: dict, zone_digest: str, s, local: list[str]) -> str:
     return matcher.state_key(
-        [f["digest"] for f in input_files()],
-        [maps.get(f["digest"]) for f in input_files()],
-        zone_key(),
-        matcher.match_key(s),
-        local,
+        [f["digest"] for f in files], [maps.get(f["digest"]) for f in files], zone_digest, matcher.match_key(s), local
     )
 
 
@@ -363,29 +364,43 @@ def _stores() -> dict:
     """Process-wide stores shared by every session (a second tab or a reload reuses them): scored
     results, re-rankings, map pages and display tables, each keyed by a digest of everything it
     depends on; "lock" guards their bookkeeping (sessions run in threads of one process)."""
-    return {"scored": {}, "ranked": {}, "maps": {}, "views": {}, "lock": threading.Lock()}
+    return {"scored": {}, "ranked": {}, "maps": {}, "views": {}, "lock": threading.Lock(), "pending": {}}
 
 
 # most recent entries kept per store (a scored sample is a few MB; a map page about 2 MB)
 STORE_SIZES = {"scored": 4, "ranked": 16, "maps": 24, "views": 64}
 
 
-def _stored(store: str, key, compute):
-    """The value under `key` in a shared store, computed when missing (outside the lock: two sessions
-    may compute the same value once each) and kept as the most recent."""
+def _stored(store: str, key, compute, waiting=None):
+    """The value under `key` in a shared store, computed when missing (outside the lock) and kept as the
+    most recent. A value another thread is computing (another session, or `warm` at server start) is
+    waited for rather than computed twice; `waiting` (a context manager, e.g. a spinner) is shown
+    meanwhile. Should that thread fail, this one computes it."""
     stores = _stores()
-    entries = stores[store]
-    with stores["lock"]:
-        value = entries.pop(key, _MISSING)
-        if value is not _MISSING:
-            entries[key] = value  # most recent last
-            return value
-    value = compute()
-    with stores["lock"]:
-        entries[key] = value
-        while len(entries) > STORE_SIZES[store]:
-            entries.pop(next(iter(entries)))
-    return value
+    entries, pending = stores[store], stores["pending"]
+    while True:
+        with stores["lock"]:
+            value = entries.pop(key, _MISSING)
+            if value is not _MISSING:
+                entries[key] = value  # most recent last
+                return value
+            busy = pending.get((store, key))
+            if busy is None:
+                busy = pending[(store, key)] = threading.Event()
+                break
+        with waiting() if waiting is not None else contextlib.nullcontext():
+            busy.wait()
+    try:
+        value = compute()
+        with stores["lock"]:
+            entries[key] = value
+            while len(entries) > STORE_SIZES[store]:
+                entries.pop(next(iter(entries)))
+        return value
+    finally:
+        with stores["lock"]:
+            pending.pop((store, key), None)
+        busy.set()
 
 
 _MISSING = object()
@@ -400,23 +415,35 @@ def memo(key, compute):
 def current_result():
     """(ScoreResult or None, [(file, message)]) for the current inputs, zone and match settings."""
     key = score_key()
-    return _stored("scored", key, lambda: _kept_or_scored(key))
+    kept = is_sample() and not kept_value("mark_local")
+    s = settings()
+    return _stored("scored", key, lambda: _kept_or_scored(key, kept, _score_now, s), waiting=_preparing)
 
 
-def _kept_or_scored(key: str):
-    """The bundled sample's scoring is also kept on disk (matcher.result_store, keyed by the code and
-    data version and the day), so a restarted app opens without scoring it again; an officer's own
-    lists are only kept in memory."""
-    store = matcher.result_store() if is_sample() and not kept_value("mark_local") else None
+def _preparing():
+    return st.spinner("正在准备评分结果……")
+
+
+def _kept_or_scored(key: str, kept: bool, score, s):
+    """The bundled sample's scoring (`kept`) is also kept on disk (matcher.result_store, keyed by the
+    code and data version and the day), so a restarted app opens without scoring it again, together
+    with its ranking under the weights `s` (put in the shared store: the first page after a restart
+    re-ranks nothing and needs none of the engine); an officer's own lists are only kept in memory.
+    `score()` scores when there is nothing kept."""
+    store = matcher.result_store() if kept else None
     if store is None:
-        return _score_now()
+        return score()
     disk_key = matcher.stored_result_key(key)
     value = store.get(disk_key)
-    if value is None:
-        value = _score_now()
-        if value[0] is not None:
-            store.put(disk_key, value)
-    return value
+    if not (isinstance(value, tuple) and len(value) == 4):  # nothing kept (or kept by an older version)
+        result, errors = score()
+        if result is None:
+            return result, errors
+        value = (result, errors, matcher.rank_key(s), matcher.rerank(result, s))
+        store.put(disk_key, value)
+    result, errors, weights, ranking = value
+    _stored("ranked", (key, weights), lambda: ranking)
+    return result, errors
 
 
 def _score_now():
@@ -428,30 +455,35 @@ def _score_now():
         def progress(stage, frac):
             bar.progress(min(max(float(frac), 0.0), 1.0), text=stage)
 
-        with tempfile.TemporaryDirectory() as tmp:
-            tmp = Path(tmp)
-            paths = _write(files, tmp / "in")
-            maps = column_maps()
-            local = None
-            if kept_value("mark_local") and local_files():
-                (tmp / "local").mkdir()
-                local = _write(local_files(), tmp / "local")
-            try:
-                result, errors = matcher.score_inputs(
-                    [(p, maps.get(f["digest"])) for p, f in zip(paths, files)],
-                    zone(),
-                    settings(),
-                    chains=chains(),
-                    local=local,
-                    progress=progress,
-                )
-            except matcher.MatcherError as exc:
-                result, errors = None, [("", str(exc))]
+        local = local_files() if kept_value("mark_local") else None
+        result, errors = _score_files(files, column_maps(), zone(), settings(), local, progress)
         if result is None:
             status.update(label="没有可评分的数据", state="error", expanded=False)
         else:
             status.update(label=f"评分完成：{result.summary()}", state="complete", expanded=False)
     return result, errors
+
+
+def _score_files(files: list[dict], maps: dict, zone_profile, s, local: list[dict] | None, progress=None):
+    """(result, errors) of `matcher.score_inputs` over uploaded files (written to a temporary folder)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        paths = _write(files, tmp / "in")
+        local_paths = None
+        if local:
+            (tmp / "local").mkdir()
+            local_paths = _write(local, tmp / "local")
+        try:
+            return matcher.score_inputs(
+                [(p, maps.get(f["digest"])) for p, f in zip(paths, files)],
+                zone_profile,
+                s,
+                chains=chains(),
+                local=local_paths,
+                progress=progress,
+            )
+        except matcher.MatcherError as exc:
+            return None, [("", str(exc))]
 
 
 def ranking_key() -> tuple:
@@ -460,13 +492,59 @@ def ranking_key() -> tuple:
 
 def current_ranking(result):
     """The result re-ranked under the current weights (shared by score key and weights)."""
-    return _stored("ranked", ranking_key(), lambda: matcher.rerank(result, settings()))
+    s = settings()
+    return _stored("ranked", ranking_key(), lambda: matcher.rerank(result, s), waiting=_preparing)
 
 
 def chain_ranking(ranking):
     """The per-chain view of the current ranking (`matcher.chain_view`: a company in two chains is in both
     chains' lists), from the stored components (shared by score key and weights; nothing re-matched)."""
     return _stored("ranked", ("chain_view", *ranking_key()), lambda: matcher.chain_view(ranking))
+
+
+def best_table(ranked, chain_id: str):
+    """The first page's table of one chain: its ten best active companies under the app's headers."""
+    top = matcher.filter_ranked(ranked, chain_ids=[chain_id], active_only=True).head(10)
+    return display_table(top, ("chain_name", "status"))
+
+
+def warm() -> None:
+    """Compute ahead what a new session's first page (数据导入 on the bundled sample, default zone and
+    weights) needs, into the shared stores under the very keys the page looks up: the sample's scoring
+    (from the disk store, else scored now), its ranking and the page's tables. Run at server start in a
+    background thread (app_pages/_startup.py); a session asking meanwhile waits for a value being computed
+    here instead of computing it again. Never raises: a failure only leaves the work to the page."""
+    try:
+        files, s = [sample_file()], matcher.DEFAULTS
+        key = _score_key(files, {}, default_zone_key(), s, [])
+        score = lambda: _score_files(files, {}, default_zone(), s, None)  # noqa: E731
+        mark("warm: inputs and zone")
+        result, _ = _stored("scored", key, lambda: _kept_or_scored(key, True, score, s))
+        mark("warm: result")
+        if result is None:
+            return
+        rkey = (key, matcher.rank_key(s))
+        ranked = _stored("ranked", rkey, lambda: matcher.rerank(result, s)).ranked
+        mark("warm: ranking")
+        shown = next((cid for cid in chains() if (ranked["chain_id"] == cid).any()), None)  # the first tab
+        if shown is not None:
+            memo(("best10", *rkey, shown), lambda: best_table(ranked, shown))
+        memo(("accounting", key), lambda: matcher.input_accounting(result))
+        for n, t in enumerate(result.tables):
+            memo(("mapping", key, n), lambda t=t: matcher.mapping_table(t))
+    except Exception:  # noqa: BLE001 - warming is only a head start; the page computes what is missing
+        logging.getLogger(__name__).exception("warming the first page failed")
+
+
+# set when a session has drawn the first page (app_pages/_startup.py then loads what other pages need)
+FIRST_PAGE_DRAWN = threading.Event()
+
+
+def load_engine() -> None:
+    """Load the matching engine the other pages use (re-ranking, reasons, the per-chain view), so the
+    first of those pages a visitor opens does not wait for its imports."""
+    for name in ("Scorer", "reason_parts", "chain_view"):
+        getattr(matcher, name)
 
 
 def require_ranking():

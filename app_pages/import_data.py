@@ -4,7 +4,9 @@ import streamlit as st
 
 import matcher
 from app_pages import _shared as ui
+from app_pages._timing import mark
 
+mark("import page: start")
 st.title("ChainMatch 产业链精准招商目标匹配")
 st.caption(
     "上传企查查 / 天眼查 / 启信宝导出的名单或展会名录，系统按园区产业链缺口为每家企业归链、打分（0–100，"
@@ -27,12 +29,15 @@ if ui.is_sample():
 else:
     st.info("当前数据：" + "、".join(f["name"] for f in files))
 
+mark("import page: before result")
 result, errors = ui.current_result()
+mark("import page: result")
 ui.show_errors(errors)
 if result is None:
     st.warning("没有可评分的数据：请检查上面的错误提示，换一个文件，或改用示例数据。")
     st.stop()
 ranking = ui.current_ranking(result)
+mark("import page: ranking")
 
 c = result.counts
 cols = st.columns(4)
@@ -46,18 +51,19 @@ st.caption("按当前权重排序；到“目标排序”页调整权重、筛�
 ranked = ranking.ranked
 chain_ids = [cid for cid in ui.chains() if (ranked["chain_id"] == cid).any()]
 if chain_ids:
-    for tab, cid in zip(st.tabs([ui.chain_label(cid) for cid in chain_ids]), chain_ids):
+    # only the chosen chain's table is made and sent (a click on another tab reruns for it): one table
+    # for the browser to draw on the first page instead of one per chain
+    tabs = st.tabs([ui.chain_label(cid) for cid in chain_ids], key="best_tabs", on_change="rerun")
+    for tab, cid in zip(tabs, chain_ids):
+        if tab.open is False:
+            continue
         with tab:
-            best = ui.memo(
-                ("best10", *ui.ranking_key(), cid),
-                lambda cid=cid: ui.display_table(
-                    matcher.filter_ranked(ranked, chain_ids=[cid], active_only=True).head(10), ("chain_name", "status")
-                ),
-            )
+            best = ui.memo(("best10", *ui.ranking_key(), cid), lambda cid=cid: ui.best_table(ranked, cid))
             st.dataframe(best, hide_index=True, column_config=ui.TABLE_CONFIG)
 else:
     st.warning("没有企业匹配到任何产业链环节。请检查列映射（企业名称、经营范围、简介等是否识别正确）。")
 
+mark("import page: tabs")
 st.subheader("每个文件读到了什么")
 accounting = ui.memo(("accounting", ui.score_key()), lambda: matcher.input_accounting(result))
 labels = matcher.field_labels()
@@ -142,3 +148,4 @@ for n, (t, acc) in enumerate(zip(result.tables, accounting.itertuples())):
         if len(merges):
             with st.popover(f"合并的 {len(merges)} 行重复企业"):
                 st.dataframe(ui.as_text(merges), hide_index=True)
+ui.FIRST_PAGE_DRAWN.set()

@@ -1,11 +1,12 @@
 """How fast the app answers in a real browser (goals: first page < 3 s after start, every interaction < 1 s).
 
-Starts `streamlit run app.py` headless on a free loopback port, drives Debian's Chromium with Playwright
+Starts the app as `make run` does (`streamlit run serve_app.py`; a tree without it: `app.py`) headless on a free loopback port, drives Debian's Chromium with Playwright
 (the launch flags of tests/test_e2e.py; every request that does not go to the app's port is blocked) at
 1280×720 on the bundled sample, and prints the median (and min–max) of --repeat runs of:
 
 - cold first page: a fresh server each time, from the server answering its health check (and from the
-  process start) until the first page shows each chain's best targets; "first start" with an empty
+  process start) until the first page shows each chain's best targets (a new browser tab, opened just
+  before the server starts, goes to the app when the health check answers); "first start" with an empty
   disk store (the app has never scored the sample with this code and data), "restart" with the store
   a first start left (matcher.result_store; a tree without one scores again);
 - a weight slider change on 目标排序 (keyboard step of 匹配缺口权重);
@@ -22,6 +23,7 @@ another checkout (e.g. `git worktree add /tmp/base main`), interleaved with this
 measured side by side. Figures only; nothing here asserts a timing.
 
     python benchmarks/app_speed.py [--repeat 5] [--compare /path/to/other/tree] [--viewport 1280x720]
+                                   [--only starts|interactions]
 """
 
 from __future__ import annotations
@@ -77,19 +79,27 @@ def free_port() -> int:
 class Server:
     """`streamlit run app.py` of one tree on a free loopback port."""
 
-    def __init__(self, tree: Path, cache: Path):
+    def __init__(self, tree: Path, cache: Path, start: bool = True):
         self.tree = tree
+        self.cache = cache
+        # what `make run` starts (app.py served with its start-up warming); a tree without it: app.py
+        self.script = "serve_app.py" if (tree / "serve_app.py").exists() else "app.py"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Start the process and wait until it answers its health check (`healthy`)."""
         env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-        env["PYTHONPATH"] = str(tree)
-        env["CHAINMATCH_CACHE"] = str(cache)  # the app's disk store of the scored sample
+        env["PYTHONPATH"] = str(self.tree)
+        env["CHAINMATCH_CACHE"] = str(self.cache)  # the app's disk store of the scored sample
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port)]
+            [sys.executable, "-m", "streamlit", "run", self.script, "--server.port", str(self.port)]
             + ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=tree,
+            cwd=self.tree,
             stdout=self.log,
             stderr=subprocess.STDOUT,
             env=env,
@@ -115,6 +125,8 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self.log.seek(0)
+        self.text = self.log.read().decode(errors="replace")
         self.log.close()
 
 
@@ -184,10 +196,13 @@ def nav(page, title: str):
 
 
 def cold(tree: Path, browser, viewport, cache: Path) -> tuple[float, float]:
-    """(seconds from health check, seconds from process start) to the first page with its tables."""
-    server = Server(tree, cache)
+    """(seconds from health check, seconds from process start) to the first page with its tables. The
+    browser tab is opened before the server starts (as an officer's browser is open already), so the
+    time counts the app, not the making of a new browser profile."""
+    server = Server(tree, cache, start=False)
+    page = new_page(browser, server, viewport)
+    server.start()
     try:
-        page = new_page(browser, server, viewport)
         page.goto(server.url + "/")
         page.wait_for_function(f"() => ({IDLE})() && ({FIRST_PAGE})()", polling="raf", timeout=120_000)
         done = time.perf_counter()
@@ -319,6 +334,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--compare", type=Path, help="another checkout of the app, measured side by side")
     parser.add_argument("--viewport", default="1280x720")
+    parser.add_argument(
+        "--only", nargs="+", choices=["starts", "interactions"], default=["starts", "interactions"],
+        help="measure only the first page after starts, or only the interactions",
+    )  # fmt: skip
     parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout to measure (default: this one)")
     args = parser.parse_args()
     chromium = shutil.which("chromium")
@@ -339,7 +358,7 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
             try:
-                for i in range(args.repeat):  # interleaved, so both trees see the same machine load
+                for i in range(args.repeat if "starts" in args.only else 0):  # interleaved: same load
                     for name, tree in trees.items():
                         # a first start: an empty store (the first one's store is kept for the restarts)
                         store = kept[name] if i == 0 else Path(tempfile.mkdtemp(dir=scratch))
@@ -349,8 +368,9 @@ def main() -> None:
                         health, start = cold(tree, browser, viewport, kept[name])
                         results[name][steps[2]].append(health)
                         results[name][steps[3]].append(start)
-                for name, times in warm(trees, kept, browser, viewport, args.repeat).items():
-                    results[name].update(times)
+                if "interactions" in args.only:
+                    for name, times in warm(trees, kept, browser, viewport, args.repeat).items():
+                        results[name].update(times)
             finally:
                 browser.close()
     finally:

@@ -863,7 +863,7 @@ def serve_command(address: str, port: int, data, max_upload_mb: int = 200) -> tu
     """The streamlit command line and environment of a team server (login on, XSRF on, no statistics)."""
     from pathlib import Path
 
-    app = Path(__file__).resolve().parents[1] / "app.py"  # the repository root, beside matcher/
+    app = Path(__file__).resolve().parents[1] / "serve_app.py"  # the repository root, beside matcher/
     if not app.exists():
         raise api.MatcherError(f"找不到网页程序 {app}（请在 ChainMatch 源码目录中安装）")
     folder = Path(data).expanduser().resolve()

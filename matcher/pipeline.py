@@ -15,22 +15,29 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .contract import CONTRACT_COLUMNS, EXTRA_COLUMNS, FACT_COLUMNS, LOCAL_TIER, best_first
-from .engine.explain import with_local
-from .engine.filing import chain_view  # noqa: F401 - the per-chain view of a ScoreResult
-from .engine.jobs import map_chunks
-from .engine.score import Scorer
-from .ingest import local as _local
-from .ingest.dedupe import merge_duplicates, reject_rows
-from .ingest.normalize import normalize_table
-from .ingest.read import read_file
 from .ingest.table import RawTable
 from .knowledge.chains import Chain, Zone, load_chains, load_zone
 from .knowledge.settings import DEFAULTS, Settings
+
+# The engine and the readers load on first use: a stored ScoreResult (the app's first page) unpickles
+# with this module alone, without the matching engine's imports (SciPy, the learned model, …).
+if TYPE_CHECKING:
+    from .engine.score import Scorer
+
+
+def __getattr__(name: str):
+    if name == "chain_view":  # the per-chain view of a ScoreResult (matcher.engine.filing)
+        from .engine.filing import chain_view
+
+        return chain_view
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 Progress = Callable[[str, float], None]
 
@@ -102,6 +109,8 @@ def input_accounting(result: ScoreResult) -> pd.DataFrame:
 def read_companies(paths: Iterable, column_map: dict[str, str] | None = None, n_jobs: int = 1) -> ReadResult:
     """Read and normalise every input file (all usable sheets) into one canonical frame; a large
     sheet is normalised in n_jobs processes (≤ 0: every core)."""
+    from .ingest.read import read_file
+
     tables: list[RawTable] = []
     for p in paths:
         tables.extend(read_file(p, column_map))
@@ -130,6 +139,8 @@ SHIP_COST_CANONICAL = 1.0
 def _normalize(table: RawTable, n_jobs: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(canonical columns, original columns) of one table; text-only original columns become Arrow
     strings on the way (same values; cheap to send back from a worker, to take rows from and to write)."""
+    from .engine.jobs import map_chunks
+    from .ingest.normalize import normalize_table
 
     def chunk(frame, start):
         canon = normalize_table(replace(table, frame=frame, source_rows=table.source_rows[start : start + len(frame)]))
@@ -211,6 +222,8 @@ def score_frame(
     `per_chain`: also keep every chain a company has relevance in but is not filed in, for
     `chain_view(result, filed_only=False)` (`--per-chain`); the ranked table stays one row per company.
     `n_jobs` processes score a large list (≤ 0: every core; see matcher.jobs)."""
+    from .engine.score import Scorer
+
     chains = chains if chains is not None else load_chains()
     zone = zone if zone is not None else load_zone(chains=chains)
     scorer = Scorer(settings, as_of=as_of, n_jobs=n_jobs).fit(chains, zone)
@@ -220,6 +233,8 @@ def score_frame(
 def _score_read(
     read: ReadResult, scorer: Scorer, per_chain: bool, progress: Progress | None, local: pd.DataFrame | None
 ) -> ScoreResult:
+    from .ingest.dedupe import merge_duplicates, reject_rows
+
     progress = progress or (lambda stage, frac: None)
     companies = read.companies.assign(_orig=np.arange(len(read.companies)))
     n_read = len(companies)
@@ -254,6 +269,8 @@ def _score_read(
 def _local_rows(rows: pd.DataFrame, comp: pd.DataFrame) -> pd.DataFrame:
     """Other-chain component rows with the 本地 marking of their company's best row (tier 本地, score 0,
     the 本地 part before their reasons)."""
+    from .engine.explain import with_local
+
     if rows.empty or "is_local" not in comp:
         return rows
     at = pd.Index(comp["_row"]).get_indexer(rows["_row"])
@@ -305,6 +322,9 @@ def rank_companies(
 
 def _marked(ranked: pd.DataFrame, local) -> pd.DataFrame:
     """`matcher.ingest.local.mark_local`, with the 本地 part in the reasons as their template places it."""
+    from .engine.explain import with_local
+    from .ingest import local as _local
+
     out = _local.mark_local(ranked, local)
     out["reasons"] = with_local(out)
     return out
@@ -335,6 +355,8 @@ def score_files(
     zone's own enterprise files (candidates found there are marked 本地, not targets); `per_chain`
     keeps the near misses for `chain_view(result, filed_only=False)`; `n_jobs` processes score a large
     list (≤ 0: every core)."""
+    from .engine.score import Scorer
+
     progress = progress or (lambda stage, frac: None)
     chains = chains if chains is not None else load_chains()
     if zone is None or isinstance(zone, (str, Path)):

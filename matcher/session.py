@@ -29,19 +29,15 @@ import numpy as np
 import pandas as pd
 
 from .contract import tier_labels
-from .engine.explain import reword
-from .engine.score import (
-    rank,
-    total_score,  # score_parts: the parts of the score as rank computes it
-)
 from .errors import MatcherError
 from .ingest.read import column_synonyms
 from .ingest.table import RawTable
 from .knowledge.chains import Chain, Zone, load_chains
 from .knowledge.settings import DATA_DIR, DEFAULTS, MATCH, PACKAGE_DIR, RANK, Settings, stage_settings
-from .outputs.table import write_table
-from .outputs.workbook import write_workbook
 from .pipeline import ReadResult, ScoreResult, read_companies, score_frame
+
+# The engine (rank, reword, total_score) and the writers load on first use, inside the functions that
+# need them: the app's first page opens a stored result and its stored ranking without them.
 
 # Settings that `rank` applies to stored components (stage RANK): changing them re-ranks without a new
 # match. Every other setting (stage MATCH: evidence weights, min relevance) needs a new match. Both
@@ -222,6 +218,9 @@ def rerank(result: ScoreResult, settings: Settings) -> ScoreResult:
     ranked table put in the new order with its score, tier, proximity and risk updated (and the reasons
     whose risk wording names a changed penalty rendered again), and the result's settings replaced.
     Nothing is re-read or re-matched; `result` is not modified."""
+    from .engine.explain import reword
+    from .engine.score import rank
+
     comp = rank(result.components, settings)
     reworded = reword(comp, settings, result.settings)  # the risk wording follows the penalties rank applied
     if reworded is not None:
@@ -299,6 +298,8 @@ def score_parts(row, settings: Settings) -> dict[str, float]:
     its risk withholds (negative), as `total_score` computes them, so the parts add up to the score
     (up to rounding). `row`: a ranked-table row (fit, strength, proximity, risk, chain_id); a missing
     strength or proximity counts as neutral (0.5), a missing fit or risk as 0."""
+    from .engine.score import total_score  # the parts of the score as rank computes it
+
     get = row.get if hasattr(row, "get") else (lambda k, d=None: getattr(row, k, d))
     chain_id = get("chain_id")
     if chain_id is None or (isinstance(chain_id, float) and math.isnan(chain_id)):
@@ -327,6 +328,8 @@ def score_parts(row, settings: Settings) -> dict[str, float]:
 
 def workbook_bytes(result: ScoreResult, **kwargs) -> bytes:
     """The officer workbook (`write_workbook(result, path, **kwargs)`) as bytes, for a download."""
+    from .outputs.workbook import write_workbook
+
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ranked.xlsx"
         write_workbook(result, path, **kwargs)
@@ -335,6 +338,8 @@ def workbook_bytes(result: ScoreResult, **kwargs) -> bytes:
 
 def table_csv_bytes(frame: pd.DataFrame) -> bytes:
     """A table as CSV bytes (UTF-8 with BOM, formula-like text made inert), as `write_table` writes it."""
+    from .outputs.table import write_table
+
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "table.csv"
         write_table(frame, path)

@@ -9,7 +9,10 @@ Chinese message in the page and the session keeps working.
 from __future__ import annotations
 
 import functools
+import os
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -122,6 +125,19 @@ def test_first_page_shows_the_sample_scored():
     assert len(rejected) == counts["rejected"] and "缺少企业名称" in set(rejected["原因"])
 
 
+def test_first_page_sends_only_the_chosen_chains_table():
+    at = new_app().run()
+    chains = matcher.load_chains()
+    names = [c.name for c in chains.values()]
+    assert [len(t.dataframe) for t in at.tabs] == [1] + [0] * (len(names) - 1)  # the other tabs: nothing yet
+    at.session_state["best_tabs"] = names[1]  # the officer clicks the second chain's tab
+    at.run()
+    assert [len(t.dataframe) for t in at.tabs] == [0, 1] + [0] * (len(names) - 2)
+    shown = at.tabs[1].dataframe[0].value
+    expected = engine_view(chain_ids=[list(chains)[1]]).head(10)
+    assert shown["企业名称"].tolist() == expected["company_name"].tolist()
+
+
 def test_a_restarted_app_opens_on_the_stored_sample(score_calls, monkeypatch, tmp_path):
     import streamlit as st
 
@@ -136,6 +152,104 @@ def test_a_restarted_app_opens_on_the_stored_sample(score_calls, monkeypatch, tm
     # an officer's own list is scored, and not written to disk
     again.file_uploader(key="uploader").set_value(("名单.csv", CSV, "text/csv")).run()
     assert len(score_calls) == 2 and len(list(tmp_path.glob("*.pickle"))) == 1
+
+
+@pytest.fixture()
+def engine_calls(monkeypatch):
+    """Counts the app's re-rankings and input accountings (the first page's work after the scoring)."""
+    calls = {"rerank": 0, "input_accounting": 0}
+    for name in calls:
+        real = getattr(matcher, name)
+
+        def counting(*args, _real=real, _name=name, **kwargs):
+            calls[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(matcher, name, counting)
+    return calls
+
+
+def test_a_server_warmed_at_start_opens_the_first_page_without_new_work(
+    score_calls, engine_calls, monkeypatch, tmp_path
+):
+    import streamlit as st
+
+    from app_pages import _shared
+
+    expected = engine_view(chain_ids=["ai"]).head(10)
+    engine_calls.update(rerank=0, input_accounting=0)
+    monkeypatch.setenv("CHAINMATCH_CACHE", str(tmp_path))
+    _shared.warm()  # what serve_app.py's start-up runs in a background thread
+    assert len(score_calls) == 1 and engine_calls == {"rerank": 1, "input_accounting": 1}
+    at = new_app().run()
+    assert not at.exception
+    assert len(score_calls) == 1 and engine_calls == {"rerank": 1, "input_accounting": 1}  # all found ready
+    assert at.tabs[0].dataframe[0].value["企业名称"].tolist() == expected["company_name"].tolist()
+    assert metrics(at)["评分企业"] == sample_result().counts["scored"]
+    st.cache_resource.clear()  # a restart: the warming finds the sample's scoring and ranking on disk
+    _shared.warm()
+    assert len(score_calls) == 1 and engine_calls["rerank"] == 1
+    at = new_app().run()
+    assert not at.exception and len(score_calls) == 1 and engine_calls["rerank"] == 1
+    assert at.tabs[0].dataframe[0].value["企业名称"].tolist() == expected["company_name"].tolist()
+    # a new server process opens the stored sample without loading the matching engine (SciPy, the model)
+    probe = (
+        "import sys; from app_pages import _shared; _shared.warm(); "
+        "print(sorted(m for m in sys.modules if m.startswith(('matcher.engine', 'scipy'))))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CHAINMATCH_CACHE": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout.strip() == "[]", run.stdout + run.stderr[-2000:]
+
+
+def test_a_value_being_computed_is_waited_for_not_computed_again():
+    import threading
+    import time
+
+    from app_pages import _shared
+
+    started, calls, got = threading.Event(), [], []
+
+    def slow():
+        calls.append(1)
+        started.set()
+        time.sleep(0.3)
+        return "value"
+
+    first = threading.Thread(target=lambda: got.append(_shared._stored("views", "k", slow)))
+    first.start()
+    started.wait()
+    got.append(_shared._stored("views", "k", slow))  # asks while the first thread computes
+    first.join()
+    assert got == ["value", "value"] and len(calls) == 1
+
+    def failing():
+        raise RuntimeError("no")
+
+    with pytest.raises(RuntimeError):
+        _shared._stored("views", "k2", failing)
+    assert _shared._stored("views", "k2", lambda: "again") == "again"  # a failed computation is not kept
+
+
+def test_serve_app_serves_app_py_and_warms_it_at_start(monkeypatch):
+    import asyncio
+    import threading
+
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    from app_pages import _shared, _startup
+
+    assert discover_asgi_app(ROOT / "serve_app.py").is_asgi_app  # `streamlit run serve_app.py` serves it
+    assert 'st.App("app.py"' in (ROOT / "serve_app.py").read_text(encoding="utf-8")
+    warmed = threading.Event()
+    monkeypatch.setattr(_shared, "warm", warmed.set)
+
+    async def start():
+        async with _startup.lifespan(None):
+            pass
+
+    asyncio.run(start())
+    assert warmed.wait(10)
 
 
 def test_upload_through_the_file_uploader_and_back_to_the_sample():
@@ -190,8 +304,18 @@ def test_the_column_mapping_is_editable():
     at.button(key=f"remap_{editor.key}").click().run()
     assert not at.exception
     assert at.data_editor[0].value.set_index("header").loc["资本额", "field"] == "registered_capital"
-    capital = pd.concat([d.value for d in at.dataframe if "注册资本(万元)" in d.value.columns])
+    capital = pd.concat(chain_tables(at))
     assert set(capital["注册资本(万元)"].dropna()) == {3000.0, 800.0}
+
+
+def chain_tables(at) -> list[pd.DataFrame]:
+    """The first page's table of every chain tab (a tab's table is sent when it is chosen)."""
+    tables = []
+    for label in [t.label for t in at.tabs]:
+        at.session_state["best_tabs"] = label
+        at.run()
+        tables += [d.value for t in at.tabs if t.label == label for d in t.dataframe]
+    return tables
 
 
 # --------------------------------------------------------------------------------------------

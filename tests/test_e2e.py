@@ -36,13 +36,14 @@ def _free_port() -> int:
 
 
 def app_command(port: int) -> list[str]:
-    """`streamlit run app.py` headless on a loopback port, without usage statistics."""
+    """`streamlit run serve_app.py` (the app as `make run` starts it: app.py, its first page warmed at
+    start) headless on a loopback port, without usage statistics."""
     return [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        "serve_app.py",
         "--server.port",
         str(port),
         "--server.address",
