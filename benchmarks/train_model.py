@@ -29,6 +29,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import itertools
+import pickle
 import sys
 import warnings
 from dataclasses import dataclass
@@ -43,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import quality as q  # noqa: E402
 
 import matcher  # noqa: E402
-from matcher.engine.learned import join, knowledge_features, model_relevance  # noqa: E402
+from matcher.engine.learned import derived_columns, join, knowledge_features, model_relevance  # noqa: E402
 from matcher.engine.match import SegmentMatcher  # noqa: E402
 from matcher.learn.model import DEFAULT_MODEL, ChainModel, TextField  # noqa: E402
 
@@ -51,15 +53,31 @@ CHAINS = list(matcher.CHAIN_IDS)
 SEED = 0
 BITS = 18
 MIN_DF = 2
-TEXT_C = 4.0  # inverse L2 strength of the text model
-STACK_C = 1.0
-FILING_PROBABILITY = 0.5  # the model files a company in a chain from this probability on
+TEXT_C = 4.0  # inverse L2 strength of the text model (default when the grid does not vary it)
 RELEVANCE_AT_FILING = matcher.DEFAULTS.min_relevance
-FIELDS = (
-    TextField("company_name", 11, (1, 2, 3), 40),
-    TextField("intro", 12, (1, 2, 3), 300),
-    TextField("scope", 13, (1, 2, 3), 200),
-)
+# the text model's feature sets (each field in its own hash space); the inner folds choose among them
+FEATURE_SETS = {
+    "plain": (
+        TextField("company_name", 11, (1, 2, 3), 40),
+        TextField("intro", 12, (1, 2, 3), 300),
+        TextField("scope", 13, (1, 2, 3), 200),
+    ),
+    "parsed": (  # + the name's industry part, the 经营范围's kept items as n-grams and as whole items, 4-grams
+        TextField("company_name", 11, (1, 2, 3), 40),
+        TextField("name_industry", 15, (1, 2, 3, 4), 20),
+        TextField("intro", 12, (1, 2, 3, 4), 300),
+        TextField("scope_items", 16, (1, 2, 3, 4), 200),
+        TextField("scope_items", 17, (), 400, "；"),
+    ),
+}
+# every choice is made on inner grouped folds of the training rows (fit_model); the outer folds only report
+GRID = {
+    "fields": tuple(FEATURE_SETS),
+    "text_c": (TEXT_C,),
+    "stack_c": (0.3, 1.0, 3.0),
+    "filing_probability": (0.35, 0.5, 0.65),  # the model's probability that reaches the minimum relevance
+    "weight": tuple(round(0.1 * i, 1) for i in range(11)),  # the blend weight (setting model_weight)
+}
 CODE = ("industry_code", 14)
 _KINDS = ("has_intro", "has_scope", "name_only")  # what the row holds changes how far each evidence goes
 STACK_FEATURES = (
@@ -121,6 +139,7 @@ def load_pool(eval_dir: Path = q.EVAL_DIR) -> Pool:
         offsets[key] = (start, start + len(lab))
         start += len(lab)
     frame = pd.concat(frames, ignore_index=True)
+    frame = frame.assign(**derived_columns(frame))  # what the engine derives for the model (model_inputs)
     m = SegmentMatcher(settings=matcher.DEFAULTS.replace(model_weight=0.0)).fit(matcher.load_chains())
     result = m.match(frame)
     feats = knowledge_features(m, frame, result, result.relevance)
@@ -145,12 +164,14 @@ def pool_folds(pool: Pool, k: int, seed: int) -> list[tuple[np.ndarray, np.ndarr
     return q.grouped_folds(pool.groups, k, seed, strata)
 
 
-def _template(text_index=None, text_weights=None, text_intercept=None, stack_coef=None, stack_intercept=None):
+def _template(
+    text_index=None, text_weights=None, text_intercept=None, stack_coef=None, stack_intercept=None, fields="plain"
+):
     c = len(CHAINS)
     return ChainModel(
         CHAINS,
         BITS,
-        FIELDS,
+        FEATURE_SETS[fields],
         CODE[0],
         CODE[1],
         np.zeros(0, np.int32) if text_index is None else text_index,
@@ -166,7 +187,7 @@ def _lr(c: float) -> LogisticRegression:
     return LogisticRegression(C=c, solver="liblinear", max_iter=1000, random_state=SEED)
 
 
-def _fit_text(x, y, use, weight) -> tuple[np.ndarray, np.ndarray]:
+def _fit_text(x, y, use, weight, c: float = TEXT_C) -> tuple[np.ndarray, np.ndarray]:
     """(coef F × C, intercept C) of the per-chain text models (zero for a chain with one class)."""
     coef = np.zeros((x.shape[1], len(CHAINS)), np.float32)
     icpt = np.zeros(len(CHAINS), np.float32)
@@ -176,42 +197,110 @@ def _fit_text(x, y, use, weight) -> tuple[np.ndarray, np.ndarray]:
         if yy.min() == yy.max():
             icpt[j] = -5.0 if yy.max() == 0 else 5.0
             continue
-        clf = _lr(TEXT_C).fit(x[rows], yy, sample_weight=weight[rows])
+        clf = _lr(c).fit(x[rows], yy, sample_weight=weight[rows])
         coef[:, j] = clf.coef_[0]
         icpt[j] = clf.intercept_[0]
     return coef, icpt
 
 
-def fit_model(pool: Pool, train: np.ndarray, inner: int = 5, seed: int = SEED) -> ChainModel:
-    """The chain model fitted on the pool rows `train` only (see the module docstring)."""
+def _fit_stack(xs, y, use, weight, c: float) -> tuple[np.ndarray, np.ndarray]:
+    """(coef C × k, intercept C) of the per-chain stackers over xs (n × C × k), unshifted."""
+    coef = np.zeros((len(CHAINS), xs.shape[2]), np.float32)
+    icpt = np.zeros(len(CHAINS), np.float32)
+    for j in range(len(CHAINS)):
+        rows = use[:, j]
+        yy = y[rows, j]
+        if yy.min() == yy.max():
+            icpt[j] = -5.0 if yy.max() == 0 else 5.0
+            continue
+        clf = _lr(c).fit(xs[rows, j], yy, sample_weight=weight[rows])
+        coef[j] = clf.coef_[0]
+        icpt[j] = clf.intercept_[0]
+    return coef, icpt
+
+
+def _shift(filing_probability: float) -> float:
+    """The stacker's intercept shift that takes probability `filing_probability` to the minimum relevance."""
+    p, r = filing_probability, RELEVANCE_AT_FILING
+    return float(np.log(r / (1 - r)) - np.log(p / (1 - p)))
+
+
+def _ceiling() -> float:
+    return matcher.DEFAULTS.min_relevance - 0.001
+
+
+def selection_score(pool: Pool, rows: np.ndarray, rel: np.ndarray) -> tuple[float, dict]:
+    """What the inner folds maximise, from chain relevance `rel` of pool rows `rows`: the mean of the
+    issue's four held-out targets (简介 mean AP and macro F1, names mean AP, 经营范围 mean AP), less how far
+    简介 none kept falls under its target."""
+    got = {}
+    for key, (a, b) in pool.offsets.items():
+        sel = (rows >= a) & (rows < b)
+        if not sel.any():
+            continue
+        table = pd.DataFrame(rel[sel], columns=CHAINS)
+        _, summary = q.metrics(key, table, pool.labels[key].iloc[rows[sel] - a], matcher.DEFAULTS.min_relevance)
+        for m in q.SETS[key].targets:
+            got[f"{key}/{m}"] = float(summary[m])
+    parts = [v for k, v in got.items() if not k.endswith("none_kept") and v == v]
+    score = float(np.mean(parts)) - max(0.0, q.SETS["intro"].targets["none_kept"] - got.get("intro/none_kept", 1.0))
+    return score, got
+
+
+def fit_model(pool: Pool, train: np.ndarray, inner: int = 5, seed: int = SEED, grid: dict | None = None) -> ChainModel:
+    """The chain model fitted on the pool rows `train` only, every choice made on inner grouped folds of
+    those rows (see the module docstring); model.meta["choice"] holds what was chosen and its inner score."""
+    grid = {**GRID, **(grid or {})}
     frame = pool.frame.iloc[train]
     y, use, groups = pool.y[train], pool.use[train], pool.groups[train]
     weight = np.array([SET_WEIGHT[k] for k in pool.set_key[train]])
-    x = _template().text_matrix(frame)
-    df = np.bincount(x.indices, minlength=x.shape[1])
-    keep = np.flatnonzero(df >= MIN_DF)
-    xk = x[:, keep]
-    # out-of-fold text logits on the training rows, for the stacker
-    oof = np.zeros((len(train), len(CHAINS)), np.float32)
-    for tr, te in q.grouped_folds(groups, inner, seed):
-        coef, icpt = _fit_text(xk[tr], y[tr], use[tr], weight[tr])
-        oof[te] = xk[te] @ coef + icpt
-    coef, icpt = _fit_text(xk, y, use, weight)
-    nz = np.flatnonzero(np.any(coef != 0, axis=1))
-    model = _template(keep[nz].astype(np.int32), coef[nz].astype(np.float16).astype(np.float32), icpt)
     feats = {k: v[train] for k, v in pool.feats.items()}
-    xs = model.stack_matrix(feats, oof)
-    s_coef = np.zeros((len(CHAINS), len(STACK_FEATURES)), np.float32)
-    s_icpt = np.zeros(len(CHAINS), np.float32)
-    shift = np.log(RELEVANCE_AT_FILING / (1 - RELEVANCE_AT_FILING)) - np.log(
-        FILING_PROBABILITY / (1 - FILING_PROBABILITY)
+    folds = q.grouped_folds(groups, inner, seed)
+    template = _template()
+    best, tried = None, []
+    for fields, text_c in itertools.product(grid["fields"], grid["text_c"]):
+        x = _template(fields=fields).text_matrix(frame)
+        df = np.bincount(x.indices, minlength=x.shape[1])
+        keep = np.flatnonzero(df >= MIN_DF)  # buckets of fewer training rows get no weight: nothing of one row
+        xk = x[:, keep]
+        # out-of-fold text logits on the training rows: the stacker learns how far to trust the text model
+        # on rows it has not seen, and the choices below are judged on rows neither stage saw
+        oof = np.zeros((len(train), len(CHAINS)), np.float32)
+        for tr, te in folds:
+            coef, icpt = _fit_text(xk[tr], y[tr], use[tr], weight[tr], text_c)
+            oof[te] = xk[te] @ coef + icpt
+        xs = template.stack_matrix(feats, oof)
+        for stack_c in grid["stack_c"]:
+            logit = np.zeros_like(oof)
+            for tr, te in folds:
+                s_coef, s_icpt = _fit_stack(xs[tr], y[tr], use[tr], weight[tr], stack_c)
+                logit[te] = np.einsum("nck,ck->nc", xs[te], s_coef) + s_icpt
+            for fp in grid["filing_probability"]:
+                m = (1.0 / (1.0 + np.exp(-(logit + _shift(fp))))).astype(np.float32)
+                for w in grid["weight"]:
+                    rel = join(pool.relevance[train], np.arange(len(CHAINS)), m, w, _ceiling())
+                    score, got = selection_score(pool, train, rel)
+                    choice = {
+                        "fields": fields,
+                        "text_C": text_c,
+                        "stack_C": stack_c,
+                        "filing_probability": fp,
+                        "weight": w,
+                    }
+                    tried.append({**choice, "score": score})
+                    if best is None or score > best[0] + 1e-9:
+                        best = (score, choice, got, xs, xk, keep)
+    score, choice, got, xs, xk, keep = best
+    coef, icpt = _fit_text(xk, y, use, weight, choice["text_C"])
+    nz = np.flatnonzero(np.any(coef != 0, axis=1))
+    model = _template(
+        keep[nz].astype(np.int32), coef[nz].astype(np.float16).astype(np.float32), icpt, fields=choice["fields"]
     )
-    for j in range(len(CHAINS)):
-        rows = use[:, j]
-        clf = _lr(STACK_C).fit(xs[rows, j], y[rows, j], sample_weight=weight[rows])
-        s_coef[j] = clf.coef_[0]
-        s_icpt[j] = clf.intercept_[0] + shift
-    model.stack_coef, model.stack_intercept = s_coef, s_icpt
+    s_coef, s_icpt = _fit_stack(xs, y, use, weight, choice["stack_C"])
+    model.stack_coef, model.stack_intercept = s_coef, s_icpt + np.float32(_shift(choice["filing_probability"]))
+    model.meta = {
+        "choice": {**choice, "inner_score": round(score, 4), "inner": {k: round(v, 4) for k, v in got.items()}}
+    }
     return model
 
 
@@ -221,41 +310,112 @@ def combined_relevance(pool: Pool, model: ChainModel, rows: np.ndarray, weight: 
     relevance the engine gives)."""
     feats = {k: v[rows] for k, v in pool.feats.items()}
     m = model_relevance(model, CHAINS, feats, pool.frame.iloc[rows])
-    ceiling = matcher.DEFAULTS.min_relevance - 0.001
-    return join(pool.relevance[rows], np.arange(len(CHAINS)), m, weight, ceiling)
+    return join(pool.relevance[rows], np.arange(len(CHAINS)), m, weight, _ceiling())
 
 
-def held_out(pool: Pool, k: int, seed: int, weights=(0.0, 1.0)) -> dict:
-    """{set: {weight: per-fold summaries}}: fit on k-1 folds of the pool, measure each set's rows of the
-    held-out fold (weight 0.0 = the knowledge-only engine on the same folds)."""
-    out = {key: {w: [] for w in weights} for key in q.SETS}
+@dataclass
+class HeldOut:
+    """Outer-fold results: per set and engine the per-fold summaries and per-chain AP, the choices made
+    inside each fold's training rows, and every pool row's held-out relevance (for error analysis)."""
+
+    summaries: dict  # set -> engine -> DataFrame (one row per fold)
+    chain_ap: dict  # set -> engine -> DataFrame (chains × folds)
+    choices: list  # one dict per fold
+    relevance: dict  # engine -> n × C held-out chain relevance (pool rows)
+    model_relevance: np.ndarray  # n × C the model's own held-out relevance
+
+
+ENGINES = ("knowledge", "combined")
+
+
+def held_out(pool: Pool, k: int, seed: int, grid: dict | None = None) -> HeldOut:
+    """Fit on k-1 outer folds of the pool (every choice inside them, see fit_model), measure each set's
+    rows of the held-out fold with the weight chosen there; the knowledge-only engine on the same folds."""
+    summaries = {key: {e: [] for e in ENGINES} for key in q.SETS}
+    chain_ap = {key: {e: [] for e in ENGINES} for key in q.SETS}
+    n = len(pool.frame)
+    relevance = {e: np.zeros((n, len(CHAINS)), np.float32) for e in ENGINES}
+    model_rel = np.zeros((n, len(CHAINS)), np.float32)
+    choices = []
     for tr, te in pool_folds(pool, k, seed):
-        model = fit_model(pool, tr, seed=seed)
-        for w in weights:
-            rel = combined_relevance(pool, model, te, w)
-            for key, (a, b) in pool.offsets.items():
-                sel = (te >= a) & (te < b)
-                rows = te[sel] - a
-                table = pd.DataFrame(rel[sel], columns=CHAINS)
-                _, summary = q.metrics(key, table, pool.labels[key].iloc[rows], matcher.DEFAULTS.min_relevance)
-                out[key][w].append(summary)
-    return {key: {w: pd.DataFrame(v) for w, v in d.items()} for key, d in out.items()}
+        model = fit_model(pool, tr, seed=seed, grid=grid)
+        choice = model.meta["choice"]
+        choices.append(choice)
+        relevance["knowledge"][te] = pool.relevance[te]
+        relevance["combined"][te] = combined_relevance(pool, model, te, choice["weight"])
+        model_rel[te] = model_relevance(model, CHAINS, {k_: v[te] for k_, v in pool.feats.items()}, pool.frame.iloc[te])
+        for key, (a, b) in pool.offsets.items():
+            sel = (te >= a) & (te < b)
+            labels = pool.labels[key].iloc[te[sel] - a]
+            for e in ENGINES:
+                table = pd.DataFrame(relevance[e][te[sel]], columns=CHAINS)
+                per_chain, summary = q.metrics(key, table, labels, matcher.DEFAULTS.min_relevance)
+                summaries[key][e].append(summary)
+                chain_ap[key][e].append(per_chain["AP"])
+    return HeldOut(
+        {key: {e: pd.DataFrame(v) for e, v in d.items()} for key, d in summaries.items()},
+        {key: {e: pd.concat(v, axis=1) for e, v in d.items()} for key, d in chain_ap.items()},
+        choices,
+        relevance,
+        model_rel,
+    )
 
 
-def print_held_out(figures: dict, k: int, seed: int) -> dict:
-    """Print the table (sets × engines, mean ± spread over the held-out folds); return it as a record."""
+def print_held_out(figures: HeldOut, k: int, seed: int) -> dict:
+    """Print the tables (sets × engines, then per chain; mean ± spread over the outer held-out folds) and
+    the choices each fold made on its own training rows; return the summary as a record."""
     record = {}
-    print(f"held-out: {k} folds grouped by name stem across the three sets (seed {seed}); mean ± std over folds")
-    for key, by_w in figures.items():
+    print(
+        f"held-out: {k} outer folds grouped by name stem across the three sets (seed {seed}); every choice "
+        "made on inner folds of the training rows; mean ± std over the outer folds"
+    )
+    for key, by_e in figures.summaries.items():
         spec = q.SETS[key]
-        for w, table in by_w.items():
-            label = "knowledge only" if w == 0 else f"combined (model weight {w:g})"
-            parts = [f"{m} {table[m].mean():.3f} ± {table[m].std():.3f}" for m in spec.targets]
-            print(f"  {key:<6} {label:<30} " + "   ".join(parts))
-            record[f"{key}/{'knowledge' if w == 0 else 'combined'}"] = {
-                m: [round(float(table[m].mean()), 4), round(float(table[m].std()), 4)] for m in spec.targets
+        for e, table in by_e.items():
+            shown = list(spec.targets) + ([] if key == "intro" else ["mean_AP_filed"])
+            parts = [f"{m} {table[m].mean():.3f} ± {table[m].std():.3f}" for m in shown]
+            print(f"  {key:<6} {e:<10} " + "   ".join(parts))
+            record[f"{key}/{e}"] = {
+                m: [round(float(table[m].mean()), 4), round(float(table[m].std()), 4)] for m in shown
             }
+    print("\nper chain: AP, mean ± std over the outer folds (knowledge → combined)")
+    head = "  " + f"{'chain':<9}" + "".join(f"{key:^30}" for key in figures.chain_ap)
+    print(head)
+    for cid in CHAINS:
+        cells = []
+        for by_e in figures.chain_ap.values():
+            kn, co = by_e["knowledge"].loc[cid], by_e["combined"].loc[cid]
+            cells.append(f"{kn.mean():.3f}±{kn.std():.3f} → {co.mean():.3f}±{co.std():.3f}")
+        print(f"  {cid:<9}" + "".join(f"{c:^30}" for c in cells))
+    print("\nchosen on each fold's training rows (inner folds):")
+    for i, c in enumerate(figures.choices):
+        print(
+            f"  fold {i}: {c['fields']} features  weight {c['weight']:g}  text C {c['text_C']:g}  stack C {c['stack_C']:g}  "
+            f"filing probability {c['filing_probability']:g}  (inner score {c['inner_score']:.3f})"
+        )
+    record["choices"] = [{k_: v for k_, v in c.items() if k_ != "inner"} for c in figures.choices]
     return record
+
+
+def print_errors(pool: Pool, figures: HeldOut, top: int = 8) -> None:
+    """Per chain, the held-out misses: positives the combined engine did not file (lowest relevance first)
+    and negatives it filed (highest first), with the knowledge and model relevance beside."""
+    rel, kn, m = figures.relevance["combined"], figures.relevance["knowledge"], figures.model_relevance
+    names = pool.frame["company_name"].fillna("").to_numpy()
+    t = matcher.DEFAULTS.min_relevance
+    print("\nheld-out errors per chain (set, name, combined / knowledge / model relevance)")
+    for j, cid in enumerate(CHAINS):
+        use, y = pool.use[:, j], pool.y[:, j] == 1
+        fn = np.flatnonzero(use & y & (rel[:, j] < t))
+        fp = np.flatnonzero(use & ~y & (rel[:, j] >= t))
+        print(f"\n{cid}: {int((use & y).sum())} positives, {len(fn)} not filed, {len(fp)} negatives filed")
+        by_set = pd.Series(pool.set_key[fn]).value_counts().to_dict()
+        print(f"  not filed by set: {by_set}")
+        for what, idx in (("not filed", fn[np.argsort(rel[fn, j])]), ("wrongly filed", fp[np.argsort(-rel[fp, j])])):
+            for i in idx[:top]:
+                print(
+                    f"  {what:<13} {pool.set_key[i]:<6} {names[i][:28]:<30} {rel[i, j]:.2f} / {kn[i, j]:.2f} / {m[i, j]:.2f}"
+                )
 
 
 def main(argv=None) -> int:
@@ -264,22 +424,30 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--eval", type=Path, default=q.EVAL_DIR)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--errors", action="store_true", help="list held-out misses per chain")
     ap.add_argument("--out", type=Path, default=DEFAULT_MODEL)
-    ap.add_argument(
-        "--weights",
-        default=f"0,{matcher.DEFAULTS.model_weight:g}",
-        help="model weights to report, comma-separated (0: knowledge only; default: 0 and the setting's default)",
-    )
+    ap.add_argument("--dump", type=Path, help="also save the held-out relevance (pickle) for analysis")
+    ap.add_argument("--grid", default="", help="narrow the grid, e.g. fields=plain;weight=0.3 (for experiments)")
     args = ap.parse_args(argv)
+    grid = {}
+    for part in filter(None, args.grid.split(";")):
+        name, _, values = part.partition("=")
+        grid[name] = tuple(v if name == "fields" else float(v) for v in values.split(","))
     warnings.filterwarnings("ignore", category=UserWarning)
     pool = load_pool(args.eval)
     record = None
     if args.folds:
-        weights = tuple(float(w) for w in args.weights.split(","))
-        record = print_held_out(held_out(pool, args.folds, args.seed, weights), args.folds, args.seed)
+        figures = held_out(pool, args.folds, args.seed, grid)
+        record = print_held_out(figures, args.folds, args.seed)
+        if args.dump:
+            with open(args.dump, "wb") as fh:
+                pickle.dump({"figures": figures, "y": pool.y, "use": pool.use, "set_key": pool.set_key}, fh)
+        if args.errors:
+            print_errors(pool, figures)
     if args.no_write:
         return 0
-    model = fit_model(pool, np.arange(len(pool.frame)), seed=args.seed)
+    model = fit_model(pool, np.arange(len(pool.frame)), seed=args.seed, grid=grid)
+    choice = model.meta["choice"]
     model.meta = {
         "trained": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "sklearn": sklearn.__version__,
@@ -288,16 +456,19 @@ def main(argv=None) -> int:
         "fit": {
             "seed": args.seed,
             "min_df": MIN_DF,
-            "text_C": TEXT_C,
-            "stack_C": STACK_C,
-            "filing_probability": FILING_PROBABILITY,
+            "grid": {k: list(v) for k, v in GRID.items()},
             "relevance_at_filing": RELEVANCE_AT_FILING,
             "set_weight": SET_WEIGHT,
         },
+        "choice": choice,
         "held_out": {"folds": args.folds, "seed": args.seed, "figures": record},
     }
     model.save(args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(model.text_index):,} buckets)")
+    print(
+        f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(model.text_index):,} buckets); "
+        f"chosen on inner folds of all rows: {choice['fields']} features, weight {choice['weight']:g}, text C {choice['text_C']:g}, "
+        f"stack C {choice['stack_C']:g}, filing probability {choice['filing_probability']:g}"
+    )
     return 0
 
 

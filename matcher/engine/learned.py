@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..ingest.names import industry_parts
+from ..ingest.scope import scope_columns
 from ..learn.model import ChainModel
 
 ALONE_FLOOR = 0.1  # the model's relevance from which it ranks a company in a chain without knowledge evidence
@@ -80,6 +82,31 @@ def knowledge_features(matcher, frame: pd.DataFrame, result, relevance: np.ndarr
     }
 
 
+# columns the text model may read besides the canonical ones, derived from them as the engine reads them:
+# a name's industry part (its 字号 is a brand, matcher/ingest/names.py), a 经营范围's kept items and main
+# items (boilerplate dropped, matcher/ingest/scope.py)
+DERIVED = ("name_industry", "scope_items", "scope_main")
+
+
+def derived_columns(frame: pd.DataFrame, columns=DERIVED) -> dict[str, pd.Series]:
+    """The DERIVED `columns` of frame that its canonical columns allow (each text parsed once)."""
+    out = {}
+    if "name_industry" in columns and "company_name" in frame:
+        out["name_industry"] = industry_parts(frame["company_name"])
+    scope = [c for c in ("scope_items", "scope_main") if c in columns]
+    if scope and "scope" in frame:
+        parsed = scope_columns(frame["scope"])
+        out.update({c: parsed[c] for c in scope})
+    return out
+
+
+def model_inputs(model: ChainModel, frame: pd.DataFrame) -> pd.DataFrame:
+    """frame with the derived columns the model reads and frame lacks."""
+    wanted = [c for c in DERIVED if c in {f.column for f in model.fields} and c not in frame]
+    extra = derived_columns(frame, wanted) if wanted else {}
+    return frame.assign(**extra) if extra else frame
+
+
 def model_relevance(model: ChainModel, chain_ids, feats: dict, frame: pd.DataFrame) -> np.ndarray:
     """n × C (the matcher's chains, in its order): the model's relevance; NaN for a chain the model
     does not know (a chain file added after training)."""
@@ -93,7 +120,7 @@ def model_relevance(model: ChainModel, chain_ids, feats: dict, frame: pd.DataFra
     full = {k: np.zeros((len(frame), len(model.chain_ids)), dtype=np.float32) for k in feats}
     for k, v in feats.items():
         full[k][:, pick] = v[:, at]
-    out[:, at] = model.relevance(full, frame)[:, pick]
+    out[:, at] = model.relevance(full, model_inputs(model, frame))[:, pick]
     return out
 
 
