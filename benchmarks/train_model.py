@@ -9,18 +9,29 @@ one brand, never straddle train and test.
 
 Fitting (`fit_model`, on the training rows only):
   1. the text model: per chain, an L2 logistic regression (scikit-learn, liblinear) over hashed
-     character n-grams of name / 简介 / 经营范围 and the industry code tokens; buckets seen in fewer
-     than MIN_DF training rows are dropped (their weight is 0, so nothing about a single row is kept);
+     character n-grams of name / 简介 / 经营范围 and the industry code tokens (FEATURE_SETS: "plain", or
+     "parsed": + the name's industry part, the 经营范围's kept items as n-grams and as whole items, 4-grams;
+     "+knowledge": + rows made from the chain vocabulary and the GB/T 小类 names, `knowledge_rows`);
+     buckets seen in fewer than MIN_DF training rows are dropped (their weight is 0, so nothing about a
+     single row is kept);
   2. its out-of-fold logits on the training rows (inner grouped folds), so the stacker learns how far
      to trust the text model on rows it has not seen;
-  3. the stacker: per chain, a logistic regression over the chain's knowledge features and that
-     out-of-fold text logit; its intercept is shifted so that probability FILING_PROBABILITY reaches
-     the default minimum relevance (0.70).
-The artefact is the model fitted on all rows; its metadata records the date, the SHA-256 of each
-set, the scikit-learn version, the settings of the fit and the held-out figures printed here.
+  3. the stacker: a logistic regression per chain, or one over all chains with each chain's own
+     coefficients beside the shared ones, over the chain's knowledge features and that out-of-fold text
+     logit; its intercept is shifted so that the chosen filing probability reaches the default minimum
+     relevance (0.70);
+  4. every choice — feature set, stacker, its C, the filing probability and the blend weight with the
+     knowledge relevance (the setting model_weight) — is the best of GRID on the inner folds: the
+     stacker's out-of-fold relevance, joined as the engine joins it, scored by `selection_score` (the
+     issue's four targets). The outer folds only report.
+The artefact is the model fitted and tuned on all rows; its metadata records the date, the SHA-256 of each
+set, the scikit-learn version, the grid, what was chosen and the held-out figures printed here. The
+engine's default model_weight (matcher/knowledge/settings.py) is the weight chosen for the artefact (a
+test checks they agree).
 
     python benchmarks/train_model.py               # held-out figures (5 grouped folds), then write the artefact
     python benchmarks/train_model.py --no-write    # figures only
+    python benchmarks/train_model.py --errors      # + held-out misses per chain (error analysis)
     python benchmarks/train_model.py --folds 0     # write without the held-out run (metadata says so)
 """
 
@@ -28,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import pickle
@@ -38,6 +50,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import sklearn
 from sklearn.linear_model import LogisticRegression
 
@@ -47,6 +60,7 @@ import quality as q  # noqa: E402
 import matcher  # noqa: E402
 from matcher.engine.learned import derived_columns, join, knowledge_features, model_relevance  # noqa: E402
 from matcher.engine.match import SegmentMatcher  # noqa: E402
+from matcher.knowledge.settings import REFERENCE_DIR  # noqa: E402
 from matcher.learn.model import DEFAULT_MODEL, ChainModel, TextField  # noqa: E402
 
 CHAINS = list(matcher.CHAIN_IDS)
@@ -72,12 +86,15 @@ FEATURE_SETS = {
 }
 # every choice is made on inner grouped folds of the training rows (fit_model); the outer folds only report
 GRID = {
-    "fields": tuple(FEATURE_SETS),
+    # the text model's feature set, "+knowledge": with the rows made from the knowledge (knowledge_rows)
+    "fields": ("plain", "parsed", "parsed+knowledge"),
     "text_c": (TEXT_C,),
+    "stacker": ("per_chain", "shared"),  # per chain, or shared plus each chain's own coefficients (STACKERS)
     "stack_c": (0.3, 1.0, 3.0),
     "filing_probability": (0.35, 0.5, 0.65),  # the model's probability that reaches the minimum relevance
     "weight": tuple(round(0.1 * i, 1) for i in range(11)),  # the blend weight (setting model_weight)
 }
+GENERATED_WEIGHT = 0.3  # sample weight of a row made from the knowledge (a real row: 1)
 CODE = ("industry_code", 14)
 _KINDS = ("has_intro", "has_scope", "name_only")  # what the row holds changes how far each evidence goes
 STACK_FEATURES = (
@@ -157,6 +174,44 @@ def load_pool(eval_dir: Path = q.EVAL_DIR) -> Pool:
     )
 
 
+@functools.lru_cache(maxsize=1)
+def knowledge_rows(chains=None, seed: int = SEED, per_row: int = 5) -> tuple[pd.DataFrame, np.ndarray]:
+    """Training rows made from the knowledge alone, for the text model (never the stacker or a choice):
+    every segment's strong keywords, shuffled and joined `per_row` at a time like the items of a 经营范围
+    (as 简介 and 经营范围 text), positive for every chain that lists one of them; every GB/T 4754 小类 name
+    with its code, positive for the chains whose segments list the code, negative for all others (the
+    小类 no chain lists are the ordinary trades: food, clothing, property, …). Returns (frame, y n × C)."""
+    chains = chains or matcher.load_chains()
+    rng = np.random.default_rng(seed)
+    owners: dict[str, set] = {}
+    code_owners: dict[str, set] = {}
+    for cid, chain in chains.items():
+        for seg in chain.segments:
+            for w in seg.keywords:
+                owners.setdefault(w, set()).add(cid)
+            for code in seg.industry_codes:
+                code_owners.setdefault(code, set()).add(cid)
+    texts, codes, labels = [], [], []
+    for chain in chains.values():
+        for seg in chain.segments:
+            words = list(seg.keywords)
+            rng.shuffle(words)
+            for i in range(0, len(words), per_row):
+                part = words[i : i + per_row]
+                texts.append("；".join(part))
+                codes.append(None)
+                labels.append(set().union(*(owners[w] for w in part)))
+    table = pd.read_csv(REFERENCE_DIR / "gbt4754_2017_codes.csv", dtype=str)
+    for code, name in table.loc[table["level"] == "小类", ["code", "name"]].itertuples(index=False):
+        texts.append(name)
+        codes.append(code)
+        labels.append(code_owners.get(code, set()))
+    frame = pd.DataFrame({"company_name": None, "intro": texts, "scope": texts, "industry_code": codes})
+    frame = frame.assign(**derived_columns(frame))
+    y = np.array([[c in lab for c in CHAINS] for lab in labels], dtype=np.float32)
+    return frame, y
+
+
 def pool_folds(pool: Pool, k: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """Grouped folds over the pooled rows, stratified by set and first positive chain."""
     first = np.where(pool.y.any(axis=1), np.array(CHAINS)[pool.y.argmax(axis=1)], "none")
@@ -219,6 +274,27 @@ def _fit_stack(xs, y, use, weight, c: float) -> tuple[np.ndarray, np.ndarray]:
     return coef, icpt
 
 
+def _fit_stack_shared(xs, y, use, weight, c: float) -> tuple[np.ndarray, np.ndarray]:
+    """(coef C × k, intercept C) of one stacker over every (row, chain) pair: shared coefficients plus a
+    chain's own (chain one-hot × features, penalised alike), so a chain with few positives borrows the
+    others' strength; a chain's coefficients are the sum, the same linear form per chain at inference."""
+    n, n_chains, k = xs.shape
+    pairs = np.flatnonzero(use.T.reshape(-1))  # chain-major (chain j, row i) -> j * n + i
+    chain_of, row_of = np.divmod(pairs, n)
+    base = xs[row_of, chain_of]  # pairs × k
+    own = np.zeros((len(pairs), n_chains * (k + 1)), np.float32)
+    for j in range(n_chains):
+        at = chain_of == j
+        own[np.ix_(at, np.arange(j * (k + 1), (j + 1) * (k + 1)))] = np.hstack([base[at], np.ones((at.sum(), 1))])
+    clf = _lr(c).fit(np.hstack([base, own]), y[row_of, chain_of], sample_weight=weight[row_of])
+    w = clf.coef_[0]
+    own_w = w[k:].reshape(n_chains, k + 1)
+    return (w[:k][None, :] + own_w[:, :k]).astype(np.float32), (clf.intercept_[0] + own_w[:, k]).astype(np.float32)
+
+
+STACKERS = {"per_chain": _fit_stack, "shared": _fit_stack_shared}
+
+
 def _shift(filing_probability: float) -> float:
     """The stacker's intercept shift that takes probability `filing_probability` to the minimum relevance."""
     p, r = filing_probability, RELEVANCE_AT_FILING
@@ -258,22 +334,36 @@ def fit_model(pool: Pool, train: np.ndarray, inner: int = 5, seed: int = SEED, g
     folds = q.grouped_folds(groups, inner, seed)
     template = _template()
     best, tried = None, []
-    for fields, text_c in itertools.product(grid["fields"], grid["text_c"]):
+    for spec, text_c in itertools.product(grid["fields"], grid["text_c"]):
+        fields, _, extra = spec.partition("+")
         x = _template(fields=fields).text_matrix(frame)
+        if extra:  # rows made from the knowledge join the text model's fits (never the stacker's or a choice)
+            gen_frame, gen_y = knowledge_rows()
+            gen_x = _template(fields=fields).text_matrix(gen_frame)
+            x = sp.vstack([x, gen_x], format="csr")
         df = np.bincount(x.indices, minlength=x.shape[1])
         keep = np.flatnonzero(df >= MIN_DF)  # buckets of fewer training rows get no weight: nothing of one row
         xk = x[:, keep]
+        n_real = len(train)
+        if extra:
+            gen = np.arange(n_real, xk.shape[0])
+            y_t, use_t = np.vstack([y, gen_y]), np.vstack([use, np.ones_like(gen_y, dtype=bool)])
+            w_t = np.concatenate([weight, np.full(len(gen_y), GENERATED_WEIGHT)])
+        else:
+            gen = np.zeros(0, np.int64)
+            y_t, use_t, w_t = y, use, weight
         # out-of-fold text logits on the training rows: the stacker learns how far to trust the text model
         # on rows it has not seen, and the choices below are judged on rows neither stage saw
         oof = np.zeros((len(train), len(CHAINS)), np.float32)
         for tr, te in folds:
-            coef, icpt = _fit_text(xk[tr], y[tr], use[tr], weight[tr], text_c)
+            tr = np.concatenate([tr, gen])
+            coef, icpt = _fit_text(xk[tr], y_t[tr], use_t[tr], w_t[tr], text_c)
             oof[te] = xk[te] @ coef + icpt
         xs = template.stack_matrix(feats, oof)
-        for stack_c in grid["stack_c"]:
+        for stacker, stack_c in itertools.product(grid["stacker"], grid["stack_c"]):
             logit = np.zeros_like(oof)
             for tr, te in folds:
-                s_coef, s_icpt = _fit_stack(xs[tr], y[tr], use[tr], weight[tr], stack_c)
+                s_coef, s_icpt = STACKERS[stacker](xs[tr], y[tr], use[tr], weight[tr], stack_c)
                 logit[te] = np.einsum("nck,ck->nc", xs[te], s_coef) + s_icpt
             for fp in grid["filing_probability"]:
                 m = (1.0 / (1.0 + np.exp(-(logit + _shift(fp))))).astype(np.float32)
@@ -281,22 +371,26 @@ def fit_model(pool: Pool, train: np.ndarray, inner: int = 5, seed: int = SEED, g
                     rel = join(pool.relevance[train], np.arange(len(CHAINS)), m, w, _ceiling())
                     score, got = selection_score(pool, train, rel)
                     choice = {
-                        "fields": fields,
+                        "fields": spec,
                         "text_C": text_c,
+                        "stacker": stacker,
                         "stack_C": stack_c,
                         "filing_probability": fp,
                         "weight": w,
                     }
                     tried.append({**choice, "score": score})
                     if best is None or score > best[0] + 1e-9:
-                        best = (score, choice, got, xs, xk, keep)
-    score, choice, got, xs, xk, keep = best
-    coef, icpt = _fit_text(xk, y, use, weight, choice["text_C"])
+                        best = (score, choice, got, xs, (xk, y_t, use_t, w_t), keep)
+    score, choice, got, xs, text_rows, keep = best
+    coef, icpt = _fit_text(*text_rows, choice["text_C"])
     nz = np.flatnonzero(np.any(coef != 0, axis=1))
     model = _template(
-        keep[nz].astype(np.int32), coef[nz].astype(np.float16).astype(np.float32), icpt, fields=choice["fields"]
+        keep[nz].astype(np.int32),
+        coef[nz].astype(np.float16).astype(np.float32),
+        icpt,
+        fields=choice["fields"].partition("+")[0],
     )
-    s_coef, s_icpt = _fit_stack(xs, y, use, weight, choice["stack_C"])
+    s_coef, s_icpt = STACKERS[choice["stacker"]](xs, y, use, weight, choice["stack_C"])
     model.stack_coef, model.stack_intercept = s_coef, s_icpt + np.float32(_shift(choice["filing_probability"]))
     model.meta = {
         "choice": {**choice, "inner_score": round(score, 4), "inner": {k: round(v, 4) for k, v in got.items()}}
@@ -390,7 +484,7 @@ def print_held_out(figures: HeldOut, k: int, seed: int) -> dict:
     print("\nchosen on each fold's training rows (inner folds):")
     for i, c in enumerate(figures.choices):
         print(
-            f"  fold {i}: {c['fields']} features  weight {c['weight']:g}  text C {c['text_C']:g}  stack C {c['stack_C']:g}  "
+            f"  fold {i}: {c['fields']} features  weight {c['weight']:g}  text C {c['text_C']:g}  {c['stacker']} stacker C {c['stack_C']:g}  "
             f"filing probability {c['filing_probability']:g}  (inner score {c['inner_score']:.3f})"
         )
     record["choices"] = [{k_: v for k_, v in c.items() if k_ != "inner"} for c in figures.choices]
@@ -458,6 +552,7 @@ def main(argv=None) -> int:
             "min_df": MIN_DF,
             "grid": {k: list(v) for k, v in GRID.items()},
             "relevance_at_filing": RELEVANCE_AT_FILING,
+            "generated_weight": GENERATED_WEIGHT,
             "set_weight": SET_WEIGHT,
         },
         "choice": choice,
