@@ -1,7 +1,8 @@
 """Where the learned chain model (matcher.learn) joins the knowledge-based relevance.
 
-`knowledge_features` turns what matching found into the stacker's per-chain inputs (n × chains arrays:
-the chain's relevance, whether its industry code, name, 简介, 经营范围 or leader names gave evidence,
+`model_inputs` adds the columns the model reads that the engine derives (a name's industry part, a
+经营范围's kept items). `knowledge_features` turns what matching found into the stacker's per-chain
+inputs (n × chains arrays: the chain's relevance, whether its industry code, name, 简介, 经营范围 or leader names gave evidence,
 and which fields the row has). `join` asks the model for its relevance per chain and blends it with
 the engine's: chain relevance R = (1 − w)·r + w·m (w: the `model_weight` setting, r: the engine's
 best segment relevance in the chain, m: the model's), and every segment of the chain is scaled by

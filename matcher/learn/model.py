@@ -4,8 +4,10 @@ Two stages, both linear, both plain NumPy at inference (scikit-learn trains them
 
 1. Text model: per chain, a logistic regression over the hashed character n-grams (matcher.learn.
    hashing) of the company name, the 简介 and the 经营范围 — each field in its own hash space, each
-   normalised on its own — plus the GB/T industry code and its 中类 / 大类 prefixes as tokens. Its
-   output is a logit per chain (`text_logits`).
+   normalised on its own; a field may also be a column the engine derives (the name's industry part,
+   the 经营范围's kept items: matcher/engine/learned.py) or be read as whole tokens (items) — plus the
+   GB/T industry code and its 中类 / 大类 prefixes as tokens. Its output is a logit per chain
+   (`text_logits`).
 2. Stacker: per chain, a logistic regression over that chain's knowledge features (the engine's
    relevance for the chain, whether its code / name / 简介 / 经营范围 / leader names gave evidence,
    which fields the row has: see STACK_FEATURES) and the text logit. Its output, `relevance`, is the

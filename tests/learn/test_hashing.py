@@ -84,7 +84,9 @@ def test_plain_hash_packs_three_characters_and_folds_the_rest():
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(
-        st.lists(st.text(alphabet=st.sampled_from("集成电路设计锂离子电池制造销售ab"), min_size=1, max_size=12), max_size=5),
+        st.lists(
+            st.text(alphabet=st.sampled_from("集成电路设计锂离子电池制造销售ab"), min_size=1, max_size=12), max_size=5
+        ),
         max_size=6,
     ),
     st.integers(0, 1000),

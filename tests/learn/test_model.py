@@ -77,6 +77,15 @@ def test_the_shipped_artefact_loads_validates_and_is_small():
     assert shipped_model() is shipped_model()  # loaded once
 
 
+def test_the_default_weight_is_the_one_chosen_for_the_artefact():
+    """benchmarks/train_model.py chooses the blend weight on inner folds of the training rows; the setting's
+    default must be that weight (retraining may choose another: update settings.py with it)."""
+    import matcher
+
+    choice = load_model(DEFAULT_MODEL).meta["choice"]
+    assert matcher.DEFAULTS.model_weight == pytest.approx(choice["weight"])
+
+
 def test_save_and_load_round_trip(tmp_path):
     model = small_model()
     path = tmp_path / "m.npz"
@@ -201,7 +210,11 @@ def test_texts_scored_block_by_block_like_whole(monkeypatch):
 
 def test_a_split_field_reads_whole_items():
     field = TextField("scope", 5, (), 80, "；;")
-    assert field.tokens(["锂离子电池制造；技术服务; 销售", None, "；"]) == [["锂离子电池制造", "技术服务", "销售"], [], []]
+    assert field.tokens(["锂离子电池制造；技术服务; 销售", None, "；"]) == [
+        ["锂离子电池制造", "技术服务", "销售"],
+        [],
+        [],
+    ]
     x = field.matrix(["锂离子电池制造；技术服务", "技术服务；锂离子电池制造", "锂离子电池"], 12).toarray()
     np.testing.assert_array_equal(x[0], x[1])  # items, not their order or n-grams
     assert not (x[2] != 0).any() or not np.array_equal(x[2], x[0])
