@@ -25,8 +25,8 @@ a learned component with.
 The learned chain model (matcher.learn, trained by benchmarks/train_model.py) is reported only on held-out
 folds: `model_report` pools the three sets, groups the rows by name stem across them (a company in two sets,
 or two companies of one brand, stay in one fold), trains the model on k-1 folds of all three sets with
-train_model.fit_model, runs the real engine (SegmentMatcher with that fold's model, weight `model_weight`)
-on the held-out fold and prints each set's figures, mean ± spread over the folds, beside the knowledge-only
+train_model.fit_model (every choice, the blend weight included, made on inner folds of those rows), runs
+the real engine (SegmentMatcher with that fold's model at the weight chosen there) on the held-out fold and prints each set's figures, mean ± spread over the folds, beside the knowledge-only
 engine on the same folds. The shipped artefact (trained on every row) is never measured on these sets.
 
     python benchmarks/quality.py                     # all three sets, 5 grouped folds
@@ -433,15 +433,19 @@ def guard_report(eval_dir: Path) -> None:
 
 def model_report(folds: int, seed: int, eval_dir: Path, settings=matcher.DEFAULTS) -> None:
     """Held-out table: the three sets × {knowledge only, combined}, mean ± spread over grouped folds of the
-    pooled sets; the model of each fold is fitted on the other folds of all three sets (see the docstring)."""
+    pooled sets; the model of each fold is fitted on the other folds of all three sets, with every choice
+    (blend weight included) made on inner folds of those rows (train_model.fit_model), and joined by the
+    real engine at the weight chosen there."""
     import train_model as tm  # trains with scikit-learn (a dev dependency, like this benchmark's metrics)
 
-    weight = settings.model_weight or matcher.DEFAULTS.model_weight
     pool = tm.load_pool(eval_dir)
     chains = matcher.load_chains()
-    figures = {key: {"knowledge only": [], f"combined (model weight {weight:g})": []} for key in SETS}
+    figures = {key: {"knowledge only": [], "combined": []} for key in SETS}
+    weights = []
     for tr, te in tm.pool_folds(pool, folds, seed):
         model = tm.fit_model(pool, tr, seed=seed)
+        weight = model.meta["choice"]["weight"]
+        weights.append(weight)
         engine = SegmentMatcher(settings=settings.replace(model_weight=weight), model=model).fit(chains)
         combined = engine.chain_relevance(engine.match(pool.frame.iloc[te].reset_index(drop=True)))[CHAINS]
         knowledge = pd.DataFrame(pool.relevance[te], columns=CHAINS)
@@ -453,7 +457,8 @@ def model_report(folds: int, seed: int, eval_dir: Path, settings=matcher.DEFAULT
                 figures[key][label].append(summary)
     print(
         f"== learned model, held-out: {folds} folds grouped by name stem across the three sets (seed {seed}); "
-        "model fitted on the other folds of all three sets; mean ± std over folds"
+        "model fitted and tuned (inner folds) on the other folds of all three sets; mean ± std over folds; "
+        f"weights chosen: {', '.join(f'{w:g}' for w in weights)}"
     )
     for key, by_engine in figures.items():
         for label, rows in by_engine.items():

@@ -9,18 +9,29 @@ one brand, never straddle train and test.
 
 Fitting (`fit_model`, on the training rows only):
   1. the text model: per chain, an L2 logistic regression (scikit-learn, liblinear) over hashed
-     character n-grams of name / 简介 / 经营范围 and the industry code tokens; buckets seen in fewer
-     than MIN_DF training rows are dropped (their weight is 0, so nothing about a single row is kept);
+     character n-grams of name / 简介 / 经营范围 and the industry code tokens (FEATURE_SETS: "plain", or
+     "parsed": + the name's industry part, the 经营范围's kept items as n-grams and as whole items, 4-grams;
+     "+knowledge": + rows made from the chain vocabulary and the GB/T 小类 names, `knowledge_rows`);
+     buckets seen in fewer than MIN_DF training rows are dropped (their weight is 0, so nothing about a
+     single row is kept);
   2. its out-of-fold logits on the training rows (inner grouped folds), so the stacker learns how far
      to trust the text model on rows it has not seen;
-  3. the stacker: per chain, a logistic regression over the chain's knowledge features and that
-     out-of-fold text logit; its intercept is shifted so that probability FILING_PROBABILITY reaches
-     the default minimum relevance (0.70).
-The artefact is the model fitted on all rows; its metadata records the date, the SHA-256 of each
-set, the scikit-learn version, the settings of the fit and the held-out figures printed here.
+  3. the stacker: a logistic regression per chain, or one over all chains with each chain's own
+     coefficients beside the shared ones, over the chain's knowledge features and that out-of-fold text
+     logit; its intercept is shifted so that the chosen filing probability reaches the default minimum
+     relevance (0.70);
+  4. every choice — feature set, stacker, its C, the filing probability and the blend weight with the
+     knowledge relevance (the setting model_weight) — is the best of GRID on the inner folds: the
+     stacker's out-of-fold relevance, joined as the engine joins it, scored by `selection_score` (the
+     issue's four targets). The outer folds only report.
+The artefact is the model fitted and tuned on all rows; its metadata records the date, the SHA-256 of each
+set, the scikit-learn version, the grid, what was chosen and the held-out figures printed here. The
+engine's default model_weight (matcher/knowledge/settings.py) is the weight chosen for the artefact (a
+test checks they agree).
 
     python benchmarks/train_model.py               # held-out figures (5 grouped folds), then write the artefact
     python benchmarks/train_model.py --no-write    # figures only
+    python benchmarks/train_model.py --errors      # + held-out misses per chain (error analysis)
     python benchmarks/train_model.py --folds 0     # write without the held-out run (metadata says so)
 """
 
@@ -28,7 +39,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import hashlib
+import itertools
+import pickle
 import sys
 import warnings
 from dataclasses import dataclass
@@ -36,6 +50,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import sklearn
 from sklearn.linear_model import LogisticRegression
 
@@ -43,23 +58,43 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import quality as q  # noqa: E402
 
 import matcher  # noqa: E402
-from matcher.engine.learned import join, knowledge_features, model_relevance  # noqa: E402
+from matcher.engine.learned import derived_columns, join, knowledge_features, model_relevance  # noqa: E402
 from matcher.engine.match import SegmentMatcher  # noqa: E402
+from matcher.knowledge.settings import REFERENCE_DIR  # noqa: E402
 from matcher.learn.model import DEFAULT_MODEL, ChainModel, TextField  # noqa: E402
 
 CHAINS = list(matcher.CHAIN_IDS)
 SEED = 0
 BITS = 18
 MIN_DF = 2
-TEXT_C = 4.0  # inverse L2 strength of the text model
-STACK_C = 1.0
-FILING_PROBABILITY = 0.5  # the model files a company in a chain from this probability on
+TEXT_C = 4.0  # inverse L2 strength of the text model (default when the grid does not vary it)
 RELEVANCE_AT_FILING = matcher.DEFAULTS.min_relevance
-FIELDS = (
-    TextField("company_name", 11, (1, 2, 3), 40),
-    TextField("intro", 12, (1, 2, 3), 300),
-    TextField("scope", 13, (1, 2, 3), 200),
-)
+# the text model's feature sets (each field in its own hash space); the inner folds choose among them
+FEATURE_SETS = {
+    "plain": (
+        TextField("company_name", 11, (1, 2, 3), 40),
+        TextField("intro", 12, (1, 2, 3), 300),
+        TextField("scope", 13, (1, 2, 3), 200),
+    ),
+    "parsed": (  # + the name's industry part, the 经营范围's kept items as n-grams and as whole items, 4-grams
+        TextField("company_name", 11, (1, 2, 3), 40),
+        TextField("name_industry", 15, (1, 2, 3, 4), 20),
+        TextField("intro", 12, (1, 2, 3, 4), 300),
+        TextField("scope_items", 16, (1, 2, 3, 4), 200),
+        TextField("scope_items", 17, (), 400, "；"),
+    ),
+}
+# every choice is made on inner grouped folds of the training rows (fit_model); the outer folds only report
+GRID = {
+    # the text model's feature set, "+knowledge": with the rows made from the knowledge (knowledge_rows)
+    "fields": ("plain", "parsed", "parsed+knowledge"),
+    "text_c": (TEXT_C,),
+    "stacker": ("per_chain", "shared"),  # per chain, or shared plus each chain's own coefficients (STACKERS)
+    "stack_c": (0.3, 1.0, 3.0),
+    "filing_probability": (0.35, 0.5, 0.65),  # the model's probability that reaches the minimum relevance
+    "weight": tuple(round(0.1 * i, 1) for i in range(11)),  # the blend weight (setting model_weight)
+}
+GENERATED_WEIGHT = 0.3  # sample weight of a row made from the knowledge (a real row: 1)
 CODE = ("industry_code", 14)
 _KINDS = ("has_intro", "has_scope", "name_only")  # what the row holds changes how far each evidence goes
 STACK_FEATURES = (
@@ -121,6 +156,7 @@ def load_pool(eval_dir: Path = q.EVAL_DIR) -> Pool:
         offsets[key] = (start, start + len(lab))
         start += len(lab)
     frame = pd.concat(frames, ignore_index=True)
+    frame = frame.assign(**derived_columns(frame))  # what the engine derives for the model (model_inputs)
     m = SegmentMatcher(settings=matcher.DEFAULTS.replace(model_weight=0.0)).fit(matcher.load_chains())
     result = m.match(frame)
     feats = knowledge_features(m, frame, result, result.relevance)
@@ -138,6 +174,44 @@ def load_pool(eval_dir: Path = q.EVAL_DIR) -> Pool:
     )
 
 
+@functools.lru_cache(maxsize=1)
+def knowledge_rows(chains=None, seed: int = SEED, per_row: int = 5) -> tuple[pd.DataFrame, np.ndarray]:
+    """Training rows made from the knowledge alone, for the text model (never the stacker or a choice):
+    every segment's strong keywords, shuffled and joined `per_row` at a time like the items of a 经营范围
+    (as 简介 and 经营范围 text), positive for every chain that lists one of them; every GB/T 4754 小类 name
+    with its code, positive for the chains whose segments list the code, negative for all others (the
+    小类 no chain lists are the ordinary trades: food, clothing, property, …). Returns (frame, y n × C)."""
+    chains = chains or matcher.load_chains()
+    rng = np.random.default_rng(seed)
+    owners: dict[str, set] = {}
+    code_owners: dict[str, set] = {}
+    for cid, chain in chains.items():
+        for seg in chain.segments:
+            for w in seg.keywords:
+                owners.setdefault(w, set()).add(cid)
+            for code in seg.industry_codes:
+                code_owners.setdefault(code, set()).add(cid)
+    texts, codes, labels = [], [], []
+    for chain in chains.values():
+        for seg in chain.segments:
+            words = list(seg.keywords)
+            rng.shuffle(words)
+            for i in range(0, len(words), per_row):
+                part = words[i : i + per_row]
+                texts.append("；".join(part))
+                codes.append(None)
+                labels.append(set().union(*(owners[w] for w in part)))
+    table = pd.read_csv(REFERENCE_DIR / "gbt4754_2017_codes.csv", dtype=str)
+    for code, name in table.loc[table["level"] == "小类", ["code", "name"]].itertuples(index=False):
+        texts.append(name)
+        codes.append(code)
+        labels.append(code_owners.get(code, set()))
+    frame = pd.DataFrame({"company_name": None, "intro": texts, "scope": texts, "industry_code": codes})
+    frame = frame.assign(**derived_columns(frame))
+    y = np.array([[c in lab for c in CHAINS] for lab in labels], dtype=np.float32)
+    return frame, y
+
+
 def pool_folds(pool: Pool, k: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """Grouped folds over the pooled rows, stratified by set and first positive chain."""
     first = np.where(pool.y.any(axis=1), np.array(CHAINS)[pool.y.argmax(axis=1)], "none")
@@ -145,12 +219,14 @@ def pool_folds(pool: Pool, k: int, seed: int) -> list[tuple[np.ndarray, np.ndarr
     return q.grouped_folds(pool.groups, k, seed, strata)
 
 
-def _template(text_index=None, text_weights=None, text_intercept=None, stack_coef=None, stack_intercept=None):
+def _template(
+    text_index=None, text_weights=None, text_intercept=None, stack_coef=None, stack_intercept=None, fields="plain"
+):
     c = len(CHAINS)
     return ChainModel(
         CHAINS,
         BITS,
-        FIELDS,
+        FEATURE_SETS[fields],
         CODE[0],
         CODE[1],
         np.zeros(0, np.int32) if text_index is None else text_index,
@@ -166,7 +242,7 @@ def _lr(c: float) -> LogisticRegression:
     return LogisticRegression(C=c, solver="liblinear", max_iter=1000, random_state=SEED)
 
 
-def _fit_text(x, y, use, weight) -> tuple[np.ndarray, np.ndarray]:
+def _fit_text(x, y, use, weight, c: float = TEXT_C) -> tuple[np.ndarray, np.ndarray]:
     """(coef F × C, intercept C) of the per-chain text models (zero for a chain with one class)."""
     coef = np.zeros((x.shape[1], len(CHAINS)), np.float32)
     icpt = np.zeros(len(CHAINS), np.float32)
@@ -176,42 +252,149 @@ def _fit_text(x, y, use, weight) -> tuple[np.ndarray, np.ndarray]:
         if yy.min() == yy.max():
             icpt[j] = -5.0 if yy.max() == 0 else 5.0
             continue
-        clf = _lr(TEXT_C).fit(x[rows], yy, sample_weight=weight[rows])
+        clf = _lr(c).fit(x[rows], yy, sample_weight=weight[rows])
         coef[:, j] = clf.coef_[0]
         icpt[j] = clf.intercept_[0]
     return coef, icpt
 
 
-def fit_model(pool: Pool, train: np.ndarray, inner: int = 5, seed: int = SEED) -> ChainModel:
-    """The chain model fitted on the pool rows `train` only (see the module docstring)."""
+def _fit_stack(xs, y, use, weight, c: float) -> tuple[np.ndarray, np.ndarray]:
+    """(coef C × k, intercept C) of the per-chain stackers over xs (n × C × k), unshifted."""
+    coef = np.zeros((len(CHAINS), xs.shape[2]), np.float32)
+    icpt = np.zeros(len(CHAINS), np.float32)
+    for j in range(len(CHAINS)):
+        rows = use[:, j]
+        yy = y[rows, j]
+        if yy.min() == yy.max():
+            icpt[j] = -5.0 if yy.max() == 0 else 5.0
+            continue
+        clf = _lr(c).fit(xs[rows, j], yy, sample_weight=weight[rows])
+        coef[j] = clf.coef_[0]
+        icpt[j] = clf.intercept_[0]
+    return coef, icpt
+
+
+def _fit_stack_shared(xs, y, use, weight, c: float) -> tuple[np.ndarray, np.ndarray]:
+    """(coef C × k, intercept C) of one stacker over every (row, chain) pair: shared coefficients plus a
+    chain's own (chain one-hot × features, penalised alike), so a chain with few positives borrows the
+    others' strength; a chain's coefficients are the sum, the same linear form per chain at inference."""
+    n, n_chains, k = xs.shape
+    pairs = np.flatnonzero(use.T.reshape(-1))  # chain-major (chain j, row i) -> j * n + i
+    chain_of, row_of = np.divmod(pairs, n)
+    base = xs[row_of, chain_of]  # pairs × k
+    own = np.zeros((len(pairs), n_chains * (k + 1)), np.float32)
+    for j in range(n_chains):
+        at = chain_of == j
+        own[np.ix_(at, np.arange(j * (k + 1), (j + 1) * (k + 1)))] = np.hstack([base[at], np.ones((at.sum(), 1))])
+    clf = _lr(c).fit(np.hstack([base, own]), y[row_of, chain_of], sample_weight=weight[row_of])
+    w = clf.coef_[0]
+    own_w = w[k:].reshape(n_chains, k + 1)
+    return (w[:k][None, :] + own_w[:, :k]).astype(np.float32), (clf.intercept_[0] + own_w[:, k]).astype(np.float32)
+
+
+STACKERS = {"per_chain": _fit_stack, "shared": _fit_stack_shared}
+
+
+def _shift(filing_probability: float) -> float:
+    """The stacker's intercept shift that takes probability `filing_probability` to the minimum relevance."""
+    p, r = filing_probability, RELEVANCE_AT_FILING
+    return float(np.log(r / (1 - r)) - np.log(p / (1 - p)))
+
+
+def _ceiling() -> float:
+    return matcher.DEFAULTS.min_relevance - 0.001
+
+
+def selection_score(pool: Pool, rows: np.ndarray, rel: np.ndarray) -> tuple[float, dict]:
+    """What the inner folds maximise, from chain relevance `rel` of pool rows `rows`: the mean of the
+    issue's four held-out targets (简介 mean AP and macro F1, names mean AP, 经营范围 mean AP), less how far
+    简介 none kept falls under its target."""
+    got = {}
+    for key, (a, b) in pool.offsets.items():
+        sel = (rows >= a) & (rows < b)
+        if not sel.any():
+            continue
+        table = pd.DataFrame(rel[sel], columns=CHAINS)
+        _, summary = q.metrics(key, table, pool.labels[key].iloc[rows[sel] - a], matcher.DEFAULTS.min_relevance)
+        for m in q.SETS[key].targets:
+            got[f"{key}/{m}"] = float(summary[m])
+    parts = [v for k, v in got.items() if not k.endswith("none_kept") and v == v]
+    score = float(np.mean(parts)) - max(0.0, q.SETS["intro"].targets["none_kept"] - got.get("intro/none_kept", 1.0))
+    return score, got
+
+
+def fit_model(pool: Pool, train: np.ndarray, inner: int = 5, seed: int = SEED, grid: dict | None = None) -> ChainModel:
+    """The chain model fitted on the pool rows `train` only, every choice made on inner grouped folds of
+    those rows (see the module docstring); model.meta["choice"] holds what was chosen and its inner score."""
+    grid = {**GRID, **(grid or {})}
     frame = pool.frame.iloc[train]
     y, use, groups = pool.y[train], pool.use[train], pool.groups[train]
     weight = np.array([SET_WEIGHT[k] for k in pool.set_key[train]])
-    x = _template().text_matrix(frame)
-    df = np.bincount(x.indices, minlength=x.shape[1])
-    keep = np.flatnonzero(df >= MIN_DF)
-    xk = x[:, keep]
-    # out-of-fold text logits on the training rows, for the stacker
-    oof = np.zeros((len(train), len(CHAINS)), np.float32)
-    for tr, te in q.grouped_folds(groups, inner, seed):
-        coef, icpt = _fit_text(xk[tr], y[tr], use[tr], weight[tr])
-        oof[te] = xk[te] @ coef + icpt
-    coef, icpt = _fit_text(xk, y, use, weight)
-    nz = np.flatnonzero(np.any(coef != 0, axis=1))
-    model = _template(keep[nz].astype(np.int32), coef[nz].astype(np.float16).astype(np.float32), icpt)
     feats = {k: v[train] for k, v in pool.feats.items()}
-    xs = model.stack_matrix(feats, oof)
-    s_coef = np.zeros((len(CHAINS), len(STACK_FEATURES)), np.float32)
-    s_icpt = np.zeros(len(CHAINS), np.float32)
-    shift = np.log(RELEVANCE_AT_FILING / (1 - RELEVANCE_AT_FILING)) - np.log(
-        FILING_PROBABILITY / (1 - FILING_PROBABILITY)
+    folds = q.grouped_folds(groups, inner, seed)
+    template = _template()
+    best, tried = None, []
+    for spec, text_c in itertools.product(grid["fields"], grid["text_c"]):
+        fields, _, extra = spec.partition("+")
+        x = _template(fields=fields).text_matrix(frame)
+        if extra:  # rows made from the knowledge join the text model's fits (never the stacker's or a choice)
+            gen_frame, gen_y = knowledge_rows()
+            gen_x = _template(fields=fields).text_matrix(gen_frame)
+            x = sp.vstack([x, gen_x], format="csr")
+        df = np.bincount(x.indices, minlength=x.shape[1])
+        keep = np.flatnonzero(df >= MIN_DF)  # buckets of fewer training rows get no weight: nothing of one row
+        xk = x[:, keep]
+        n_real = len(train)
+        if extra:
+            gen = np.arange(n_real, xk.shape[0])
+            y_t, use_t = np.vstack([y, gen_y]), np.vstack([use, np.ones_like(gen_y, dtype=bool)])
+            w_t = np.concatenate([weight, np.full(len(gen_y), GENERATED_WEIGHT)])
+        else:
+            gen = np.zeros(0, np.int64)
+            y_t, use_t, w_t = y, use, weight
+        # out-of-fold text logits on the training rows: the stacker learns how far to trust the text model
+        # on rows it has not seen, and the choices below are judged on rows neither stage saw
+        oof = np.zeros((len(train), len(CHAINS)), np.float32)
+        for tr, te in folds:
+            tr = np.concatenate([tr, gen])
+            coef, icpt = _fit_text(xk[tr], y_t[tr], use_t[tr], w_t[tr], text_c)
+            oof[te] = xk[te] @ coef + icpt
+        xs = template.stack_matrix(feats, oof)
+        for stacker, stack_c in itertools.product(grid["stacker"], grid["stack_c"]):
+            logit = np.zeros_like(oof)
+            for tr, te in folds:
+                s_coef, s_icpt = STACKERS[stacker](xs[tr], y[tr], use[tr], weight[tr], stack_c)
+                logit[te] = np.einsum("nck,ck->nc", xs[te], s_coef) + s_icpt
+            for fp in grid["filing_probability"]:
+                m = (1.0 / (1.0 + np.exp(-(logit + _shift(fp))))).astype(np.float32)
+                for w in grid["weight"]:
+                    rel = join(pool.relevance[train], np.arange(len(CHAINS)), m, w, _ceiling())
+                    score, got = selection_score(pool, train, rel)
+                    choice = {
+                        "fields": spec,
+                        "text_C": text_c,
+                        "stacker": stacker,
+                        "stack_C": stack_c,
+                        "filing_probability": fp,
+                        "weight": w,
+                    }
+                    tried.append({**choice, "score": score})
+                    if best is None or score > best[0] + 1e-9:
+                        best = (score, choice, got, xs, (xk, y_t, use_t, w_t), keep)
+    score, choice, got, xs, text_rows, keep = best
+    coef, icpt = _fit_text(*text_rows, choice["text_C"])
+    nz = np.flatnonzero(np.any(coef != 0, axis=1))
+    model = _template(
+        keep[nz].astype(np.int32),
+        coef[nz].astype(np.float16).astype(np.float32),
+        icpt,
+        fields=choice["fields"].partition("+")[0],
     )
-    for j in range(len(CHAINS)):
-        rows = use[:, j]
-        clf = _lr(STACK_C).fit(xs[rows, j], y[rows, j], sample_weight=weight[rows])
-        s_coef[j] = clf.coef_[0]
-        s_icpt[j] = clf.intercept_[0] + shift
-    model.stack_coef, model.stack_intercept = s_coef, s_icpt
+    s_coef, s_icpt = STACKERS[choice["stacker"]](xs, y, use, weight, choice["stack_C"])
+    model.stack_coef, model.stack_intercept = s_coef, s_icpt + np.float32(_shift(choice["filing_probability"]))
+    model.meta = {
+        "choice": {**choice, "inner_score": round(score, 4), "inner": {k: round(v, 4) for k, v in got.items()}}
+    }
     return model
 
 
@@ -221,41 +404,112 @@ def combined_relevance(pool: Pool, model: ChainModel, rows: np.ndarray, weight: 
     relevance the engine gives)."""
     feats = {k: v[rows] for k, v in pool.feats.items()}
     m = model_relevance(model, CHAINS, feats, pool.frame.iloc[rows])
-    ceiling = matcher.DEFAULTS.min_relevance - 0.001
-    return join(pool.relevance[rows], np.arange(len(CHAINS)), m, weight, ceiling)
+    return join(pool.relevance[rows], np.arange(len(CHAINS)), m, weight, _ceiling())
 
 
-def held_out(pool: Pool, k: int, seed: int, weights=(0.0, 1.0)) -> dict:
-    """{set: {weight: per-fold summaries}}: fit on k-1 folds of the pool, measure each set's rows of the
-    held-out fold (weight 0.0 = the knowledge-only engine on the same folds)."""
-    out = {key: {w: [] for w in weights} for key in q.SETS}
+@dataclass
+class HeldOut:
+    """Outer-fold results: per set and engine the per-fold summaries and per-chain AP, the choices made
+    inside each fold's training rows, and every pool row's held-out relevance (for error analysis)."""
+
+    summaries: dict  # set -> engine -> DataFrame (one row per fold)
+    chain_ap: dict  # set -> engine -> DataFrame (chains × folds)
+    choices: list  # one dict per fold
+    relevance: dict  # engine -> n × C held-out chain relevance (pool rows)
+    model_relevance: np.ndarray  # n × C the model's own held-out relevance
+
+
+ENGINES = ("knowledge", "combined")
+
+
+def held_out(pool: Pool, k: int, seed: int, grid: dict | None = None) -> HeldOut:
+    """Fit on k-1 outer folds of the pool (every choice inside them, see fit_model), measure each set's
+    rows of the held-out fold with the weight chosen there; the knowledge-only engine on the same folds."""
+    summaries = {key: {e: [] for e in ENGINES} for key in q.SETS}
+    chain_ap = {key: {e: [] for e in ENGINES} for key in q.SETS}
+    n = len(pool.frame)
+    relevance = {e: np.zeros((n, len(CHAINS)), np.float32) for e in ENGINES}
+    model_rel = np.zeros((n, len(CHAINS)), np.float32)
+    choices = []
     for tr, te in pool_folds(pool, k, seed):
-        model = fit_model(pool, tr, seed=seed)
-        for w in weights:
-            rel = combined_relevance(pool, model, te, w)
-            for key, (a, b) in pool.offsets.items():
-                sel = (te >= a) & (te < b)
-                rows = te[sel] - a
-                table = pd.DataFrame(rel[sel], columns=CHAINS)
-                _, summary = q.metrics(key, table, pool.labels[key].iloc[rows], matcher.DEFAULTS.min_relevance)
-                out[key][w].append(summary)
-    return {key: {w: pd.DataFrame(v) for w, v in d.items()} for key, d in out.items()}
+        model = fit_model(pool, tr, seed=seed, grid=grid)
+        choice = model.meta["choice"]
+        choices.append(choice)
+        relevance["knowledge"][te] = pool.relevance[te]
+        relevance["combined"][te] = combined_relevance(pool, model, te, choice["weight"])
+        model_rel[te] = model_relevance(model, CHAINS, {k_: v[te] for k_, v in pool.feats.items()}, pool.frame.iloc[te])
+        for key, (a, b) in pool.offsets.items():
+            sel = (te >= a) & (te < b)
+            labels = pool.labels[key].iloc[te[sel] - a]
+            for e in ENGINES:
+                table = pd.DataFrame(relevance[e][te[sel]], columns=CHAINS)
+                per_chain, summary = q.metrics(key, table, labels, matcher.DEFAULTS.min_relevance)
+                summaries[key][e].append(summary)
+                chain_ap[key][e].append(per_chain["AP"])
+    return HeldOut(
+        {key: {e: pd.DataFrame(v) for e, v in d.items()} for key, d in summaries.items()},
+        {key: {e: pd.concat(v, axis=1) for e, v in d.items()} for key, d in chain_ap.items()},
+        choices,
+        relevance,
+        model_rel,
+    )
 
 
-def print_held_out(figures: dict, k: int, seed: int) -> dict:
-    """Print the table (sets × engines, mean ± spread over the held-out folds); return it as a record."""
+def print_held_out(figures: HeldOut, k: int, seed: int) -> dict:
+    """Print the tables (sets × engines, then per chain; mean ± spread over the outer held-out folds) and
+    the choices each fold made on its own training rows; return the summary as a record."""
     record = {}
-    print(f"held-out: {k} folds grouped by name stem across the three sets (seed {seed}); mean ± std over folds")
-    for key, by_w in figures.items():
+    print(
+        f"held-out: {k} outer folds grouped by name stem across the three sets (seed {seed}); every choice "
+        "made on inner folds of the training rows; mean ± std over the outer folds"
+    )
+    for key, by_e in figures.summaries.items():
         spec = q.SETS[key]
-        for w, table in by_w.items():
-            label = "knowledge only" if w == 0 else f"combined (model weight {w:g})"
-            parts = [f"{m} {table[m].mean():.3f} ± {table[m].std():.3f}" for m in spec.targets]
-            print(f"  {key:<6} {label:<30} " + "   ".join(parts))
-            record[f"{key}/{'knowledge' if w == 0 else 'combined'}"] = {
-                m: [round(float(table[m].mean()), 4), round(float(table[m].std()), 4)] for m in spec.targets
+        for e, table in by_e.items():
+            shown = list(spec.targets) + ([] if key == "intro" else ["mean_AP_filed"])
+            parts = [f"{m} {table[m].mean():.3f} ± {table[m].std():.3f}" for m in shown]
+            print(f"  {key:<6} {e:<10} " + "   ".join(parts))
+            record[f"{key}/{e}"] = {
+                m: [round(float(table[m].mean()), 4), round(float(table[m].std()), 4)] for m in shown
             }
+    print("\nper chain: AP, mean ± std over the outer folds (knowledge → combined)")
+    head = "  " + f"{'chain':<9}" + "".join(f"{key:^30}" for key in figures.chain_ap)
+    print(head)
+    for cid in CHAINS:
+        cells = []
+        for by_e in figures.chain_ap.values():
+            kn, co = by_e["knowledge"].loc[cid], by_e["combined"].loc[cid]
+            cells.append(f"{kn.mean():.3f}±{kn.std():.3f} → {co.mean():.3f}±{co.std():.3f}")
+        print(f"  {cid:<9}" + "".join(f"{c:^30}" for c in cells))
+    print("\nchosen on each fold's training rows (inner folds):")
+    for i, c in enumerate(figures.choices):
+        print(
+            f"  fold {i}: {c['fields']} features  weight {c['weight']:g}  text C {c['text_C']:g}  {c['stacker']} stacker C {c['stack_C']:g}  "
+            f"filing probability {c['filing_probability']:g}  (inner score {c['inner_score']:.3f})"
+        )
+    record["choices"] = [{k_: v for k_, v in c.items() if k_ != "inner"} for c in figures.choices]
     return record
+
+
+def print_errors(pool: Pool, figures: HeldOut, top: int = 8) -> None:
+    """Per chain, the held-out misses: positives the combined engine did not file (lowest relevance first)
+    and negatives it filed (highest first), with the knowledge and model relevance beside."""
+    rel, kn, m = figures.relevance["combined"], figures.relevance["knowledge"], figures.model_relevance
+    names = pool.frame["company_name"].fillna("").to_numpy()
+    t = matcher.DEFAULTS.min_relevance
+    print("\nheld-out errors per chain (set, name, combined / knowledge / model relevance)")
+    for j, cid in enumerate(CHAINS):
+        use, y = pool.use[:, j], pool.y[:, j] == 1
+        fn = np.flatnonzero(use & y & (rel[:, j] < t))
+        fp = np.flatnonzero(use & ~y & (rel[:, j] >= t))
+        print(f"\n{cid}: {int((use & y).sum())} positives, {len(fn)} not filed, {len(fp)} negatives filed")
+        by_set = pd.Series(pool.set_key[fn]).value_counts().to_dict()
+        print(f"  not filed by set: {by_set}")
+        for what, idx in (("not filed", fn[np.argsort(rel[fn, j])]), ("wrongly filed", fp[np.argsort(-rel[fp, j])])):
+            for i in idx[:top]:
+                print(
+                    f"  {what:<13} {pool.set_key[i]:<6} {names[i][:28]:<30} {rel[i, j]:.2f} / {kn[i, j]:.2f} / {m[i, j]:.2f}"
+                )
 
 
 def main(argv=None) -> int:
@@ -264,22 +518,30 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--eval", type=Path, default=q.EVAL_DIR)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--errors", action="store_true", help="list held-out misses per chain")
     ap.add_argument("--out", type=Path, default=DEFAULT_MODEL)
-    ap.add_argument(
-        "--weights",
-        default=f"0,{matcher.DEFAULTS.model_weight:g}",
-        help="model weights to report, comma-separated (0: knowledge only; default: 0 and the setting's default)",
-    )
+    ap.add_argument("--dump", type=Path, help="also save the held-out relevance (pickle) for analysis")
+    ap.add_argument("--grid", default="", help="narrow the grid, e.g. fields=plain;weight=0.3 (for experiments)")
     args = ap.parse_args(argv)
+    grid = {}
+    for part in filter(None, args.grid.split(";")):
+        name, _, values = part.partition("=")
+        grid[name] = tuple(v if name == "fields" else float(v) for v in values.split(","))
     warnings.filterwarnings("ignore", category=UserWarning)
     pool = load_pool(args.eval)
     record = None
     if args.folds:
-        weights = tuple(float(w) for w in args.weights.split(","))
-        record = print_held_out(held_out(pool, args.folds, args.seed, weights), args.folds, args.seed)
+        figures = held_out(pool, args.folds, args.seed, grid)
+        record = print_held_out(figures, args.folds, args.seed)
+        if args.dump:
+            with open(args.dump, "wb") as fh:
+                pickle.dump({"figures": figures, "y": pool.y, "use": pool.use, "set_key": pool.set_key}, fh)
+        if args.errors:
+            print_errors(pool, figures)
     if args.no_write:
         return 0
-    model = fit_model(pool, np.arange(len(pool.frame)), seed=args.seed)
+    model = fit_model(pool, np.arange(len(pool.frame)), seed=args.seed, grid=grid)
+    choice = model.meta["choice"]
     model.meta = {
         "trained": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "sklearn": sklearn.__version__,
@@ -288,16 +550,20 @@ def main(argv=None) -> int:
         "fit": {
             "seed": args.seed,
             "min_df": MIN_DF,
-            "text_C": TEXT_C,
-            "stack_C": STACK_C,
-            "filing_probability": FILING_PROBABILITY,
+            "grid": {k: list(v) for k, v in GRID.items()},
             "relevance_at_filing": RELEVANCE_AT_FILING,
+            "generated_weight": GENERATED_WEIGHT,
             "set_weight": SET_WEIGHT,
         },
+        "choice": choice,
         "held_out": {"folds": args.folds, "seed": args.seed, "figures": record},
     }
     model.save(args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(model.text_index):,} buckets)")
+    print(
+        f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(model.text_index):,} buckets); "
+        f"chosen on inner folds of all rows: {choice['fields']} features, weight {choice['weight']:g}, text C {choice['text_C']:g}, "
+        f"stack C {choice['stack_C']:g}, filing probability {choice['filing_probability']:g}"
+    )
     return 0
 
 

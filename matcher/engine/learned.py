@@ -1,7 +1,8 @@
 """Where the learned chain model (matcher.learn) joins the knowledge-based relevance.
 
-`knowledge_features` turns what matching found into the stacker's per-chain inputs (n × chains arrays:
-the chain's relevance, whether its industry code, name, 简介, 经营范围 or leader names gave evidence,
+`model_inputs` adds the columns the model reads that the engine derives (a name's industry part, a
+经营范围's kept items). `knowledge_features` turns what matching found into the stacker's per-chain
+inputs (n × chains arrays: the chain's relevance, whether its industry code, name, 简介, 经营范围 or leader names gave evidence,
 and which fields the row has). `join` asks the model for its relevance per chain and blends it with
 the engine's: chain relevance R = (1 − w)·r + w·m (w: the `model_weight` setting, r: the engine's
 best segment relevance in the chain, m: the model's), and every segment of the chain is scaled by
@@ -17,6 +18,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..ingest.names import industry_parts
+from ..ingest.scope import scope_columns
 from ..learn.model import ChainModel
 
 ALONE_FLOOR = 0.1  # the model's relevance from which it ranks a company in a chain without knowledge evidence
@@ -80,6 +83,31 @@ def knowledge_features(matcher, frame: pd.DataFrame, result, relevance: np.ndarr
     }
 
 
+# columns the text model may read besides the canonical ones, derived from them as the engine reads them:
+# a name's industry part (its 字号 is a brand, matcher/ingest/names.py), a 经营范围's kept items and main
+# items (boilerplate dropped, matcher/ingest/scope.py)
+DERIVED = ("name_industry", "scope_items", "scope_main")
+
+
+def derived_columns(frame: pd.DataFrame, columns=DERIVED) -> dict[str, pd.Series]:
+    """The DERIVED `columns` of frame that its canonical columns allow (each text parsed once)."""
+    out = {}
+    if "name_industry" in columns and "company_name" in frame:
+        out["name_industry"] = industry_parts(frame["company_name"])
+    scope = [c for c in ("scope_items", "scope_main") if c in columns]
+    if scope and "scope" in frame:
+        parsed = scope_columns(frame["scope"])
+        out.update({c: parsed[c] for c in scope})
+    return out
+
+
+def model_inputs(model: ChainModel, frame: pd.DataFrame) -> pd.DataFrame:
+    """frame with the derived columns the model reads and frame lacks."""
+    wanted = [c for c in DERIVED if c in {f.column for f in model.fields} and c not in frame]
+    extra = derived_columns(frame, wanted) if wanted else {}
+    return frame.assign(**extra) if extra else frame
+
+
 def model_relevance(model: ChainModel, chain_ids, feats: dict, frame: pd.DataFrame) -> np.ndarray:
     """n × C (the matcher's chains, in its order): the model's relevance; NaN for a chain the model
     does not know (a chain file added after training)."""
@@ -93,7 +121,7 @@ def model_relevance(model: ChainModel, chain_ids, feats: dict, frame: pd.DataFra
     full = {k: np.zeros((len(frame), len(model.chain_ids)), dtype=np.float32) for k in feats}
     for k, v in feats.items():
         full[k][:, pick] = v[:, at]
-    out[:, at] = model.relevance(full, frame)[:, pick]
+    out[:, at] = model.relevance(full, model_inputs(model, frame))[:, pick]
     return out
 
 

@@ -6,11 +6,13 @@ The text model reads a company's name, 简介 and 经营范围 as character n-gr
 no phrase of the rows it was trained on is stored anywhere. A row's value in a bucket is the sum of
 the signs of its n-grams that fall there, divided by the square root of the row's n-gram count.
 
-The hash of an n-gram c1…cn (n ≤ 3) under a salt — `plain_hash`, the definition — packs the code
-points (18 bits each: every CJK character fits) into one integer `key`, then multiply-shift hashing:
+The hash of an n-gram c1…cn under a salt — `plain_hash`, the definition — packs the code points of
+the first three characters (18 bits each: every CJK character fits) into one integer `key`, folds
+every further character in as key = (key × MULTIPLIER mod 2^64) XOR code, then multiply-shift hashing:
 h = ((key XOR seed) × MULTIPLIER) mod 2^64 with seed = (salt × SALT_PRIME + n) mod 2^64; the top
 `bits` bits of h are the bucket, the bit below them the sign. `hash_texts` computes it for every
-n-gram of many texts at once with NumPy (a test checks it against `plain_hash`).
+n-gram (n ≤ MAX_ORDER) of many texts at once with NumPy (a test checks it against `plain_hash`);
+`hash_tokens` hashes whole tokens of any length (a 经营范围 item) with the same definition.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ MULTIPLIER = 0x9E3779B97F4A7C15  # odd: multiply-shift hashing
 SALT_PRIME = 0x100000001B3
 MASK64 = (1 << 64) - 1
 CODE_BITS = 18  # bits kept of each code point (CJK and ASCII are below 2^18)
-MAX_ORDER = 3  # three 18-bit characters fit in one 64-bit key
+PACKED = 3  # three 18-bit characters fit in one 64-bit key; further ones are folded in
+MAX_ORDER = 4  # the longest n-gram hash_texts reads
 _CHUNK_CHARS = 1 << 21  # texts are hashed in slices of about this many characters (bounded memory)
 
 
@@ -31,10 +34,11 @@ def _seed(salt: int, n: int) -> int:
 
 
 def plain_hash(gram: str, salt: int) -> int:
-    """The 64-bit hash of one n-gram (1 to MAX_ORDER characters) under a salt: the definition."""
+    """The 64-bit hash of one n-gram or token (one character or more) under a salt: the definition."""
     key = 0
-    for ch in gram:
-        key = (key << CODE_BITS) | (ord(ch) & ((1 << CODE_BITS) - 1))
+    for i, ch in enumerate(gram):
+        code = ord(ch) & ((1 << CODE_BITS) - 1)
+        key = (key << CODE_BITS) | code if i < PACKED else ((key * MULTIPLIER) & MASK64) ^ code
     return ((key ^ _seed(salt, len(gram))) * MULTIPLIER) & MASK64
 
 
@@ -78,8 +82,12 @@ def _order_keys(texts: list[str], orders: tuple[int, ...], salt: int) -> tuple[l
             continue
         key = codes[:m].copy()
         for j in range(1, n):
-            key <<= shift
-            key |= codes[j : j + m]
+            if j < PACKED:
+                key <<= shift
+                key |= codes[j : j + m]
+            else:  # folded in (plain_hash); uint64 products wrap modulo 2^64
+                key *= np.uint64(MULTIPLIER)
+                key ^= codes[j : j + m]
         valid = (seps[n : n + m] - seps[:m]) == 0  # no separator inside the window
         key = key[valid]
         key ^= np.uint64(_seed(salt, n))
@@ -158,9 +166,9 @@ def hash_dot(texts, orders: tuple[int, ...], salt: int, bits: int, max_chars: in
 
 
 def hash_tokens(tokens_per_row: list[list[str]], salt: int, bits: int) -> sp.csr_matrix:
-    """rows × 2^bits for whole tokens of up to MAX_ORDER characters (an industry code's levels): each
-    token hashed as one n-gram (plain_hash), values sign / sqrt(tokens in the row). For short lists
-    of few distinct tokens (each distinct token is hashed once, in Python)."""
+    """rows × 2^bits for whole tokens (经营范围 items, a name's industry part): each token hashed as one
+    n-gram (plain_hash), values sign / sqrt(tokens in the row). Each distinct token is hashed once, in
+    Python."""
     cache: dict[str, tuple[int, int]] = {}
     rows, cols, vals = [], [], []
     for i, tokens in enumerate(tokens_per_row):

@@ -4,8 +4,10 @@ Two stages, both linear, both plain NumPy at inference (scikit-learn trains them
 
 1. Text model: per chain, a logistic regression over the hashed character n-grams (matcher.learn.
    hashing) of the company name, the 简介 and the 经营范围 — each field in its own hash space, each
-   normalised on its own — plus the GB/T industry code and its 中类 / 大类 prefixes as tokens. Its
-   output is a logit per chain (`text_logits`).
+   normalised on its own; a field may also be a column the engine derives (the name's industry part,
+   the 经营范围's kept items: matcher/engine/learned.py) or be read as whole tokens (items) — plus the
+   GB/T industry code and its 中类 / 大类 prefixes as tokens. Its output is a logit per chain
+   (`text_logits`).
 2. Stacker: per chain, a logistic regression over that chain's knowledge features (the engine's
    relevance for the chain, whether its code / name / 简介 / 经营范围 / leader names gave evidence,
    which fields the row has: see STACK_FEATURES) and the text logit. Its output, `relevance`, is the
@@ -34,7 +36,7 @@ import scipy.sparse as sp
 
 from ..errors import DataFileError
 from ..knowledge.settings import DATA_DIR
-from .hashing import MASK64, MAX_ORDER, MULTIPLIER, bucket_sign, hash_dot, hash_texts
+from .hashing import MASK64, MAX_ORDER, MULTIPLIER, bucket_sign, hash_dot, hash_texts, hash_tokens, prepared
 
 DEFAULT_MODEL = DATA_DIR / "model" / "chain_model.npz"
 FORMAT_VERSION = 1
@@ -61,12 +63,36 @@ ARRAYS = ("text_index", "text_weights", "text_intercept", "stack_coef", "stack_i
 @dataclass(frozen=True)
 class TextField:
     """One text column read by the text model: its canonical column, hash salt, n-gram orders and
-    the characters read (the first max_chars: a 经营范围 states its main business first)."""
+    the characters read (the first max_chars: a 经营范围 states its main business first). With `split`
+    (characters that separate tokens, e.g. "；" between 经营范围 items) the field is read as whole tokens
+    instead of n-grams (`orders` is then empty)."""
 
     column: str
     salt: int
     orders: tuple[int, ...]
     max_chars: int
+    split: str = ""
+
+    def tokens(self, texts) -> list[list[str]]:
+        """The whole tokens of every text (a `split` field): cut at any split character, stripped."""
+        out = []
+        for t in prepared(texts, self.max_chars):
+            for ch in self.split[1:]:
+                t = t.replace(ch, self.split[0])
+            out.append([w.strip() for w in t.split(self.split[0]) if w.strip()])
+        return out
+
+    def matrix(self, texts, bits: int, merge: bool = True) -> sp.csr_matrix:
+        """len(texts) × 2^bits: the field's hashed features."""
+        if self.split:
+            return hash_tokens(self.tokens(texts), self.salt, bits)
+        return hash_texts(texts, self.orders, self.salt, bits, self.max_chars, merge)
+
+    def dot(self, texts, bits: int, weights: np.ndarray) -> np.ndarray:
+        """matrix(texts) @ weights."""
+        if self.split:
+            return np.asarray(hash_tokens(self.tokens(texts), self.salt, bits) @ weights, dtype=np.float32)
+        return hash_dot(texts, self.orders, self.salt, bits, self.max_chars, weights)
 
 
 def code_tokens(code) -> list[str]:
@@ -161,7 +187,7 @@ class ChainModel:
         """n × 2^bits: the hashed features of every text field and the code, summed (what training fits)."""
         x = code_matrix(_column(frame, self.code_column), self.code_salt, self.bits)
         for f in self.fields:
-            x = x + hash_texts(_column(frame, f.column).tolist(), f.orders, f.salt, self.bits, f.max_chars, merge)
+            x = x + f.matrix(_column(frame, f.column).tolist(), self.bits, merge)
         return x.tocsr()
 
     def text_logits(self, frame: pd.DataFrame) -> np.ndarray:
@@ -177,7 +203,7 @@ class ChainModel:
             part = np.zeros((len(texts) + 1, w.shape[1]), dtype=np.float32)  # the last row: a missing text
             for i in range(0, len(texts), TEXT_BLOCK):  # block by block: memory stays small on long lists
                 block = texts[i : i + TEXT_BLOCK]
-                part[i : i + len(block)] = hash_dot(block, f.orders, f.salt, self.bits, f.max_chars, w)
+                part[i : i + len(block)] = f.dot(block, self.bits, w)
             out += part[np.where(cats < 0, len(uniques), cats)]
         return out
 
@@ -212,6 +238,7 @@ class ChainModel:
             "bits": self.bits,
             "fields": [
                 {"column": f.column, "salt": f.salt, "orders": list(f.orders), "max_chars": f.max_chars}
+                | ({"split": f.split} if f.split else {})
                 for f in self.fields
             ],
             "code_column": self.code_column,
@@ -243,15 +270,19 @@ def _field_spec(path, i: int, spec) -> TextField:
         _need(key in spec, path, f"{where}.{key}", "缺少该字段")
     _need(isinstance(spec["column"], str) and spec["column"], path, f"{where}.column", "应为列名")
     _need(isinstance(spec["salt"], int), path, f"{where}.salt", "应为整数")
+    split = spec.get("split", "")
+    _need(isinstance(split, str), path, f"{where}.split", "应为分隔字符")
     orders = spec["orders"]
     _need(
-        isinstance(orders, list) and orders and all(isinstance(o, int) and 1 <= o <= MAX_ORDER for o in orders),
+        isinstance(orders, list)
+        and (bool(orders) != bool(split))
+        and all(isinstance(o, int) and 1 <= o <= MAX_ORDER for o in orders),
         path,
         f"{where}.orders",
-        f"应为 1 到 {MAX_ORDER} 之间的整数列表",
+        f"应为 1 到 {MAX_ORDER} 之间的整数列表（按分隔字符整词读取时为空）",
     )
     _need(isinstance(spec["max_chars"], int) and spec["max_chars"] > 0, path, f"{where}.max_chars", "应为正整数")
-    return TextField(spec["column"], spec["salt"], tuple(orders), spec["max_chars"])
+    return TextField(spec["column"], spec["salt"], tuple(orders), spec["max_chars"], split)
 
 
 def load_model(path=DEFAULT_MODEL) -> ChainModel:

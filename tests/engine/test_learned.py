@@ -173,3 +173,36 @@ def test_the_reason_names_the_model_where_it_decides(fixture_chains):
     assert MODEL_UNMATCHED.split("，")[0] in comp["reasons"].iloc[1]
     # row 2: nothing the model knows: no word about it
     assert "文本模型" not in comp["reasons"].iloc[2]
+
+
+def test_the_model_reads_derived_columns_as_the_engine_derives_them(fixture_chains):
+    from matcher.engine.learned import derived_columns, model_inputs, model_relevance
+
+    model = text_model(fixture_chains, {"nev": ["储能"]})
+    model = ChainModel(
+        model.chain_ids,
+        model.bits,
+        (TextField("name_industry", 1, (2,), 40), TextField("scope_items", 3, (), 80, "；")),
+        model.code_column,
+        model.code_salt,
+        model.text_index,
+        model.text_weights,
+        model.text_intercept,
+        model.stack_features,
+        model.stack_coef,
+        model.stack_intercept,
+    )
+    rows = frame(
+        company_name=["苏州储能科技有限公司", "储能宝餐饮管理有限公司"],
+        scope=["一般项目：储能技术服务；技术开发", None],
+    )
+    derived = derived_columns(rows)
+    assert derived["name_industry"].tolist()[0] != rows["company_name"][0]  # the 字号 and form are dropped
+    assert "储能" not in str(derived["name_industry"].tolist()[1])  # a brand word is not the industry part
+    assert "一般项目" not in derived["scope_items"][0]
+    given = model_inputs(model, rows)
+    assert {"name_industry", "scope_items"} <= set(given) and "scope_main" not in given
+    feats = {k: np.zeros((2, len(model.chain_ids)), np.float32) for k in KNOWLEDGE_FEATURES}
+    np.testing.assert_array_equal(
+        model_relevance(model, model.chain_ids, feats, rows), model.relevance(feats, rows.assign(**derived))
+    )

@@ -5,7 +5,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher.learn.hashing import bucket_sign, hash_texts, plain_hash
+from matcher.learn.hashing import MASK64, MULTIPLIER, bucket_sign, hash_texts, hash_tokens, plain_hash
 
 BITS = 12
 
@@ -28,7 +28,7 @@ texts = st.lists(
 
 
 @settings(max_examples=60, deadline=None)
-@given(texts, st.sampled_from([(1,), (1, 2), (2, 3), (1, 2, 3)]), st.integers(0, 1000))
+@given(texts, st.sampled_from([(1,), (1, 2), (2, 3), (1, 2, 3), (4,), (1, 2, 3, 4)]), st.integers(0, 1000))
 def test_vectorised_hashing_equals_the_definition(rows, orders, salt):
     x = hash_texts(rows, orders, salt, BITS, 50)
     assert x.shape == (len(rows), 1 << BITS)
@@ -62,10 +62,40 @@ def test_salt_and_case():
 
 
 @settings(max_examples=40, deadline=None)
-@given(texts, st.sampled_from([(1,), (1, 2), (1, 2, 3)]))
+@given(texts, st.sampled_from([(1,), (1, 2), (1, 2, 3), (2, 4)]))
 def test_hash_dot_equals_the_matrix_product(rows, orders):
     from matcher.learn.hashing import hash_dot
 
     w = np.random.default_rng(len(rows)).normal(size=(1 << BITS, 3)).astype(np.float32)
     expected = hash_texts(rows, orders, 9, BITS, 50) @ w
     np.testing.assert_allclose(hash_dot(rows, orders, 9, BITS, 50, w), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_plain_hash_packs_three_characters_and_folds_the_rest():
+    a, b, c, d = (ord(ch) for ch in "轨道装备")
+    seed = lambda n: (7 * 0x100000001B3 + n) & MASK64  # noqa: E731
+    packed = (a << 36) | (b << 18) | c
+    assert plain_hash("轨道装", 7) == ((packed ^ seed(3)) * MULTIPLIER) & MASK64
+    folded = ((packed * MULTIPLIER) & MASK64) ^ d
+    assert plain_hash("轨道装备", 7) == ((folded ^ seed(4)) * MULTIPLIER) & MASK64
+    assert plain_hash("轨道装备", 7) != plain_hash("轨道装甲", 7)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.text(alphabet=st.sampled_from("集成电路设计锂离子电池制造销售ab"), min_size=1, max_size=12), max_size=5
+        ),
+        max_size=6,
+    ),
+    st.integers(0, 1000),
+)
+def test_whole_tokens_hash_by_the_definition(rows, salt):
+    x = hash_tokens(rows, salt, BITS).toarray()
+    expected = np.zeros((len(rows), 1 << BITS))
+    for i, tokens in enumerate(rows):
+        for tok in tokens:
+            b, s = bucket_sign(plain_hash(tok, salt), BITS)
+            expected[i, b] += s / np.sqrt(len(tokens))
+    np.testing.assert_allclose(x, expected, atol=1e-6)

@@ -46,7 +46,8 @@ def small_model(rng=None, stack=("relevance", "text", "text*name_only")) -> Chai
         (
             TextField("company_name", 1, (1, 2), 40),
             TextField("intro", 2, (1, 2, 3), 100),
-            TextField("scope", 3, (2,), 80),
+            TextField("scope", 3, (2, 4), 80),
+            TextField("scope", 5, (), 80, "；;"),
         ),
         "industry_code",
         4,
@@ -74,6 +75,15 @@ def test_the_shipped_artefact_loads_validates_and_is_small():
         assert key in model.meta, key
     assert len(model.meta["data_sha256"]) == 3
     assert shipped_model() is shipped_model()  # loaded once
+
+
+def test_the_default_weight_is_the_one_chosen_for_the_artefact():
+    """benchmarks/train_model.py chooses the blend weight on inner folds of the training rows; the setting's
+    default must be that weight (retraining may choose another: update settings.py with it)."""
+    import matcher
+
+    choice = load_model(DEFAULT_MODEL).meta["choice"]
+    assert matcher.DEFAULTS.model_weight == pytest.approx(choice["weight"])
 
 
 def test_save_and_load_round_trip(tmp_path):
@@ -156,7 +166,12 @@ def _write(path, model: ChainModel, **change):
         ({"meta.bits": "many"}, "meta.bits"),
         ({"meta.chain_ids": ["nev", "nev"]}, "meta.chain_ids"),
         ({"meta.stack_features": ["relevance", "astrology"]}, "meta.stack_features"),
-        ({"meta.fields": [{"column": "intro", "salt": 1, "orders": [4], "max_chars": 10}]}, "meta.fields[0].orders"),
+        ({"meta.fields": [{"column": "intro", "salt": 1, "orders": [5], "max_chars": 10}]}, "meta.fields[0].orders"),
+        ({"meta.fields": [{"column": "scope", "salt": 1, "orders": [], "max_chars": 10}]}, "meta.fields[0].orders"),
+        (
+            {"meta.fields": [{"column": "scope", "salt": 1, "orders": [], "max_chars": 10, "split": 3}]},
+            "meta.fields[0].split",
+        ),
         ({"meta.fields": [{"column": "intro", "salt": 1, "orders": [1]}]}, "meta.fields[0].max_chars"),
     ],
 )
@@ -191,3 +206,16 @@ def test_texts_scored_block_by_block_like_whole(monkeypatch):
     whole = model.text_logits(rows)
     monkeypatch.setattr(model_module, "TEXT_BLOCK", 3)
     np.testing.assert_allclose(model.text_logits(rows), whole, rtol=1e-6, atol=1e-6)
+
+
+def test_a_split_field_reads_whole_items():
+    field = TextField("scope", 5, (), 80, "；;")
+    assert field.tokens(["锂离子电池制造；技术服务; 销售", None, "；"]) == [
+        ["锂离子电池制造", "技术服务", "销售"],
+        [],
+        [],
+    ]
+    x = field.matrix(["锂离子电池制造；技术服务", "技术服务；锂离子电池制造", "锂离子电池"], 12).toarray()
+    np.testing.assert_array_equal(x[0], x[1])  # items, not their order or n-grams
+    assert not (x[2] != 0).any() or not np.array_equal(x[2], x[0])
+    assert np.count_nonzero(x[2]) <= 1

@@ -1,0 +1,62 @@
+"""The training script's own parts that need no labelled set: rows made from the knowledge, the shared
+stacker's per-chain coefficients and the inner-fold score (the labelled sets are read by the script only)."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import matcher
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+_spec = importlib.util.spec_from_file_location("train_model_benchmark", ROOT / "benchmarks" / "train_model.py")
+tm = sys.modules.setdefault("train_model_benchmark", importlib.util.module_from_spec(_spec))
+_spec.loader.exec_module(tm)
+
+
+def test_knowledge_rows_label_vocabulary_and_industry_codes():
+    frame, y = tm.knowledge_rows()
+    assert len(frame) == len(y) and y.shape[1] == len(tm.CHAINS)
+    chains = matcher.load_chains()
+    nev = tm.CHAINS.index("nev")
+    # a keyword row is positive for the chain that lists its words
+    first = chains["nev"].segments[0].keywords
+    rows = [i for i, t in enumerate(frame["intro"]) if t and set(t.split("；")) & set(first)]
+    assert rows and all(y[i, nev] == 1 for i in rows)
+    # a GB/T 小类 row: positive for the chains listing its code, negative for every chain otherwise
+    listed = {c for ch in chains.values() for s in ch.segments for c in s.industry_codes}
+    codes = frame["industry_code"].to_numpy()
+    coded = [i for i, c in enumerate(codes) if isinstance(c, str)]
+    assert len(coded) > 1000
+    for i in coded:
+        assert y[i].any() == (codes[i] in listed)
+    catering = [i for i in coded if codes[i].startswith("62")]  # 餐饮业: no chain
+    assert catering and not y[catering].any()
+    # the derived columns the model reads are there, as the engine derives them
+    assert {"scope_items", "name_industry"} <= set(frame.columns)
+
+
+def test_shared_stacker_gives_each_chain_the_sum_of_shared_and_own_coefficients():
+    pytest.importorskip("sklearn")
+    rng = np.random.default_rng(0)
+    n, k = 600, 3
+    xs = rng.normal(size=(n, len(tm.CHAINS), k)).astype(np.float32)
+    logit = 2.0 * xs[:, :, 0]
+    logit[:, 1] = -2.0 * xs[:, 1, 0]  # one chain reads the feature the other way
+    y = (rng.random((n, len(tm.CHAINS))) < 1 / (1 + np.exp(-logit))).astype(np.float32)
+    use = np.ones_like(y, dtype=bool)
+    use[:100, 2] = False  # skipped labels are left out of that chain
+    coef, icpt = tm._fit_stack_shared(xs, y, use, np.ones(n), 10.0)
+    assert coef.shape == (len(tm.CHAINS), k) and icpt.shape == (len(tm.CHAINS),)
+    assert coef[0, 0] > 1.0 and coef[1, 0] < -1.0  # the chain's own coefficients follow its data
+    per_chain, _ = tm._fit_stack(xs, y, use, np.ones(n), 10.0)
+    assert np.sign(per_chain[:, 0]).tolist() == np.sign(coef[:, 0]).tolist()
+
+
+def test_filing_probability_shift_reaches_the_minimum_relevance():
+    for p in tm.GRID["filing_probability"]:
+        z = np.log(p / (1 - p)) + tm._shift(p)
+        assert 1 / (1 + np.exp(-z)) == pytest.approx(matcher.DEFAULTS.min_relevance)
