@@ -190,11 +190,15 @@ class _Groups:
             self.parent[p] = k
         return k
 
+    def _coded(self, root) -> bool:
+        """Whether a root key is a credit code (a name key starts with "N:")."""
+        return not str(root).startswith("N:")
+
     def union(self, a, b) -> bool:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        coded_a, coded_b = not str(ra).startswith("N:"), not str(rb).startswith("N:")
+        coded_a, coded_b = self._coded(ra), self._coded(rb)
         if coded_a and coded_b:
             return False  # two companies with their own codes: a reused name, not a rename
         if coded_b and not coded_a:

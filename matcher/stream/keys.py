@@ -20,6 +20,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..ingest.dedupe import _Groups
+
 HOW = ("统一社会信用代码", "企业名称（对应信用代码）", "企业名称")
 MEMORY_LIMIT = "256MB"
 
@@ -134,9 +136,9 @@ def _resolve(con, work: Path, bucket_rows: int) -> dict:
     return {"multi_rows": int(multi_rows), "groups": int(n_groups), "buckets": buckets}
 
 
-class _IntGroups:
+class _IntGroups(_Groups):
     """`matcher.ingest.dedupe._Groups` over dense integer key ids (a numpy parent array, `coded[id]`
-    True for a key that is a credit code): the same unions, the same roots, four bytes a key."""
+    True for a key that is a credit code): the same unions, the same roots (the union rule is `_Groups.union`), four bytes a key."""
 
     def __init__(self, coded: np.ndarray):
         self.coded = coded
@@ -151,17 +153,8 @@ class _IntGroups:
             parent[k], k = root, int(parent[k])
         return root
 
-    def union(self, a: int, b: int) -> bool:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return True
-        coded_a, coded_b = self.coded[ra], self.coded[rb]
-        if coded_a and coded_b:
-            return False  # two companies with their own codes: a reused name, not a rename
-        if coded_b and not coded_a:
-            ra, rb = rb, ra
-        self.parent[rb] = ra  # the coded root (if any) names the group
-        return True
+    def _coded(self, root: int) -> bool:
+        return bool(self.coded[root])
 
     def moved(self) -> np.ndarray:
         """Ids that are not their group's root (the keys `_Groups.parent` holds)."""
