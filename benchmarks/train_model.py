@@ -242,9 +242,10 @@ def _lr(c: float) -> LogisticRegression:
     return LogisticRegression(C=c, solver="liblinear", max_iter=1000, random_state=SEED)
 
 
-def _fit_text(x, y, use, weight, c: float = TEXT_C) -> tuple[np.ndarray, np.ndarray]:
-    """(coef F × C, intercept C) of the per-chain text models (zero for a chain with one class)."""
-    coef = np.zeros((x.shape[1], len(CHAINS)), np.float32)
+def _fit_chains(design, y, use, weight, c: float) -> tuple[list, np.ndarray]:
+    """Per chain j, a logistic regression on design(j)[rows of j]: (coef_ rows or None, intercepts C).
+    A chain with one class gets no model and an intercept of ±5."""
+    coefs: list = [None] * len(CHAINS)
     icpt = np.zeros(len(CHAINS), np.float32)
     for j in range(len(CHAINS)):
         rows = use[:, j]
@@ -252,25 +253,29 @@ def _fit_text(x, y, use, weight, c: float = TEXT_C) -> tuple[np.ndarray, np.ndar
         if yy.min() == yy.max():
             icpt[j] = -5.0 if yy.max() == 0 else 5.0
             continue
-        clf = _lr(c).fit(x[rows], yy, sample_weight=weight[rows])
-        coef[:, j] = clf.coef_[0]
+        clf = _lr(c).fit(design(j)[rows], yy, sample_weight=weight[rows])
+        coefs[j] = clf.coef_[0]
         icpt[j] = clf.intercept_[0]
+    return coefs, icpt
+
+
+def _fit_text(x, y, use, weight, c: float = TEXT_C) -> tuple[np.ndarray, np.ndarray]:
+    """(coef F × C, intercept C) of the per-chain text models (zero for a chain with one class)."""
+    coefs, icpt = _fit_chains(lambda j: x, y, use, weight, c)
+    coef = np.zeros((x.shape[1], len(CHAINS)), np.float32)
+    for j, w in enumerate(coefs):
+        if w is not None:
+            coef[:, j] = w
     return coef, icpt
 
 
 def _fit_stack(xs, y, use, weight, c: float) -> tuple[np.ndarray, np.ndarray]:
     """(coef C × k, intercept C) of the per-chain stackers over xs (n × C × k), unshifted."""
+    coefs, icpt = _fit_chains(lambda j: xs[:, j], y, use, weight, c)
     coef = np.zeros((len(CHAINS), xs.shape[2]), np.float32)
-    icpt = np.zeros(len(CHAINS), np.float32)
-    for j in range(len(CHAINS)):
-        rows = use[:, j]
-        yy = y[rows, j]
-        if yy.min() == yy.max():
-            icpt[j] = -5.0 if yy.max() == 0 else 5.0
-            continue
-        clf = _lr(c).fit(xs[rows, j], yy, sample_weight=weight[rows])
-        coef[j] = clf.coef_[0]
-        icpt[j] = clf.intercept_[0]
+    for j, w in enumerate(coefs):
+        if w is not None:
+            coef[j] = w
     return coef, icpt
 
 
