@@ -32,7 +32,7 @@ import scipy.sparse as sp
 from ..distinct import map_distinct
 from ..errors import DataFileError
 from ..ingest.names import NameParser, name_parts_data
-from ..ingest.scope import boilerplate, main_codes, main_spans
+from ..ingest.scope import boilerplate, industry_name_codes, item_codes, main_codes, main_spans, name_cores, parse_scope
 from ..knowledge.chains import Chain, read_yaml
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
 from ..knowledge.settings import DEFAULTS, REFERENCE_DIR, Settings
@@ -306,6 +306,9 @@ class MatchResult:
     name_terms: sp.csr_matrix | None = None  # n × name terms counted (roster rows: the name's industry part)
     knowledge_relevance: np.ndarray | None = None  # n × S before the learned model joined (None: no model)
     model_relevance: np.ndarray | None = None  # n × chains: the learned model's relevance (None: no model)
+    # n × S, sparse: what the 经营范围 items naming GB/T 小类 of the segment add (SegmentMatcher.scope_code_support)
+    scope_code_support: sp.csr_matrix | None = None
+    scope_item_codes: np.ndarray | None = None  # n, object: those 小类 codes of each row (a tuple), else None
 
 
 @dataclass
@@ -448,8 +451,21 @@ class SegmentMatcher(Estimator):
         for sid, (_, seg) in enumerate(pairs):
             for code in seg.industry_codes:
                 self.code_segments_.setdefault(code, []).append(sid)
+        self._fit_scope_codes()
         self._fit_name_terms(seg_index, n_seg)
         return self
+
+    def _fit_scope_codes(self) -> None:
+        """What a 经营范围 must hold for its items to name a segment's 小类: the segments' 小类 names and the
+        objects they name (matcher.ingest.scope.name_cores), as one automaton that picks the scopes worth
+        reading item by item."""
+        listed = set(self.code_segments_)
+        names = {n for n, c in industry_name_codes().items() if c in listed}
+        names |= {obj for obj, entries in name_cores().items() if any(c in listed for c, _ in entries)}
+        words = sorted(_prep(w) for w in names if len(w) >= 2)
+        self.scope_code_automaton_ = (
+            ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.LeftmostFirst) if words else None
+        )
 
     def _fit_name_terms(self, seg_index: dict, n_seg: int) -> None:
         """The name reader: a NameParser whose industry words include the chain vocabulary, and the
@@ -672,6 +688,53 @@ class SegmentMatcher(Estimator):
             out[need] = main_codes(scope[need]).to_numpy(dtype=object)
         return out
 
+    def scope_code_support(self, frame: pd.DataFrame, counted: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+        """(n × S support, n codes): the GB/T 小类 codes the kept items of each 经营范围 name
+        (matcher.ingest.scope.item_codes: verbatim, or an item's objects read against the 小类 names; light
+        items, registered by companies of every kind, name none), each listed by a segment adding
+        scope_code_weight to it (× scope_main_factor when a main item names it). A code is counted once per
+        row, at its best item; the row's industry code (`counted`: 国标行业, or the main item's code that
+        stands in for it) is evidence already and is not counted again. Only scopes holding a listed 小类's
+        name or object are read item by item, once per distinct text."""
+        n, n_seg = len(frame), len(self.segments_)
+        codes_of = np.full(n, None, dtype=object)
+        weight = self.settings.scope_code_weight
+        if "scope" not in frame or self.scope_code_automaton_ is None or weight <= 0 or not n:
+            return sp.csr_matrix((n, n_seg), dtype=np.float32), codes_of
+        cats, uniques = pd.factorize(frame["scope"], use_na_sentinel=True)
+        rules = boilerplate()
+        find = self.scope_code_automaton_.find_matches_as_indexes
+        listed = self.code_segments_
+        main_factor = np.float32(self.settings.scope_main_factor)
+        per_text: list = []  # distinct text -> ((code, factor), …)
+        for text in uniques.tolist():
+            text = str(text)
+            found: dict[str, np.float32] = {}
+            if find(_prep(text)):
+                for item in parse_scope(text, rules).items:
+                    if item.text in rules.light_items:
+                        continue
+                    f = main_factor if item.main else np.float32(1.0)
+                    for code in item_codes(item.text, rules):
+                        if code in listed and f > found.get(code, 0.0):
+                            found[code] = f
+            per_text.append(tuple(found.items()))
+        r, c, v = [], [], []
+        for i in np.flatnonzero(cats >= 0).tolist():
+            pairs = [(code, f) for code, f in per_text[cats[i]] if code != counted[i]]
+            if not pairs:
+                continue
+            codes_of[i] = tuple(code for code, _ in pairs)
+            for code, f in pairs:
+                for sid in listed[code]:
+                    r.append(i)
+                    c.append(sid)
+                    v.append(f)
+        support = sp.csr_matrix((np.array(v, dtype=np.float32), (r, c)), shape=(n, n_seg))  # duplicates add up
+        support.sum_duplicates()
+        support.data *= np.float32(weight)
+        return support, codes_of
+
     def match(self, frame: pd.DataFrame) -> MatchResult:
         """Keyword evidence field by field (as FIELD_POLICIES says), then the industry code and leader
         names, then weak words and the chain's support, saturated into relevance."""
@@ -682,12 +745,17 @@ class SegmentMatcher(Estimator):
         strong, weak = sums.strong.toarray(), sums.weak.toarray()
         scope_code = self.scope_codes(frame)
         exported = _column(frame, "industry_code").to_numpy(dtype=object)
-        code_ev = self._code_evidence(pd.Series(np.where(pd.isna(exported), scope_code, exported), dtype=object))
+        counted = np.where(pd.isna(exported), scope_code, exported)
+        code_ev = self._code_evidence(pd.Series(counted, dtype=object))
+        scope_ev, item_codes_of = self.scope_code_support(frame, counted)
         if sums.spread_excluded is not None:  # exclusion words of a spreading field suppress the code too
             code_ev = _scale_where(code_ev, sums.spread_excluded, keep)
+            scope_ev = _scale_where(scope_ev, sums.spread_excluded, keep)
+        if "scope" in sums.excluded:  # and the scope's own exclusion words its items' codes
+            scope_ev = _scale_where(scope_ev, sums.excluded["scope"], keep)
         leader_ev = (sums.leader_hits @ self.leader_segments_).tocsr()
         leader_ev.data *= self.settings.leader_weight
-        evidence = self._evidence(strong, weak, leader_ev, code_ev)
+        evidence = self._evidence(strong, weak, leader_ev, (code_ev + scope_ev).tocsr())
         relevance = self._relevance(evidence, out=weak)  # weak's buffer is free once evidence holds it
         result = MatchResult(
             relevance=relevance,
@@ -695,6 +763,8 @@ class SegmentMatcher(Estimator):
             hits=sums.hits,
             code_evidence=code_ev,
             scope_code=scope_code,
+            scope_code_support=scope_ev,
+            scope_item_codes=item_codes_of,
             leader_hits=sums.leader_hits,
             excluded=sums.excluded,
             name_terms=sums.name_terms,
