@@ -194,5 +194,6 @@ _CHAIN_COLUMNS = frozenset(
         "fit",
         "filed",
         "chain_level",
+        "scope_code_support",
     ]
 )
