@@ -243,7 +243,8 @@ def item_codes(item: str, rules: Boilerplate | None = None) -> tuple[str, ...]:
     or after them (锂离子电池的研发、生产与销售, 集成电路设计及服务), objects listed with 、 (each read on
     its own) or 及/和/与 (read apart when the whole names nothing). Where one object names several 小类
     (集成电路: 设计 6520, 制造 3973) the item's activities choose by name_endings (研发 -> 设计); when none of
-    them does (销售), all count. Once per distinct item."""
+    them does (销售), all count; an item whose activities are none that name_endings lists (租赁, 运输) names
+    none. Once per distinct item."""
     rules = rules or boilerplate()
     cache = rules.code_cache
     out = cache.get(item)
@@ -313,6 +314,8 @@ def _member_codes(member: str, acts: list, cores: dict, rules: Boilerplate) -> l
         if not entries:
             return []
     said = set(acts)
+    if said and rules.name_endings and not said & frozenset().union(*rules.name_endings.values()):
+        return []  # only activities that say nothing of the trade (矿山机械租赁 is no 矿山机械制造)
     chosen = [c for c, ending in entries if said & rules.name_endings.get(ending, frozenset((ending,)))]
     return chosen or [c for c, _ in entries]
 

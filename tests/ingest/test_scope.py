@@ -104,7 +104,7 @@ def test_item_codes_read_an_item_as_objects_and_activities():
     assert item_codes("电力电子元器件销售") == ("3824",)
     assert item_codes("锂离子电池及配件销售") == ("3841",)  # 及 read apart when the whole names nothing
     # nothing named: an object no 小类 has, a bare activity, a 其他… name read as an object
-    for item in ("宽敞车间出租", "软件开发", "电子设备制造", "销售", "冷藏药品运输"):
+    for item in ("宽敞车间出租", "软件开发", "电子设备制造", "销售", "冷藏药品运输", "矿山机械租赁", "锂离子电池运输"):
         assert item_codes(item) == (), item
 
 
