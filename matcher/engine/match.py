@@ -9,7 +9,8 @@ segments is worth less to each), and `match(frame)` returns a `MatchResult` hold
 relevance in [0, 1]: relevance = 1 − exp(−evidence / scale). Evidence adds up strong keyword hits
 (weighted by field and, in free-text descriptions, by the clause they sit in and by whether they
 name what the firm is: "是一家【…】提供商"), weak keywords (only where the same chain already has
-other evidence), the GB/T industry code and leader names; it is suppressed by exclusion words and
+other evidence), the GB/T industry code, the GB/T 小类 the 经营范围 items name (`scope_code_support`:
+support like the code's, never enough alone to file) and leader names; it is suppressed by exclusion words and
 supported by evidence for the chain's other segments. Matching runs once per distinct text, all
 texts of a field in one pass of the automaton.
 
