@@ -454,7 +454,7 @@ def scope_item_columns(
     support = np.where(shown, np.asarray(m[rows, best]).ravel().astype(np.float64), 0.0)
     listed = matcher.code_segments_
     for k in np.flatnonzero(support > 0).tolist():
-        own = [c for c in result.scope_item_codes[rows[k]] or () if best[k] in listed.get(c, ())]
+        own = [c for c in matcher.scope_item_codes_of(result, rows[k]) if best[k] in listed.get(c, ())]
         codes[k] = ";".join(own) or None
     return np.round(support, 4), codes
 

@@ -15,6 +15,7 @@ Every item is a substring of the scope it came from (`ScopeItem.start` is its of
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -478,6 +479,72 @@ def parse_scope(text, rules: Boilerplate | None = None) -> ParsedScope:
     kept, dropped = _kept(str(text), rules)
     items = tuple(ScopeItem(item, off, main, code) for off, item, code, main in kept)
     return ParsedScope(items, tuple(dropped))
+
+
+def scope_item_codes(text, rules: Boilerplate | None = None, at=None) -> dict[str, bool]:
+    """{code: named by a main item} for every GB/T 小类 code the kept items of a scope name (item_codes); light
+    items (registered by companies of every kind) name none; main items as main_spans reads them. What
+    matching reads as the 经营范围 items' industry evidence (SegmentMatcher.scope_code_support).
+
+    With `at` (character offsets) only the items between the cuts around those places are read — matching
+    passes where a 小类 name or object occurs, so most of a long scope is skipped; for the codes whose items
+    hold one of the places the result is the plain reading's (a test checks)."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return {}
+    text = str(text)
+    rules = rules or boilerplate()
+    if at is None:
+        main = set(main_spans(text, rules))
+        items = [(item, (off, off + len(item)) in main) for off, item, _, _ in _kept(text, rules)[0]]
+    else:
+        items = _items_at(text, at, rules)
+    out: dict[str, bool] = {}
+    for item, is_main in items:
+        if item in rules.light_items:
+            continue
+        for code in item_codes(item, rules):
+            out[code] = out.get(code, False) or is_main
+    return out
+
+
+def _items_at(text: str, at, rules: Boilerplate) -> list[tuple[str, bool]]:
+    """(item, main) for the kept items of the spans between cuts that hold one of the offsets `at`; main
+    counted as main_spans does (the first main_items kept items of each section, light items apart), over
+    the spans up to the last one read."""
+    cuts = list(rules.cuts.finditer(text))  # the cuts _kept splits at
+    starts = [0] + [m.end() for m in cuts]
+    ends = [m.start() for m in cuts] + [len(text)]
+    wanted = set()
+    for p in at:
+        k = bisect.bisect_right(starts, p) - 1
+        if k >= 0 and p < ends[k]:  # not inside a cut (a bracketed note)
+            wanted.add(k)
+    out: list[tuple[str, bool]] = []
+    rank = 0
+    for k in range(max(wanted) + 1 if wanted else 0):
+        if k and rank and _is_header(cuts[k - 1].group(), rules):
+            rank = 0
+        if ends[k] <= starts[k]:
+            continue
+        for _, item, _ in _span_items(text[starts[k] : ends[k]], rules)[0]:
+            if item in rules.light_items:
+                if k in wanted:
+                    out.append((item, False))
+                continue
+            if k in wanted:
+                out.append((item, rank < rules.main_items))
+            rank += 1
+    return out
+
+
+def _is_header(cut: str, rules: Boilerplate) -> bool:
+    """Whether a cut is a section header (once per distinct cut text)."""
+    cache = rules.span_cache
+    key = ("header", cut)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = rules.header.search(cut) is not None
+    return found
 
 
 def parse_scopes(values: pd.Series) -> pd.Series:

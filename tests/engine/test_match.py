@@ -163,8 +163,8 @@ def test_scope_items_naming_a_subclass_support_its_segments(fixture_chains):
     w = DEFAULTS.scope_code_weight
     assert r.scope_code_support[0, b] == pytest.approx(w * DEFAULTS.scope_main_factor)  # a main item
     assert r.scope_code_support[1, b] == pytest.approx(w)  # a later item
-    assert r.scope_code_support[2].nnz == 0 and r.scope_item_codes[2] is None  # 3841 is the 国标行业: counted once
-    assert r.scope_item_codes[0] == ("3841",)
+    assert r.scope_code_support[2].nnz == 0 and m.scope_item_codes_of(r, 2) == ()  # 3841 is the 国标行业: once
+    assert m.scope_item_codes_of(r, 0) == ("3841",) and m.scope_item_codes_of(r, 1) == ("3841",)
     assert r.relevance[0, b] > r0.relevance[0, b] and r.relevance[1, b] > r0.relevance[1, b]
     assert r0.scope_code_support.nnz == 0
     # the chain's other segments are supported through chain_support, like an industry code

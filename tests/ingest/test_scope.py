@@ -20,6 +20,7 @@ from matcher.ingest.scope import (
     parse_scope,
     parse_scopes,
     scope_columns,
+    scope_item_codes,
 )
 
 RULES = boilerplate()
@@ -321,3 +322,40 @@ def test_light_items_are_not_main_and_take_no_main_place():
     assert "人工智能应用软件开发" in RULES.light_items
     assert [s[a:b] for a, b in main_spans(s)] == ["锂离子电池制造", "五金产品批发", "日用百货销售"]
     assert main_spans(None) == () and main_spans("") == ()
+
+
+# --------------------------------------------------------------------------------------------
+# scope_item_codes: every item's codes, or only the items around given places
+
+
+CODE_ITEMS = [
+    "锂离子电池制造",
+    "集成电路设计",
+    "生产集成电路",
+    "锂离子电池、动力电池组的研发、生产与销售",
+    "人工智能应用软件开发",
+]
+
+
+def test_scope_item_codes_marks_main_items_as_main_spans_does():
+    text = "一般项目：人工智能应用软件开发；餐饮服务；酒店管理；会议服务；锂离子电池销售；许可项目：集成电路设计"
+    assert scope_item_codes(text) == {"3841": False, "6520": True}  # the light item takes no main place
+    assert scope_item_codes("锂离子电池制造；集成电路销售") == {"3841": True, "6520": True, "3973": True}
+    assert scope_item_codes(None) == {} and scope_item_codes("") == {}
+
+
+@given(
+    st.lists(st.sampled_from(SUBSTANTIVE + BOILER + CODE_ITEMS), min_size=1, max_size=10),
+    st.lists(st.sampled_from(SEPS + ["、", "一般项目：", "许可项目：", NOTE]), min_size=10, max_size=10),
+)
+def test_reading_only_the_places_named_gives_the_plain_reading(parts, seps):
+    text = "".join(p + s for p, s in zip(parts, seps))
+    plain = scope_item_codes(text)
+    words = sorted({w for code in plain for w in _names_of(code)}, key=len, reverse=True)
+    at = [i for w in words for i in range(len(text)) if text.startswith(w, i)]
+    assert scope_item_codes(text, at=at) == plain
+
+
+def _names_of(code):
+    names = [n for n, c in industry_name_codes().items() if c == code]
+    return names + [obj for obj, entries in name_cores().items() if any(c == code for c, _ in entries)]
