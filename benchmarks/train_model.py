@@ -104,6 +104,7 @@ STACK_FEATURES = (
     "name_hit",
     "intro_hit",
     "scope_hit",
+    "scope_code",
     "leader",
     *_KINDS,
     "has_code",

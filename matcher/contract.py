@@ -45,6 +45,7 @@ EXTRA_COLUMNS = [
     "priority",
     "fit",
     "model_support",
+    "scope_code_support",
     "s_capital",
     "s_employees",
     "s_age",

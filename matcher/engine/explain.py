@@ -14,6 +14,7 @@ figure (relevance, gap weight, strength score) is worded: those stay in their ow
     匹配   items, then 对应园区{gap_status}环节“{segment_name}”
                主营“…” (简介 / 主营) / 名称含“…” / 经营范围含“…” / 名称含龙头企业“…” / 所属行业为{小类名称}
                (国标行业 missing, the code read from a main item of the 经营范围: 经营范围主营项目属{小类名称})
+               / 经营范围所列业务属{小类名称、…} (the other 经营范围 items naming a 小类 of the segment)
                / 文本模型判断与该产业链相符 / 文本模型判断与该产业链相符程度较低: only when the learned model
                changed the relevance by MODEL_MATERIAL or more, or decided whether the company is filed
                (the change itself stays in the model_support column)
@@ -68,6 +69,7 @@ LEADER_WORDS = "名称含龙头企业"
 _FIELD_ORDER = ("intro", "name", "scope")  # the order fields are worded in (a word is named once, where first)
 CODE = "所属行业为{label}"
 SCOPE_CODE = "经营范围主营项目属{label}"  # the code came from a 经营范围 item (国标行业 missing)
+SCOPE_ITEMS = "经营范围所列业务属{labels}"  # the 经营范围 items naming 小类 of the segment (scope_code_support)
 BARE_CODE = "国标行业{code}"  # a code the reference table does not name
 GAP = "对应园区{status}环节“{segment}”"  # (an assumed status is marked where the statuses are listed: 汇总, 地图)
 STATUS_WORDS = {"一般": "基础一般的"}  # how a gap status reads before 环节 (others as they are)
@@ -112,6 +114,8 @@ EVIDENCE_COLUMNS = [
     "code_counted",
     "scope_code",
     "model_support",  # the learned model's change to the relevance (0: none, or the model is off)
+    "scope_code_support",  # the evidence the 经营范围 items' GB/T 小类 gave the segment (0: none)
+    "scope_item_codes",  # those 小类 codes, joined by ; (None: none)
     "gap_assumed",
     "priority_level",
     "level_segments",  # a chain-level filing: the segments its industry code lists (None: the code lists none)
@@ -409,11 +413,14 @@ def evidence_columns(
     code &= shown  # the code item is quoted for rows with a chain
     scope_code = np.full(n, None, dtype=object)
     scope_code[code] = result.scope_code[rows[code]]
+    item_support, item_codes = scope_item_columns(matcher, result, rows, best, shown)
     out = {
         "evidence_words": pc.if_else(pa.array(shown, type=pa.bool_()), words, ""),
         "code_counted": code,
         "scope_code": scope_code,
         "model_support": model_support(result, rows, best, has_chain),
+        "scope_code_support": item_support,
+        "scope_item_codes": item_codes,
         "gap_assumed": np.where(has_chain, segments["assumed"].to_numpy(dtype=bool)[best], False),
         # taken as Arrow strings: pandas would convert an object column of them row by row
         "priority_level": pa.array(segments["priority_level"].to_numpy(dtype=object), type=pa.string()).take(
@@ -430,6 +437,26 @@ def evidence_columns(
         else:
             out[c] = np.full(n, None, dtype=object)
     return out
+
+
+def scope_item_columns(
+    matcher: SegmentMatcher, result: MatchResult, rows: np.ndarray, best: np.ndarray, shown: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(support, codes) for the rows that name a chain: the evidence the 经营范围 items' GB/T 小类 gave
+    the segment `best` (result.scope_code_support) and those of the row's item codes the segment lists,
+    joined by ; (None where there are none)."""
+    n = len(rows)
+    support = np.zeros(n, dtype=np.float64)
+    codes = np.full(n, None, dtype=object)
+    m = result.scope_code_support
+    if m is None or not m.nnz or not n:
+        return support, codes
+    support = np.where(shown, np.asarray(m[rows, best]).ravel().astype(np.float64), 0.0)
+    listed = matcher.code_segments_
+    for k in np.flatnonzero(support > 0).tolist():
+        own = [c for c in matcher.scope_item_codes_of(result, rows[k]) if best[k] in listed.get(c, ())]
+        codes[k] = ";".join(own) or None
+    return np.round(support, 4), codes
 
 
 # ---- the parts, rendered from columns ------------------------------------------------------------
@@ -497,12 +524,16 @@ def _filed(t, j: np.ndarray, settings: Settings) -> pa.Array:
     # the items: the words, then the code (with its separator only after words), then the gap
     has_words = pc.not_equal(words, "").to_numpy(zero_copy_only=False)
     code = _fmt_unique(codes, _code_item, sep, has_words)
+    has_code = has_words | pd.notna(codes)
+    items = _col(t, "scope_item_codes")[j]
+    items_text = _fmt_unique(items, _scope_items, sep, has_code)
+    has_code |= pd.notna(items)
     # the model's item: when it moved the relevance materially or decided the filing
     rel, support = _num(t, "relevance")[j], _support(t)[j]
     decided = (support > 0) & (rel - support < settings.min_relevance)
     said = (np.abs(support) >= MODEL_MATERIAL - 1e-9) | decided
-    model = _fmt_unique(np.where(said, support, np.nan), _model_item, sep, has_words | pd.notna(codes))
-    evidence = concat_texts(words, code, model)
+    model = _fmt_unique(np.where(said, support, np.nan), _model_item, sep, has_code)
+    evidence = concat_texts(words, code, items_text, model)
     lead = pc.if_else(pc.not_equal(evidence, ""), sep, "")
     return concat_texts(evidence, lead, gap)
 
@@ -518,6 +549,12 @@ def _code_item(key) -> str:
     if not label:
         return BARE_CODE.format(code=code)
     return (SCOPE_CODE if key.startswith(_SCOPE_KEY) else CODE).format(label=label)
+
+
+def _scope_items(key) -> str:
+    """The 经营范围 items' 小类 (codes joined by ;) as a reason item: SCOPE_ITEMS with their names."""
+    names = [industry_codes().get(c, "") or BARE_CODE.format(code=c) for c in str(key).split(";") if c]
+    return SCOPE_ITEMS.format(labels="、".join(names)) if names else ""
 
 
 def _filled(n: int, j: np.ndarray, values: pa.Array, other: pa.Array | str) -> pa.Array:

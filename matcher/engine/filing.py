@@ -5,8 +5,8 @@ For every company and every chain `file_chains` decides, from one `MatchResult`:
 - whether the company is filed in the chain: its best relevance in the chain reaches `min_relevance`
   (the same test as ever: text, industry code and leader names together);
 - under which segment: the segment with the most evidence among the segments that text evidence
-  names (keywords in the name, 简介 or 经营范围, or a leader's name). An industry code adds evidence to
-  the segments it lists, so it narrows the choice among those, but it never chooses a segment by
+  names (keywords in the name, 简介 or 经营范围, or a leader's name). An industry code (and a 经营范围
+  item naming a GB/T 小类, see SegmentMatcher.scope_code_support) adds evidence to the segments it lists, so it narrows the choice among those, but it never chooses a segment by
   itself: a text-named segment is filed under only when it reaches `min_relevance` without the
   support the code gives it through the chain's other segments (`chain_support`). When no
   text-named segment does although the chain does (the code and the text together), the company is
@@ -112,6 +112,8 @@ def file_chains(
         # the text-named segment's relevance without what the code lends it through the chain's other
         # segments (where the chain has text, the code's evidence is spread by chain_support)
         code = result.code_evidence[:, cols].toarray()
+        if result.scope_code_support is not None:  # the 经营范围 items' 小类 lend like the industry code
+            code += result.scope_code_support[:, cols].toarray()
         lent = settings.chain_support * (code.sum(axis=1) - code[rows, text_best])
         own = np.maximum(ev[rows, text_best] - lent, 0.0)
         r_own = np.where(has_text, 1.0 - np.exp(-own / settings.evidence_scale), 0.0)
@@ -192,5 +194,6 @@ _CHAIN_COLUMNS = frozenset(
         "fit",
         "filed",
         "chain_level",
+        "scope_code_support",
     ]
 )

@@ -3,7 +3,7 @@
 `model_inputs` adds the columns the model reads that the engine derives (a name's industry part, a
 经营范围's kept items). `knowledge_features` turns what matching found into the stacker's per-chain
 inputs (n × chains arrays: the chain's relevance, whether its industry code, name, 简介, 经营范围 or leader names gave evidence,
-and which fields the row has). `join` asks the model for its relevance per chain and blends it with
+how much the 经营范围 items' GB/T 小类 support it, and which fields the row has). `join` asks the model for its relevance per chain and blends it with
 the engine's: chain relevance R = (1 − w)·r + w·m (w: the `model_weight` setting, r: the engine's
 best segment relevance in the chain, m: the model's), and every segment of the chain is scaled by
 R / r, so the segment ranking inside a chain — what the company does — stays the knowledge's. In a
@@ -68,6 +68,11 @@ def knowledge_features(matcher, frame: pd.DataFrame, result, relevance: np.ndarr
     has_intro, has_scope = _present(frame, "intro"), _present(frame, "scope")
     has_code = _present(frame, "industry_code") | pd.notna(result.scope_code)
     best = chain_max(relevance, matcher.segment_chain_, n_chains)
+    support = result.scope_code_support
+    if support is None or not support.nnz:
+        scope_code = np.zeros((n, n_chains), dtype=np.float32)
+    else:  # the best segment's support in the chain, as the engine adds it (scope_code_weight per item), capped
+        scope_code = np.minimum(chain_max(support.toarray(), matcher.segment_chain_, n_chains), 1.0)
     return {
         "relevance": best,
         "evidence": np.minimum(-np.log1p(-np.minimum(best, 0.999)), 5.0).astype(np.float32),
@@ -75,6 +80,7 @@ def knowledge_features(matcher, frame: pd.DataFrame, result, relevance: np.ndarr
         "name_hit": hit.get("name", none).astype(np.float32),
         "intro_hit": hit.get("intro", none).astype(np.float32),
         "scope_hit": hit.get("scope", none).astype(np.float32),
+        "scope_code": scope_code.astype(np.float32),
         "leader": _chain_any(result.leader_hits @ matcher.leader_segments_, chain_of).astype(np.float32),
         "has_intro": rows(has_intro),
         "has_scope": rows(has_scope),

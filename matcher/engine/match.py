@@ -9,7 +9,8 @@ segments is worth less to each), and `match(frame)` returns a `MatchResult` hold
 relevance in [0, 1]: relevance = 1 − exp(−evidence / scale). Evidence adds up strong keyword hits
 (weighted by field and, in free-text descriptions, by the clause they sit in and by whether they
 name what the firm is: "是一家【…】提供商"), weak keywords (only where the same chain already has
-other evidence), the GB/T industry code and leader names; it is suppressed by exclusion words and
+other evidence), the GB/T industry code, the GB/T 小类 the 经营范围 items name (`scope_code_support`:
+support like the code's, never enough alone to file) and leader names; it is suppressed by exclusion words and
 supported by evidence for the chain's other segments. Matching runs once per distinct text, all
 texts of a field in one pass of the automaton.
 
@@ -32,7 +33,7 @@ import scipy.sparse as sp
 from ..distinct import map_distinct
 from ..errors import DataFileError
 from ..ingest.names import NameParser, name_parts_data
-from ..ingest.scope import boilerplate, main_codes, main_spans
+from ..ingest.scope import boilerplate, industry_name_codes, main_codes, main_spans, name_cores, scope_item_codes
 from ..knowledge.chains import Chain, read_yaml
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
 from ..knowledge.settings import DEFAULTS, REFERENCE_DIR, Settings
@@ -306,6 +307,10 @@ class MatchResult:
     name_terms: sp.csr_matrix | None = None  # n × name terms counted (roster rows: the name's industry part)
     knowledge_relevance: np.ndarray | None = None  # n × S before the learned model joined (None: no model)
     model_relevance: np.ndarray | None = None  # n × chains: the learned model's relevance (None: no model)
+    # n × S, sparse: what the 经营范围 items naming GB/T 小类 of the segment add (SegmentMatcher.scope_code_support)
+    scope_code_support: sp.csr_matrix | None = None
+    # n × the segments' listed 小类 (SegmentMatcher.scope_code_list_): the codes counted, × their item's factor
+    scope_item_codes: sp.csr_matrix | None = None
 
 
 @dataclass
@@ -448,8 +453,34 @@ class SegmentMatcher(Estimator):
         for sid, (_, seg) in enumerate(pairs):
             for code in seg.industry_codes:
                 self.code_segments_.setdefault(code, []).append(sid)
+        self._fit_scope_codes()
         self._fit_name_terms(seg_index, n_seg)
         return self
+
+    def _fit_scope_codes(self) -> None:
+        """What a 经营范围 must hold for its items to name a segment's 小类: the segments' 小类 names and the
+        objects they name (matcher.ingest.scope.name_cores), as one automaton that picks the scopes worth
+        reading item by item; and the listed codes (`scope_code_list_`) × segments."""
+        listed = sorted(self.code_segments_)
+        names = {n for n, c in industry_name_codes().items() if c in self.code_segments_}
+        names |= {obj for obj, entries in name_cores().items() if any(c in self.code_segments_ for c, _ in entries)}
+        words = sorted({_prep(w).encode("utf-8") for w in names if len(w) >= 2})
+        self.scope_code_automaton_ = (
+            ahocorasick_rs.BytesAhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.LeftmostFirst) if words else None
+        )
+        self.scope_code_places_ = (  # the same words, for where in a text they stand (character offsets)
+            ahocorasick_rs.AhoCorasick(
+                [w.decode("utf-8") for w in words], matchkind=ahocorasick_rs.MatchKind.LeftmostFirst
+            )
+            if words
+            else None
+        )
+        self.scope_code_list_ = listed
+        pairs = [(i, sid) for i, code in enumerate(listed) for sid in self.code_segments_[code]]
+        self.scope_code_segments_ = sp.csr_matrix(
+            (np.ones(len(pairs), np.float32), ([p[0] for p in pairs], [p[1] for p in pairs])),
+            shape=(len(listed), len(self.segments_)),
+        )
 
     def _fit_name_terms(self, seg_index: dict, n_seg: int) -> None:
         """The name reader: a NameParser whose industry words include the chain vocabulary, and the
@@ -672,6 +703,65 @@ class SegmentMatcher(Estimator):
             out[need] = main_codes(scope[need]).to_numpy(dtype=object)
         return out
 
+    def scope_code_support(self, frame: pd.DataFrame, counted: np.ndarray) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """(n × S support, n × listed codes): the GB/T 小类 codes (of `scope_code_list_`, those the segments
+        list) the kept items of each 经营范围 name (matcher.ingest.scope.scope_item_codes: verbatim, or an
+        item's objects read against the 小类 names; light items name none), each adding scope_code_weight
+        to every segment that lists it, × scope_main_factor when a main item names it. The second matrix
+        holds each row's codes with that factor. The row's industry code (`counted`: 国标行业, or the main
+        item's code that stands in for it) is evidence already and is not counted again. Only scopes that
+        hold a listed 小类's name or object (one automaton pass over the distinct texts) are read item by
+        item, once per distinct text."""
+        n, n_seg, n_codes = len(frame), len(self.segments_), len(self.scope_code_list_)
+        weight = self.settings.scope_code_weight
+        empty = sp.csr_matrix((n, n_codes), dtype=np.float32)
+        if "scope" not in frame or self.scope_code_automaton_ is None or weight <= 0 or not n:
+            return sp.csr_matrix((n, n_seg), dtype=np.float32), empty
+        cats, uniques = pd.factorize(frame["scope"], use_na_sentinel=True)
+        data = self._joined_texts(uniques)
+        found = self.scope_code_automaton_.find_matches_as_indexes(data) if data else []
+        if not found:
+            return sp.csr_matrix((n, n_seg), dtype=np.float32), empty
+        nul = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0)  # SEPARATOR is the only NUL byte
+        starts = np.array([m[1] for m in found], dtype=np.int64)
+        candidates = np.unique(np.searchsorted(nul, starts, side="right"))  # the texts holding a hit
+        rules = boilerplate()
+        index = {code: i for i, code in enumerate(self.scope_code_list_)}
+        main = np.float32(self.settings.scope_main_factor)
+        t, c, v = [], [], []
+        places = self.scope_code_places_.find_matches_as_indexes
+        for k in candidates.tolist():
+            text = str(uniques[k])
+            prepped = _prep(text)
+            at = [m[1] for m in places(prepped)] if len(prepped) == len(text) else None  # else: every item
+            for code, is_main in scope_item_codes(text, rules, at).items():
+                j = index.get(code)
+                if j is not None:
+                    t.append(k)
+                    c.append(j)
+                    v.append(main if is_main else np.float32(1.0))
+        per_text = sp.csr_matrix((np.array(v, dtype=np.float32), (t, c)), shape=(len(uniques), n_codes))
+        has = cats >= 0
+        rows = sp.csr_matrix(
+            (np.ones(int(has.sum()), np.float32), (np.flatnonzero(has), cats[has])), shape=(n, len(uniques))
+        )
+        codes = (rows @ per_text).tocsr()  # each row takes its text's codes
+        if codes.nnz:  # the row's industry code is counted already
+            at = pd.Series(counted, dtype=object).map(index).to_numpy(dtype=float)
+            entry_row = np.repeat(np.arange(n), np.diff(codes.indptr))
+            codes.data[codes.indices == at[entry_row]] = 0.0
+            codes.eliminate_zeros()
+        support = (codes @ self.scope_code_segments_).tocsr()
+        support.data *= np.float32(weight)
+        return support, codes
+
+    def scope_item_codes_of(self, result: MatchResult, row: int) -> tuple[str, ...]:
+        """The GB/T 小类 codes a row's 经营范围 items name and count as evidence (see scope_code_support)."""
+        m = result.scope_item_codes
+        if m is None:
+            return ()
+        return tuple(self.scope_code_list_[j] for j in m.indices[m.indptr[row] : m.indptr[row + 1]])
+
     def match(self, frame: pd.DataFrame) -> MatchResult:
         """Keyword evidence field by field (as FIELD_POLICIES says), then the industry code and leader
         names, then weak words and the chain's support, saturated into relevance."""
@@ -682,12 +772,17 @@ class SegmentMatcher(Estimator):
         strong, weak = sums.strong.toarray(), sums.weak.toarray()
         scope_code = self.scope_codes(frame)
         exported = _column(frame, "industry_code").to_numpy(dtype=object)
-        code_ev = self._code_evidence(pd.Series(np.where(pd.isna(exported), scope_code, exported), dtype=object))
+        counted = np.where(pd.isna(exported), scope_code, exported)
+        code_ev = self._code_evidence(pd.Series(counted, dtype=object))
+        scope_ev, item_codes_of = self.scope_code_support(frame, counted)
         if sums.spread_excluded is not None:  # exclusion words of a spreading field suppress the code too
             code_ev = _scale_where(code_ev, sums.spread_excluded, keep)
+            scope_ev = _scale_where(scope_ev, sums.spread_excluded, keep)
+        if "scope" in sums.excluded:  # and the scope's own exclusion words its items' codes
+            scope_ev = _scale_where(scope_ev, sums.excluded["scope"], keep)
         leader_ev = (sums.leader_hits @ self.leader_segments_).tocsr()
         leader_ev.data *= self.settings.leader_weight
-        evidence = self._evidence(strong, weak, leader_ev, code_ev)
+        evidence = self._evidence(strong, weak, leader_ev, (code_ev + scope_ev).tocsr())
         relevance = self._relevance(evidence, out=weak)  # weak's buffer is free once evidence holds it
         result = MatchResult(
             relevance=relevance,
@@ -695,6 +790,8 @@ class SegmentMatcher(Estimator):
             hits=sums.hits,
             code_evidence=code_ev,
             scope_code=scope_code,
+            scope_code_support=scope_ev,
+            scope_item_codes=item_codes_of,
             leader_hits=sums.leader_hits,
             excluded=sums.excluded,
             name_terms=sums.name_terms,

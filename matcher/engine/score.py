@@ -357,8 +357,8 @@ def rank(components: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         out["risk"] = np.round(risk_component(out, settings).to_numpy(), 4)
     risk = out["risk"].to_numpy()
     near = proximity(out["distance_km"].to_numpy(), settings) if "distance_km" in out else None
-    if near is not None:
-        out["proximity"] = np.round(near, 4)
+    if near is not None:  # rounded as the scorer stores it, so a re-rank under the same settings scores alike
+        near = out["proximity"] = np.round(near, 4)
     out["score"] = total_score(out["fit"].to_numpy(), out["strength"].to_numpy(), risk, has_chain, settings, near).score
     below = None
     if "below_a_floor" in out:  # the A floors are rank settings: the facts are kept beside the components

@@ -15,6 +15,7 @@ Every item is a substring of the scope it came from (`ScopeItem.start` is its of
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,6 +32,7 @@ BOILERPLATE_FILE = REFERENCE_DIR / "scope_boilerplate.yaml"
 ITEM_JOIN = "；"  # joins items in the text columns of scope_columns
 _LIST_KEYS = ("headers", "notes", "generic_items", "generic_contains", "activities")
 _OPTIONAL_LISTS = ("light_items",)  # may be absent (an older or an officer's file)
+_OPTIONAL_MAPS = ("name_endings",)  # may be absent too
 _OPEN, _CLOSE = "（([【", "）)]】"
 _TRIM = " \t\u3000，,、：:；;。.·*-—"
 _SPAN_CACHE_SIZE = 200_000
@@ -74,6 +76,7 @@ class Boilerplate:
     activities: tuple[str, ...]
     main_items: int
     light_items: frozenset  # kept items every kind of company registers (人工智能应用软件开发): light evidence
+    name_endings: dict  # ending of a 小类 name (制造, 设计 …) -> the item activities that mean it (生产, 研发 …)
     cuts: re.Pattern  # separators, bracketed notes and headers: where items end
     splitter: re.Pattern  # the cuts in one capturing group, for re.split
     header: re.Pattern  # a cut that is a section header: the main items are counted again after it
@@ -81,7 +84,10 @@ class Boilerplate:
     bare: re.Pattern  # a part that is nothing but activities (制造、修理及销售)
     ends_active: re.Pattern  # a part that ends with an activity
     activity_tail: re.Pattern  # what may follow an industry name in an item (及销售, 、研发与销售)
+    activity_head: re.Pattern  # activities an old-style item starts with (生产…, 销售…)
+    activity_word: re.Pattern  # one activity word
     span_cache: dict = field(default_factory=dict, compare=False, repr=False)  # see _span_items
+    code_cache: dict = field(default_factory=dict, compare=False, repr=False)  # see item_codes
 
 
 def _alternation(words) -> str:
@@ -107,12 +113,13 @@ def load_boilerplate(path=None) -> Boilerplate:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(path, "(文件)", "顶层应为键值映射（headers、notes ……）")
-    known = (*_LIST_KEYS, *_OPTIONAL_LISTS, "main_items")
+    known = (*_LIST_KEYS, *_OPTIONAL_LISTS, *_OPTIONAL_MAPS, "main_items")
     unknown = sorted(set(map(str, data)) - set(known))
     if unknown:
         raise DataFileError(path, unknown[0], f"未知字段（可用：{'、'.join(known)}）")
     lists = {k: _word_list(data, k, path) for k in _LIST_KEYS}
     light = _word_list(data, "light_items", path) if data.get("light_items") is not None else ()
+    endings = _endings(data, path)
     main = data.get("main_items")
     if not isinstance(main, int) or isinstance(main, bool) or main < 1:
         raise DataFileError(path, "main_items", "应为正整数")
@@ -131,6 +138,7 @@ def load_boilerplate(path=None) -> Boilerplate:
         activities=lists["activities"],
         main_items=main,
         light_items=frozenset(light),
+        name_endings=endings,
         cuts=cuts,
         splitter=re.compile(f"({cuts.pattern})"),
         header=re.compile(rf"(?:{_alternation(lists['headers'])})(?:是|为|包括)?\s*[：:]"),
@@ -138,7 +146,27 @@ def load_boilerplate(path=None) -> Boilerplate:
         bare=re.compile(rf"^(?:(?:{acts})[及和与或、/]?)+$"),
         ends_active=re.compile(rf"(?:{acts})$"),
         activity_tail=re.compile(rf"(?:[及和与或、，,]?(?:{acts}))+$"),
+        activity_head=re.compile(rf"^(?:(?:{acts})[及和与或、/]?)+"),
+        activity_word=re.compile(acts),
     )
+
+
+def _endings(data: dict, path) -> dict:
+    """name_endings: {ending: [activity, …]} (optional; none: an item's activities do not choose among
+    the 小类 names it may mean)."""
+    value = data.get("name_endings")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise DataFileError(path, "name_endings", "应为“名称结尾: [经营活动词, …]”的映射")
+    out = {}
+    for ending, words in value.items():
+        if not isinstance(ending, str) or len(ending.strip()) < 2:
+            raise DataFileError(path, f"name_endings.{ending}", "名称结尾应为至少两个字符的文本")
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and len(w) >= 2 for w in words):
+            raise DataFileError(path, f"name_endings.{ending}", "应为非空的经营活动词列表（每个至少两个字符）")
+        out[ending.strip()] = frozenset(w.strip() for w in words)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -182,6 +210,115 @@ def industry_code_of(item: str, rules: Boilerplate | None = None) -> str | None:
             if code is not None:
                 return code
     return None
+
+
+@lru_cache(maxsize=1)
+def _cores_for(endings: tuple[str, ...]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """What a 小类 name names without its ending activity -> ((code, ending), …), for the endings given:
+    锂离子电池制造 -> 锂离子电池 (3841, 制造); 集成电路设计 and 集成电路制造 both -> 集成电路. Names that start
+    with 其他 (其他电子设备制造) name no object of their own and are left out, as are objects of one character."""
+    out: dict[str, list] = {}
+    for name, code in industry_name_codes().items():
+        if name.startswith("其他"):
+            continue
+        for ending in sorted(endings, key=len, reverse=True):
+            if name.endswith(ending) and len(name) - len(ending) >= 2:
+                out.setdefault(name[: -len(ending)], []).append((code, ending))
+                break
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
+def name_cores(rules: Boilerplate | None = None) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The objects the GB/T 小类 names name (see _cores_for), for the endings of name_endings."""
+    rules = rules or boilerplate()
+    return _cores_for(tuple(sorted(rules.name_endings)))
+
+
+_MEMBER_SPLIT = re.compile(r"[、，,/]")
+_JOINERS = re.compile(r"[及和与]")
+
+
+def item_codes(item: str, rules: Boilerplate | None = None) -> tuple[str, ...]:
+    """Every GB/T 4754 小类 code an item names: the item is a 小类 name (industry_code_of), or, read as
+    objects and activities, names objects of 小类 names — activities before the objects (生产半导体材料)
+    or after them (锂离子电池的研发、生产与销售, 集成电路设计及服务), objects listed with 、 (each read on
+    its own) or 及/和/与 (read apart when the whole names nothing). Where one object names several 小类
+    (集成电路: 设计 6520, 制造 3973) the item's activities choose by name_endings (研发 -> 设计); when none of
+    them does (销售), all count; an item whose activities are none that name_endings lists (租赁, 运输) names
+    none. Once per distinct item."""
+    rules = rules or boilerplate()
+    cache = rules.code_cache
+    out = cache.get(item)
+    if out is None:
+        if len(cache) >= _SPAN_CACHE_SIZE:
+            cache.clear()
+        out = cache[item] = _item_codes(item, rules)
+    return out
+
+
+def _item_codes(item: str, rules: Boilerplate) -> tuple[str, ...]:
+    code = industry_code_of(item, rules)
+    if code is not None:
+        return (code,)
+    # activities before the objects (生产半导体材料、稀土材料): an activity word may also begin an object
+    # (生产集成电路: 集成 is an activity too), so every place the leading run of activities could end is tried
+    heads = [0]
+    run = rules.activity_head.match(item)
+    if run:
+        heads += [m.end() for m in rules.activity_word.finditer(run.group())]
+    for k in heads:
+        if len(item) - k < 2:
+            break
+        found = _object_codes(item[k:], rules.activity_word.findall(item[:k]), rules)
+        if found:
+            return found
+    return ()
+
+
+def _object_codes(obj: str, acts: list, rules: Boilerplate) -> tuple[str, ...]:
+    """The codes an item names once the activities before its objects are taken off (see _item_codes)."""
+    k = obj.rfind("的")
+    if k >= 2 and rules.bare.match(obj[k + 1 :]):  # …的设计、制造、修理及销售
+        acts += rules.activity_word.findall(obj[k + 1 :])
+        obj = obj[:k]
+    else:
+        tail = rules.activity_tail.search(obj)
+        if tail and tail.start() >= 2:
+            acts += rules.activity_word.findall(tail.group())
+            obj = obj[: tail.start()]
+    cores = name_cores(rules)
+    found: list[str] = []
+    for member in _MEMBER_SPLIT.split(obj):
+        hits = _member_codes(member.strip(_TRIM), acts, cores, rules)
+        if not hits and _JOINERS.search(member):
+            for part in _JOINERS.split(member):
+                hits += _member_codes(part.strip(_TRIM), acts, cores, rules)
+        found += hits
+    return tuple(dict.fromkeys(found))
+
+
+def _member_codes(member: str, acts: list, cores: dict, rules: Boilerplate) -> list[str]:
+    """The codes one listed object names (a 小类 name itself, or a name's object; an object with its own
+    activities after it is read without them)."""
+    if len(member) < 2:
+        return []
+    code = industry_name_codes().get(member)
+    if code is not None:
+        return [code]
+    entries = cores.get(member)
+    if not entries:
+        tail = rules.activity_tail.search(member)
+        if tail is None or tail.start() < 2:
+            return []
+        acts = acts + rules.activity_word.findall(tail.group())
+        entries = cores.get(member[: tail.start()])
+        if not entries:
+            return []
+    said = set(acts)
+    if said and rules.name_endings and not said & frozenset().union(*rules.name_endings.values()):
+        return []  # only activities that say nothing of the trade (矿山机械租赁 is no 矿山机械制造)
+    chosen = [c for c, ending in entries if said & rules.name_endings.get(ending, frozenset((ending,)))]
+    return chosen or [c for c, _ in entries]
 
 
 def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
@@ -342,6 +479,72 @@ def parse_scope(text, rules: Boilerplate | None = None) -> ParsedScope:
     kept, dropped = _kept(str(text), rules)
     items = tuple(ScopeItem(item, off, main, code) for off, item, code, main in kept)
     return ParsedScope(items, tuple(dropped))
+
+
+def scope_item_codes(text, rules: Boilerplate | None = None, at=None) -> dict[str, bool]:
+    """{code: named by a main item} for every GB/T 小类 code the kept items of a scope name (item_codes); light
+    items (registered by companies of every kind) name none; main items as main_spans reads them. What
+    matching reads as the 经营范围 items' industry evidence (SegmentMatcher.scope_code_support).
+
+    With `at` (character offsets) only the items between the cuts around those places are read — matching
+    passes where a 小类 name or object occurs, so most of a long scope is skipped; for the codes whose items
+    hold one of the places the result is the plain reading's (a test checks)."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return {}
+    text = str(text)
+    rules = rules or boilerplate()
+    if at is None:
+        main = set(main_spans(text, rules))
+        items = [(item, (off, off + len(item)) in main) for off, item, _, _ in _kept(text, rules)[0]]
+    else:
+        items = _items_at(text, at, rules)
+    out: dict[str, bool] = {}
+    for item, is_main in items:
+        if item in rules.light_items:
+            continue
+        for code in item_codes(item, rules):
+            out[code] = out.get(code, False) or is_main
+    return out
+
+
+def _items_at(text: str, at, rules: Boilerplate) -> list[tuple[str, bool]]:
+    """(item, main) for the kept items of the spans between cuts that hold one of the offsets `at`; main
+    counted as main_spans does (the first main_items kept items of each section, light items apart), over
+    the spans up to the last one read."""
+    cuts = list(rules.cuts.finditer(text))  # the cuts _kept splits at
+    starts = [0] + [m.end() for m in cuts]
+    ends = [m.start() for m in cuts] + [len(text)]
+    wanted = set()
+    for p in at:
+        k = bisect.bisect_right(starts, p) - 1
+        if k >= 0 and p < ends[k]:  # not inside a cut (a bracketed note)
+            wanted.add(k)
+    out: list[tuple[str, bool]] = []
+    rank = 0
+    for k in range(max(wanted) + 1 if wanted else 0):
+        if k and rank and _is_header(cuts[k - 1].group(), rules):
+            rank = 0
+        if ends[k] <= starts[k]:
+            continue
+        for _, item, _ in _span_items(text[starts[k] : ends[k]], rules)[0]:
+            if item in rules.light_items:
+                if k in wanted:
+                    out.append((item, False))
+                continue
+            if k in wanted:
+                out.append((item, rank < rules.main_items))
+            rank += 1
+    return out
+
+
+def _is_header(cut: str, rules: Boilerplate) -> bool:
+    """Whether a cut is a section header (once per distinct cut text)."""
+    cache = rules.span_cache
+    key = ("header", cut)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = rules.header.search(cut) is not None
+    return found
 
 
 def parse_scopes(values: pd.Series) -> pd.Series:

@@ -49,6 +49,7 @@ KNOWLEDGE_FEATURES = (
     "name_hit",  # a chain keyword (strong or weak) in the name
     "intro_hit",  # … in the 简介 / 主营
     "scope_hit",  # … in the 经营范围
+    "scope_code",  # what the 经营范围 items' GB/T 小类 add to the chain's best segment (scope_code_support), ≤ 1
     "leader",  # a leader company's name of the chain in the name
     "has_intro",  # the row has a 简介 (same for every chain)
     "has_scope",  # the row has a 经营范围

@@ -146,6 +146,28 @@ def test_evidence_columns_carry_the_scope_code_of_a_filed_row(fixture_chains, fi
     assert "所属行业为锂离子电池制造" in comp["reasons"].iloc[1]
 
 
+def test_scope_items_naming_the_segments_subclass_are_worded(fixture_chains, fixture_zone):
+    from matcher.engine.score import Scorer
+    from matcher.ingest.normalize import CANONICAL_COLUMNS
+
+    f = pd.DataFrame({c: [None, None] for c in CANONICAL_COLUMNS})
+    for c in ("registered_capital_wan", "paid_capital_wan", "employees"):
+        f[c] = np.nan
+    for c in ("listed", "abnormal", "dishonest"):
+        f[c] = False
+    f["company_name"] = ["甲动力电池有限公司", "乙充电桩有限公司"]
+    f["scope"] = ["锂离子电池、动力电池组的研发、生产与销售", "充电桩销售；锂离子电池销售"]
+    f["industry_code"] = ["3612", "3612"]
+    comp = Scorer(as_of=AS_OF).fit(fixture_chains, fixture_zone).components(f)
+    a, b = comp.iloc[0], comp.iloc[1]
+    assert a["segment_id"] == "battery" and a["scope_item_codes"] == "3841" and a["scope_code_support"] > 0
+    assert "经营范围所列业务属锂离子电池制造" in a["reasons"]
+    # filed under 充换电: the 锂离子电池 item supports another segment and is not worded for this one
+    assert b["segment_id"] == "charging" and pd.isna(b["scope_item_codes"]) and b["scope_code_support"] == 0
+    assert "经营范围所列业务属" not in b["reasons"]
+    assert " | ".join(reason_parts(a, matcher.DEFAULTS)) == a["reasons"]
+
+
 def test_parts_are_rendered_from_columns_in_template_order():
     t = columns()
     text = reasons(t, matcher.DEFAULTS).to_pylist()

@@ -85,6 +85,27 @@ def test_an_industry_code_narrows_the_segments_but_never_chooses_one(tmp_path, f
     assert names[int(rel.argmax())] == "vehicle"
 
 
+def test_scope_items_lend_like_an_industry_code_and_never_choose(tmp_path, fixture_chains, fixture_zone):
+    strong = matcher.DEFAULTS.replace(scope_code_weight=3.0)
+    result = _score(
+        tmp_path,
+        [
+            # the text names 芯片设计 (design) weakly; the item 生产集成电路 names 3973 (packaging). The design
+            # segment reaches the threshold only with what the item lends it: filed at chain level
+            ("甲科技有限公司", None, "芯片设计；生产集成电路"),
+            # the text alone files the design segment; the item's code does not move it to packaging
+            ("乙芯片设计有限公司", None, "生产集成电路"),
+        ],
+        settings=strong,
+        chains=fixture_chains,
+        zone=fixture_zone,
+    )
+    a, b = _row(result, "甲科技有限公司"), _row(result, "乙芯片设计有限公司")
+    assert a.chain_id == "ic" and a.chain_level and a.filed and pd.isna(a.segment_id)
+    assert (b.chain_id, b.segment_id, b.chain_level) == ("ic", "design", False)
+    assert b.scope_code_support == 0  # 3973 lists packaging, not the design segment it is filed under
+
+
 def _random_zone(zone, chains, seed):
     rng = np.random.default_rng(seed)
     statuses = list(zone.status_weights)

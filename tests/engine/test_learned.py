@@ -147,6 +147,20 @@ def test_knowledge_features_per_chain(fixture_chains):
     nev = m.chain_ids_.index("nev")
     assert feats["leader"][0, nev] == 1 and feats["scope_hit"][0, nev] == 1 and feats["has_scope"][0].all()
     assert feats["name_only"][1].all() and not feats["relevance"][1].any()
+    assert not feats["scope_code"].any()  # the one 经营范围 item is the row's industry code, counted as "code"
+
+
+def test_knowledge_features_scope_item_codes(fixture_chains):
+    m = SegmentMatcher(model=None).fit(fixture_chains)
+    rows = frame(company_name=["苏州某某科技有限公司"], scope=["锂离子电池制造；集成电路设计"])
+    result = m.match(rows)
+    feats = knowledge_features(m, rows, result, result.relevance)
+    nev, ic = m.chain_ids_.index("nev"), m.chain_ids_.index("ic")
+    # the main item's 小类 stands in for the industry code; the second item's 小类 supports ic
+    assert feats["code"][0, nev] == 1 and feats["scope_code"][0, nev] == 0
+    support = result.scope_code_support.toarray()[0]
+    assert support[m.segment_chain_ == ic].max() > 0
+    assert feats["scope_code"][0, ic] == pytest.approx(support[m.segment_chain_ == ic].max())
 
 
 def test_the_reason_names_the_model_where_it_decides(fixture_chains):

@@ -145,6 +145,47 @@ def test_scope_codes_parse_only_rows_without_industry_code(monkeypatch, m):
     assert seen == ["集成电路设计"]
 
 
+def test_scope_items_naming_a_subclass_support_its_segments(fixture_chains):
+    m = SegmentMatcher().fit(fixture_chains)
+    none = SegmentMatcher(DEFAULTS.replace(scope_code_weight=0.0)).fit(fixture_chains)
+    f = frame(
+        company_name=["甲电池有限公司", "乙电池有限公司", "丙电池有限公司"],
+        # 国标行业 given, so the first item's code is no stand-in; the item names 锂离子电池制造 by its object
+        scope=[
+            "锂离子电池、动力电池组的研发、生产与销售",
+            "餐饮服务；酒店管理；会议服务；锂离子电池销售",
+            "锂离子电池制造",
+        ],
+        industry_code=["3612", "3612", "3841"],
+    )
+    r, r0 = m.match(f), none.match(f)
+    b = seg(m, "nev", "battery")
+    w = DEFAULTS.scope_code_weight
+    assert r.scope_code_support[0, b] == pytest.approx(w * DEFAULTS.scope_main_factor)  # a main item
+    assert r.scope_code_support[1, b] == pytest.approx(w)  # a later item
+    assert r.scope_code_support[2].nnz == 0 and m.scope_item_codes_of(r, 2) == ()  # 3841 is the 国标行业: once
+    assert m.scope_item_codes_of(r, 0) == ("3841",) and m.scope_item_codes_of(r, 1) == ("3841",)
+    assert r.relevance[0, b] > r0.relevance[0, b] and r.relevance[1, b] > r0.relevance[1, b]
+    assert r0.scope_code_support.nnz == 0
+    # the chain's other segments are supported through chain_support, like an industry code
+    assert r.relevance[0, seg(m, "nev", "charging")] > r0.relevance[0, seg(m, "nev", "charging")]
+
+
+def test_scope_items_alone_never_file_a_segment(fixture_chains):
+    strong = SegmentMatcher(DEFAULTS.replace(scope_code_weight=3.0)).fit(fixture_chains)
+    # 生产集成电路 names 集成电路制造 (3973, packaging) without a word of the segment's vocabulary
+    f = frame(
+        company_name=["甲有限公司", "乙芯片设计有限公司"],
+        scope=["餐饮服务；生产集成电路"] * 2,
+        industry_code=["5611"] * 2,
+    )
+    r = strong.match(f)
+    p, d = seg(strong, "ic", "packaging"), seg(strong, "ic", "design")
+    assert r.scope_code_support[0, p] > 0
+    assert 0.5 < r.relevance[0].max() < DEFAULTS.min_relevance  # capped below the threshold, still ranked
+    assert r.relevance[1, d] >= DEFAULTS.min_relevance  # with text evidence in the chain it counts
+
+
 def test_industry_code_alone_never_files_a_segment(fixture_chains):
     strong_code = SegmentMatcher(DEFAULTS.replace(code_weight=3.0)).fit(fixture_chains)
     f = frame(company_name=["甲有限公司", "乙动力电池有限公司"], industry_code=["3841", "3841"])

@@ -84,6 +84,15 @@ def test_rank_reuses_components(fixture_result):
     assert set(heavy_strength["relevance"]) == set(comp["relevance"])
 
 
+def test_rank_under_the_same_settings_scores_as_scoring_did():
+    """Re-ranking stored components under the settings they were scored with changes no score (the
+    proximity is used rounded as it is stored, as scoring uses it)."""
+    result = matcher.score_files([matcher.SAMPLE_FILE], as_of=AS_OF)
+    comp = result.components
+    again = matcher.rank(comp, matcher.DEFAULTS).loc[comp.index]
+    assert again["score"].tolist() == comp["score"].tolist() and again["tier"].tolist() == comp["tier"].tolist()
+
+
 def test_settings_validation():
     with pytest.raises(matcher.MatcherError):
         matcher.DEFAULTS.replace(w_fit=2)

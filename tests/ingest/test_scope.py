@@ -11,12 +11,16 @@ from matcher.ingest.scope import (
     SCOPE_COLUMNS,
     boilerplate,
     industry_code_of,
+    industry_name_codes,
+    item_codes,
     load_boilerplate,
     main_code,
     main_codes,
+    name_cores,
     parse_scope,
     parse_scopes,
     scope_columns,
+    scope_item_codes,
 )
 
 RULES = boilerplate()
@@ -91,6 +95,36 @@ def test_industry_code_of():
     assert industry_code_of("食品、酒、饮料及茶生产专用设备制造") == "3531"  # the reference's cut name, completed
 
 
+def test_item_codes_read_an_item_as_objects_and_activities():
+    assert item_codes("集成电路设计") == ("6520",)  # a 小类 name itself
+    assert item_codes("锂离子电池、动力电池组的研发、生产与销售") == ("3841",)  # 的 form, a listed object
+    assert item_codes("城市轨道交通设备的设计、制造及维修") == ("3720",)
+    assert item_codes("生产集成电路、电子元件") == ("3973",)  # activity first; 集成 is an activity word too
+    assert item_codes("集成电路研发") == ("6520",)  # 研发 means 设计: 集成电路设计, not 集成电路制造
+    assert set(item_codes("集成电路销售")) == {"6520", "3973"}  # 销售 chooses neither: both
+    assert item_codes("电力电子元器件销售") == ("3824",)
+    assert item_codes("锂离子电池及配件销售") == ("3841",)  # 及 read apart when the whole names nothing
+    # nothing named: an object no 小类 has, a bare activity, a 其他… name read as an object
+    for item in ("宽敞车间出租", "软件开发", "电子设备制造", "销售", "冷藏药品运输", "矿山机械租赁", "锂离子电池运输"):
+        assert item_codes(item) == (), item
+
+
+def test_name_cores_are_what_a_name_names():
+    cores = name_cores()
+    assert ("3841", "制造") in cores["锂离子电池"]
+    assert {c for c, _ in cores["集成电路"]} == {"6520", "3973"}
+    assert not any(k.startswith("其他") for k in cores) and all(len(k) >= 2 for k in cores)
+
+
+@given(
+    st.text(max_size=60) | st.text(alphabet="集成电路锂离子电池设计制造生产销售研发的、及和与制造服务批发", max_size=40)
+)
+def test_item_codes_never_fail_and_name_real_codes(item):
+    codes = item_codes(item)
+    known = set(industry_name_codes().values())
+    assert len(set(codes)) == len(codes) and set(codes) <= known
+
+
 def test_trailing_qualifications_are_trimmed():
     p = parse_scope("化工产品销售（不含许可类化工产品）；信息系统集成服务（限分支机构经营）")
     assert texts(p) == ["化工产品销售", "信息系统集成服务"]
@@ -150,6 +184,9 @@ def test_shipped_file_is_valid():
         (lambda d: d.update(main_items=0), "main_items"),
         (lambda d: d.update(generic=["技术服务"]), "generic"),
         (lambda d: d.update(activities="制造"), "activities"),
+        (lambda d: d.update(name_endings=["制造"]), "name_endings"),
+        (lambda d: d.update(name_endings={"制造": []}), "name_endings.制造"),
+        (lambda d: d.update(name_endings={"制": ["生产"]}), "name_endings.制"),
     ],
 )
 def test_a_bad_file_names_its_field(tmp_path, edit, field):
@@ -285,3 +322,40 @@ def test_light_items_are_not_main_and_take_no_main_place():
     assert "人工智能应用软件开发" in RULES.light_items
     assert [s[a:b] for a, b in main_spans(s)] == ["锂离子电池制造", "五金产品批发", "日用百货销售"]
     assert main_spans(None) == () and main_spans("") == ()
+
+
+# --------------------------------------------------------------------------------------------
+# scope_item_codes: every item's codes, or only the items around given places
+
+
+CODE_ITEMS = [
+    "锂离子电池制造",
+    "集成电路设计",
+    "生产集成电路",
+    "锂离子电池、动力电池组的研发、生产与销售",
+    "人工智能应用软件开发",
+]
+
+
+def test_scope_item_codes_marks_main_items_as_main_spans_does():
+    text = "一般项目：人工智能应用软件开发；餐饮服务；酒店管理；会议服务；锂离子电池销售；许可项目：集成电路设计"
+    assert scope_item_codes(text) == {"3841": False, "6520": True}  # the light item takes no main place
+    assert scope_item_codes("锂离子电池制造；集成电路销售") == {"3841": True, "6520": True, "3973": True}
+    assert scope_item_codes(None) == {} and scope_item_codes("") == {}
+
+
+@given(
+    st.lists(st.sampled_from(SUBSTANTIVE + BOILER + CODE_ITEMS), min_size=1, max_size=10),
+    st.lists(st.sampled_from(SEPS + ["、", "一般项目：", "许可项目：", NOTE]), min_size=10, max_size=10),
+)
+def test_reading_only_the_places_named_gives_the_plain_reading(parts, seps):
+    text = "".join(p + s for p, s in zip(parts, seps))
+    plain = scope_item_codes(text)
+    words = sorted({w for code in plain for w in _names_of(code)}, key=len, reverse=True)
+    at = [i for w in words for i in range(len(text)) if text.startswith(w, i)]
+    assert scope_item_codes(text, at=at) == plain
+
+
+def _names_of(code):
+    names = [n for n, c in industry_name_codes().items() if c == code]
+    return names + [obj for obj, entries in name_cores().items() if any(c == code for c, _ in entries)]

@@ -183,3 +183,19 @@ def _name_term_hits() -> list[tuple[str, str, str]]:
 def test_no_strong_name_term_files_an_ordinary_roster_name():
     report = [f"“{w}” → {c}: {n}" for n, w, c in _name_term_hits() if not _allowed(n, w)]
     assert report == [], "a strong industry-part word of name_parts.yaml fires on ordinary names:\n" + "\n".join(report)
+
+
+def test_no_scope_item_names_a_chain_subclass_in_an_ordinary_scope():
+    """The 经营范围 items of ordinary companies name no GB/T 小类 a chain segment lists
+    (matcher.ingest.scope.item_codes: 矿山机械租赁 is not 矿山机械制造)."""
+    from matcher.ingest.scope import item_codes, parse_scope
+
+    listed = {code for c in matcher.load_chains().values() for s in c.segments for code in s.industry_codes}
+    report = [
+        f"{code}: {item.text}"
+        for text in ORDINARY["scopes"]
+        for item in parse_scope(text).items
+        for code in item_codes(item.text)
+        if code in listed
+    ]
+    assert report == [], "scope items name a chain's 小类 in ordinary scopes:\n" + "\n".join(report)
