@@ -60,3 +60,58 @@ def test_filing_probability_shift_reaches_the_minimum_relevance():
     for p in tm.GRID["filing_probability"]:
         z = np.log(p / (1 - p)) + tm._shift(p)
         assert 1 / (1 + np.exp(-z)) == pytest.approx(matcher.DEFAULTS.min_relevance)
+
+
+def test_average_precision_equals_scikit_learn_with_ties():
+    metrics = pytest.importorskip("sklearn.metrics")
+    rng = np.random.default_rng(3)
+    for n in (2, 7, 50, 400):
+        for _ in range(20):
+            y = rng.random(n) < 0.3
+            score = np.round(rng.random(n), 1).astype(np.float32)  # many ties
+            want = metrics.average_precision_score(y, score) if y.any() and not y.all() else float("nan")
+            assert tm.average_precision(y, score) == pytest.approx(want, nan_ok=True)
+
+
+def _fake_pool(rng, sizes=(60, 90, 40)):
+    import pandas as pd
+
+    chains = tm.CHAINS
+    labels, offsets, start = {}, {}, 0
+    for key, n in zip(("intro", "names", "scope"), sizes, strict=True):
+        if key == "intro":
+            options = np.array([*chains, "none", "none", "none"])
+            table = pd.DataFrame(
+                {
+                    "chain_primary": rng.choice(options, n),
+                    "chain_secondary": np.where(rng.random(n) < 0.2, rng.choice(chains, n), None),
+                }
+            )
+        else:
+            table = pd.DataFrame({c: rng.choice(["pos", "neg", "neg", "skip"], n) for c in chains})
+        labels[key], offsets[key] = table, (start, start + n)
+        start += n
+    return tm.Pool(None, None, None, None, None, None, None, labels, offsets, {}), start
+
+
+def test_selector_equals_the_quality_metrics():
+    """The inner folds' NumPy score gives what quality.metrics gives on the same rows and relevance."""
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+    pool, n = _fake_pool(rng)
+    t = matcher.DEFAULTS.min_relevance
+    for _ in range(5):
+        rows = np.sort(rng.choice(n, size=n * 3 // 4, replace=False))
+        rel = np.round(rng.random((len(rows), len(tm.CHAINS))), 2).astype(np.float32)
+        got_score, got = tm.Selector(pool, rows)(rel)
+        want = {}
+        for key, (a, b) in pool.offsets.items():
+            sel = (rows >= a) & (rows < b)
+            table = pd.DataFrame(rel[sel], columns=tm.CHAINS)
+            _, summary = tm.q.metrics(key, table, pool.labels[key].iloc[rows[sel] - a], t)
+            want.update({f"{key}/{m}": summary[m] for m in tm.q.SETS[key].targets})
+        assert got == pytest.approx(want, nan_ok=True)
+        targets = [v for k, v in want.items() if not k.endswith("none_kept")]
+        shortfall = max(0.0, tm.q.SETS["intro"].targets["none_kept"] - want["intro/none_kept"])
+        assert got_score == pytest.approx(np.mean(targets) - shortfall)
