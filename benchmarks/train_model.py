@@ -23,11 +23,13 @@ Fitting (`fit_model`, on the training rows only):
   4. every choice — feature set, stacker, its C, the filing probability and the blend weight with the
      knowledge relevance (the setting model_weight) — is the best of GRID on the inner folds: the
      stacker's out-of-fold relevance, joined as the engine joins it, scored by `selection_score` (the
-     issue's four targets). The outer folds only report.
+     issue's four targets); then each chain's own blend weight, by coordinate ascent from the chosen one
+     on the same out-of-fold relevance (`refine_chain_weights`): the artefact keeps each chain's share
+     of the largest (chain_share), the largest is the setting model_weight. The outer folds only report.
 The artefact is the model fitted and tuned on all rows; its metadata records the date, the SHA-256 of each
 set, the scikit-learn version, the grid, what was chosen and the held-out figures printed here. The
-engine's default model_weight (matcher/knowledge/settings.py) is the weight chosen for the artefact (a
-test checks they agree).
+engine's default model_weight (matcher/knowledge/settings.py) is the largest chain weight chosen for the
+artefact (a test checks they agree).
 
     python benchmarks/train_model.py               # held-out figures (5 grouped folds), then write the artefact
     python benchmarks/train_model.py --no-write    # figures only
@@ -58,7 +60,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import quality as q  # noqa: E402
 
 import matcher  # noqa: E402
-from matcher.engine.learned import derived_columns, join, knowledge_features, model_relevance  # noqa: E402
+from matcher.engine.learned import (  # noqa: E402
+    chain_weights,
+    derived_columns,
+    join,
+    knowledge_features,
+    model_relevance,
+)
 from matcher.engine.match import SegmentMatcher  # noqa: E402
 from matcher.knowledge.settings import REFERENCE_DIR  # noqa: E402
 from matcher.learn.model import DEFAULT_MODEL, ChainModel, TextField  # noqa: E402
@@ -94,6 +102,7 @@ GRID = {
     "filing_probability": (0.35, 0.5, 0.65),  # the model's probability that reaches the minimum relevance
     "weight": tuple(round(0.1 * i, 1) for i in range(11)),  # the blend weight (setting model_weight)
 }
+CHAIN_WEIGHT_ROUNDS = 2  # passes of the per-chain weight refinement (refine_chain_weights)
 GENERATED_WEIGHT = 0.3  # sample weight of a row made from the knowledge (a real row: 1)
 CODE = ("industry_code", 14)
 _KINDS = ("has_intro", "has_scope", "name_only")  # what the row holds changes how far each evidence goes
@@ -459,8 +468,12 @@ def fit_model(pool: Pool, train: np.ndarray, inner: int = 5, seed: int = SEED, g
                     }
                     tried.append({**choice, "score": score})
                     if best is None or score > best[0] + 1e-9:
-                        best = (score, choice, got, xs, (xk, y_t, use_t, w_t), keep)
-    score, choice, got, xs, text_rows, keep = best
+                        best = (score, choice, got, xs, (xk, y_t, use_t, w_t), keep, m)
+    score, choice, got, xs, text_rows, keep, m = best
+    # then each chain's own weight, from the chosen one (the model is worth more in some chains than others)
+    weights, score, got = refine_chain_weights(select, pool.relevance[train], m, choice["weight"], grid["weight"])
+    top = float(weights.max())
+    choice = {**choice, "weight": top, "chain_weight": dict(zip(CHAINS, weights.round(2).tolist(), strict=True))}
     coef, icpt = _fit_text(*text_rows, choice["text_C"])
     nz = np.flatnonzero(np.any(coef != 0, axis=1))
     model = _template(
@@ -471,10 +484,28 @@ def fit_model(pool: Pool, train: np.ndarray, inner: int = 5, seed: int = SEED, g
     )
     s_coef, s_icpt = STACKERS[choice["stacker"]](xs, y, use, weight, choice["stack_C"])
     model.stack_coef, model.stack_intercept = s_coef, s_icpt + np.float32(_shift(choice["filing_probability"]))
+    model.chain_share = (weights / top if top > 0 else np.ones(len(CHAINS))).astype(np.float32)
     model.meta = {
         "choice": {**choice, "inner_score": round(score, 4), "inner": {k: round(v, 4) for k, v in got.items()}}
     }
     return model
+
+
+def refine_chain_weights(select, relevance, m, start: float, values, rounds: int = CHAIN_WEIGHT_ROUNDS):
+    """Per chain the blend weight (one of `values`) that raises the inner score `select` most, the other
+    chains held, `rounds` passes over the chains from `start` everywhere (coordinate ascent on the inner
+    folds' out-of-fold model relevance m). Returns (weights C, score, figures)."""
+    w = np.full(len(CHAINS), start, np.float32)
+    score, got = select(join(relevance, np.arange(len(CHAINS)), m, w, _ceiling()))
+    for _ in range(rounds):
+        for j in range(len(CHAINS)):
+            for v in values:
+                cand = w.copy()
+                cand[j] = v
+                s, g = select(join(relevance, np.arange(len(CHAINS)), m, cand, _ceiling()))
+                if s > score + 1e-9:
+                    score, got, w = s, g, cand
+    return w, score, got
 
 
 def combined_relevance(pool: Pool, model: ChainModel, rows: np.ndarray, weight: float) -> np.ndarray:
@@ -483,7 +514,7 @@ def combined_relevance(pool: Pool, model: ChainModel, rows: np.ndarray, weight: 
     relevance the engine gives)."""
     feats = {k: v[rows] for k, v in pool.feats.items()}
     m = model_relevance(model, CHAINS, feats, pool.frame.iloc[rows])
-    return join(pool.relevance[rows], np.arange(len(CHAINS)), m, weight, _ceiling())
+    return join(pool.relevance[rows], np.arange(len(CHAINS)), m, chain_weights(model, CHAINS, weight), _ceiling())
 
 
 @dataclass
@@ -566,6 +597,7 @@ def print_held_out(figures: HeldOut, k: int, seed: int) -> dict:
             f"  fold {i}: {c['fields']} features  weight {c['weight']:g}  text C {c['text_C']:g}  {c['stacker']} stacker C {c['stack_C']:g}  "
             f"filing probability {c['filing_probability']:g}  (inner score {c['inner_score']:.3f})"
         )
+        print("          per chain weight: " + "  ".join(f"{k} {v:g}" for k, v in c["chain_weight"].items()))
     record["choices"] = [{k_: v for k_, v in c.items() if k_ != "inner"} for c in figures.choices]
     return record
 
@@ -632,6 +664,7 @@ def main(argv=None) -> int:
             "grid": {k: list(v) for k, v in GRID.items()},
             "relevance_at_filing": RELEVANCE_AT_FILING,
             "generated_weight": GENERATED_WEIGHT,
+            "chain_weight_rounds": CHAIN_WEIGHT_ROUNDS,
             "set_weight": SET_WEIGHT,
         },
         "choice": choice,

@@ -115,3 +115,21 @@ def test_selector_equals_the_quality_metrics():
         targets = [v for k, v in want.items() if not k.endswith("none_kept")]
         shortfall = max(0.0, tm.q.SETS["intro"].targets["none_kept"] - want["intro/none_kept"])
         assert got_score == pytest.approx(np.mean(targets) - shortfall)
+
+
+def test_chain_weights_refined_one_chain_at_a_time_never_lower_the_score():
+    """Coordinate ascent from the chosen weight: each chain takes the weight that the score likes best."""
+    rng = np.random.default_rng(4)
+    n = 200
+    relevance = rng.random((n, len(tm.CHAINS))).astype(np.float32)
+    m = rng.random((n, len(tm.CHAINS))).astype(np.float32)
+    best = np.linspace(0.0, 1.0, len(tm.CHAINS)).round(1)  # the weight the score wants in each chain
+
+    def select(rel):  # highest when every chain is joined at its wanted weight
+        want = tm.join(relevance, np.arange(len(tm.CHAINS)), m, best.astype(np.float32), tm._ceiling())
+        return -float(np.abs(rel - want).sum()), {}
+
+    values = tuple(round(0.1 * i, 1) for i in range(11))
+    start_score, _ = select(tm.join(relevance, np.arange(len(tm.CHAINS)), m, 0.3, tm._ceiling()))
+    w, score, _ = tm.refine_chain_weights(select, relevance, m, 0.3, values)
+    assert w.tolist() == pytest.approx(best.tolist(), abs=1e-6) and score >= start_score

@@ -4,7 +4,8 @@
 经营范围's kept items). `knowledge_features` turns what matching found into the stacker's per-chain
 inputs (n × chains arrays: the chain's relevance, whether its industry code, name, 简介, 经营范围 or leader names gave evidence,
 how much the 经营范围 items' GB/T 小类 support it, and which fields the row has). `join` asks the model for its relevance per chain and blends it with
-the engine's: chain relevance R = (1 − w)·r + w·m (w: the `model_weight` setting, r: the engine's
+the engine's: chain relevance R = (1 − w)·r + w·m (w: the `model_weight` setting × the chain's share in
+the artefact, `chain_weights`; r: the engine's
 best segment relevance in the chain, m: the model's), and every segment of the chain is scaled by
 R / r, so the segment ranking inside a chain — what the company does — stays the knowledge's. In a
 chain without any knowledge evidence (r = 0) the model ranks the company (a near miss a script sees
@@ -131,16 +132,23 @@ def model_relevance(model: ChainModel, chain_ids, feats: dict, frame: pd.DataFra
     return out
 
 
-def join(
-    relevance: np.ndarray, segment_chain: np.ndarray, model_rel: np.ndarray, weight: float, ceiling: float
-) -> np.ndarray:
+def chain_weights(model: ChainModel, chain_ids, weight: float) -> np.ndarray:
+    """(C,) the blend weight of every chain of the matcher (in its order): `weight` (the model_weight
+    setting) × the chain's share in the artefact; 0 for a chain the model does not know."""
+    share = dict(zip(model.chain_ids, model.chain_share.tolist(), strict=True))
+    return np.array([weight * share.get(c, 0.0) for c in chain_ids], dtype=np.float32)
+
+
+def join(relevance: np.ndarray, segment_chain: np.ndarray, model_rel: np.ndarray, weight, ceiling: float) -> np.ndarray:
     """The blended n × S relevance. Where the chain has knowledge evidence (r > 0): every segment scaled by
-    R / r with R = (1 − weight)·r + weight·m (r: best segment relevance, m: model relevance). Where it
+    R / r with R = (1 − weight)·r + weight·m (r: best segment relevance, m: model relevance; weight: one
+    number, or one per chain). Where it
     has none and the model's relevance is at least ALONE_FLOOR: every segment of the chain at
     weight·m·ceiling, below `ceiling` (just under the minimum relevance): the company ranks in the
     chain but is not filed there, since nothing names its segment. A chain the model does not know
     (m NaN) keeps its relevance."""
     n_chains = model_rel.shape[1]
+    weight = np.broadcast_to(np.asarray(weight, dtype=np.float32), (n_chains,))
     r = chain_max(relevance, segment_chain, n_chains)
     known = ~np.isnan(model_rel)
     m = np.nan_to_num(model_rel, nan=0.0)

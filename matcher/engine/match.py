@@ -39,7 +39,7 @@ from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
 from ..knowledge.settings import DEFAULTS, REFERENCE_DIR, Settings
 from ..learn.model import ChainModel, shipped_model
 from .estimator import Estimator
-from .learned import join, knowledge_features, model_relevance
+from .learned import chain_weights, join, knowledge_features, model_relevance
 
 FIELD_POLICIES = field_policies()  # per text field: column, label, weight, steps (data/reference/fields.yaml)
 FIELDS = tuple(p.field for p in FIELD_POLICIES)
@@ -800,9 +800,8 @@ class SegmentMatcher(Estimator):
             feats = knowledge_features(self, frame, result, relevance)
             result.model_relevance = model_relevance(self.model_, self.chain_ids_, feats, frame)
             result.knowledge_relevance = relevance
-            result.relevance = join(
-                relevance, self.segment_chain_, result.model_relevance, self.settings.model_weight, self._ceiling()
-            )
+            weight = chain_weights(self.model_, self.chain_ids_, self.settings.model_weight)
+            result.relevance = join(relevance, self.segment_chain_, result.model_relevance, weight, self._ceiling())
         return result
 
     def _read_field(

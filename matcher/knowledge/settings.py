@@ -276,11 +276,12 @@ class Settings:
         0.05,
     )
     model_weight: float = _f(
-        0.1,  # the weight benchmarks/train_model.py chose on inner folds for the shipped artefact
+        0.1,  # the (largest chain's) weight benchmarks/train_model.py chose on inner folds for the shipped artefact
         MATCH,
         "文本模型权重",
         "用已标注企业训练的文本模型（读企业名称、简介、经营范围和行业代码）对产业链判断的参与程度："
-        "0 为只用知识库词汇和行业代码；1 为完全采用模型综合后的判断。模型只调整已有知识库证据的产业链，"
+        "0 为只用知识库词汇和行业代码；1 为完全采用模型综合后的判断。各产业链的参与程度按训练时的效果分配，"
+        "此值是参与最多的产业链所用的程度，其余产业链按比例减少。模型只调整已有知识库证据的产业链，"
         "不单独把企业归入某条链。",
         0.0,
         1.0,

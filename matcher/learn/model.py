@@ -15,8 +15,13 @@ Two stages, both linear, both plain NumPy at inference (scikit-learn trains them
    chosen for filing in training reaches the default minimum relevance (the artefact's metadata says
    which).
 
+The blend of the model's relevance with the engine's (matcher/engine/learned.py) gives chain c the weight
+model_weight × chain_share[c]: the artefact's `chain_share` (≤ 1, the largest 1) is how far training
+found the model worth trusting in each chain, relative to the chain it trusts most; an artefact without
+it shares alike.
+
 The artefact (data/model/chain_model.npz) holds the weights of the buckets seen in training
-(float16), the stacker's coefficients and a JSON metadata record (how it was trained: date, hashes
+(float16), the stacker's coefficients, the chains' shares and a JSON metadata record (how it was trained: date, hashes
 of the data, scikit-learn version, held-out figures). `load_model` validates every part and names
 the file and the field of anything wrong; `DEFAULT_MODEL` is missing → `shipped_model()` is None and
 the engine runs on knowledge alone.
@@ -59,6 +64,7 @@ KNOWLEDGE_FEATURES = (
 BASE_FEATURES = (*KNOWLEDGE_FEATURES, "text")
 TEXT_BLOCK = 4096  # distinct texts hashed and scored at a time
 ARRAYS = ("text_index", "text_weights", "text_intercept", "stack_coef", "stack_intercept")
+OPTIONAL_ARRAYS = ("chain_share",)  # an artefact without it gives every chain the share 1
 
 
 @dataclass(frozen=True)
@@ -143,7 +149,8 @@ class ChainModel:
     chain_ids: the chains it scores (columns of every n × C array); bits: log2 of the hash space;
     fields: the TextFields read; code_column / code_salt: the industry code tokens; text_index (m,)
     sorted buckets with a weight, text_weights (m × C), text_intercept (C,); stack_features: names
-    (BASE_FEATURES or products "a*b"), stack_coef (C × k), stack_intercept (C,); meta: training record.
+    (BASE_FEATURES or products "a*b"), stack_coef (C × k), stack_intercept (C,); chain_share (C,) the
+    chain's share of the blend weight (see the module docstring; None: 1 each); meta: training record.
     """
 
     def __init__(
@@ -160,6 +167,7 @@ class ChainModel:
         stack_coef: np.ndarray,
         stack_intercept: np.ndarray,
         meta: dict | None = None,
+        chain_share: np.ndarray | None = None,
     ):
         self.chain_ids = tuple(chain_ids)
         self.bits = int(bits)
@@ -173,6 +181,9 @@ class ChainModel:
         self.stack_coef = np.asarray(stack_coef, dtype=np.float32)
         self.stack_intercept = np.asarray(stack_intercept, dtype=np.float32)
         self.meta = dict(meta or {})
+        self.chain_share = (
+            np.ones(len(self.chain_ids), np.float32) if chain_share is None else np.asarray(chain_share, np.float32)
+        )
         self._dense = None
 
     # ---- the text model ---------------------------------------------------------------------
@@ -256,6 +267,7 @@ class ChainModel:
                 text_intercept=self.text_intercept,
                 stack_coef=self.stack_coef,
                 stack_intercept=self.stack_intercept,
+                chain_share=self.chain_share.astype(np.float32),
             )
 
 
@@ -329,6 +341,15 @@ def load_model(path=DEFAULT_MODEL) -> ChainModel:
             f"未知特征 {name!r}（可用：{', '.join(BASE_FEATURES)}）",
         )
     c, k = len(chain_ids), len(names)
+    share = arrays.get("chain_share")
+    if share is not None:
+        _need(share.shape == (c,), path, "chain_share", f"形状应为 {(c,)}，实为 {share.shape}")
+        _need(
+            share.dtype.kind == "f" and bool(np.all((share >= 0) & (share <= 1))),
+            path,
+            "chain_share",
+            "应为 0 到 1 之间的数",
+        )
     index, weights = arrays["text_index"], arrays["text_weights"]
     _need(index.ndim == 1 and index.dtype.kind in "iu", path, "text_index", "应为一维整数数组")
     _need(
@@ -359,6 +380,7 @@ def load_model(path=DEFAULT_MODEL) -> ChainModel:
         arrays["stack_coef"],
         arrays["stack_intercept"],
         {k: v for k, v in meta.items() if k not in ("fields",)},
+        share,
     )
 
 

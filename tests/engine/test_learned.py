@@ -8,7 +8,7 @@ import pytest
 import matcher
 from matcher.engine import match as match_module
 from matcher.engine.explain import MODEL_UNMATCHED, reason_parts
-from matcher.engine.learned import ALONE_FLOOR, join, knowledge_features
+from matcher.engine.learned import ALONE_FLOOR, chain_weights, join, knowledge_features
 from matcher.engine.match import SegmentMatcher
 from matcher.learn.model import KNOWLEDGE_FEATURES, ChainModel, TextField, shipped_model
 
@@ -75,6 +75,33 @@ def test_join_scales_a_chain_and_keeps_its_segment_order():
     assert (out[1, 2:] == 0).all()  # a chain the model does not know keeps its relevance
     assert np.array_equal(join(rel, chain, m, 0.0, 0.699)[0], rel[0])
     assert ALONE_FLOOR > 0
+
+
+def test_join_with_a_weight_per_chain_is_each_chain_joined_at_its_weight():
+    rng = np.random.default_rng(2)
+    rel = (rng.random((30, 4)) * (rng.random((30, 4)) < 0.6)).astype(np.float32)
+    chain = np.array([0, 0, 1, 1])
+    m = rng.random((30, 2)).astype(np.float32)
+    out = join(rel, chain, m, np.array([0.2, 0.9], np.float32), 0.699)
+    np.testing.assert_allclose(out[:, :2], join(rel, chain, m, 0.2, 0.699)[:, :2], rtol=1e-6)
+    np.testing.assert_allclose(out[:, 2:], join(rel, chain, m, 0.9, 0.699)[:, 2:], rtol=1e-6)
+
+
+def test_the_engine_gives_each_chain_the_setting_times_its_share(fixture_chains):
+    model = text_model(fixture_chains, {"nev": ["储能"], "ic": ["芯片"]})
+    ids = tuple(fixture_chains)
+    model.chain_share = np.array([1.0 if c == "nev" else 0.0 for c in ids], np.float32)
+    assert chain_weights(model, ids, 0.4).tolist() == pytest.approx([0.4 if c == "nev" else 0.0 for c in ids])
+    assert chain_weights(model, ("nev", "later_chain"), 0.4).tolist() == pytest.approx([0.4, 0.0])
+    rows = frame(company_name=["苏州储能芯片科技有限公司"], intro=["新能源电池与集成电路芯片设计"])
+    settings = matcher.DEFAULTS.replace(model_weight=0.4)
+    joined = SegmentMatcher(settings=settings, model=model).fit(fixture_chains).match(rows)
+    alone = SegmentMatcher(settings=settings, model=None).fit(fixture_chains).match(rows)
+    m = SegmentMatcher(model=None).fit(fixture_chains)
+    nev, ic = (m.segment_chain_ == ids.index("nev")), (m.segment_chain_ == ids.index("ic"))
+    assert alone.relevance[0, ic].max() > 0 and alone.relevance[0, nev].max() > 0
+    np.testing.assert_array_equal(joined.relevance[0, ic], alone.relevance[0, ic])  # share 0: knowledge alone
+    assert not np.allclose(joined.relevance[0, nev], alone.relevance[0, nev])  # share 1: the model joins
 
 
 def test_without_an_artefact_the_engine_runs_on_knowledge(monkeypatch, tmp_path, fixture_chains):

@@ -173,6 +173,8 @@ def _write(path, model: ChainModel, **change):
             "meta.fields[0].split",
         ),
         ({"meta.fields": [{"column": "intro", "salt": 1, "orders": [1]}]}, "meta.fields[0].max_chars"),
+        ({"chain_share": np.ones(3, np.float32)}, "chain_share"),
+        ({"chain_share": np.array([0.5, 1.5], np.float32)}, "chain_share"),
     ],
 )
 def test_invalid_artefacts_name_file_and_field(tmp_path, change, field):
@@ -181,6 +183,17 @@ def test_invalid_artefacts_name_file_and_field(tmp_path, change, field):
     with pytest.raises(DataFileError) as err:
         load_model(path)
     assert err.value.field == field and str(path) in str(err.value)
+
+
+def test_chain_shares_round_trip_and_default_to_one(tmp_path):
+    model = small_model()
+    assert model.chain_share.tolist() == [1.0, 1.0]
+    model.chain_share = np.array([0.25, 1.0], np.float32)
+    path = tmp_path / "m.npz"
+    model.save(path)
+    assert load_model(path).chain_share.tolist() == [0.25, 1.0]
+    _write(path, model, chain_share=None)  # an artefact written before chains had shares
+    assert load_model(path).chain_share.tolist() == [1.0, 1.0]
 
 
 def test_a_file_that_is_no_model(tmp_path):
