@@ -290,6 +290,9 @@ class FieldHits:
 
     hits: sp.csr_matrix
     head: sp.csr_matrix | None
+    # hits outside application clauses ("应用于/服务于/客户包括…" name the customers' trades, not the firm's):
+    # what exclusion words are looked for in (None: every hit counts)
+    own: sp.csr_matrix | None = None
 
 
 @dataclass
@@ -531,9 +534,11 @@ class SegmentMatcher(Estimator):
         if factors is None:
             return FieldHits(_present(text, pat, shape)[rows], None)
         ctx, weight = self._clause_weights(data, beg, factors, core)
-        is_head = ctx == HEAD
+        is_head, own = ctx == HEAD, ctx != APPLICATION
         head = _present(text[is_head], pat[is_head], shape)  # a pattern repeated in HEAD clauses counts once
-        return FieldHits(_best_weight(text, pat, weight, shape)[rows], head[rows])
+        return FieldHits(
+            _best_weight(text, pat, weight, shape)[rows], head[rows], _present(text[own], pat[own], shape)[rows]
+        )
 
     def _scope_hits(self, texts: pd.Series, main: float, light: float) -> FieldHits:
         """rows × patterns hits of a 经营范围, each weighted by the item it stands in: × `main` in a main
@@ -787,8 +792,11 @@ class SegmentMatcher(Estimator):
 
     def _excluded(self, fh: FieldHits, policy: FieldPolicy, sums: _FieldSums) -> sp.csr_matrix:
         """n × S, 1 where an exclusion word of the segment (or its chain) is in this field or in a
-        field before it whose exclusions spread; a spreading field passes its own on in `sums`."""
-        ex = ((fh.hits @ self._pattern_exclusions_) @ self.exclusion_matrix_).tocsr()
+        field before it whose exclusions spread; a spreading field passes its own on in `sums`. In a
+        description an exclusion word in an application clause does not count: "产品应用于电动汽车、
+        电动自行车等领域" names customers, it does not make a battery-material maker an e-bike firm."""
+        hits = fh.hits if fh.own is None else fh.own
+        ex = ((hits @ self._pattern_exclusions_) @ self.exclusion_matrix_).tocsr()
         ex.data[:] = 1
         if sums.spread_excluded is not None:
             ex = ((ex + sums.spread_excluded) > 0).astype(np.float32).tocsr()
