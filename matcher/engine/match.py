@@ -123,7 +123,9 @@ def clause_table(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray
     by SEPARATOR, in one pass. Sentences end at 。！？；, newlines and SEPARATOR; clauses at ，：
     too. A clause is APPLICATION when it holds an application cue ("应用于/服务于/客户包括…"),
     else METHOD when it opens with a means cue ("通过/利用/基于…"), else HEAD when a head cue
-    ("是一家/专注于/主要从事…") occurs in it or earlier in its sentence, else PLAIN."""
+    ("是一家/专注于/主要从事…") occurs in it or earlier in its sentence, else PLAIN. The clauses after
+    an APPLICATION clause in its sentence are APPLICATION too (the list it opens), up to one with a head
+    or means cue of its own."""
     codes = _code_points(text) if codes is None else codes
     sent_break = np.isin(codes, _SENTENCE_CODES)
     brk = sent_break | np.isin(codes, _CLAUSE_CODES)
@@ -148,6 +150,10 @@ def clause_table(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray
     first[1:] = sentence[1:] != sentence[:-1]
     seen = np.cumsum(has_head)
     before_sentence = (seen - has_head)[first][np.cumsum(first) - 1]
+    # an application cue governs the list that follows it in its sentence ("应用于电动汽车，手机，电动工具等领域")
+    # until a clause with a head cue of its own ("，主要产品包括…") or a means cue
+    marks = np.where(has_app | has_head | is_method | first, np.arange(k), 0)
+    has_app = has_app | has_app[np.maximum.accumulate(marks)] if k else has_app
     ctx = np.where(has_app, APPLICATION, np.where(is_method, METHOD, np.where(seen > before_sentence, HEAD, PLAIN)))
     return starts, ctx
 

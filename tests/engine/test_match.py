@@ -186,6 +186,10 @@ def test_repeated_texts_match_once_and_give_same_result(m):
             "公司是一家检测企业，致力于大数据，通过云计算降本",
             [HEAD, HEAD, METHOD],
         ),  # a means cue counts only where the clause opens with it
+        # an application cue governs the list after it, to the sentence end …
+        ("产品应用于电动汽车，手机，电动工具等领域。公司生产正极材料", [APPLICATION] * 3 + [PLAIN]),
+        # … or to a clause with a head or means cue of its own
+        ("产品应用于电力行业，主要产品包括变压器，开关柜", [APPLICATION, HEAD, HEAD]),
         ("", []),
     ],
 )
@@ -215,8 +219,11 @@ def test_core_phrase_words_weigh_more(m):
     assert rel[0, b] > rel[1, b] > 0 and rel[2, b] == rel[1, b]  # no core noun: no core phrase
     flat = SegmentMatcher(settings=DEFAULTS.replace(core_factor=1.0)).fit(m_chains(m)).transform(f)
     assert flat[0, b] == flat[1, b] == rel[1, b]
-    # by default one core word ranks higher but alone stays under the default filing threshold
-    assert rel[0, b] < DEFAULTS.min_relevance
+    # by default one segment word where the firm says what it is files it; in any other clause it does
+    # not, nor does a generic word in the core phrase
+    assert rel[0, b] >= DEFAULTS.min_relevance > rel[1, b]
+    generic = m.transform(frame(intro=["甲公司是一家新能源研发商"]))
+    assert 0 < generic[0, b] < DEFAULTS.min_relevance
 
 
 @settings(max_examples=300)
