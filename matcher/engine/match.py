@@ -124,7 +124,9 @@ def clause_table(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray
     by SEPARATOR, in one pass. Sentences end at 。！？；, newlines and SEPARATOR; clauses at ，：
     too. A clause is APPLICATION when it holds an application cue ("应用于/服务于/客户包括…"),
     else METHOD when it opens with a means cue ("通过/利用/基于…"), else HEAD when a head cue
-    ("是一家/专注于/主要从事…") occurs in it or earlier in its sentence, else PLAIN."""
+    ("是一家/专注于/主要从事…") occurs in it or earlier in its sentence, else PLAIN. The clauses after
+    an APPLICATION clause in its sentence are APPLICATION too (the list it opens), up to one with a head
+    or means cue of its own."""
     codes = _code_points(text) if codes is None else codes
     sent_break = np.isin(codes, _SENTENCE_CODES)
     brk = sent_break | np.isin(codes, _CLAUSE_CODES)
@@ -149,6 +151,10 @@ def clause_table(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray
     first[1:] = sentence[1:] != sentence[:-1]
     seen = np.cumsum(has_head)
     before_sentence = (seen - has_head)[first][np.cumsum(first) - 1]
+    # an application cue governs the list that follows it in its sentence ("应用于电动汽车，手机，电动工具等领域")
+    # until a clause with a head cue of its own ("，主要产品包括…") or a means cue
+    marks = np.where(has_app | has_head | is_method | first, np.arange(k), 0)
+    has_app = has_app | has_app[np.maximum.accumulate(marks)] if k else has_app
     ctx = np.where(has_app, APPLICATION, np.where(is_method, METHOD, np.where(seen > before_sentence, HEAD, PLAIN)))
     return starts, ctx
 
@@ -291,6 +297,9 @@ class FieldHits:
 
     hits: sp.csr_matrix
     head: sp.csr_matrix | None
+    # hits outside application clauses ("应用于/服务于/客户包括…" name the customers' trades, not the firm's):
+    # what exclusion words are looked for in (None: every hit counts)
+    own: sp.csr_matrix | None = None
 
 
 @dataclass
@@ -562,9 +571,11 @@ class SegmentMatcher(Estimator):
         if factors is None:
             return FieldHits(_present(text, pat, shape)[rows], None)
         ctx, weight = self._clause_weights(data, beg, factors, core)
-        is_head = ctx == HEAD
+        is_head, own = ctx == HEAD, ctx != APPLICATION
         head = _present(text[is_head], pat[is_head], shape)  # a pattern repeated in HEAD clauses counts once
-        return FieldHits(_best_weight(text, pat, weight, shape)[rows], head[rows])
+        return FieldHits(
+            _best_weight(text, pat, weight, shape)[rows], head[rows], _present(text[own], pat[own], shape)[rows]
+        )
 
     def _scope_hits(self, texts: pd.Series, main: float, light: float) -> FieldHits:
         """rows × patterns hits of a 经营范围, each weighted by the item it stands in: × `main` in a main
@@ -883,8 +894,11 @@ class SegmentMatcher(Estimator):
 
     def _excluded(self, fh: FieldHits, policy: FieldPolicy, sums: _FieldSums) -> sp.csr_matrix:
         """n × S, 1 where an exclusion word of the segment (or its chain) is in this field or in a
-        field before it whose exclusions spread; a spreading field passes its own on in `sums`."""
-        ex = ((fh.hits @ self._pattern_exclusions_) @ self.exclusion_matrix_).tocsr()
+        field before it whose exclusions spread; a spreading field passes its own on in `sums`. In a
+        description an exclusion word in an application clause does not count: "产品应用于电动汽车、
+        电动自行车等领域" names customers, it does not make a battery-material maker an e-bike firm."""
+        hits = fh.hits if fh.own is None else fh.own
+        ex = ((hits @ self._pattern_exclusions_) @ self.exclusion_matrix_).tocsr()
         ex.data[:] = 1
         if sums.spread_excluded is not None:
             ex = ((ex + sums.spread_excluded) > 0).astype(np.float32).tocsr()

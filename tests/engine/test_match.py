@@ -227,6 +227,10 @@ def test_repeated_texts_match_once_and_give_same_result(m):
             "公司是一家检测企业，致力于大数据，通过云计算降本",
             [HEAD, HEAD, METHOD],
         ),  # a means cue counts only where the clause opens with it
+        # an application cue governs the list after it, to the sentence end …
+        ("产品应用于电动汽车，手机，电动工具等领域。公司生产正极材料", [APPLICATION] * 3 + [PLAIN]),
+        # … or to a clause with a head or means cue of its own
+        ("产品应用于电力行业，主要产品包括变压器，开关柜", [APPLICATION, HEAD, HEAD]),
         ("", []),
     ],
 )
@@ -256,8 +260,11 @@ def test_core_phrase_words_weigh_more(m):
     assert rel[0, b] > rel[1, b] > 0 and rel[2, b] == rel[1, b]  # no core noun: no core phrase
     flat = SegmentMatcher(settings=DEFAULTS.replace(core_factor=1.0)).fit(m_chains(m)).transform(f)
     assert flat[0, b] == flat[1, b] == rel[1, b]
-    # by default one core word ranks higher but alone stays under the default filing threshold
-    assert rel[0, b] < DEFAULTS.min_relevance
+    # by default one segment word where the firm says what it is files it; in any other clause it does
+    # not, nor does a generic word in the core phrase
+    assert rel[0, b] >= DEFAULTS.min_relevance > rel[1, b]
+    generic = m.transform(frame(intro=["甲公司是一家新能源研发商"]))
+    assert 0 < generic[0, b] < DEFAULTS.min_relevance
 
 
 @settings(max_examples=300)
@@ -407,3 +414,28 @@ def test_a_roster_row_filed_by_its_industry_part_says_so(shipped):
     text = evidence_text(shipped, r, np.arange(2), best).to_pylist()
     assert "“轨道装备”" in text[0] and "名称" in text[0]
     assert text[1] == ""
+
+
+def test_exclusion_words_in_an_application_clause_do_not_suppress(m):
+    """An exclusion word that names a customer's trade ("应用于…电动自行车等领域") says nothing against
+    the firm's own business; the same word where the firm states its business still suppresses."""
+    intros = [
+        "公司专业从事锂离子电池的研发。产品广泛应用于电动汽车、电动自行车等领域。",
+        "公司专业从事电动自行车锂离子电池的研发。",
+        "公司专业从事锂离子电池的研发。",
+    ]
+    rel = m.transform(frame(intro=intros))
+    b = seg(m, "nev", "battery")
+    assert rel[0, b] == pytest.approx(rel[2, b])
+    assert rel[1, b] < 0.25 * rel[2, b]
+
+
+def test_founders_who_studied_abroad_do_not_make_a_chip_firm_an_education_business(shipped):
+    intros = [
+        "星河科技是一家由留学归国人员创办的集成电路芯片设计公司。",
+        "星河科技是一家由高校教师创办的集成电路芯片设计公司。",
+        "星河科技是一家出国留学中介服务公司，为集成电路芯片设计人才提供咨询。",
+    ]
+    rel = _chain_rel(shipped, frame(company_name=["星河科技有限公司"] * 3, intro=intros))
+    assert rel.loc[0, "ic"] == pytest.approx(rel.loc[1, "ic"]) and rel.loc[0, "ic"] > 0.6
+    assert rel.loc[2, "ic"] < rel.loc[0, "ic"] / 2  # a study-abroad agency is a vertical business
