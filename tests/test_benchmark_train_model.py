@@ -131,5 +131,7 @@ def test_chain_weights_refined_one_chain_at_a_time_never_lower_the_score():
 
     values = tuple(round(0.1 * i, 1) for i in range(11))
     start_score, _ = select(tm.join(relevance, np.arange(len(tm.CHAINS)), m, 0.3, tm._ceiling()))
-    w, score, _ = tm.refine_chain_weights(select, relevance, m, 0.3, values)
+    w, score, _ = tm.refine_chain_weights(select, relevance, m, 0.3, values, rounds=2)
     assert w.tolist() == pytest.approx(best.tolist(), abs=1e-6) and score >= start_score
+    same, _, _ = tm.refine_chain_weights(select, relevance, m, 0.3, values, rounds=0)  # no pass: one weight
+    assert same.tolist() == pytest.approx([0.3] * len(tm.CHAINS))
