@@ -79,6 +79,7 @@ _LAZY = {
     "stream.local": ["read_ranking", "register_counts"],
     "stream.run": ["score_register"],
     "stream.shards": ["is_register_input"],
+    "stream.memory": ["use_system_malloc"],
     "gaps": ["GapProfile", "compute_gaps", "gaps_files"],
     "knowledge.stages": ["CHANGE_LABELS", "COLOUR_LABELS", "Stage", "Stages", "load_stages"],
     "store.db": ["Store", "StoreError", "backup", "open_store"],

@@ -951,7 +951,12 @@ def main(argv=None) -> int:
 
 def run() -> None:
     """Console-script entry: main(), then leave without tearing the heap down object by object
-    (a 100,000-row run holds millions of objects; every output file is closed by now)."""
+    (a 100,000-row run holds millions of objects; every output file is closed by now). A register run
+    first restarts itself with Python's small objects in the C library's malloc, so its memory stays
+    flat however many batches it runs (see `matcher.stream.memory`)."""
+    args = [a for a in sys.argv[2:] if not a.startswith("-")]
+    if sys.argv[1:2] == ["score"] and ("--cluster" in sys.argv or api.is_register_input(args)):
+        api.use_system_malloc()
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
