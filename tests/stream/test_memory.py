@@ -36,3 +36,30 @@ def test_release_keeps_live_data():
     release_memory()
     assert data.sum().as_py() == 999_999 * 1_000_000 // 2
     assert text[9_999] == "企业9999"
+
+
+_RESTART = (
+    "import os; print(os.environ.get('PYTHONMALLOC'), flush=True); "
+    "from matcher.stream.memory import use_system_malloc; use_system_malloc(); print('ran', flush=True)"
+)
+
+
+def _python(env_malloc):
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONMALLOC"}
+    if env_malloc:
+        env["PYTHONMALLOC"] = env_malloc
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    return subprocess.run([sys.executable, "-c", _RESTART], capture_output=True, text=True, env=env, check=True)
+
+
+@pytest.mark.skipif(not STATM.exists(), reason="glibc malloc_trim (Linux)")
+def test_a_register_process_restarts_once_with_the_c_librarys_malloc():
+    # the first start restarts itself (same arguments) with PYTHONMALLOC=malloc; the restarted one runs on
+    assert _python(None).stdout.split() == ["None", "malloc", "ran"]
+
+
+def test_an_allocator_the_user_chose_is_kept():
+    assert _python("pymalloc").stdout.split() == ["pymalloc", "ran"]
