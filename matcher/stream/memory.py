@@ -1,21 +1,22 @@
 """Memory a finished unit of a register run freed, handed back to the system between units.
 
-Owns `release_memory()` and `use_system_malloc()`. Arrow's allocator (mimalloc or jemalloc) and the C library's malloc keep
+Owns `release_memory()` and `restart_process()`. Arrow's allocator (mimalloc or jemalloc) and the C library's malloc keep
 pages a batch freed for reuse; after a unit they stay resident (about half a unit's working set), so
 they add to whatever comes next — DuckDB's buffer in the group pass above all — and the run's peak
 is a unit plus that rather than one unit. Returning them after every unit keeps a register run's
 peak that of its largest unit, whatever the register's size. Where the C library has no
 `malloc_trim` (not glibc) only Arrow's pool is asked; nothing is ever required of it.
 
-That leaves Python's own small-object allocator (pymalloc): it returns a 1 MiB arena only when every
-object in it is gone, and each unit leaves a few dozen small objects behind (numpy's and pandas'
-caches), each pinning an arena that the unit filled. A register run's footprint then creeps up by
-about 7 MB a unit (240 MB -> 316 MB after 12 shards, 50 % more arenas holding the same 38 MB of
-objects), so its peak grows with the register. `use_system_malloc()` restarts a register run with
-`PYTHONMALLOC=malloc`: small objects come from glibc's malloc, whose free pages `malloc_trim` hands
-back wherever they lie, and the footprint after a unit stays where the first unit left it (about
-200 MB). It costs CPU (pymalloc is the faster allocator), so only register runs ask for it, and a
-`PYTHONMALLOC` the user set is kept (`PYTHONMALLOC=pymalloc` turns it off).
+What that cannot return is Python's own small-object memory (pymalloc): a 1 MiB arena goes back
+only when every object in it is gone, and each unit leaves a few dozen small objects behind
+(numpy's and pandas' caches), each pinning an arena the unit filled. The footprint after a unit
+creeps up by about 7 MB a unit (240 MB -> 316 MB over 12 shards: 50 % more arenas holding the same
+38 MB of objects), so a long run's peak grows with the register. Running Python on glibc's malloc
+instead (PYTHONMALLOC=malloc) keeps it flat but costs about a third more CPU and a higher peak per
+batch (measured on 1 million rows); so a register run started from the command line restarts its
+own process instead (`restart_process`, every `RESTART_ROWS` rows, see
+`matcher.stream.local.stream_register`) and resumes from its manifest: every process does the same
+bounded amount of work whatever the register's size.
 """
 
 from __future__ import annotations
@@ -49,17 +50,16 @@ def release_memory() -> None:
         _TRIM(0)  # 0: keep no padding at the top of the heap
 
 
-def use_system_malloc() -> None:
-    """Restart this process (same interpreter, same arguments) with PYTHONMALLOC=malloc, where the C
-    library is glibc and PYTHONMALLOC is not set; otherwise, or if the restart fails, return and run
-    as it is. Call it first thing in a command-line entry point, never inside a host process."""
+def restart_process() -> None:
+    """Replace this process by a fresh start of the same command (same interpreter, same arguments,
+    same environment); returns only when that cannot be done. For a command-line entry point only,
+    never inside a host process."""
     argv = getattr(sys, "orig_argv", None)
-    if _TRIM is None or os.environ.get("PYTHONMALLOC") or not argv or not sys.executable:
+    if not argv or not sys.executable:
         return
-    os.environ["PYTHONMALLOC"] = "malloc"
     sys.stdout.flush()
     sys.stderr.flush()
     try:
         os.execv(sys.executable, argv)
-    except OSError:  # no restart: the run goes on with pymalloc
-        os.environ.pop("PYTHONMALLOC", None)
+    except OSError:  # the caller carries on in this process
+        return
