@@ -5,7 +5,7 @@
     python benchmarks/register_speed.py 1 --no-dask     # streaming only
     python benchmarks/register_speed.py 10 --no-dask --dask-only   # (each flag leaves a mode out)
     python benchmarks/register_speed.py 1 5 10 --report  # no runs: the summary of the runs saved so far
-    PYTHONMALLOC=pymalloc python benchmarks/register_speed.py 1 --tag pymalloc   # runs saved as stream-pymalloc …
+    PYTHONMALLOC=malloc python benchmarks/register_speed.py 1 --tag malloc   # saved apart, as stream-malloc …
 
 Each size's register is generated once (benchmarks/make_register.py, 100,000 rows a shard) and cached
 under benchmarks/_work/. Every run is `matcher score REGISTER -o OUT.parquet --jobs 1` in a fresh
@@ -18,9 +18,10 @@ for each size. Every run's figures are saved (benchmarks/_work/register_speed/),
 covers the runs of several invocations (run at once to share a loaded machine); each line says when
 its run ended and the load average then.
 
-A register run restarts itself with PYTHONMALLOC=malloc unless PYTHONMALLOC is set
-(`matcher.stream.memory.use_system_malloc`); each run records the allocator it ran with, and
-`--tag NAME` saves runs apart (mode `stream-NAME`, `dask-NAME`), e.g. to compare allocators.
+A streamed run restarts its own process every million rows and resumes from its manifest
+(`matcher.stream.local.RestartRun`), which keeps its peak flat. Each run records Python's allocator
+(PYTHONMALLOC, pymalloc unless set); `--tag NAME` saves runs apart (mode `stream-NAME`,
+`dask-NAME`), e.g. to compare allocators.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ def run(millions: float, mode: str, tag: str = "") -> dict:
     r["rows_per_s"] = rows / r["wall"]
     r["load"] = psutil.getloadavg()[0]
     r["ended"] = time.strftime("%H:%M:%S")
-    r["allocator"] = os.environ.get("PYTHONMALLOC") or "malloc"  # what the run restarted itself with
+    r["allocator"] = os.environ.get("PYTHONMALLOC") or "pymalloc"
     _line(millions, mode + tag, r)
     return r
 
