@@ -12,7 +12,7 @@ only when every object in it is gone, and each unit leaves a few dozen small obj
 (numpy's and pandas' caches), each pinning an arena the unit filled. The footprint after a unit
 creeps up by about 7 MB a unit (240 MB -> 316 MB over 12 shards: 50 % more arenas holding the same
 38 MB of objects), so a long run's peak grows with the register. Running Python on glibc's malloc
-instead (PYTHONMALLOC=malloc) keeps it flat but costs about a third more CPU and a higher peak per
+instead (PYTHONMALLOC=malloc) keeps it flat but costs about a fifth more CPU and a higher peak per
 batch (measured on 1 million rows); so a register run started from the command line restarts its
 own process instead (`restart_process`, every `RESTART_ROWS` rows, see
 `matcher.stream.local.stream_register`) and resumes from its manifest: every process does the same
