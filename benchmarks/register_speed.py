@@ -5,6 +5,7 @@
     python benchmarks/register_speed.py 1 --no-dask     # streaming only
     python benchmarks/register_speed.py 10 --no-dask --dask-only   # (each flag leaves a mode out)
     python benchmarks/register_speed.py 1 5 10 --report  # no runs: the summary of the runs saved so far
+    PYTHONMALLOC=malloc python benchmarks/register_speed.py 1 --tag malloc   # saved apart, as stream-malloc …
 
 Each size's register is generated once (benchmarks/make_register.py, 100,000 rows a shard) and cached
 under benchmarks/_work/. Every run is `matcher score REGISTER -o OUT.parquet --jobs 1` in a fresh
@@ -16,12 +17,18 @@ largest size (flat means within 10 %), and Dask against streaming as CPU-time an
 for each size. Every run's figures are saved (benchmarks/_work/register_speed/), so the summary
 covers the runs of several invocations (run at once to share a loaded machine); each line says when
 its run ended and the load average then.
+
+A streamed run restarts its own process every million rows and resumes from its manifest
+(`matcher.stream.local.RestartRun`), which keeps its peak flat. Each run records Python's allocator
+(PYTHONMALLOC, pymalloc unless set); `--tag NAME` saves runs apart (mode `stream-NAME`,
+`dask-NAME`), e.g. to compare allocators.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -111,11 +118,11 @@ def measure(cmd: list[str], out_folder: Path | None = None) -> dict:
     }
 
 
-def run(millions: float, mode: str) -> dict:
+def run(millions: float, mode: str, tag: str = "") -> dict:
     """One run of `mode` ('stream' or 'dask') over the register of that size."""
     folder = register(millions)
     rows = int(millions * 1_000_000)
-    out = WORK / f"out-{millions:g}m-{mode}.parquet"
+    out = WORK / f"out-{millions:g}m-{mode}{tag}.parquet"
     shutil.rmtree(out, ignore_errors=True)
     for side in (".rejected.csv", ".merges.csv"):
         out.with_suffix(side).unlink(missing_ok=True)
@@ -127,7 +134,8 @@ def run(millions: float, mode: str) -> dict:
     r["rows_per_s"] = rows / r["wall"]
     r["load"] = psutil.getloadavg()[0]
     r["ended"] = time.strftime("%H:%M:%S")
-    _line(millions, mode, r)
+    r["allocator"] = os.environ.get("PYTHONMALLOC") or "pymalloc"
+    _line(millions, mode + tag, r)
     return r
 
 
@@ -136,7 +144,7 @@ def _line(millions: float, mode: str, r: dict) -> None:
         f"{millions:g}M {mode:6s}: wall {r['wall']:8.1f} s  cpu {r['cpu']:8.1f} s  "
         f"{r['rows_per_cpu_s']:8.0f} rows/s/core  {r['rows_per_s']:8.0f} rows/s wall  "
         f"peak RSS {r['peak_mb']:7.0f} MB {r['phase_peak_mb']}  [{r['counts']}]  "
-        f"ended {r.get('ended', '?')}, load {r.get('load', 0):.1f}",
+        f"ended {r.get('ended', '?')}, load {r.get('load', 0):.1f}, allocator {r.get('allocator', 'pymalloc')}",
         flush=True,
     )
 
@@ -147,6 +155,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-dask", action="store_true", help="leave out the Dask runs")
     ap.add_argument("--dask-only", action="store_true", help="leave out the streamed runs")
     ap.add_argument("--report", action="store_true", help="run nothing: summarise the saved runs")
+    ap.add_argument("--tag", default="", help="save these runs apart, as mode stream-TAG / dask-TAG")
     args = ap.parse_args(argv)
     SAVED.mkdir(parents=True, exist_ok=True)
     print(f"cores: {psutil.cpu_count()}, load average now: {psutil.getloadavg()[0]:.1f}", flush=True)
@@ -155,10 +164,13 @@ def main(argv=None) -> int:
     # early, and a cut-short invocation has printed (and saved) every run it finished
     for mode in [] if args.report else modes:
         for m in args.millions:
-            (SAVED / f"{m:g}m-{mode}.json").write_text(json.dumps(run(m, mode), indent=1))
+            tag = f"-{args.tag}" if args.tag else ""
+            (SAVED / f"{m:g}m-{mode}{tag}.json").write_text(json.dumps(run(m, mode, tag), indent=1))
     all_results: dict = {m: {} for m in args.millions}
+    tags = sorted({f.stem.split("-", 2)[2] for f in SAVED.glob("*m-*-*.json")})
+    modes = [mode + t for mode in ("stream", "dask") for t in ["", *(f"-{t}" for t in tags)]]
     for m in args.millions:
-        for mode in ("stream", "dask"):
+        for mode in modes:
             f = SAVED / f"{m:g}m-{mode}.json"
             if f.exists():
                 all_results[m][mode] = json.loads(f.read_text())
@@ -167,7 +179,7 @@ def main(argv=None) -> int:
             for mode, r in all_results[m].items():
                 _line(m, mode, r)
     sizes = sorted(all_results)
-    for mode in ("stream", "dask"):
+    for mode in modes:
         have = [m for m in sizes if mode in all_results[m]]
         if len(have) > 1:
             lo, hi = all_results[have[0]][mode]["peak_mb"], all_results[have[-1]][mode]["peak_mb"]
@@ -176,11 +188,12 @@ def main(argv=None) -> int:
             )
     for m in sizes:
         r = all_results[m]
-        if "dask" in r and "stream" in r:
-            print(
-                f"{m:g}M: Dask 2-worker / streaming: CPU time x{r['dask']['cpu'] / r['stream']['cpu']:.2f}, "
-                f"wall time x{r['dask']['wall'] / r['stream']['wall']:.2f}"
-            )
+        for d, s in [(d, s) for d in modes if d.startswith("dask") for s in modes if s.startswith("stream")]:
+            if d in r and s in r:
+                print(
+                    f"{m:g}M: {d} (2 workers) / {s}: CPU time x{r[d]['cpu'] / r[s]['cpu']:.2f}, "
+                    f"wall time x{r[d]['wall'] / r[s]['wall']:.2f}"
+                )
     return 0
 
 

@@ -468,20 +468,31 @@ def _score_register(args, settings) -> int:
     if args.batch_rows is not None and args.batch_rows < 1:
         raise api.MatcherError("--batch-rows 应为正整数")
     options = {"batch_rows": args.batch_rows} if args.batch_rows else {}
-    counts = api.score_register(
-        args.inputs,
-        args.output,
-        progress=_progress(not args.quiet),
-        cluster=args.cluster,
-        zone=args.zone,
-        settings=settings,
-        per_chain=args.per_chain,
-        chain_ids=args.chain,
-        column_map=_parse_map(args.map),
-        local=args.local or None,
-        n_jobs=args.jobs,
-        **options,
-    )
+    if _OWN_PROCESS and not args.cluster:  # a fresh process every RESTART_ROWS rows keeps the peak flat
+        options["restart_after_rows"] = api.RESTART_ROWS
+
+    def register_run():
+        return api.score_register(
+            args.inputs,
+            args.output,
+            progress=_progress(not args.quiet),
+            cluster=args.cluster,
+            zone=args.zone,
+            settings=settings,
+            per_chain=args.per_chain,
+            chain_ids=args.chain,
+            column_map=_parse_map(args.map),
+            local=args.local or None,
+            n_jobs=args.jobs,
+            **options,
+        )
+
+    try:
+        counts = register_run()
+    except api.RestartRun:
+        api.restart_process()  # the same command, afresh: it resumes the run from its manifest
+        options.pop("restart_after_rows")  # no restart possible: finish in this process
+        counts = register_run()
     stem = Path(args.output).with_suffix("")
     print(f"read {counts['read']}, scored {counts['scored']}, merged {counts['merged']}, rejected {counts['rejected']}")
     print(f"输出：{args.output}；拒收行：{stem}.rejected.csv；合并记录：{stem}.merges.csv")
@@ -949,9 +960,14 @@ def main(argv=None) -> int:
         return 1
 
 
+_OWN_PROCESS = False  # True when the process is this command (run()), so a register run may restart it
+
+
 def run() -> None:
     """Console-script entry: main(), then leave without tearing the heap down object by object
     (a 100,000-row run holds millions of objects; every output file is closed by now)."""
+    global _OWN_PROCESS
+    _OWN_PROCESS = True
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()

@@ -52,6 +52,7 @@ from .memory import release_memory
 from .shards import Shard, check_shard, find_shards, read_batches
 
 BATCH_ROWS = 50_000
+RESTART_ROWS = 1_000_000  # rows a process works through before `RestartRun` asks for a fresh one
 GID_SHARD = 10**10  # row id = shard number * GID_SHARD + the row's position among the shard's usable rows
 Progress = Callable[[str, float], None]
 
@@ -94,6 +95,14 @@ class RunContext:
             else hashlib.sha1(pd.util.hash_pandas_object(self.local.astype(str)).to_numpy()).hexdigest(),
             "batch_rows": self.batch_rows,
         }
+
+
+class RestartRun(Exception):
+    """Raised by `stream_register(..., restart_after_rows=N)` once this process has worked through N
+    rows and work is left: the caller starts the same command afresh (`memory.restart_process`) and
+    the run resumes from its manifest. A process's footprint creeps up with the units it has run
+    (`matcher.stream.memory`); a fresh one every N rows keeps a run's peak that of N rows of work,
+    whatever the register's size."""
 
 
 _SCORERS: dict = {}
@@ -413,20 +422,33 @@ def _duration(seconds: float) -> str:
     return f"{seconds} 秒"
 
 
-def stream_register(inputs, out, progress: Progress | None = None, stop_after: int | None = None, **options) -> dict:
+def stream_register(
+    inputs,
+    out,
+    progress: Progress | None = None,
+    stop_after: int | None = None,
+    restart_after_rows: int | None = None,
+    **options,
+) -> dict:
     """Score a register (folder / glob of Parquet or CSV shards) into a partitioned Parquet folder on
     this machine, in bounded memory; resumes an interrupted run of the same inputs and options.
     Returns the counts {'read', 'scored', 'merged', 'rejected'} (read = scored + merged + rejected).
-    `stop_after` (tests, benchmarks) stops after that many units of work, as an interruption would."""
+    `stop_after` (tests, benchmarks) stops after that many units of work, as an interruption would;
+    `restart_after_rows` raises `RestartRun` once this call has worked through that many rows
+    (the group pass counts as that many) with work left, for the caller to go on in a fresh process."""
     ctx, manifest = open_run(inputs, out, **options)
     clock = _Clock(progress)
     budget = [stop_after]
+    worked = [0]
 
-    def tick():
+    def tick(rows: int, more: bool = True):
         if budget[0] is not None:
             budget[0] -= 1
             if budget[0] <= 0:
                 raise KeyboardInterrupt
+        worked[0] += rows
+        if restart_after_rows is not None and more and worked[0] >= restart_after_rows:
+            raise RestartRun
 
     total_bytes = sum(s.size for s in ctx.shards) or 1
     done_bytes = sum(
@@ -441,7 +463,11 @@ def stream_register(inputs, out, progress: Progress | None = None, stop_after: i
         release_memory()  # every unit starts from the same footprint, whatever came before
         done_bytes += shard.size
         clock.report(0, done_bytes / total_bytes, f"已读取 {_rows_read(manifest):,} 行")
-        tick()
+        tick(info["read"])
+    if not manifest.is_done("groups", "all"):
+        _resolve(ctx, manifest, clock)
+        if restart_after_rows is not None:  # what DuckDB held goes with the process
+            raise RestartRun
     groups = _resolve(ctx, manifest, clock)
     parts = [p for s in ctx.shards for p in manifest.units("shards")[s.label]["parts"]]
     for k, part in enumerate(parts):
@@ -453,7 +479,7 @@ def stream_register(inputs, out, progress: Progress | None = None, stop_after: i
         manifest.record("parts", part[0], info)
         release_memory()
         clock.report(2, (k + 1) / max(1, len(parts)), f"匹配评分 第 {k + 1}/{len(parts)} 批")
-        tick()
+        tick(part[3])
     for b in range(groups["buckets"]):
         name = f"m{b:05d}"
         if manifest.is_done("buckets", name):
@@ -462,7 +488,7 @@ def stream_register(inputs, out, progress: Progress | None = None, stop_after: i
         manifest.record("buckets", name, merge_bucket(ctx, rows, name))
         release_memory()
         clock.report(3, (b + 1) / groups["buckets"], f"合并重复企业 第 {b + 1}/{groups['buckets']} 组")
-        tick()
+        tick(len(rows), more=b + 1 < groups["buckets"])
     return finish(ctx, manifest, clock)
 
 

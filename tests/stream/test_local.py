@@ -91,6 +91,28 @@ def test_an_interrupted_run_resumes_to_the_uninterrupted_result(register, stream
     assert not list(cut.glob("_work")) and not list(cut.glob(".*"))
 
 
+def test_a_run_restarted_every_n_rows_is_the_uninterrupted_run(register, streamed, tmp_path):
+    from matcher.stream.local import RestartRun
+
+    clean, counts = streamed
+    out = tmp_path / "restarted.parquet"
+    restarts = 0
+    while True:  # what the command line does with a fresh process each time
+        try:
+            got = _stream(register, out, restart_after_rows=700)
+            break
+        except RestartRun:
+            restarts += 1
+            state = matcher.stream.manifest.Manifest.load(out)
+            assert not state.get("finished")
+    # 3,000 rows: after two shards (750 rows each), after the group pass, after every two batches scored
+    assert restarts >= 5
+    assert got == counts
+    assert _parts(out) == _parts(clean)
+    for side in ("rejected", "merges"):
+        assert out.with_suffix(f".{side}.csv").read_bytes() == clean.with_suffix(f".{side}.csv").read_bytes()
+
+
 def test_resume_does_not_redo_finished_shards(register, tmp_path, monkeypatch):
     from matcher.stream import local
 

@@ -36,3 +36,35 @@ def test_release_keeps_live_data():
     release_memory()
     assert data.sum().as_py() == 999_999 * 1_000_000 // 2
     assert text[9_999] == "企业9999"
+
+
+_RESTART = (
+    "import os; n = int(os.environ.get('RESTARTS', '0')); print('start', n, os.getpid(), flush=True)\n"
+    "if n < 2:\n"
+    "    os.environ['RESTARTS'] = str(n + 1)\n"
+    "    from matcher.stream.memory import restart_process; restart_process()\n"
+    "print('done', flush=True)"
+)
+
+
+def test_a_process_restarts_as_the_same_command():
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    env.pop("RESTARTS", None)
+    proc = subprocess.Popen([sys.executable, "-c", _RESTART], stdout=subprocess.PIPE, text=True, env=env)
+    out, _ = proc.communicate(timeout=120)
+    # the same process (pid), started afresh twice with the same arguments and environment
+    assert out.split() == [
+        "start",
+        "0",
+        str(proc.pid),
+        "start",
+        "1",
+        str(proc.pid),
+        "start",
+        "2",
+        str(proc.pid),
+        "done",
+    ]
