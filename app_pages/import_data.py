@@ -81,7 +81,10 @@ def file_kind(fmt: str | None) -> str:
 
 
 fields = list(labels)
-for n, (t, acc) in enumerate(zip(result.tables, accounting.itertuples())):
+# the sample's file details (a mapping editor and tables) are shown on request: the first page after a start
+# draws only the chosen chain's table; an officer's own files always show what was read of them
+shown = not ui.is_sample() or st.toggle("显示示例名单读到的内容（列映射、拒收的行）", key="sample_files")
+for n, (t, acc) in enumerate(zip(result.tables, accounting.itertuples()) if shown else ()):
     f = files[ui.input_index(t)]
     with st.expander(
         f"{t.label} · 读取 {acc.read} 行：评分 {acc.scored}，合并 {acc.merged}，拒收 {acc.rejected}",

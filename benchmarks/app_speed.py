@@ -8,7 +8,9 @@ Starts the app as `make run` does (`streamlit run serve_app.py`; a tree without 
   process start) until the first page shows each chain's best targets (a new browser tab, opened just
   before the server starts, goes to the app when the health check answers); "first start" with an empty
   disk store (the app has never scored the sample with this code and data), "restart" with the store
-  a first start left (matcher.result_store; a tree without one scores again);
+  a first start left (matcher.result_store; a tree without one scores again); "restart, browser cache":
+  a restart opened in a browser that has opened the app before and kept its cache (Streamlit's
+  JavaScript files are cached for a year), as an officer's browser is;
 - a weight slider change on 目标排序 (keyboard step of 匹配缺口权重);
 - a chain filter on 目标排序 (one chain chosen in 产业链);
 - opening 招商地图 from 目标排序 (until the chain map is drawn in its frame);
@@ -130,17 +132,20 @@ class Server:
         self.log.close()
 
 
-def new_page(browser, server: Server, viewport):
-    allowed = (f"{server.url}/", f"ws://127.0.0.1:{server.port}/")
-    context = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=True)
-    context.route(
-        "**/*",
-        lambda r: (
-            r.continue_()
-            if r.request.url.startswith(allowed) or r.request.url.startswith(("data:", "blob:", "about:"))
-            else r.abort()
-        ),
-    )
+def new_page(browser, server: Server, viewport, context=None):
+    """A tab on the app: in a new browser context (an empty cache), or in `context` (a browser that has
+    opened the app before and keeps its cache; only requests to loopback app ports are let through)."""
+    if context is None:
+        allowed = (f"{server.url}/", f"ws://127.0.0.1:{server.port}/")
+        context = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=True)
+        context.route(
+            "**/*",
+            lambda r: (
+                r.continue_()
+                if r.request.url.startswith(allowed) or r.request.url.startswith(("data:", "blob:", "about:"))
+                else r.abort()
+            ),
+        )
     page = context.new_page()
     page.set_default_timeout(180_000)
     return page
@@ -195,18 +200,26 @@ def nav(page, title: str):
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
 
 
-def cold(tree: Path, browser, viewport, cache: Path) -> tuple[float, float]:
+def loopback_only(route) -> None:
+    url = route.request.url
+    ok = url.startswith(("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:", "about:"))
+    route.continue_() if ok else route.abort()
+
+
+def cold(tree: Path, browser, viewport, cache: Path, context=None) -> tuple[float, float]:
     """(seconds from health check, seconds from process start) to the first page with its tables. The
     browser tab is opened before the server starts (as an officer's browser is open already), so the
-    time counts the app, not the making of a new browser profile."""
+    time counts the app, not the making of a new browser profile. Without `context` the tab is in a new
+    browser context, so the browser loads and compiles Streamlit's JavaScript again; with it, the tab
+    is in a context that has opened the app before (its cached files kept, as an officer's browser)."""
     server = Server(tree, cache, start=False)
-    page = new_page(browser, server, viewport)
+    page = new_page(browser, server, viewport, context)
     server.start()
     try:
         page.goto(server.url + "/")
         page.wait_for_function(f"() => ({IDLE})() && ({FIRST_PAGE})()", polling="raf", timeout=120_000)
         done = time.perf_counter()
-        page.context.close()
+        page.close() if context is not None else page.context.close()
         return done - server.healthy, done - server.started
     finally:
         server.stop()
@@ -351,12 +364,17 @@ def main() -> None:
         trees["compare"] = args.compare.resolve()
     steps = ("first start (from health check)", "first start (from process start)")
     steps += ("restart (from health check)", "restart (from process start)")
+    steps += ("restart, browser cache (from health check)",)
     results = {name: {step: [] for step in steps} for name in trees}
     scratch = Path(tempfile.mkdtemp(prefix="app_speed_"))
     kept = {name: scratch / f"kept-{i}" for i, name in enumerate(trees)}  # the store a restart finds
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
+            # per tree, a browser context that stays open across its restarts: the officer's browser
+            cached = {name: browser.new_context(viewport=viewport, locale="zh-CN") for name in trees}
+            for context in cached.values():
+                context.route("**/*", loopback_only)
             try:
                 for i in range(args.repeat if "starts" in args.only else 0):  # interleaved: same load
                     for name, tree in trees.items():
@@ -368,6 +386,10 @@ def main() -> None:
                         health, start = cold(tree, browser, viewport, kept[name])
                         results[name][steps[2]].append(health)
                         results[name][steps[3]].append(start)
+                        if i == 0:  # the browser opens the app once before: its files are in its cache
+                            cold(tree, browser, viewport, kept[name], cached[name])
+                        health, _ = cold(tree, browser, viewport, kept[name], cached[name])
+                        results[name][steps[4]].append(health)
                 if "interactions" in args.only:
                     for name, times in warm(trees, kept, browser, viewport, args.repeat).items():
                         results[name].update(times)
@@ -379,13 +401,13 @@ def main() -> None:
     for name, tree in trees.items():
         print(f"\n{name}: {tree}")
         for step, values in results[name].items():
-            print(f"  {step:28s} {median(values)}")
+            print(f"  {step:44s} {median(values)}")
     if len(trees) == 2:
         print("\nratio compare / this tree (medians)")
         for step, values in results["this tree"].items():
             other = results["compare"].get(step) or []
             if values and other:
-                print(f"  {step:28s} {statistics.median(other) / statistics.median(values):5.1f}×")
+                print(f"  {step:44s} {statistics.median(other) / statistics.median(values):5.1f}×")
 
 
 if __name__ == "__main__":

@@ -117,7 +117,10 @@ def test_first_page_shows_the_sample_scored():
     expected = engine_view(chain_ids=["ai"]).head(10)
     assert first["企业名称"].tolist() == expected["company_name"].tolist()
     assert first["推荐理由"].str.len().min() > 10
-    # what was understood of the file: header row, mapping, rejected rows with their reasons
+    # what was understood of the sample file is shown on request: header row, mapping, rejected rows
+    assert not at.data_editor and not any("表头在第" in m.value for m in at.markdown)
+    at.toggle(key="sample_files").set_value(True).run()
+    assert not at.exception
     assert any("表头在第 2 行" in m.value for m in at.markdown)
     mapping = at.data_editor[0].value
     assert mapping.set_index("header").loc["企业名称", "field"] == "company_name"

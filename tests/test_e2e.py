@@ -220,6 +220,12 @@ def test_officer_session_in_chromium(server, upload_csv, tmp_path):
             page.get_by_text("示例名单 candidates_qcc.xlsx").wait_for()
             _settle(page)
             page.screenshot(path=str(tmp_path / "1-sample.png"), full_page=True)
+            # the start page announced the table's code, and the browser used it (fetched once, early)
+            fetched = page.evaluate(
+                "performance.getEntriesByType('resource').map(r => r.name).filter(n => /\\/DataFrame\\./.test(n))"
+            )
+            assert page.locator('link[rel="modulepreload"][href*="/DataFrame."]').count() == 1
+            assert len([n for n in fetched if n.endswith(".js")]) == 1
             # the uploader speaks Chinese: Streamlit's English is hidden, Chinese drawn in its place
             assert _english(page, ["candidates_qcc.xlsx"]) == []
             drawn = page.evaluate("""() => [
