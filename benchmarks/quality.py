@@ -445,8 +445,11 @@ def model_report(folds: int, seed: int, eval_dir: Path, settings=matcher.DEFAULT
     for tr, te in tm.pool_folds(pool, folds, seed):
         model = tm.fit_model(pool, tr, seed=seed)
         weight = model.meta["choice"]["weight"]
-        weights.append(weight)
-        engine = SegmentMatcher(settings=settings.replace(model_weight=weight), model=model).fit(chains)
+        weights.append(f"{weight:g} ({model.meta['choice']['filing']} files)")
+        files = 1.0 if model.meta["choice"]["filing"] == "combined" else 0.0
+        engine = SegmentMatcher(settings=settings.replace(model_weight=weight, model_files=files), model=model).fit(
+            chains
+        )
         combined = engine.chain_relevance(engine.match(pool.frame.iloc[te].reset_index(drop=True)))[CHAINS]
         knowledge = pd.DataFrame(pool.relevance[te], columns=CHAINS)
         for key, (a, b) in pool.offsets.items():
@@ -458,7 +461,7 @@ def model_report(folds: int, seed: int, eval_dir: Path, settings=matcher.DEFAULT
     print(
         f"== learned model, held-out: {folds} folds grouped by name stem across the three sets (seed {seed}); "
         "model fitted and tuned (inner folds) on the other folds of all three sets; mean ± std over folds; "
-        f"weights chosen: {', '.join(f'{w:g}' for w in weights)}"
+        f"weights chosen: {', '.join(weights)}"
     )
     for key, by_engine in figures.items():
         for label, rows in by_engine.items():

@@ -20,17 +20,21 @@ Fitting (`fit_model`, on the training rows only):
      coefficients beside the shared ones, over the chain's knowledge features and that out-of-fold text
      logit; its intercept is shifted so that the chosen filing probability reaches the default minimum
      relevance (0.70);
-  4. every choice — feature set, stacker, its C, the filing probability and the blend weight with the
-     knowledge relevance (the setting model_weight) — is the best of GRID on the inner folds: the
+  4. every choice — feature set, stacker, its C, the filing probability, the blend weight with the
+     knowledge relevance (the setting model_weight) and the filing rule (the setting model_files: the
+     combined relevance files, or the knowledge's alone files and the combined one only ranks,
+     matcher.engine.learned.hold_filing) — is the best of GRID on the inner folds: the
      stacker's out-of-fold relevance, joined as the engine joins it, scored by `selection_score` (the
      issue's four targets); optionally (--chain-weight-rounds, off by default) each chain's own blend
      weight, by coordinate ascent from the chosen one on the same out-of-fold relevance
      (`refine_chain_weights`): the artefact keeps each chain's share of the largest (chain_share), the
      largest is the setting model_weight. The outer folds only report.
+The outer folds report the knowledge alone, each filing rule (the best of the grid under that rule on
+the inner folds) and the rule the inner folds chose, side by side.
 The artefact is the model fitted and tuned on all rows; its metadata records the date, the SHA-256 of each
 set, the scikit-learn version, the grid, what was chosen and the held-out figures printed here. The
 engine's default model_weight (matcher/knowledge/settings.py) is the largest chain weight chosen for the
-artefact (a test checks they agree).
+artefact and its default model_files the rule chosen (tests check they agree).
 
     python benchmarks/train_model.py               # held-out figures (5 grouped folds), then write the artefact
     python benchmarks/train_model.py --no-write    # figures only
@@ -62,8 +66,10 @@ import quality as q  # noqa: E402
 
 import matcher  # noqa: E402
 from matcher.engine.learned import (  # noqa: E402
+    FILING_RULES,
     chain_weights,
     derived_columns,
+    held_chain,
     join,
     knowledge_features,
     model_relevance,
@@ -102,6 +108,9 @@ GRID = {
     "stack_c": (0.3, 1.0, 3.0),
     "filing_probability": (0.35, 0.5, 0.65),  # the model's probability that reaches the minimum relevance
     "weight": tuple(round(0.1 * i, 1) for i in range(11)),  # the blend weight (setting model_weight)
+    # what files a company (FILING_RULES; setting model_files): the combined relevance, or the knowledge's
+    # alone with the combined relevance ranking within the filed and the unfiled (learned.hold_filing)
+    "filing": FILING_RULES,
 }
 # passes of the per-chain weight refinement (refine_chain_weights); off: on the outer folds (seed 0) two
 # passes raised 简介 mean AP 0.862 -> 0.869 but lowered its macro F1 0.842 -> 0.821 (--chain-weight-rounds 2)
@@ -413,6 +422,14 @@ def selection_score(pool: Pool, rows: np.ndarray, rel: np.ndarray) -> tuple[floa
     return Selector(pool, rows)(rel)
 
 
+def filed_view(knowledge: np.ndarray, combined: np.ndarray, rule: str) -> np.ndarray:
+    """n × C chain relevance as the engine delivers it under filing `rule`: the combined relevance, or
+    (rule "knowledge") that relevance held on the knowledge's side of the threshold (learned.held_chain)."""
+    if rule == "combined":
+        return combined
+    return held_chain(knowledge, combined, RELEVANCE_AT_FILING, _ceiling())
+
+
 def fit_model(
     pool: Pool,
     train: np.ndarray,
@@ -423,6 +440,20 @@ def fit_model(
 ) -> ChainModel:
     """The chain model fitted on the pool rows `train` only, every choice made on inner grouped folds of
     those rows (see the module docstring); model.meta["choice"] holds what was chosen and its inner score."""
+    models = fit_models(pool, train, inner, seed, grid, rounds)
+    return max(models.values(), key=lambda m: m.meta["choice"]["inner_score"])  # first (grid order) on a tie
+
+
+def fit_models(
+    pool: Pool,
+    train: np.ndarray,
+    inner: int = 5,
+    seed: int = SEED,
+    grid: dict | None = None,
+    rounds: int = CHAIN_WEIGHT_ROUNDS,
+) -> dict[str, ChainModel]:
+    """Per filing rule of the grid, the chain model fitted on the pool rows `train` with every other choice
+    the best under that rule on inner grouped folds of those rows (fit_model takes the best of them)."""
     grid = {**GRID, **(grid or {})}
     frame = pool.frame.iloc[train]
     y, use, groups = pool.y[train], pool.use[train], pool.groups[train]
@@ -431,7 +462,8 @@ def fit_model(
     folds = q.grouped_folds(groups, inner, seed)
     template = _template()
     select = Selector(pool, train)
-    best, tried = None, []
+    knowledge = pool.relevance[train]
+    best: dict = {}
     for spec, text_c in itertools.product(grid["fields"], grid["text_c"]):
         fields, _, extra = spec.partition("+")
         x = _template(fields=fields).text_matrix(frame)
@@ -466,55 +498,68 @@ def fit_model(
             for fp in grid["filing_probability"]:
                 m = (1.0 / (1.0 + np.exp(-(logit + _shift(fp))))).astype(np.float32)
                 for w in grid["weight"]:
-                    rel = join(pool.relevance[train], np.arange(len(CHAINS)), m, w, _ceiling())
-                    score, got = select(rel)
-                    choice = {
-                        "fields": spec,
-                        "text_C": text_c,
-                        "stacker": stacker,
-                        "stack_C": stack_c,
-                        "filing_probability": fp,
-                        "weight": w,
-                    }
-                    tried.append({**choice, "score": score})
-                    if best is None or score > best[0] + 1e-9:
-                        best = (score, choice, got, xs, (xk, y_t, use_t, w_t), keep, m)
-    score, choice, got, xs, text_rows, keep, m = best
-    # then each chain's own weight, from the chosen one (the model is worth more in some chains than others)
-    weights, score, got = refine_chain_weights(
-        select, pool.relevance[train], m, choice["weight"], grid["weight"], rounds
-    )
-    top = float(weights.max())
-    choice = {**choice, "weight": top, "chain_weight": dict(zip(CHAINS, weights.round(2).tolist(), strict=True))}
-    coef, icpt = _fit_text(*text_rows, choice["text_C"])
-    nz = np.flatnonzero(np.any(coef != 0, axis=1))
-    model = _template(
-        keep[nz].astype(np.int32),
-        coef[nz].astype(np.float16).astype(np.float32),
-        icpt,
-        fields=choice["fields"].partition("+")[0],
-    )
-    s_coef, s_icpt = STACKERS[choice["stacker"]](xs, y, use, weight, choice["stack_C"])
-    model.stack_coef, model.stack_intercept = s_coef, s_icpt + np.float32(_shift(choice["filing_probability"]))
-    model.chain_share = (weights / top if top > 0 else np.ones(len(CHAINS))).astype(np.float32)
-    model.meta = {
-        "choice": {**choice, "inner_score": round(score, 4), "inner": {k: round(v, 4) for k, v in got.items()}}
-    }
-    return model
+                    rel = join(knowledge, np.arange(len(CHAINS)), m, w, _ceiling())
+                    for rule in grid["filing"]:
+                        score, got = select(filed_view(knowledge, rel, rule))
+                        choice = {
+                            "fields": spec,
+                            "text_C": text_c,
+                            "stacker": stacker,
+                            "stack_C": stack_c,
+                            "filing_probability": fp,
+                            "weight": w,
+                            "filing": rule,
+                        }
+                        if rule not in best or score > best[rule][0] + 1e-9:
+                            best[rule] = (score, choice, got, xs, (xk, y_t, use_t, w_t), keep, m)
+    models = {}
+    text_fits: dict = {}  # the text model of a feature set and C, fitted on all the training rows once
+    for rule in grid["filing"]:
+        score, choice, got, xs, text_rows, keep, m = best[rule]
+        # then each chain's own weight, from the chosen one (the model is worth more in some chains than others)
+        weights, score, got = refine_chain_weights(select, knowledge, m, choice["weight"], grid["weight"], rounds, rule)
+        top = float(weights.max())
+        choice = {**choice, "weight": top, "chain_weight": dict(zip(CHAINS, weights.round(2).tolist(), strict=True))}
+        key = (choice["fields"], choice["text_C"])
+        if key not in text_fits:
+            text_fits[key] = _fit_text(*text_rows, choice["text_C"])
+        coef, icpt = text_fits[key]
+        nz = np.flatnonzero(np.any(coef != 0, axis=1))
+        model = _template(
+            keep[nz].astype(np.int32),
+            coef[nz].astype(np.float16).astype(np.float32),
+            icpt,
+            fields=choice["fields"].partition("+")[0],
+        )
+        s_coef, s_icpt = STACKERS[choice["stacker"]](xs, y, use, weight, choice["stack_C"])
+        model.stack_coef, model.stack_intercept = s_coef, s_icpt + np.float32(_shift(choice["filing_probability"]))
+        model.chain_share = (weights / top if top > 0 else np.ones(len(CHAINS))).astype(np.float32)
+        model.meta = {
+            # 6 decimals: fit_model compares the rules' scores on it (only a true tie goes to the grid's first)
+            "choice": {**choice, "inner_score": round(score, 6), "inner": {k: round(v, 4) for k, v in got.items()}}
+        }
+        models[rule] = model
+    return models
 
 
-def refine_chain_weights(select, relevance, m, start: float, values, rounds: int = CHAIN_WEIGHT_ROUNDS):
+def refine_chain_weights(
+    select, relevance, m, start: float, values, rounds: int = CHAIN_WEIGHT_ROUNDS, rule: str = "combined"
+):
     """Per chain the blend weight (one of `values`) that raises the inner score `select` most, the other
     chains held, `rounds` passes over the chains from `start` everywhere (coordinate ascent on the inner
-    folds' out-of-fold model relevance m). Returns (weights C, score, figures)."""
+    folds' out-of-fold model relevance m, filed by `rule`). Returns (weights C, score, figures)."""
+
+    def score_of(w):
+        return select(filed_view(relevance, join(relevance, np.arange(len(CHAINS)), m, w, _ceiling()), rule))
+
     w = np.full(len(CHAINS), start, np.float32)
-    score, got = select(join(relevance, np.arange(len(CHAINS)), m, w, _ceiling()))
+    score, got = score_of(w)
     for _ in range(rounds):
         for j in range(len(CHAINS)):
             for v in values:
                 cand = w.copy()
                 cand[j] = v
-                s, g = select(join(relevance, np.arange(len(CHAINS)), m, cand, _ceiling()))
+                s, g = score_of(cand)
                 if s > score + 1e-9:
                     score, got, w = s, g, cand
     return w, score, got
@@ -523,10 +568,12 @@ def refine_chain_weights(select, relevance, m, start: float, values, rounds: int
 def combined_relevance(pool: Pool, model: ChainModel, rows: np.ndarray, weight: float) -> np.ndarray:
     """n × C chain relevance of the combined engine on pool rows: matcher.engine.learned.join on the
     chains' best relevance (scaling a chain's segments keeps its best one best, so this is the chain
-    relevance the engine gives)."""
+    relevance the engine gives), filed by the model's rule (filed_view, as learned.hold_filing does)."""
     feats = {k: v[rows] for k, v in pool.feats.items()}
     m = model_relevance(model, CHAINS, feats, pool.frame.iloc[rows])
-    return join(pool.relevance[rows], np.arange(len(CHAINS)), m, chain_weights(model, CHAINS, weight), _ceiling())
+    k = pool.relevance[rows]
+    rel = join(k, np.arange(len(CHAINS)), m, chain_weights(model, CHAINS, weight), _ceiling())
+    return filed_view(k, rel, model.meta["choice"].get("filing", "combined"))
 
 
 @dataclass
@@ -541,7 +588,9 @@ class HeldOut:
     model_relevance: np.ndarray  # n × C the model's own held-out relevance
 
 
-ENGINES = ("knowledge", "combined")
+# the knowledge alone; the model under each filing rule (each the best of the grid under that rule on the
+# inner folds); the rule the inner folds chose (what training ships)
+ENGINES = ("knowledge", *(f"{r} files" for r in FILING_RULES), "chosen")
 
 
 def held_out(pool: Pool, k: int, seed: int, grid: dict | None = None, rounds: int = CHAIN_WEIGHT_ROUNDS) -> HeldOut:
@@ -554,23 +603,26 @@ def held_out(pool: Pool, k: int, seed: int, grid: dict | None = None, rounds: in
     model_rel = np.zeros((n, len(CHAINS)), np.float32)
     choices = []
     for tr, te in pool_folds(pool, k, seed):
-        model = fit_model(pool, tr, seed=seed, grid=grid, rounds=rounds)
+        models = fit_models(pool, tr, seed=seed, grid=grid, rounds=rounds)
+        model = max(models.values(), key=lambda m: m.meta["choice"]["inner_score"])  # as fit_model
         choice = model.meta["choice"]
-        choices.append(choice)
+        choices.append({**choice, "rules": {r: m.meta["choice"] for r, m in models.items()}})
         relevance["knowledge"][te] = pool.relevance[te]
-        relevance["combined"][te] = combined_relevance(pool, model, te, choice["weight"])
+        for rule, m in models.items():
+            relevance[f"{rule} files"][te] = combined_relevance(pool, m, te, m.meta["choice"]["weight"])
+        relevance["chosen"][te] = relevance[f"{choice['filing']} files"][te]
         model_rel[te] = model_relevance(model, CHAINS, {k_: v[te] for k_, v in pool.feats.items()}, pool.frame.iloc[te])
         for key, (a, b) in pool.offsets.items():
             sel = (te >= a) & (te < b)
             labels = pool.labels[key].iloc[te[sel] - a]
-            for e in ENGINES:
+            for e in [e for e in ENGINES if e == "knowledge" or e == "chosen" or e.split()[0] in models]:
                 table = pd.DataFrame(relevance[e][te[sel]], columns=CHAINS)
                 per_chain, summary = q.metrics(key, table, labels, matcher.DEFAULTS.min_relevance)
                 summaries[key][e].append(summary)
                 chain_ap[key][e].append(per_chain["AP"])
     return HeldOut(
-        {key: {e: pd.DataFrame(v) for e, v in d.items()} for key, d in summaries.items()},
-        {key: {e: pd.concat(v, axis=1) for e, v in d.items()} for key, d in chain_ap.items()},
+        {key: {e: pd.DataFrame(v) for e, v in d.items() if v} for key, d in summaries.items()},
+        {key: {e: pd.concat(v, axis=1) for e, v in d.items() if v} for key, d in chain_ap.items()},
         choices,
         relevance,
         model_rel,
@@ -590,37 +642,39 @@ def print_held_out(figures: HeldOut, k: int, seed: int) -> dict:
         for e, table in by_e.items():
             shown = list(spec.targets) + ([] if key == "intro" else ["mean_AP_filed"])
             parts = [f"{m} {table[m].mean():.3f} ± {table[m].std():.3f}" for m in shown]
-            print(f"  {key:<6} {e:<10} " + "   ".join(parts))
+            print(f"  {key:<6} {e:<16} " + "   ".join(parts))
             record[f"{key}/{e}"] = {
                 m: [round(float(table[m].mean()), 4), round(float(table[m].std()), 4)] for m in shown
             }
-    print("\nper chain: AP, mean ± std over the outer folds (knowledge → combined)")
+    print("\nper chain: AP, mean ± std over the outer folds (knowledge → chosen)")
     head = "  " + f"{'chain':<9}" + "".join(f"{key:^30}" for key in figures.chain_ap)
     print(head)
     for cid in CHAINS:
         cells = []
         for by_e in figures.chain_ap.values():
-            kn, co = by_e["knowledge"].loc[cid], by_e["combined"].loc[cid]
+            kn, co = by_e["knowledge"].loc[cid], by_e["chosen"].loc[cid]
             cells.append(f"{kn.mean():.3f}±{kn.std():.3f} → {co.mean():.3f}±{co.std():.3f}")
         print(f"  {cid:<9}" + "".join(f"{c:^30}" for c in cells))
     print("\nchosen on each fold's training rows (inner folds):")
     for i, c in enumerate(figures.choices):
         print(
             f"  fold {i}: {c['fields']} features  weight {c['weight']:g}  text C {c['text_C']:g}  {c['stacker']} stacker C {c['stack_C']:g}  "
-            f"filing probability {c['filing_probability']:g}  (inner score {c['inner_score']:.3f})"
+            f"filing probability {c['filing_probability']:g}  {c['filing']} files  (inner score {c['inner_score']:.3f})"
         )
+        others = [f"{r} files {o['inner_score']:.3f}" for r, o in c.get("rules", {}).items()]
+        print("          best inner score per filing rule: " + "   ".join(others))
         print("          per chain weight: " + "  ".join(f"{k} {v:g}" for k, v in c["chain_weight"].items()))
-    record["choices"] = [{k_: v for k_, v in c.items() if k_ != "inner"} for c in figures.choices]
+    record["choices"] = [{k_: v for k_, v in c.items() if k_ not in ("inner", "rules")} for c in figures.choices]
     return record
 
 
 def print_errors(pool: Pool, figures: HeldOut, top: int = 8) -> None:
     """Per chain, the held-out misses: positives the combined engine did not file (lowest relevance first)
     and negatives it filed (highest first), with the knowledge and model relevance beside."""
-    rel, kn, m = figures.relevance["combined"], figures.relevance["knowledge"], figures.model_relevance
+    rel, kn, m = figures.relevance["chosen"], figures.relevance["knowledge"], figures.model_relevance
     names = pool.frame["company_name"].fillna("").to_numpy()
     t = matcher.DEFAULTS.min_relevance
-    print("\nheld-out errors per chain (set, name, combined / knowledge / model relevance)")
+    print("\nheld-out errors per chain (set, name, chosen engine / knowledge / model relevance)")
     for j, cid in enumerate(CHAINS):
         use, y = pool.use[:, j], pool.y[:, j] == 1
         fn = np.flatnonzero(use & y & (rel[:, j] < t))
@@ -692,7 +746,7 @@ def main(argv=None) -> int:
     print(
         f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(model.text_index):,} buckets); "
         f"chosen on inner folds of all rows: {choice['fields']} features, weight {choice['weight']:g}, text C {choice['text_C']:g}, "
-        f"stack C {choice['stack_C']:g}, filing probability {choice['filing_probability']:g}"
+        f"stack C {choice['stack_C']:g}, filing probability {choice['filing_probability']:g}, {choice['filing']} files"
     )
     return 0
 

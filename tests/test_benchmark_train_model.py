@@ -135,3 +135,22 @@ def test_chain_weights_refined_one_chain_at_a_time_never_lower_the_score():
     assert w.tolist() == pytest.approx(best.tolist(), abs=1e-6) and score >= start_score
     same, _, _ = tm.refine_chain_weights(select, relevance, m, 0.3, values, rounds=0)  # no pass: one weight
     assert same.tolist() == pytest.approx([0.3] * len(tm.CHAINS))
+
+
+def test_filed_view_files_as_the_knowledge_under_the_knowledge_rule():
+    """What the inner folds and the outer folds score under each filing rule is what the engine delivers:
+    the combined relevance, or (knowledge files) learned.hold_filing at chain level."""
+    rng = np.random.default_rng(6)
+    k = rng.random((300, len(tm.CHAINS))).astype(np.float32)
+    m = rng.random((300, len(tm.CHAINS))).astype(np.float32)
+    combined = tm.join(k, np.arange(len(tm.CHAINS)), m, 0.6, tm._ceiling())
+    assert tm.filed_view(k, combined, "combined") is combined
+    view = tm.filed_view(k, combined, "knowledge")
+    t = matcher.DEFAULTS.min_relevance
+    assert ((view >= t) == (k >= t)).all() and ((combined >= t) != (k >= t)).any()
+    # the engine's segment-level rule gives the same chain relevance (one segment per chain here)
+    from matcher.engine.learned import hold_filing
+
+    held = hold_filing(combined, k, np.arange(len(tm.CHAINS)), t, tm._ceiling())
+    np.testing.assert_allclose(view, held, atol=1e-6)
+    assert set(tm.GRID["filing"]) == {"combined", "knowledge"}

@@ -12,7 +12,8 @@ For every company and every chain `file_chains` decides, from one `MatchResult`:
   text-named segment does although the chain does (the code and the text together), the company is
   filed at chain level (`chain_level`): it serves the chain, its segment is for an officer to
   verify, and it fills no particular segment in a gap map;
-- what relevance it is shown with: the chosen segment's, or the chain's best for a chain-level filing;
+- what relevance it is shown with: the chosen segment's, or the chain's best for a chain-level filing
+  (a filed chain's never under `min_relevance`);
 - its best chain: the filed chain with the most relevance (the machine table's one row per company).
 
 Segments and chains are compared on evidence and relevance, never on the zone's gap weights: only
@@ -122,7 +123,10 @@ def file_chains(
         pick = np.where(by_text, text_best, any_best)
         segment[:, ci] = cols[pick]
         word_segment[:, ci] = cols[np.where(has_text, text_best, any_best)]
+        # a filed chain shows at least the minimum relevance: its segment's own evidence reaches it, but the
+        # learned model may have scaled the chain down (learned.join / hold_filing hold only the chain's best)
         shown[:, ci] = np.where(by_text, r_text, r_any)
+        shown[:, ci] = np.where(in_chain, np.maximum(shown[:, ci], np.float32(min_relevance)), shown[:, ci])
         filed[:, ci] = in_chain
         chain_level[:, ci] = in_chain & ~by_text
         fit_shown[:, ci] = fit[rows, pick]

@@ -11,6 +11,12 @@ R / r, so the segment ranking inside a chain — what the company does — stays
 chain without any knowledge evidence (r = 0) the model ranks the company (a near miss a script sees
 in --per-chain) but never files it: its relevance stays under the minimum, since nothing names the
 segment.
+
+Which companies are filed (the `model_files` setting, chosen on inner folds by benchmarks/train_model.py
+between the two FILING_RULES): "combined" files on R; "knowledge" files on the knowledge's r alone and
+ranks on R (`hold_filing`): a chain the knowledge files keeps R but at least the minimum relevance, a
+chain it does not file keeps R but under the minimum, so the model reorders companies within the filed
+and within the unfiled but never moves one across the threshold.
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ from ..ingest.scope import scope_columns
 from ..learn.model import ChainModel
 
 ALONE_FLOOR = 0.1  # the model's relevance from which it ranks a company in a chain without knowledge evidence
+# what decides whether a company is filed in a chain: the combined relevance, or the knowledge's alone
+# (the combined relevance then only ranks: hold_filing); the setting model_files is 1 for "combined"
+FILING_RULES = ("combined", "knowledge")
 
 
 def _chain_any(m: sp.spmatrix | np.ndarray, chain_of: sp.csr_matrix) -> np.ndarray:
@@ -159,5 +168,35 @@ def join(relevance: np.ndarray, segment_chain: np.ndarray, model_rel: np.ndarray
         value = (weight * m * ceiling).astype(np.float32)
         at = alone[:, segment_chain]
         out[at] = value[:, segment_chain][at]
+    np.clip(out, 0.0, 1.0, out=out)
+    return out
+
+
+def held_chain(knowledge: np.ndarray, combined: np.ndarray, threshold: float, ceiling: float) -> np.ndarray:
+    """n × C chain relevance filed as `knowledge` files (its 4 decimals ≥ threshold, as the filing rounds)
+    and ranked as `combined`: combined, held up at the threshold where the knowledge files a chain the
+    model would take under it, held down at `ceiling` (under the threshold) where the knowledge does not
+    file a chain the model would take over it."""
+    filed = np.round(knowledge.astype(np.float64), 4) >= threshold
+    held = np.where(filed, np.maximum(combined, threshold), np.minimum(combined, ceiling))
+    return held.astype(np.float32)
+
+
+def hold_filing(
+    relevance: np.ndarray, knowledge: np.ndarray, segment_chain: np.ndarray, threshold: float, ceiling: float
+) -> np.ndarray:
+    """The joined n × S `relevance` with every chain's segments scaled alike so that the chain's best is
+    held_chain(knowledge's best, joined best): filed exactly where the knowledge (n × S) files, ranked
+    on the joined relevance, segment order kept. A chain the knowledge files but the join took to 0
+    (model weight 1, model relevance 0) gets the knowledge's segments scaled to the threshold."""
+    n_chains = int(segment_chain.max()) + 1 if len(segment_chain) else 0
+    k = chain_max(knowledge, segment_chain, n_chains)
+    r = chain_max(relevance, segment_chain, n_chains)
+    target = held_chain(k, r, threshold, ceiling)
+    from_joined = r > 0
+    base = np.where(from_joined[:, segment_chain], relevance, knowledge)
+    denom = np.where(from_joined, r, np.where(k > 0, k, 1.0))
+    factor = np.where(denom > 0, target / denom, 0.0).astype(np.float32)
+    out = (base * factor[:, segment_chain]).astype(np.float32)
     np.clip(out, 0.0, 1.0, out=out)
     return out

@@ -39,7 +39,7 @@ from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
 from ..knowledge.settings import DEFAULTS, REFERENCE_DIR, Settings
 from ..learn.model import ChainModel, shipped_model
 from .estimator import Estimator
-from .learned import chain_weights, join, knowledge_features, model_relevance
+from .learned import chain_weights, hold_filing, join, knowledge_features, model_relevance
 
 FIELD_POLICIES = field_policies()  # per text field: column, label, weight, steps (data/reference/fields.yaml)
 FIELDS = tuple(p.field for p in FIELD_POLICIES)
@@ -813,6 +813,10 @@ class SegmentMatcher(Estimator):
             result.knowledge_relevance = relevance
             weight = chain_weights(self.model_, self.chain_ids_, self.settings.model_weight)
             result.relevance = join(relevance, self.segment_chain_, result.model_relevance, weight, self._ceiling())
+            if self.settings.model_files < 0.5:  # the knowledge files, the model only ranks (see learned.py)
+                result.relevance = hold_filing(
+                    result.relevance, relevance, self.segment_chain_, self.settings.min_relevance, self._ceiling()
+                )
         return result
 
     def _read_field(

@@ -277,7 +277,7 @@ class Settings:
         0.05,
     )
     model_weight: float = _f(
-        0.1,  # the (largest chain's) weight benchmarks/train_model.py chose on inner folds for the shipped artefact
+        0.4,  # the (largest chain's) weight benchmarks/train_model.py chose on inner folds for the shipped artefact
         MATCH,
         "文本模型权重",
         "用已标注企业训练的文本模型（读企业名称、简介、经营范围和行业代码）对产业链判断的参与程度："
@@ -287,6 +287,17 @@ class Settings:
         0.0,
         1.0,
         0.05,
+    )
+    model_files: float = _f(
+        0.0,  # 0: the knowledge files, the model ranks (FILING_RULES "knowledge"): train_model.py's inner-fold choice
+        MATCH,
+        "文本模型参与入链判断",
+        "为 1 时，企业是否归入某产业链按知识库与文本模型综合后的相关度判断；为 0 时只按知识库证据（词汇、"
+        "行业代码、龙头企业）判断，文本模型只调整相关度高低和排序：已归入的企业相关度不低于入链门槛，"
+        "未归入的不高于门槛。默认值是训练时比较两种做法后选定的。",
+        0.0,
+        1.0,
+        1.0,
     )
     evidence_scale: float = _f(
         1.0,

@@ -8,7 +8,7 @@ import pytest
 import matcher
 from matcher.engine import match as match_module
 from matcher.engine.explain import MODEL_UNMATCHED, reason_parts
-from matcher.engine.learned import ALONE_FLOOR, chain_weights, join, knowledge_features
+from matcher.engine.learned import ALONE_FLOOR, chain_weights, held_chain, hold_filing, join, knowledge_features
 from matcher.engine.match import SegmentMatcher
 from matcher.learn.model import KNOWLEDGE_FEATURES, ChainModel, TextField, shipped_model
 
@@ -75,6 +75,46 @@ def test_join_scales_a_chain_and_keeps_its_segment_order():
     assert (out[1, 2:] == 0).all()  # a chain the model does not know keeps its relevance
     assert np.array_equal(join(rel, chain, m, 0.0, 0.699)[0], rel[0])
     assert ALONE_FLOOR > 0
+
+
+def test_hold_filing_files_as_the_knowledge_and_ranks_as_the_join():
+    t, ceiling = 0.7, 0.699
+    knowledge = np.array(
+        [
+            [0.80, 0.40, 0.0, 0.0],  # filed in chain 0; the model takes it under the threshold
+            [0.60, 0.30, 0.0, 0.0],  # not filed; the model takes it over
+            [0.90, 0.45, 0.0, 0.0],  # filed, and stays over
+            [0.69996, 0.2, 0.0, 0.0],  # filed as the filing rounds (4 decimals)
+            [0.75, 0.0, 0.3, 0.0],  # filed; the join took chain 0 to 0 (weight 1, model 0)
+        ],
+        np.float32,
+    )
+    chain = np.array([0, 0, 1, 1])
+    m = np.array([[0.2, 0.0], [0.99, 0.0], [0.95, 0.0], [0.5, 0.0], [0.0, 0.0]], np.float32)
+    joined = join(knowledge, chain, m, 0.5, ceiling)
+    joined[4] = join(knowledge[4:], chain, m[4:], 1.0, ceiling)[0]
+    assert joined[0, 0] < t and joined[1, 0] >= t and joined[4, 0] == 0  # the join alone moves filings
+    out = hold_filing(joined, knowledge, chain, t, ceiling)
+    best = np.stack([out[:, chain == c].max(axis=1) for c in (0, 1)], axis=1)
+    filed_k = np.round(np.stack([knowledge[:, chain == c].max(axis=1) for c in (0, 1)], axis=1), 4) >= t
+    np.testing.assert_array_equal(np.round(best.astype(float), 4) >= t, filed_k)  # filed where the knowledge files
+    assert best[0, 0] == pytest.approx(t) and best[1, 0] == pytest.approx(ceiling)  # held at the threshold
+    assert best[2, 0] == pytest.approx(joined[2, 0])  # a filing the model keeps: the joined relevance
+    assert best[4, 0] == pytest.approx(t)  # from the knowledge's segments, scaled to the threshold
+    for r in range(len(out)):  # segment order within a chain is the knowledge's
+        for c in (0, 1):
+            seg = out[r, chain == c]
+            assert np.array_equal(np.argsort(-seg, kind="stable"), np.argsort(-knowledge[r, chain == c], kind="stable"))
+    # held_chain at chain level is the same rule: the filed above the unfiled, the join's order within each
+    k = np.random.default_rng(3).random((200, 2)).astype(np.float32)
+    r = np.random.default_rng(4).random((200, 2)).astype(np.float32)
+    h = held_chain(k, r, t, ceiling)
+    filed = np.round(k.astype(float), 4) >= t
+    assert ((h >= t) == filed).all()
+    for c in (0, 1):
+        for group in (filed[:, c], ~filed[:, c]):
+            a, b = h[group, c], r[group, c]
+            assert (np.diff(a[np.argsort(b, kind="stable")]) >= 0).all()  # monotone in the join
 
 
 def test_join_with_a_weight_per_chain_is_each_chain_joined_at_its_weight():
@@ -191,7 +231,7 @@ def test_knowledge_features_scope_item_codes(fixture_chains):
 
 
 def test_the_reason_names_the_model_where_it_decides(fixture_chains):
-    settings = matcher.DEFAULTS.replace(model_weight=1.0)
+    settings = matcher.DEFAULTS.replace(model_weight=1.0, model_files=1.0)  # the combined relevance files
     model = text_model(fixture_chains, {"nev": ["储能"]}, {"nev": ["回收"]})
     rows = frame(
         company_name=["苏州储能科技有限公司", "宁波动力电池回收有限公司", "杭州新能源有限公司"],
@@ -247,3 +287,39 @@ def test_the_model_reads_derived_columns_as_the_engine_derives_them(fixture_chai
     np.testing.assert_array_equal(
         model_relevance(model, model.chain_ids, feats, rows), model.relevance(feats, rows.assign(**derived))
     )
+
+
+def test_when_the_knowledge_files_the_model_only_ranks(fixture_chains):
+    """model_files 0: the same model that files row 0 and unfiles row 1 under model_files 1 (see above)
+    changes neither filing, but still moves the relevance; the reason stays true to what happened."""
+    settings = matcher.DEFAULTS.replace(model_weight=1.0, model_files=0.0)
+    model = text_model(fixture_chains, {"nev": ["储能"]}, {"nev": ["回收"]})
+    rows = frame(
+        company_name=["苏州储能科技有限公司", "宁波动力电池回收有限公司", "宁波储能科技有限公司"],
+        intro=["新能源业务", "公司主营动力电池、电芯、BMS", "公司主营动力电池、电芯、BMS"],
+    ).assign(**_facts(3))
+    zone = _zone(fixture_chains)
+    scorer = matcher.Scorer(settings=settings, as_of=AS_OF).fit(fixture_chains, zone)
+    scorer.matcher_ = SegmentMatcher(settings=settings, model=model).fit(fixture_chains)
+    knowledge = matcher.Scorer(settings=settings.replace(model_weight=0.0), as_of=AS_OF).fit(fixture_chains, zone)
+    before = knowledge.components(rows, per_chain=True, near_misses=True)
+    comp = scorer.components(rows, per_chain=True, near_misses=True)
+    nev = comp[comp["chain_id"] == "nev"].set_index("_row")
+    nev_before = before[before["chain_id"] == "nev"].set_index("_row")
+    # the filings are the knowledge's: row 0 is a near miss, rows 1 and 2 are filed
+    assert nev_before["filed"].tolist() == nev["filed"].tolist() == [False, True, True]
+    assert (nev["filed"] == (nev["relevance"] >= settings.min_relevance)).all()  # the relevance agrees
+    # but the model ranks: row 0 rises towards the threshold and stays under it, row 1 falls to it
+    assert nev_before.loc[0, "relevance"] < nev.loc[0, "relevance"] < settings.min_relevance
+    assert nev.loc[1, "relevance"] == pytest.approx(settings.min_relevance)
+    assert nev.loc[1, "relevance"] < nev_before.loc[1, "relevance"]
+    assert nev_before.loc[1, "score"] == nev_before.loc[2, "score"]  # the knowledge cannot tell them apart
+    assert nev.loc[1, "score"] < nev.loc[2, "score"]  # the model ranks row 1 under row 2
+    # reasons: the model is named where it moved the relevance, never as deciding a filing
+    assert "文本模型判断与该产业链相符程度较低" in nev.loc[1, "reasons"]
+    assert "未达入链门槛" in nev.loc[0, "reasons"] and "文本模型判断与该产业链相符" in nev.loc[0, "reasons"]
+    assert MODEL_UNMATCHED.split("，")[0] not in " ".join(comp["reasons"])
+    # model_files 1 (the same model, the same weight) files row 0 and unfiles row 1: the setting decides
+    files = SegmentMatcher(settings=settings.replace(model_files=1.0), model=model).fit(fixture_chains)
+    rel = files.chain_relevance(files.match(rows))["nev"].to_numpy()
+    assert rel[0] >= settings.min_relevance > rel[1]

@@ -27,7 +27,8 @@ class Recording(Settings):
 
 def frame():
     """Companies that exercise every matching step: clause contexts, a core phrase, a weak word in a
-    head clause, a non-target business, a name-only row, an exclusion word, a leader, an industry code."""
+    head clause, a non-target business, a name-only row, an exclusion word, a leader, an industry code,
+    a filing the learned model disagrees with."""
     rows = [
         (
             "甲科技有限公司",
@@ -42,6 +43,8 @@ def frame():
         ("宁德时代新能源科技股份有限公司", None, "电池管理系统BMS研发", None),
         ("己新能源有限公司", None, None, None),
         ("庚有限公司", None, "动力电池技术服务；锂离子电池销售", None),  # a light item (see light_items below)
+        # just over the threshold on knowledge, under it once the shipped model joins: model_files decides
+        ("辛有限公司", "主营动力电池。", "新能源汽车零部件销售", None),
     ]
     return pd.DataFrame(rows, columns=["company_name", "intro", "scope", "industry_code"])
 

@@ -86,6 +86,16 @@ def test_the_default_weight_is_the_one_chosen_for_the_artefact():
     assert matcher.DEFAULTS.model_weight == pytest.approx(choice["weight"])
 
 
+def test_the_default_filing_rule_is_the_one_chosen_for_the_artefact():
+    """benchmarks/train_model.py chooses on inner folds whether the combined relevance files a company or
+    the knowledge's alone does (model_files 1 / 0); the setting's default must be that rule."""
+    import matcher
+
+    choice = load_model(DEFAULT_MODEL).meta["choice"]
+    assert choice["filing"] in ("combined", "knowledge")
+    assert matcher.DEFAULTS.model_files == (1.0 if choice["filing"] == "combined" else 0.0)
+
+
 def test_save_and_load_round_trip(tmp_path):
     model = small_model()
     path = tmp_path / "m.npz"
