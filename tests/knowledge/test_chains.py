@@ -83,41 +83,37 @@ def test_a_shared_segment_is_defined_once_and_placed_in_both_chains(chains):
     assert {**ime.__dict__, "position": "", "target_count": 0} == {**sw.__dict__, "position": "", "target_count": 0}
 
 
-def test_medical_informatics_is_one_segment_of_bio_and_software(chains):
-    """A hospital-IT vendor serves both chains (the plan's 医药、医信协同; medical IT is bio and software):
-    one definition placed in both, and a company its words name is filed in both."""
-    bio, sw = chains["bio"].segment("health_it"), chains["software"].segment("health_it")
-    assert {**bio.__dict__, "target_count": 0} == {**sw.__dict__, "target_count": 0}
+def _knowledge_relevance(chains, names: list[str], intros: list[str]):
+    """Chain relevance (company × chain) of made-up companies from the knowledge alone (no learned model)."""
     import pandas as pd
 
     from matcher.engine.match import SegmentMatcher
 
     m = SegmentMatcher(model=None).fit(chains)
-    rows = pd.DataFrame(
-        {
-            "company_name": ["某某科技有限公司", "某某医疗器械有限公司"],
-            "intro": ["公司主营医院信息系统与电子病历软件", "公司生产一次性注射器"],
-        }
+    return m.chain_relevance(m.match(pd.DataFrame({"company_name": names, "intro": intros})))
+
+
+def test_medical_informatics_is_one_segment_of_bio_and_software(chains):
+    """A hospital-IT vendor serves both chains (the plan's 医药、医信协同; medical IT is bio and software):
+    one definition placed in both, and a company its words name is filed in both."""
+    bio, sw = chains["bio"].segment("health_it"), chains["software"].segment("health_it")
+    assert {**bio.__dict__, "target_count": 0} == {**sw.__dict__, "target_count": 0}
+    rel = _knowledge_relevance(
+        chains,
+        ["某某科技有限公司", "某某医疗器械有限公司"],
+        ["公司主营医院信息系统与电子病历软件", "公司生产一次性注射器"],
     )
-    rel = m.chain_relevance(m.match(rows))
     t = matcher.DEFAULTS.min_relevance
     assert rel.loc[0, "bio"] >= t and rel.loc[0, "software"] >= t
     assert rel.loc[1, "bio"] >= t and rel.loc[1, "software"] < t  # a device maker is not software
 
 
 def test_rehabilitation_robots_and_exoskeletons_are_medical_devices_not_industrial_robots(chains):
-    import pandas as pd
-
-    from matcher.engine.match import SegmentMatcher
-
-    m = SegmentMatcher(model=None).fit(chains)
-    rows = pd.DataFrame(
-        {
-            "company_name": ["某某机器人科技有限公司", "某某智能装备有限公司"],
-            "intro": ["公司研发下肢外骨骼机器人和康复机器人，用于康复训练。", "公司生产焊接机器人和码垛机器人。"],
-        }
+    rel = _knowledge_relevance(
+        chains,
+        ["某某机器人科技有限公司", "某某智能装备有限公司"],
+        ["公司研发下肢外骨骼机器人和康复机器人，用于康复训练。", "公司生产焊接机器人和码垛机器人。"],
     )
-    rel = m.chain_relevance(m.match(rows))
     t = matcher.DEFAULTS.min_relevance
     assert rel.loc[0, "bio"] >= t and rel.loc[0, "ime"] < t
     assert rel.loc[1, "ime"] >= t and rel.loc[1, "bio"] < t
