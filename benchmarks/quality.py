@@ -58,6 +58,7 @@ from sklearn.metrics import average_precision_score
 from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
 
 import matcher
+from matcher.engine.learned import MODEL_FILES
 from matcher.engine.match import SegmentMatcher
 from matcher.knowledge.settings import REFERENCE_DIR
 
@@ -446,7 +447,7 @@ def model_report(folds: int, seed: int, eval_dir: Path, settings=matcher.DEFAULT
         model = tm.fit_model(pool, tr, seed=seed)
         weight = model.meta["choice"]["weight"]
         weights.append(f"{weight:g} ({model.meta['choice']['filing']} files)")
-        files = 1.0 if model.meta["choice"]["filing"] == "combined" else 0.0
+        files = MODEL_FILES[model.meta["choice"]["filing"]]
         engine = SegmentMatcher(settings=settings.replace(model_weight=weight, model_files=files), model=model).fit(
             chains
         )

@@ -440,8 +440,13 @@ def fit_model(
 ) -> ChainModel:
     """The chain model fitted on the pool rows `train` only, every choice made on inner grouped folds of
     those rows (see the module docstring); model.meta["choice"] holds what was chosen and its inner score."""
-    models = fit_models(pool, train, inner, seed, grid, rounds)
-    return max(models.values(), key=lambda m: m.meta["choice"]["inner_score"])  # first (grid order) on a tie
+    return best_model(fit_models(pool, train, inner, seed, grid, rounds))
+
+
+def best_model(models: dict[str, ChainModel]) -> ChainModel:
+    """Of fit_models' models (one per filing rule), the one with the best inner score (the first in grid
+    order on a tie)."""
+    return max(models.values(), key=lambda m: m.meta["choice"]["inner_score"])
 
 
 def fit_models(
@@ -604,7 +609,7 @@ def held_out(pool: Pool, k: int, seed: int, grid: dict | None = None, rounds: in
     choices = []
     for tr, te in pool_folds(pool, k, seed):
         models = fit_models(pool, tr, seed=seed, grid=grid, rounds=rounds)
-        model = max(models.values(), key=lambda m: m.meta["choice"]["inner_score"])  # as fit_model
+        model = best_model(models)
         choice = model.meta["choice"]
         choices.append({**choice, "rules": {r: m.meta["choice"] for r, m in models.items()}})
         relevance["knowledge"][te] = pool.relevance[te]

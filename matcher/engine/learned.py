@@ -31,8 +31,9 @@ from ..learn.model import ChainModel
 
 ALONE_FLOOR = 0.1  # the model's relevance from which it ranks a company in a chain without knowledge evidence
 # what decides whether a company is filed in a chain: the combined relevance, or the knowledge's alone
-# (the combined relevance then only ranks: hold_filing); the setting model_files is 1 for "combined"
-FILING_RULES = ("combined", "knowledge")
+# (the combined relevance then only ranks: hold_filing); the value of the setting model_files for each
+MODEL_FILES = {"combined": 1.0, "knowledge": 0.0}
+FILING_RULES = tuple(MODEL_FILES)
 
 
 def _chain_any(m: sp.spmatrix | np.ndarray, chain_of: sp.csr_matrix) -> np.ndarray:
