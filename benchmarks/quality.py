@@ -138,8 +138,10 @@ def engine_relevance(frame: pd.DataFrame, columns, settings=matcher.DEFAULTS, pr
     if prepare is not None:
         companies = prepare(companies)
     # knowledge only: the shipped model was trained on these rows, so it is measured on held-out folds
-    # only (model_report), never here
-    m = SegmentMatcher(settings=settings, model=None).fit(matcher.load_chains())
+    # only (model_report), never here; so is the ranking share of a business statement's weak words, which
+    # the training chose on these rows (head_weak_rank): here the knowledge ranks as it files
+    untuned = settings.replace(head_weak_rank=1.0)
+    m = SegmentMatcher(settings=untuned, model=None).fit(matcher.load_chains())
     rel = m.chain_relevance(m.match(companies))
     rel.index = frame.index
     return rel
@@ -448,9 +450,10 @@ def model_report(folds: int, seed: int, eval_dir: Path, settings=matcher.DEFAULT
         weight = model.meta["choice"]["weight"]
         weights.append(f"{weight:g} ({model.meta['choice']['filing']} files)")
         files = MODEL_FILES[model.meta["choice"]["filing"]]
-        engine = SegmentMatcher(settings=settings.replace(model_weight=weight, model_files=files), model=model).fit(
-            chains
+        chosen = settings.replace(
+            model_weight=weight, model_files=files, head_weak_rank=model.meta["choice"]["head_weak_rank"]
         )
+        engine = SegmentMatcher(settings=chosen, model=model).fit(chains)
         combined = engine.chain_relevance(engine.match(pool.frame.iloc[te].reset_index(drop=True)))[CHAINS]
         knowledge = pd.DataFrame(pool.relevance[te], columns=CHAINS)
         for key, (a, b) in pool.offsets.items():

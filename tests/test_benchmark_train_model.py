@@ -91,7 +91,7 @@ def _fake_pool(rng, sizes=(60, 90, 40)):
             table = pd.DataFrame({c: rng.choice(["pos", "neg", "neg", "skip"], n) for c in chains})
         labels[key], offsets[key] = table, (start, start + n)
         start += n
-    return tm.Pool(None, None, None, None, None, None, None, labels, offsets, {}), start
+    return tm.Pool(None, None, None, None, None, None, None, {}, labels, offsets, {}), start
 
 
 def test_selector_equals_the_quality_metrics():
@@ -113,7 +113,8 @@ def test_selector_equals_the_quality_metrics():
             want.update({f"{key}/{m}": summary[m] for m in tm.q.SETS[key].targets})
         assert got == pytest.approx(want, nan_ok=True)
         targets = [v for k, v in want.items() if not k.endswith("none_kept")]
-        shortfall = max(0.0, tm.q.SETS["intro"].targets["none_kept"] - want["intro/none_kept"])
+        floors = tm.q.SETS["intro"].targets
+        shortfall = sum(max(0.0, floors[m] - want[f"intro/{m}"]) for m in ("none_kept", "macro_F1"))
         assert got_score == pytest.approx(np.mean(targets) - shortfall)
 
 
@@ -154,3 +155,24 @@ def test_filed_view_files_as_the_knowledge_under_the_knowledge_rule():
     held = hold_filing(combined, k, np.arange(len(tm.CHAINS)), t, tm._ceiling())
     np.testing.assert_allclose(view, held, atol=1e-6)
     assert set(tm.GRID["filing"]) == {"combined", "knowledge"}
+
+
+def test_filed_view_ranks_on_the_ranking_relevance_and_files_as_the_rule_says():
+    """head_weak_rank < 1: the combined relevance joined from the ranking knowledge orders the companies,
+    the rule's relevance files them (SegmentMatcher.match: hold_filing(ranked, filing))."""
+    from matcher.engine.learned import hold_filing
+
+    rng = np.random.default_rng(7)
+    k = rng.random((300, len(tm.CHAINS))).astype(np.float32)
+    rank = k * rng.uniform(0.5, 1.0, k.shape).astype(np.float32)  # ranking knowledge: never above the filing one
+    m = rng.random((300, len(tm.CHAINS))).astype(np.float32)
+    chains, t = np.arange(len(tm.CHAINS)), matcher.DEFAULTS.min_relevance
+    combined = tm.join(k, chains, m, 0.3, tm._ceiling())
+    ranked = tm.join(rank, chains, m, 0.3, tm._ceiling())
+    for rule, basis in (("combined", combined), ("knowledge", k)):
+        view = tm.filed_view(k, combined, rule, ranked)
+        assert ((view >= t) == (basis >= t)).all() and ((ranked >= t) != (basis >= t)).any()
+        np.testing.assert_allclose(view, hold_filing(ranked, basis, chains, t, tm._ceiling()), atol=1e-6)
+        below = (view < t) & (ranked < tm._ceiling())
+        np.testing.assert_allclose(view[below], ranked[below])  # under the threshold the ranking relevance stands
+    assert tm.GRID["head_weak_rank"][0] == 1.0  # the grid's first: rank as filed

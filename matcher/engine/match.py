@@ -315,6 +315,8 @@ class MatchResult:
     excluded: dict  # field -> sparse n × S (1 where an exclusion word of the segment is present)
     name_terms: sp.csr_matrix | None = None  # n × name terms counted (roster rows: the name's industry part)
     knowledge_relevance: np.ndarray | None = None  # n × S before the learned model joined (None: no model)
+    # n × S the knowledge relevance that ranks where it differs from the one that files (head_weak_rank < 1)
+    rank_relevance: np.ndarray | None = None
     model_relevance: np.ndarray | None = None  # n × chains: the learned model's relevance (None: no model)
     # n × S, sparse: what the 经营范围 items naming GB/T 小类 of the segment add (SegmentMatcher.scope_code_support)
     scope_code_support: sp.csr_matrix | None = None
@@ -334,11 +336,21 @@ class _FieldSums:
     hits: dict = field(default_factory=dict)  # field -> n × K keyword hits
     excluded: dict = field(default_factory=dict)  # field -> n × S exclusions
     name_terms: sp.csr_matrix | None = None  # n × name terms counted (see SegmentMatcher._add_name_terms)
+    # n × S, weak words of a head clause as counted in `strong` (× head_weak) and as taken out of `weak`
+    head_strong: sp.csr_matrix | None = None
+    head_weak: sp.csr_matrix | None = None
 
     @classmethod
     def empty(cls, n: int, n_seg: int, n_leaders: int) -> _FieldSums:
         zero = sp.csr_matrix((n, n_seg), dtype=np.float32)
-        return cls(zero, zero, np.zeros(n, dtype=bool), sp.csr_matrix((n, n_leaders), dtype=np.float32))
+        return cls(
+            zero,
+            zero,
+            np.zeros(n, dtype=bool),
+            sp.csr_matrix((n, n_leaders), dtype=np.float32),
+            head_strong=zero,
+            head_weak=zero,
+        )
 
 
 class SegmentMatcher(Estimator):
@@ -793,8 +805,16 @@ class SegmentMatcher(Estimator):
             scope_ev = _scale_where(scope_ev, sums.excluded["scope"], keep)
         leader_ev = (sums.leader_hits @ self.leader_segments_).tocsr()
         leader_ev.data *= self.settings.leader_weight
-        evidence = self._evidence(strong, weak, leader_ev, (code_ev + scope_ev).tocsr())
+        code_all = (code_ev + scope_ev).tocsr()
+        ranking = self._ranking_inputs(sums, strong, weak)  # before _evidence reuses the buffers
+        evidence = self._evidence(strong, weak, leader_ev, code_all)
         relevance = self._relevance(evidence, out=weak)  # weak's buffer is free once evidence holds it
+        rank_relevance = None
+        if ranking is not None:
+            rows, r_strong, r_weak = ranking
+            rank_relevance = relevance.copy()
+            r_evidence = self._evidence(r_strong, r_weak, leader_ev[rows], code_all[rows])
+            rank_relevance[rows] = self._relevance(r_evidence, out=r_weak)
         result = MatchResult(
             relevance=relevance,
             evidence=evidence,
@@ -806,18 +826,44 @@ class SegmentMatcher(Estimator):
             leader_hits=sums.leader_hits,
             excluded=sums.excluded,
             name_terms=sums.name_terms,
+            rank_relevance=rank_relevance,
         )
+        # what files a company and what ranks it: the knowledge relevance, the learned model joined to it
+        # (learned.py; model_files says whether the join files or only ranks), the ranking relevance
+        filing, ranked = relevance, relevance if rank_relevance is None else rank_relevance
         if self.model_ is not None and self.settings.model_weight > 0:  # the learned model joins (see learned.py)
             feats = knowledge_features(self, frame, result, relevance)
             result.model_relevance = model_relevance(self.model_, self.chain_ids_, feats, frame)
-            result.knowledge_relevance = relevance
+            result.knowledge_relevance = ranked  # what the model joins (its part in a reason is measured from it)
             weight = chain_weights(self.model_, self.chain_ids_, self.settings.model_weight)
-            result.relevance = join(relevance, self.segment_chain_, result.model_relevance, weight, self._ceiling())
-            if self.settings.model_files < 0.5:  # the knowledge files, the model only ranks (see learned.py)
-                result.relevance = hold_filing(
-                    result.relevance, relevance, self.segment_chain_, self.settings.min_relevance, self._ceiling()
-                )
+            joined = join(relevance, self.segment_chain_, result.model_relevance, weight, self._ceiling())
+            if self.settings.model_files >= 0.5:  # the join files too
+                filing = joined
+            ranked = (
+                joined
+                if rank_relevance is None
+                else join(rank_relevance, self.segment_chain_, result.model_relevance, weight, self._ceiling())
+            )
+        if ranked is filing:
+            result.relevance = filing
+        else:  # filed as `filing` files, ranked as `ranked` ranks
+            result.relevance = hold_filing(
+                ranked, filing, self.segment_chain_, self.settings.min_relevance, self._ceiling()
+            )
         return result
+
+    def _ranking_inputs(self, sums: _FieldSums, strong: np.ndarray, weak: np.ndarray):
+        """(rows, strong, weak) of the rows whose ranking differs from their filing: the weak words of a
+        head clause counted as specific evidence × head_weak_rank only (the rest back among the weak words),
+        or None when no row differs (head_weak_rank 1, or no such words)."""
+        share = np.float32(self.settings.head_weak_rank)
+        if share >= 1.0 or not sums.head_strong.nnz:
+            return None
+        rows = np.flatnonzero(np.diff(sums.head_strong.indptr) > 0)
+        r_strong = strong[rows] - (1 - share) * sums.head_strong[rows].toarray()
+        r_weak = weak[rows] + (1 - share) * sums.head_weak[rows].toarray()
+        np.maximum(r_strong, 0.0, out=r_strong)  # float rounding: never below nothing
+        return rows, r_strong.astype(np.float32), r_weak.astype(np.float32)
 
     def _read_field(
         self, frame: pd.DataFrame, policy: FieldPolicy
@@ -865,21 +911,33 @@ class SegmentMatcher(Estimator):
         weak_part = (h @ self.weak_weights_).tocsr()
         if terms is not None:  # the industry part of a name: its chain terms
             part, weak_part, sums.name_terms = self._add_name_terms(frame, p, terms, part, weak_part)
+        promoted = None
         if fh.head is not None:  # weak words in the sentence that states the business count
             promoted = ((fh.head @ self._pattern_keywords_) @ self.weak_weights_).tocsr()
             part = (part + factor(p.clauses.head_weak, s) * promoted).tocsr()
             weak_part = (weak_part - promoted).tocsr()
         # an exclusion word keeps only exclusion_factor of the segment's evidence in that field
         part, weak_part = _scale_where(part, ex, keep), _scale_where(weak_part, ex, keep)
+        promoted_strong = None
+        if promoted is not None and promoted.nnz:  # kept apart for the ranking (head_weak_rank, see match)
+            promoted = _scale_where(promoted, ex, keep)
+            promoted_strong = factor(p.clauses.head_weak, s) * promoted
         if p.alone is not None:  # a roster row with nothing but this field: it is all the evidence there is
             only = self._only_field(frame, p)
-            part = _scale_rows(part, np.where(only, np.float32(factor(p.alone, s)), np.float32(1.0)))
+            alone = np.where(only, np.float32(factor(p.alone, s)), np.float32(1.0))
+            part = _scale_rows(part, alone)
+            promoted_strong = None if promoted_strong is None else _scale_rows(promoted_strong, alone)
         if p.vertical_damp is not None:
             damp = np.where(sums.vertical, np.float32(factor(p.vertical_damp, s)), np.float32(1.0))
             part, weak_part = _scale_rows(part, damp), _scale_rows(weak_part, damp)
+            if promoted_strong is not None:
+                promoted, promoted_strong = _scale_rows(promoted, damp), _scale_rows(promoted_strong, damp)
         weight = factor(p.weight, s)
         sums.strong = sums.strong + weight * part  # evidence stays sparse until every field is in
         sums.weak = sums.weak + weight * weak_part
+        if promoted_strong is not None:
+            sums.head_strong = sums.head_strong + weight * promoted_strong
+            sums.head_weak = sums.head_weak + weight * promoted
         sums.hits[p.field] = h
         sums.excluded[p.field] = ex
 

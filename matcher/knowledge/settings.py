@@ -238,6 +238,17 @@ class Settings:
         1.0,
         0.05,
     )
+    head_weak_rank: float = _f(
+        0.0,  # 0: ranks as a weak word; the value benchmarks/train_model.py chose on inner folds (tests check they agree)
+        MATCH,
+        "主营表述中的泛化词参与排序",
+        "主营表述里的泛化词足以让企业入链（见“主营表述中的泛化词”），但排序时按此比例当作具体证据："
+        "1 为与入链判断相同；0 为排序时仍当作泛化词，使有环节专有词的企业排在只有泛化词的企业之前。"
+        "入链与否不受此值影响。默认值是训练时比较后选定的。",
+        0.0,
+        1.0,
+        0.25,
+    )
     core_factor: float = _f(
         1.25,
         MATCH,
@@ -277,7 +288,7 @@ class Settings:
         0.05,
     )
     model_weight: float = _f(
-        0.4,  # the (largest chain's) weight benchmarks/train_model.py chose on inner folds for the shipped artefact
+        0.3,  # the (largest chain's) weight benchmarks/train_model.py chose on inner folds for the shipped artefact
         MATCH,
         "文本模型权重",
         "用已标注企业训练的文本模型（读企业名称、简介、经营范围和行业代码）对产业链判断的参与程度："

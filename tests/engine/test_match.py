@@ -439,3 +439,23 @@ def test_founders_who_studied_abroad_do_not_make_a_chip_firm_an_education_busine
     rel = _chain_rel(shipped, frame(company_name=["星河科技有限公司"] * 3, intro=intros))
     assert rel.loc[0, "ic"] == pytest.approx(rel.loc[1, "ic"]) and rel.loc[0, "ic"] > 0.6
     assert rel.loc[2, "ic"] < rel.loc[0, "ic"] / 2  # a study-abroad agency is a vertical business
+
+
+def test_weak_words_of_the_business_statement_file_but_rank_below_specific_words(fixture_chains):
+    """head_weak_rank: a weak word in the sentence that states the business counts as specific evidence
+    for filing (head_weak_factor) but, for ranking, only by this share; what is filed never changes."""
+    texts = ["甲公司主要从事新能源。", "乙公司研发动力电池。", "丙公司主要从事新能源，研发动力电池。", None]
+    f = frame(intro=texts)
+    base = DEFAULTS.replace(min_relevance=0.3, model_weight=0.0)
+    as_filed = SegmentMatcher(settings=base.replace(head_weak_rank=1.0)).fit(fixture_chains)
+    ranked = SegmentMatcher(settings=base.replace(head_weak_rank=0.0)).fit(fixture_chains)
+    half = SegmentMatcher(settings=base.replace(head_weak_rank=0.5)).fit(fixture_chains)
+    r1, r0, rh = (m.chain_relevance(m.match(f)) for m in (as_filed, ranked, half))
+    assert as_filed.match(f).rank_relevance is None  # share 1: nothing to rank apart
+    assert ((r1 >= 0.3) == (r0 >= 0.3)).all().all()  # the same chains filed
+    assert r0.loc[1, "nev"] == r1.loc[1, "nev"] > 0  # no weak word in a business statement: no change
+    # the weak word alone filed row 0; it stays filed, held at the threshold, below row 1's specific word
+    assert r1.loc[0, "nev"] > 0.3 and r0.loc[0, "nev"] == pytest.approx(0.3)
+    assert r0.loc[0, "nev"] < r0.loc[1, "nev"] and r1.loc[0, "nev"] > r0.loc[0, "nev"]
+    assert r1.loc[2, "nev"] > rh.loc[2, "nev"] > r0.loc[2, "nev"] >= 0.3  # the share scales between the two
+    assert (r0.loc[3] == 0).all()

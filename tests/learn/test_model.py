@@ -96,6 +96,15 @@ def test_the_default_filing_rule_is_the_one_chosen_for_the_artefact():
     assert matcher.DEFAULTS.model_files == (1.0 if choice["filing"] == "combined" else 0.0)
 
 
+def test_the_default_ranking_of_weak_business_words_is_the_one_chosen_for_the_artefact():
+    """benchmarks/train_model.py chooses on inner folds how far a business statement's weak words rank as
+    specific evidence (head_weak_rank); the setting's default must be that share."""
+    import matcher
+
+    choice = load_model(DEFAULT_MODEL).meta["choice"]
+    assert matcher.DEFAULTS.head_weak_rank == pytest.approx(choice["head_weak_rank"])
+
+
 def test_save_and_load_round_trip(tmp_path):
     model = small_model()
     path = tmp_path / "m.npz"
