@@ -42,6 +42,7 @@ check they agree).
     python benchmarks/train_model.py               # held-out figures (5 grouped folds), then write the artefact
     python benchmarks/train_model.py --no-write    # figures only
     python benchmarks/train_model.py --errors      # + held-out misses per chain (error analysis)
+    python benchmarks/train_model.py --no-write --repeats 3   # + the held-out run on 3 fold draws, pooled
     python benchmarks/train_model.py --folds 0     # write without the held-out run (metadata says so)
 """
 
@@ -719,6 +720,25 @@ def print_held_out(figures: HeldOut, k: int, seed: int) -> dict:
     return record
 
 
+def print_repeats(runs: list, k: int, seed: int) -> None:
+    """Mean ± spread over every outer fold of `runs` (held_out on seeds seed, seed + 1, …), and each draw's
+    mean: the spread of the 5-fold figures between draws of the folds."""
+    seeds = f"{seed}–{seed + len(runs) - 1}"
+    print(
+        f"\nrepeated: {len(runs)} draws of {k} outer folds (seeds {seeds}); mean ± std over all {len(runs) * k} folds [each draw's mean]"
+    )
+    for key in runs[0].summaries:
+        spec = q.SETS[key]
+        for e in ("knowledge", "chosen"):
+            tables = [r.summaries[key][e] for r in runs]
+            every = pd.concat(tables, ignore_index=True)
+            parts = [
+                f"{m} {every[m].mean():.3f} ± {every[m].std():.3f} [{' '.join(f'{t[m].mean():.3f}' for t in tables)}]"
+                for m in spec.targets
+            ]
+            print(f"  {key:<6} {e:<10} " + "   ".join(parts))
+
+
 def print_errors(pool: Pool, figures: HeldOut, top: int = 8) -> None:
     """Per chain, the held-out misses: positives the combined engine did not file (lowest relevance first)
     and negatives it filed (highest first), with the knowledge and model relevance beside."""
@@ -747,6 +767,12 @@ def main(argv=None) -> int:
     ap.add_argument("--eval", type=Path, default=q.EVAL_DIR)
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--errors", action="store_true", help="list held-out misses per chain")
+    ap.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="also run the held-out folds on this many fold draws (seeds) and pool them",
+    )
     ap.add_argument("--out", type=Path, default=DEFAULT_MODEL)
     ap.add_argument("--dump", type=Path, help="also save the held-out relevance (pickle) for analysis")
     ap.add_argument(
@@ -772,6 +798,12 @@ def main(argv=None) -> int:
                 pickle.dump({"figures": figures, "y": pool.y, "use": pool.use, "set_key": pool.set_key}, fh)
         if args.errors:
             print_errors(pool, figures)
+        if args.repeats > 1:  # the same held-out run on other fold draws: how much the figures owe to one draw
+            runs = [figures] + [
+                held_out(pool, args.folds, args.seed + i, grid, args.chain_weight_rounds)
+                for i in range(1, args.repeats)
+            ]
+            print_repeats(runs, args.folds, args.seed)
     if args.no_write:
         return 0
     model = fit_model(pool, np.arange(len(pool.frame)), seed=args.seed, grid=grid, rounds=args.chain_weight_rounds)

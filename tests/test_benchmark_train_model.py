@@ -176,3 +176,21 @@ def test_filed_view_ranks_on_the_ranking_relevance_and_files_as_the_rule_says():
         below = (view < t) & (ranked < tm._ceiling())
         np.testing.assert_allclose(view[below], ranked[below])  # under the threshold the ranking relevance stands
     assert tm.GRID["head_weak_rank"][0] == 1.0  # the grid's first: rank as filed
+
+
+def test_repeated_draws_pool_every_outer_fold(capsys):
+    """--repeats: the figures over every fold of every draw, beside each draw's own mean."""
+    import pandas as pd
+
+    def run(values):
+        table = pd.DataFrame({"mean_AP": values, "macro_F1": values, "none_kept": values})
+        other = pd.DataFrame({"mean_AP": values})
+        summaries = {"intro": {"knowledge": table, "chosen": table}, "names": {"knowledge": other, "chosen": other}}
+        return tm.HeldOut(summaries, {}, [], {}, None)
+
+    tm.print_repeats([run([0.8, 0.9]), run([0.9, 1.0])], 2, 3)
+    out = capsys.readouterr().out
+    assert "2 draws of 2 outer folds (seeds 3–4)" in out and "all 4 folds" in out
+    pooled = np.std([0.8, 0.9, 0.9, 1.0], ddof=1)
+    assert f"mean_AP 0.900 ± {pooled:.3f} [0.850 0.950]" in out
+    assert out.count("names ") == 2  # knowledge and chosen

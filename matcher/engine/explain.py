@@ -20,7 +20,8 @@ figure (relevance, gap weight, strength score) is worded: those stay in their ow
                (the change itself stays in the model_support column)
            chain level (no text names a segment): 属{chain_name}产业链，文字未指明具体环节，环节待核实
                （国标行业对应环节：…） in place of the gap item
-           a --per-chain row of a chain the company is not filed in: items, then 与{chain_name}相关，但未达入链门槛
+           a --per-chain row of a chain the company is not filed in: items, then
+               与{chain_name}相关，但名称、简介和经营范围中的直接证据不足，未达入链门槛
            no chain: 未匹配到园区重点产业链的环节 (+ when only the industry code pointed at a chain:
                ；仅国标行业代码指向{chain}，企业名称、简介和经营范围中没有相应内容，不据此入链)
                + （文本模型判断不符，未予归入） when the knowledge alone would have filed it
@@ -78,7 +79,9 @@ CODE_ALONE = "；仅国标行业代码指向{chain}，企业名称、简介和�
 # filed at chain level: the text and the code place the company in the chain, but no text names its segment
 CHAIN_LEVEL = "属{chain}产业链，文字未指明具体环节，环节待核实"
 CHAIN_LEVEL_CODE = "（国标行业对应环节：{}）"
-NEAR_MISS = "与{chain}相关，但未达入链门槛"  # a --per-chain row of a chain the company is not filed in
+# a --per-chain row of a chain the company is not filed in: what is missing is direct evidence (the model,
+# when it rated the chain higher, is named before it; it never files a company by itself)
+NEAR_MISS = "与{chain}相关，但名称、简介和经营范围中的直接证据不足，未达入链门槛"
 MODEL_UP = "文本模型判断与该产业链相符"
 MODEL_DOWN = "文本模型判断与该产业链相符程度较低"
 MODEL_UNMATCHED = "（文本模型判断不符，未予归入）"

@@ -318,6 +318,7 @@ def test_when_the_knowledge_files_the_model_only_ranks(fixture_chains):
     # reasons: the model is named where it moved the relevance, never as deciding a filing
     assert "文本模型判断与该产业链相符程度较低" in nev.loc[1, "reasons"]
     assert "未达入链门槛" in nev.loc[0, "reasons"] and "文本模型判断与该产业链相符" in nev.loc[0, "reasons"]
+    assert "直接证据不足" in nev.loc[0, "reasons"]  # what keeps it out is the evidence, not the model
     assert MODEL_UNMATCHED.split("，")[0] not in " ".join(comp["reasons"])
     # model_files 1 (the same model, the same weight) files row 0 and unfiles row 1: the setting decides
     files = SegmentMatcher(settings=settings.replace(model_files=1.0), model=model).fit(fixture_chains)
