@@ -194,8 +194,10 @@ def load_pool(eval_dir: Path = q.EVAL_DIR) -> Pool:
     feats = knowledge_features(m, frame, result, result.relevance)
     rank = {}
     for share in GRID["head_weak_rank"]:
-        ranker = SegmentMatcher(settings=matcher.DEFAULTS.replace(model_weight=0.0, head_weak_rank=share)).fit(chains)
-        ranked = ranker.match(frame).rank_relevance
+        ranked = None
+        if share < 1:  # at 1 the knowledge ranks as it files
+            settings = matcher.DEFAULTS.replace(model_weight=0.0, head_weak_rank=share)
+            ranked = SegmentMatcher(settings=settings).fit(chains).match(frame).rank_relevance
         rank[share] = feats["relevance"] if ranked is None else chain_max(ranked, m.segment_chain_, len(CHAINS))
     return Pool(
         frame,
