@@ -863,7 +863,7 @@ class SegmentMatcher(Estimator):
         r_strong = strong[rows] - (1 - share) * sums.head_strong[rows].toarray()
         r_weak = weak[rows] + (1 - share) * sums.head_weak[rows].toarray()
         np.maximum(r_strong, 0.0, out=r_strong)  # float rounding: never below nothing
-        return rows, r_strong.astype(np.float32), r_weak.astype(np.float32)
+        return rows, r_strong.astype(np.float32, copy=False), r_weak.astype(np.float32, copy=False)
 
     def _read_field(
         self, frame: pd.DataFrame, policy: FieldPolicy
