@@ -534,8 +534,7 @@ def fit_models(
                 m = (1.0 / (1.0 + np.exp(-(logit + _shift(fp))))).astype(np.float32)
                 for w, share in itertools.product(grid["weight"], grid["head_weak_rank"]):
                     rel = join(knowledge, np.arange(len(CHAINS)), m, w, _ceiling())
-                    rank = _rank_of(ranks, share)
-                    ranked = None if rank is None else join(rank, np.arange(len(CHAINS)), m, w, _ceiling())
+                    ranked = _ranked(_rank_of(ranks, share), m, w)
                     for rule in grid["filing"]:
                         score, got = select(filed_view(knowledge, rel, rule, ranked))
                         choice = {
@@ -598,8 +597,7 @@ def refine_chain_weights(
 
     def score_of(w):
         combined = join(relevance, np.arange(len(CHAINS)), m, w, _ceiling())
-        ranked = None if rank is None else join(rank, np.arange(len(CHAINS)), m, w, _ceiling())
-        return select(filed_view(relevance, combined, rule, ranked))
+        return select(filed_view(relevance, combined, rule, _ranked(rank, m, w)))
 
     w = np.full(len(CHAINS), start, np.float32)
     score, got = score_of(w)
@@ -624,13 +622,19 @@ def combined_relevance(pool: Pool, model: ChainModel, rows: np.ndarray, weight: 
     w = chain_weights(model, CHAINS, weight)
     rel = join(k, np.arange(len(CHAINS)), m, w, _ceiling())
     rank = _rank_of(pool.rank, model.meta["choice"].get("head_weak_rank", 1.0))
-    ranked = None if rank is None else join(rank[rows], np.arange(len(CHAINS)), m, w, _ceiling())
+    ranked = _ranked(None if rank is None else rank[rows], m, w)
     return filed_view(k, rel, model.meta["choice"].get("filing", "combined"), ranked)
 
 
 def _rank_of(ranks: dict, share: float):
     """The ranking knowledge relevance of head_weak_rank `share` (Pool.rank), None at 1: it ranks as it files."""
     return None if share >= 1 else ranks[share]
+
+
+def _ranked(rank, m, weight):
+    """The combined relevance that ranks (filed_view's `ranked`): the model joined to the ranking knowledge
+    `rank` as the engine joins it; None where there is none (the filing relevance ranks)."""
+    return None if rank is None else join(rank, np.arange(len(CHAINS)), m, weight, _ceiling())
 
 
 @dataclass
