@@ -107,6 +107,20 @@ _CORE_RX = re.compile(
     + "|".join(CORE_NOUNS)
     + ")"
 )
+# The business statement of the annual-report form: "公司主要从事【锂离子动力电池】的研发、生产和销售". The
+# object of the statement, between a BUSINESS_OPENERS word and "的" + a BUSINESS_VERBS word in one clause,
+# says what the firm does, as a core phrase does.
+BUSINESS_OPENERS = ("主要从事", "专业从事", "专门从事", "专注于")
+BUSINESS_VERBS = ("研发", "研制", "研究", "生产", "制造", "设计", "开发", "销售")
+_BUSINESS_RX = re.compile(
+    "(?:"
+    + "|".join(BUSINESS_OPENERS)
+    + ")([^"
+    + re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)
+    + "]{1,40}?)的(?:"
+    + "|".join(BUSINESS_VERBS)
+    + ")"
+)
 _CUES = HEAD_CUES + APPLICATION_CUES + NOT_APPLICATION + METHOD_CUES
 _CUE_KIND = np.repeat([0, 1, 2, 3], [len(HEAD_CUES), len(APPLICATION_CUES), len(NOT_APPLICATION), len(METHOD_CUES)])
 _CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUES, matchkind=ahocorasick_rs.MatchKind.Standard)  # all cues, one pass
@@ -161,9 +175,16 @@ def clause_table(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray
 
 def core_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(starts, ends) character offsets of the core phrases of a description (or of many joined by
-    SEPARATOR): the shortest run of one clause between a CORE_OPENERS word and a CORE_NOUNS word."""
-    found = [m.span(1) for m in _CORE_RX.finditer(text)]
-    a = np.array(found, dtype=np.int64).reshape(-1, 2)
+    SEPARATOR), sorted and disjoint: the shortest run of one clause between a CORE_OPENERS word and a
+    CORE_NOUNS word, or between a BUSINESS_OPENERS word and "的" + a BUSINESS_VERBS word."""
+    found = sorted(m.span(1) for rx in (_CORE_RX, _BUSINESS_RX) for m in rx.finditer(text))
+    spans: list[list[int]] = []
+    for a, b in found:  # "是一家专注于…的研发企业": one phrase
+        if spans and a < spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], b)
+        else:
+            spans.append([a, b])
+    a = np.array(spans, dtype=np.int64).reshape(-1, 2)
     return a[:, 0], a[:, 1]
 
 

@@ -246,6 +246,13 @@ def test_clause_contexts(text, expected):
         ("是一家，动力电池企业", []),  # a core phrase stays inside one clause
         ("是一家动力电池" + SEPARATOR + "企业", []),  # and inside one text
         ("专注动力电池研发", []),
+        # the business statement of the annual-report form
+        ("公司主要从事锂离子动力电池的研发、生产和销售", ["锂离子动力电池"]),
+        ("专注于财务软件的开发，并提供服务", ["财务软件"]),
+        ("主要从事动力电池，并负责其研发", []),  # no "的 + verb" in the clause: no object named
+        ("主要从事电池贸易", []),
+        # overlapping phrases merge into one span (the spans stay sorted and disjoint)
+        ("是一家专注于动力电池的研发企业", ["专注于动力电池的研发"]),
     ],
 )
 def test_core_spans(text, expected):
@@ -265,6 +272,9 @@ def test_core_phrase_words_weigh_more(m):
     assert rel[0, b] >= DEFAULTS.min_relevance > rel[1, b]
     generic = m.transform(frame(intro=["甲公司是一家新能源研发商"]))
     assert 0 < generic[0, b] < DEFAULTS.min_relevance
+    # so does one segment word as the object of an annual-report business statement
+    stated = m.transform(frame(intro=["公司主要从事动力电池的研发和生产", "公司主要从事动力电池贸易"]))
+    assert stated[0, b] == rel[0, b] >= DEFAULTS.min_relevance > stated[1, b] == rel[1, b]
 
 
 @settings(max_examples=300)
