@@ -69,6 +69,39 @@ def test_no_segment_lists_a_code_too_broad_for_it(chains):
     assert not rail_codes & {"6513", "6531"}  # every software company's codes: never a rail segment's
 
 
+def test_a_code_of_two_chains_is_spread_over_segments_in_one_chain_at_most(chains):
+    """A 小类 several chains list (应用软件开发: 软件和信息服务, 人工智能, 智能电网) is the trade of one of them; every
+    other chain lists it for one segment. A chain's support adds each segment's evidence: listed for seven AI
+    segments, 应用软件开发 counted seven times, so with one weak word (数据处理) it filed every software company
+    under 人工智能 at 0.92."""
+    spread: dict[str, dict[str, int]] = {}
+    for c in chains.values():
+        for s in c.segments:
+            for code in s.industry_codes:
+                spread.setdefault(code, {}).setdefault(c.id, 0)
+                spread[code][c.id] += 1
+    assert {code: n for code, n in spread.items() if len(n) > 1 and sum(k > 1 for k in n.values()) > 1} == {}
+
+
+def test_a_software_company_is_not_filed_under_ai_by_its_code(chains):
+    import pandas as pd
+
+    from matcher.engine.match import SegmentMatcher
+
+    m = SegmentMatcher(model=None).fit(chains)
+    frame = pd.DataFrame(
+        {
+            "company_name": ["北京某某软件有限公司", "北京某某智能科技有限公司"],
+            "scope": ["一般项目：软件开发；数据处理和存储支持服务", "一般项目：人工智能应用软件开发；计算机视觉技术研发"],
+            "industry_code": ["6513", "6513"],
+        }
+    )
+    rel = m.chain_relevance(m.match(frame))
+    t = matcher.DEFAULTS.min_relevance
+    assert rel.loc[0, "software"] >= t > rel.loc[0, "ai"] > 0  # the code still orders it among AI's near misses
+    assert rel.loc[1, "ai"] >= t  # the text files an AI company
+
+
 def test_leaders_are_registered_names_not_ordinary_words(chains):
     """The leaders issue 14 names: stale ones gone, missing ones there, brands that are ordinary words (萤石 is a
     mineral, 杉杉 a clothing brand) only in their registered form (萤石网络, 杉杉科技)."""
