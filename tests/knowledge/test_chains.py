@@ -92,7 +92,10 @@ def test_a_software_company_is_not_filed_under_ai_by_its_code(chains):
     frame = pd.DataFrame(
         {
             "company_name": ["北京某某软件有限公司", "北京某某智能科技有限公司"],
-            "scope": ["一般项目：软件开发；数据处理和存储支持服务", "一般项目：人工智能应用软件开发；计算机视觉技术研发"],
+            "scope": [
+                "一般项目：软件开发；数据处理和存储支持服务",
+                "一般项目：人工智能应用软件开发；计算机视觉技术研发",
+            ],
             "industry_code": ["6513", "6513"],
         }
     )
