@@ -251,6 +251,7 @@ def test_clause_contexts(text, expected):
         ("专注于财务软件的开发，并提供服务", ["财务软件"]),
         ("主要从事动力电池，并负责其研发", []),  # no "的 + verb" in the clause: no object named
         ("主要从事电池贸易", []),
+        ("公司从事地铁车辆空调的研发与制造", ["地铁车辆空调"]),  # 从事 alone opens it too
         # overlapping phrases merge into one span (the spans stay sorted and disjoint)
         ("是一家专注于动力电池的研发企业", ["专注于动力电池的研发"]),
     ],

@@ -105,6 +105,16 @@ def test_a_software_company_is_not_filed_under_ai_by_its_code(chains):
     assert rel.loc[1, "ai"] >= t  # the text files an AI company
 
 
+def test_an_acronym_files_as_a_word_never_inside_one(chains):
+    rel = _knowledge_relevance(
+        chains,
+        ["某某医药科技有限公司", "某某电子有限公司"],
+        ["公司是一家CRO企业", "公司生产Micro USB连接器和microSD卡座"],
+    )
+    t = matcher.DEFAULTS.min_relevance
+    assert rel.loc[0, "bio"] >= t and rel.loc[1, "bio"] == 0
+
+
 def test_leaders_are_registered_names_not_ordinary_words(chains):
     """The leaders issue 14 names: stale ones gone, missing ones there, brands that are ordinary words (萤石 is a
     mineral, 杉杉 a clothing brand) only in their registered form (萤石网络, 杉杉科技)."""
