@@ -110,7 +110,7 @@ _CORE_RX = re.compile(
 # The business statement of the annual-report form: "公司主要从事【锂离子动力电池】的研发、生产和销售". The
 # object of the statement, between a BUSINESS_OPENERS word and "的" + a BUSINESS_VERBS word in one clause,
 # says what the firm does, as a core phrase does.
-BUSINESS_OPENERS = ("从事", "专注于")  # 从事 also stands inside 主要从事 / 专业从事 / 专门从事
+BUSINESS_OPENERS = ("从事", "专注于", "致力于")  # 从事 also stands inside 主要从事 / 专业从事 / 专门从事
 BUSINESS_VERBS = ("研发", "研制", "研究", "生产", "制造", "设计", "开发", "销售")
 _BUSINESS_RX = re.compile(
     "(?:"
