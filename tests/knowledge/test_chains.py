@@ -59,6 +59,11 @@ WRONG_CODES = {
     ("nev", "adas_hardware"): {"3670"},
     ("nev", "smart_cockpit"): {"3670"},
     ("nev", "thermal_management"): {"3670"},
+    # 工业自动控制系统装置制造 names control_automation's trade; grid and building automation firms register it too
+    ("ime", "servo_drive"): {"4011"},
+    ("ime", "cnc_system_tooling"): {"4011"},
+    ("ime", "sensing_vision"): {"4011"},
+    ("ime", "system_integration"): {"4011"},
 }
 
 
