@@ -43,7 +43,6 @@ def test_every_chain_is_complete(chains):
 # 小类 too broad to file a company under the segment by themselves (issue 14's data errors and their kind)
 WRONG_CODES = {
     ("ai", "ai_chips"): {"3973", "6520"},  # foundry; every chip designer
-    ("ic", "litho_materials"): {"2664"},  # film, printing plates and inks
     ("bio", "health_it"): {"8499", "6513"},
     ("bio", "digital_health"): {"8499", "6513"},
     ("rail", "materials"): {"3252", "3130", "3062", "3831", "2913"},  # aluminium and steel rolling, FRP, cables, rubber
@@ -63,7 +62,12 @@ WRONG_CODES = {
     ("ime", "servo_drive"): {"4011"},
     ("ime", "cnc_system_tooling"): {"4011"},
     ("ime", "sensing_vision"): {"4011"},
-    ("ime", "system_integration"): {"4011"},
+    ("ime", "system_integration"): {"4011", "3599"},  # 其他专用设备制造: a catch-all, kept for complete_equipment only
+    ("ime", "inspection_assembly"): {"3599"},
+    # 电子专用材料制造 also covers battery, magnetic and display materials and copper-clad laminate: kept for
+    # wafer_substrate only, so it supports 集成电路 once
+    ("ic", "litho_materials"): {"2664", "3985"},
+    ("ic", "packaging_materials"): {"3985"},
 }
 
 
