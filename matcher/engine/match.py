@@ -98,29 +98,21 @@ HEAD, PLAIN, METHOD, APPLICATION = (CONTEXTS.index(c) for c in ("head", "plain",
 # The words between the opener (a head cue, see CORE_OPENERS) and the noun that names the kind of
 # firm say what the firm is.
 CORE_NOUNS = ("提供商", "供应商", "服务商", "研发商", "生产商", "制造商", "开发商", "运营商", "厂商", "企业", "公司")
-_CORE_RX = re.compile(
-    "(?:"
-    + "|".join(CORE_OPENERS)
-    + ")([^"
-    + re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)
-    + "]{1,60}?)(?:"
-    + "|".join(CORE_NOUNS)
-    + ")"
-)
+
+
+def _phrase_rx(openers, ends, longest: int) -> re.Pattern:
+    """Group 1: the shortest run (≤ `longest` characters) of one clause between an opener and an end word."""
+    inside = re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)
+    return re.compile(f"(?:{'|'.join(openers)})([^{inside}]{{1,{longest}}}?)(?:{'|'.join(ends)})")
+
+
+_CORE_RX = _phrase_rx(CORE_OPENERS, CORE_NOUNS, 60)
 # The business statement of the annual-report form: "公司主要从事【锂离子动力电池】的研发、生产和销售". The
 # object of the statement, between a BUSINESS_OPENERS word and "的" + a BUSINESS_VERBS word in one clause,
 # says what the firm does, as a core phrase does.
 BUSINESS_OPENERS = ("从事", "专注于", "致力于")  # 从事 also stands inside 主要从事 / 专业从事 / 专门从事
 BUSINESS_VERBS = ("研发", "研制", "研究", "生产", "制造", "设计", "开发", "销售")
-_BUSINESS_RX = re.compile(
-    "(?:"
-    + "|".join(BUSINESS_OPENERS)
-    + ")([^"
-    + re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)
-    + "]{1,40}?)的(?:"
-    + "|".join(BUSINESS_VERBS)
-    + ")"
-)
+_BUSINESS_RX = _phrase_rx(BUSINESS_OPENERS, [f"的{v}" for v in BUSINESS_VERBS], 40)
 _CUES = HEAD_CUES + APPLICATION_CUES + NOT_APPLICATION + METHOD_CUES
 _CUE_KIND = np.repeat([0, 1, 2, 3], [len(HEAD_CUES), len(APPLICATION_CUES), len(NOT_APPLICATION), len(METHOD_CUES)])
 _CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUES, matchkind=ahocorasick_rs.MatchKind.Standard)  # all cues, one pass

@@ -93,22 +93,12 @@ def test_a_code_of_two_chains_is_spread_over_segments_in_one_chain_at_most(chain
 
 
 def test_a_software_company_is_not_filed_under_ai_by_its_code(chains):
-    import pandas as pd
-
-    from matcher.engine.match import SegmentMatcher
-
-    m = SegmentMatcher(model=None).fit(chains)
-    frame = pd.DataFrame(
-        {
-            "company_name": ["北京某某软件有限公司", "北京某某智能科技有限公司"],
-            "scope": [
-                "一般项目：软件开发；数据处理和存储支持服务",
-                "一般项目：人工智能应用软件开发；计算机视觉技术研发",
-            ],
-            "industry_code": ["6513", "6513"],
-        }
+    rel = _knowledge_relevance(
+        chains,
+        ["北京某某软件有限公司", "北京某某智能科技有限公司"],
+        scope=["一般项目：软件开发；数据处理和存储支持服务", "一般项目：人工智能应用软件开发；计算机视觉技术研发"],
+        industry_code=["6513", "6513"],
     )
-    rel = m.chain_relevance(m.match(frame))
     t = matcher.DEFAULTS.min_relevance
     assert rel.loc[0, "software"] >= t > rel.loc[0, "ai"] > 0  # the code still orders it among AI's near misses
     assert rel.loc[1, "ai"] >= t  # the text files an AI company
@@ -138,14 +128,16 @@ def test_a_shared_segment_is_defined_once_and_placed_in_both_chains(chains):
     assert {**ime.__dict__, "position": "", "target_count": 0} == {**sw.__dict__, "position": "", "target_count": 0}
 
 
-def _knowledge_relevance(chains, names: list[str], intros: list[str]):
-    """Chain relevance (company × chain) of made-up companies from the knowledge alone (no learned model)."""
+def _knowledge_relevance(chains, names: list[str], intros: list[str] | None = None, **columns):
+    """Chain relevance (company × chain) of made-up companies from the knowledge alone (no learned model):
+    their names, 简介 and any other canonical columns."""
     import pandas as pd
 
     from matcher.engine.match import SegmentMatcher
 
     m = SegmentMatcher(model=None).fit(chains)
-    return m.chain_relevance(m.match(pd.DataFrame({"company_name": names, "intro": intros})))
+    frame = pd.DataFrame({"company_name": names, **({"intro": intros} if intros is not None else {}), **columns})
+    return m.chain_relevance(m.match(frame))
 
 
 def test_medical_informatics_is_one_segment_of_bio_and_software(chains):
