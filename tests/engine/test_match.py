@@ -253,6 +253,8 @@ def test_clause_contexts(text, expected):
         ("主要从事电池贸易", []),
         ("公司从事地铁车辆空调的研发与制造", ["地铁车辆空调"]),  # 从事 alone opens it too
         ("致力于服务机器人的研发和推广", ["服务机器人"]),
+        ("公司主营业务为动力电池的研发、生产和销售", ["动力电池"]),
+        ("公司主营动力电池的研发与销售", ["动力电池"]),
         ("致力于成为行业领先企业", []),  # a mission names no object
         # overlapping phrases merge into one span (the spans stay sorted and disjoint)
         ("是一家专注于动力电池的研发企业", ["专注于动力电池的研发"]),
