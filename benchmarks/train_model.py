@@ -532,23 +532,24 @@ def fit_models(
                 logit[te] = np.einsum("nck,ck->nc", xs[te], s_coef) + s_icpt
             for fp in grid["filing_probability"]:
                 m = (1.0 / (1.0 + np.exp(-(logit + _shift(fp))))).astype(np.float32)
-                for w, share in itertools.product(grid["weight"], grid["head_weak_rank"]):
-                    rel = join(knowledge, np.arange(len(CHAINS)), m, w, _ceiling())
-                    ranked = _ranked(_rank_of(ranks, share), m, w)
-                    for rule in grid["filing"]:
-                        score, got = select(filed_view(knowledge, rel, rule, ranked))
-                        choice = {
-                            "fields": spec,
-                            "text_C": text_c,
-                            "stacker": stacker,
-                            "stack_C": stack_c,
-                            "filing_probability": fp,
-                            "weight": w,
-                            "filing": rule,
-                            "head_weak_rank": share,
-                        }
-                        if rule not in best or score > best[rule][0] + 1e-9:
-                            best[rule] = (score, choice, got, xs, (xk, y_t, use_t, w_t), keep, m)
+                for w in grid["weight"]:
+                    rel = join(knowledge, np.arange(len(CHAINS)), m, w, _ceiling())  # once per weight, for every share
+                    for share in grid["head_weak_rank"]:
+                        ranked = _ranked(_rank_of(ranks, share), m, w)
+                        for rule in grid["filing"]:
+                            score, got = select(filed_view(knowledge, rel, rule, ranked))
+                            choice = {
+                                "fields": spec,
+                                "text_C": text_c,
+                                "stacker": stacker,
+                                "stack_C": stack_c,
+                                "filing_probability": fp,
+                                "weight": w,
+                                "filing": rule,
+                                "head_weak_rank": share,
+                            }
+                            if rule not in best or score > best[rule][0] + 1e-9:
+                                best[rule] = (score, choice, got, xs, (xk, y_t, use_t, w_t), keep, m)
     models = {}
     text_fits: dict = {}  # the text model of a feature set and C, fitted on all the training rows once
     for rule in grid["filing"]:

@@ -850,14 +850,13 @@ class SegmentMatcher(Estimator):
             result.model_relevance = model_relevance(self.model_, self.chain_ids_, feats, frame)
             result.knowledge_relevance = ranked  # what the model joins (its part in a reason is measured from it)
             weight = chain_weights(self.model_, self.chain_ids_, self.settings.model_weight)
-            joined = join(relevance, self.segment_chain_, result.model_relevance, weight, self._ceiling())
-            if self.settings.model_files >= 0.5:  # the join files too
-                filing = joined
-            ranked = (
-                joined
-                if rank_relevance is None
-                else join(rank_relevance, self.segment_chain_, result.model_relevance, weight, self._ceiling())
-            )
+
+            def joined(r: np.ndarray) -> np.ndarray:
+                return join(r, self.segment_chain_, result.model_relevance, weight, self._ceiling())
+
+            ranked = joined(ranked)
+            if self.settings.model_files >= 0.5:  # the join files too (the same join where nothing ranks apart)
+                filing = ranked if rank_relevance is None else joined(relevance)
         if ranked is filing:
             result.relevance = filing
         else:  # filed as `filing` files, ranked as `ranked` ranks
