@@ -114,6 +114,32 @@ _CORE_RX = _phrase_rx(CORE_OPENERS, CORE_NOUNS, 60)
 BUSINESS_OPENERS = ("从事", "专注于", "致力于", "主营业务为", "主营业务是", "主营")
 BUSINESS_VERBS = ("研发", "研制", "研究", "生产", "制造", "设计", "开发", "销售")
 _BUSINESS_RX = _phrase_rx(BUSINESS_OPENERS, [f"的{v}" for v in BUSINESS_VERBS], 40)
+# A customer phrase: "为【餐饮企业】提供… / 面向【金融行业】推出… / 帮助【制造企业】实现…" names whom the firm serves,
+# as an application clause does, though the clause goes on to state the business: its words count as
+# APPLICATION words (a 餐饮 customer does not make a software firm a catering business). The opener is
+# 为 (not in 作为 / 成为 / 因为 …), 面向 or 帮助; the customers end in a noun of customers, followed by a verb
+# of supply, all in one clause.
+CUSTOMER_OPENERS = ("(?<![作成因认以称视更])为", "面向", "帮助")
+CUSTOMER_NOUNS = (
+    "企业",
+    "行业",
+    "机构",
+    "客户",
+    "用户",
+    "商户",
+    "商家",
+    "门店",
+    "医院",
+    "学校",
+    "工厂",
+    "单位",
+    "部门",
+)
+CUSTOMER_VERBS = ("提供", "打造", "推出", "定制", "开发", "实现", "解决", "赋能")
+_CUSTOMER_RX = re.compile(
+    f"(?:{'|'.join(CUSTOMER_OPENERS)})([^{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]{{0,16}}?"
+    f"(?:{'|'.join(CUSTOMER_NOUNS)}))(?:的)?(?:{'|'.join(CUSTOMER_VERBS)})"
+)
 _CUES = HEAD_CUES + APPLICATION_CUES + NOT_APPLICATION + METHOD_CUES
 _CUE_KIND = np.repeat([0, 1, 2, 3], [len(HEAD_CUES), len(APPLICATION_CUES), len(NOT_APPLICATION), len(METHOD_CUES)])
 _CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUES, matchkind=ahocorasick_rs.MatchKind.Standard)  # all cues, one pass
@@ -178,6 +204,13 @@ def core_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
         else:
             spans.append([a, b])
     a = np.array(spans, dtype=np.int64).reshape(-1, 2)
+    return a[:, 0], a[:, 1]
+
+
+def customer_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) character offsets of the customer phrases of a description (or of many joined by
+    SEPARATOR), sorted and disjoint: the customers between 为 / 面向 / 帮助 and a verb of supply."""
+    a = np.array([m.span(1) for m in _CUSTOMER_RX.finditer(text)], dtype=np.int64).reshape(-1, 2)
     return a[:, 0], a[:, 1]
 
 
@@ -708,6 +741,13 @@ class SegmentMatcher(Estimator):
                 j = np.maximum(np.searchsorted(k_start, beg, side="right") - 1, 0)
                 inside = (beg >= k_start[j]) & (beg < k_end[j])
                 weight[inside] *= np.float32(core)
+        u_start, u_end = customer_spans(big)  # the customers' words are application words, wherever they stand
+        if len(u_start):
+            u_start, u_end = byte_at[u_start], byte_at[u_end]
+            j = np.maximum(np.searchsorted(u_start, beg, side="right") - 1, 0)
+            inside = (beg >= u_start[j]) & (beg < u_end[j])
+            ctx = np.where(inside, APPLICATION, ctx)
+            weight[inside] = np.float32(factors[APPLICATION])
         return ctx, weight
 
     def _code_evidence(self, codes: pd.Series) -> sp.csr_matrix:

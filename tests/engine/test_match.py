@@ -17,6 +17,7 @@ from matcher.engine.match import (
     clause_contexts,
     clause_table,
     core_spans,
+    customer_spans,
 )
 from matcher.knowledge.settings import DEFAULTS
 
@@ -265,6 +266,42 @@ def test_core_spans(text, expected):
     assert [text[a:b] for a, b in zip(starts, ends)] == expected
 
 
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("是一家SaaS服务提供商，为餐饮企业提供收银系统", ["餐饮企业"]),
+        ("致力于为金融机构提供风控软件", ["金融机构"]),
+        ("面向新能源汽车企业推出电池管理系统", ["新能源汽车企业"]),
+        ("帮助制造企业实现数字化转型", ["制造企业"]),
+        ("为客户提供一站式服务，为用户的出行提供便利", ["客户"]),  # 用户的出行 is no customer noun before the verb
+        ("致力于成为行业领先的企业，提供工业机器人", []),  # 成为 is not 为
+        ("作为高新技术企业提供就业岗位", []),
+        ("为餐饮企业，提供收银系统", []),  # one clause
+        ("公司主要产品为电池管理系统", []),  # no customers, no verb of supply
+    ],
+)
+def test_customer_spans(text, expected):
+    starts, ends = customer_spans(text)
+    assert [text[a:b] for a, b in zip(starts, ends)] == expected
+
+
+def test_the_customers_trade_is_not_the_firms(shipped):
+    """A customer phrase ("为餐饮企业提供…") names whom the firm serves: a software firm with catering customers is not a catering
+    business, and an automaker customer does not make a battery-system maker an automaker."""
+    intros = [
+        "某科技是一家SaaS服务提供商，为餐饮企业提供收银和会员管理系统。",
+        "某科技是一家SaaS服务提供商。",
+        "公司是一家餐饮企业，提供收银和会员管理系统。",
+        "公司专注于为新能源汽车企业提供电池管理系统。",
+    ]
+    r = shipped.match(frame(intro=intros))
+    rel = shipped.chain_relevance(r)
+    t = DEFAULTS.min_relevance
+    assert rel.loc[0, "software"] >= rel.loc[1, "software"] >= t
+    assert rel.loc[2, "software"] < t  # a catering firm that says so is still a vertical business
+    assert int(r.relevance[3].argmax()) == seg(shipped, "nev", "power_battery")
+
+
 def test_core_phrase_words_weigh_more(m):
     f = frame(intro=["甲公司是一家动力电池研发商", "甲公司研发动力电池", "甲公司是一家研发动力电池的单位"])
     b = seg(m, "nev", "battery")
@@ -377,6 +414,22 @@ def test_a_roster_of_names_is_filed_by_the_industry_part(shipped):
     assert 0 < rel.loc[3, "grid"] < DEFAULTS.min_relevance
     for i, best in enumerate(["rail", "bio", "nev", "grid"]):
         assert rel.loc[i].idxmax() == best
+
+
+def test_a_roster_name_of_a_plain_trade_is_filed(shipped):
+    """变压器, 储能 and 机器人 name the trade as plainly as 轨道装备; a 机器人 company serves both chains that
+    make robots."""
+    names = [
+        "南京华瑞变压器有限公司",
+        "江苏恒储储能科技有限公司",
+        "苏州博越机器人有限公司",
+        "广东华智视觉检测设备有限公司",
+    ]
+    rel = _chain_rel(shipped, frame(company_name=names))
+    t = DEFAULTS.min_relevance
+    assert rel.loc[0, "grid"] >= t and rel.loc[1, "grid"] >= t
+    assert rel.loc[2, "ime"] >= t and rel.loc[2, "ai"] >= t
+    assert rel.loc[3, "ime"] >= t > rel.loc[3, "ai"]  # 视觉检测设备: machine-vision inspection equipment
 
 
 def test_the_brand_of_a_name_is_not_evidence(shipped):

@@ -291,3 +291,48 @@ def test_broken_yaml_and_zone_errors(tmp_path, chains):
     zone["chains"]["nev"]["segments"]["no_such_segment"] = {"status": "缺失"}
     with pytest.raises(matcher.DataFileError, match="没有这个环节"):
         matcher.load_zone(_write(tmp_path, zone, "zone.yaml"), chains)
+
+
+def _hidden_keywords(chains) -> list[tuple[str, str, str]]:
+    """(exclusion word, the other chain's specific keyword inside it, that chain) for every exclusion word
+    that holds a specific keyword of a chain that does not list it: the longer match wins, so without
+    being a keyword there too the exclusion would hide that chain's evidence (高低压开关柜, excluded from
+    智能制造装备's complete equipment, would hide 开关柜 from 智能电网)."""
+    strong = {}  # keyword -> chains it is specific for
+    words = {}  # any keyword -> chains listing it
+    for c in chains.values():
+        for s in c.segments:
+            for w in s.keywords:
+                strong.setdefault(w.lower(), set()).add(c.id)
+            for w in (*s.keywords, *s.weak_keywords):
+                words.setdefault(w.lower(), set()).add(c.id)
+    found = []
+    for c in chains.values():
+        excluded = {w for s in c.segments for w in s.exclude} | set(c.exclude)
+        for e in sorted(excluded):
+            for k, owners in strong.items():
+                for other in sorted(owners - {c.id}):
+                    if k != e.lower() and k in e.lower() and other not in words.get(e.lower(), set()):
+                        found.append((e, k, other))
+    return found
+
+
+def test_an_exclusion_word_never_hides_another_chains_keyword(chains):
+    assert _hidden_keywords(chains) == []
+    rel = _knowledge_relevance(
+        chains,
+        ["某某电气有限公司", "某某光电科技有限公司"],
+        ["公司主要从事高低压开关柜的研发和生产。", "公司主要从事机器视觉光源的研发和生产。"],
+    )
+    t = matcher.DEFAULTS.min_relevance
+    assert rel.loc[0, "grid"] >= t > rel.loc[0, "ime"]
+    assert rel.loc[1, "ime"] >= t > rel.loc[1, "ai"]
+
+
+def test_the_hidden_keyword_check_finds_a_hidden_keyword(chains):
+    import dataclasses
+
+    grid = chains["grid"]
+    segs = [dataclasses.replace(s, keywords=tuple(w for w in s.keywords if w != "高低压开关柜")) for s in grid.segments]
+    broken = {**chains, "grid": dataclasses.replace(grid, segments=tuple(segs))}
+    assert ("高低压开关柜", "开关柜", "grid") in _hidden_keywords(broken)
