@@ -136,10 +136,13 @@ CUSTOMER_NOUNS = (
     "部门",
 )
 CUSTOMER_VERBS = ("提供", "打造", "推出", "定制", "开发", "实现", "解决", "赋能")
-_CUSTOMER_RX = re.compile(
-    f"(?:{'|'.join(CUSTOMER_OPENERS)})([^{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]{{0,16}}?"
-    f"(?:{'|'.join(CUSTOMER_NOUNS)}))(?:的)?(?:{'|'.join(CUSTOMER_VERBS)})"
-)
+_CLAUSE_TEXT = f"[^{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]"
+_CUSTOMERS = f"(?:{'|'.join(CUSTOMER_OPENERS)})({_CLAUSE_TEXT}{{0,16}}?(?:{'|'.join(CUSTOMER_NOUNS)}))(?:的)?"
+_CUSTOMER_RX = re.compile(f"{_CUSTOMERS}(?:{'|'.join(CUSTOMER_VERBS)})")
+# What the firm supplies its customers, "为制造企业提供【MES系统】", says what it does, as a core phrase does:
+# the rest of the clause after a customer phrase and a verb of supply (group 2)
+SUPPLY_VERBS = ("提供", "打造", "推出", "定制", "开发")
+_SUPPLY_RX = re.compile(f"{_CUSTOMERS}(?:{'|'.join(SUPPLY_VERBS)})({_CLAUSE_TEXT}{{1,40}})")
 _CUES = HEAD_CUES + APPLICATION_CUES + NOT_APPLICATION + METHOD_CUES
 _CUE_KIND = np.repeat([0, 1, 2, 3], [len(HEAD_CUES), len(APPLICATION_CUES), len(NOT_APPLICATION), len(METHOD_CUES)])
 _CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUES, matchkind=ahocorasick_rs.MatchKind.Standard)  # all cues, one pass
@@ -196,7 +199,9 @@ def core_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(starts, ends) character offsets of the core phrases of a description (or of many joined by
     SEPARATOR), sorted and disjoint: the shortest run of one clause between a CORE_OPENERS word and a
     CORE_NOUNS word, or between a BUSINESS_OPENERS word and "的" + a BUSINESS_VERBS word."""
-    found = sorted(m.span(1) for rx in (_CORE_RX, _BUSINESS_RX) for m in rx.finditer(text))
+    found = sorted(
+        m.span(1 + (rx is _SUPPLY_RX)) for rx in (_CORE_RX, _BUSINESS_RX, _SUPPLY_RX) for m in rx.finditer(text)
+    )
     spans: list[list[int]] = []
     for a, b in found:  # "是一家专注于…的研发企业": one phrase
         if spans and a < spans[-1][1]:

@@ -259,6 +259,10 @@ def test_clause_contexts(text, expected):
         ("致力于成为行业领先企业", []),  # a mission names no object
         # overlapping phrases merge into one span (the spans stay sorted and disjoint)
         ("是一家专注于动力电池的研发企业", ["专注于动力电池的研发"]),
+        # what the firm supplies its customers, to the end of the clause
+        ("公司主要为制造企业提供MES系统和工业APP，质量可靠", ["MES系统和工业APP"]),
+        ("面向车企推出电池管理系统", []),  # 车企 is no customer noun
+        ("帮助制造企业实现数字化转型", []),  # a benefit, not a product
     ],
 )
 def test_core_spans(text, expected):
@@ -300,6 +304,7 @@ def test_the_customers_trade_is_not_the_firms(shipped):
     assert rel.loc[0, "software"] >= rel.loc[1, "software"] >= t
     assert rel.loc[2, "software"] < t  # a catering firm that says so is still a vertical business
     assert int(r.relevance[3].argmax()) == seg(shipped, "nev", "power_battery")
+    assert rel.loc[3, "nev"] >= t  # what it supplies its customers is what it does (a core phrase)
 
 
 def test_core_phrase_words_weigh_more(m):
