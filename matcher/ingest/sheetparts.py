@@ -190,18 +190,21 @@ def _parse_stream(
                 head, pending = data[: k + len(_DATA_OPEN)], [data[k + len(_DATA_OPEN) :]]
                 size = len(pending[0])
                 continue
-            tail = pending[-1]
-            if size < part_bytes or _DATA_CLOSE in tail:
+            if size < part_bytes or _DATA_CLOSE in pending[-1]:
                 continue
-            cut = tail.rfind(_ROW)
-            if cut < 0 or (cut == 0 and len(pending) == 1) or tail.find(b">", cut) < 0:
-                continue  # no whole row tag in this chunk to cut before
-            number = _ROW_NUMBER.match(tail, cut)
+            # the last whole row tag in the last two chunks (a tag may straddle two chunks)
+            window = b"".join(pending[-2:])
+            cut = window.rfind(_ROW)
+            while cut >= 0 and window.find(b">", cut) < 0:
+                cut = window.rfind(_ROW, 0, cut)
+            if cut < 0 or (cut == 0 and len(pending) <= 2):
+                continue  # no whole row tag to cut before (or only the first one)
+            number = _ROW_NUMBER.match(window, cut)
             if not number:  # rows numbered by position: a slice would renumber them
                 return None
-            start([head, *pending[:-1], tail[:cut], _DATA_CLOSE, b"</worksheet>"], next_row)
+            start([head, *pending[:-2], window[:cut], _DATA_CLOSE, b"</worksheet>"], next_row)
             next_row = int(number.group(1))
-            pending, size = [tail[cut:]], len(tail) - cut
+            pending, size = [window[cut:]], len(window) - cut
         if head is None:
             return None
         start([head, *pending], next_row)

@@ -87,6 +87,17 @@ CELL = st.one_of(
     merge=True,
     stored=True,
 )
+# every row tag that ends a chunk straddles into the next chunk: the cut falls on a tag in the chunk before
+@example(
+    rows=[[], [], [], [], ["1"], [0], ["1", 0, -100000.125], [10000.5], [dt.date(2000, 1, 1)], ["1", "1"]]
+    + [["1", 100000.0], ["1", dt.date(2000, 1, 1)], ["1", "1", "1", "1"], ["1"], [0], ["1", "1", "1", 0], ["1", 0]],
+    top=0,
+    left=0,
+    inline=False,
+    parts=3,
+    merge=True,
+    stored=True,
+)
 def test_any_sheet_in_parts_reads_exactly_as_whole(
     tmp_path, monkeypatch, rows, top, left, inline, parts, merge, stored
 ):
