@@ -532,3 +532,13 @@ def test_weak_words_of_the_business_statement_file_but_rank_below_specific_words
     assert r0.loc[0, "nev"] < r0.loc[1, "nev"] and r1.loc[0, "nev"] > r0.loc[0, "nev"]
     assert r1.loc[2, "nev"] > rh.loc[2, "nev"] > r0.loc[2, "nev"] >= 0.3  # the share scales between the two
     assert (r0.loc[3] == 0).all()
+
+
+def test_a_logistics_firm_that_uses_agvs_is_not_an_equipment_maker(shipped):
+    intros = [
+        "公司是一家物流企业，为电商客户提供仓储和配送服务，仓库内使用AGV和自动分拣设备。",
+        "公司是一家智能物流装备企业，主要产品为AGV和自动分拣设备。",
+    ]
+    rel = _chain_rel(shipped, frame(company_name=["星河有限公司"] * 2, intro=intros))
+    t = DEFAULTS.min_relevance
+    assert rel.loc[0, "ime"] < t <= rel.loc[1, "ime"]
