@@ -422,19 +422,27 @@ def test_a_roster_of_names_is_filed_by_the_industry_part(shipped):
 
 
 def test_a_roster_name_of_a_plain_trade_is_filed(shipped):
-    """变压器, 储能 and 机器人 name the trade as plainly as 轨道装备; a 机器人 company serves both chains that
-    make robots."""
+    """变压器, 储能, 机器人, 电缆, 液压设备, 语音技术 and 算力 name the trade as plainly as 轨道装备; a 机器人
+    company serves both chains that make robots."""
     names = [
         "南京华瑞变压器有限公司",
         "江苏恒储储能科技有限公司",
         "苏州博越机器人有限公司",
         "广东华智视觉检测设备有限公司",
+        "南京金陵电缆有限公司",
+        "上海恒锐液压设备有限公司",
+        "北京深维语音技术有限公司",
+        "杭州海图算力科技有限公司",
+        "深圳某某线缆有限公司",
     ]
     rel = _chain_rel(shipped, frame(company_name=names))
     t = DEFAULTS.min_relevance
     assert rel.loc[0, "grid"] >= t and rel.loc[1, "grid"] >= t
     assert rel.loc[2, "ime"] >= t and rel.loc[2, "ai"] >= t
     assert rel.loc[3, "ime"] >= t > rel.loc[3, "ai"]  # 视觉检测设备: machine-vision inspection equipment
+    assert rel.loc[4, "grid"] >= t and rel.loc[5, "ime"] >= t
+    assert rel.loc[6, "ai"] >= t and rel.loc[7, "ai"] >= t
+    assert 0 < rel.loc[8, "grid"] < t  # 线缆: data and consumer cables too
 
 
 def test_the_brand_of_a_name_is_not_evidence(shipped):
