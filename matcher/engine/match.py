@@ -560,7 +560,9 @@ class SegmentMatcher(Estimator):
         industry-part words of name_parts.yaml (`chain_terms`) as T × S strong and weak weight matrices
         (terms naming a segment that is not loaded are skipped: see name_term_problems)."""
         data = name_parts_data()
-        self.name_parser_ = NameParser.from_data(self.vocabulary_)
+        # a chain term is an industry word too (星河【伺服】有限公司), wherever the vocabulary lacks it
+        words = [w for e in data["chain_terms"] for level in ("strong", "weak", "hint") for w in e[level]]
+        self.name_parser_ = NameParser.from_data((*self.vocabulary_, *words))
         terms: dict[str, int] = {}
         pairs: dict[str, dict] = {"strong": {}, "weak": {}}  # (term, segment) -> weight
         chains_loaded = set(self.chain_ids_)

@@ -295,7 +295,7 @@ def test_when_the_knowledge_files_the_model_only_ranks(fixture_chains):
     settings = matcher.DEFAULTS.replace(model_weight=1.0, model_files=0.0)
     model = text_model(fixture_chains, {"nev": ["储能"]}, {"nev": ["回收"]})
     rows = frame(
-        company_name=["苏州储能科技有限公司", "宁波动力电池回收有限公司", "宁波储能科技有限公司"],
+        company_name=["苏州储能科技有限公司", "宁波回收科技有限公司", "宁波储能科技有限公司"],
         intro=["新能源业务", "公司主营动力电池、电芯、BMS", "公司主营动力电池、电芯、BMS"],
     ).assign(**_facts(3))
     zone = _zone(fixture_chains)

@@ -422,8 +422,8 @@ def test_a_roster_of_names_is_filed_by_the_industry_part(shipped):
 
 
 def test_a_roster_name_of_a_plain_trade_is_filed(shipped):
-    """变压器, 储能, 机器人, 电缆, 液压设备, 语音技术 and 算力 name the trade as plainly as 轨道装备; a 机器人
-    company serves both chains that make robots."""
+    """变压器, 储能, 机器人, 电缆, 液压设备, 语音技术, 算力, 伺服, 电表 and 电池回收 name the trade as plainly
+    as 轨道装备; a 机器人 company serves both chains that make robots."""
     names = [
         "南京华瑞变压器有限公司",
         "江苏恒储储能科技有限公司",
@@ -434,6 +434,10 @@ def test_a_roster_name_of_a_plain_trade_is_filed(shipped):
         "北京深维语音技术有限公司",
         "杭州海图算力科技有限公司",
         "深圳某某线缆有限公司",
+        "星河伺服有限公司",  # 伺服 is no vocabulary word: the name terms are industry words too
+        "星河电表有限公司",
+        "星河电池回收有限公司",
+        "星河轴承有限公司",
     ]
     rel = _chain_rel(shipped, frame(company_name=names))
     t = DEFAULTS.min_relevance
@@ -443,6 +447,8 @@ def test_a_roster_name_of_a_plain_trade_is_filed(shipped):
     assert rel.loc[4, "grid"] >= t and rel.loc[5, "ime"] >= t
     assert rel.loc[6, "ai"] >= t and rel.loc[7, "ai"] >= t
     assert 0 < rel.loc[8, "grid"] < t  # 线缆: data and consumer cables too
+    assert rel.loc[9, "ime"] >= t and rel.loc[10, "grid"] >= t and rel.loc[11, "nev"] >= t
+    assert 0 < rel.loc[12, "ime"] < t  # bearings serve every trade: ranked, not filed
 
 
 def test_the_brand_of_a_name_is_not_evidence(shipped):
