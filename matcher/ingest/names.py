@@ -278,19 +278,22 @@ class NameParser:
         return at
 
     def _industry_suffix(self, text: str, room: int) -> tuple[int, list]:
-        """(where the run of industry words ending `text` starts, the words), taking at most `room`
-        characters and the longest word first at every step."""
-        end, found = len(text), []
-        while end > 0 and text[end - 1] in self._industry_last:
+        """(where the run of industry words ending `text` starts, the words): the longest run of at most
+        `room` characters, in the fewest words where several reach as far (人工智能 + 科技, not 智能科技
+        leaving 人工 to the 字号)."""
+        end = len(text)
+        reach = {end: []}  # start of a run ending the text -> its words
+        for q in range(end, 0, -1):  # every way to reach q comes from a larger position
+            if q not in reach or text[q - 1] not in self._industry_last:
+                continue
             for n in self._industry_lengths:
-                if n <= min(end, room) and text[end - n : end] in self.industry:
-                    found.insert(0, text[end - n : end])
-                    end -= n
-                    room -= n
-                    break
-            else:
-                break
-        return end, found
+                p = q - n
+                if p >= 0 and end - p <= room and text[p:q] in self.industry:
+                    words = [text[p:q], *reach[q]]
+                    if p not in reach or len(words) < len(reach[p]):
+                        reach[p] = words
+        start = min(reach)
+        return start, reach[start]
 
 
 @lru_cache(maxsize=1)

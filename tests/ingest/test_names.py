@@ -62,6 +62,16 @@ def test_industry_words_are_read_longest_first_and_the_chain_vocabulary_counts()
     assert (with_vocab.brand, with_vocab.industry) == ("星河", "盾构机械")
 
 
+def test_the_longest_run_of_industry_words_is_read_not_the_longest_last_word():
+    """智能科技 is a word (a chain term) and so is 人工智能: the industry part is 人工智能 + 科技, not 智能科技 with
+    人工 left to the 字号."""
+    parser = NameParser.from_data(["人工智能", "智能科技"])
+    parts = parser.parse("合肥智擎人工智能科技有限公司")
+    assert (parts.brand, parts.industry, parts.industry_words) == ("智擎", "人工智能科技", ("人工智能", "科技"))
+    # where both reach as far, the fewer words: 智能科技 whole
+    assert parser.parse("合肥智擎智能科技有限公司").industry_words == ("智能科技",)
+
+
 def test_missing_and_odd_values():
     assert parse_name(None).spans == () and parse_name(float("nan")).spans == ()
     assert parse_name("").spans == ()

@@ -1,0 +1,54 @@
+"""Made-up companies of every kind an officer has — roster names only, 经营范围 with or without 国标行业, free-text
+简介, and look-alikes of other trades — each with the chain an officer would file it under (or none), written for
+these tests (tests/data/made_up_companies.csv; no row comes from a development set). Every row must be filed
+where expected; a known miss is marked with why, and must stay a miss until it is fixed (then the mark goes).
+"""
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import matcher
+from matcher.engine.match import SegmentMatcher
+
+ROWS = list(csv.DictReader((Path(__file__).parents[1] / "data" / "made_up_companies.csv").open(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def filed():
+    """Row index -> the chains the shipped engine (knowledge and learned model) files the company under."""
+    m = SegmentMatcher().fit(matcher.load_chains())
+    frame = pd.DataFrame(
+        {
+            "company_name": [r["企业名称"] for r in ROWS],
+            "scope": [r["经营范围"] or None for r in ROWS],
+            "industry_code": [r["国标行业"] or None for r in ROWS],
+            "intro": [r["公司简介"] or None for r in ROWS],
+        }
+    )
+    rel = m.chain_relevance(m.match(frame))
+    return {i: {c for c in rel.columns if rel.loc[i, c] >= matcher.DEFAULTS.min_relevance} for i in range(len(ROWS))}
+
+
+def test_the_set_covers_every_kind_and_chain():
+    assert {r["kind"] for r in ROWS} == {"名单", "经营范围", "简介"}
+    assert {r["expected"] for r in ROWS} == {"", *matcher.CHAIN_IDS}
+    assert len({r["企业名称"] for r in ROWS}) == len(ROWS)
+
+
+@pytest.mark.parametrize(
+    "i",
+    [
+        pytest.param(i, marks=pytest.mark.xfail(strict=True, reason=r["known_miss"])) if r["known_miss"] else i
+        for i, r in enumerate(ROWS)
+    ],
+    ids=[f"{r['kind']}-{r['企业名称']}" for r in ROWS],
+)
+def test_a_made_up_company_is_filed_where_an_officer_would_file_it(filed, i):
+    row = ROWS[i]
+    if row["expected"]:
+        assert row["expected"] in filed[i], (row, filed[i])
+    else:
+        assert not filed[i], (row, filed[i])
