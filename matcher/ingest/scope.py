@@ -32,7 +32,7 @@ BOILERPLATE_FILE = REFERENCE_DIR / "scope_boilerplate.yaml"
 ITEM_JOIN = "；"  # joins items in the text columns of scope_columns
 _LIST_KEYS = ("headers", "notes", "generic_items", "generic_contains", "activities")
 _OPTIONAL_LISTS = ("light_items",)  # may be absent (an older or an officer's file)
-_OPTIONAL_MAPS = ("name_endings",)  # may be absent too
+_OPTIONAL_MAPS = ("name_endings", "object_aliases")  # may be absent too
 _OPEN, _CLOSE = "（([【", "）)]】"
 _TRIM = " \t\u3000，,、：:；;。.·*-—"
 _SPAN_CACHE_SIZE = 200_000
@@ -77,6 +77,7 @@ class Boilerplate:
     main_items: int
     light_items: frozenset  # kept items every kind of company registers (人工智能应用软件开发): light evidence
     name_endings: dict  # ending of a 小类 name (制造, 设计 …) -> the item activities that mean it (生产, 研发 …)
+    object_aliases: dict  # an object as registered items name it (集成电路芯片) -> as 小类 names do (集成电路)
     cuts: re.Pattern  # separators, bracketed notes and headers: where items end
     splitter: re.Pattern  # the cuts in one capturing group, for re.split
     header: re.Pattern  # a cut that is a section header: the main items are counted again after it
@@ -120,6 +121,7 @@ def load_boilerplate(path=None) -> Boilerplate:
     lists = {k: _word_list(data, k, path) for k in _LIST_KEYS}
     light = _word_list(data, "light_items", path) if data.get("light_items") is not None else ()
     endings = _endings(data, path)
+    aliases = _aliases(data, path)
     main = data.get("main_items")
     if not isinstance(main, int) or isinstance(main, bool) or main < 1:
         raise DataFileError(path, "main_items", "应为正整数")
@@ -139,6 +141,7 @@ def load_boilerplate(path=None) -> Boilerplate:
         main_items=main,
         light_items=frozenset(light),
         name_endings=endings,
+        object_aliases=aliases,
         cuts=cuts,
         splitter=re.compile(f"({cuts.pattern})"),
         header=re.compile(rf"(?:{_alternation(lists['headers'])})(?:是|为|包括)?\s*[：:]"),
@@ -166,6 +169,23 @@ def _endings(data: dict, path) -> dict:
         if not isinstance(words, list) or not words or not all(isinstance(w, str) and len(w) >= 2 for w in words):
             raise DataFileError(path, f"name_endings.{ending}", "应为非空的经营活动词列表（每个至少两个字符）")
         out[ending.strip()] = frozenset(w.strip() for w in words)
+    return out
+
+
+def _aliases(data: dict, path) -> dict:
+    """object_aliases: {object as registered items write it: object as a 小类 name writes it} (optional)."""
+    value = data.get("object_aliases")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise DataFileError(path, "object_aliases", "应为“登记用语: 国标小类名称中的对象”的映射")
+    out = {}
+    for alias, target in value.items():
+        if not isinstance(alias, str) or len(alias.strip()) < 2:
+            raise DataFileError(path, f"object_aliases.{alias}", "登记用语应为至少两个字符的文本")
+        if not isinstance(target, str) or len(target.strip()) < 2:
+            raise DataFileError(path, f"object_aliases.{alias}", "应为国标小类名称中的对象（至少两个字符）")
+        out[alias.strip()] = target.strip()
     return out
 
 
@@ -305,13 +325,15 @@ def _member_codes(member: str, acts: list, cores: dict, rules: Boilerplate) -> l
     code = industry_name_codes().get(member)
     if code is not None:
         return [code]
-    entries = cores.get(member)
+    aliases = rules.object_aliases
+    entries = cores.get(aliases.get(member, member))
     if not entries:
         tail = rules.activity_tail.search(member)
         if tail is None or tail.start() < 2:
             return []
         acts = acts + rules.activity_word.findall(tail.group())
-        entries = cores.get(member[: tail.start()])
+        obj = member[: tail.start()]
+        entries = cores.get(aliases.get(obj, obj))
         if not entries:
             return []
     said = set(acts)

@@ -104,6 +104,10 @@ def test_item_codes_read_an_item_as_objects_and_activities():
     assert set(item_codes("集成电路销售")) == {"6520", "3973"}  # 销售 chooses neither: both
     assert item_codes("电力电子元器件销售") == ("3824",)
     assert item_codes("锂离子电池及配件销售") == ("3841",)  # 及 read apart when the whole names nothing
+    # the registration wording's objects read as the 小类 names' (object_aliases)
+    assert item_codes("集成电路芯片设计及服务") == ("6520",)
+    assert item_codes("集成电路芯片及产品制造") == ("3973",)
+    assert set(item_codes("集成电路芯片及产品销售")) == {"6520", "3973"}
     # nothing named: an object no 小类 has, a bare activity, a 其他… name read as an object
     for item in ("宽敞车间出租", "软件开发", "电子设备制造", "销售", "冷藏药品运输", "矿山机械租赁", "锂离子电池运输"):
         assert item_codes(item) == (), item
@@ -187,6 +191,8 @@ def test_shipped_file_is_valid():
         (lambda d: d.update(name_endings=["制造"]), "name_endings"),
         (lambda d: d.update(name_endings={"制造": []}), "name_endings.制造"),
         (lambda d: d.update(name_endings={"制": ["生产"]}), "name_endings.制"),
+        (lambda d: d.update(object_aliases=["集成电路芯片"]), "object_aliases"),
+        (lambda d: d.update(object_aliases={"集成电路芯片": "集"}), "object_aliases.集成电路芯片"),
     ],
 )
 def test_a_bad_file_names_its_field(tmp_path, edit, field):
