@@ -354,35 +354,36 @@ def test_a_weight_reranks_without_rematching(score_calls):
 def test_filters_narrow_the_ranked_table():
     at = new_app().run()
     at.switch_page(RANKING).run()
-    at.multiselect(key="w_f_chains").set_value(["nev"])
+    at.multiselect(key="w_f_chains").set_value(["ime"])
     at.multiselect(key="w_f_tiers").set_value(["A"]).run()
     assert at.checkbox(key="w_f_active").value  # deregistered companies are left out by default
-    expected = engine_view(chain_ids=["nev"], tiers=["A"], active_only=True)
+    expected = engine_view(chain_ids=["ime"], tiers=["A"], active_only=True)
     assert any(m.value.startswith(f"**{len(expected):,}** 家符合条件") for m in at.markdown)
-    # the chain's list is the per-chain view: also companies whose best chain is another
-    every = engine_view(chain_ids=["nev"], active_only=True)
-    best_here = matcher.filter_ranked(matcher.rerank(sample_result(), matcher.DEFAULTS).ranked, chain_ids=["nev"])
+    # the chain's list is the per-chain view: also companies whose best chain is another (in the sample many
+    # ime targets are best in ai or software)
+    every = engine_view(chain_ids=["ime"], active_only=True)
+    best_here = matcher.filter_ranked(matcher.rerank(sample_result(), matcher.DEFAULTS).ranked, chain_ids=["ime"])
     assert len(set(every["company_name"]) - set(best_here["company_name"])) > 0
     table = at.dataframe[0].value
-    assert set(table["产业链"]) == {"新能源汽车"} and set(table["等级"]) == {"A"}
+    assert set(table["产业链"]) == {"智能制造装备"} and set(table["等级"]) == {"A"}
     assert table["企业名称"].tolist() == expected["company_name"].tolist()
     at.number_input(key="w_f_distance").set_value(200.0)
     at.checkbox(key="w_f_active").uncheck().run()
-    unchecked = engine_view(chain_ids=["nev"], tiers=["A"], max_distance_km=200, active_only=False)
+    unchecked = engine_view(chain_ids=["ime"], tiers=["A"], max_distance_km=200, active_only=False)
     assert len(at.dataframe[0].value) == len(unchecked)
     at.checkbox(key="w_f_active").check().run()
-    expected = engine_view(chain_ids=["nev"], tiers=["A"], max_distance_km=200, active_only=True)
+    expected = engine_view(chain_ids=["ime"], tiers=["A"], max_distance_km=200, active_only=True)
     table = at.dataframe[0].value
     assert len(table) == len(expected) and (table["距园区(公里)"] <= 200).all()
     # segments offered are the chosen chain's; choosing one narrows further
-    seg_key = f"nev/{expected['segment_id'].iloc[0]}"
+    seg_key = f"ime/{expected['segment_id'].iloc[0]}"
     at.multiselect(key="w_f_segments").set_value([seg_key]).run()
     table = at.dataframe[0].value
     assert set(table["环节"]) == {expected["segment_name"].iloc[0]}
     # filters survive a visit to another page
     at.switch_page(MAP).run()
     at.switch_page(RANKING).run()
-    assert at.multiselect(key="w_f_chains").value == ["nev"] and at.dataframe[0].value.equals(table)
+    assert at.multiselect(key="w_f_chains").value == ["ime"] and at.dataframe[0].value.equals(table)
 
 
 def select(at, table, rows=(), cells=()):
