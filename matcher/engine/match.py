@@ -143,6 +143,8 @@ _CUSTOMER_RX = re.compile(f"{_CUSTOMERS}(?:{'|'.join(CUSTOMER_VERBS)})")
 # the rest of the clause after a customer phrase and a verb of supply (group 2)
 SUPPLY_VERBS = ("提供", "打造", "推出", "定制", "开发")
 _SUPPLY_RX = re.compile(f"{_CUSTOMERS}(?:{'|'.join(SUPPLY_VERBS)})({_CLAUSE_TEXT}{{1,40}})")
+# every form of a core phrase: (pattern, the group that is the phrase)
+_CORE_PHRASES = ((_CORE_RX, 1), (_BUSINESS_RX, 1), (_SUPPLY_RX, 2))
 _CUES = HEAD_CUES + APPLICATION_CUES + NOT_APPLICATION + METHOD_CUES
 _CUE_KIND = np.repeat([0, 1, 2, 3], [len(HEAD_CUES), len(APPLICATION_CUES), len(NOT_APPLICATION), len(METHOD_CUES)])
 _CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUES, matchkind=ahocorasick_rs.MatchKind.Standard)  # all cues, one pass
@@ -198,10 +200,9 @@ def clause_table(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray
 def core_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(starts, ends) character offsets of the core phrases of a description (or of many joined by
     SEPARATOR), sorted and disjoint: the shortest run of one clause between a CORE_OPENERS word and a
-    CORE_NOUNS word, or between a BUSINESS_OPENERS word and "的" + a BUSINESS_VERBS word."""
-    found = sorted(
-        m.span(1 + (rx is _SUPPLY_RX)) for rx in (_CORE_RX, _BUSINESS_RX, _SUPPLY_RX) for m in rx.finditer(text)
-    )
+    CORE_NOUNS word, or between a BUSINESS_OPENERS word and "的" + a BUSINESS_VERBS word, or the rest of a
+    clause after a customer phrase and a SUPPLY_VERBS word."""
+    found = sorted(m.span(group) for rx, group in _CORE_PHRASES for m in rx.finditer(text))
     spans: list[list[int]] = []
     for a, b in found:  # "是一家专注于…的研发企业": one phrase
         if spans and a < spans[-1][1]:
