@@ -58,7 +58,7 @@ from sklearn.metrics import average_precision_score
 from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
 
 import matcher
-from matcher.engine.learned import MODEL_FILES
+from matcher.engine.learned import MODEL_FILES, reaches
 from matcher.engine.match import SegmentMatcher
 from matcher.knowledge.settings import REFERENCE_DIR
 
@@ -159,7 +159,7 @@ def intro_metrics(rel: pd.DataFrame, labels: pd.DataFrame, min_relevance: float)
     """Per-chain table, summary dict and per-row detail for the hand-labelled 简介 set."""
     values = rel[CHAINS].to_numpy()
     top = values.max(axis=1)
-    pred = np.where(top >= min_relevance, np.array(CHAINS)[values.argmax(axis=1)], "none")
+    pred = np.where(reaches(top, min_relevance), np.array(CHAINS)[values.argmax(axis=1)], "none")
     primary = labels["chain_primary"].fillna("none").astype(str).to_numpy()
     secondary = labels["chain_secondary"].fillna("").astype(str).to_numpy()
     correct = (pred == primary) | ((pred == secondary) & (pred != "none"))
@@ -211,7 +211,7 @@ def pos_neg_metrics(rel: pd.DataFrame, labels: pd.DataFrame, min_relevance: floa
         use = lab != "skip"
         y = lab[use] == "pos"
         score = rel[cid].to_numpy()[use]
-        filed = score >= min_relevance
+        filed = reaches(score, min_relevance)
         tp = int(np.sum(filed & y))
         rows.append(
             {

@@ -78,6 +78,7 @@ from matcher.engine.learned import (  # noqa: E402
     join,
     knowledge_features,
     model_relevance,
+    reaches,
 )
 from matcher.engine.match import SegmentMatcher  # noqa: E402
 from matcher.knowledge.settings import REFERENCE_DIR  # noqa: E402
@@ -393,7 +394,7 @@ class Selector:
     @staticmethod
     def _intro(rel: np.ndarray, primary, secondary, t: float) -> dict:
         chains = np.array(CHAINS)
-        pred = np.where(rel.max(axis=1) >= t, chains[rel.argmax(axis=1)], "none")
+        pred = np.where(reaches(rel.max(axis=1), t), chains[rel.argmax(axis=1)], "none")
         correct = (pred == primary) | ((pred == secondary) & (pred != "none"))
         aps, f1s = [], []
         for j, cid in enumerate(CHAINS):
@@ -759,8 +760,8 @@ def print_errors(pool: Pool, figures: HeldOut, top: int = 8) -> None:
     print("\nheld-out errors per chain (set, name, chosen engine / knowledge / model relevance)")
     for j, cid in enumerate(CHAINS):
         use, y = pool.use[:, j], pool.y[:, j] == 1
-        fn = np.flatnonzero(use & y & (rel[:, j] < t))
-        fp = np.flatnonzero(use & ~y & (rel[:, j] >= t))
+        fn = np.flatnonzero(use & y & ~reaches(rel[:, j], t))
+        fp = np.flatnonzero(use & ~y & reaches(rel[:, j], t))
         print(f"\n{cid}: {int((use & y).sum())} positives, {len(fn)} not filed, {len(fp)} negatives filed")
         by_set = pd.Series(pool.set_key[fn]).value_counts().to_dict()
         print(f"  not filed by set: {by_set}")

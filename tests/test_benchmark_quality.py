@@ -55,3 +55,18 @@ def test_held_out_scores_each_fold_with_what_was_fitted_on_the_others():
     per_fold, ap_mean, ap_std = quality.held_out("names", labels, score_fold, k=4, seed=0)
     assert len(per_fold) == 4 and all(not tr & te for tr, te in seen)
     assert ap_mean["nev"] == 1.0 and ap_std["nev"] == 0.0
+
+
+def test_a_company_held_at_the_threshold_counts_as_filed():
+    """The evaluators file as the engine does (4 decimals): a chain held at 0.70 that float32 arithmetic
+    put one step under it is filed."""
+    chains = quality.CHAINS
+    rel = pd.DataFrame(np.zeros((2, len(chains)), dtype=np.float32), columns=chains)
+    rel.loc[0, "nev"] = np.nextafter(np.float32(0.7), np.float32(0))
+    rel.loc[1, "nev"] = np.float32(0.6999)
+    labels = pd.DataFrame({"chain_primary": ["nev", "nev"], "chain_secondary": [None, None]})
+    _, _, detail = quality.intro_metrics(rel, labels, 0.7)
+    assert detail["pred"].tolist() == ["nev", "none"]
+    lab = pd.DataFrame({c: ["pos", "pos"] if c == "nev" else ["neg", "neg"] for c in chains})
+    table, _ = quality.pos_neg_metrics(rel, lab, 0.7)
+    assert table.loc["nev", "recall"] == 0.5

@@ -56,6 +56,7 @@ import scipy.sparse as sp
 from ..distinct import distinct_codes
 from ..knowledge.chains import industry_codes
 from ..knowledge.settings import A_FLOORS, Settings
+from .learned import reaches
 from .match import FIELD_LABELS, FIELDS, MatchResult, SegmentMatcher
 
 # ---- the template ------------------------------------------------------------------------------
@@ -472,7 +473,7 @@ def _unmatched(t, settings: Settings) -> pa.Array:
     """The 匹配 part of a row without a chain (computed for every row, replaced where there is one); the
     model is named when the knowledge alone would have filed the row."""
     rel, support = _num(t, "relevance"), _support(t)
-    said = (support < 0) & (rel - support >= settings.min_relevance)
+    said = (support < 0) & reaches(rel - support, settings.min_relevance)
     return concat_texts(
         UNMATCHED,
         _fmt_unique(_col(t, "code_chain"), lambda c: CODE_ALONE.format(chain=c)),
@@ -533,7 +534,7 @@ def _filed(t, j: np.ndarray, settings: Settings) -> pa.Array:
     has_code |= pd.notna(items)
     # the model's item: when it moved the relevance materially or decided the filing
     rel, support = _num(t, "relevance")[j], _support(t)[j]
-    decided = (support > 0) & (rel - support < settings.min_relevance)
+    decided = (support > 0) & ~reaches(rel - support, settings.min_relevance)
     said = (np.abs(support) >= MODEL_MATERIAL - 1e-9) | decided
     model = _fmt_unique(np.where(said, support, np.nan), _model_item, sep, has_code)
     evidence = concat_texts(words, code, items_text, model)

@@ -35,6 +35,7 @@ import scipy.sparse as sp
 from ..contract import best_first
 from ..errors import MatcherError
 from ..knowledge.settings import Settings
+from .learned import reaches
 from .match import FIELDS, MatchResult, SegmentMatcher
 
 
@@ -118,8 +119,8 @@ def file_chains(
         lent = settings.chain_support * (code.sum(axis=1) - code[rows, text_best])
         own = np.maximum(ev[rows, text_best] - lent, 0.0)
         r_own = np.where(has_text, 1.0 - np.exp(-own / settings.evidence_scale), 0.0)
-        in_chain = np.round(r_any.astype(float), 4) >= min_relevance
-        by_text = in_chain & has_text & (np.round(r_own.astype(float), 4) >= min_relevance)
+        in_chain = reaches(r_any, min_relevance)
+        by_text = in_chain & has_text & reaches(r_own, min_relevance)
         pick = np.where(by_text, text_best, any_best)
         segment[:, ci] = cols[pick]
         word_segment[:, ci] = cols[np.where(has_text, text_best, any_best)]

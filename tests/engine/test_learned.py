@@ -8,7 +8,15 @@ import pytest
 import matcher
 from matcher.engine import match as match_module
 from matcher.engine.explain import MODEL_UNMATCHED, reason_parts
-from matcher.engine.learned import ALONE_FLOOR, chain_weights, held_chain, hold_filing, join, knowledge_features
+from matcher.engine.learned import (
+    ALONE_FLOOR,
+    chain_weights,
+    held_chain,
+    hold_filing,
+    join,
+    knowledge_features,
+    reaches,
+)
 from matcher.engine.match import SegmentMatcher
 from matcher.learn.model import KNOWLEDGE_FEATURES, ChainModel, TextField, shipped_model
 
@@ -324,3 +332,11 @@ def test_when_the_knowledge_files_the_model_only_ranks(fixture_chains):
     files = SegmentMatcher(settings=settings.replace(model_files=1.0), model=model).fit(fixture_chains)
     rel = files.chain_relevance(files.match(rows))["nev"].to_numpy()
     assert rel[0] >= settings.min_relevance > rel[1]
+
+
+def test_a_relevance_held_at_the_threshold_files():
+    """A relevance held at 0.70 by float32 arithmetic may land one step under it: it files, as it is shown
+    (4 decimals)."""
+    held = np.nextafter(np.float32(0.7), np.float32(0))
+    assert held < np.float32(0.7) and reaches(held, 0.7)
+    assert reaches(np.array([0.70004, 0.6999, 0.2], dtype=np.float32), 0.7).tolist() == [True, False, False]
