@@ -798,7 +798,10 @@ def main(argv=None) -> int:
     grid = {}
     for part in filter(None, args.grid.split(";")):
         name, _, values = part.partition("=")
-        grid[name] = tuple(v if name == "fields" else float(v) for v in values.split(","))
+        if name not in GRID:
+            ap.error(f"--grid: unknown choice {name!r} (one of {', '.join(GRID)})")
+        text = isinstance(GRID[name][0], str)  # fields, stacker, filing: names; the others: numbers
+        grid[name] = tuple(v if text else float(v) for v in values.split(","))
     warnings.filterwarnings("ignore", category=UserWarning)
     pool = load_pool(args.eval)
     record = None
