@@ -36,6 +36,7 @@ from ..ingest.names import NameParser, name_parts_data
 from ..ingest.scope import boilerplate, industry_name_codes, main_codes, main_spans, name_cores, scope_item_codes
 from ..knowledge.chains import Chain, read_yaml
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
+from ..knowledge.hanzi import Simplifier
 from ..knowledge.settings import DEFAULTS, REFERENCE_DIR, Settings
 from ..learn.model import ChainModel, shipped_model
 from .estimator import Estimator
@@ -45,6 +46,9 @@ FIELD_POLICIES = field_policies()  # per text field: column, label, weight, step
 FIELDS = tuple(p.field for p in FIELD_POLICIES)
 FIELD_LABELS = {p.field: p.label for p in FIELD_POLICIES}
 FIELD_COLUMNS = {p.field: p.column for p in FIELD_POLICIES}
+TEXT_COLUMNS = tuple(
+    dict.fromkeys((*FIELD_COLUMNS.values(), "scope"))
+)  # read as simplified (the 经营范围 for its items too)
 SEPARATOR = "\x00"  # joins the texts of a field; no pattern contains it, so no match crosses texts
 HINT_WEIGHT = 0.5  # a name's industry-part hint (科技, 技术) is worth half a weak word: it orders, never files
 
@@ -529,6 +533,9 @@ class SegmentMatcher(Estimator):
                 self.code_segments_.setdefault(code, []).append(sid)
         self._fit_scope_codes()
         self._fit_name_terms(seg_index, n_seg)
+        # traditional characters read as simplified, but for those the vocabulary itself uses (昇腾)
+        parser = self.name_parser_
+        self.simplifier_ = Simplifier.keeping((*self.patterns_, *self.name_terms_, *parser.industry, *parser.regions))
         return self
 
     def _fit_scope_codes(self) -> None:
@@ -849,7 +856,9 @@ class SegmentMatcher(Estimator):
 
     def match(self, frame: pd.DataFrame) -> MatchResult:
         """Keyword evidence field by field (as FIELD_POLICIES says), then the industry code and leader
-        names, then weak words and the chain's support, saturated into relevance."""
+        names, then weak words and the chain's support, saturated into relevance. Traditional characters
+        in the text fields are read as simplified (matcher.knowledge.hanzi)."""
+        frame = self.simplifier_.columns(frame, TEXT_COLUMNS)
         sums = _FieldSums.empty(len(frame), len(self.segments_), len(self.leaders_))
         keep = np.float32(1.0) - np.float32(1.0 - self.settings.exclusion_factor)  # what an exclusion leaves
         for policy in FIELD_POLICIES:

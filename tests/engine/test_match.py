@@ -556,3 +556,18 @@ def test_a_logistics_firm_that_uses_agvs_is_not_an_equipment_maker(shipped):
     rel = _chain_rel(shipped, frame(company_name=["星河有限公司"] * 2, intro=intros))
     t = DEFAULTS.min_relevance
     assert rel.loc[0, "ime"] < t <= rel.loc[1, "ime"]
+
+
+def test_a_traditional_description_files_as_its_simplified_form(shipped):
+    """A Hong Kong or Taiwan description is read as simplified; a word the vocabulary writes with a character
+    outside GB 2312 (昇腾) is still read as written."""
+    f = frame(
+        company_name=["星河科技有限公司", "星河科技有限公司", "臺灣星河機器人有限公司", "星河科技有限公司"],
+        intro=["公司主要從事鋰離子動力電池的研發、生產和銷售。", "公司主要从事锂离子动力电池的研发、生产和销售。", None]
+        + ["公司是一家昇腾服务器提供商。"],
+    )
+    rel = _chain_rel(shipped, f)
+    t = DEFAULTS.min_relevance
+    assert rel.loc[0, "nev"] == pytest.approx(rel.loc[1, "nev"]) and rel.loc[0, "nev"] >= t
+    assert rel.loc[2, "ime"] >= t  # a roster name: 機器人 is 机器人
+    assert rel.loc[3, "ai"] >= t
