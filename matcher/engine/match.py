@@ -32,7 +32,7 @@ import scipy.sparse as sp
 
 from ..distinct import map_distinct
 from ..errors import DataFileError
-from ..ingest.names import NameParser, name_parts_data
+from ..ingest.names import TERM_LEVELS, NameParser, name_parts_data
 from ..ingest.scope import boilerplate, industry_name_codes, main_codes, main_spans, name_cores, scope_item_codes
 from ..knowledge.chains import Chain, read_yaml
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
@@ -46,9 +46,8 @@ FIELD_POLICIES = field_policies()  # per text field: column, label, weight, step
 FIELDS = tuple(p.field for p in FIELD_POLICIES)
 FIELD_LABELS = {p.field: p.label for p in FIELD_POLICIES}
 FIELD_COLUMNS = {p.field: p.column for p in FIELD_POLICIES}
-TEXT_COLUMNS = tuple(
-    dict.fromkeys((*FIELD_COLUMNS.values(), "scope"))
-)  # read as simplified (the 经营范围 for its items too)
+# the columns read as simplified (matcher.knowledge.hanzi): every field's, and the 经营范围 for its items too
+TEXT_COLUMNS = tuple(dict.fromkeys((*FIELD_COLUMNS.values(), "scope")))
 SEPARATOR = "\x00"  # joins the texts of a field; no pattern contains it, so no match crosses texts
 HINT_WEIGHT = 0.5  # a name's industry-part hint (科技, 技术) is worth half a weak word: it orders, never files
 
@@ -104,10 +103,12 @@ HEAD, PLAIN, METHOD, APPLICATION = (CONTEXTS.index(c) for c in ("head", "plain",
 CORE_NOUNS = ("提供商", "供应商", "服务商", "研发商", "生产商", "制造商", "开发商", "运营商", "厂商", "企业", "公司")
 
 
+_CLAUSE_TEXT = f"[^{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]"  # a character that stays in its clause
+
+
 def _phrase_rx(openers, ends, longest: int) -> re.Pattern:
     """Group 1: the shortest run (≤ `longest` characters) of one clause between an opener and an end word."""
-    inside = re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)
-    return re.compile(f"(?:{'|'.join(openers)})([^{inside}]{{1,{longest}}}?)(?:{'|'.join(ends)})")
+    return re.compile(f"(?:{'|'.join(openers)})({_CLAUSE_TEXT}{{1,{longest}}}?)(?:{'|'.join(ends)})")
 
 
 _CORE_RX = _phrase_rx(CORE_OPENERS, CORE_NOUNS, 60)
@@ -140,7 +141,6 @@ CUSTOMER_NOUNS = (
     "部门",
 )
 CUSTOMER_VERBS = ("提供", "打造", "推出", "定制", "开发", "实现", "解决", "赋能")
-_CLAUSE_TEXT = f"[^{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]"
 _CUSTOMERS = f"(?:{'|'.join(CUSTOMER_OPENERS)})({_CLAUSE_TEXT}{{0,16}}?(?:{'|'.join(CUSTOMER_NOUNS)}))(?:的)?"
 _CUSTOMER_RX = re.compile(f"{_CUSTOMERS}(?:{'|'.join(CUSTOMER_VERBS)})")
 # What the firm supplies its customers, "为制造企业提供【MES系统】", says what it does, as a core phrase does:
@@ -569,7 +569,7 @@ class SegmentMatcher(Estimator):
         (terms naming a segment that is not loaded are skipped: see name_term_problems)."""
         data = name_parts_data()
         # a chain term is an industry word too (星河【伺服】有限公司), wherever the vocabulary lacks it
-        words = [w for e in data["chain_terms"] for level in ("strong", "weak", "hint") for w in e[level]]
+        words = [w for e in data["chain_terms"] for level in TERM_LEVELS for w in e[level]]
         self.name_parser_ = NameParser.from_data((*self.vocabulary_, *words))
         terms: dict[str, int] = {}
         pairs: dict[str, dict] = {"strong": {}, "weak": {}}  # (term, segment) -> weight
@@ -735,7 +735,7 @@ class SegmentMatcher(Estimator):
     @staticmethod
     def _clause_weights(data: bytes, beg: np.ndarray, factors: tuple, core: float) -> tuple[np.ndarray, np.ndarray]:
         """(clause context, weight) of every match starting at byte `beg` of the joined texts: the
-        factor of its clause's context, × `core` inside a core phrase."""
+        factor of its clause's context, × `core` inside a core phrase; inside a customer phrase, APPLICATION."""
         if not len(beg):  # nothing found: the texts need no clause analysis
             return np.zeros(0, dtype=np.int64), np.ones(0, dtype=np.float32)
         big = data.decode("utf-8")
@@ -751,18 +751,11 @@ class SegmentMatcher(Estimator):
         weight = np.asarray(factors, dtype=np.float32)[ctx]
         if core != 1.0:  # a word in a core phrase says what the firm is (a factor of 1 skips the phrase search)
             k_start, k_end = core_spans(big)
-            if len(k_start):
-                k_start, k_end = byte_at[k_start], byte_at[k_end]
-                j = np.maximum(np.searchsorted(k_start, beg, side="right") - 1, 0)
-                inside = (beg >= k_start[j]) & (beg < k_end[j])
-                weight[inside] *= np.float32(core)
+            weight[_inside(beg, byte_at[k_start], byte_at[k_end])] *= np.float32(core)
         u_start, u_end = customer_spans(big)  # the customers' words are application words, wherever they stand
-        if len(u_start):
-            u_start, u_end = byte_at[u_start], byte_at[u_end]
-            j = np.maximum(np.searchsorted(u_start, beg, side="right") - 1, 0)
-            inside = (beg >= u_start[j]) & (beg < u_end[j])
-            ctx = np.where(inside, APPLICATION, ctx)
-            weight[inside] = np.float32(factors[APPLICATION])
+        customers = _inside(beg, byte_at[u_start], byte_at[u_end])
+        ctx = np.where(customers, APPLICATION, ctx)
+        weight[customers] = np.float32(factors[APPLICATION])
         return ctx, weight
 
     def _code_evidence(self, codes: pd.Series) -> sp.csr_matrix:
