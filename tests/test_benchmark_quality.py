@@ -15,8 +15,8 @@ _spec.loader.exec_module(quality)  # registered first: its dataclasses look thei
 
 
 def test_name_stem_drops_region_brackets_and_form():
-    assert quality.name_stem("深圳市振业(集团)股份有限公司") == "振业"
-    assert quality.name_stem("恒宇信通航空装备（北京）股份有限公司") == "恒宇"
+    assert quality.name_stem("深圳市华业(集团)股份有限公司") == "华业"
+    assert quality.name_stem("恒达信通航空装备（北京）股份有限公司") == "恒达"
     assert quality.name_stem("江苏省苏州市华星光电有限公司") == "华星"
     assert quality.name_stem("华星光电技术有限公司") == quality.name_stem("深圳华星光电半导体有限公司")
     assert quality.name_stem("") == ""

@@ -89,7 +89,8 @@ APPLICATION_CUES = (
     "覆盖",
     "涵盖",
 )
-NOT_APPLICATION = ("服务于一体",)  # "集研发、生产、服务于一体" names no customer
+# no customer named: "集研发、生产、服务于一体"; "码头操作系统、集装箱管理系统等行业软件" lists the firm's products
+NOT_APPLICATION = ("服务于一体", "等行业软件", "等行业应用软件")
 METHOD_CUES = ("通过", "利用", "运用", "借助", "依托", "结合", "采用", "融合", "凭借", "基于", "应用")
 # what may stand before a means cue at the start of its clause: one connective, then optionally a
 # statement of purpose ("致力于通过大数据技术……" names a means, not the business)

@@ -221,6 +221,8 @@ def test_repeated_texts_match_once_and_give_same_result(m):
         ),
         ("公司主营伺服电机，兼营贸易。另有咨询业务", [HEAD, HEAD, PLAIN]),  # HEAD lasts to the sentence end
         ("集研发、生产、服务于一体，客户包括多家车企", [PLAIN, APPLICATION]),  # 服务于一体 is no customer
+        ("开发码头操作系统等行业软件，客户包括多家港口", [PLAIN, APPLICATION]),  # 等行业软件 lists products
+        ("产品用于电力、交通等行业，并提供运维服务", [APPLICATION, APPLICATION]),  # 等行业 alone names customers
         ("公司并通过合作开展业务：主要利用视觉算法", [PLAIN, METHOD]),  # one lead word at most before the cue
         ("生产芯片，但非主要通过自建产线", [PLAIN, PLAIN]),
         ("公司是一家检测企业，致力于通过大数据技术服务客户", [HEAD, METHOD]),  # a purpose may stand before the means

@@ -37,7 +37,7 @@ def test_every_chain_is_complete(chains):
             assert s.leaders, (chain.id, s.id)
         # a segment lists a 小类 only where the code is specific to it (issue 14: a code alone files a company);
         # where none is (正极材料, 工业软件 …) it lists none, but every chain keeps codes for its own trades
-        assert sum(bool(s.industry_codes) for s in chain.segments) >= 8, chain.id
+        assert sum(bool(s.industry_codes) for s in chain.segments) >= 7, chain.id
 
 
 # 小类 too broad to file a company under the segment by themselves (issue 14's data errors and their kind)
@@ -54,6 +54,8 @@ WRONG_CODES = {
     ("nev", "anode"): {"3091", "1092"},
     ("nev", "electrolyte"): {"2669"},
     ("nev", "separator_aux"): {"2921"},
+    ("nev", "body_chassis_parts"): {"3670", "3660"},  # every parts maker and trailer maker, of fuel cars too
+    ("ic", "distribution_solutions"): {"5179"},  # every electronics trader (电子产品销售 and 5179 filed one)
     ("nev", "battery_recycling"): {"4210"},
     ("nev", "adas_hardware"): {"3670"},
     ("nev", "smart_cockpit"): {"3670"},

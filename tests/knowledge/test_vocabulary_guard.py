@@ -142,6 +142,38 @@ def test_every_short_leader_is_justified():
     assert all(str(r).strip() for r in listed.values())
 
 
+def _place_leaders() -> set[str]:
+    """Leaders read as a place and a 字号 of one or two characters with no industry part (厦门金鹭)."""
+    from matcher.ingest.names import default_parser
+
+    parser, out = default_parser(), set()
+    for chain in matcher.load_chains().values():
+        for seg in chain.segments:
+            for w in seg.leaders:
+                parts = parser.parse(w + "有限公司")
+                if parts.region and not parts.industry and len(parts.brand) <= 2:
+                    out.add(w)
+    return out
+
+
+def test_a_leader_with_a_place_name_carries_its_industry_part():
+    """厦门金鹭 (a tool maker's place and 字号) filed 厦门金鹭服装有限公司 under 智能制造装备: a place and a short 字号 are
+    an ordinary brand. Each leader of that form is written with its registered industry part (厦门金鹭特种合金) or
+    listed with the reason no ordinary company carries it."""
+    listed = {a["leader"]: a.get("reason", "") for a in ALLOWED["place_leaders"]}
+    assert sorted(_place_leaders() - set(listed)) == []
+    assert sorted(set(listed) - _place_leaders()) == []  # no stale entries
+    assert all(str(r).strip() for r in listed.values())
+
+
+def test_the_place_leader_check_catches_one():
+    from matcher.ingest.names import default_parser
+
+    parts = default_parser().parse("厦门金鹭有限公司")
+    assert (parts.region, parts.brand, parts.industry) == ("厦门", "金鹭", "")
+    assert default_parser().parse("厦门金鹭特种合金有限公司").industry
+
+
 @pytest.mark.parametrize(
     "text, word",
     [
