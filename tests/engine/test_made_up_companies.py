@@ -1,7 +1,9 @@
-"""Made-up companies of every kind an officer has — roster names only, 经营范围 with or without 国标行业, free-text
-简介, and look-alikes of other trades — each with the chain an officer would file it under (or none), written for
-these tests (tests/data/made_up_companies.csv; no row comes from a development set). Every row must be filed
-where expected; a known miss is marked with why, and must stay a miss until it is fixed (then the mark goes).
+"""Companies of every kind an officer has — roster names only, 经营范围 with or without 国标行业, free-text 简介, and
+look-alikes of other trades — each with the chain an officer would file it under (or none), written for these tests
+(tests/data/made_up_companies.csv): made-up ones, and on a roster well-known companies (leaders, multinationals'
+companies in China) beside ordinary firms that share a leader's place and 字号. No row comes from a development set.
+Every row must be filed where expected; a known miss is marked with why, and must stay a miss until it is fixed
+(then the mark goes).
 """
 
 import csv
