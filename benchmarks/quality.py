@@ -434,6 +434,26 @@ def guard_report(eval_dir: Path) -> None:
     print()
 
 
+def leak_report(eval_dir: Path) -> int:
+    """Dev-set company names that appear whole in the repository's own files (the made-up set, the ordinary
+    names, the samples): those files must hold none. Prints them; returns how many."""
+    dev = set()
+    for key, spec in SETS.items():
+        dev |= set(load_set(key, eval_dir)[spec.name_column].dropna())
+    dev = {n for n in dev if len(n) >= 6}
+    found = []
+    for path in sorted((ROOT / "tests" / "data").glob("*")) + sorted((ROOT / "data" / "samples").glob("*")):
+        if path.suffix not in (".csv", ".yaml"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="ignore")
+        found += [(path.relative_to(ROOT), n) for n in sorted(dev) if n in text]
+    print(f"== dev-set names in the repository's test data and samples: {len(found)}")
+    for path, name in found:
+        print(f"  {path}: {name}")
+    print()
+    return len(found)
+
+
 def model_report(folds: int, seed: int, eval_dir: Path, settings=matcher.DEFAULTS) -> None:
     """Held-out table: the three sets × {knowledge only, combined}, mean ± spread over grouped folds of the
     pooled sets; the model of each fold is fitted on the other folds of all three sets, with every choice
@@ -484,7 +504,11 @@ def main(argv=None) -> int:
     ap.add_argument("--errors", action="store_true", help="list misfiled rows")
     ap.add_argument("--eval", type=Path, default=EVAL_DIR, help="folder holding the labelled sets")
     ap.add_argument("--scope-preview", action="store_true", help="scope set with 经营范围 read as items (preview)")
-    ap.add_argument("--guard", action="store_true", help="vocabulary guard over the dev sets' none rows")
+    ap.add_argument(
+        "--guard",
+        action="store_true",
+        help="vocabulary guard over the dev sets' none rows, and dev names in the test data",
+    )
     ap.add_argument("--no-model", action="store_true", help="skip the learned model's held-out table")
     args = ap.parse_args(argv)
     keys = args.set or list(SETS)
@@ -499,6 +523,7 @@ def main(argv=None) -> int:
         scope_preview(args.folds, args.seed, args.eval)
     if args.guard:
         guard_report(args.eval)
+        leak_report(args.eval)
     if args.folds and not args.no_model and set(keys) == set(SETS):
         model_report(args.folds, args.seed, args.eval)
     return 0
