@@ -117,7 +117,7 @@ _CORE_RX = _phrase_rx(CORE_OPENERS, CORE_NOUNS, 60)
 # object of the statement, between a BUSINESS_OPENERS word and "的" + a BUSINESS_VERBS word in one clause,
 # says what the firm does, as a core phrase does.
 # 从事 also opens 主要从事 / 专业从事; the longer 主营 forms come first, so the object starts after them
-BUSINESS_OPENERS = ("从事", "专注于", "致力于", "主营业务为", "主营业务是", "主营")
+BUSINESS_OPENERS = ("从事", "专注于", "专注", "致力于", "主营业务为", "主营业务是", "主营")
 BUSINESS_VERBS = ("研发", "研制", "研究", "生产", "制造", "设计", "开发", "销售")
 _BUSINESS_RX = _phrase_rx(BUSINESS_OPENERS, [f"的{v}" for v in BUSINESS_VERBS], 40)
 # A customer phrase: "为【餐饮企业】提供… / 面向【金融行业】推出… / 帮助【制造企业】实现…" names whom the firm serves,

@@ -252,6 +252,7 @@ def test_clause_contexts(text, expected):
         # the business statement of the annual-report form
         ("公司主要从事锂离子动力电池的研发、生产和销售", ["锂离子动力电池"]),
         ("专注于财务软件的开发，并提供服务", ["财务软件"]),
+        ("公司专注谐波减速器的研发和制造", ["谐波减速器"]),  # 专注 without 于 opens it too
         ("主要从事动力电池，并负责其研发", []),  # no "的 + verb" in the clause: no object named
         ("主要从事电池贸易", []),
         ("公司从事地铁车辆空调的研发与制造", ["地铁车辆空调"]),  # 从事 alone opens it too
