@@ -305,6 +305,43 @@ def _join_words(m: sp.csr_matrix, words: pa.Array, max_words: int, prefix: str) 
     return pc.if_else(pa.array(counts > 0), concat_texts(prefix, pc.binary_join(lists, "")), "")
 
 
+def _name_terms(m: SegmentMatcher, result: MatchResult, rows: np.ndarray, segments: np.ndarray):
+    """n × T the name terms counted for each (row, segment) pair, or None; builds the tables once per matcher."""
+    if result.name_terms is None or not result.name_terms.nnz:
+        return None
+    if "_quoted_terms_" not in m.__dict__:
+        k = len(m.vocabulary_)
+        m._quoted_terms_ = pa.array([f"“{w}”" for w in m.name_terms_], type=pa.string())
+        m._term_segments_ = ((m.name_term_strong_ + m.name_term_weak_) > 0).T.tocsr().astype(np.float32)
+        # keyword × term where one holds the other (机器人 and 机器人, 集成电路设计 and 集成电路, 语音 and 语音技术)
+        pairs = [(i, j) for j, t in enumerate(m.name_terms_) for i, w in enumerate(m.vocabulary_) if t in w or w in t]
+        longer = np.array([len(m.vocabulary_[i]) >= len(m.name_terms_[j]) for i, j in pairs], dtype=bool)
+        ij = np.array(pairs, dtype=np.int64).reshape(-1, 2).T
+        shape = (k, len(m.name_terms_))
+        m._term_in_word_ = sp.csr_matrix((longer.astype(np.float32), tuple(ij)), shape=shape)
+        m._word_in_term_ = sp.csr_matrix(((~longer).astype(np.float32), tuple(ij)), shape=shape)
+    nt = result.name_terms[rows].multiply(m._term_segments_[segments]).tocsr()
+    nt.eliminate_zeros()
+    return nt if nt.nnz else None
+
+
+def _with_terms(m: SegmentMatcher, row: np.ndarray, col: np.ndarray, terms: sp.csr_matrix, quoted: pa.Array):
+    """(rows, columns, words) of a name's keywords and industry-part terms as one list (terms after the keywords,
+    at columns 2K + term): a term the same as or inside a keyword found is left out, and a keyword inside a
+    term found gives way to the term (名称含“语音技术”, not 名称含“语音”，名称含“语音技术”). Terms count for a
+    roster row alone (name only), so no earlier field names them."""
+    k, n = len(m.vocabulary_), terms.shape[0]
+    found = sp.csr_matrix((np.ones(len(row), dtype=np.float32), (row, col % k)), shape=(n, k))
+    terms = (terms - terms.multiply((found @ m._term_in_word_) > 0)).tocsr()
+    terms.eliminate_zeros()
+    inside = (terms @ m._word_in_term_.T).tocsr()  # n × K: keywords some term of the row holds
+    keep = ~np.asarray(inside[row, col % k]).ravel().astype(bool) if len(row) else np.zeros(0, dtype=bool)
+    t_row = np.repeat(np.arange(n), np.diff(terms.indptr))
+    row = np.r_[row[keep], t_row]
+    col = np.r_[col[keep], 2 * k + terms.indices]
+    return row, col, pa.concat_arrays([quoted, m._quoted_terms_])
+
+
 def evidence_text(
     matcher: SegmentMatcher,
     result: MatchResult,
@@ -331,29 +368,25 @@ def evidence_text(
     n = len(rows)
     parts = []
     shown = np.zeros(0, dtype=np.int64)  # row * k + word of the words an earlier field already names
+    terms = _name_terms(m, result, rows, segments)  # n × T a roster name's industry-part words (名称含“轨道装备”)
     for f in sorted(FIELDS, key=lambda f: _FIELD_ORDER.index(f) if f in _FIELD_ORDER else len(_FIELD_ORDER)):
         h = result.hits[f][rows]
         row = np.repeat(np.arange(n), np.diff(h.indptr))
         kind = m._word_kind_[segments[row], h.indices]  # is each word found strong or weak for the row's segment?
         on = (kind > 0) & ~np.isin(row * k + h.indices, shown)
         row, col = row[on], h.indices[on] + k * (kind[on] == 2)  # [strong | weak] columns: strong words first
-        order = np.argsort(row * (2 * k) + col, kind="stable")
+        words = quoted
+        if f == "name" and terms is not None:  # the name's words and its industry-part terms in one list
+            row, col, words = _with_terms(m, row, col, terms, quoted)
+        order = np.argsort(row * len(words) + col, kind="stable")
         counts = np.bincount(row, minlength=n)
         both = sp.csr_matrix(
-            (np.ones(len(col), dtype=np.int8), col[order], np.r_[0, np.cumsum(counts)]), shape=(n, 2 * k)
+            (np.ones(len(col), dtype=np.int8), col[order], np.r_[0, np.cumsum(counts)]), shape=(n, len(words))
         )
-        first = np.arange(len(col)) - np.repeat(both.indptr[:-1], counts) < max_words
+        first = (np.arange(len(col)) - np.repeat(both.indptr[:-1], counts) < max_words) & (both.indices < 2 * k)
         shown = np.r_[shown, row[order][first] * k + both.indices[first] % k]
         phrase = FIELD_WORDS.get(f, FIELD_LABELS[f] + "含")
-        parts.append(_join_words(both, quoted, max_words, sep + phrase))
-    if result.name_terms is not None and result.name_terms.nnz:  # a roster name's industry part (名称含“轨道装备”)
-        if "_quoted_terms_" not in m.__dict__:
-            m._quoted_terms_ = pa.array([f"“{w}”" for w in m.name_terms_], type=pa.string())
-            m._term_segments_ = ((m.name_term_strong_ + m.name_term_weak_) > 0).T.tocsr().astype(np.float32)
-        nt = result.name_terms[rows].multiply(m._term_segments_[segments]).tocsr()
-        nt.eliminate_zeros()
-        nt.sort_indices()
-        parts.append(_join_words(nt, m._quoted_terms_, max_words, sep + FIELD_WORDS["name"]))
+        parts.append(_join_words(both, words, max_words, sep + phrase))
     lh = result.leader_hits[rows].multiply(m.leader_segments_.T.tocsr()[segments]).tocsr()
     lh.sort_indices()
     parts.append(_join_words(lh, m._quoted_leaders_, max_words, sep + LEADER_WORDS))

@@ -67,6 +67,32 @@ def test_reason_parts_join_without_empty_pieces():
     ]
 
 
+def test_a_name_word_that_is_keyword_and_name_term_is_named_once():
+    """机器人 is a keyword and a name term of the shipped knowledge: a roster name's reason named it twice
+    (名称含“机器人”，名称含“机器人”)."""
+    real = SegmentMatcher(model=None).fit(matcher.load_chains())
+    r = real.match(frame(company_name=["苏州博越机器人有限公司"]))
+    b = seg(real, "ime", "industrial_robot")
+    assert r.name_terms is not None and r.name_terms.nnz  # the name term counted
+    assert evidence_text(real, r, np.array([0]), np.array([b]))[0].as_py() == "名称含“机器人”"
+
+
+@pytest.mark.parametrize(
+    "name, chain, segment, expected",
+    [
+        # a term inside a keyword found is left out; a keyword inside a term gives way to the term
+        ("南京星河集成电路设计有限公司", "ic", "digital_soc_design", "名称含“集成电路设计”"),
+        ("北京深维语音技术有限公司", "ai", "speech_nlp", "名称含“语音技术”"),
+        # keywords and terms are one list after one 名称含
+        ("北京智源人工智能科技有限公司", "ai", "ai_apps", "名称含“人工智能”“科技”"),
+    ],
+)
+def test_a_names_keywords_and_terms_read_as_one_list(name, chain, segment, expected):
+    real = SegmentMatcher(model=None).fit(matcher.load_chains())
+    r = real.match(frame(company_name=[name]))
+    assert evidence_text(real, r, np.array([0]), np.array([seg(real, chain, segment)]))[0].as_py() == expected
+
+
 def test_evidence_is_explained(m):
     f = frame(company_name=["甲动力电池有限公司"], scope=["BMS研发；电芯制造"])
     r = m.match(f)
