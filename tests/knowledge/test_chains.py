@@ -55,7 +55,8 @@ WRONG_CODES = {
     ("nev", "electrolyte"): {"2669"},
     ("nev", "separator_aux"): {"2921"},
     ("nev", "body_chassis_parts"): {"3670", "3660"},  # every parts maker and trailer maker, of fuel cars too
-    ("ic", "distribution_solutions"): {"5179"},  # every electronics trader (电子产品销售 and 5179 filed one)
+    ("ic", "distribution_solutions"): {"5179"},
+    ("grid", "cables"): {"3833"},  # 光缆制造: telecom optical cable (电力光缆 / OPGW name the grid kind)  # every electronics trader (电子产品销售 and 5179 filed one)
     ("nev", "battery_recycling"): {"4210"},
     ("nev", "adas_hardware"): {"3670"},
     ("nev", "smart_cockpit"): {"3670"},
