@@ -56,7 +56,14 @@ WRONG_CODES = {
     ("nev", "separator_aux"): {"2921"},
     ("nev", "body_chassis_parts"): {"3670", "3660"},  # every parts maker and trailer maker, of fuel cars too
     ("ic", "distribution_solutions"): {"5179"},
-    ("grid", "cables"): {"3833"},  # 光缆制造: telecom optical cable (电力光缆 / OPGW name the grid kind)  # every electronics trader (电子产品销售 and 5179 filed one)
+    ("grid", "cables"): {"3833"},
+    # codes of whole trades, found with made-up scopes and one weak word (issue 14: a code does not decide)
+    ("ai", "ai_devices"): {"3922"},  # every phone and router maker
+    ("ai", "ai_data"): {"6550", "6599"},  # every data-processing, hosting and outsourcing firm
+    ("ime", "servo_drive"): {"3812"},  # every motor maker
+    ("ime", "complete_equipment"): {"3599"},
+    ("ime", "system_integration"): {"3499"},
+    ("ime", "bearings_fluid_power"): {"3481", "3482"},  # seals and fasteners  # 光缆制造: telecom optical cable (电力光缆 / OPGW name the grid kind)  # every electronics trader (电子产品销售 and 5179 filed one)
     ("nev", "battery_recycling"): {"4210"},
     ("nev", "adas_hardware"): {"3670"},
     ("nev", "smart_cockpit"): {"3670"},
