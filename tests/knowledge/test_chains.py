@@ -55,24 +55,22 @@ WRONG_CODES = {
     ("nev", "electrolyte"): {"2669"},
     ("nev", "separator_aux"): {"2921"},
     ("nev", "body_chassis_parts"): {"3670", "3660"},  # every parts maker and trailer maker, of fuel cars too
-    ("ic", "distribution_solutions"): {"5179"},
-    ("grid", "cables"): {"3833"},
+    ("ic", "distribution_solutions"): {"5179"},  # every electronics trader (电子产品销售 and 5179 filed one)
+    ("grid", "cables"): {"3833"},  # 光缆制造: telecom optical cable (电力光缆 / OPGW name the grid kind)
     # codes of whole trades, found with made-up scopes and one weak word (issue 14: a code does not decide)
     ("ai", "ai_devices"): {"3922"},  # every phone and router maker
     ("ai", "ai_data"): {"6550", "6599"},  # every data-processing, hosting and outsourcing firm
-    ("ime", "servo_drive"): {"3812"},  # every motor maker
-    ("ime", "complete_equipment"): {"3599"},
-    ("ime", "system_integration"): {"3499"},
-    ("ime", "bearings_fluid_power"): {"3481", "3482"},  # seals and fasteners  # 光缆制造: telecom optical cable (电力光缆 / OPGW name the grid kind)  # every electronics trader (电子产品销售 and 5179 filed one)
+    ("ime", "complete_equipment"): {"3599"},  # 其他专用设备制造: every special-equipment maker
+    ("ime", "bearings_fluid_power"): {"3481", "3482"},  # seals and fasteners
     ("nev", "battery_recycling"): {"4210"},
     ("nev", "adas_hardware"): {"3670"},
     ("nev", "smart_cockpit"): {"3670"},
     ("nev", "thermal_management"): {"3670"},
     # 工业自动控制系统装置制造 names control_automation's trade; grid and building automation firms register it too
-    ("ime", "servo_drive"): {"4011"},
+    ("ime", "servo_drive"): {"4011", "3812"},  # 3812 电动机制造: every motor maker
     ("ime", "cnc_system_tooling"): {"4011"},
     ("ime", "sensing_vision"): {"4011"},
-    ("ime", "system_integration"): {"4011", "3599"},  # 其他专用设备制造: a catch-all, kept for complete_equipment only
+    ("ime", "system_integration"): {"4011", "3599", "3499"},  # catch-alls (3499 其他未列明通用设备制造业 too)
     ("ime", "inspection_assembly"): {"3599"},
     # 电子专用材料制造 also covers battery, magnetic and display materials and copper-clad laminate: kept for
     # wafer_substrate only, so it supports 集成电路 once
