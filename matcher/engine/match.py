@@ -503,6 +503,7 @@ class SegmentMatcher(Estimator):
                     leader_names.append(name)
                 leader_pairs.append((leaders[p], sid))
         self.leaders_ = leader_names
+        self._leader_texts_ = [_prep(n) for n in leader_names]  # as matched (NFKC, lower case)
         self.leader_segments_ = weights(sorted(set(leader_pairs)), len(leader_names), n_seg)
 
         self.verticals_ = vertical_words()
@@ -959,6 +960,28 @@ class SegmentMatcher(Estimator):
         industry = pd.Series(industry, dtype=object)
         return whole, self._field_hits(industry), self._name_term_hits(industry)
 
+    def _leaders_past_place(self, names: pd.Series, found: sp.csr_matrix) -> sp.csr_matrix:
+        """`found` without the leader names that start only inside a word of the name's place: read across the
+        place, they are another 字号 (京北方 in 南京北方物流, 中车 in 汉中车辆维修, 通号 in 南通号角). A leader that
+        starts with a place word (南京医药; 东方通科技 in 北京东方通科技, where 东方 reads as a place too) or after the
+        place (株洲中车时代电气) counts. Rows with a leader name are few."""
+        found = found.copy()
+        parser = self.name_parser_
+        for r in np.flatnonzero(np.diff(found.indptr)):
+            name = _prep(str(names.iloc[r]))
+            ends = parser.region_ends(name)
+            if not ends:
+                continue
+            place, bounds = ends[-1], {0, *ends}  # a leader may start where a place word begins
+            a, b = found.indptr[r], found.indptr[r + 1]
+            for i in range(a, b):
+                leader = self._leader_texts_[found.indices[i]]
+                starts = [m.start() for m in re.finditer(re.escape(leader), name)]
+                if starts and all(at < place and at not in bounds for at in starts):
+                    found.data[i] = 0
+        found.eliminate_zeros()
+        return found
+
     def _add_field(self, frame: pd.DataFrame, policy: FieldPolicy, sums: _FieldSums, keep: np.float32) -> None:
         """Add one text field's keyword evidence (strong and weak, n × S) to `sums` under its policy."""
         p, s = policy, self.settings
@@ -968,6 +991,8 @@ class SegmentMatcher(Estimator):
             sums.vertical |= (cue @ self._pattern_vertical_) > 0
         if p.leaders:
             found = (fh.hits @ self._pattern_leaders_).tocsr()
+            if p.read == "name" and found.nnz:
+                found = self._leaders_past_place(_column(frame, p.column), found)
             sums.leader_hits = found if sums.leader_hits.nnz == 0 else sums.leader_hits.maximum(found).tocsr()
         h = (counted.hits @ self._pattern_keywords_).tocsr()
         ex = self._excluded(fh, p, sums)

@@ -265,17 +265,23 @@ class NameParser:
 
     def _region_prefix(self, text: str) -> int:
         """How many leading characters are region names (江苏省南京市 -> 6), leaving two characters."""
-        at = 0
+        ends = self.region_ends(text)
+        return ends[-1] if ends else 0
+
+    def region_ends(self, text: str) -> tuple[int, ...]:
+        """Where each leading region name ends (江苏省南京市北方物流 -> (3, 6)): at most three, leaving two characters."""
+        at, ends = 0, []
         for _ in range(3):
             if at >= len(text) or text[at] not in self._region_first:
                 break
             for n in self._region_lengths:
                 if len(text) - at - n >= _MIN_BRAND and text[at : at + n] in self.regions:
                     at += n
+                    ends.append(at)
                     break
             else:
                 break
-        return at
+        return tuple(ends)
 
     def _industry_suffix(self, text: str, room: int) -> tuple[int, list]:
         """(where the run of industry words ending `text` starts, the words): the longest run of at most

@@ -574,3 +574,20 @@ def test_a_traditional_description_files_as_its_simplified_form(shipped):
     assert rel.loc[0, "nev"] == pytest.approx(rel.loc[1, "nev"]) and rel.loc[0, "nev"] >= t
     assert rel.loc[2, "ime"] >= t  # a roster name: 機器人 is 机器人
     assert rel.loc[3, "ai"] >= t
+
+
+@pytest.mark.parametrize(
+    "name, leader",
+    [
+        ("南京北方物流有限公司", None),  # 南京 + 北方: not 京北方 (a software leader)
+        ("汉中车辆维修有限公司", None),  # 汉中 + 车辆: not 中车
+        ("南通号角广告有限公司", None),  # 南通 + 号角: not 通号
+        ("株洲中车时代电气股份有限公司", "中车时代电气"),  # after the place: the leader
+        ("南京医药股份有限公司", "南京医药"),  # the leader's own name begins with the place
+        ("京北方信息技术股份有限公司", "京北方"),
+        ("北京东方通科技股份有限公司", "东方通科技"),  # 东方 reads as a place word too: the leader starts with it
+    ],
+)
+def test_a_leader_read_across_a_place_is_not_the_leader(shipped, name, leader):
+    hits = shipped.match(pd.DataFrame({"company_name": [name]})).leader_hits.tocsr()
+    assert [shipped.leaders_[j] for j in hits[0].indices] == ([leader] if leader else [])

@@ -37,6 +37,13 @@ def test_examples(name, region, brand, industry, form):
     assert p.text == name
 
 
+def test_region_ends_mark_each_place_word():
+    assert PARSER.region_ends("江苏省南京市北方物流有限公司") == (3, 6)
+    assert PARSER.region_ends("南京北方物流有限公司") == (2,)
+    assert PARSER.region_ends("萤石矿业有限公司") == ()
+    assert PARSER.region_ends("南京") == ()  # two characters are left for the 字号
+
+
 def test_brackets_branches_and_group_forms():
     p = parse_name("联影智融（武汉）医疗科技有限公司")
     assert p.spans == (("brand", "联影智融"), ("region", "（武汉）"), ("industry", "医疗科技"), ("form", "有限公司"))
