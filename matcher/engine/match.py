@@ -237,6 +237,17 @@ def _prep(text: str) -> str:
     return text.lower().replace(SEPARATOR, " ")
 
 
+def boundary_words() -> tuple[str, ...]:
+    """Words that hold a keyword read across two ordinary words (其中药 in 其中药品); matched as words of their
+    own, they keep that keyword from being read there (data/reference/boundary_words.yaml)."""
+    path = REFERENCE_DIR / "boundary_words.yaml"
+    data = read_yaml(path) or {}
+    words = data.get("words")
+    if not isinstance(words, list) or not all(isinstance(w, str) and len(w.strip()) >= 3 for w in words):
+        raise DataFileError(path, "words", "应为至少三个字符的词语列表")
+    return tuple(w.strip() for w in words)
+
+
 def vertical_words() -> tuple[str, ...]:
     """Business types that are not chain targets (data/reference/verticals.yaml)."""
     path = REFERENCE_DIR / "verticals.yaml"
@@ -508,6 +519,8 @@ class SegmentMatcher(Estimator):
 
         self.verticals_ = vertical_words()
         vertical_ids = sorted({pid(w) for w in self.verticals_})
+        for w in boundary_words():  # patterns that stand for nothing: a keyword inside one is not read
+            pid(w)
 
         n_pat = len(patterns)
         # no pattern holds a cased letter outside ASCII: texts need only their ASCII bytes lower-cased

@@ -591,3 +591,37 @@ def test_a_traditional_description_files_as_its_simplified_form(shipped):
 def test_a_leader_read_across_a_place_is_not_the_leader(shipped, name, leader):
     hits = shipped.match(pd.DataFrame({"company_name": [name]})).leader_hits.tocsr()
     assert [shipped.leaders_[j] for j in hits[0].indices] == ([leader] if leader else [])
+
+
+@pytest.mark.parametrize(
+    "text, absent, present",
+    [
+        ("公司主营日用品批发，其中药品类商品占比较小。", "中药", "药品"),  # 其中|药品: not 中药, 药品 still counts
+        ("公司建立了完善的控制药品质量的体系。", "制药", "药品"),
+        ("为客户打造精彩超值的促销活动", "彩超", None),
+        ("公司主营药品批发，其中中药饮片占比三成。", None, "中药饮片"),  # 其中 + 中药饮片: the keyword stands
+    ],
+)
+def test_a_keyword_read_across_two_words_is_not_read(shipped, text, absent, present):
+    r = shipped.match(pd.DataFrame({"company_name": ["甲有限公司"], "intro": [text]}))
+    found = {shipped.vocabulary_[j] for j in r.hits["intro"].tocsr()[0].indices}
+    assert absent not in found and (present is None or present in found)
+
+
+def test_every_boundary_word_holds_a_strong_word(shipped):
+    """A boundary word that holds no strong keyword, core word or leader keeps nothing from being read."""
+    import matcher
+
+    strong = set()
+    for chain in matcher.load_chains().values():
+        strong |= {w for s in chain.segments for w in (*s.keywords, *s.leaders)} | {w for w, _ in chain.core_keywords}
+    assert [w for w in match_module.boundary_words() if not any(k in w for k in strong)] == []
+
+
+def test_a_broken_boundary_list_names_the_file(tmp_path, monkeypatch):
+    from matcher.errors import DataFileError
+
+    (tmp_path / "boundary_words.yaml").write_text("words: [其中药, 药]\n", encoding="utf-8")
+    monkeypatch.setattr(match_module, "REFERENCE_DIR", tmp_path)
+    with pytest.raises(DataFileError, match="boundary_words.yaml"):
+        match_module.boundary_words()

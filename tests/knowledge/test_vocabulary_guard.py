@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 import matcher
+from matcher.engine.match import boundary_words
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ORDINARY = yaml.safe_load((DATA / "ordinary_companies.yaml").read_text(encoding="utf-8"))
@@ -48,6 +49,7 @@ def _vocabulary():
             strong.setdefault(_norm(w), set()).add((chain.id, sid))
         every.update(_norm(w) for w in chain.exclude)
     every.update(leaders, strong)
+    every.update(_norm(w) for w in boundary_words())  # they keep a keyword read across two words from counting
     return leaders, strong, exclusions, sorted(every)
 
 
