@@ -600,6 +600,8 @@ def test_a_leader_read_across_a_place_is_not_the_leader(shipped, name, leader):
         ("公司建立了完善的控制药品质量的体系。", "制药", "药品"),
         ("为客户打造精彩超值的促销活动", "彩超", None),
         ("公司主营药品批发，其中中药饮片占比三成。", None, "中药饮片"),  # 其中 + 中药饮片: the keyword stands
+        ("公司研发供电芯片和电源管理芯片", "电芯", "芯片"),  # 供电|芯片: a chip, not a battery cell
+        ("公司承接道路两侧架设护栏工程", "侧架", None),
     ],
 )
 def test_a_keyword_read_across_two_words_is_not_read(shipped, text, absent, present):
