@@ -602,6 +602,8 @@ def test_a_leader_read_across_a_place_is_not_the_leader(shipped, name, leader):
         ("公司主营药品批发，其中中药饮片占比三成。", None, "中药饮片"),  # 其中 + 中药饮片: the keyword stands
         ("公司研发供电芯片和电源管理芯片", "电芯", "芯片"),  # 供电|芯片: a chip, not a battery cell
         ("公司承接道路两侧架设护栏工程", "侧架", None),
+        ("一般项目：货架销售；货架修理；仓储设备租赁", "架修", None),  # 货架|修理: not a rail overhaul
+        ("公司建有蔬菜大棚车间和冷库", "棚车", None),  # 大棚|车间: not a boxcar
     ],
 )
 def test_a_keyword_read_across_two_words_is_not_read(shipped, text, absent, present):
