@@ -237,25 +237,28 @@ def _prep(text: str) -> str:
     return text.lower().replace(SEPARATOR, " ")
 
 
+_COUNT_WORDS = {2: "两", 3: "三"}
+
+
+def _reference_words(file: str, key: str, shortest: int) -> tuple[str, ...]:
+    """The word list `key` of data/reference/`file`, each word at least `shortest` characters; an error names
+    the file and the field."""
+    path = REFERENCE_DIR / file
+    words = (read_yaml(path) or {}).get(key)
+    if not isinstance(words, list) or not all(isinstance(w, str) and len(w.strip()) >= shortest for w in words):
+        raise DataFileError(path, key, f"应为至少{_COUNT_WORDS.get(shortest, shortest)}个字符的词语列表")
+    return tuple(w.strip() for w in words)
+
+
 def boundary_words() -> tuple[str, ...]:
     """Words that hold a keyword read across two ordinary words (其中药 in 其中药品); matched as words of their
     own, they keep that keyword from being read there (data/reference/boundary_words.yaml)."""
-    path = REFERENCE_DIR / "boundary_words.yaml"
-    data = read_yaml(path) or {}
-    words = data.get("words")
-    if not isinstance(words, list) or not all(isinstance(w, str) and len(w.strip()) >= 3 for w in words):
-        raise DataFileError(path, "words", "应为至少三个字符的词语列表")
-    return tuple(w.strip() for w in words)
+    return _reference_words("boundary_words.yaml", "words", 3)
 
 
 def vertical_words() -> tuple[str, ...]:
     """Business types that are not chain targets (data/reference/verticals.yaml)."""
-    path = REFERENCE_DIR / "verticals.yaml"
-    data = read_yaml(path) or {}
-    words = data.get("verticals")
-    if not isinstance(words, list) or not all(isinstance(w, str) and len(w) >= 2 for w in words):
-        raise DataFileError(path, "verticals", "应为至少两个字符的词语列表")
-    return tuple(words)
+    return _reference_words("verticals.yaml", "verticals", 2)
 
 
 def _prepare_texts(texts: list[str], ascii_case: bool = False) -> bytes:
