@@ -79,6 +79,8 @@ APPLICATION_CUES = (
     "适用于",
     "用于",
     "服务于",
+    "已服务",  # 已服务3000余家校外培训机构: the customers, not the firm's trade
+    "累计服务",
     "客户包括",
     "客户涵盖",
     "客户遍及",
@@ -113,6 +115,14 @@ def _phrase_rx(openers, ends, longest: int) -> re.Pattern:
 
 
 _CORE_RX = _phrase_rx(CORE_OPENERS, CORE_NOUNS, 60)
+# A vertical word before a product word names the product's users ("酒店送物机器人"): at most USER_GAP characters
+# between them, none of them a break or a link word (SegmentMatcher._product_users)
+USER_GAP = 2
+_USER_STOPS = frozenset(_SENTENCE_BREAKS + _CLAUSE_BREAKS + "、和及与或是为的等")
+# what a vertical business sells as well ("整合营销解决方案", "在线教育app"): after a vertical word they name no product
+GENERIC_OFFERS = frozenset(
+    ("解决方案", "行业解决方案", "整体解决方案", "软件", "软件开发", "app", "小程序", "云平台", "管理系统")
+)
 # The business statement of the annual-report form: "公司主要从事【锂离子动力电池】的研发、生产和销售". The
 # object of the statement, between a BUSINESS_OPENERS word and "的" + a BUSINESS_VERBS word in one clause,
 # says what the firm does, as a core phrase does.
@@ -140,6 +150,12 @@ CUSTOMER_NOUNS = (
     "工厂",
     "单位",
     "部门",
+    "公司",
+    "银行",
+    "车企",
+    "厂商",
+    "厂家",
+    "政府",
 )
 CUSTOMER_VERBS = ("提供", "打造", "推出", "定制", "开发", "实现", "解决", "赋能")
 _CUSTOMERS = f"(?:{'|'.join(CUSTOMER_OPENERS)})({_CLAUSE_TEXT}{{0,16}}?(?:{'|'.join(CUSTOMER_NOUNS)}))(?:的)?"
@@ -535,6 +551,10 @@ class SegmentMatcher(Estimator):
         self._pattern_exclusions_ = weights(list(ex_ids.items()), n_pat, len(ex_ids))
         self._pattern_leaders_ = weights(list(leaders.items()), n_pat, len(leader_names))
         self._pattern_ascii_ = np.array([_is_ascii_word(p) for p in self.patterns_], dtype=bool)
+        self._pattern_bytes_ = np.array([len(p.encode("utf-8")) for p in self.patterns_], dtype=np.int64)
+        # the keywords that name a product a vertical word can stand before (SegmentMatcher._product_users)
+        self._pattern_product_ = np.asarray(self._pattern_keywords_.sum(axis=1)).ravel() > 0
+        self._pattern_product_[[i for i, p in enumerate(self.patterns_) if p in GENERIC_OFFERS]] = False
         self.automaton_ = (
             ahocorasick_rs.BytesAhoCorasick(
                 [p.encode("utf-8") for p in self.patterns_], matchkind=ahocorasick_rs.MatchKind.Standard
@@ -657,6 +677,8 @@ class SegmentMatcher(Estimator):
         shape = (len(uniques) + 1, len(self.patterns_))
         data = self._joined_texts(uniques)
         pat, beg = self._word_matches(data)
+        keep = ~self._product_users(data, pat, beg)
+        pat, beg = pat[keep], beg[keep]
         nul = np.frombuffer(data, dtype=np.uint8) == 0  # SEPARATOR is the only NUL byte
         starts = np.concatenate([[0], np.flatnonzero(nul) + 1])
         text = np.searchsorted(starts, beg, side="right") - 1
@@ -668,6 +690,19 @@ class SegmentMatcher(Estimator):
         return FieldHits(
             _best_weight(text, pat, weight, shape)[rows], head[rows], _present(text[own], pat[own], shape)[rows]
         )
+
+    def _product_users(self, data: bytes, pat: np.ndarray, beg: np.ndarray) -> np.ndarray:
+        """bool per match (sorted by start): a vertical word right before a product keyword, at most
+        USER_GAP characters apart with no break or link word between ("酒店送物机器人", "餐饮机器人", "金融大数据"):
+        it names the product's users, not the firm's trade, so it reveals no vertical business."""
+        out = np.zeros(len(pat), dtype=bool)
+        for i in np.flatnonzero(self._pattern_vertical_[pat[:-1]] > 0) if len(pat) else ():
+            end, nxt = beg[i] + self._pattern_bytes_[pat[i]], beg[i + 1]
+            if nxt < end or not self._pattern_product_[pat[i + 1]]:
+                continue
+            gap = data[end:nxt].decode("utf-8", errors="replace")
+            out[i] = len(gap) <= USER_GAP and not _USER_STOPS.intersection(gap)
+        return out
 
     def _scope_hits(self, texts: pd.Series, main: float, light: float) -> FieldHits:
         """rows × patterns hits of a 经营范围, each weighted by the item it stands in: × `main` in a main

@@ -223,6 +223,7 @@ def test_repeated_texts_match_once_and_give_same_result(m):
         ("集研发、生产、服务于一体，客户包括多家车企", [PLAIN, APPLICATION]),  # 服务于一体 is no customer
         ("开发码头操作系统等行业软件，客户包括多家港口", [PLAIN, APPLICATION]),  # 等行业软件 lists products
         ("产品用于电力、交通等行业，并提供运维服务", [APPLICATION, APPLICATION]),  # 等行业 alone names customers
+        ("为培训机构提供排课和收费管理软件，已服务3000余家校外培训机构", [PLAIN, APPLICATION]),
         ("公司并通过合作开展业务：主要利用视觉算法", [PLAIN, METHOD]),  # one lead word at most before the cue
         ("生产芯片，但非主要通过自建产线", [PLAIN, PLAIN]),
         ("公司是一家检测企业，致力于通过大数据技术服务客户", [HEAD, METHOD]),  # a purpose may stand before the means
@@ -264,7 +265,8 @@ def test_clause_contexts(text, expected):
         ("是一家专注于动力电池的研发企业", ["专注于动力电池的研发"]),
         # what the firm supplies its customers, to the end of the clause
         ("公司主要为制造企业提供MES系统和工业APP，质量可靠", ["MES系统和工业APP"]),
-        ("面向车企推出电池管理系统", []),  # 车企 is no customer noun
+        ("面向车企推出电池管理系统", ["电池管理系统"]),  # 车企 names the customers
+        ("面向车辆推出电池管理系统", []),  # 车辆 is no customer noun
         ("帮助制造企业实现数字化转型", []),  # a benefit, not a product
     ],
 )
@@ -280,6 +282,8 @@ def test_core_spans(text, expected):
         ("致力于为金融机构提供风控软件", ["金融机构"]),
         ("面向新能源汽车企业推出电池管理系统", ["新能源汽车企业"]),
         ("帮助制造企业实现数字化转型", ["制造企业"]),
+        ("为银行和消费金融公司提供风控系统", ["银行和消费金融公司"]),
+        ("为各省电网公司提供调度自动化系统", ["各省电网公司"]),
         ("为客户提供一站式服务，为用户的出行提供便利", ["客户"]),  # 用户的出行 is no customer noun before the verb
         ("致力于成为行业领先的企业，提供工业机器人", []),  # 成为 is not 为
         ("作为高新技术企业提供就业岗位", []),
@@ -604,6 +608,7 @@ def test_a_leader_read_across_a_place_is_not_the_leader(shipped, name, leader):
         ("公司承接道路两侧架设护栏工程", "侧架", None),
         ("一般项目：货架销售；货架修理；仓储设备租赁", "架修", None),  # 货架|修理: not a rail overhaul
         ("公司建有蔬菜大棚车间和冷库", "棚车", None),  # 大棚|车间: not a boxcar
+        ("公司是一家政务大数据服务商", "家政", "大数据"),  # 一家|政务: not housekeeping
     ],
 )
 def test_a_keyword_read_across_two_words_is_not_read(shipped, text, absent, present):
@@ -612,11 +617,28 @@ def test_a_keyword_read_across_two_words_is_not_read(shipped, text, absent, pres
     assert absent not in found and (present is None or present in found)
 
 
+@pytest.mark.parametrize(
+    "intro, chain, filed",
+    [
+        ("公司是一家服务机器人研发商，主要产品为酒店送物机器人和餐饮机器人。", "ai", True),  # the robots' users
+        ("公司是一家酒店管理公司，主要经营连锁酒店，提供客房和会议服务。", "software", False),
+        ("公司是一家整合营销解决方案提供商，为品牌提供短视频投放服务。", "software", False),  # what a vertical sells
+        ("公司专注于在线教育app的运营，提供少儿编程直播课。", "software", False),
+    ],
+)
+def test_a_vertical_word_before_a_product_names_its_users(shipped, intro, chain, filed):
+    """酒店 in 酒店送物机器人 says who uses the robot, not that the firm runs hotels; 营销 before 解决方案 and 教育 before
+    app still say what the firm is."""
+    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
+    assert bool(rel.loc[0, chain] >= DEFAULTS.min_relevance) is filed
+
+
 def test_every_boundary_word_holds_a_strong_word(shipped):
-    """A boundary word that holds no strong keyword, core word or leader keeps nothing from being read."""
+    """A boundary word that holds no strong keyword, core word, leader or vertical word keeps nothing from
+    being read."""
     import matcher
 
-    strong = set()
+    strong = set(match_module.vertical_words())
     for chain in matcher.load_chains().values():
         strong |= {w for s in chain.segments for w in (*s.keywords, *s.leaders)} | {w for w, _ in chain.core_keywords}
     assert [w for w in match_module.boundary_words() if not any(k in w for k in strong)] == []
