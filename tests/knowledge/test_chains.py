@@ -163,6 +163,27 @@ def test_medical_informatics_is_one_segment_of_bio_and_software(chains):
     assert rel.loc[1, "bio"] >= t and rel.loc[1, "software"] < t  # a device maker is not software
 
 
+def test_battery_production_equipment_is_one_segment_of_nev_and_ime(chains):
+    """A lithium-battery equipment maker serves the NEV chain upstream of the batteries (the reference maps and
+    申万 file it there) and is special production equipment: one definition placed in both, filed in both. A
+    coating machine with no battery word is a machine of any trade, and a battery maker is no equipment maker."""
+    nev, ime = chains["nev"].segment("battery_equipment"), chains["ime"].segment("battery_equipment")
+    assert {**nev.__dict__, "position": ""} == {**ime.__dict__, "position": ""}
+    rel = _knowledge_relevance(
+        chains,
+        ["某某智能装备有限公司", "某某机械有限公司", "某某新能源科技有限公司"],
+        [
+            "公司主营锂电池卷绕机、化成分容设备和模组PACK线。",
+            "公司生产纸张涂布机和分切机。",
+            "公司生产动力电池电芯和电池包。",
+        ],
+    )
+    t = matcher.DEFAULTS.min_relevance
+    assert rel.loc[0, "nev"] >= t and rel.loc[0, "ime"] >= t
+    assert rel.loc[1, "nev"] < t
+    assert rel.loc[2, "nev"] >= t and rel.loc[2, "ime"] < t
+
+
 def test_rehabilitation_robots_and_exoskeletons_are_medical_devices_not_industrial_robots(chains):
     rel = _knowledge_relevance(
         chains,
