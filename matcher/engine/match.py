@@ -81,6 +81,7 @@ APPLICATION_CUES = (
     "服务于",
     "已服务",  # 已服务3000余家校外培训机构: the customers, not the firm's trade
     "累计服务",
+    "聚集了",  # 小镇聚集了大量云计算企业: a park's tenants, not its trade
     "客户包括",
     "客户涵盖",
     "客户遍及",

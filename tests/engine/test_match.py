@@ -224,6 +224,7 @@ def test_repeated_texts_match_once_and_give_same_result(m):
         ("开发码头操作系统等行业软件，客户包括多家港口", [PLAIN, APPLICATION]),  # 等行业软件 lists products
         ("产品用于电力、交通等行业，并提供运维服务", [APPLICATION, APPLICATION]),  # 等行业 alone names customers
         ("为培训机构提供排课和收费管理软件，已服务3000余家校外培训机构", [PLAIN, APPLICATION]),
+        ("公司负责小镇的开发建设，小镇聚集了大量云计算企业", [PLAIN, APPLICATION]),  # a park's tenants
         ("公司并通过合作开展业务：主要利用视觉算法", [PLAIN, METHOD]),  # one lead word at most before the cue
         ("生产芯片，但非主要通过自建产线", [PLAIN, PLAIN]),
         ("公司是一家检测企业，致力于通过大数据技术服务客户", [HEAD, METHOD]),  # a purpose may stand before the means
