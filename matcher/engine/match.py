@@ -33,7 +33,15 @@ import scipy.sparse as sp
 from ..distinct import map_distinct
 from ..errors import DataFileError
 from ..ingest.names import TERM_LEVELS, NameParser, name_parts_data
-from ..ingest.scope import boilerplate, industry_name_codes, main_codes, main_spans, name_cores, scope_item_codes
+from ..ingest.scope import (
+    boilerplate,
+    industry_name_codes,
+    main_codes,
+    main_spans,
+    name_cores,
+    scope_item_codes,
+    trade_spans,
+)
 from ..knowledge.chains import Chain, read_yaml
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
 from ..knowledge.hanzi import Simplifier
@@ -552,6 +560,10 @@ class SegmentMatcher(Estimator):
         self._pattern_exclusions_ = weights(list(ex_ids.items()), n_pat, len(ex_ids))
         self._pattern_leaders_ = weights(list(leaders.items()), n_pat, len(leader_names))
         self._pattern_ascii_ = np.array([_is_ascii_word(p) for p in self.patterns_], dtype=bool)
+        # keywords that name trade as the business (药品批发): an item that only trades is theirs in full
+        self._pattern_trade_ = np.array(
+            [any(w in p for w in boilerplate().trade_activities) for p in self.patterns_], dtype=bool
+        )
         self._pattern_bytes_ = np.array([len(p.encode("utf-8")) for p in self.patterns_], dtype=np.int64)
         # the keywords that name a product a vertical word can stand before (SegmentMatcher._product_users)
         self._pattern_product_ = np.asarray(self._pattern_keywords_.sum(axis=1)).ravel() > 0
@@ -705,11 +717,13 @@ class SegmentMatcher(Estimator):
             out[i] = len(gap) <= USER_GAP and not _USER_STOPS.intersection(gap)
         return out
 
-    def _scope_hits(self, texts: pd.Series, main: float, light: float) -> FieldHits:
+    def _scope_hits(self, texts: pd.Series, main: float, light: float, trade: float = 1.0) -> FieldHits:
         """rows × patterns hits of a 经营范围, each weighted by the item it stands in: × `main` in a main
         item (matcher.ingest.scope.main_spans), × `light` in a light item (light_items of
-        scope_boilerplate.yaml, registered by companies of every kind), else 1. One automaton pass over the
-        distinct texts; only texts with a hit are read for their main items, and only as far as those go."""
+        scope_boilerplate.yaml, registered by companies of every kind), else 1; and × `trade` in an item
+        that only trades (trade_spans: 工业机器人销售) unless the keyword names trade itself (药品批发). A pattern
+        found in several items counts with its best weight. One automaton pass over the distinct texts;
+        only texts with a hit are read for their items, the main ones only as far as those go."""
         codes, uniques = pd.factorize(texts, use_na_sentinel=True)
         rows = np.where(codes < 0, len(uniques), codes)
         shape = (len(uniques) + 1, len(self.patterns_))
@@ -720,21 +734,24 @@ class SegmentMatcher(Estimator):
         text = np.searchsorted(starts, beg, side="right") - 1
         weight = np.ones(len(pat), dtype=np.float32)
         if len(pat) and main != 1.0:
-            weight[_inside(beg, *self._main_byte_spans(data, np.unique(text), starts))] = np.float32(main)
-        if len(pat) and light != 1.0:
+            weight[_inside(beg, *self._item_byte_spans(data, np.unique(text), starts, main_spans))] = np.float32(main)
+        if len(pat) and trade != 1.0:
+            resold = _inside(beg, *self._item_byte_spans(data, np.unique(text), starts, trade_spans))
+            weight[resold & ~self._pattern_trade_[pat]] *= np.float32(trade)
+        if len(pat) and light != 1.0:  # a light item (人工智能硬件销售) is light, traded or not
             weight[_inside(beg, *self._light_byte_spans(data))] = np.float32(light)
         return FieldHits(_best_weight(text, pat, weight, shape)[rows], None)
 
     @staticmethod
-    def _main_byte_spans(data: bytes, which: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(starts, ends) byte offsets in the joined texts `data` of the main items of the texts `which`
-        (read as matched: NFKC, lower case)."""
+    def _item_byte_spans(data: bytes, which: np.ndarray, starts: np.ndarray, spans_of) -> tuple[np.ndarray, np.ndarray]:
+        """(starts, ends) byte offsets in the joined texts `data` of the items `spans_of` (main_spans,
+        trade_spans) finds in the texts `which` (read as matched: NFKC, lower case)."""
         rules = boilerplate()
         ends = np.r_[starts[1:] - 1, len(data)]  # each text ends before the next one's SEPARATOR
         a, b = [], []
         for i in which.tolist():
             t = data[starts[i] : ends[i]].decode("utf-8")
-            spans = main_spans(t, rules)
+            spans = spans_of(t, rules)
             if not spans:
                 continue
             s0 = int(starts[i])
@@ -993,7 +1010,8 @@ class SegmentMatcher(Estimator):
         p, s = policy, self.settings
         texts = _column(frame, p.column)
         if p.read == "scope":
-            whole = self._scope_hits(texts, factor(p.main_items, s, 1.0), factor(p.light_items, s, 1.0))
+            items = (factor(f, s, 1.0) for f in (p.main_items, p.light_items, p.trade_items))
+            whole = self._scope_hits(texts, *items)
             return whole, whole, None
         clauses = None if p.clauses is None else tuple(factor(f, s) for f in p.clauses.contexts)
         whole = self._field_hits(texts, clauses, factor(p.core_phrase, s, 1.0))

@@ -31,7 +31,11 @@ from ..knowledge.settings import REFERENCE_DIR
 BOILERPLATE_FILE = REFERENCE_DIR / "scope_boilerplate.yaml"
 ITEM_JOIN = "；"  # joins items in the text columns of scope_columns
 _LIST_KEYS = ("headers", "notes", "generic_items", "generic_contains", "activities")
-_OPTIONAL_LISTS = ("light_items",)  # may be absent (an older or an officer's file)
+_OPTIONAL_LISTS = (
+    "light_items",
+    "trade_activities",
+    "making_activities",
+)  # may be absent (an older or an officer's file)
 _OPTIONAL_MAPS = ("name_endings", "object_aliases")  # may be absent too
 _OPEN, _CLOSE = "（([【", "）)]】"
 _TRIM = " \t\u3000，,、：:；;。.·*-—"
@@ -76,6 +80,8 @@ class Boilerplate:
     activities: tuple[str, ...]
     main_items: int
     light_items: frozenset  # kept items every kind of company registers (人工智能应用软件开发): light evidence
+    trade_activities: tuple[str, ...]  # activities of trade (销售, 批发 …): see trade_spans
+    making_activities: tuple[str, ...]  # activities of making (制造, 研发 …): an item with one does not only trade
     name_endings: dict  # ending of a 小类 name (制造, 设计 …) -> the item activities that mean it (生产, 研发 …)
     object_aliases: dict  # an object as registered items name it (集成电路芯片) -> as 小类 names do (集成电路)
     cuts: re.Pattern  # separators, bracketed notes and headers: where items end
@@ -120,6 +126,11 @@ def load_boilerplate(path=None) -> Boilerplate:
         raise DataFileError(path, unknown[0], f"未知字段（可用：{'、'.join(known)}）")
     lists = {k: _word_list(data, k, path) for k in _LIST_KEYS}
     light = _word_list(data, "light_items", path) if data.get("light_items") is not None else ()
+    trade, making = (_word_list(data, k, path) if data.get(k) is not None else () for k in _OPTIONAL_LISTS[1:])
+    for key, words in (("trade_activities", trade), ("making_activities", making)):
+        odd = sorted(set(words) - set(lists["activities"]))
+        if odd:
+            raise DataFileError(path, key, f"“{odd[0]}”不在 activities 中")
     endings = _endings(data, path)
     aliases = _aliases(data, path)
     main = data.get("main_items")
@@ -140,6 +151,8 @@ def load_boilerplate(path=None) -> Boilerplate:
         activities=lists["activities"],
         main_items=main,
         light_items=frozenset(light),
+        trade_activities=trade,
+        making_activities=making,
         name_endings=endings,
         object_aliases=aliases,
         cuts=cuts,
@@ -603,6 +616,22 @@ def scope_columns(values: pd.Series) -> pd.DataFrame:
         pd.DataFrame(rows.tolist(), index=values.index, columns=list(SCOPE_COLUMNS))
         if len(values)
         else pd.DataFrame(columns=list(SCOPE_COLUMNS), index=values.index)
+    )
+
+
+def trade_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int], ...]:
+    """(start, end) character offsets of the items that only trade: the item ends with a trade activity and
+    holds no making activity (工业机器人销售, 电线、电缆经营; not 锂电池的研发、生产与销售). A company that registers
+    what it sells and nothing that makes it resells it (matcher/engine/match.py weighs such items less)."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ()
+    rules = rules or boilerplate()
+    if not rules.trade_activities:
+        return ()
+    return tuple(
+        (off, off + len(item))
+        for off, item, _, _ in _kept(str(text), rules)[0]
+        if item.endswith(rules.trade_activities) and not any(w in item for w in rules.making_activities)
     )
 
 

@@ -22,7 +22,7 @@ FIELDS_FILE = REFERENCE_DIR / "fields.yaml"
 CONTEXTS = ("head", "plain", "method", "application")  # clause contexts, in the matcher's index order
 VERTICAL_CUES = ("all", "head", "none")
 READS = ("text", "name", "scope")  # how a field is read: as plain text, as a company name, as a business scope
-_OPTIONAL = {"read": "text", "main_items": None, "light_items": None}  # keys a row may leave out
+_OPTIONAL = {"read": "text", "main_items": None, "light_items": None, "trade_items": None}  # keys a row may leave out
 _KEYS = (
     "field",
     "column",
@@ -67,6 +67,7 @@ class FieldPolicy:
     read: str = "text"  # text, name (keywords in the industry part only) or scope (items, main items weighted)
     main_items: Factor | None = None  # read: scope — evidence of the main items × this factor
     light_items: Factor | None = None  # read: scope — evidence of the light items × this factor
+    trade_items: Factor | None = None  # read: scope — evidence of the items that only trade × this factor
 
 
 def factor(value: Factor | None, settings: Settings, absent: float | None = None) -> float | None:
@@ -135,7 +136,9 @@ def _policy(row, i: int, path) -> FieldPolicy:
     read = row.get("read", _OPTIONAL["read"])
     if read not in READS:
         raise DataFileError(path, where + "read", f"应为 {' / '.join(READS)} 之一，实际为 {read!r}")
-    items = {k: _factor(row.get(k), path, where + k, optional=True) for k in ("main_items", "light_items")}
+    items = {
+        k: _factor(row.get(k), path, where + k, optional=True) for k in ("main_items", "light_items", "trade_items")
+    }
     if read != "scope" and any(v is not None for v in items.values()):
         raise DataFileError(path, where + "main_items", "只用于按经营范围条目读取的字段（read: scope）")
     return FieldPolicy(

@@ -181,6 +181,15 @@ class Settings:
         1.0,
         0.05,
     )
+    scope_trade_factor: float = _f(
+        0.6,
+        MATCH,
+        "经营范围纯销售条目折算",
+        "只登记销售、批发、经营而无生产研发的条目（如“工业机器人销售”）多为经销商，其中的词按此比例计入；“药品批发”等本身即为流通环节的词不受影响。",
+        0.0,
+        1.0,
+        0.05,
+    )
     code_weight: float = _f(0.9, MATCH, "行业代码证据权重", "国标行业小类属于该环节时计入的证据量。", 0.0, 3.0, 0.1)
     scope_code_weight: float = _f(
         0.2,
@@ -290,7 +299,7 @@ class Settings:
         0.05,
     )
     model_weight: float = _f(
-        0.2,  # the (largest chain's) weight benchmarks/train_model.py chose on inner folds for the shipped artefact
+        0.3,  # the (largest chain's) weight benchmarks/train_model.py chose on inner folds for the shipped artefact
         MATCH,
         "文本模型权重",
         "用已标注企业训练的文本模型（读企业名称、简介、经营范围和行业代码）对产业链判断的参与程度："

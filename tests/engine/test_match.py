@@ -618,6 +618,26 @@ def test_a_keyword_read_across_two_words_is_not_read(shipped, text, absent, pres
     assert absent not in found and (present is None or present in found)
 
 
+def test_an_item_that_only_sells_counts_less(shipped):
+    """A 经营范围 that sells robots and makes none is a reseller's: its words count × scope_trade_factor; the
+    maker's, which registers making and selling, counts in full, and so does a keyword that names trade
+    itself (药品批发, pharmaceutical distribution)."""
+    import matcher
+
+    scopes = [
+        "一般项目：工业机器人销售；智能机器人销售；五金产品批发。",
+        "一般项目：工业机器人制造；工业机器人销售；智能机器人的研发。",
+        "许可项目：药品批发；第三类医疗器械经营。",
+    ]
+    rel = shipped.chain_relevance(shipped.match(frame(scope=scopes)))
+    plain = SegmentMatcher(DEFAULTS.replace(scope_trade_factor=1.0)).fit(matcher.load_chains())
+    full = plain.chain_relevance(plain.match(frame(scope=scopes)))
+    t = DEFAULTS.min_relevance
+    assert rel.loc[0, "ime"] < t <= full.loc[0, "ime"]  # the reseller was filed as a robot maker
+    assert rel.loc[1, "ime"] == full.loc[1, "ime"] >= t
+    assert rel.loc[2, "bio"] == full.loc[2, "bio"] > 0
+
+
 @pytest.mark.parametrize(
     "intro, chain, filed",
     [

@@ -193,6 +193,8 @@ def test_shipped_file_is_valid():
         (lambda d: d.update(name_endings={"制": ["生产"]}), "name_endings.制"),
         (lambda d: d.update(object_aliases=["集成电路芯片"]), "object_aliases"),
         (lambda d: d.update(object_aliases={"集成电路芯片": "集"}), "object_aliases.集成电路芯片"),
+        (lambda d: d.update(trade_activities=["销售", "倒卖"]), "trade_activities"),  # not an activity
+        (lambda d: d.update(making_activities=["制造", "铸造"]), "making_activities"),
     ],
 )
 def test_a_bad_file_names_its_field(tmp_path, edit, field):
@@ -328,6 +330,41 @@ def test_light_items_are_not_main_and_take_no_main_place():
     assert "人工智能应用软件开发" in RULES.light_items
     assert [s[a:b] for a, b in main_spans(s)] == ["锂离子电池制造", "五金产品批发", "日用百货销售"]
     assert main_spans(None) == () and main_spans("") == ()
+
+
+# --------------------------------------------------------------------------------------------
+# trade_spans: the items that only trade
+
+
+@pytest.mark.parametrize(
+    "text, traded",
+    [
+        (
+            "一般项目：工业机器人销售；智能机器人销售；五金产品批发。",
+            ["工业机器人销售", "智能机器人销售", "五金产品批发"],
+        ),
+        ("锂离子电池的研发、生产与销售；电线、电缆经营", ["电线、电缆经营"]),  # making and selling is not trade
+        ("集成电路设计；集成电路芯片及产品销售", ["集成电路芯片及产品销售"]),  # the design item is not
+        ("生产、销售：锂电池；电池销售", ["电池销售"]),
+        ("工业机器人制造；工业机器人安装、维修", []),
+        ("技术服务、技术开发；电子产品销售", ["电子产品销售"]),  # 技术服务 … are dropped first
+    ],
+)
+def test_trade_spans_are_the_items_that_only_sell(text, traded):
+    from matcher.ingest.scope import trade_spans
+
+    assert [text[a:b] for a, b in trade_spans(text)] == traded
+
+
+@given(st.text(alphabet=ALPHABET, max_size=200) | st.text(max_size=80))
+def test_trade_spans_are_kept_items_ending_in_trade(text):
+    from matcher.ingest.scope import trade_spans
+
+    items = {(i.start, i.start + len(i.text)): i.text for i in parse_scope(text).items}
+    for a, b in trade_spans(text):
+        assert (a, b) in items
+        assert text[a:b].endswith(RULES.trade_activities)
+        assert not any(w in text[a:b] for w in RULES.making_activities)
 
 
 # --------------------------------------------------------------------------------------------
