@@ -40,7 +40,7 @@ from ..ingest.scope import (
     main_spans,
     name_cores,
     scope_item_codes,
-    trade_spans,
+    trade_byte_spans,
 )
 from ..knowledge.chains import Chain, read_yaml
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
@@ -736,8 +736,8 @@ class SegmentMatcher(Estimator):
         if len(pat) and main != 1.0:
             weight[_inside(beg, *self._item_byte_spans(data, np.unique(text), starts, main_spans))] = np.float32(main)
         if len(pat) and trade != 1.0:
-            resold = _inside(beg, *self._item_byte_spans(data, np.unique(text), starts, trade_spans))
-            weight[resold & ~self._pattern_trade_[pat]] *= np.float32(trade)
+            resold = _inside(beg, *trade_byte_spans(data)) & ~self._pattern_trade_[pat]
+            weight[resold] *= np.float32(trade)
         if len(pat) and light != 1.0:  # a light item (人工智能硬件销售) is light, traded or not
             weight[_inside(beg, *self._light_byte_spans(data))] = np.float32(light)
         return FieldHits(_best_weight(text, pat, weight, shape)[rows], None)

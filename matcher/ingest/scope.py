@@ -16,11 +16,14 @@ Every item is a substring of the scope it came from (`ScopeItem.start` is its of
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick_rs
+import numpy as np
 import pandas as pd
 
 from ..distinct import map_distinct
@@ -82,6 +85,8 @@ class Boilerplate:
     light_items: frozenset  # kept items every kind of company registers (人工智能应用软件开发): light evidence
     trade_activities: tuple[str, ...]  # activities of trade (销售, 批发 …): see trade_spans
     making_activities: tuple[str, ...]  # activities of making (制造, 研发 …): an item with one does not only trade
+    trade_rx: tuple | None  # see trade_byte_spans
+    trade_activities_bytes: tuple[bytes, ...]  # the trade activities as UTF-8
     name_endings: dict  # ending of a 小类 name (制造, 设计 …) -> the item activities that mean it (生产, 研发 …)
     object_aliases: dict  # an object as registered items name it (集成电路芯片) -> as 小类 names do (集成电路)
     cuts: re.Pattern  # separators, bracketed notes and headers: where items end
@@ -153,6 +158,8 @@ def load_boilerplate(path=None) -> Boilerplate:
         light_items=frozenset(light),
         trade_activities=trade,
         making_activities=making,
+        trade_rx=_trade_rx(trade, making),
+        trade_activities_bytes=tuple(w.encode("utf-8") for w in trade),
         name_endings=endings,
         object_aliases=aliases,
         cuts=cuts,
@@ -633,6 +640,67 @@ def trade_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int]
         for off, item, _, _ in _kept(str(text), rules)[0]
         if item.endswith(rules.trade_activities) and not any(w in item for w in rules.making_activities)
     )
+
+
+# where an item ends in texts as matching reads them (NFKC: ；： are ;: there), SEPARATOR included
+_CUTS = (";", ":", "\n", "\r", "\x00", "。")
+
+
+def trade_byte_spans(data: bytes, rules: Boilerplate | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) byte offsets of the items that only trade in texts as matching reads them (UTF-8,
+    NFKC, joined by NUL): a run between cuts that ends with a trade activity (a bracketed qualification may
+    follow) and holds no making activity. What trade_spans finds, for all texts at once: three automaton
+    passes and sorted-array lookups instead of a parse per scope (a test checks they agree)."""
+    rules = rules or boilerplate()
+    none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    if rules.trade_rx is None or not data:
+        return none
+    cut_ac, end_ac, make_ac, tails, opens = rules.trade_rx
+    cuts, found = (_matches(a, data) for a in (cut_ac, end_ac))
+    ends = found[:, 2] - tails[found[:, 0]]  # where the trade activity ends (before the cut or the bracket)
+    bracket = opens[found[:, 0]]  # "销售(": a qualification follows; it must close right before a cut
+    if bracket.any():
+        close = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord(")")) + 1
+        k = np.minimum(np.searchsorted(close, ends[bracket]), max(len(close) - 1, 0))
+        closing = close[k] if len(close) else np.full(int(bracket.sum()), -1)
+        at = np.minimum(np.searchsorted(cuts[:, 1], closing), max(len(cuts) - 1, 0))  # cuts are sorted by start
+        ok = ((cuts[at, 1] == closing) if len(cuts) else False) | (closing == len(data))
+        keep = ~bracket
+        keep[np.flatnonzero(bracket)[ok]] = True
+        ends = ends[keep]
+    last = [len(data)] if data.endswith(rules.trade_activities_bytes) else []  # the last text's last item
+    ends = np.sort(np.concatenate([ends, np.array(last, dtype=np.int64)]))
+    if not len(ends):
+        return none
+    after = np.concatenate([[0], np.sort(cuts[:, 2])])  # an item starts at the data's start or after a cut
+    starts = after[np.searchsorted(after, ends, side="right") - 1]
+    made = np.sort(_matches(make_ac, data)[:, 1]) if make_ac else np.zeros(0, dtype=np.int64)
+    # a making activity that starts inside the item (at or after its start, before its end)
+    has_make = np.searchsorted(made, starts, side="left") < np.searchsorted(made, ends, side="left")
+    return starts[~has_make], ends[~has_make]
+
+
+def _matches(automaton, data: bytes) -> np.ndarray:
+    """(pattern, start, end) rows of an automaton's matches, straight into one int64 buffer."""
+    found = automaton.find_matches_as_indexes(data)
+    return np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)).reshape(-1, 3)
+
+
+def _trade_rx(trade: tuple[str, ...], making: tuple[str, ...]) -> tuple | None:
+    """What trade_byte_spans reads with — byte automatons of the cuts, of a trade activity followed by a cut
+    or an opening bracket (with each pattern's length after the activity, and whether it is the bracket)
+    and of the making activities — built once when the rules are read (None: no trade activities)."""
+    if not trade:
+        return None
+    kind = ahocorasick_rs.MatchKind.LeftmostLongest
+    ends = [(w + c, len(c.encode("utf-8"))) for w in trade for c in (*_CUTS, "(")]
+
+    def automaton(words):
+        return ahocorasick_rs.BytesAhoCorasick([w.encode("utf-8") for w in words], matchkind=kind) if words else None
+
+    tails = np.array([t for _, t in ends], dtype=np.int64)
+    opens = np.array([w.endswith("(") for w, _ in ends], dtype=bool)
+    return automaton(_CUTS), automaton([w for w, _ in ends]), automaton(making), tails, opens
 
 
 def main_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int], ...]:

@@ -367,6 +367,42 @@ def test_trade_spans_are_kept_items_ending_in_trade(text):
         assert not any(w in text[a:b] for w in RULES.making_activities)
 
 
+TRADE_ITEMS = [
+    "工业机器人销售",
+    "五金产品批发",
+    "电线电缆经营",
+    "消毒剂销售（不含危险化学品）",
+    "药品零售",
+    "锂离子电池制造",
+    "集成电路设计",
+    "锂离子电池的研发、生产与销售",
+    "技术服务",
+    "软件开发",
+    "一般项目：工业机器人销售",
+    "许可项目：药品批发",
+    "智能机器人的研发",
+    "生产、销售：电池",
+]
+
+
+@given(st.lists(st.lists(st.sampled_from(TRADE_ITEMS), min_size=1, max_size=6), min_size=1, max_size=4))
+def test_trade_byte_spans_find_what_trade_spans_finds(scopes):
+    """The engine's one pass over all texts (joined as matching joins them) finds the items trade_spans reads
+    one scope at a time."""
+    from matcher.engine.match import SEPARATOR, _prep
+    from matcher.ingest.scope import trade_byte_spans, trade_spans
+
+    texts = [_prep("；".join(items) + "。") for items in scopes]
+    data = SEPARATOR.join(texts).encode("utf-8")
+    got = set(zip(*(a.tolist() for a in trade_byte_spans(data))))
+    want, offset = set(), 0
+    for t in texts:
+        for a, b in trade_spans(t):
+            want.add((offset + len(t[:a].encode("utf-8")), offset + len(t[:b].encode("utf-8"))))
+        offset += len(t.encode("utf-8")) + 1
+    assert got == want
+
+
 # --------------------------------------------------------------------------------------------
 # scope_item_codes: every item's codes, or only the items around given places
 
