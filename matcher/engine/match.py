@@ -561,9 +561,8 @@ class SegmentMatcher(Estimator):
         self._pattern_leaders_ = weights(list(leaders.items()), n_pat, len(leader_names))
         self._pattern_ascii_ = np.array([_is_ascii_word(p) for p in self.patterns_], dtype=bool)
         # keywords that name trade as the business (药品批发): an item that only trades is theirs in full
-        self._pattern_trade_ = np.array(
-            [any(w in p for w in boilerplate().trade_activities) for p in self.patterns_], dtype=bool
-        )
+        trade = boilerplate().trade_activities
+        self._pattern_trade_ = np.array([any(w in p for w in trade) for p in self.patterns_], dtype=bool)
         self._pattern_bytes_ = np.array([len(p.encode("utf-8")) for p in self.patterns_], dtype=np.int64)
         # the keywords that name a product a vertical word can stand before (SegmentMatcher._product_users)
         self._pattern_product_ = np.asarray(self._pattern_keywords_.sum(axis=1)).ravel() > 0
@@ -721,7 +720,7 @@ class SegmentMatcher(Estimator):
         """rows × patterns hits of a 经营范围, each weighted by the item it stands in: × `main` in a main
         item (matcher.ingest.scope.main_spans), × `light` in a light item (light_items of
         scope_boilerplate.yaml, registered by companies of every kind), else 1; and × `trade` in an item
-        that only trades (trade_spans: 工业机器人销售) unless the keyword names trade itself (药品批发). A pattern
+        that only trades (trade_byte_spans: 工业机器人销售) unless the keyword names trade itself (药品批发). A pattern
         found in several items counts with its best weight. One automaton pass over the distinct texts;
         only texts with a hit are read for their items, the main ones only as far as those go."""
         codes, uniques = pd.factorize(texts, use_na_sentinel=True)
@@ -734,7 +733,7 @@ class SegmentMatcher(Estimator):
         text = np.searchsorted(starts, beg, side="right") - 1
         weight = np.ones(len(pat), dtype=np.float32)
         if len(pat) and main != 1.0:
-            weight[_inside(beg, *self._item_byte_spans(data, np.unique(text), starts, main_spans))] = np.float32(main)
+            weight[_inside(beg, *self._main_byte_spans(data, np.unique(text), starts))] = np.float32(main)
         if len(pat) and trade != 1.0:
             resold = _inside(beg, *trade_byte_spans(data)) & ~self._pattern_trade_[pat]
             weight[resold] *= np.float32(trade)
@@ -743,15 +742,15 @@ class SegmentMatcher(Estimator):
         return FieldHits(_best_weight(text, pat, weight, shape)[rows], None)
 
     @staticmethod
-    def _item_byte_spans(data: bytes, which: np.ndarray, starts: np.ndarray, spans_of) -> tuple[np.ndarray, np.ndarray]:
-        """(starts, ends) byte offsets in the joined texts `data` of the items `spans_of` (main_spans,
-        trade_spans) finds in the texts `which` (read as matched: NFKC, lower case)."""
+    def _main_byte_spans(data: bytes, which: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(starts, ends) byte offsets in the joined texts `data` of the main items of the texts `which`
+        (read as matched: NFKC, lower case)."""
         rules = boilerplate()
         ends = np.r_[starts[1:] - 1, len(data)]  # each text ends before the next one's SEPARATOR
         a, b = [], []
         for i in which.tolist():
             t = data[starts[i] : ends[i]].decode("utf-8")
-            spans = spans_of(t, rules)
+            spans = main_spans(t, rules)
             if not spans:
                 continue
             s0 = int(starts[i])

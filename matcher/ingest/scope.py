@@ -34,11 +34,8 @@ from ..knowledge.settings import REFERENCE_DIR
 BOILERPLATE_FILE = REFERENCE_DIR / "scope_boilerplate.yaml"
 ITEM_JOIN = "；"  # joins items in the text columns of scope_columns
 _LIST_KEYS = ("headers", "notes", "generic_items", "generic_contains", "activities")
-_OPTIONAL_LISTS = (
-    "light_items",
-    "trade_activities",
-    "making_activities",
-)  # may be absent (an older or an officer's file)
+# may be absent (an older or an officer's file)
+_OPTIONAL_LISTS = ("light_items", "trade_activities", "making_activities")
 _OPTIONAL_MAPS = ("name_endings", "object_aliases")  # may be absent too
 _OPEN, _CLOSE = "（([【", "）)]】"
 _TRIM = " \t\u3000，,、：:；;。.·*-—"
@@ -86,7 +83,6 @@ class Boilerplate:
     trade_activities: tuple[str, ...]  # activities of trade (销售, 批发 …): see trade_spans
     making_activities: tuple[str, ...]  # activities of making (制造, 研发 …): an item with one does not only trade
     trade_rx: tuple | None  # see trade_byte_spans
-    trade_activities_bytes: tuple[bytes, ...]  # the trade activities as UTF-8
     name_endings: dict  # ending of a 小类 name (制造, 设计 …) -> the item activities that mean it (生产, 研发 …)
     object_aliases: dict  # an object as registered items name it (集成电路芯片) -> as 小类 names do (集成电路)
     cuts: re.Pattern  # separators, bracketed notes and headers: where items end
@@ -159,7 +155,6 @@ def load_boilerplate(path=None) -> Boilerplate:
         trade_activities=trade,
         making_activities=making,
         trade_rx=_trade_rx(trade, making),
-        trade_activities_bytes=tuple(w.encode("utf-8") for w in trade),
         name_endings=endings,
         object_aliases=aliases,
         cuts=cuts,
@@ -668,7 +663,8 @@ def trade_byte_spans(data: bytes, rules: Boilerplate | None = None) -> tuple[np.
         keep = ~bracket
         keep[np.flatnonzero(bracket)[ok]] = True
         ends = ends[keep]
-    last = [len(data)] if data.endswith(rules.trade_activities_bytes) else []  # the last text's last item
+    # the last text's last item ends with the data
+    last = [len(data)] if data.endswith(tuple(w.encode("utf-8") for w in rules.trade_activities)) else []
     ends = np.sort(np.concatenate([ends, np.array(last, dtype=np.int64)]))
     if not len(ends):
         return none
