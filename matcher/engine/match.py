@@ -165,6 +165,10 @@ CUSTOMER_NOUNS = (
     "厂商",
     "厂家",
     "政府",
+    "合作社",
+    "农户",
+    "经销商",
+    "运营商",
 )
 CUSTOMER_VERBS = ("提供", "打造", "推出", "定制", "开发", "实现", "解决", "赋能")
 _CUSTOMERS = f"(?:{'|'.join(CUSTOMER_OPENERS)})({_CLAUSE_TEXT}{{0,16}}?(?:{'|'.join(CUSTOMER_NOUNS)}))(?:的)?"
