@@ -440,6 +440,9 @@ class _FieldSums:
     # n × S, weak words of a head clause as counted in `strong` (× head_weak) and as taken out of `weak`
     head_strong: sp.csr_matrix | None = None
     head_weak: sp.csr_matrix | None = None
+    # (damp, rows not yet known as vertical, strong, weak, head_strong, head_weak) added by a field that a
+    # later field's vertical business damps too (see SegmentMatcher._damp_late)
+    undamped: list = field(default_factory=list)
 
     @classmethod
     def empty(cls, n: int, n_seg: int, n_leaders: int) -> _FieldSums:
@@ -930,6 +933,7 @@ class SegmentMatcher(Estimator):
         keep = np.float32(1.0) - np.float32(1.0 - self.settings.exclusion_factor)  # what an exclusion leaves
         for policy in FIELD_POLICIES:
             self._add_field(frame, policy, sums, keep)
+        self._damp_late(sums)
         strong, weak = sums.strong.toarray(), sums.weak.toarray()
         scope_code = self.scope_codes(frame)
         exported = _column(frame, "industry_code").to_numpy(dtype=object)
@@ -1100,8 +1104,29 @@ class SegmentMatcher(Estimator):
         if promoted_strong is not None:
             sums.head_strong = sums.head_strong + weight * promoted_strong
             sums.head_weak = sums.head_weak + weight * promoted
+        if p.vertical_damp is not None and not sums.vertical.all():  # a later field may reveal one yet
+            heads = (None, None) if promoted_strong is None else (weight * promoted_strong, weight * promoted)
+            sums.undamped.append(
+                (np.float32(factor(p.vertical_damp, s)), ~sums.vertical, weight * part, weight * weak_part, *heads)
+            )
         sums.hits[p.field] = h
         sums.excluded[p.field] = ex
+
+    @staticmethod
+    def _damp_late(sums: _FieldSums) -> None:
+        """A vertical business revealed by a later field (a 简介's "是一家现代农业企业") damps the evidence an
+        earlier field added before it was known (the name's 智慧农业) as it damps its own: the part added
+        undamped, × (1 − damp), comes off again for those rows."""
+        for damp, was_open, strong, weak, head_strong, head_weak in sums.undamped:
+            late = (was_open & sums.vertical).astype(np.float32) * (np.float32(1.0) - damp)
+            if not late.any():
+                continue
+            sums.strong = (sums.strong - _scale_rows(strong, late)).tocsr()
+            sums.weak = (sums.weak - _scale_rows(weak, late)).tocsr()
+            if head_strong is not None:
+                sums.head_strong = (sums.head_strong - _scale_rows(head_strong, late)).tocsr()
+                sums.head_weak = (sums.head_weak - _scale_rows(head_weak, late)).tocsr()
+        sums.undamped.clear()
 
     def _add_name_terms(self, frame, policy: FieldPolicy, terms, part, weak_part) -> tuple:
         """(strong, weak, terms counted) with a name's industry-part terms added where the name is all there

@@ -619,6 +619,18 @@ def test_a_keyword_read_across_two_words_is_not_read(shipped, text, absent, pres
     assert absent not in found and (present is None or present in found)
 
 
+def test_a_vertical_business_the_intro_reveals_damps_the_name_too(shipped):
+    """The name is read first; a 简介 that then says the firm is a farm damps the name's keyword (智慧农业) as
+    it damps its own words, and as a vertical in the name damps the 简介."""
+    names = ["成都天府智慧农业有限公司"] * 2
+    intros = ["公司是一家现代农业企业，主要种植有机蔬菜和草莓。", "公司主要种植有机蔬菜和草莓。"]
+    r = shipped.match(frame(company_name=names, intro=intros))
+    rel = shipped.chain_relevance(r)
+    assert rel.loc[0, "software"] < rel.loc[1, "software"]
+    damp = DEFAULTS.vertical_factor
+    assert r.evidence[0].max() == pytest.approx(damp * r.evidence[1].max(), rel=1e-4)
+
+
 def test_an_item_that_only_sells_counts_less(shipped):
     """A 经营范围 that sells robots and makes none is a reseller's: its words count × scope_trade_factor; the
     maker's, which registers making and selling, counts in full, and so does a keyword that names trade
