@@ -309,6 +309,15 @@ def _byte_offsets(codes: np.ndarray) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(width)])
 
 
+def _add_evidence(sums: _FieldSums, strong, weak, head_strong=None, head_weak=None) -> None:
+    """Add one field's weighted evidence to `sums` (it stays sparse until every field is in)."""
+    sums.strong = sums.strong + strong
+    sums.weak = sums.weak + weak
+    if head_strong is not None:
+        sums.head_strong = sums.head_strong + head_strong
+        sums.head_weak = sums.head_weak + head_weak
+
+
 def _scale_rows(m: sp.csr_matrix, factor: np.ndarray) -> sp.csr_matrix:
     """m with every row multiplied by its factor."""
     out = m.copy()
@@ -440,9 +449,9 @@ class _FieldSums:
     # n × S, weak words of a head clause as counted in `strong` (× head_weak) and as taken out of `weak`
     head_strong: sp.csr_matrix | None = None
     head_weak: sp.csr_matrix | None = None
-    # (damp, rows not yet known as vertical, strong, weak, head_strong, head_weak) added by a field that a
-    # later field's vertical business damps too (see SegmentMatcher._damp_late)
-    undamped: list = field(default_factory=list)
+    # (damp, strong, weak, head_strong, head_weak) of the fields a vertical business damps, added once every
+    # field is read (SegmentMatcher._add_damped)
+    damped: list = field(default_factory=list)
 
     @classmethod
     def empty(cls, n: int, n_seg: int, n_leaders: int) -> _FieldSums:
@@ -933,7 +942,7 @@ class SegmentMatcher(Estimator):
         keep = np.float32(1.0) - np.float32(1.0 - self.settings.exclusion_factor)  # what an exclusion leaves
         for policy in FIELD_POLICIES:
             self._add_field(frame, policy, sums, keep)
-        self._damp_late(sums)
+        self._add_damped(sums)
         strong, weak = sums.strong.toarray(), sums.weak.toarray()
         scope_code = self.scope_codes(frame)
         exported = _column(frame, "industry_code").to_numpy(dtype=object)
@@ -1093,40 +1102,25 @@ class SegmentMatcher(Estimator):
             alone = np.where(only, np.float32(factor(p.alone, s)), np.float32(1.0))
             part = _scale_rows(part, alone)
             promoted_strong = None if promoted_strong is None else _scale_rows(promoted_strong, alone)
-        if p.vertical_damp is not None:
-            damp = np.where(sums.vertical, np.float32(factor(p.vertical_damp, s)), np.float32(1.0))
-            part, weak_part = _scale_rows(part, damp), _scale_rows(weak_part, damp)
-            if promoted_strong is not None:
-                promoted, promoted_strong = _scale_rows(promoted, damp), _scale_rows(promoted_strong, damp)
         weight = factor(p.weight, s)
-        sums.strong = sums.strong + weight * part  # evidence stays sparse until every field is in
-        sums.weak = sums.weak + weight * weak_part
-        if promoted_strong is not None:
-            sums.head_strong = sums.head_strong + weight * promoted_strong
-            sums.head_weak = sums.head_weak + weight * promoted
-        if p.vertical_damp is not None and not sums.vertical.all():  # a later field may reveal one yet
-            heads = (None, None) if promoted_strong is None else (weight * promoted_strong, weight * promoted)
-            sums.undamped.append(
-                (np.float32(factor(p.vertical_damp, s)), ~sums.vertical, weight * part, weight * weak_part, *heads)
-            )
+        heads = (None, None) if promoted_strong is None else (weight * promoted_strong, weight * promoted)
+        added = (weight * part, weight * weak_part, *heads)
+        if p.vertical_damp is not None:  # damped once every field is read: a later one may reveal the business
+            sums.damped.append((np.float32(factor(p.vertical_damp, s)), *added))
+        else:
+            _add_evidence(sums, *added)
         sums.hits[p.field] = h
         sums.excluded[p.field] = ex
 
     @staticmethod
-    def _damp_late(sums: _FieldSums) -> None:
-        """A vertical business revealed by a later field (a 简介's "是一家现代农业企业") damps the evidence an
-        earlier field added before it was known (the name's 智慧农业) as it damps its own: the part added
-        undamped, × (1 − damp), comes off again for those rows."""
-        for damp, was_open, strong, weak, head_strong, head_weak in sums.undamped:
-            late = (was_open & sums.vertical).astype(np.float32) * (np.float32(1.0) - damp)
-            if not late.any():
-                continue
-            sums.strong = (sums.strong - _scale_rows(strong, late)).tocsr()
-            sums.weak = (sums.weak - _scale_rows(weak, late)).tocsr()
-            if head_strong is not None:
-                sums.head_strong = (sums.head_strong - _scale_rows(head_strong, late)).tocsr()
-                sums.head_weak = (sums.head_weak - _scale_rows(head_weak, late)).tocsr()
-        sums.undamped.clear()
+    def _add_damped(sums: _FieldSums) -> None:
+        """Add the evidence of the fields a vertical business damps (vertical_damp), × their damp where any
+        field revealed one — a later one too: a 简介's "是一家现代农业企业" damps the name's 智慧农业 as it damps
+        its own words."""
+        for damp, *added in sums.damped:
+            rows = np.where(sums.vertical, damp, np.float32(1.0))
+            _add_evidence(sums, *(None if m is None else _scale_rows(m, rows) for m in added))
+        sums.damped.clear()
 
     def _add_name_terms(self, frame, policy: FieldPolicy, terms, part, weak_part) -> tuple:
         """(strong, weak, terms counted) with a name's industry-part terms added where the name is all there
