@@ -20,7 +20,6 @@ Which steps apply to which field, and with which setting, is the per-field polic
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from ..distinct import map_distinct
 from ..errors import DataFileError
 from ..ingest.names import TERM_LEVELS, NameParser, name_parts_data
 from ..ingest.scope import (
+    automaton_matches,
     boilerplate,
     industry_name_codes,
     main_codes,
@@ -805,9 +805,7 @@ class SegmentMatcher(Estimator):
     def _word_matches(self, data: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(pattern, start byte) of every match in the joined texts that is not inside a longer match
         and, for an ASCII pattern, stands between word boundaries."""
-        found = self.automaton_.find_matches_as_indexes(data, overlapping=True) if self.automaton_ and data else []
-        # one flat int64 buffer straight from the automaton's tuples: no per-match Python objects kept
-        m = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)).reshape(-1, 3)
+        m = automaton_matches(self.automaton_, data, overlapping=True)
         m = _outermost(m, len(data))
         pat, beg, end = m[:, 0], m[:, 1], m[:, 2]
         if len(pat) and self._pattern_ascii_[pat].any():  # the boundary check runs only when an ASCII word hit

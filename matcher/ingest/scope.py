@@ -651,7 +651,7 @@ def trade_byte_spans(data: bytes, rules: Boilerplate | None = None) -> tuple[np.
     if rules.trade_rx is None or not data:
         return none
     cut_ac, end_ac, make_ac, tails, opens = rules.trade_rx
-    cuts, found = (_matches(a, data) for a in (cut_ac, end_ac))
+    cuts, found = (automaton_matches(a, data) for a in (cut_ac, end_ac))
     ends = found[:, 2] - tails[found[:, 0]]  # where the trade activity ends (before the cut or the bracket)
     bracket = opens[found[:, 0]]  # "销售(": a qualification follows; it must close right before a cut
     if bracket.any():
@@ -670,15 +670,16 @@ def trade_byte_spans(data: bytes, rules: Boilerplate | None = None) -> tuple[np.
         return none
     after = np.concatenate([[0], np.sort(cuts[:, 2])])  # an item starts at the data's start or after a cut
     starts = after[np.searchsorted(after, ends, side="right") - 1]
-    made = np.sort(_matches(make_ac, data)[:, 1]) if make_ac else np.zeros(0, dtype=np.int64)
+    made = np.sort(automaton_matches(make_ac, data)[:, 1])
     # a making activity that starts inside the item (at or after its start, before its end)
     has_make = np.searchsorted(made, starts, side="left") < np.searchsorted(made, ends, side="left")
     return starts[~has_make], ends[~has_make]
 
 
-def _matches(automaton, data: bytes) -> np.ndarray:
-    """(pattern, start, end) rows of an automaton's matches, straight into one int64 buffer."""
-    found = automaton.find_matches_as_indexes(data)
+def automaton_matches(automaton, data: bytes, overlapping: bool = False) -> np.ndarray:
+    """(pattern, start, end) rows of a byte automaton's matches in `data`, straight into one flat int64 buffer
+    from the automaton's tuples: no per-match Python objects kept."""
+    found = automaton.find_matches_as_indexes(data, overlapping=overlapping) if automaton and data else []
     return np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)).reshape(-1, 3)
 
 
