@@ -34,6 +34,9 @@ ALONE_FLOOR = 0.1  # the model's relevance from which it ranks a company in a ch
 # (the combined relevance then only ranks: hold_filing); the value of the setting model_files for each
 MODEL_FILES = {"combined": 1.0, "knowledge": 0.0}
 FILING_RULES = tuple(MODEL_FILES)
+# how far a company's main chain stays above its other filed chains (held_chain): over float32 rounding
+# in hold_filing's scaling, under what a relevance shows (4 decimals)
+MAIN_MARGIN = np.float32(1e-5)
 
 
 def _chain_any(m: sp.spmatrix | np.ndarray, chain_of: sp.csr_matrix) -> np.ndarray:
@@ -185,8 +188,40 @@ def held_chain(knowledge: np.ndarray, combined: np.ndarray, threshold: float, ce
     model would take under it, held down at `ceiling` (under the threshold) where the knowledge does not
     file a chain the model would take over it."""
     filed = reaches(knowledge, threshold)
-    held = np.where(filed, np.maximum(combined, threshold), np.minimum(combined, ceiling))
-    return held.astype(np.float32)
+    held = np.where(filed, np.maximum(combined, threshold), np.minimum(combined, ceiling)).astype(np.float32)
+    return _keep_main_chain(held, knowledge, filed, threshold)
+
+
+def _keep_main_chain(held: np.ndarray, knowledge: np.ndarray, filed: np.ndarray, threshold: float) -> np.ndarray:
+    """`held` with every row's main chain — of the chains `knowledge` files, the one it finds most
+    relevant (on a tie, the one `held` ranks first) — kept first by MAIN_MARGIN: another filed chain the
+    model ranks over it comes down under it (not under the threshold; where that is not enough, the main
+    chain goes up). What files a company also says what it mainly does; the model ranks within each chain."""
+    rows = np.flatnonzero(filed.any(axis=1))
+    if not len(rows):
+        return held
+    at = np.arange(len(rows))
+    k, h = knowledge[rows], held[rows]
+    top = filed[rows] & (k >= k.max(axis=1, keepdims=True) - 1e-6)
+    main = np.where(top, h, -np.inf).argmax(axis=1)
+    first = h[at, main]
+    others = np.ones(h.shape, dtype=bool)
+    others[at, main] = False
+    cap = np.maximum(first - MAIN_MARGIN, np.float32(threshold))[:, None]
+    h = np.where(others & (h > cap), cap, h)
+    rest = np.where(others, h, -np.inf).max(axis=1)
+    h[at, main] = np.where(rest > first - MAIN_MARGIN, rest + MAIN_MARGIN, first)
+    held[rows] = h
+    return held
+    k, h = knowledge[rows], held[rows]
+    top = filed[rows] & (k >= k.max(axis=1, keepdims=True) - 1e-6)
+    main = np.where(top, h, -np.inf).argmax(axis=1)
+    first = h[np.arange(len(rows)), main]
+    below = np.nextafter(first, np.float32(0))[:, None]
+    others = np.ones(h.shape, dtype=bool)
+    others[np.arange(len(rows)), main] = False
+    held[rows] = np.where(others & (h >= first[:, None]), below, h)
+    return held
 
 
 def hold_filing(

@@ -311,7 +311,7 @@ class Settings:
         0.05,
     )
     model_files: float = _f(
-        0.0,  # 0: the knowledge files, the model ranks (FILING_RULES "knowledge"): train_model.py's inner-fold choice
+        0.0,  # 0: the knowledge files, the model ranks (FILING_RULES "knowledge"): train_model.py's SHIPPED_FILING
         MATCH,
         "文本模型参与入链判断",
         "为 1 时，企业是否归入某产业链按知识库与文本模型综合后的相关度判断；为 0 时只按知识库证据（词汇、"

@@ -114,15 +114,51 @@ def test_hold_filing_files_as_the_knowledge_and_ranks_as_the_join():
             seg = out[r, chain == c]
             assert np.array_equal(np.argsort(-seg, kind="stable"), np.argsort(-knowledge[r, chain == c], kind="stable"))
     # held_chain at chain level is the same rule: the filed above the unfiled, the join's order within each
+    # (among companies filed in one chain; a company filed in both keeps its main chain first, below)
     k = np.random.default_rng(3).random((200, 2)).astype(np.float32)
     r = np.random.default_rng(4).random((200, 2)).astype(np.float32)
     h = held_chain(k, r, t, ceiling)
     filed = np.round(k.astype(float), 4) >= t
     assert ((h >= t) == filed).all()
+    single = filed.sum(axis=1) < 2
     for c in (0, 1):
-        for group in (filed[:, c], ~filed[:, c]):
+        for group in (filed[:, c] & single, ~filed[:, c]):
             a, b = h[group, c], r[group, c]
             assert (np.diff(a[np.argsort(b, kind="stable")]) >= 0).all()  # monotone in the join
+    both = np.flatnonzero(~single)
+    assert len(both) > 10
+    np.testing.assert_array_equal(h[both].argmax(axis=1), k[both].argmax(axis=1))
+
+
+def test_held_chain_keeps_the_main_chain_the_knowledge_names_first():
+    t, ceiling = 0.7, 0.699
+    knowledge = np.array(
+        [
+            [0.90, 0.80, 0.0],  # filed in 0 and 1, mainly 0; the model ranks 1 higher
+            [0.75, 0.72, 0.0],  # the same, both held at the threshold by the model
+            [0.80, 0.80, 0.0],  # a tie in the knowledge: the model's order decides
+            [0.95, 0.30, 0.0],  # one chain filed: the model's value, untouched
+            [0.50, 0.30, 0.0],  # nothing filed
+        ],
+        np.float32,
+    )
+    combined = np.array(
+        [[0.85, 0.97, 0.1], [0.40, 0.30, 0.0], [0.80, 0.90, 0.0], [0.99, 0.95, 0.0], [0.20, 0.90, 0.0]], np.float32
+    )
+    h = held_chain(knowledge, combined, t, ceiling)
+    assert list(h.argmax(axis=1)[:4]) == [0, 0, 1, 0]
+    assert h[0, 0] == pytest.approx(0.85) and t <= h[0, 1] < h[0, 0]  # the other chain comes down under it
+    assert h[1, 0] > h[1, 1] >= np.float32(t)  # at the threshold the main chain goes up, a hair (4 decimals)
+    assert round(float(h[1, 0]), 4) == t
+    assert h[2, 1] == pytest.approx(0.90) and h[2, 0] == pytest.approx(0.80)
+    assert h[3, 0] == pytest.approx(0.99) and h[3, 1] == pytest.approx(ceiling)
+    assert h[4, 1] == pytest.approx(ceiling) and h[4, 0] == pytest.approx(0.20)
+    # hold_filing at segment level keeps it: the main chain's best segment is the row's best
+    chain = np.array([0, 0, 1, 1, 2])
+    seg = np.repeat(knowledge, [2, 2, 1], axis=1) * np.array([1.0, 0.9, 1.0, 0.8, 1.0], np.float32)
+    joined = np.repeat(combined, [2, 2, 1], axis=1) * np.array([1.0, 0.9, 1.0, 0.8, 1.0], np.float32)
+    out = hold_filing(joined, seg, chain, t, ceiling)
+    assert list(chain[out.argmax(axis=1)][:4]) == [0, 0, 1, 0]
 
 
 def test_join_with_a_weight_per_chain_is_each_chain_joined_at_its_weight():
