@@ -194,3 +194,18 @@ def test_repeated_draws_pool_every_outer_fold(capsys):
     pooled = np.std([0.8, 0.9, 0.9, 1.0], ddof=1)
     assert f"mean_AP 0.900 ± {pooled:.3f} [0.850 0.950]" in out
     assert out.count("names ") == 2  # knowledge and chosen
+
+
+def test_best_model_ships_the_knowledge_rule_whatever_the_inner_scores():
+    """The filing rule is a design decision (SHIPPED_FILING), not the inner folds' choice; without it in
+    the grid the best inner score wins."""
+
+    class Fitted:
+        def __init__(self, rule, score):
+            self.meta = {"choice": {"filing": rule, "inner_score": score}}
+
+    assert tm.SHIPPED_FILING == "knowledge"
+    models = {"combined": Fitted("combined", 0.82), "knowledge": Fitted("knowledge", 0.81)}
+    assert tm.best_model(models).meta["choice"]["filing"] == "knowledge"
+    only = {"combined": Fitted("combined", 0.80)}
+    assert tm.best_model(only).meta["choice"]["filing"] == "combined"
