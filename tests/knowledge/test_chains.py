@@ -184,6 +184,32 @@ def test_battery_production_equipment_is_one_segment_of_nev_and_ime(chains):
     assert rel.loc[2, "nev"] >= t and rel.loc[2, "ime"] < t
 
 
+def test_electrode_and_cell_process_equipment_is_battery_equipment_not_a_battery(chains):
+    """极片模切 / 电芯卷绕 name a machine for the battery trade's own process: its maker is filed under
+    锂电生产设备 in both chains, not as a battery maker for the battery word beside it; a die-cutting
+    machine for labels stays out."""
+    import pandas as pd
+
+    from matcher.engine.match import SegmentMatcher
+
+    m = SegmentMatcher(model=None).fit(chains)
+    frame = pd.DataFrame(
+        {
+            "company_name": ["某某激光装备有限公司", "某某模切机械有限公司"],
+            "intro": [
+                "公司生产锂电池极片激光模切设备和电芯卷绕设备，客户包括多家动力电池企业。",
+                "公司生产不干胶标签模切机和包装纸盒模切机。",
+            ],
+        }
+    )
+    result = m.match(frame)
+    rel = m.chain_relevance(result)
+    t = matcher.DEFAULTS.min_relevance
+    assert rel.loc[0, "nev"] >= t and rel.loc[0, "ime"] >= t
+    assert m.segments_.iloc[int(result.relevance[0].argmax())]["segment_id"] == "battery_equipment"
+    assert (rel.loc[1] < t).all()
+
+
 def test_rehabilitation_robots_and_exoskeletons_are_medical_devices_not_industrial_robots(chains):
     rel = _knowledge_relevance(
         chains,
