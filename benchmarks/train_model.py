@@ -23,8 +23,8 @@ Fitting (`fit_model`, on the training rows only):
   4. under each filing rule (the setting model_files: the combined relevance files, or the knowledge's
      alone files and the combined one only ranks, matcher.engine.learned.hold_filing; the one that ships
      is SHIPPED_FILING, a design decision), every choice — feature set, stacker, its C, the filing
-     probability, the blend weight with the knowledge relevance (the setting model_weight) and how far a business statement's weak words rank as specific
-     evidence (the setting head_weak_rank: they file a company, but rank it as weak words rank it; the
+     probability, the blend weight with the knowledge relevance (the setting model_weight) and how far a
+     business statement's weak words rank as specific evidence (the setting head_weak_rank: they file a company, but rank it as weak words rank it; the
      knowledge relevance of each share is computed once, Pool.rank) — is the best of GRID on the inner
      folds: the stacker's out-of-fold relevance, joined as the engine joins it, scored by
      `selection_score` (the issue's four targets, 简介 macro F1 and none kept as floors); optionally (--chain-weight-rounds, off by default) each chain's own blend
@@ -129,8 +129,8 @@ GRID = {
 # rests on words, codes or leader names a reason can show — and the model ranks within the filed and the
 # unfiled. Left to the inner folds (--grid "filing=combined": the grid without it, best_model) the choice
 # flipped from fold to fold on inner scores a few thousandths apart; over three draws of the outer folds
-# the combined rule filed worse (简介 macro F1 0.840 against 0.853, none kept
-# 0.959 against 0.963) and ranked no better
+# the combined rule filed worse (简介 macro F1 0.840 against 0.853, none kept 0.959 against 0.963) and
+# ranked no better
 SHIPPED_FILING = "knowledge"
 # passes of the per-chain weight refinement (refine_chain_weights); off: on the outer folds (seed 0) two
 # passes raised 简介 mean AP 0.862 -> 0.869 but lowered its macro F1 0.842 -> 0.821 (--chain-weight-rounds 2)

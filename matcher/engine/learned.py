@@ -213,15 +213,6 @@ def _keep_main_chain(held: np.ndarray, knowledge: np.ndarray, filed: np.ndarray,
     h[at, main] = np.where(rest > first - MAIN_MARGIN, rest + MAIN_MARGIN, first)
     held[rows] = h
     return held
-    k, h = knowledge[rows], held[rows]
-    top = filed[rows] & (k >= k.max(axis=1, keepdims=True) - 1e-6)
-    main = np.where(top, h, -np.inf).argmax(axis=1)
-    first = h[np.arange(len(rows)), main]
-    below = np.nextafter(first, np.float32(0))[:, None]
-    others = np.ones(h.shape, dtype=bool)
-    others[np.arange(len(rows)), main] = False
-    held[rows] = np.where(others & (h >= first[:, None]), below, h)
-    return held
 
 
 def hold_filing(
