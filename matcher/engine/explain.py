@@ -448,6 +448,9 @@ def evidence_columns(
     alone = code & ~shown & no_words
     code_chain[alone] = segments["chain_name"].to_numpy(dtype=object)[best[alone]]
     code &= shown  # the code item is quoted for rows with a chain
+    broad = result.broad_code_evidence  # a 大类 / 中类 supported the chain (only where it has text)
+    if broad is not None and broad.nnz and n:
+        code |= shown & (np.asarray(broad[rows, best]).ravel() > 0)
     scope_code = np.full(n, None, dtype=object)
     scope_code[code] = result.scope_code[rows[code]]
     item_support, item_codes = scope_item_columns(matcher, result, rows, best, shown)

@@ -432,6 +432,9 @@ class MatchResult:
     scope_code_support: sp.csr_matrix | None = None
     # n × the segments' listed 小类 (SegmentMatcher.scope_code_list_): the codes counted, × their item's factor
     scope_item_codes: sp.csr_matrix | None = None
+    # n × S, sparse: what an exported 大类 / 中类 offers every segment of the chains with a 小类 under it
+    # (SegmentMatcher.broad_code_evidence; counted only in a chain with text evidence)
+    broad_code_evidence: sp.csr_matrix | None = None
 
 
 @dataclass
@@ -597,6 +600,12 @@ class SegmentMatcher(Estimator):
         for sid, (_, seg) in enumerate(pairs):
             for code in seg.industry_codes:
                 self.code_segments_.setdefault(code, []).append(sid)
+        # a 大类 / 中类 (an export that gives no 小类) -> the chains with a listed 小类 under it
+        self.broad_code_chains_: dict[str, np.ndarray] = {}
+        for code, sids in self.code_segments_.items():
+            for prefix in (code[:2], code[:3]):
+                mask = self.broad_code_chains_.setdefault(prefix, np.zeros(len(self.chain_ids_), dtype=bool))
+                mask[self.segment_chain_[sids]] = True
         self._fit_scope_codes()
         self._fit_name_terms(seg_index, n_seg)
         # traditional characters read as simplified, but for those the vocabulary itself uses (昇腾)
@@ -855,6 +864,21 @@ class SegmentMatcher(Estimator):
         out.data *= self.settings.code_weight
         return out
 
+    def broad_code_evidence(self, codes: pd.Series) -> sp.csr_matrix:
+        """n × S sparse: code_weight × broad_code_factor on every segment of the chains that list a 小类
+        under a company's 大类 or 中类 (a two- or three-digit code: what some exports give instead of the
+        小类). It supports those chains only: `_evidence` adds it where the chain has text evidence, after
+        the chain's support, so it neither files a company nor picks its segment."""
+        amount = np.float32(self.settings.code_weight * self.settings.broad_code_factor)
+        cats, uniques = pd.factorize(codes, use_na_sentinel=True)
+        table = np.zeros((len(uniques) + 1, len(self.segments_)), dtype=np.float32)
+        for i, code in enumerate(uniques):
+            chains = self.broad_code_chains_.get(str(code)) if len(str(code)) in (2, 3) else None
+            if chains is not None and amount > 0:
+                table[i, chains[self.segment_chain_]] = amount
+        cats = np.where(cats < 0, len(uniques), cats)
+        return sp.csr_matrix(table)[cats]
+
     @staticmethod
     def scope_codes(frame: pd.DataFrame) -> np.ndarray:
         """n, object: for rows without 国标行业, the GB/T 小类 code named by the first main item of their
@@ -946,9 +970,11 @@ class SegmentMatcher(Estimator):
         exported = _column(frame, "industry_code").to_numpy(dtype=object)
         counted = np.where(pd.isna(exported), scope_code, exported)
         code_ev = self._code_evidence(pd.Series(counted, dtype=object))
+        broad_ev = self.broad_code_evidence(pd.Series(exported, dtype=object))
         scope_ev, item_codes_of = self.scope_code_support(frame, counted)
         if sums.spread_excluded is not None:  # exclusion words of a spreading field suppress the code too
             code_ev = _scale_where(code_ev, sums.spread_excluded, keep)
+            broad_ev = _scale_where(broad_ev, sums.spread_excluded, keep)
             scope_ev = _scale_where(scope_ev, sums.spread_excluded, keep)
         if "scope" in sums.excluded:  # and the scope's own exclusion words its items' codes
             scope_ev = _scale_where(scope_ev, sums.excluded["scope"], keep)
@@ -956,19 +982,20 @@ class SegmentMatcher(Estimator):
         leader_ev.data *= self.settings.leader_weight
         code_all = (code_ev + scope_ev).tocsr()
         ranking = self._ranking_inputs(sums, strong, weak)  # before _evidence reuses the buffers
-        evidence = self._evidence(strong, weak, leader_ev, code_all)
+        evidence = self._evidence(strong, weak, leader_ev, code_all, broad_ev)
         relevance = self._relevance(evidence, out=weak)  # weak's buffer is free once evidence holds it
         rank_relevance = None
         if ranking is not None:
             rows, r_strong, r_weak = ranking
             rank_relevance = relevance.copy()
-            r_evidence = self._evidence(r_strong, r_weak, leader_ev[rows], code_all[rows])
+            r_evidence = self._evidence(r_strong, r_weak, leader_ev[rows], code_all[rows], broad_ev[rows])
             rank_relevance[rows] = self._relevance(r_evidence, out=r_weak)
         result = MatchResult(
             relevance=relevance,
             evidence=evidence,
             hits=sums.hits,
             code_evidence=code_ev,
+            broad_code_evidence=broad_ev,
             scope_code=scope_code,
             scope_code_support=scope_ev,
             scope_item_codes=item_codes_of,
@@ -1156,14 +1183,22 @@ class SegmentMatcher(Estimator):
                 only &= frame[column].isna().to_numpy()
         return only
 
-    def _evidence(self, strong: np.ndarray, weak: np.ndarray, leader: sp.csr_matrix, code: sp.csr_matrix) -> np.ndarray:
+    def _evidence(
+        self,
+        strong: np.ndarray,
+        weak: np.ndarray,
+        leader: sp.csr_matrix,
+        code: sp.csr_matrix,
+        broad: sp.csr_matrix | None = None,
+    ) -> np.ndarray:
         """evidence = strong + leader + weak_factor × weak (× weak_alone_factor where the chain has no
         other evidence, its industry code included) + the industry code's evidence for the segments it
-        lists, + chain_support × the chain's other segments' evidence. Where the chain has no text
-        evidence (no keyword, weak or strong, and no leader name) the code is all there is: it is not
-        spread by chain_support and stays below min_relevance, so a code alone never files a company
-        in a segment (issue 14: a code supports a chain and narrows its segments). Works in place in
-        `strong`'s and `weak`'s float32 buffers; returns strong's."""
+        lists, + chain_support × the chain's other segments' evidence, + a 大类 / 中类's `broad` evidence
+        where the chain has text evidence (not spread). Where the chain has no text evidence (no keyword,
+        weak or strong, and no leader name) the code is all there is: it is not spread by chain_support
+        and stays below min_relevance, so a code alone never files a company in a segment (issue 14: a
+        code supports a chain and narrows its segments). Works in place in `strong`'s and `weak`'s float32
+        buffers; returns strong's."""
         base = strong
         _add_sparse(base, leader)
         has_strong = self._chain_sum(base, positive=True)  # strong keywords or a leader name in the chain
@@ -1186,6 +1221,10 @@ class SegmentMatcher(Estimator):
         support *= self.settings.chain_support
         evidence += support
         evidence[code_rows[bare], code.indices[bare]] += np.minimum(amount[bare], self._code_cap())
+        if broad is not None and broad.nnz:
+            b_rows = np.repeat(np.arange(len(evidence)), np.diff(broad.indptr))
+            text = has_text[b_rows, broad.indices]
+            evidence[b_rows[text], broad.indices[text]] += broad.data[text]
         return evidence
 
     def _ceiling(self) -> float:

@@ -172,6 +172,25 @@ def test_evidence_columns_carry_the_scope_code_of_a_filed_row(fixture_chains, fi
     assert "所属行业为锂离子电池制造" in comp["reasons"].iloc[1]
 
 
+def test_a_broad_industry_code_that_counted_is_worded(fixture_chains, fixture_zone):
+    """A 大类 (an export without the 小类) that supported the chain is named like a 小类; one that did not (no
+    text in the chain) is not."""
+    from matcher.engine.score import Scorer
+    from matcher.ingest.normalize import CANONICAL_COLUMNS
+
+    f = pd.DataFrame({c: [None, None] for c in CANONICAL_COLUMNS})
+    for c in ("registered_capital_wan", "paid_capital_wan", "employees"):
+        f[c] = np.nan
+    for c in ("listed", "abnormal", "dishonest"):
+        f[c] = False
+    f["company_name"] = ["甲电池有限公司", "乙有限公司"]
+    f["intro"] = ["公司生产动力电池和BMS。", "公司生产动力电池和BMS。"]
+    f["industry_code"] = ["38", "62"]
+    comp = Scorer(as_of=AS_OF).fit(fixture_chains, fixture_zone).components(f)
+    assert "所属行业为电气机械和器材制造业" in comp["reasons"].iloc[0]
+    assert "所属行业" not in comp["reasons"].iloc[1]
+
+
 def test_scope_items_naming_the_segments_subclass_are_worded(fixture_chains, fixture_zone):
     from matcher.engine.score import Scorer
     from matcher.ingest.normalize import CANONICAL_COLUMNS

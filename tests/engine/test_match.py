@@ -197,6 +197,28 @@ def test_industry_code_alone_never_files_a_segment(fixture_chains):
     assert r.relevance[1, b] >= DEFAULTS.min_relevance  # with a keyword of the chain the code counts in full
 
 
+def test_a_broad_industry_code_supports_its_chains_where_they_have_text(m, fixture_chains):
+    """An export that gives only the 大类 / 中类 (所属行业：电气机械和器材制造业 -> 38): every segment of the chains
+    with a listed 小类 under it gets code_weight × broad_code_factor, where the chain has text evidence, not
+    spread by chain support; alone it adds nothing, and an unrelated 大类 nothing."""
+    f = frame(
+        company_name=["甲有限公司", "乙有限公司", "丙有限公司", "丁有限公司", "戊有限公司"],
+        intro=["公司生产BMS。", "公司生产BMS。", None, "公司生产BMS。", "公司生产BMS。"],
+        industry_code=[None, "38", "38", "384", "62"],
+    )
+    r = m.match(f)
+    b, c, v = seg(m, "nev", "battery"), seg(m, "nev", "charging"), seg(m, "nev", "vehicle")
+    amount = DEFAULTS.code_weight * DEFAULTS.broad_code_factor
+    for row in (1, 3):  # 38 holds 3841 / 3824 (nev), 384 holds 3841: the whole chain, not spread
+        np.testing.assert_allclose(r.evidence[row, [b, c]] - r.evidence[0, [b, c]], amount, rtol=1e-5)
+    np.testing.assert_allclose(r.evidence[1, v] - r.evidence[0, v], amount, rtol=1e-5)
+    assert r.code_evidence[1].nnz == 0  # no 小类: nothing names a segment
+    assert r.relevance[2].max() == 0  # a 大类 alone says nothing
+    np.testing.assert_array_equal(r.evidence[4], r.evidence[0])  # 餐饮业 holds no listed 小类
+    off = SegmentMatcher(DEFAULTS.replace(broad_code_factor=0.0)).fit(fixture_chains).match(f)
+    np.testing.assert_array_equal(off.evidence[1], r.evidence[0])
+
+
 def test_no_shipped_industry_code_alone_reaches_the_threshold():
     import matcher
 
