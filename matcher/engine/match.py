@@ -420,7 +420,9 @@ class MatchResult:
     evidence: np.ndarray  # n × S evidence amounts before saturation
     hits: dict  # field -> csr n × K (keyword hits, weighted by clause context)
     code_evidence: sp.csr_matrix  # n × S, sparse
-    scope_code: np.ndarray  # n, object: the 经营范围 main item's GB/T code used where 国标行业 is missing, else None
+    scope_code: (
+        np.ndarray
+    )  # n, object: the 经营范围 main item's GB/T 小类 used where 国标行业 gives none (or its 大类 only), else None
     leader_hits: sp.csr_matrix  # n × L
     excluded: dict  # field -> sparse n × S (1 where an exclusion word of the segment is present)
     name_terms: sp.csr_matrix | None = None  # n × name terms counted (roster rows: the name's industry part)
@@ -881,19 +883,27 @@ class SegmentMatcher(Estimator):
 
     @staticmethod
     def scope_codes(frame: pd.DataFrame) -> np.ndarray:
-        """n, object: for rows without 国标行业, the GB/T 小类 code named by the first main item of their
-        经营范围 that names one (matcher.ingest.scope.main_code), else None. Only those rows' scopes are
-        read, once per distinct text and only as far as the main items: a list that carries 国标行业 pays
-        nothing."""
+        """n, object: for rows without a 国标行业 小类, the GB/T 小类 code named by the first main item of their
+        经营范围 that names one (matcher.ingest.scope.main_code) — where the export gives a 大类 or 中类,
+        only a 小类 under it —, else None. Only those rows' scopes are read, once per distinct text and only
+        as far as the main items: a list that carries 国标行业 小类 pays nothing."""
         out = np.full(len(frame), None, dtype=object)
         if "scope" not in frame:
             return out
         scope = frame["scope"]
         need = scope.notna().to_numpy().copy()
+        broad = np.zeros(len(frame), dtype=bool)
         if "industry_code" in frame:
-            need &= frame["industry_code"].isna().to_numpy()
+            code = frame["industry_code"]
+            broad = code.astype("string").str.len().isin([2, 3]).to_numpy(dtype=bool)
+            need &= code.isna().to_numpy() | broad
         if need.any():
             out[need] = main_codes(scope[need]).to_numpy(dtype=object)
+        if broad.any():  # a 小类 outside the export's 大类 / 中类 is not the company's
+            prefix = frame["industry_code"].to_numpy(dtype=object)
+            for i in np.flatnonzero(broad & need):
+                if out[i] is not None and not str(out[i]).startswith(str(prefix[i])):
+                    out[i] = None
         return out
 
     def scope_code_support(self, frame: pd.DataFrame, counted: np.ndarray) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -968,9 +978,10 @@ class SegmentMatcher(Estimator):
         strong, weak = sums.strong.toarray(), sums.weak.toarray()
         scope_code = self.scope_codes(frame)
         exported = _column(frame, "industry_code").to_numpy(dtype=object)
-        counted = np.where(pd.isna(exported), scope_code, exported)
+        # the export's code, or the 经营范围 main item's 小类 where the export gives none or only its 大类 / 中类
+        counted = np.where(pd.notna(scope_code), scope_code, exported)
         code_ev = self._code_evidence(pd.Series(counted, dtype=object))
-        broad_ev = self.broad_code_evidence(pd.Series(exported, dtype=object))
+        broad_ev = self.broad_code_evidence(pd.Series(counted, dtype=object))
         scope_ev, item_codes_of = self.scope_code_support(frame, counted)
         if sums.spread_excluded is not None:  # exclusion words of a spreading field suppress the code too
             code_ev = _scale_where(code_ev, sums.spread_excluded, keep)

@@ -146,6 +146,22 @@ def test_scope_codes_parse_only_rows_without_industry_code(monkeypatch, m):
     assert seen == ["集成电路设计"]
 
 
+def test_a_scope_subclass_under_the_exported_broad_code_stands_in_for_it(m):
+    """An export with only the 大类: the 经营范围 main item's 小类 takes its place where it falls under that
+    大类 (锂离子电池制造 3841 under 38), not where it names another trade (集成电路设计 6520 is not under 38)."""
+    f = frame(
+        intro=["公司生产BMS。"] * 3,
+        scope=["锂离子电池制造", "集成电路设计", "锂离子电池制造"],
+        industry_code=["38", "38", "3841"],
+    )
+    r = m.match(f)
+    b = seg(m, "nev", "battery")
+    assert r.scope_code.tolist() == ["3841", None, None]
+    assert r.code_evidence[0, b] > 0 and r.code_evidence[1].nnz == 0
+    assert r.broad_code_evidence[0].nnz == 0 and r.broad_code_evidence[1, b] > 0  # the 小类 replaced the 大类
+    assert r.relevance[0, b] == pytest.approx(r.relevance[2, b])  # as if the export had given it
+
+
 def test_scope_items_naming_a_subclass_support_its_segments(fixture_chains):
     m = SegmentMatcher().fit(fixture_chains)
     none = SegmentMatcher(DEFAULTS.replace(scope_code_weight=0.0)).fit(fixture_chains)
