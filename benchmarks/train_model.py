@@ -80,7 +80,7 @@ from matcher.engine.learned import (  # noqa: E402
     model_relevance,
     reaches,
 )
-from matcher.engine.match import TEXT_COLUMNS, SegmentMatcher  # noqa: E402
+from matcher.engine.match import TEXT_COLUMNS, SegmentMatcher, read_copied_scopes  # noqa: E402
 from matcher.knowledge.settings import REFERENCE_DIR  # noqa: E402
 from matcher.learn.model import DEFAULT_MODEL, ChainModel, TextField  # noqa: E402
 
@@ -202,6 +202,7 @@ def load_pool(eval_dir: Path = q.EVAL_DIR) -> Pool:
     chains = matcher.load_chains()
     m = SegmentMatcher(settings=matcher.DEFAULTS.replace(model_weight=0.0, head_weak_rank=1.0)).fit(chains)
     frame = m.simplifier_.columns(frame, TEXT_COLUMNS)  # the texts as the engine reads them (match)
+    frame = read_copied_scopes(frame)  # a 简介 that holds a copied 经营范围 read as one, as match reads it
     frame = frame.assign(**derived_columns(frame))  # what the engine derives for the model (model_inputs)
     result = m.match(frame)
     feats = knowledge_features(m, frame, result, result.relevance)

@@ -40,6 +40,7 @@ from ..ingest.scope import (
     main_spans,
     name_cores,
     scope_item_codes,
+    split_copied_scopes,
     trade_byte_spans,
 )
 from ..knowledge.chains import Chain, read_yaml
@@ -372,6 +373,18 @@ def _best_weight(text: np.ndarray, pat: np.ndarray, weight: np.ndarray, shape: t
     first = np.ones(len(text), dtype=bool)
     first[1:] = (text[1:] != text[:-1]) | (pat[1:] != pat[:-1])
     return sp.csr_matrix((weight[first], (text[first], pat[first])), shape=shape)
+
+
+def read_copied_scopes(frame: pd.DataFrame) -> pd.DataFrame:
+    """frame with a 经营范围 copied into a 简介 read as a 经营范围 (matcher.ingest.scope.split_copied_scopes: 企查查's
+    generated 简介 "…成立于…。经营范围包括…" is a scope, its boilerplate and resale items read as such)."""
+    if "intro" not in frame:
+        return frame
+    scope = frame["scope"] if "scope" in frame else pd.Series(None, index=frame.index, dtype=object)
+    intro, new_scope = split_copied_scopes(frame["intro"], scope)
+    if intro is frame["intro"]:
+        return frame
+    return frame.assign(intro=intro, scope=new_scope)
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -970,6 +983,7 @@ class SegmentMatcher(Estimator):
         names, then weak words and the chain's support, saturated into relevance. Traditional characters
         in the text fields are read as simplified (matcher.knowledge.hanzi)."""
         frame = self.simplifier_.columns(frame, TEXT_COLUMNS)
+        frame = read_copied_scopes(frame)
         sums = _FieldSums.empty(len(frame), len(self.segments_), len(self.leaders_))
         keep = np.float32(1.0) - np.float32(1.0 - self.settings.exclusion_factor)  # what an exclusion leaves
         for policy in FIELD_POLICIES:

@@ -734,3 +734,59 @@ def main_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int],
             cuts = rules.cuts.finditer(text, header.start())  # the header is a cut: go on from it
             pos = header.start()
     return tuple(out)
+
+
+# a 经营范围 copied into a 简介: 企查查 writes "…成立于…，法定代表人为…。经营范围包括一般项目：…" for a company
+# without a description. The marker is the word with a colon or a verb; "经营范围正不断扩展" is prose.
+_COPIED_MARKER = re.compile(r"经营范围(?:主要)?(?:包括|包含|涵盖|为|是)\s*[：:]?|经营范围\s*[：:]")
+
+
+def copied_scope(text, rules: Boilerplate | None = None) -> tuple[int, int] | None:
+    """(where the 简介's own text ends, where the 经营范围 it holds starts), character offsets, or None: around
+    its marker (经营范围包括… / 经营范围：), or (0, 0) for a text that opens with a section header (一般项目：) or
+    carries the registration's approval note (依法须经批准的项目) — written from the registration, not as a
+    description."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return None
+    text = str(text)
+    marker = _COPIED_MARKER.search(text)
+    if marker is not None:
+        return marker.start(), marker.end()
+    rules = rules or boilerplate()
+    header = rules.header.match(text.lstrip())  # a registration section (一般项目：), not 主营： of a description
+    if (header is not None and "项目" in header.group()) or rules.note.search(text):
+        return 0, 0
+    return None
+
+
+def split_copied_scopes(intro: pd.Series, scope: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(intro, scope) with every 简介 that holds a copied 经营范围 split at copied_scope: the text
+    before the marker stays the 简介 (None where nothing is left), the copy becomes the row's 经营范围 where it has none
+    (where it has one, the copy repeats it and is dropped). Texts are read once each; rows without a marker
+    pass untouched (a cheap substring test first)."""
+    text = intro.astype("string")
+    maybe = (
+        (
+            text.str.contains("经营范围", regex=False)
+            | text.str.contains("项目", regex=False)
+            | text.str.contains("批准", regex=False)
+        )
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
+    if not maybe.any():
+        return intro, scope
+    rules = boilerplate()
+    pos = np.flatnonzero(maybe)
+    starts = map_distinct(intro.iloc[pos], lambda t: copied_scope(t, rules)).to_numpy(dtype=object)
+    found = np.array([k is not None for k in starts], dtype=bool)
+    if not found.any():
+        return intro, scope
+    intro, scope = intro.astype(object).copy(), scope.astype(object).copy()
+    for i, (end, k) in zip(pos[found].tolist(), starts[found].tolist(), strict=True):
+        t = str(intro.iloc[i])
+        before, copy = t[:end].strip(" ，,。"), t[k:].strip()
+        intro.iloc[i] = before or None
+        if pd.isna(scope.iloc[i]) and copy:
+            scope.iloc[i] = copy
+    return intro, scope

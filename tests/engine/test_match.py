@@ -723,3 +723,19 @@ def test_a_broken_boundary_list_names_the_file(tmp_path, monkeypatch):
     monkeypatch.setattr(match_module, "REFERENCE_DIR", tmp_path)
     with pytest.raises(DataFileError, match="boundary_words.yaml"):
         match_module.boundary_words()
+
+
+def test_a_scope_copied_into_the_intro_is_read_as_a_scope(shipped):
+    """企查查 writes a 简介 for a company without one: "…成立于…，法定代表人为…。经营范围包括…". The copy is read as
+    the 经营范围 it is (its AI boilerplate light, a resale item a resale), exactly as if exported in that column."""
+    head = "深圳市某某科技有限公司成立于2021年03月15日，注册地位于深圳市南山区，法定代表人为张明。经营范围包括"
+    scopes = [
+        "一般经营项目是：人工智能应用软件开发；人工智能基础软件开发；物联网技术服务；电子产品销售；国内贸易。",
+        "一般项目：工业机器人销售；智能机器人销售；电子产品销售；五金产品批发；日用百货销售。",
+    ]
+    names = ["深圳市某某科技有限公司", "上海某某商贸有限公司"]
+    copied = shipped.chain_relevance(shipped.match(frame(company_name=names, intro=[head + s for s in scopes])))
+    exported = shipped.chain_relevance(shipped.match(frame(company_name=names, scope=scopes)))
+    t = DEFAULTS.min_relevance
+    assert copied.loc[0, "ai"] < t and copied.loc[1, "ime"] < t
+    np.testing.assert_allclose(copied.to_numpy(), exported.to_numpy(), atol=1e-6)

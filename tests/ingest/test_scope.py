@@ -438,3 +438,54 @@ def test_reading_only_the_places_named_gives_the_plain_reading(parts, seps):
 def _names_of(code):
     names = [n for n, c in industry_name_codes().items() if c == code]
     return names + [obj for obj, entries in name_cores().items() if any(c == code for c, _ in entries)]
+
+
+GENERATED = (
+    "深圳市某某科技有限公司成立于2021年03月15日，注册地位于深圳市南山区，法定代表人为张明。"
+    "经营范围包括一般经营项目是：人工智能应用软件开发；软件开发；电子产品销售。"
+)
+
+
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        (GENERATED, (GENERATED.index("经营范围"), GENERATED.index("一般经营项目是"))),  # 企查查's generated 简介
+        ("公司主营锂电池。经营范围：锂离子电池制造；货物进出口。", (8, 13)),
+        ("营业执照的经营范围主要是碱锰电池的生产。", (5, 12)),
+        ("一般项目：工业机器人销售；五金产品批发。", (0, 0)),  # opens with a section header
+        ("软件开发；技术服务（依法须经批准的项目，经相关部门批准后方可开展经营活动）", (0, 0)),  # the approval note
+        ("公司的经营范围正不断向电能质量治理延伸。", None),  # prose: no colon, no verb
+        ("主营：动力电池、储能系统。", None),  # a description's 主营, not a registration section
+        ("公司是一家动力电池生产企业，承担多个国家级项目。", None),
+        (None, None),
+    ],
+)
+def test_copied_scope(text, span):
+    assert scope.copied_scope(text) == span
+
+
+def test_split_copied_scopes_moves_the_copy_where_the_row_has_no_scope():
+    intro = pd.Series([GENERATED, GENERATED, "一般项目：工业机器人销售。", "公司生产伺服电机。", None])
+    own = pd.Series([None, "软件开发", None, None, None], dtype=object)
+    new_intro, new_scope = scope.split_copied_scopes(intro, own)
+    assert new_intro[0] == GENERATED[: GENERATED.index("经营范围")].rstrip("。")
+    assert new_scope[0] == GENERATED[GENERATED.index("一般经营项目是") :]
+    assert new_scope[1] == "软件开发"  # the row's own 经营范围 wins; the copy repeats it
+    assert pd.isna(new_intro[2]) and new_scope[2] == "一般项目：工业机器人销售。"  # nothing left of the 简介
+    assert new_intro[3] == "公司生产伺服电机。" and pd.isna(new_scope[3]) and pd.isna(new_intro[4])
+    # a column without any copy is returned as it is
+    plain = pd.Series(["公司生产伺服电机。", None])
+    assert scope.split_copied_scopes(plain, own[:2])[0] is plain
+
+
+@given(st.text(alphabet="公司生产电池软件开发，。；：项目经营范围包括批准一般", max_size=60))
+def test_split_copied_scopes_keeps_every_character(text):
+    """The 经营范围 is the text after the marker; the 简介 keeps the text before it (trimmed)."""
+    new_intro, new_scope = scope.split_copied_scopes(pd.Series([text]), pd.Series([None], dtype=object))
+    span = scope.copied_scope(text)
+    if span is None:
+        assert new_intro[0] == text and pd.isna(new_scope[0])
+    else:
+        end, k = span
+        assert (new_intro[0] or "") == text[:end].strip(" ，,。")
+        assert (new_scope[0] if pd.notna(new_scope[0]) else "") == text[k:].strip()
