@@ -456,6 +456,8 @@ GENERATED = (
         ("软件开发；技术服务（依法须经批准的项目，经相关部门批准后方可开展经营活动）", (0, 0)),  # the approval note
         ("公司的经营范围正不断向电能质量治理延伸。", None),  # prose: no colon, no verb
         ("主营：动力电池、储能系统。", None),  # a description's 主营, not a registration section
+        ("公司承担了多个省级科研项目，以上项目均已验收。", None),  # 以上项目 in prose is no registration note
+        ("软件开发；信息系统集成服务（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）", (0, 0)),
         ("公司是一家动力电池生产企业，承担多个国家级项目。", None),
         (None, None),
     ],
@@ -478,7 +480,7 @@ def test_split_copied_scopes_moves_the_copy_where_the_row_has_no_scope():
     assert scope.split_copied_scopes(plain, own[:2])[0] is plain
 
 
-@given(st.text(alphabet="公司生产电池软件开发，。；：项目经营范围包括批准一般", max_size=60))
+@given(st.text(alphabet="公司生产电池软件开发，。；：项目经营范围包括依法须经批准凭营业执照一般以上", max_size=60))
 def test_split_copied_scopes_keeps_every_character(text):
     """The 经营范围 is the text after the marker; the 简介 keeps the text before it (trimmed)."""
     new_intro, new_scope = scope.split_copied_scopes(pd.Series([text]), pd.Series([None], dtype=object))
