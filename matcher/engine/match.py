@@ -109,6 +109,10 @@ METHOD_CUES = ("通过", "利用", "运用", "借助", "依托", "结合", "采�
 _METHOD_CONNECTIVES = ("", "并", "同时", "主要", "公司", "还", "并且")
 _METHOD_PURPOSES = ("", "致力于", "专注于", "旨在")
 METHOD_LEADS = frozenset(c + p for c in _METHOD_CONNECTIVES for p in _METHOD_PURPOSES)
+# where a means ends in its clause: "基于大模型为企业【提供智能客服】" / "利用人工智能技术【开发影像诊断软件】" —
+# the verb and what follows name the firm's own product (not "自主研发的…", which is still the means)
+METHOD_ENDS = ("开发", "研发", "研制", "生产", "制造", "推出", "打造", "提供", "设计")
+_METHOD_END_RX = re.compile(f"(?:{'|'.join(METHOD_ENDS)})(?!的)")
 HEAD, PLAIN, METHOD, APPLICATION = (CONTEXTS.index(c) for c in ("head", "plain", "method", "application"))
 # The core phrase of a self-description: "X是一家【人脸识别技术】提供商 / 是国内【锂电池隔膜】的专业生产企业".
 # The words between the opener (a head cue, see CORE_OPENERS) and the noun that names the kind of
@@ -206,6 +210,7 @@ def clause_table(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray
     starts = np.flatnonzero(~brk & np.r_[True, brk[:-1]])
     k = len(starts)
     has_head, has_app, is_method = (np.zeros(k, dtype=bool) for _ in range(3))
+    means_at = np.zeros(k, dtype=np.int64)
     found = np.array(
         _CUE_AUTOMATON.find_matches_as_indexes(text, overlapping=True) if k else [], dtype=np.int64
     ).reshape(-1, 3)
@@ -216,8 +221,9 @@ def clause_table(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray
         app = (kind == 1) & ~np.isin(pos, pos[kind == 2])
         has_app[clause[app]] = True
         for p, c in zip(pos[kind == 3], clause[kind == 3]):
-            if text[starts[c] : p].lstrip() in METHOD_LEADS:
+            if not is_method[c] and text[starts[c] : p].lstrip() in METHOD_LEADS:
                 is_method[c] = True
+                means_at[c] = p + 3  # the cue (two characters) and at least one of the means
     # a head cue makes the rest of its sentence HEAD: count head cues since the sentence began
     sentence = np.cumsum(~sent_break & np.r_[True, sent_break[:-1]])[starts]
     first = np.ones(k, dtype=bool)
@@ -229,6 +235,16 @@ def clause_table(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray
     marks = np.where(has_app | has_head | is_method | first, np.arange(k), 0)
     has_app = has_app | has_app[np.maximum.accumulate(marks)] if k else has_app
     ctx = np.where(has_app, APPLICATION, np.where(is_method, METHOD, np.where(seen > before_sentence, HEAD, PLAIN)))
+    method = np.flatnonzero(ctx == METHOD)
+    if len(method):  # a means ends at the verb that names the product: the rest reads as its sentence does
+        ends = np.r_[starts[1:], len(text)]
+        rest = np.where(seen > before_sentence, HEAD, PLAIN)
+        at = [(m.start(), rest[c]) for c in method.tolist() if (m := _METHOD_END_RX.search(text, means_at[c], ends[c]))]
+        if at:
+            starts = np.r_[starts, [a for a, _ in at]]
+            ctx = np.r_[ctx, [r for _, r in at]]
+            order = np.argsort(starts, kind="stable")
+            starts, ctx = starts[order], ctx[order]
     return starts, ctx
 
 
@@ -390,10 +406,6 @@ def read_copied_scopes(frame: pd.DataFrame) -> pd.DataFrame:
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     """A column of the frame, or all missing when the frame has none of that name."""
     return frame[name] if name in frame else pd.Series([None] * len(frame))
-
-
-def _is_ascii_word(word: str) -> bool:
-    return word.isascii() and any(ch.isalnum() for ch in word)
 
 
 def _ascii_alnum(codes: np.ndarray) -> np.ndarray:
@@ -593,7 +605,12 @@ class SegmentMatcher(Estimator):
         self._pattern_keywords_ = weights(list(vocab.items()), n_pat, k)
         self._pattern_exclusions_ = weights(list(ex_ids.items()), n_pat, len(ex_ids))
         self._pattern_leaders_ = weights(list(leaders.items()), n_pat, len(leader_names))
-        self._pattern_ascii_ = np.array([_is_ascii_word(p) for p in self.patterns_], dtype=bool)
+        # a pattern that begins (ends) with an ASCII letter or digit needs a word boundary there: LED显示 is not
+        # in OLED显示, BMS not in BMSX; a pattern of Chinese characters at that end needs none
+        self._pattern_ascii_left_ = np.array([p[:1].isascii() and p[:1].isalnum() for p in self.patterns_], dtype=bool)
+        self._pattern_ascii_right_ = np.array(
+            [p[-1:].isascii() and p[-1:].isalnum() for p in self.patterns_], dtype=bool
+        )
         # keywords that name trade as the business (药品批发): an item that only trades is theirs in full
         trade = boilerplate().trade_activities
         self._pattern_trade_ = np.array([any(w in p for w in trade) for p in self.patterns_], dtype=bool)
@@ -828,15 +845,16 @@ class SegmentMatcher(Estimator):
 
     def _word_matches(self, data: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(pattern, start byte) of every match in the joined texts that is not inside a longer match
-        and, for an ASCII pattern, stands between word boundaries."""
+        and stands at a word boundary wherever it begins or ends with an ASCII letter or digit."""
         m = automaton_matches(self.automaton_, data, overlapping=True)
         m = _outermost(m, len(data))
         pat, beg, end = m[:, 0], m[:, 1], m[:, 2]
-        if len(pat) and self._pattern_ascii_[pat].any():  # the boundary check runs only when an ASCII word hit
+        at_left, at_right = self._pattern_ascii_left_[pat], self._pattern_ascii_right_[pat]
+        if len(pat) and (at_left.any() or at_right.any()):  # the boundary check runs only when such a word hit
             u8 = np.frombuffer(data, dtype=np.uint8)  # bytes of other characters are never ASCII
             left = np.where(beg > 0, u8[np.maximum(beg - 1, 0)], 0)
             right = np.where(end < len(u8), u8[np.minimum(end, len(u8) - 1)], 0)
-            bad = self._pattern_ascii_[pat] & (_ascii_alnum(left) | _ascii_alnum(right))
+            bad = (at_left & _ascii_alnum(left)) | (at_right & _ascii_alnum(right))
             pat, beg = pat[~bad], beg[~bad]
         return pat, beg
 

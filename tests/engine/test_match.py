@@ -98,6 +98,16 @@ def test_ascii_keywords_need_word_boundaries(m):
     assert rel[0, b] > 0 and rel[1, b] == 0
 
 
+def test_a_word_that_begins_with_a_latin_letter_needs_a_boundary_there(shipped):
+    """The 集成电路 chain's exclusion word LED显示 is no part of OLED显示: an OLED panel driver-chip designer is
+    not taken for an LED display maker; 面板驱动芯片 is its segment's word."""
+    f = frame(intro=["公司设计OLED显示面板驱动芯片和TDDI芯片。", "公司生产LED显示面板驱动芯片。"])
+    r = shipped.match(f)
+    ic = np.flatnonzero(shipped.segment_chain_ == shipped.chain_ids_.index("ic"))
+    assert r.relevance[0, ic].max() >= DEFAULTS.min_relevance
+    assert r.relevance[1, ic].max() < r.relevance[0, ic].max() / 2  # an LED display firm stays excluded
+
+
 def test_contained_match_is_not_counted_twice(m):
     # 集成电路设计 contains no other keyword; 芯片设计 inside 芯片设计服务 counts once
     f = frame(scope=["芯片设计芯片设计芯片设计", "芯片设计"])
@@ -274,6 +284,11 @@ def test_repeated_texts_match_once_and_give_same_result(m):
         ("产品应用于电动汽车，手机，电动工具等领域。公司生产正极材料", [APPLICATION] * 3 + [PLAIN]),
         # … or to a clause with a head or means cue of its own
         ("产品应用于电力行业，主要产品包括变压器，开关柜", [APPLICATION, HEAD, HEAD]),
+        # a means ends at the verb that names the product: the rest reads as its sentence does
+        ("公司基于大模型为企业提供智能客服系统", [METHOD, PLAIN]),
+        ("公司是一家软件企业，利用人工智能技术开发影像诊断软件", [HEAD, METHOD, HEAD]),
+        ("公司采用自主研发的传感器技术", [METHOD]),  # 研发的…: still the means
+        ("公司凭借以人为本的管理机制为客户服务", [METHOD]),  # no product verb: all of it the means
         ("", []),
     ],
 )
@@ -334,6 +349,17 @@ def test_core_spans(text, expected):
 def test_customer_spans(text, expected):
     starts, ends = customer_spans(text)
     assert [text[a:b] for a, b in zip(starts, ends)] == expected
+
+
+def test_a_product_made_by_means_of_a_technology_is_the_firms(shipped):
+    """ "利用人工智能技术开发医学影像辅助诊断软件": the technology is a means, the software the product; "采用自主研发的
+    传感器技术" stays a means."""
+    f = frame(
+        company_name=["某某科技有限公司", "某某科技有限公司"],
+        intro=["公司基于大模型开发智能客服系统和知识库问答系统。", "公司采用大模型技术改进内部客服流程。"],
+    )
+    rel = shipped.chain_relevance(shipped.match(f))
+    assert rel.loc[0, "ai"] >= DEFAULTS.min_relevance and rel.loc[1, "ai"] < DEFAULTS.min_relevance
 
 
 def test_the_customers_trade_is_not_the_firms(shipped):
