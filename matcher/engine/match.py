@@ -1021,6 +1021,11 @@ class SegmentMatcher(Estimator):
             scope_ev = _scale_where(scope_ev, sums.spread_excluded, keep)
         if "scope" in sums.excluded:  # and the scope's own exclusion words its items' codes
             scope_ev = _scale_where(scope_ev, sums.excluded["scope"], keep)
+        # a leader's 字号 on a business that is no chain target (云南白药餐饮管理) is the group's brand, not its
+        # trade: the leader's name is not found there (the business's own words are damped as ever)
+        if sums.vertical.any() and sums.leader_hits.nnz:
+            sums.leader_hits = _scale_rows(sums.leader_hits, (~sums.vertical).astype(np.float32))
+            sums.leader_hits.eliminate_zeros()
         leader_ev = (sums.leader_hits @ self.leader_segments_).tocsr()
         leader_ev.data *= self.settings.leader_weight
         code_all = (code_ev + scope_ev).tocsr()

@@ -362,6 +362,15 @@ def test_a_product_made_by_means_of_a_technology_is_the_firms(shipped):
     assert rel.loc[0, "ai"] >= DEFAULTS.min_relevance and rel.loc[1, "ai"] < DEFAULTS.min_relevance
 
 
+def test_a_leaders_brand_on_a_business_outside_the_chains_is_not_evidence(shipped):
+    """A group's 字号 on its catering or property arm (商汤科技餐饮管理) is the group's brand, not its trade: the
+    leader's name counts for nothing on a non-target business; the leader itself stays filed."""
+    f = frame(company_name=["上海商汤科技餐饮管理有限公司", "上海商汤科技物业服务有限公司", "上海商汤智能科技有限公司"])
+    rel = shipped.chain_relevance(shipped.match(f))
+    t = DEFAULTS.min_relevance
+    assert rel.loc[0, "ai"] < t and rel.loc[1, "ai"] < t and rel.loc[2, "ai"] >= t
+
+
 def test_the_customers_trade_is_not_the_firms(shipped):
     """A customer phrase ("为餐饮企业提供…") names whom the firm serves: a software firm with catering customers is not a catering
     business, and an automaker customer does not make a battery-system maker an automaker."""
