@@ -56,3 +56,30 @@ def test_a_made_up_company_is_filed_where_an_officer_would_file_it(filed, i):
         assert row["expected"] in filed[i], (row, filed[i])
     else:
         assert not filed[i], (row, filed[i])
+
+
+def test_a_company_filed_in_two_chains_is_first_where_the_knowledge_puts_it():
+    """What files a company also names its main chain (learned.held_chain): for every made-up company filed in
+    two chains or more, the best chain the engine delivers is the one the knowledge alone finds most relevant,
+    whatever the learned model ranks higher."""
+    import numpy as np
+
+    from matcher.engine.filing import file_chains
+    from matcher.engine.learned import chain_max
+
+    frame = pd.DataFrame(
+        {
+            "company_name": [r["企业名称"] for r in ROWS],
+            "scope": [r["经营范围"] or None for r in ROWS],
+            "industry_code": [r["国标行业"] or None for r in ROWS],
+            "intro": [r["公司简介"] or None for r in ROWS],
+        }
+    )
+    chains = matcher.load_chains()
+    shipped, knowledge = SegmentMatcher().fit(chains), SegmentMatcher(model=None).fit(chains)
+    ones = np.ones(len(shipped.segments_))
+    filing = file_chains(shipped, shipped.match(frame), ones, ones, matcher.DEFAULTS)
+    main = chain_max(knowledge.match(frame).relevance, knowledge.segment_chain_, len(knowledge.chain_ids_))
+    multi = np.flatnonzero(filing.filed.sum(axis=1) >= 2)
+    assert len(multi) >= 20
+    np.testing.assert_array_equal(filing.best[multi], main[multi].argmax(axis=1))
