@@ -355,6 +355,8 @@ def _member_codes(member: str, acts: list, cores: dict, rules: Boilerplate) -> l
     if said and rules.name_endings and not said & frozenset().union(*rules.name_endings.values()):
         return []  # only activities that say nothing of the trade (矿山机械租赁 is no 矿山机械制造)
     chosen = [c for c, ending in entries if said & rules.name_endings.get(ending, frozenset((ending,)))]
+    if not chosen and said <= set(rules.trade_activities):
+        return []  # only sold (集成电路销售): the object is traded, not made or designed — a reseller's item
     return chosen or [c for c, _ in entries]
 
 

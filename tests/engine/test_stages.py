@@ -42,7 +42,7 @@ def frame():
         ("戊电动自行车有限公司", None, "锂离子电池销售", None),
         ("宁德时代新能源科技股份有限公司", None, "电池管理系统BMS研发", None),
         ("己新能源有限公司", None, None, None),
-        ("庚有限公司", None, "动力电池技术服务；锂离子电池销售", None),  # a light item (see light_items below)
+        ("庚有限公司", None, "动力电池技术服务；锂离子电池生产", None),  # a light item (see light_items below)
         # just over the threshold on knowledge, under it once the shipped model joins: model_files decides
         ("辛有限公司", "主营BMS。", "新能源汽车零部件制造", None),
         ("壬有限公司", "主营BMS。", None, "38"),  # an export that gives only the 大类

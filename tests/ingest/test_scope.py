@@ -101,13 +101,15 @@ def test_item_codes_read_an_item_as_objects_and_activities():
     assert item_codes("城市轨道交通设备的设计、制造及维修") == ("3720",)
     assert item_codes("生产集成电路、电子元件") == ("3973",)  # activity first; 集成 is an activity word too
     assert item_codes("集成电路研发") == ("6520",)  # 研发 means 设计: 集成电路设计, not 集成电路制造
-    assert set(item_codes("集成电路销售")) == {"6520", "3973"}  # 销售 chooses neither: both
-    assert item_codes("电力电子元器件销售") == ("3824",)
-    assert item_codes("锂离子电池及配件销售") == ("3841",)  # 及 read apart when the whole names nothing
+    assert item_codes("集成电路销售") == ()  # only sold: neither the making nor the design 小类 (a reseller's item)
+    assert item_codes("集成电路的设计与销售") == ("6520",)  # designed and sold: the design 小类
+    assert item_codes("电力电子元器件的生产") == ("3824",)
+    assert item_codes("电力电子元器件销售") == ()  # only sold
+    assert item_codes("锂离子电池及配件生产") == ("3841",)  # 及 read apart when the whole names nothing
     # the registration wording's objects read as the 小类 names' (object_aliases)
     assert item_codes("集成电路芯片设计及服务") == ("6520",)
     assert item_codes("集成电路芯片及产品制造") == ("3973",)
-    assert set(item_codes("集成电路芯片及产品销售")) == {"6520", "3973"}
+    assert item_codes("集成电路芯片及产品销售") == ()
     # nothing named: an object no 小类 has, a bare activity, a 其他… name read as an object
     for item in ("宽敞车间出租", "软件开发", "电子设备制造", "销售", "冷藏药品运输", "矿山机械租赁", "锂离子电池运输"):
         assert item_codes(item) == (), item
@@ -417,9 +419,10 @@ CODE_ITEMS = [
 
 
 def test_scope_item_codes_marks_main_items_as_main_spans_does():
-    text = "一般项目：人工智能应用软件开发；餐饮服务；酒店管理；会议服务；锂离子电池销售；许可项目：集成电路设计"
+    text = "一般项目：人工智能应用软件开发；餐饮服务；酒店管理；会议服务；锂离子电池生产；许可项目：集成电路设计"
     assert scope_item_codes(text) == {"3841": False, "6520": True}  # the light item takes no main place
-    assert scope_item_codes("锂离子电池制造；集成电路销售") == {"3841": True, "6520": True, "3973": True}
+    assert scope_item_codes("锂离子电池制造；集成电路生产") == {"3841": True, "3973": True}
+    assert scope_item_codes("锂离子电池制造；集成电路销售") == {"3841": True}  # a sale names no 小类
     assert scope_item_codes(None) == {} and scope_item_codes("") == {}
 
 
