@@ -904,11 +904,13 @@ class SegmentMatcher(Estimator):
         the chain's support, so it neither files a company nor picks its segment."""
         amount = np.float32(self.settings.code_weight * self.settings.broad_code_factor)
         cats, uniques = pd.factorize(codes, use_na_sentinel=True)
+        broad = {i: self.broad_code_chains_.get(str(c)) for i, c in enumerate(uniques) if len(str(c)) in (2, 3)}
+        broad = {i: chains for i, chains in broad.items() if chains is not None}
+        if not broad or amount <= 0:  # a 小类 everywhere (the usual export): nothing to add
+            return sp.csr_matrix((len(codes), len(self.segments_)), dtype=np.float32)
         table = np.zeros((len(uniques) + 1, len(self.segments_)), dtype=np.float32)
-        for i, code in enumerate(uniques):
-            chains = self.broad_code_chains_.get(str(code)) if len(str(code)) in (2, 3) else None
-            if chains is not None and amount > 0:
-                table[i, chains[self.segment_chain_]] = amount
+        for i, chains in broad.items():
+            table[i, chains[self.segment_chain_]] = amount
         cats = np.where(cats < 0, len(uniques), cats)
         return sp.csr_matrix(table)[cats]
 
