@@ -58,6 +58,7 @@ FIELD_COLUMNS = {p.field: p.column for p in FIELD_POLICIES}
 # the columns read as simplified (matcher.knowledge.hanzi): every field's, and the 经营范围 for its items too
 TEXT_COLUMNS = tuple(dict.fromkeys((*FIELD_COLUMNS.values(), "scope")))
 SEPARATOR = "\x00"  # joins the texts of a field; no pattern contains it, so no match crosses texts
+BROAD_CODE_LENGTHS = (2, 3)  # a GB/T 大类 or 中类: what some exports give instead of the 小类
 HINT_WEIGHT = 0.5  # a name's industry-part hint (科技, 技术) is worth half a weak word: it orders, never files
 
 # Clause cues for free-text descriptions (公司简介): where a keyword sits says how much it tells.
@@ -445,9 +446,8 @@ class MatchResult:
     evidence: np.ndarray  # n × S evidence amounts before saturation
     hits: dict  # field -> csr n × K (keyword hits, weighted by clause context)
     code_evidence: sp.csr_matrix  # n × S, sparse
-    scope_code: (
-        np.ndarray
-    )  # n, object: the 经营范围 main item's GB/T 小类 used where 国标行业 gives none (or its 大类 only), else None
+    # n, object: the 经营范围 main item's GB/T 小类 used where 国标行业 gives none (or its 大类 only), else None
+    scope_code: np.ndarray
     leader_hits: sp.csr_matrix  # n × L
     excluded: dict  # field -> sparse n × S (1 where an exclusion word of the segment is present)
     name_terms: sp.csr_matrix | None = None  # n × name terms counted (roster rows: the name's industry part)
@@ -904,7 +904,9 @@ class SegmentMatcher(Estimator):
         the chain's support, so it neither files a company nor picks its segment."""
         amount = np.float32(self.settings.code_weight * self.settings.broad_code_factor)
         cats, uniques = pd.factorize(codes, use_na_sentinel=True)
-        broad = {i: self.broad_code_chains_.get(str(c)) for i, c in enumerate(uniques) if len(str(c)) in (2, 3)}
+        broad = {
+            i: self.broad_code_chains_.get(str(c)) for i, c in enumerate(uniques) if len(str(c)) in BROAD_CODE_LENGTHS
+        }
         broad = {i: chains for i, chains in broad.items() if chains is not None}
         if not broad or amount <= 0:  # a 小类 everywhere (the usual export): nothing to add
             return sp.csr_matrix((len(codes), len(self.segments_)), dtype=np.float32)
@@ -928,7 +930,7 @@ class SegmentMatcher(Estimator):
         broad = np.zeros(len(frame), dtype=bool)
         if "industry_code" in frame:
             code = frame["industry_code"]
-            broad = code.astype("string").str.len().isin([2, 3]).to_numpy(dtype=bool)
+            broad = code.astype("string").str.len().isin(BROAD_CODE_LENGTHS).to_numpy(dtype=bool)
             need &= code.isna().to_numpy() | broad
         if need.any():
             out[need] = main_codes(scope[need]).to_numpy(dtype=object)
