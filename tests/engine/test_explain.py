@@ -154,19 +154,30 @@ def test_a_code_read_from_the_scope_is_worded_as_such():
     assert "锂离子电池制造" not in quiet[0].as_py()
 
 
-def test_evidence_columns_carry_the_scope_code_of_a_filed_row(fixture_chains, fixture_zone):
-    from matcher.engine.score import Scorer
+def _companies(n: int) -> pd.DataFrame:
+    """n canonical companies with nothing known (a test fills in the columns it reads)."""
     from matcher.ingest.normalize import CANONICAL_COLUMNS
 
-    f = pd.DataFrame({c: [None, None] for c in CANONICAL_COLUMNS})
+    f = pd.DataFrame({c: [None] * n for c in CANONICAL_COLUMNS})
     for c in ("registered_capital_wan", "paid_capital_wan", "employees"):
         f[c] = np.nan
     for c in ("listed", "abnormal", "dishonest"):
         f[c] = False
+    return f
+
+
+def _components(chains, zone, frame: pd.DataFrame) -> pd.DataFrame:
+    from matcher.engine.score import Scorer
+
+    return Scorer(as_of=AS_OF).fit(chains, zone).components(frame)
+
+
+def test_evidence_columns_carry_the_scope_code_of_a_filed_row(fixture_chains, fixture_zone):
+    f = _companies(2)
     f["company_name"] = ["甲动力电池有限公司", "乙动力电池有限公司"]
     f["scope"] = ["锂离子电池制造"] * 2
     f["industry_code"] = [None, "3841"]
-    comp = Scorer(as_of=AS_OF).fit(fixture_chains, fixture_zone).components(f)
+    comp = _components(fixture_chains, fixture_zone, f)
     assert comp["scope_code"].tolist()[0] == "3841" and pd.isna(comp["scope_code"].tolist()[1])
     assert "经营范围主营项目属锂离子电池制造" in comp["reasons"].iloc[0]
     assert "所属行业为锂离子电池制造" in comp["reasons"].iloc[1]
@@ -175,35 +186,21 @@ def test_evidence_columns_carry_the_scope_code_of_a_filed_row(fixture_chains, fi
 def test_a_broad_industry_code_that_counted_is_worded(fixture_chains, fixture_zone):
     """A 大类 (an export without the 小类) that supported the chain is named like a 小类; one that did not (no
     text in the chain) is not."""
-    from matcher.engine.score import Scorer
-    from matcher.ingest.normalize import CANONICAL_COLUMNS
-
-    f = pd.DataFrame({c: [None, None] for c in CANONICAL_COLUMNS})
-    for c in ("registered_capital_wan", "paid_capital_wan", "employees"):
-        f[c] = np.nan
-    for c in ("listed", "abnormal", "dishonest"):
-        f[c] = False
+    f = _companies(2)
     f["company_name"] = ["甲电池有限公司", "乙有限公司"]
     f["intro"] = ["公司生产动力电池和BMS。", "公司生产动力电池和BMS。"]
     f["industry_code"] = ["38", "62"]
-    comp = Scorer(as_of=AS_OF).fit(fixture_chains, fixture_zone).components(f)
+    comp = _components(fixture_chains, fixture_zone, f)
     assert "所属行业为电气机械和器材制造业" in comp["reasons"].iloc[0]
     assert "所属行业" not in comp["reasons"].iloc[1]
 
 
 def test_scope_items_naming_the_segments_subclass_are_worded(fixture_chains, fixture_zone):
-    from matcher.engine.score import Scorer
-    from matcher.ingest.normalize import CANONICAL_COLUMNS
-
-    f = pd.DataFrame({c: [None, None] for c in CANONICAL_COLUMNS})
-    for c in ("registered_capital_wan", "paid_capital_wan", "employees"):
-        f[c] = np.nan
-    for c in ("listed", "abnormal", "dishonest"):
-        f[c] = False
+    f = _companies(2)
     f["company_name"] = ["甲动力电池有限公司", "乙充电桩有限公司"]
-    f["scope"] = ["锂离子电池、动力电池组的研发、生产与销售", "充电桩销售；锂离子电池销售"]
+    f["scope"] = ["锂离子电池、动力电池组的研发、生产与销售", "充电桩的生产与销售；锂离子电池生产"]
     f["industry_code"] = ["3612", "3612"]
-    comp = Scorer(as_of=AS_OF).fit(fixture_chains, fixture_zone).components(f)
+    comp = _components(fixture_chains, fixture_zone, f)
     a, b = comp.iloc[0], comp.iloc[1]
     assert a["segment_id"] == "battery" and a["scope_item_codes"] == "3841" and a["scope_code_support"] > 0
     assert "经营范围所列业务属锂离子电池制造" in a["reasons"]
