@@ -77,6 +77,9 @@ HEAD_CUES = CORE_OPENERS + (
     "主要产品",
     "核心产品",
     "主要业务",
+    *(
+        a + v for a in ("主要", "专业", "专门") for v in ("生产", "研发", "研制", "设计", "开发", "制造")
+    ),  # 主要生产… (STATED_VERBS)
 )
 APPLICATION_CUES = (
     "等行业",
@@ -183,8 +186,16 @@ _CUSTOMER_RX = re.compile(f"{_CUSTOMERS}(?:{'|'.join(CUSTOMER_VERBS)})")
 # the rest of the clause after a customer phrase and a verb of supply (group 2)
 SUPPLY_VERBS = ("提供", "打造", "推出", "定制", "开发")
 _SUPPLY_RX = re.compile(f"{_CUSTOMERS}(?:{'|'.join(SUPPLY_VERBS)})({_CLAUSE_TEXT}{{1,40}})")
+# The business statement that leads with its verb: "公司主要生产【牵引变流器】 / 专业研发【人脸识别算法】" — the rest
+# of the clause after 主要 / 专业 / 专门 and a making verb (with more verbs joined: 主要研发和生产…)
+# (not "专业生产企业 / 专业生产商": a kind of firm, the core phrase before it says what it makes)
+STATED_VERBS = ("生产", "研发", "研制", "设计", "开发", "制造")
+_STATED_RX = re.compile(
+    f"(?:主要|专业|专门)(?:{'|'.join(STATED_VERBS)})(?:[和与及、]?(?:{'|'.join((*STATED_VERBS, '销售'))}))*"
+    f"(?!{'|'.join(CORE_NOUNS)}|商|厂)({_CLAUSE_TEXT}{{1,40}})"
+)
 # every form of a core phrase: (pattern, the group that is the phrase)
-_CORE_PHRASES = ((_CORE_RX, 1), (_BUSINESS_RX, 1), (_SUPPLY_RX, 2))
+_CORE_PHRASES = ((_CORE_RX, 1), (_BUSINESS_RX, 1), (_SUPPLY_RX, 2), (_STATED_RX, 1))
 _CUES = HEAD_CUES + APPLICATION_CUES + NOT_APPLICATION + METHOD_CUES
 _CUE_KIND = np.repeat([0, 1, 2, 3], [len(HEAD_CUES), len(APPLICATION_CUES), len(NOT_APPLICATION), len(METHOD_CUES)])
 _CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUES, matchkind=ahocorasick_rs.MatchKind.Standard)  # all cues, one pass

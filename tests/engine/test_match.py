@@ -284,6 +284,7 @@ def test_repeated_texts_match_once_and_give_same_result(m):
         ("产品应用于电动汽车，手机，电动工具等领域。公司生产正极材料", [APPLICATION] * 3 + [PLAIN]),
         # … or to a clause with a head or means cue of its own
         ("产品应用于电力行业，主要产品包括变压器，开关柜", [APPLICATION, HEAD, HEAD]),
+        ("公司主要生产牵引变流器，产品用于地铁", [HEAD, APPLICATION]),  # 主要生产 states the business
         # a means ends at the verb that names the product: the rest reads as its sentence does
         ("公司基于大模型为企业提供智能客服系统", [METHOD, PLAIN]),
         ("公司是一家软件企业，利用人工智能技术开发影像诊断软件", [HEAD, METHOD, HEAD]),
@@ -313,6 +314,10 @@ def test_clause_contexts(text, expected):
         ("公司从事地铁车辆空调的研发与制造", ["地铁车辆空调"]),  # 从事 alone opens it too
         ("致力于服务机器人的研发和推广", ["服务机器人"]),
         ("公司主营业务为动力电池的研发、生产和销售", ["动力电池"]),
+        # the statement that leads with its verb
+        ("公司主要生产牵引变流器，产品用于地铁", ["牵引变流器"]),
+        ("公司专业研发和生产伺服电机", ["伺服电机"]),
+        ("公司生产伺服电机", []),  # a bare verb states no business
         ("公司主营动力电池的研发与销售", ["动力电池"]),
         ("致力于成为行业领先企业", []),  # a mission names no object
         # overlapping phrases merge into one span (the spans stay sorted and disjoint)
