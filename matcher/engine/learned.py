@@ -232,4 +232,11 @@ def hold_filing(
     factor = np.where(denom > 0, target / denom, 0.0).astype(np.float32)
     out = (base * factor[:, segment_chain]).astype(np.float32)
     np.clip(out, 0.0, 1.0, out=out)
+    # each chain's best segment is its target exactly: scaling rounds in float32, and a company held at the
+    # threshold must tie with the others held there, as held_chain holds them (rankings and AP see ties)
+    rows = np.arange(len(out))
+    for c in range(n_chains):
+        cols = np.flatnonzero(segment_chain == c)
+        if len(cols):
+            out[rows, cols[out[:, cols].argmax(axis=1)]] = np.clip(target[:, c], 0.0, 1.0)
     return out

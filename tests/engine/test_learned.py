@@ -159,6 +159,17 @@ def test_held_chain_keeps_the_main_chain_the_knowledge_names_first():
     joined = np.repeat(combined, [2, 2, 1], axis=1) * np.array([1.0, 0.9, 1.0, 0.8, 1.0], np.float32)
     out = hold_filing(joined, seg, chain, t, ceiling)
     assert list(chain[out.argmax(axis=1)][:4]) == [0, 0, 1, 0]
+    # and each chain's best is held_chain's value exactly: float32 scaling must not break the tie of companies
+    # held at the threshold (a ranking, and AP, sees ties)
+    rng = np.random.default_rng(5)
+    chain = np.repeat(np.arange(4), 5)
+    seg = rng.random((2000, 20)).astype(np.float32)
+    joined = (seg * rng.uniform(0.3, 1.2, (2000, 20))).clip(0, 1).astype(np.float32)
+    out = hold_filing(joined, seg, chain, t, ceiling)
+    best = np.stack([out[:, chain == c].max(axis=1) for c in range(4)], axis=1)
+    k_chain = np.stack([seg[:, chain == c].max(axis=1) for c in range(4)], axis=1)
+    j_chain = np.stack([joined[:, chain == c].max(axis=1) for c in range(4)], axis=1)
+    np.testing.assert_array_equal(best, held_chain(k_chain, j_chain, t, ceiling))
 
 
 def test_join_with_a_weight_per_chain_is_each_chain_joined_at_its_weight():
