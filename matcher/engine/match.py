@@ -67,6 +67,9 @@ HINT_WEIGHT = 0.5  # a name's industry-part hint (科技, 技术) is worth half 
 _SENTENCE_BREAKS = "。！？!?；;\n" + SEPARATOR
 _CLAUSE_BREAKS = "，,：:"
 CORE_OPENERS = ("是一家", "是一个", "是国内", "是中国", "是全球", "是国际", "是专业")  # also open a core phrase
+# a statement that leads with its verb, "主要生产… / 专业研发…": a head cue, and its object a core phrase (_STATED_RX)
+STATED_LEADS = ("主要", "专业", "专门")
+STATED_VERBS = ("生产", "研发", "研制", "设计", "开发", "制造")
 HEAD_CUES = CORE_OPENERS + (
     "致力于",
     "专注于",
@@ -77,9 +80,7 @@ HEAD_CUES = CORE_OPENERS + (
     "主要产品",
     "核心产品",
     "主要业务",
-    *(
-        a + v for a in ("主要", "专业", "专门") for v in ("生产", "研发", "研制", "设计", "开发", "制造")
-    ),  # 主要生产… (STATED_VERBS)
+    *(a + v for a in STATED_LEADS for v in STATED_VERBS),
 )
 APPLICATION_CUES = (
     "等行业",
@@ -189,9 +190,8 @@ _SUPPLY_RX = re.compile(f"{_CUSTOMERS}(?:{'|'.join(SUPPLY_VERBS)})({_CLAUSE_TEXT
 # The business statement that leads with its verb: "公司主要生产【牵引变流器】 / 专业研发【人脸识别算法】" — the rest
 # of the clause after 主要 / 专业 / 专门 and a making verb (with more verbs joined: 主要研发和生产…)
 # (not "专业生产企业 / 专业生产商": a kind of firm, the core phrase before it says what it makes)
-STATED_VERBS = ("生产", "研发", "研制", "设计", "开发", "制造")
 _STATED_RX = re.compile(
-    f"(?:主要|专业|专门)(?:{'|'.join(STATED_VERBS)})(?:[和与及、]?(?:{'|'.join((*STATED_VERBS, '销售'))}))*"
+    f"(?:{'|'.join(STATED_LEADS)})(?:{'|'.join(STATED_VERBS)})(?:[和与及、]?(?:{'|'.join((*STATED_VERBS, '销售'))}))*"
     f"(?!{'|'.join(CORE_NOUNS)}|商|厂)({_CLAUSE_TEXT}{{1,40}})"
 )
 # every form of a core phrase: (pattern, the group that is the phrase)
