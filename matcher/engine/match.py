@@ -97,6 +97,11 @@ APPLICATION_CUES = (
     "累计服务",
     "聚集了",  # 小镇聚集了大量云计算企业: a park's tenants, not its trade
     "客户包括",
+    "客户主要是",  # 客户主要是银行和保险公司: the customers' trades, not the firm's
+    "客户主要为",
+    "客户主要有",
+    "主要客户",
+    "客户群体",
     "客户涵盖",
     "客户遍及",
     "客户覆盖",
