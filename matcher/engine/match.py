@@ -631,6 +631,9 @@ class SegmentMatcher(Estimator):
         trade = boilerplate().trade_activities
         self._pattern_trade_ = np.array([any(w in p for w in trade) for p in self.patterns_], dtype=bool)
         self._pattern_bytes_ = np.array([len(p.encode("utf-8")) for p in self.patterns_], dtype=np.int64)
+        # the patterns that are a strong keyword of some segment (what a 经营范围 without a code is read for)
+        strong_kw = np.asarray(self.strong_weights_.sum(axis=1)).ravel() > 0
+        self._pattern_strong_ = (self._pattern_keywords_ @ strong_kw.astype(np.float32)) > 0
         # the keywords that name a product a vertical word can stand before (SegmentMatcher._product_users)
         self._pattern_product_ = np.asarray(self._pattern_keywords_.sum(axis=1)).ravel() > 0
         self._pattern_product_[[i for i, p in enumerate(self.patterns_) if p in GENERIC_OFFERS]] = False
@@ -789,13 +792,16 @@ class SegmentMatcher(Estimator):
             out[i] = len(gap) <= USER_GAP and not _USER_STOPS.intersection(gap)
         return out
 
-    def _scope_hits(self, texts: pd.Series, main: float, light: float, trade: float = 1.0) -> FieldHits:
+    def _scope_hits(
+        self, texts: pd.Series, main: float, light: float, trade: float = 1.0, lone: float = 1.0
+    ) -> FieldHits:
         """rows × patterns hits of a 经营范围, each weighted by the item it stands in: × `main` in a main
         item (matcher.ingest.scope.main_spans), × `light` in a light item (light_items of
         scope_boilerplate.yaml, registered by companies of every kind), else 1; and × `trade` in an item
-        that only trades (trade_byte_spans: 工业机器人销售) unless the keyword names trade itself (药品批发). A pattern
-        found in several items counts with its best weight. One automaton pass over the distinct texts;
-        only texts with a hit are read for their items, the main ones only as far as those go."""
+        that only trades (trade_byte_spans: 工业机器人销售) unless the keyword names trade itself (药品批发); a
+        strong keyword in a main item that does not only trade × `lone` as well (for a scope without a code). A
+        pattern found in several items counts with its best weight. One automaton pass over the distinct
+        texts; only texts with a hit are read for their items, the main ones only as far as those go."""
         codes, uniques = pd.factorize(texts, use_na_sentinel=True)
         rows = np.where(codes < 0, len(uniques), codes)
         shape = (len(uniques) + 1, len(self.patterns_))
@@ -805,11 +811,17 @@ class SegmentMatcher(Estimator):
         starts = np.concatenate([[0], np.flatnonzero(nul) + 1])
         text = np.searchsorted(starts, beg, side="right") - 1
         weight = np.ones(len(pat), dtype=np.float32)
-        if len(pat) and main != 1.0:
-            weight[_inside(beg, *self._main_byte_spans(data, np.unique(text), starts))] = np.float32(main)
+        in_main = np.zeros(len(pat), dtype=bool)
+        if len(pat) and (main != 1.0 or lone != 1.0):
+            in_main = _inside(beg, *self._main_byte_spans(data, np.unique(text), starts))
+            weight[in_main] = np.float32(main)
+        traded = np.zeros(len(pat), dtype=bool)
+        if len(pat) and (trade != 1.0 or lone != 1.0):
+            traded = _inside(beg, *trade_byte_spans(data))
         if len(pat) and trade != 1.0:
-            resold = _inside(beg, *trade_byte_spans(data)) & ~self._pattern_trade_[pat]
-            weight[resold] *= np.float32(trade)
+            weight[traded & ~self._pattern_trade_[pat]] *= np.float32(trade)
+        if len(pat) and lone != 1.0:
+            weight[in_main & ~traded & self._pattern_strong_[pat]] *= np.float32(lone)
         if len(pat) and light != 1.0:  # a light item (人工智能硬件销售) is light, traded or not
             weight[_inside(beg, *self._light_byte_spans(data))] = np.float32(light)
         return FieldHits(_best_weight(text, pat, weight, shape)[rows], None)
@@ -1024,17 +1036,19 @@ class SegmentMatcher(Estimator):
         frame = read_copied_scopes(frame)
         sums = _FieldSums.empty(len(frame), len(self.segments_), len(self.leaders_))
         keep = np.float32(1.0) - np.float32(1.0 - self.settings.exclusion_factor)  # what an exclusion leaves
-        for policy in FIELD_POLICIES:
-            self._add_field(frame, policy, sums, keep)
-        self._add_damped(sums)
-        strong, weak = sums.strong.toarray(), sums.weak.toarray()
         scope_code = self.scope_codes(frame)
         exported = _column(frame, "industry_code").to_numpy(dtype=object)
         # the export's code, or the 经营范围 main item's 小类 where the export gives none or only its 大类 / 中类
         counted = np.where(pd.notna(scope_code), scope_code, exported)
+        scope_ev, item_codes_of = self.scope_code_support(frame, counted)
+        # a 经营范围 without a code (no 国标行业 and no main item naming a 小类): its main items carry the trade
+        codeless = pd.isna(counted) & _column(frame, "scope").notna().to_numpy()
+        for policy in FIELD_POLICIES:
+            self._add_field(frame, policy, sums, keep, codeless)
+        self._add_damped(sums)
+        strong, weak = sums.strong.toarray(), sums.weak.toarray()
         code_ev = self._code_evidence(pd.Series(counted, dtype=object))
         broad_ev = self.broad_code_evidence(pd.Series(counted, dtype=object))
-        scope_ev, item_codes_of = self.scope_code_support(frame, counted)
         if sums.spread_excluded is not None:  # exclusion words of a spreading field suppress the code too
             code_ev = _scale_where(code_ev, sums.spread_excluded, keep)
             broad_ev = _scale_where(broad_ev, sums.spread_excluded, keep)
@@ -1109,18 +1123,25 @@ class SegmentMatcher(Estimator):
         return rows, r_strong.astype(np.float32, copy=False), r_weak.astype(np.float32, copy=False)
 
     def _read_field(
-        self, frame: pd.DataFrame, policy: FieldPolicy
+        self, frame: pd.DataFrame, policy: FieldPolicy, codeless: np.ndarray | None = None
     ) -> tuple[FieldHits, FieldHits, sp.csr_matrix | None]:
         """(hits over the whole field — for leaders, exclusions and business cues —, hits that count as
         keyword evidence, name-term hits or None) as the policy's `read` says: a plain text is both; a
         name counts keywords in its industry part only (matcher/ingest/names.py) and adds the industry
         part's chain terms; a scope counts its kept items, main items × main_items and light ones ×
-        light_items (matcher/ingest/scope.py)."""
+        light_items (matcher/ingest/scope.py); in the `codeless` rows a strong keyword in a main item that
+        makes (not one that only trades) × scope_codeless_factor as well."""
         p, s = policy, self.settings
         texts = _column(frame, p.column)
         if p.read == "scope":
-            items = (factor(f, s, 1.0) for f in (p.main_items, p.light_items, p.trade_items))
-            whole = self._scope_hits(texts, *items)
+            main, light, trade = (factor(f, s, 1.0) for f in (p.main_items, p.light_items, p.trade_items))
+            whole = self._scope_hits(texts, main, light, trade)
+            if codeless is not None and codeless.any() and s.scope_codeless_factor != 1.0:
+                rows = np.flatnonzero(codeless)
+                alone = self._scope_hits(texts.iloc[rows], main, light, trade, s.scope_codeless_factor).hits
+                pick = np.arange(len(texts))
+                pick[rows] = len(texts) + np.arange(len(rows))
+                whole = FieldHits(sp.vstack([whole.hits, alone], format="csr")[pick], None)
             return whole, whole, None
         clauses = None if p.clauses is None else tuple(factor(f, s) for f in p.clauses.contexts)
         whole = self._field_hits(texts, clauses, factor(p.core_phrase, s, 1.0))
@@ -1161,10 +1182,13 @@ class SegmentMatcher(Estimator):
         found.eliminate_zeros()
         return found
 
-    def _add_field(self, frame: pd.DataFrame, policy: FieldPolicy, sums: _FieldSums, keep: np.float32) -> None:
-        """Add one text field's keyword evidence (strong and weak, n × S) to `sums` under its policy."""
+    def _add_field(
+        self, frame: pd.DataFrame, policy: FieldPolicy, sums: _FieldSums, keep: np.float32, codeless=None
+    ) -> None:
+        """Add one text field's keyword evidence (strong and weak, n × S) to `sums` under its policy
+        (`codeless`: the rows whose 经营范围 main items carry their trade alone, see _read_field)."""
         p, s = policy, self.settings
-        fh, counted, terms = self._read_field(frame, p)
+        fh, counted, terms = self._read_field(frame, p, codeless)
         if p.vertical_cue != "none":  # a vertical business (营销公司, 教育机构 …) says what it is
             cue = fh.hits if p.vertical_cue == "all" else fh.head
             sums.vertical |= (cue @ self._pattern_vertical_) > 0

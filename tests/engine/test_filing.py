@@ -86,7 +86,8 @@ def test_an_industry_code_narrows_the_segments_but_never_chooses_one(tmp_path, f
 
 
 def test_scope_items_lend_like_an_industry_code_and_never_choose(tmp_path, fixture_chains, fixture_zone):
-    strong = matcher.DEFAULTS.replace(scope_code_weight=3.0)
+    # items lend much (scope_code_weight 3); their text is read as one with a code would be (scope_codeless_factor 1)
+    strong = matcher.DEFAULTS.replace(scope_code_weight=3.0, scope_codeless_factor=1.0)
     result = _score(
         tmp_path,
         [

@@ -779,3 +779,28 @@ def test_a_scope_copied_into_the_intro_is_read_as_a_scope(shipped):
     t = DEFAULTS.min_relevance
     assert copied.loc[0, "ai"] < t and copied.loc[1, "ime"] < t
     np.testing.assert_allclose(copied.to_numpy(), exported.to_numpy(), atol=1e-6)
+
+
+def test_a_scope_without_a_code_carries_its_trade_in_its_main_items(shipped):
+    """With no 国标行业 and no main item naming a 小类, a strong keyword in a main item that makes the product counts
+    × scope_codeless_factor: "工业机器人的研发、生产、销售" alone files a robot maker. A code in the export or a main
+    item's 小类 name, an item that only sells, and a weak word are read as before."""
+    import matcher
+
+    scopes = [
+        "工业机器人的研发、生产、销售；技术服务。",  # no code anywhere
+        "工业机器人的研发、生产、销售；技术服务。",  # the same with the export's 国标行业
+        "工业机器人制造；技术服务。",  # the main item is the 小类 3491's name
+        "一般项目：工业机器人销售；五金产品批发。",  # only sells
+        "轴承、轴承配件生产、销售；钢材销售。",  # 轴承 is a weak word
+    ]
+    codes = [None, "3491", None, None, None]
+    plain = SegmentMatcher(DEFAULTS.replace(scope_codeless_factor=1.0)).fit(matcher.load_chains())
+    f = frame(scope=scopes, industry_code=codes)
+    new, old = shipped.match(f), plain.match(f)
+    t = DEFAULTS.min_relevance
+    k_new, k_old = (shipped.chain_relevance(r)["ime"] for r in (new, old))
+    assert k_old[0] < t <= k_new[0]  # filed only as a scope without a code
+    for i in (1, 2, 3, 4):
+        np.testing.assert_array_equal(new.evidence[i], old.evidence[i])
+    assert new.evidence[0].max() > old.evidence[0].max()
