@@ -804,3 +804,21 @@ def test_a_scope_without_a_code_carries_its_trade_in_its_main_items(shipped):
     for i in (1, 2, 3, 4):
         np.testing.assert_array_equal(new.evidence[i], old.evidence[i])
     assert new.evidence[0].max() > old.evidence[0].max()
+
+
+def test_a_roster_name_ranks_by_how_much_its_industry_part_says(shipped):
+    """On a roster (names only) 电气 says more of the grid than 电力 (often a power producer) or 电器 (appliances),
+    and 电池 more of new-energy vehicles than 新能源 (often solar or wind power) or 动力 (engines): a weak word
+    ranks above a hint, and neither files."""
+    names = [
+        "江苏甲乙电气股份有限公司",
+        "江苏甲乙电力股份有限公司",
+        "江苏甲乙电器股份有限公司",
+        "江苏甲乙电池科技股份有限公司",
+        "江苏甲乙新能源股份有限公司",
+        "江苏甲乙动力股份有限公司",
+    ]
+    rel = shipped.chain_relevance(shipped.match(frame(company_name=names)))
+    assert rel.loc[0, "grid"] > rel.loc[1, "grid"] > 0 and rel.loc[0, "grid"] > rel.loc[2, "grid"] > 0
+    assert rel.loc[3, "nev"] > rel.loc[4, "nev"] > 0 and rel.loc[3, "nev"] > rel.loc[5, "nev"] > 0
+    assert (rel.to_numpy() < DEFAULTS.min_relevance).all()
