@@ -799,7 +799,8 @@ class SegmentMatcher(Estimator):
         item (matcher.ingest.scope.main_spans), × `light` in a light item (light_items of
         scope_boilerplate.yaml, registered by companies of every kind), else 1; and × `trade` in an item
         that only trades (trade_byte_spans: 工业机器人销售) unless the keyword names trade itself (药品批发); a
-        strong keyword in a main item that does not only trade × `lone` as well (for a scope without a code). A
+        strong keyword in a main item that makes what it names (a maker_activities word of scope_boilerplate.yaml:
+        制造, 研发 …, not 加工) and does not only trade × `lone` as well (for a scope without a code). A
         pattern found in several items counts with its best weight. One automaton pass over the distinct
         texts; only texts with a hit are read for their items, the main ones only as far as those go."""
         codes, uniques = pd.factorize(texts, use_na_sentinel=True)
@@ -813,15 +814,19 @@ class SegmentMatcher(Estimator):
         weight = np.ones(len(pat), dtype=np.float32)
         in_main = np.zeros(len(pat), dtype=bool)
         if len(pat) and (main != 1.0 or lone != 1.0):
-            in_main = _inside(beg, *self._main_byte_spans(data, np.unique(text), starts))
+            main_at = self._main_byte_spans(data, np.unique(text), starts)
+            in_main = _inside(beg, *main_at)
             weight[in_main] = np.float32(main)
         traded = np.zeros(len(pat), dtype=bool)
         if len(pat) and (trade != 1.0 or lone != 1.0):
             traded = _inside(beg, *trade_byte_spans(data))
         if len(pat) and trade != 1.0:
             weight[traded & ~self._pattern_trade_[pat]] *= np.float32(trade)
-        if len(pat) and lone != 1.0:
-            weight[in_main & ~traded & self._pattern_strong_[pat]] *= np.float32(lone)
+        if len(pat) and lone != 1.0:  # a main item that makes what it names (not one that only sells or serves)
+            makers = tuple(w.encode("utf-8") for w in boilerplate().maker_activities)
+            keep = np.array([any(w in data[a:b] for w in makers) for a, b in zip(*main_at)], dtype=bool)
+            made = _inside(beg, main_at[0][keep], main_at[1][keep])
+            weight[made & ~traded & self._pattern_strong_[pat]] *= np.float32(lone)
         if len(pat) and light != 1.0:  # a light item (人工智能硬件销售) is light, traded or not
             weight[_inside(beg, *self._light_byte_spans(data))] = np.float32(light)
         return FieldHits(_best_weight(text, pat, weight, shape)[rows], None)
@@ -1130,7 +1135,7 @@ class SegmentMatcher(Estimator):
         name counts keywords in its industry part only (matcher/ingest/names.py) and adds the industry
         part's chain terms; a scope counts its kept items, main items × main_items and light ones ×
         light_items (matcher/ingest/scope.py); in the `codeless` rows a strong keyword in a main item that
-        makes (not one that only trades) × scope_codeless_factor as well."""
+        makes what it names × scope_codeless_factor as well."""
         p, s = policy, self.settings
         texts = _column(frame, p.column)
         if p.read == "scope":

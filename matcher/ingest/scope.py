@@ -35,7 +35,7 @@ BOILERPLATE_FILE = REFERENCE_DIR / "scope_boilerplate.yaml"
 ITEM_JOIN = "；"  # joins items in the text columns of scope_columns
 _LIST_KEYS = ("headers", "notes", "generic_items", "generic_contains", "activities")
 # may be absent (an older or an officer's file)
-_OPTIONAL_LISTS = ("light_items", "trade_activities", "making_activities")
+_OPTIONAL_LISTS = ("light_items", "trade_activities", "making_activities", "maker_activities")
 _OPTIONAL_MAPS = ("name_endings", "object_aliases")  # may be absent too
 _OPEN, _CLOSE = "（([【", "）)]】"
 _TRIM = " \t\u3000，,、：:；;。.·*-—"
@@ -82,6 +82,7 @@ class Boilerplate:
     light_items: frozenset  # kept items every kind of company registers (人工智能应用软件开发): light evidence
     trade_activities: tuple[str, ...]  # activities of trade (销售, 批发 …): see trade_spans
     making_activities: tuple[str, ...]  # activities of making (制造, 研发 …): an item with one does not only trade
+    maker_activities: tuple[str, ...]  # activities that make the named product (制造, 研发; not 加工): see match.py
     trade_rx: tuple | None  # see trade_byte_spans
     name_endings: dict  # ending of a 小类 name (制造, 设计 …) -> the item activities that mean it (生产, 研发 …)
     object_aliases: dict  # an object as registered items name it (集成电路芯片) -> as 小类 names do (集成电路)
@@ -127,8 +128,8 @@ def load_boilerplate(path=None) -> Boilerplate:
         raise DataFileError(path, unknown[0], f"未知字段（可用：{'、'.join(known)}）")
     lists = {k: _word_list(data, k, path) for k in _LIST_KEYS}
     light = _word_list(data, "light_items", path) if data.get("light_items") is not None else ()
-    trade, making = (_word_list(data, k, path) if data.get(k) is not None else () for k in _OPTIONAL_LISTS[1:])
-    for key, words in (("trade_activities", trade), ("making_activities", making)):
+    trade, making, maker = (_word_list(data, k, path) if data.get(k) is not None else () for k in _OPTIONAL_LISTS[1:])
+    for key, words in (("trade_activities", trade), ("making_activities", making), ("maker_activities", maker)):
         odd = sorted(set(words) - set(lists["activities"]))
         if odd:
             raise DataFileError(path, key, f"“{odd[0]}”不在 activities 中")
@@ -154,6 +155,7 @@ def load_boilerplate(path=None) -> Boilerplate:
         light_items=frozenset(light),
         trade_activities=trade,
         making_activities=making,
+        maker_activities=maker,
         trade_rx=_trade_rx(trade, making),
         name_endings=endings,
         object_aliases=aliases,

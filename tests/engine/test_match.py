@@ -784,7 +784,8 @@ def test_a_scope_copied_into_the_intro_is_read_as_a_scope(shipped):
 def test_a_scope_without_a_code_carries_its_trade_in_its_main_items(shipped):
     """With no 国标行业 and no main item naming a 小类, a strong keyword in a main item that makes the product counts
     × scope_codeless_factor: "工业机器人的研发、生产、销售" alone files a robot maker. A code in the export or a main
-    item's 小类 name, an item that only sells, and a weak word are read as before."""
+    item's 小类 name, an item that only sells or serves (数控车床加工, 铁路运输辅助活动), and a weak word are read as
+    before."""
     import matcher
 
     scopes = [
@@ -793,16 +794,19 @@ def test_a_scope_without_a_code_carries_its_trade_in_its_main_items(shipped):
         "工业机器人制造；技术服务。",  # the main item is the 小类 3491's name
         "一般项目：工业机器人销售；五金产品批发。",  # only sells
         "轴承、轴承配件生产、销售；钢材销售。",  # 轴承 is a weak word
+        "精密五金件的加工；数控车床加工。",  # a job shop's service on CNC lathes, not a maker's (加工)
+        "铁路运输辅助活动；国内货物运输代理。",  # a service, nothing made
     ]
-    codes = [None, "3491", None, None, None]
+    codes = [None, "3491", None, None, None, None, None]
     plain = SegmentMatcher(DEFAULTS.replace(scope_codeless_factor=1.0)).fit(matcher.load_chains())
     f = frame(scope=scopes, industry_code=codes)
     new, old = shipped.match(f), plain.match(f)
     t = DEFAULTS.min_relevance
     k_new, k_old = (shipped.chain_relevance(r)["ime"] for r in (new, old))
     assert k_old[0] < t <= k_new[0]  # filed only as a scope without a code
-    for i in (1, 2, 3, 4):
+    for i in (1, 2, 3, 4, 5, 6):
         np.testing.assert_array_equal(new.evidence[i], old.evidence[i])
+    assert old.evidence[5].max() > 0 and old.evidence[6].max() > 0  # they hold strong words all the same
     assert new.evidence[0].max() > old.evidence[0].max()
 
 

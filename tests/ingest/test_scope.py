@@ -197,6 +197,7 @@ def test_shipped_file_is_valid():
         (lambda d: d.update(object_aliases={"集成电路芯片": "集"}), "object_aliases.集成电路芯片"),
         (lambda d: d.update(trade_activities=["销售", "倒卖"]), "trade_activities"),  # not an activity
         (lambda d: d.update(making_activities=["制造", "铸造"]), "making_activities"),
+        (lambda d: d.update(maker_activities=["制造", "铸造"]), "maker_activities"),
     ],
 )
 def test_a_bad_file_names_its_field(tmp_path, edit, field):
