@@ -1141,8 +1141,12 @@ class SegmentMatcher(Estimator):
         if p.read == "scope":
             main, light, trade = (factor(f, s, 1.0) for f in (p.main_items, p.light_items, p.trade_items))
             whole = self._scope_hits(texts, main, light, trade)
+            rows = np.zeros(0, dtype=np.int64)
             if codeless is not None and codeless.any() and s.scope_codeless_factor != 1.0:
-                rows = np.flatnonzero(codeless)
+                # only rows with a strong keyword can gain: the others are not read twice
+                strong_hit = np.asarray(whole.hits @ self._pattern_strong_.astype(np.float32)).ravel() > 0
+                rows = np.flatnonzero(codeless & strong_hit)
+            if len(rows):
                 alone = self._scope_hits(texts.iloc[rows], main, light, trade, s.scope_codeless_factor).hits
                 pick = np.arange(len(texts))
                 pick[rows] = len(texts) + np.arange(len(rows))
