@@ -36,6 +36,7 @@ _LIST_KEYS = ("regions", "forms", "branches", "industry_words")
 TERM_LEVELS = ("strong", "weak", "hint")  # how much an industry-part word says about a chain (name_parts.yaml)
 _DIVISION_SUFFIX = re.compile(r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|地区|盟|省|市)$")
 _OPEN, _CLOSE = "（(", "）)"
+_SHORT_FORMS = ("厂",)  # one-character forms (name_parts.yaml lists words of two characters or more)
 _MIN_BRAND = 1  # the registration rules ask for two, but a one-character 字号 (甲, 乙 in examples) is read too
 
 
@@ -205,6 +206,9 @@ class NameParser:
                     if opening > 0 and inner in ("集团", "控股", "股份"):
                         start = opening
                 return start, s[start:end]
+        for f in _SHORT_FORMS:  # 永昶开关厂: a factory's one-character form, after every listed one
+            if s.endswith(f, 0, end) and end - len(f) >= 2:
+                return end - len(f), f
         return end, ""
 
     def _middle(self, m: str) -> tuple[list, tuple]:

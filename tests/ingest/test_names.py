@@ -29,6 +29,9 @@ DATA = names.name_parts_data()
         ("杉杉服饰股份有限公司", "", "杉杉", "服饰", "股份有限公司"),
         ("上海电气集团股份有限公司", "上海", "", "电气", "集团股份有限公司"),  # the region stands for the 字号
         ("甲乙智能装备", "", "甲乙", "智能装备", ""),  # a roster may leave out the form
+        ("温州甲乙开关厂", "温州", "甲乙", "开关", "厂"),  # a factory's one-character form
+        ("甲乙厂", "", "甲乙", "", "厂"),
+        ("星河医疗研究院有限公司", "", "星河", "医疗研究院", "有限公司"),  # 研究院 before the form
     ],
 )
 def test_examples(name, region, brand, industry, form):
@@ -63,10 +66,10 @@ def test_brackets_branches_and_group_forms():
 
 def test_industry_words_are_read_longest_first_and_the_chain_vocabulary_counts():
     assert parse_name("星河锂电池科技有限公司").industry_words == ("锂电池", "科技")
-    plain = parse_name("星河盾构机械有限公司")
-    assert (plain.brand, plain.industry) == ("星河盾构", "机械")  # 盾构 is not a name_parts word
-    with_vocab = NameParser.from_data(["盾构"]).parse("星河盾构机械有限公司")
-    assert (with_vocab.brand, with_vocab.industry) == ("星河", "盾构机械")
+    plain = parse_name("星河掘进机械有限公司")
+    assert (plain.brand, plain.industry) == ("星河掘进", "机械")  # 掘进 is not a name_parts word
+    with_vocab = NameParser.from_data(["掘进"]).parse("星河掘进机械有限公司")
+    assert (with_vocab.brand, with_vocab.industry) == ("星河", "掘进机械")
 
 
 def test_the_longest_run_of_industry_words_is_read_not_the_longest_last_word():
