@@ -1046,8 +1046,10 @@ class SegmentMatcher(Estimator):
         # the export's code, or the 经营范围 main item's 小类 where the export gives none or only its 大类 / 中类
         counted = np.where(pd.notna(scope_code), scope_code, exported)
         scope_ev, item_codes_of = self.scope_code_support(frame, counted)
-        # a 经营范围 without a code (no 国标行业 and no main item naming a 小类): its main items carry the trade
-        codeless = pd.isna(counted) & _column(frame, "scope").notna().to_numpy()
+        # a 经营范围 without a 小类 (no 国标行业 or only its 大类 / 中类, and no main item naming a 小类): its main items
+        # carry the trade
+        broad = pd.Series(counted, dtype=object).astype("string").str.len().isin(BROAD_CODE_LENGTHS).to_numpy(bool)
+        codeless = (pd.isna(counted) | broad) & _column(frame, "scope").notna().to_numpy()
         for policy in FIELD_POLICIES:
             self._add_field(frame, policy, sums, keep, codeless)
         self._add_damped(sums)

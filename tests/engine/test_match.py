@@ -808,6 +808,11 @@ def test_a_scope_without_a_code_carries_its_trade_in_its_main_items(shipped):
         np.testing.assert_array_equal(new.evidence[i], old.evidence[i])
     assert old.evidence[5].max() > 0 and old.evidence[6].max() > 0  # they hold strong words all the same
     assert new.evidence[0].max() > old.evidence[0].max()
+    # an export that gives only the 大类 (65) or 中类 (651) names no 小类 either: the main items carry the trade
+    f = frame(scope=["一般项目：软件开发；软件销售；计算机系统服务。"] * 3, industry_code=["65", "651", "6513"])
+    new, old = shipped.match(f), plain.match(f)
+    assert new.evidence[0].max() > old.evidence[0].max() and new.evidence[1].max() > old.evidence[1].max()
+    np.testing.assert_array_equal(new.evidence[2], old.evidence[2])
 
 
 def test_a_roster_name_ranks_by_how_much_its_industry_part_says(shipped):
