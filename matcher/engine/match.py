@@ -79,6 +79,7 @@ HEAD_CUES = CORE_OPENERS + (
     "主营",
     "主要产品",
     "核心产品",
+    "是一款",
     "主要业务",
     *(a + v for a in STATED_LEADS for v in STATED_VERBS),
 )
