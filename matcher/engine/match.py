@@ -1132,9 +1132,10 @@ class SegmentMatcher(Estimator):
 
     def _read_field(
         self, frame: pd.DataFrame, policy: FieldPolicy, codeless: np.ndarray | None = None
-    ) -> tuple[FieldHits, FieldHits, sp.csr_matrix | None]:
+    ) -> tuple[FieldHits, FieldHits, sp.csr_matrix | None, np.ndarray | None]:
         """(hits over the whole field — for leaders, exclusions and business cues —, hits that count as
-        keyword evidence, name-term hits or None) as the policy's `read` says: a plain text is both; a
+        keyword evidence, name-term hits or None, which names are a trader's (trade_words of name_parts.yaml)
+        or None) as the policy's `read` says: a plain text is both; a
         name counts keywords in its industry part only (matcher/ingest/names.py) and adds the industry
         part's chain terms; a scope counts its kept items, main items × main_items and light ones ×
         light_items (matcher/ingest/scope.py); in the `codeless` rows a strong keyword in a main item that
@@ -1154,11 +1155,11 @@ class SegmentMatcher(Estimator):
                 pick = np.arange(len(texts))
                 pick[rows] = len(texts) + np.arange(len(rows))
                 whole = FieldHits(sp.vstack([whole.hits, alone], format="csr")[pick], None)
-            return whole, whole, None
+            return whole, whole, None, None
         clauses = None if p.clauses is None else tuple(factor(f, s) for f in p.clauses.contexts)
         whole = self._field_hits(texts, clauses, factor(p.core_phrase, s, 1.0))
         if p.read != "name":
-            return whole, whole, None
+            return whole, whole, None, None
         # only names that hold a keyword (the industry part is a part of the name, so no other name has one
         # there) or stand alone (their chain terms count) are parsed
         need = np.diff((whole.hits @ self._pattern_keywords_).tocsr().indptr) > 0
@@ -1170,7 +1171,12 @@ class SegmentMatcher(Estimator):
             read = map_distinct(texts[need], lambda n: None if n is None else parser.parse(n).industry)
             industry[need] = read.to_numpy(dtype=object)
         industry = pd.Series(industry, dtype=object)
-        return whole, self._field_hits(industry), self._name_term_hits(industry)
+        traded = None
+        words = name_parts_data()["trade_words"]
+        if words:  # 五金电缆贸易: a trader's name (see _add_field)
+            pattern = "|".join(map(re.escape, words))
+            traded = industry.astype("string").str.contains(pattern).fillna(False).to_numpy(dtype=bool)
+        return whole, self._field_hits(industry), self._name_term_hits(industry), traded
 
     def _leaders_past_place(self, names: pd.Series, found: sp.csr_matrix) -> sp.csr_matrix:
         """`found` without the leader names that start only inside a word of the name's place: read across the
@@ -1200,7 +1206,7 @@ class SegmentMatcher(Estimator):
         """Add one text field's keyword evidence (strong and weak, n × S) to `sums` under its policy
         (`codeless`: the rows whose 经营范围 main items carry their trade alone, see _read_field)."""
         p, s = policy, self.settings
-        fh, counted, terms = self._read_field(frame, p, codeless)
+        fh, counted, terms, traded = self._read_field(frame, p, codeless)
         if p.vertical_cue != "none":  # a vertical business (营销公司, 教育机构 …) says what it is
             cue = fh.hits if p.vertical_cue == "all" else fh.head
             sums.vertical |= (cue @ self._pattern_vertical_) > 0
@@ -1215,6 +1221,9 @@ class SegmentMatcher(Estimator):
         weak_part = (h @ self.weak_weights_).tocsr()
         if terms is not None:  # the industry part of a name: its chain terms
             part, weak_part, sums.name_terms = self._add_name_terms(frame, p, terms, part, weak_part)
+            if traded is not None and traded.any():  # a trader's name (五金电缆贸易): its specific words rank as weak ones, never file
+                weak_part = (weak_part + _scale_rows(part, traded.astype(np.float32))).tocsr()
+                part = _scale_rows(part, (~traded).astype(np.float32))
         promoted = None
         if fh.head is not None:  # weak words in the sentence that states the business count
             promoted = ((fh.head @ self._pattern_keywords_) @ self.weak_weights_).tocsr()

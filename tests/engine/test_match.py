@@ -831,3 +831,18 @@ def test_a_roster_name_ranks_by_how_much_its_industry_part_says(shipped):
     assert rel.loc[0, "grid"] > rel.loc[1, "grid"] > 0 and rel.loc[0, "grid"] > rel.loc[2, "grid"] > 0
     assert rel.loc[3, "nev"] > rel.loc[4, "nev"] > 0 and rel.loc[3, "nev"] > rel.loc[5, "nev"] > 0
     assert (rel.to_numpy() < DEFAULTS.min_relevance).all()
+
+
+def test_a_traders_name_ranks_but_never_files(shipped):
+    """An industry part that holds a trade word (trade_words of name_parts.yaml: 电线电缆批发, 新能源汽车销售服务) is a
+    trader's: its chain words rank the company as weak words do and file nothing; the maker's name files."""
+    names = [
+        "广州甲乙电线电缆批发有限公司",
+        "广州甲乙电线电缆有限公司",
+        "上海甲乙新能源汽车销售服务有限公司",
+        "上海甲乙新能源汽车有限公司",
+    ]
+    rel = shipped.chain_relevance(shipped.match(frame(company_name=names)))
+    t = DEFAULTS.min_relevance
+    assert 0 < rel.loc[0, "grid"] < t <= rel.loc[1, "grid"]
+    assert 0 < rel.loc[2, "nev"] < t <= rel.loc[3, "nev"]
