@@ -1221,7 +1221,8 @@ class SegmentMatcher(Estimator):
         weak_part = (h @ self.weak_weights_).tocsr()
         if terms is not None:  # the industry part of a name: its chain terms
             part, weak_part, sums.name_terms = self._add_name_terms(frame, p, terms, part, weak_part)
-            if traded is not None and traded.any():  # a trader's name (五金电缆贸易): its specific words rank as weak ones, never file
+            # a trader's name (五金电缆贸易): its specific words rank as weak ones, never file
+            if traded is not None and traded.any():
                 weak_part = (weak_part + _scale_rows(part, traded.astype(np.float32))).tocsr()
                 part = _scale_rows(part, (~traded).astype(np.float32))
         promoted = None
