@@ -1047,10 +1047,15 @@ class SegmentMatcher(Estimator):
         # the export's code, or the 经营范围 main item's 小类 where the export gives none or only its 大类 / 中类
         counted = np.where(pd.notna(scope_code), scope_code, exported)
         scope_ev, item_codes_of = self.scope_code_support(frame, counted)
-        # a 经营范围 without a 小类 (no 国标行业 or only its 大类 / 中类, and no main item naming a 小类): its main items
-        # carry the trade
-        broad = pd.Series(counted, dtype=object).astype("string").str.len().isin(BROAD_CODE_LENGTHS).to_numpy(bool)
-        codeless = (pd.isna(counted) | broad) & _column(frame, "scope").notna().to_numpy()
+        # a 经营范围 without a chain's 小类 (no 国标行业 or only its 大类 / 中类, and no main item naming a 小类 a segment
+        # lists: 机械零件、零部件加工 names 3484, which supports nothing): its main items carry the trade
+        broad = pd.Series(exported, dtype=object).astype("string").str.len().isin(BROAD_CODE_LENGTHS).to_numpy(bool)
+        no_export = pd.isna(exported) | broad
+        listed = frozenset(self.scope_code_list_)
+        unlisted = np.array(
+            [c is None or (isinstance(c, float) and np.isnan(c)) or c not in listed for c in scope_code], dtype=bool
+        )
+        codeless = no_export & unlisted & _column(frame, "scope").notna().to_numpy()
         for policy in FIELD_POLICIES:
             self._add_field(frame, policy, sums, keep, codeless)
         self._add_damped(sums)

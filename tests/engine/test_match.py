@@ -808,6 +808,9 @@ def test_a_scope_without_a_code_carries_its_trade_in_its_main_items(shipped):
         np.testing.assert_array_equal(new.evidence[i], old.evidence[i])
     assert old.evidence[5].max() > 0 and old.evidence[6].max() > 0  # they hold strong words all the same
     assert new.evidence[0].max() > old.evidence[0].max()
+    # a main item naming a 小类 no segment lists (机械零部件加工: 3484) supports nothing: the text carries the trade
+    f = frame(scope=["数控机床及配件的制造、销售；机械零部件加工。"])
+    assert shipped.match(f).evidence[0].max() > plain.match(f).evidence[0].max()
     # an export that gives only the 大类 (65) or 中类 (651) names no 小类 either: the main items carry the trade
     f = frame(scope=["一般项目：软件开发；软件销售；计算机系统服务。"] * 3, industry_code=["65", "651", "6513"])
     new, old = shipped.match(f), plain.match(f)
