@@ -59,6 +59,13 @@ FIELD_COLUMNS = {p.field: p.column for p in FIELD_POLICIES}
 TEXT_COLUMNS = tuple(dict.fromkeys((*FIELD_COLUMNS.values(), "scope")))
 SEPARATOR = "\x00"  # joins the texts of a field; no pattern contains it, so no match crosses texts
 BROAD_CODE_LENGTHS = (2, 3)  # a GB/T 大类 or 中类: what some exports give instead of the 小类
+
+
+def _broad(codes) -> np.ndarray:
+    """Whether each industry code is a 大类 or 中类 only (BROAD_CODE_LENGTHS digits); missing ones are not."""
+    return pd.Series(codes, dtype=object).astype("string").str.len().isin(BROAD_CODE_LENGTHS).to_numpy(dtype=bool)
+
+
 HINT_WEIGHT = 0.5  # a name's industry-part hint (科技, 技术) is worth half a weak word: it orders, never files
 
 # Clause cues for free-text descriptions (公司简介): where a keyword sits says how much it tells.
@@ -632,9 +639,9 @@ class SegmentMatcher(Estimator):
         trade = boilerplate().trade_activities
         self._pattern_trade_ = np.array([any(w in p for w in trade) for p in self.patterns_], dtype=bool)
         self._pattern_bytes_ = np.array([len(p.encode("utf-8")) for p in self.patterns_], dtype=np.int64)
-        # the patterns that are a strong keyword of some segment (what a 经营范围 without a code is read for)
+        # 1 for the patterns that are a strong keyword of some segment (what a 经营范围 without a code is read for)
         strong_kw = np.asarray(self.strong_weights_.sum(axis=1)).ravel() > 0
-        self._pattern_strong_ = (self._pattern_keywords_ @ strong_kw.astype(np.float32)) > 0
+        self._pattern_strong_ = ((self._pattern_keywords_ @ strong_kw.astype(np.float32)) > 0).astype(np.float32)
         # the keywords that name a product a vertical word can stand before (SegmentMatcher._product_users)
         self._pattern_product_ = np.asarray(self._pattern_keywords_.sum(axis=1)).ravel() > 0
         self._pattern_product_[[i for i, p in enumerate(self.patterns_) if p in GENERIC_OFFERS]] = False
@@ -827,7 +834,7 @@ class SegmentMatcher(Estimator):
             makers = tuple(w.encode("utf-8") for w in boilerplate().maker_activities)
             keep = np.array([any(w in data[a:b] for w in makers) for a, b in zip(*main_at)], dtype=bool)
             made = _inside(beg, main_at[0][keep], main_at[1][keep])
-            weight[made & ~traded & self._pattern_strong_[pat]] *= np.float32(lone)
+            weight[made & ~traded & (self._pattern_strong_[pat] > 0)] *= np.float32(lone)
         if len(pat) and light != 1.0:  # a light item (人工智能硬件销售) is light, traded or not
             weight[_inside(beg, *self._light_byte_spans(data))] = np.float32(light)
         return FieldHits(_best_weight(text, pat, weight, shape)[rows], None)
@@ -964,7 +971,7 @@ class SegmentMatcher(Estimator):
         broad = np.zeros(len(frame), dtype=bool)
         if "industry_code" in frame:
             code = frame["industry_code"]
-            broad = code.astype("string").str.len().isin(BROAD_CODE_LENGTHS).to_numpy(dtype=bool)
+            broad = _broad(code)
             need &= code.isna().to_numpy() | broad
         if need.any():
             out[need] = main_codes(scope[need]).to_numpy(dtype=object)
@@ -1049,13 +1056,8 @@ class SegmentMatcher(Estimator):
         scope_ev, item_codes_of = self.scope_code_support(frame, counted)
         # a 经营范围 without a chain's 小类 (no 国标行业 or only its 大类 / 中类, and no main item naming a 小类 a segment
         # lists: 机械零件、零部件加工 names 3484, which supports nothing): its main items carry the trade
-        broad = pd.Series(exported, dtype=object).astype("string").str.len().isin(BROAD_CODE_LENGTHS).to_numpy(bool)
-        no_export = pd.isna(exported) | broad
-        listed = frozenset(self.scope_code_list_)
-        unlisted = np.array(
-            [c is None or (isinstance(c, float) and np.isnan(c)) or c not in listed for c in scope_code], dtype=bool
-        )
-        codeless = no_export & unlisted & _column(frame, "scope").notna().to_numpy()
+        unlisted = ~pd.Series(scope_code, dtype=object).isin(self.scope_code_list_).to_numpy()
+        codeless = (pd.isna(exported) | _broad(exported)) & unlisted & _column(frame, "scope").notna().to_numpy()
         for policy in FIELD_POLICIES:
             self._add_field(frame, policy, sums, keep, codeless)
         self._add_damped(sums)
@@ -1140,9 +1142,8 @@ class SegmentMatcher(Estimator):
     ) -> tuple[FieldHits, FieldHits, sp.csr_matrix | None, np.ndarray | None]:
         """(hits over the whole field — for leaders, exclusions and business cues —, hits that count as
         keyword evidence, name-term hits or None, which names are a trader's (trade_words of name_parts.yaml)
-        or None) as the policy's `read` says: a plain text is both; a
-        name counts keywords in its industry part only (matcher/ingest/names.py) and adds the industry
-        part's chain terms; a scope counts its kept items, main items × main_items and light ones ×
+        or None) as the policy's `read` says: a plain text is both; a name counts keywords in its industry
+        part only (matcher/ingest/names.py) and adds the industry part's chain terms; a scope counts its kept items, main items × main_items and light ones ×
         light_items (matcher/ingest/scope.py); in the `codeless` rows a strong keyword in a main item that
         makes what it names × scope_codeless_factor as well."""
         p, s = policy, self.settings
@@ -1153,7 +1154,7 @@ class SegmentMatcher(Estimator):
             rows = np.zeros(0, dtype=np.int64)
             if codeless is not None and codeless.any() and s.scope_codeless_factor != 1.0:
                 # only rows with a strong keyword can gain: the others are not read twice
-                strong_hit = np.asarray(whole.hits @ self._pattern_strong_.astype(np.float32)).ravel() > 0
+                strong_hit = np.asarray(whole.hits @ self._pattern_strong_).ravel() > 0
                 rows = np.flatnonzero(codeless & strong_hit)
             if len(rows):
                 alone = self._scope_hits(texts.iloc[rows], main, light, trade, s.scope_codeless_factor).hits
