@@ -121,7 +121,8 @@ APPLICATION_CUES = (
 )
 # no customer named: "集研发、生产、服务于一体"; "码头操作系统、集装箱管理系统等行业软件" lists the firm's products
 NOT_APPLICATION = ("服务于一体", "等行业软件", "等行业应用软件")
-METHOD_CUES = ("通过", "利用", "运用", "借助", "依托", "结合", "采用", "融合", "凭借", "基于", "应用")
+# 代理 / 经销 opening a clause name goods resold, not made ("代理多品牌AI智能摄像头"): weighed as a means
+METHOD_CUES = ("通过", "利用", "运用", "借助", "依托", "结合", "采用", "融合", "凭借", "基于", "应用", "代理", "经销")
 # what may stand before a means cue at the start of its clause: one connective, then optionally a
 # statement of purpose ("致力于通过大数据技术……" names a means, not the business)
 _METHOD_CONNECTIVES = ("", "并", "同时", "主要", "公司", "还", "并且")
