@@ -706,6 +706,9 @@ class SegmentMatcher(Estimator):
         # a chain term is an industry word too (星河【伺服】有限公司), wherever the vocabulary lacks it
         words = [w for e in data["chain_terms"] for level in TERM_LEVELS for w in e[level]]
         self.name_parser_ = NameParser.from_data((*self.vocabulary_, *words))
+        # a trader's industry part (五金电缆贸易: trade_words), read in _read_field; None when the file lists none
+        trade = data["trade_words"]
+        self.trade_name_rx_ = re.compile("|".join(map(re.escape, trade))) if trade else None
         terms: dict[str, int] = {}
         pairs: dict[str, dict] = {"strong": {}, "weak": {}}  # (term, segment) -> weight
         chains_loaded = set(self.chain_ids_)
@@ -1179,10 +1182,8 @@ class SegmentMatcher(Estimator):
             industry[need] = read.to_numpy(dtype=object)
         industry = pd.Series(industry, dtype=object)
         traded = None
-        words = name_parts_data()["trade_words"]
-        if words:  # 五金电缆贸易: a trader's name (see _add_field)
-            pattern = "|".join(map(re.escape, words))
-            traded = industry.astype("string").str.contains(pattern).fillna(False).to_numpy(dtype=bool)
+        if self.trade_name_rx_ is not None:  # 五金电缆贸易: a trader's name (see _add_field)
+            traded = industry.astype("string").str.contains(self.trade_name_rx_).fillna(False).to_numpy(dtype=bool)
         return whole, self._field_hits(industry), self._name_term_hits(industry), traded
 
     def _leaders_past_place(self, names: pd.Series, found: sp.csr_matrix) -> sp.csr_matrix:
