@@ -452,7 +452,8 @@ def _span_items(span: str, rules: Boilerplate) -> tuple[tuple, tuple]:
 def _kept(text: str, rules: Boilerplate) -> tuple[list, list]:
     """(kept (offset, item, code, main) tuples, dropped texts) of one scope: split at the cuts in C (re.split
     with the cuts captured, so offsets are running lengths), each span read once (see _span_items). An item is
-    main when fewer than main_items kept items precede it in its section (a header starts a new one)."""
+    main when fewer than main_items kept items precede it in its section (a header starts a new one); light
+    items are never main and take no main place."""
     kept: list[tuple[int, str, str | None, bool]] = []
     dropped: list[str] = []
     pos = rank = 0
@@ -461,8 +462,9 @@ def _kept(text: str, rules: Boilerplate) -> tuple[list, list]:
             if part:
                 items, gone = _span_items(part, rules)
                 for off, item, code in items:
-                    kept.append((pos + off, item, code, rank < rules.main_items))
-                    rank += 1
+                    light = item in rules.light_items  # neither main nor taking a main place (main_spans)
+                    kept.append((pos + off, item, code, not light and rank < rules.main_items))
+                    rank += not light
                 if gone:
                     dropped.extend(gone)
         elif rank and rules.header.search(part):
@@ -496,9 +498,13 @@ def main_code(text, rules: Boilerplate | None = None) -> str | None:
 
 
 def _main_code_in(span: str, rank: int, rules: Boilerplate) -> tuple[str | None, int]:
-    """(code of the first main item of a span between cuts that names a 小类, items read so far)."""
+    """(code of the first main item of a span between cuts that names a 小类, items read so far); light items
+    (物联网技术服务, registered by companies of every kind) are neither main nor take a main place, as in
+    main_spans."""
     if span:
-        for _, _, code in _span_items(span, rules)[0]:
+        for _, item, code in _span_items(span, rules)[0]:
+            if item in rules.light_items:
+                continue
             if rank < rules.main_items and code is not None:
                 return code, rank + 1
             rank += 1

@@ -844,8 +844,11 @@ def test_a_traders_name_ranks_but_never_files(shipped):
         "广州甲乙电线电缆有限公司",
         "上海甲乙新能源汽车销售服务有限公司",
         "上海甲乙新能源汽车有限公司",
+        "苏州甲乙工业机器人租赁有限公司",  # a leasing firm lets others use what it names
+        "苏州甲乙工业机器人有限公司",
     ]
     rel = shipped.chain_relevance(shipped.match(frame(company_name=names)))
     t = DEFAULTS.min_relevance
     assert 0 < rel.loc[0, "grid"] < t <= rel.loc[1, "grid"]
     assert 0 < rel.loc[2, "nev"] < t <= rel.loc[3, "nev"]
+    assert 0 < rel.loc[4, "ime"] < t <= rel.loc[5, "ime"]

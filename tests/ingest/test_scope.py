@@ -301,7 +301,11 @@ MAIN_ALPHABET = ALPHABET + "锂离子电池制造集成电路设计餐饮服务�
 
 @given(
     st.lists(
-        st.sampled_from(SUBSTANTIVE + BOILER + ["锂离子电池制造", "集成电路设计", "许可项目：", "一般项目：", NOTE]),
+        st.sampled_from(
+            SUBSTANTIVE
+            + BOILER
+            + ["锂离子电池制造", "集成电路设计", "物联网技术服务", "许可项目：", "一般项目：", NOTE]
+        ),
         max_size=10,
     ).map(lambda parts: "；".join(parts))
     | st.text(alphabet=MAIN_ALPHABET, max_size=120)
@@ -317,13 +321,12 @@ def test_main_code_is_the_full_parse_main_code(text):
 
 @given(st.text(alphabet=ALPHABET, max_size=200) | st.text(max_size=80))
 def test_main_spans_are_the_full_parse_main_items(text):
-    """Without light items, main_spans reads the same main items as parse_scope (which reads everything)."""
+    """main_spans reads the same main items as parse_scope (which reads everything)."""
     from matcher.ingest.scope import main_spans
 
     spans = main_spans(text)
     main = [i for i in parse_scope(text).items if i.main]
-    if not any(i.text in RULES.light_items for i in parse_scope(text).items):
-        assert [(i.start, i.start + len(i.text)) for i in main] == list(spans)
+    assert [(i.start, i.start + len(i.text)) for i in main] == list(spans)
 
 
 def test_light_items_are_not_main_and_take_no_main_place():
@@ -332,7 +335,24 @@ def test_light_items_are_not_main_and_take_no_main_place():
     s = "人工智能应用软件开发；人工智能基础软件开发；物联网技术服务；锂离子电池制造；五金产品批发；日用百货销售；办公用品销售"
     assert "人工智能应用软件开发" in RULES.light_items
     assert [s[a:b] for a, b in main_spans(s)] == ["锂离子电池制造", "五金产品批发", "日用百货销售"]
+    assert [i.text for i in parse_scope(s).items if i.main] == ["锂离子电池制造", "五金产品批发", "日用百货销售"]
     assert main_spans(None) == () and main_spans("") == ()
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("物联网技术服务；软件开发", None),  # a light item names no main business, whatever 小类 it spells
+        ("物联网技术服务；数据处理和存储支持服务；锂离子电池制造", "3841"),  # …and takes no main place
+        ("物联网技术服务；餐饮服务；日用百货销售；锂离子电池制造", "3841"),
+        ("餐饮服务；日用百货销售；家居用品销售；物联网技术服务；锂离子电池制造", None),
+    ],
+)
+def test_a_light_item_gives_no_main_code(text, code):
+    assert "物联网技术服务" in RULES.light_items and "数据处理和存储支持服务" in RULES.light_items
+    assert main_code(text) == code
+    full = scope_columns(pd.Series([text]))["scope_main_code"].iloc[0]
+    assert (None if pd.isna(full) else full) == code
 
 
 # --------------------------------------------------------------------------------------------
@@ -351,6 +371,7 @@ def test_light_items_are_not_main_and_take_no_main_place():
         ("生产、销售：锂电池；电池销售", ["电池销售"]),
         ("工业机器人制造；工业机器人安装、维修", []),
         ("技术服务、技术开发；电子产品销售", ["电子产品销售"]),  # 技术服务 … are dropped first
+        ("建筑工程机械与设备租赁；特种设备出租", ["建筑工程机械与设备租赁", "特种设备出租"]),  # leasing is trade
     ],
 )
 def test_trade_spans_are_the_items_that_only_sell(text, traded):
