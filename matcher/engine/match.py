@@ -40,6 +40,7 @@ from ..ingest.scope import (
     main_spans,
     name_cores,
     scope_item_codes,
+    scope_makes,
     split_copied_scopes,
     trade_byte_spans,
 )
@@ -461,6 +462,9 @@ class FieldHits:
     # hits outside application clauses ("应用于/服务于/客户包括…" name the customers' trades, not the firm's):
     # what exclusion words are looked for in (None: every hit counts)
     own: sp.csr_matrix | None = None
+    # in a 经营范围: the patterns found only in items that resell (工业机器人销售; not 药品批发, a trade keyword), 1
+    # each — a company that registers a product only to sell it is no maker of it: ranked, never filed by it
+    resold: sp.csr_matrix | None = None
 
 
 @dataclass
@@ -841,7 +845,19 @@ class SegmentMatcher(Estimator):
             weight[made & ~traded & (self._pattern_strong_[pat] > 0)] *= np.float32(lone)
         if len(pat) and light != 1.0:  # a light item (人工智能硬件销售) is light, traded or not
             weight[_inside(beg, *self._light_byte_spans(data))] = np.float32(light)
-        return FieldHits(_best_weight(text, pat, weight, shape)[rows], None)
+        resale = traded & ~self._pattern_trade_[pat] if len(pat) and trade != 1.0 else np.zeros(len(pat), dtype=bool)
+        if resale.any():  # a scope that makes something (电池制造 beside 输配电设备销售) sells what it makes
+            ends = np.r_[starts[1:] - 1, len(data)]
+            rules = boilerplate()
+            which = np.unique(text[resale])
+            makes = np.zeros(len(starts), dtype=bool)
+            makes[which] = [scope_makes(data[starts[i] : ends[i]].decode("utf-8"), rules) for i in which.tolist()]
+            resale &= ~makes[text]
+        # a pattern is resold when every item it stands in resells: all its matches, less those outside resale
+        resold = _present(text, pat, shape) - _present(text[~resale], pat[~resale], shape)
+        resold.data = np.maximum(resold.data, 0)
+        resold.eliminate_zeros()
+        return FieldHits(_best_weight(text, pat, weight, shape)[rows], None, None, resold.tocsr()[rows])
 
     @staticmethod
     def _main_byte_spans(data: bytes, which: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1161,10 +1177,16 @@ class SegmentMatcher(Estimator):
                 strong_hit = np.asarray(whole.hits @ self._pattern_strong_).ravel() > 0
                 rows = np.flatnonzero(codeless & strong_hit)
             if len(rows):
-                alone = self._scope_hits(texts.iloc[rows], main, light, trade, s.scope_codeless_factor).hits
+                alone = self._scope_hits(texts.iloc[rows], main, light, trade, s.scope_codeless_factor)
                 pick = np.arange(len(texts))
                 pick[rows] = len(texts) + np.arange(len(rows))
-                whole = FieldHits(sp.vstack([whole.hits, alone], format="csr")[pick], None)
+                pair = (whole.hits, alone.hits), (whole.resold, alone.resold)
+                whole = FieldHits(
+                    *(sp.vstack(m, format="csr")[pick] for m in pair[:1]),
+                    None,
+                    None,
+                    sp.vstack(pair[1], format="csr")[pick],
+                )
             return whole, whole, None, None
         clauses = None if p.clauses is None else tuple(factor(f, s) for f in p.clauses.contexts)
         whole = self._field_hits(texts, clauses, factor(p.core_phrase, s, 1.0))
@@ -1227,6 +1249,9 @@ class SegmentMatcher(Estimator):
         ex = self._excluded(fh, p, sums)
         part = (h @ self.strong_weights_).tocsr()
         weak_part = (h @ self.weak_weights_).tocsr()
+        if counted.resold is not None and counted.resold.nnz:  # a reseller's products rank, never file
+            moved = ((counted.hits.multiply(counted.resold) @ self._pattern_keywords_) @ self.strong_weights_).tocsr()
+            part, weak_part = (part - moved).tocsr(), (weak_part + moved).tocsr()
         if terms is not None:  # the industry part of a name: its chain terms
             part, weak_part, sums.name_terms = self._add_name_terms(frame, p, terms, part, weak_part)
             # a trader's name (五金电缆贸易): its specific words rank as weak ones, never file

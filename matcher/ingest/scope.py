@@ -647,6 +647,19 @@ def trade_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int]
     )
 
 
+def scope_makes(text, rules: Boilerplate | None = None) -> bool:
+    """Whether a scope registers something the company makes or develops: a kept item, not a light one, with a
+    making activity (锂电池的研发、生产与销售, 软件开发, 电池制造). A scope without one only sells, leases or serves
+    (工业机器人销售；机械设备租赁；设备维修): what it names is a reseller's goods (matcher/engine/match.py)."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return False
+    rules = rules or boilerplate()
+    return any(
+        item not in rules.light_items and any(w in item for w in rules.making_activities)
+        for _, item, _, _ in _kept(str(text), rules)[0]
+    )
+
+
 # where an item ends in texts as matching reads them (NFKC: ；： are ;: there), SEPARATOR included
 _CUTS = (";", ":", "\n", "\r", "\x00", "。")
 

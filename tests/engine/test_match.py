@@ -818,6 +818,34 @@ def test_a_scope_without_a_code_carries_its_trade_in_its_main_items(shipped):
     np.testing.assert_array_equal(new.evidence[2], old.evidence[2])
 
 
+def test_a_scope_that_makes_nothing_ranks_what_it_sells_but_never_files_it(shipped):
+    """A 经营范围 whose items only sell, lease or serve (no 制造 / 研发 / 开发 … item) is a reseller's: the products
+    it names count as weak words (the company ranks in the chain, lower than a maker, and is not filed), however
+    many sale items pile up. A scope that makes something keeps its sale items' evidence; a keyword that names
+    trade as the business (药品批发) is read in full; service items (充电站运营) are not sales."""
+    sells = "工业机器人销售；智能机器人销售；伺服控制机构销售；工业自动控制系统装置销售；机械设备销售"
+    scopes = [
+        sells,  # a reseller of robots
+        "工业机器人制造；" + sells,  # a maker that sells them too
+        "五金产品制造；" + sells,  # makes something else: its sales count as before
+        "药品批发；药品零售",  # distribution is a segment of its own
+        "充电桩销售；充电站运营；换电站建设",  # operates stations
+    ]
+    f = frame(scope=scopes, company_name=["甲乙有限公司"] * len(scopes))
+    res = shipped.match(f)
+    rel = shipped.chain_relevance(res)
+    t = DEFAULTS.min_relevance
+    assert 0 < rel.loc[0, "ime"] < t <= rel.loc[1, "ime"]
+    assert res.evidence[2].max() > res.evidence[0].max()
+    assert rel.loc[3, "bio"] >= t
+    operated = shipped.match(frame(scope=["充电站运营；换电站建设"], company_name=["甲乙有限公司"]))
+    assert res.evidence[4].max() >= operated.evidence[0].max() > 0  # the operator's own items count in full
+    import matcher
+
+    plain = SegmentMatcher(DEFAULTS.replace(scope_trade_factor=1.0)).fit(matcher.load_chains())
+    assert plain.chain_relevance(plain.match(f)).loc[0, "ime"] >= t  # without the trade rules it would file
+
+
 def test_a_roster_name_ranks_by_how_much_its_industry_part_says(shipped):
     """On a roster (names only) 电气 says more of the grid than 电力 (often a power producer) or 电器 (appliances),
     and 电池 more of new-energy vehicles than 新能源 (often solar or wind power) or 动力 (engines): a weak word

@@ -380,6 +380,24 @@ def test_trade_spans_are_the_items_that_only_sell(text, traded):
     assert [text[a:b] for a, b in trade_spans(text)] == traded
 
 
+@pytest.mark.parametrize(
+    "text, makes",
+    [
+        ("工业机器人销售；机械设备租赁；通用设备修理", False),  # sells, leases, repairs
+        ("技术服务、技术开发、技术咨询；人工智能应用软件开发；电子产品销售", False),  # boilerplate and a light item
+        ("锂电池的研发、生产与销售", True),
+        ("软件开发；信息系统集成服务", True),
+        ("电池制造；电池销售", True),
+        (None, False),
+        ("", False),
+    ],
+)
+def test_scope_makes_finds_an_item_that_makes(text, makes):
+    from matcher.ingest.scope import scope_makes
+
+    assert scope_makes(text) is makes
+
+
 @given(st.text(alphabet=ALPHABET, max_size=200) | st.text(max_size=80))
 def test_trade_spans_are_kept_items_ending_in_trade(text):
     from matcher.ingest.scope import trade_spans
