@@ -134,6 +134,9 @@ METHOD_LEADS = frozenset(c + p for c in _METHOD_CONNECTIVES for p in _METHOD_PUR
 METHOD_ENDS = ("开发", "研发", "研制", "生产", "制造", "推出", "打造", "提供", "设计")
 _METHOD_END_RX = re.compile(f"(?:{'|'.join(METHOD_ENDS)})(?!的)")
 HEAD, PLAIN, METHOD, APPLICATION = (CONTEXTS.index(c) for c in ("head", "plain", "method", "application"))
+# what opens a clause that goes on stating the business the clause before it states: its list ("提供预约服务，
+# 【包括】体检预约、体检指导") or how it trades ("是一家智能玩具品牌商，…，【主要】在电商平台销售")
+LIST_LEADS = ("包括", "主要包括", "包含", "涵盖", "业务包括", "服务包括", "产品包括", "主要", "主营", "专门")
 # The core phrase of a self-description: "X是一家【人脸识别技术】提供商 / 是国内【锂电池隔膜】的专业生产企业".
 # The words between the opener (a head cue, see CORE_OPENERS) and the noun that names the kind of
 # firm say what the firm is.
@@ -223,14 +226,15 @@ def _code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
-def clause_table(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def clause_table(text: str, codes: np.ndarray | None = None, cued: bool = False) -> tuple[np.ndarray, ...]:
     """(start offsets, contexts) of every clause of a description, or of many descriptions joined
     by SEPARATOR, in one pass. Sentences end at 。！？；, newlines and SEPARATOR; clauses at ，：
     too. A clause is APPLICATION when it holds an application cue ("应用于/服务于/客户包括…"),
     else METHOD when it opens with a means cue ("通过/利用/基于…"), else HEAD when a head cue
     ("是一家/专注于/主要从事…") occurs in it or earlier in its sentence, else PLAIN. The clauses after
     an APPLICATION clause in its sentence are APPLICATION too (the list it opens), up to one with a head
-    or means cue of its own."""
+    or means cue of its own. With `cued`, a third array: whether each clause holds a head cue itself (the
+    clause that states the business, not the ones after it in its sentence)."""
     codes = _code_points(text) if codes is None else codes
     sent_break = np.isin(codes, _SENTENCE_CODES)
     brk = sent_break | np.isin(codes, _CLAUSE_CODES)
@@ -263,16 +267,25 @@ def clause_table(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray
     has_app = has_app | has_app[np.maximum.accumulate(marks)] if k else has_app
     ctx = np.where(has_app, APPLICATION, np.where(is_method, METHOD, np.where(seen > before_sentence, HEAD, PLAIN)))
     method = np.flatnonzero(ctx == METHOD)
+    own = has_head
+    if cued and k:  # a HEAD clause that opens a list or says how it trades (LIST_LEADS) goes on stating the business
+        lists = np.array([text.startswith(LIST_LEADS, a) for a in starts.tolist()], dtype=bool)
+        own = has_head | (lists & (ctx == HEAD))
     if len(method):  # a means ends at the verb that names the product: the rest reads as its sentence does
         ends = np.r_[starts[1:], len(text)]
         rest = np.where(seen > before_sentence, HEAD, PLAIN)
-        at = [(m.start(), rest[c]) for c in method.tolist() if (m := _METHOD_END_RX.search(text, means_at[c], ends[c]))]
+        at = [
+            (m.start(), rest[c], has_head[c])
+            for c in method.tolist()
+            if (m := _METHOD_END_RX.search(text, means_at[c], ends[c]))
+        ]
         if at:
-            starts = np.r_[starts, [a for a, _ in at]]
-            ctx = np.r_[ctx, [r for _, r in at]]
+            starts = np.r_[starts, [a for a, _, _ in at]]
+            ctx = np.r_[ctx, [r for _, r, _ in at]]
+            own = np.r_[own, [h for _, _, h in at]]
             order = np.argsort(starts, kind="stable")
-            starts, ctx = starts[order], ctx[order]
-    return starts, ctx
+            starts, ctx, own = starts[order], ctx[order], own[order]
+    return (starts, ctx, own) if cued else (starts, ctx)
 
 
 def core_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -465,6 +478,8 @@ class FieldHits:
     # in a 经营范围: the patterns found only in items that resell (工业机器人销售; not 药品批发, a trade keyword), 1
     # each — a company that registers a product only to sell it is no maker of it: ranked, never filed by it
     resold: sp.csr_matrix | None = None
+    # hits in the clauses that hold a head cue themselves (是一家…的营销公司): where a vertical business is stated
+    stated: sp.csr_matrix | None = None
 
 
 @dataclass
@@ -788,11 +803,14 @@ class SegmentMatcher(Estimator):
         text = np.searchsorted(starts, beg, side="right") - 1
         if factors is None:
             return FieldHits(_present(text, pat, shape)[rows], None)
-        ctx, weight = self._clause_weights(data, beg, factors, core)
+        ctx, weight, stated = self._clause_weights(data, beg, factors, core)
         is_head, own = ctx == HEAD, ctx != APPLICATION
         head = _present(text[is_head], pat[is_head], shape)  # a pattern repeated in HEAD clauses counts once
         return FieldHits(
-            _best_weight(text, pat, weight, shape)[rows], head[rows], _present(text[own], pat[own], shape)[rows]
+            _best_weight(text, pat, weight, shape)[rows],
+            head[rows],
+            _present(text[own], pat[own], shape)[rows],
+            stated=_present(text[stated], pat[stated], shape)[rows],
         )
 
     def _product_users(self, data: bytes, pat: np.ndarray, beg: np.ndarray) -> np.ndarray:
@@ -920,21 +938,23 @@ class SegmentMatcher(Estimator):
         return pat, beg
 
     @staticmethod
-    def _clause_weights(data: bytes, beg: np.ndarray, factors: tuple, core: float) -> tuple[np.ndarray, np.ndarray]:
-        """(clause context, weight) of every match starting at byte `beg` of the joined texts: the
-        factor of its clause's context, × `core` inside a core phrase; inside a customer phrase, APPLICATION."""
+    def _clause_weights(
+        data: bytes, beg: np.ndarray, factors: tuple, core: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(clause context, weight, stated) of every match starting at byte `beg` of the joined texts: the
+        factor of its clause's context, × `core` inside a core phrase; inside a customer phrase, APPLICATION;
+        `stated`: the match stands in a HEAD clause that holds the head cue itself (是一家…的营销公司), not in
+        one after it in its sentence (…的企业，营销中心位于上海)."""
         if not len(beg):  # nothing found: the texts need no clause analysis
-            return np.zeros(0, dtype=np.int64), np.ones(0, dtype=np.float32)
+            return np.zeros(0, dtype=np.int64), np.ones(0, dtype=np.float32), np.zeros(0, dtype=bool)
         big = data.decode("utf-8")
         chars = _code_points(big)
         byte_at = _byte_offsets(chars)  # built once per field and shared by both lookups below
-        c_start, c_ctx = clause_table(big, chars)
+        c_start, c_ctx, c_own = clause_table(big, chars, cued=True)
         c_start = byte_at[c_start]
-        ctx = (
-            c_ctx[np.maximum(np.searchsorted(c_start, beg, side="right") - 1, 0)]
-            if len(c_start)
-            else np.full(len(beg), PLAIN)
-        )
+        at = np.maximum(np.searchsorted(c_start, beg, side="right") - 1, 0)
+        ctx = c_ctx[at] if len(c_start) else np.full(len(beg), PLAIN)
+        stated = c_own[at] if len(c_start) else np.zeros(len(beg), dtype=bool)
         weight = np.asarray(factors, dtype=np.float32)[ctx]
         if core != 1.0:  # a word in a core phrase says what the firm is (a factor of 1 skips the phrase search)
             k_start, k_end = core_spans(big)
@@ -943,7 +963,7 @@ class SegmentMatcher(Estimator):
         customers = _inside(beg, byte_at[u_start], byte_at[u_end])
         ctx = np.where(customers, APPLICATION, ctx)
         weight[customers] = np.float32(factors[APPLICATION])
-        return ctx, weight
+        return ctx, weight, stated & (ctx == HEAD)
 
     def _code_evidence(self, codes: pd.Series) -> sp.csr_matrix:
         """n × S sparse: code_weight where the company's GB/T 小类 belongs to the segment."""
@@ -1238,7 +1258,7 @@ class SegmentMatcher(Estimator):
         p, s = policy, self.settings
         fh, counted, terms, traded = self._read_field(frame, p, codeless)
         if p.vertical_cue != "none":  # a vertical business (营销公司, 教育机构 …) says what it is
-            cue = fh.hits if p.vertical_cue == "all" else fh.head
+            cue = fh.hits if p.vertical_cue == "all" else (fh.head if fh.stated is None else fh.stated)
             sums.vertical |= (cue @ self._pattern_vertical_) > 0
         if p.leaders:
             found = (fh.hits @ self._pattern_leaders_).tocsr()

@@ -709,6 +709,39 @@ def test_a_vertical_business_the_intro_reveals_damps_the_name_too(shipped):
     assert r.evidence[0].max() == pytest.approx(damp * r.evidence[1].max(), rel=1e-4)
 
 
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "营销中心位于上海",  # the maker's own sales office
+        "拥有自有物业厂房2万平方米",
+        "核心团队具有名校教育背景",
+        "员工500人，其中营销人员50人",
+        "已通过IATF16949认证，在全国设有营销网点",
+    ],
+)
+def test_a_vertical_word_after_the_business_statement_damps_nothing(shipped, tail):
+    """A vertical word reveals a non-target business only in the clause that states the business (是一家…的营销
+    公司) or in the list that clause opens (…，包括体检预约); in the clauses after it — the maker's sales office,
+    premises, team — it says nothing of the trade."""
+    lead = "公司是一家专业生产动力电池的企业"
+    r = shipped.match(frame(intro=[lead + "。", lead + "，" + tail + "。"]))
+    assert r.evidence[1].max() == pytest.approx(r.evidence[0].max(), rel=1e-4)
+    r = shipped.match(frame(intro=["公司是一家动力电池营销公司。", "公司致力于为家庭提供预约服务，包括体检预约。"]))
+    stated = shipped.match(frame(intro=["公司是一家动力电池公司。", "公司致力于为家庭提供预约服务。"]))
+    assert r.evidence[0].max() < stated.evidence[0].max()  # stated: damped
+    assert r.relevance[1].max() <= stated.relevance[1].max()
+
+
+def test_clause_table_marks_the_clauses_that_state_the_business():
+    text = "公司是一家专业生产动力电池的企业，营销中心位于上海。平台致力于提供预约服务，包括体检预约，可随时预约"
+    starts, ctx, own = clause_table(text, cued=True)
+    plain = clause_table(text)
+    assert np.array_equal(starts, plain[0]) and np.array_equal(ctx, plain[1])
+    clauses = [text[a:b].rstrip("，。") for a, b in zip(starts.tolist(), [*starts.tolist()[1:], len(text)])]
+    stated = [c for c, o in zip(clauses, own.tolist()) if o]
+    assert stated == ["公司是一家专业生产动力电池的企业", "平台致力于提供预约服务", "包括体检预约"]
+
+
 def test_an_item_that_only_sells_counts_less(shipped):
     """A 经营范围 that sells robots and makes none is a reseller's: its words count × scope_trade_factor; the
     maker's, which registers making and selling, counts in full, and so does a keyword that names trade
