@@ -93,7 +93,6 @@ HEAD_CUES = CORE_OPENERS + (
 )
 APPLICATION_CUES = (
     "等行业",
-    "行业提供",
     "应用于",
     "应用在",
     "广泛应用",

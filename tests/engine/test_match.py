@@ -879,6 +879,20 @@ def test_a_scope_that_makes_nothing_ranks_what_it_sells_but_never_files_it(shipp
     assert plain.chain_relevance(plain.match(f)).loc[0, "ime"] >= t  # without the trade rules it would file
 
 
+def test_what_a_firm_supplies_an_industry_is_its_own_product(shipped):
+    """ "为锂电池和光伏行业提供机器视觉检测设备": the industries are the customers (application words), what follows
+    the verb of supply is the firm's product, as with 为…企业提供 — the clause is not an application clause."""
+    intros = [
+        "公司为锂电池、光伏和3C电子行业提供机器视觉检测设备。",
+        "公司为锂电池、光伏和3C电子企业提供机器视觉检测设备。",
+    ]
+    rel = shipped.chain_relevance(shipped.match(frame(intro=intros)))
+    assert (
+        rel.loc[0, "ime"] == pytest.approx(rel.loc[1, "ime"], abs=0.01) and rel.loc[0, "ime"] >= DEFAULTS.min_relevance
+    )
+    assert rel.loc[0, "nev"] < DEFAULTS.min_relevance  # the customers' battery trade is not the firm's
+
+
 def test_a_roster_name_ranks_by_how_much_its_industry_part_says(shipped):
     """On a roster (names only) 电气 says more of the grid than 电力 (often a power producer) or 电器 (appliances),
     and 电池 more of new-energy vehicles than 新能源 (often solar or wind power) or 动力 (engines): a weak word
