@@ -1073,6 +1073,18 @@ class SegmentMatcher(Estimator):
         support.data *= np.float32(weight)
         return support, codes
 
+    def _codeless_chains(self, scope_code: np.ndarray, exported: np.ndarray, has_scope: np.ndarray) -> np.ndarray:
+        """n × chains bool: the rows with a 经营范围 but no 国标行业 小类 (none, or its 大类 / 中类 only) whose main
+        item's 小类 (scope_codes) is listed by no segment of the chain."""
+        base = (pd.isna(exported) | _broad(exported)) & has_scope
+        out = np.repeat(base[:, None], len(self.chain_ids_), axis=1)
+        cats, uniques = pd.factorize(pd.Series(scope_code, dtype=object), use_na_sentinel=True)
+        for k, code in enumerate(uniques):  # each distinct main-item code once
+            chains = np.unique(self.segment_chain_[self.code_segments_.get(str(code), [])])
+            if len(chains):
+                out[np.ix_(cats == k, chains)] = False
+        return out
+
     def scope_item_codes_of(self, result: MatchResult, row: int) -> tuple[str, ...]:
         """The GB/T 小类 codes a row's 经营范围 items name and count as evidence (see scope_code_support)."""
         m = result.scope_item_codes
@@ -1094,9 +1106,9 @@ class SegmentMatcher(Estimator):
         counted = np.where(pd.notna(scope_code), scope_code, exported)
         scope_ev, item_codes_of = self.scope_code_support(frame, counted)
         # a 经营范围 without a chain's 小类 (no 国标行业 or only its 大类 / 中类, and no main item naming a 小类 a segment
-        # lists: 机械零件、零部件加工 names 3484, which supports nothing): its main items carry the trade
-        unlisted = ~pd.Series(scope_code, dtype=object).isin(self.scope_code_list_).to_numpy()
-        codeless = (pd.isna(exported) | _broad(exported)) & unlisted & _column(frame, "scope").notna().to_numpy()
+        # of that chain lists: 机械零件、零部件加工 names 3484, which supports nothing; 信息系统集成服务 beside
+        # 电力信息化系统研发 supports software, not the grid): its main items carry that chain's trade (n × chains)
+        codeless = self._codeless_chains(scope_code, exported, _column(frame, "scope").notna().to_numpy())
         for policy in FIELD_POLICIES:
             self._add_field(frame, policy, sums, keep, codeless)
         self._add_damped(sums)
@@ -1178,13 +1190,14 @@ class SegmentMatcher(Estimator):
 
     def _read_field(
         self, frame: pd.DataFrame, policy: FieldPolicy, codeless: np.ndarray | None = None
-    ) -> tuple[FieldHits, FieldHits, sp.csr_matrix | None, np.ndarray | None]:
+    ) -> tuple[FieldHits, FieldHits, sp.csr_matrix | None, np.ndarray | None, FieldHits | None]:
         """(hits over the whole field — for leaders, exclusions and business cues —, hits that count as
         keyword evidence, name-term hits or None, which names are a trader's (trade_words of name_parts.yaml)
-        or None) as the policy's `read` says: a plain text is both; a name counts keywords in its industry
-        part only (matcher/ingest/names.py) and adds the industry part's chain terms; a scope counts its kept items, main items × main_items and light ones ×
-        light_items (matcher/ingest/scope.py); in the `codeless` rows a strong keyword in a main item that
-        makes what it names × scope_codeless_factor as well."""
+        or None, the scope's hits as its `codeless` chains count them or None) as the policy's `read` says: a
+        plain text is both; a name counts keywords in its industry part only (matcher/ingest/names.py) and adds
+        the industry part's chain terms; a scope counts its kept items, main items × main_items and light ones
+        × light_items (matcher/ingest/scope.py); for the chains a row is `codeless` in (n × chains), a strong
+        keyword in a main item that makes what it names × scope_codeless_factor as well."""
         p, s = policy, self.settings
         texts = _column(frame, p.column)
         if p.read == "scope":
@@ -1194,23 +1207,21 @@ class SegmentMatcher(Estimator):
             if codeless is not None and codeless.any() and s.scope_codeless_factor != 1.0:
                 # only rows with a strong keyword can gain: the others are not read twice
                 strong_hit = np.asarray(whole.hits @ self._pattern_strong_).ravel() > 0
-                rows = np.flatnonzero(codeless & strong_hit)
+                rows = np.flatnonzero(codeless.any(axis=1) & strong_hit)
+            boosted = None
             if len(rows):
                 alone = self._scope_hits(texts.iloc[rows], main, light, trade, s.scope_codeless_factor)
                 pick = np.arange(len(texts))
                 pick[rows] = len(texts) + np.arange(len(rows))
-                pair = (whole.hits, alone.hits), (whole.resold, alone.resold)
-                whole = FieldHits(
-                    *(sp.vstack(m, format="csr")[pick] for m in pair[:1]),
-                    None,
-                    None,
-                    sp.vstack(pair[1], format="csr")[pick],
+                hits, resold = (
+                    sp.vstack(m, format="csr")[pick] for m in ((whole.hits, alone.hits), (whole.resold, alone.resold))
                 )
-            return whole, whole, None, None
+                boosted = FieldHits(hits, None, None, resold)
+            return whole, whole, None, None, boosted
         clauses = None if p.clauses is None else tuple(factor(f, s) for f in p.clauses.contexts)
         whole = self._field_hits(texts, clauses, factor(p.core_phrase, s, 1.0))
         if p.read != "name":
-            return whole, whole, None, None
+            return whole, whole, None, None, None
         # only names that hold a keyword (the industry part is a part of the name, so no other name has one
         # there) or stand alone (their chain terms count) are parsed
         need = np.diff((whole.hits @ self._pattern_keywords_).tocsr().indptr) > 0
@@ -1225,7 +1236,7 @@ class SegmentMatcher(Estimator):
         traded = None
         if self.trade_name_rx_ is not None:  # 五金电缆贸易: a trader's name (see _add_field)
             traded = industry.astype("string").str.contains(self.trade_name_rx_).fillna(False).to_numpy(dtype=bool)
-        return whole, self._field_hits(industry), self._name_term_hits(industry), traded
+        return whole, self._field_hits(industry), self._name_term_hits(industry), traded, None
 
     def _leaders_past_place(self, names: pd.Series, found: sp.csr_matrix) -> sp.csr_matrix:
         """`found` without the leader names that start only inside a word of the name's place: read across the
@@ -1249,13 +1260,23 @@ class SegmentMatcher(Estimator):
         found.eliminate_zeros()
         return found
 
+    def _keyword_parts(self, counted: FieldHits) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """(strong, weak) n × S keyword evidence of a field's counted hits; a reseller's products (`resold`: a
+        经营范围 that makes nothing) move from strong to weak — they rank, never file."""
+        h = (counted.hits @ self._pattern_keywords_).tocsr()
+        part, weak_part = (h @ self.strong_weights_).tocsr(), (h @ self.weak_weights_).tocsr()
+        if counted.resold is not None and counted.resold.nnz:
+            moved = ((counted.hits.multiply(counted.resold) @ self._pattern_keywords_) @ self.strong_weights_).tocsr()
+            part, weak_part = (part - moved).tocsr(), (weak_part + moved).tocsr()
+        return part, weak_part
+
     def _add_field(
         self, frame: pd.DataFrame, policy: FieldPolicy, sums: _FieldSums, keep: np.float32, codeless=None
     ) -> None:
         """Add one text field's keyword evidence (strong and weak, n × S) to `sums` under its policy
-        (`codeless`: the rows whose 经营范围 main items carry their trade alone, see _read_field)."""
+        (`codeless`: n × chains, where a row's 经营范围 main items carry the chain's trade alone, see _read_field)."""
         p, s = policy, self.settings
-        fh, counted, terms, traded = self._read_field(frame, p, codeless)
+        fh, counted, terms, traded, boosted = self._read_field(frame, p, codeless)
         if p.vertical_cue != "none":  # a vertical business (营销公司, 教育机构 …) says what it is
             cue = fh.hits if p.vertical_cue == "all" else (fh.head if fh.stated is None else fh.stated)
             sums.vertical |= (cue @ self._pattern_vertical_) > 0
@@ -1266,11 +1287,12 @@ class SegmentMatcher(Estimator):
             sums.leader_hits = found if sums.leader_hits.nnz == 0 else sums.leader_hits.maximum(found).tocsr()
         h = (counted.hits @ self._pattern_keywords_).tocsr()
         ex = self._excluded(fh, p, sums)
-        part = (h @ self.strong_weights_).tocsr()
-        weak_part = (h @ self.weak_weights_).tocsr()
-        if counted.resold is not None and counted.resold.nnz:  # a reseller's products rank, never file
-            moved = ((counted.hits.multiply(counted.resold) @ self._pattern_keywords_) @ self.strong_weights_).tocsr()
-            part, weak_part = (part - moved).tocsr(), (weak_part + moved).tocsr()
+        part, weak_part = self._keyword_parts(counted)
+        if boosted is not None:  # the segments of the chains a row is codeless in count its main items more
+            b_part, b_weak = self._keyword_parts(boosted)
+            mask = sp.csr_matrix(codeless[:, self.segment_chain_].astype(np.float32))
+            part = (part + (b_part - part).multiply(mask)).tocsr()
+            weak_part = (weak_part + (b_weak - weak_part).multiply(mask)).tocsr()
         if terms is not None:  # the industry part of a name: its chain terms
             part, weak_part, sums.name_terms = self._add_name_terms(frame, p, terms, part, weak_part)
             # a trader's name (五金电缆贸易): its specific words rank as weak ones, never file

@@ -844,6 +844,15 @@ def test_a_scope_without_a_code_carries_its_trade_in_its_main_items(shipped):
     # a main item naming a 小类 no segment lists (机械零部件加工: 3484) supports nothing: the text carries the trade
     f = frame(scope=["数控机床及配件的制造、销售；机械零部件加工。"])
     assert shipped.match(f).evidence[0].max() > plain.match(f).evidence[0].max()
+    # the 小类 a main item names supports its own chain only: beside 信息系统集成服务 (software's 6531) a robot
+    # maker's main item still carries the robot trade, and the software chain's evidence is read as before
+    f = frame(scope=["工业机器人的研发、生产、销售；信息系统集成服务。"])
+    new, old = shipped.match(f), plain.match(f)
+    ime = shipped.segment_chain_ == shipped.chain_ids_.index("ime")
+    soft = shipped.segment_chain_ == shipped.chain_ids_.index("software")
+    assert new.evidence[0][ime].max() > old.evidence[0][ime].max()
+    np.testing.assert_array_equal(new.evidence[0][soft], old.evidence[0][soft])
+    assert shipped.chain_relevance(new).loc[0, "ime"] >= t
     # an export that gives only the 大类 (65) or 中类 (651) names no 小类 either: the main items carry the trade
     f = frame(scope=["一般项目：软件开发；软件销售；计算机系统服务。"] * 3, industry_code=["65", "651", "6513"])
     new, old = shipped.match(f), plain.match(f)
