@@ -268,8 +268,9 @@ def clause_table(text: str, codes: np.ndarray | None = None, cued: bool = False)
     method = np.flatnonzero(ctx == METHOD)
     own = has_head
     if cued and k:  # a HEAD clause that opens a list or says how it trades (LIST_LEADS) goes on stating the business
-        lists = np.array([text.startswith(LIST_LEADS, a) for a in starts.tolist()], dtype=bool)
-        own = has_head | (lists & (ctx == HEAD))
+        own = has_head.copy()
+        for c in np.flatnonzero((ctx == HEAD) & ~has_head).tolist():
+            own[c] = text.startswith(LIST_LEADS, starts[c])
     if len(method):  # a means ends at the verb that names the product: the rest reads as its sentence does
         ends = np.r_[starts[1:], len(text)]
         rest = np.where(seen > before_sentence, HEAD, PLAIN)
@@ -419,6 +420,11 @@ def _present(text: np.ndarray, pat: np.ndarray, shape: tuple) -> sp.csr_matrix:
     m = sp.csr_matrix((np.ones(len(pat), dtype=np.float32), (text, pat)), shape=shape)
     m.data[:] = 1.0
     return m
+
+
+def _text_ends(starts: np.ndarray, data: bytes) -> np.ndarray:
+    """Where each of the joined texts ends (`starts`: where each begins): before the next one's SEPARATOR."""
+    return np.r_[starts[1:] - 1, len(data)]
 
 
 def _best_weight(text: np.ndarray, pat: np.ndarray, weight: np.ndarray, shape: tuple) -> sp.csr_matrix:
@@ -864,24 +870,25 @@ class SegmentMatcher(Estimator):
             weight[_inside(beg, *self._light_byte_spans(data))] = np.float32(light)
         resale = traded & ~self._pattern_trade_[pat] if len(pat) and trade != 1.0 else np.zeros(len(pat), dtype=bool)
         if resale.any():  # a scope that makes something (电池制造 beside 输配电设备销售) sells what it makes
-            ends = np.r_[starts[1:] - 1, len(data)]
-            rules = boilerplate()
+            ends, rules = _text_ends(starts, data), boilerplate()
             which = np.unique(text[resale])
             makes = np.zeros(len(starts), dtype=bool)
             makes[which] = [scope_makes(data[starts[i] : ends[i]].decode("utf-8"), rules) for i in which.tolist()]
             resale &= ~makes[text]
-        # a pattern is resold when every item it stands in resells: all its matches, less those outside resale
-        resold = _present(text, pat, shape) - _present(text[~resale], pat[~resale], shape)
-        resold.data = np.maximum(resold.data, 0)
-        resold.eliminate_zeros()
-        return FieldHits(_best_weight(text, pat, weight, shape)[rows], None, None, resold.tocsr()[rows])
+        resold = None
+        if resale.any():  # a pattern is resold when every item it stands in resells: all its matches but those
+            resold = _present(text, pat, shape) - _present(text[~resale], pat[~resale], shape)
+            resold.data = np.maximum(resold.data, 0)
+            resold.eliminate_zeros()
+            resold = resold.tocsr()[rows]
+        return FieldHits(_best_weight(text, pat, weight, shape)[rows], None, None, resold)
 
     @staticmethod
     def _main_byte_spans(data: bytes, which: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(starts, ends) byte offsets in the joined texts `data` of the main items of the texts `which`
         (read as matched: NFKC, lower case)."""
         rules = boilerplate()
-        ends = np.r_[starts[1:] - 1, len(data)]  # each text ends before the next one's SEPARATOR
+        ends = _text_ends(starts, data)
         a, b = [], []
         for i in which.tolist():
             t = data[starts[i] : ends[i]].decode("utf-8")
@@ -1213,10 +1220,14 @@ class SegmentMatcher(Estimator):
                 alone = self._scope_hits(texts.iloc[rows], main, light, trade, s.scope_codeless_factor)
                 pick = np.arange(len(texts))
                 pick[rows] = len(texts) + np.arange(len(rows))
-                hits, resold = (
-                    sp.vstack(m, format="csr")[pick] for m in ((whole.hits, alone.hits), (whole.resold, alone.resold))
-                )
-                boosted = FieldHits(hits, None, None, resold)
+                resold = None
+                if whole.resold is not None or alone.resold is not None:
+                    parts = [
+                        sp.csr_matrix(h.shape, dtype=np.float32) if r is None else r
+                        for r, h in ((whole.resold, whole.hits), (alone.resold, alone.hits))
+                    ]
+                    resold = sp.vstack(parts, format="csr")[pick]
+                boosted = FieldHits(sp.vstack((whole.hits, alone.hits), format="csr")[pick], None, None, resold)
             return whole, whole, None, None, boosted
         clauses = None if p.clauses is None else tuple(factor(f, s) for f in p.clauses.contexts)
         whole = self._field_hits(texts, clauses, factor(p.core_phrase, s, 1.0))
@@ -1260,10 +1271,10 @@ class SegmentMatcher(Estimator):
         found.eliminate_zeros()
         return found
 
-    def _keyword_parts(self, counted: FieldHits) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """(strong, weak) n × S keyword evidence of a field's counted hits; a reseller's products (`resold`: a
-        经营范围 that makes nothing) move from strong to weak — they rank, never file."""
-        h = (counted.hits @ self._pattern_keywords_).tocsr()
+    def _keyword_parts(self, counted: FieldHits, h: sp.csr_matrix) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """(strong, weak) n × S keyword evidence of a field's counted hits (`h`: those hits × keywords); a
+        reseller's products (`resold`: a 经营范围 that makes nothing) move from strong to weak — they rank, never
+        file."""
         part, weak_part = (h @ self.strong_weights_).tocsr(), (h @ self.weak_weights_).tocsr()
         if counted.resold is not None and counted.resold.nnz:
             moved = ((counted.hits.multiply(counted.resold) @ self._pattern_keywords_) @ self.strong_weights_).tocsr()
@@ -1287,9 +1298,9 @@ class SegmentMatcher(Estimator):
             sums.leader_hits = found if sums.leader_hits.nnz == 0 else sums.leader_hits.maximum(found).tocsr()
         h = (counted.hits @ self._pattern_keywords_).tocsr()
         ex = self._excluded(fh, p, sums)
-        part, weak_part = self._keyword_parts(counted)
+        part, weak_part = self._keyword_parts(counted, h)
         if boosted is not None:  # the segments of the chains a row is codeless in count its main items more
-            b_part, b_weak = self._keyword_parts(boosted)
+            b_part, b_weak = self._keyword_parts(boosted, (boosted.hits @ self._pattern_keywords_).tocsr())
             mask = sp.csr_matrix(codeless[:, self.segment_chain_].astype(np.float32))
             part = (part + (b_part - part).multiply(mask)).tocsr()
             weak_part = (weak_part + (b_weak - weak_part).multiply(mask)).tocsr()
