@@ -625,6 +625,7 @@ class SegmentMatcher(Estimator):
         for sid, (chain, seg) in enumerate(pairs):
             for w in tuple(seg.exclude) + tuple(chain.exclude):
                 ex_pairs.append((ex_ids.setdefault(pid(w), len(ex_ids)), sid))
+        ex_pairs += self._inherited_exclusions(patterns, vocab, ex_ids, ex_pairs, strong + weak)
         self.exclusion_matrix_ = weights(sorted(set(ex_pairs)), len(ex_ids), n_seg)
 
         leaders: dict[int, int] = {}
@@ -1079,6 +1080,35 @@ class SegmentMatcher(Estimator):
         support = (codes @ self.scope_code_segments_).tocsr()
         support.data *= np.float32(weight)
         return support, codes
+
+    @staticmethod
+    def _inherited_exclusions(patterns: dict, vocab: dict, ex_ids: dict, ex_pairs: list, listed: list) -> list:
+        """(exclusion id, segment) pairs by which a keyword or exclusion word that holds a shorter exclusion word
+        excludes that word's segments too: the longer pattern is matched in its place (医疗美容, the laser
+        segment's exclusion, holds 美容, the 医药与生命健康 chain's), so without them the shorter word's
+        exclusion would never be read there. A segment the longer word is itself a keyword of is left out. Adds
+        an exclusion id to `ex_ids` for each keyword that gains one."""
+        text = {i: t for t, i in patterns.items()}
+        by_word: dict[str, set] = {}
+        for e, sid in ex_pairs:
+            by_word.setdefault(e, set()).add(sid)
+        words = {text[p]: by_word[e] for p, e in ex_ids.items()}
+        keyword_segments: dict[int, set] = {}
+        for k, sid in listed:
+            keyword_segments.setdefault(k, set()).add(sid)
+        kw_of = {p: keyword_segments.get(k, set()) for p, k in vocab.items()}
+        word_list = list(words)
+        automaton = ahocorasick_rs.AhoCorasick(word_list, matchkind=ahocorasick_rs.MatchKind.Standard)
+        out = []
+        for p in sorted(set(vocab) | set(ex_ids)):
+            t = text[p]
+            held = {word_list[i] for i, _, _ in automaton.find_matches_as_indexes(t, overlapping=True)} - {t}
+            for w in held:
+                sids = words[w] - kw_of.get(p, set())
+                if sids:
+                    e = ex_ids.setdefault(p, len(ex_ids))
+                    out.extend((e, sid) for sid in sids)
+        return out
 
     def _codeless_chains(self, scope_code: np.ndarray, exported: np.ndarray, has_scope: np.ndarray) -> np.ndarray:
         """n × chains bool: the rows with a 经营范围 but no 国标行业 小类 (none, or its 大类 / 中类 only) whose main

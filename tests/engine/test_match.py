@@ -902,6 +902,26 @@ def test_what_a_firm_supplies_an_industry_is_its_own_product(shipped):
     assert rel.loc[0, "nev"] < DEFAULTS.min_relevance  # the customers' battery trade is not the firm's
 
 
+def test_an_exclusion_word_inside_a_longer_pattern_still_excludes(shipped):
+    """The longer pattern is matched in a shorter one's place, so it carries the shorter exclusion word's
+    segments: 医疗美容 (the laser segment's exclusion) holds 美容 (the 医药与生命健康 chain's), and a
+    medical-beauty clinic with code 8425 is not filed in bio; a keyword keeps its own segments (腔镜手术机器人
+    holds 手术机器人, which AI and 智能制造装备 exclude: it is still a bio keyword)."""
+    assert "医疗美容" not in matcher_chain_excludes("bio")
+    t = DEFAULTS.min_relevance
+    f = frame(scope=["医疗美容服务；医疗服务", "医疗服务"], industry_code=["8425", "8425"])
+    rel = shipped.chain_relevance(shipped.match(f))
+    assert rel.loc[0, "bio"] < t <= rel.loc[1, "bio"]
+    rel = shipped.chain_relevance(shipped.match(frame(intro=["公司专业研发腔镜手术机器人。"])))
+    assert rel.loc[0, "bio"] >= t > rel.loc[0, "ai"]
+
+
+def matcher_chain_excludes(chain: str) -> tuple[str, ...]:
+    import matcher
+
+    return matcher.load_chains()[chain].exclude
+
+
 def test_a_roster_name_ranks_by_how_much_its_industry_part_says(shipped):
     """On a roster (names only) 电气 says more of the grid than 电力 (often a power producer) or 电器 (appliances),
     and 电池 more of new-energy vehicles than 新能源 (often solar or wind power) or 动力 (engines): a weak word
