@@ -23,7 +23,9 @@ figure (relevance, gap weight, strength score) is worded: those stay in their ow
            a --per-chain row of a chain the company is not filed in: items, then
                与{chain_name}相关，但名称、简介和经营范围中的直接证据不足，未达入链门槛
            no chain: 未匹配到园区重点产业链的环节 (+ when only the industry code pointed at a chain:
-               ；仅国标行业代码指向{chain}，企业名称、简介和经营范围中没有相应内容，不据此入链)
+               ；仅国标行业代码指向{chain}，企业名称、简介和经营范围中没有相应内容，不据此入链;
+               when a 经营范围 that makes nothing sells a chain's products:
+               ；经营范围只登记{chain}相关产品的销售或租赁，未见生产、研发条目，按经销商处理，不据此入链)
                + （文本模型判断不符，未予归入） when the knowledge alone would have filed it
     实力   注册资本{2.4亿元 | 400万元} / 参保{employees}人 / 成立{age_years}年 / 上市 / {qualifications}
                / 已获{latest round}融资  (none: 未查到注册资本、参保人数等规模信息)
@@ -77,6 +79,8 @@ GAP = "对应园区{status}环节“{segment}”"  # (an assumed status is marke
 STATUS_WORDS = {"一般": "基础一般的"}  # how a gap status reads before 环节 (others as they are)
 # the industry code named a chain, but no text did: not filed on the code alone
 CODE_ALONE = "；仅国标行业代码指向{chain}，企业名称、简介和经营范围中没有相应内容，不据此入链"
+# the 经营范围 names a chain's products only in items that sell or lease them, and makes nothing: a reseller
+RESALE_ALONE = "；经营范围只登记{chain}相关产品的销售或租赁，未见生产、研发条目，按经销商处理，不据此入链"
 # filed at chain level: the text and the code place the company in the chain, but no text names its segment
 CHAIN_LEVEL = "属{chain}产业链，文字未指明具体环节，环节待核实"
 CHAIN_LEVEL_CODE = "（国标行业对应环节：{}）"
@@ -124,6 +128,7 @@ EVIDENCE_COLUMNS = [
     "priority_level",
     "level_segments",  # a chain-level filing: the segments its industry code lists (None: the code lists none)
     "code_chain",  # a company not filed: the chain its industry code alone pointed at (None otherwise)
+    "resale_chain",  # a company not filed: the chain whose goods its 经营范围 only sells or leases (None otherwise)
 ]
 REASON_FACTS = [
     "industry_code",
@@ -428,7 +433,8 @@ def evidence_columns(
     EVIDENCE_COLUMNS (the matched words, whether the industry code counted, the 经营范围 item's code
     where it stood in for a missing 国标行业, the segment's 待核实 mark and priority level, and for a
     company left out on its industry code alone the chain the code named) and REASON_FACTS (the
-    company's facts, each in its column's own dtype). Texts are Arrow arrays (rendered from as they
+    company's facts, each in its column's own dtype); for a company left out whose 经营范围 only sells a chain's
+    goods, that chain. Texts are Arrow arrays (rendered from as they
     are; `_as_str` makes them a pandas column)."""
     n = len(rows)
     shown = has_chain if shown is None else shown
@@ -447,6 +453,14 @@ def evidence_columns(
     code_chain = np.full(n, None, dtype=object)
     alone = code & ~shown & no_words
     code_chain[alone] = segments["chain_name"].to_numpy(dtype=object)[best[alone]]
+    resale_chain = np.full(n, None, dtype=object)
+    moved = result.resold_evidence  # a reseller's goods: the chain they belong to, for a row left out
+    left = np.flatnonzero(~shown)
+    if moved is not None and moved.nnz and len(left):
+        m = moved[rows[left]].tocsr()
+        has = np.diff(m.indptr) > 0
+        top = np.asarray(m.argmax(axis=1)).ravel()
+        resale_chain[left[has]] = segments["chain_name"].to_numpy(dtype=object)[top[has]]
     code &= shown  # the code item is quoted for rows with a chain
     broad = result.broad_code_evidence  # a 大类 / 中类 supported the chain (only where it has text)
     if broad is not None and broad.nnz and n:
@@ -468,6 +482,7 @@ def evidence_columns(
         ),
         "level_segments": np.full(n, None, dtype=object),
         "code_chain": code_chain,
+        "resale_chain": resale_chain,
     }
     for c in REASON_FACTS:
         if c == "age_years":
@@ -513,6 +528,7 @@ def _unmatched(t, settings: Settings) -> pa.Array:
     return concat_texts(
         UNMATCHED,
         _fmt_unique(_col(t, "code_chain"), lambda c: CODE_ALONE.format(chain=c)),
+        _fmt_unique(_col(t, "resale_chain"), lambda c: RESALE_ALONE.format(chain=c)),
         _where(said, MODEL_UNMATCHED),
     )
 

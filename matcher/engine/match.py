@@ -511,6 +511,8 @@ class MatchResult:
     # n × S, sparse: what an exported 大类 / 中类 offers every segment of the chains with a 小类 under it
     # (SegmentMatcher.broad_code_evidence; counted only in a chain with text evidence)
     broad_code_evidence: sp.csr_matrix | None = None
+    # n × S, sparse: the strong evidence of a 经营范围 that makes nothing, counted as weak (a reseller's goods)
+    resold_evidence: sp.csr_matrix | None = None
 
 
 @dataclass
@@ -531,6 +533,7 @@ class _FieldSums:
     # (damp, strong, weak, head_strong, head_weak) of the fields a vertical business damps, added once every
     # field is read (SegmentMatcher._add_damped)
     damped: list = field(default_factory=list)
+    resold: sp.csr_matrix | None = None  # n × S strong evidence moved to weak: a reseller's goods (_keyword_parts)
 
     @classmethod
     def empty(cls, n: int, n_seg: int, n_leaders: int) -> _FieldSums:
@@ -1188,6 +1191,7 @@ class SegmentMatcher(Estimator):
             excluded=sums.excluded,
             name_terms=sums.name_terms,
             rank_relevance=rank_relevance,
+            resold_evidence=sums.resold,
         )
         # what files a company and what ranks it: the knowledge relevance, the learned model joined to it
         # (learned.py; model_files says whether the join files or only ranks), the ranking relevance
@@ -1301,15 +1305,18 @@ class SegmentMatcher(Estimator):
         found.eliminate_zeros()
         return found
 
-    def _keyword_parts(self, counted: FieldHits, h: sp.csr_matrix) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """(strong, weak) n × S keyword evidence of a field's counted hits (`h`: those hits × keywords); a
+    def _keyword_parts(
+        self, counted: FieldHits, h: sp.csr_matrix
+    ) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix | None]:
+        """(strong, weak, moved) n × S keyword evidence of a field's counted hits (`h`: those hits × keywords); a
         reseller's products (`resold`: a 经营范围 that makes nothing) move from strong to weak — they rank, never
-        file."""
+        file (`moved`: how much; None when nothing moved)."""
         part, weak_part = (h @ self.strong_weights_).tocsr(), (h @ self.weak_weights_).tocsr()
+        moved = None
         if counted.resold is not None and counted.resold.nnz:
             moved = ((counted.hits.multiply(counted.resold) @ self._pattern_keywords_) @ self.strong_weights_).tocsr()
             part, weak_part = (part - moved).tocsr(), (weak_part + moved).tocsr()
-        return part, weak_part
+        return part, weak_part, moved
 
     def _add_field(
         self, frame: pd.DataFrame, policy: FieldPolicy, sums: _FieldSums, keep: np.float32, codeless=None
@@ -1328,12 +1335,14 @@ class SegmentMatcher(Estimator):
             sums.leader_hits = found if sums.leader_hits.nnz == 0 else sums.leader_hits.maximum(found).tocsr()
         h = (counted.hits @ self._pattern_keywords_).tocsr()
         ex = self._excluded(fh, p, sums)
-        part, weak_part = self._keyword_parts(counted, h)
+        part, weak_part, moved = self._keyword_parts(counted, h)
         if boosted is not None:  # the segments of the chains a row is codeless in count its main items more
-            b_part, b_weak = self._keyword_parts(boosted, (boosted.hits @ self._pattern_keywords_).tocsr())
+            b_part, b_weak, _ = self._keyword_parts(boosted, (boosted.hits @ self._pattern_keywords_).tocsr())
             mask = sp.csr_matrix(codeless[:, self.segment_chain_].astype(np.float32))
             part = (part + (b_part - part).multiply(mask)).tocsr()
             weak_part = (weak_part + (b_weak - weak_part).multiply(mask)).tocsr()
+        if moved is not None:
+            sums.resold = moved if sums.resold is None else (sums.resold + moved).tocsr()
         if terms is not None:  # the industry part of a name: its chain terms
             part, weak_part, sums.name_terms = self._add_name_terms(frame, p, terms, part, weak_part)
             # a trader's name (五金电缆贸易): its specific words rank as weak ones, never file

@@ -339,3 +339,31 @@ def test_local_wording_is_a_part_of_the_template(tmp_path, fixture_chains, fixtu
     by_name = plain.ranked.sort_values("company_name")["reasons"]
     assert list(cols.sort_values("company_name")["reasons"]) == list(by_name)
     assert cols.set_index("company_name").loc["江苏锐能动力电池有限公司", "local_name"] == "江苏锐能动力电池有限公司"
+
+
+def test_a_reseller_left_out_is_told_why(tmp_path):
+    """A 经营范围 that sells a chain's products and makes nothing is left out as a reseller, and its reason says
+    so (RESALE_ALONE); the maker that sells the same products is filed, and a company with nothing of any chain
+    gets the plain wording."""
+    from matcher.engine.explain import RESALE_ALONE, UNMATCHED
+
+    cand = write_list(
+        tmp_path / "cand.csv",
+        ["企业名称", "经营范围"],
+        [
+            ["无锡甲乙自动化设备有限公司", "一般项目：工业机器人销售；智能机器人销售；伺服控制机构销售；机械设备销售"],
+            ["无锡丙丁机器人有限公司", "一般项目：工业机器人制造；工业机器人销售"],
+            ["无锡戊己餐饮有限公司", "餐饮服务"],
+        ],
+    )
+    result = matcher.score_files([cand], as_of=AS_OF)
+    r = result.ranked.set_index("company_name")
+    resale = result.components.set_index("_row")["resale_chain"]  # by input row
+    told = RESALE_ALONE.format(chain="智能制造装备")
+    reseller, maker, other = (
+        r.loc[n] for n in ("无锡甲乙自动化设备有限公司", "无锡丙丁机器人有限公司", "无锡戊己餐饮有限公司")
+    )
+    assert pd.isna(reseller.chain_id) and told in reseller.reasons
+    assert resale.loc[0] == "智能制造装备" and pd.isna(resale.loc[1]) and pd.isna(resale.loc[2])
+    assert maker.chain_id == "ime" and "经销商" not in maker.reasons
+    assert other.reasons.startswith(UNMATCHED) and "经销商" not in other.reasons
