@@ -21,7 +21,8 @@ figure (relevance, gap weight, strength score) is worded: those stay in their ow
            chain level (no text names a segment): 属{chain_name}产业链，文字未指明具体环节，环节待核实
                （国标行业对应环节：…） in place of the gap item
            a --per-chain row of a chain the company is not filed in: items, then
-               与{chain_name}相关，但名称、简介和经营范围中的直接证据不足，未达入链门槛
+               与{chain_name}相关，但名称、简介和经营范围中的直接证据不足，未达入链门槛 (a reseller's:
+               与{chain_name}相关，但经营范围只登记相关产品的销售或租赁，未见生产、研发条目，按经销商处理，未达入链门槛)
            no chain: 未匹配到园区重点产业链的环节 (+ when only the industry code pointed at a chain:
                ；仅国标行业代码指向{chain}，企业名称、简介和经营范围中没有相应内容，不据此入链;
                when a 经营范围 that makes nothing sells a chain's products:
@@ -87,6 +88,8 @@ CHAIN_LEVEL_CODE = "（国标行业对应环节：{}）"
 # a --per-chain row of a chain the company is not filed in: what is missing is direct evidence (the model,
 # when it rated the chain higher, is named before it; it never files a company by itself)
 NEAR_MISS = "与{chain}相关，但名称、简介和经营范围中的直接证据不足，未达入链门槛"
+# … and what named the chain is a 经营范围 that only sells or leases its products (resale_chain)
+NEAR_MISS_RESALE = "与{chain}相关，但经营范围只登记相关产品的销售或租赁，未见生产、研发条目，按经销商处理，未达入链门槛"
 MODEL_UP = "文本模型判断与该产业链相符"
 MODEL_DOWN = "文本模型判断与该产业链相符程度较低"
 MODEL_UNMATCHED = "（文本模型判断不符，未予归入）"
@@ -128,7 +131,9 @@ EVIDENCE_COLUMNS = [
     "priority_level",
     "level_segments",  # a chain-level filing: the segments its industry code lists (None: the code lists none)
     "code_chain",  # a company not filed: the chain its industry code alone pointed at (None otherwise)
-    "resale_chain",  # a company not filed: the chain whose goods its 经营范围 only sells or leases (None otherwise)
+    # a company not filed (or a --per-chain row of a chain it is not filed in): the chain whose goods its 经营范围
+    # only sells or leases (None otherwise)
+    "resale_chain",
 ]
 REASON_FACTS = [
     "industry_code",
@@ -455,12 +460,20 @@ def evidence_columns(
     code_chain[alone] = segments["chain_name"].to_numpy(dtype=object)[best[alone]]
     resale_chain = np.full(n, None, dtype=object)
     moved = result.resold_evidence  # a reseller's goods: the chain they belong to, for a row left out
-    left = np.flatnonzero(~shown)
+    left, near = np.flatnonzero(~shown), np.flatnonzero(shown & ~has_chain)
+    chain_names = segments["chain_name"].to_numpy(dtype=object)
     if moved is not None and moved.nnz and len(left):
         m = moved[rows[left]].tocsr()
         has = np.diff(m.indptr) > 0
         top = np.asarray(m.argmax(axis=1)).ravel()
-        resale_chain[left[has]] = segments["chain_name"].to_numpy(dtype=object)[top[has]]
+        resale_chain[left[has]] = chain_names[top[has]]
+    if moved is not None and moved.nnz and len(near):  # a near miss in a chain whose goods it only resells
+        m = moved[rows[near]].tocsr()
+        at = np.repeat(np.arange(len(near)), np.diff(m.indptr))
+        chain_of = matcher.segment_chain_
+        same = chain_of[m.indices] == chain_of[best[near]][at]
+        hit = np.bincount(at[same], minlength=len(near)) > 0
+        resale_chain[near[hit]] = chain_names[best[near[hit]]]
     code &= shown  # the code item is quoted for rows with a chain
     broad = result.broad_code_evidence  # a 大类 / 中类 supported the chain (only where it has text)
     if broad is not None and broad.nnz and n:
@@ -553,17 +566,29 @@ def _filed(t, j: np.ndarray, settings: Settings) -> pa.Array:
     # chain-level filing by its chain and the segments its code lists
     key = np.asarray(t["_segment"])[j].astype(float)
     key[~filed] = -1.0 - key[~filed]
+    resold = ~filed & pd.notna(_col(t, "resale_chain")[j])  # a reseller's near miss reads otherwise
+    key[resold] -= 1e7
     if level.any():
         names = _col(t, "chain_name")[j][level].astype(str) + "\x00" + _col(t, "level_segments")[j][level].astype(str)
         key[level] = 1e6 + pd.factorize(names)[0]
     facts = {
         c: t[c] if c in t else np.full(_len(t), None, dtype=object)
-        for c in ("chain_name", "segment_name", "gap_status", "gap_assumed", "chain_level", "filed", "level_segments")
+        for c in (
+            "chain_name",
+            "segment_name",
+            "gap_status",
+            "gap_assumed",
+            "chain_level",
+            "filed",
+            "level_segments",
+            "resale_chain",
+        )
     }
 
     def gap(r):
         if r["filed"] is not None and not pd.isna(r["filed"]) and not bool(r["filed"]):
-            return NEAR_MISS.format(chain=r["chain_name"])
+            resale = r["resale_chain"] is not None and not pd.isna(r["resale_chain"])
+            return (NEAR_MISS_RESALE if resale else NEAR_MISS).format(chain=r["chain_name"])
         if r["chain_level"] is not None and not pd.isna(r["chain_level"]) and bool(r["chain_level"]):
             listed = r["level_segments"]
             code = CHAIN_LEVEL_CODE.format(listed) if isinstance(listed, str) and listed else ""

@@ -345,7 +345,7 @@ def test_a_reseller_left_out_is_told_why(tmp_path):
     """A 经营范围 that sells a chain's products and makes nothing is left out as a reseller, and its reason says
     so (RESALE_ALONE); the maker that sells the same products is filed, and a company with nothing of any chain
     gets the plain wording."""
-    from matcher.engine.explain import RESALE_ALONE, UNMATCHED
+    from matcher.engine.explain import NEAR_MISS, NEAR_MISS_RESALE, RESALE_ALONE, UNMATCHED
 
     cand = write_list(
         tmp_path / "cand.csv",
@@ -367,3 +367,9 @@ def test_a_reseller_left_out_is_told_why(tmp_path):
     assert resale.loc[0] == "智能制造装备" and pd.isna(resale.loc[1]) and pd.isna(resale.loc[2])
     assert maker.chain_id == "ime" and "经销商" not in maker.reasons
     assert other.reasons.startswith(UNMATCHED) and "经销商" not in other.reasons
+    # a --per-chain near miss of the reseller in that chain says the same; the maker's near misses do not
+    rows = matcher.score_files([cand], as_of=AS_OF, per_chain=True).chain_rows
+    near = rows[~rows["filed"].astype(bool)].set_index(["_row", "chain_id"])["reasons"]
+    assert NEAR_MISS_RESALE.format(chain="智能制造装备") in near.loc[(0, "ime")]
+    maker_near = [r for (i, _), r in near.items() if i == 1]
+    assert maker_near and all("经销商" not in r and NEAR_MISS.split("，")[1] in r for r in maker_near)
