@@ -1254,14 +1254,8 @@ class SegmentMatcher(Estimator):
                 alone = self._scope_hits(texts.iloc[rows], main, light, trade, s.scope_codeless_factor)
                 pick = np.arange(len(texts))
                 pick[rows] = len(texts) + np.arange(len(rows))
-                resold = None
-                if whole.resold is not None or alone.resold is not None:
-                    parts = [
-                        sp.csr_matrix(h.shape, dtype=np.float32) if r is None else r
-                        for r, h in ((whole.resold, whole.hits), (alone.resold, alone.hits))
-                    ]
-                    resold = sp.vstack(parts, format="csr")[pick]
-                boosted = FieldHits(sp.vstack((whole.hits, alone.hits), format="csr")[pick], None, None, resold)
+                # what is resold does not depend on the weights: the plain reading's, row for row
+                boosted = FieldHits(sp.vstack((whole.hits, alone.hits), format="csr")[pick], None, None, whole.resold)
             return whole, whole, None, None, boosted
         clauses = None if p.clauses is None else tuple(factor(f, s) for f in p.clauses.contexts)
         whole = self._field_hits(texts, clauses, factor(p.core_phrase, s, 1.0))

@@ -310,11 +310,8 @@ class Scorer(Estimator):
         comp["reasons"] = _as_str(reasons({**comp, **why}, s))
         comp["tier_note"] = _as_str(tier_notes({**comp, **why}, s))  # why a strong score is not A ('' mostly)
         for col, values in why.items():
-            if col in (
-                "code_chain",
-                "resale_chain",
-                "level_segments",
-            ):  # text or missing: one dtype whatever a chunk holds
+            # text or missing: one dtype whatever a chunk holds
+            if col in ("code_chain", "resale_chain", "level_segments"):
                 values = pa.array(values, type=pa.string())
             comp[col] = (
                 _as_str(values)
