@@ -633,7 +633,7 @@ def scope_columns(values: pd.Series) -> pd.DataFrame:
 
 def trade_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int], ...]:
     """(start, end) character offsets of the items that only trade: the item ends with a trade activity and
-    holds no making activity (工业机器人销售, 电线、电缆经营; not 锂电池的研发、生产与销售). A company that registers
+    holds no making activity (工业机器人销售, 电线、电缆经营, 工业机器人安装、维修; not 锂电池的研发、生产与销售). A company that registers
     what it sells and nothing that makes it resells it (matcher/engine/match.py weighs such items less)."""
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return ()

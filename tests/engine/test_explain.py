@@ -354,6 +354,7 @@ def test_a_reseller_left_out_is_told_why(tmp_path):
             ["无锡甲乙自动化设备有限公司", "一般项目：工业机器人销售；智能机器人销售；伺服控制机构销售；机械设备销售"],
             ["无锡丙丁机器人有限公司", "一般项目：工业机器人制造；工业机器人销售"],
             ["无锡戊己餐饮有限公司", "餐饮服务"],
+            ["无锡庚辛技术服务有限公司", "一般项目：工业机器人安装、维修；专用设备修理；工业自动控制系统装置调试"],
         ],
     )
     result = matcher.score_files([cand], as_of=AS_OF)
@@ -363,13 +364,17 @@ def test_a_reseller_left_out_is_told_why(tmp_path):
     reseller, maker, other = (
         r.loc[n] for n in ("无锡甲乙自动化设备有限公司", "无锡丙丁机器人有限公司", "无锡戊己餐饮有限公司")
     )
+    dealer = RESALE_ALONE.split("，")[2]  # 按经销或服务商处理
     assert pd.isna(reseller.chain_id) and told in reseller.reasons
     assert resale.loc[0] == "智能制造装备" and pd.isna(resale.loc[1]) and pd.isna(resale.loc[2])
-    assert maker.chain_id == "ime" and "经销商" not in maker.reasons
-    assert other.reasons.startswith(UNMATCHED) and "经销商" not in other.reasons
+    assert maker.chain_id == "ime" and dealer not in maker.reasons
+    assert other.reasons.startswith(UNMATCHED) and dealer not in other.reasons
+    # a company that only installs and repairs a chain's products services them: left out the same way
+    repairer = r.loc["无锡庚辛技术服务有限公司"]
+    assert pd.isna(repairer.chain_id) and told in repairer.reasons and resale.loc[3] == "智能制造装备"
     # a --per-chain near miss of the reseller in that chain says the same; the maker's near misses do not
     rows = matcher.score_files([cand], as_of=AS_OF, per_chain=True).chain_rows
     near = rows[~rows["filed"].astype(bool)].set_index(["_row", "chain_id"])["reasons"]
     assert NEAR_MISS_RESALE.format(chain="智能制造装备") in near.loc[(0, "ime")]
     maker_near = [r for (i, _), r in near.items() if i == 1]
-    assert maker_near and all("经销商" not in r and NEAR_MISS.split("，")[1] in r for r in maker_near)
+    assert maker_near and all(dealer not in r and NEAR_MISS.split("，")[1] in r for r in maker_near)
