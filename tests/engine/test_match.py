@@ -769,6 +769,8 @@ def test_an_item_that_only_sells_counts_less(shipped):
         ("公司是一家酒店管理公司，主要经营连锁酒店，提供客房和会议服务。", "software", False),
         ("公司是一家整合营销解决方案提供商，为品牌提供短视频投放服务。", "software", False),  # what a vertical sells
         ("公司专注于在线教育app的运营，提供少儿编程直播课。", "software", False),
+        # 专注 without 于 states the business as well: the school's course list is not its trade
+        ("甲乙教育专注IT职业技能培训，开设Java开发、软件测试、大数据分析和人工智能算法课程。", "software", False),
     ],
 )
 def test_a_vertical_word_before_a_product_names_its_users(shipped, intro, chain, filed):
@@ -956,3 +958,12 @@ def test_a_traders_name_ranks_but_never_files(shipped):
     assert 0 < rel.loc[0, "grid"] < t <= rel.loc[1, "grid"]
     assert 0 < rel.loc[2, "nev"] < t <= rel.loc[3, "nev"]
     assert 0 < rel.loc[4, "ime"] < t <= rel.loc[5, "ime"]
+
+
+@pytest.mark.parametrize(
+    "intro", ["公司专注工业视觉检测设备，产品用于汽车行业。", "公司专注于工业视觉检测设备，产品用于汽车行业。"]
+)
+def test_zhuanzhu_states_the_business_with_or_without_yu(intro):
+    """专注 opens the business statement whether 于 follows or not (专注工业视觉… is as common as 专注于…)."""
+    starts, ctx, own = match_module.clause_table(intro, cued=True)
+    assert ctx[0] == match_module.HEAD and own[0]
