@@ -347,6 +347,19 @@ def vertical_words() -> tuple[str, ...]:
     return _reference_words("verticals.yaml", "verticals", 2)
 
 
+def goods_words() -> tuple[str, ...]:
+    """The vertical words that describe the goods, not their users (二手 in 二手工程机械): before a product they
+    still say what the business is (data/reference/verticals.yaml, `goods`; each one of the verticals)."""
+    path = REFERENCE_DIR / "verticals.yaml"
+    if "goods" not in (read_yaml(path) or {}):
+        return ()
+    words = _reference_words("verticals.yaml", "goods", 2)
+    stray = [w for w in words if w not in set(vertical_words())]
+    if stray:
+        raise DataFileError(path, "goods", f"“{stray[0]}”不在 verticals 中")
+    return words
+
+
 def _prepare_texts(texts: list[str], ascii_case: bool = False) -> bytes:
     """All texts as matched (NFKC, lower case), joined by SEPARATOR, as UTF-8. Canonical frames hold
     NFKC text already, so the usual path is C-level passes over the joined text; with `ascii_case`
@@ -655,6 +668,8 @@ class SegmentMatcher(Estimator):
         self.patterns_ = list(patterns)
         self._pattern_vertical_ = np.zeros(n_pat, dtype=np.float32)
         self._pattern_vertical_[vertical_ids] = 1.0
+        self._pattern_goods_ = np.zeros(n_pat, dtype=bool)  # vertical words that never name users (goods_words)
+        self._pattern_goods_[[patterns[_prep(w)] for w in goods_words()]] = True
         self._pattern_keywords_ = weights(list(vocab.items()), n_pat, k)
         self._pattern_exclusions_ = weights(list(ex_ids.items()), n_pat, len(ex_ids))
         self._pattern_leaders_ = weights(list(leaders.items()), n_pat, len(leader_names))
@@ -827,7 +842,9 @@ class SegmentMatcher(Estimator):
         USER_GAP characters apart with no break or link word between ("酒店送物机器人", "餐饮机器人", "金融大数据"):
         it names the product's users, not the firm's trade, so it reveals no vertical business."""
         out = np.zeros(len(pat), dtype=bool)
-        for i in np.flatnonzero(self._pattern_vertical_[pat[:-1]] > 0) if len(pat) else ():
+        if not len(pat):
+            return out
+        for i in np.flatnonzero((self._pattern_vertical_[pat[:-1]] > 0) & ~self._pattern_goods_[pat[:-1]]):
             end, nxt = beg[i] + self._pattern_bytes_[pat[i]], beg[i + 1]
             if nxt < end or not self._pattern_product_[pat[i + 1]]:
                 continue

@@ -769,6 +769,8 @@ def test_an_item_that_only_sells_counts_less(shipped):
         ("公司是一家酒店管理公司，主要经营连锁酒店，提供客房和会议服务。", "software", False),
         ("公司是一家整合营销解决方案提供商，为品牌提供短视频投放服务。", "software", False),  # what a vertical sells
         ("公司专注于在线教育app的运营，提供少儿编程直播课。", "software", False),
+        # 二手 describes the goods, not their users: a second-hand dealer is what the firm is (goods_words)
+        ("公司主要从事二手工程机械的收购、翻新和销售，常备挖掘机、装载机现机。", "ime", False),
         # 专注 without 于 states the business as well: the school's course list is not its trade
         ("甲乙教育专注IT职业技能培训，开设Java开发、软件测试、大数据分析和人工智能算法课程。", "software", False),
     ],
@@ -789,6 +791,23 @@ def test_every_boundary_word_holds_a_strong_word(shipped):
     for chain in matcher.load_chains().values():
         strong |= {w for s in chain.segments for w in (*s.keywords, *s.leaders)} | {w for w, _ in chain.core_keywords}
     assert [w for w in match_module.boundary_words() if not any(k in w for k in strong)] == []
+
+
+def test_goods_words_must_be_verticals(tmp_path, monkeypatch):
+    """The goods list (vertical words that never name users) is read from verticals.yaml; a word that is not one
+    of the verticals is an error naming the file and the field, and a file without the list has none."""
+    from matcher.errors import DataFileError
+
+    assert "二手" in match_module.goods_words() and set(match_module.goods_words()) <= set(
+        match_module.vertical_words()
+    )
+    monkeypatch.setattr(match_module, "REFERENCE_DIR", tmp_path)
+    (tmp_path / "verticals.yaml").write_text("verticals: [二手, 酒店]\n", encoding="utf-8")
+    assert match_module.goods_words() == ()
+    (tmp_path / "verticals.yaml").write_text("verticals: [酒店]\ngoods: [二手]\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="verticals.yaml") as err:
+        match_module.goods_words()
+    assert "goods" in str(err.value)
 
 
 def test_a_broken_boundary_list_names_the_file(tmp_path, monkeypatch):
