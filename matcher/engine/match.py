@@ -74,7 +74,16 @@ HINT_WEIGHT = 0.5  # a name's industry-part hint (科技, 技术) is worth half 
 # 客户包括…" names the customers' industries; "通过/利用/基于…技术" names a means.
 _SENTENCE_BREAKS = "。！？!?；;\n" + SEPARATOR
 _CLAUSE_BREAKS = "，,：:"
-CORE_OPENERS = ("是一家", "是一个", "是国内", "是中国", "是全球", "是国际", "是专业")  # also open a core phrase
+CORE_OPENERS = (
+    "是一家",
+    "是一个",
+    "是一所",
+    "是国内",
+    "是中国",
+    "是全球",
+    "是国际",
+    "是专业",
+)  # also open a core phrase
 # a statement that leads with its verb, "主要生产… / 专业研发…": a head cue, and its object a core phrase (_STATED_RX)
 STATED_LEADS = ("主要", "专业", "专门")
 STATED_VERBS = ("生产", "研发", "研制", "设计", "开发", "制造")
@@ -183,7 +192,7 @@ CUSTOMER_NOUNS = (
     "门店",
     "医院",
     "学校",
-    "工厂",
+    "厂",  # 工厂, 晶圆厂, 整车厂, 电厂: a plant is a customer
     "单位",
     "部门",
     "公司",

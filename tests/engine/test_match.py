@@ -986,3 +986,15 @@ def test_zhuanzhu_states_the_business_with_or_without_yu(intro):
     """专注 opens the business statement whether 于 follows or not (专注工业视觉… is as common as 专注于…)."""
     starts, ctx, own = match_module.clause_table(intro, cued=True)
     assert ctx[0] == match_module.HEAD and own[0]
+
+
+def test_a_plant_is_a_customer():
+    """为…厂提供 names a plant as the customer (晶圆厂, 整车厂), as 为…企业提供 does: the fab's cleaners are not a fab."""
+    starts, ends = match_module.customer_spans("公司为多家12英寸晶圆厂提供厂区保洁服务。")
+    assert len(starts) == 1
+
+
+def test_shi_yi_suo_states_the_business():
+    """是一所 (a school, a hospital) opens a business statement as 是一家 does."""
+    starts, ctx, own = match_module.clause_table("学校是一所职业培训学校，开设工业机器人编程课程。", cued=True)
+    assert ctx[0] == match_module.HEAD and own[0]
