@@ -128,8 +128,9 @@ APPLICATION_CUES = (
     "覆盖",
     "涵盖",
 )
-# no customer named: "集研发、生产、服务于一体"; "码头操作系统、集装箱管理系统等行业软件" lists the firm's products
-NOT_APPLICATION = ("服务于一体", "等行业软件", "等行业应用软件")
+# no customer named: "集研发、生产、服务于一体"; "码头操作系统、集装箱管理系统等行业软件" lists the firm's products; 覆盖件
+# (car body panels) holds 覆盖 and names a product
+NOT_APPLICATION = ("服务于一体", "等行业软件", "等行业应用软件", "覆盖件")
 # 代理 / 经销 opening a clause name goods resold, not made ("代理多品牌AI智能摄像头"): weighed as a means
 METHOD_CUES = ("通过", "利用", "运用", "借助", "依托", "结合", "采用", "融合", "凭借", "基于", "应用", "代理", "经销")
 # what may stand before a means cue at the start of its clause: one connective, then optionally a

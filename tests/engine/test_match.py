@@ -998,3 +998,12 @@ def test_shi_yi_suo_states_the_business():
     """是一所 (a school, a hospital) opens a business statement as 是一家 does."""
     starts, ctx, own = match_module.clause_table("学校是一所职业培训学校，开设工业机器人编程课程。", cued=True)
     assert ctx[0] == match_module.HEAD and own[0]
+
+
+def test_body_panels_are_no_application_cue():
+    """覆盖 names a market (产品覆盖全国), but 汽车覆盖件 are body panels: the press-line maker's clause states its
+    business."""
+    starts, ctx, own = match_module.clause_table("专业制造伺服压力机和汽车覆盖件冲压生产线。", cued=True)
+    assert ctx[0] == match_module.HEAD
+    starts, ctx = match_module.clause_table("产品覆盖全国三十个省市。")
+    assert ctx[0] == match_module.APPLICATION
