@@ -74,16 +74,8 @@ HINT_WEIGHT = 0.5  # a name's industry-part hint (科技, 技术) is worth half 
 # 客户包括…" names the customers' industries; "通过/利用/基于…技术" names a means.
 _SENTENCE_BREAKS = "。！？!?；;\n" + SEPARATOR
 _CLAUSE_BREAKS = "，,：:"
-CORE_OPENERS = (
-    "是一家",
-    "是一个",
-    "是一所",
-    "是国内",
-    "是中国",
-    "是全球",
-    "是国际",
-    "是专业",
-)  # also open a core phrase
+# head cues that also open a core phrase (是一家…的研发企业)
+CORE_OPENERS = ("是一家", "是一个", "是一所", "是国内", "是中国", "是全球", "是国际", "是专业")
 # a statement that leads with its verb, "主要生产… / 专业研发…": a head cue, and its object a core phrase (_STATED_RX)
 STATED_LEADS = ("主要", "专业", "专门")
 STATED_VERBS = ("生产", "研发", "研制", "设计", "开发", "制造")
@@ -364,7 +356,7 @@ def goods_words() -> tuple[str, ...]:
     if "goods" not in (read_yaml(path) or {}):
         return ()
     words = _reference_words("verticals.yaml", "goods", 2)
-    stray = [w for w in words if w not in set(vertical_words())]
+    stray = sorted(set(words) - set(vertical_words()))
     if stray:
         raise DataFileError(path, "goods", f"“{stray[0]}”不在 verticals 中")
     return words
