@@ -290,6 +290,34 @@ def clause_table(text: str, codes: np.ndarray | None = None, cued: bool = False)
     return (starts, ctx, own) if cued else (starts, ctx)
 
 
+# what may close a business statement after its activity: 主营…租赁业务 / …的维修、维护服务
+_STATEMENT_TAILS = ("业务", "服务")
+_STATEMENT_TRIM = " \t\u3000，,：:；;。.、等"
+
+
+def trade_clauses(text: str, starts: np.ndarray, ctx: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """bool per clause (clause_table's starts, contexts and own-cue flags): a HEAD clause that states the business
+    with its own cue but only trades or services what it names — it ends with a trade activity of the 经营范围
+    rules (销售, 租赁, 维修, 安装 …, after a 业务 / 服务 tail) and holds no making one (生产, 研发, 设计 …):
+    "公司主营挖掘机、起重机租赁", "专业从事数控机床维修和数控系统维护服务" —, and the HEAD clauses that go on
+    with it in its sentence. The prose twin of a 经营范围 that makes nothing (matcher.ingest.scope.scope_makes)."""
+    out = np.zeros(len(starts), dtype=bool)
+    rules = boilerplate()
+    head = ctx == HEAD
+    if not rules.trade_activities or not (own & head).any():
+        return out
+    ends = np.r_[starts[1:], len(text)]
+    for c in np.flatnonzero(head).tolist():
+        if not own[c]:  # a clause that goes on with the statement before it in its sentence
+            out[c] = c > 0 and out[c - 1]
+            continue
+        clause = text[starts[c] : ends[c]].rstrip(_STATEMENT_TRIM)
+        for tail in _STATEMENT_TAILS:
+            clause = clause.removesuffix(tail).rstrip(_STATEMENT_TRIM)
+        out[c] = clause.endswith(rules.trade_activities) and not any(w in clause for w in rules.making_activities)
+    return out
+
+
 def core_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(starts, ends) character offsets of the core phrases of a description (or of many joined by
     SEPARATOR), sorted and disjoint: the shortest run of one clause between a CORE_OPENERS word and a
@@ -829,13 +857,25 @@ class SegmentMatcher(Estimator):
         text = np.searchsorted(starts, beg, side="right") - 1
         if factors is None:
             return FieldHits(_present(text, pat, shape)[rows], None)
-        ctx, weight, stated = self._clause_weights(data, beg, factors, core)
-        is_head, own = ctx == HEAD, ctx != APPLICATION
+        ctx, weight, stated, traded = self._clause_weights(data, beg, factors, core)
+        own = ctx != APPLICATION
+        is_head = (ctx == HEAD) & ~traded  # a statement that only trades states no making business
         head = _present(text[is_head], pat[is_head], shape)  # a pattern repeated in HEAD clauses counts once
+        # the products of a statement that only trades (not trade keywords: 药品批发), unless named elsewhere too:
+        # a reseller's goods, ranked and never filed (_keyword_parts)
+        resold = None
+        sold = traded & ~self._pattern_trade_[pat]
+        if sold.any():
+            elsewhere = own & ~traded
+            resold = _present(text[sold], pat[sold], shape)
+            resold = (resold - resold.multiply(_present(text[elsewhere], pat[elsewhere], shape))).tocsr()
+            resold.eliminate_zeros()
+            resold = resold[rows] if resold.nnz else None
         return FieldHits(
             _best_weight(text, pat, weight, shape)[rows],
             head[rows],
             _present(text[own], pat[own], shape)[rows],
+            resold=resold,
             stated=_present(text[stated], pat[stated], shape)[rows],
         )
 
@@ -969,21 +1009,25 @@ class SegmentMatcher(Estimator):
     @staticmethod
     def _clause_weights(
         data: bytes, beg: np.ndarray, factors: tuple, core: float
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(clause context, weight, stated) of every match starting at byte `beg` of the joined texts: the
-        factor of its clause's context, × `core` inside a core phrase; inside a customer phrase, APPLICATION;
-        `stated`: the match stands in a HEAD clause that holds the head cue itself (是一家…的营销公司), not in
-        one after it in its sentence (…的企业，营销中心位于上海)."""
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(clause context, weight, stated, traded) of every match starting at byte `beg` of the joined texts:
+        the factor of its clause's context, × `core` inside a core phrase; inside a customer phrase,
+        APPLICATION; `stated`: the match stands in a HEAD clause that holds the head cue itself (是一家…的营销
+        公司), not in one after it in its sentence (…的企业，营销中心位于上海); `traded`: that clause only trades or
+        services what it names (trade_clauses)."""
         if not len(beg):  # nothing found: the texts need no clause analysis
-            return np.zeros(0, dtype=np.int64), np.ones(0, dtype=np.float32), np.zeros(0, dtype=bool)
+            none = np.zeros(0, dtype=bool)
+            return np.zeros(0, dtype=np.int64), np.ones(0, dtype=np.float32), none, none
         big = data.decode("utf-8")
         chars = _code_points(big)
         byte_at = _byte_offsets(chars)  # built once per field and shared by both lookups below
         c_start, c_ctx, c_own = clause_table(big, chars, cued=True)
+        c_trade = trade_clauses(big, c_start, c_ctx, c_own)
         c_start = byte_at[c_start]
         at = np.maximum(np.searchsorted(c_start, beg, side="right") - 1, 0)
         ctx = c_ctx[at] if len(c_start) else np.full(len(beg), PLAIN)
         stated = c_own[at] if len(c_start) else np.zeros(len(beg), dtype=bool)
+        traded = c_trade[at] if len(c_start) else np.zeros(len(beg), dtype=bool)
         weight = np.asarray(factors, dtype=np.float32)[ctx]
         if core != 1.0:  # a word in a core phrase says what the firm is (a factor of 1 skips the phrase search)
             k_start, k_end = core_spans(big)
@@ -992,7 +1036,8 @@ class SegmentMatcher(Estimator):
         customers = _inside(beg, byte_at[u_start], byte_at[u_end])
         ctx = np.where(customers, APPLICATION, ctx)
         weight[customers] = np.float32(factors[APPLICATION])
-        return ctx, weight, stated & (ctx == HEAD)
+        head = ctx == HEAD
+        return ctx, weight, stated & head, traded & head
 
     def _code_evidence(self, codes: pd.Series) -> sp.csr_matrix:
         """n × S sparse: code_weight where the company's GB/T 小类 belongs to the segment."""
@@ -1354,7 +1399,7 @@ class SegmentMatcher(Estimator):
             mask = sp.csr_matrix(codeless[:, self.segment_chain_].astype(np.float32))
             part = (part + (b_part - part).multiply(mask)).tocsr()
             weak_part = (weak_part + (b_weak - weak_part).multiply(mask)).tocsr()
-        if moved is not None:
+        if moved is not None and p.field == "scope":  # the reason names the 经营范围 (RESALE_ALONE)
             sums.resold = moved if sums.resold is None else (sums.resold + moved).tocsr()
         if terms is not None:  # the industry part of a name: its chain terms
             part, weak_part, sums.name_terms = self._add_name_terms(frame, p, terms, part, weak_part)

@@ -1007,3 +1007,37 @@ def test_body_panels_are_no_application_cue():
     assert ctx[0] == match_module.HEAD
     starts, ctx = match_module.clause_table("产品覆盖全国三十个省市。")
     assert ctx[0] == match_module.APPLICATION
+
+
+@pytest.mark.parametrize(
+    "text, traded",
+    [
+        ("公司主营挖掘机、汽车起重机和高空作业车租赁，自有设备300余台。", [True, True]),  # the sentence goes on
+        ("公司专业从事数控机床维修和数控系统维护服务。", [True]),
+        ("公司主要从事工业机器人的代理销售业务。", [True]),
+        ("公司主要从事锂离子动力电池的研发、生产和销售。", [False]),  # makes what it sells
+        ("公司设有销售中心，负责挖掘机租赁。", [False, False]),  # no statement of the business
+        ("公司主营挖掘机租赁。公司另有装载机生产线。", [True, False]),  # a new sentence is read on its own
+    ],
+)
+def test_trade_clauses_are_statements_that_only_trade(text, traded):
+    """A clause that states the business but ends with a trade or service activity and names no making one is a
+    reseller's or a servicer's statement (the prose twin of a 经营范围 that makes nothing)."""
+    starts, ctx, own = match_module.clause_table(text, cued=True)
+    assert match_module.trade_clauses(text, starts, ctx, own).tolist() == traded
+
+
+@pytest.mark.parametrize(
+    "intro, filed",
+    [
+        ("公司主营挖掘机、汽车起重机和高空作业车租赁，自有设备300余台，可配套持证操作手。", False),
+        ("公司专业从事数控机床维修、机床大修改造和数控系统维护服务，工程师30余名。", False),
+        ("公司主营挖掘机、装载机和汽车起重机的研发、制造和销售，年产整机3000台。", True),
+    ],
+)
+def test_a_statement_that_only_trades_ranks_and_never_files(shipped, intro, filed):
+    """The products of a 简介 statement that only leases, sells or repairs them move to weak evidence: they rank
+    the company in the chain and never file it; a maker's statement files as before."""
+    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
+    assert bool(rel.loc[0, "ime"] >= DEFAULTS.min_relevance) is filed
+    assert rel.loc[0, "ime"] > 0
