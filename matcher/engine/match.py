@@ -524,7 +524,8 @@ class FieldHits:
     # what exclusion words are looked for in (None: every hit counts)
     own: sp.csr_matrix | None = None
     # in a 经营范围: the patterns found only in items that resell (工业机器人销售; not 药品批发, a trade keyword), 1
-    # each — a company that registers a product only to sell it is no maker of it: ranked, never filed by it
+    # each — a company that registers a product only to sell it is no maker of it: ranked, never filed by it; in a
+    # 简介: those found only in a statement that only trades or services (trade_clauses)
     resold: sp.csr_matrix | None = None
     # hits in the clauses that hold a head cue themselves (是一家…的营销公司): where a vertical business is stated
     stated: sp.csr_matrix | None = None
