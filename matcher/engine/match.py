@@ -465,6 +465,20 @@ def _present(text: np.ndarray, pat: np.ndarray, shape: tuple) -> sp.csr_matrix:
     return m
 
 
+def _found_only(
+    text: np.ndarray, pat: np.ndarray, shape: tuple, where: np.ndarray, among: np.ndarray | None = None
+) -> sp.csr_matrix | None:
+    """texts × patterns, 1 where every match of the pattern in the text (of those `among`, default all) is one
+    `where` says: a reseller's goods are those it names only where it resells them. None when there is none."""
+    if not where.any():
+        return None
+    other = ~where if among is None else among & ~where
+    only = _present(text[where], pat[where], shape) - _present(text[other], pat[other], shape)
+    only.data = np.maximum(only.data, 0)
+    only.eliminate_zeros()
+    return only.tocsr() if only.nnz else None
+
+
 def _text_ends(starts: np.ndarray, data: bytes) -> np.ndarray:
     """Where each of the joined texts ends (`starts`: where each begins): before the next one's SEPARATOR."""
     return np.r_[starts[1:] - 1, len(data)]
@@ -862,21 +876,14 @@ class SegmentMatcher(Estimator):
         own = ctx != APPLICATION
         is_head = (ctx == HEAD) & ~traded  # a statement that only trades states no making business
         head = _present(text[is_head], pat[is_head], shape)  # a pattern repeated in HEAD clauses counts once
-        # the products of a statement that only trades (not trade keywords: 药品批发), unless named elsewhere too:
-        # a reseller's goods, ranked and never filed (_keyword_parts)
-        resold = None
-        sold = traded & ~self._pattern_trade_[pat]
-        if sold.any():
-            elsewhere = own & ~traded
-            resold = _present(text[sold], pat[sold], shape)
-            resold = (resold - resold.multiply(_present(text[elsewhere], pat[elsewhere], shape))).tocsr()
-            resold.eliminate_zeros()
-            resold = resold[rows] if resold.nnz else None
+        # the products of a statement that only trades (not trade keywords: 药品批发), unless the firm's own words
+        # name them elsewhere too: a reseller's goods, ranked and never filed (_keyword_parts)
+        resold = _found_only(text, pat, shape, traded & ~self._pattern_trade_[pat], among=own)
         return FieldHits(
             _best_weight(text, pat, weight, shape)[rows],
             head[rows],
             _present(text[own], pat[own], shape)[rows],
-            resold=resold,
+            resold=None if resold is None else resold[rows],
             stated=_present(text[stated], pat[stated], shape)[rows],
         )
 
@@ -939,13 +946,10 @@ class SegmentMatcher(Estimator):
             makes = np.zeros(len(starts), dtype=bool)
             makes[which] = [scope_makes(data[starts[i] : ends[i]].decode("utf-8"), rules) for i in which.tolist()]
             resale &= ~makes[text]
-        resold = None
-        if resale.any():  # a pattern is resold when every item it stands in resells: all its matches but those
-            resold = _present(text, pat, shape) - _present(text[~resale], pat[~resale], shape)
-            resold.data = np.maximum(resold.data, 0)
-            resold.eliminate_zeros()
-            resold = resold.tocsr()[rows]
-        return FieldHits(_best_weight(text, pat, weight, shape)[rows], None, None, resold)
+        resold = _found_only(text, pat, shape, resale)  # a pattern is resold when every item it stands in resells
+        return FieldHits(
+            _best_weight(text, pat, weight, shape)[rows], None, None, None if resold is None else resold[rows]
+        )
 
     @staticmethod
     def _main_byte_spans(data: bytes, which: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
