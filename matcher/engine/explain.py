@@ -22,11 +22,11 @@ figure (relevance, gap weight, strength score) is worded: those stay in their ow
                （国标行业对应环节：…） in place of the gap item
            a --per-chain row of a chain the company is not filed in: items, then
                与{chain_name}相关，但名称、简介和经营范围中的直接证据不足，未达入链门槛 (a reseller's:
-               与{chain_name}相关，但经营范围只登记相关产品的销售、租赁或安装维修，未见生产、研发条目，按经销或服务商处理，未达入链门槛)
+               与{chain_name}相关，但经营范围只登记相关产品的销售、租赁、安装维修或培训，未见生产、研发条目，按经销或服务商处理，未达入链门槛)
            no chain: 未匹配到园区重点产业链的环节 (+ when only the industry code pointed at a chain:
                ；仅国标行业代码指向{chain}，企业名称、简介和经营范围中没有相应内容，不据此入链;
                when a 经营范围 that makes nothing sells a chain's products:
-               ；经营范围只登记{chain}相关产品的销售、租赁或安装维修，未见生产、研发条目，按经销或服务商处理，不据此入链)
+               ；经营范围只登记{chain}相关产品的销售、租赁、安装维修或培训，未见生产、研发条目，按经销或服务商处理，不据此入链)
                + （文本模型判断不符，未予归入） when the knowledge alone would have filed it
     实力   注册资本{2.4亿元 | 400万元} / 参保{employees}人 / 成立{age_years}年 / 上市 / {qualifications}
                / 已获{latest round}融资  (none: 未查到注册资本、参保人数等规模信息)
@@ -82,7 +82,7 @@ STATUS_WORDS = {"一般": "基础一般的"}  # how a gap status reads before �
 CODE_ALONE = "；仅国标行业代码指向{chain}，企业名称、简介和经营范围中没有相应内容，不据此入链"
 # the 经营范围 names a chain's products only in items that sell or lease them, and makes nothing: a reseller
 RESALE_ALONE = (
-    "；经营范围只登记{chain}相关产品的销售、租赁或安装维修，未见生产、研发条目，按经销或服务商处理，不据此入链"
+    "；经营范围只登记{chain}相关产品的销售、租赁、安装维修或培训，未见生产、研发条目，按经销或服务商处理，不据此入链"
 )
 # filed at chain level: the text and the code place the company in the chain, but no text names its segment
 CHAIN_LEVEL = "属{chain}产业链，文字未指明具体环节，环节待核实"
@@ -91,7 +91,7 @@ CHAIN_LEVEL_CODE = "（国标行业对应环节：{}）"
 # when it rated the chain higher, is named before it; it never files a company by itself)
 NEAR_MISS = "与{chain}相关，但名称、简介和经营范围中的直接证据不足，未达入链门槛"
 # … and what named the chain is a 经营范围 that only sells, leases, installs or repairs its products (resale_chain)
-NEAR_MISS_RESALE = "与{chain}相关，但经营范围只登记相关产品的销售、租赁或安装维修，未见生产、研发条目，按经销或服务商处理，未达入链门槛"
+NEAR_MISS_RESALE = "与{chain}相关，但经营范围只登记相关产品的销售、租赁、安装维修或培训，未见生产、研发条目，按经销或服务商处理，未达入链门槛"
 MODEL_UP = "文本模型判断与该产业链相符"
 MODEL_DOWN = "文本模型判断与该产业链相符程度较低"
 MODEL_UNMATCHED = "（文本模型判断不符，未予归入）"

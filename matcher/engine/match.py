@@ -105,6 +105,11 @@ APPLICATION_CUES = (
     "已服务",  # 已服务3000余家校外培训机构: the customers, not the firm's trade
     "累计服务",
     "聚集了",  # 小镇聚集了大量云计算企业: a park's tenants, not its trade
+    # what a firm has bought and uses (车间引进焊接机器人120台, 仓内部署了AGV): its tools, not its trade
+    "引进",
+    "部署了",
+    "购置",
+    "配备了",
     "客户包括",
     "客户主要是",  # 客户主要是银行和保险公司: the customers' trades, not the firm's
     "客户主要为",
@@ -157,6 +162,30 @@ _CORE_RX = _phrase_rx(CORE_OPENERS, CORE_NOUNS, 60)
 # between them, none of them a break or a link word (SegmentMatcher._product_users)
 USER_GAP = 2
 _USER_STOPS = frozenset(_SENTENCE_BREAKS + _CLAUSE_BREAKS + "、和及与或是为的等")
+# how a report names its source in its opening clause (据报道 / 据当地媒体报道 / 据介绍): not the business
+OPENING_SOURCES = ("据",)
+# where the noun phrase that opens a description ends: its first verb of supply or making (为…提供 / 开发 / 生产 …)
+OPENING_VERBS = (
+    "为",
+    "提供",
+    "打造",
+    "推出",
+    "定制",
+    "开发",
+    "研发",
+    "研制",
+    "生产",
+    "制造",
+    "设计",
+    "销售",
+    "面向",
+    "帮助",
+)
+_OPENING_VERB_RX = re.compile("|".join(OPENING_VERBS))
+# A venue word at most VENUE_GAP characters after a keyword, in its clause, makes the keyword a park's, a fair's or a
+# fund's ("半导体设备与材料展览会"): SegmentMatcher._before_venue
+VENUE_GAP = 6
+_BREAK_BYTES_RX = re.compile(b"|".join(re.escape(c.encode("utf-8")) for c in _SENTENCE_BREAKS + _CLAUSE_BREAKS))
 # what a vertical business sells as well ("整合营销解决方案", "在线教育app"): after a vertical word they name no product
 GENERIC_OFFERS = frozenset(
     ("解决方案", "行业解决方案", "整体解决方案", "软件", "软件开发", "app", "小程序", "云平台", "管理系统")
@@ -375,6 +404,15 @@ def boundary_words() -> tuple[str, ...]:
 def vertical_words() -> tuple[str, ...]:
     """Business types that are not chain targets (data/reference/verticals.yaml)."""
     return _reference_words("verticals.yaml", "verticals", 2)
+
+
+def venue_words() -> tuple[str, ...]:
+    """Words after which a keyword names a park, fair, fund or association, not a product (人工智能【产业园】):
+    data/reference/verticals.yaml, `venues`."""
+    path = REFERENCE_DIR / "verticals.yaml"
+    if "venues" not in (read_yaml(path) or {}):
+        return ()
+    return _reference_words("verticals.yaml", "venues", 2)
 
 
 def goods_words() -> tuple[str, ...]:
@@ -704,6 +742,7 @@ class SegmentMatcher(Estimator):
 
         self.verticals_ = vertical_words()
         vertical_ids = sorted({pid(w) for w in self.verticals_})
+        venue_ids = sorted({pid(w) for w in venue_words()})
         for w in boundary_words():  # patterns that stand for nothing: a keyword inside one is not read
             pid(w)
 
@@ -714,6 +753,8 @@ class SegmentMatcher(Estimator):
         self._pattern_vertical_ = np.zeros(n_pat, dtype=np.float32)
         self._pattern_vertical_[vertical_ids] = 1.0
         self._pattern_goods_ = np.zeros(n_pat, dtype=bool)  # vertical words that never name users (goods_words)
+        self._pattern_venue_ = np.zeros(n_pat, dtype=bool)
+        self._pattern_venue_[venue_ids] = True
         self._pattern_goods_[[patterns[_prep(w)] for w in goods_words()]] = True
         self._pattern_keywords_ = weights(list(vocab.items()), n_pat, k)
         self._pattern_exclusions_ = weights(list(ex_ids.items()), n_pat, len(ex_ids))
@@ -867,12 +908,18 @@ class SegmentMatcher(Estimator):
         pat, beg = self._word_matches(data)
         keep = ~self._product_users(data, pat, beg)
         pat, beg = pat[keep], beg[keep]
+        venue = self._before_venue(data, pat, beg)
         nul = np.frombuffer(data, dtype=np.uint8) == 0  # SEPARATOR is the only NUL byte
         starts = np.concatenate([[0], np.flatnonzero(nul) + 1])
         text = np.searchsorted(starts, beg, side="right") - 1
         if factors is None:
             return FieldHits(_present(text, pat, shape)[rows], None)
         ctx, weight, stated, traded = self._clause_weights(data, beg, factors, core)
+        if venue.any():  # a park's, fair's or fund's words are read as a customer's
+            ctx[venue] = APPLICATION
+            weight[venue] = np.float32(factors[APPLICATION])
+            stated &= ~venue
+            traded &= ~venue
         own = ctx != APPLICATION
         is_head = (ctx == HEAD) & ~traded  # a statement that only trades states no making business
         head = _present(text[is_head], pat[is_head], shape)  # a pattern repeated in HEAD clauses counts once
@@ -886,6 +933,25 @@ class SegmentMatcher(Estimator):
             resold=None if resold is None else resold[rows],
             stated=_present(text[stated], pat[stated], shape)[rows],
         )
+
+    def _before_venue(self, data: bytes, pat: np.ndarray, beg: np.ndarray) -> np.ndarray:
+        """bool per match (sorted by start): a keyword followed by a venue word (venue_words) at most VENUE_GAP
+        characters on with no break between ("人工智能产业园", "半导体设备与材料展览会", "集成电路产业投资基金"): it
+        names a park, a fair or a fund, not a product of the firm's."""
+        is_venue = self._pattern_venue_[pat]
+        out = np.zeros(len(pat), dtype=bool)
+        if not is_venue.any():
+            return out
+        end = beg + self._pattern_bytes_[pat]
+        v_beg = beg[is_venue]
+        nxt = np.searchsorted(v_beg, end, side="left")  # the first venue word at or after each match's end
+        has = (nxt < len(v_beg)) & self._pattern_product_[pat]
+        at = np.where(has, v_beg[np.minimum(nxt, len(v_beg) - 1)], 0)
+        breaks = np.array([m.start() for m in _BREAK_BYTES_RX.finditer(data)], dtype=np.int64)
+        between = np.searchsorted(breaks, at, side="left") - np.searchsorted(breaks, end, side="left")
+        for i in np.flatnonzero(has & (between == 0) & (at - end <= 4 * VENUE_GAP)).tolist():
+            out[i] = len(data[end[i] : at[i]].decode("utf-8", errors="replace")) <= VENUE_GAP
+        return out
 
     def _product_users(self, data: bytes, pat: np.ndarray, beg: np.ndarray) -> np.ndarray:
         """bool per match (sorted by start): a vertical word right before a product keyword, at most
@@ -1031,7 +1097,9 @@ class SegmentMatcher(Estimator):
         c_start = byte_at[c_start]
         at = np.maximum(np.searchsorted(c_start, beg, side="right") - 1, 0)
         ctx = c_ctx[at] if len(c_start) else np.full(len(beg), PLAIN)
-        stated = c_own[at] if len(c_start) else np.zeros(len(beg), dtype=bool)
+        stated = (c_own & (c_ctx == HEAD))[at] if len(c_start) else np.zeros(len(beg), dtype=bool)
+        if len(c_start):  # an opening clause with no cue names the business as well: up to its first verb
+            stated |= SegmentMatcher._opening_words(data, big, byte_at, c_start, c_ctx, at, beg)
         traded = c_trade[at] if len(c_start) else np.zeros(len(beg), dtype=bool)
         weight = np.asarray(factors, dtype=np.float32)[ctx]
         if core != 1.0:  # a word in a core phrase says what the firm is (a factor of 1 skips the phrase search)
@@ -1042,7 +1110,34 @@ class SegmentMatcher(Estimator):
         ctx = np.where(customers, APPLICATION, ctx)
         weight[customers] = np.float32(factors[APPLICATION])
         head = ctx == HEAD
-        return ctx, weight, stated & head, traded & head
+        return ctx, weight, stated & (ctx != APPLICATION), traded & head
+
+    @staticmethod
+    def _opening_words(
+        data: bytes,
+        big: str,
+        byte_at: np.ndarray,
+        c_start: np.ndarray,
+        c_ctx: np.ndarray,
+        at: np.ndarray,
+        beg: np.ndarray,
+    ) -> np.ndarray:
+        """bool per match: it stands in the opening clause of its description, a clause with no cue (PLAIN), and
+        before the clause's first verb (OPENING_VERBS) — the noun phrase that names the business, as a head clause
+        does: "【职业技能培训学校】，开设…", "【第三方仓储服务商】，在昆山运营…", not "药店通为连锁药店提供…会员营销…"
+        (what it supplies) nor a report's source ("据当地媒体报道，…")."""
+        ends = np.r_[c_start[1:], byte_at[-1]]  # byte offsets, as c_start
+        u8 = np.frombuffer(data, dtype=np.uint8)
+        opening = np.r_[True, u8[c_start[1:] - 1] == 0] & (c_ctx == PLAIN)
+        if not opening.any():
+            return np.zeros(len(beg), dtype=bool)
+        source = np.array([data.startswith(w.encode("utf-8"), b) for w in OPENING_SOURCES for b in c_start.tolist()])
+        opening &= ~source.reshape(len(OPENING_SOURCES), -1).any(axis=0)
+        # each clause's first verb at or after its start, else its end (one pass over the texts)
+        verbs = np.r_[byte_at[[m.start() for m in _OPENING_VERB_RX.finditer(big)]], byte_at[-1]].astype(np.int64)
+        cut = np.minimum(verbs[np.searchsorted(verbs, c_start, side="left")], ends)
+        cut = np.where(opening, cut, c_start)
+        return beg < cut[at]
 
     def _code_evidence(self, codes: pd.Series) -> sp.csr_matrix:
         """n × S sparse: code_weight where the company's GB/T 小类 belongs to the segment."""

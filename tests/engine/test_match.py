@@ -782,6 +782,75 @@ def test_a_vertical_word_before_a_product_names_its_users(shipped, intro, chain,
     assert bool(rel.loc[0, chain] >= DEFAULTS.min_relevance) is filed
 
 
+@pytest.mark.parametrize(
+    "intro, chain",
+    [
+        # a park, a fair and a fund are named by the trade they host (venue_words)
+        ("这座由本地房企投资开发的人工智能产业园位于高新区核心地段，将重点打造大模型产业集群。", "ai"),
+        ("目前每年在上海主办国际半导体设备与材料展览会、功率器件展等6个专业展会。", "ic"),
+        ("集成电路产业投资基金管理公司，重点投向设备、材料和芯片设计领域的成长期企业。", "ic"),
+        # an opening clause with no cue names the business as a head clause does
+        ("职业技能培训学校，开设工业机器人操作与运维、PLC编程、电工等培训课程，年培训学员5000人次。", "ime"),
+        ("本所由律师和专利代理师组成，专注集成电路布图设计保护、半导体专利诉讼与337调查应对。", "ic"),
+        # what a firm has bought and uses is its tools, not its trade
+        ("公司是一家汽车座椅骨架生产企业，近年引进焊接机器人120台、AGV物流系统和数控机床。", "ime"),
+        ("第三方仓储物流服务商，为电商客户提供仓储、分拣和配送，仓内部署了AGV和自动分拣线。", "ime"),
+    ],
+)
+def test_hosts_owners_and_advisers_of_a_trade_are_not_filed_by_it(shipped, intro, chain):
+    """A park developer, a fair organiser, a fund, a school, a law firm, a factory that buys robots: the chain's
+    words in their descriptions name what they host, teach, advise on or use, and do not file them."""
+    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
+    assert rel.loc[0, chain] < DEFAULTS.min_relevance
+
+
+@pytest.mark.parametrize(
+    "intro, chain",
+    [
+        ("公司是一家工业机器人研发和生产企业，总部位于上海机器人产业园。", "ime"),  # its park is where it stands
+        ("据当地媒体报道，这家疫苗企业专业研发的四价流感疫苗近日获批上市，另有狂犬病疫苗处于临床阶段。", "bio"),
+        ("公司是由某汽车集团和两家创投基金共同成立的电动汽车整车企业，主要生产纯电动乘用车。", "nev"),
+        ("公司是一家集成电路设计企业，专业研发电源管理芯片，获国家集成电路产业投资基金投资。", "ic"),
+    ],
+)
+def test_a_maker_that_names_parks_media_or_funds_is_still_filed(shipped, intro, chain):
+    """The venue after a keyword damps that keyword only; a report's source (据…媒体报道) states no business;
+    a shareholder's 创投 and a fund that invested are not the firm's trade."""
+    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
+    assert rel.loc[0, chain] >= DEFAULTS.min_relevance
+
+
+def test_a_venue_damps_only_the_keyword_right_before_it(shipped):
+    """_before_venue: a keyword followed by a venue word within VENUE_GAP characters of its clause, nothing else."""
+    intros = [
+        "公司入驻人工智能产业园。",
+        "公司生产工业机器人，位于城东新区产业园。",
+        "公司研发人工智能，，产业园位于城东。",
+        "公司研发人工智能并为城东多家企业建设产业园。",
+    ]
+    hits = shipped.match(frame(intro=intros)).hits["intro"].tocsr()
+    k = shipped.vocabulary_.index("人工智能")
+    r = shipped.vocabulary_.index("工业机器人")
+    assert hits[0, k] == pytest.approx(DEFAULTS.application_factor)  # 人工智能产业园: a park
+    assert hits[1, r] == pytest.approx(1.0)  # 工业机器人，…产业园: another clause
+    assert hits[2, k] == pytest.approx(1.0)  # a break between
+    assert hits[3, k] == pytest.approx(1.0)  # too far on
+
+
+def test_venue_words_are_read_from_verticals(tmp_path, monkeypatch):
+    """The venues list of verticals.yaml; a file without it has none, a broken one names the file and field."""
+    from matcher.errors import DataFileError
+
+    assert {"产业园", "展览会", "基金"} <= set(match_module.venue_words())
+    monkeypatch.setattr(match_module, "REFERENCE_DIR", tmp_path)
+    (tmp_path / "verticals.yaml").write_text("verticals: [酒店]\n", encoding="utf-8")
+    assert match_module.venue_words() == ()
+    (tmp_path / "verticals.yaml").write_text("verticals: [酒店]\nvenues: [园]\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="verticals.yaml") as err:
+        match_module.venue_words()
+    assert "venues" in str(err.value)
+
+
 def test_every_boundary_word_holds_a_strong_word(shipped):
     """A boundary word that holds no strong keyword, core word, leader or vertical word keeps nothing from
     being read."""

@@ -377,6 +377,7 @@ def test_a_light_item_gives_no_main_code(text, code):
         ("轨道交通设备的设计、制造、安装、维修", []),  # one item that makes and services
         ("技术服务、技术开发；电子产品销售", ["电子产品销售"]),  # 技术服务 … are dropped first
         ("建筑工程机械与设备租赁；特种设备出租", ["建筑工程机械与设备租赁", "特种设备出租"]),  # leasing is trade
+        ("青少年人工智能编程及机器人搭建培训；教育咨询服务", ["青少年人工智能编程及机器人搭建培训"]),  # teaching
     ],
 )
 def test_trade_spans_are_the_items_that_only_sell(text, traded):
@@ -390,6 +391,7 @@ def test_trade_spans_are_the_items_that_only_sell(text, traded):
     [
         ("工业机器人销售；机械设备租赁；通用设备修理", False),  # sells, leases, repairs
         ("工业机器人安装、维修；专用设备修理；电气设备调试", False),  # installs and repairs only
+        ("教育咨询服务；青少年人工智能编程及机器人搭建培训", False),  # teaches only
         ("技术服务、技术开发、技术咨询；人工智能应用软件开发；电子产品销售", False),  # boilerplate and a light item
         ("锂电池的研发、生产与销售", True),
         ("软件开发；信息系统集成服务", True),
