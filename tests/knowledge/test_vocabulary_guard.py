@@ -198,13 +198,19 @@ def test_the_known_offenders_of_issue_14_no_longer_fire(text, word):
 def _name_term_hits() -> list[tuple[str, str, str]]:
     """(name, industry-part word, chain) for every strong name term (data/reference/name_parts.yaml) that
     would file an ordinary roster name: the word read in the name's industry part, as the engine reads it (a
-    trader's industry part, 电线电缆批发, ranks and files nothing: its words are weak there)."""
+    trader's industry part, 电线电缆批发, ranks and files nothing: its words are weak there; a name that holds an
+    exclusion word of the segment or its chain, 医疗美容诊所, is not filed there either)."""
     from matcher.engine.match import SegmentMatcher
     from matcher.ingest.names import name_parts_data
 
-    m = SegmentMatcher().fit(matcher.load_chains())
+    chains = matcher.load_chains()
+    m = SegmentMatcher().fit(chains)
     terms = m.name_terms_
     chain_of = m.segments_["chain_id"].to_numpy()
+    excluded = [
+        (*c.exclude, *s.exclude) for c in chains.values() for s in c.segments
+    ]  # segments_ lists the chains' segments in this order
+    assert len(excluded) == len(chain_of)
     trade = name_parts_data()["trade_words"]
     out = []
     for name in ORDINARY["names"]:
@@ -213,7 +219,8 @@ def _name_term_hits() -> list[tuple[str, str, str]]:
             continue
         for t, _, _ in m.name_term_automaton_.find_matches_as_indexes(_norm(part)):
             for seg in m.name_term_strong_[t].indices:
-                out.append((name, terms[t], chain_of[seg]))
+                if not any(_norm(w) in _norm(name) for w in excluded[seg]):
+                    out.append((name, terms[t], chain_of[seg]))
     return out
 
 
