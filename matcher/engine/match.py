@@ -242,8 +242,16 @@ _STATED_RX = re.compile(
     f"(?:{'|'.join(STATED_LEADS)})(?:{'|'.join(STATED_VERBS)})(?:[和与及、]?(?:{'|'.join((*STATED_VERBS, '销售'))}))*"
     f"(?!{'|'.join(CORE_NOUNS)}|商|厂)({_CLAUSE_TEXT}{{1,40}})"
 )
+# The headline: a description that opens with the kind of firm it is, "【医学教育信息化】服务商，…" or, after a
+# short name and a colon, "慧眸科技：【零售门店客流统计与商品识别视觉算法】提供商。" — the whole opening clause,
+# up to a CORE_NOUNS word that ends it, with no head cue in it (是一家… / 致力于成为…企业 are read as such)
+_NO_CUE_TEXT = f"(?:(?!{'|'.join(HEAD_CUES)}){_CLAUSE_TEXT})"
+_HEADLINE_RX = re.compile(
+    f"(?:^|(?<={SEPARATOR}))(?:{_CLAUSE_TEXT}{{1,12}}[：:])?({_NO_CUE_TEXT}{{1,40}}?)(?:{'|'.join(CORE_NOUNS)})"
+    f"(?=[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)"
+)
 # every form of a core phrase: (pattern, the group that is the phrase)
-_CORE_PHRASES = ((_CORE_RX, 1), (_BUSINESS_RX, 1), (_SUPPLY_RX, 2), (_STATED_RX, 1))
+_CORE_PHRASES = ((_CORE_RX, 1), (_BUSINESS_RX, 1), (_SUPPLY_RX, 2), (_STATED_RX, 1), (_HEADLINE_RX, 1))
 _CUES = HEAD_CUES + APPLICATION_CUES + NOT_APPLICATION + METHOD_CUES
 _CUE_KIND = np.repeat([0, 1, 2, 3], [len(HEAD_CUES), len(APPLICATION_CUES), len(NOT_APPLICATION), len(METHOD_CUES)])
 _CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUES, matchkind=ahocorasick_rs.MatchKind.Standard)  # all cues, one pass

@@ -327,6 +327,13 @@ def test_clause_contexts(text, expected):
         ("面向车企推出电池管理系统", ["电池管理系统"]),  # 车企 names the customers
         ("面向车辆推出电池管理系统", []),  # 车辆 is no customer noun
         ("帮助制造企业实现数字化转型", []),  # a benefit, not a product
+        # the headline: a description that opens with the kind of firm it is
+        ("医学教育信息化服务商，开发临床技能教学系统", ["医学教育信息化"]),
+        ("慧眸科技：零售门店视觉算法提供商。", ["零售门店视觉算法"]),
+        ("一家做陪伴机器人的初创公司，产品面向老人", ["一家做陪伴机器人的初创"]),
+        ("公司成立于2003年，" + SEPARATOR + "动力电池生产企业", ["动力电池生产"]),  # each text opens its own
+        ("公司成立于2003年，动力电池生产企业", []),  # not a later clause
+        ("锂电池回收企业众多", []),  # the kind of firm ends the clause
     ],
 )
 def test_core_spans(text, expected):
