@@ -290,6 +290,8 @@ def test_repeated_texts_match_once_and_give_same_result(m):
         ("公司是一家软件企业，利用人工智能技术开发影像诊断软件", [HEAD, METHOD, HEAD]),
         ("公司采用自主研发的传感器技术", [METHOD]),  # 研发的…: still the means
         ("公司凭借以人为本的管理机制为客户服务", [METHOD]),  # no product verb: all of it the means
+        ("本公司代理多个国际品牌的传感器和MCU", [METHOD]),  # goods resold, whoever says it (本公司 / 我司 / 我们)
+        ("我们代理日本品牌的伺服电机", [METHOD]),
         ("", []),
     ],
 )
@@ -415,7 +417,8 @@ def test_core_phrase_words_weigh_more(m):
     assert 0 < generic[0, b] < DEFAULTS.min_relevance
     # so does one segment word as the object of an annual-report business statement
     stated = m.transform(frame(intro=["公司主要从事动力电池的研发和生产", "公司主要从事动力电池贸易"]))
-    assert stated[0, b] == rel[0, b] >= DEFAULTS.min_relevance > stated[1, b] == rel[1, b]
+    # (a statement that only trades, 贸易, is a trader's: its product ranks as a weak word, trade_clauses)
+    assert stated[0, b] == rel[0, b] >= DEFAULTS.min_relevance > rel[1, b] > stated[1, b] > 0
 
 
 @settings(max_examples=300)
@@ -1094,6 +1097,8 @@ def test_body_panels_are_no_application_cue():
         ("公司主要从事锂离子动力电池的研发、生产和销售。", [False]),  # makes what it sells
         ("公司设有销售中心，负责挖掘机租赁。", [False, False]),  # no statement of the business
         ("公司主营挖掘机租赁。公司另有装载机生产线。", [True, False]),  # a new sentence is read on its own
+        ("一家专注数控刀具与机床附件贸易的公司，代理德国品牌。", [True, False]),  # the kind of firm after its trade
+        ("一家专注数控刀具研发的企业。", [False]),
     ],
 )
 def test_trade_clauses_are_statements_that_only_trade(text, traded):
@@ -1109,6 +1114,7 @@ def test_trade_clauses_are_statements_that_only_trade(text, traded):
         ("公司主营挖掘机、汽车起重机和高空作业车租赁，自有设备300余台，可配套持证操作手。", False),
         ("公司专业从事数控机床维修、机床大修改造和数控系统维护服务，工程师30余名。", False),
         ("公司主营挖掘机、装载机和汽车起重机的研发、制造和销售，年产整机3000台。", True),
+        ("一家专注数控刀具与机床附件贸易的公司，代理日本和德国品牌的数控系统。", False),
     ],
 )
 def test_a_statement_that_only_trades_ranks_and_never_files(shipped, intro, filed):
