@@ -228,7 +228,7 @@ CUSTOMER_NOUNS = (
     "经销商",
     "运营商",
 )
-CUSTOMER_VERBS = ("提供", "打造", "推出", "定制", "开发", "实现", "解决", "赋能")
+CUSTOMER_VERBS = ("提供", "打造", "推出", "定制", "开发", "实现", "解决", "赋能", "销售")
 _CUSTOMERS = f"(?:{'|'.join(CUSTOMER_OPENERS)})({_CLAUSE_TEXT}{{0,16}}?(?:{'|'.join(CUSTOMER_NOUNS)}))(?:的)?"
 _CUSTOMER_RX = re.compile(f"{_CUSTOMERS}(?:{'|'.join(CUSTOMER_VERBS)})")
 # What the firm supplies its customers, "为制造企业提供【MES系统】", says what it does, as a core phrase does:
@@ -250,8 +250,21 @@ _HEADLINE_RX = re.compile(
     f"(?:^|(?<={SEPARATOR}))(?:{_CLAUSE_TEXT}{{1,12}}[：:])?({_NO_CUE_TEXT}{{1,40}}?)(?:{'|'.join(CORE_NOUNS)})"
     f"(?=[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)"
 )
+# A description that opens with its verb, the subject left out (研发针对…的小分子创新药 / 我们设计制造低地板有轨电车): the
+# rest of the opening clause, as a statement led by 主要 / 专业 is
+_OPENING_STATED_RX = re.compile(
+    f"(?:^|(?<={SEPARATOR}))(?:公司|本公司|我们|我司)?(?:{'|'.join(STATED_VERBS)})"
+    f"(?:[和与及、]?(?:{'|'.join((*STATED_VERBS, '销售'))}))*(?!{'|'.join(CORE_NOUNS)}|商|厂)({_CLAUSE_TEXT}{{1,40}})"
+)
 # every form of a core phrase: (pattern, the group that is the phrase)
-_CORE_PHRASES = ((_CORE_RX, 1), (_BUSINESS_RX, 1), (_SUPPLY_RX, 2), (_STATED_RX, 1), (_HEADLINE_RX, 1))
+_CORE_PHRASES = (
+    (_CORE_RX, 1),
+    (_BUSINESS_RX, 1),
+    (_SUPPLY_RX, 2),
+    (_STATED_RX, 1),
+    (_HEADLINE_RX, 1),
+    (_OPENING_STATED_RX, 1),
+)
 _CUES = HEAD_CUES + APPLICATION_CUES + NOT_APPLICATION + METHOD_CUES
 _CUE_KIND = np.repeat([0, 1, 2, 3], [len(HEAD_CUES), len(APPLICATION_CUES), len(NOT_APPLICATION), len(METHOD_CUES)])
 _CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUES, matchkind=ahocorasick_rs.MatchKind.Standard)  # all cues, one pass
@@ -1137,7 +1150,8 @@ class SegmentMatcher(Estimator):
         """bool per match: it stands in the opening clause of its description, a clause with no cue (PLAIN), and
         before the clause's first verb (OPENING_VERBS) — the noun phrase that names the business, as a head clause
         does: "【职业技能培训学校】，开设…", "【第三方仓储服务商】，在昆山运营…", not "药店通为连锁药店提供…会员营销…"
-        (what it supplies) nor a report's source ("据当地媒体报道，…")."""
+        (what it supplies) nor a report's source ("据当地媒体报道，…") —, or all of it where it opens with its making
+        verb ("【公司开发体检预约APP】，…": the statement _OPENING_STATED_RX reads)."""
         ends = np.r_[c_start[1:], byte_at[-1]]  # byte offsets, as c_start
         u8 = np.frombuffer(data, dtype=np.uint8)
         opening = np.r_[True, u8[c_start[1:] - 1] == 0] & (c_ctx == PLAIN)
@@ -1148,6 +1162,9 @@ class SegmentMatcher(Estimator):
         # each clause's first verb at or after its start, else its end (one pass over the texts)
         verbs = np.r_[byte_at[[m.start() for m in _OPENING_VERB_RX.finditer(big)]], byte_at[-1]].astype(np.int64)
         cut = np.minimum(verbs[np.searchsorted(verbs, c_start, side="left")], ends)
+        # a clause that opens with its making verb (研发…, 公司开发…) states the business in full
+        led = byte_at[[m.start() for m in _OPENING_STATED_RX.finditer(big)]].astype(np.int64)
+        cut = np.where(np.isin(c_start, led), ends, cut)
         cut = np.where(opening, cut, c_start)
         return beg < cut[at]
 

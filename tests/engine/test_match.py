@@ -319,7 +319,10 @@ def test_clause_contexts(text, expected):
         # the statement that leads with its verb
         ("公司主要生产牵引变流器，产品用于地铁", ["牵引变流器"]),
         ("公司专业研发和生产伺服电机", ["伺服电机"]),
-        ("公司生产伺服电机", []),  # a bare verb states no business
+        ("公司成立于2003年，公司生产伺服电机", []),  # a bare verb states no business, but …
+        ("公司生产伺服电机，产品出口欧美", ["伺服电机"]),  # … where it opens the description
+        ("研发针对阿尔茨海默病的小分子创新药，并开展临床前研究", ["针对阿尔茨海默病的小分子创新药"]),
+        ("我们设计制造低地板有轨电车" + SEPARATOR + "公司生产电机", ["低地板有轨电车", "电机"]),  # each text opens
         ("公司主营动力电池的研发与销售", ["动力电池"]),
         ("致力于成为行业领先企业", []),  # a mission names no object
         # overlapping phrases merge into one span (the spans stay sorted and disjoint)
@@ -353,6 +356,7 @@ def test_core_spans(text, expected):
         ("为银行和消费金融公司提供风控系统", ["银行和消费金融公司"]),
         ("为各省电网公司提供调度自动化系统", ["各省电网公司"]),
         ("为农业企业和合作社提供水肥控制系统", ["农业企业和合作社"]),
+        ("面向培训机构和民办学校销售教务管理系统", ["培训机构和民办学校"]),  # whom it sells to
         ("为客户提供一站式服务，为用户的出行提供便利", ["客户"]),  # 用户的出行 is no customer noun before the verb
         ("致力于成为行业领先的企业，提供工业机器人", []),  # 成为 is not 为
         ("作为高新技术企业提供就业岗位", []),
@@ -834,9 +838,9 @@ def test_a_venue_damps_only_the_keyword_right_before_it(shipped):
     """_before_venue: a keyword followed by a venue word within VENUE_GAP characters of its clause, nothing else."""
     intros = [
         "公司入驻人工智能产业园。",
-        "公司生产工业机器人，位于城东新区产业园。",
-        "公司研发人工智能，，产业园位于城东。",
-        "公司研发人工智能并为城东多家企业建设产业园。",
+        "公司成立于2010年，生产工业机器人，位于城东新区产业园。",
+        "公司成立于2010年，研发人工智能，，产业园位于城东。",
+        "公司成立于2010年，研发人工智能并为城东多家企业建设产业园。",
     ]
     hits = shipped.match(frame(intro=intros)).hits["intro"].tocsr()
     k = shipped.vocabulary_.index("人工智能")
