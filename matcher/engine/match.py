@@ -164,6 +164,7 @@ USER_GAP = 2
 _USER_STOPS = frozenset(_SENTENCE_BREAKS + _CLAUSE_BREAKS + "、和及与或是为的等")
 # how a report names its source in its opening clause (据报道 / 据当地媒体报道 / 据介绍): not the business
 OPENING_SOURCES = ("据",)
+_OPENING_SOURCE_BYTES = tuple(w.encode("utf-8") for w in OPENING_SOURCES)
 # where the noun phrase that opens a description ends: its first verb of supply or making (为…提供 / 开发 / 生产 …)
 OPENING_VERBS = (
     "为",
@@ -431,25 +432,26 @@ def vertical_words() -> tuple[str, ...]:
     return _reference_words("verticals.yaml", "verticals", 2)
 
 
+def _optional_vertical_list(key: str) -> tuple[str, ...]:
+    """An optional word list of data/reference/verticals.yaml (none when the file does not have it)."""
+    if key not in (read_yaml(REFERENCE_DIR / "verticals.yaml") or {}):
+        return ()
+    return _reference_words("verticals.yaml", key, 2)
+
+
 def venue_words() -> tuple[str, ...]:
     """Words after which a keyword names a park, fair, fund or association, not a product (人工智能【产业园】):
     data/reference/verticals.yaml, `venues`."""
-    path = REFERENCE_DIR / "verticals.yaml"
-    if "venues" not in (read_yaml(path) or {}):
-        return ()
-    return _reference_words("verticals.yaml", "venues", 2)
+    return _optional_vertical_list("venues")
 
 
 def goods_words() -> tuple[str, ...]:
     """The vertical words that describe the goods, not their users (二手 in 二手工程机械): before a product they
     still say what the business is (data/reference/verticals.yaml, `goods`; each one of the verticals)."""
-    path = REFERENCE_DIR / "verticals.yaml"
-    if "goods" not in (read_yaml(path) or {}):
-        return ()
-    words = _reference_words("verticals.yaml", "goods", 2)
+    words = _optional_vertical_list("goods")
     stray = sorted(set(words) - set(vertical_words()))
     if stray:
-        raise DataFileError(path, "goods", f"“{stray[0]}”不在 verticals 中")
+        raise DataFileError(REFERENCE_DIR / "verticals.yaml", "goods", f"“{stray[0]}”不在 verticals 中")
     return words
 
 
@@ -1157,8 +1159,8 @@ class SegmentMatcher(Estimator):
         opening = np.r_[True, u8[c_start[1:] - 1] == 0] & (c_ctx == PLAIN)
         if not opening.any():
             return np.zeros(len(beg), dtype=bool)
-        source = np.array([data.startswith(w.encode("utf-8"), b) for w in OPENING_SOURCES for b in c_start.tolist()])
-        opening &= ~source.reshape(len(OPENING_SOURCES), -1).any(axis=0)
+        first = np.flatnonzero(opening)  # one clause per description at most: not a report's source
+        opening[first] = [not data.startswith(_OPENING_SOURCE_BYTES, b) for b in c_start[first].tolist()]
         # each clause's first verb at or after its start, else its end (one pass over the texts)
         verbs = np.r_[byte_at[[m.start() for m in _OPENING_VERB_RX.finditer(big)]], byte_at[-1]].astype(np.int64)
         cut = np.minimum(verbs[np.searchsorted(verbs, c_start, side="left")], ends)
