@@ -1161,8 +1161,11 @@ class SegmentMatcher(Estimator):
             return np.zeros(len(beg), dtype=bool)
         first = np.flatnonzero(opening)  # one clause per description at most: not a report's source
         opening[first] = [not data.startswith(_OPENING_SOURCE_BYTES, b) for b in c_start[first].tolist()]
-        # each clause's first verb at or after its start, else its end (one pass over the texts)
-        verbs = np.r_[byte_at[[m.start() for m in _OPENING_VERB_RX.finditer(big)]], byte_at[-1]].astype(np.int64)
+        # each clause's first verb at or after its start, else its end (one pass over the texts); 为 is a verb only
+        # where it opens a customer phrase (为…企业提供), not as "is" (本店为某品牌4S店)
+        customers = {m.start() for m in _CUSTOMER_RX.finditer(big)}
+        found = [m.start() for m in _OPENING_VERB_RX.finditer(big) if m.group() != "为" or m.start() in customers]
+        verbs = np.r_[byte_at[found], byte_at[-1]].astype(np.int64)
         cut = np.minimum(verbs[np.searchsorted(verbs, c_start, side="left")], ends)
         # a clause that opens with its making verb (研发…, 公司开发…) states the business in full
         led = byte_at[[m.start() for m in _OPENING_STATED_RX.finditer(big)]].astype(np.int64)

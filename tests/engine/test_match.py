@@ -806,6 +806,7 @@ def test_a_vertical_word_before_a_product_names_its_users(shipped, intro, chain,
         # an opening clause with no cue names the business as a head clause does
         ("职业技能培训学校，开设工业机器人操作与运维、PLC编程、电工等培训课程，年培训学员5000人次。", "ime"),
         ("本所由律师和专利代理师组成，专注集成电路布图设计保护、半导体专利诉讼与337调查应对。", "ic"),
+        ("本店为某品牌新能源汽车授权4S店，集新车销售、售后维修与充电桩安装服务于一体。", "nev"),  # 为: "is"
         # what a firm has bought and uses is its tools, not its trade
         ("公司是一家汽车座椅骨架生产企业，近年引进焊接机器人120台、AGV物流系统和数控机床。", "ime"),
         ("第三方仓储物流服务商，为电商客户提供仓储、分拣和配送，仓内部署了AGV和自动分拣线。", "ime"),
