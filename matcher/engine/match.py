@@ -1125,14 +1125,14 @@ class SegmentMatcher(Estimator):
         at = np.maximum(np.searchsorted(c_start, beg, side="right") - 1, 0)
         ctx = c_ctx[at] if len(c_start) else np.full(len(beg), PLAIN)
         stated = (c_own & (c_ctx == HEAD))[at] if len(c_start) else np.zeros(len(beg), dtype=bool)
+        u_start, u_end = customer_spans(big)  # the customers' words are application words, wherever they stand
         if len(c_start):  # an opening clause with no cue names the business as well: up to its first verb
-            stated |= SegmentMatcher._opening_words(data, big, byte_at, c_start, c_ctx, at, beg)
+            stated |= SegmentMatcher._opening_words(data, big, byte_at, c_start, c_ctx, at, beg, u_start)
         traded = c_trade[at] if len(c_start) else np.zeros(len(beg), dtype=bool)
         weight = np.asarray(factors, dtype=np.float32)[ctx]
         if core != 1.0:  # a word in a core phrase says what the firm is (a factor of 1 skips the phrase search)
             k_start, k_end = core_spans(big)
             weight[_inside(beg, byte_at[k_start], byte_at[k_end])] *= np.float32(core)
-        u_start, u_end = customer_spans(big)  # the customers' words are application words, wherever they stand
         customers = _inside(beg, byte_at[u_start], byte_at[u_end])
         ctx = np.where(customers, APPLICATION, ctx)
         weight[customers] = np.float32(factors[APPLICATION])
@@ -1148,6 +1148,7 @@ class SegmentMatcher(Estimator):
         c_ctx: np.ndarray,
         at: np.ndarray,
         beg: np.ndarray,
+        customers: np.ndarray,
     ) -> np.ndarray:
         """bool per match: it stands in the opening clause of its description, a clause with no cue (PLAIN), and
         before the clause's first verb (OPENING_VERBS) — the noun phrase that names the business, as a head clause
@@ -1162,9 +1163,10 @@ class SegmentMatcher(Estimator):
         first = np.flatnonzero(opening)  # one clause per description at most: not a report's source
         opening[first] = [not data.startswith(_OPENING_SOURCE_BYTES, b) for b in c_start[first].tolist()]
         # each clause's first verb at or after its start, else its end (one pass over the texts); 为 is a verb only
-        # where it opens a customer phrase (为…企业提供), not as "is" (本店为某品牌4S店)
-        customers = {m.start() for m in _CUSTOMER_RX.finditer(big)}
-        found = [m.start() for m in _OPENING_VERB_RX.finditer(big) if m.group() != "为" or m.start() in customers]
+        # where it opens a customer phrase (为…企业提供: `customers`, customer_spans' starts, right after it), not as
+        # "is" (本店为某品牌4S店)
+        opened = set((customers - 1).tolist())
+        found = [m.start() for m in _OPENING_VERB_RX.finditer(big) if m.group() != "为" or m.start() in opened]
         verbs = np.r_[byte_at[found], byte_at[-1]].astype(np.int64)
         cut = np.minimum(verbs[np.searchsorted(verbs, c_start, side="left")], ends)
         # a clause that opens with its making verb (研发…, 公司开发…) states the business in full
