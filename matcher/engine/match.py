@@ -257,8 +257,17 @@ _OPENING_STATED_RX = re.compile(
     f"(?:^|(?<={SEPARATOR}))(?:公司|本公司|我们|我司)?(?:{'|'.join(STATED_VERBS)})"
     f"(?:[和与及、]?(?:{'|'.join((*STATED_VERBS, '销售'))}))*(?!{'|'.join(CORE_NOUNS)}|商|厂)({_CLAUSE_TEXT}{{1,40}})"
 )
+# A focus that names its object and nothing more: "三十年专注【受电弓】。", "聚焦【国产中大型PLC和分布式IO模块】，" —
+# the rest of the clause after 专注 / 聚焦 / 深耕, a bare noun phrase to the clause's end (no 的, no verb of business
+# or trade, no means: 专注动力电池研发 and 专注…的研发 are other forms, _BUSINESS_RX reads the second; 专注于通过… a means)
+_FOCUS_STOPS = ("的", *BUSINESS_VERBS, *METHOD_CUES, "贸易", "服务", "业务")
+_FOCUS_RX = re.compile(
+    f"(?:专注于|专注|聚焦于|聚焦|深耕于|深耕)((?:(?!{'|'.join(_FOCUS_STOPS)}){_CLAUSE_TEXT}){{1,30}})"
+    f"(?=[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)"
+)
 # every form of a core phrase: (pattern, the group that is the phrase)
 _CORE_PHRASES = (
+    (_FOCUS_RX, 1),
     (_CORE_RX, 1),
     (_BUSINESS_RX, 1),
     (_SUPPLY_RX, 2),

@@ -339,6 +339,9 @@ def test_clause_contexts(text, expected):
         ("公司成立于2003年，" + SEPARATOR + "动力电池生产企业", ["动力电池生产"]),  # each text opens its own
         ("公司成立于2003年，动力电池生产企业", []),  # not a later clause
         ("锂电池回收企业众多", []),  # the kind of firm ends the clause
+        # a focus that names its object and nothing more
+        ("三十年专注受电弓。公司另有检修业务", ["受电弓"]),
+        ("聚焦国产中大型PLC和分布式IO模块，产品已替代进口", ["国产中大型PLC和分布式IO模块"]),
     ],
 )
 def test_core_spans(text, expected):
