@@ -944,13 +944,13 @@ class SegmentMatcher(Estimator):
         pat, beg = self._word_matches(data)
         keep = ~self._product_users(data, pat, beg)
         pat, beg = pat[keep], beg[keep]
-        venue = self._before_venue(data, pat, beg)
         nul = np.frombuffer(data, dtype=np.uint8) == 0  # SEPARATOR is the only NUL byte
         starts = np.concatenate([[0], np.flatnonzero(nul) + 1])
         text = np.searchsorted(starts, beg, side="right") - 1
         if factors is None:
             return FieldHits(_present(text, pat, shape)[rows], None)
         ctx, weight, stated, traded = self._clause_weights(data, beg, factors, core)
+        venue = self._before_venue(data, pat, beg)  # only a field read by its clauses reads venues
         if venue.any():  # a park's, fair's or fund's words are read as a customer's
             ctx[venue] = APPLICATION
             weight[venue] = np.float32(factors[APPLICATION])
