@@ -41,6 +41,7 @@ from ..ingest.scope import (
     name_cores,
     scope_item_codes,
     scope_makes,
+    scope_serves_only,
     split_copied_scopes,
     trade_byte_spans,
 )
@@ -110,6 +111,13 @@ APPLICATION_CUES = (
     "部署了",
     "购置",
     "配备了",
+    "承接了",  # 承接了多个高铁站房…工程: projects done for customers
+    # where a fund's money goes (基金将重点投向大模型…), and what a firm says it does not do (未开展售电业务)
+    "投向",
+    "投资于",
+    "未开展",
+    "未从事",
+    "不从事",
     "客户包括",
     "客户主要是",  # 客户主要是银行和保险公司: the customers' trades, not the firm's
     "客户主要为",
@@ -183,6 +191,8 @@ OPENING_VERBS = (
     "帮助",
 )
 _OPENING_VERB_RX = re.compile("|".join(OPENING_VERBS))
+# a slogan: a first sentence of at most 40 characters that ends with an exclamation mark
+_SLOGAN_RX = re.compile(f"(?:^|(?<={SEPARATOR}))[^{re.escape(_SENTENCE_BREAKS)}]{{1,40}}[！!]")
 # A venue word at most VENUE_GAP characters after a keyword, in its clause, makes the keyword a park's, a fair's or a
 # fund's ("半导体设备与材料展览会"): SegmentMatcher._before_venue
 VENUE_GAP = 6
@@ -1167,6 +1177,13 @@ class SegmentMatcher(Estimator):
         ends = np.r_[c_start[1:], byte_at[-1]]  # byte offsets, as c_start
         u8 = np.frombuffer(data, dtype=np.uint8)
         opening = np.r_[True, u8[c_start[1:] - 1] == 0] & (c_ctx == PLAIN)
+        # a description that opens with a slogan ("换电3分钟，满电即出发！", "HR的招聘神器来了！") opens its statement after it
+        for m in _SLOGAN_RX.finditer(big):
+            after = int(byte_at[m.end()])
+            j = int(np.searchsorted(c_start, after, side="left"))
+            if j < len(c_start) and b"\x00" not in data[after : c_start[j]]:
+                opening[int(np.searchsorted(c_start, byte_at[m.start()], side="left"))] = False
+                opening[j] = c_ctx[j] == PLAIN
         if not opening.any():
             return np.zeros(len(beg), dtype=bool)
         first = np.flatnonzero(opening)  # one clause per description at most: not a report's source
@@ -1442,7 +1459,7 @@ class SegmentMatcher(Estimator):
         self, frame: pd.DataFrame, policy: FieldPolicy, codeless: np.ndarray | None = None
     ) -> tuple[FieldHits, FieldHits, sp.csr_matrix | None, np.ndarray | None, FieldHits | None]:
         """(hits over the whole field — for leaders, exclusions and business cues —, hits that count as
-        keyword evidence, name-term hits or None, which names are a trader's (trade_words of name_parts.yaml)
+        keyword evidence, name-term hits or None, which names are a trader's (trade_words of name_parts.yaml, or a 经营范围 beside them that makes nothing)
         or None, the scope's hits as its `codeless` chains count them or None) as the policy's `read` says: a
         plain text is both; a name counts keywords in its industry part only (matcher/ingest/names.py) and adds
         the industry part's chain terms; a scope counts its kept items, main items × main_items and light ones
@@ -1484,6 +1501,14 @@ class SegmentMatcher(Estimator):
         traded = None
         if self.trade_name_rx_ is not None:  # 五金电缆贸易: a trader's name (see _add_field)
             traded = industry.astype("string").str.contains(self.trade_name_rx_).fillna(False).to_numpy(dtype=bool)
+        if (
+            "scope" in frame and need.any()
+        ):  # beside a 经营范围 that makes nothing, the name's words name goods or tenants
+            rules = boilerplate()
+            scopes = _column(frame, "scope")
+            serves = np.zeros(len(texts), dtype=bool)
+            serves[need] = map_distinct(scopes[need], lambda t: scope_serves_only(t, rules)).to_numpy(dtype=bool)
+            traded = serves if traded is None else traded | serves
         return whole, self._field_hits(industry), self._name_term_hits(industry), traded, None
 
     def _leaders_past_place(self, names: pd.Series, found: sp.csr_matrix) -> sp.csr_matrix:
@@ -1548,7 +1573,8 @@ class SegmentMatcher(Estimator):
             sums.resold = moved if sums.resold is None else (sums.resold + moved).tocsr()
         if terms is not None:  # the industry part of a name: its chain terms
             part, weak_part, sums.name_terms = self._add_name_terms(frame, p, terms, part, weak_part)
-            # a trader's name (五金电缆贸易): its specific words rank as weak ones, never file
+            # a trader's name (五金电缆贸易), or a name beside a 经营范围 that makes nothing (京芯集成电路科技 with 物业管理；
+            # 停车场服务, 中原电力设备 with 变压器销售): its specific words rank as weak ones, never file
             if traded is not None and traded.any():
                 weak_part = (weak_part + _scale_rows(part, traded.astype(np.float32))).tocsr()
                 part = _scale_rows(part, (~traded).astype(np.float32))

@@ -35,7 +35,7 @@ BOILERPLATE_FILE = REFERENCE_DIR / "scope_boilerplate.yaml"
 ITEM_JOIN = "；"  # joins items in the text columns of scope_columns
 _LIST_KEYS = ("headers", "notes", "generic_items", "generic_contains", "activities")
 # may be absent (an older or an officer's file)
-_OPTIONAL_LISTS = ("light_items", "trade_activities", "making_activities", "maker_activities")
+_OPTIONAL_LISTS = ("light_items", "trade_activities", "making_activities", "maker_activities", "service_items")
 _OPTIONAL_MAPS = ("name_endings", "object_aliases")  # may be absent too
 _OPEN, _CLOSE = "（([【", "）)]】"
 _TRIM = " \t\u3000，,、：:；;。.·*-—"
@@ -83,6 +83,7 @@ class Boilerplate:
     trade_activities: tuple[str, ...]  # activities of trade (销售, 批发 …): see trade_spans
     making_activities: tuple[str, ...]  # activities of making (制造, 研发 …): an item with one does not only trade
     maker_activities: tuple[str, ...]  # activities that make the named product (制造, 研发; not 加工): see match.py
+    service_items: frozenset  # generic items that register a service business (物业管理): see scope_serves_only
     trade_rx: tuple | None  # see trade_byte_spans
     name_endings: dict  # ending of a 小类 name (制造, 设计 …) -> the item activities that mean it (生产, 研发 …)
     object_aliases: dict  # an object as registered items name it (集成电路芯片) -> as 小类 names do (集成电路)
@@ -128,11 +129,16 @@ def load_boilerplate(path=None) -> Boilerplate:
         raise DataFileError(path, unknown[0], f"未知字段（可用：{'、'.join(known)}）")
     lists = {k: _word_list(data, k, path) for k in _LIST_KEYS}
     light = _word_list(data, "light_items", path) if data.get("light_items") is not None else ()
-    trade, making, maker = (_word_list(data, k, path) if data.get(k) is not None else () for k in _OPTIONAL_LISTS[1:])
+    trade, making, maker, service = (
+        _word_list(data, k, path) if data.get(k) is not None else () for k in _OPTIONAL_LISTS[1:]
+    )
     for key, words in (("trade_activities", trade), ("making_activities", making), ("maker_activities", maker)):
         odd = sorted(set(words) - set(lists["activities"]))
         if odd:
             raise DataFileError(path, key, f"“{odd[0]}”不在 activities 中")
+    odd = sorted(set(service) - set(lists["generic_items"]))
+    if odd:
+        raise DataFileError(path, "service_items", f"“{odd[0]}”不在 generic_items 中")
     endings = _endings(data, path)
     aliases = _aliases(data, path)
     main = data.get("main_items")
@@ -156,6 +162,7 @@ def load_boilerplate(path=None) -> Boilerplate:
         trade_activities=trade,
         making_activities=making,
         maker_activities=maker,
+        service_items=frozenset(service),
         trade_rx=_trade_rx(trade, making),
         name_endings=endings,
         object_aliases=aliases,
@@ -658,6 +665,21 @@ def scope_makes(text, rules: Boilerplate | None = None) -> bool:
         item not in rules.light_items and any(w in item for w in rules.making_activities)
         for _, item, _, _ in _kept(str(text), rules)[0]
     )
+
+
+def scope_serves_only(text, rules: Boilerplate | None = None) -> bool:
+    """Whether a scope registers a business and none of it makes or develops anything: a kept item that is not a
+    light one or a service item (service_items of scope_boilerplate.yaml: 物业管理, 会议及展览服务), and no making
+    activity in any kept item but the light ones (变压器销售；电气设备销售 / 物业管理；停车场服务). The technology
+    boilerplate alone (技术开发、技术服务…) registers no business: False."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return False
+    rules = rules or boilerplate()
+    kept, dropped = _kept(str(text), rules)
+    items = [item for _, item, _, _ in kept if item not in rules.light_items]
+    if not items and not rules.service_items.intersection(dropped):
+        return False
+    return not any(w in item for item in items for w in rules.making_activities)
 
 
 # where an item ends in texts as matching reads them (NFKC: ；： are ;: there), SEPARATOR included

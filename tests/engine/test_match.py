@@ -813,6 +813,15 @@ def test_a_vertical_word_before_a_product_names_its_users(shipped, intro, chain,
         # what a firm has bought and uses is its tools, not its trade
         ("公司是一家汽车座椅骨架生产企业，近年引进焊接机器人120台、AGV物流系统和数控机床。", "ime"),
         ("第三方仓储物流服务商，为电商客户提供仓储、分拣和配送，仓内部署了AGV和自动分拣线。", "ime"),
+        # where a fund's money goes, what a firm says it does not do, the projects a contractor has built
+        ("规模30亿元的产业基金在市内签约，基金将重点投向大模型、智能机器人和计算机视觉领域的早期项目。", "ai"),
+        ("公司主营燃气发电和供热业务，报告期内未开展输配电、配电网运营及售电业务。", "grid"),
+        (
+            "公司是一家钢结构工程企业，主要产品包括桥梁钢结构和厂房网架，近年承接了多个高铁站房、动车段和地铁车辆段钢结构工程。",
+            "rail",
+        ),
+        # a slogan opens the description; the statement after it names the business (培训中心)
+        ("轨道交通人才从这里起航！城轨职业技能培训中心开设地铁列车司机、站务员和检修工培训。", "rail"),
     ],
 )
 def test_hosts_owners_and_advisers_of_a_trade_are_not_filed_by_it(shipped, intro, chain):
@@ -1064,6 +1073,25 @@ def test_a_traders_name_ranks_but_never_files(shipped):
     assert 0 < rel.loc[0, "grid"] < t <= rel.loc[1, "grid"]
     assert 0 < rel.loc[2, "nev"] < t <= rel.loc[3, "nev"]
     assert 0 < rel.loc[4, "ime"] < t <= rel.loc[5, "ime"]
+
+
+def test_a_name_beside_a_scope_that_makes_nothing_ranks_but_never_files(shipped):
+    """A 经营范围 that registers a business and makes nothing (物业管理；停车场服务, 变压器销售；电气设备销售) says the name's
+    chain words are a landlord's or a trader's: they rank and do not file. Beside a scope that makes something, or one
+    of boilerplate only (技术开发、技术服务…: no business registered), the name files as before."""
+    name = "北京甲乙集成电路科技有限公司"
+    scopes = [
+        "物业管理；非居住房地产租赁；停车场服务；会议及展览服务",
+        "集成电路设计；集成电路芯片及产品销售；物业管理",
+        "技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广",
+    ]
+    rel = shipped.chain_relevance(shipped.match(frame(company_name=[name] * 3, scope=scopes)))
+    t = DEFAULTS.min_relevance
+    assert 0 < rel.loc[0, "ic"] < t <= rel.loc[1, "ic"] and rel.loc[2, "ic"] >= t
+    names = ["郑州甲乙电力设备有限公司"] * 2
+    scopes = ["电力设施器材销售；变压器销售；电气设备销售；五金产品零售", "变压器制造；电力设施器材销售"]
+    rel = shipped.chain_relevance(shipped.match(frame(company_name=names, scope=scopes)))
+    assert 0 < rel.loc[0, "grid"] < t <= rel.loc[1, "grid"]
 
 
 @pytest.mark.parametrize(

@@ -198,6 +198,8 @@ def test_shipped_file_is_valid():
         (lambda d: d.update(trade_activities=["销售", "倒卖"]), "trade_activities"),  # not an activity
         (lambda d: d.update(making_activities=["制造", "铸造"]), "making_activities"),
         (lambda d: d.update(maker_activities=["制造", "铸造"]), "maker_activities"),
+        (lambda d: d.update(service_items=["物业管理", "洗车服务"]), "service_items"),  # not a generic item
+        (lambda d: d.update(service_items=["物业管理", "物"]), "service_items[1]"),
     ],
 )
 def test_a_bad_file_names_its_field(tmp_path, edit, field):
@@ -404,6 +406,33 @@ def test_scope_makes_finds_an_item_that_makes(text, makes):
     from matcher.ingest.scope import scope_makes
 
     assert scope_makes(text) is makes
+
+
+@pytest.mark.parametrize(
+    "text, serves",
+    [
+        ("物业管理；非居住房地产租赁；停车场服务", True),  # a landlord: service items only
+        ("电力设施器材销售；变压器销售；电气设备销售", True),  # a trader: kept items that only sell
+        ("第二类医疗器械销售；技术服务、技术开发", True),  # the technology boilerplate makes nothing
+        ("技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广", False),  # no business registered
+        ("房屋租赁；货物进出口", False),  # what every company registers
+        ("人工智能应用软件开发；技术服务", False),  # a light item alone registers no business either
+        ("集成电路设计；物业管理", False),  # makes something
+        (None, False),
+        ("", False),
+    ],
+)
+def test_scope_serves_only_finds_a_business_that_makes_nothing(text, serves):
+    from matcher.ingest.scope import scope_serves_only
+
+    assert scope_serves_only(text) is serves
+
+
+@given(st.text(alphabet=ALPHABET, max_size=200) | st.text(max_size=80))
+def test_a_scope_that_serves_only_makes_nothing(text):
+    from matcher.ingest.scope import scope_makes, scope_serves_only
+
+    assert not (scope_serves_only(text) and scope_makes(text))
 
 
 @given(st.text(alphabet=ALPHABET, max_size=200) | st.text(max_size=80))
