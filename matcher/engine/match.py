@@ -381,15 +381,22 @@ def trade_clauses(text: str, starts: np.ndarray, ctx: np.ndarray, own: np.ndarra
         if not own[c]:  # a clause that goes on with the statement before it in its sentence
             out[c] = c > 0 and out[c - 1]
             continue
-        clause = text[starts[c] : ends[c]].rstrip(_STATEMENT_TRIM)
-        for noun in CORE_NOUNS:  # 一家专注机床附件贸易的公司: the kind of firm after its trade
-            if clause.endswith(noun):
-                clause = clause.removesuffix(noun).removesuffix("的").rstrip(_STATEMENT_TRIM)
-                break
-        for tail in _STATEMENT_TAILS:
-            clause = clause.removesuffix(tail).rstrip(_STATEMENT_TRIM)
-        out[c] = clause.endswith(rules.trade_activities) and not any(w in clause for w in rules.making_activities)
+        out[c] = only_trades(text[starts[c] : ends[c]], rules)
     return out
+
+
+def only_trades(clause: str, rules) -> bool:
+    """Whether a clause that states a business only trades or services what it names: it ends with a trade
+    activity (after a kind of firm and a 业务 / 服务 tail are taken off: 一家专注机床附件贸易的公司) and holds no making
+    activity."""
+    clause = clause.rstrip(_STATEMENT_TRIM)
+    for noun in CORE_NOUNS:  # 一家专注机床附件贸易的公司: the kind of firm after its trade
+        if clause.endswith(noun):
+            clause = clause.removesuffix(noun).removesuffix("的").rstrip(_STATEMENT_TRIM)
+            break
+    for tail in _STATEMENT_TAILS:
+        clause = clause.removesuffix(tail).rstrip(_STATEMENT_TRIM)
+    return clause.endswith(rules.trade_activities) and not any(w in clause for w in rules.making_activities)
 
 
 def core_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -1140,13 +1147,19 @@ class SegmentMatcher(Estimator):
         byte_at = _byte_offsets(chars)  # built once per field and shared by both lookups below
         c_start, c_ctx, c_own = clause_table(big, chars, cued=True)
         c_trade = trade_clauses(big, c_start, c_ctx, c_own)
-        c_start = byte_at[c_start]
+        c_chars, c_start = c_start, byte_at[c_start]
         at = np.maximum(np.searchsorted(c_start, beg, side="right") - 1, 0)
         ctx = c_ctx[at] if len(c_start) else np.full(len(beg), PLAIN)
         stated = (c_own & (c_ctx == HEAD))[at] if len(c_start) else np.zeros(len(beg), dtype=bool)
         u_start, u_end = customer_spans(big)  # the customers' words are application words, wherever they stand
+        opening = np.zeros(len(c_start), dtype=bool)
         if len(c_start):  # an opening clause with no cue names the business as well: up to its first verb
-            stated |= SegmentMatcher._opening_words(data, big, byte_at, c_start, c_ctx, at, beg, u_start)
+            opening = SegmentMatcher._opening_clauses(data, big, byte_at, c_start, c_ctx)
+            stated |= SegmentMatcher._opening_words(data, big, byte_at, c_start, opening, at, beg, u_start)
+            # and says how it trades as a head clause does ("挖掘机、汽车起重机租赁，可配机手")
+            rules, ends = boilerplate(), np.r_[c_chars[1:], len(big)]
+            for c in np.flatnonzero(opening).tolist():
+                c_trade[c] = only_trades(big[c_chars[c] : ends[c]], rules)
         traded = c_trade[at] if len(c_start) else np.zeros(len(beg), dtype=bool)
         weight = np.asarray(factors, dtype=np.float32)[ctx]
         if core != 1.0:  # a word in a core phrase says what the firm is (a factor of 1 skips the phrase search)
@@ -1156,25 +1169,16 @@ class SegmentMatcher(Estimator):
         ctx = np.where(customers, APPLICATION, ctx)
         weight[customers] = np.float32(factors[APPLICATION])
         head = ctx == HEAD
-        return ctx, weight, stated & (ctx != APPLICATION), traded & head
+        opened = opening[at] & (ctx == PLAIN) if len(c_start) else np.zeros(len(beg), dtype=bool)
+        return ctx, weight, stated & (ctx != APPLICATION), traded & (head | opened)
 
     @staticmethod
-    def _opening_words(
-        data: bytes,
-        big: str,
-        byte_at: np.ndarray,
-        c_start: np.ndarray,
-        c_ctx: np.ndarray,
-        at: np.ndarray,
-        beg: np.ndarray,
-        customers: np.ndarray,
+    def _opening_clauses(
+        data: bytes, big: str, byte_at: np.ndarray, c_start: np.ndarray, c_ctx: np.ndarray
     ) -> np.ndarray:
-        """bool per match: it stands in the opening clause of its description, a clause with no cue (PLAIN), and
-        before the clause's first verb (OPENING_VERBS) — the noun phrase that names the business, as a head clause
-        does: "【职业技能培训学校】，开设…", "【第三方仓储服务商】，在昆山运营…", not "药店通为连锁药店提供…会员营销…"
-        (what it supplies) nor a report's source ("据当地媒体报道，…") —, or all of it where it opens with its making
-        verb ("【公司开发体检预约APP】，…": the statement _OPENING_STATED_RX reads)."""
-        ends = np.r_[c_start[1:], byte_at[-1]]  # byte offsets, as c_start
+        """bool per clause (byte starts `c_start`, contexts `c_ctx`): the opening clause of its description when it
+        has no cue (PLAIN) — the first one, or the first after a slogan that opens the description ("换电3分钟，满电
+        即出发！…") —, not a report's source ("据当地媒体报道，…")."""
         u8 = np.frombuffer(data, dtype=np.uint8)
         opening = np.r_[True, u8[c_start[1:] - 1] == 0] & (c_ctx == PLAIN)
         # a description that opens with a slogan ("换电3分钟，满电即出发！", "HR的招聘神器来了！") opens its statement after it
@@ -1184,10 +1188,29 @@ class SegmentMatcher(Estimator):
             if j < len(c_start) and b"\x00" not in data[after : c_start[j]]:
                 opening[int(np.searchsorted(c_start, byte_at[m.start()], side="left"))] = False
                 opening[j] = c_ctx[j] == PLAIN
-        if not opening.any():
-            return np.zeros(len(beg), dtype=bool)
         first = np.flatnonzero(opening)  # one clause per description at most: not a report's source
         opening[first] = [not data.startswith(_OPENING_SOURCE_BYTES, b) for b in c_start[first].tolist()]
+        return opening
+
+    @staticmethod
+    def _opening_words(
+        data: bytes,
+        big: str,
+        byte_at: np.ndarray,
+        c_start: np.ndarray,
+        opening: np.ndarray,
+        at: np.ndarray,
+        beg: np.ndarray,
+        customers: np.ndarray,
+    ) -> np.ndarray:
+        """bool per match: it stands in the opening clause of its description, a clause with no cue (PLAIN), and
+        before the clause's first verb (OPENING_VERBS) — the noun phrase that names the business, as a head clause
+        does: "【职业技能培训学校】，开设…", "【第三方仓储服务商】，在昆山运营…", not "药店通为连锁药店提供…会员营销…"
+        (what it supplies) nor a report's source ("据当地媒体报道，…") —, or all of it where it opens with its making
+        verb ("【公司开发体检预约APP】，…": the statement _OPENING_STATED_RX reads)."""
+        if not opening.any():
+            return np.zeros(len(beg), dtype=bool)
+        ends = np.r_[c_start[1:], byte_at[-1]]  # byte offsets, as c_start
         # each clause's first verb at or after its start, else its end (one pass over the texts); 为 is a verb only
         # where it opens a customer phrase (为…企业提供: `customers`, customer_spans' starts, right after it), not as
         # "is" (本店为某品牌4S店)

@@ -1075,6 +1075,17 @@ def test_a_traders_name_ranks_but_never_files(shipped):
     assert 0 < rel.loc[4, "ime"] < t <= rel.loc[5, "ime"]
 
 
+def test_an_opening_that_only_trades_ranks_but_never_files(shipped):
+    """A description that opens, with no cue, by what it leases, sells or installs ("挖掘机、汽车起重机租赁，…") is a
+    lessor's or a trader's, as a head clause that only trades is: its products rank and do not file; the maker's files."""
+    intros = [
+        "挖掘机、汽车起重机、高空作业平台租赁，可配机手，服务本地工地。",
+        "挖掘机、汽车起重机、高空作业平台研发制造，产品销往全国。",
+    ]
+    rel = shipped.chain_relevance(shipped.match(frame(intro=intros)))
+    assert 0 < rel.loc[0, "ime"] < DEFAULTS.min_relevance <= rel.loc[1, "ime"]
+
+
 def test_a_name_beside_a_scope_that_makes_nothing_ranks_but_never_files(shipped):
     """A 经营范围 that registers a business and makes nothing (物业管理；停车场服务, 变压器销售；电气设备销售) says the name's
     chain words are a landlord's or a trader's: they rank and do not file. Beside a scope that makes something, or one
