@@ -385,10 +385,14 @@ def trade_clauses(text: str, starts: np.ndarray, ctx: np.ndarray, own: np.ndarra
     return out
 
 
+# what may stand before a trade that leads a business statement: 公司主营销售… / 专业维修… / 本店经营…
+_TRADE_LEAD_RX = re.compile("(?:公司|本公司|我司|我们|本店)?(?:专业|主要|长期|常年|主营|专门)?(?:从事)?")
+
+
 def only_trades(clause: str, rules) -> bool:
     """Whether a clause that states a business only trades or services what it names: it ends with a trade
-    activity (after a kind of firm and a 业务 / 服务 tail are taken off: 一家专注机床附件贸易的公司) and holds no making
-    activity."""
+    activity (after a kind of firm and a 业务 / 服务 tail are taken off: 一家专注机床附件贸易的公司) or leads with one
+    (出租挖掘机、装载机… / 专业维修挖掘机), and holds no making activity."""
     clause = clause.rstrip(_STATEMENT_TRIM)
     for noun in CORE_NOUNS:  # 一家专注机床附件贸易的公司: the kind of firm after its trade
         if clause.endswith(noun):
@@ -396,7 +400,11 @@ def only_trades(clause: str, rules) -> bool:
             break
     for tail in _STATEMENT_TAILS:
         clause = clause.removesuffix(tail).rstrip(_STATEMENT_TRIM)
-    return clause.endswith(rules.trade_activities) and not any(w in clause for w in rules.making_activities)
+    if any(w in clause for w in rules.making_activities):
+        return False
+    # the trade ends the statement (…挖掘机租赁) or leads it (出租挖掘机… / 专业维修挖掘机 / 公司主营销售…)
+    lead = _TRADE_LEAD_RX.match(clause).end()
+    return clause.endswith(rules.trade_activities) or clause.startswith(rules.trade_activities, lead)
 
 
 def core_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -1524,15 +1532,17 @@ class SegmentMatcher(Estimator):
         traded = None
         if self.trade_name_rx_ is not None:  # 五金电缆贸易: a trader's name (see _add_field)
             traded = industry.astype("string").str.contains(self.trade_name_rx_).fillna(False).to_numpy(dtype=bool)
-        if (
-            "scope" in frame and need.any()
-        ):  # beside a 经营范围 that makes nothing, the name's words name goods or tenants
+        counted = self._field_hits(industry)
+        scopes = _column(frame, "scope")
+        # beside a 经营范围 that makes nothing, the name's words name goods or tenants: only names with a keyword in
+        # their industry part are looked at (the rest have no specific evidence to move)
+        ask = (np.diff((counted.hits @ self._pattern_keywords_).tocsr().indptr) > 0) & scopes.notna().to_numpy()
+        if ask.any():
             rules = boilerplate()
-            scopes = _column(frame, "scope")
             serves = np.zeros(len(texts), dtype=bool)
-            serves[need] = map_distinct(scopes[need], lambda t: scope_serves_only(t, rules)).to_numpy(dtype=bool)
+            serves[ask] = map_distinct(scopes[ask], lambda t: scope_serves_only(t, rules)).to_numpy(dtype=bool)
             traded = serves if traded is None else traded | serves
-        return whole, self._field_hits(industry), self._name_term_hits(industry), traded, None
+        return whole, counted, self._name_term_hits(industry), traded, None
 
     def _leaders_past_place(self, names: pd.Series, found: sp.csr_matrix) -> sp.csr_matrix:
         """`found` without the leader names that start only inside a word of the name's place: read across the

@@ -1146,6 +1146,8 @@ def test_body_panels_are_no_application_cue():
         ("公司主营挖掘机租赁。公司另有装载机生产线。", [True, False]),  # a new sentence is read on its own
         ("一家专注数控刀具与机床附件贸易的公司，代理德国品牌。", [True, False]),  # the kind of firm after its trade
         ("一家专注数控刀具研发的企业。", [False]),
+        ("公司主营销售工业机器人和协作机器人。", [True]),  # the trade leads the statement
+        ("公司主要从事销售和出租工程机械。", [True]),
     ],
 )
 def test_trade_clauses_are_statements_that_only_trade(text, traded):
