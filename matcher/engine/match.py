@@ -118,6 +118,13 @@ APPLICATION_CUES = (
     "未开展",
     "未从事",
     "不从事",
+    # a job advertisement's requirements (现诚聘AI运营专员，熟练使用大模型工具): the tools staff use, not the trade
+    "诚聘",
+    "急聘",
+    "现招聘",
+    "任职要求",
+    "岗位要求",
+    "熟练使用",
     "客户包括",
     "客户主要是",  # 客户主要是银行和保险公司: the customers' trades, not the firm's
     "客户主要为",
@@ -225,6 +232,9 @@ CUSTOMER_NOUNS = (
     "门店",
     "医院",
     "学校",
+    "院校",
+    "高校",
+    "驾校",
     "厂",  # 工厂, 晶圆厂, 整车厂, 电厂: a plant is a customer
     "单位",
     "部门",
