@@ -177,6 +177,9 @@ _CORE_RX = _phrase_rx(CORE_OPENERS, CORE_NOUNS, 60)
 # between them, none of them a break or a link word (SegmentMatcher._product_users)
 USER_GAP = 2
 _USER_STOPS = frozenset(_SENTENCE_BREAKS + _CLAUSE_BREAKS + "、和及与或是为的等")
+# a verb between them makes the product what the vertical business offers, not what its users use (学校【开设】高铁乘务
+# 专业, 门店【销售】机器人): the vertical word names the business
+USER_VERBS = frozenset(("开设", "开展", "举办", "组织", "销售", "代理", "经营", "租赁", "出租", "维修", "培训"))
 # how a report names its source in its opening clause (据报道 / 据当地媒体报道 / 据介绍): not the business
 OPENING_SOURCES = ("据",)
 _OPENING_SOURCE_BYTES = tuple(w.encode("utf-8") for w in OPENING_SOURCES)
@@ -1036,7 +1039,7 @@ class SegmentMatcher(Estimator):
             if nxt < end or not self._pattern_product_[pat[i + 1]]:
                 continue
             gap = data[end:nxt].decode("utf-8", errors="replace")
-            out[i] = len(gap) <= USER_GAP and not _USER_STOPS.intersection(gap)
+            out[i] = len(gap) <= USER_GAP and not _USER_STOPS.intersection(gap) and gap not in USER_VERBS
         return out
 
     def _scope_hits(

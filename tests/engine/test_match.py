@@ -790,6 +790,8 @@ def test_an_item_that_only_sells_counts_less(shipped):
         ("公司主要从事二手工程机械的收购、翻新和销售，常备挖掘机、装载机现机。", "ime", False),
         # 专注 without 于 states the business as well: the school's course list is not its trade
         ("甲乙教育专注IT职业技能培训，开设Java开发、软件测试、大数据分析和人工智能算法课程。", "software", False),
+        # a verb between them (开设, 销售 …) makes the product what the school or shop offers: 学校 names the business
+        ("学校开设工业机器人操作与维护、数控机床编程等专业，与多家制造企业共建实训车间。", "ime", False),
     ],
 )
 def test_a_vertical_word_before_a_product_names_its_users(shipped, intro, chain, filed):
