@@ -1503,8 +1503,8 @@ class SegmentMatcher(Estimator):
         self, frame: pd.DataFrame, policy: FieldPolicy, codeless: np.ndarray | None = None
     ) -> tuple[FieldHits, FieldHits, sp.csr_matrix | None, np.ndarray | None, FieldHits | None]:
         """(hits over the whole field — for leaders, exclusions and business cues —, hits that count as
-        keyword evidence, name-term hits or None, which names are a trader's (trade_words of name_parts.yaml, or a 经营范围 beside them that makes nothing)
-        or None, the scope's hits as its `codeless` chains count them or None) as the policy's `read` says: a
+        keyword evidence, name-term hits or None, which names are a trader's (trade_words of name_parts.yaml, or
+        a 经营范围 beside them that makes nothing) or None, the scope's hits as its `codeless` chains count them or None) as the policy's `read` says: a
         plain text is both; a name counts keywords in its industry part only (matcher/ingest/names.py) and adds
         the industry part's chain terms; a scope counts its kept items, main items × main_items and light ones
         × light_items (matcher/ingest/scope.py); for the chains a row is `codeless` in (n × chains), a strong

@@ -654,17 +654,24 @@ def trade_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int]
     )
 
 
+def _business_items(text, rules: Boilerplate) -> tuple[list[str], tuple[str, ...]]:
+    """(the kept items that are not light ones, the dropped texts) of a scope; none for a missing one."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return [], ()
+    kept, dropped = _kept(str(text), rules)
+    return [item for _, item, _, _ in kept if item not in rules.light_items], tuple(dropped)
+
+
+def _makes(items: list[str], rules: Boilerplate) -> bool:
+    return any(w in item for item in items for w in rules.making_activities)
+
+
 def scope_makes(text, rules: Boilerplate | None = None) -> bool:
     """Whether a scope registers something the company makes or develops: a kept item, not a light one, with a
     making activity (锂电池的研发、生产与销售, 软件开发, 电池制造). A scope without one only sells, leases or serves
     (工业机器人销售；机械设备租赁；设备维修): what it names is a reseller's goods (matcher/engine/match.py)."""
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return False
     rules = rules or boilerplate()
-    return any(
-        item not in rules.light_items and any(w in item for w in rules.making_activities)
-        for _, item, _, _ in _kept(str(text), rules)[0]
-    )
+    return _makes(_business_items(text, rules)[0], rules)
 
 
 def scope_serves_only(text, rules: Boilerplate | None = None) -> bool:
@@ -672,14 +679,11 @@ def scope_serves_only(text, rules: Boilerplate | None = None) -> bool:
     light one or a service item (service_items of scope_boilerplate.yaml: 物业管理, 会议及展览服务), and no making
     activity in any kept item but the light ones (变压器销售；电气设备销售 / 物业管理；停车场服务). The technology
     boilerplate alone (技术开发、技术服务…) registers no business: False."""
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return False
     rules = rules or boilerplate()
-    kept, dropped = _kept(str(text), rules)
-    items = [item for _, item, _, _ in kept if item not in rules.light_items]
+    items, dropped = _business_items(text, rules)
     if not items and not rules.service_items.intersection(dropped):
         return False
-    return not any(w in item for item in items for w in rules.making_activities)
+    return not _makes(items, rules)
 
 
 # where an item ends in texts as matching reads them (NFKC: ；： are ;: there), SEPARATOR included
