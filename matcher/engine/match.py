@@ -1547,9 +1547,9 @@ class SegmentMatcher(Estimator):
             traded = industry.astype("string").str.contains(self.trade_name_rx_).fillna(False).to_numpy(dtype=bool)
         counted = self._field_hits(industry)
         scopes = _column(frame, "scope")
-        # beside a 经营范围 that makes nothing, the name's words name goods or tenants: only names with a keyword in
-        # their industry part are looked at (the rest have no specific evidence to move)
-        ask = (np.diff((counted.hits @ self._pattern_keywords_).tocsr().indptr) > 0) & scopes.notna().to_numpy()
+        # beside a 经营范围 that makes nothing, the name's words name goods or tenants: only names with a strong keyword
+        # in their industry part are looked at (the rest have no specific evidence to move)
+        ask = (np.asarray(counted.hits @ self._pattern_strong_).ravel() > 0) & scopes.notna().to_numpy()
         if ask.any():
             rules = boilerplate()
             serves = np.zeros(len(texts), dtype=bool)
