@@ -1181,7 +1181,7 @@ class SegmentMatcher(Estimator):
             stated |= SegmentMatcher._opening_words(data, big, byte_at, c_start, opening, at, beg, u_start)
             # and says how it trades as a head clause does ("挖掘机、汽车起重机租赁，可配机手")
             rules, ends = boilerplate(), np.r_[c_chars[1:], len(big)]
-            for c in np.flatnonzero(opening).tolist():
+            for c in np.intersect1d(np.flatnonzero(opening), at).tolist():  # only clauses that hold a match count
                 c_trade[c] = only_trades(big[c_chars[c] : ends[c]], rules)
         traded = c_trade[at] if len(c_start) else np.zeros(len(beg), dtype=bool)
         weight = np.asarray(factors, dtype=np.float32)[ctx]
