@@ -118,10 +118,8 @@ APPLICATION_CUES = (
     "未开展",
     "未从事",
     "不从事",
-    # a job advertisement's requirements (现诚聘AI运营专员，熟练使用大模型工具): the tools staff use, not the trade
-    "诚聘",
-    "急聘",
-    "现招聘",
+    # a job advertisement's requirements (熟练使用大模型工具): the tools staff use, not the trade (not the posts it
+    # offers: a CRO's 诚聘药物化学、药代动力学方向研究员 names its own work)
     "任职要求",
     "岗位要求",
     "熟练使用",
