@@ -866,18 +866,35 @@ def test_a_venue_damps_only_the_keyword_right_before_it(shipped):
     assert hits[3, k] == pytest.approx(1.0)  # too far on
 
 
-def test_venue_words_are_read_from_verticals(tmp_path, monkeypatch):
-    """The venues list of verticals.yaml; a file without it has none, a broken one names the file and field."""
+def test_the_shipped_venue_and_goods_lists():
+    """The venues of verticals.yaml (after which a keyword names a park, fair or fund) and its goods (vertical words
+    that never name users), each of them one of the verticals."""
+    assert {"产业园", "展览会", "基金"} <= set(match_module.venue_words())
+    assert "二手" in match_module.goods_words() and set(match_module.goods_words()) <= set(
+        match_module.vertical_words()
+    )
+
+
+@pytest.mark.parametrize(
+    "loader, key, bad",
+    [
+        ("venue_words", "venues", "verticals: [酒店]\nvenues: [园]\n"),  # a word of one character
+        ("goods_words", "goods", "verticals: [酒店]\ngoods: [二手]\n"),  # not one of the verticals
+    ],
+)
+def test_an_optional_vertical_list(tmp_path, monkeypatch, loader, key, bad):
+    """venues and goods are optional lists of verticals.yaml: a file without one has none, a broken one is an error
+    naming the file and the field."""
     from matcher.errors import DataFileError
 
-    assert {"产业园", "展览会", "基金"} <= set(match_module.venue_words())
+    read = getattr(match_module, loader)
     monkeypatch.setattr(match_module, "REFERENCE_DIR", tmp_path)
-    (tmp_path / "verticals.yaml").write_text("verticals: [酒店]\n", encoding="utf-8")
-    assert match_module.venue_words() == ()
-    (tmp_path / "verticals.yaml").write_text("verticals: [酒店]\nvenues: [园]\n", encoding="utf-8")
+    (tmp_path / "verticals.yaml").write_text("verticals: [二手, 酒店]\n", encoding="utf-8")
+    assert read() == ()
+    (tmp_path / "verticals.yaml").write_text(bad, encoding="utf-8")
     with pytest.raises(DataFileError, match="verticals.yaml") as err:
-        match_module.venue_words()
-    assert "venues" in str(err.value)
+        read()
+    assert key in str(err.value)
 
 
 def test_every_boundary_word_holds_a_strong_word(shipped):
@@ -889,23 +906,6 @@ def test_every_boundary_word_holds_a_strong_word(shipped):
     for chain in matcher.load_chains().values():
         strong |= {w for s in chain.segments for w in (*s.keywords, *s.leaders)} | {w for w, _ in chain.core_keywords}
     assert [w for w in match_module.boundary_words() if not any(k in w for k in strong)] == []
-
-
-def test_goods_words_must_be_verticals(tmp_path, monkeypatch):
-    """The goods list (vertical words that never name users) is read from verticals.yaml; a word that is not one
-    of the verticals is an error naming the file and the field, and a file without the list has none."""
-    from matcher.errors import DataFileError
-
-    assert "二手" in match_module.goods_words() and set(match_module.goods_words()) <= set(
-        match_module.vertical_words()
-    )
-    monkeypatch.setattr(match_module, "REFERENCE_DIR", tmp_path)
-    (tmp_path / "verticals.yaml").write_text("verticals: [二手, 酒店]\n", encoding="utf-8")
-    assert match_module.goods_words() == ()
-    (tmp_path / "verticals.yaml").write_text("verticals: [酒店]\ngoods: [二手]\n", encoding="utf-8")
-    with pytest.raises(DataFileError, match="verticals.yaml") as err:
-        match_module.goods_words()
-    assert "goods" in str(err.value)
 
 
 def test_a_broken_boundary_list_names_the_file(tmp_path, monkeypatch):
