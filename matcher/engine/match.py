@@ -274,10 +274,10 @@ _HEADLINE_RX = re.compile(
     f"(?:^|(?<={SEPARATOR}))(?:{_CLAUSE_TEXT}{{1,12}}[：:])?({_NO_CUE_TEXT}{{1,40}}?)(?:{'|'.join(CORE_NOUNS)})"
     f"(?=[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)"
 )
-# A description that opens with its verb, the subject left out (研发针对…的小分子创新药 / 我们设计制造低地板有轨电车): the
-# rest of the opening clause, as a statement led by 主要 / 专业 is
+# A description that opens with its verb, the subject left out or plain (研发针对…的小分子创新药 / 我们设计制造低地板有轨电车 /
+# 该企业研发的视觉识别算法…): the rest of the opening clause, as a statement led by 主要 / 专业 is
 _OPENING_STATED_RX = re.compile(
-    f"(?:^|(?<={SEPARATOR}))(?:公司|本公司|我们|我司)?(?:{'|'.join(STATED_VERBS)})"
+    f"(?:^|(?<={SEPARATOR}))(?:公司|本公司|该公司|我们|我司|企业|本企业|该企业|团队|我们团队)?(?:{'|'.join(STATED_VERBS)})"
     f"(?:[和与及、]?(?:{'|'.join((*STATED_VERBS, '销售'))}))*(?!{'|'.join(CORE_NOUNS)}|商|厂)({_CLAUSE_TEXT}{{1,40}})"
 )
 # A focus that names its object and nothing more: "三十年专注【受电弓】。", "聚焦【国产中大型PLC和分布式IO模块】，" —
@@ -402,10 +402,11 @@ def trade_clauses(text: str, starts: np.ndarray, ctx: np.ndarray, own: np.ndarra
 _TRADE_LEAD_RX = re.compile("(?:公司|本公司|我司|我们|本店)?(?:专业|主要|长期|常年|主营|专门)?(?:从事)?")
 
 
-def only_trades(clause: str, rules) -> bool:
+def only_trades(clause: str, rules, led: bool = True) -> bool:
     """Whether a clause that states a business only trades or services what it names: it ends with a trade
-    activity (after a kind of firm and a 业务 / 服务 tail are taken off: 一家专注机床附件贸易的公司) or leads with one
-    (出租挖掘机、装载机… / 专业维修挖掘机), and holds no making activity."""
+    activity (after a kind of firm and a 业务 / 服务 tail are taken off: 一家专注机床附件贸易的公司) or, where `led`,
+    leads with one (出租挖掘机、装载机… / 专业维修挖掘机), and holds no making activity. A clause after the statement
+    is read by its ending only: one that opens with 零售 may name a customer (零售门店客流统计…)."""
     clause = clause.rstrip(_STATEMENT_TRIM)
     for noun in CORE_NOUNS:  # 一家专注机床附件贸易的公司: the kind of firm after its trade
         if clause.endswith(noun):
@@ -416,8 +417,9 @@ def only_trades(clause: str, rules) -> bool:
     if any(w in clause for w in rules.making_activities):
         return False
     # the trade ends the statement (…挖掘机租赁) or leads it (出租挖掘机… / 专业维修挖掘机 / 公司主营销售…)
-    lead = _TRADE_LEAD_RX.match(clause).end()
-    return clause.endswith(rules.trade_activities) or clause.startswith(rules.trade_activities, lead)
+    if clause.endswith(rules.trade_activities):
+        return True
+    return led and clause.startswith(rules.trade_activities, _TRADE_LEAD_RX.match(clause).end())
 
 
 def core_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -1181,6 +1183,11 @@ class SegmentMatcher(Estimator):
             rules, ends = boilerplate(), np.r_[c_chars[1:], len(big)]
             for c in np.intersect1d(np.flatnonzero(opening), at).tolist():  # only clauses that hold a match count
                 c_trade[c] = only_trades(big[c_chars[c] : ends[c]], rules)
+            # any other clause with no cue that only trades or services what it names ("各类数控系统维修")
+            plain_trade = np.zeros(len(c_start), dtype=bool)
+            for c in np.intersect1d(np.flatnonzero((c_ctx == PLAIN) & ~opening), at).tolist():
+                plain_trade[c] = only_trades(big[c_chars[c] : ends[c]], rules, led=False)
+            c_trade |= plain_trade
         traded = c_trade[at] if len(c_start) else np.zeros(len(beg), dtype=bool)
         weight = np.asarray(factors, dtype=np.float32)[ctx]
         if core != 1.0:  # a word in a core phrase says what the firm is (a factor of 1 skips the phrase search)
@@ -1190,7 +1197,7 @@ class SegmentMatcher(Estimator):
         ctx = np.where(customers, APPLICATION, ctx)
         weight[customers] = np.float32(factors[APPLICATION])
         head = ctx == HEAD
-        opened = opening[at] & (ctx == PLAIN) if len(c_start) else np.zeros(len(beg), dtype=bool)
+        opened = (ctx == PLAIN) if len(c_start) else np.zeros(len(beg), dtype=bool)
         return ctx, weight, stated & (ctx != APPLICATION), traded & (head | opened)
 
     @staticmethod

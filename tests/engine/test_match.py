@@ -1088,6 +1088,44 @@ def test_an_opening_that_only_trades_ranks_but_never_files(shipped):
     assert 0 < rel.loc[0, "ime"] < DEFAULTS.min_relevance <= rel.loc[1, "ime"]
 
 
+def test_a_later_clause_that_only_services_ranks_but_never_files(shipped):
+    """A clause with no cue after the opening one that ends with a trade or service activity ("各类进口、国产数控系统维修")
+    services what it names, as the opening does: a repair shop's list of what it repairs ranks and does not file it.
+    Only the ending counts there: a later clause that opens with 零售 names a customer (零售门店客流统计…算法提供商)."""
+    intros = [
+        "数控机床维修：各类进口、国产数控系统维修，主轴、伺服驱动器维修，上门服务。",
+        "数控机床研发制造：各类数控系统自主开发，主轴、伺服驱动器自产。",
+        "甲乙科技：零售门店客流统计与商品识别视觉算法提供商。",
+    ]
+    rel = shipped.chain_relevance(shipped.match(frame(intro=intros)))
+    t = DEFAULTS.min_relevance
+    assert 0 < rel.loc[0, "ime"] < t <= rel.loc[1, "ime"]
+    assert rel.loc[2, "ai"] >= t
+
+
+@pytest.mark.parametrize(
+    "intro, chain",
+    [
+        ("开设PLC编程、工业机器人操作与维护实训课程，面向在职电工和中职学生。", "ime"),
+        ("高铁乘务、城市轨道交通运营管理专业招生，小班化教学，推荐就业。", "rail"),
+    ],
+)
+def test_a_course_or_an_enrolment_is_teaching_not_making(shipped, intro, chain):
+    """A statement that ends with 课程 or 招生 sells teaching about what it names, as one ending with 培训 does: a
+    school's chain words rank it and do not file it."""
+    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
+    assert 0 < rel.loc[0, chain] < DEFAULTS.min_relevance
+
+
+@pytest.mark.parametrize("subject", ["", "公司", "该企业", "团队"])
+def test_a_description_led_by_its_making_verb_states_the_business(shipped, subject):
+    """A description that opens with its making verb states the business in full, with the subject left out or
+    written as 公司 / 该企业 / 团队 alike (该企业研发的视觉识别算法…): a strong word in it files the company."""
+    intro = f"{subject}研发的视觉识别算法能在工地自动识别未戴安全帽等行为。"
+    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
+    assert rel.loc[0, "ai"] >= DEFAULTS.min_relevance
+
+
 def test_a_name_beside_a_scope_that_makes_nothing_ranks_but_never_files(shipped):
     """A 经营范围 that registers a business and makes nothing (物业管理；停车场服务, 变压器销售；电气设备销售) says the name's
     chain words are a landlord's or a trader's: they rank and do not file. Beside a scope that makes something, or one
