@@ -1183,6 +1183,16 @@ class SegmentMatcher(Estimator):
             rules, ends = boilerplate(), np.r_[c_chars[1:], len(big)]
             for c in np.intersect1d(np.flatnonzero(opening), at).tolist():  # only clauses that hold a match count
                 c_trade[c] = only_trades(big[c_chars[c] : ends[c]], rules)
+                # the clauses with no cue that go on with it in its sentence name the goods it trades ("低压电器批发：
+                # 断路器、接触器…，品牌齐全"), unless one makes something itself
+                n = c + 1
+                while c_trade[c] and n < len(c_chars) and c_ctx[n] == PLAIN:
+                    if any(b in _SENTENCE_BREAKS for b in big[c_chars[n - 1] : c_chars[n]]):
+                        break
+                    if any(w in big[c_chars[n] : ends[n]] for w in rules.making_activities):
+                        break
+                    c_trade[n] = True
+                    n += 1
             # any other clause with no cue that only trades or services what it names ("各类数控系统维修")
             plain_trade = np.zeros(len(c_start), dtype=bool)
             for c in np.intersect1d(np.flatnonzero((c_ctx == PLAIN) & ~opening), at).tolist():

@@ -1103,6 +1103,21 @@ def test_a_later_clause_that_only_services_ranks_but_never_files(shipped):
     assert rel.loc[2, "ai"] >= t
 
 
+def test_the_goods_listed_after_an_opening_that_trades_are_traded(shipped):
+    """The clauses that go on, in its sentence, with an opening that only trades ("低压电器批发：断路器、接触器…，品牌齐全")
+    list the goods it trades: they rank and do not file. A clause that makes something (…自主研发断路器) ends the list,
+    and so does the sentence."""
+    intros = [
+        "低压电器批发：断路器、接触器、继电器、电线电缆，品牌齐全，工程项目可报价。",
+        "低压电器批发：各品牌现货，另自主研发智能断路器、智能电表，已获多项专利。",
+        "低压电器批发。断路器、智能电表、接触器、塑壳断路器均为自产。",
+    ]
+    rel = shipped.chain_relevance(shipped.match(frame(intro=intros)))
+    t = DEFAULTS.min_relevance
+    assert 0 < rel.loc[0, "grid"] < t
+    assert rel.loc[1, "grid"] >= t and rel.loc[2, "grid"] >= t
+
+
 @pytest.mark.parametrize(
     "intro, chain",
     [
