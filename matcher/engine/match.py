@@ -160,6 +160,8 @@ LIST_LEADS = ("包括", "主要包括", "包含", "涵盖", "业务包括", "服
 # The words between the opener (a head cue, see CORE_OPENERS) and the noun that names the kind of
 # firm say what the firm is.
 CORE_NOUNS = ("提供商", "供应商", "服务商", "研发商", "生产商", "制造商", "开发商", "运营商", "厂商", "企业", "公司")
+# kinds of firm that trade what they name: a statement that ends with one only trades (我们是一家工控产品代理商)
+TRADER_NOUNS = ("代理商", "经销商", "分销商", "贸易商", "批发商", "代理公司", "经销公司", "贸易公司")
 
 
 _CLAUSE_TEXT = f"[^{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]"  # a character that stays in its clause
@@ -398,6 +400,10 @@ def trade_clauses(text: str, starts: np.ndarray, ctx: np.ndarray, own: np.ndarra
     return out
 
 
+# words that open a clause turning from what came before ("我们不做课程，而是…", "…，同时自主研发…")
+_TURN_WORDS = ("而是", "但", "同时", "另外", "此外", "并且", "还")
+# what a statement that says what the firm does not do opens with: it states no trade ("我们不做面向家长的课程")
+_NOT_DONE_RX = re.compile("不做|不是|并非|不从事|不卖")
 # what may stand before a trade that leads a business statement: 公司主营销售… / 专业维修… / 本店经营…
 _TRADE_LEAD_RX = re.compile("(?:公司|本公司|我司|我们|本店)?(?:专业|主要|长期|常年|主营|专门)?(?:从事)?")
 
@@ -408,6 +414,10 @@ def only_trades(clause: str, rules, led: bool = True) -> bool:
     leads with one (出租挖掘机、装载机… / 专业维修挖掘机), and holds no making activity. A clause after the statement
     is read by its ending only: one that opens with 零售 may name a customer (零售门店客流统计…)."""
     clause = clause.rstrip(_STATEMENT_TRIM)
+    if _NOT_DONE_RX.search(clause):
+        return False
+    if clause.endswith(TRADER_NOUNS):  # 一家电子元器件代理商: the kind of firm is a trader's
+        return not any(w in clause for w in rules.making_activities)
     for noun in CORE_NOUNS:  # 一家专注机床附件贸易的公司: the kind of firm after its trade
         if clause.endswith(noun):
             clause = clause.removesuffix(noun).removesuffix("的").rstrip(_STATEMENT_TRIM)
@@ -1181,13 +1191,16 @@ class SegmentMatcher(Estimator):
             stated |= SegmentMatcher._opening_words(data, big, byte_at, c_start, opening, at, beg, u_start)
             # and says how it trades as a head clause does ("挖掘机、汽车起重机租赁，可配机手")
             rules, ends = boilerplate(), np.r_[c_chars[1:], len(big)]
-            for c in np.intersect1d(np.flatnonzero(opening), at).tolist():  # only clauses that hold a match count
+            for c in np.flatnonzero(opening).tolist():
                 c_trade[c] = only_trades(big[c_chars[c] : ends[c]], rules)
-                # the clauses with no cue that go on with it in its sentence name the goods it trades ("低压电器批发：
-                # 断路器、接触器…，品牌齐全"), unless one makes something itself
-                n = c + 1
-                while c_trade[c] and n < len(c_chars) and c_ctx[n] == PLAIN:
+                # the clauses that go on with it in its sentence name the goods it trades ("低压电器批发：断路器、接触器…，
+                # 品牌齐全" / "我们是工控产品代理商，主营各品牌PLC…"), unless one makes something itself
+                # (not after 经营 alone, which also runs a business of its own: 公司经营连锁中医馆，提供中医诊疗…)
+                n = c + 1 if "经营" not in big[c_chars[c] : ends[c]] else len(c_chars)
+                while c_trade[c] and n < len(c_chars) and c_ctx[n] in (PLAIN, HEAD):
                     if any(b in _SENTENCE_BREAKS for b in big[c_chars[n - 1] : c_chars[n]]):
+                        break
+                    if big.startswith(_TURN_WORDS, c_chars[n]):  # "…，而是为学校提供…": a turn ends the list
                         break
                     if any(w in big[c_chars[n] : ends[n]] for w in rules.making_activities):
                         break

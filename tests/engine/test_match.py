@@ -1119,6 +1119,34 @@ def test_the_goods_listed_after_an_opening_that_trades_are_traded(shipped):
 
 
 @pytest.mark.parametrize(
+    "intro, filed",
+    [
+        ("我们是工控产品代理商，主营各品牌PLC、变频器、伺服驱动器及低压电器，库存充足。", False),
+        ("我们是工控产品代理商，主营各品牌PLC、变频器，同时自主研发伺服驱动器和运动控制器。", True),
+        ("我们不做工控产品代理，而是自主研发伺服驱动器、运动控制器和PLC。", True),
+    ],
+)
+def test_a_firm_that_calls_itself_a_dealer_trades(shipped, intro, filed):
+    """A description that opens by calling the firm a dealer (代理商 / 经销商 / 分销商 …) only trades, and so do the
+    clauses that go on with it in its sentence, 主营… included; a clause that makes something, or turns (而是 / 同时 …),
+    ends the list, and a statement of what the firm does not do (不做…) states no trade."""
+    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
+    assert rel.loc[0, "ime"] > 0
+    assert bool(rel.loc[0, "ime"] >= DEFAULTS.min_relevance) is filed
+
+
+def test_ndfeb_magnets_are_the_traction_motors(shipped):
+    """The labelling conventions file NdFeB magnet makers under 新能源汽车: a roster name whose industry part is
+    钕铁硼磁业 and a scope whose main item makes 烧结钕铁硼 are filed there; a ferrite 磁业 is not."""
+    names = ["宁波甲乙钕铁硼磁业有限公司", "东阳甲乙磁业有限公司", "包头甲乙磁业有限公司"]
+    scopes = [None, None, "烧结钕铁硼永磁材料及器件的研发、生产、销售；稀土金属及合金销售"]
+    rel = shipped.chain_relevance(shipped.match(frame(company_name=names, scope=scopes)))
+    t = DEFAULTS.min_relevance
+    assert rel.loc[0, "nev"] >= t > rel.loc[1, "nev"]
+    assert rel.loc[2, "nev"] >= t
+
+
+@pytest.mark.parametrize(
     "intro, chain",
     [
         ("开设PLC编程、工业机器人操作与维护实训课程，面向在职电工和中职学生。", "ime"),

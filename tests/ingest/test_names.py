@@ -32,6 +32,8 @@ DATA = names.name_parts_data()
         ("温州甲乙开关厂", "温州", "甲乙", "开关", "厂"),  # a factory's one-character form
         ("甲乙厂", "", "甲乙", "", "厂"),
         ("星河医疗研究院有限公司", "", "星河", "医疗研究院", "有限公司"),  # 研究院 before the form
+        ("宁波甲乙钕铁硼磁业有限公司", "宁波", "甲乙", "钕铁硼磁业", "有限公司"),  # a magnet maker's trade
+        ("金华甲乙磁业有限公司", "金华", "甲乙", "磁业", "有限公司"),
     ],
 )
 def test_examples(name, region, brand, industry, form):
