@@ -377,7 +377,8 @@ def clause_table(text: str, codes: np.ndarray | None = None, cued: bool = False)
 
 # what may close a business statement after its activity: 主营…租赁业务 / …的维修、维护服务
 _STATEMENT_TAILS = ("业务", "服务")
-_STATEMENT_TRIM = " \t\u3000，,：:；;。.、等"
+# (and what ends a clause: its breaks, and the SEPARATOR after the last clause of each of many joined texts)
+_STATEMENT_TRIM = " \t\u3000，,：:；;。.、等！？!?\n" + SEPARATOR
 
 
 def trade_clauses(text: str, starts: np.ndarray, ctx: np.ndarray, own: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ Every row must be filed where expected; a known miss is marked with why, and mus
 import csv
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -83,3 +84,23 @@ def test_a_company_filed_in_two_chains_is_first_where_the_knowledge_puts_it():
     multi = np.flatnonzero(filing.filed.sum(axis=1) >= 2)
     assert len(multi) >= 20
     np.testing.assert_array_equal(filing.best[multi], main[multi].argmax(axis=1))
+
+
+def test_a_company_is_read_alike_alone_and_in_a_list():
+    """Matching a list reads each company as it reads the company alone: the texts of a field are joined for speed,
+    and nothing of one may reach into the reading of another (a description's last clause once kept the separator
+    after it, so a statement that only trades was read as trade alone and not in a list)."""
+    m = SegmentMatcher(model=None).fit(matcher.load_chains())
+    frame = pd.DataFrame(
+        {
+            "company_name": [r["企业名称"] or None for r in ROWS],
+            "scope": [r["经营范围"] or None for r in ROWS],
+            "industry_code": [r["国标行业"] or None for r in ROWS],
+            "intro": [r["公司简介"] or None for r in ROWS],
+        }
+    )
+    together = m.chain_relevance(m.match(frame)).to_numpy()
+    alone = np.vstack(
+        [m.chain_relevance(m.match(frame.iloc[[i]].reset_index(drop=True))).to_numpy() for i in range(len(frame))]
+    )
+    np.testing.assert_allclose(alone, together, atol=1e-4)  # float32 sums may differ in order
