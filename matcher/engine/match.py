@@ -433,6 +433,13 @@ def only_trades(clause: str, rules, led: bool = True) -> bool:
     return led and clause.startswith(rules.trade_activities, _TRADE_LEAD_RX.match(clause).end())
 
 
+def only_makes(clause: str, rules) -> bool:
+    """Whether a clause ends with a making activity (研发制造 / 生产 / 研发 …, after a 业务 tail is taken off) and trades
+    nothing: a description that opens "金属3D打印设备及球形粉末材料研发制造" names what the firm makes, as a core phrase."""
+    clause = clause.rstrip(_STATEMENT_TRIM).removesuffix("业务").rstrip(_STATEMENT_TRIM)
+    return clause.endswith(rules.maker_activities) and not any(w in clause for w in rules.trade_activities)
+
+
 def core_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(starts, ends) character offsets of the core phrases of a description (or of many joined by
     SEPARATOR), sorted and disjoint: the shortest run of one clause between a CORE_OPENERS word and a
@@ -1216,7 +1223,13 @@ class SegmentMatcher(Estimator):
         weight = np.asarray(factors, dtype=np.float32)[ctx]
         if core != 1.0:  # a word in a core phrase says what the firm is (a factor of 1 skips the phrase search)
             k_start, k_end = core_spans(big)
-            weight[_inside(beg, byte_at[k_start], byte_at[k_end])] *= np.float32(core)
+            in_core = _inside(beg, byte_at[k_start], byte_at[k_end])
+            if opening.any():  # an opening that ends with its making ("金属3D打印设备…研发制造") is a core phrase too
+                made = np.zeros(len(c_start), dtype=bool)
+                for c in np.intersect1d(np.flatnonzero(opening), at).tolist():
+                    made[c] = only_makes(big[c_chars[c] : ends[c]], rules)
+                in_core |= made[at]
+            weight[in_core] *= np.float32(core)
         customers = _inside(beg, byte_at[u_start], byte_at[u_end])
         ctx = np.where(customers, APPLICATION, ctx)
         weight[customers] = np.float32(factors[APPLICATION])

@@ -1147,6 +1147,24 @@ def test_ndfeb_magnets_are_the_traction_motors(shipped):
 
 
 @pytest.mark.parametrize(
+    "intro, chain, filed",
+    [
+        ("金属3D打印设备及球形粉末材料研发制造。", "ime", True),
+        ("腔镜手术机器人研发，主从式四臂构型，已完成注册检验。", "bio", True),
+        ("金属3D打印设备及球形粉末材料，最大成形尺寸800mm。", "ime", False),  # no making stated
+        ("金属3D打印设备及球形粉末材料销售与研发。", "ime", False),  # trades as well
+    ],
+)
+def test_an_opening_that_ends_with_its_making_names_the_business(shipped, intro, chain, filed):
+    """A description that opens with what it makes and ends the clause with the making (…研发制造 / …研发) names the
+    firm's business as a core phrase does: its one strong word files the company; the same words with no making, or
+    with trade, do not by themselves."""
+    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
+    assert rel.loc[0, chain] > 0
+    assert bool(rel.loc[0, chain] >= DEFAULTS.min_relevance) is filed
+
+
+@pytest.mark.parametrize(
     "intro, chain",
     [
         ("开设PLC编程、工业机器人操作与维护实训课程，面向在职电工和中职学生。", "ime"),
