@@ -111,6 +111,7 @@ APPLICATION_CUES = (
     "部署了",
     "购置",
     "配备了",
+    "配备",  # what a project or a plant is equipped with (冷链物流园…配备AGV搬运机器人…): its user's words
     "承接了",  # 承接了多个高铁站房…工程: projects done for customers
     # where a fund's money goes (基金将重点投向大模型…), and what a firm says it does not do (未开展售电业务)
     "投向",

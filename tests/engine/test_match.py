@@ -1165,6 +1165,21 @@ def test_an_opening_that_ends_with_its_making_names_the_business(shipped, intro,
 
 
 @pytest.mark.parametrize(
+    "intro, chain, filed",
+    [
+        ("Six-axis industrial robots and cobots，本体、控制器全部自研，主打焊接与码垛。", "ime", True),  # plural forms
+        ("专注10万元以下纯电微型车，在园区建有年产5万辆的整车工厂。", "nev", True),
+        ("城轨智慧运维平台：列车在线监测、故障预测与健康管理，服务多个城市的地铁公司。", "rail", True),
+        # a sorting and processing centre is no CNC machining centre; what a project is equipped with is its user's
+        ("项目建设智能化立体冷库、分拣加工中心和冷链配送中心，配备AGV搬运机器人、穿梭车和仓储管理系统。", "ime", False),
+    ],
+)
+def test_words_of_product_lists_and_projects(shipped, intro, chain, filed):
+    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
+    assert bool(rel.loc[0, chain] >= DEFAULTS.min_relevance) is filed
+
+
+@pytest.mark.parametrize(
     "intro, chain",
     [
         ("开设PLC编程、工业机器人操作与维护实训课程，面向在职电工和中职学生。", "ime"),
