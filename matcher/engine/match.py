@@ -933,6 +933,10 @@ class SegmentMatcher(Estimator):
         # a trader's industry part (五金电缆贸易: trade_words), read in _read_field; None when the file lists none
         trade = data["trade_words"]
         self.trade_name_rx_ = re.compile("|".join(map(re.escape, trade))) if trade else None
+        # a park's, a fund's or an association's name (新能源汽车产业园建设运营, 集成电路产业投资基金管理): its trade is
+        # what follows the venue word, the chain words before it its theme (as in a text: _before_venue)
+        venues = venue_words()
+        self.venue_name_rx_ = re.compile(f".*(?:{'|'.join(map(re.escape, venues))})") if venues else None
         terms: dict[str, int] = {}
         pairs: dict[str, dict] = {"strong": {}, "weak": {}}  # (term, segment) -> weight
         chains_loaded = set(self.chain_ids_)
@@ -1587,6 +1591,9 @@ class SegmentMatcher(Estimator):
             read = map_distinct(texts[need], lambda n: None if n is None else parser.parse(n).industry)
             industry[need] = read.to_numpy(dtype=object)
         industry = pd.Series(industry, dtype=object)
+        if self.venue_name_rx_ is not None and industry.notna().any():  # 新能源汽车产业园建设运营: a park's operator
+            read = industry.notna().to_numpy()
+            industry[read] = [self.venue_name_rx_.sub("", t, count=1) for t in industry[read]]
         traded = None
         if self.trade_name_rx_ is not None:  # 五金电缆贸易: a trader's name (see _add_field)
             traded = industry.astype("string").str.contains(self.trade_name_rx_).fillna(False).to_numpy(dtype=bool)

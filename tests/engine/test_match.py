@@ -1135,6 +1135,21 @@ def test_a_firm_that_calls_itself_a_dealer_trades(shipped, intro, filed):
     assert bool(rel.loc[0, "ime"] >= DEFAULTS.min_relevance) is filed
 
 
+@pytest.mark.parametrize(
+    "name, plain, chain",
+    [
+        ("襄阳甲乙新能源汽车产业园建设运营有限公司", "襄阳甲乙新能源汽车有限公司", "nev"),
+        ("合肥甲乙集成电路产业投资基金管理有限公司", "合肥甲乙集成电路有限公司", "ic"),
+        ("南京甲乙人工智能产业协会", "南京甲乙人工智能有限公司", "ai"),
+    ],
+)
+def test_a_parks_funds_or_associations_name_is_not_its_themes_trade(shipped, name, plain, chain):
+    """In a name, as in a text, a chain word before a venue word (产业园, 基金, 协会 …) names the park's, fund's or
+    association's theme: its trade is what follows (建设运营, 管理), and the name is not filed by the theme."""
+    rel = shipped.chain_relevance(shipped.match(frame(company_name=[name, plain])))
+    assert rel.loc[0, chain] < DEFAULTS.min_relevance <= rel.loc[1, chain]
+
+
 def test_ndfeb_magnets_are_the_traction_motors(shipped):
     """The labelling conventions file NdFeB magnet makers under 新能源汽车: a roster name whose industry part is
     钕铁硼磁业 and a scope whose main item makes 烧结钕铁硼 are filed there; a ferrite 磁业 is not."""
