@@ -1150,6 +1150,19 @@ def test_a_parks_funds_or_associations_name_is_not_its_themes_trade(shipped, nam
     assert rel.loc[0, chain] < DEFAULTS.min_relevance <= rel.loc[1, chain]
 
 
+def test_a_consumer_learning_app_is_education_not_ai(shipped):
+    """The labelling conventions count AI+education apps as education (a vertical): a learning app for pupils
+    (学习App, 拍照搜题, 口语陪练) is not filed under 人工智能 by the AI it uses; a grading system sold to schools is."""
+    intros = [
+        "一款面向中小学生的AI学习App，提供拍照搜题和个性化错题本，注册用户超过300万。",
+        "一款AI英语口语陪练应用，AI老师随时陪孩子练口语、纠发音。",
+        "公司为中小学提供AI作业智能批改系统和自适应学习平台，已在300余所学校部署。",
+    ]
+    rel = shipped.chain_relevance(shipped.match(frame(intro=intros)))
+    t = DEFAULTS.min_relevance
+    assert rel.loc[0, "ai"] < t and rel.loc[1, "ai"] < t <= rel.loc[2, "ai"]
+
+
 def test_ndfeb_magnets_are_the_traction_motors(shipped):
     """The labelling conventions file NdFeB magnet makers under 新能源汽车: a roster name whose industry part is
     钕铁硼磁业 and a scope whose main item makes 烧结钕铁硼 are filed there; a ferrite 磁业 is not."""
