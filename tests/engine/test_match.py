@@ -1308,6 +1308,7 @@ def test_trade_clauses_are_statements_that_only_trade(text, traded):
         ("公司专业从事数控机床维修、机床大修改造和数控系统维护服务，工程师30余名。", False),
         ("公司主营挖掘机、装载机和汽车起重机的研发、制造和销售，年产整机3000台。", True),
         ("一家专注数控刀具与机床附件贸易的公司，代理日本和德国品牌的数控系统。", False),
+        ("专业提供挖掘机、装载机和汽车起重机的维修保养，工程师30余名。", False),  # 保养 / 维保 service too
     ],
 )
 def test_a_statement_that_only_trades_ranks_and_never_files(shipped, intro, filed):
