@@ -36,6 +36,8 @@ _LIST_KEYS = ("regions", "forms", "branches", "industry_words")
 TERM_LEVELS = ("strong", "weak", "hint")  # how much an industry-part word says about a chain (name_parts.yaml)
 _DIVISION_SUFFIX = re.compile(r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|地区|盟|省|市)$")
 _OPEN, _CLOSE = "（(", "）)"
+# a former name in brackets after the name (…有限公司（原…有限公司） / （曾用名：…）): a note, read as no part of the name
+_FORMER_RX = re.compile(r"[（(](?:原名|原|曾用名)[:：]?[^（()）]+[）)]\s*$")
 _SHORT_FORMS = ("厂",)  # one-character forms (name_parts.yaml lists words of two characters or more)
 _MIN_BRAND = 1  # the registration rules ask for two, but a one-character 字号 (甲, 乙 in examples) is read too
 
@@ -180,10 +182,15 @@ class NameParser:
         if name is None or (isinstance(name, float) and pd.isna(name)):
             return NameParts(())
         s = str(name)
+        former = _FORMER_RX.search(s)
+        note = ""
+        if former is not None and former.start() > 0:  # 宁波甲乙新能源汽车有限公司（原宁波甲乙汽车零部件有限公司）
+            s, note = s[: former.start()], s[former.start() :]
         end, branch = self._branch(s)
         end, form = self._form(s, end)
         middle = self._middle(s[:end])
-        return NameParts(tuple((k, t) for k, t in (*middle[0], ("form", form), ("branch", branch)) if t), middle[1])
+        spans = (*middle[0], ("form", form), ("branch", branch), ("other", note))
+        return NameParts(tuple((k, t) for k, t in spans if t), middle[1])
 
     def _branch(self, s: str) -> tuple[int, str]:
         """(end of the name before a branch part, the branch part: 南京分公司)."""
