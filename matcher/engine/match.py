@@ -291,8 +291,12 @@ _FOCUS_RX = re.compile(
     f"(?:专注于|专注|聚焦于|聚焦|深耕于|深耕)((?:(?!{'|'.join(_FOCUS_STOPS)}){_CLAUSE_TEXT}){{1,30}})"
     f"(?=[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)"
 )
+# The news form of the statement: the kind of firm before its quoted name, "车载激光雷达企业「光棱智感」完成B轮融资" /
+# "协作机器人厂商“灵臂科技”…": what stands before the noun of firms says what the firm is
+_NEWS_RX = re.compile(f'({_CLAUSE_TEXT}{{2,24}}?)(?:{"|".join(CORE_NOUNS + ("品牌", "独角兽"))})[「“"《『]')
 # every form of a core phrase: (pattern, the group that is the phrase)
 _CORE_PHRASES = (
+    (_NEWS_RX, 1),
     (_FOCUS_RX, 1),
     (_CORE_RX, 1),
     (_BUSINESS_RX, 1),

@@ -1163,6 +1163,23 @@ def test_a_consumer_learning_app_is_education_not_ai(shipped):
     assert rel.loc[0, "ai"] < t and rel.loc[1, "ai"] < t <= rel.loc[2, "ai"]
 
 
+@pytest.mark.parametrize(
+    "intro, chain, filed",
+    [
+        ("36氪获悉，车载激光雷达企业「甲乙智感」完成B轮融资，本轮金额超5亿元。甲乙智感成立于2019年。", "nev", True),
+        ("协作机器人厂商“甲乙科技”完成数亿元C轮融资，资金将用于扩产。", "ime", True),
+        ("车载激光雷达企业甲乙智感完成B轮融资，本轮金额超5亿元。", "nev", False),  # no quoted name: no news form
+        ("新能源汽车后市场服务商「甲乙管家」完成Pre-A轮融资，在长三角开设40余家快修门店。", "nev", False),
+    ],
+)
+def test_the_news_form_names_the_kind_of_firm(shipped, intro, chain, filed):
+    """Financing news names the firm by its kind before its quoted name (车载激光雷达企业「…」, 协作机器人厂商“…”): that
+    phrase says what the firm is, as a core phrase does; an aftermarket service firm (后市场) is a vertical business."""
+    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
+    assert rel.loc[0, chain] > 0
+    assert bool(rel.loc[0, chain] >= DEFAULTS.min_relevance) is filed
+
+
 def test_ndfeb_magnets_are_the_traction_motors(shipped):
     """The labelling conventions file NdFeB magnet makers under 新能源汽车: a roster name whose industry part is
     钕铁硼磁业 and a scope whose main item makes 烧结钕铁硼 are filed there; a ferrite 磁业 is not."""
