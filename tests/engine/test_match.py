@@ -1180,6 +1180,21 @@ def test_the_news_form_names_the_kind_of_firm(shipped, intro, chain, filed):
     assert bool(rel.loc[0, chain] >= DEFAULTS.min_relevance) is filed
 
 
+def test_portable_power_stations_and_e_bike_charging_are_not_the_grids(shipped):
+    """A portable power station (户外电源 / 便携式储能) is a consumer good, not storage for the grid, and an e-bike's
+    charging (电单车) is neither chain's; a grid-side storage integrator is filed."""
+    intros = [
+        "公司主要产品为户外电源和便携式储能电源，销往欧美露营市场。",
+        "公司从事电网侧储能电站的系统集成，产品包括储能变流器和储能集装箱。",
+    ]
+    names = ["杭州甲乙电单车充电服务有限公司", None]
+    rel = shipped.chain_relevance(shipped.match(frame(intro=intros)))
+    t = DEFAULTS.min_relevance
+    assert rel.loc[0, "grid"] < t <= rel.loc[1, "grid"]
+    rel = shipped.chain_relevance(shipped.match(frame(company_name=names)))
+    assert rel.loc[0, "nev"] < t and rel.loc[0, "grid"] < t
+
+
 def test_ndfeb_magnets_are_the_traction_motors(shipped):
     """The labelling conventions file NdFeB magnet makers under 新能源汽车: a roster name whose industry part is
     钕铁硼磁业 and a scope whose main item makes 烧结钕铁硼 are filed there; a ferrite 磁业 is not."""
