@@ -1195,6 +1195,15 @@ def test_portable_power_stations_and_e_bike_charging_are_not_the_grids(shipped):
     assert rel.loc[0, "nev"] < t and rel.loc[0, "grid"] < t
 
 
+def test_a_logistics_equipment_makers_name_is_filed(shipped):
+    """A roster name whose industry part is 智能仓储物流装备 / 物流装备 (AGVs, automated warehouses) is filed under
+    智能制造装备; a plain logistics firm (物流) is not."""
+    rel = shipped.chain_relevance(
+        shipped.match(frame(company_name=["无锡甲乙智能仓储物流装备有限公司", "南京甲乙物流有限公司"]))
+    )
+    assert rel.loc[0, "ime"] >= DEFAULTS.min_relevance > rel.loc[1, "ime"]
+
+
 def test_ndfeb_magnets_are_the_traction_motors(shipped):
     """The labelling conventions file NdFeB magnet makers under 新能源汽车: a roster name whose industry part is
     钕铁硼磁业 and a scope whose main item makes 烧结钕铁硼 are filed there; a ferrite 磁业 is not."""
