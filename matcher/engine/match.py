@@ -293,10 +293,12 @@ _FOCUS_RX = re.compile(
 )
 # The news form of the statement: the kind of firm before its quoted name, "车载激光雷达企业「光棱智感」完成B轮融资" /
 # "协作机器人厂商“灵臂科技”…": what stands before the noun of firms says what the firm is
-_NEWS_RX = re.compile(f'({_CLAUSE_TEXT}{{2,24}}?)(?:{"|".join(CORE_NOUNS + ("品牌", "独角兽"))})[「“"《『]')
+# (found by its end, the noun and the quote, and read back to the clause's start: news_spans)
+_NEWS_END_RX = re.compile(f'(?:{"|".join(CORE_NOUNS + ("品牌", "独角兽"))})[「“"《『]')
+_NEWS_LONGEST = 24
+_CLAUSE_START_RX = re.compile(f"[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]")
 # every form of a core phrase: (pattern, the group that is the phrase)
 _CORE_PHRASES = (
-    (_NEWS_RX, 1),
     (_FOCUS_RX, 1),
     (_CORE_RX, 1),
     (_BUSINESS_RX, 1),
@@ -445,12 +447,32 @@ def only_makes(clause: str, rules) -> bool:
     return clause.endswith(rules.maker_activities) and not any(w in clause for w in rules.trade_activities)
 
 
+def news_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each kind of firm named before a quoted name ("车载激光雷达企业「…」"): the 2 to 24 characters
+    of its clause before the noun of firms (a literal search for the noun and the quote, then back to the clause's
+    start, rather than a pattern tried at every character)."""
+    spans, after = [], 0  # after: where the last phrase's quote ended (phrases do not overlap)
+    for m in _NEWS_END_RX.finditer(text):
+        end = m.start()
+        lo = max(end - _NEWS_LONGEST, after)
+        breaks = [b.end() for b in _CLAUSE_START_RX.finditer(text, lo, end)]
+        start = breaks[-1] if breaks else lo
+        if end - start >= 2:
+            spans.append((start, end))
+            after = m.end()
+    return spans
+
+
+# the plain definition news_spans follows (tests/engine/test_match.py checks one against the other)
+NEWS_RX = re.compile(f'({_CLAUSE_TEXT}{{2,{_NEWS_LONGEST}}}?)(?:{"|".join(CORE_NOUNS + ("品牌", "独角兽"))})[「“"《『]')
+
+
 def core_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(starts, ends) character offsets of the core phrases of a description (or of many joined by
     SEPARATOR), sorted and disjoint: the shortest run of one clause between a CORE_OPENERS word and a
     CORE_NOUNS word, or between a BUSINESS_OPENERS word and "的" + a BUSINESS_VERBS word, or the rest of a
     clause after a customer phrase and a SUPPLY_VERBS word."""
-    found = sorted(m.span(group) for rx, group in _CORE_PHRASES for m in rx.finditer(text))
+    found = sorted([m.span(group) for rx, group in _CORE_PHRASES for m in rx.finditer(text)] + news_spans(text))
     spans: list[list[int]] = []
     for a, b in found:  # "是一家专注于…的研发企业": one phrase
         if spans and a < spans[-1][1]:

@@ -1358,3 +1358,28 @@ def test_a_statement_that_only_trades_ranks_and_never_files(shipped, intro, file
     rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
     assert bool(rel.loc[0, "ime"] >= DEFAULTS.min_relevance) is filed
     assert rel.loc[0, "ime"] > 0
+
+
+_NEWS_PIECES = [
+    "甲",
+    "乙车",
+    "企业",
+    "公司",
+    "厂商",
+    "品牌",
+    "「",
+    "“",
+    "《",
+    "」",
+    "，",
+    "。",
+    "\x00",
+    "甲乙丙丁戊己庚辛壬癸子丑",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_NEWS_PIECES), max_size=30).map("".join))
+def test_news_spans_follow_the_plain_pattern(text):
+    """news_spans (a literal search read backwards) finds what the plain pattern NEWS_RX finds."""
+    assert match_module.news_spans(text) == [m.span(1) for m in match_module.NEWS_RX.finditer(text)]
