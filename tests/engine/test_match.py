@@ -513,6 +513,11 @@ def _chain_rel(m, f):
     return m.chain_relevance(m.match(f))
 
 
+def _intro_relevance(m, intro, chain):
+    """One description's relevance in one chain."""
+    return float(_chain_rel(m, frame(intro=[intro])).loc[0, chain])
+
+
 def test_a_roster_of_names_is_filed_by_the_industry_part(shipped):
     names = ["青岛四方轨道装备有限公司", "武汉联影智融医疗科技有限公司", "宁波锋驰汽车电子有限公司", "星河电气有限公司"]
     rel = _chain_rel(shipped, frame(company_name=names))
@@ -797,8 +802,8 @@ def test_an_item_that_only_sells_counts_less(shipped):
 def test_a_vertical_word_before_a_product_names_its_users(shipped, intro, chain, filed):
     """酒店 in 酒店送物机器人 says who uses the robot, not that the firm runs hotels; 营销 before 解决方案 and 教育 before
     app still say what the firm is."""
-    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
-    assert bool(rel.loc[0, chain] >= DEFAULTS.min_relevance) is filed
+    rel = _intro_relevance(shipped, intro, chain)
+    assert bool(rel >= DEFAULTS.min_relevance) is filed
 
 
 @pytest.mark.parametrize(
@@ -829,8 +834,8 @@ def test_a_vertical_word_before_a_product_names_its_users(shipped, intro, chain,
 def test_hosts_owners_and_advisers_of_a_trade_are_not_filed_by_it(shipped, intro, chain):
     """A park developer, a fair organiser, a fund, a school, a law firm, a factory that buys robots: the chain's
     words in their descriptions name what they host, teach, advise on or use, and do not file them."""
-    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
-    assert rel.loc[0, chain] < DEFAULTS.min_relevance
+    rel = _intro_relevance(shipped, intro, chain)
+    assert rel < DEFAULTS.min_relevance
 
 
 @pytest.mark.parametrize(
@@ -845,8 +850,8 @@ def test_hosts_owners_and_advisers_of_a_trade_are_not_filed_by_it(shipped, intro
 def test_a_maker_that_names_parks_media_or_funds_is_still_filed(shipped, intro, chain):
     """The venue after a keyword damps that keyword only; a report's source (据…媒体报道) states no business;
     a shareholder's 创投 and a fund that invested are not the firm's trade."""
-    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
-    assert rel.loc[0, chain] >= DEFAULTS.min_relevance
+    rel = _intro_relevance(shipped, intro, chain)
+    assert rel >= DEFAULTS.min_relevance
 
 
 def test_a_venue_damps_only_the_keyword_right_before_it(shipped):
@@ -1130,9 +1135,9 @@ def test_a_firm_that_calls_itself_a_dealer_trades(shipped, intro, filed):
     """A description that opens by calling the firm a dealer (代理商 / 经销商 / 分销商 …) only trades, and so do the
     clauses that go on with it in its sentence, 主营… included; a clause that makes something, or turns (而是 / 同时 …),
     ends the list, and a statement of what the firm does not do (不做…) states no trade."""
-    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
-    assert rel.loc[0, "ime"] > 0
-    assert bool(rel.loc[0, "ime"] >= DEFAULTS.min_relevance) is filed
+    rel = _intro_relevance(shipped, intro, "ime")
+    assert rel > 0
+    assert bool(rel >= DEFAULTS.min_relevance) is filed
 
 
 @pytest.mark.parametrize(
@@ -1175,9 +1180,9 @@ def test_a_consumer_learning_app_is_education_not_ai(shipped):
 def test_the_news_form_names_the_kind_of_firm(shipped, intro, chain, filed):
     """Financing news names the firm by its kind before its quoted name (车载激光雷达企业「…」, 协作机器人厂商“…”): that
     phrase says what the firm is, as a core phrase does; an aftermarket service firm (后市场) is a vertical business."""
-    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
-    assert rel.loc[0, chain] > 0
-    assert bool(rel.loc[0, chain] >= DEFAULTS.min_relevance) is filed
+    rel = _intro_relevance(shipped, intro, chain)
+    assert rel > 0
+    assert bool(rel >= DEFAULTS.min_relevance) is filed
 
 
 def test_portable_power_stations_and_e_bike_charging_are_not_the_grids(shipped):
@@ -1228,9 +1233,9 @@ def test_an_opening_that_ends_with_its_making_names_the_business(shipped, intro,
     """A description that opens with what it makes and ends the clause with the making (…研发制造 / …研发) names the
     firm's business as a core phrase does: its one strong word files the company; the same words with no making, or
     with trade, do not by themselves."""
-    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
-    assert rel.loc[0, chain] > 0
-    assert bool(rel.loc[0, chain] >= DEFAULTS.min_relevance) is filed
+    rel = _intro_relevance(shipped, intro, chain)
+    assert rel > 0
+    assert bool(rel >= DEFAULTS.min_relevance) is filed
 
 
 @pytest.mark.parametrize(
@@ -1244,8 +1249,8 @@ def test_an_opening_that_ends_with_its_making_names_the_business(shipped, intro,
     ],
 )
 def test_words_of_product_lists_and_projects(shipped, intro, chain, filed):
-    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
-    assert bool(rel.loc[0, chain] >= DEFAULTS.min_relevance) is filed
+    rel = _intro_relevance(shipped, intro, chain)
+    assert bool(rel >= DEFAULTS.min_relevance) is filed
 
 
 @pytest.mark.parametrize(
@@ -1258,8 +1263,8 @@ def test_words_of_product_lists_and_projects(shipped, intro, chain, filed):
 def test_a_course_or_an_enrolment_is_teaching_not_making(shipped, intro, chain):
     """A statement that ends with 课程 or 招生 sells teaching about what it names, as one ending with 培训 does: a
     school's chain words rank it and do not file it."""
-    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
-    assert 0 < rel.loc[0, chain] < DEFAULTS.min_relevance
+    rel = _intro_relevance(shipped, intro, chain)
+    assert 0 < rel < DEFAULTS.min_relevance
 
 
 @pytest.mark.parametrize("subject", ["", "公司", "该企业", "团队"])
@@ -1267,8 +1272,8 @@ def test_a_description_led_by_its_making_verb_states_the_business(shipped, subje
     """A description that opens with its making verb states the business in full, with the subject left out or
     written as 公司 / 该企业 / 团队 alike (该企业研发的视觉识别算法…): a strong word in it files the company."""
     intro = f"{subject}研发的视觉识别算法能在工地自动识别未戴安全帽等行为。"
-    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
-    assert rel.loc[0, "ai"] >= DEFAULTS.min_relevance
+    rel = _intro_relevance(shipped, intro, "ai")
+    assert rel >= DEFAULTS.min_relevance
 
 
 def test_a_name_beside_a_scope_that_makes_nothing_ranks_but_never_files(shipped):
@@ -1355,9 +1360,9 @@ def test_trade_clauses_are_statements_that_only_trade(text, traded):
 def test_a_statement_that_only_trades_ranks_and_never_files(shipped, intro, filed):
     """The products of a 简介 statement that only leases, sells or repairs them move to weak evidence: they rank
     the company in the chain and never file it; a maker's statement files as before."""
-    rel = shipped.chain_relevance(shipped.match(frame(intro=[intro])))
-    assert bool(rel.loc[0, "ime"] >= DEFAULTS.min_relevance) is filed
-    assert rel.loc[0, "ime"] > 0
+    rel = _intro_relevance(shipped, intro, "ime")
+    assert bool(rel >= DEFAULTS.min_relevance) is filed
+    assert rel > 0
 
 
 _NEWS_PIECES = [
