@@ -294,7 +294,8 @@ _FOCUS_RX = re.compile(
 # The news form of the statement: the kind of firm before its quoted name, "车载激光雷达企业「光棱智感」完成B轮融资" /
 # "协作机器人厂商“灵臂科技”…": what stands before the noun of firms says what the firm is
 # (found by its end, the noun and the quote, and read back to the clause's start: news_spans)
-_NEWS_END_RX = re.compile(f'(?:{"|".join(CORE_NOUNS + ("品牌", "独角兽"))})[「“"《『]')
+_NEWS_END = f'(?:{"|".join(CORE_NOUNS + ("品牌", "独角兽"))})[「“"《『]'  # the noun of firms, then the quote
+_NEWS_END_RX = re.compile(_NEWS_END)
 _NEWS_LONGEST = 24
 _CLAUSE_START_RX = re.compile(f"[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]")
 # every form of a core phrase: (pattern, the group that is the phrase)
@@ -464,7 +465,7 @@ def news_spans(text: str) -> list[tuple[int, int]]:
 
 
 # the plain definition news_spans follows (tests/engine/test_match.py checks one against the other)
-NEWS_RX = re.compile(f'({_CLAUSE_TEXT}{{2,{_NEWS_LONGEST}}}?)(?:{"|".join(CORE_NOUNS + ("品牌", "独角兽"))})[「“"《『]')
+NEWS_RX = re.compile(f"({_CLAUSE_TEXT}{{2,{_NEWS_LONGEST}}}?){_NEWS_END}")
 
 
 def core_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -1210,7 +1211,8 @@ class SegmentMatcher(Estimator):
         the factor of its clause's context, × `core` inside a core phrase; inside a customer phrase,
         APPLICATION; `stated`: the match stands in a HEAD clause that holds the head cue itself (是一家…的营销
         公司), not in one after it in its sentence (…的企业，营销中心位于上海); `traded`: that clause only trades or
-        services what it names (trade_clauses)."""
+        services what it names (trade_clauses; an opening with no cue and the clauses that go on with it, another
+        clause with no cue by its ending: only_trades)."""
         if not len(beg):  # nothing found: the texts need no clause analysis
             none = np.zeros(0, dtype=bool)
             return np.zeros(0, dtype=np.int64), np.ones(0, dtype=np.float32), none, none
@@ -1264,9 +1266,7 @@ class SegmentMatcher(Estimator):
         customers = _inside(beg, byte_at[u_start], byte_at[u_end])
         ctx = np.where(customers, APPLICATION, ctx)
         weight[customers] = np.float32(factors[APPLICATION])
-        head = ctx == HEAD
-        opened = (ctx == PLAIN) if len(c_start) else np.zeros(len(beg), dtype=bool)
-        return ctx, weight, stated & (ctx != APPLICATION), traded & (head | opened)
+        return ctx, weight, stated & (ctx != APPLICATION), traded & ((ctx == HEAD) | (ctx == PLAIN))
 
     @staticmethod
     def _opening_clauses(
