@@ -1249,6 +1249,8 @@ def test_an_opening_that_ends_with_its_making_names_the_business(shipped, intro,
     ],
 )
 def test_words_of_product_lists_and_projects(shipped, intro, chain, filed):
+    """Words added from product lists (English plurals, car types, metro O&M) file their makers; a project's
+    processing centre and the equipment it is fitted with (配备) do not make the project a maker."""
     rel = _intro_relevance(shipped, intro, chain)
     assert bool(rel >= DEFAULTS.min_relevance) is filed
 
