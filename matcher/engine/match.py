@@ -670,6 +670,20 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return frame[name] if name in frame else pd.Series([None] * len(frame))
 
 
+def _plural_end(u8: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """bool per match ending at byte `end`: an English plural ending follows it — "s" or "es" (either case), then no
+    ASCII letter or digit (PLCs, RF switches; not PLCX)."""
+    n = len(u8)
+
+    def at(k):
+        return np.where(k < n, u8[np.minimum(k, n - 1)], 0)
+
+    s1, e1, s2 = at(end) | 0x20, at(end) | 0x20, at(end + 1) | 0x20
+    one = (s1 == ord("s")) & ~_ascii_alnum(at(end + 1))
+    two = (e1 == ord("e")) & (s2 == ord("s")) & ~_ascii_alnum(at(end + 2))
+    return one | two
+
+
 def _ascii_alnum(codes: np.ndarray) -> np.ndarray:
     return ((codes >= 48) & (codes <= 57)) | ((codes >= 97) & (codes <= 122)) | ((codes >= 65) & (codes <= 90))
 
@@ -886,6 +900,9 @@ class SegmentMatcher(Estimator):
         self._pattern_ascii_left_ = np.array([p[:1].isascii() and p[:1].isalnum() for p in self.patterns_], dtype=bool)
         self._pattern_ascii_right_ = np.array(
             [p[-1:].isascii() and p[-1:].isalnum() for p in self.patterns_], dtype=bool
+        )
+        self._pattern_letter_right_ = np.array(
+            [p[-1:].isascii() and p[-1:].isalpha() for p in self.patterns_], dtype=bool
         )
         # keywords that name trade as the business (药品批发): an item that only trades is theirs in full
         trade = boilerplate().trade_activities
@@ -1199,7 +1216,9 @@ class SegmentMatcher(Estimator):
             u8 = np.frombuffer(data, dtype=np.uint8)  # bytes of other characters are never ASCII
             left = np.where(beg > 0, u8[np.maximum(beg - 1, 0)], 0)
             right = np.where(end < len(u8), u8[np.minimum(end, len(u8) - 1)], 0)
-            bad = (at_left & _ascii_alnum(left)) | (at_right & _ascii_alnum(right))
+            # an English plural ending (PLCs, AGVs, smart meters, RF switches) keeps a word that ends with a letter
+            plural = self._pattern_letter_right_[pat] & _plural_end(u8, end)
+            bad = (at_left & _ascii_alnum(left)) | (at_right & _ascii_alnum(right) & ~plural)
             pat, beg = pat[~bad], beg[~bad]
         return pat, beg
 

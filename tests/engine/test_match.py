@@ -98,6 +98,37 @@ def test_ascii_keywords_need_word_boundaries(m):
     assert rel[0, b] > 0 and rel[1, b] == 0
 
 
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("提供BMSs电池管理", True),
+        ("the BMSes we ship", True),
+        ("abmsx公司", False),
+        ("BMSsx", False),
+        ("BMSesx", False),
+    ],
+)
+def test_an_english_plural_ending_keeps_the_word(m, text, found):
+    """A word that ends with a Latin letter may take an English plural ending (PLCs, RF switches) and still be read;
+    any other letter or digit after it is a longer word, not this one."""
+    b = seg(m, "nev", "battery")
+    assert bool(m.transform(frame(intro=[text]))[0, b] > 0) is found
+
+
+@pytest.mark.parametrize(
+    "intro, chain",
+    [
+        ("We design smart electricity meters, data concentrators and AMI communication modules.", "grid"),
+        ("A fabless company designing RF front-end chips: power amplifiers and RF switches for 5G phones.", "ic"),
+        ("SignaRail develops CBTC train control systems and computer-based interlocking for metro lines.", "rail"),
+    ],
+)
+def test_english_product_words_file_their_makers(shipped, intro, chain):
+    """English descriptions (foreign-invested firms' websites) are read by the English product words of each
+    segment, plurals included."""
+    assert _intro_relevance(shipped, intro, chain) >= DEFAULTS.min_relevance
+
+
 def test_a_word_that_begins_with_a_latin_letter_needs_a_boundary_there(shipped):
     """The 集成电路 chain's exclusion word LED显示 is no part of OLED显示: an OLED panel driver-chip designer is
     not taken for an LED display maker; 面板驱动芯片 is its segment's word."""
