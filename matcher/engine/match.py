@@ -94,6 +94,17 @@ HEAD_CUES = CORE_OPENERS + (
     *(a + v for a in STATED_LEADS for v in STATED_VERBS),
 )
 APPLICATION_CUES = (
+    # English: whom the firm sells to or invests in (lower case, as texts are matched)
+    "investing",
+    "invests in",
+    "invest in",
+    "portfolio",
+    "used in",
+    "for use in",
+    "sold to",
+    "customers include",
+    "clients include",
+    "our customers",
     "等行业",
     "应用于",
     "应用在",
@@ -558,8 +569,11 @@ def _prepare_texts(texts: list[str], ascii_case: bool = False) -> bytes:
     big = SEPARATOR.join(texts)
     # one C-level pass over the whole field instead of a normalisation per text
     if big.count(SEPARATOR) == max(len(texts) - 1, 0) and unicodedata.is_normalized("NFKC", big):
-        return big.encode("utf-8").lower() if ascii_case else big.lower().encode("utf-8")
-    return SEPARATOR.join(_prep(t) for t in texts).encode("utf-8")
+        data = big.encode("utf-8").lower() if ascii_case else big.lower().encode("utf-8")
+    else:
+        data = SEPARATOR.join(_prep(t) for t in texts).encode("utf-8")
+    # an English sentence ends at a full stop and a space: read as a sentence break of the same length (";")
+    return data.replace(b". ", b"; ")
 
 
 def _byte_offsets(codes: np.ndarray) -> np.ndarray:

@@ -129,6 +129,34 @@ def test_english_product_words_file_their_makers(shipped, intro, chain):
     assert _intro_relevance(shipped, intro, chain) >= DEFAULTS.min_relevance
 
 
+@pytest.mark.parametrize(
+    "intro, chain",
+    [
+        # an investor's targets and a component maker's customers are application words
+        (
+            "Jiayi Capital is a venture capital firm focused on hard tech and healthcare. We manage four RMB funds, "
+            "investing from Series A to pre-IPO in semiconductors, the new energy vehicle supply chain, innovative "
+            "drugs and medical devices.",
+            "bio",
+        ),
+        ("We are an independent distributor of smart meters and circuit breakers for utilities.", "grid"),
+    ],
+)
+def test_english_investors_and_dealers_are_not_filed(shipped, intro, chain):
+    """In English too, what a fund invests in (investing / portfolio …) names its targets, not its trade, and a firm
+    that calls itself a distributor or a venture capital firm is a vertical business; a full stop and a space end an
+    English sentence, so the cue governs its own sentence only."""
+    assert _intro_relevance(shipped, intro, chain) < DEFAULTS.min_relevance
+
+
+def test_an_english_sentence_ends_at_a_full_stop():
+    """A full stop and a space end an English sentence: a head or application cue governs its own sentence only."""
+    starts, ctx = match_module.clause_table(
+        match_module._prepare_texts(["portfolio companies include chipmakers. we design smart meters"]).decode()
+    )
+    assert ctx[0] == match_module.APPLICATION and ctx[-1] != match_module.APPLICATION
+
+
 def test_a_word_that_begins_with_a_latin_letter_needs_a_boundary_there(shipped):
     """The 集成电路 chain's exclusion word LED显示 is no part of OLED显示: an OLED panel driver-chip designer is
     not taken for an LED display maker; 面板驱动芯片 is its segment's word."""
