@@ -692,9 +692,9 @@ def _plural_end(u8: np.ndarray, end: np.ndarray) -> np.ndarray:
     def at(k):
         return np.where(k < n, u8[np.minimum(k, n - 1)], 0)
 
-    s1, e1, s2 = at(end) | 0x20, at(end) | 0x20, at(end + 1) | 0x20
-    one = (s1 == ord("s")) & ~_ascii_alnum(at(end + 1))
-    two = (e1 == ord("e")) & (s2 == ord("s")) & ~_ascii_alnum(at(end + 2))
+    c0, c1 = at(end) | 0x20, at(end + 1) | 0x20  # lower case (UTF-8 continuation bytes never become a letter)
+    one = (c0 == ord("s")) & ~_ascii_alnum(at(end + 1))
+    two = (c0 == ord("e")) & (c1 == ord("s")) & ~_ascii_alnum(at(end + 2))
     return one | two
 
 
