@@ -428,6 +428,11 @@ _NOT_DONE_RX = re.compile("不做|不是|并非|不从事|不卖")
 _TRADE_LEAD_RX = re.compile("(?:公司|本公司|我司|我们|本店)?(?:专业|主要|长期|常年|主营|专门)?(?:从事)?")
 
 
+def _makes_something(text: str, rules) -> bool:
+    """Whether a text names a making activity (生产, 研发, 设计 …: making_activities of the 经营范围 rules)."""
+    return any(w in text for w in rules.making_activities)
+
+
 def only_trades(clause: str, rules, led: bool = True) -> bool:
     """Whether a clause that states a business only trades or services what it names: it ends with a trade
     activity (after a kind of firm and a 业务 / 服务 tail are taken off: 一家专注机床附件贸易的公司) or, where `led`,
@@ -437,14 +442,14 @@ def only_trades(clause: str, rules, led: bool = True) -> bool:
     if _NOT_DONE_RX.search(clause):
         return False
     if clause.endswith(TRADER_NOUNS):  # 一家电子元器件代理商: the kind of firm is a trader's
-        return not any(w in clause for w in rules.making_activities)
+        return not _makes_something(clause, rules)
     for noun in CORE_NOUNS:  # 一家专注机床附件贸易的公司: the kind of firm after its trade
         if clause.endswith(noun):
             clause = clause.removesuffix(noun).removesuffix("的").rstrip(_STATEMENT_TRIM)
             break
     for tail in _STATEMENT_TAILS:
         clause = clause.removesuffix(tail).rstrip(_STATEMENT_TRIM)
-    if any(w in clause for w in rules.making_activities):
+    if _makes_something(clause, rules):
         return False
     # the trade ends the statement (…挖掘机租赁) or leads it (出租挖掘机… / 专业维修挖掘机 / 公司主营销售…)
     if clause.endswith(rules.trade_activities):
@@ -1266,25 +1271,24 @@ class SegmentMatcher(Estimator):
             # and says how it trades as a head clause does ("挖掘机、汽车起重机租赁，可配机手")
             rules, ends = boilerplate(), np.r_[c_chars[1:], len(big)]
             for c in np.flatnonzero(opening).tolist():
-                c_trade[c] = only_trades(big[c_chars[c] : ends[c]], rules)
+                clause = big[c_chars[c] : ends[c]]
+                c_trade[c] = only_trades(clause, rules)
                 # the clauses that go on with it in its sentence name the goods it trades ("低压电器批发：断路器、接触器…，
                 # 品牌齐全" / "我们是工控产品代理商，主营各品牌PLC…"), unless one makes something itself
                 # (not after 经营 alone, which also runs a business of its own: 公司经营连锁中医馆，提供中医诊疗…)
-                n = c + 1 if "经营" not in big[c_chars[c] : ends[c]] else len(c_chars)
+                n = c + 1 if "经营" not in clause else len(c_chars)
                 while c_trade[c] and n < len(c_chars) and c_ctx[n] in (PLAIN, HEAD):
                     if any(b in _SENTENCE_BREAKS for b in big[c_chars[n - 1] : c_chars[n]]):
                         break
                     if big.startswith(_TURN_WORDS, c_chars[n]):  # "…，而是为学校提供…": a turn ends the list
                         break
-                    if any(w in big[c_chars[n] : ends[n]] for w in rules.making_activities):
+                    if _makes_something(big[c_chars[n] : ends[n]], rules):
                         break
                     c_trade[n] = True
                     n += 1
             # any other clause with no cue that only trades or services what it names ("各类数控系统维修")
-            plain_trade = np.zeros(len(c_start), dtype=bool)
-            for c in np.intersect1d(np.flatnonzero((c_ctx == PLAIN) & ~opening), at).tolist():
-                plain_trade[c] = only_trades(big[c_chars[c] : ends[c]], rules, led=False)
-            c_trade |= plain_trade
+            for c in np.intersect1d(np.flatnonzero((c_ctx == PLAIN) & ~opening & ~c_trade), at).tolist():
+                c_trade[c] = only_trades(big[c_chars[c] : ends[c]], rules, led=False)
         traded = c_trade[at] if len(c_start) else np.zeros(len(beg), dtype=bool)
         weight = np.asarray(factors, dtype=np.float32)[ctx]
         if core != 1.0:  # a word in a core phrase says what the firm is (a factor of 1 skips the phrase search)
