@@ -309,8 +309,30 @@ _NEWS_END = f'(?:{"|".join(CORE_NOUNS + ("品牌", "独角兽"))})[「“"《『
 _NEWS_END_RX = re.compile(_NEWS_END)
 _NEWS_LONGEST = 24
 _CLAUSE_START_RX = re.compile(f"[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]")
+# The English self-description (texts are matched in lower case): "… is a leading 【manufacturer of precision
+# bearings】", "we 【design and build compact electric suvs】", "… manufactures 【p4 precision bearings】", "specializing in
+# 【…】" — what follows the opener names the business, up to the clause's end or a word that turns from it to customers,
+# places or means (for, to, in, using …)
+_EN_LETTER_LEFT, _EN_LETTER_RIGHT = "(?<![a-z])", "(?![a-z])"
+EN_MAKING_VERBS = ("design", "develop", "make", "build", "manufacture", "produce", "supply", "provide", "offer")
+EN_CORE_OPENERS = (
+    "(?:is|are) (?:a|an|one of the)",
+    f"we (?:(?:also|mainly|primarily) )?(?:{'|'.join(EN_MAKING_VERBS)})",
+    f"(?:{'|'.join(v + ('es' if v.endswith('s') else 's') for v in EN_MAKING_VERBS)})",
+    "speciali[sz](?:es|ed|ing|e) in",
+    "focus(?:es|ed|ing)? on",
+    "(?:manufacturer|maker|producer|developer|designer|supplier|provider)s? of",
+)
+EN_CORE_TURNS = tuple(
+    "for to in at with from since by that which who whose serving across used using through based".split()
+)
+_EN_CORE_RX = re.compile(
+    f"{_EN_LETTER_LEFT}(?:{'|'.join(EN_CORE_OPENERS)}){_EN_LETTER_RIGHT}({_CLAUSE_TEXT}{{1,80}}?)"
+    f"(?= (?:{'|'.join(EN_CORE_TURNS)}){_EN_LETTER_RIGHT}|[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)"
+)
 # every form of a core phrase: (pattern, the group that is the phrase)
 _CORE_PHRASES = (
+    (_EN_CORE_RX, 1),
     (_FOCUS_RX, 1),
     (_CORE_RX, 1),
     (_BUSINESS_RX, 1),

@@ -401,6 +401,18 @@ def test_clause_contexts(text, expected):
         # a focus that names its object and nothing more
         ("三十年专注受电弓。公司另有检修业务", ["受电弓"]),
         ("聚焦国产中大型PLC和分布式IO模块，产品已替代进口", ["国产中大型PLC和分布式IO模块"]),
+        # the English self-description (lower case, as texts are matched): up to a word that turns to customers,
+        # places or means, or the clause's end
+        (
+            "acme is a leading manufacturer of traction motors for city buses",
+            [" leading manufacturer of traction motors"],
+        ),
+        ("we design and build servo presses, and we ship worldwide", [" and build servo presses"]),
+        ("acme co; manufactures hydraulic cylinders in ningbo", [" hydraulic cylinders"]),
+        ("we specialize in wafer cleaning equipment", [" wafer cleaning equipment"]),
+        ("we provide consulting services to chip makers", [" consulting services"]),
+        ("acme remakes old furniture", []),  # a verb inside a longer word opens nothing
+        ("founded in 2010, acme has 300 staff", []),
     ],
 )
 def test_core_spans(text, expected):
