@@ -92,6 +92,20 @@ HEAD_CUES = CORE_OPENERS + (
     "是一款",
     "主要业务",
     *(a + v for a in STATED_LEADS for v in STATED_VERBS),
+    # English (lower case, as texts are matched): "acme is a leading …", "we design …", "specializing in …"
+    " is a ",
+    " is an ",
+    " is one of ",
+    "we are a ",
+    "we are an ",
+    "we are one of ",
+    "specializ",
+    "specialis",
+    "focuses on",
+    "focused on",
+    "focusing on",
+    *(f"we {v}" for v in ("design", "develop", "manufacture", "make", "build", "produce")),
+    *(f" {v}s " for v in ("design", "develop", "manufacture", "make", "build", "produce")),
 )
 APPLICATION_CUES = (
     # English: whom the firm sells to or invests in (lower case, as texts are matched)
@@ -323,12 +337,10 @@ EN_CORE_OPENERS = (
     "focus(?:es|ed|ing)? on",
     "(?:manufacturer|maker|producer|developer|designer|supplier|provider)s? of",
 )
-EN_CORE_TURNS = tuple(
-    "for to in at with from since by that which who whose serving across used using through based".split()
-)
+EN_CORE_TURNS = "for|to|in|at|with|from|since|by|that|which|who|whose|serving|across|used|using|through|based"
 _EN_CORE_RX = re.compile(
     f"{_EN_LETTER_LEFT}(?:{'|'.join(EN_CORE_OPENERS)}){_EN_LETTER_RIGHT}({_CLAUSE_TEXT}{{1,80}}?)"
-    f"(?= (?:{'|'.join(EN_CORE_TURNS)}){_EN_LETTER_RIGHT}|[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)"
+    f"(?= (?:{EN_CORE_TURNS}){_EN_LETTER_RIGHT}|[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)"
 )
 # every form of a core phrase: (pattern, the group that is the phrase)
 _CORE_PHRASES = (

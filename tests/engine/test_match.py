@@ -351,6 +351,11 @@ def test_repeated_texts_match_once_and_give_same_result(m):
         ("公司凭借以人为本的管理机制为客户服务", [METHOD]),  # no product verb: all of it the means
         ("本公司代理多个国际品牌的传感器和MCU", [METHOD]),  # goods resold, whoever says it (本公司 / 我司 / 我们)
         ("我们代理日本品牌的伺服电机", [METHOD]),
+        # English statements (lower case, as texts are matched) state the business too
+        ("founded in 2005, acme is a maker of gear motors, used in cranes", [PLAIN, HEAD, APPLICATION]),
+        ("we design servo drives; our offices are in suzhou", [HEAD, PLAIN]),
+        ("acme co, ltd; manufactures gear motors", [PLAIN, PLAIN, HEAD]),
+        ("this analysis is based on data", [PLAIN]),  # no statement
         ("", []),
     ],
 )
