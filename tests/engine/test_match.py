@@ -636,6 +636,23 @@ def test_a_roster_name_of_a_plain_trade_is_filed(shipped):
     assert 0 < rel.loc[12, "ime"] < t  # bearings serve every trade: ranked, not filed
 
 
+def test_an_industry_part_read_through_its_general_trade_words(shipped):
+    """再生利用 / 养护 / 监护 end an industry part as 回收利用 does, and 新药 / 心电 name a trade: the product words before
+    them are the industry part, not the 字号 (星河动力电池再生利用 was read as a brand and filed nowhere)."""
+    names = [
+        "星河动力电池再生利用有限公司",
+        "星河新药研究有限公司",
+        "星河心电监护设备有限公司",
+        "星河轨道工程养护机械有限公司",
+    ]
+    rel = _chain_rel(shipped, frame(company_name=names))
+    t = DEFAULTS.min_relevance
+    assert rel.loc[0, "nev"] >= t and rel.loc[1, "bio"] >= t and rel.loc[2, "bio"] >= t and rel.loc[3, "rail"] >= t
+    # general words alone name no trade
+    rel = _chain_rel(shipped, frame(company_name=["星河再生利用有限公司", "星河养护工程有限公司"]))
+    assert (rel.to_numpy() < t).all()
+
+
 def test_the_brand_of_a_name_is_not_evidence(shipped):
     rel = _chain_rel(shipped, frame(company_name=["芯片王餐饮管理有限公司", "星河芯片有限公司"]))
     assert rel.loc[0].max() == 0  # 芯片 in the 字号 of a restaurant company
