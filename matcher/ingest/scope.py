@@ -42,6 +42,12 @@ _TRIM = " \t\u3000，,、：:；;。.·*-—"
 _SPAN_CACHE_SIZE = 200_000
 _UNCLOSED = re.compile(r"[（(\[【][^）)\]】]*$")
 _ENUMERATOR = re.compile(r"(?:[（(]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)、.．]|[①-⑳])\s*")
+# what a bracket after an item qualifies it with, as registrations word it (（不含危险化学品）, （除依法须经批准…）, （仅销售预包装
+# 食品）, （限分支机构经营）, （凭许可证经营）, （象牙及其制品除外）): any other bracket names the item's product
+# (电子专用材料制造（半导体用高纯湿电子化学品）) and is read with the item as main business (main_spans)
+_QUALIFICATION_RX = re.compile("[不除仅限凭须需非含外按]|依法|许可|审批|国家|法律|具体|经营|涉及|取得|预包装")
+_PRODUCT_BRACKET_LONGEST = 40
+_BRACKET_STOPS = frozenset(_OPEN + "；;。\n\r：:")  # no nested bracket, no cut or header inside a product bracket
 
 
 @dataclass(frozen=True)
@@ -749,6 +755,18 @@ def _trade_rx(trade: tuple[str, ...], making: tuple[str, ...]) -> tuple | None:
     return automaton(_CUTS), automaton([w for w, _ in ends]), automaton(making), tails, opens
 
 
+def product_bracket_end(text: str, at: int, end: int) -> int:
+    """Where an item that ends at `at` ends with the bracket right after it that names its product (not a
+    qualification: _QUALIFICATION_RX), within its span (up to `end`); else `at`."""
+    if at >= end or text[at] not in _OPEN:
+        return at
+    close = next((i for i in range(at + 1, min(end, at + _PRODUCT_BRACKET_LONGEST + 2)) if text[i] in _CLOSE), -1)
+    inner = text[at + 1 : close]
+    if close < at + 3 or _QUALIFICATION_RX.search(inner) or any(c in _BRACKET_STOPS for c in inner):
+        return at
+    return close + 1
+
+
 def main_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int], ...]:
     """(start, end) character offsets of the main items of a scope — the first main_items kept items of
     each section, light items (light_items, registered by companies of every kind) neither main nor taking
@@ -769,7 +787,7 @@ def main_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int],
                 if item in rules.light_items:
                     continue
                 if rank < rules.main_items:
-                    out.append((pos + off, pos + off + len(item)))
+                    out.append((pos + off, product_bracket_end(text, pos + off + len(item), end)))
                 rank += 1
         if cut is None:
             break

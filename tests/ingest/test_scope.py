@@ -19,6 +19,7 @@ from matcher.ingest.scope import (
     name_cores,
     parse_scope,
     parse_scopes,
+    product_bracket_end,
     scope_columns,
     scope_item_codes,
 )
@@ -328,7 +329,29 @@ def test_main_spans_are_the_full_parse_main_items(text):
 
     spans = main_spans(text)
     main = [i for i in parse_scope(text).items if i.main]
-    assert [(i.start, i.start + len(i.text)) for i in main] == list(spans)
+    # each with the bracket right after it where that names its product
+    assert [(i.start, product_bracket_end(text, i.start + len(i.text), len(text))) for i in main] == list(spans)
+
+
+@pytest.mark.parametrize(
+    "text, main",
+    [
+        # a bracket that names the item's product is read with it as main business
+        (
+            "电子专用材料制造（半导体用高纯湿电子化学品）；五金产品批发",
+            ["电子专用材料制造（半导体用高纯湿电子化学品）", "五金产品批发"],
+        ),
+        ("电池制造(锂离子电池)；电池销售", ["电池制造(锂离子电池)", "电池销售"]),
+        # a qualification is not
+        ("专用设备制造（不含许可类专业设备制造）；食品销售（仅销售预包装食品）", ["专用设备制造", "食品销售"]),
+        ("工艺品销售（象牙及其制品除外）；电池制造（限分支机构经营）", ["工艺品销售", "电池制造"]),
+        ("电池制造（）；电池销售（锂", ["电池制造", "电池销售"]),  # an empty or unclosed bracket names nothing
+    ],
+)
+def test_main_spans_read_a_product_bracket_with_its_item(text, main):
+    from matcher.ingest.scope import main_spans
+
+    assert [text[a:b] for a, b in main_spans(text)] == main
 
 
 def test_light_items_are_not_main_and_take_no_main_place():
