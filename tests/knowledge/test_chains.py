@@ -1,3 +1,5 @@
+import re
+
 import pytest
 import yaml
 
@@ -348,6 +350,16 @@ def test_broken_yaml_and_zone_errors(tmp_path, chains):
         matcher.load_zone(_write(tmp_path, zone, "zone.yaml"), chains)
 
 
+def _inside(word: str, text: str) -> bool:
+    """Whether the matcher would find `word` in `text`: a word that starts or ends with a Latin letter only at
+    Latin-letter boundaries (ivi is not in driving school)."""
+    if word not in text:  # the plain test first: the boundary check only where the word stands in the text
+        return False
+    left = "(?<![a-z])" if word[:1].isascii() and word[:1].isalpha() else ""
+    right = "(?![a-z])" if word[-1:].isascii() and word[-1:].isalpha() else ""
+    return re.search(left + re.escape(word) + right, text) is not None
+
+
 def _hidden_keywords(chains) -> list[tuple[str, str, str]]:
     """(exclusion word, the other chain's specific keyword inside it, that chain) for every exclusion word
     that holds a specific keyword of a chain that does not list it: the longer match wins, so without
@@ -367,7 +379,7 @@ def _hidden_keywords(chains) -> list[tuple[str, str, str]]:
         for e in sorted(excluded):
             for k, owners in strong.items():
                 for other in sorted(owners - {c.id}):
-                    if k != e.lower() and k in e.lower() and other not in words.get(e.lower(), set()):
+                    if k != e.lower() and _inside(k, e.lower()) and other not in words.get(e.lower(), set()):
                         found.append((e, k, other))
     return found
 
