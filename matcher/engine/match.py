@@ -342,6 +342,17 @@ _EN_CORE_RX = re.compile(
     f"{_EN_LETTER_LEFT}(?:{'|'.join(EN_CORE_OPENERS)}){_EN_LETTER_RIGHT}({_CLAUSE_TEXT}{{1,80}}?)"
     f"(?= (?:{EN_CORE_TURNS}){_EN_LETTER_RIGHT}|[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)"
 )
+# An English statement of trade (… is a distributor of industrial automation products: plcs, …): the firm resells what
+# the clause and the ones after it in its sentence name, up to one that makes something (_EN_MAKING_RX). Not
+# "distribution" (power distribution is the grid's), nor rental or leasing (gpu leasing is a trade of its own)
+_EN_TRADE_RX = re.compile(
+    f"{_EN_LETTER_LEFT}(?:distribut(?:e|es|ed|ing|ors?)|resell(?:s|ing|ers?)?|trad(?:es|ing)|sourcing)"
+    f"{_EN_LETTER_RIGHT}"
+)
+_EN_MAKING_RX = re.compile(
+    f"{_EN_LETTER_LEFT}(?:manufactur[a-z]*|design(?:s|ed|ing)?|develop(?:s|ed|ing)?|produc(?:e|es|ed|ing)|"
+    f"mak(?:e|es|ing)|build(?:s|ing)?|fabricat[a-z]*|r&d|engineer(?:s|ed|ing)?){_EN_LETTER_RIGHT}"
+)
 # every form of a core phrase: (pattern, the group that is the phrase)
 _CORE_PHRASES = (
     (_EN_CORE_RX, 1),
@@ -1323,6 +1334,16 @@ class SegmentMatcher(Estimator):
             # any other clause with no cue that only trades or services what it names ("各类数控系统维修")
             for c in np.intersect1d(np.flatnonzero((c_ctx == PLAIN) & ~opening & ~c_trade), at).tolist():
                 c_trade[c] = only_trades(big[c_chars[c] : ends[c]], rules, led=False)
+            # an English statement of trade and the clauses after it in its sentence, up to one that makes something
+            for m in _EN_TRADE_RX.finditer(big):
+                n = c = int(np.searchsorted(c_chars, m.start(), side="right")) - 1
+                while 0 <= n < len(c_chars) and c_ctx[n] in (PLAIN, HEAD):
+                    if n > c and any(b in _SENTENCE_BREAKS for b in big[c_chars[n - 1] : c_chars[n]]):
+                        break
+                    if _EN_MAKING_RX.search(big, c_chars[n], ends[n]):
+                        break
+                    c_trade[n] = True
+                    n += 1
         traded = c_trade[at] if len(c_start) else np.zeros(len(beg), dtype=bool)
         weight = np.asarray(factors, dtype=np.float32)[ctx]
         if core != 1.0:  # a word in a core phrase says what the firm is (a factor of 1 skips the phrase search)

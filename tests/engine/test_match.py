@@ -121,6 +121,13 @@ def test_an_english_plural_ending_keeps_the_word(m, text, found):
         ("We design smart electricity meters, data concentrators and AMI communication modules.", "grid"),
         ("A fabless company designing RF front-end chips: power amplifiers and RF switches for 5G phones.", "ic"),
         ("SignaRail develops CBTC train control systems and computer-based interlocking for metro lines.", "rail"),
+        # each chain's segments in the words an English company text uses
+        ("Acme Motors designs and builds compact electric SUVs and electric vans at its Hefei plant.", "nev"),
+        ("We are a professional manufacturer of precision bearings: crossed roller bearings and slewing rings.", "ime"),
+        ("Acme Bio is a clinical-stage company developing bispecific antibodies and antibody-drug conjugates.", "bio"),
+        ("Acme Labs builds conversational AI: voicebots and intelligent customer service for banks.", "ai"),
+        ("Our cloud ERP and customer relationship management software serves 3,000 SMEs.", "software"),
+        ("Acme Power manufactures ring main units, disconnectors and reclosers for distribution networks.", "grid"),
     ],
 )
 def test_english_product_words_file_their_makers(shipped, intro, chain):
@@ -140,6 +147,11 @@ def test_english_product_words_file_their_makers(shipped, intro, chain):
             "bio",
         ),
         ("We are an independent distributor of smart meters and circuit breakers for utilities.", "grid"),
+        # a firm that states it distributes, resells or trades what it names, up to a clause that makes something
+        ("Since 2005 Acme has distributed imported ultrasound systems, endoscopes and defibrillators.", "bio"),
+        ("Acme Components resells FPGAs, analog chips and power MOSFETs from stock, with same-day shipping.", "ic"),
+        # an English registered name that says the firm trades (… Trading Co., Ltd.)
+        ("Shenzhen Acme Trading Co., Ltd. Business type: trading company. GPU servers, AI servers in stock.", "ai"),
     ],
 )
 def test_english_investors_and_dealers_are_not_filed(shipped, intro, chain):
@@ -147,6 +159,15 @@ def test_english_investors_and_dealers_are_not_filed(shipped, intro, chain):
     that calls itself a distributor or a venture capital firm is a vertical business; a full stop and a space end an
     English sentence, so the cue governs its own sentence only."""
     assert _intro_relevance(shipped, intro, chain) < DEFAULTS.min_relevance
+
+
+def test_an_english_maker_that_also_distributes_is_filed(shipped):
+    """A statement that makes something is not a trade statement, whatever trade it names besides: the trade reading
+    stops at a clause with a making verb."""
+    intro = "Acme designs, manufactures and distributes servo drives and servo motors for machine tools."
+    assert _intro_relevance(shipped, intro, "ime") >= DEFAULTS.min_relevance
+    intro = "Acme distributes Japanese servo drives, and manufactures harmonic reducers in Suzhou."
+    assert _intro_relevance(shipped, intro, "ime") >= DEFAULTS.min_relevance
 
 
 def test_an_english_sentence_ends_at_a_full_stop():
