@@ -558,10 +558,31 @@ def clause_contexts(text: str) -> list[tuple[int, int]]:
     return list(zip(starts.tolist(), ctx.tolist()))
 
 
+# a hyphen between two Latin letters reads as a space, in words and texts alike (fast-charging = fast charging,
+# autonomous-driving platform = autonomous driving platform): same length, so every offset holds
+_HYPHEN_RX = re.compile("(?<=[a-z])-(?=[a-z])")
+
+
+def _hyphens_read_as_spaces(data: bytes) -> bytes:
+    """_HYPHEN_RX's replacement over the joined texts, by the positions of the hyphens (a pattern that opens with
+    a look-behind is tried at every byte of the field)."""
+    if b"-" not in data:
+        return data
+    a = np.frombuffer(data, dtype=np.uint8)
+    at = np.flatnonzero(a[1:-1] == ord("-")) + 1
+    at = at[(a[at - 1] >= ord("a")) & (a[at - 1] <= ord("z")) & (a[at + 1] >= ord("a")) & (a[at + 1] <= ord("z"))]
+    if not len(at):
+        return data
+    out = a.copy()
+    out[at] = ord(" ")
+    return out.tobytes()
+
+
 def _prep(text: str) -> str:
     if not unicodedata.is_normalized("NFKC", text):  # canonical frames are normalised already
         text = unicodedata.normalize("NFKC", text)
-    return text.lower().replace(SEPARATOR, " ")
+    text = text.lower().replace(SEPARATOR, " ")
+    return _HYPHEN_RX.sub(" ", text) if "-" in text else text
 
 
 _COUNT_WORDS = {2: "两", 3: "三"}
@@ -622,6 +643,7 @@ def _prepare_texts(texts: list[str], ascii_case: bool = False) -> bytes:
         data = big.encode("utf-8").lower() if ascii_case else big.lower().encode("utf-8")
     else:
         data = SEPARATOR.join(_prep(t) for t in texts).encode("utf-8")
+    data = _hyphens_read_as_spaces(data)
     # an English sentence ends at a full stop and a space: read as a sentence break of the same length (";")
     return data.replace(b". ", b"; ")
 

@@ -170,6 +170,22 @@ def test_an_english_maker_that_also_distributes_is_filed(shipped):
     assert _intro_relevance(shipped, intro, "ime") >= DEFAULTS.min_relevance
 
 
+@given(st.text(alphabet="ab-z 芯片-0.", max_size=40))
+def test_hyphens_are_found_as_the_plain_pattern_finds_them(text):
+    """The hyphen replacement by positions gives what the plain pattern gives."""
+    data = text.encode("utf-8")
+    plain = match_module._HYPHEN_RX.sub(" ", text).encode("utf-8")
+    assert match_module._hyphens_read_as_spaces(data) == plain
+
+
+def test_a_hyphen_between_letters_reads_as_a_space(shipped):
+    """fast-charging is fast charging, in the words and in the texts: a hyphenated form of a listed phrase is read."""
+    spaced = "Acme builds compact electric SUVs and battery electric light commercial vehicles."
+    hyphened = "Acme builds compact electric-SUVs and battery-electric light-commercial vehicles."
+    assert _intro_relevance(shipped, hyphened, "nev") == pytest.approx(_intro_relevance(shipped, spaced, "nev"))
+    assert _intro_relevance(shipped, hyphened, "nev") >= DEFAULTS.min_relevance
+
+
 def test_an_english_sentence_ends_at_a_full_stop():
     """A full stop and a space end an English sentence: a head or application cue governs its own sentence only."""
     starts, ctx = match_module.clause_table(
