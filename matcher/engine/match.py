@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import ahocorasick_rs
@@ -500,6 +501,21 @@ def only_trades(clause: str, rules, led: bool = True) -> bool:
     if clause.endswith(rules.trade_activities):
         return True
     return led and clause.startswith(rules.trade_activities, _TRADE_LEAD_RX.match(clause).end())
+
+
+def _going_on(text: str, starts: np.ndarray, ctx: np.ndarray, c: int, first: int, stop) -> Iterator[int]:
+    """The clauses from `first` on that go on in the sentence of clause `c` (PLAIN or HEAD ones, with no sentence
+    break before them after `c`), up to one for whose (start, end) `stop` is true: the goods a trade statement
+    lists (低压电器批发：断路器、接触器…，品牌齐全), up to a clause that makes something."""
+    ends = np.r_[starts[1:], len(text)]
+    n = first
+    while n < len(starts) and ctx[n] in (PLAIN, HEAD):
+        if n > c and any(b in _SENTENCE_BREAKS for b in text[starts[n - 1] : starts[n]]):
+            return
+        if stop(int(starts[n]), int(ends[n])):
+            return
+        yield n
+        n += 1
 
 
 def only_makes(clause: str, rules) -> bool:
@@ -1343,29 +1359,25 @@ class SegmentMatcher(Estimator):
                 # the clauses that go on with it in its sentence name the goods it trades ("低压电器批发：断路器、接触器…，
                 # 品牌齐全" / "我们是工控产品代理商，主营各品牌PLC…"), unless one makes something itself
                 # (not after 经营 alone, which also runs a business of its own: 公司经营连锁中医馆，提供中医诊疗…)
-                n = c + 1 if "经营" not in clause else len(c_chars)
-                while c_trade[c] and n < len(c_chars) and c_ctx[n] in (PLAIN, HEAD):
-                    if any(b in _SENTENCE_BREAKS for b in big[c_chars[n - 1] : c_chars[n]]):
-                        break
-                    if big.startswith(_TURN_WORDS, c_chars[n]):  # "…，而是为学校提供…": a turn ends the list
-                        break
-                    if _makes_something(big[c_chars[n] : ends[n]], rules):
-                        break
-                    c_trade[n] = True
-                    n += 1
+                if c_trade[c] and "经营" not in clause:
+                    # "…，而是为学校提供…": a turn ends the list, as a clause that makes something does
+                    for n in _going_on(
+                        big,
+                        c_chars,
+                        c_ctx,
+                        c,
+                        c + 1,
+                        lambda a, b: big.startswith(_TURN_WORDS, a) or _makes_something(big[a:b], rules),
+                    ):
+                        c_trade[n] = True
             # any other clause with no cue that only trades or services what it names ("各类数控系统维修")
             for c in np.intersect1d(np.flatnonzero((c_ctx == PLAIN) & ~opening & ~c_trade), at).tolist():
                 c_trade[c] = only_trades(big[c_chars[c] : ends[c]], rules, led=False)
             # an English statement of trade and the clauses after it in its sentence, up to one that makes something
             for m in _EN_TRADE_RX.finditer(big):
-                n = c = int(np.searchsorted(c_chars, m.start(), side="right")) - 1
-                while 0 <= n < len(c_chars) and c_ctx[n] in (PLAIN, HEAD):
-                    if n > c and any(b in _SENTENCE_BREAKS for b in big[c_chars[n - 1] : c_chars[n]]):
-                        break
-                    if _EN_MAKING_RX.search(big, c_chars[n], ends[n]):
-                        break
+                c = max(int(np.searchsorted(c_chars, m.start(), side="right")) - 1, 0)
+                for n in _going_on(big, c_chars, c_ctx, c, c, lambda a, b: _EN_MAKING_RX.search(big, a, b)):
                     c_trade[n] = True
-                    n += 1
         traded = c_trade[at] if len(c_start) else np.zeros(len(beg), dtype=bool)
         weight = np.asarray(factors, dtype=np.float32)[ctx]
         if core != 1.0:  # a word in a core phrase says what the firm is (a factor of 1 skips the phrase search)
