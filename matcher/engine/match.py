@@ -354,9 +354,35 @@ _EN_MAKING_RX = re.compile(
     f"{_EN_LETTER_LEFT}(?:manufactur[a-z]*|design(?:s|ed|ing)?|develop(?:s|ed|ing)?|produc(?:e|es|ed|ing)|"
     f"mak(?:e|es|ing)|build(?:s|ing)?|fabricat[a-z]*|r&d|engineer(?:s|ed|ing)?){_EN_LETTER_RIGHT}"
 )
+# What the firm says it makes, "公司生产的【铁路扣件用弹性垫板】已在多条高铁干线使用" / "企业自主研发的【视觉检测设备】…": the
+# object of its own making verb, its subject opening a clause (not 外地企业研发的…), up to a word that goes on to its
+# use, sales or awards (已 / 广泛 / 用于 / 远销 …)
+MADE_ENDS = (
+    "已",
+    "在",
+    "被",
+    "广泛",
+    "应用",
+    "用于",
+    "主要",
+    "远销",
+    "出口",
+    "销往",
+    "获",
+    "通过",
+    "均",
+    "先后",
+    "累计",
+)
+_MADE_RX = re.compile(
+    f"(?:^|(?<=[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]))(?:公司|本公司|该公司|我们|我司|企业|本企业|该企业)(?:自主|自行|独立)?(?:{'|'.join(STATED_VERBS)})"
+    f"(?:[和与及、]?(?:{'|'.join(STATED_VERBS)}))*的({_CLAUSE_TEXT}{{2,30}}?)"
+    f"(?={'|'.join(MADE_ENDS)}|[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)"
+)
 # every form of a core phrase: (pattern, the group that is the phrase)
 _CORE_PHRASES = (
     (_EN_CORE_RX, 1),
+    (_MADE_RX, 1),
     (_FOCUS_RX, 1),
     (_CORE_RX, 1),
     (_BUSINESS_RX, 1),

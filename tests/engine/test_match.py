@@ -443,6 +443,12 @@ def test_clause_contexts(text, expected):
         # a focus that names its object and nothing more
         ("三十年专注受电弓。公司另有检修业务", ["受电弓"]),
         ("聚焦国产中大型PLC和分布式IO模块，产品已替代进口", ["国产中大型PLC和分布式IO模块"]),
+        # what the firm says it makes: the object of its own making verb, up to its use, sales or awards
+        ("成立于2005年。公司生产的铁路扣件用弹性垫板已在多条高铁干线使用", ["铁路扣件用弹性垫板"]),
+        ("外地企业研发的芯片", []),  # not the firm's own statement
+        # what the firm says it makes: the object of its own making verb, up to its use, sales or awards
+        ("成立于2005年。公司生产的铁路扣件用弹性垫板已在多条高铁干线使用", ["铁路扣件用弹性垫板"]),
+        ("外地企业研发的芯片", []),  # not the firm's own statement
         # the English self-description (lower case, as texts are matched): up to a word that turns to customers,
         # places or means, or the clause's end
         (
@@ -681,10 +687,13 @@ def test_an_industry_part_read_through_its_general_trade_words(shipped):
         "星河新药研究有限公司",
         "星河心电监护设备有限公司",
         "星河轨道工程养护机械有限公司",
+        "星河人脸识别算法研发有限公司",  # 研发 as 开发
+        "星河骨科植入物有限公司",
     ]
     rel = _chain_rel(shipped, frame(company_name=names))
     t = DEFAULTS.min_relevance
     assert rel.loc[0, "nev"] >= t and rel.loc[1, "bio"] >= t and rel.loc[2, "bio"] >= t and rel.loc[3, "rail"] >= t
+    assert rel.loc[4, "ai"] >= t and rel.loc[5, "bio"] >= t
     # general words alone name no trade
     rel = _chain_rel(shipped, frame(company_name=["星河再生利用有限公司", "星河养护工程有限公司"]))
     assert (rel.to_numpy() < t).all()
