@@ -845,6 +845,8 @@ def test_a_leader_read_across_a_place_is_not_the_leader(shipped, name, leader):
         ("公司建立了完善的控制药品质量的体系。", "制药", "药品"),
         ("为客户打造精彩超值的促销活动", "彩超", None),
         ("公司主营药品批发，其中中药饮片占比三成。", None, "中药饮片"),  # 其中 + 中药饮片: the keyword stands
+        ("公司拥有直营药店128家，其中医保定点药店96家。", "中医", "药店"),  # 其中|医保: not 中医
+        ("门诊部设内科、外科，其中中医科年接诊2万人次。", None, "中医"),  # 其中 + 中医科: the keyword stands
         ("公司研发供电芯片和电源管理芯片", "电芯", "芯片"),  # 供电|芯片: a chip, not a battery cell
         ("公司承接道路两侧架设护栏工程", "侧架", None),
         ("一般项目：货架销售；货架修理；仓储设备租赁", "架修", None),  # 货架|修理: not a rail overhaul
@@ -1041,14 +1043,15 @@ def test_an_optional_vertical_list(tmp_path, monkeypatch, loader, key, bad):
     assert key in str(err.value)
 
 
-def test_every_boundary_word_holds_a_strong_word(shipped):
-    """A boundary word that holds no strong keyword, core word, leader or vertical word keeps nothing from
+def test_every_boundary_word_holds_a_chain_word(shipped):
+    """A boundary word that holds no keyword (strong or weak), core word, leader or vertical word keeps nothing from
     being read."""
     import matcher
 
     strong = set(match_module.vertical_words())
     for chain in matcher.load_chains().values():
-        strong |= {w for s in chain.segments for w in (*s.keywords, *s.leaders)} | {w for w, _ in chain.core_keywords}
+        strong |= {w for s in chain.segments for w in (*s.keywords, *s.weak_keywords, *s.leaders)}
+        strong |= {w for w, _ in chain.core_keywords}
     assert [w for w in match_module.boundary_words() if not any(k in w for k in strong)] == []
 
 
