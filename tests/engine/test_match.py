@@ -847,6 +847,8 @@ def test_a_leader_read_across_a_place_is_not_the_leader(shipped, name, leader):
         ("公司主营药品批发，其中中药饮片占比三成。", None, "中药饮片"),  # 其中 + 中药饮片: the keyword stands
         ("公司拥有直营药店128家，其中医保定点药店96家。", "中医", "药店"),  # 其中|医保: not 中医
         ("门诊部设内科、外科，其中中医科年接诊2万人次。", None, "中医"),  # 其中 + 中医科: the keyword stands
+        ("公司设有通信创新中心，研发5G小基站", "信创", None),  # 通信|创新: not 信创
+        ("公司为客户编写PLC控制程序", "制程", "PLC"),  # 控制|程序: not a chip's 制程
         ("公司研发供电芯片和电源管理芯片", "电芯", "芯片"),  # 供电|芯片: a chip, not a battery cell
         ("公司承接道路两侧架设护栏工程", "侧架", None),
         ("一般项目：货架销售；货架修理；仓储设备租赁", "架修", None),  # 货架|修理: not a rail overhaul
