@@ -305,8 +305,10 @@ _HEADLINE_RX = re.compile(
 )
 # A description that opens with its verb, the subject left out or plain (研发针对…的小分子创新药 / 我们设计制造低地板有轨电车 /
 # 该企业研发的视觉识别算法…): the rest of the opening clause, as a statement led by 主要 / 专业 is
+# who a statement of the firm's own making names as its subject (公司生产… / 该企业研发的… / 我们团队设计…)
+STATEMENT_SUBJECTS = ("公司", "本公司", "该公司", "我们", "我司", "企业", "本企业", "该企业", "团队", "我们团队")
 _OPENING_STATED_RX = re.compile(
-    f"(?:^|(?<={SEPARATOR}))(?:公司|本公司|该公司|我们|我司|企业|本企业|该企业|团队|我们团队)?(?:{'|'.join(STATED_VERBS)})"
+    f"(?:^|(?<={SEPARATOR}))(?:{'|'.join(STATEMENT_SUBJECTS)})?(?:{'|'.join(STATED_VERBS)})"
     f"(?:[和与及、]?(?:{'|'.join((*STATED_VERBS, '销售'))}))*(?!{'|'.join(CORE_NOUNS)}|商|厂)({_CLAUSE_TEXT}{{1,40}})"
 )
 # A focus that names its object and nothing more: "三十年专注【受电弓】。", "聚焦【国产中大型PLC和分布式IO模块】，" —
@@ -375,7 +377,8 @@ MADE_ENDS = (
     "累计",
 )
 _MADE_RX = re.compile(
-    f"(?:^|(?<=[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]))(?:公司|本公司|该公司|我们|我司|企业|本企业|该企业)(?:自主|自行|独立)?(?:{'|'.join(STATED_VERBS)})"
+    f"(?:^|(?<=[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]))(?:{'|'.join(STATEMENT_SUBJECTS)})(?:自主|自行|独立)?"
+    f"(?:{'|'.join(STATED_VERBS)})"
     f"(?:[和与及、]?(?:{'|'.join(STATED_VERBS)}))*的({_CLAUSE_TEXT}{{2,30}}?)"
     f"(?={'|'.join(MADE_ENDS)}|[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)"
 )
