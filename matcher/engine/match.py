@@ -341,16 +341,47 @@ EN_CORE_OPENERS = (
     "(?:manufacturer|maker|producer|developer|designer|supplier|provider)s? of",
 )
 EN_CORE_TURNS = "for|to|in|at|with|from|since|by|that|which|who|whose|serving|across|used|using|through|based"
-_EN_CORE_RX = re.compile(
-    f"{_EN_LETTER_LEFT}(?:{'|'.join(EN_CORE_OPENERS)}){_EN_LETTER_RIGHT}({_CLAUSE_TEXT}{{1,80}}?)"
-    f"(?= (?:{EN_CORE_TURNS}){_EN_LETTER_RIGHT}|[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)"
+
+
+class _StartChecked:
+    """A pattern whose match must start where the character before it passes `ok` (or at the text's start): the
+    plain definition is the pattern with a look-behind in front (`plain`), which re tries at every character of the
+    field; searching for the body lets re skip to the characters it can start with (tests check both agree)."""
+
+    def __init__(self, body: str, behind: str, ok, first: str = ""):
+        # `first`: the characters a match can start with, as a look-ahead re skips by (the plain pattern has none)
+        self.rx = re.compile((f"(?=[{first}])" if first else "") + body)
+        self.plain, self._ok = re.compile(behind + body), ok
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        pos = 0
+        while (m := self.rx.search(text, pos)) is not None:
+            i = m.start()
+            if i == 0 or self._ok(text[i - 1]):
+                yield m
+                pos = max(m.end(), i + 1)
+            else:
+                pos = i + 1
+
+
+def _not_latin(c: str) -> bool:
+    return not ("a" <= c <= "z")
+
+
+_EN_CORE_RX = _StartChecked(
+    f"(?:{'|'.join(EN_CORE_OPENERS)}){_EN_LETTER_RIGHT}({_CLAUSE_TEXT}{{1,80}}?)"
+    f"(?= (?:{EN_CORE_TURNS}){_EN_LETTER_RIGHT}|[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)",
+    _EN_LETTER_LEFT,
+    _not_latin,
+    "iawdmbpsof",  # is / are, we, designs …, specializ…, offers, focus…, maker of …
 )
 # An English statement of trade (… is a distributor of industrial automation products: plcs, …): the firm resells what
 # the clause and the ones after it in its sentence name, up to one that makes something (_EN_MAKING_RX). Not
 # "distribution" (power distribution is the grid's), nor rental or leasing (gpu leasing is a trade of its own)
-_EN_TRADE_RX = re.compile(
-    f"{_EN_LETTER_LEFT}(?:distribut(?:e|es|ed|ing|ors?)|resell(?:s|ing|ers?)?|trad(?:es|ing)|sourcing)"
-    f"{_EN_LETTER_RIGHT}"
+_EN_TRADE_RX = _StartChecked(
+    f"(?:distribut(?:e|es|ed|ing|ors?)|resell(?:s|ing|ers?)?|trad(?:es|ing)|sourcing){_EN_LETTER_RIGHT}",
+    _EN_LETTER_LEFT,
+    _not_latin,
 )
 _EN_MAKING_RX = re.compile(
     f"{_EN_LETTER_LEFT}(?:manufactur[a-z]*|design(?:s|ed|ing)?|develop(?:s|ed|ing)?|produc(?:e|es|ed|ing)|"
@@ -376,11 +407,12 @@ MADE_ENDS = (
     "先后",
     "累计",
 )
-_MADE_RX = re.compile(
-    f"(?:^|(?<=[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]))(?:{'|'.join(STATEMENT_SUBJECTS)})(?:自主|自行|独立)?"
-    f"(?:{'|'.join(STATED_VERBS)})"
+_MADE_RX = _StartChecked(
+    f"(?:{'|'.join(STATEMENT_SUBJECTS)})(?:自主|自行|独立)?(?:{'|'.join(STATED_VERBS)})"
     f"(?:[和与及、]?(?:{'|'.join(STATED_VERBS)}))*的({_CLAUSE_TEXT}{{2,30}}?)"
-    f"(?={'|'.join(MADE_ENDS)}|[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)"
+    f"(?={'|'.join(MADE_ENDS)}|[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)",
+    f"(?:^|(?<=[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]))",
+    frozenset(_SENTENCE_BREAKS + _CLAUSE_BREAKS).__contains__,
 )
 # every form of a core phrase: (pattern, the group that is the phrase)
 _CORE_PHRASES = (

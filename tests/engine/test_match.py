@@ -170,6 +170,59 @@ def test_an_english_maker_that_also_distributes_is_filed(shipped):
     assert _intro_relevance(shipped, intro, "ime") >= DEFAULTS.min_relevance
 
 
+_STATEMENT_PIECES = [
+    "is a ",
+    "are one of the ",
+    "we design ",
+    "we also make ",
+    "designs ",
+    "develops ",
+    "makes ",
+    "builds ",
+    "manufactures ",
+    "produces ",
+    "supplies ",
+    "provides ",
+    "offers ",
+    "specializing in ",
+    "specialises in ",
+    "focuses on ",
+    "maker of ",
+    "providers of ",
+    "distributes ",
+    "resellers ",
+    "trading ",
+    "sourcing ",
+    "servo motors",
+    " for ",
+    " to ",
+    "re",
+    "x",
+    "公司",
+    "该企业",
+    "自主",
+    "研发",
+    "生产",
+    "的",
+    "芯片",
+    "已",
+    "，",
+    "。",
+    "；",
+    " ",
+]
+
+
+@given(st.lists(st.sampled_from(_STATEMENT_PIECES), max_size=14))
+def test_start_checked_patterns_find_what_their_plain_definition_finds(pieces):
+    """The English statement, the English trade and the made-it phrase are searched by their bodies, the character
+    before checked after: they find what the plain patterns (a look-behind in front) find."""
+    text = "".join(pieces)
+    for rx in (match_module._EN_CORE_RX, match_module._EN_TRADE_RX, match_module._MADE_RX):
+        assert [m.span() for m in rx.finditer(text)] == [m.span() for m in rx.plain.finditer(text)]
+        assert [m.groups() for m in rx.finditer(text)] == [m.groups() for m in rx.plain.finditer(text)]
+
+
 @given(st.text(alphabet="ab-z 芯片-0.", max_size=40))
 def test_hyphens_are_found_as_the_plain_pattern_finds_them(text):
     """The hyphen replacement by positions gives what the plain pattern gives."""
