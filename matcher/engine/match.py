@@ -20,6 +20,7 @@ Which steps apply to which field, and with which setting, is the per-field polic
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -1257,6 +1258,17 @@ class SegmentMatcher(Estimator):
         between = np.searchsorted(breaks, at, side="left") - np.searchsorted(breaks, end, side="left")
         for i in np.flatnonzero(has & (between == 0) & (at - end <= 4 * VENUE_GAP)).tolist():
             out[i] = len(data[end[i] : at[i]].decode("utf-8", errors="replace")) <= VENUE_GAP
+        # a keyword listed before one that names the venue names it too ("新能源汽车及智能网联汽车博览会"), read back
+        # from the venue
+        anchors = sorted(beg[out].tolist())
+        for i in np.flatnonzero(~out & self._pattern_product_[pat])[::-1].tolist():
+            k = bisect.bisect_left(anchors, int(end[i]))
+            if k == len(anchors) or anchors[k] - end[i] > 4 * VENUE_GAP:
+                continue
+            gap = data[end[i] : anchors[k]]
+            if not _BREAK_BYTES_RX.search(gap) and len(gap.decode("utf-8", errors="replace")) <= VENUE_GAP:
+                out[i] = True
+                bisect.insort(anchors, int(beg[i]))
         return out
 
     def _product_users(self, data: bytes, pat: np.ndarray, beg: np.ndarray) -> np.ndarray:
