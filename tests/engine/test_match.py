@@ -1010,7 +1010,10 @@ def test_a_vertical_word_before_a_product_names_its_users(shipped, intro, chain,
         ("目前每年在上海主办国际半导体设备与材料展览会、功率器件展等6个专业展会。", "ic"),
         ("集成电路产业投资基金管理公司，重点投向设备、材料和芯片设计领域的成长期企业。", "ic"),
         # a keyword listed before one that names the venue names it too
-        ("公司主办的新能源汽车及智能网联汽车博览会已连续举办8届，展览面积10万平方米。", "nev"),
+        (
+            "公司主办的新能源汽车及智能网联汽车博览会已连续举办8届，展览面积10万平方米，每年吸引整车、电池、充电设施企业500余家参展。",
+            "nev",
+        ),
         # an opening clause with no cue names the business as a head clause does
         ("职业技能培训学校，开设工业机器人操作与运维、PLC编程、电工等培训课程，年培训学员5000人次。", "ime"),
         ("本所由律师和专利代理师组成，专注集成电路布图设计保护、半导体专利诉讼与337调查应对。", "ic"),
