@@ -760,11 +760,11 @@ def product_bracket_end(text: str, at: int, end: int) -> int:
     qualification: _QUALIFICATION_RX), within its span (up to `end`); else `at`."""
     if at >= end or text[at] not in _OPEN:
         return at
-    close = next((i for i in range(at + 1, min(end, at + _PRODUCT_BRACKET_LONGEST + 2)) if text[i] in _CLOSE), -1)
-    inner = text[at + 1 : close]
-    if close < at + 3 or _QUALIFICATION_RX.search(inner) or any(c in _BRACKET_STOPS for c in inner):
+    close = next((i for i in range(at + 1, min(end, at + _PRODUCT_BRACKET_LONGEST + 2)) if text[i] in _CLOSE), None)
+    if close is None or close < at + 3:  # no closing bracket near, or one character or none inside
         return at
-    return close + 1
+    inner = text[at + 1 : close]
+    return at if _QUALIFICATION_RX.search(inner) or _BRACKET_STOPS.intersection(inner) else close + 1
 
 
 def main_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int], ...]:
