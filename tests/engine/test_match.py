@@ -742,11 +742,12 @@ def test_an_industry_part_read_through_its_general_trade_words(shipped):
         "星河轨道工程养护机械有限公司",
         "星河人脸识别算法研发有限公司",  # 研发 as 开发
         "星河骨科植入物有限公司",
+        "星河电池材料有限公司",  # a battery-materials maker
     ]
     rel = _chain_rel(shipped, frame(company_name=names))
     t = DEFAULTS.min_relevance
     assert rel.loc[0, "nev"] >= t and rel.loc[1, "bio"] >= t and rel.loc[2, "bio"] >= t and rel.loc[3, "rail"] >= t
-    assert rel.loc[4, "ai"] >= t and rel.loc[5, "bio"] >= t
+    assert rel.loc[4, "ai"] >= t and rel.loc[5, "bio"] >= t and rel.loc[6, "nev"] >= t
     # general words alone name no trade
     rel = _chain_rel(shipped, frame(company_name=["星河再生利用有限公司", "星河养护工程有限公司"]))
     assert (rel.to_numpy() < t).all()
@@ -1276,12 +1277,15 @@ def test_a_traders_name_ranks_but_never_files(shipped):
         "上海甲乙新能源汽车有限公司",
         "苏州甲乙工业机器人租赁有限公司",  # a leasing firm lets others use what it names
         "苏州甲乙工业机器人有限公司",
+        "深圳甲乙电力工程监理有限公司",  # a supervisor oversees what others build, as a consultancy advises
+        "深圳甲乙电力工程有限公司",
     ]
     rel = shipped.chain_relevance(shipped.match(frame(company_name=names)))
     t = DEFAULTS.min_relevance
     assert 0 < rel.loc[0, "grid"] < t <= rel.loc[1, "grid"]
     assert 0 < rel.loc[2, "nev"] < t <= rel.loc[3, "nev"]
     assert 0 < rel.loc[4, "ime"] < t <= rel.loc[5, "ime"]
+    assert 0 < rel.loc[6, "grid"] < t <= rel.loc[7, "grid"]
 
 
 def test_an_opening_that_only_trades_ranks_but_never_files(shipped):
