@@ -128,6 +128,8 @@ def test_an_english_plural_ending_keeps_the_word(m, text, found):
         ("Acme Labs builds conversational AI: voicebots and intelligent customer service for banks.", "ai"),
         ("Our cloud ERP and customer relationship management software serves 3,000 SMEs.", "software"),
         ("Acme Power manufactures ring main units, disconnectors and reclosers for distribution networks.", "grid"),
+        # freight names rail products too: only a freight forwarder's words are a vertical business's
+        ("Acme is a leading maker of freight locomotives and freight cars.", "rail"),
     ],
 )
 def test_english_product_words_file_their_makers(shipped, intro, chain):
