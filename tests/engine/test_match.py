@@ -130,6 +130,8 @@ def test_an_english_plural_ending_keeps_the_word(m, text, found):
         ("Acme Power manufactures ring main units, disconnectors and reclosers for distribution networks.", "grid"),
         # freight names rail products too: only a freight forwarder's words are a vertical business's
         ("Acme is a leading maker of freight locomotives and freight cars.", "rail"),
+        # a call centre is an AI application's customer or its product, not a vertical business by its name alone
+        ("Acme develops AI call center software: voicebots and intelligent outbound calls for banks.", "ai"),
     ],
 )
 def test_english_product_words_file_their_makers(shipped, intro, chain):
