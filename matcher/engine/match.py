@@ -428,6 +428,28 @@ _CORE_PHRASES = (
     (_OPENING_STATED_RX, 1),
 )
 _CUES = HEAD_CUES + APPLICATION_CUES + NOT_APPLICATION + METHOD_CUES
+# application cues that say where the firm's product is used or whom it serves: inside a clause they start the
+# application there, and what stands before them is the firm's own ("公司生产的【伺服电机】广泛应用于工业机器人");
+# the others govern their whole clause (a job ad's 诚聘AI运营专员（熟练使用…）, a list closed by 等行业, the fields named
+# before 的广泛应用: 致力于区块链技术在金融、医疗等领域的广泛应用)
+APPLICATION_SPLITS = (
+    "应用于",
+    "应用在",
+    "广泛用于",
+    "可用于",
+    "适用于",
+    "用于",
+    "服务于",
+    "已服务",
+    "累计服务",
+    "覆盖",
+    "涵盖",
+    "涉及",
+    "used in",
+    "for use in",
+    "sold to",
+)
+_APPLICATION_SPLIT_IDS = np.array([_CUES.index(c) for c in APPLICATION_SPLITS], dtype=np.int64)
 _CUE_KIND = np.repeat([0, 1, 2, 3], [len(HEAD_CUES), len(APPLICATION_CUES), len(NOT_APPLICATION), len(METHOD_CUES)])
 _CUE_AUTOMATON = ahocorasick_rs.AhoCorasick(_CUES, matchkind=ahocorasick_rs.MatchKind.Standard)  # all cues, one pass
 _SENTENCE_CODES = np.array([ord(c) for c in _SENTENCE_BREAKS], dtype=np.uint32)
@@ -452,18 +474,30 @@ def clause_table(text: str, codes: np.ndarray | None = None, cued: bool = False)
     sent_break = np.isin(codes, _SENTENCE_CODES)
     brk = sent_break | np.isin(codes, _CLAUSE_CODES)
     starts = np.flatnonzero(~brk & np.r_[True, brk[:-1]])
+    found = np.array(
+        _CUE_AUTOMATON.find_matches_as_indexes(text, overlapping=True) if len(starts) else [], dtype=np.int64
+    ).reshape(-1, 3)
+    if len(found):  # an application cue of use inside a clause starts the application there (APPLICATION_SPLITS)
+        kind, pos = _CUE_KIND[found[:, 0]], found[:, 1]
+        app = (kind == 1) & ~np.isin(pos, pos[kind == 2]) & np.isin(found[:, 0], _APPLICATION_SPLIT_IDS)
+        clause = np.searchsorted(starts, pos, side="right") - 1
+        first_cue = {}
+        for p_, c_ in zip(pos[app].tolist(), clause[app].tolist()):
+            if text[starts[c_] : p_].strip() and (c_ not in first_cue or p_ < first_cue[c_]):
+                first_cue[c_] = p_
+        if first_cue:
+            starts = np.unique(np.r_[starts, list(first_cue.values())])
     k = len(starts)
     has_head, has_app, is_method = (np.zeros(k, dtype=bool) for _ in range(3))
     means_at = np.zeros(k, dtype=np.int64)
-    found = np.array(
-        _CUE_AUTOMATON.find_matches_as_indexes(text, overlapping=True) if k else [], dtype=np.int64
-    ).reshape(-1, 3)
     if len(found):
         kind, pos = _CUE_KIND[found[:, 0]], found[:, 1]
         clause = np.searchsorted(starts, pos, side="right") - 1  # cue characters never break a clause
         has_head[clause[kind == 0]] = True
         app = (kind == 1) & ~np.isin(pos, pos[kind == 2])
-        has_app[clause[app]] = True
+        # an application cue belongs to the clause its last character stands in (广泛应用 overlaps the 应用于 that
+        # starts the application: "产品广泛|应用于…")
+        has_app[np.searchsorted(starts, found[app, 2] - 1, side="right") - 1] = True
         for p, c in zip(pos[kind == 3], clause[kind == 3]):
             if not is_method[c] and text[starts[c] : p].lstrip() in METHOD_LEADS:
                 is_method[c] = True

@@ -173,10 +173,12 @@ def test_every_chain_a_company_serves_from_one_pass(tmp_path, fixture_chains, fi
 
 
 def test_per_chain_rows_keep_near_misses_with_filed_false(tmp_path, fixture_chains, fixture_zone):
+    # the knowledge alone: with the text model a company with no evidence may rank as a near miss by the model's
+    # relevance (matcher.engine.learned.join), which depends on the shipped artefact
     result = _score(
         tmp_path,
         [("甲新能源有限公司", None, "新能源技术推广；充电桩销售"), ("乙有限公司", None, "日用百货")],
-        settings=matcher.DEFAULTS,
+        settings=matcher.DEFAULTS.replace(model_weight=0.0),
         chains=fixture_chains,
         zone=fixture_zone,
         per_chain=True,
@@ -191,7 +193,20 @@ def test_per_chain_rows_keep_near_misses_with_filed_false(tmp_path, fixture_chai
     filed_view = matcher.chain_view(result).ranked
     assert len(filed_view) == int(every["filed"].sum())
     # re-ranking keeps the near misses at 0 and re-scores the filed rows
-    reranked = matcher.rerank(result, matcher.DEFAULTS.replace(w_strength=1.0, w_fit=0.0))
+    reranked = matcher.rerank(result, matcher.DEFAULTS.replace(model_weight=0.0, w_strength=1.0, w_fit=0.0))
     again = matcher.chain_view(reranked, filed_only=False).ranked
     assert (again.loc[~again["filed"], "score"] == 0).all()
     assert len(again) == len(every)
+    # with the text model, a company the knowledge finds nothing for is at most a near miss: never filed
+    (tmp_path / "model").mkdir()
+    result = _score(
+        tmp_path / "model",
+        [("甲新能源有限公司", None, "新能源技术推广；充电桩销售"), ("乙有限公司", None, "日用百货")],
+        settings=matcher.DEFAULTS,
+        chains=fixture_chains,
+        zone=fixture_zone,
+        per_chain=True,
+    )
+    every = matcher.chain_view(result, filed_only=False).ranked
+    alone = every[every["company_name"] == "乙有限公司"]
+    assert not alone["filed"].any() and (alone["relevance"] < matcher.DEFAULTS.min_relevance).all()

@@ -418,12 +418,12 @@ def test_repeated_texts_match_once_and_give_same_result(m):
     [
         (
             "本公司是一家专业从事锂电池研发的企业，产品广泛应用于新能源汽车，通过自主技术降低成本。",
-            [HEAD, APPLICATION, METHOD],
+            [HEAD, HEAD, APPLICATION, METHOD],  # 产品广泛|应用于…: a cue of use starts the application where it stands
         ),
         ("公司主营伺服电机，兼营贸易。另有咨询业务", [HEAD, HEAD, PLAIN]),  # HEAD lasts to the sentence end
         ("集研发、生产、服务于一体，客户包括多家车企", [PLAIN, APPLICATION]),  # 服务于一体 is no customer
         ("开发码头操作系统等行业软件，客户包括多家港口", [PLAIN, APPLICATION]),  # 等行业软件 lists products
-        ("产品用于电力、交通等行业，并提供运维服务", [APPLICATION, APPLICATION]),  # 等行业 alone names customers
+        ("产品用于电力、交通等行业，并提供运维服务", [PLAIN, APPLICATION, APPLICATION]),  # 等行业 alone names customers
         ("为培训机构提供排课和收费管理软件，已服务3000余家校外培训机构", [PLAIN, APPLICATION]),
         ("公司负责小镇的开发建设，小镇聚集了大量云计算企业", [PLAIN, APPLICATION]),  # a park's tenants
         ("公司并通过合作开展业务：主要利用视觉算法", [PLAIN, METHOD]),  # one lead word at most before the cue
@@ -434,10 +434,14 @@ def test_repeated_texts_match_once_and_give_same_result(m):
             [HEAD, HEAD, METHOD],
         ),  # a means cue counts only where the clause opens with it
         # an application cue governs the list after it, to the sentence end …
-        ("产品应用于电动汽车，手机，电动工具等领域。公司生产正极材料", [APPLICATION] * 3 + [PLAIN]),
+        ("产品应用于电动汽车，手机，电动工具等领域。公司生产正极材料", [PLAIN] + [APPLICATION] * 3 + [PLAIN]),
         # … or to a clause with a head or means cue of its own
-        ("产品应用于电力行业，主要产品包括变压器，开关柜", [APPLICATION, HEAD, HEAD]),
-        ("公司主要生产牵引变流器，产品用于地铁", [HEAD, APPLICATION]),  # 主要生产 states the business
+        ("产品应用于电力行业，主要产品包括变压器，开关柜", [PLAIN, APPLICATION, HEAD, HEAD]),
+        ("公司主要生产牵引变流器，产品用于地铁", [HEAD, HEAD, APPLICATION]),  # 主要生产 states the business
+        # what stands before a cue of use in its clause is the firm's own product; what follows it, the use
+        ("公司生产的伺服电机广泛应用于工业机器人和数控机床", [PLAIN, APPLICATION]),
+        ("诚聘AI运营专员（熟练使用大模型工具）", [APPLICATION]),  # a job ad's requirements govern their clause
+        ("致力于区块链技术在金融、医疗等领域的广泛应用", [APPLICATION]),  # 的广泛应用: the fields stand before it
         # a means ends at the verb that names the product: the rest reads as its sentence does
         ("公司基于大模型为企业提供智能客服系统", [METHOD, PLAIN]),
         ("公司是一家软件企业，利用人工智能技术开发影像诊断软件", [HEAD, METHOD, HEAD]),
@@ -1528,13 +1532,22 @@ def test_shi_yi_suo_states_the_business():
     assert ctx[0] == match_module.HEAD and own[0]
 
 
+def test_a_product_before_a_cue_of_use_is_the_firms(shipped):
+    """ "公司生产的伺服电机广泛应用于工业机器人": the servo motors are the firm's product, the robots their use; the whole
+    clause read as the application damped the product with its customers."""
+    intro = "公司生产的伺服电机广泛应用于工业机器人和数控机床。"
+    assert _intro_relevance(shipped, intro, "ime") >= DEFAULTS.min_relevance
+    # a customer list closed by 等行业 still names customers
+    assert _intro_relevance(shipped, "为新能源汽车、光伏等行业提供检测认证服务。", "nev") < DEFAULTS.min_relevance
+
+
 def test_body_panels_are_no_application_cue():
     """覆盖 names a market (产品覆盖全国), but 汽车覆盖件 are body panels: the press-line maker's clause states its
     business."""
     starts, ctx, own = match_module.clause_table("专业制造伺服压力机和汽车覆盖件冲压生产线。", cued=True)
     assert ctx[0] == match_module.HEAD
     starts, ctx = match_module.clause_table("产品覆盖全国三十个省市。")
-    assert ctx[0] == match_module.APPLICATION
+    assert ctx[-1] == match_module.APPLICATION  # 产品|覆盖全国…: the market it covers
 
 
 @pytest.mark.parametrize(
