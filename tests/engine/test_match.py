@@ -559,7 +559,7 @@ def test_a_product_made_by_means_of_a_technology_is_the_firms(shipped):
         company_name=["某某科技有限公司", "某某科技有限公司"],
         intro=["公司基于大模型开发智能客服系统和知识库问答系统。", "公司采用大模型技术改进内部客服流程。"],
     )
-    rel = shipped.chain_relevance(shipped.match(f))
+    rel = _chain_rel(shipped, f)
     assert rel.loc[0, "ai"] >= DEFAULTS.min_relevance and rel.loc[1, "ai"] < DEFAULTS.min_relevance
 
 
@@ -567,7 +567,7 @@ def test_a_leaders_brand_on_a_business_outside_the_chains_is_not_evidence(shippe
     """A group's 字号 on its catering or property arm (商汤科技餐饮管理) is the group's brand, not its trade: the
     leader's name counts for nothing on a non-target business; the leader itself stays filed."""
     f = frame(company_name=["上海商汤科技餐饮管理有限公司", "上海商汤科技物业服务有限公司", "上海商汤智能科技有限公司"])
-    rel = shipped.chain_relevance(shipped.match(f))
+    rel = _chain_rel(shipped, f)
     t = DEFAULTS.min_relevance
     assert rel.loc[0, "ai"] < t and rel.loc[1, "ai"] < t and rel.loc[2, "ai"] >= t
 
@@ -980,7 +980,7 @@ def test_an_item_that_only_sells_counts_less(shipped):
         "一般项目：工业机器人制造；工业机器人销售；智能机器人的研发。",
         "许可项目：药品批发；第三类医疗器械经营。",
     ]
-    rel = shipped.chain_relevance(shipped.match(frame(scope=scopes)))
+    rel = _chain_rel(shipped, frame(scope=scopes))
     plain = SegmentMatcher(DEFAULTS.replace(scope_trade_factor=1.0)).fit(matcher.load_chains())
     full = plain.chain_relevance(plain.match(frame(scope=scopes)))
     t = DEFAULTS.min_relevance
@@ -1142,8 +1142,8 @@ def test_a_scope_copied_into_the_intro_is_read_as_a_scope(shipped):
         "一般项目：工业机器人销售；智能机器人销售；电子产品销售；五金产品批发；日用百货销售。",
     ]
     names = ["深圳市某某科技有限公司", "上海某某商贸有限公司"]
-    copied = shipped.chain_relevance(shipped.match(frame(company_name=names, intro=[head + s for s in scopes])))
-    exported = shipped.chain_relevance(shipped.match(frame(company_name=names, scope=scopes)))
+    copied = _chain_rel(shipped, frame(company_name=names, intro=[head + s for s in scopes]))
+    exported = _chain_rel(shipped, frame(company_name=names, scope=scopes))
     t = DEFAULTS.min_relevance
     assert copied.loc[0, "ai"] < t and copied.loc[1, "ime"] < t
     np.testing.assert_allclose(copied.to_numpy(), exported.to_numpy(), atol=1e-6)
@@ -1230,7 +1230,7 @@ def test_what_a_firm_supplies_an_industry_is_its_own_product(shipped):
         "公司为锂电池、光伏和3C电子行业提供机器视觉检测设备。",
         "公司为锂电池、光伏和3C电子企业提供机器视觉检测设备。",
     ]
-    rel = shipped.chain_relevance(shipped.match(frame(intro=intros)))
+    rel = _chain_rel(shipped, frame(intro=intros))
     assert (
         rel.loc[0, "ime"] == pytest.approx(rel.loc[1, "ime"], abs=0.01) and rel.loc[0, "ime"] >= DEFAULTS.min_relevance
     )
@@ -1245,9 +1245,9 @@ def test_an_exclusion_word_inside_a_longer_pattern_still_excludes(shipped):
     assert "医疗美容" not in matcher_chain_excludes("bio")
     t = DEFAULTS.min_relevance
     f = frame(scope=["医疗美容服务；医疗服务", "医疗服务"], industry_code=["8425", "8425"])
-    rel = shipped.chain_relevance(shipped.match(f))
+    rel = _chain_rel(shipped, f)
     assert rel.loc[0, "bio"] < t <= rel.loc[1, "bio"]
-    rel = shipped.chain_relevance(shipped.match(frame(intro=["公司专业研发腔镜手术机器人。"])))
+    rel = _chain_rel(shipped, frame(intro=["公司专业研发腔镜手术机器人。"]))
     assert rel.loc[0, "bio"] >= t > rel.loc[0, "ai"]
 
 
@@ -1269,7 +1269,7 @@ def test_a_roster_name_ranks_by_how_much_its_industry_part_says(shipped):
         "江苏甲乙新能源股份有限公司",
         "江苏甲乙动力股份有限公司",
     ]
-    rel = shipped.chain_relevance(shipped.match(frame(company_name=names)))
+    rel = _chain_rel(shipped, frame(company_name=names))
     assert rel.loc[0, "grid"] > rel.loc[1, "grid"] > 0 and rel.loc[0, "grid"] > rel.loc[2, "grid"] > 0
     assert rel.loc[3, "nev"] > rel.loc[4, "nev"] > 0 and rel.loc[3, "nev"] > rel.loc[5, "nev"] > 0
     assert (rel.to_numpy() < DEFAULTS.min_relevance).all()
@@ -1288,7 +1288,7 @@ def test_a_traders_name_ranks_but_never_files(shipped):
         "深圳甲乙电力工程监理有限公司",  # a supervisor oversees what others build, as a consultancy advises
         "深圳甲乙电力工程有限公司",
     ]
-    rel = shipped.chain_relevance(shipped.match(frame(company_name=names)))
+    rel = _chain_rel(shipped, frame(company_name=names))
     t = DEFAULTS.min_relevance
     assert 0 < rel.loc[0, "grid"] < t <= rel.loc[1, "grid"]
     assert 0 < rel.loc[2, "nev"] < t <= rel.loc[3, "nev"]
@@ -1303,7 +1303,7 @@ def test_an_opening_that_only_trades_ranks_but_never_files(shipped):
         "挖掘机、汽车起重机、高空作业平台租赁，可配机手，服务本地工地。",
         "挖掘机、汽车起重机、高空作业平台研发制造，产品销往全国。",
     ]
-    rel = shipped.chain_relevance(shipped.match(frame(intro=intros)))
+    rel = _chain_rel(shipped, frame(intro=intros))
     assert 0 < rel.loc[0, "ime"] < DEFAULTS.min_relevance <= rel.loc[1, "ime"]
 
 
@@ -1316,7 +1316,7 @@ def test_a_later_clause_that_only_services_ranks_but_never_files(shipped):
         "数控机床研发制造：各类数控系统自主开发，主轴、伺服驱动器自产。",
         "甲乙科技：零售门店客流统计与商品识别视觉算法提供商。",
     ]
-    rel = shipped.chain_relevance(shipped.match(frame(intro=intros)))
+    rel = _chain_rel(shipped, frame(intro=intros))
     t = DEFAULTS.min_relevance
     assert 0 < rel.loc[0, "ime"] < t <= rel.loc[1, "ime"]
     assert rel.loc[2, "ai"] >= t
@@ -1331,7 +1331,7 @@ def test_the_goods_listed_after_an_opening_that_trades_are_traded(shipped):
         "低压电器批发：各品牌现货，另自主研发智能断路器、智能电表，已获多项专利。",
         "低压电器批发。断路器、智能电表、接触器、塑壳断路器均为自产。",
     ]
-    rel = shipped.chain_relevance(shipped.match(frame(intro=intros)))
+    rel = _chain_rel(shipped, frame(intro=intros))
     t = DEFAULTS.min_relevance
     assert 0 < rel.loc[0, "grid"] < t
     assert rel.loc[1, "grid"] >= t and rel.loc[2, "grid"] >= t
@@ -1365,7 +1365,7 @@ def test_a_firm_that_calls_itself_a_dealer_trades(shipped, intro, filed):
 def test_a_parks_funds_or_associations_name_is_not_its_themes_trade(shipped, name, plain, chain):
     """In a name, as in a text, a chain word before a venue word (产业园, 基金, 协会 …) names the park's, fund's or
     association's theme: its trade is what follows (建设运营, 管理), and the name is not filed by the theme."""
-    rel = shipped.chain_relevance(shipped.match(frame(company_name=[name, plain])))
+    rel = _chain_rel(shipped, frame(company_name=[name, plain]))
     assert rel.loc[0, chain] < DEFAULTS.min_relevance <= rel.loc[1, chain]
 
 
@@ -1377,7 +1377,7 @@ def test_a_consumer_learning_app_is_education_not_ai(shipped):
         "一款AI英语口语陪练应用，AI老师随时陪孩子练口语、纠发音。",
         "公司为中小学提供AI作业智能批改系统和自适应学习平台，已在300余所学校部署。",
     ]
-    rel = shipped.chain_relevance(shipped.match(frame(intro=intros)))
+    rel = _chain_rel(shipped, frame(intro=intros))
     t = DEFAULTS.min_relevance
     assert rel.loc[0, "ai"] < t and rel.loc[1, "ai"] < t <= rel.loc[2, "ai"]
 
@@ -1407,10 +1407,10 @@ def test_portable_power_stations_and_e_bike_charging_are_not_the_grids(shipped):
         "公司从事电网侧储能电站的系统集成，产品包括储能变流器和储能集装箱。",
     ]
     names = ["杭州甲乙电单车充电服务有限公司", None]
-    rel = shipped.chain_relevance(shipped.match(frame(intro=intros)))
+    rel = _chain_rel(shipped, frame(intro=intros))
     t = DEFAULTS.min_relevance
     assert rel.loc[0, "grid"] < t <= rel.loc[1, "grid"]
-    rel = shipped.chain_relevance(shipped.match(frame(company_name=names)))
+    rel = _chain_rel(shipped, frame(company_name=names))
     assert rel.loc[0, "nev"] < t and rel.loc[0, "grid"] < t
 
 
@@ -1428,7 +1428,7 @@ def test_ndfeb_magnets_are_the_traction_motors(shipped):
     钕铁硼磁业 and a scope whose main item makes 烧结钕铁硼 are filed there; a ferrite 磁业 is not."""
     names = ["宁波甲乙钕铁硼磁业有限公司", "东阳甲乙磁业有限公司", "包头甲乙磁业有限公司"]
     scopes = [None, None, "烧结钕铁硼永磁材料及器件的研发、生产、销售；稀土金属及合金销售"]
-    rel = shipped.chain_relevance(shipped.match(frame(company_name=names, scope=scopes)))
+    rel = _chain_rel(shipped, frame(company_name=names, scope=scopes))
     t = DEFAULTS.min_relevance
     assert rel.loc[0, "nev"] >= t > rel.loc[1, "nev"]
     assert rel.loc[2, "nev"] >= t
@@ -1502,12 +1502,12 @@ def test_a_name_beside_a_scope_that_makes_nothing_ranks_but_never_files(shipped)
         "集成电路设计；集成电路芯片及产品销售；物业管理",
         "技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广",
     ]
-    rel = shipped.chain_relevance(shipped.match(frame(company_name=[name] * 3, scope=scopes)))
+    rel = _chain_rel(shipped, frame(company_name=[name] * 3, scope=scopes))
     t = DEFAULTS.min_relevance
     assert 0 < rel.loc[0, "ic"] < t <= rel.loc[1, "ic"] and rel.loc[2, "ic"] >= t
     names = ["郑州甲乙电力设备有限公司"] * 2
     scopes = ["电力设施器材销售；变压器销售；电气设备销售；五金产品零售", "变压器制造；电力设施器材销售"]
-    rel = shipped.chain_relevance(shipped.match(frame(company_name=names, scope=scopes)))
+    rel = _chain_rel(shipped, frame(company_name=names, scope=scopes))
     assert 0 < rel.loc[0, "grid"] < t <= rel.loc[1, "grid"]
 
 
