@@ -603,12 +603,12 @@ def _going_on(text: str, starts: np.ndarray, ctx: np.ndarray, c: int, first: int
     """The clauses from `first` on that go on in the sentence of clause `c` (PLAIN or HEAD ones, with no sentence
     break before them after `c`), up to one for whose (start, end) `stop` is true: the goods a trade statement
     lists (低压电器批发：断路器、接触器…，品牌齐全), up to a clause that makes something."""
-    ends = np.r_[starts[1:], len(text)]
     n = first
     while n < len(starts) and ctx[n] in (PLAIN, HEAD):
         if n > c and any(b in _SENTENCE_BREAKS for b in text[starts[n - 1] : starts[n]]):
             return
-        if stop(int(starts[n]), int(ends[n])):
+        # the clause's end, read here: an array of ends over the whole field was built on every call
+        if stop(int(starts[n]), int(starts[n + 1]) if n + 1 < len(starts) else len(text)):
             return
         yield n
         n += 1
