@@ -91,6 +91,7 @@ class Boilerplate:
     maker_activities: tuple[str, ...]  # activities that make the named product (制造, 研发; not 加工): see match.py
     service_items: frozenset  # generic items that register a service business (物业管理): see scope_serves_only
     trade_rx: tuple | None  # see trade_byte_spans
+    making_rx: re.Pattern | None  # a making activity an item names as its own: see names_making
     name_endings: dict  # ending of a 小类 name (制造, 设计 …) -> the item activities that mean it (生产, 研发 …)
     object_aliases: dict  # an object as registered items name it (集成电路芯片) -> as 小类 names do (集成电路)
     cuts: re.Pattern  # separators, bracketed notes and headers: where items end
@@ -170,6 +171,7 @@ def load_boilerplate(path=None) -> Boilerplate:
         maker_activities=maker,
         service_items=frozenset(service),
         trade_rx=_trade_rx(trade, making),
+        making_rx=_making_rx(trade, making),
         name_endings=endings,
         object_aliases=aliases,
         cuts=cuts,
@@ -656,7 +658,7 @@ def trade_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int]
     return tuple(
         (off, off + len(item))
         for off, item, _, _ in _kept(str(text), rules)[0]
-        if item.endswith(rules.trade_activities) and not any(w in item for w in rules.making_activities)
+        if item.endswith(rules.trade_activities) and not names_making(item, rules)
     )
 
 
@@ -669,7 +671,7 @@ def _business_items(text, rules: Boilerplate) -> tuple[list[str], tuple[str, ...
 
 
 def _makes(items: list[str], rules: Boilerplate) -> bool:
-    return any(w in item for item in items for w in rules.making_activities)
+    return any(names_making(item, rules) for item in items)
 
 
 def scope_makes(text, rules: Boilerplate | None = None) -> bool:
@@ -705,7 +707,7 @@ def trade_byte_spans(data: bytes, rules: Boilerplate | None = None) -> tuple[np.
     none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     if rules.trade_rx is None or not data:
         return none
-    cut_ac, end_ac, make_ac, tails, opens = rules.trade_rx
+    cut_ac, end_ac, make_ac, tails, opens, _ = rules.trade_rx
     cuts, found = (automaton_matches(a, data) for a in (cut_ac, end_ac))
     ends = found[:, 2] - tails[found[:, 0]]  # where the trade activity ends (before the cut or the bracket)
     bracket = opens[found[:, 0]]  # "销售(": a qualification follows; it must close right before a cut
@@ -725,9 +727,16 @@ def trade_byte_spans(data: bytes, rules: Boilerplate | None = None) -> tuple[np.
         return none
     after = np.concatenate([[0], np.sort(cuts[:, 2])])  # an item starts at the data's start or after a cut
     starts = after[np.searchsorted(after, ends, side="right") - 1]
-    made = np.sort(automaton_matches(make_ac, data)[:, 1])
-    # a making activity that starts inside the item (at or after its start, before its end)
-    has_make = np.searchsorted(made, starts, side="left") < np.searchsorted(made, ends, side="left")
+    made = automaton_matches(make_ac, data, overlapping=True)
+    made = made[np.argsort(made[:, 1], kind="stable")]
+    # a making activity that starts inside the item (at or after its start, before its end) and is the item's own
+    # (names_making); the few items with one inside are read one by one
+    lo, hi = np.searchsorted(made[:, 1], starts, side="left"), np.searchsorted(made[:, 1], ends, side="left")
+    has_make = np.zeros(len(starts), dtype=bool)
+    followers = rules.trade_rx[5]
+    for i in np.flatnonzero(hi > lo).tolist():
+        a, b = int(starts[i]), int(ends[i])
+        has_make[i] = any(s == a or data.startswith(followers, e, b) for s, e in made[lo[i] : hi[i], 1:].tolist())
     return starts[~has_make], ends[~has_make]
 
 
@@ -752,7 +761,33 @@ def _trade_rx(trade: tuple[str, ...], making: tuple[str, ...]) -> tuple | None:
 
     tails = np.array([t for _, t in ends], dtype=np.int64)
     opens = np.array([w.endswith("(") for w, _ in ends], dtype=bool)
-    return automaton(_CUTS), automaton([w for w, _ in ends]), automaton(making), tails, opens
+    # every making activity, overlapping ones too (names_making reads each place); what may follow one of the item's own
+    made = ahocorasick_rs.BytesAhoCorasick([w.encode("utf-8") for w in making]) if making else None
+    followers = tuple(w.encode("utf-8") for w in (*making, *trade, *_MAKING_FOLLOWERS, *_MAKING_JOINERS))
+    return automaton(_CUTS), automaton([w for w, _ in ends]), made, tails, opens, followers
+
+
+# what may follow a making activity that an item names as its own (研发、生产与销售 / 电池制造销售 / 软件开发服务): the
+# item's end, a joiner or another activity; a making word followed by the goods' noun is part of their name
+# (智能基础制造装备销售, 电池生产设备销售, 塑料加工专用设备销售: goods sold, not made)
+_MAKING_JOINERS = "、和与及并或/，,（(等的"
+_MAKING_FOLLOWERS = ("服务", "业务", "咨询", "推广", "转让", "交流")
+
+
+def _making_rx(trade: tuple[str, ...], making: tuple[str, ...]) -> re.Pattern | None:
+    """A making activity an item names as its own: one that opens the item (生产电池并销售) or is followed by the
+    item's end, a joiner or another activity (see names_making); None without making activities."""
+    if not making:
+        return None
+    words = _alternation(making)
+    after = _alternation((*making, *trade, *_MAKING_FOLLOWERS))
+    return re.compile(rf"^(?:{words})|(?:{words})(?=$|[{re.escape(_MAKING_JOINERS)}]|{after})")
+
+
+def names_making(item: str, rules: Boilerplate) -> bool:
+    """Whether a scope item names a making activity as its own (锂电池的研发、生产与销售, 生产电池并销售, 软件开发), not
+    only inside the name of goods it trades (智能基础制造装备销售: 制造 names the goods)."""
+    return rules.making_rx is not None and rules.making_rx.search(item) is not None
 
 
 def product_bracket_end(text: str, at: int, end: int) -> int:

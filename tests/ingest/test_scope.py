@@ -403,6 +403,13 @@ def test_a_light_item_gives_no_main_code(text, code):
         ("技术服务、技术开发；电子产品销售", ["电子产品销售"]),  # 技术服务 … are dropped first
         ("建筑工程机械与设备租赁；特种设备出租", ["建筑工程机械与设备租赁", "特种设备出租"]),  # leasing is trade
         ("青少年人工智能编程及机器人搭建培训；教育咨询服务", ["青少年人工智能编程及机器人搭建培训"]),  # teaching
+        # a making word inside the name of the goods sold makes nothing: 制造 / 生产 / 加工 followed by the goods' noun
+        (
+            "服装制造；智能基础制造装备销售；新能源汽车生产测试设备销售；塑料加工专用设备销售",
+            ["智能基础制造装备销售", "新能源汽车生产测试设备销售", "塑料加工专用设备销售"],
+        ),
+        # the item's own making: opening it, or followed by a joiner or another activity
+        ("生产电池并销售；电池制造销售；模具设计、加工与销售；软件开发销售", []),
     ],
 )
 def test_trade_spans_are_the_items_that_only_sell(text, traded):
@@ -421,6 +428,7 @@ def test_trade_spans_are_the_items_that_only_sell(text, traded):
         ("锂电池的研发、生产与销售", True),
         ("软件开发；信息系统集成服务", True),
         ("电池制造；电池销售", True),
+        ("智能基础制造装备销售；增材制造装备销售；电池生产设备销售", False),  # goods named with a making word, sold
         (None, False),
         ("", False),
     ],
@@ -460,13 +468,13 @@ def test_a_scope_that_serves_only_makes_nothing(text):
 
 @given(st.text(alphabet=ALPHABET, max_size=200) | st.text(max_size=80))
 def test_trade_spans_are_kept_items_ending_in_trade(text):
-    from matcher.ingest.scope import trade_spans
+    from matcher.ingest.scope import names_making, trade_spans
 
     items = {(i.start, i.start + len(i.text)): i.text for i in parse_scope(text).items}
     for a, b in trade_spans(text):
         assert (a, b) in items
         assert text[a:b].endswith(RULES.trade_activities)
-        assert not any(w in text[a:b] for w in RULES.making_activities)
+        assert not names_making(text[a:b], RULES)
 
 
 TRADE_ITEMS = [
@@ -484,6 +492,11 @@ TRADE_ITEMS = [
     "许可项目：药品批发",
     "智能机器人的研发",
     "生产、销售：电池",
+    "智能基础制造装备销售",
+    "电池生产设备销售",
+    "生产电池并销售",
+    "电池制造销售",
+    "塑料加工专用设备销售",
 ]
 
 
