@@ -41,6 +41,7 @@ from ..ingest.scope import (
     main_codes,
     main_spans,
     name_cores,
+    negated_byte_spans,
     scope_item_codes,
     scope_makes,
     scope_serves_only,
@@ -1336,6 +1337,8 @@ class SegmentMatcher(Estimator):
         shape = (len(uniques) + 1, len(self.patterns_))
         data = self._joined_texts(uniques)
         pat, beg = self._word_matches(data)
+        keep = ~_inside(beg, *negated_byte_spans(data))  # （不含劳务派遣服务）: what the company does not do
+        pat, beg = pat[keep], beg[keep]
         nul = np.frombuffer(data, dtype=np.uint8) == 0  # SEPARATOR is the only NUL byte
         starts = np.concatenate([[0], np.flatnonzero(nul) + 1])
         text = np.searchsorted(starts, beg, side="right") - 1

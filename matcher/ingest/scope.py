@@ -790,6 +790,21 @@ def names_making(item: str, rules: Boilerplate) -> bool:
     return rules.making_rx is not None and rules.making_rx.search(item) is not None
 
 
+# a bracket that excludes what it names (（不含职业中介活动、劳务派遣服务）, （不得从事…）, （象牙及其制品除外）): its words are
+# what the company does not do, as texts read in matching (NFKC: brackets are ASCII)
+_NEGATED_BRACKET_RX = re.compile(
+    "\\((?:不含|不包括|不包含|不得|不从事|不涉及|不经营|除)[^()]*\\)|\\([^()]*除外\\)".encode()
+)
+
+
+def negated_byte_spans(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) byte offsets of the brackets that exclude what they name in texts as matching reads them
+    (UTF-8, NFKC): a keyword or an exclusion word inside one says nothing of the company's business."""
+    found = [m.span() for m in _NEGATED_BRACKET_RX.finditer(data)]
+    spans = np.array(found, dtype=np.int64).reshape(-1, 2)
+    return spans[:, 0], spans[:, 1]
+
+
 def product_bracket_end(text: str, at: int, end: int) -> int:
     """Where an item that ends at `at` ends with the bracket right after it that names its product (not a
     qualification: _QUALIFICATION_RX), within its span (up to `end`); else `at`."""

@@ -1223,6 +1223,36 @@ def test_a_scope_that_makes_nothing_ranks_what_it_sells_but_never_files_it(shipp
     assert plain.chain_relevance(plain.match(f)).loc[0, "ime"] >= t  # without the trade rules it would file
 
 
+def test_a_scope_reads_nothing_in_a_bracket_that_excludes_it(shipped):
+    """（不含职业中介活动、劳务派遣服务） is the catalogue's wording of 人力资源服务: what it names the company does not do,
+    so neither its keywords nor its exclusion words count (an IT firm registering the item stays an IT firm); the
+    same words outside such a bracket are read."""
+    it = "信息系统运行维护服务；软件外包服务；软件开发；"
+    scopes = [
+        it + "人力资源服务（不含职业中介活动、劳务派遣服务）",
+        it + "人力资源服务",
+        "五金产品批发（不含工业机器人、伺服电机）；日用百货销售",
+        "五金产品批发；工业机器人制造（象牙及其制品除外）",
+        "五金产品批发；日用百货销售",
+    ]
+    rel = _chain_rel(shipped, frame(scope=scopes, company_name=["甲乙有限公司"] * len(scopes)))
+    t = DEFAULTS.min_relevance
+    assert rel.loc[0, "software"] >= t
+    assert rel.loc[0, "software"] == pytest.approx(rel.loc[1, "software"], abs=0.05)
+    assert rel.loc[2, "ime"] == pytest.approx(rel.loc[4, "ime"], abs=0.01)  # as if the bracket were not there
+    assert rel.loc[3, "ime"] >= t  # the item before the bracket is read
+
+
+def test_a_garment_maker_registering_a_sale_of_manufacturing_equipment_is_not_filed(shipped):
+    """智能基础制造装备销售 sells goods whose name holds 制造: a trade item beside the firm's own garments, not making."""
+    scopes = [
+        "服装制造；针纺织品销售；智能基础制造装备销售；服装服饰批发；货物进出口",
+        "智能基础制造装备制造；智能基础制造装备销售",
+    ]
+    rel = _chain_rel(shipped, frame(scope=scopes, company_name=["甲乙有限公司"] * 2))
+    assert rel.loc[0, "ime"] < DEFAULTS.min_relevance <= rel.loc[1, "ime"]
+
+
 def test_what_a_firm_supplies_an_industry_is_its_own_product(shipped):
     """ "为锂电池和光伏行业提供机器视觉检测设备": the industries are the customers (application words), what follows
     the verb of supply is the firm's product, as with 为…企业提供 — the clause is not an application clause."""

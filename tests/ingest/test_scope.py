@@ -607,3 +607,18 @@ def test_split_copied_scopes_keeps_every_character(text):
         end, k = span
         assert (new_intro[0] or "") == text[:end].strip(" ，,。")
         assert (new_scope[0] if pd.notna(new_scope[0]) else "") == text[k:].strip()
+
+
+def test_negated_byte_spans_are_the_brackets_that_exclude():
+    """The brackets that say what a company does not do (不含 / 不得 / 除…外 / …除外), in texts as matching reads them;
+    a bracket naming the product, a licence note or an unclosed bracket is none."""
+    from matcher.engine.match import _prep
+    from matcher.ingest.scope import negated_byte_spans
+
+    text = _prep(
+        "人力资源服务（不含职业中介活动、劳务派遣服务）；电子专用材料制造（半导体用高纯化学品）；"
+        "象牙制品销售（象牙及其制品除外）；药品零售（凭许可证经营）；食品销售（不得从事"
+    )
+    data = text.encode("utf-8")
+    got = [data[a:b].decode("utf-8") for a, b in zip(*negated_byte_spans(data))]
+    assert got == ["(不含职业中介活动、劳务派遣服务)", "(象牙及其制品除外)"]
