@@ -655,9 +655,10 @@ def trade_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int]
     rules = rules or boilerplate()
     if not rules.trade_activities:
         return ()
+    text = str(text)
     return tuple(
-        (off, off + len(item))
-        for off, item, _, _ in _kept(str(text), rules)[0]
+        (off, product_bracket_end(text, off + len(item), len(text)))  # a bracket naming the goods is traded too
+        for off, item, _, _ in _kept(text, rules)[0]
         if item.endswith(rules.trade_activities) and not names_making(item, rules)
     )
 
@@ -711,6 +712,7 @@ def trade_byte_spans(data: bytes, rules: Boilerplate | None = None) -> tuple[np.
     cuts, found = (automaton_matches(a, data) for a in (cut_ac, end_ac))
     ends = found[:, 2] - tails[found[:, 0]]  # where the trade activity ends (before the cut or the bracket)
     bracket = opens[found[:, 0]]  # "销售(": a qualification follows; it must close right before a cut
+    reach = ends.copy()  # where each item's span ends: its trade activity, or a bracket naming its goods
     if bracket.any():
         close = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord(")")) + 1
         k = np.minimum(np.searchsorted(close, ends[bracket]), max(len(close) - 1, 0))
@@ -719,10 +721,20 @@ def trade_byte_spans(data: bytes, rules: Boilerplate | None = None) -> tuple[np.
         ok = ((cuts[at, 1] == closing) if len(cuts) else False) | (closing == len(data))
         keep = ~bracket
         keep[np.flatnonzero(bracket)[ok]] = True
-        ends = ends[keep]
+        # a bracket that names the goods (（代理西门子PLC产品）) is traded with its item, as main_spans reads it with a
+        # main one (product_bracket_end); a qualification (（不含危险化学品）) is not
+        opened = np.flatnonzero(bracket)
+        for j in np.flatnonzero(ok).tolist():
+            a, b = int(ends[opened[j]]), int(closing[j])
+            if _names_goods(data[a + 1 : b - 1].decode("utf-8", errors="replace")):
+                reach[opened[j]] = b
+        ends, reach = ends[keep], reach[keep]
     # the last text's last item ends with the data
     last = [len(data)] if data.endswith(tuple(w.encode("utf-8") for w in rules.trade_activities)) else []
-    ends = np.sort(np.concatenate([ends, np.array(last, dtype=np.int64)]))
+    ends = np.concatenate([ends, np.array(last, dtype=np.int64)])
+    reach = np.concatenate([reach, np.array(last, dtype=np.int64)])
+    order = np.argsort(ends, kind="stable")
+    ends, reach = ends[order], reach[order]
     if not len(ends):
         return none
     after = np.concatenate([[0], np.sort(cuts[:, 2])])  # an item starts at the data's start or after a cut
@@ -737,7 +749,7 @@ def trade_byte_spans(data: bytes, rules: Boilerplate | None = None) -> tuple[np.
     for i in np.flatnonzero(hi > lo).tolist():
         a, b = int(starts[i]), int(ends[i])
         has_make[i] = any(s == a or data.startswith(followers, e, b) for s, e in made[lo[i] : hi[i], 1:].tolist())
-    return starts[~has_make], ends[~has_make]
+    return starts[~has_make], reach[~has_make]
 
 
 def automaton_matches(automaton, data: bytes, overlapping: bool = False) -> np.ndarray:
@@ -813,8 +825,17 @@ def product_bracket_end(text: str, at: int, end: int) -> int:
     close = next((i for i in range(at + 1, min(end, at + _PRODUCT_BRACKET_LONGEST + 2)) if text[i] in _CLOSE), None)
     if close is None or close < at + 3:  # no closing bracket near, or one character or none inside
         return at
-    inner = text[at + 1 : close]
-    return at if _QUALIFICATION_RX.search(inner) or _BRACKET_STOPS.intersection(inner) else close + 1
+    return close + 1 if _names_goods(text[at + 1 : close]) else at
+
+
+def _names_goods(inner: str) -> bool:
+    """Whether the text inside a bracket after an item names its goods: two to _PRODUCT_BRACKET_LONGEST characters,
+    no qualification (_QUALIFICATION_RX), no cut, header or nested bracket."""
+    return (
+        2 <= len(inner) <= _PRODUCT_BRACKET_LONGEST
+        and not _QUALIFICATION_RX.search(inner)
+        and not _BRACKET_STOPS.intersection(inner)
+    )
 
 
 def main_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int], ...]:

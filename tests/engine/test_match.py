@@ -1243,6 +1243,15 @@ def test_a_scope_reads_nothing_in_a_bracket_that_excludes_it(shipped):
     assert rel.loc[3, "ime"] >= t  # the item before the bracket is read
 
 
+def test_the_goods_a_bracket_names_after_a_sale_item_are_sold_too(shipped):
+    """工业自动控制系统装置销售（代理西门子、三菱PLC及伺服驱动产品）: the bracket names what the dealer sells, so its words
+    are a reseller's (ranked, not filed) as the item's are; the same words in a bracket after a making item count."""
+    sold = "工业自动控制系统装置销售（代理西门子、三菱PLC及伺服驱动产品）；电气设备销售；电子元器件批发"
+    made = "工业自动控制系统装置制造（PLC及伺服驱动产品）；电气设备销售"
+    rel = _chain_rel(shipped, frame(scope=[sold, made], company_name=["甲乙有限公司"] * 2))
+    assert 0 < rel.loc[0, "ime"] < DEFAULTS.min_relevance <= rel.loc[1, "ime"]
+
+
 def test_a_garment_maker_registering_a_sale_of_manufacturing_equipment_is_not_filed(shipped):
     """智能基础制造装备销售 sells goods whose name holds 制造: a trade item beside the firm's own garments, not making."""
     scopes = [

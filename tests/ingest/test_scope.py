@@ -410,6 +410,11 @@ def test_a_light_item_gives_no_main_code(text, code):
         ),
         # the item's own making: opening it, or followed by a joiner or another activity
         ("生产电池并销售；电池制造销售；模具设计、加工与销售；软件开发销售", []),
+        # a bracket that names the goods sold is traded with them; a qualification is not part of the item
+        (
+            "工业自动控制系统装置销售（代理西门子、三菱PLC及伺服驱动产品）；消毒剂销售（不含危险化学品）",
+            ["工业自动控制系统装置销售（代理西门子、三菱PLC及伺服驱动产品）", "消毒剂销售"],
+        ),
     ],
 )
 def test_trade_spans_are_the_items_that_only_sell(text, traded):
@@ -470,11 +475,13 @@ def test_a_scope_that_serves_only_makes_nothing(text):
 def test_trade_spans_are_kept_items_ending_in_trade(text):
     from matcher.ingest.scope import names_making, trade_spans
 
-    items = {(i.start, i.start + len(i.text)): i.text for i in parse_scope(text).items}
+    items = {i.start: i.text for i in parse_scope(text).items}
     for a, b in trade_spans(text):
-        assert (a, b) in items
-        assert text[a:b].endswith(RULES.trade_activities)
-        assert not names_making(text[a:b], RULES)
+        item = items[a]
+        assert item.endswith(RULES.trade_activities)
+        assert not names_making(item, RULES)
+        # the item, and the bracket after it where that names the goods
+        assert b == a + len(item) or (text[a + len(item)] in "（(" and text[b - 1] in "）)]】")
 
 
 TRADE_ITEMS = [
@@ -497,6 +504,8 @@ TRADE_ITEMS = [
     "生产电池并销售",
     "电池制造销售",
     "塑料加工专用设备销售",
+    "工业自动控制系统装置销售（代理西门子PLC产品）",
+    "金属材料销售（钢轨）",
 ]
 
 
