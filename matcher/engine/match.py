@@ -32,7 +32,6 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..distinct import map_distinct
-from ..errors import DataFileError
 from ..ingest.names import TERM_LEVELS, NameParser, name_parts_data
 from ..ingest.scope import (
     automaton_matches,
@@ -48,10 +47,11 @@ from ..ingest.scope import (
     split_copied_scopes,
     trade_byte_spans,
 )
-from ..knowledge.chains import Chain, read_yaml
+from ..knowledge.chains import Chain
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
 from ..knowledge.hanzi import Simplifier
-from ..knowledge.settings import DEFAULTS, REFERENCE_DIR, Settings
+from ..knowledge.settings import DEFAULTS, Settings
+from ..knowledge.words import boundary_words, goods_words, venue_words, vertical_words
 from ..learn.model import ChainModel, shipped_model
 from .estimator import Estimator
 from .learned import chain_weights, hold_filing, join, knowledge_features, model_relevance
@@ -698,53 +698,6 @@ def _prep(text: str) -> str:
     return _HYPHEN_RX.sub(" ", text) if "-" in text else text
 
 
-_COUNT_WORDS = {2: "两", 3: "三"}
-
-
-def _reference_words(file: str, key: str, shortest: int) -> tuple[str, ...]:
-    """The word list `key` of data/reference/`file`, each word at least `shortest` characters; an error names
-    the file and the field."""
-    path = REFERENCE_DIR / file
-    words = (read_yaml(path) or {}).get(key)
-    if not isinstance(words, list) or not all(isinstance(w, str) and len(w.strip()) >= shortest for w in words):
-        raise DataFileError(path, key, f"应为至少{_COUNT_WORDS.get(shortest, shortest)}个字符的词语列表")
-    return tuple(w.strip() for w in words)
-
-
-def boundary_words() -> tuple[str, ...]:
-    """Words that hold a keyword read across two ordinary words (其中药 in 其中药品); matched as words of their
-    own, they keep that keyword from being read there (data/reference/boundary_words.yaml)."""
-    return _reference_words("boundary_words.yaml", "words", 3)
-
-
-def vertical_words() -> tuple[str, ...]:
-    """Business types that are not chain targets (data/reference/verticals.yaml)."""
-    return _reference_words("verticals.yaml", "verticals", 2)
-
-
-def _optional_vertical_list(key: str) -> tuple[str, ...]:
-    """An optional word list of data/reference/verticals.yaml (none when the file does not have it)."""
-    if key not in (read_yaml(REFERENCE_DIR / "verticals.yaml") or {}):
-        return ()
-    return _reference_words("verticals.yaml", key, 2)
-
-
-def venue_words() -> tuple[str, ...]:
-    """Words after which a keyword names a park, fair, fund or association, not a product (人工智能【产业园】):
-    data/reference/verticals.yaml, `venues`."""
-    return _optional_vertical_list("venues")
-
-
-def goods_words() -> tuple[str, ...]:
-    """The vertical words that describe the goods, not their users (二手 in 二手工程机械): before a product they
-    still say what the business is (data/reference/verticals.yaml, `goods`; each one of the verticals)."""
-    words = _optional_vertical_list("goods")
-    stray = sorted(set(words) - set(vertical_words()))
-    if stray:
-        raise DataFileError(REFERENCE_DIR / "verticals.yaml", "goods", f"“{stray[0]}”不在 verticals 中")
-    return words
-
-
 def _prepare_texts(texts: list[str], ascii_case: bool = False) -> bytes:
     """All texts as matched (NFKC, lower case), joined by SEPARATOR, as UTF-8. Canonical frames hold
     NFKC text already, so the usual path is C-level passes over the joined text; with `ascii_case`
@@ -1360,6 +1313,8 @@ class SegmentMatcher(Estimator):
             weight[made & ~traded & (self._pattern_strong_[pat] > 0)] *= np.float32(lone)
         if len(pat) and light != 1.0:  # a light item (人工智能硬件销售) is light, traded or not
             weight[_inside(beg, *self._light_byte_spans(data))] = np.float32(light)
+        venue = self._before_venue(data, pat, beg)  # 集成电路产业园的开发与运营: a park's theme, a customer's word
+        weight[venue] = np.minimum(weight[venue], np.float32(self.settings.application_factor))
         resale = traded & ~self._pattern_trade_[pat] if len(pat) and trade != 1.0 else np.zeros(len(pat), dtype=bool)
         if resale.any():  # a scope that makes something (电池制造 beside 输配电设备销售) sells what it makes
             ends, rules = _text_ends(starts, data), boilerplate()

@@ -30,6 +30,7 @@ from ..distinct import map_distinct
 from ..errors import DataFileError
 from ..knowledge.chains import industry_codes, read_yaml
 from ..knowledge.settings import REFERENCE_DIR
+from ..knowledge.words import venue_words
 
 BOILERPLATE_FILE = REFERENCE_DIR / "scope_boilerplate.yaml"
 ITEM_JOIN = "；"  # joins items in the text columns of scope_columns
@@ -92,6 +93,7 @@ class Boilerplate:
     service_items: frozenset  # generic items that register a service business (物业管理): see scope_serves_only
     trade_rx: tuple | None  # see trade_byte_spans
     making_rx: re.Pattern | None  # a making activity an item names as its own: see names_making
+    venues: tuple[str, ...]  # a park, fair or fund (产业园, 博览会, 基金: verticals.yaml venues): see item_codes
     name_endings: dict  # ending of a 小类 name (制造, 设计 …) -> the item activities that mean it (生产, 研发 …)
     object_aliases: dict  # an object as registered items name it (集成电路芯片) -> as 小类 names do (集成电路)
     cuts: re.Pattern  # separators, bracketed notes and headers: where items end
@@ -172,6 +174,7 @@ def load_boilerplate(path=None) -> Boilerplate:
         service_items=frozenset(service),
         trade_rx=_trade_rx(trade, making),
         making_rx=_making_rx(trade, making),
+        venues=venue_words(),
         name_endings=endings,
         object_aliases=aliases,
         cuts=cuts,
@@ -297,7 +300,7 @@ def item_codes(item: str, rules: Boilerplate | None = None) -> tuple[str, ...]:
     its own) or 及/和/与 (read apart when the whole names nothing). Where one object names several 小类
     (集成电路: 设计 6520, 制造 3973) the item's activities choose by name_endings (研发 -> 设计); when none of
     them does (销售), all count; an item whose activities are none that name_endings lists (租赁, 运输) names
-    none. Once per distinct item."""
+    none, nor does one that names a park, fair or fund (集成电路产业园的开发与运营: `venues`). Once per distinct item."""
     rules = rules or boilerplate()
     cache = rules.code_cache
     out = cache.get(item)
@@ -312,6 +315,8 @@ def _item_codes(item: str, rules: Boilerplate) -> tuple[str, ...]:
     code = industry_code_of(item, rules)
     if code is not None:
         return (code,)
+    if any(v in item for v in rules.venues):  # 集成电路、生物医药产业园区运营: the objects are a park's theme
+        return ()
     # activities before the objects (生产半导体材料、稀土材料): an activity word may also begin an object
     # (生产集成电路: 集成 is an activity too), so every place the leading run of activities could end is tried
     heads = [0]

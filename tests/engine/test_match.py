@@ -1081,58 +1081,6 @@ def test_a_venue_damps_only_the_keyword_right_before_it(shipped):
     assert hits[3, k] == pytest.approx(1.0)  # too far on
 
 
-def test_the_shipped_venue_and_goods_lists():
-    """The venues of verticals.yaml (after which a keyword names a park, fair or fund) and its goods (vertical words
-    that never name users), each of them one of the verticals."""
-    assert {"产业园", "展览会", "基金"} <= set(match_module.venue_words())
-    assert "二手" in match_module.goods_words() and set(match_module.goods_words()) <= set(
-        match_module.vertical_words()
-    )
-
-
-@pytest.mark.parametrize(
-    "loader, key, bad",
-    [
-        ("venue_words", "venues", "verticals: [酒店]\nvenues: [园]\n"),  # a word of one character
-        ("goods_words", "goods", "verticals: [酒店]\ngoods: [二手]\n"),  # not one of the verticals
-    ],
-)
-def test_an_optional_vertical_list(tmp_path, monkeypatch, loader, key, bad):
-    """venues and goods are optional lists of verticals.yaml: a file without one has none, a broken one is an error
-    naming the file and the field."""
-    from matcher.errors import DataFileError
-
-    read = getattr(match_module, loader)
-    monkeypatch.setattr(match_module, "REFERENCE_DIR", tmp_path)
-    (tmp_path / "verticals.yaml").write_text("verticals: [二手, 酒店]\n", encoding="utf-8")
-    assert read() == ()
-    (tmp_path / "verticals.yaml").write_text(bad, encoding="utf-8")
-    with pytest.raises(DataFileError, match="verticals.yaml") as err:
-        read()
-    assert key in str(err.value)
-
-
-def test_every_boundary_word_holds_a_chain_word(shipped):
-    """A boundary word that holds no keyword (strong or weak), core word, leader or vertical word keeps nothing from
-    being read."""
-    import matcher
-
-    strong = set(match_module.vertical_words())
-    for chain in matcher.load_chains().values():
-        strong |= {w for s in chain.segments for w in (*s.keywords, *s.weak_keywords, *s.leaders)}
-        strong |= {w for w, _ in chain.core_keywords}
-    assert [w for w in match_module.boundary_words() if not any(k in w for k in strong)] == []
-
-
-def test_a_broken_boundary_list_names_the_file(tmp_path, monkeypatch):
-    from matcher.errors import DataFileError
-
-    (tmp_path / "boundary_words.yaml").write_text("words: [其中药, 药]\n", encoding="utf-8")
-    monkeypatch.setattr(match_module, "REFERENCE_DIR", tmp_path)
-    with pytest.raises(DataFileError, match="boundary_words.yaml"):
-        match_module.boundary_words()
-
-
 def test_a_scope_copied_into_the_intro_is_read_as_a_scope(shipped):
     """企查查 writes a 简介 for a company without one: "…成立于…，法定代表人为…。经营范围包括…". The copy is read as
     the 经营范围 it is (its AI boilerplate light, a resale item a resale), exactly as if exported in that column."""
@@ -1250,6 +1198,17 @@ def test_the_goods_a_bracket_names_after_a_sale_item_are_sold_too(shipped):
     made = "工业自动控制系统装置制造（PLC及伺服驱动产品）；电气设备销售"
     rel = _chain_rel(shipped, frame(scope=[sold, made], company_name=["甲乙有限公司"] * 2))
     assert 0 < rel.loc[0, "ime"] < DEFAULTS.min_relevance <= rel.loc[1, "ime"]
+
+
+def test_a_park_operators_scope_is_not_filed_by_the_trades_it_hosts(shipped):
+    """人工智能、集成电路、新能源汽车产业园的开发与运营: the chain words name the park's theme (a venue, read as a customer's
+    word as in a text) and its item no 小类; a maker that rents space in such a park keeps its own items."""
+    park = "园区管理服务；人工智能、集成电路、新能源汽车产业园的开发与运营；房地产开发经营；物业管理"
+    maker = "集成电路设计；集成电路产业园内自有厂房租赁"
+    rel = _chain_rel(shipped, frame(scope=[park, maker], company_name=["甲乙有限公司"] * 2))
+    t = DEFAULTS.min_relevance
+    assert (rel.loc[0] < t).all()
+    assert rel.loc[1, "ic"] >= t
 
 
 def test_a_garment_maker_registering_a_sale_of_manufacturing_equipment_is_not_filed(shipped):

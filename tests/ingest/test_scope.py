@@ -114,6 +114,13 @@ def test_item_codes_read_an_item_as_objects_and_activities():
     # nothing named: an object no 小类 has, a bare activity, a 其他… name read as an object
     for item in ("宽敞车间出租", "软件开发", "电子设备制造", "销售", "冷藏药品运输", "矿山机械租赁", "锂离子电池运输"):
         assert item_codes(item) == (), item
+    # a park, fair or fund the objects are the theme of (a venue of verticals.yaml) names none of their 小类
+    for item in (
+        "人工智能、集成电路、新能源汽车产业园的开发与运营",
+        "集成电路产业投资基金的设立",
+        "锂离子电池博览会的组织",
+    ):
+        assert item_codes(item) == (), item
 
 
 def test_name_cores_are_what_a_name_names():

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 import matcher
-from matcher.engine.match import boundary_words
+from matcher.knowledge.words import boundary_words
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ORDINARY = yaml.safe_load((DATA / "ordinary_companies.yaml").read_text(encoding="utf-8"))
