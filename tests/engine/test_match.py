@@ -936,6 +936,20 @@ def test_a_vertical_business_the_intro_reveals_damps_the_name_too(shipped):
     assert r.evidence[0].max() == pytest.approx(damp * r.evidence[1].max(), rel=1e-4)
 
 
+def test_a_firms_job_advertisement_is_no_recruiting_business(shipped):
+    """某某科技有限公司招聘Java后端开发工程师: the firm hires, it does not recruit for others — its statement of business
+    is read in full; a recruiting platform or company (招聘平台, 招聘公司) is still a vertical business."""
+    stated = "公司主营政务云平台运维、数据共享交换平台和一网通办系统开发。"
+    rel = _chain_rel(
+        shipped,
+        frame(intro=["广西某某科技有限公司招聘Java后端开发工程师（政务大数据方向）。" + stated, stated]),
+    )
+    assert rel.loc[0, "software"] >= DEFAULTS.min_relevance
+    assert rel.loc[0, "software"] == pytest.approx(rel.loc[1, "software"], abs=0.1)
+    for platform in ("公司是一家AI驱动的招聘公司。", "公司是一家面向蓝领的招聘平台，通过AI智能匹配推荐岗位。"):
+        assert _chain_rel(shipped, frame(intro=[platform])).loc[0, "ai"] < DEFAULTS.min_relevance, platform
+
+
 @pytest.mark.parametrize(
     "tail",
     [
