@@ -1225,6 +1225,20 @@ def test_a_park_operators_scope_is_not_filed_by_the_trades_it_hosts(shipped):
     assert rel.loc[1, "ic"] >= t
 
 
+def test_an_elderly_care_home_is_not_filed_in_health(shipped):
+    """养老 is a care service, not a medical one: a home registering 养老服务 and 健康咨询服务 is not filed in 医药与生命健康;
+    智慧健康养老 products (the tech of elderly care) still count."""
+    home = "一般项目：养老服务；护理机构服务（不含医疗服务）；健康咨询服务（不含诊疗服务）；康复辅具适配服务；家政服务；餐饮管理。"
+    rel = _chain_rel(
+        shipped,
+        frame(
+            company_name=["佛山市甲乙养老服务有限公司", "甲乙科技有限公司"], scope=[home, "智慧健康养老平台软件开发"]
+        ),
+    )
+    assert rel.loc[0, "bio"] < DEFAULTS.min_relevance
+    assert rel.loc[1, "bio"] > rel.loc[0, "bio"]
+
+
 def test_a_garment_maker_registering_a_sale_of_manufacturing_equipment_is_not_filed(shipped):
     """智能基础制造装备销售 sells goods whose name holds 制造: a trade item beside the firm's own garments, not making."""
     scopes = [
