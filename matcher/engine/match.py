@@ -47,6 +47,9 @@ from ..ingest.scope import (
     split_copied_scopes,
     trade_byte_spans,
 )
+from ..ingest.scope import (
+    inside as _inside,
+)
 from ..knowledge.chains import Chain
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
 from ..knowledge.hanzi import Simplifier
@@ -844,14 +847,6 @@ def _add_sparse(dense: np.ndarray, m: sp.csr_matrix) -> None:
     """dense += m, adding m's entries where they are (no dense copy of m)."""
     m.sum_duplicates()
     dense[np.repeat(np.arange(len(dense)), np.diff(m.indptr)), m.indices] += m.data
-
-
-def _inside(pos: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Whether each position lies in one of the spans [starts, ends) (sorted by start, not overlapping)."""
-    if not len(starts):
-        return np.zeros(len(pos), dtype=bool)
-    j = np.searchsorted(starts, pos, side="right") - 1
-    return (j >= 0) & (pos < ends[np.maximum(j, 0)])
 
 
 @dataclass

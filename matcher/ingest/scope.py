@@ -93,6 +93,7 @@ class Boilerplate:
     service_items: frozenset  # generic items that register a service business (物业管理): see scope_serves_only
     trade_rx: tuple | None  # see trade_byte_spans
     making_rx: re.Pattern | None  # a making activity an item names as its own: see names_making
+    trade_led: tuple | None  # an old-style item led by its trade (销售：钢轨、道岔): (text pattern, byte pattern)
     venues: tuple[str, ...]  # a park, fair or fund (产业园, 博览会, 基金: verticals.yaml venues): see item_codes
     name_endings: dict  # ending of a 小类 name (制造, 设计 …) -> the item activities that mean it (生产, 研发 …)
     object_aliases: dict  # an object as registered items name it (集成电路芯片) -> as 小类 names do (集成电路)
@@ -174,6 +175,7 @@ def load_boilerplate(path=None) -> Boilerplate:
         service_items=frozenset(service),
         trade_rx=_trade_rx(trade, making),
         making_rx=_making_rx(trade, making),
+        trade_led=_trade_led_rx(trade),
         venues=venue_words(),
         name_endings=endings,
         object_aliases=aliases,
@@ -661,11 +663,15 @@ def trade_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int]
     if not rules.trade_activities:
         return ()
     text = str(text)
-    return tuple(
-        (off, product_bracket_end(text, off + len(item), len(text)))  # a bracket naming the goods is traded too
-        for off, item, _, _ in _kept(text, rules)[0]
-        if item.endswith(rules.trade_activities) and not names_making(item, rules)
-    )
+    out = []
+    for off, item, _, _ in _kept(text, rules)[0]:
+        if names_making(item, rules):
+            continue
+        if item.endswith(rules.trade_activities):  # a bracket naming the goods is traded too
+            out.append((off, product_bracket_end(text, off + len(item), len(text))))
+        elif rules.trade_led is not None and rules.trade_led[0].match(item):  # 销售：钢轨、道岔
+            out.append((off, off + len(item)))
+    return tuple(out)
 
 
 def _business_items(text, rules: Boilerplate) -> tuple[list[str], tuple[str, ...]]:
@@ -754,7 +760,35 @@ def trade_byte_spans(data: bytes, rules: Boilerplate | None = None) -> tuple[np.
     for i in np.flatnonzero(hi > lo).tolist():
         a, b = int(starts[i]), int(ends[i])
         has_make[i] = any(s == a or data.startswith(followers, e, b) for s, e in made[lo[i] : hi[i], 1:].tolist())
-    return starts[~has_make], reach[~has_make]
+    return _with_trade_led(data, starts[~has_make], reach[~has_make], rules)
+
+
+def _with_trade_led(data: bytes, starts: np.ndarray, ends: np.ndarray, rules: Boilerplate):
+    """The trade spans with the old-style items led by their trade (销售:钢轨、道岔) added, each in place of the bare
+    activity before its colon (a run of its own between cuts); sorted, not overlapping."""
+    if rules.trade_led is None:
+        return starts, ends
+    led = [
+        m.span()
+        for m in rules.trade_led[1].finditer(data)
+        if not names_making(m.group().decode("utf-8", errors="replace"), rules)
+    ]
+    if not led:
+        return starts, ends
+    a, b = np.array(led, dtype=np.int64).T
+    covered = inside(starts, a, b)
+    starts = np.concatenate([starts[~covered], a])
+    ends = np.concatenate([ends[~covered], b])
+    order = np.argsort(starts, kind="stable")
+    return starts[order], ends[order]
+
+
+def inside(pos: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Whether each position lies in one of the spans [starts, ends) (sorted by start, not overlapping)."""
+    if not len(starts):
+        return np.zeros(len(pos), dtype=bool)
+    j = np.searchsorted(starts, pos, side="right") - 1
+    return (j >= 0) & (pos < ends[np.maximum(j, 0)])
 
 
 def automaton_matches(automaton, data: bytes, overlapping: bool = False) -> np.ndarray:
@@ -799,6 +833,18 @@ def _making_rx(trade: tuple[str, ...], making: tuple[str, ...]) -> re.Pattern | 
     words = _alternation(making)
     after = _alternation((*making, *trade, *_MAKING_FOLLOWERS))
     return re.compile(rf"^(?:{words})|(?:{words})(?=$|[{re.escape(_MAKING_JOINERS)}]|{after})")
+
+
+def _trade_led_rx(trade: tuple[str, ...]) -> tuple | None:
+    """An old-style item led by its trade and a colon (销售：钢轨、道岔、轨道配件 / 批发、零售：电子元器件): as a scope item,
+    and in texts as matching reads them (NFKC: the colon is ASCII, a cut there), from the run's start up to the next
+    cut or bracket. None without trade activities."""
+    if not trade:
+        return None
+    run = rf"(?:{_alternation(trade)})(?:(?:、|和|及|与|或|/)?(?:{_alternation(trade)}))*"  # no class: bytes
+    start = "(?:^|(?<=[;\n\r\x00])|(?<=。))"
+    goods = "[^;:\n\r\x00(]+?(?=[;:\n\r\x00(]|。|$)"
+    return re.compile(f"^{run}[：:]"), re.compile(f"{start}{run}:{goods}".encode())
 
 
 def names_making(item: str, rules: Boilerplate) -> bool:

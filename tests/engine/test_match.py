@@ -1239,6 +1239,14 @@ def test_an_elderly_care_home_is_not_filed_in_health(shipped):
     assert rel.loc[1, "bio"] > rel.loc[0, "bio"]
 
 
+def test_an_old_style_scope_led_by_its_trade_sells_what_it_names(shipped):
+    """销售：钢轨、道岔、轨道配件、型钢 (the older registration style: the trade, a colon, the goods) is a dealer's: its
+    goods rank and are not filed; 生产、销售：钢轨扣件 makes them."""
+    scopes = ["销售：钢轨、道岔、轨道配件、型钢、钢材、建筑材料；废旧钢材回收", "生产、销售：钢轨扣件、道岔配件"]
+    rel = _chain_rel(shipped, frame(scope=scopes, company_name=["甲乙有限公司"] * 2))
+    assert 0 < rel.loc[0, "rail"] < DEFAULTS.min_relevance <= rel.loc[1, "rail"]
+
+
 def test_a_garment_maker_registering_a_sale_of_manufacturing_equipment_is_not_filed(shipped):
     """智能基础制造装备销售 sells goods whose name holds 制造: a trade item beside the firm's own garments, not making."""
     scopes = [

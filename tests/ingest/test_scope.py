@@ -417,6 +417,8 @@ def test_a_light_item_gives_no_main_code(text, code):
         ),
         # the item's own making: opening it, or followed by a joiner or another activity
         ("生产电池并销售；电池制造销售；模具设计、加工与销售；软件开发销售", []),
+        # an old-style item led by its trade and a colon sells what follows; one that also makes does not only trade
+        ("销售：钢轨、道岔、轨道配件；生产、销售：电池", ["销售：钢轨、道岔、轨道配件"]),
         # a bracket that names the goods sold is traded with them; a qualification is not part of the item
         (
             "工业自动控制系统装置销售（代理西门子、三菱PLC及伺服驱动产品）；消毒剂销售（不含危险化学品）",
@@ -485,7 +487,7 @@ def test_trade_spans_are_kept_items_ending_in_trade(text):
     items = {i.start: i.text for i in parse_scope(text).items}
     for a, b in trade_spans(text):
         item = items[a]
-        assert item.endswith(RULES.trade_activities)
+        assert item.endswith(RULES.trade_activities) or RULES.trade_led[0].match(item)
         assert not names_making(item, RULES)
         # the item, and the bracket after it where that names the goods
         assert b == a + len(item) or (text[a + len(item)] in "（(" and text[b - 1] in "）)]】")
@@ -513,6 +515,9 @@ TRADE_ITEMS = [
     "塑料加工专用设备销售",
     "工业自动控制系统装置销售（代理西门子PLC产品）",
     "金属材料销售（钢轨）",
+    "销售：钢轨、道岔、轨道配件",
+    "批发、零售：电子元器件",
+    "销售：电池生产设备",
 ]
 
 
