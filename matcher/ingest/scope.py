@@ -719,8 +719,9 @@ def trade_byte_spans(data: bytes, rules: Boilerplate | None = None) -> tuple[np.
     none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     if rules.trade_rx is None or not data:
         return none
-    cut_ac, end_ac, make_ac, tails, opens, _ = rules.trade_rx
+    cut_ac, end_ac, make_ac, tails, opens, _, colon = rules.trade_rx
     cuts, found = (automaton_matches(a, data) for a in (cut_ac, end_ac))
+    colons = found[colon[found[:, 0]]][:, 1:]  # 销售: — where an old-style item led by its trade may end its run
     ends = found[:, 2] - tails[found[:, 0]]  # where the trade activity ends (before the cut or the bracket)
     bracket = opens[found[:, 0]]  # "销售(": a qualification follows; it must close right before a cut
     reach = ends.copy()  # where each item's span ends: its trade activity, or a bracket naming its goods
@@ -760,19 +761,28 @@ def trade_byte_spans(data: bytes, rules: Boilerplate | None = None) -> tuple[np.
     for i in np.flatnonzero(hi > lo).tolist():
         a, b = int(starts[i]), int(ends[i])
         has_make[i] = any(s == a or data.startswith(followers, e, b) for s, e in made[lo[i] : hi[i], 1:].tolist())
-    return _with_trade_led(data, starts[~has_make], reach[~has_make], rules)
+    return _with_trade_led(data, starts[~has_make], reach[~has_make], rules, colons, cuts)
 
 
-def _with_trade_led(data: bytes, starts: np.ndarray, ends: np.ndarray, rules: Boilerplate):
-    """The trade spans with the old-style items led by their trade (销售:钢轨、道岔) added, each in place of the bare
-    activity before its colon (a run of its own between cuts); sorted, not overlapping."""
-    if rules.trade_led is None:
+def _with_trade_led(data: bytes, starts: np.ndarray, ends: np.ndarray, rules: Boilerplate, colons, cuts):
+    """The trade spans with the old-style items led by their trade (销售:钢轨、道岔) added, each from its item's start
+    to the next cut or bracket, in place of the bare activity before its colon (a run of its own between cuts);
+    sorted, not overlapping. `colons`: (start of the trade activity, end of its colon) of each trade activity the
+    automaton found right before a colon — the only places such an item can be; `cuts`: the cut matches."""
+    if rules.trade_led is None or not len(colons):
         return starts, ends
-    led = [
-        m.span()
-        for m in rules.trade_led[1].finditer(data)
-        if not names_making(m.group().decode("utf-8", errors="replace"), rules)
-    ]
+    cut_starts, cut_ends = np.sort(cuts[:, 1]), np.sort(cuts[:, 2])
+    led = []
+    for act, colon in colons.tolist():
+        k = np.searchsorted(cut_ends, act, side="right")
+        a = int(cut_ends[k - 1]) if k else 0  # the item starts after the last cut before the activity
+        nxt = np.searchsorted(cut_starts, colon, side="left")
+        b = int(cut_starts[nxt]) if nxt < len(cut_starts) else len(data)
+        bracket = data.find(b"(", colon, b)
+        b = bracket if bracket >= 0 else b
+        if b > colon and rules.trade_led[1].fullmatch(data, a, colon):
+            if not names_making(data[a:b].decode("utf-8", errors="replace"), rules):
+                led.append((a, b))
     if not led:
         return starts, ends
     a, b = np.array(led, dtype=np.int64).T
@@ -815,7 +825,8 @@ def _trade_rx(trade: tuple[str, ...], making: tuple[str, ...]) -> tuple | None:
     # every making activity, overlapping ones too (names_making reads each place); what may follow one of the item's own
     made = ahocorasick_rs.BytesAhoCorasick([w.encode("utf-8") for w in making]) if making else None
     followers = tuple(w.encode("utf-8") for w in (*making, *trade, *_MAKING_FOLLOWERS, *_MAKING_JOINERS))
-    return automaton(_CUTS), automaton([w for w, _ in ends]), made, tails, opens, followers
+    colon = np.array([w.endswith(":") for w, _ in ends], dtype=bool)
+    return automaton(_CUTS), automaton([w for w, _ in ends]), made, tails, opens, followers, colon
 
 
 # what may follow a making activity that an item names as its own (研发、生产与销售 / 电池制造销售 / 软件开发服务): the
@@ -837,14 +848,12 @@ def _making_rx(trade: tuple[str, ...], making: tuple[str, ...]) -> re.Pattern | 
 
 def _trade_led_rx(trade: tuple[str, ...]) -> tuple | None:
     """An old-style item led by its trade and a colon (销售：钢轨、道岔、轨道配件 / 批发、零售：电子元器件): as a scope item,
-    and in texts as matching reads them (NFKC: the colon is ASCII, a cut there), from the run's start up to the next
-    cut or bracket. None without trade activities."""
+    and as the run of a text as matching reads it (NFKC: the colon is ASCII) from an item's start to the colon. None
+    without trade activities."""
     if not trade:
         return None
     run = rf"(?:{_alternation(trade)})(?:(?:、|和|及|与|或|/)?(?:{_alternation(trade)}))*"  # no class: bytes
-    start = "(?:^|(?<=[;\n\r\x00])|(?<=。))"
-    goods = "[^;:\n\r\x00(]+?(?=[;:\n\r\x00(]|。|$)"
-    return re.compile(f"^{run}[：:]"), re.compile(f"{start}{run}:{goods}".encode())
+    return re.compile(f"^{run}[：:]"), re.compile(f"{run}:".encode())
 
 
 def names_making(item: str, rules: Boilerplate) -> bool:
