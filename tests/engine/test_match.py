@@ -1247,6 +1247,19 @@ def test_an_old_style_scope_led_by_its_trade_sells_what_it_names(shipped):
     assert 0 < rel.loc[0, "rail"] < DEFAULTS.min_relevance <= rel.loc[1, "rail"]
 
 
+def test_consumer_lithium_cells_are_no_power_batteries(shipped):
+    """A maker of power banks, phone or power-tool cells is not filed in 新能源汽车 for its lithium cells; a power-battery
+    maker is."""
+    scopes = [
+        "户外移动电源、便携式储能电源的研发与销售；锂离子电池制造",
+        "生产、销售：聚合物锂离子电池（手机电池、数码电池）、电池保护板",
+        "动力锂离子电池、电池模组及电池包的研发、生产与销售",
+    ]
+    rel = _chain_rel(shipped, frame(scope=scopes, company_name=["甲乙有限公司"] * 3))
+    t = DEFAULTS.min_relevance
+    assert rel.loc[0, "nev"] < t and rel.loc[1, "nev"] < t <= rel.loc[2, "nev"]
+
+
 def test_a_garment_maker_registering_a_sale_of_manufacturing_equipment_is_not_filed(shipped):
     """智能基础制造装备销售 sells goods whose name holds 制造: a trade item beside the firm's own garments, not making."""
     scopes = [
