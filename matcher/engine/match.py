@@ -140,6 +140,8 @@ APPLICATION_CUES = (
     # what a firm has bought and uses (车间引进焊接机器人120台, 仓内部署了AGV): its tools, not its trade
     "引进",
     "部署了",
+    "启用",  # 物流仓启用200台AGV搬运机器人: put into use
+    "投用",
     "购置",
     "配备了",
     "配备",  # what a project or a plant is equipped with (冷链物流园…配备AGV搬运机器人…): its user's words

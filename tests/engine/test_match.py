@@ -1044,6 +1044,10 @@ def test_a_vertical_word_before_a_product_names_its_users(shipped, intro, chain,
         # what a firm has bought and uses is its tools, not its trade
         ("公司是一家汽车座椅骨架生产企业，近年引进焊接机器人120台、AGV物流系统和数控机床。", "ime"),
         ("第三方仓储物流服务商，为电商客户提供仓储、分拣和配送，仓内部署了AGV和自动分拣线。", "ime"),
+        (
+            "顺通物流武汉仓启用200台AGV搬运机器人和自动分拣线，日处理包裹能力提升至80万件。公司主营快递分拨、仓储和城市配送业务。",
+            "ime",
+        ),
         # where a fund's money goes, what a firm says it does not do, the projects a contractor has built
         ("规模30亿元的产业基金在市内签约，基金将重点投向大模型、智能机器人和计算机视觉领域的早期项目。", "ai"),
         ("公司主营燃气发电和供热业务，报告期内未开展输配电、配电网运营及售电业务。", "grid"),
