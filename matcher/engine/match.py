@@ -179,7 +179,7 @@ NOT_APPLICATION = ("服务于一体", "等行业软件", "等行业应用软件"
 METHOD_CUES = ("通过", "利用", "运用", "借助", "依托", "结合", "采用", "融合", "凭借", "基于", "应用", "代理", "经销")
 # what may stand before a means cue at the start of its clause: one connective, then optionally a
 # statement of purpose ("致力于通过大数据技术……" names a means, not the business)
-_METHOD_CONNECTIVES = ("", "并", "同时", "主要", "公司", "本公司", "我司", "我们", "还", "并且")
+_METHOD_CONNECTIVES = ("", "并", "同时", "主要", "公司", "本公司", "我司", "我们", "还", "并且", "产品")
 _METHOD_PURPOSES = ("", "致力于", "专注于", "旨在")
 METHOD_LEADS = frozenset(c + p for c in _METHOD_CONNECTIVES for p in _METHOD_PURPOSES)
 # where a means ends in its clause: "基于大模型为企业【提供智能客服】" / "利用人工智能技术【开发影像诊断软件】" —

@@ -1264,6 +1264,16 @@ def test_consumer_lithium_cells_are_no_power_batteries(shipped):
     assert rel.loc[0, "nev"] < t and rel.loc[1, "nev"] < t <= rel.loc[2, "nev"]
 
 
+def test_the_channels_a_product_is_sold_through_are_not_the_trade(shipped):
+    """产品通过连锁药房、电商平台销售: the pharmacies are a supplement maker's sales channel, a means as after 公司通过…, not
+    its business (read at the head clause's weight they had filed it in 医药与生命健康)."""
+    lead = "某某主营深海鱼油软胶囊、乳清蛋白粉、氨基葡萄糖等膳食营养补充剂，拥有保健食品GMP生产车间，"
+    by_product = _intro_relevance(shipped, lead + "产品通过连锁药房、电商平台及会员制渠道销售。", "bio")
+    by_firm = _intro_relevance(shipped, lead + "公司通过连锁药房、电商平台及会员制渠道销售。", "bio")
+    assert by_product == pytest.approx(by_firm, abs=0.01)
+    assert by_product < DEFAULTS.min_relevance
+
+
 def test_a_garment_maker_registering_a_sale_of_manufacturing_equipment_is_not_filed(shipped):
     """智能基础制造装备销售 sells goods whose name holds 制造: a trade item beside the firm's own garments, not making."""
     scopes = [
