@@ -1274,6 +1274,14 @@ def test_the_channels_a_product_is_sold_through_are_not_the_trade(shipped):
     assert by_product < DEFAULTS.min_relevance
 
 
+def test_a_coffee_chain_with_ai_in_its_shops_is_catering(shipped):
+    """我们是一家精品咖啡连锁品牌: a coffee chain is catering, whatever AI its shops show; a vision-software firm that
+    serves coffee chains keeps its own trade (the chain is its customer)."""
+    shop = "在西湖区开了一家AI主题咖啡馆：机械臂现场拉花、AI生成专属拉花图案，店内还有AI绘画互动区。我们是一家精品咖啡连锁品牌。"
+    vendor = "公司为咖啡连锁门店提供基于计算机视觉的客流分析系统。"
+    assert _intro_relevance(shipped, shop, "ai") < DEFAULTS.min_relevance <= _intro_relevance(shipped, vendor, "ai")
+
+
 def test_a_garment_maker_registering_a_sale_of_manufacturing_equipment_is_not_filed(shipped):
     """智能基础制造装备销售 sells goods whose name holds 制造: a trade item beside the firm's own garments, not making."""
     scopes = [
