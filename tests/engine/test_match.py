@@ -1282,6 +1282,22 @@ def test_a_coffee_chain_with_ai_in_its_shops_is_catering(shipped):
     assert _intro_relevance(shipped, shop, "ai") < DEFAULTS.min_relevance <= _intro_relevance(shipped, vendor, "ai")
 
 
+def test_robot_education_and_educational_robots_are_told_apart(shipped):
+    """A robotics-education firm (机器人教育科技: teaching, as 少儿编程) is filed nowhere by its robots; an educational or
+    service robot maker is filed in 人工智能 (the labelling convention) and not in 智能制造装备 (industrial robots)."""
+    names = [
+        "北京甲乙机器人教育科技有限公司",
+        "北京甲乙教育机器人有限公司",
+        "北京甲乙服务机器人有限公司",
+        "北京甲乙工业机器人有限公司",
+    ]
+    rel = _chain_rel(shipped, frame(company_name=names))
+    t = DEFAULTS.min_relevance
+    assert (rel.loc[0] < t).all()
+    assert rel.loc[1, "ai"] >= t > rel.loc[1, "ime"] and rel.loc[2, "ai"] >= t > rel.loc[2, "ime"]
+    assert rel.loc[3, "ime"] >= t
+
+
 def test_a_garment_maker_registering_a_sale_of_manufacturing_equipment_is_not_filed(shipped):
     """智能基础制造装备销售 sells goods whose name holds 制造: a trade item beside the firm's own garments, not making."""
     scopes = [
