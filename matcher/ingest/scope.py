@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick_rs
 import numpy as np
@@ -91,7 +92,7 @@ class Boilerplate:
     making_activities: tuple[str, ...]  # activities of making (制造, 研发 …): an item with one does not only trade
     maker_activities: tuple[str, ...]  # activities that make the named product (制造, 研发; not 加工): see match.py
     service_items: frozenset  # generic items that register a service business (物业管理): see scope_serves_only
-    trade_rx: tuple | None  # see trade_byte_spans
+    trade_rx: TradeReader | None  # see trade_byte_spans
     making_rx: re.Pattern | None  # a making activity an item names as its own: see names_making
     trade_led: tuple | None  # an old-style item led by its trade (销售：钢轨、道岔): (text pattern, byte pattern)
     venues: tuple[str, ...]  # a park, fair or fund (产业园, 博览会, 基金: verticals.yaml venues): see item_codes
@@ -719,7 +720,8 @@ def trade_byte_spans(data: bytes, rules: Boilerplate | None = None) -> tuple[np.
     none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     if rules.trade_rx is None or not data:
         return none
-    cut_ac, end_ac, make_ac, tails, opens, _, colon = rules.trade_rx
+    rx = rules.trade_rx
+    cut_ac, end_ac, make_ac, tails, opens, colon = rx.cuts, rx.ends, rx.made, rx.tails, rx.opens, rx.colon
     cuts, found = (automaton_matches(a, data) for a in (cut_ac, end_ac))
     colons = found[colon[found[:, 0]]][:, 1:]  # 销售: — where an old-style item led by its trade may end its run
     ends = found[:, 2] - tails[found[:, 0]]  # where the trade activity ends (before the cut or the bracket)
@@ -757,7 +759,7 @@ def trade_byte_spans(data: bytes, rules: Boilerplate | None = None) -> tuple[np.
     # (names_making); the few items with one inside are read one by one
     lo, hi = np.searchsorted(made[:, 1], starts, side="left"), np.searchsorted(made[:, 1], ends, side="left")
     has_make = np.zeros(len(starts), dtype=bool)
-    followers = rules.trade_rx[5]
+    followers = rx.followers
     for i in np.flatnonzero(hi > lo).tolist():
         a, b = int(starts[i]), int(ends[i])
         has_make[i] = any(s == a or data.startswith(followers, e, b) for s, e in made[lo[i] : hi[i], 1:].tolist())
@@ -808,7 +810,19 @@ def automaton_matches(automaton, data: bytes, overlapping: bool = False) -> np.n
     return np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)).reshape(-1, 3)
 
 
-def _trade_rx(trade: tuple[str, ...], making: tuple[str, ...]) -> tuple | None:
+class TradeReader(NamedTuple):
+    """What trade_byte_spans reads with (see _trade_rx)."""
+
+    cuts: object  # byte automaton of the cuts
+    ends: object  # byte automaton of a trade activity followed by a cut or an opening bracket
+    made: object  # byte automaton of the making activities (overlapping matches)
+    tails: np.ndarray  # per `ends` pattern: its length after the activity
+    opens: np.ndarray  # per `ends` pattern: whether it ends with the opening bracket
+    followers: tuple  # what may follow a making activity that an item names as its own (names_making)
+    colon: np.ndarray  # per `ends` pattern: whether it ends with a colon (an old-style item led by its trade)
+
+
+def _trade_rx(trade: tuple[str, ...], making: tuple[str, ...]) -> TradeReader | None:
     """What trade_byte_spans reads with — byte automatons of the cuts, of a trade activity followed by a cut
     or an opening bracket (with each pattern's length after the activity, and whether it is the bracket)
     and of the making activities — built once when the rules are read (None: no trade activities)."""
@@ -826,7 +840,7 @@ def _trade_rx(trade: tuple[str, ...], making: tuple[str, ...]) -> tuple | None:
     made = ahocorasick_rs.BytesAhoCorasick([w.encode("utf-8") for w in making]) if making else None
     followers = tuple(w.encode("utf-8") for w in (*making, *trade, *_MAKING_FOLLOWERS, *_MAKING_JOINERS))
     colon = np.array([w.endswith(":") for w, _ in ends], dtype=bool)
-    return automaton(_CUTS), automaton([w for w, _ in ends]), made, tails, opens, followers, colon
+    return TradeReader(automaton(_CUTS), automaton([w for w, _ in ends]), made, tails, opens, followers, colon)
 
 
 # what may follow a making activity that an item names as its own (研发、生产与销售 / 电池制造销售 / 软件开发服务): the
