@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import ahocorasick_rs
 import numpy as np
@@ -556,16 +557,33 @@ def trade_clauses(text: str, starts: np.ndarray, ctx: np.ndarray, own: np.ndarra
     with it in its sentence. The prose twin of a 经营范围 that makes nothing (matcher.ingest.scope.scope_makes)."""
     out = np.zeros(len(starts), dtype=bool)
     rules = boilerplate()
-    head = ctx == HEAD
-    if not rules.trade_activities or not (own & head).any():
+    if not rules.trade_activities or not len(starts):
         return out
+    head = ctx == HEAD
     ends = np.r_[starts[1:], len(text)]
     for c in np.flatnonzero(head).tolist():
         if not own[c]:  # a clause that goes on with the statement before it in its sentence
             out[c] = c > 0 and out[c - 1]
             continue
         out[c] = only_trades(text[starts[c] : ends[c]], rules)
+    # a plain clause that opens with its trade, after the firm as subject at most (…位于柳市低压电器市场，【批发各品牌断路器】…,
+    # 【某某维修有限公司专业维修各品牌PLC】), trades what it names too;
+    # found from the trade words' places (one C-level search), not by reading every clause
+    for m in _trade_word_rx(tuple(w for w in rules.trade_activities if w not in _NOUN_FIRST_TRADES)).finditer(text):
+        c = int(np.searchsorted(starts, m.start(), side="right")) - 1
+        if c >= 0 and ctx[c] == PLAIN and _TRADE_LEAD_RX.fullmatch(text[starts[c] : m.start()].strip(_STATEMENT_TRIM)):
+            out[c] = only_trades(text[m.start() : ends[c]], rules)
     return out
+
+
+# trade words that open a clause as a noun as often as a verb: a customer's or a kind of business (零售门店客流统计…,
+# 经营理念…, 贸易公司…), so a plain clause is not read as a trade by them
+_NOUN_FIRST_TRADES = ("零售", "经营", "贸易")
+
+
+@lru_cache(maxsize=4)
+def _trade_word_rx(trade: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in sorted(trade, key=len, reverse=True)))
 
 
 # words that open a clause turning from what came before ("我们不做课程，而是…", "…，同时自主研发…")
@@ -573,7 +591,10 @@ _TURN_WORDS = ("而是", "但", "同时", "另外", "此外", "并且", "还")
 # what a statement that says what the firm does not do opens with: it states no trade ("我们不做面向家长的课程")
 _NOT_DONE_RX = re.compile("不做|不是|并非|不从事|不卖")
 # what may stand before a trade that leads a business statement: 公司主营销售… / 专业维修… / 本店经营…
-_TRADE_LEAD_RX = re.compile("(?:公司|本公司|我司|我们|本店)?(?:专业|主要|长期|常年|主营|专门)?(?:从事)?")
+# (the firm as its subject: 公司 / 本公司, or its full name — 某某自动化设备维修有限公司专业维修各品牌PLC…)
+_TRADE_LEAD_RX = re.compile(
+    "(?:[^，,。；;：:！!？?]{0,40}?公司|我司|我们|本店)?(?:专业|主要|长期|常年|主营|专门)?(?:从事)?"
+)
 
 
 def _makes_something(text: str, rules) -> bool:

@@ -1648,6 +1648,13 @@ def test_body_panels_are_no_application_cue():
         ("一家专注数控刀具研发的企业。", [False]),
         ("公司主营销售工业机器人和协作机器人。", [True]),  # the trade leads the statement
         ("公司主要从事销售和出租工程机械。", [True]),
+        (
+            "某某自动化设备维修有限公司专业维修各品牌PLC、变频器和伺服驱动器。",
+            [True],
+        ),  # the firm's full name as subject
+        # a plain clause that opens with its trade trades what it names (not the clause before it)
+        ("某某电器批发有限公司位于柳市低压电器市场，批发各品牌断路器、接触器和配电箱。", [False, True]),
+        ("公司位于柳市，研发生产断路器和接触器。", [False, False]),
     ],
 )
 def test_trade_clauses_are_statements_that_only_trade(text, traded):
@@ -1665,6 +1672,7 @@ def test_trade_clauses_are_statements_that_only_trade(text, traded):
         ("公司主营挖掘机、装载机和汽车起重机的研发、制造和销售，年产整机3000台。", True),
         ("一家专注数控刀具与机床附件贸易的公司，代理日本和德国品牌的数控系统。", False),
         ("专业提供挖掘机、装载机和汽车起重机的维修保养，工程师30余名。", False),  # 保养 / 维保 service too
+        ("某某工控自动化设备维修有限公司专业维修各品牌PLC、变频器、伺服驱动器和工控机，提供上门检修服务。", False),
     ],
 )
 def test_a_statement_that_only_trades_ranks_and_never_files(shipped, intro, filed):
