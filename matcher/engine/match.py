@@ -554,7 +554,8 @@ def trade_clauses(text: str, starts: np.ndarray, ctx: np.ndarray, own: np.ndarra
     with its own cue but only trades or services what it names — it ends with a trade activity of the 经营范围
     rules (销售, 租赁, 维修, 安装 …, after a 业务 / 服务 tail) and holds no making one (生产, 研发, 设计 …):
     "公司主营挖掘机、起重机租赁", "专业从事数控机床维修和数控系统维护服务" —, and the HEAD clauses that go on
-    with it in its sentence. The prose twin of a 经营范围 that makes nothing (matcher.ingest.scope.scope_makes)."""
+    with it in its sentence; and a PLAIN clause that opens with a trade verb, after the firm as subject at most
+    ("…，批发各品牌断路器、接触器…"). The prose twin of a 经营范围 that makes nothing (matcher.ingest.scope.scope_makes)."""
     out = np.zeros(len(starts), dtype=bool)
     rules = boilerplate()
     if not rules.trade_activities or not len(starts):
@@ -566,9 +567,8 @@ def trade_clauses(text: str, starts: np.ndarray, ctx: np.ndarray, own: np.ndarra
             out[c] = c > 0 and out[c - 1]
             continue
         out[c] = only_trades(text[starts[c] : ends[c]], rules)
-    # a plain clause that opens with its trade, after the firm as subject at most (…位于柳市低压电器市场，【批发各品牌断路器】…,
-    # 【某某维修有限公司专业维修各品牌PLC】), trades what it names too;
-    # found from the trade words' places (one C-level search), not by reading every clause
+    # the plain clauses (…位于柳市低压电器市场，【批发各品牌断路器】…, 【某某维修有限公司专业维修各品牌PLC】), found from the trade
+    # words' places (one C-level search), not by reading every clause
     for m in _trade_word_rx(tuple(w for w in rules.trade_activities if w not in _NOUN_FIRST_TRADES)).finditer(text):
         c = int(np.searchsorted(starts, m.start(), side="right")) - 1
         if c >= 0 and ctx[c] == PLAIN and _TRADE_LEAD_RX.fullmatch(text[starts[c] : m.start()].strip(_STATEMENT_TRIM)):
