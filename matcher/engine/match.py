@@ -35,9 +35,11 @@ import scipy.sparse as sp
 from ..distinct import map_distinct
 from ..ingest.names import TERM_LEVELS, NameParser, name_parts_data
 from ..ingest.scope import (
+    alternation,
     automaton_matches,
     boilerplate,
     industry_name_codes,
+    inside,
     main_codes,
     main_spans,
     name_cores,
@@ -47,9 +49,6 @@ from ..ingest.scope import (
     scope_serves_only,
     split_copied_scopes,
     trade_byte_spans,
-)
-from ..ingest.scope import (
-    inside as _inside,
 )
 from ..knowledge.chains import Chain
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
@@ -569,7 +568,7 @@ def trade_clauses(text: str, starts: np.ndarray, ctx: np.ndarray, own: np.ndarra
         out[c] = only_trades(text[starts[c] : ends[c]], rules)
     # the plain clauses (…位于柳市低压电器市场，【批发各品牌断路器】…, 【某某维修有限公司专业维修各品牌PLC】), found from the trade
     # words' places (one C-level search), not by reading every clause
-    for m in _trade_word_rx(tuple(w for w in rules.trade_activities if w not in _NOUN_FIRST_TRADES)).finditer(text):
+    for m in _plain_trade_rx(rules.trade_activities).finditer(text):
         c = int(np.searchsorted(starts, m.start(), side="right")) - 1
         if c >= 0 and ctx[c] == PLAIN and _TRADE_LEAD_RX.fullmatch(text[starts[c] : m.start()].strip(_STATEMENT_TRIM)):
             out[c] = only_trades(text[m.start() : ends[c]], rules)
@@ -582,8 +581,9 @@ _NOUN_FIRST_TRADES = ("零售", "经营", "贸易")
 
 
 @lru_cache(maxsize=4)
-def _trade_word_rx(trade: tuple[str, ...]) -> re.Pattern:
-    return re.compile("|".join(re.escape(w) for w in sorted(trade, key=len, reverse=True)))
+def _plain_trade_rx(trade: tuple[str, ...]) -> re.Pattern:
+    """The trade words that may open a plain clause as its trade (all but _NOUN_FIRST_TRADES)."""
+    return re.compile(alternation(w for w in trade if w not in _NOUN_FIRST_TRADES))
 
 
 # words that open a clause turning from what came before ("我们不做课程，而是…", "…，同时自主研发…")
@@ -1308,7 +1308,7 @@ class SegmentMatcher(Estimator):
         shape = (len(uniques) + 1, len(self.patterns_))
         data = self._joined_texts(uniques)
         pat, beg = self._word_matches(data)
-        keep = ~_inside(beg, *negated_byte_spans(data))  # （不含劳务派遣服务）: what the company does not do
+        keep = ~inside(beg, *negated_byte_spans(data))  # （不含劳务派遣服务）: what the company does not do
         pat, beg = pat[keep], beg[keep]
         nul = np.frombuffer(data, dtype=np.uint8) == 0  # SEPARATOR is the only NUL byte
         starts = np.concatenate([[0], np.flatnonzero(nul) + 1])
@@ -1317,20 +1317,20 @@ class SegmentMatcher(Estimator):
         in_main = np.zeros(len(pat), dtype=bool)
         if len(pat) and (main != 1.0 or lone != 1.0):
             main_at = self._main_byte_spans(data, np.unique(text), starts)
-            in_main = _inside(beg, *main_at)
+            in_main = inside(beg, *main_at)
             weight[in_main] = np.float32(main)
         traded = np.zeros(len(pat), dtype=bool)
         if len(pat) and (trade != 1.0 or lone != 1.0):
-            traded = _inside(beg, *trade_byte_spans(data))
+            traded = inside(beg, *trade_byte_spans(data))
         if len(pat) and trade != 1.0:
             weight[traded & ~self._pattern_trade_[pat]] *= np.float32(trade)
         if len(pat) and lone != 1.0:  # a main item that makes what it names (not one that only sells or serves)
             makers = tuple(w.encode("utf-8") for w in boilerplate().maker_activities)
             keep = np.array([any(w in data[a:b] for w in makers) for a, b in zip(*main_at)], dtype=bool)
-            made = _inside(beg, main_at[0][keep], main_at[1][keep])
+            made = inside(beg, main_at[0][keep], main_at[1][keep])
             weight[made & ~traded & (self._pattern_strong_[pat] > 0)] *= np.float32(lone)
         if len(pat) and light != 1.0:  # a light item (人工智能硬件销售) is light, traded or not
-            weight[_inside(beg, *self._light_byte_spans(data))] = np.float32(light)
+            weight[inside(beg, *self._light_byte_spans(data))] = np.float32(light)
         venue = self._before_venue(data, pat, beg)  # 集成电路产业园的开发与运营: a park's theme, a customer's word
         weight[venue] = np.minimum(weight[venue], np.float32(self.settings.application_factor))
         resale = traded & ~self._pattern_trade_[pat] if len(pat) and trade != 1.0 else np.zeros(len(pat), dtype=bool)
@@ -1465,14 +1465,14 @@ class SegmentMatcher(Estimator):
         weight = np.asarray(factors, dtype=np.float32)[ctx]
         if core != 1.0:  # a word in a core phrase says what the firm is (a factor of 1 skips the phrase search)
             k_start, k_end = core_spans(big)
-            in_core = _inside(beg, byte_at[k_start], byte_at[k_end])
+            in_core = inside(beg, byte_at[k_start], byte_at[k_end])
             if opening.any():  # an opening that ends with its making ("金属3D打印设备…研发制造") is a core phrase too
                 made = np.zeros(len(c_start), dtype=bool)
                 for c in np.intersect1d(np.flatnonzero(opening), at).tolist():
                     made[c] = only_makes(big[c_chars[c] : ends[c]], rules)
                 in_core |= made[at]
             weight[in_core] *= np.float32(core)
-        customers = _inside(beg, byte_at[u_start], byte_at[u_end])
+        customers = inside(beg, byte_at[u_start], byte_at[u_end])
         ctx = np.where(customers, APPLICATION, ctx)
         weight[customers] = np.float32(factors[APPLICATION])
         return ctx, weight, stated & (ctx != APPLICATION), traded & ((ctx == HEAD) | (ctx == PLAIN))

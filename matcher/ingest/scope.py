@@ -111,7 +111,8 @@ class Boilerplate:
     code_cache: dict = field(default_factory=dict, compare=False, repr=False)  # see item_codes
 
 
-def _alternation(words) -> str:
+def alternation(words) -> str:
+    """A regex alternation of the words, longest first (so a longer word wins where a shorter one starts it)."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
@@ -155,12 +156,12 @@ def load_boilerplate(path=None) -> Boilerplate:
     main = data.get("main_items")
     if not isinstance(main, int) or isinstance(main, bool) or main < 1:
         raise DataFileError(path, "main_items", "应为正整数")
-    notes = _alternation(lists["notes"])
-    acts = _alternation(lists["activities"])
+    notes = alternation(lists["notes"])
+    acts = alternation(lists["activities"])
     cuts = re.compile(
         r"[；;。\n\r]+"
         rf"|[（(][^（()）]*(?:{notes})[^（()）]*(?:[）)]|$)"  # a bracketed note (or one cut off at the end)
-        rf"|(?:{_alternation(lists['headers'])})(?:是|为|包括)?\s*[：:]"
+        rf"|(?:{alternation(lists['headers'])})(?:是|为|包括)?\s*[：:]"
     )
     return Boilerplate(
         headers=lists["headers"],
@@ -182,7 +183,7 @@ def load_boilerplate(path=None) -> Boilerplate:
         object_aliases=aliases,
         cuts=cuts,
         splitter=re.compile(f"({cuts.pattern})"),
-        header=re.compile(rf"(?:{_alternation(lists['headers'])})(?:是|为|包括)?\s*[：:]"),
+        header=re.compile(rf"(?:{alternation(lists['headers'])})(?:是|为|包括)?\s*[：:]"),
         note=re.compile(notes),
         bare=re.compile(rf"^(?:(?:{acts})[及和与或、/]?)+$"),
         ends_active=re.compile(rf"(?:{acts})$"),
@@ -855,8 +856,8 @@ def _making_rx(trade: tuple[str, ...], making: tuple[str, ...]) -> re.Pattern | 
     item's end, a joiner or another activity (see names_making); None without making activities."""
     if not making:
         return None
-    words = _alternation(making)
-    after = _alternation((*making, *trade, *_MAKING_FOLLOWERS))
+    words = alternation(making)
+    after = alternation((*making, *trade, *_MAKING_FOLLOWERS))
     return re.compile(rf"^(?:{words})|(?:{words})(?=$|[{re.escape(_MAKING_JOINERS)}]|{after})")
 
 
@@ -866,7 +867,7 @@ def _trade_led_rx(trade: tuple[str, ...]) -> tuple | None:
     without trade activities."""
     if not trade:
         return None
-    run = rf"(?:{_alternation(trade)})(?:(?:、|和|及|与|或|/)?(?:{_alternation(trade)}))*"  # no class: bytes
+    run = rf"(?:{alternation(trade)})(?:(?:、|和|及|与|或|/)?(?:{alternation(trade)}))*"  # no class: bytes
     return re.compile(f"^{run}[：:]"), re.compile(f"{run}:".encode())
 
 
