@@ -54,7 +54,7 @@ from ..knowledge.chains import Chain
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
 from ..knowledge.hanzi import Simplifier
 from ..knowledge.settings import DEFAULTS, Settings
-from ..knowledge.words import boundary_words, goods_words, venue_words, vertical_words
+from ..knowledge.words import boundary_words, goods_words, institution_words, venue_words, vertical_words
 from ..learn.model import ChainModel, shipped_model
 from .estimator import Estimator
 from .learned import chain_weights, hold_filing, join, knowledge_features, model_relevance
@@ -158,6 +158,11 @@ APPLICATION_CUES = (
     "岗位要求",
     "熟练使用",
     "客户包括",
+    "客户为",  # 客户为车载中控和工业HMI厂商: whom a display maker sells to
+    "客户是",
+    # what a firm buys in (快充芯片采购自国内外芯片厂商): its inputs, not its trade
+    "采购自",
+    "采购于",
     "客户主要是",  # 客户主要是银行和保险公司: the customers' trades, not the firm's
     "客户主要为",
     "客户主要有",
@@ -173,8 +178,8 @@ APPLICATION_CUES = (
     "涵盖",
 )
 # no customer named: "集研发、生产、服务于一体"; "码头操作系统、集装箱管理系统等行业软件" lists the firm's products; 覆盖件
-# (car body panels) holds 覆盖 and names a product
-NOT_APPLICATION = ("服务于一体", "等行业软件", "等行业应用软件", "覆盖件")
+# (car body panels) holds 覆盖 and names a product; 以客户为中心 is a motto (each starts where its cue starts)
+NOT_APPLICATION = ("服务于一体", "等行业软件", "等行业应用软件", "覆盖件", "客户为中心", "客户为本", "客户为导向")
 # 代理 / 经销 opening a clause name goods resold, not made ("代理多品牌AI智能摄像头"): weighed as a means
 METHOD_CUES = ("通过", "利用", "运用", "借助", "依托", "结合", "采用", "融合", "凭借", "基于", "应用", "代理", "经销")
 # what may stand before a means cue at the start of its clause: one connective, then optionally a
@@ -1083,7 +1088,9 @@ class SegmentMatcher(Estimator):
         self._pattern_strong_ = ((self._pattern_keywords_ @ strong_kw.astype(np.float32)) > 0).astype(np.float32)
         # the keywords that name a product a vertical word can stand before (SegmentMatcher._product_users)
         self._pattern_product_ = np.asarray(self._pattern_keywords_.sum(axis=1)).ravel() > 0
-        self._pattern_product_[[i for i, p in enumerate(self.patterns_) if p in GENERIC_OFFERS]] = False
+        # a vertical word before a place that serves people names its kind (美容诊所), not its users
+        not_products = GENERIC_OFFERS | {_prep(w) for w in institution_words()}
+        self._pattern_product_[[i for i, p in enumerate(self.patterns_) if p in not_products]] = False
         self.automaton_ = (
             ahocorasick_rs.BytesAhoCorasick(
                 [p.encode("utf-8") for p in self.patterns_], matchkind=ahocorasick_rs.MatchKind.Standard

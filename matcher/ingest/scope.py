@@ -486,7 +486,7 @@ def _kept(text: str, rules: Boilerplate) -> tuple[list, list]:
             if part:
                 items, gone = _span_items(part, rules)
                 for off, item, code in items:
-                    light = item in rules.light_items  # neither main nor taking a main place (main_spans)
+                    light = _light(item, part, len(part), off, rules)  # neither main nor taking a main place
                     kept.append((pos + off, item, code, not light and rank < rules.main_items))
                     rank += not light
                 if gone:
@@ -526,8 +526,8 @@ def _main_code_in(span: str, rank: int, rules: Boilerplate) -> tuple[str | None,
     (物联网技术服务, registered by companies of every kind) are neither main nor take a main place, as in
     main_spans."""
     if span:
-        for _, item, code in _span_items(span, rules)[0]:
-            if item in rules.light_items:
+        for off, item, code in _span_items(span, rules)[0]:
+            if _light(item, span, len(span), off, rules):
                 continue
             if rank < rules.main_items and code is not None:
                 return code, rank + 1
@@ -565,21 +565,23 @@ def scope_item_codes(text, rules: Boilerplate | None = None, at=None) -> dict[st
     text = str(text)
     rules = rules or boilerplate()
     if at is None:
-        main = set(main_spans(text, rules))
-        items = [(item, (off, off + len(item)) in main) for off, item, _, _ in _kept(text, rules)[0]]
+        main = {a for a, _ in main_spans(text, rules)}
+        items = [
+            (item, off in main, _light(item, text, len(text), off, rules)) for off, item, _, _ in _kept(text, rules)[0]
+        ]
     else:
         items = _items_at(text, at, rules)
     out: dict[str, bool] = {}
-    for item, is_main in items:
-        if item in rules.light_items:
+    for item, is_main, light in items:
+        if light:
             continue
         for code in item_codes(item, rules):
             out[code] = out.get(code, False) or is_main
     return out
 
 
-def _items_at(text: str, at, rules: Boilerplate) -> list[tuple[str, bool]]:
-    """(item, main) for the kept items of the spans between cuts that hold one of the offsets `at`; main
+def _items_at(text: str, at, rules: Boilerplate) -> list[tuple[str, bool, bool]]:
+    """(item, main, light) for the kept items of the spans between cuts that hold one of the offsets `at`; main
     counted as main_spans does (the first main_items kept items of each section, light items apart), over
     the spans up to the last one read."""
     cuts = list(rules.cuts.finditer(text))  # the cuts _kept splits at
@@ -590,20 +592,21 @@ def _items_at(text: str, at, rules: Boilerplate) -> list[tuple[str, bool]]:
         k = bisect.bisect_right(starts, p) - 1
         if k >= 0 and p < ends[k]:  # not inside a cut (a bracketed note)
             wanted.add(k)
-    out: list[tuple[str, bool]] = []
+    out: list[tuple[str, bool, bool]] = []
     rank = 0
     for k in range(max(wanted) + 1 if wanted else 0):
         if k and rank and _is_header(cuts[k - 1].group(), rules):
             rank = 0
         if ends[k] <= starts[k]:
             continue
-        for _, item, _ in _span_items(text[starts[k] : ends[k]], rules)[0]:
-            if item in rules.light_items:
+        span = text[starts[k] : ends[k]]
+        for off, item, _ in _span_items(span, rules)[0]:
+            if _light(item, span, len(span), off, rules):
                 if k in wanted:
-                    out.append((item, False))
+                    out.append((item, False, True))
                 continue
             if k in wanted:
-                out.append((item, rank < rules.main_items))
+                out.append((item, rank < rules.main_items, False))
             rank += 1
     return out
 
@@ -669,8 +672,11 @@ def trade_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int]
     for off, item, _, _ in _kept(text, rules)[0]:
         if names_making(item, rules):
             continue
-        if item.endswith(rules.trade_activities):  # a bracket naming the goods is traded too
+        end = _trade_end(item, rules.trade_activities)
+        if end == len(item):  # a bracket naming the goods is traded too
             out.append((off, product_bracket_end(text, off + len(item), len(text))))
+        elif end is not None:  # 工控产品的销售及技术服务
+            out.append((off, off + end))
         elif rules.trade_led is not None and rules.trade_led[0].match(item):  # 销售：钢轨、道岔
             out.append((off, off + len(item)))
     return tuple(out)
@@ -681,7 +687,8 @@ def _business_items(text, rules: Boilerplate) -> tuple[list[str], tuple[str, ...
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return [], ()
     kept, dropped = _kept(str(text), rules)
-    return [item for _, item, _, _ in kept if item not in rules.light_items], tuple(dropped)
+    text = str(text)
+    return [item for off, item, _, _ in kept if not _light(item, text, len(text), off, rules)], tuple(dropped)
 
 
 def _makes(items: list[str], rules: Boilerplate) -> bool:
@@ -745,7 +752,9 @@ def trade_byte_spans(data: bytes, rules: Boilerplate | None = None) -> tuple[np.
                 reach[opened[j]] = b
         ends, reach = ends[keep], reach[keep]
     # the last text's last item ends with the data
-    last = [len(data)] if data.endswith(tuple(w.encode("utf-8") for w in rules.trade_activities)) else []
+    tail = next((t for t in _SERVICE_TAILS if data.endswith(t.encode("utf-8"))), "")
+    ending = data[: len(data) - len(tail.encode("utf-8"))]
+    last = [len(ending)] if ending.endswith(tuple(w.encode("utf-8") for w in rules.trade_activities)) else []
     ends = np.concatenate([ends, np.array(last, dtype=np.int64)])
     reach = np.concatenate([reach, np.array(last, dtype=np.int64)])
     order = np.argsort(ends, kind="stable")
@@ -831,6 +840,8 @@ def _trade_rx(trade: tuple[str, ...], making: tuple[str, ...]) -> TradeReader | 
         return None
     kind = ahocorasick_rs.MatchKind.LeftmostLongest
     ends = [(w + c, len(c.encode("utf-8"))) for w in trade for c in (*_CUTS, "(")]
+    # 工控产品的销售及技术服务: the service of what is sold ends the item; the span ends with the trade activity
+    ends += [(w + t + c, len((t + c).encode("utf-8"))) for w in trade for t in _SERVICE_TAILS for c in _CUTS]
 
     def automaton(words):
         return ahocorasick_rs.BytesAhoCorasick([w.encode("utf-8") for w in words], matchkind=kind) if words else None
@@ -842,6 +853,18 @@ def _trade_rx(trade: tuple[str, ...], making: tuple[str, ...]) -> TradeReader | 
     followers = tuple(w.encode("utf-8") for w in (*making, *trade, *_MAKING_FOLLOWERS, *_MAKING_JOINERS))
     colon = np.array([w.endswith(":") for w, _ in ends], dtype=bool)
     return TradeReader(automaton(_CUTS), automaton([w for w, _ in ends]), made, tails, opens, followers, colon)
+
+
+# the service that may follow a trade activity at an item's end (工业机器人的销售及技术服务, 电气设备销售与售后服务): the item
+# still only trades
+_SERVICE_TAILS = tuple(j + w for j in ("及", "和", "与", "、", "并提供") for w in ("技术服务", "售后服务", "技术支持"))
+
+
+def _trade_end(item: str, trade: tuple[str, ...]) -> int | None:
+    """Where the trade activity an item ends with ends — before a service of what it sells (_SERVICE_TAILS) that
+    may follow it —, or None when the item does not end with one."""
+    end = len(item) - next((len(t) for t in _SERVICE_TAILS if item.endswith(t)), 0)
+    return end if item[:end].endswith(trade) else None
 
 
 # what may follow a making activity that an item names as its own (研发、生产与销售 / 电池制造销售 / 软件开发服务): the
@@ -892,6 +915,13 @@ def negated_byte_spans(data: bytes) -> tuple[np.ndarray, np.ndarray]:
     return spans[:, 0], spans[:, 1]
 
 
+def _light(item: str, text: str, end: int, at: int, rules: Boilerplate) -> bool:
+    """Whether the item at `at` of `text` is a light one (light_items, registered by companies of every kind) — not
+    when a bracket after it names its goods (人工智能应用软件开发（光学字符识别、自然语言处理）): the firm's own words,
+    an item as any other."""
+    return item in rules.light_items and product_bracket_end(text, at + len(item), end) == at + len(item)
+
+
 def product_bracket_end(text: str, at: int, end: int) -> int:
     """Where an item that ends at `at` ends with the bracket right after it that names its product (not a
     qualification: _QUALIFICATION_RX), within its span (up to `end`); else `at`."""
@@ -916,7 +946,7 @@ def _names_goods(inner: str) -> bool:
 def main_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int], ...]:
     """(start, end) character offsets of the main items of a scope — the first main_items kept items of
     each section, light items (light_items, registered by companies of every kind) neither main nor taking
-    a main place — read only as far as that needs (like main_code). What matching weighs as the main
+    a main place unless a bracket after one names its goods — read only as far as that needs (like main_code). What matching weighs as the main
     business (matcher/engine/match.py)."""
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return ()
@@ -930,7 +960,7 @@ def main_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int],
         end = cut.start() if cut else len(text)
         if end > pos:
             for off, item, _ in _span_items(text[pos:end], rules)[0]:
-                if item in rules.light_items:
+                if _light(item, text, end, pos + off, rules):
                     continue
                 if rank < rules.main_items:
                     out.append((pos + off, product_bracket_end(text, pos + off + len(item), end)))

@@ -45,6 +45,12 @@ def venue_words() -> tuple[str, ...]:
     return _optional_vertical_list("venues")
 
 
+def institution_words() -> tuple[str, ...]:
+    """Keywords that name a place serving people (诊所, 医院): a vertical word right before one says what kind of
+    place it is (美容诊所, 宠物医院), not whose it is (data/reference/verticals.yaml, `institutions`)."""
+    return _optional_vertical_list("institutions")
+
+
 def goods_words() -> tuple[str, ...]:
     """The vertical words that describe the goods, not their users (二手 in 二手工程机械): before a product they
     still say what the business is (data/reference/verticals.yaml, `goods`; each one of the verticals)."""

@@ -449,6 +449,9 @@ def test_repeated_texts_match_once_and_give_same_result(m):
         ("公司凭借以人为本的管理机制为客户服务", [METHOD]),  # no product verb: all of it the means
         ("本公司代理多个国际品牌的传感器和MCU", [METHOD]),  # goods resold, whoever says it (本公司 / 我司 / 我们)
         ("我们代理日本品牌的伺服电机", [METHOD]),
+        ("公司生产显示模组，客户为车载中控厂商", [PLAIN, APPLICATION]),  # 客户为 names the customers
+        ("以客户为中心，生产锂电池", [PLAIN, PLAIN]),  # a motto names none
+        ("主营快充充电器，快充芯片采购自国内厂商", [HEAD, APPLICATION]),  # what a firm buys in is an input
         # English statements (lower case, as texts are matched) state the business too
         ("founded in 2005, acme is a maker of gear motors, used in cranes", [PLAIN, HEAD, APPLICATION]),
         ("we design servo drives; our offices are in suzhou", [HEAD, PLAIN]),

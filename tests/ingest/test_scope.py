@@ -371,6 +371,24 @@ def test_light_items_are_not_main_and_take_no_main_place():
     assert main_spans(None) == () and main_spans("") == ()
 
 
+def test_a_light_item_with_a_bracket_naming_its_goods_is_an_item_as_any_other():
+    """人工智能应用软件开发 alone is what companies of every kind register; with （图像识别、自然语言处理） after it the
+    firm says what it develops: a main item, and a making one."""
+    from matcher.ingest.scope import main_spans, scope_makes
+
+    s = "人工智能应用软件开发（图像识别、自然语言处理）；餐饮服务；日用百货销售；办公用品销售"
+    assert [s[a:b] for a, b in main_spans(s)] == [
+        "人工智能应用软件开发（图像识别、自然语言处理）",
+        "餐饮服务",
+        "日用百货销售",
+    ]
+    assert [i.text for i in parse_scope(s).items if i.main] == ["人工智能应用软件开发", "餐饮服务", "日用百货销售"]
+    assert scope_makes(s) and not scope_makes("人工智能应用软件开发；餐饮服务")
+    # a qualification is no such bracket
+    q = "人工智能应用软件开发（限分支机构经营）；餐饮服务"
+    assert [q[a:b] for a, b in main_spans(q)] == ["餐饮服务"]
+
+
 @pytest.mark.parametrize(
     "text, code",
     [
@@ -423,6 +441,11 @@ def test_a_light_item_gives_no_main_code(text, code):
         (
             "工业自动控制系统装置销售（代理西门子、三菱PLC及伺服驱动产品）；消毒剂销售（不含危险化学品）",
             ["工业自动控制系统装置销售（代理西门子、三菱PLC及伺服驱动产品）", "消毒剂销售"],
+        ),
+        # the service of what is sold may end the item: it still only trades (the span ends with the trade)
+        (
+            "工业机器人、伺服电机、PLC的销售及技术服务；电气设备销售与售后服务；软件开发及技术服务",
+            ["工业机器人、伺服电机、PLC的销售", "电气设备销售"],
         ),
     ],
 )
@@ -482,15 +505,19 @@ def test_a_scope_that_serves_only_makes_nothing(text):
 
 @given(st.text(alphabet=ALPHABET, max_size=200) | st.text(max_size=80))
 def test_trade_spans_are_kept_items_ending_in_trade(text):
-    from matcher.ingest.scope import names_making, trade_spans
+    from matcher.ingest.scope import _SERVICE_TAILS, names_making, trade_spans
 
     items = {i.start: i.text for i in parse_scope(text).items}
     for a, b in trade_spans(text):
         item = items[a]
-        assert item.endswith(RULES.trade_activities) or RULES.trade_led[0].match(item)
+        assert item[: b - a].endswith(RULES.trade_activities) or RULES.trade_led[0].match(item)
         assert not names_making(item, RULES)
-        # the item, and the bracket after it where that names the goods
-        assert b == a + len(item) or (text[a + len(item)] in "（(" and text[b - 1] in "）)]】")
+        # the item, and the bracket after it where that names the goods, or the item without the service tail
+        assert (
+            b == a + len(item)
+            or (text[a + len(item)] in "（(" and text[b - 1] in "）)]】")
+            or text[b : a + len(item)] in _SERVICE_TAILS
+        )
 
 
 TRADE_ITEMS = [
@@ -518,6 +545,9 @@ TRADE_ITEMS = [
     "销售：钢轨、道岔、轨道配件",
     "批发、零售：电子元器件",
     "销售：电池生产设备",
+    "工控产品的销售及技术服务",
+    "电气设备销售与售后服务",
+    "软件开发及技术服务",
 ]
 
 

@@ -10,6 +10,7 @@ def test_the_shipped_venue_and_goods_lists():
     that never name users), each of them one of the verticals."""
     assert {"产业园", "展览会", "基金"} <= set(words.venue_words())
     assert "二手" in words.goods_words() and set(words.goods_words()) <= set(words.vertical_words())
+    assert {"诊所", "医院"} <= set(words.institution_words())  # 美容诊所: a vertical word says what kind of place
 
 
 @pytest.mark.parametrize(
@@ -17,10 +18,11 @@ def test_the_shipped_venue_and_goods_lists():
     [
         ("venue_words", "venues", "verticals: [酒店]\nvenues: [园]\n"),  # a word of one character
         ("goods_words", "goods", "verticals: [酒店]\ngoods: [二手]\n"),  # not one of the verticals
+        ("institution_words", "institutions", "verticals: [酒店]\ninstitutions: [院]\n"),
     ],
 )
 def test_an_optional_vertical_list(tmp_path, monkeypatch, loader, key, bad):
-    """venues and goods are optional lists of verticals.yaml: a file without one has none, a broken one is an error
+    """venues, goods and institutions are optional lists of verticals.yaml: a file without one has none, a broken one is an error
     naming the file and the field."""
     from matcher.errors import DataFileError
 
