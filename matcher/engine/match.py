@@ -929,6 +929,7 @@ class _FieldSums:
     strong: sp.csr_matrix  # n × S keyword evidence from strong words, weighted by field
     weak: sp.csr_matrix  # n × S, from weak words
     vertical: np.ndarray  # n, bool: a field so far revealed a non-target business
+    stated: np.ndarray  # n, bool: a description so far stated one in the clause that states the business
     leader_hits: sp.csr_matrix  # n × L leader names found
     spread_excluded: sp.csr_matrix | None = None  # n × S exclusions that apply to the fields after
     hits: dict = field(default_factory=dict)  # field -> n × K keyword hits
@@ -948,6 +949,7 @@ class _FieldSums:
         return cls(
             zero,
             zero,
+            np.zeros(n, dtype=bool),
             np.zeros(n, dtype=bool),
             sp.csr_matrix((n, n_leaders), dtype=np.float32),
             head_strong=zero,
@@ -1722,6 +1724,7 @@ class SegmentMatcher(Estimator):
             scope_ev = _scale_where(scope_ev, sums.spread_excluded, keep)
         if "scope" in sums.excluded:  # and the scope's own exclusion words its items' codes
             scope_ev = _scale_where(scope_ev, sums.excluded["scope"], keep)
+        code_ev, broad_ev, scope_ev = self._stated_damped(sums, code_ev, broad_ev, scope_ev)
         # a leader's 字号 on a business that is no chain target (云南白药餐饮管理) is the group's brand, not its
         # trade: the leader's name is not found there (the business's own words are damped as ever)
         if sums.vertical.any() and sums.leader_hits.nnz:
@@ -1895,7 +1898,10 @@ class SegmentMatcher(Estimator):
         fh, counted, terms, traded, boosted = self._read_field(frame, p, codeless)
         if p.vertical_cue != "none":  # a vertical business (营销公司, 教育机构 …) says what it is
             cue = fh.hits if p.vertical_cue == "all" else (fh.head if fh.stated is None else fh.stated)
-            sums.vertical |= (cue @ self._pattern_vertical_) > 0
+            revealed = (cue @ self._pattern_vertical_) > 0
+            sums.vertical |= revealed
+            if p.vertical_cue == "head":
+                sums.stated |= revealed
         if p.leaders:
             found = (fh.hits @ self._pattern_leaders_).tocsr()
             if p.read == "name" and found.nnz:
@@ -1938,7 +1944,9 @@ class SegmentMatcher(Estimator):
         heads = (None, None) if promoted_strong is None else (weight * promoted_strong, weight * promoted)
         added = (weight * part, weight * weak_part, *heads)
         if p.vertical_damp is not None:  # damped once every field is read: a later one may reveal the business
-            sums.damped.append((np.float32(factor(p.vertical_damp, s)), *added))
+            sums.damped.append((np.float32(factor(p.vertical_damp, s)), False, *added))
+        elif p.stated_damp is not None:  # only by a business a description states
+            sums.damped.append((np.float32(factor(p.stated_damp, s)), True, *added))
         else:
             _add_evidence(sums, *added)
         sums.hits[p.field] = h
@@ -1949,10 +1957,19 @@ class SegmentMatcher(Estimator):
         """Add the evidence of the fields a vertical business damps (vertical_damp), × their damp where any
         field revealed one — a later one too: a 简介's "是一家现代农业企业" damps the name's 智慧农业 as it damps
         its own words."""
-        for damp, *added in sums.damped:
-            rows = np.where(sums.vertical, damp, np.float32(1.0))
+        for damp, stated_only, *added in sums.damped:
+            rows = np.where(sums.stated if stated_only else sums.vertical, damp, np.float32(1.0))
             _add_evidence(sums, *(None if m is None else _scale_rows(m, rows) for m in added))
         sums.damped.clear()
+
+    def _stated_damped(self, sums: _FieldSums, *codes: sp.csr_matrix) -> tuple:
+        """The industry code's evidence matrices × the 经营范围's stated_damp where a description stated a
+        non-target business (a learning app registered as 应用软件开发 is an education business)."""
+        damp = next((p.stated_damp for p in FIELD_POLICIES if p.read == "scope"), None)
+        if damp is None or not sums.stated.any():
+            return codes
+        rows = np.where(sums.stated, np.float32(factor(damp, self.settings)), np.float32(1.0))
+        return tuple(_scale_rows(c, rows) for c in codes)
 
     def _add_name_terms(self, frame, policy: FieldPolicy, terms, part, weak_part) -> tuple:
         """(strong, weak, terms counted) with a name's industry-part terms added where the name is all there

@@ -22,7 +22,13 @@ FIELDS_FILE = REFERENCE_DIR / "fields.yaml"
 CONTEXTS = ("head", "plain", "method", "application")  # clause contexts, in the matcher's index order
 VERTICAL_CUES = ("all", "head", "none")
 READS = ("text", "name", "scope")  # how a field is read: as plain text, as a company name, as a business scope
-_OPTIONAL = {"read": "text", "main_items": None, "light_items": None, "trade_items": None}  # keys a row may leave out
+_OPTIONAL = {
+    "read": "text",
+    "main_items": None,
+    "light_items": None,
+    "trade_items": None,
+    "stated_damp": None,
+}  # keys a row may leave out
 _KEYS = (
     "field",
     "column",
@@ -68,6 +74,9 @@ class FieldPolicy:
     main_items: Factor | None = None  # read: scope — evidence of the main items × this factor
     light_items: Factor | None = None  # read: scope — evidence of the light items × this factor
     trade_items: Factor | None = None  # read: scope — evidence of the items that only trade × this factor
+    # evidence (and, for the 经营范围, the industry code's) × this factor where a description stated a non-target
+    # business in the clause that states the firm's business (是一款面向中小学生的学习App)
+    stated_damp: Factor | None = None
 
 
 def factor(value: Factor | None, settings: Settings, absent: float | None = None) -> float | None:
@@ -154,6 +163,7 @@ def _policy(row, i: int, path) -> FieldPolicy:
         exclusions_spread=_flag(row, "exclusions_spread", path, where),
         leaders=_flag(row, "leaders", path, where),
         read=read,
+        stated_damp=_factor(row.get("stated_damp"), path, where + "stated_damp", optional=True),
         **items,
     )
 

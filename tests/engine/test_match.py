@@ -939,6 +939,29 @@ def test_a_vertical_business_the_intro_reveals_damps_the_name_too(shipped):
     assert r.evidence[0].max() == pytest.approx(damp * r.evidence[1].max(), rel=1e-4)
 
 
+def test_a_business_the_intro_states_damps_the_registered_scope_and_code(shipped):
+    """A 天眼查 row: the registered 经营范围 and 国标行业 of an app company read as software's, the 简介 says it is a
+    learning app sold to parents — an education business: its scope and code count × vertical_factor, as its own
+    words do. A vertical word in the name alone (甲乙教育科技) does not damp what the firm registered."""
+    scope = "一般项目：软件开发；技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；计算机系统服务"
+    rows = frame(
+        company_name=["北京甲乙科技有限公司", "北京甲乙科技有限公司", "北京甲乙教育科技有限公司"],
+        scope=[scope] * 3,
+        industry_code=["6513"] * 3,
+        intro=[
+            "甲乙是一家面向中小学生的教育公司，售卖线上课程，收入来自家长订阅。",
+            "甲乙为制造企业开发生产排程软件。",
+            None,
+        ],
+    )
+    r = shipped.match(rows)
+    rel = shipped.chain_relevance(r)
+    assert rel.loc[0, "software"] < DEFAULTS.min_relevance <= rel.loc[1, "software"]
+    assert rel.loc[2, "software"] >= DEFAULTS.min_relevance
+    assert r.code_evidence[1].sum() > 0
+    assert r.code_evidence[0].sum() == pytest.approx(DEFAULTS.vertical_factor * r.code_evidence[1].sum(), rel=1e-4)
+
+
 def test_a_firms_job_advertisement_is_no_recruiting_business(shipped):
     """某某科技有限公司招聘Java后端开发工程师: the firm hires, it does not recruit for others — its statement of business
     is read in full; a recruiting platform or company (招聘平台, 招聘公司) is still a vertical business."""

@@ -23,6 +23,9 @@ def test_the_shipped_table():
         matcher.DEFAULTS.scope_weight,
     ]
     assert factor(scope.vertical_damp, matcher.DEFAULTS, 1.0) == 1.0  # null: the step does not apply
+    # a registered scope is damped only by a business a description states (not by a vertical word in the name)
+    assert factor(scope.stated_damp, matcher.DEFAULTS) == matcher.DEFAULTS.vertical_factor
+    assert name.stated_damp is None and intro.stated_damp is None
 
 
 def _raw():
@@ -51,6 +54,7 @@ def _broken(tmp_path, change):
         (lambda d: d["fields"][0].update(read="poem"), "fields.name.read"),
         (lambda d: d["fields"][0].update(main_items="scope_main_factor"), "fields.name.main_items"),
         (lambda d: d["fields"][2].update(main_items="w_fit"), "fields.scope.main_items"),
+        (lambda d: d["fields"][2].update(stated_damp="vertical_facter"), "fields.scope.stated_damp"),
         (lambda d: d["fields"][0].update(leaders="yes"), "fields.name.leaders"),
         (lambda d: d["fields"][0].pop("alone"), "fields[0].alone"),
         (lambda d: d["fields"][0].update(colour="red"), "fields[0].colour"),
