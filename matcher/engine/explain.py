@@ -77,6 +77,8 @@ SCOPE_CODE = "经营范围主营项目属{label}"  # the code came from a 经营
 SCOPE_ITEMS = "经营范围所列业务属{labels}"  # the 经营范围 items naming 小类 of the segment (scope_code_support)
 BARE_CODE = "国标行业{code}"  # a code the reference table does not name
 GAP = "对应园区{status}环节“{segment}”"  # (an assumed status is marked where the statuses are listed: 汇总, 地图)
+# … a segment that serves the chain (`serves` in the chain files): its companies rank after the makers
+SERVES = "；该环节为产业链配套服务（工程施工、运营或分销），相关度按服务企业折算，排在生产企业之后"
 STATUS_WORDS = {"一般": "基础一般的"}  # how a gap status reads before 环节 (others as they are)
 # the industry code named a chain, but no text did: not filed on the code alone
 CODE_ALONE = "；仅国标行业代码指向{chain}，企业名称、简介和经营范围中没有相应内容，不据此入链"
@@ -584,6 +586,7 @@ def _filed(t, j: np.ndarray, settings: Settings) -> pa.Array:
             "filed",
             "level_segments",
             "resale_chain",
+            "_serves",
         )
     }
 
@@ -595,7 +598,8 @@ def _filed(t, j: np.ndarray, settings: Settings) -> pa.Array:
             listed = r["level_segments"]
             code = CHAIN_LEVEL_CODE.format(listed) if isinstance(listed, str) and listed else ""
             return CHAIN_LEVEL.format(chain=r["chain_name"]) + code
-        return GAP.format(status=STATUS_WORDS.get(r["gap_status"], r["gap_status"]), segment=r["segment_name"])
+        serves = SERVES if r["_serves"] is not None and not pd.isna(r["_serves"]) and bool(r["_serves"]) else ""
+        return GAP.format(status=STATUS_WORDS.get(r["gap_status"], r["gap_status"]), segment=r["segment_name"]) + serves
 
     (gap,) = _fmt_keyed(key, facts, gap, rows=j)
     sep = ITEM_SEP["match"]
@@ -765,6 +769,7 @@ def with_local(table: pd.DataFrame) -> pd.api.extensions.ExtensionArray:
 
 _ROW_COLUMNS = [
     "_segment",
+    "_serves",
     "chain_id",
     "chain_name",
     "segment_name",

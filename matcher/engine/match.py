@@ -980,6 +980,7 @@ class SegmentMatcher(Estimator):
                     "segment_id": s.id,
                     "segment_name": s.name,
                     "position": s.position,
+                    "serves": s.serves,
                 }
                 for c, s in pairs
             ]
@@ -1778,7 +1779,30 @@ class SegmentMatcher(Estimator):
             result.relevance = hold_filing(
                 ranked, filing, self.segment_chain_, self.settings.min_relevance, self._ceiling()
             )
+        # the knowledge's relevance too, so that what the model changed (a reason's model item) is the model's alone
+        result.relevance = self._serve_below_makers(result.relevance)
+        if result.knowledge_relevance is not None:
+            result.knowledge_relevance = self._serve_below_makers(result.knowledge_relevance)
         return result
+
+    def _serve_below_makers(self, relevance: np.ndarray) -> np.ndarray:
+        """The relevance with the segments that serve a chain (its construction, operation, distribution: `serves` in
+        the chain files) pressed, above min_relevance, into [min_relevance, service_ceiling], order kept — a
+        contractor or a distributor ranks after the chain's makers; with a ceiling below min_relevance capped there
+        (ranked, never filed). A copy where anything changes."""
+        cols = np.flatnonzero(self.segments_["serves"].to_numpy(dtype=bool))
+        if not len(cols) or not len(relevance):
+            return relevance
+        low, top = np.float32(self.settings.min_relevance), np.float32(self.settings.service_ceiling)
+        part = relevance[:, cols]  # a copy (fancy indexing)
+        if top < low:
+            np.minimum(part, top, out=part)
+        else:
+            above = part > low
+            part[above] = low + (part[above] - low) * ((top - low) / max(np.float32(1.0) - low, np.float32(1e-6)))
+        out = relevance.copy()
+        out[:, cols] = part
+        return out
 
     def _ranking_inputs(self, sums: _FieldSums, strong: np.ndarray, weak: np.ndarray):
         """(rows, strong, weak) of the rows whose ranking differs from their filing: the weak words of a

@@ -277,6 +277,8 @@ class Scorer(Estimator):
                     values, pa.array(level), pa.array([CHAIN_LEVEL_SEGMENT] * len(lv), type=pa.string())
                 )
             comp[col] = _as_str(values)
+        # the segment serves its chain (construction, operation, distribution): the reason says why it ranks lower
+        comp["_serves"] = np.where(shown & ~level, seg["serves"].to_numpy(dtype=bool)[best], False)
         comp["relevance"] = np.round(rel, 4)
         comp["filed"] = has_chain
         comp["chain_level"] = level

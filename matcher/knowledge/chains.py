@@ -61,6 +61,9 @@ class Segment:
     industry_codes: tuple[str, ...] = ()
     leaders: tuple[str, ...] = ()
     target_count: int = 3
+    # a service to the chain (its construction, operation or distribution), not a product of it: its companies rank
+    # after the chain's makers (the setting service_ceiling)
+    serves: bool = False
 
 
 @dataclass(frozen=True)
@@ -257,6 +260,9 @@ def load_chain(path) -> Chain:
         target = s.get("target_count", 3)
         if not isinstance(target, int) or target < 1:
             raise DataFileError(path, f"{where}target_count", "应为正整数")
+        serves = s.get("serves", False)
+        if not isinstance(serves, bool):
+            raise DataFileError(path, f"{where}serves", "应为 true 或 false")
         segments.append(
             Segment(
                 id=sid,
@@ -269,6 +275,7 @@ def load_chain(path) -> Chain:
                 industry_codes=seg_codes,
                 leaders=_words(s, "leaders", path, where),
                 target_count=target,
+                serves=serves,
             )
         )
     path = chain_file
@@ -408,6 +415,7 @@ def segment_table(chains: dict[str, Chain], zone: Zone) -> pd.DataFrame:
                     "segment_id": seg.id,
                     "segment_name": seg.name,
                     "position": seg.position,
+                    "serves": seg.serves,
                     "status": st.status,
                     "assumed": st.assumed,
                     "gap_weight": zone.status_weights[st.status],

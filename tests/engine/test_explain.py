@@ -378,3 +378,29 @@ def test_a_reseller_left_out_is_told_why(tmp_path):
     assert NEAR_MISS_RESALE.format(chain="智能制造装备") in near.loc[(0, "ime")]
     maker_near = [r for (i, _), r in near.items() if i == 1]
     assert maker_near and all(dealer not in r and NEAR_MISS.split("，")[1] in r for r in maker_near)
+
+
+def test_a_company_of_a_segment_that_serves_its_chain_is_told_why_it_ranks_lower(tmp_path):
+    """A contractor filed in 轨道交通工程建设 (a segment that serves the rail chain) reads that its relevance is a service
+    firm's and ranks after the makers (SERVES), in the ranked table and in the detail view; a maker's reason does not."""
+    from matcher.engine.explain import SERVES, reason_parts
+
+    cand = write_list(
+        tmp_path / "cand.csv",
+        ["企业名称", "公司简介"],
+        [
+            [
+                "甲乙铁路工程有限公司",
+                "公司具有铁路工程施工总承包特级资质，主要承接铁路、城市轨道交通和隧道工程的施工。",
+            ],
+            ["丙丁轨道装备有限公司", "公司是一家轨道交通车辆转向架和制动系统的研发生产企业。"],
+        ],
+    )
+    result = matcher.score_files([cand], as_of=AS_OF)
+    r = result.ranked.set_index("company_name")
+    contractor, maker = r.loc["甲乙铁路工程有限公司"], r.loc["丙丁轨道装备有限公司"]
+    assert contractor.chain_id == maker.chain_id == "rail" and contractor.segment_name == "轨道交通工程建设"
+    assert SERVES in contractor.reasons and SERVES not in maker.reasons
+    assert contractor.relevance <= matcher.DEFAULTS.service_ceiling < maker.relevance
+    row = result.components.iloc[int(np.flatnonzero(result.ranked["company_name"] == "甲乙铁路工程有限公司")[0])]
+    assert any(SERVES in p for p in reason_parts(row, matcher.DEFAULTS))

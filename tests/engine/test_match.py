@@ -939,6 +939,36 @@ def test_a_vertical_business_the_intro_reveals_damps_the_name_too(shipped):
     assert r.evidence[0].max() == pytest.approx(damp * r.evidence[1].max(), rel=1e-4)
 
 
+def test_a_segment_that_serves_its_chain_ranks_after_its_makers(shipped):
+    """轨道交通工程建设 serves the rail chain (`serves` in rail.yaml): a contractor's relevance above min_relevance is
+    pressed under service_ceiling, order kept, so a maker of the chain's products ranks before it; a ceiling under
+    min_relevance ranks such companies and files none."""
+    import matcher
+
+    texts = [
+        "公司具有铁路工程施工总承包特级资质，主要承接铁路、城市轨道交通和隧道工程的施工。",
+        "公司是一家轨道交通车辆转向架和制动系统的研发生产企业。",
+    ]
+    seg = shipped.segments_
+    served = [(c, s) for c, s, v in zip(seg["chain_id"], seg["segment_id"], seg["serves"]) if v]
+    assert ("rail", "construction") in served and ("grid", "grid_construction") in served
+    assert not any(c == "bio" for c, _ in served)  # distributors and hospitals are bio's by the labelling conventions
+    col = int(np.flatnonzero((seg["chain_id"] == "rail") & (seg["segment_id"] == "construction"))[0])
+    low, top = DEFAULTS.min_relevance, DEFAULTS.service_ceiling
+
+    def relevance(**change):
+        m = SegmentMatcher(settings=DEFAULTS.replace(**change)).fit(matcher.load_chains())
+        return m.match(frame(intro=texts)).relevance
+
+    pressed, plain = relevance(), relevance(service_ceiling=1.0)
+    assert plain[0, col] > top  # the contractor's own evidence is strong …
+    assert low <= pressed[0, col] <= top < pressed[1].max()  # … yet it ranks after the maker, and is filed
+    assert pressed[0, col] == pytest.approx(low + (plain[0, col] - low) * (top - low) / (1 - low), abs=1e-5)
+    assert relevance(service_ceiling=0.5)[0, col] <= 0.5 < low  # ranked, never filed
+    other = np.flatnonzero(~seg["serves"].to_numpy(dtype=bool))
+    assert np.array_equal(pressed[:, other], plain[:, other])  # the makers' segments are untouched
+
+
 def test_a_business_the_intro_states_damps_the_registered_scope_and_code(shipped):
     """A 天眼查 row: the registered 经营范围 and 国标行业 of an app company read as software's, the 简介 says it is a
     learning app sold to parents — an education business: its scope and code count × vertical_factor, as its own

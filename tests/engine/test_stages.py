@@ -28,7 +28,7 @@ class Recording(Settings):
 def frame():
     """Companies that exercise every matching step: clause contexts, a core phrase, a weak word in a
     head clause, a non-target business, a name-only row, an exclusion word, a leader, an industry code,
-    a filing the learned model disagrees with."""
+    a filing the learned model disagrees with, a distributor (a segment that serves its chain)."""
     rows = [
         (
             "甲科技有限公司",
@@ -46,8 +46,21 @@ def frame():
         # just over the threshold on knowledge, under it once the shipped model joins: model_files decides
         ("辛有限公司", "主营BMS。", "新能源汽车零部件制造", None),
         ("壬有限公司", "主营BMS。", None, "38"),  # an export that gives only the 大类
+        ("癸电子有限公司", "公司主营芯片分销和电子元器件分销。", None, None),  # a segment that serves its chain
     ]
     return pd.DataFrame(rows, columns=["company_name", "intro", "scope", "industry_code"])
+
+
+@pytest.fixture(scope="module")
+def stage_chains(fixture_chains):
+    """The fixture chains with a segment that serves its chain (a distributor's: service_ceiling applies to it)."""
+    from matcher.knowledge.chains import Segment
+
+    ic = fixture_chains["ic"]
+    serving = Segment(
+        "distribution", "芯片分销", "下游", "芯片与电子元器件分销", ("芯片分销", "电子元器件分销"), serves=True
+    )
+    return {**fixture_chains, "ic": replace(ic, segments=(*ic.segments, serving))}
 
 
 def _components(chains, zone, settings):
@@ -75,9 +88,9 @@ def _canonical():
     return f.assign(**{k: v for k, v in extra.items() if k not in f})
 
 
-def test_every_match_setting_is_read_by_matching_and_none_by_rank(fixture_chains, fixture_zone, fixture_result):
+def test_every_match_setting_is_read_by_matching_and_none_by_rank(stage_chains, fixture_zone, fixture_result):
     READS.clear()
-    _components(fixture_chains, fixture_zone, Recording())
+    _components(stage_chains, fixture_zone, Recording())
     assert set(stage_settings(MATCH)) <= set(READS)
     READS.clear()
     rank(fixture_result.components, Recording())
@@ -95,15 +108,15 @@ def light_items(monkeypatch):
     monkeypatch.setattr(match_module, "boilerplate", lambda: patched)
 
 
-def test_every_match_setting_changes_the_outcome(fixture_chains, fixture_zone, light_items):
-    base_scorer = matcher.Scorer(as_of=AS_OF).fit(fixture_chains, fixture_zone)
+def test_every_match_setting_changes_the_outcome(stage_chains, fixture_zone, light_items):
+    base_scorer = matcher.Scorer(as_of=AS_OF).fit(stage_chains, fixture_zone)
     base_rel = base_scorer.matcher_.match(_canonical()).relevance
     base_comp = base_scorer.components(_canonical())
     help_by_name = {h["name"]: h for h in matcher.settings_help()}
     for name in stage_settings(MATCH):
         h = help_by_name[name]
         changed = matcher.DEFAULTS.replace(**{name: h["max"] if h["default"] != h["max"] else h["min"]})
-        scorer = matcher.Scorer(settings=changed, as_of=AS_OF).fit(fixture_chains, fixture_zone)
+        scorer = matcher.Scorer(settings=changed, as_of=AS_OF).fit(stage_chains, fixture_zone)
         rel = scorer.matcher_.match(_canonical()).relevance
         assert not np.array_equal(rel, base_rel) or not scorer.components(_canonical()).equals(base_comp), name
 

@@ -320,6 +320,7 @@ GOOD = {
         (lambda d: d["segments"][0].update(keywords=["电"]), "segments[0](s1).keywords[0]"),
         (lambda d: d["segments"][0].update(keywords=[]), "segments[0](s1).keywords"),
         (lambda d: d.update(core_keywords={"某词": "nope"}), "core_keywords.某词"),
+        (lambda d: d["segments"][0].update(serves="yes"), "segments[0](s1).serves"),
     ],
 )
 def test_chain_errors_name_file_and_field(tmp_path, mutate, field):
@@ -403,3 +404,14 @@ def test_the_hidden_keyword_check_finds_a_hidden_keyword(chains):
     segs = [dataclasses.replace(s, keywords=tuple(w for w in s.keywords if w != "高低压开关柜")) for s in grid.segments]
     broken = {**chains, "grid": dataclasses.replace(grid, segments=tuple(segs))}
     assert ("高低压开关柜", "开关柜", "grid") in _hidden_keywords(broken)
+
+
+def test_a_segment_may_serve_its_chain(tmp_path):
+    """`serves: true` marks a segment of services to the chain (construction, operation, distribution): its companies
+    rank after the makers (matcher/engine/match.py); a segment makes the chain's products unless it says so."""
+    import copy
+
+    data = copy.deepcopy(GOOD)
+    data["segments"].append({**data["segments"][0], "id": "s2", "serves": True})
+    chain = matcher.load_chain(_write(tmp_path, data))
+    assert [s.serves for s in chain.segments] == [False, True]
