@@ -331,7 +331,7 @@ class Settings:
         0.05,
     )
     model_weight: float = _f(
-        0.2,  # the (largest chain's) weight benchmarks/train_model.py chose on inner folds for the shipped artefact
+        0.3,  # the (largest chain's) weight benchmarks/train_model.py chose on inner folds for the shipped artefact
         MATCH,
         "文本模型权重",
         "用已标注企业训练的文本模型（读企业名称、简介、经营范围和行业代码）对产业链判断的参与程度："
