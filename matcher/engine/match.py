@@ -187,9 +187,10 @@ METHOD_CUES = ("通过", "利用", "运用", "借助", "依托", "结合", "采�
 _METHOD_CONNECTIVES = ("", "并", "同时", "主要", "公司", "本公司", "我司", "我们", "还", "并且", "产品")
 _METHOD_PURPOSES = ("", "致力于", "专注于", "旨在")
 METHOD_LEADS = frozenset(c + p for c in _METHOD_CONNECTIVES for p in _METHOD_PURPOSES)
-# where a means ends in its clause: "基于大模型为企业【提供智能客服】" / "利用人工智能技术【开发影像诊断软件】" —
+# where a means ends in its clause: "基于大模型为企业【提供智能客服】" / "利用人工智能技术【开发影像诊断软件】" /
+# "基于开源基座【训练了法律大模型】" —
 # the verb and what follows name the firm's own product (not "自主研发的…", which is still the means)
-METHOD_ENDS = ("开发", "研发", "研制", "生产", "制造", "推出", "打造", "提供", "设计")
+METHOD_ENDS = ("开发", "研发", "研制", "生产", "制造", "推出", "打造", "提供", "设计", "训练", "构建")
 _METHOD_END_RX = re.compile(f"(?:{'|'.join(METHOD_ENDS)})(?!的)")
 HEAD, PLAIN, METHOD, APPLICATION = (CONTEXTS.index(c) for c in ("head", "plain", "method", "application"))
 # what opens a clause that goes on stating the business the clause before it states: its list ("提供预约服务，
@@ -296,6 +297,8 @@ CUSTOMER_NOUNS = (
 CUSTOMER_VERBS = ("提供", "打造", "推出", "定制", "开发", "实现", "解决", "赋能", "销售")
 _CUSTOMERS = f"(?:{'|'.join(CUSTOMER_OPENERS)})({_CLAUSE_TEXT}{{0,16}}?(?:{'|'.join(CUSTOMER_NOUNS)}))(?:的)?"
 _CUSTOMER_RX = re.compile(f"{_CUSTOMERS}(?:{'|'.join(CUSTOMER_VERBS)})")
+# … and the customers whose work a firm takes on: "承接【日本金融、保险和制造业客户】的软件开发…外包项目"
+_CUSTOMERS_OF_RX = re.compile(f"(?:承接|服务)({_CLAUSE_TEXT}{{0,16}}?(?:客户|用户))的")
 # What the firm supplies its customers, "为制造企业提供【MES系统】", says what it does, as a core phrase does:
 # the rest of the clause after a customer phrase and a verb of supply (group 2)
 SUPPLY_VERBS = ("提供", "打造", "推出", "定制", "开发")
@@ -691,8 +694,16 @@ def core_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
 
 def customer_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(starts, ends) character offsets of the customer phrases of a description (or of many joined by
-    SEPARATOR), sorted and disjoint: the customers between 为 / 面向 / 帮助 and a verb of supply."""
-    a = np.array([m.span(1) for m in _CUSTOMER_RX.finditer(text)], dtype=np.int64).reshape(-1, 2)
+    SEPARATOR), sorted and disjoint: the customers between 为 / 面向 / 帮助 and a verb of supply, and between 承接 /
+    服务 and 客户的 / 用户的."""
+    spans = sorted(m.span(1) for rx in (_CUSTOMER_RX, _CUSTOMERS_OF_RX) for m in rx.finditer(text))
+    merged: list[list[int]] = []
+    for a, b in spans:  # disjoint, as the callers read them
+        if merged and a < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    a = np.array(merged, dtype=np.int64).reshape(-1, 2)
     return a[:, 0], a[:, 1]
 
 

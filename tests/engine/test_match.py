@@ -446,6 +446,7 @@ def test_repeated_texts_match_once_and_give_same_result(m):
         ("公司基于大模型为企业提供智能客服系统", [METHOD, PLAIN]),
         ("公司是一家软件企业，利用人工智能技术开发影像诊断软件", [HEAD, METHOD, HEAD]),
         ("公司采用自主研发的传感器技术", [METHOD]),  # 研发的…: still the means
+        ("公司基于开源基座训练了法律大模型", [METHOD, PLAIN]),  # 训练 names the product as 开发 does
         ("公司凭借以人为本的管理机制为客户服务", [METHOD]),  # no product verb: all of it the means
         ("本公司代理多个国际品牌的传感器和MCU", [METHOD]),  # goods resold, whoever says it (本公司 / 我司 / 我们)
         ("我们代理日本品牌的伺服电机", [METHOD]),
@@ -548,6 +549,11 @@ def test_core_spans(text, expected):
         ("作为高新技术企业提供就业岗位", []),
         ("为餐饮企业，提供收银系统", []),  # one clause
         ("公司主要产品为电池管理系统", []),  # no customers, no verb of supply
+        # the customers whose work a firm takes on: 承接 / 服务 … 客户的 / 用户的
+        ("主要承接日本金融、保险和制造业客户的软件开发外包项目", ["日本金融、保险和制造业客户"]),
+        ("服务银行和证券客户的数据中心运维", ["银行和证券客户"]),
+        ("主要承接铁路工程的施工", []),  # no customers named
+        ("为银行提供系统，承接保险客户的开发", ["银行", "保险客户"]),
     ],
 )
 def test_customer_spans(text, expected):
