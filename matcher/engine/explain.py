@@ -590,15 +590,18 @@ def _filed(t, j: np.ndarray, settings: Settings) -> pa.Array:
         )
     }
 
+    def given(v) -> bool:
+        return v is not None and not pd.isna(v)
+
     def gap(r):
-        if r["filed"] is not None and not pd.isna(r["filed"]) and not bool(r["filed"]):
-            resale = r["resale_chain"] is not None and not pd.isna(r["resale_chain"])
+        if given(r["filed"]) and not bool(r["filed"]):
+            resale = given(r["resale_chain"])
             return (NEAR_MISS_RESALE if resale else NEAR_MISS).format(chain=r["chain_name"])
-        if r["chain_level"] is not None and not pd.isna(r["chain_level"]) and bool(r["chain_level"]):
+        if given(r["chain_level"]) and bool(r["chain_level"]):
             listed = r["level_segments"]
             code = CHAIN_LEVEL_CODE.format(listed) if isinstance(listed, str) and listed else ""
             return CHAIN_LEVEL.format(chain=r["chain_name"]) + code
-        serves = SERVES if r["_serves"] is not None and not pd.isna(r["_serves"]) and bool(r["_serves"]) else ""
+        serves = SERVES if given(r["_serves"]) and bool(r["_serves"]) else ""
         return GAP.format(status=STATUS_WORDS.get(r["gap_status"], r["gap_status"]), segment=r["segment_name"]) + serves
 
     (gap,) = _fmt_keyed(key, facts, gap, rows=j)

@@ -999,6 +999,7 @@ class SegmentMatcher(Estimator):
         self.chain_ids_ = list(chains)
         n_seg = len(pairs)
         self.segment_chain_ = np.array([self.chain_ids_.index(c.id) for c, _ in pairs])
+        self.serving_ = np.flatnonzero([s.serves for _, s in pairs])  # the segments that serve a chain (see match)
         self.chain_block_ = (self.segment_chain_[:, None] == self.segment_chain_[None, :]).astype(np.float32)
         seg_index = {(c.id, s.id): i for i, (c, s) in enumerate(pairs)}
 
@@ -1801,7 +1802,7 @@ class SegmentMatcher(Estimator):
         the chain files) pressed, above min_relevance, into [min_relevance, service_ceiling], order kept — a
         contractor or a distributor ranks after the chain's makers; with a ceiling below min_relevance capped there
         (ranked, never filed). A copy where anything changes."""
-        cols = np.flatnonzero(self.segments_["serves"].to_numpy(dtype=bool))
+        cols = self.serving_
         if not len(cols) or not len(relevance):
             return relevance
         low, top = np.float32(self.settings.min_relevance), np.float32(self.settings.service_ceiling)

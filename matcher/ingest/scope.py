@@ -946,8 +946,8 @@ def _names_goods(inner: str) -> bool:
 def main_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int], ...]:
     """(start, end) character offsets of the main items of a scope — the first main_items kept items of
     each section, light items (light_items, registered by companies of every kind) neither main nor taking
-    a main place unless a bracket after one names its goods — read only as far as that needs (like main_code). What matching weighs as the main
-    business (matcher/engine/match.py)."""
+    a main place unless a bracket after one names its goods (_light) — read only as far as that needs (like
+    main_code). What matching weighs as the main business (matcher/engine/match.py)."""
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return ()
     text = str(text)
