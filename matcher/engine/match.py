@@ -40,10 +40,12 @@ from ..ingest.scope import (
     boilerplate,
     industry_name_codes,
     inside,
+    light_run_items,
     main_codes,
     main_spans,
     name_cores,
     negated_byte_spans,
+    product_bracket_end,
     scope_item_codes,
     scope_makes,
     scope_serves_only,
@@ -1352,7 +1354,7 @@ class SegmentMatcher(Estimator):
             made = inside(beg, main_at[0][keep], main_at[1][keep])
             weight[made & ~traded & (self._pattern_strong_[pat] > 0)] *= np.float32(lone)
         if len(pat) and light != 1.0:  # a light item (人工智能硬件销售) is light, traded or not
-            weight[inside(beg, *self._light_byte_spans(data))] = np.float32(light)
+            weight[inside(beg, *self._light_byte_spans(data, starts))] = np.float32(light)
         venue = self._before_venue(data, pat, beg)  # 集成电路产业园的开发与运营: a park's theme, a customer's word
         weight[venue] = np.minimum(weight[venue], np.float32(self.settings.application_factor))
         resale = traded & ~self._pattern_trade_[pat] if len(pat) and trade != 1.0 else np.zeros(len(pat), dtype=bool)
@@ -1388,20 +1390,53 @@ class SegmentMatcher(Estimator):
                 b += [s0 + len(t[:y].encode("utf-8")) for _, y in spans]
         return np.array(a, dtype=np.int64), np.array(b, dtype=np.int64)
 
-    def _light_byte_spans(self, data: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """(starts, ends) byte offsets of the light items (scope_boilerplate.yaml light_items) in the joined texts."""
-        automaton = self.__dict__.get("_light_automaton_")
-        if automaton is None:
-            items = sorted(boilerplate().light_items)
-            automaton = self._light_automaton_ = (
+    def _light_byte_spans(self, data: bytes, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(starts, ends) byte offsets of the light items (scope_boilerplate.yaml light_items) in the joined texts
+        (`starts`: where each text begins), but for those that stand in a run of their field in their text
+        (matcher.ingest.scope.light_run_items, read for the texts with enough of one field's items)."""
+        found = self.__dict__.get("_light_automaton_")
+        if found is None:
+            rules = boilerplate()
+            items = sorted(rules.light_items)
+            field = {item: k for k, (_, group) in enumerate(rules.light_groups) for item in group}
+            automaton = (
                 ahocorasick_rs.BytesAhoCorasick(
                     [_prep(w).encode("utf-8") for w in items], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
                 )
                 if items
                 else False
             )
-        found = automaton.find_matches_as_indexes(data) if automaton else []
-        m = np.array(found, dtype=np.int64).reshape(-1, 3)
+            found = self._light_automaton_ = (automaton, items, np.array([field.get(i, -1) for i in items]))
+        automaton, items, field_of = found
+        m = np.array(automaton.find_matches_as_indexes(data) if automaton else [], dtype=np.int64).reshape(-1, 3)
+        rules = boilerplate()
+        grouped = field_of[m[:, 0]] >= 0 if rules.light_run else np.zeros(len(m), dtype=bool)
+        if grouped.any():
+            text = np.searchsorted(starts, m[:, 1], side="right") - 1
+            keys = np.unique(np.stack([text[grouped], field_of[m[grouped, 0]], m[grouped, 0]]), axis=1)
+            pairs, count = np.unique(keys[:2], axis=1, return_counts=True)  # distinct items per text and field
+            maybe = np.unique(pairs[0, count >= rules.light_run])
+            if len(maybe):
+                ends = _text_ends(starts, data)
+                drop = np.zeros(len(m), dtype=bool)
+                for t in maybe.tolist():
+                    run = light_run_items(data[starts[t] : ends[t]].decode("utf-8"), rules)
+                    if run:
+                        drop |= (text == t) & np.isin(m[:, 0], [k for k, item in enumerate(items) if item in run])
+                m = m[~drop]
+        bracket = np.frombuffer(data, dtype=np.uint8)[np.minimum(m[:, 2], len(data) - 1)] == ord("(")
+        if bracket.any():  # 人工智能应用软件开发(图像识别): a bracket naming its goods makes it an item as any other
+            text = np.searchsorted(starts, m[:, 1], side="right") - 1
+            ends = _text_ends(starts, data)
+            keep = np.ones(len(m), dtype=bool)
+            for i in np.flatnonzero(bracket).tolist():
+                t = int(text[i])
+                whole = data[starts[t] : ends[t]]
+                at = len(whole[: m[i, 2] - starts[t]].decode("utf-8"))
+                body = whole.decode("utf-8")
+                cut = rules.cuts.search(body, at)
+                keep[i] = product_bracket_end(body, at, cut.start() if cut else len(body)) == at
+            m = m[keep]
         return m[:, 1], m[:, 2]
 
     def _joined_texts(self, uniques) -> bytes:

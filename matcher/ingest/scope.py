@@ -39,6 +39,7 @@ _LIST_KEYS = ("headers", "notes", "generic_items", "generic_contains", "activiti
 # may be absent (an older or an officer's file)
 _OPTIONAL_LISTS = ("light_items", "trade_activities", "making_activities", "maker_activities", "service_items")
 _OPTIONAL_MAPS = ("name_endings", "object_aliases")  # may be absent too
+_LIGHT_RUN_KEYS = ("light_fields", "light_run")  # optional, together: see light_run_items
 _OPEN, _CLOSE = "（([【", "）)]】"
 _TRIM = " \t\u3000，,、：:；;。.·*-—"
 _SPAN_CACHE_SIZE = 200_000
@@ -88,6 +89,8 @@ class Boilerplate:
     activities: tuple[str, ...]
     main_items: int
     light_items: frozenset  # kept items every kind of company registers (人工智能应用软件开发): light evidence
+    light_groups: tuple  # (field word, its light items) of light_fields: see light_run_items
+    light_run: int  # how many distinct light items of one field make a run (0: none do)
     trade_activities: tuple[str, ...]  # activities of trade (销售, 批发 …): see trade_spans
     making_activities: tuple[str, ...]  # activities of making (制造, 研发 …): an item with one does not only trade
     maker_activities: tuple[str, ...]  # activities that make the named product (制造, 研发; not 加工): see match.py
@@ -135,7 +138,7 @@ def load_boilerplate(path=None) -> Boilerplate:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(path, "(文件)", "顶层应为键值映射（headers、notes ……）")
-    known = (*_LIST_KEYS, *_OPTIONAL_LISTS, *_OPTIONAL_MAPS, "main_items")
+    known = (*_LIST_KEYS, *_OPTIONAL_LISTS, *_OPTIONAL_MAPS, *_LIGHT_RUN_KEYS, "main_items")
     unknown = sorted(set(map(str, data)) - set(known))
     if unknown:
         raise DataFileError(path, unknown[0], f"未知字段（可用：{'、'.join(known)}）")
@@ -153,6 +156,7 @@ def load_boilerplate(path=None) -> Boilerplate:
         raise DataFileError(path, "service_items", f"“{odd[0]}”不在 generic_items 中")
     endings = _endings(data, path)
     aliases = _aliases(data, path)
+    groups, run = _light_runs(data, light, path)
     main = data.get("main_items")
     if not isinstance(main, int) or isinstance(main, bool) or main < 1:
         raise DataFileError(path, "main_items", "应为正整数")
@@ -171,6 +175,8 @@ def load_boilerplate(path=None) -> Boilerplate:
         activities=lists["activities"],
         main_items=main,
         light_items=frozenset(light),
+        light_groups=groups,
+        light_run=run,
         trade_activities=trade,
         making_activities=making,
         maker_activities=maker,
@@ -191,6 +197,46 @@ def load_boilerplate(path=None) -> Boilerplate:
         activity_head=re.compile(rf"^(?:(?:{acts})[及和与或、/]?)+"),
         activity_word=re.compile(acts),
     )
+
+
+def _light_runs(data: dict, light: tuple, path) -> tuple[tuple, int]:
+    """(light_groups, light_run) of light_fields and light_run (optional, together): each field word with the
+    light items that begin with it (at least light_run of them, or no scope could make a run)."""
+    if data.get("light_fields") is None and data.get("light_run") is None:
+        return (), 0
+    run = data.get("light_run")
+    if not isinstance(run, int) or isinstance(run, bool) or run < 2:
+        raise DataFileError(path, "light_run", "应为不小于 2 的整数（与 light_fields 一起填写）")
+    groups = []
+    for i, field_word in enumerate(_word_list(data, "light_fields", path)):
+        items = tuple(sorted(item for item in light if item.startswith(field_word)))
+        if len(items) < run:
+            raise DataFileError(
+                path, f"light_fields[{i}]", f"以“{field_word}”开头的 light_items 不足 {run} 条，构不成连续登记"
+            )
+        groups.append((field_word, items))
+    return tuple(groups), run
+
+
+def light_run_items(text: str, rules: Boilerplate) -> frozenset:
+    """The light items of a scope that stand in a run: at least light_run distinct light items of one field
+    (light_fields of scope_boilerplate.yaml: 人工智能基础软件开发；人工智能理论与算法软件开发；人工智能通用应用系统 …),
+    no fewer than the scope's other items that are not light. A company that registers a field's catalogue at
+    length, and little else, works in it: those items are read as any other (main when they come first). One or
+    two of them, or a run among more unrelated items (日用百货销售；服装服饰零售 …), stay light: a shell's
+    fashionable items."""
+    if not rules.light_run or not text:
+        return frozenset()
+    runs = [f for _, items in rules.light_groups if len(f := [i for i in items if i in text]) >= rules.light_run]
+    if not runs:  # most scopes: no field's items often enough to read further
+        return frozenset()
+    other = sum(
+        item not in rules.light_items
+        for k, part in enumerate(rules.splitter.split(text))
+        if k % 2 == 0 and part
+        for _, item, _ in _span_items(part, rules)[0]
+    )
+    return frozenset(item for found in runs if len(found) >= other for item in found)
 
 
 def _endings(data: dict, path) -> dict:
@@ -481,12 +527,13 @@ def _kept(text: str, rules: Boilerplate) -> tuple[list, list]:
     kept: list[tuple[int, str, str | None, bool]] = []
     dropped: list[str] = []
     pos = rank = 0
+    run = light_run_items(text, rules)
     for k, part in enumerate(rules.splitter.split(text)):
         if k % 2 == 0:  # even parts are the spans between cuts
             if part:
                 items, gone = _span_items(part, rules)
                 for off, item, code in items:
-                    light = _light(item, part, len(part), off, rules)  # neither main nor taking a main place
+                    light = _light(item, part, len(part), off, rules, run)  # neither main nor taking a main place
                     kept.append((pos + off, item, code, not light and rank < rules.main_items))
                     rank += not light
                 if gone:
@@ -506,8 +553,9 @@ def main_code(text, rules: Boilerplate | None = None) -> str | None:
     text = str(text)
     rules = rules or boilerplate()
     pos = rank = 0
+    run = light_run_items(text, rules)
     while (cut := rules.cuts.search(text, pos)) is not None:
-        code, rank = _main_code_in(text[pos : cut.start()], rank, rules)
+        code, rank = _main_code_in(text[pos : cut.start()], rank, rules, run)
         if code is not None:
             return code
         pos = cut.end()
@@ -518,16 +566,16 @@ def main_code(text, rules: Boilerplate | None = None) -> str | None:
             if header is None:
                 return None
             pos, rank = header.end(), 0
-    return _main_code_in(text[pos:], rank, rules)[0]
+    return _main_code_in(text[pos:], rank, rules, run)[0]
 
 
-def _main_code_in(span: str, rank: int, rules: Boilerplate) -> tuple[str | None, int]:
+def _main_code_in(span: str, rank: int, rules: Boilerplate, run: frozenset) -> tuple[str | None, int]:
     """(code of the first main item of a span between cuts that names a 小类, items read so far); light items
     (物联网技术服务, registered by companies of every kind) are neither main nor take a main place, as in
     main_spans."""
     if span:
         for off, item, code in _span_items(span, rules)[0]:
-            if _light(item, span, len(span), off, rules):
+            if _light(item, span, len(span), off, rules, run):
                 continue
             if rank < rules.main_items and code is not None:
                 return code, rank + 1
@@ -566,8 +614,10 @@ def scope_item_codes(text, rules: Boilerplate | None = None, at=None) -> dict[st
     rules = rules or boilerplate()
     if at is None:
         main = {a for a, _ in main_spans(text, rules)}
+        run = light_run_items(text, rules)
         items = [
-            (item, off in main, _light(item, text, len(text), off, rules)) for off, item, _, _ in _kept(text, rules)[0]
+            (item, off in main, _light(item, text, len(text), off, rules, run))
+            for off, item, _, _ in _kept(text, rules)[0]
         ]
     else:
         items = _items_at(text, at, rules)
@@ -594,6 +644,7 @@ def _items_at(text: str, at, rules: Boilerplate) -> list[tuple[str, bool, bool]]
             wanted.add(k)
     out: list[tuple[str, bool, bool]] = []
     rank = 0
+    run = light_run_items(text, rules)
     for k in range(max(wanted) + 1 if wanted else 0):
         if k and rank and _is_header(cuts[k - 1].group(), rules):
             rank = 0
@@ -601,7 +652,7 @@ def _items_at(text: str, at, rules: Boilerplate) -> list[tuple[str, bool, bool]]
             continue
         span = text[starts[k] : ends[k]]
         for off, item, _ in _span_items(span, rules)[0]:
-            if _light(item, span, len(span), off, rules):
+            if _light(item, span, len(span), off, rules, run):
                 if k in wanted:
                     out.append((item, False, True))
                 continue
@@ -686,9 +737,10 @@ def _business_items(text, rules: Boilerplate) -> tuple[list[str], tuple[str, ...
     """(the kept items that are not light ones, the dropped texts) of a scope; none for a missing one."""
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return [], ()
-    kept, dropped = _kept(str(text), rules)
     text = str(text)
-    return [item for off, item, _, _ in kept if not _light(item, text, len(text), off, rules)], tuple(dropped)
+    kept, dropped = _kept(text, rules)
+    run = light_run_items(text, rules)
+    return [item for off, item, _, _ in kept if not _light(item, text, len(text), off, rules, run)], tuple(dropped)
 
 
 def _makes(items: list[str], rules: Boilerplate) -> bool:
@@ -915,11 +967,15 @@ def negated_byte_spans(data: bytes) -> tuple[np.ndarray, np.ndarray]:
     return spans[:, 0], spans[:, 1]
 
 
-def _light(item: str, text: str, end: int, at: int, rules: Boilerplate) -> bool:
+def _light(item: str, text: str, end: int, at: int, rules: Boilerplate, run: frozenset) -> bool:
     """Whether the item at `at` of `text` is a light one (light_items, registered by companies of every kind) — not
     when a bracket after it names its goods (人工智能应用软件开发（光学字符识别、自然语言处理）): the firm's own words,
-    an item as any other."""
-    return item in rules.light_items and product_bracket_end(text, at + len(item), end) == at + len(item)
+    an item as any other; nor when it stands in a run of its field (`run`: light_run_items of the whole scope)."""
+    return (
+        item in rules.light_items
+        and item not in run
+        and product_bracket_end(text, at + len(item), end) == at + len(item)
+    )
 
 
 def product_bracket_end(text: str, at: int, end: int) -> int:
@@ -946,21 +1002,23 @@ def _names_goods(inner: str) -> bool:
 def main_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int], ...]:
     """(start, end) character offsets of the main items of a scope — the first main_items kept items of
     each section, light items (light_items, registered by companies of every kind) neither main nor taking
-    a main place unless a bracket after one names its goods (_light) — read only as far as that needs (like
-    main_code). What matching weighs as the main business (matcher/engine/match.py)."""
+    a main place unless a bracket after one names its goods or it stands in a run of its field (_light) — read
+    only as far as that needs (like main_code). What matching weighs as the main business
+    (matcher/engine/match.py)."""
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return ()
     text = str(text)
     rules = rules or boilerplate()
     out: list[tuple[int, int]] = []
     pos = rank = 0
+    run = light_run_items(text, rules)
     cuts = rules.cuts.finditer(text)  # lazily: most scopes are read only as far as their first items
     while pos <= len(text):
         cut = next(cuts, None)
         end = cut.start() if cut else len(text)
         if end > pos:
             for off, item, _ in _span_items(text[pos:end], rules)[0]:
-                if _light(item, text, end, pos + off, rules):
+                if _light(item, text, end, pos + off, rules, run):
                     continue
                 if rank < rules.main_items:
                     out.append((pos + off, product_bracket_end(text, pos + off + len(item), end)))

@@ -805,12 +805,65 @@ def test_main_items_weigh_more_than_later_items(shipped):
     [
         "人工智能基础软件开发；人工智能应用软件开发",
         "一般项目：技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；人工智能基础软件开发；人工智能应用软件开发；"
-        "人工智能理论与算法软件开发；人工智能通用应用系统；软件开发（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）",
+        "软件开发；数据处理服务；物联网技术服务（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）",
+        # a run of the AI catalogue among more unrelated items: a shell's fashionable items
+        "一般项目：人工智能基础软件开发；人工智能应用软件开发；人工智能硬件销售；日用百货销售；服装服饰零售；化妆品零售；"
+        "办公用品销售（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）",
     ],
 )
 def test_registered_ai_boilerplate_alone_does_not_file_a_shell(shipped, scope):
     rel = _chain_rel(shipped, frame(company_name=["星河科技有限公司"], scope=[scope]))
     assert 0 < rel.loc[0, "ai"] < DEFAULTS.min_relevance
+
+
+def test_a_scope_that_registers_the_ai_catalogue_at_length_files_the_company(shipped):
+    """Three or more AI catalogue items (light_fields, light_run) and little else: an AI company, filed; the
+    same items with one taken out stay light."""
+    run = (
+        "一般项目：技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；人工智能基础软件开发；人工智能应用软件开发；"
+        "人工智能理论与算法软件开发；人工智能通用应用系统；软件开发（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）"
+    )
+    short = run.replace("人工智能理论与算法软件开发；人工智能通用应用系统；", "")
+    data = (
+        "数据处理服务；人工智能基础资源与技术平台；人工智能公共数据平台；人工智能应用软件开发；软件开发；人力资源服务"
+    )
+    rel = _chain_rel(shipped, frame(company_name=["星河科技有限公司"] * 3, scope=[run, short, data]))
+    t = DEFAULTS.min_relevance
+    assert rel.loc[0, "ai"] >= t > rel.loc[1, "ai"] > 0
+    assert rel.loc[2, "ai"] >= t
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [
+            "人工智能基础软件开发；人工智能应用软件开发；人工智能理论与算法软件开发；软件开发",  # a run
+            "人工智能基础软件开发；人工智能应用软件开发；物联网技术服务；日用百货销售",  # none
+            "人工智能应用软件开发（图像识别、自然语言处理）；人工智能硬件销售；餐饮服务",  # a bracket naming goods
+            "人工智能应用软件开发（限分支机构经营）；物联网技术服务（除依法须经批准的项目外）",  # qualifications
+            "人工智能基础软件开发；人工智能应用软件开发；人工智能硬件销售；日用百货销售；服装服饰零售；化妆品零售；办公用品销售",
+            "锂离子电池制造",
+            "",
+        ]
+    ],
+)
+def test_light_byte_spans_agree_with_the_plain_reading(shipped, texts):
+    """The automaton's light items (what _scope_hits weighs by scope_light_factor) are the items the plain
+    reading calls light: a run of a field and a bracket naming goods taken out."""
+    from matcher.ingest import scope
+
+    rules = scope.boilerplate()
+    data = match_module._prepare_texts(texts)
+    starts = np.concatenate([[0], np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0) + 1])
+    a, b = shipped._light_byte_spans(data, starts)
+    got = sorted(data[x:y].decode("utf-8") for x, y in zip(a.tolist(), b.tolist()))
+    want = []
+    for t in texts:
+        run = scope.light_run_items(t, rules)
+        kept = scope._kept(t, rules)[0]
+        want += [match_module._prep(item) for off, item, _, _ in kept if scope._light(item, t, len(t), off, rules, run)]
+    assert got == sorted(want)
+    assert "人工智能硬件销售" in got and "人工智能理论与算法软件开发" not in got  # both kinds are there
 
 
 def test_a_roster_row_filed_by_its_industry_part_says_so(shipped):

@@ -208,6 +208,9 @@ def test_shipped_file_is_valid():
         (lambda d: d.update(maker_activities=["制造", "铸造"]), "maker_activities"),
         (lambda d: d.update(service_items=["物业管理", "洗车服务"]), "service_items"),  # not a generic item
         (lambda d: d.update(service_items=["物业管理", "物"]), "service_items[1]"),
+        (lambda d: d.update(light_run=1), "light_run"),
+        (lambda d: d.pop("light_run"), "light_run"),  # light_fields without it
+        (lambda d: d.update(light_fields=["人工智能", "区块链"]), "light_fields[1]"),  # too few light items
     ],
 )
 def test_a_bad_file_names_its_field(tmp_path, edit, field):
@@ -387,6 +390,36 @@ def test_a_light_item_with_a_bracket_naming_its_goods_is_an_item_as_any_other():
     # a qualification is no such bracket
     q = "人工智能应用软件开发（限分支机构经营）；餐饮服务"
     assert [q[a:b] for a, b in main_spans(q)] == ["餐饮服务"]
+
+
+def test_a_run_of_a_fields_light_items_reads_them_as_items():
+    """Three catalogue items of one field (light_fields, light_run) say the company works in it: they are main
+    and making; two stay light, however many other fields' light items stand beside them."""
+    from matcher.ingest.scope import light_run_items, main_spans, scope_makes
+
+    assert RULES.light_run == 3 and ("人工智能", tuple(sorted(RULES.light_groups[0][1]))) == RULES.light_groups[0]
+    run = "人工智能理论与算法软件开发；人工智能应用软件开发；人工智能通用应用系统；日用百货销售；办公用品销售"
+    assert light_run_items(run, RULES) == {"人工智能理论与算法软件开发", "人工智能应用软件开发", "人工智能通用应用系统"}
+    assert [run[a:b] for a, b in main_spans(run)] == run.split("；")[:3]
+    assert [i.text for i in parse_scope(run).items if i.main] == run.split("；")[:3]
+    assert scope_makes(run)
+    two = "人工智能理论与算法软件开发；人工智能应用软件开发；物联网技术服务；数据处理服务；日用百货销售；办公用品销售"
+    assert light_run_items(two, RULES) == frozenset()
+    assert [two[a:b] for a, b in main_spans(two)] == ["日用百货销售", "办公用品销售"]
+    assert not scope_makes(two)
+    # the same item twice is one item
+    assert light_run_items("人工智能应用软件开发；人工智能应用软件开发；人工智能硬件销售", RULES) == frozenset()
+
+
+def test_without_light_fields_no_run_is_read(tmp_path):
+    import yaml
+
+    data = yaml.safe_load(scope.BOILERPLATE_FILE.read_text(encoding="utf-8"))
+    data.pop("light_fields"), data.pop("light_run")
+    rules = load_boilerplate(_write(tmp_path, yaml.safe_dump(data, allow_unicode=True)))
+    run = "人工智能理论与算法软件开发；人工智能应用软件开发；人工智能通用应用系统；日用百货销售"
+    assert rules.light_run == 0 and scope.light_run_items(run, rules) == frozenset()
+    assert [run[a:b] for a, b in scope.main_spans(run, rules)] == ["日用百货销售"]
 
 
 @pytest.mark.parametrize(
