@@ -183,7 +183,25 @@ APPLICATION_CUES = (
 # (car body panels) holds 覆盖 and names a product; 以客户为中心 is a motto (each starts where its cue starts)
 NOT_APPLICATION = ("服务于一体", "等行业软件", "等行业应用软件", "覆盖件", "客户为中心", "客户为本", "客户为导向")
 # 代理 / 经销 opening a clause name goods resold, not made ("代理多品牌AI智能摄像头"): weighed as a means
-METHOD_CUES = ("通过", "利用", "运用", "借助", "依托", "结合", "采用", "融合", "凭借", "基于", "应用", "代理", "经销")
+# 引入 / 引进 / 配备 AGV搬运机器人: equipment a firm put to work, its tools
+METHOD_CUES = (
+    "通过",
+    "利用",
+    "运用",
+    "借助",
+    "依托",
+    "结合",
+    "采用",
+    "融合",
+    "凭借",
+    "基于",
+    "应用",
+    "代理",
+    "经销",
+    "引入",
+    "引进",
+    "配备",
+)
 # what may stand before a means cue at the start of its clause: one connective, then optionally a
 # statement of purpose ("致力于通过大数据技术……" names a means, not the business)
 _METHOD_CONNECTIVES = ("", "并", "同时", "主要", "公司", "本公司", "我司", "我们", "还", "并且", "产品")

@@ -35,6 +35,7 @@ DATA = names.name_parts_data()
         ("宁波甲乙钕铁硼磁业有限公司", "宁波", "甲乙", "钕铁硼磁业", "有限公司"),  # a magnet maker's trade
         ("金华甲乙磁业有限公司", "金华", "甲乙", "磁业", "有限公司"),
         ("上海甲乙微电子设计有限公司", "上海", "甲乙", "微电子设计", "有限公司"),  # the design of what it names
+        ("苏州甲乙诊断产品有限公司", "苏州", "甲乙", "诊断产品", "有限公司"),  # the goods the words before 产品 name
         # a former name in brackets after the name is a note (an export's 曾用名), not a part of the name
         ("宁波甲乙新能源汽车有限公司（原宁波甲乙汽车零部件有限公司）", "宁波", "甲乙", "新能源汽车", "有限公司"),
         ("深圳市甲乙服务机器人有限公司(曾用名：深圳市甲乙玩具有限公司)", "深圳市", "甲乙", "服务机器人", "有限公司"),
