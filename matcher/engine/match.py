@@ -87,7 +87,7 @@ _CLAUSE_BREAKS = "，,：:"
 CORE_OPENERS = ("是一家", "是一个", "是一所", "是国内", "是中国", "是全球", "是国际", "是专业")
 # a statement that leads with its verb, "主要生产… / 专业研发…": a head cue, and its object a core phrase (_STATED_RX)
 STATED_LEADS = ("主要", "专业", "专门")
-STATED_VERBS = ("生产", "研发", "研制", "设计", "开发", "制造")
+STATED_VERBS = ("生产", "研发", "研制", "设计", "开发", "制造", "提供")  # 提供: a service firm's statement
 HEAD_CUES = CORE_OPENERS + (
     "致力于",
     "专注",  # 专注于… and 专注工业视觉… alike
@@ -184,6 +184,7 @@ APPLICATION_CUES = (
 NOT_APPLICATION = ("服务于一体", "等行业软件", "等行业应用软件", "覆盖件", "客户为中心", "客户为本", "客户为导向")
 # 代理 / 经销 opening a clause name goods resold, not made ("代理多品牌AI智能摄像头"): weighed as a means
 # 引入 / 引进 / 配备 AGV搬运机器人: equipment a firm put to work, its tools
+RESALE_CUES = ("代理", "经销")  # means cues that resell what they name (see trade_clauses)
 METHOD_CUES = (
     "通过",
     "利用",
@@ -325,10 +326,13 @@ SUPPLY_VERBS = ("提供", "打造", "推出", "定制", "开发")
 _SUPPLY_RX = re.compile(f"{_CUSTOMERS}(?:{'|'.join(SUPPLY_VERBS)})({_CLAUSE_TEXT}{{1,40}})")
 # The business statement that leads with its verb: "公司主要生产【牵引变流器】 / 专业研发【人脸识别算法】" — the rest
 # of the clause after 主要 / 专业 / 专门 and a making verb (with more verbs joined: 主要研发和生产…)
-# (not "专业生产企业 / 专业生产商": a kind of firm, the core phrase before it says what it makes)
+# (not "专业生产企业 / 专业生产商" ending the clause: a kind of firm, the core phrase before it says what it makes)
+# a kind of firm right after the verb, ending its clause (专业生产企业，… / 专业研发商。): no object follows; a noun of
+# firms that opens an object (研发企业ERP软件, 开发企业级SaaS) is the object's first word
+_KIND_NEXT = f"(?:{'|'.join(CORE_NOUNS)}|商|厂)(?:之一)?(?=[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)"
 _STATED_RX = re.compile(
     f"(?:{'|'.join(STATED_LEADS)})(?:{'|'.join(STATED_VERBS)})(?:[和与及、]?(?:{'|'.join((*STATED_VERBS, '销售'))}))*"
-    f"(?!{'|'.join(CORE_NOUNS)}|商|厂)({_CLAUSE_TEXT}{{1,40}})"
+    f"(?!{_KIND_NEXT})({_CLAUSE_TEXT}{{1,40}})"
 )
 # The headline: a description that opens with the kind of firm it is, "【医学教育信息化】服务商，…" or, after a
 # short name and a colon, "慧眸科技：【零售门店客流统计与商品识别视觉算法】提供商。" — the whole opening clause,
@@ -344,7 +348,7 @@ _HEADLINE_RX = re.compile(
 STATEMENT_SUBJECTS = ("公司", "本公司", "该公司", "我们", "我司", "企业", "本企业", "该企业", "团队", "我们团队")
 _OPENING_STATED_RX = re.compile(
     f"(?:^|(?<={SEPARATOR}))(?:{'|'.join(STATEMENT_SUBJECTS)})?(?:{'|'.join(STATED_VERBS)})"
-    f"(?:[和与及、]?(?:{'|'.join((*STATED_VERBS, '销售'))}))*(?!{'|'.join(CORE_NOUNS)}|商|厂)({_CLAUSE_TEXT}{{1,40}})"
+    f"(?:[和与及、]?(?:{'|'.join((*STATED_VERBS, '销售'))}))*(?!{_KIND_NEXT})({_CLAUSE_TEXT}{{1,40}})"
 )
 # A focus that names its object and nothing more: "三十年专注【受电弓】。", "聚焦【国产中大型PLC和分布式IO模块】，" —
 # the rest of the clause after 专注 / 聚焦 / 深耕, a bare noun phrase to the clause's end (no 的, no verb of business
@@ -582,7 +586,8 @@ def trade_clauses(text: str, starts: np.ndarray, ctx: np.ndarray, own: np.ndarra
     rules (销售, 租赁, 维修, 安装 …, after a 业务 / 服务 tail) and holds no making one (生产, 研发, 设计 …):
     "公司主营挖掘机、起重机租赁", "专业从事数控机床维修和数控系统维护服务" —, and the HEAD clauses that go on
     with it in its sentence; and a PLAIN clause that opens with a trade verb, after the firm as subject at most
-    ("…，批发各品牌断路器、接触器…"). The prose twin of a 经营范围 that makes nothing (matcher.ingest.scope.scope_makes)."""
+    ("…，批发各品牌断路器、接触器…"), or a METHOD one led by a resale cue (公司代理… / 经销…). The prose twin of a 经营范围
+    that makes nothing (matcher.ingest.scope.scope_makes)."""
     out = np.zeros(len(starts), dtype=bool)
     rules = boilerplate()
     if not rules.trade_activities or not len(starts):
@@ -600,6 +605,12 @@ def trade_clauses(text: str, starts: np.ndarray, ctx: np.ndarray, own: np.ndarra
         c = int(np.searchsorted(starts, m.start(), side="right")) - 1
         if c >= 0 and ctx[c] == PLAIN and _TRADE_LEAD_RX.fullmatch(text[starts[c] : m.start()].strip(_STATEMENT_TRIM)):
             out[c] = only_trades(text[m.start() : ends[c]], rules)
+    # a clause led by a resale cue (代理 / 经销, a means among METHOD_CUES), after the firm as subject at most, that makes
+    # nothing: the goods it names are resold ("公司代理多个品牌加工中心和数控车床的销售…", "经销力士乐液压泵阀")
+    for c in np.flatnonzero(ctx == METHOD).tolist():
+        clause = text[starts[c] : ends[c]].lstrip(_STATEMENT_TRIM)
+        if clause.startswith(RESALE_CUES, _TRADE_LEAD_RX.match(clause).end()):
+            out[c] = not _makes_something(clause, rules)
     return out
 
 
@@ -625,8 +636,15 @@ _TRADE_LEAD_RX = re.compile(
 )
 
 
+# products whose names hold a making activity: a machine, not the activity (代理…加工中心的销售 makes nothing)
+_ACTIVITY_PRODUCTS = ("加工中心",)
+
+
 def _makes_something(text: str, rules) -> bool:
-    """Whether a text names a making activity (生产, 研发, 设计 …: making_activities of the 经营范围 rules)."""
+    """Whether a text names a making activity (生产, 研发, 设计 …: making_activities of the 经营范围 rules), not
+    inside a product's name (_ACTIVITY_PRODUCTS)."""
+    for product in _ACTIVITY_PRODUCTS:
+        text = text.replace(product, "")
     return any(w in text for w in rules.making_activities)
 
 
@@ -652,6 +670,17 @@ def only_trades(clause: str, rules, led: bool = True) -> bool:
     if clause.endswith(rules.trade_activities):
         return True
     return led and clause.startswith(rules.trade_activities, _TRADE_LEAD_RX.match(clause).end())
+
+
+def intro_only_trades(text: str, rules) -> bool:
+    """Whether a 简介 states a business that only trades: its opening clause only trades or services what it names
+    (only_trades: 销售西门子、三菱PLC… / 一家电子元器件分销商) and nothing in it makes anything."""
+    text = str(text)
+    first = _FIRST_CLAUSE_RX.match(text).group()
+    return only_trades(first, rules) and not _makes_something(text, rules)
+
+
+_FIRST_CLAUSE_RX = re.compile(f"[^{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]*")
 
 
 def _going_on(text: str, starts: np.ndarray, ctx: np.ndarray, c: int, first: int, stop) -> Iterator[int]:
@@ -1550,7 +1579,8 @@ class SegmentMatcher(Estimator):
         customers = inside(beg, byte_at[u_start], byte_at[u_end])
         ctx = np.where(customers, APPLICATION, ctx)
         weight[customers] = np.float32(factors[APPLICATION])
-        return ctx, weight, stated & (ctx != APPLICATION), traded & ((ctx == HEAD) | (ctx == PLAIN))
+        # (trade_clauses marks HEAD and PLAIN clauses, and METHOD ones led by a resale cue)
+        return ctx, weight, stated & (ctx != APPLICATION), traded & (ctx != APPLICATION)
 
     @staticmethod
     def _opening_clauses(
@@ -1935,12 +1965,20 @@ class SegmentMatcher(Estimator):
         scopes = _column(frame, "scope")
         # beside a 经营范围 that makes nothing, the name's words name goods or tenants: only names with a strong keyword
         # in their industry part are looked at (the rest have no specific evidence to move)
-        ask = (np.asarray(counted.hits @ self._pattern_strong_).ravel() > 0) & scopes.notna().to_numpy()
+        strong = np.asarray(counted.hits @ self._pattern_strong_).ravel() > 0
+        ask = strong & scopes.notna().to_numpy()
+        rules = boilerplate()
         if ask.any():
-            rules = boilerplate()
             serves = np.zeros(len(texts), dtype=bool)
             serves[ask] = map_distinct(scopes[ask], lambda t: scope_serves_only(t, rules)).to_numpy(dtype=bool)
             traded = serves if traded is None else traded | serves
+        # …and beside a 简介 whose statement only trades (工控通自动化设备 with 销售西门子、三菱PLC…), the same
+        intros = _column(frame, "intro")
+        ask = strong & intros.notna().to_numpy() & (True if traded is None else ~traded)
+        if ask.any():
+            sells = np.zeros(len(texts), dtype=bool)
+            sells[ask] = map_distinct(intros[ask], lambda t: intro_only_trades(t, rules)).to_numpy(dtype=bool)
+            traded = sells if traded is None else traded | sells
         return whole, counted, self._name_term_hits(industry), traded, None
 
     def _leaders_past_place(self, names: pd.Series, found: sp.csr_matrix) -> sp.csr_matrix:

@@ -1475,6 +1475,23 @@ def test_a_roster_name_ranks_by_how_much_its_industry_part_says(shipped):
     assert (rel.to_numpy() < DEFAULTS.min_relevance).all()
 
 
+@pytest.mark.parametrize(
+    "intro, filed",
+    [
+        ("销售西门子、三菱PLC、变频器和伺服电机，常备现货库存。", False),
+        ("公司是一家工控产品代理商，备有现货。", False),
+        ("公司研发生产伺服电机和PLC。", True),
+        ("公司研发生产伺服电机和PLC，并销售配套的变频器。", True),  # it makes what it sells
+    ],
+)
+def test_a_name_beside_a_description_that_only_trades_ranks_but_never_files(shipped, intro, filed):
+    """As beside a 经营范围 that makes nothing: 工控自动化设备 in the name of a firm whose 简介 opens selling PLCs is
+    a reseller's goods."""
+    rel = _chain_rel(shipped, frame(company_name=["星河工控自动化设备有限公司"], intro=[intro]))
+    assert bool(rel.loc[0, "ime"] >= DEFAULTS.min_relevance) is filed
+    assert rel.loc[0, "ime"] > 0
+
+
 def test_a_traders_name_ranks_but_never_files(shipped):
     """An industry part that holds a trade word (trade_words of name_parts.yaml: 电线电缆批发, 新能源汽车销售服务) is a
     trader's: its chain words rank the company as weak words do and file nothing; the maker's name files."""
@@ -1759,7 +1776,12 @@ def test_body_panels_are_no_application_cue():
         ("公司主要从事锂离子动力电池的研发、生产和销售。", [False]),  # makes what it sells
         ("公司设有销售中心，负责挖掘机租赁。", [False, False]),  # no statement of the business
         ("公司主营挖掘机租赁。公司另有装载机生产线。", [True, False]),  # a new sentence is read on its own
-        ("一家专注数控刀具与机床附件贸易的公司，代理德国品牌。", [True, False]),  # the kind of firm after its trade
+        ("一家专注数控刀具与机床附件贸易的公司，代理德国品牌。", [True, True]),  # the kind of firm after its trade
+        # a clause led by a resale cue resells what it names, unless it makes something
+        ("公司代理多个品牌的伺服电机，同时自主研发生产减速器。", [True, False]),
+        ("经销力士乐液压泵阀和密封件。", [True]),
+        ("公司代理日本品牌加工中心和数控车床的销售与售后服务。", [True]),  # 加工中心 is a machine, not 加工
+        ("公司代理生产锂电池隔膜的进口设备。", [False]),
         ("一家专注数控刀具研发的企业。", [False]),
         ("公司主营销售工业机器人和协作机器人。", [True]),  # the trade leads the statement
         ("公司主要从事销售和出租工程机械。", [True]),
@@ -1788,6 +1810,8 @@ def test_trade_clauses_are_statements_that_only_trade(text, traded):
         ("一家专注数控刀具与机床附件贸易的公司，代理日本和德国品牌的数控系统。", False),
         ("专业提供挖掘机、装载机和汽车起重机的维修保养，工程师30余名。", False),  # 保养 / 维保 service too
         ("某某工控自动化设备维修有限公司专业维修各品牌PLC、变频器、伺服驱动器和工控机，提供上门检修服务。", False),
+        ("公司代理日本、德国多个品牌加工中心和数控车床的销售与售后服务，客户为汽车零部件企业。", False),
+        ("公司经销多个品牌的工业机器人、协作机器人和伺服电机。", False),
     ],
 )
 def test_a_statement_that_only_trades_ranks_and_never_files(shipped, intro, filed):
