@@ -393,7 +393,7 @@ def test_a_company_of_a_segment_that_serves_its_chain_is_told_why_it_ranks_lower
                 "甲乙铁路工程有限公司",
                 "公司具有铁路工程施工总承包特级资质，主要承接铁路、城市轨道交通和隧道工程的施工。",
             ],
-            ["丙丁轨道装备有限公司", "公司是一家轨道交通车辆转向架和制动系统的研发生产企业。"],
+            ["丙丁轨道装备有限公司", "公司是一家轨道交通车辆转向架、车钩缓冲装置和塞拉门的研发生产企业。"],
         ],
     )
     result = matcher.score_files([cand], as_of=AS_OF)
