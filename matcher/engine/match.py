@@ -320,6 +320,8 @@ _CUSTOMERS = f"(?:{'|'.join(CUSTOMER_OPENERS)})({_CLAUSE_TEXT}{{0,16}}?(?:{'|'.j
 _CUSTOMER_RX = re.compile(f"{_CUSTOMERS}(?:{'|'.join(CUSTOMER_VERBS)})")
 # … and the customers whose work a firm takes on: "承接【日本金融、保险和制造业客户】的软件开发…外包项目"
 _CUSTOMERS_OF_RX = re.compile(f"(?:承接|服务)({_CLAUSE_TEXT}{{0,16}}?(?:客户|用户))的")
+# … and the customers a product is aimed at: "是一款面向【课外培训机构和艺术培训学校】的SaaS管理软件"
+_AIMED_AT_RX = re.compile(f"面向({_CLAUSE_TEXT}{{0,16}}?(?:{'|'.join(CUSTOMER_NOUNS)}))的")
 # What the firm supplies its customers, "为制造企业提供【MES系统】", says what it does, as a core phrase does:
 # the rest of the clause after a customer phrase and a verb of supply (group 2)
 SUPPLY_VERBS = ("提供", "打造", "推出", "定制", "开发")
@@ -743,9 +745,9 @@ def core_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
 
 def customer_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(starts, ends) character offsets of the customer phrases of a description (or of many joined by
-    SEPARATOR), sorted and disjoint: the customers between 为 / 面向 / 帮助 and a verb of supply, and between 承接 /
-    服务 and 客户的 / 用户的."""
-    spans = sorted(m.span(1) for rx in (_CUSTOMER_RX, _CUSTOMERS_OF_RX) for m in rx.finditer(text))
+    SEPARATOR), sorted and disjoint: the customers between 为 / 面向 / 帮助 and a verb of supply, between 承接 /
+    服务 and 客户的 / 用户的, and between 面向 and a noun of customers with 的 (面向培训机构的SaaS管理软件)."""
+    spans = sorted(m.span(1) for rx in (_CUSTOMER_RX, _CUSTOMERS_OF_RX, _AIMED_AT_RX) for m in rx.finditer(text))
     merged: list[list[int]] = []
     for a, b in spans:  # disjoint, as the callers read them
         if merged and a < merged[-1][1]:

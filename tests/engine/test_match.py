@@ -554,6 +554,9 @@ def test_core_spans(text, expected):
         ("服务银行和证券客户的数据中心运维", ["银行和证券客户"]),
         ("主要承接铁路工程的施工", []),  # no customers named
         ("为银行提供系统，承接保险客户的开发", ["银行", "保险客户"]),
+        # the customers a product is aimed at: 面向 … a noun of customers 的
+        ("是一款面向课外培训机构和艺术培训学校的SaaS管理软件", ["课外培训机构和艺术培训学校"]),
+        ("是一家面向中小学的在线教育平台", []),  # 中小学 names no customer noun: the firm's own trade
     ],
 )
 def test_customer_spans(text, expected):
