@@ -182,26 +182,14 @@ APPLICATION_CUES = (
 # no customer named: "集研发、生产、服务于一体"; "码头操作系统、集装箱管理系统等行业软件" lists the firm's products; 覆盖件
 # (car body panels) holds 覆盖 and names a product; 以客户为中心 is a motto (each starts where its cue starts)
 NOT_APPLICATION = ("服务于一体", "等行业软件", "等行业应用软件", "覆盖件", "客户为中心", "客户为本", "客户为导向")
-# 代理 / 经销 opening a clause name goods resold, not made ("代理多品牌AI智能摄像头"): weighed as a means
-# 引入 / 引进 / 配备 AGV搬运机器人: equipment a firm put to work, its tools
-RESALE_CUES = ("代理", "经销")  # means cues that resell what they name (see trade_clauses)
+# 代理 / 经销 opening a clause name goods resold, not made ("代理多品牌AI智能摄像头"): weighed as a means, and where the
+# clause makes nothing its goods rank and never file (trade_clauses)
+RESALE_CUES = ("代理", "经销")
+# means cues: 通过 / 利用 / 基于 … a technology; 引入 / 引进 / 配备 AGV搬运机器人: equipment a firm put to work, its tools
 METHOD_CUES = (
-    "通过",
-    "利用",
-    "运用",
-    "借助",
-    "依托",
-    "结合",
-    "采用",
-    "融合",
-    "凭借",
-    "基于",
-    "应用",
-    "代理",
-    "经销",
-    "引入",
-    "引进",
-    "配备",
+    *("通过", "利用", "运用", "借助", "依托", "结合", "采用", "融合", "凭借", "基于", "应用"),
+    *RESALE_CUES,
+    *("引入", "引进", "配备"),
 )
 # what may stand before a means cue at the start of its clause: one connective, then optionally a
 # statement of purpose ("致力于通过大数据技术……" names a means, not the business)
@@ -674,15 +662,15 @@ def only_trades(clause: str, rules, led: bool = True) -> bool:
     return led and clause.startswith(rules.trade_activities, _TRADE_LEAD_RX.match(clause).end())
 
 
+_FIRST_CLAUSE_RX = re.compile(f"[^{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]*")
+
+
 def intro_only_trades(text: str, rules) -> bool:
     """Whether a 简介 states a business that only trades: its opening clause only trades or services what it names
     (only_trades: 销售西门子、三菱PLC… / 一家电子元器件分销商) and nothing in it makes anything."""
     text = str(text)
     first = _FIRST_CLAUSE_RX.match(text).group()
     return only_trades(first, rules) and not _makes_something(text, rules)
-
-
-_FIRST_CLAUSE_RX = re.compile(f"[^{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]*")
 
 
 def _going_on(text: str, starts: np.ndarray, ctx: np.ndarray, c: int, first: int, stop) -> Iterator[int]:
@@ -882,6 +870,50 @@ def _found_only(
     only.data = np.maximum(only.data, 0)
     only.eliminate_zeros()
     return only.tocsr() if only.nnz else None
+
+
+def _without_light_runs(
+    m: np.ndarray, data: bytes, starts: np.ndarray, items: list, field_of: np.ndarray
+) -> np.ndarray:
+    """The light-item matches `m` (item, start, end) but those standing in a run of their field in their text
+    (light_run_items, read only for the texts with light_run distinct items of one field)."""
+    rules = boilerplate()
+    grouped = field_of[m[:, 0]] >= 0 if rules.light_run else np.zeros(len(m), dtype=bool)
+    if not grouped.any():
+        return m
+    text = np.searchsorted(starts, m[:, 1], side="right") - 1
+    keys = np.unique(np.stack([text[grouped], field_of[m[grouped, 0]], m[grouped, 0]]), axis=1)
+    pairs, count = np.unique(keys[:2], axis=1, return_counts=True)  # distinct items per text and field
+    maybe = np.unique(pairs[0, count >= rules.light_run])
+    if not len(maybe):
+        return m
+    ends = _text_ends(starts, data)
+    drop = np.zeros(len(m), dtype=bool)
+    for t in maybe.tolist():
+        run = light_run_items(data[starts[t] : ends[t]].decode("utf-8"), rules)
+        if run:
+            drop |= (text == t) & np.isin(m[:, 0], [k for k, item in enumerate(items) if item in run])
+    return m[~drop]
+
+
+def _without_named_goods(m: np.ndarray, data: bytes, starts: np.ndarray) -> np.ndarray:
+    """The light-item matches `m` but those right before a bracket that names their goods (人工智能应用软件开发(图像识别):
+    an item as any other; product_bracket_end, read only where a bracket follows)."""
+    bracket = np.frombuffer(data, dtype=np.uint8)[np.minimum(m[:, 2], len(data) - 1)] == ord("(")
+    if not bracket.any():
+        return m
+    rules = boilerplate()
+    text = np.searchsorted(starts, m[:, 1], side="right") - 1
+    ends = _text_ends(starts, data)
+    keep = np.ones(len(m), dtype=bool)
+    for i in np.flatnonzero(bracket).tolist():
+        t = int(text[i])
+        whole = data[starts[t] : ends[t]]
+        at = len(whole[: m[i, 2] - starts[t]].decode("utf-8"))
+        body = whole.decode("utf-8")
+        cut = rules.cuts.search(body, at)
+        keep[i] = product_bracket_end(body, at, cut.start() if cut else len(body)) == at
+    return m[keep]
 
 
 def _text_ends(starts: np.ndarray, data: bytes) -> np.ndarray:
@@ -1442,7 +1474,8 @@ class SegmentMatcher(Estimator):
     def _light_byte_spans(self, data: bytes, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(starts, ends) byte offsets of the light items (scope_boilerplate.yaml light_items) in the joined texts
         (`starts`: where each text begins), but for those that stand in a run of their field in their text
-        (matcher.ingest.scope.light_run_items, read for the texts with enough of one field's items)."""
+        (matcher.ingest.scope.light_run_items) or before a bracket that names their goods (_light): what the plain
+        reading calls light (a test checks)."""
         found = self.__dict__.get("_light_automaton_")
         if found is None:
             rules = boilerplate()
@@ -1458,34 +1491,7 @@ class SegmentMatcher(Estimator):
             found = self._light_automaton_ = (automaton, items, np.array([field.get(i, -1) for i in items]))
         automaton, items, field_of = found
         m = np.array(automaton.find_matches_as_indexes(data) if automaton else [], dtype=np.int64).reshape(-1, 3)
-        rules = boilerplate()
-        grouped = field_of[m[:, 0]] >= 0 if rules.light_run else np.zeros(len(m), dtype=bool)
-        if grouped.any():
-            text = np.searchsorted(starts, m[:, 1], side="right") - 1
-            keys = np.unique(np.stack([text[grouped], field_of[m[grouped, 0]], m[grouped, 0]]), axis=1)
-            pairs, count = np.unique(keys[:2], axis=1, return_counts=True)  # distinct items per text and field
-            maybe = np.unique(pairs[0, count >= rules.light_run])
-            if len(maybe):
-                ends = _text_ends(starts, data)
-                drop = np.zeros(len(m), dtype=bool)
-                for t in maybe.tolist():
-                    run = light_run_items(data[starts[t] : ends[t]].decode("utf-8"), rules)
-                    if run:
-                        drop |= (text == t) & np.isin(m[:, 0], [k for k, item in enumerate(items) if item in run])
-                m = m[~drop]
-        bracket = np.frombuffer(data, dtype=np.uint8)[np.minimum(m[:, 2], len(data) - 1)] == ord("(")
-        if bracket.any():  # 人工智能应用软件开发(图像识别): a bracket naming its goods makes it an item as any other
-            text = np.searchsorted(starts, m[:, 1], side="right") - 1
-            ends = _text_ends(starts, data)
-            keep = np.ones(len(m), dtype=bool)
-            for i in np.flatnonzero(bracket).tolist():
-                t = int(text[i])
-                whole = data[starts[t] : ends[t]]
-                at = len(whole[: m[i, 2] - starts[t]].decode("utf-8"))
-                body = whole.decode("utf-8")
-                cut = rules.cuts.search(body, at)
-                keep[i] = product_bracket_end(body, at, cut.start() if cut else len(body)) == at
-            m = m[keep]
+        m = _without_named_goods(_without_light_runs(m, data, starts, items, field_of), data, starts)
         return m[:, 1], m[:, 2]
 
     def _joined_texts(self, uniques) -> bytes:
