@@ -227,7 +227,12 @@ def light_run_items(text: str, rules: Boilerplate) -> frozenset:
     fashionable items."""
     if not rules.light_run or not text:
         return frozenset()
-    runs = [f for _, items in rules.light_groups if len(f := [i for i in items if i in text]) >= rules.light_run]
+    runs = [
+        found
+        for field_word, items in rules.light_groups
+        if text.count(field_word) >= rules.light_run  # most scopes: a C-level count decides (no item is read)
+        and len(found := [i for i in items if i in text]) >= rules.light_run
+    ]
     if not runs:  # most scopes: no field's items often enough to read further
         return frozenset()
     other = sum(
