@@ -525,11 +525,11 @@ def _span_items(span: str, rules: Boilerplate) -> tuple[tuple, tuple]:
 
 
 def _kept(text: str, rules: Boilerplate) -> tuple[list, list]:
-    """(kept (offset, item, code, main) tuples, dropped texts) of one scope: split at the cuts in C (re.split
+    """(kept (offset, item, code, main, light) tuples, dropped texts) of one scope: split at the cuts in C (re.split
     with the cuts captured, so offsets are running lengths), each span read once (see _span_items). An item is
     main when fewer than main_items kept items precede it in its section (a header starts a new one); light
-    items are never main and take no main place."""
-    kept: list[tuple[int, str, str | None, bool]] = []
+    items (_light) are never main and take no main place."""
+    kept: list[tuple[int, str, str | None, bool, bool]] = []
     dropped: list[str] = []
     pos = rank = 0
     run = light_run_items(text, rules)
@@ -539,7 +539,7 @@ def _kept(text: str, rules: Boilerplate) -> tuple[list, list]:
                 items, gone = _span_items(part, rules)
                 for off, item, code in items:
                     light = _light(item, part, len(part), off, rules, run)  # neither main nor taking a main place
-                    kept.append((pos + off, item, code, not light and rank < rules.main_items))
+                    kept.append((pos + off, item, code, not light and rank < rules.main_items, light))
                     rank += not light
                 if gone:
                     dropped.extend(gone)
@@ -601,7 +601,7 @@ def parse_scope(text, rules: Boilerplate | None = None) -> ParsedScope:
         return EMPTY
     rules = rules or boilerplate()
     kept, dropped = _kept(str(text), rules)
-    items = tuple(ScopeItem(item, off, main, code) for off, item, code, main in kept)
+    items = tuple(ScopeItem(item, off, main, code) for off, item, code, main, _ in kept)
     return ParsedScope(items, tuple(dropped))
 
 
@@ -618,12 +618,7 @@ def scope_item_codes(text, rules: Boilerplate | None = None, at=None) -> dict[st
     text = str(text)
     rules = rules or boilerplate()
     if at is None:
-        main = {a for a, _ in main_spans(text, rules)}
-        run = light_run_items(text, rules)
-        items = [
-            (item, off in main, _light(item, text, len(text), off, rules, run))
-            for off, item, _, _ in _kept(text, rules)[0]
-        ]
+        items = [(item, main, light) for _, item, _, main, light in _kept(text, rules)[0]]
     else:
         items = _items_at(text, at, rules)
     out: dict[str, bool] = {}
@@ -725,7 +720,7 @@ def trade_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int]
         return ()
     text = str(text)
     out = []
-    for off, item, _, _ in _kept(text, rules)[0]:
+    for off, item, _, _, _ in _kept(text, rules)[0]:
         if names_making(item, rules):
             continue
         end = _trade_end(item, rules.trade_activities)
@@ -742,10 +737,8 @@ def _business_items(text, rules: Boilerplate) -> tuple[list[str], tuple[str, ...
     """(the kept items that are not light ones, the dropped texts) of a scope; none for a missing one."""
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return [], ()
-    text = str(text)
-    kept, dropped = _kept(text, rules)
-    run = light_run_items(text, rules)
-    return [item for off, item, _, _ in kept if not _light(item, text, len(text), off, rules, run)], tuple(dropped)
+    kept, dropped = _kept(str(text), rules)
+    return [item for _, item, _, _, light in kept if not light], tuple(dropped)
 
 
 def _makes(items: list[str], rules: Boilerplate) -> bool:
