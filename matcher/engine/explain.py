@@ -478,6 +478,11 @@ def evidence_columns(
         same = chain_of[m.indices] == chain_of[best[near]][at]
         hit = np.bincount(at[same], minlength=len(near)) > 0
         resale_chain[near[hit]] = chain_names[best[near[hit]]]
+    unlisted = result.code_unlisted  # a code naming a making beside a 经营范围 that makes nothing: a reseller too
+    if unlisted is not None and n:
+        said = unlisted[rows] & code & ~has_chain & ~no_words  # the code alone says so (CODE_ALONE)
+        resale_chain[said] = chain_names[best[said]]
+        code_chain[said] = None
     code &= shown  # the code item is quoted for rows with a chain
     broad = result.broad_code_evidence  # a 大类 / 中类 supported the chain (only where it has text)
     if broad is not None and broad.nnz and n:

@@ -51,8 +51,9 @@ from ..ingest.scope import (
     scope_serves_only,
     split_copied_scopes,
     trade_byte_spans,
+    trade_spans,
 )
-from ..knowledge.chains import Chain
+from ..knowledge.chains import Chain, industry_codes
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
 from ..knowledge.hanzi import Simplifier
 from ..knowledge.settings import DEFAULTS, Settings
@@ -811,6 +812,20 @@ def _add_evidence(sums: _FieldSums, strong, weak, head_strong=None, head_weak=No
         sums.head_weak = sums.head_weak + head_weak
 
 
+def _with_rows(ranking, rows: np.ndarray, strong: np.ndarray, weak: np.ndarray):
+    """`ranking` (rows, strong, weak: the rows whose ranking differs from their filing, see
+    SegmentMatcher._ranking_inputs) with `rows` added as they are (their strong and weak evidence copied)."""
+    if ranking is None:
+        return rows, strong[rows], weak[rows]
+    had, r_strong, r_weak = ranking
+    new = np.setdiff1d(rows, had)
+    if not len(new):
+        return ranking
+    every = np.concatenate([had, new])
+    order = np.argsort(every, kind="stable")
+    return every[order], np.vstack((r_strong, strong[new]))[order], np.vstack((r_weak, weak[new]))[order]
+
+
 def _scale_rows(m: sp.csr_matrix, factor: np.ndarray) -> sp.csr_matrix:
     """m with every row multiplied by its factor."""
     out = m.copy()
@@ -1014,6 +1029,9 @@ class MatchResult:
     broad_code_evidence: sp.csr_matrix | None = None
     # n × S, sparse: the strong evidence of a 经营范围 that makes nothing, counted as weak (a reseller's goods)
     resold_evidence: sp.csr_matrix | None = None
+    # n, bool: an industry code naming a making beside a 经营范围 that makes nothing: it ranked, it did not file
+    # (SegmentMatcher._making_code_unlisted); None where no row has one
+    code_unlisted: np.ndarray | None = None
 
 
 @dataclass
@@ -1838,7 +1856,14 @@ class SegmentMatcher(Estimator):
         leader_ev.data *= self.settings.leader_weight
         code_all = (code_ev + scope_ev).tocsr()
         ranking = self._ranking_inputs(sums, strong, weak)  # before _evidence reuses the buffers
-        evidence = self._evidence(strong, weak, leader_ev, code_all, broad_ev)
+        # a registered making beside a 经营范围 that makes nothing ranks the company and does not file it
+        unlisted = self._making_code_unlisted(frame, counted, code_ev)
+        code_filing, broad_filing = code_all, broad_ev
+        if unlisted.any():
+            ranking = _with_rows(ranking, np.flatnonzero(unlisted), strong, weak)
+            kept = (~unlisted).astype(np.float32)
+            code_filing, broad_filing = _scale_rows(code_all, kept), _scale_rows(broad_ev, kept)
+        evidence = self._evidence(strong, weak, leader_ev, code_filing, broad_filing)
         relevance = self._relevance(evidence, out=weak)  # weak's buffer is free once evidence holds it
         rank_relevance = None
         if ranking is not None:
@@ -1860,6 +1885,7 @@ class SegmentMatcher(Estimator):
             name_terms=sums.name_terms,
             rank_relevance=rank_relevance,
             resold_evidence=sums.resold,
+            code_unlisted=unlisted if unlisted.any() else None,
         )
         # what files a company and what ranks it: the knowledge relevance, the learned model joined to it
         # (learned.py; model_files says whether the join files or only ranks), the ranking relevance
@@ -1905,6 +1931,29 @@ class SegmentMatcher(Estimator):
             part[above] = low + (part[above] - low) * ((top - low) / max(np.float32(1.0) - low, np.float32(1e-6)))
         out = relevance.copy()
         out[:, cols] = part
+        return out
+
+    def _making_code_unlisted(self, frame: pd.DataFrame, codes: np.ndarray, code_ev: sp.csr_matrix) -> np.ndarray:
+        """bool per row: an industry code that gives evidence and names a making (its GB/T 小类 ends in a
+        maker_activities word: 配电开关控制设备制造, 应用软件开发) beside a 经营范围 that makes nothing and sells
+        (scope_serves_only, with an item that only trades: 配电开关控制设备销售；电气设备销售; not 新能源技术推广
+        alone, which registers no trade). The registration claims a
+        making the scope does not list: like the goods the scope names, the code ranks the company and does not
+        file it. Only rows with code evidence and a scope are read, once per distinct scope."""
+        out = np.zeros(len(frame), dtype=bool)
+        scopes = _column(frame, "scope")
+        if self.settings.scope_trade_factor >= 1.0:  # the setting says: a seller's items are no different
+            return out
+        ask = (np.diff(code_ev.indptr) > 0) & scopes.notna().to_numpy()
+        if not ask.any():
+            return out
+        rules, names = boilerplate(), industry_codes()
+        makers = tuple(rules.maker_activities)
+        making = {c: names.get(str(c), "").endswith(makers) for c in set(codes[ask].tolist())}
+        ask &= np.array([making.get(c, False) for c in codes.tolist()], dtype=bool)
+        if ask.any():
+            sells = map_distinct(scopes[ask], lambda t: scope_serves_only(t, rules) and bool(trade_spans(t, rules)))
+            out[ask] = sells.to_numpy(dtype=bool)
         return out
 
     def _ranking_inputs(self, sums: _FieldSums, strong: np.ndarray, weak: np.ndarray):

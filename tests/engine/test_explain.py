@@ -1,5 +1,7 @@
 """matcher.engine.explain: reasons rendered from columns by one template and one separator rule."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -378,6 +380,49 @@ def test_a_reseller_left_out_is_told_why(tmp_path):
     assert NEAR_MISS_RESALE.format(chain="智能制造装备") in near.loc[(0, "ime")]
     maker_near = [r for (i, _), r in near.items() if i == 1]
     assert maker_near and all(dealer not in r and NEAR_MISS.split("，")[1] in r for r in maker_near)
+
+
+def test_a_making_code_beside_a_scope_that_only_sells_ranks_and_does_not_file(tmp_path):
+    """A 国标行业 that names a making (配电开关控制设备制造) beside a 经营范围 that only sells the goods does not file
+    the company: the registration claims what the scope does not list. It still ranks it first among those left out
+    and its near miss reads as a reseller's; the same code beside a scope that makes them files, and the same seller
+    without the code is told nothing about a code."""
+    from matcher.engine.explain import NEAR_MISS_RESALE
+
+    seller_scope = (
+        "一般项目：配电开关控制设备销售；智能输配电及控制设备销售；电气设备销售；电线、电缆经营；五金产品批发"
+    )
+    code = "制造业-电气机械和器材制造业-输配电及控制设备制造-配电开关控制设备制造"
+    cand = write_list(
+        tmp_path / "cand.csv",
+        ["企业名称", "经营范围", "国标行业"],
+        [
+            ["郑州甲乙电气设备销售有限公司", seller_scope, code],
+            ["郑州丙丁电气有限公司", "一般项目：配电开关控制设备制造；配电开关控制设备销售；电气设备销售", code],
+            ["郑州戊己电气设备销售有限公司", seller_scope, ""],
+        ],
+    )
+    rows = matcher.chain_view(matcher.score_files([cand], as_of=AS_OF, per_chain=True), filed_only=False).ranked
+    grid = rows[rows["chain_id"] == "grid"].set_index(rows.loc[rows["chain_id"] == "grid", "source_row"] - 2)
+    assert not grid.loc[0, "filed"] and grid.loc[1, "filed"]
+    assert NEAR_MISS_RESALE.format(chain="智能电网") in grid.loc[0, "reasons"]
+    assert "所属行业为配电开关控制设备制造" in grid.loc[0, "reasons"]
+    # the code still ranks: the seller with it above the one without
+    assert grid.loc[0, "relevance"] > grid.loc[2, "relevance"]
+    # the matcher keeps which rows it was (and the code's evidence, quoted in the reason)
+    m = matcher.SegmentMatcher().fit(matcher.load_chains())
+    frame = pd.DataFrame(
+        {
+            "company_name": ["甲", "丙"],
+            "scope": [seller_scope, "配电开关控制设备制造；电气设备销售"],
+            "industry_code": ["3823"] * 2,
+        }
+    )
+    result = m.match(frame)
+    assert result.code_unlisted.tolist() == [True, False] and result.code_evidence[0].nnz
+    # a seller's items no different from a maker's (scope_trade_factor 1): nor is the code
+    plain = dataclasses.replace(matcher.DEFAULTS, scope_trade_factor=1.0)
+    assert matcher.SegmentMatcher(plain).fit(matcher.load_chains()).match(frame).code_unlisted is None
 
 
 def test_a_company_of_a_segment_that_serves_its_chain_is_told_why_it_ranks_lower(tmp_path):

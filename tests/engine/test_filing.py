@@ -52,7 +52,7 @@ def test_an_industry_code_narrows_the_segments_but_never_chooses_one(tmp_path, f
             # the text names 充换电, the code (3612) 整车: filed where the text says, never under the code's segment
             ("甲新能源科技有限公司", "3612", "充电桩、充电站的研发与销售"),
             # the text names both 动力电池 and 充换电; the code (3841) narrows to 动力电池
-            ("乙新能源科技有限公司", "3841", "电池包销售；充电桩销售"),
+            ("乙新能源科技有限公司", "3841", "电池包、充电桩的研发与销售"),
             # only a word shared by the chain's segments, the code points at 整车: in the chain, segment unknown
             ("丙新能源科技有限公司", "3612", "新能源技术推广"),
             # the code alone: not filed at all
