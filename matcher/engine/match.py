@@ -215,6 +215,14 @@ TRADER_NOUNS = ("代理商", "经销商", "分销商", "贸易商", "批发商",
 
 
 _CLAUSE_TEXT = f"[^{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]"  # a character that stays in its clause
+# a fleet or a machine park a firm owns, counted by the unit (拥有各类挖掘机、装载机60余台, 拥有纯电动网约车2800余辆, 拥有
+# 植保无人机120架): the goods it works with, not its products — a service firm's tools, read as a clause that only
+# services what it names (owned_clauses). Not what it makes or sells by the unit (拥有年产10万辆整车的产能, 累计销售2000台)
+OWNED_UNITS = ("台套", "台", "辆", "架", "艘")
+OWNED_NOT = ("产", "销", "交付", "订单", "装机")
+_OWNED_RX = re.compile(
+    f"拥有(?:(?!{'|'.join(OWNED_NOT)}){_CLAUSE_TEXT}){{0,40}}?\\d+\\s*余?\\s*(?:{'|'.join(OWNED_UNITS)})"
+)
 
 
 def _phrase_rx(openers, ends, longest: int) -> re.Pattern:
@@ -569,6 +577,16 @@ def clause_table(text: str, codes: np.ndarray | None = None, cued: bool = False)
 _STATEMENT_TAILS = ("业务", "服务")
 # (and what ends a clause: its breaks, and the SEPARATOR after the last clause of each of many joined texts)
 _STATEMENT_TRIM = " \t\u3000，,：:；;。.、等！？!?\n" + SEPARATOR
+
+
+def owned_clauses(text: str, starts: np.ndarray) -> np.ndarray:
+    """bool per clause (character starts `starts`): it says what the firm owns by the unit (拥有各类挖掘机、装载机60余台,
+    拥有纯电动网约车2800余辆): the fleet or machine park a service firm works with, not its products."""
+    out = np.zeros(len(starts), dtype=bool)
+    if len(starts) and "拥有" in text:
+        for m in _OWNED_RX.finditer(text):
+            out[np.searchsorted(starts, m.start(), side="right") - 1] = True
+    return out
 
 
 def trade_clauses(text: str, starts: np.ndarray, ctx: np.ndarray, own: np.ndarray) -> np.ndarray:
@@ -1555,6 +1573,8 @@ class SegmentMatcher(Estimator):
         byte_at = _byte_offsets(chars)  # built once per field and shared by both lookups below
         c_start, c_ctx, c_own = clause_table(big, chars, cued=True)
         c_trade = trade_clauses(big, c_start, c_ctx, c_own)
+        owned = owned_clauses(big, c_start) & (c_ctx != APPLICATION)  # a service firm's tools: they rank, never file
+        c_trade |= owned
         c_chars, c_start = c_start, byte_at[c_start]
         at = np.maximum(np.searchsorted(c_start, beg, side="right") - 1, 0)
         ctx = c_ctx[at] if len(c_start) else np.full(len(beg), PLAIN)
@@ -1562,7 +1582,7 @@ class SegmentMatcher(Estimator):
         u_start, u_end = customer_spans(big)  # the customers' words are application words, wherever they stand
         opening = np.zeros(len(c_start), dtype=bool)
         if len(c_start):  # an opening clause with no cue names the business as well: up to its first verb
-            opening = SegmentMatcher._opening_clauses(data, big, byte_at, c_start, c_ctx)
+            opening = SegmentMatcher._opening_clauses(data, big, byte_at, c_start, c_ctx) & ~owned
             stated |= SegmentMatcher._opening_words(data, big, byte_at, c_start, opening, at, beg, u_start)
             # and says how it trades as a head clause does ("挖掘机、汽车起重机租赁，可配机手")
             rules, ends = boilerplate(), np.r_[c_chars[1:], len(big)]

@@ -620,6 +620,24 @@ def test_core_phrase_words_weigh_more(m):
     assert stated[0, b] == rel[0, b] >= DEFAULTS.min_relevance > rel[1, b] > stated[1, b] > 0
 
 
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a fleet or machine park owned, counted by the unit: the goods a service firm works with
+        ("公司拥有挖掘机、装载机60余台，承接土方工程", [True, False]),
+        ("拥有植保无人机120架", [True]),
+        ("我司拥有纯电动网约车 2800 余辆", [True]),
+        ("公司拥有年产10万辆整车的产能，生产纯电动乘用车", [False, False]),  # what it makes by the unit
+        ("公司累计销售工业机器人2000台", [False]),  # what it sold, no owning
+        ("公司拥有发明专利30项，生产伺服电机", [False, False]),  # no unit of goods
+        ("生产伺服电机，拥有数控机床40台", [False, True]),
+    ],
+)
+def test_owned_clauses(text, expected):
+    starts, _ = clause_table(text)
+    assert match_module.owned_clauses(text, starts).tolist() == expected
+
+
 @settings(max_examples=300)
 @given(
     st.lists(
