@@ -166,6 +166,8 @@ APPLICATION_CUES = (
     # what a firm buys in (快充芯片采购自国内外芯片厂商): its inputs, not its trade
     "采购自",
     "采购于",
+    "外购",  # 磷酸铁锂电芯外购: bought in from outside
+    "外采",
     "客户主要是",  # 客户主要是银行和保险公司: the customers' trades, not the firm's
     "客户主要为",
     "客户主要有",

@@ -453,6 +453,7 @@ def test_repeated_texts_match_once_and_give_same_result(m):
         ("公司生产显示模组，客户为车载中控厂商", [PLAIN, APPLICATION]),  # 客户为 names the customers
         ("以客户为中心，生产锂电池", [PLAIN, PLAIN]),  # a motto names none
         ("主营快充充电器，快充芯片采购自国内厂商", [HEAD, APPLICATION]),  # what a firm buys in is an input
+        ("主营户外电源，磷酸铁锂电芯外购", [HEAD, APPLICATION]),  # bought in from outside: an input
         # English statements (lower case, as texts are matched) state the business too
         ("founded in 2005, acme is a maker of gear motors, used in cranes", [PLAIN, HEAD, APPLICATION]),
         ("we design servo drives; our offices are in suzhou", [HEAD, PLAIN]),
