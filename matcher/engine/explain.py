@@ -86,6 +86,9 @@ CODE_ALONE = "；仅国标行业代码指向{chain}，企业名称、简介和�
 RESALE_ALONE = (
     "；经营范围只登记{chain}相关产品的销售、租赁、安装维修或培训，未见生产、研发条目，按经销或服务商处理，不据此入链"
 )
+# what named the chain is a segment that serves it (construction, operation, distribution) and the setting ranks such
+# companies without filing them (service_ceiling below min_relevance, the default)
+SERVE_ALONE = "；主要业务属{chain}产业链的配套服务（工程施工、运营或分销），按当前设置只排名、不入链"
 # filed at chain level: the text and the code place the company in the chain, but no text names its segment
 CHAIN_LEVEL = "属{chain}产业链，文字未指明具体环节，环节待核实"
 CHAIN_LEVEL_CODE = "（国标行业对应环节：{}）"
@@ -94,6 +97,8 @@ CHAIN_LEVEL_CODE = "（国标行业对应环节：{}）"
 NEAR_MISS = "与{chain}相关，但名称、简介和经营范围中的直接证据不足，未达入链门槛"
 # … and what named the chain is a 经营范围 that only sells, leases, installs or repairs its products (resale_chain)
 NEAR_MISS_RESALE = "与{chain}相关，但经营范围只登记相关产品的销售、租赁、安装维修或培训，未见生产、研发条目，按经销或服务商处理，未达入链门槛"
+# … and what named the chain is a segment that serves it, ranked without filing by the setting (serve_chain)
+NEAR_MISS_SERVE = "与{chain}相关，但主要业务属产业链的配套服务（工程施工、运营或分销），按当前设置只排名、不入链"
 MODEL_UP = "文本模型判断与该产业链相符"
 MODEL_DOWN = "文本模型判断与该产业链相符程度较低"
 MODEL_UNMATCHED = "（文本模型判断不符，未予归入）"
@@ -138,6 +143,9 @@ EVIDENCE_COLUMNS = [
     # a company not filed (or a --per-chain row of a chain it is not filed in): the chain whose goods its 经营范围
     # only sells, leases, installs or repairs (None otherwise)
     "resale_chain",
+    # a company not filed (or a --per-chain row of a chain it is not filed in) that a segment serving the chain would
+    # have filed, ranked only by the setting service_ceiling: that chain (None otherwise)
+    "serve_chain",
 ]
 REASON_FACTS = [
     "industry_code",
@@ -483,6 +491,15 @@ def evidence_columns(
         said = unlisted[rows] & code & ~has_chain & ~no_words  # the code alone says so (CODE_ALONE)
         resale_chain[said] = chain_names[best[said]]
         code_chain[said] = None
+    serve_chain = np.full(n, None, dtype=object)
+    s, serving = matcher.settings, matcher.serving_
+    if n and len(serving) and 0 < s.service_ceiling < s.min_relevance:  # serving segments rank and do not file
+        on = np.flatnonzero(np.isin(best, serving) & ~has_chain)
+        # the relevance before the setting scaled it (SegmentMatcher._serve_below_makers) reached min_relevance
+        before = np.asarray(result.relevance[rows[on], best[on]], dtype=np.float64) / s.service_ceiling
+        said = on[reaches(before, s.min_relevance)]
+        serve_chain[said] = chain_names[best[said]]
+        resale_chain[said] = code_chain[said] = None
     code &= shown  # the code item is quoted for rows with a chain
     broad = result.broad_code_evidence  # a 大类 / 中类 supported the chain (only where it has text)
     if broad is not None and broad.nnz and n:
@@ -505,6 +522,7 @@ def evidence_columns(
         "level_segments": np.full(n, None, dtype=object),
         "code_chain": code_chain,
         "resale_chain": resale_chain,
+        "serve_chain": serve_chain,
     }
     for c in REASON_FACTS:
         if c == "age_years":
@@ -551,6 +569,7 @@ def _unmatched(t, settings: Settings) -> pa.Array:
         UNMATCHED,
         _fmt_unique(_col(t, "code_chain"), lambda c: CODE_ALONE.format(chain=c)),
         _fmt_unique(_col(t, "resale_chain"), lambda c: RESALE_ALONE.format(chain=c)),
+        _fmt_unique(_col(t, "serve_chain"), lambda c: SERVE_ALONE.format(chain=c)),
         _where(said, MODEL_UNMATCHED),
     )
 
@@ -577,6 +596,7 @@ def _filed(t, j: np.ndarray, settings: Settings) -> pa.Array:
     key[~filed] = -1.0 - key[~filed]
     resold = ~filed & pd.notna(_col(t, "resale_chain")[j])  # a reseller's near miss reads otherwise
     key[resold] -= 1e7
+    key[~filed & pd.notna(_col(t, "serve_chain")[j])] -= 2e7  # and a service firm's ranked only
     if level.any():
         names = _col(t, "chain_name")[j][level].astype(str) + "\x00" + _col(t, "level_segments")[j][level].astype(str)
         key[level] = 1e6 + pd.factorize(names)[0]
@@ -591,6 +611,7 @@ def _filed(t, j: np.ndarray, settings: Settings) -> pa.Array:
             "filed",
             "level_segments",
             "resale_chain",
+            "serve_chain",
             "_serves",
         )
     }
@@ -600,6 +621,8 @@ def _filed(t, j: np.ndarray, settings: Settings) -> pa.Array:
 
     def gap(r):
         if given(r["filed"]) and not bool(r["filed"]):
+            if given(r["serve_chain"]):
+                return NEAR_MISS_SERVE.format(chain=r["chain_name"])
             resale = given(r["resale_chain"])
             return (NEAR_MISS_RESALE if resale else NEAR_MISS).format(chain=r["chain_name"])
         if given(r["chain_level"]) and bool(r["chain_level"]):

@@ -81,6 +81,9 @@ def choose(key: np.ndarray, fit: np.ndarray) -> np.ndarray:
     return best
 
 
+_MAKERS_FIRST = 1e9  # above any fit (relevance × gap weight × priority): a tie-break of its own
+
+
 def file_chains(
     matcher: SegmentMatcher, result: MatchResult, gap_weight: np.ndarray, priority: np.ndarray, settings: Settings
 ) -> Filing:
@@ -106,8 +109,10 @@ def file_chains(
         ev = result.evidence[:, cols]
         fit = r.astype(np.float64) * gap_weight[cols] * priority[cols]
         named = text[:, cols].toarray() > 0
-        any_best = choose(ev, fit)  # the most relevant segment, whatever its evidence
-        text_best = choose(np.where(named, ev, -np.inf), fit)  # the most relevant segment text names
+        # on an exact tie of evidence a segment of makers goes before one that serves the chain, then fit decides
+        tie = fit + np.where(np.isin(cols, matcher.serving_), 0.0, _MAKERS_FIRST)
+        any_best = choose(ev, tie)  # the most relevant segment, whatever its evidence
+        text_best = choose(np.where(named, ev, -np.inf), tie)  # the most relevant segment text names
         has_text = named.any(axis=1)
         r_any = r[rows, any_best]
         r_text = np.where(has_text, r[rows, text_best], 0.0)

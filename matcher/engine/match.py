@@ -1939,15 +1939,15 @@ class SegmentMatcher(Estimator):
     def _serve_below_makers(self, relevance: np.ndarray) -> np.ndarray:
         """The relevance with the segments that serve a chain (its construction, operation, distribution: `serves` in
         the chain files) pressed, above min_relevance, into [min_relevance, service_ceiling], order kept — a
-        contractor or a distributor ranks after the chain's makers; with a ceiling below min_relevance capped there
-        (ranked, never filed). A copy where anything changes."""
+        contractor or a distributor ranks after the chain's makers; with a ceiling below min_relevance (the default)
+        all of it scaled into [0, service_ceiling], order kept (ranked, never filed). A copy where anything changes."""
         cols = self.serving_
         if not len(cols) or not len(relevance):
             return relevance
         low, top = np.float32(self.settings.min_relevance), np.float32(self.settings.service_ceiling)
         part = relevance[:, cols]  # a copy (fancy indexing)
         if top < low:
-            np.minimum(part, top, out=part)
+            part *= top  # relevance is at most 1: at most the ceiling, in the same order
         else:
             above = part > low
             part[above] = low + (part[above] - low) * ((top - low) / max(np.float32(1.0) - low, np.float32(1e-6)))

@@ -426,9 +426,12 @@ def test_a_making_code_beside_a_scope_that_only_sells_ranks_and_does_not_file(tm
 
 
 def test_a_company_of_a_segment_that_serves_its_chain_is_told_why_it_ranks_lower(tmp_path):
-    """A contractor filed in 轨道交通工程建设 (a segment that serves the rail chain) reads that its relevance is a service
-    firm's and ranks after the makers (SERVES), in the ranked table and in the detail view; a maker's reason does not."""
-    from matcher.engine.explain import SERVES, reason_parts
+    """A contractor filed in 轨道交通工程建设 (a segment that serves the rail chain, service_ceiling above
+    min_relevance) reads that its relevance is a service firm's and ranks after the makers (SERVES), in the ranked
+    table and in the detail view; a maker's reason does not. By default (a ceiling under min_relevance) it is not
+    filed and reads why (SERVE_ALONE; its --per-chain near miss NEAR_MISS_SERVE); a company with no chain evidence
+    does not."""
+    from matcher.engine.explain import NEAR_MISS_SERVE, SERVE_ALONE, SERVES, reason_parts
 
     cand = write_list(
         tmp_path / "cand.csv",
@@ -439,13 +442,26 @@ def test_a_company_of_a_segment_that_serves_its_chain_is_told_why_it_ranks_lower
                 "公司具有铁路工程施工总承包特级资质，主要承接铁路、城市轨道交通和隧道工程的施工。",
             ],
             ["丙丁轨道装备有限公司", "公司是一家轨道交通车辆转向架、车钩缓冲装置和塞拉门的研发生产企业。"],
+            ["戊己餐饮有限公司", "公司经营中式快餐连锁门店。"],
         ],
     )
-    result = matcher.score_files([cand], as_of=AS_OF)
+    filing = matcher.DEFAULTS.replace(service_ceiling=0.75)
+    result = matcher.score_files([cand], as_of=AS_OF, settings=filing)
     r = result.ranked.set_index("company_name")
     contractor, maker = r.loc["甲乙铁路工程有限公司"], r.loc["丙丁轨道装备有限公司"]
     assert contractor.chain_id == maker.chain_id == "rail" and contractor.segment_name == "轨道交通工程建设"
     assert SERVES in contractor.reasons and SERVES not in maker.reasons
-    assert contractor.relevance <= matcher.DEFAULTS.service_ceiling < maker.relevance
+    assert contractor.relevance <= filing.service_ceiling < maker.relevance
     row = result.components.iloc[int(np.flatnonzero(result.ranked["company_name"] == "甲乙铁路工程有限公司")[0])]
-    assert any(SERVES in p for p in reason_parts(row, matcher.DEFAULTS))
+    assert any(SERVES in p for p in reason_parts(row, filing))
+    # the default: ranked, not filed, and told why (the maker as before; the restaurant is told nothing of it)
+    result = matcher.score_files([cand], as_of=AS_OF)
+    r = result.ranked.set_index("company_name")
+    contractor, maker, other = (r.loc[n] for n in ("甲乙铁路工程有限公司", "丙丁轨道装备有限公司", "戊己餐饮有限公司"))
+    assert pd.isna(contractor.chain_id) and not contractor.filed and maker.chain_id == "rail"
+    assert SERVE_ALONE.format(chain="轨道交通") in contractor.reasons and SERVES not in contractor.reasons
+    assert "配套服务" not in maker.reasons and "配套服务" not in other.reasons
+    assert other.relevance < contractor.relevance < matcher.DEFAULTS.min_relevance
+    rows = matcher.chain_view(matcher.score_files([cand], as_of=AS_OF, per_chain=True), filed_only=False).ranked
+    near = rows[(rows["company_name"] == "甲乙铁路工程有限公司") & (rows["chain_id"] == "rail")]
+    assert NEAR_MISS_SERVE.format(chain="轨道交通") in near["reasons"].iloc[0]

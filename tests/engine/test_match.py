@@ -1017,9 +1017,10 @@ def test_a_vertical_business_the_intro_reveals_damps_the_name_too(shipped):
 
 
 def test_a_segment_that_serves_its_chain_ranks_after_its_makers(shipped):
-    """轨道交通工程建设 serves the rail chain (`serves` in rail.yaml): a contractor's relevance above min_relevance is
-    pressed under service_ceiling, order kept, so a maker of the chain's products ranks before it; a ceiling under
-    min_relevance ranks such companies and files none."""
+    """轨道交通工程建设 serves the rail chain (`serves` in rail.yaml): with a ceiling above min_relevance a contractor's
+    relevance above min_relevance is pressed under service_ceiling, order kept, so a maker of the chain's products
+    ranks before it; under min_relevance (the default) all of its relevance is scaled under the ceiling: ranked, order
+    kept, never filed."""
     import matcher
 
     texts = [
@@ -1031,19 +1032,24 @@ def test_a_segment_that_serves_its_chain_ranks_after_its_makers(shipped):
     assert ("rail", "construction") in served and ("grid", "grid_construction") in served
     assert not any(c == "bio" for c, _ in served)  # distributors and hospitals are bio's by the labelling conventions
     col = int(np.flatnonzero((seg["chain_id"] == "rail") & (seg["segment_id"] == "construction"))[0])
-    low, top = DEFAULTS.min_relevance, DEFAULTS.service_ceiling
+    low, top = DEFAULTS.min_relevance, 0.75
+    assert DEFAULTS.service_ceiling < low  # by default serving segments rank and do not file
 
     def relevance(**change):
         m = SegmentMatcher(settings=DEFAULTS.replace(**change)).fit(matcher.load_chains())
         return m.match(frame(intro=texts)).relevance
 
-    pressed, plain = relevance(), relevance(service_ceiling=1.0)
+    pressed, plain = relevance(service_ceiling=top), relevance(service_ceiling=1.0)
     assert plain[0, col] > top  # the contractor's own evidence is strong …
     assert low <= pressed[0, col] <= top < pressed[1].max()  # … yet it ranks after the maker, and is filed
     assert pressed[0, col] == pytest.approx(low + (plain[0, col] - low) * (top - low) / (1 - low), abs=1e-5)
-    assert relevance(service_ceiling=0.5)[0, col] <= 0.5 < low  # ranked, never filed
+    ranked = relevance()  # the default: scaled under the ceiling, ranked, never filed
+    assert ranked[0, col] == pytest.approx(plain[0, col] * DEFAULTS.service_ceiling, abs=1e-5)
+    assert ranked[0, col] < low
+    assert relevance(service_ceiling=0.5)[0, col] <= 0.5 < low
     other = np.flatnonzero(~seg["serves"].to_numpy(dtype=bool))
     assert np.array_equal(pressed[:, other], plain[:, other])  # the makers' segments are untouched
+    assert np.array_equal(ranked[:, other], plain[:, other])
 
 
 def test_a_business_the_intro_states_damps_the_registered_scope_and_code(shipped):
@@ -1521,7 +1527,7 @@ def test_a_traders_name_ranks_but_never_files(shipped):
         "苏州甲乙工业机器人租赁有限公司",  # a leasing firm lets others use what it names
         "苏州甲乙工业机器人有限公司",
         "深圳甲乙电力工程监理有限公司",  # a supervisor oversees what others build, as a consultancy advises
-        "深圳甲乙电力工程有限公司",
+        "深圳甲乙电力设备有限公司",  # (a contractor, 电力工程, serves the chain: ranked, not filed by default)
     ]
     rel = _chain_rel(shipped, frame(company_name=names))
     t = DEFAULTS.min_relevance
