@@ -495,8 +495,8 @@ def evidence_columns(
     s, serving = matcher.settings, matcher.serving_
     if n and len(serving) and 0 < s.service_ceiling < s.min_relevance:  # serving segments rank and do not file
         on = np.flatnonzero(np.isin(best, serving) & ~has_chain)
-        # the relevance before the setting scaled it (SegmentMatcher._serve_below_makers) reached min_relevance
-        before = np.asarray(result.relevance[rows[on], best[on]], dtype=np.float64) / s.service_ceiling
+        # the relevance before the setting pressed it (SegmentMatcher._serve_below_makers) reached min_relevance
+        before = matcher.served_before(result.relevance[rows[on], best[on]])
         said = on[reaches(before, s.min_relevance)]
         serve_chain[said] = chain_names[best[said]]
         resale_chain[said] = code_chain[said] = None

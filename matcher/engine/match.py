@@ -1940,14 +1940,16 @@ class SegmentMatcher(Estimator):
         """The relevance with the segments that serve a chain (its construction, operation, distribution: `serves` in
         the chain files) pressed, above min_relevance, into [min_relevance, service_ceiling], order kept — a
         contractor or a distributor ranks after the chain's makers; with a ceiling below min_relevance (the default)
-        all of it scaled into [0, service_ceiling], order kept (ranked, never filed). A copy where anything changes."""
+        the part above the ceiling pressed between it and just under min_relevance, order kept (ranked, never filed;
+        served_before reads it back). A copy where anything changes."""
         cols = self.serving_
         if not len(cols) or not len(relevance):
             return relevance
         low, top = np.float32(self.settings.min_relevance), np.float32(self.settings.service_ceiling)
         part = relevance[:, cols]  # a copy (fancy indexing)
         if top < low:
-            part *= top  # relevance is at most 1: at most the ceiling, in the same order
+            above = part > top
+            part[above] = top + (part[above] - top) * ((self._ceiling() - top) / max(np.float32(1.0) - top, 1e-6))
         else:
             above = part > low
             part[above] = low + (part[above] - low) * ((top - low) / max(np.float32(1.0) - low, np.float32(1e-6)))
@@ -1977,6 +1979,16 @@ class SegmentMatcher(Estimator):
             sells = map_distinct(scopes[ask], lambda t: scope_serves_only(t, rules) and bool(trade_spans(t, rules)))
             out[ask] = sells.to_numpy(dtype=bool)
         return out
+
+    def served_before(self, relevance: np.ndarray) -> np.ndarray:
+        """A serving segment's relevance as it was before _serve_below_makers pressed it where service_ceiling is below
+        min_relevance (where it is not, or at or under the ceiling, as it is)."""
+        s = self.settings
+        rel = np.asarray(relevance, dtype=np.float64)
+        top, cap = float(s.service_ceiling), float(self._ceiling())
+        if top >= s.min_relevance or cap <= top:
+            return rel
+        return np.where(rel > top, top + (rel - top) * (1.0 - top) / (cap - top), rel)
 
     def _ranking_inputs(self, sums: _FieldSums, strong: np.ndarray, weak: np.ndarray):
         """(rows, strong, weak) of the rows whose ranking differs from their filing: the weak words of a

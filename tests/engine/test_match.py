@@ -1043,10 +1043,15 @@ def test_a_segment_that_serves_its_chain_ranks_after_its_makers(shipped):
     assert plain[0, col] > top  # the contractor's own evidence is strong …
     assert low <= pressed[0, col] <= top < pressed[1].max()  # … yet it ranks after the maker, and is filed
     assert pressed[0, col] == pytest.approx(low + (plain[0, col] - low) * (top - low) / (1 - low), abs=1e-5)
-    ranked = relevance()  # the default: scaled under the ceiling, ranked, never filed
-    assert ranked[0, col] == pytest.approx(plain[0, col] * DEFAULTS.service_ceiling, abs=1e-5)
-    assert ranked[0, col] < low
-    assert relevance(service_ceiling=0.5)[0, col] <= 0.5 < low
+    # the default: above the ceiling pressed between it and just under min_relevance, ranked, never filed
+    ranked = relevance()
+    ceiling = DEFAULTS.service_ceiling
+    assert ceiling < ranked[0, col] < low and round(float(ranked[0, col]), 4) < low
+    m = SegmentMatcher(settings=DEFAULTS).fit(matcher.load_chains())
+    assert m.served_before(ranked[0, col]) == pytest.approx(plain[0, col], abs=1e-5)  # read back
+    assert m.served_before(0.3) == 0.3  # under the ceiling: as it is
+    lower = relevance(service_ceiling=0.5)
+    assert 0.5 < lower[0, col] < low and lower[0, col] < ranked[0, col]  # the part above the ceiling, pressed
     other = np.flatnonzero(~seg["serves"].to_numpy(dtype=bool))
     assert np.array_equal(pressed[:, other], plain[:, other])  # the makers' segments are untouched
     assert np.array_equal(ranked[:, other], plain[:, other])
