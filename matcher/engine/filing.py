@@ -84,15 +84,6 @@ def choose(key: np.ndarray, fit: np.ndarray) -> np.ndarray:
 _MAKERS_FIRST = 1e9  # above any fit (relevance × gap weight × priority): a tie-break of its own
 
 
-def _own_evidence(ev: np.ndarray, support: float) -> np.ndarray:
-    """n × a chain's segments: each segment's evidence without what chain_support lent it from the chain's other
-    segments (matcher._evidence adds support × their sum): E = O + support × (ΣO − O), read back. The industry code
-    a chain without text gets and a 大类's evidence are added after the support; they count as the segment's own."""
-    k = ev.shape[1]
-    total = ev.astype(np.float64).sum(axis=1, keepdims=True) / (1.0 + support * (k - 1))
-    return np.maximum((ev - support * total) / max(1.0 - support, 1e-9), 0.0)
-
-
 def file_chains(
     matcher: SegmentMatcher, result: MatchResult, gap_weight: np.ndarray, priority: np.ndarray, settings: Settings
 ) -> Filing:
@@ -122,17 +113,6 @@ def file_chains(
         tie = fit + np.where(np.isin(cols, matcher.serving_), 0.0, _MAKERS_FIRST)
         any_best = choose(ev, tie)  # the most relevant segment, whatever its evidence
         text_best = choose(np.where(named, ev, -np.inf), tie)  # the most relevant segment text names
-        serving = np.isin(cols, matcher.serving_)
-        if serving.any() and not serving.all():
-            # a maker whose serving segment outweighs its products (the 承装 licence, a leader's 南方电网 in its name)
-            # is filed with the products where a segment of makers files on its own evidence
-            own = _own_evidence(ev, settings.chain_support)
-            makes = ~serving & reaches(-np.expm1(-own / settings.evidence_scale), min_relevance)
-            alt = choose(np.where(makes, ev, -np.inf), tie)
-            any_best = np.where(serving[any_best] & makes.any(axis=1), alt, any_best)
-            makes &= named
-            alt = choose(np.where(makes, ev, -np.inf), tie)
-            text_best = np.where(serving[text_best] & makes.any(axis=1), alt, text_best)
         has_text = named.any(axis=1)
         r_any = r[rows, any_best]
         r_text = np.where(has_text, r[rows, text_best], 0.0)

@@ -117,37 +117,6 @@ def _random_zone(zone, chains, seed):
     return dataclasses.replace(zone, chains=new)
 
 
-@given(arrays(np.float64, (4, 5), elements=st.floats(0, 5)), st.sampled_from([0.0, 0.3, 0.5]))
-def test_own_evidence_reads_back_what_chain_support_lent(own, support):
-    """_own_evidence inverts the chain support matcher._evidence adds (E = O + support × (ΣO − O))."""
-    from matcher.engine.filing import _own_evidence
-
-    lent = own + support * (own.sum(axis=1, keepdims=True) - own)
-    assert np.allclose(_own_evidence(lent, support), own, atol=1e-9)
-
-
-def test_a_maker_is_filed_with_its_products_not_its_licence(tmp_path):
-    """Where a segment that serves the chain outweighs a maker's products (the 承装 licence and a leader's name in a
-    subsidiary's) but a segment of makers files on its own evidence, the company is filed there; a contractor whose
-    other segments only borrow from its construction words stays ranked, not filed."""
-    scope = (
-        "一般项目：电力设备检测、调试及试验技术服务；配电自动化终端、智能巡检装置的研发、生产与销售；输配电及控制设备制造；"
-        "智能输配电及控制设备销售；软件开发。许可项目：输电、供电、受电电力设施的安装、维修和试验；检验检测服务"
-    )
-    path = tmp_path / "list.csv"
-    pd.DataFrame(
-        [
-            ["南方电网甲乙电力科技有限公司", scope, "3829"],
-            ["甲乙铁路工程有限公司", "铁路工程施工；城市轨道交通工程施工；隧道工程施工", None],
-        ],
-        columns=["企业名称", "经营范围", "国标行业小类"],
-    ).to_csv(path, index=False)
-    r = matcher.score_files([path], as_of=AS_OF).ranked.set_index("company_name")
-    maker, contractor = r.loc["南方电网甲乙电力科技有限公司"], r.loc["甲乙铁路工程有限公司"]
-    assert maker.chain_id == "grid" and maker.filed and maker.segment_name != "电网工程建设与供电运营"
-    assert pd.isna(contractor.chain_id) and not contractor.filed
-
-
 @pytest.mark.parametrize("seed", range(3))
 def test_the_gap_profile_never_moves_a_company_to_another_segment(seed):
     """On the bundled sample under the shipped zone and under random gap profiles, every company keeps
