@@ -48,10 +48,10 @@ from ..ingest.scope import (
     product_bracket_end,
     scope_item_codes,
     scope_makes,
+    scope_sells_only,
     scope_serves_only,
     split_copied_scopes,
     trade_byte_spans,
-    trade_spans,
 )
 from ..knowledge.chains import Chain, industry_codes
 from ..knowledge.fields import CONTEXTS, FieldPolicy, factor, field_policies
@@ -1960,10 +1960,10 @@ class SegmentMatcher(Estimator):
     def _making_code_unlisted(self, frame: pd.DataFrame, codes: np.ndarray, code_ev: sp.csr_matrix) -> np.ndarray:
         """bool per row: an industry code that gives evidence and names a making (its GB/T 小类 ends in a
         maker_activities word: 配电开关控制设备制造, 应用软件开发) beside a 经营范围 that makes nothing and sells
-        (scope_serves_only, with an item that only trades: 配电开关控制设备销售；电气设备销售; not 新能源技术推广
-        alone, which registers no trade). The registration claims a
-        making the scope does not list: like the goods the scope names, the code ranks the company and does not
-        file it. Only rows with code evidence and a scope are read, once per distinct scope."""
+        (matcher.ingest.scope.scope_sells_only: 配电开关控制设备销售；电气设备销售; not 新能源技术推广 alone, which
+        registers no trade). The registration claims a making the scope does not list: like the goods the scope names,
+        the code ranks the company and does not file it. Only rows with code evidence and a scope are read, once per
+        distinct scope."""
         out = np.zeros(len(frame), dtype=bool)
         scopes = _column(frame, "scope")
         if self.settings.scope_trade_factor >= 1.0:  # the setting says: a seller's items are no different
@@ -1973,11 +1973,12 @@ class SegmentMatcher(Estimator):
             return out
         rules, names = boilerplate(), industry_codes()
         makers = tuple(rules.maker_activities)
-        making = {c: names.get(str(c), "").endswith(makers) for c in set(codes[ask].tolist())}
-        ask &= np.array([making.get(c, False) for c in codes.tolist()], dtype=bool)
-        if ask.any():
-            sells = map_distinct(scopes[ask], lambda t: scope_serves_only(t, rules) and bool(trade_spans(t, rules)))
-            out[ask] = sells.to_numpy(dtype=bool)
+        rows = np.flatnonzero(ask)
+        asked = codes[rows].tolist()  # only the rows with code evidence and a scope: each distinct code named once
+        making = {c: names.get(str(c), "").endswith(makers) for c in set(asked)}
+        rows = rows[[making[c] for c in asked]]
+        if len(rows):
+            out[rows] = map_distinct(scopes.iloc[rows], lambda t: scope_sells_only(t, rules)).to_numpy(dtype=bool)
         return out
 
     def served_before(self, relevance: np.ndarray) -> np.ndarray:

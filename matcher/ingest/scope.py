@@ -719,8 +719,13 @@ def trade_spans(text, rules: Boilerplate | None = None) -> tuple[tuple[int, int]
     if not rules.trade_activities:
         return ()
     text = str(text)
+    return _trade_spans_of(text, _kept(text, rules)[0], rules)
+
+
+def _trade_spans_of(text: str, kept: list, rules: Boilerplate) -> tuple[tuple[int, int], ...]:
+    """trade_spans of a scope whose kept items (_kept) are read already."""
     out = []
-    for off, item, _, _, _ in _kept(text, rules)[0]:
+    for off, item, _, _, _ in kept:
         if names_making(item, rules):
             continue
         end = _trade_end(item, rules.trade_activities)
@@ -759,10 +764,27 @@ def scope_serves_only(text, rules: Boilerplate | None = None) -> bool:
     activity in any kept item but the light ones (变压器销售；电气设备销售 / 物业管理；停车场服务). The technology
     boilerplate alone (技术开发、技术服务…) registers no business: False."""
     rules = rules or boilerplate()
-    items, dropped = _business_items(text, rules)
+    return _serves_only(*_business_items(text, rules), rules)
+
+
+def _serves_only(items: list[str], dropped: tuple[str, ...], rules: Boilerplate) -> bool:
     if not items and not rules.service_items.intersection(dropped):
         return False
     return not _makes(items, rules)
+
+
+def scope_sells_only(text, rules: Boilerplate | None = None) -> bool:
+    """Whether a scope makes nothing (scope_serves_only) and registers an item that only trades (trade_spans:
+    配电开关控制设备销售；电气设备销售; not 新能源技术推广 or 物业管理 alone): a seller's. One read of the items."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return False
+    rules = rules or boilerplate()
+    text = str(text)
+    kept, dropped = _kept(text, rules)
+    items = [item for _, item, _, _, light in kept if not light]
+    return _serves_only(items, tuple(dropped), rules) and bool(
+        rules.trade_activities and _trade_spans_of(text, kept, rules)
+    )
 
 
 # where an item ends in texts as matching reads them (NFKC: ；： are ;: there), SEPARATOR included

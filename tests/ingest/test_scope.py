@@ -530,6 +530,30 @@ def test_scope_serves_only_finds_a_business_that_makes_nothing(text, serves):
 
 
 @given(st.text(alphabet=ALPHABET, max_size=200) | st.text(max_size=80))
+def test_a_scope_that_sells_only_serves_only_and_trades(text):
+    """scope_sells_only reads the items once: what scope_serves_only and trade_spans say of them together."""
+    from matcher.ingest.scope import scope_sells_only, scope_serves_only, trade_spans
+
+    assert scope_sells_only(text) is (scope_serves_only(text) and bool(trade_spans(text)))
+
+
+@pytest.mark.parametrize(
+    "text, sells",
+    [
+        ("配电开关控制设备销售；智能输配电及控制设备销售；电气设备销售", True),
+        ("物业管理；停车场服务", False),  # serves, sells nothing
+        ("新能源技术推广", False),
+        ("配电开关控制设备制造；配电开关控制设备销售", False),  # makes
+        (None, False),
+    ],
+)
+def test_scope_sells_only(text, sells):
+    from matcher.ingest.scope import scope_sells_only
+
+    assert scope_sells_only(text) is sells
+
+
+@given(st.text(alphabet=ALPHABET, max_size=200) | st.text(max_size=80))
 def test_a_scope_that_serves_only_makes_nothing(text):
     from matcher.ingest.scope import scope_makes, scope_serves_only
 
