@@ -846,6 +846,14 @@ def _with_rows(ranking, rows: np.ndarray, strong: np.ndarray, weak: np.ndarray):
     return every[order], np.vstack((r_strong, strong[new]))[order], np.vstack((r_weak, weak[new]))[order]
 
 
+def _pressed(part: np.ndarray, floor: np.float32, roof: np.float32) -> np.ndarray:
+    """`part` (relevance, a copy the caller owns) with what stands above `floor` pressed into [floor, roof] in
+    proportion, order kept (SegmentMatcher._serve_below_makers; served_before reads it back)."""
+    above = part > floor
+    part[above] = floor + (part[above] - floor) * ((roof - floor) / max(np.float32(1.0) - floor, np.float32(1e-6)))
+    return part
+
+
 def _scale_rows(m: sp.csr_matrix, factor: np.ndarray) -> sp.csr_matrix:
     """m with every row multiplied by its factor."""
     out = m.copy()
@@ -1945,17 +1953,16 @@ class SegmentMatcher(Estimator):
         cols = self.serving_
         if not len(cols) or not len(relevance):
             return relevance
-        low, top = np.float32(self.settings.min_relevance), np.float32(self.settings.service_ceiling)
-        part = relevance[:, cols]  # a copy (fancy indexing)
-        if top < low:
-            above = part > top
-            part[above] = top + (part[above] - top) * ((self._ceiling() - top) / max(np.float32(1.0) - top, 1e-6))
-        else:
-            above = part > low
-            part[above] = low + (part[above] - low) * ((top - low) / max(np.float32(1.0) - low, np.float32(1e-6)))
         out = relevance.copy()
-        out[:, cols] = part
+        out[:, cols] = _pressed(relevance[:, cols], *self._serving_band())
         return out
+
+    def _serving_band(self) -> tuple[np.float32, np.float32]:
+        """(floor, roof): a serving segment's relevance above the floor is pressed into [floor, roof] — above
+        min_relevance into [min_relevance, service_ceiling], or, with the ceiling under min_relevance, above the
+        ceiling into [service_ceiling, just under min_relevance] (ranked, never filed)."""
+        low, top = np.float32(self.settings.min_relevance), np.float32(self.settings.service_ceiling)
+        return (top, np.float32(self._ceiling())) if top < low else (low, top)
 
     def _making_code_unlisted(self, frame: pd.DataFrame, codes: np.ndarray, code_ev: sp.csr_matrix) -> np.ndarray:
         """bool per row: an industry code that gives evidence and names a making (its GB/T 小类 ends in a
@@ -1984,12 +1991,11 @@ class SegmentMatcher(Estimator):
     def served_before(self, relevance: np.ndarray) -> np.ndarray:
         """A serving segment's relevance as it was before _serve_below_makers pressed it where service_ceiling is below
         min_relevance (where it is not, or at or under the ceiling, as it is)."""
-        s = self.settings
         rel = np.asarray(relevance, dtype=np.float64)
-        top, cap = float(s.service_ceiling), float(self._ceiling())
-        if top >= s.min_relevance or cap <= top:
+        floor, roof = float(self.settings.service_ceiling), float(self._ceiling())  # the rank-only band, in float64
+        if floor >= self.settings.min_relevance or roof <= floor:
             return rel
-        return np.where(rel > top, top + (rel - top) * (1.0 - top) / (cap - top), rel)
+        return np.where(rel > floor, floor + (rel - floor) * (1.0 - floor) / (roof - floor), rel)
 
     def _ranking_inputs(self, sums: _FieldSums, strong: np.ndarray, weak: np.ndarray):
         """(rows, strong, weak) of the rows whose ranking differs from their filing: the weak words of a
