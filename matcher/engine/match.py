@@ -679,8 +679,25 @@ def only_trades(clause: str, rules, led: bool = True) -> bool:
         return False
     # the trade ends the statement (…挖掘机租赁) or leads it (出租挖掘机… / 专业维修挖掘机 / 公司主营销售…)
     if clause.endswith(rules.trade_activities):
-        return True
+        return not _trade_listed_apart(clause, rules.trade_activities)
     return led and clause.startswith(rules.trade_activities, _TRADE_LEAD_RX.match(clause).end())
+
+
+_LIST_JOINS = ("以及", "及", "和", "与")
+
+
+def _trade_listed_apart(clause: str, trade: tuple[str, ...]) -> bool:
+    """Whether the trade that ends a clause is a list member of its own after goods that no trade word binds
+    ("提供电动塞拉门、门控单元及维保": the doors and their upkeep), not the goods' trade ("挖掘机、装载机租赁",
+    "销售断路器、接触器及维修") nor the last of the activities done to them ("锂辉石和碳酸锂的采购与贸易",
+    "设备的电气改造和调试")."""
+    end = max((len(w) for w in trade if clause.endswith(w)), default=0)
+    head = clause[: len(clause) - end]
+    join = next((j for j in _LIST_JOINS if head.endswith(j)), None)
+    if join is None:
+        return False
+    goods = head[: len(head) - len(join)]
+    return len(goods) >= 2 and "的" not in goods and not any(w in goods for w in trade)
 
 
 _FIRST_CLAUSE_RX = re.compile(f"[^{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]*")
@@ -1082,6 +1099,7 @@ class _FieldSums:
     # field is read (SegmentMatcher._add_damped)
     damped: list = field(default_factory=list)
     resold: sp.csr_matrix | None = None  # n × S strong evidence moved to weak: a reseller's goods (_keyword_parts)
+    leader_traded: np.ndarray | None = None  # n, bool: a trader's name, where a leader's name files no making
 
     @classmethod
     def empty(cls, n: int, n_seg: int, n_leaders: int) -> _FieldSums:
@@ -1129,6 +1147,8 @@ class SegmentMatcher(Estimator):
         n_seg = len(pairs)
         self.segment_chain_ = np.array([self.chain_ids_.index(c.id) for c, _ in pairs])
         self.serving_ = np.flatnonzero([s.serves for _, s in pairs])  # the segments that serve a chain (see match)
+        # chain index -> its trading segment (Segment.trades): where a leader's trading arm is filed (_leaders_traded)
+        self.trading_ = {int(self.segment_chain_[i]): int(i) for i, (_, s) in enumerate(pairs) if s.trades}
         self.chain_block_ = (self.segment_chain_[:, None] == self.segment_chain_[None, :]).astype(np.float32)
         seg_index = {(c.id, s.id): i for i, (c, s) in enumerate(pairs)}
 
@@ -1884,6 +1904,8 @@ class SegmentMatcher(Estimator):
             sums.leader_hits.eliminate_zeros()
         leader_ev = (sums.leader_hits @ self.leader_segments_).tocsr()
         leader_ev.data *= self.settings.leader_weight
+        if sums.leader_traded is not None and leader_ev.nnz:
+            leader_ev = self._leaders_traded(leader_ev, sums.leader_traded)
         code_all = (code_ev + scope_ev).tocsr()
         ranking = self._ranking_inputs(sums, strong, weak)  # before _evidence reuses the buffers
         # a registered making beside a 经营范围 that makes nothing ranks the company and does not file it
@@ -2079,6 +2101,27 @@ class SegmentMatcher(Estimator):
             traded = sells if traded is None else traded | sells
         return whole, counted, self._name_term_hits(industry), traded, None
 
+    def _leaders_traded(self, leader_ev: sp.csr_matrix, traded: np.ndarray) -> sp.csr_matrix:
+        """n × S leader evidence where a leader's name stands in a trader's name (库卡机器人商贸, 施耐德电气售后服务,
+        阿斯利康（无锡）贸易): the group's brand on an arm that makes nothing, so it names none of the leader's making
+        segments — only, with the best of them, the chain's trading segment where the chain has one (trading_:
+        a drug maker's trading arm is a drug distributor)."""
+        rows = np.flatnonzero(traded & (np.diff(leader_ev.indptr) > 0))
+        if not len(rows):
+            return leader_ev
+        dense = leader_ev[rows].toarray()
+        moved = np.zeros_like(dense)
+        for c, t in self.trading_.items():
+            moved[:, t] = dense[:, self.segment_chain_ == c].max(axis=1)
+        keep = np.ones(leader_ev.shape[0], dtype=np.float32)
+        keep[rows] = 0
+        place = sp.csr_matrix(
+            (np.ones(len(rows), np.float32), (rows, np.arange(len(rows)))), shape=(leader_ev.shape[0], len(rows))
+        )
+        out = (_scale_rows(leader_ev, keep) + place @ sp.csr_matrix(moved)).tocsr()
+        out.eliminate_zeros()
+        return out
+
     def _leaders_past_place(self, names: pd.Series, found: sp.csr_matrix) -> sp.csr_matrix:
         """`found` without the leader names that start only inside a word of the name's place: read across the
         place, they are another 字号 (京北方 in 南京北方物流, 中车 in 汉中车辆维修, 通号 in 南通号角). A leader that
@@ -2131,6 +2174,10 @@ class SegmentMatcher(Estimator):
             found = (fh.hits @ self._pattern_leaders_).tocsr()
             if p.read == "name" and found.nnz:
                 found = self._leaders_past_place(_column(frame, p.column), found)
+                if (
+                    traded is not None and traded.any()
+                ):  # 库卡机器人商贸, 中车供应链管理: the group's brand on a trading arm
+                    sums.leader_traded = traded if sums.leader_traded is None else sums.leader_traded | traded
             sums.leader_hits = found if sums.leader_hits.nnz == 0 else sums.leader_hits.maximum(found).tocsr()
         h = (counted.hits @ self._pattern_keywords_).tocsr()
         ex = self._excluded(fh, p, sums)

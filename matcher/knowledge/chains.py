@@ -64,6 +64,9 @@ class Segment:
     # a service to the chain (its construction, operation or distribution), not a product of it: its companies rank
     # after the chain's makers (the setting service_ceiling)
     serves: bool = False
+    # trading the chain's products is this segment's business (药品批发): a leader's name on a trading arm
+    # (阿斯利康（无锡）贸易) files the arm here, not in the leader's making segments (at most one per chain)
+    trades: bool = False
 
 
 @dataclass(frozen=True)
@@ -260,9 +263,12 @@ def load_chain(path) -> Chain:
         target = s.get("target_count", 3)
         if not isinstance(target, int) or target < 1:
             raise DataFileError(path, f"{where}target_count", "应为正整数")
-        serves = s.get("serves", False)
-        if not isinstance(serves, bool):
-            raise DataFileError(path, f"{where}serves", "应为 true 或 false")
+        serves, trades = s.get("serves", False), s.get("trades", False)
+        for key, value in (("serves", serves), ("trades", trades)):
+            if not isinstance(value, bool):
+                raise DataFileError(path, f"{where}{key}", "应为 true 或 false")
+        if trades and any(x.trades for x in segments):
+            raise DataFileError(path, f"{where}trades", "一条产业链至多一个流通环节")
         segments.append(
             Segment(
                 id=sid,
@@ -276,6 +282,7 @@ def load_chain(path) -> Chain:
                 leaders=_words(s, "leaders", path, where),
                 target_count=target,
                 serves=serves,
+                trades=trades,
             )
         )
     path = chain_file

@@ -585,6 +585,22 @@ def test_a_leaders_brand_on_a_business_outside_the_chains_is_not_evidence(shippe
     assert rel.loc[0, "ai"] < t and rel.loc[1, "ai"] < t and rel.loc[2, "ai"] >= t
 
 
+def test_a_leaders_brand_on_its_trading_arm_is_not_evidence(shipped):
+    """A leader's name in a trader's or an after-sales arm's name (库卡机器人商贸, 施耐德电气售后服务) is the group's
+    brand on a business that makes nothing: it does not file the arm, whose own words rank it; the leader's maker
+    name stays filed."""
+    names = ["库卡机器人商贸(昆山)有限公司", "施耐德电气售后服务(大连)有限公司", "中车(天津)供应链管理有限公司"]
+    makers = ["库卡机器人(上海)有限公司", "施耐德电气(厦门)开关设备有限公司", "中车青岛四方机车车辆股份有限公司"]
+    rel = _chain_rel(shipped, frame(company_name=names + makers))
+    t = DEFAULTS.min_relevance
+    for i, chain in enumerate(("ime", "grid", "rail")):
+        assert rel.loc[i, chain] < t <= rel.loc[3 + i, chain]
+    assert rel.loc[0, "ime"] > 0  # 机器人 in the trader's name still ranks it
+    # where trading is a segment of the chain (Segment.trades: drug distribution), a drug maker's trading arm is filed
+    arm = _chain_rel(shipped, frame(company_name=["阿斯利康（无锡）贸易有限公司"]))
+    assert arm.loc[0, "bio"] >= t
+
+
 def test_the_customers_trade_is_not_the_firms(shipped):
     """A customer phrase ("为餐饮企业提供…") names whom the firm serves: a software firm with catering customers is not a catering
     business, and an automaker customer does not make a battery-system maker an automaker."""
@@ -1821,6 +1837,9 @@ def test_body_panels_are_no_application_cue():
         # a plain clause that opens with its trade trades what it names (not the clause before it)
         ("某某电器批发有限公司位于柳市低压电器市场，批发各品牌断路器、接触器和配电箱。", [False, True]),
         ("公司位于柳市，研发生产断路器和接触器。", [False, False]),
+        # packaging makes the devices it names (封装 is a making activity of the 经营范围 rules)
+        ("公司主营功率半导体器件的封装测试与销售。", [False]),
+        ("公司主营功率半导体器件的代理与销售。", [True]),
     ],
 )
 def test_trade_clauses_are_statements_that_only_trade(text, traded):
@@ -1841,6 +1860,9 @@ def test_trade_clauses_are_statements_that_only_trade(text, traded):
         ("某某工控自动化设备维修有限公司专业维修各品牌PLC、变频器、伺服驱动器和工控机，提供上门检修服务。", False),
         ("公司代理日本、德国多个品牌加工中心和数控车床的销售与售后服务，客户为汽车零部件企业。", False),
         ("公司经销多个品牌的工业机器人、协作机器人和伺服电机。", False),
+        # upkeep listed apart after the goods: the goods are supplied, the statement does not only service them
+        ("公司为汽车零部件企业提供伺服电机、伺服驱动器及维保服务。", True),
+        ("公司主营伺服电机、伺服驱动器的销售及维修。", False),
     ],
 )
 def test_a_statement_that_only_trades_ranks_and_never_files(shipped, intro, filed):

@@ -730,3 +730,16 @@ def test_negated_byte_spans_are_the_brackets_that_exclude():
     data = text.encode("utf-8")
     got = [data[a:b].decode("utf-8") for a, b in zip(*negated_byte_spans(data))]
     assert got == ["(不含职业中介活动、劳务派遣服务)", "(象牙及其制品除外)"]
+
+
+def test_a_legal_preamble_is_boilerplate_and_its_bracket_holds_the_items():
+    """Some provinces open every scope with the legal preamble (法律、法规、国务院决定规定禁止的不得经营；…市场主体自主选择
+    经营。) and put the items in a bracket after it: the preamble is no item, and the first items inside are the main ones."""
+    text = (
+        "法律、法规、国务院决定规定禁止的不得经营；法律、法规、国务院决定规定应当许可（审批）的，经审批机关批准后凭许可（审批）"
+        "文件经营;法律、法规、国务院决定规定无需许可（审批）的，市场主体自主选择经营。（一般项目：锂离子电池制造；电池销售；"
+        "技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广（除依法须经批准的项目外，凭营业执照依法自主开展经营活动））"
+    )
+    items = parse_scope(text).items
+    assert [i.text for i in items] == ["锂离子电池制造", "电池销售"]
+    assert items[0].main

@@ -321,6 +321,13 @@ GOOD = {
         (lambda d: d["segments"][0].update(keywords=[]), "segments[0](s1).keywords"),
         (lambda d: d.update(core_keywords={"某词": "nope"}), "core_keywords.某词"),
         (lambda d: d["segments"][0].update(serves="yes"), "segments[0](s1).serves"),
+        (lambda d: d["segments"][0].update(trades=1), "segments[0](s1).trades"),
+        (
+            lambda d: d["segments"].extend(
+                [{**d["segments"][0], "id": "t1", "trades": True}, {**d["segments"][0], "id": "t2", "trades": True}]
+            ),
+            "segments[2](t2).trades",
+        ),
     ],
 )
 def test_chain_errors_name_file_and_field(tmp_path, mutate, field):
