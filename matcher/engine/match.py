@@ -213,6 +213,7 @@ LIST_LEADS = ("包括", "主要包括", "包含", "涵盖", "业务包括", "服
 # firm say what the firm is.
 CORE_NOUNS = ("提供商", "供应商", "服务商", "研发商", "生产商", "制造商", "开发商", "运营商", "厂商", "企业", "公司")
 # kinds of firm that trade what they name: a statement that ends with one only trades (我们是一家工控产品代理商)
+ARM_NOUNS = ("子公司", "分公司")  # a group's arm: 是某集团在华的销售子公司 names the arm's trade before it
 TRADER_NOUNS = ("代理商", "经销商", "分销商", "贸易商", "批发商", "代理公司", "经销公司", "贸易公司")
 
 
@@ -669,7 +670,9 @@ def only_trades(clause: str, rules, led: bool = True) -> bool:
         return False
     if clause.endswith(TRADER_NOUNS):  # 一家电子元器件代理商: the kind of firm is a trader's
         return not _makes_something(clause, rules)
-    for noun in CORE_NOUNS:  # 一家专注机床附件贸易的公司: the kind of firm after its trade
+    for noun in (
+        ARM_NOUNS + CORE_NOUNS
+    ):  # 一家专注机床附件贸易的公司 / 集团在华的销售子公司: the kind of firm after its trade
         if clause.endswith(noun):
             clause = clause.removesuffix(noun).removesuffix("的").rstrip(_STATEMENT_TRIM)
             break
