@@ -612,7 +612,7 @@ TRADE_ITEMS = [
 def test_trade_byte_spans_find_what_trade_spans_finds(scopes):
     """The engine's one pass over all texts (joined as matching joins them) finds the items trade_spans reads
     one scope at a time."""
-    from matcher.engine.match import SEPARATOR, _prep
+    from matcher.engine.clauses import SEPARATOR, _prep
     from matcher.ingest.scope import trade_byte_spans, trade_spans
 
     texts = [_prep("；".join(items) + "。") for items in scopes]
@@ -720,7 +720,7 @@ def test_split_copied_scopes_keeps_every_character(text):
 def test_negated_byte_spans_are_the_brackets_that_exclude():
     """The brackets that say what a company does not do (不含 / 不得 / 除…外 / …除外), in texts as matching reads them;
     a bracket naming the product, a licence note or an unclosed bracket is none."""
-    from matcher.engine.match import _prep
+    from matcher.engine.clauses import _prep
     from matcher.ingest.scope import negated_byte_spans
 
     text = _prep(
