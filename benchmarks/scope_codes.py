@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import quality as q  # noqa: E402
+import evalsets as q  # noqa: E402
 import train_model as tm  # noqa: E402
 
 import matcher  # noqa: E402

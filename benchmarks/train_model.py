@@ -1,7 +1,7 @@
 """Train the learned chain model (matcher.learn) on the three labelled development sets, report it on
 held-out grouped folds, and write the artefact data/model/chain_model.npz.
 
-The sets (../shared/eval, see benchmarks/quality.py) are pooled: every row of every set is one
+The sets (../shared/eval, see benchmarks/evalsets.py) are pooled: every row of every set is one
 training row with, per chain, a label (intro: the chain is its primary or secondary chain; names and
 scope: pos / neg, `skip` left out of that chain). Folds group rows by the name stem (`name_stem`)
 across the three sets, so a listed company in both the names and the scope set, or two companies of
@@ -66,7 +66,7 @@ import sklearn
 from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import quality as q  # noqa: E402
+import evalsets as q  # noqa: E402
 
 import matcher  # noqa: E402
 from matcher.engine.learned import (  # noqa: E402
@@ -167,7 +167,7 @@ class Pool:
     feats: dict  # knowledge features, n × C each (knowledge-only engine)
     relevance: np.ndarray  # n × C knowledge-only chain relevance
     rank: dict  # head_weak_rank value -> n × C knowledge-only chain relevance that ranks (GRID["head_weak_rank"])
-    labels: dict  # set key -> its labels table (for quality.metrics)
+    labels: dict  # set key -> its labels table (for evalsets.metrics)
     offsets: dict  # set key -> (start, stop) rows in the pool
     hashes: dict  # set file -> sha256
 
@@ -383,7 +383,7 @@ def average_precision(y: np.ndarray, score: np.ndarray) -> float:
 class Selector:
     """selection_score for one set of pool rows, its labels laid out once: the mean of the issue's four
     held-out targets (简介 mean AP and macro F1, names mean AP, 经营范围 mean AP), less how far 简介 none
-    kept and macro F1 fall under their targets (floors). The same figures as quality.metrics (tested equal), in NumPy."""
+    kept and macro F1 fall under their targets (floors). The same figures as evalsets.metrics (tested equal), in NumPy."""
 
     def __init__(self, pool: Pool, rows: np.ndarray):
         self.parts = []
@@ -408,7 +408,7 @@ class Selector:
         aps, f1s = [], []
         for j, cid in enumerate(CHAINS):
             aps.append(average_precision((primary == cid) | (secondary == cid), rel[:, j]))
-            if cid == "rail":  # too few positives for the F1 mean (quality.intro_metrics)
+            if cid == "rail":  # too few positives for the F1 mean (evalsets.intro_metrics)
                 continue
             tp = np.sum((pred == cid) & correct)
             fp = np.sum((pred == cid) & ~correct)

@@ -95,7 +95,7 @@ def _fake_pool(rng, sizes=(60, 90, 40)):
 
 
 def test_selector_equals_the_quality_metrics():
-    """The inner folds' NumPy score gives what quality.metrics gives on the same rows and relevance."""
+    """The inner folds' NumPy score gives what evalsets.metrics gives on the same rows and relevance."""
     import pandas as pd
 
     rng = np.random.default_rng(5)
