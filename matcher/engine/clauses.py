@@ -178,13 +178,13 @@ _CORE_RX = _phrase_rx(CORE_OPENERS, CORE_NOUNS, 60)
 # A vertical word before a product word names the product's users ("酒店送物机器人"): at most USER_GAP characters
 # between them, none of them a break or a link word (SegmentMatcher._product_users)
 USER_GAP = 2
-_USER_STOPS = frozenset(_SENTENCE_BREAKS + _CLAUSE_BREAKS + "、和及与或是为的等")
+USER_STOPS = frozenset(_SENTENCE_BREAKS + _CLAUSE_BREAKS + "、和及与或是为的等")
 # a verb between them makes the product what the vertical business offers, not what its users use (学校【开设】高铁乘务
 # 专业, 门店【销售】机器人): the vertical word names the business
 USER_VERBS = frozenset(("开设", "开展", "举办", "组织", "销售", "代理", "经营", "租赁", "出租", "维修", "培训"))
 # how a report names its source in its opening clause (据报道 / 据当地媒体报道 / 据介绍): not the business
 OPENING_SOURCES = ("据",)
-_OPENING_SOURCE_BYTES = tuple(w.encode("utf-8") for w in OPENING_SOURCES)
+OPENING_SOURCE_BYTES = tuple(w.encode("utf-8") for w in OPENING_SOURCES)
 # where the noun phrase that opens a description ends: its first verb of supply or making (为…提供 / 开发 / 生产 …)
 OPENING_VERBS = (
     "为",
@@ -202,13 +202,13 @@ OPENING_VERBS = (
     "面向",
     "帮助",
 )
-_OPENING_VERB_RX = re.compile("|".join(OPENING_VERBS))
+OPENING_VERB_RX = re.compile("|".join(OPENING_VERBS))
 # a slogan: a first sentence of at most 40 characters that ends with an exclamation mark
-_SLOGAN_RX = re.compile(f"(?:^|(?<={SEPARATOR}))[^{re.escape(_SENTENCE_BREAKS)}]{{1,40}}[！!]")
+SLOGAN_RX = re.compile(f"(?:^|(?<={SEPARATOR}))[^{re.escape(_SENTENCE_BREAKS)}]{{1,40}}[！!]")
 # A venue word at most VENUE_GAP characters after a keyword, in its clause, makes the keyword a park's, a fair's or a
 # fund's ("半导体设备与材料展览会"): SegmentMatcher._before_venue
 VENUE_GAP = 6
-_BREAK_BYTES_RX = re.compile(b"|".join(re.escape(c.encode("utf-8")) for c in _SENTENCE_BREAKS + _CLAUSE_BREAKS))
+BREAK_BYTES_RX = re.compile(b"|".join(re.escape(c.encode("utf-8")) for c in _SENTENCE_BREAKS + _CLAUSE_BREAKS))
 # what a vertical business sells as well ("整合营销解决方案", "在线教育app"): after a vertical word they name no product
 GENERIC_OFFERS = frozenset(
     ("解决方案", "行业解决方案", "整体解决方案", "软件", "软件开发", "app", "小程序", "云平台", "管理系统")
@@ -289,7 +289,7 @@ _HEADLINE_RX = re.compile(
 # 该企业研发的视觉识别算法…): the rest of the opening clause, as a statement led by 主要 / 专业 is
 # who a statement of the firm's own making names as its subject (公司生产… / 该企业研发的… / 我们团队设计…)
 STATEMENT_SUBJECTS = ("公司", "本公司", "该公司", "我们", "我司", "企业", "本企业", "该企业", "团队", "我们团队")
-_OPENING_STATED_RX = re.compile(
+OPENING_STATED_RX = re.compile(
     f"(?:^|(?<={SEPARATOR}))(?:{'|'.join(STATEMENT_SUBJECTS)})?(?:{'|'.join(STATED_VERBS)})"
     f"(?:[和与及、]?(?:{'|'.join((*STATED_VERBS, '销售'))}))*(?!{_KIND_NEXT})({_CLAUSE_TEXT}{{1,40}})"
 )
@@ -358,14 +358,14 @@ _EN_CORE_RX = _StartChecked(
     "iawdmbpsof",  # is / are, we, designs …, specializ…, offers, focus…, maker of …
 )
 # An English statement of trade (… is a distributor of industrial automation products: plcs, …): the firm resells what
-# the clause and the ones after it in its sentence name, up to one that makes something (_EN_MAKING_RX). Not
+# the clause and the ones after it in its sentence name, up to one that makes something (EN_MAKING_RX). Not
 # "distribution" (power distribution is the grid's), nor rental or leasing (gpu leasing is a trade of its own)
-_EN_TRADE_RX = _StartChecked(
+EN_TRADE_RX = _StartChecked(
     f"(?:distribut(?:e|es|ed|ing|ors?)|resell(?:s|ing|ers?)?|trad(?:es|ing)|sourcing){_EN_LETTER_RIGHT}",
     _EN_LETTER_LEFT,
     _not_latin,
 )
-_EN_MAKING_RX = re.compile(
+EN_MAKING_RX = re.compile(
     f"{_EN_LETTER_LEFT}(?:manufactur[a-z]*|design(?:s|ed|ing)?|develop(?:s|ed|ing)?|produc(?:e|es|ed|ing)|"
     f"mak(?:e|es|ing)|build(?:s|ing)?|fabricat[a-z]*|r&d|engineer(?:s|ed|ing)?){_EN_LETTER_RIGHT}"
 )
@@ -406,7 +406,7 @@ _CORE_PHRASES = (
     (_SUPPLY_RX, 2),
     (_STATED_RX, 1),
     (_HEADLINE_RX, 1),
-    (_OPENING_STATED_RX, 1),
+    (OPENING_STATED_RX, 1),
 )
 _CUES = HEAD_CUES + APPLICATION_CUES + NOT_APPLICATION + METHOD_CUES
 # application cues that say where the firm's product is used or whom it serves: inside a clause they start the
@@ -437,7 +437,7 @@ _SENTENCE_CODES = np.array([ord(c) for c in _SENTENCE_BREAKS], dtype=np.uint32)
 _CLAUSE_CODES = np.array([ord(c) for c in _CLAUSE_BREAKS], dtype=np.uint32)
 
 
-def _code_points(text: str) -> np.ndarray:
+def code_points(text: str) -> np.ndarray:
     """The code points of a text, by one C-level encode instead of ord() per character."""
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
@@ -451,7 +451,7 @@ def clause_table(text: str, codes: np.ndarray | None = None, cued: bool = False)
     an APPLICATION clause in its sentence are APPLICATION too (the list it opens), up to one with a head
     or means cue of its own. With `cued`, a third array: whether each clause holds a head cue itself (the
     clause that states the business, not the ones after it in its sentence)."""
-    codes = _code_points(text) if codes is None else codes
+    codes = code_points(text) if codes is None else codes
     sent_break = np.isin(codes, _SENTENCE_CODES)
     brk = sent_break | np.isin(codes, _CLAUSE_CODES)
     starts = np.flatnonzero(~brk & np.r_[True, brk[:-1]])
@@ -563,7 +563,7 @@ def trade_clauses(text: str, starts: np.ndarray, ctx: np.ndarray, own: np.ndarra
     for c in np.flatnonzero(ctx == METHOD).tolist():
         clause = text[starts[c] : ends[c]].lstrip(_STATEMENT_TRIM)
         if clause.startswith(RESALE_CUES, _TRADE_LEAD_RX.match(clause).end()):
-            out[c] = not _makes_something(clause, rules)
+            out[c] = not makes_something(clause, rules)
     return out
 
 
@@ -579,7 +579,7 @@ def _plain_trade_rx(trade: tuple[str, ...]) -> re.Pattern:
 
 
 # words that open a clause turning from what came before ("我们不做课程，而是…", "…，同时自主研发…")
-_TURN_WORDS = ("而是", "但", "同时", "另外", "此外", "并且", "还")
+TURN_WORDS = ("而是", "但", "同时", "另外", "此外", "并且", "还")
 # what a statement that says what the firm does not do opens with: it states no trade ("我们不做面向家长的课程")
 _NOT_DONE_RX = re.compile("不做|不是|并非|不从事|不卖")
 # what may stand before a trade that leads a business statement: 公司主营销售… / 专业维修… / 本店经营…
@@ -593,7 +593,7 @@ _TRADE_LEAD_RX = re.compile(
 _ACTIVITY_PRODUCTS = ("加工中心",)
 
 
-def _makes_something(text: str, rules) -> bool:
+def makes_something(text: str, rules) -> bool:
     """Whether a text names a making activity (生产, 研发, 设计 …: making_activities of the 经营范围 rules), not
     inside a product's name (_ACTIVITY_PRODUCTS)."""
     for product in _ACTIVITY_PRODUCTS:
@@ -610,7 +610,7 @@ def only_trades(clause: str, rules, led: bool = True) -> bool:
     if _NOT_DONE_RX.search(clause):
         return False
     if clause.endswith(TRADER_NOUNS):  # 一家电子元器件代理商: the kind of firm is a trader's
-        return not _makes_something(clause, rules)
+        return not makes_something(clause, rules)
     for noun in (
         ARM_NOUNS + CORE_NOUNS
     ):  # 一家专注机床附件贸易的公司 / 集团在华的销售子公司: the kind of firm after its trade
@@ -619,7 +619,7 @@ def only_trades(clause: str, rules, led: bool = True) -> bool:
             break
     for tail in _STATEMENT_TAILS:
         clause = clause.removesuffix(tail).rstrip(_STATEMENT_TRIM)
-    if _makes_something(clause, rules):
+    if makes_something(clause, rules):
         return False
     # the trade ends the statement (…挖掘机租赁) or leads it (出租挖掘机… / 专业维修挖掘机 / 公司主营销售…)
     if clause.endswith(rules.trade_activities):
@@ -652,10 +652,10 @@ def intro_only_trades(text: str, rules) -> bool:
     (only_trades: 销售西门子、三菱PLC… / 一家电子元器件分销商) and nothing in it makes anything."""
     text = str(text)
     first = _FIRST_CLAUSE_RX.match(text).group()
-    return only_trades(first, rules) and not _makes_something(text, rules)
+    return only_trades(first, rules) and not makes_something(text, rules)
 
 
-def _going_on(text: str, starts: np.ndarray, ctx: np.ndarray, c: int, first: int, stop) -> Iterator[int]:
+def going_on(text: str, starts: np.ndarray, ctx: np.ndarray, c: int, first: int, stop) -> Iterator[int]:
     """The clauses from `first` on that go on in the sentence of clause `c` (PLAIN or HEAD ones, with no sentence
     break before them after `c`), up to one for whose (start, end) `stop` is true: the goods a trade statement
     lists (低压电器批发：断路器、接触器…，品牌齐全), up to a clause that makes something."""
@@ -754,14 +754,14 @@ def _hyphens_read_as_spaces(data: bytes) -> bytes:
     return out.tobytes()
 
 
-def _prep(text: str) -> str:
+def prep_text(text: str) -> str:
     if not unicodedata.is_normalized("NFKC", text):  # canonical frames are normalised already
         text = unicodedata.normalize("NFKC", text)
     text = text.lower().replace(SEPARATOR, " ")
     return _HYPHEN_RX.sub(" ", text) if "-" in text else text
 
 
-def _prepare_texts(texts: list[str], ascii_case: bool = False) -> bytes:
+def prepare_texts(texts: list[str], ascii_case: bool = False) -> bytes:
     """All texts as matched (NFKC, lower case), joined by SEPARATOR, as UTF-8. Canonical frames hold
     NFKC text already, so the usual path is C-level passes over the joined text; with `ascii_case`
     (every cased letter of the vocabulary is ASCII, so no other letter can take part in a match)
@@ -771,13 +771,13 @@ def _prepare_texts(texts: list[str], ascii_case: bool = False) -> bytes:
     if big.count(SEPARATOR) == max(len(texts) - 1, 0) and unicodedata.is_normalized("NFKC", big):
         data = big.encode("utf-8").lower() if ascii_case else big.lower().encode("utf-8")
     else:
-        data = SEPARATOR.join(_prep(t) for t in texts).encode("utf-8")
+        data = SEPARATOR.join(prep_text(t) for t in texts).encode("utf-8")
     data = _hyphens_read_as_spaces(data)
     # an English sentence ends at a full stop and a space: read as a sentence break of the same length (";")
     return data.replace(b". ", b"; ")
 
 
-def _byte_offsets(codes: np.ndarray) -> np.ndarray:
+def byte_offsets(codes: np.ndarray) -> np.ndarray:
     """The UTF-8 byte offset of every character offset (0 … len) of a text whose code points are
     `codes`: index it with character offsets."""
     width = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)

@@ -57,35 +57,35 @@ from ..knowledge.settings import DEFAULTS, Settings
 from ..knowledge.words import boundary_words, goods_words, institution_words, venue_words, vertical_words
 from ..learn.model import ChainModel, shipped_model
 from .clauses import (
-    _BREAK_BYTES_RX,
-    _EN_MAKING_RX,
-    _EN_TRADE_RX,
-    _OPENING_SOURCE_BYTES,
-    _OPENING_STATED_RX,
-    _OPENING_VERB_RX,
-    _SLOGAN_RX,
-    _TURN_WORDS,
-    _USER_STOPS,
     APPLICATION,
+    BREAK_BYTES_RX,
+    EN_MAKING_RX,
+    EN_TRADE_RX,
     GENERIC_OFFERS,
     HEAD,
+    OPENING_SOURCE_BYTES,
+    OPENING_STATED_RX,
+    OPENING_VERB_RX,
     PLAIN,
+    SLOGAN_RX,
+    TURN_WORDS,
     USER_GAP,
+    USER_STOPS,
     USER_VERBS,
     VENUE_GAP,
-    _byte_offsets,
-    _code_points,
-    _going_on,
-    _makes_something,
-    _prep,
-    _prepare_texts,
+    byte_offsets,
     clause_table,
+    code_points,
     core_spans,
     customer_spans,
+    going_on,
     intro_only_trades,
+    makes_something,
     only_makes,
     only_trades,
     owned_clauses,
+    prep_text,
+    prepare_texts,
     trade_clauses,
 )
 from .estimator import Estimator
@@ -424,7 +424,7 @@ class SegmentMatcher(Estimator):
         patterns: dict[str, int] = {}
 
         def pid(word: str) -> int:
-            return patterns.setdefault(_prep(word), len(patterns))
+            return patterns.setdefault(prep_text(word), len(patterns))
 
         vocab: dict[int, int] = {}  # pattern -> keyword id
         display: list[str] = []  # keyword as written in the chain file, for reasons
@@ -480,7 +480,7 @@ class SegmentMatcher(Estimator):
                     leader_names.append(name)
                 leader_pairs.append((leaders[p], sid))
         self.leaders_ = leader_names
-        self._leader_texts_ = [_prep(n) for n in leader_names]  # as matched (NFKC, lower case)
+        self._leader_texts_ = [prep_text(n) for n in leader_names]  # as matched (NFKC, lower case)
         self.leader_segments_ = weights(sorted(set(leader_pairs)), len(leader_names), n_seg)
 
         self.verticals_ = vertical_words()
@@ -498,7 +498,7 @@ class SegmentMatcher(Estimator):
         self._pattern_goods_ = np.zeros(n_pat, dtype=bool)  # vertical words that never name users (goods_words)
         self._pattern_venue_ = np.zeros(n_pat, dtype=bool)
         self._pattern_venue_[venue_ids] = True
-        self._pattern_goods_[[patterns[_prep(w)] for w in goods_words()]] = True
+        self._pattern_goods_[[patterns[prep_text(w)] for w in goods_words()]] = True
         self._pattern_keywords_ = weights(list(vocab.items()), n_pat, k)
         self._pattern_exclusions_ = weights(list(ex_ids.items()), n_pat, len(ex_ids))
         self._pattern_leaders_ = weights(list(leaders.items()), n_pat, len(leader_names))
@@ -521,7 +521,7 @@ class SegmentMatcher(Estimator):
         # the keywords that name a product a vertical word can stand before (SegmentMatcher._product_users)
         self._pattern_product_ = np.asarray(self._pattern_keywords_.sum(axis=1)).ravel() > 0
         # a vertical word before a place that serves people names its kind (美容诊所), not its users
-        not_products = GENERIC_OFFERS | {_prep(w) for w in institution_words()}
+        not_products = GENERIC_OFFERS | {prep_text(w) for w in institution_words()}
         self._pattern_product_[[i for i, p in enumerate(self.patterns_) if p in not_products]] = False
         self.automaton_ = (
             ahocorasick_rs.BytesAhoCorasick(
@@ -557,7 +557,7 @@ class SegmentMatcher(Estimator):
         listed = sorted(self.code_segments_)
         names = {n for n, c in industry_name_codes().items() if c in self.code_segments_}
         names |= {obj for obj, entries in name_cores().items() if any(c in self.code_segments_ for c, _ in entries)}
-        words = sorted({_prep(w).encode("utf-8") for w in names if len(w) >= 2})
+        words = sorted({prep_text(w).encode("utf-8") for w in names if len(w) >= 2})
         self.scope_code_automaton_ = (
             ahocorasick_rs.BytesAhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.LeftmostFirst) if words else None
         )
@@ -607,7 +607,7 @@ class SegmentMatcher(Estimator):
                 ("hint", "weak", HINT_WEIGHT),
             ):
                 for w in entry[level]:
-                    key = (terms.setdefault(_prep(w), len(terms)), sid)
+                    key = (terms.setdefault(prep_text(w), len(terms)), sid)
                     pairs[into][key] = max(pairs[into].get(key, 0.0), weight)
         self.name_terms_ = list(terms)
 
@@ -638,7 +638,7 @@ class SegmentMatcher(Estimator):
         if self.name_term_automaton_ is not None:
             find = self.name_term_automaton_.find_matches_as_indexes
             for i, text in enumerate(uniques):
-                for term, _, _ in find(_prep(str(text))) if text else ():
+                for term, _, _ in find(prep_text(str(text))) if text else ():
                     r.append(i)
                     c.append(term)
         return _present(np.array(r, dtype=np.int64), np.array(c, dtype=np.int64), shape)[rows]
@@ -699,7 +699,7 @@ class SegmentMatcher(Estimator):
         nxt = np.searchsorted(v_beg, end, side="left")  # the first venue word at or after each match's end
         has = (nxt < len(v_beg)) & self._pattern_product_[pat]
         at = np.where(has, v_beg[np.minimum(nxt, len(v_beg) - 1)], 0)
-        breaks = np.array([m.start() for m in _BREAK_BYTES_RX.finditer(data)], dtype=np.int64)
+        breaks = np.array([m.start() for m in BREAK_BYTES_RX.finditer(data)], dtype=np.int64)
         between = np.searchsorted(breaks, at, side="left") - np.searchsorted(breaks, end, side="left")
         for i in np.flatnonzero(has & (between == 0) & (at - end <= 4 * VENUE_GAP)).tolist():
             out[i] = len(data[end[i] : at[i]].decode("utf-8", errors="replace")) <= VENUE_GAP
@@ -711,7 +711,7 @@ class SegmentMatcher(Estimator):
             if k == len(anchors) or anchors[k] - end[i] > 4 * VENUE_GAP:
                 continue
             gap = data[end[i] : anchors[k]]
-            if not _BREAK_BYTES_RX.search(gap) and len(gap.decode("utf-8", errors="replace")) <= VENUE_GAP:
+            if not BREAK_BYTES_RX.search(gap) and len(gap.decode("utf-8", errors="replace")) <= VENUE_GAP:
                 out[i] = True
                 bisect.insort(anchors, int(beg[i]))
         return out
@@ -728,7 +728,7 @@ class SegmentMatcher(Estimator):
             if nxt < end or not self._pattern_product_[pat[i + 1]]:
                 continue
             gap = data[end:nxt].decode("utf-8", errors="replace")
-            out[i] = len(gap) <= USER_GAP and not _USER_STOPS.intersection(gap) and gap not in USER_VERBS
+            out[i] = len(gap) <= USER_GAP and not USER_STOPS.intersection(gap) and gap not in USER_VERBS
         return out
 
     def _scope_hits(
@@ -817,7 +817,7 @@ class SegmentMatcher(Estimator):
             field = {item: k for k, (_, group) in enumerate(rules.light_groups) for item in group}
             automaton = (
                 ahocorasick_rs.BytesAhoCorasick(
-                    [_prep(w).encode("utf-8") for w in items], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+                    [prep_text(w).encode("utf-8") for w in items], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
                 )
                 if items
                 else False
@@ -832,9 +832,9 @@ class SegmentMatcher(Estimator):
         """The distinct texts of a field as matched, joined by SEPARATOR, as UTF-8 (every offset the
         automaton reports is a byte offset)."""
         try:
-            return _prepare_texts(uniques.tolist(), self.ascii_case_)
+            return prepare_texts(uniques.tolist(), self.ascii_case_)
         except TypeError:  # not all strings (a column read as numbers, say)
-            return _prepare_texts([str(t) for t in uniques], self.ascii_case_)
+            return prepare_texts([str(t) for t in uniques], self.ascii_case_)
 
     def _word_matches(self, data: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(pattern, start byte) of every match in the joined texts that is not inside a longer match
@@ -867,8 +867,8 @@ class SegmentMatcher(Estimator):
             none = np.zeros(0, dtype=bool)
             return np.zeros(0, dtype=np.int64), np.ones(0, dtype=np.float32), none, none
         big = data.decode("utf-8")
-        chars = _code_points(big)
-        byte_at = _byte_offsets(chars)  # built once per field and shared by both lookups below
+        chars = code_points(big)
+        byte_at = byte_offsets(chars)  # built once per field and shared by both lookups below
         c_start, c_ctx, c_own = clause_table(big, chars, cued=True)
         c_trade = trade_clauses(big, c_start, c_ctx, c_own)
         owned = owned_clauses(big, c_start) & (c_ctx != APPLICATION)  # a service firm's tools: they rank, never file
@@ -892,22 +892,22 @@ class SegmentMatcher(Estimator):
                 # (not after 经营 alone, which also runs a business of its own: 公司经营连锁中医馆，提供中医诊疗…)
                 if c_trade[c] and "经营" not in clause:
                     # "…，而是为学校提供…": a turn ends the list, as a clause that makes something does
-                    for n in _going_on(
+                    for n in going_on(
                         big,
                         c_chars,
                         c_ctx,
                         c,
                         c + 1,
-                        lambda a, b: big.startswith(_TURN_WORDS, a) or _makes_something(big[a:b], rules),
+                        lambda a, b: big.startswith(TURN_WORDS, a) or makes_something(big[a:b], rules),
                     ):
                         c_trade[n] = True
             # any other clause with no cue that only trades or services what it names ("各类数控系统维修")
             for c in np.intersect1d(np.flatnonzero((c_ctx == PLAIN) & ~opening & ~c_trade), at).tolist():
                 c_trade[c] = only_trades(big[c_chars[c] : ends[c]], rules, led=False)
             # an English statement of trade and the clauses after it in its sentence, up to one that makes something
-            for m in _EN_TRADE_RX.finditer(big):
+            for m in EN_TRADE_RX.finditer(big):
                 c = max(int(np.searchsorted(c_chars, m.start(), side="right")) - 1, 0)
-                for n in _going_on(big, c_chars, c_ctx, c, c, lambda a, b: _EN_MAKING_RX.search(big, a, b)):
+                for n in going_on(big, c_chars, c_ctx, c, c, lambda a, b: EN_MAKING_RX.search(big, a, b)):
                     c_trade[n] = True
         traded = c_trade[at] if len(c_start) else np.zeros(len(beg), dtype=bool)
         weight = np.asarray(factors, dtype=np.float32)[ctx]
@@ -936,14 +936,14 @@ class SegmentMatcher(Estimator):
         u8 = np.frombuffer(data, dtype=np.uint8)
         opening = np.r_[True, u8[c_start[1:] - 1] == 0] & (c_ctx == PLAIN)
         # a description that opens with a slogan ("换电3分钟，满电即出发！", "HR的招聘神器来了！") opens its statement after it
-        for m in _SLOGAN_RX.finditer(big):
+        for m in SLOGAN_RX.finditer(big):
             after = int(byte_at[m.end()])
             j = int(np.searchsorted(c_start, after, side="left"))
             if j < len(c_start) and b"\x00" not in data[after : c_start[j]]:
                 opening[int(np.searchsorted(c_start, byte_at[m.start()], side="left"))] = False
                 opening[j] = c_ctx[j] == PLAIN
         first = np.flatnonzero(opening)  # one clause per description at most: not a report's source
-        opening[first] = [not data.startswith(_OPENING_SOURCE_BYTES, b) for b in c_start[first].tolist()]
+        opening[first] = [not data.startswith(OPENING_SOURCE_BYTES, b) for b in c_start[first].tolist()]
         return opening
 
     @staticmethod
@@ -961,7 +961,7 @@ class SegmentMatcher(Estimator):
         before the clause's first verb (OPENING_VERBS) — the noun phrase that names the business, as a head clause
         does: "【职业技能培训学校】，开设…", "【第三方仓储服务商】，在昆山运营…", not "药店通为连锁药店提供…会员营销…"
         (what it supplies) nor a report's source ("据当地媒体报道，…") —, or all of it where it opens with its making
-        verb ("【公司开发体检预约APP】，…": the statement _OPENING_STATED_RX reads)."""
+        verb ("【公司开发体检预约APP】，…": the statement OPENING_STATED_RX reads)."""
         if not opening.any():
             return np.zeros(len(beg), dtype=bool)
         ends = np.r_[c_start[1:], byte_at[-1]]  # byte offsets, as c_start
@@ -969,11 +969,11 @@ class SegmentMatcher(Estimator):
         # where it opens a customer phrase (为…企业提供: `customers`, customer_spans' starts, right after it), not as
         # "is" (本店为某品牌4S店)
         opened = set((customers - 1).tolist())
-        found = [m.start() for m in _OPENING_VERB_RX.finditer(big) if m.group() != "为" or m.start() in opened]
+        found = [m.start() for m in OPENING_VERB_RX.finditer(big) if m.group() != "为" or m.start() in opened]
         verbs = np.r_[byte_at[found], byte_at[-1]].astype(np.int64)
         cut = np.minimum(verbs[np.searchsorted(verbs, c_start, side="left")], ends)
         # a clause that opens with its making verb (研发…, 公司开发…) states the business in full
-        led = byte_at[[m.start() for m in _OPENING_STATED_RX.finditer(big)]].astype(np.int64)
+        led = byte_at[[m.start() for m in OPENING_STATED_RX.finditer(big)]].astype(np.int64)
         cut = np.where(np.isin(c_start, led), ends, cut)
         cut = np.where(opening, cut, c_start)
         return beg < cut[at]
@@ -1064,7 +1064,7 @@ class SegmentMatcher(Estimator):
         places = self.scope_code_places_.find_matches_as_indexes
         for k in candidates.tolist():
             text = str(uniques[k])
-            prepped = _prep(text)
+            prepped = prep_text(text)
             at = [m[1] for m in places(prepped)] if len(prepped) == len(text) else None  # else: every item
             for code, is_main in scope_item_codes(text, rules, at).items():
                 j = index.get(code)
@@ -1398,7 +1398,7 @@ class SegmentMatcher(Estimator):
         found = found.copy()
         parser = self.name_parser_
         for r in np.flatnonzero(np.diff(found.indptr)):
-            name = _prep(str(names.iloc[r]))
+            name = prep_text(str(names.iloc[r]))
             ends = parser.region_ends(name)
             if not ends:
                 continue
@@ -1442,9 +1442,8 @@ class SegmentMatcher(Estimator):
             found = (fh.hits @ self._pattern_leaders_).tocsr()
             if p.read == "name" and found.nnz:
                 found = self._leaders_past_place(_column(frame, p.column), found)
-                if (
-                    traded is not None and traded.any()
-                ):  # 库卡机器人商贸, 中车供应链管理: the group's brand on a trading arm
+                # 库卡机器人商贸, 中车供应链管理: the group's brand on a trading arm (_leaders_traded)
+                if traded is not None and traded.any():
                     sums.leader_traded = traded if sums.leader_traded is None else sums.leader_traded | traded
             sums.leader_hits = found if sums.leader_hits.nnz == 0 else sums.leader_hits.maximum(found).tocsr()
         h = (counted.hits @ self._pattern_keywords_).tocsr()

@@ -67,7 +67,7 @@ def test_start_checked_patterns_find_what_their_plain_definition_finds(pieces):
     """The English statement, the English trade and the made-it phrase are searched by their bodies, the character
     before checked after: they find what the plain patterns (a look-behind in front) find."""
     text = "".join(pieces)
-    for rx in (clauses._EN_CORE_RX, clauses._EN_TRADE_RX, clauses._MADE_RX):
+    for rx in (clauses._EN_CORE_RX, clauses.EN_TRADE_RX, clauses._MADE_RX):
         assert [m.span() for m in rx.finditer(text)] == [m.span() for m in rx.plain.finditer(text)]
         assert [m.groups() for m in rx.finditer(text)] == [m.groups() for m in rx.plain.finditer(text)]
 
@@ -83,7 +83,7 @@ def test_hyphens_are_found_as_the_plain_pattern_finds_them(text):
 def test_an_english_sentence_ends_at_a_full_stop():
     """A full stop and a space end an English sentence: a head or application cue governs its own sentence only."""
     starts, ctx = clauses.clause_table(
-        clauses._prepare_texts(["portfolio companies include chipmakers. we design smart meters"]).decode()
+        clauses.prepare_texts(["portfolio companies include chipmakers. we design smart meters"]).decode()
     )
     assert ctx[0] == clauses.APPLICATION and ctx[-1] != clauses.APPLICATION
 

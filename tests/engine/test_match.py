@@ -620,11 +620,11 @@ def test_light_byte_spans_agree_with_the_plain_reading(shipped, texts):
     from matcher.ingest import scope
 
     rules = scope.boilerplate()
-    data = clauses._prepare_texts(texts)
+    data = clauses.prepare_texts(texts)
     starts = np.concatenate([[0], np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0) + 1])
     a, b = shipped._light_byte_spans(data, starts)
     got = sorted(data[x:y].decode("utf-8") for x, y in zip(a.tolist(), b.tolist()))
-    want = [clauses._prep(item) for t in texts for _, item, _, _, light in scope._kept(t, rules)[0] if light]
+    want = [clauses.prep_text(item) for t in texts for _, item, _, _, light in scope._kept(t, rules)[0] if light]
     assert got == sorted(want)
     assert "人工智能硬件销售" in got and "人工智能理论与算法软件开发" not in got  # both kinds are there
 

@@ -612,10 +612,10 @@ TRADE_ITEMS = [
 def test_trade_byte_spans_find_what_trade_spans_finds(scopes):
     """The engine's one pass over all texts (joined as matching joins them) finds the items trade_spans reads
     one scope at a time."""
-    from matcher.engine.clauses import SEPARATOR, _prep
+    from matcher.engine.clauses import SEPARATOR, prep_text
     from matcher.ingest.scope import trade_byte_spans, trade_spans
 
-    texts = [_prep("；".join(items) + "。") for items in scopes]
+    texts = [prep_text("；".join(items) + "。") for items in scopes]
     data = SEPARATOR.join(texts).encode("utf-8")
     got = set(zip(*(a.tolist() for a in trade_byte_spans(data))))
     want, offset = set(), 0
@@ -720,10 +720,10 @@ def test_split_copied_scopes_keeps_every_character(text):
 def test_negated_byte_spans_are_the_brackets_that_exclude():
     """The brackets that say what a company does not do (不含 / 不得 / 除…外 / …除外), in texts as matching reads them;
     a bracket naming the product, a licence note or an unclosed bracket is none."""
-    from matcher.engine.clauses import _prep
+    from matcher.engine.clauses import prep_text
     from matcher.ingest.scope import negated_byte_spans
 
-    text = _prep(
+    text = prep_text(
         "人力资源服务（不含职业中介活动、劳务派遣服务）；电子专用材料制造（半导体用高纯化学品）；"
         "象牙制品销售（象牙及其制品除外）；药品零售（凭许可证经营）；食品销售（不得从事"
     )
