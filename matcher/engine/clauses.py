@@ -611,9 +611,8 @@ def only_trades(clause: str, rules, led: bool = True) -> bool:
         return False
     if clause.endswith(TRADER_NOUNS):  # 一家电子元器件代理商: the kind of firm is a trader's
         return not makes_something(clause, rules)
-    for noun in (
-        ARM_NOUNS + CORE_NOUNS
-    ):  # 一家专注机床附件贸易的公司 / 集团在华的销售子公司: the kind of firm after its trade
+    # 一家专注机床附件贸易的公司 / 集团在华的销售子公司: the kind of firm after its trade (子公司 tried before 公司)
+    for noun in ARM_NOUNS + CORE_NOUNS:
         if clause.endswith(noun):
             clause = clause.removesuffix(noun).removesuffix("的").rstrip(_STATEMENT_TRIM)
             break
@@ -702,30 +701,27 @@ def core_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
     SEPARATOR), sorted and disjoint: the shortest run of one clause between a CORE_OPENERS word and a
     CORE_NOUNS word, or between a BUSINESS_OPENERS word and "的" + a BUSINESS_VERBS word, or the rest of a
     clause after a customer phrase and a SUPPLY_VERBS word."""
-    found = sorted([m.span(group) for rx, group in _CORE_PHRASES for m in rx.finditer(text)] + news_spans(text))
-    spans: list[list[int]] = []
-    for a, b in found:  # "是一家专注于…的研发企业": one phrase
-        if spans and a < spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], b)
-        else:
-            spans.append([a, b])
-    a = np.array(spans, dtype=np.int64).reshape(-1, 2)
-    return a[:, 0], a[:, 1]
+    # "是一家专注于…的研发企业": overlapping phrases are one
+    return _disjoint([m.span(group) for rx, group in _CORE_PHRASES for m in rx.finditer(text)] + news_spans(text))
 
 
 def customer_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(starts, ends) character offsets of the customer phrases of a description (or of many joined by
     SEPARATOR), sorted and disjoint: the customers between 为 / 面向 / 帮助 and a verb of supply, between 承接 /
     服务 and 客户的 / 用户的, and between 面向 and a noun of customers with 的 (面向培训机构的SaaS管理软件)."""
-    spans = sorted(m.span(1) for rx in (_CUSTOMER_RX, _CUSTOMERS_OF_RX, _AIMED_AT_RX) for m in rx.finditer(text))
+    return _disjoint([m.span(1) for rx in (_CUSTOMER_RX, _CUSTOMERS_OF_RX, _AIMED_AT_RX) for m in rx.finditer(text)])
+
+
+def _disjoint(spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) of (start, end) spans sorted, overlapping ones merged into one: disjoint, as callers read them."""
     merged: list[list[int]] = []
-    for a, b in spans:  # disjoint, as the callers read them
+    for a, b in sorted(spans):
         if merged and a < merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], b)
         else:
             merged.append([a, b])
-    a = np.array(merged, dtype=np.int64).reshape(-1, 2)
-    return a[:, 0], a[:, 1]
+    out = np.array(merged, dtype=np.int64).reshape(-1, 2)
+    return out[:, 0], out[:, 1]
 
 
 def clause_contexts(text: str) -> list[tuple[int, int]]:

@@ -743,7 +743,12 @@ def _business_items(text, rules: Boilerplate) -> tuple[list[str], tuple[str, ...
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return [], ()
     kept, dropped = _kept(str(text), rules)
-    return [item for _, item, _, _, light in kept if not light], tuple(dropped)
+    return _not_light(kept), tuple(dropped)
+
+
+def _not_light(kept: list) -> list[str]:
+    """The items of _kept's kept tuples that are not light ones."""
+    return [item for _, item, _, _, light in kept if not light]
 
 
 def _makes(items: list[str], rules: Boilerplate) -> bool:
@@ -781,8 +786,7 @@ def scope_sells_only(text, rules: Boilerplate | None = None) -> bool:
     rules = rules or boilerplate()
     text = str(text)
     kept, dropped = _kept(text, rules)
-    items = [item for _, item, _, _, light in kept if not light]
-    return _serves_only(items, tuple(dropped), rules) and bool(
+    return _serves_only(_not_light(kept), tuple(dropped), rules) and bool(
         rules.trade_activities and _trade_spans_of(text, kept, rules)
     )
 
