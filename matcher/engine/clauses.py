@@ -155,7 +155,20 @@ LIST_LEADS = ("包括", "主要包括", "包含", "涵盖", "业务包括", "服
 CORE_NOUNS = ("提供商", "供应商", "服务商", "研发商", "生产商", "制造商", "开发商", "运营商", "厂商", "企业", "公司")
 # kinds of firm that trade what they name: a statement that ends with one only trades (我们是一家工控产品代理商)
 ARM_NOUNS = ("子公司", "分公司")  # a group's arm: 是某集团在华的销售子公司 names the arm's trade before it
-TRADER_NOUNS = ("代理商", "经销商", "分销商", "贸易商", "批发商", "代理公司", "经销公司", "贸易公司")
+TRADER_NOUNS = (
+    "代理商",
+    "经销商",
+    "分销商",
+    "贸易商",
+    "批发商",
+    "零售商",
+    "进口商",
+    "供货商",
+    "综合供应商",  # 实验室耗材与仪器的综合供应商: a catalogue house, not a maker (解决方案供应商 makes)
+    "代理公司",
+    "经销公司",
+    "贸易公司",
+)
 
 
 _CLAUSE_TEXT = f"[^{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]"  # a character that stays in its clause
@@ -164,8 +177,11 @@ _CLAUSE_TEXT = f"[^{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]"  # a charact
 # services what it names (owned_clauses). Not what it makes or sells by the unit (拥有年产10万辆整车的产能, 累计销售2000台)
 OWNED_UNITS = ("台套", "台", "辆", "架", "艘")
 OWNED_NOT = ("产", "销", "交付", "订单", "装机")
+# … and the process lines a job shop works with (拥有激光切割、数控折弯和焊接生产线): the processes it sells, not machines
+OWNED_PROCESSES = ("切割", "折弯", "焊接", "冲压", "喷涂", "注塑", "压铸", "电镀", "机加工")
 _OWNED_RX = re.compile(
     f"拥有(?:(?!{'|'.join(OWNED_NOT)}){_CLAUSE_TEXT}){{0,40}}?\\d+\\s*余?\\s*(?:{'|'.join(OWNED_UNITS)})"
+    f"|拥有{_CLAUSE_TEXT}{{0,30}}?(?:{'|'.join(OWNED_PROCESSES)})等?(?:生产线|产线|加工线)"
 )
 
 
@@ -255,12 +271,26 @@ CUSTOMER_NOUNS = (
     "农户",
     "经销商",
     "运营商",
+    "制造商",
+    "供应商",
+    "集成商",
+    "服务商",
+    "零售商",
+    "品牌商",
+    "卖家",  # 为跨境电商卖家提供ERP系统: the sellers are the customers, not the firm's trade
+    "开发者",
 )
 CUSTOMER_VERBS = ("提供", "打造", "推出", "定制", "开发", "实现", "解决", "赋能", "销售")
 _CUSTOMERS = f"(?:{'|'.join(CUSTOMER_OPENERS)})({_CLAUSE_TEXT}{{0,16}}?(?:{'|'.join(CUSTOMER_NOUNS)}))(?:的)?"
 _CUSTOMER_RX = re.compile(f"{_CUSTOMERS}(?:{'|'.join(CUSTOMER_VERBS)})")
 # … and the customers whose work a firm takes on: "承接【日本金融、保险和制造业客户】的软件开发…外包项目"
 _CUSTOMERS_OF_RX = re.compile(f"(?:承接|服务)({_CLAUSE_TEXT}{{0,16}}?(?:客户|用户))的")
+# … and those a clause that opens with 服务 names to its end: "…，【已】服务【上海及周边十余家芯片制造企业】。" (not 服务机器人企业
+# inside a statement: 服务 must open its clause)
+_SERVED_RX = re.compile(
+    f"(?:^|(?<=[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]))(?:公司|我们|我司|本公司)?(?:已|累计|先后|目前|主要)?服务(?!机器人|型|业|外包|商)(?:于)?"
+    f"({_CLAUSE_TEXT}{{0,20}}?(?:{'|'.join(CUSTOMER_NOUNS)}))(?=$|[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}])"
+)
 # … and the customers a product is aimed at: "是一款面向【课外培训机构和艺术培训学校】的SaaS管理软件"
 _AIMED_AT_RX = re.compile(f"面向({_CLAUSE_TEXT}{{0,16}}?(?:{'|'.join(CUSTOMER_NOUNS)}))的")
 # What the firm supplies its customers, "为制造企业提供【MES系统】", says what it does, as a core phrase does:
@@ -593,11 +623,19 @@ _TRADE_LEAD_RX = re.compile(
 _ACTIVITY_PRODUCTS = ("加工中心",)
 
 
-def makes_something(text: str, rules) -> bool:
+_CUSTOMER_LEADS = ("为", "面向", "帮助", "承接", "服务")  # what every customer phrase holds (a cheap test first)
+
+
+def makes_something(text: str, rules, customers: bool = True) -> bool:
     """Whether a text names a making activity (生产, 研发, 设计 …: making_activities of the 经营范围 rules), not
-    inside a product's name (_ACTIVITY_PRODUCTS)."""
+    inside a product's name (_ACTIVITY_PRODUCTS) — nor, without `customers`, in its customers' (为【电子制造企业】提供…
+    的现货供应: customer_spans), where what the firm itself does is asked."""
     for product in _ACTIVITY_PRODUCTS:
         text = text.replace(product, "")
+    if not customers and any(w in text for w in _CUSTOMER_LEADS):
+        starts, ends = customer_spans(text)
+        for a, b in reversed(list(zip(starts.tolist(), ends.tolist()))):
+            text = text[:a] + text[b:]
     return any(w in text for w in rules.making_activities)
 
 
@@ -709,7 +747,9 @@ def customer_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(starts, ends) character offsets of the customer phrases of a description (or of many joined by
     SEPARATOR), sorted and disjoint: the customers between 为 / 面向 / 帮助 and a verb of supply, between 承接 /
     服务 and 客户的 / 用户的, and between 面向 and a noun of customers with 的 (面向培训机构的SaaS管理软件)."""
-    return _disjoint([m.span(1) for rx in (_CUSTOMER_RX, _CUSTOMERS_OF_RX, _AIMED_AT_RX) for m in rx.finditer(text)])
+    return _disjoint(
+        [m.span(1) for rx in (_CUSTOMER_RX, _CUSTOMERS_OF_RX, _AIMED_AT_RX, _SERVED_RX) for m in rx.finditer(text)]
+    )
 
 
 def _disjoint(spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:

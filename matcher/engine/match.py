@@ -584,8 +584,11 @@ class SegmentMatcher(Estimator):
         words = [w for e in data["chain_terms"] for level in TERM_LEVELS for w in e[level]]
         self.name_parser_ = NameParser.from_data((*self.vocabulary_, *words))
         # a trader's industry part (五金电缆贸易: trade_words), read in _read_field; None when the file lists none
-        trade = data["trade_words"]
-        self.trade_name_rx_ = re.compile("|".join(map(re.escape, trade))) if trade else None
+        # (anywhere in it), or a carrier's (新能源汽车运输, 医药物流: service_endings, at its end only — 物流装备 makes)
+        trade = [re.escape(w) for w in data["trade_words"]]
+        if data["service_endings"]:
+            trade.append(f"(?:{'|'.join(map(re.escape, data['service_endings']))})$")
+        self.trade_name_rx_ = re.compile("|".join(trade)) if trade else None
         # a park's, a fund's or an association's name (新能源汽车产业园建设运营, 集成电路产业投资基金管理): its trade is
         # what follows the venue word, the chain words before it its theme (as in a text: _before_venue)
         venues = venue_words()
@@ -898,7 +901,7 @@ class SegmentMatcher(Estimator):
                         c_ctx,
                         c,
                         c + 1,
-                        lambda a, b: big.startswith(TURN_WORDS, a) or makes_something(big[a:b], rules),
+                        lambda a, b: big.startswith(TURN_WORDS, a) or makes_something(big[a:b], rules, customers=False),
                     ):
                         c_trade[n] = True
             # any other clause with no cue that only trades or services what it names ("各类数控系统维修")

@@ -86,19 +86,21 @@ def _word_list(data: dict, key: str, path) -> tuple[str, ...]:
 
 
 def read_name_parts(path=None) -> dict:
-    """name_parts.yaml read and validated: the word lists of _LIST_KEYS, the optional `trade_words` and the raw
+    """name_parts.yaml read and validated: the word lists of _LIST_KEYS, the optional `trade_words` and
+    `service_endings` and the raw
     `chain_terms` list
     (checked against the chains by the matcher). A bad file raises DataFileError naming file and field."""
     path = Path(path) if path else NAME_PARTS_FILE
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(path, "(文件)", "顶层应为键值映射（forms、industry_words ……）")
-    known = (*_LIST_KEYS, "trade_words", "chain_terms")
+    known = (*_LIST_KEYS, "trade_words", "service_endings", "chain_terms")
     unknown = sorted(set(map(str, data)) - set(known))
     if unknown:
         raise DataFileError(path, unknown[0], f"未知字段（可用：{'、'.join(known)}）")
     out = {k: _word_list(data, k, path) for k in _LIST_KEYS}
-    out["trade_words"] = _word_list(data, "trade_words", path) if data.get("trade_words") is not None else ()
+    for key in ("trade_words", "service_endings"):
+        out[key] = _word_list(data, key, path) if data.get(key) is not None else ()
     terms = data.get("chain_terms", [])
     if not isinstance(terms, list):
         raise DataFileError(path, "chain_terms", "应为列表（每项含 chain、segment、strong、weak、hint）")

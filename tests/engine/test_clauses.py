@@ -233,6 +233,15 @@ def test_core_spans(text, expected):
         # the customers a product is aimed at: 面向 … a noun of customers 的
         ("是一款面向课外培训机构和艺术培训学校的SaaS管理软件", ["课外培训机构和艺术培训学校"]),
         ("是一家面向中小学的在线教育平台", []),  # 中小学 names no customer noun: the firm's own trade
+        # sellers, developers and the makers a supplier serves are customers
+        ("为跨境电商卖家提供SaaS化ERP系统", ["跨境电商卖家"]),
+        ("为新能源汽车制造商提供电池管理系统", ["新能源汽车制造商"]),
+        # a clause that opens with 服务 names its customers to its end; not 服务 inside a statement
+        ("提供无尘服清洗，服务上海及周边十余家芯片制造企业。", ["上海及周边十余家芯片制造企业"]),
+        ("公司已服务300余家医院。", ["300余家医院"]),
+        ("公司是一家服务机器人企业", []),
+        ("服务机器人研发企业", []),  # 服务 opens the clause but names the product
+        ("服务型制造企业", []),
     ],
 )
 def test_customer_spans(text, expected):
@@ -251,6 +260,10 @@ def test_customer_spans(text, expected):
         ("公司累计销售工业机器人2000台", [False]),  # what it sold, no owning
         ("公司拥有发明专利30项，生产伺服电机", [False, False]),  # no unit of goods
         ("生产伺服电机，拥有数控机床40台", [False, True]),
+        # the process lines a job shop works with: the processes it sells
+        ("提供精密钣金加工，拥有激光切割、数控折弯和焊接生产线", [False, True]),
+        ("拥有注塑、压铸等生产线", [True]),
+        ("拥有全自动锂电池生产线", [False]),  # a line named by its product
     ],
 )
 def test_owned_clauses(text, expected):
@@ -345,6 +358,9 @@ def test_body_panels_are_no_application_cue():
         # packaging makes the devices it names (封装 is a making activity of the 经营范围 rules)
         ("公司主营功率半导体器件的封装测试与销售。", [False]),
         ("公司主营功率半导体器件的代理与销售。", [True]),
+        # a catalogue house that calls itself a general supplier trades what it names
+        ("公司是一家实验室耗材与仪器的综合供应商。", [True]),
+        ("公司是一家工业软件解决方案供应商。", [False]),
     ],
 )
 def test_trade_clauses_are_statements_that_only_trade(text, traded):
@@ -377,3 +393,14 @@ _NEWS_PIECES = [
 def test_news_spans_follow_the_plain_pattern(text):
     """news_spans (a literal search read backwards) finds what the plain pattern NEWS_RX finds."""
     assert clauses.news_spans(text) == [m.span(1) for m in clauses.NEWS_RX.finditer(text)]
+
+
+def test_the_customers_making_is_not_the_firms():
+    """A customer phrase's making words (为电子【制造】企业提供…) are what the customers do: a supplier whose statement
+    names no making of its own makes nothing; one that names its own still does."""
+    rules = clauses.boilerplate()
+    supply = "为中小电子制造企业提供MCU、电源芯片的现货供应"
+    assert not clauses.makes_something(supply, rules, customers=False)
+    assert clauses.makes_something(supply, rules)  # the customers' words counted (a statement's own test)
+    assert clauses.makes_something("为汽车制造企业提供零部件加工", rules, customers=False)
+    assert clauses.makes_something("电子制造企业", rules, customers=False)  # no customer phrase: read as they stand

@@ -1277,6 +1277,28 @@ def test_a_traders_name_ranks_but_never_files(shipped):
     assert 0 < rel.loc[6, "grid"] < t <= rel.loc[7, "grid"]
 
 
+def test_a_carriers_name_ranks_but_never_files(shipped):
+    """An industry part that ends with a carrier's word (service_endings of name_parts.yaml: 新能源汽车运输, 锂电池物流)
+    names a carrier of what it names: ranked, never filed — and a leader's name there (a group's logistics arm) files
+    nothing either. Only at the end: 智能物流装备 and 铁路运输设备 name what a maker makes."""
+    names = [
+        "合肥甲乙新能源汽车运输有限公司",
+        "合肥甲乙新能源汽车有限公司",
+        "宁德甲乙锂电池物流有限公司",
+        "宁德甲乙锂电池有限公司",
+        "芜湖奇瑞汽车零部件物流有限公司",  # a leader's name on its logistics arm
+        "芜湖甲乙智能物流装备有限公司",
+        "株洲甲乙铁路运输设备有限公司",
+    ]
+    rel = _chain_rel(shipped, frame(company_name=names))
+    t = DEFAULTS.min_relevance
+    assert 0 < rel.loc[0, "nev"] < t <= rel.loc[1, "nev"]
+    assert 0 < rel.loc[2, "nev"] < t <= rel.loc[3, "nev"]
+    assert rel.loc[4, "nev"] < t
+    assert rel.loc[5, "ime"] >= t
+    assert rel.loc[6, "rail"] >= t
+
+
 def test_an_opening_that_only_trades_ranks_but_never_files(shipped):
     """A description that opens, with no cue, by what it leases, sells or installs ("挖掘机、汽车起重机租赁，…") is a
     lessor's or a trader's, as a head clause that only trades is: its products rank and do not file; the maker's files."""

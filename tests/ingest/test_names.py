@@ -179,6 +179,7 @@ def test_chain_terms_name_segments_of_the_shipped_chains():
         (lambda d: d.update(forms=[]), "forms"),
         (lambda d: d.update(industry_words=["科技", "X"]), "industry_words[1]"),
         (lambda d: d.update(trade_words=["贸易", "卖"]), "trade_words[1]"),
+        (lambda d: d.update(service_endings=["物流", 3]), "service_endings[1]"),
         (lambda d: d.update(colour="red"), "colour"),
         (lambda d: d["chain_terms"][0].update(strong="轨道装备"), "chain_terms[0].strong"),
         (lambda d: d["chain_terms"][0].update(chain=None), "chain_terms[0].chain"),
