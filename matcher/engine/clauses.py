@@ -623,6 +623,40 @@ _TRADE_LEAD_RX = re.compile(
 _ACTIVITY_PRODUCTS = ("加工中心",)
 
 
+_NEGATIONS = tuple(w.encode("utf-8") for w in ("不", "未", "非"))  # one character each: 3 bytes
+_EXCEPTS = tuple(w.encode("utf-8") for w in ("以外", "之外"))  # two characters each: 6 bytes
+
+
+def _three_bytes(u8: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The 3 bytes from each offset `at` as one int (a CJK character in UTF-8)."""
+    return (u8[at].astype(np.int32) << 16) | (u8[at + 1].astype(np.int32) << 8) | u8[at + 2]
+
+
+def negated(data: bytes, beg: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """bool per match (byte starts `beg`, ends `end` in UTF-8 `data`): the character right before it negates it
+    ("我们只提供软件，不【代运营】", "未【售电】"), or 以外 / 之外 right after it sets it aside ("主攻【两轮车】以外的乘用车
+    市场"): what the firm says it does not do is none of its own words. Byte compares over the whole array (a
+    Python loop per match cost as much as the rest of the field's reading); `negated_plain` is the definition."""
+    u8 = np.frombuffer(data, dtype=np.uint8)
+    out = np.zeros(len(beg), dtype=bool)
+    ok = beg >= 3
+    if ok.any():
+        out |= ok & np.isin(_three_bytes(u8, np.where(ok, beg - 3, 0)), [int.from_bytes(w, "big") for w in _NEGATIONS])
+    ok = end + 6 <= len(u8)
+    if ok.any():
+        at = np.where(ok, end, 0)
+        first, second = _three_bytes(u8, at), _three_bytes(u8, at + 3)
+        for w in _EXCEPTS:
+            out |= ok & (first == int.from_bytes(w[:3], "big")) & (second == int.from_bytes(w[3:], "big"))
+    return out
+
+
+def negated_plain(text: str, spans: list[tuple[int, int]]) -> list[bool]:
+    """negated's definition on characters: each (start, end) span of `text` is preceded by 不 / 未 / 非 or followed
+    by 以外 / 之外."""
+    return [(a > 0 and text[a - 1] in "不未非") or text[b : b + 2] in ("以外", "之外") for a, b in spans]
+
+
 _CUSTOMER_LEADS = ("为", "面向", "帮助", "承接", "服务")  # what every customer phrase holds (a cheap test first)
 
 

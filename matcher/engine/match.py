@@ -81,6 +81,7 @@ from .clauses import (
     going_on,
     intro_only_trades,
     makes_something,
+    negated,
     only_makes,
     only_trades,
     owned_clauses,
@@ -675,7 +676,7 @@ class SegmentMatcher(Estimator):
             weight[venue] = np.float32(factors[APPLICATION])
             stated &= ~venue
             traded &= ~venue
-        own = ctx != APPLICATION
+        own = (ctx != APPLICATION) & ~negated(data, beg, beg + self._pattern_bytes_[pat])
         is_head = (ctx == HEAD) & ~traded  # a statement that only trades states no making business
         head = _present(text[is_head], pat[is_head], shape)  # a pattern repeated in HEAD clauses counts once
         # the products of a statement that only trades (not trade keywords: 药品批发), unless the firm's own words

@@ -404,3 +404,26 @@ def test_the_customers_making_is_not_the_firms():
     assert clauses.makes_something(supply, rules)  # the customers' words counted (a statement's own test)
     assert clauses.makes_something("为汽车制造企业提供零部件加工", rules, customers=False)
     assert clauses.makes_something("电子制造企业", rules, customers=False)  # no customer phrase: read as they stand
+
+
+_NEGATION_PIECES = ["不", "未", "非", "以外", "之外", "以", "外", "代运营", "两轮车", "a", "，", "\x00", "電"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_NEGATION_PIECES), min_size=1, max_size=12), st.data())
+def test_negated_is_its_plain_definition(pieces, data):
+    """negated (byte compares over the joined texts) finds what negated_plain finds on characters."""
+    text = "".join(pieces)
+    cuts = [0, *np.cumsum([len(p) for p in pieces]).tolist()]  # matches start and end between pieces
+    spans = data.draw(st.lists(st.tuples(st.sampled_from(cuts), st.sampled_from(cuts)).map(sorted), max_size=6))
+    byte_at = [len(text[:i].encode("utf-8")) for i in range(len(text) + 1)]
+    beg = np.array([byte_at[a] for a, _ in spans], dtype=np.int64)
+    end = np.array([byte_at[b] for _, b in spans], dtype=np.int64)
+    assert clauses.negated(text.encode("utf-8"), beg, end).tolist() == clauses.negated_plain(text, spans)
+
+
+def test_negated_words():
+    text = "我们只提供软件，不代运营；主攻两轮车以外的乘用车市场；代运营。"
+    spans = [(text.index("代运营"), text.index("代运营") + 3), (text.index("两轮车"), text.index("两轮车") + 3)]
+    spans.append((text.rindex("代运营"), text.rindex("代运营") + 3))
+    assert clauses.negated_plain(text, spans) == [True, True, False]

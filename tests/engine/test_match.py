@@ -1277,6 +1277,21 @@ def test_a_traders_name_ranks_but_never_files(shipped):
     assert 0 < rel.loc[6, "grid"] < t <= rel.loc[7, "grid"]
 
 
+def test_an_exclusion_word_the_firm_denies_excludes_nothing(shipped):
+    """An exclusion word right after 不 / 未 / 非 or right before 以外 / 之外 names what the firm does not do ("不代运营",
+    "主攻两轮车以外的乘用车市场"): it excludes nothing; the same word stated as the firm's own still excludes."""
+    intros = [
+        "甲乙云是面向品牌商的营销SaaS，提供会员积分和营销自动化工具。我们只提供软件，不代运营。",
+        "甲乙云是面向品牌商的营销SaaS，提供会员积分和营销自动化工具，并提供代运营。",
+        "公司主要研发和生产钠离子电池正极材料，主攻两轮车以外的乘用车市场。",
+        "公司主要研发和生产钠离子电池正极材料，主攻两轮车市场。",
+    ]
+    rel = _chain_rel(shipped, frame(intro=intros))
+    t = DEFAULTS.min_relevance
+    assert rel.loc[0, "software"] >= t > rel.loc[1, "software"]
+    assert rel.loc[2, "nev"] >= t > rel.loc[3, "nev"]
+
+
 def test_a_carriers_name_ranks_but_never_files(shipped):
     """An industry part that ends with a carrier's word (service_endings of name_parts.yaml: 新能源汽车运输, 锂电池物流)
     names a carrier of what it names: ranked, never filed — and a leader's name there (a group's logistics arm) files
