@@ -83,6 +83,7 @@ APPLICATION_CUES = (
     "聚集了",  # 小镇聚集了大量云计算企业: a park's tenants, not its trade
     # what a firm has bought and uses (车间引进焊接机器人120台, 仓内部署了AGV): its tools, not its trade
     "引进",
+    "引入了",  # 工厂引入了数控开料中心: what a plant brought in
     "部署了",
     "启用",  # 物流仓启用200台AGV搬运机器人: put into use
     "投用",
@@ -284,7 +285,7 @@ CUSTOMER_VERBS = ("提供", "打造", "推出", "定制", "开发", "实现", "�
 _CUSTOMERS = f"(?:{'|'.join(CUSTOMER_OPENERS)})({_CLAUSE_TEXT}{{0,16}}?(?:{'|'.join(CUSTOMER_NOUNS)}))(?:的)?"
 _CUSTOMER_RX = re.compile(f"{_CUSTOMERS}(?:{'|'.join(CUSTOMER_VERBS)})")
 # … and the customers whose work a firm takes on: "承接【日本金融、保险和制造业客户】的软件开发…外包项目"
-_CUSTOMERS_OF_RX = re.compile(f"(?:承接|服务)({_CLAUSE_TEXT}{{0,16}}?(?:客户|用户))的")
+_CUSTOMERS_OF_RX = re.compile(f"(?:承接|服务)({_CLAUSE_TEXT}{{0,16}}?(?:{'|'.join(CUSTOMER_NOUNS)}))的")
 # … and those a clause that opens with 服务 names to its end: "…，【已】服务【上海及周边十余家芯片制造企业】。" (not 服务机器人企业
 # inside a statement: 服务 must open its clause)
 _SERVED_RX = re.compile(

@@ -129,6 +129,7 @@ def test_an_english_sentence_ends_at_a_full_stop():
         ("以客户为中心，生产锂电池", [PLAIN, PLAIN]),  # a motto names none
         ("主营快充充电器，快充芯片采购自国内厂商", [HEAD, APPLICATION]),  # what a firm buys in is an input
         ("主营户外电源，磷酸铁锂电芯外购", [HEAD, APPLICATION]),  # bought in from outside: an input
+        ("公司生产定制家具，工厂引入了数控开料中心", [PLAIN, APPLICATION]),  # what a plant brought in: its tools
         # English statements (lower case, as texts are matched) state the business too
         ("founded in 2005, acme is a maker of gear motors, used in cranes", [PLAIN, HEAD, APPLICATION]),
         ("we design servo drives; our offices are in suzhou", [HEAD, PLAIN]),
@@ -228,6 +229,7 @@ def test_core_spans(text, expected):
         # the customers whose work a firm takes on: 承接 / 服务 … 客户的 / 用户的
         ("主要承接日本金融、保险和制造业客户的软件开发外包项目", ["日本金融、保险和制造业客户"]),
         ("服务银行和证券客户的数据中心运维", ["银行和证券客户"]),
+        ("承接半导体设备和医疗器械厂商的精密零部件加工业务", ["半导体设备和医疗器械厂商"]),  # any noun of customers
         ("主要承接铁路工程的施工", []),  # no customers named
         ("为银行提供系统，承接保险客户的开发", ["银行", "保险客户"]),
         # the customers a product is aimed at: 面向 … a noun of customers 的

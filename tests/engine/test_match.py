@@ -1314,6 +1314,20 @@ def test_a_carriers_name_ranks_but_never_files(shipped):
     assert rel.loc[6, "rail"] >= t
 
 
+def test_an_installers_or_a_transit_investors_name_ranks_but_never_files(shipped):
+    """安装 (an installer) and 交通投资 (a transit investor) in a name's industry part are trade words: ranked, not filed."""
+    names = [
+        "许昌甲乙充电桩安装服务有限公司",
+        "许昌甲乙充电桩有限公司",
+        "资阳甲乙城市轨道交通投资有限公司",
+        "资阳甲乙轨道交通装备有限公司",
+    ]
+    rel = _chain_rel(shipped, frame(company_name=names))
+    t = DEFAULTS.min_relevance
+    assert 0 < rel.loc[0, "nev"] < t <= rel.loc[1, "nev"]
+    assert 0 < rel.loc[2, "rail"] < t <= rel.loc[3, "rail"]
+
+
 def test_an_opening_that_only_trades_ranks_but_never_files(shipped):
     """A description that opens, with no cue, by what it leases, sells or installs ("挖掘机、汽车起重机租赁，…") is a
     lessor's or a trader's, as a head clause that only trades is: its products rank and do not file; the maker's files."""
