@@ -549,7 +549,7 @@ def clause_table(text: str, codes: np.ndarray | None = None, cued: bool = False)
 
 
 # what may close a business statement after its activity: 主营…租赁业务 / …的维修、维护服务
-_STATEMENT_TAILS = ("业务", "服务")
+_STATEMENT_TAILS = ("业务", "服务", "工程")  # 工程: …配电柜安装调试工程 (an installer's project)
 # (and what ends a clause: its breaks, and the SEPARATOR after the last clause of each of many joined texts)
 _STATEMENT_TRIM = " \t\u3000，,：:；;。.、等！？!?\n" + SEPARATOR
 

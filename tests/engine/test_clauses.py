@@ -363,6 +363,9 @@ def test_body_panels_are_no_application_cue():
         # a catalogue house that calls itself a general supplier trades what it names
         ("公司是一家实验室耗材与仪器的综合供应商。", [True]),
         ("公司是一家工业软件解决方案供应商。", [False]),
+        # an installer's project (…安装调试工程) trades what it installs, as a 业务 / 服务 tail does
+        ("公司主营配电柜安装调试工程。", [True]),
+        ("公司主营智能电网工程。", [False]),
     ],
 )
 def test_trade_clauses_are_statements_that_only_trade(text, traded):
