@@ -636,8 +636,8 @@ def _three_bytes(u8: np.ndarray, at: np.ndarray) -> np.ndarray:
 def negated(data: bytes, beg: np.ndarray, end: np.ndarray) -> np.ndarray:
     """bool per match (byte starts `beg`, ends `end` in UTF-8 `data`): the character right before it negates it
     ("我们只提供软件，不【代运营】", "未【售电】"), or 以外 / 之外 right after it sets it aside ("主攻【两轮车】以外的乘用车
-    市场"): what the firm says it does not do is none of its own words. Byte compares over the whole array (a
-    Python loop per match cost as much as the rest of the field's reading); `negated_plain` is the definition."""
+    市场"): what the firm says it does not do is none of its own words. Byte compares over all matches at once
+    (no Python step per match); `negated_plain` is the definition, and the test holds them equal."""
     u8 = np.frombuffer(data, dtype=np.uint8)
     out = np.zeros(len(beg), dtype=bool)
     ok = beg >= 3
@@ -781,7 +781,8 @@ def core_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
 def customer_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(starts, ends) character offsets of the customer phrases of a description (or of many joined by
     SEPARATOR), sorted and disjoint: the customers between 为 / 面向 / 帮助 and a verb of supply, between 承接 /
-    服务 and 客户的 / 用户的, and between 面向 and a noun of customers with 的 (面向培训机构的SaaS管理软件)."""
+    服务 and a noun of customers with 的 (承接…厂商的…加工), between 面向 and a noun of customers with 的
+    (面向培训机构的SaaS管理软件), and after a 服务 that opens its clause, to the clause's end (…，服务十余家芯片制造企业)."""
     return _disjoint(
         [m.span(1) for rx in (_CUSTOMER_RX, _CUSTOMERS_OF_RX, _AIMED_AT_RX, _SERVED_RX) for m in rx.finditer(text)]
     )

@@ -87,9 +87,8 @@ def _word_list(data: dict, key: str, path) -> tuple[str, ...]:
 
 def read_name_parts(path=None) -> dict:
     """name_parts.yaml read and validated: the word lists of _LIST_KEYS, the optional `trade_words` and
-    `service_endings` and the raw
-    `chain_terms` list
-    (checked against the chains by the matcher). A bad file raises DataFileError naming file and field."""
+    `service_endings`, and the raw `chain_terms` list (checked against the chains by the matcher). A bad file raises
+    DataFileError naming file and field."""
     path = Path(path) if path else NAME_PARTS_FILE
     data = read_yaml(path)
     if not isinstance(data, dict):
