@@ -22,6 +22,7 @@ statements that only trade, core phrases and customers) is matcher/engine/clause
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -369,6 +370,7 @@ class _FieldSums:
     damped: list = field(default_factory=list)
     resold: sp.csr_matrix | None = None  # n × S strong evidence moved to weak: a reseller's goods (_keyword_parts)
     leader_traded: np.ndarray | None = None  # n, bool: a trader's name, where a leader's name files no making
+    name_trader: np.ndarray | None = None  # n, bool: the name is a trader's, installer's, carrier's or farm's
 
     @classmethod
     def empty(cls, n: int, n_seg: int, n_leaders: int) -> _FieldSums:
@@ -590,6 +592,15 @@ class SegmentMatcher(Estimator):
         if data["service_endings"]:
             trade.append(f"(?:{'|'.join(map(re.escape, data['service_endings']))})$")
         self.trade_name_rx_ = re.compile("|".join(trade)) if trade else None
+        # the same words read off a whole name, right before its form (苍南县亿通【贸易】有限公司, 某某电力【安装】工程有限公司):
+        # a trader's name without a chain keyword is not parsed, so its industry part is read here by a pattern
+        forms = "|".join(map(re.escape, sorted(data["forms"], key=len, reverse=True)))
+        tails = [re.escape(w) for w in data["trade_words"]]
+        self.trader_name_rx_ = None
+        if tails or data["service_endings"]:
+            words = "|".join(tails) if tails else "(?!)"
+            ends = "|".join(map(re.escape, data["service_endings"])) or "(?!)"
+            self.trader_name_rx_ = re.compile(f"(?:(?:{words})[\u4e00-\u9fff]{{0,4}}?|(?:{ends}))(?:{forms})$")
         # a park's, a fund's or an association's name (新能源汽车产业园建设运营, 集成电路产业投资基金管理): its trade is
         # what follows the venue word, the chain words before it its theme (as in a text: _before_venue)
         venues = venue_words()
@@ -1182,6 +1193,8 @@ class SegmentMatcher(Estimator):
         ranking = self._ranking_inputs(sums, strong, weak)  # before _evidence reuses the buffers
         # a registered making beside a 经营范围 that makes nothing ranks the company and does not file it
         unlisted = self._making_code_unlisted(frame, counted, code_ev)
+        if sums.name_trader is not None:  # … and so does a code beside a trader's name (苍南县亿通贸易: 集成电路设计)
+            unlisted |= sums.name_trader & _column(frame, "scope").notna().to_numpy()
         code_filing, broad_filing = code_all, broad_ev
         if unlisted.any():
             ranking = _with_rows(ranking, np.flatnonzero(unlisted), strong, weak)
@@ -1416,6 +1429,16 @@ class SegmentMatcher(Estimator):
         found.eliminate_zeros()
         return found
 
+    def _as_resold(self, counted: FieldHits, rows: np.ndarray) -> FieldHits:
+        """`counted` with every non-trade pattern found in `rows` marked resold (see _keyword_parts)."""
+        found = _scale_rows(counted.hits, rows.astype(np.float32)).tocsr()
+        found.eliminate_zeros()  # the other rows' entries, scaled to 0, are still stored
+        found.data[:] = 1
+        found = found.multiply(sp.csr_matrix((~self._pattern_trade_).astype(np.float32))).tocsr()
+        found.eliminate_zeros()
+        resold = found if counted.resold is None else counted.resold.maximum(found).tocsr()
+        return dataclasses.replace(counted, resold=resold if resold.nnz else counted.resold)
+
     def _keyword_parts(
         self, counted: FieldHits, h: sp.csr_matrix
     ) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix | None]:
@@ -1436,6 +1459,15 @@ class SegmentMatcher(Estimator):
         (`codeless`: n × chains, where a row's 经营范围 main items carry the chain's trade alone, see _read_field)."""
         p, s = policy, self.settings
         fh, counted, terms, traded, boosted = self._read_field(frame, p, codeless)
+        if p.read == "name" and self.trader_name_rx_ is not None:
+            names = _column(frame, p.column)
+            sums.name_trader = names.astype("string").str.contains(self.trader_name_rx_).fillna(False).to_numpy(bool)
+        elif p.read == "scope" and sums.name_trader is not None and sums.name_trader.any():
+            # a trader's name beside a 经营范围 (苍南县亿通贸易 with 集成电路设计, 某某电力安装工程 with the 承装 licence): the
+            # scope's making items are what the trader registers beside its trade — they rank, never file (trade
+            # keywords, 药品批发, stay: a distributor is filed by them)
+            counted = self._as_resold(counted, sums.name_trader)
+            boosted = None if boosted is None else self._as_resold(boosted, sums.name_trader)
         if p.vertical_cue != "none":  # a vertical business (营销公司, 教育机构 …) says what it is
             cue = fh.hits if p.vertical_cue == "all" else (fh.head if fh.stated is None else fh.stated)
             revealed = (cue @ self._pattern_vertical_) > 0

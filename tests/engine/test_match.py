@@ -1292,6 +1292,31 @@ def test_an_exclusion_word_the_firm_denies_excludes_nothing(shipped):
     assert rel.loc[2, "nev"] >= t > rel.loc[3, "nev"]
 
 
+def test_a_traders_name_beside_a_scope_that_makes_ranks_it_only(shipped):
+    """A name whose industry part is a trader's, an installer's, a carrier's or a farm's (read off the whole name, right
+    before its form: 苍南县某某贸易有限公司, 某某电力安装工程有限公司) makes its 经营范围's making items and their code
+    what the trader registers beside its trade: ranked, never filed; the same scope beside a maker's name files, and a
+    distributor's trade keywords (第三类医疗器械经营, 药品批发) still file it in the chain that files distributors."""
+    shell = "一般项目：日用百货销售；服装服饰批发；集成电路设计；电子产品销售；货物进出口。"
+    grid = "许可项目：输电、供电、受电电力设施的安装、维修和试验；建设工程施工。一般项目：配电开关控制设备销售；电力设施器材销售；输配电及控制设备制造。"
+    drugs = "许可项目：第三类医疗器械经营；药品批发。一般项目：第二类医疗器械销售；医用口罩批发。"
+    f = frame(
+        company_name=[
+            "苍南县甲辰贸易有限公司",
+            "苍南县甲辰电子科技有限公司",
+            "信阳甲辰电力安装工程有限公司",
+            "信阳甲辰电气设备有限公司",
+            "沈阳甲辰医疗器械销售有限公司",
+        ],
+        scope=[shell, shell, grid, grid, drugs],
+    )
+    rel = _chain_rel(shipped, f)
+    t = DEFAULTS.min_relevance
+    assert 0 < rel.loc[0, "ic"] < t <= rel.loc[1, "ic"]
+    assert 0 < rel.loc[2, "grid"] < t <= rel.loc[3, "grid"]
+    assert rel.loc[4, "bio"] >= t
+
+
 def test_a_carriers_name_ranks_but_never_files(shipped):
     """An industry part that ends with a carrier's word (service_endings of name_parts.yaml: 新能源汽车运输, 锂电池物流)
     names a carrier of what it names: ranked, never filed — and a leader's name there (a group's logistics arm) files
