@@ -1329,6 +1329,8 @@ def test_a_carriers_name_ranks_but_never_files(shipped):
         "芜湖奇瑞汽车零部件物流有限公司",  # a leader's name on its logistics arm
         "芜湖甲乙智能物流装备有限公司",
         "株洲甲乙铁路运输设备有限公司",
+        "南京甲乙送变电工程有限公司",  # a contractor's ending: it builds with what others make
+        "南京甲乙电力设备有限公司",
     ]
     rel = _chain_rel(shipped, frame(company_name=names))
     t = DEFAULTS.min_relevance
@@ -1337,6 +1339,11 @@ def test_a_carriers_name_ranks_but_never_files(shipped):
     assert rel.loc[4, "nev"] < t
     assert rel.loc[5, "ime"] >= t
     assert rel.loc[6, "rail"] >= t
+    assert 0 < rel.loc[7, "grid"] < t <= rel.loc[8, "grid"]
+    # read off a whole name (names without a chain keyword are not parsed): 生物工程 and 系统工程 are makers' endings
+    assert shipped.trader_name_rx_.search("南京甲乙送变电工程有限公司")
+    assert not shipped.trader_name_rx_.search("郑州甲乙生物工程股份有限公司")
+    assert not shipped.trader_name_rx_.search("广州甲乙机器人系统工程有限公司")
 
 
 def test_an_installers_or_a_transit_investors_name_ranks_but_never_files(shipped):
