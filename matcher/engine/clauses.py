@@ -25,6 +25,7 @@ SEPARATOR = "\x00"  # joins the texts of a field; no pattern contains it, so no 
 # 客户包括…" names the customers' industries; "通过/利用/基于…技术" names a means.
 _SENTENCE_BREAKS = "。！？!?；;\n" + SEPARATOR
 _CLAUSE_BREAKS = "，,：:"
+_BREAKS = re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)  # every break, escaped for a character class
 # head cues that also open a core phrase (是一家…的研发企业)
 CORE_OPENERS = ("是一家", "是一个", "是一所", "是国内", "是中国", "是全球", "是国际", "是专业")
 # a statement that leads with its verb, "主要生产… / 专业研发…": a head cue, and its object a core phrase (_STATED_RX)
@@ -172,7 +173,7 @@ TRADER_NOUNS = (
 )
 
 
-_CLAUSE_TEXT = f"[^{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]"  # a character that stays in its clause
+_CLAUSE_TEXT = f"[^{_BREAKS}]"  # a character that stays in its clause
 # a fleet or a machine park a firm owns, counted by the unit (拥有各类挖掘机、装载机60余台, 拥有纯电动网约车2800余辆, 拥有
 # 植保无人机120架): the goods it works with, not its products — a service firm's tools, read as a clause that only
 # services what it names (owned_clauses). Not what it makes or sells by the unit (拥有年产10万辆整车的产能, 累计销售2000台)
@@ -281,19 +282,20 @@ CUSTOMER_NOUNS = (
     "卖家",  # 为跨境电商卖家提供ERP系统: the sellers are the customers, not the firm's trade
     "开发者",
 )
+_CUSTOMER_NOUN = "|".join(CUSTOMER_NOUNS)
 CUSTOMER_VERBS = ("提供", "打造", "推出", "定制", "开发", "实现", "解决", "赋能", "销售")
-_CUSTOMERS = f"(?:{'|'.join(CUSTOMER_OPENERS)})({_CLAUSE_TEXT}{{0,16}}?(?:{'|'.join(CUSTOMER_NOUNS)}))(?:的)?"
+_CUSTOMERS = f"(?:{'|'.join(CUSTOMER_OPENERS)})({_CLAUSE_TEXT}{{0,16}}?(?:{_CUSTOMER_NOUN}))(?:的)?"
 _CUSTOMER_RX = re.compile(f"{_CUSTOMERS}(?:{'|'.join(CUSTOMER_VERBS)})")
 # … and the customers whose work a firm takes on: "承接【日本金融、保险和制造业客户】的软件开发…外包项目"
-_CUSTOMERS_OF_RX = re.compile(f"(?:承接|服务)({_CLAUSE_TEXT}{{0,16}}?(?:{'|'.join(CUSTOMER_NOUNS)}))的")
+_CUSTOMERS_OF_RX = re.compile(f"(?:承接|服务)({_CLAUSE_TEXT}{{0,16}}?(?:{_CUSTOMER_NOUN}))的")
 # … and those a clause that opens with 服务 names to its end: "…，【已】服务【上海及周边十余家芯片制造企业】。" (not 服务机器人企业
 # inside a statement: 服务 must open its clause)
 _SERVED_RX = re.compile(
-    f"(?:^|(?<=[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]))(?:公司|我们|我司|本公司)?(?:已|累计|先后|目前|主要)?服务(?!机器人|型|业|外包|商)(?:于)?"
-    f"({_CLAUSE_TEXT}{{0,20}}?(?:{'|'.join(CUSTOMER_NOUNS)}))(?=$|[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}])"
+    f"(?:^|(?<=[{_BREAKS}]))(?:公司|我们|我司|本公司)?(?:已|累计|先后|目前|主要)?服务(?!机器人|型|业|外包|商)(?:于)?"
+    f"({_CLAUSE_TEXT}{{0,20}}?(?:{_CUSTOMER_NOUN}))(?=$|[{_BREAKS}])"
 )
 # … and the customers a product is aimed at: "是一款面向【课外培训机构和艺术培训学校】的SaaS管理软件"
-_AIMED_AT_RX = re.compile(f"面向({_CLAUSE_TEXT}{{0,16}}?(?:{'|'.join(CUSTOMER_NOUNS)}))的")
+_AIMED_AT_RX = re.compile(f"面向({_CLAUSE_TEXT}{{0,16}}?(?:{_CUSTOMER_NOUN}))的")
 # What the firm supplies its customers, "为制造企业提供【MES系统】", says what it does, as a core phrase does:
 # the rest of the clause after a customer phrase and a verb of supply (group 2)
 SUPPLY_VERBS = ("提供", "打造", "推出", "定制", "开发")
@@ -303,7 +305,7 @@ _SUPPLY_RX = re.compile(f"{_CUSTOMERS}(?:{'|'.join(SUPPLY_VERBS)})({_CLAUSE_TEXT
 # (not "专业生产企业 / 专业生产商" ending the clause: a kind of firm, the core phrase before it says what it makes)
 # a kind of firm right after the verb, ending its clause (专业生产企业，… / 专业研发商。): no object follows; a noun of
 # firms that opens an object (研发企业ERP软件, 开发企业级SaaS) is the object's first word
-_KIND_NEXT = f"(?:{'|'.join(CORE_NOUNS)}|商|厂)(?:之一)?(?=[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)"
+_KIND_NEXT = f"(?:{'|'.join(CORE_NOUNS)}|商|厂)(?:之一)?(?=[{_BREAKS}]|$)"
 _STATED_RX = re.compile(
     f"(?:{'|'.join(STATED_LEADS)})(?:{'|'.join(STATED_VERBS)})(?:[和与及、]?(?:{'|'.join((*STATED_VERBS, '销售'))}))*"
     f"(?!{_KIND_NEXT})({_CLAUSE_TEXT}{{1,40}})"
@@ -314,7 +316,7 @@ _STATED_RX = re.compile(
 _NO_CUE_TEXT = f"(?:(?!{'|'.join(HEAD_CUES)}){_CLAUSE_TEXT})"
 _HEADLINE_RX = re.compile(
     f"(?:^|(?<={SEPARATOR}))(?:{_CLAUSE_TEXT}{{1,12}}[：:])?({_NO_CUE_TEXT}{{1,40}}?)(?:{'|'.join(CORE_NOUNS)})"
-    f"(?=[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)"
+    f"(?=[{_BREAKS}]|$)"
 )
 # A description that opens with its verb, the subject left out or plain (研发针对…的小分子创新药 / 我们设计制造低地板有轨电车 /
 # 该企业研发的视觉识别算法…): the rest of the opening clause, as a statement led by 主要 / 专业 is
@@ -329,8 +331,7 @@ OPENING_STATED_RX = re.compile(
 # or trade, no means: 专注动力电池研发 and 专注…的研发 are other forms, _BUSINESS_RX reads the second; 专注于通过… a means)
 _FOCUS_STOPS = ("的", *BUSINESS_VERBS, *METHOD_CUES, "贸易", "服务", "业务")
 _FOCUS_RX = re.compile(
-    f"(?:专注于|专注|聚焦于|聚焦|深耕于|深耕)((?:(?!{'|'.join(_FOCUS_STOPS)}){_CLAUSE_TEXT}){{1,30}})"
-    f"(?=[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)"
+    f"(?:专注于|专注|聚焦于|聚焦|深耕于|深耕)((?:(?!{'|'.join(_FOCUS_STOPS)}){_CLAUSE_TEXT}){{1,30}})(?=[{_BREAKS}]|$)"
 )
 # The news form of the statement: the kind of firm before its quoted name, "车载激光雷达企业「光棱智感」完成B轮融资" /
 # "协作机器人厂商“灵臂科技”…": what stands before the noun of firms says what the firm is
@@ -338,7 +339,7 @@ _FOCUS_RX = re.compile(
 _NEWS_END = f'(?:{"|".join(CORE_NOUNS + ("品牌", "独角兽"))})[「“"《『]'  # the noun of firms, then the quote
 _NEWS_END_RX = re.compile(_NEWS_END)
 _NEWS_LONGEST = 24
-_CLAUSE_START_RX = re.compile(f"[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]")
+_CLAUSE_START_RX = re.compile(f"[{_BREAKS}]")
 # The English self-description (texts are matched in lower case): "… is a leading 【manufacturer of precision
 # bearings】", "we 【design and build compact electric suvs】", "… manufactures 【p4 precision bearings】", "specializing in
 # 【…】" — what follows the opener names the business, up to the clause's end or a word that turns from it to customers,
@@ -383,7 +384,7 @@ def _not_latin(c: str) -> bool:
 
 _EN_CORE_RX = _StartChecked(
     f"(?:{'|'.join(EN_CORE_OPENERS)}){_EN_LETTER_RIGHT}({_CLAUSE_TEXT}{{1,80}}?)"
-    f"(?= (?:{EN_CORE_TURNS}){_EN_LETTER_RIGHT}|[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)",
+    f"(?= (?:{EN_CORE_TURNS}){_EN_LETTER_RIGHT}|[{_BREAKS}]|$)",
     _EN_LETTER_LEFT,
     _not_latin,
     "iawdmbpsof",  # is / are, we, designs …, specializ…, offers, focus…, maker of …
@@ -423,8 +424,8 @@ MADE_ENDS = (
 _MADE_RX = _StartChecked(
     f"(?:{'|'.join(STATEMENT_SUBJECTS)})(?:自主|自行|独立)?(?:{'|'.join(STATED_VERBS)})"
     f"(?:[和与及、]?(?:{'|'.join(STATED_VERBS)}))*的({_CLAUSE_TEXT}{{2,30}}?)"
-    f"(?={'|'.join(MADE_ENDS)}|[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]|$)",
-    f"(?:^|(?<=[{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]))",
+    f"(?={'|'.join(MADE_ENDS)}|[{_BREAKS}]|$)",
+    f"(?:^|(?<=[{_BREAKS}]))",
     frozenset(_SENTENCE_BREAKS + _CLAUSE_BREAKS).__contains__,
 )
 # every form of a core phrase: (pattern, the group that is the phrase)
@@ -658,16 +659,13 @@ def negated_plain(text: str, spans: list[tuple[int, int]]) -> list[bool]:
     return [(a > 0 and text[a - 1] in "不未非") or text[b : b + 2] in ("以外", "之外") for a, b in spans]
 
 
-_CUSTOMER_LEADS = ("为", "面向", "帮助", "承接", "服务")  # what every customer phrase holds (a cheap test first)
-
-
 def makes_something(text: str, rules, customers: bool = True) -> bool:
     """Whether a text names a making activity (生产, 研发, 设计 …: making_activities of the 经营范围 rules), not
     inside a product's name (_ACTIVITY_PRODUCTS) — nor, without `customers`, in its customers' (为【电子制造企业】提供…
     的现货供应: customer_spans), where what the firm itself does is asked."""
     for product in _ACTIVITY_PRODUCTS:
         text = text.replace(product, "")
-    if not customers and any(w in text for w in _CUSTOMER_LEADS):
+    if not customers:
         starts, ends = customer_spans(text)
         for a, b in reversed(list(zip(starts.tolist(), ends.tolist()))):
             text = text[:a] + text[b:]
@@ -716,7 +714,7 @@ def _trade_listed_apart(clause: str, trade: tuple[str, ...]) -> bool:
     return len(goods) >= 2 and "的" not in goods and not any(w in goods for w in trade)
 
 
-_FIRST_CLAUSE_RX = re.compile(f"[^{re.escape(_SENTENCE_BREAKS + _CLAUSE_BREAKS)}]*")
+_FIRST_CLAUSE_RX = re.compile(f"[^{_BREAKS}]*")
 
 
 def intro_only_trades(text: str, rules) -> bool:

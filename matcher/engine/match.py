@@ -588,19 +588,18 @@ class SegmentMatcher(Estimator):
         self.name_parser_ = NameParser.from_data((*self.vocabulary_, *words))
         # a trader's industry part (五金电缆贸易: trade_words), read in _read_field; None when the file lists none
         # (anywhere in it), or a carrier's (新能源汽车运输, 医药物流: service_endings, at its end only — 物流装备 makes)
-        trade = [re.escape(w) for w in data["trade_words"]]
-        if data["service_endings"]:
-            trade.append(f"(?:{'|'.join(map(re.escape, data['service_endings']))})$")
-        self.trade_name_rx_ = re.compile("|".join(trade)) if trade else None
+        words = "|".join(map(re.escape, data["trade_words"]))
+        ends = "|".join(map(re.escape, data["service_endings"]))
+        either = "|".join(filter(None, (words, ends and f"(?:{ends})$")))
+        self.trade_name_rx_ = re.compile(either) if either else None
         # the same words read off a whole name, right before its form (苍南县亿通【贸易】有限公司, 某某电力【安装】工程有限公司):
         # a trader's name without a chain keyword is not parsed, so its industry part is read here by a pattern
         forms = "|".join(map(re.escape, sorted(data["forms"], key=len, reverse=True)))
-        tails = [re.escape(w) for w in data["trade_words"]]
         self.trader_name_rx_ = None
-        if tails or data["service_endings"]:
-            words = "|".join(tails) if tails else "(?!)"
-            ends = "|".join(map(re.escape, data["service_endings"])) or "(?!)"
-            self.trader_name_rx_ = re.compile(f"(?:(?:{words})[\u4e00-\u9fff]{{0,4}}?|(?:{ends}))(?:{forms})$")
+        if either:  # (?!) stands for a list the file leaves empty: it matches nothing
+            self.trader_name_rx_ = re.compile(
+                f"(?:(?:{words or '(?!)'})[\u4e00-\u9fff]{{0,4}}?|(?:{ends or '(?!)'}))(?:{forms})$"
+            )
         # a park's, a fund's or an association's name (新能源汽车产业园建设运营, 集成电路产业投资基金管理): its trade is
         # what follows the venue word, the chain words before it its theme (as in a text: _before_venue)
         venues = venue_words()
