@@ -11,7 +11,9 @@ Fitting (`fit_model`, on the training rows only):
   1. the text model: per chain, an L2 logistic regression (scikit-learn, liblinear) over hashed
      character n-grams of name / 简介 / 经营范围 and the industry code tokens (FEATURE_SETS: "plain", or
      "parsed": + the name's industry part, the 经营范围's kept items as n-grams and as whole items, 4-grams;
-     "+knowledge": + rows made from the chain vocabulary and the GB/T 小类 names, `knowledge_rows`);
+     "+knowledge": + rows made from the chain vocabulary and the GB/T 小类 names, `knowledge_rows`;
+     "+written": + the companies written for training, benchmarks/training, `written_rows`, weighed as
+     the grid's written_weight chooses);
      buckets seen in fewer than MIN_DF training rows are dropped (their weight is 0, so nothing about a
      single row is kept);
   2. its out-of-fold logits on the training rows (inner grouped folds), so the stacker learns how far
@@ -107,12 +109,14 @@ FEATURE_SETS = {
 }
 # every choice is made on inner grouped folds of the training rows (fit_model); the outer folds only report
 GRID = {
-    # the text model's feature set, "+knowledge": with the rows made from the knowledge (knowledge_rows).
-    # Plain only: over three draws of the outer folds (--repeats 3) the parsed sets gave the same figures
-    # (简介 AP 0.900 against 0.898, names 0.615 against 0.618) and cost a run's matching half as much again
-    # (the name's industry part and the 经营范围 items parsed for every row); try them with
-    # --grid "fields=plain,parsed,parsed+knowledge"
-    "fields": ("plain",),
+    # the text model's feature set, "+knowledge": with the rows made from the knowledge (knowledge_rows),
+    # "+written": with the companies written for training (written_rows). Plain only: over three draws of
+    # the outer folds (--repeats 3) the parsed sets gave the same figures (简介 AP 0.900 against 0.898,
+    # names 0.615 against 0.618) and cost a run's matching half as much again (the name's industry part and
+    # the 经营范围 items parsed for every row); try them with --grid "fields=plain,parsed,parsed+knowledge"
+    "fields": ("plain+written",),
+    # the sample weight of a written row (a labelled row: 1), a choice like any other
+    "written_weight": (0.3, 1.0, 3.0),
     "text_c": (TEXT_C,),
     "stacker": ("per_chain", "shared"),  # per chain, or shared plus each chain's own coefficients (STACKERS)
     "stack_c": (0.3, 1.0, 3.0),
@@ -264,6 +268,44 @@ def knowledge_rows(chains=None, seed: int = SEED, per_row: int = 5) -> tuple[pd.
     frame = frame.assign(**derived_columns(frame))
     y = np.array([[c in lab for c in CHAINS] for lab in labels], dtype=np.float32)
     return frame, y
+
+
+WRITTEN = Path(__file__).resolve().parent / "training" / "written_companies.csv.gz"
+WRITTEN_COLUMNS = ("企业名称", "经营范围", "国标行业", "公司介绍")  # as an officer's export holds them
+LABELS = (*CHAINS, "none")
+
+
+@functools.lru_cache(maxsize=2)
+def written_rows(path: Path = WRITTEN) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Companies written for training (benchmarks/training/README.md: how they were written and
+    labelled), read as the engine reads an export. Returns (frame, y n × C: the label and the secondary
+    chain, groups: name stems)."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in (*WRITTEN_COLUMNS, "label", "secondary") if c not in table]
+    if missing:
+        raise ValueError(f"{path.name}: missing column(s) {', '.join(missing)}")
+    for column, allowed in (("label", LABELS), ("secondary", (*CHAINS, ""))):
+        bad = sorted(set(table[column]) - set(allowed))
+        if bad:
+            raise ValueError(f"{path.name}: column {column} holds unknown value(s) {', '.join(bad)}")
+    frame = q.read_inputs(table[list(WRITTEN_COLUMNS)].replace("", None), WRITTEN_COLUMNS)
+    frame = frame.assign(**derived_columns(frame))
+    label, secondary = table["label"].to_numpy(), table["secondary"].to_numpy()
+    y = np.stack([(label == c) | (secondary == c) for c in CHAINS], axis=1).astype(np.float32)
+    return frame, y, table["企业名称"].map(q.name_stem).to_numpy()
+
+
+def extra_rows(name: str, pool: Pool) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows a feature set's "+name" adds to the text model's fits: "knowledge" (knowledge_rows) or
+    "written" (written_rows, less any whose name stem is a stem of the labelled sets: a written company
+    that is also a labelled one, or shares its brand, would carry a held-out row's label into training)."""
+    if name == "knowledge":
+        return knowledge_rows()
+    if name == "written":
+        frame, y, groups = written_rows()
+        keep = ~np.isin(groups, pool.groups)
+        return frame[keep].reset_index(drop=True), y[keep]
+    raise ValueError(f"unknown training rows {name!r} (knowledge or written)")
 
 
 def pool_folds(pool: Pool, k: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -511,59 +553,63 @@ def fit_models(
     knowledge = pool.relevance[train]
     ranks = {share: pool.rank[share][train] for share in grid["head_weak_rank"]}
     best: dict = {}
-    for spec, text_c in itertools.product(grid["fields"], grid["text_c"]):
-        fields, _, extra = spec.partition("+")
+    for spec in grid["fields"]:
+        fields, *extras = spec.split("+")
         x = _template(fields=fields).text_matrix(frame)
-        if extra:  # rows made from the knowledge join the text model's fits (never the stacker's or a choice)
-            gen_frame, gen_y = knowledge_rows()
-            gen_x = _template(fields=fields).text_matrix(gen_frame)
-            x = sp.vstack([x, gen_x], format="csr")
+        # rows that join the text model's fits only, never the stacker's or a choice: made from the knowledge
+        # (knowledge_rows) or written for training (written_rows; no company of the labelled sets)
+        more = [extra_rows(name, pool) for name in extras]
+        if more:
+            x = sp.vstack([x, *(_template(fields=fields).text_matrix(f) for f, _ in more)], format="csr")
         df = np.bincount(x.indices, minlength=x.shape[1])
         keep = np.flatnonzero(df >= MIN_DF)  # buckets of fewer training rows get no weight: nothing of one row
         xk = x[:, keep]
-        n_real = len(train)
-        if extra:
-            gen = np.arange(n_real, xk.shape[0])
-            y_t, use_t = np.vstack([y, gen_y]), np.vstack([use, np.ones_like(gen_y, dtype=bool)])
-            w_t = np.concatenate([weight, np.full(len(gen_y), GENERATED_WEIGHT)])
-        else:
-            gen = np.zeros(0, np.int64)
-            y_t, use_t, w_t = y, use, weight
-        # out-of-fold text logits on the training rows: the stacker learns how far to trust the text model
-        # on rows it has not seen, and the choices below are judged on rows neither stage saw
-        oof = np.zeros((len(train), len(CHAINS)), np.float32)
-        for tr, te in folds:
-            tr = np.concatenate([tr, gen])
-            coef, icpt = _fit_text(xk[tr], y_t[tr], use_t[tr], w_t[tr], text_c)
-            oof[te] = xk[te] @ coef + icpt
-        xs = template.stack_matrix(feats, oof)
-        for stacker, stack_c in itertools.product(grid["stacker"], grid["stack_c"]):
-            logit = np.zeros_like(oof)
+        gen = np.arange(len(train), xk.shape[0])
+        y_t = np.vstack([y, *(g for _, g in more)])
+        use_t = np.vstack([use, *(np.ones_like(g, dtype=bool) for _, g in more)])
+        # the written rows' weight is a choice of the grid (only where the feature set has them)
+        written_weights = grid["written_weight"] if "written" in extras else (0.0,)  # 0: none written
+        for written_weight, text_c in itertools.product(written_weights, grid["text_c"]):
+            extra_weight = {"knowledge": GENERATED_WEIGHT, "written": written_weight}
+            w_t = np.concatenate([weight, *(np.full(len(g), extra_weight[n]) for n, (_, g) in zip(extras, more))])
+            # out-of-fold text logits on the training rows: the stacker learns how far to trust the text model
+            # on rows it has not seen, and the choices below are judged on rows neither stage saw
+            oof = np.zeros((len(train), len(CHAINS)), np.float32)
             for tr, te in folds:
-                s_coef, s_icpt = STACKERS[stacker](xs[tr], y[tr], use[tr], weight[tr], stack_c)
-                logit[te] = np.einsum("nck,ck->nc", xs[te], s_coef) + s_icpt
-            for fp in grid["filing_probability"]:
-                m = (1.0 / (1.0 + np.exp(-(logit + _shift(fp))))).astype(np.float32)
-                for w in grid["weight"]:
-                    rel = join(knowledge, np.arange(len(CHAINS)), m, w, _ceiling())  # once per weight, for every share
-                    for share in grid["head_weak_rank"]:
-                        ranked = _ranked(_rank_of(ranks, share), m, w)
-                        for rule in grid["filing"]:
-                            score, got = select(filed_view(knowledge, rel, rule, ranked))
-                            choice = {
-                                "fields": spec,
-                                "text_C": text_c,
-                                "stacker": stacker,
-                                "stack_C": stack_c,
-                                "filing_probability": fp,
-                                "weight": w,
-                                "filing": rule,
-                                "head_weak_rank": share,
-                            }
-                            if rule not in best or score > best[rule][0] + 1e-9:
-                                best[rule] = (score, choice, got, xs, (xk, y_t, use_t, w_t), keep, m)
+                tr = np.concatenate([tr, gen])
+                coef, icpt = _fit_text(xk[tr], y_t[tr], use_t[tr], w_t[tr], text_c)
+                oof[te] = xk[te] @ coef + icpt
+            xs = template.stack_matrix(feats, oof)
+            for stacker, stack_c in itertools.product(grid["stacker"], grid["stack_c"]):
+                logit = np.zeros_like(oof)
+                for tr, te in folds:
+                    s_coef, s_icpt = STACKERS[stacker](xs[tr], y[tr], use[tr], weight[tr], stack_c)
+                    logit[te] = np.einsum("nck,ck->nc", xs[te], s_coef) + s_icpt
+                for fp in grid["filing_probability"]:
+                    m = (1.0 / (1.0 + np.exp(-(logit + _shift(fp))))).astype(np.float32)
+                    for w in grid["weight"]:
+                        rel = join(
+                            knowledge, np.arange(len(CHAINS)), m, w, _ceiling()
+                        )  # once per weight, for every share
+                        for share in grid["head_weak_rank"]:
+                            ranked = _ranked(_rank_of(ranks, share), m, w)
+                            for rule in grid["filing"]:
+                                score, got = select(filed_view(knowledge, rel, rule, ranked))
+                                choice = {
+                                    "fields": spec,
+                                    "written_weight": written_weight,
+                                    "text_C": text_c,
+                                    "stacker": stacker,
+                                    "stack_C": stack_c,
+                                    "filing_probability": fp,
+                                    "weight": w,
+                                    "filing": rule,
+                                    "head_weak_rank": share,
+                                }
+                                if rule not in best or score > best[rule][0] + 1e-9:
+                                    best[rule] = (score, choice, got, xs, (xk, y_t, use_t, w_t), keep, m)
     models = {}
-    text_fits: dict = {}  # the text model of a feature set and C, fitted on all the training rows once
+    text_fits: dict = {}  # the text model of a feature set, C and written weight, fitted on all the training rows once
     for rule in grid["filing"]:
         score, choice, got, xs, text_rows, keep, m = best[rule]
         # then each chain's own weight, from the chosen one (the model is worth more in some chains than others)
@@ -579,7 +625,7 @@ def fit_models(
         )
         top = float(weights.max())
         choice = {**choice, "weight": top, "chain_weight": dict(zip(CHAINS, weights.round(2).tolist(), strict=True))}
-        key = (choice["fields"], choice["text_C"])
+        key = (choice["fields"], choice["text_C"], choice["written_weight"])
         if key not in text_fits:
             text_fits[key] = _fit_text(*text_rows, choice["text_C"])
         coef, icpt = text_fits[key]
@@ -732,7 +778,7 @@ def print_held_out(figures: HeldOut, k: int, seed: int) -> dict:
     print("\nchosen on each fold's training rows (inner folds):")
     for i, c in enumerate(figures.choices):
         print(
-            f"  fold {i}: {c['fields']} features  weight {c['weight']:g}  text C {c['text_C']:g}  {c['stacker']} stacker C {c['stack_C']:g}  "
+            f"  fold {i}: {c['fields']} features (written weight {c['written_weight']:g})  weight {c['weight']:g}  text C {c['text_C']:g}  {c['stacker']} stacker C {c['stack_C']:g}  "
             f"filing probability {c['filing_probability']:g}  {c['filing']} files  "
             f"head weak ranks {c.get('head_weak_rank', 1.0):g}  (inner score {c['inner_score']:.3f})"
         )
@@ -845,6 +891,11 @@ def main(argv=None) -> int:
             "grid": {k: list(v) for k, v in GRID.items()},
             "relevance_at_filing": RELEVANCE_AT_FILING,
             "generated_weight": GENERATED_WEIGHT,
+            "written": {
+                "file": WRITTEN.name,
+                "sha256": hashlib.sha256(WRITTEN.read_bytes()).hexdigest(),
+                "rows": len(written_rows()[0]),
+            },
             "chain_weight_rounds": args.chain_weight_rounds,
             "set_weight": SET_WEIGHT,
         },
@@ -854,7 +905,7 @@ def main(argv=None) -> int:
     model.save(args.out)
     print(
         f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(model.text_index):,} buckets); "
-        f"chosen on inner folds of all rows: {choice['fields']} features, weight {choice['weight']:g}, text C {choice['text_C']:g}, "
+        f"chosen on inner folds of all rows: {choice['fields']} features (written weight {choice['written_weight']:g}), weight {choice['weight']:g}, text C {choice['text_C']:g}, "
         f"stack C {choice['stack_C']:g}, filing probability {choice['filing_probability']:g}, {choice['filing']} files, "
         f"head weak ranks {choice['head_weak_rank']:g}"
     )

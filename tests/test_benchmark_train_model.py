@@ -209,3 +209,52 @@ def test_best_model_ships_the_knowledge_rule_whatever_the_inner_scores():
     assert tm.best_model(models).meta["choice"]["filing"] == "knowledge"
     only = {"combined": Fitted("combined", 0.80)}
     assert tm.best_model(only).meta["choice"]["filing"] == "combined"
+
+
+def test_written_rows_are_read_as_an_export_with_their_labels():
+    """The companies written for training: read by the export reader, one label row each, every chain taught."""
+    import pandas as pd
+
+    frame, y, groups = tm.written_rows()
+    table = pd.read_csv(tm.WRITTEN, dtype=str, keep_default_na=False)
+    assert len(frame) == len(y) == len(groups) == len(table)
+    assert frame["company_name"].notna().all()
+    assert {"scope_items", "name_industry"} <= set(frame.columns)
+    for j, cid in enumerate(tm.CHAINS):
+        labelled = (table["label"] == cid) | (table["secondary"] == cid)
+        assert (y[:, j] == 1).tolist() == labelled.tolist()
+        assert labelled.sum() >= 400  # every chain has hundreds of positives
+    none = (table["label"] == "none").to_numpy()
+    assert none.sum() > y.any(axis=1).sum() and not y[none].any()
+    # the texts reach the canonical columns the engine reads
+    has_scope = (table["经营范围"] != "").to_numpy()
+    assert frame["scope"].notna().to_numpy()[has_scope].all()
+
+
+def test_written_rows_name_the_file_and_the_column_of_a_bad_label(tmp_path):
+    bad = tmp_path / "written.csv"
+    bad.write_text(
+        "企业名称,经营范围,国标行业,公司介绍,label,secondary,kind\n某某电池有限公司,锂离子电池制造,,,battery,,scope\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="written.csv: column label holds unknown value.*battery"):
+        tm.written_rows(bad)
+
+
+def test_written_companies_of_a_labelled_set_never_join_the_training():
+    """extra_rows drops every written row whose name stem is a labelled row's: a held-out company (or its
+    brand) must not come back as a written one."""
+    frame, y, groups = tm.written_rows()
+
+    class Labelled:  # a pool whose labelled rows share the stems of the first three written companies
+        pass
+
+    pool = Labelled()
+    pool.groups = groups[:3]
+    kept, kept_y = tm.extra_rows("written", pool)
+    dropped = np.isin(groups, groups[:3])
+    assert len(kept) == len(kept_y) == int((~dropped).sum()) and dropped.sum() >= 3
+    assert not set(kept["company_name"]) & set(frame["company_name"][dropped])
+    assert np.array_equal(kept_y, y[~dropped])
+    with pytest.raises(ValueError, match="unknown training rows"):
+        tm.extra_rows("dev", pool)

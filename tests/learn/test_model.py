@@ -68,7 +68,7 @@ def knowledge(n: int, rng=None) -> dict:
 
 def test_the_shipped_artefact_loads_validates_and_is_small():
     assert DEFAULT_MODEL.exists(), "benchmarks/train_model.py writes data/model/chain_model.npz"
-    assert DEFAULT_MODEL.stat().st_size < 2_000_000
+    assert DEFAULT_MODEL.stat().st_size < 3_000_000
     model = load_model(DEFAULT_MODEL)
     assert set(model.chain_ids) == {"ai", "nev", "ime", "rail", "bio", "ic", "software", "grid"}
     for key in ("trained", "sklearn", "data_sha256", "held_out", "fit"):
