@@ -186,7 +186,7 @@ def leak_report(eval_dir: Path) -> int:
         raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
         text = raw.decode("utf-8", errors="ignore")
         found += [(path.relative_to(ROOT), n) for n in sorted(dev) if n in text]
-    print(f"== dev-set names in the repository's test data and samples: {len(found)}")
+    print(f"== dev-set names in the repository's test data, samples and written companies: {len(found)}")
     for path, name in found:
         print(f"  {path}: {name}")
     print()
