@@ -275,6 +275,12 @@ WRITTEN_COLUMNS = ("企业名称", "经营范围", "国标行业", "公司介绍
 LABELS = (*CHAINS, "none")
 
 
+def read_written(table: pd.DataFrame) -> pd.DataFrame:
+    """The canonical companies of a table of written rows (WRITTEN_COLUMNS), read as the engine reads an export,
+    row for row."""
+    return q.read_inputs(table[list(WRITTEN_COLUMNS)].replace("", None), WRITTEN_COLUMNS)
+
+
 @functools.lru_cache(maxsize=2)
 def written_rows(path: Path = WRITTEN) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Companies written for training (benchmarks/training/README.md: how they were written and
@@ -288,7 +294,7 @@ def written_rows(path: Path = WRITTEN) -> tuple[pd.DataFrame, np.ndarray, np.nda
         bad = sorted(set(table[column]) - set(allowed))
         if bad:
             raise ValueError(f"{path.name}: column {column} holds unknown value(s) {', '.join(bad)}")
-    frame = q.read_inputs(table[list(WRITTEN_COLUMNS)].replace("", None), WRITTEN_COLUMNS)
+    frame = read_written(table)
     frame = frame.assign(**derived_columns(frame))
     label, secondary = table["label"].to_numpy(), table["secondary"].to_numpy()
     y = np.stack([(label == c) | (secondary == c) for c in CHAINS], axis=1).astype(np.float32)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +23,7 @@ from matcher.engine.learned import reaches
 from matcher.engine.match import SegmentMatcher
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_model import WRITTEN, WRITTEN_COLUMNS, average_precision  # noqa: E402
+from train_model import WRITTEN, average_precision, read_written  # noqa: E402
 
 HELD_OUT = Path(__file__).resolve().parent / "training" / "held_out_companies.csv.gz"
 CHAINS = list(matcher.CHAIN_IDS)
@@ -32,12 +31,7 @@ CHAINS = list(matcher.CHAIN_IDS)
 
 def chain_relevance(table: pd.DataFrame, settings) -> pd.DataFrame:
     """rows × chains: the engine's chain relevance of the rows of `table`, read as an export."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "companies.csv"
-        table[list(WRITTEN_COLUMNS)].replace("", None).to_csv(path, index=False, encoding="utf-8")
-        companies = matcher.read_companies([path]).companies
-    if len(companies) != len(table):
-        raise RuntimeError(f"read {len(companies)} rows of {len(table)}: rows would not line up with labels")
+    companies = read_written(table)
     m = SegmentMatcher(settings=settings).fit(matcher.load_chains())
     return m.chain_relevance(m.match(companies))[CHAINS]
 

@@ -1,6 +1,8 @@
 import datetime as dt
+import importlib
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,15 @@ settings.load_profile("chainmatch")
 
 DATA = Path(__file__).parent / "data"
 AS_OF = dt.date(2026, 11, 27)  # fixed, so ages (and the stored ranking) do not drift
+BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
+
+
+def benchmark(name: str):
+    """The benchmark script benchmarks/<name>.py as a module, imported as the scripts import each other
+    (benchmarks/ on the path), so each is loaded once, whichever test or script asks first."""
+    if str(BENCHMARKS) not in sys.path:
+        sys.path.insert(0, str(BENCHMARKS))
+    return importlib.import_module(name)
 
 
 # Debian's chromium, launched as root in a sandbox with no network beyond the test's own pages

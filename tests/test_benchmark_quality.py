@@ -1,16 +1,14 @@
 """The quality benchmark's own checks: the leak check over the test data (on made-up sets; the labelled sets are
 read by the benchmark only)."""
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pandas as pd
 
+from tests.conftest import benchmark
+
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("quality_benchmark", ROOT / "benchmarks" / "quality.py")
-quality = sys.modules.setdefault("quality_benchmark", importlib.util.module_from_spec(_spec))
-_spec.loader.exec_module(quality)
+quality = benchmark("quality")
 
 
 def test_the_leak_check_finds_a_dev_name_in_the_test_data(tmp_path, capsys):

@@ -1,20 +1,13 @@
 """The training script's own parts that need no labelled set: rows made from the knowledge, the shared
 stacker's per-chain coefficients and the inner-fold score (the labelled sets are read by the script only)."""
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import matcher
+from tests.conftest import benchmark
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-_spec = importlib.util.spec_from_file_location("train_model_benchmark", ROOT / "benchmarks" / "train_model.py")
-tm = sys.modules.setdefault("train_model_benchmark", importlib.util.module_from_spec(_spec))
-_spec.loader.exec_module(tm)
+tm = benchmark("train_model")
 
 
 def test_knowledge_rows_label_vocabulary_and_industry_codes():

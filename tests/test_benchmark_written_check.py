@@ -1,20 +1,13 @@
 """benchmarks/written_check.py: the held-out written companies stay out of training, and its figures count
 what they say."""
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 import matcher
+from tests.conftest import benchmark
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-_spec = importlib.util.spec_from_file_location("written_check_benchmark", ROOT / "benchmarks" / "written_check.py")
-wc = sys.modules.setdefault("written_check_benchmark", importlib.util.module_from_spec(_spec))
-_spec.loader.exec_module(wc)
+wc = benchmark("written_check")
 
 
 def test_no_held_out_company_is_a_training_row():
