@@ -418,6 +418,8 @@ class SegmentMatcher(Estimator):
         n_seg = len(pairs)
         self.segment_chain_ = np.array([self.chain_ids_.index(c.id) for c, _ in pairs])
         self.serving_ = np.flatnonzero([s.serves for _, s in pairs])  # the segments that serve a chain (see match)
+        self.makers_ = np.flatnonzero([not s.serves for _, s in pairs])  # the others: the segments that file
+        self.lifts_ = np.array([not s.serves for _, s in pairs], dtype=np.float32)  # 1 where a segment files
         # chain index -> its trading segment (Segment.trades): where a leader's trading arm is filed (_leaders_traded)
         self.trading_ = {int(self.segment_chain_[i]): int(i) for i, (_, s) in enumerate(pairs) if s.trades}
         self.chain_block_ = (self.segment_chain_[:, None] == self.segment_chain_[None, :]).astype(np.float32)
@@ -1239,13 +1241,10 @@ class SegmentMatcher(Estimator):
             if self.settings.model_files >= 0.5:  # the join files too (the same join where nothing ranks apart)
                 filing = ranked if rank_relevance is None else joined(relevance)
         if ranked is filing:
-            result.relevance = filing
+            result.relevance = self._serve_below_makers(filing)
         else:  # filed as `filing` files, ranked as `ranked` ranks
-            result.relevance = hold_filing(
-                ranked, filing, self.segment_chain_, self.settings.min_relevance, self._ceiling()
-            )
+            result.relevance = self._held(ranked, filing)
         # the knowledge's relevance too, so that what the model changed (a reason's model item) is the model's alone
-        result.relevance = self._serve_below_makers(result.relevance)
         if result.knowledge_relevance is not None:
             result.knowledge_relevance = self._serve_below_makers(result.knowledge_relevance)
         return result
@@ -1261,6 +1260,22 @@ class SegmentMatcher(Estimator):
             return relevance
         out = relevance.copy()
         out[:, cols] = _pressed(relevance[:, cols], *self._serving_band())
+        return out
+
+    def _held(self, ranked: np.ndarray, filing: np.ndarray) -> np.ndarray:
+        """`ranked` held where `filing` files (hold_filing) and its serving segments pressed (_serve_below_makers).
+        Where they never file (service_ceiling under min_relevance, the default) only the other segments are held
+        and the serving ones rank as pressed: what files is the knowledge's makers alone, whichever segment the
+        model ranks first in a chain."""
+        s = self.settings
+        if s.service_ceiling >= s.min_relevance:  # serving segments file too: every segment held, then pressed
+            held = hold_filing(ranked, filing, self.segment_chain_, s.min_relevance, self._ceiling())
+            return self._serve_below_makers(held)
+        out = np.array(self._serve_below_makers(ranked), dtype=np.float32)  # a copy
+        files = self.makers_
+        out[:, files] = hold_filing(
+            ranked[:, files], filing[:, files], self.segment_chain_[files], s.min_relevance, self._ceiling()
+        )
         return out
 
     def _serving_band(self) -> tuple[np.float32, np.float32]:
@@ -1599,13 +1614,13 @@ class SegmentMatcher(Estimator):
         buffers; returns strong's."""
         base = strong
         _add_sparse(base, leader)
-        has_strong = self._chain_sum(base, positive=True)  # strong keywords or a leader name in the chain
-        has_text = has_strong | self._chain_sum(weak, positive=True)
+        has_strong = self._chain_has(base)  # strong keywords or a leader name in the chain
+        has_text = has_strong | self._chain_has(weak)
         code.sum_duplicates()
         code_rows = np.repeat(np.arange(len(base)), np.diff(code.indptr))
         has_code = np.zeros(base.shape, dtype=bool)
         has_code[code_rows, code.indices] = code.data > 0
-        alone = ~(has_strong | self._chain_sum(has_code, positive=True))
+        alone = ~(has_strong | self._chain_has(has_code))
         weak *= self.settings.weak_factor
         np.multiply(weak, np.float32(self.settings.weak_alone_factor), out=weak, where=alone)
         amount = code.data.astype(np.float32)
@@ -1614,8 +1629,9 @@ class SegmentMatcher(Estimator):
         base[code_rows[supported], code.indices[supported]] += amount[supported]
         evidence = base
         evidence += weak
-        support = self._chain_sum(evidence)
-        support -= evidence
+        lifts = evidence if not len(self.serving_) else evidence * self.lifts_  # a serving segment lifts no other
+        support = self._chain_sum(lifts)
+        support -= lifts
         support *= self.settings.chain_support
         evidence += support
         evidence[code_rows[bare], code.indices[bare]] += np.minimum(amount[bare], self._code_cap())
@@ -1643,6 +1659,16 @@ class SegmentMatcher(Estimator):
         np.exp(relevance, out=relevance)
         np.subtract(1.0, relevance, out=relevance)
         return relevance
+
+    def _chain_has(self, values: np.ndarray) -> np.ndarray:
+        """n × S bool: whether the segment's chain has `values` > 0 — in a segment that files, for a segment that
+        files (a serving segment's words, 地铁运营 or 售电, say what the company serves, not what it makes: they
+        neither back an industry code nor count as the makers' text), in any segment, for a serving one."""
+        if not len(self.serving_):
+            return self._chain_sum(values, positive=True)
+        out = self._chain_sum(values * self.lifts_, positive=True)
+        out[:, self.serving_] = self._chain_sum(values, positive=True)[:, self.serving_]
+        return out
 
     def _chain_sum(self, values: np.ndarray, positive: bool = False) -> np.ndarray:
         """n × S: for every segment, the sum of `values` over all segments of its chain (with

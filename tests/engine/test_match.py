@@ -5,6 +5,7 @@ import pytest
 from matcher.engine import clauses
 from matcher.engine import match as match_module
 from matcher.engine.explain import evidence_text
+from matcher.engine.learned import reaches
 from matcher.engine.match import SegmentMatcher
 from matcher.knowledge.settings import DEFAULTS
 
@@ -800,6 +801,61 @@ def test_a_segment_that_serves_its_chain_ranks_after_its_makers(shipped):
     other = np.flatnonzero(~seg["serves"].to_numpy(dtype=bool))
     assert np.array_equal(pressed[:, other], plain[:, other])  # the makers' segments are untouched
     assert np.array_equal(ranked[:, other], plain[:, other])
+
+
+def test_a_serving_segments_words_neither_lift_the_makers_nor_back_their_code(shipped):
+    """售电 and 地铁运营 are strong words of segments that serve their chains (power_services, rail operation): they
+    say what a company serves, not what it makes. They rank the serving segment and do not spread to the makers'
+    segments by chain_support, nor back an industry code listed for a maker segment (4420 for the microgrid
+    segment) — such a code is then all the makers have, capped under min_relevance. A maker's own word does back it."""
+    seg = shipped.segments_
+    col = {f"{c}.{s}": i for i, (c, s) in enumerate(zip(seg["chain_id"], seg["segment_id"]))}
+    served = [col["grid.power_services"], col["rail.operation"]]
+    assert seg["serves"].to_numpy(dtype=bool)[served].all()
+    rows = frame(
+        company_name=["星辰售电有限公司", "星辰微网科技有限公司", "星辰城市发展集团有限公司"],
+        scope=[
+            "许可项目：供电业务。一般项目：售电业务；合同能源管理；节能管理服务",
+            "一般项目：微电网控制器研发；合同能源管理；节能管理服务",
+            None,
+        ],
+        industry_code=["4420", "4420", None],
+        intro=[None, None, "公司负责城市轨道交通线网的投资和建设，下设地铁运营公司。"],
+    )
+    r = shipped.match(rows)
+    rel, t = r.relevance, DEFAULTS.min_relevance
+    vpp = col["grid.vpp_microgrid"]
+    assert r.code_evidence[0, vpp] > 0 and r.code_evidence[1, vpp] > 0  # 4420 lists the microgrid segment
+    assert 0 < rel[0, vpp] < t  # the code alone for the makers: ranked, not filed
+    assert rel[0, col["grid.power_services"]] > rel[0, vpp]  # the retailer ranks on what it serves
+    assert rel[1, vpp] >= t  # a maker's word backs the code
+    makers = ~seg["serves"].to_numpy(dtype=bool)
+    grid = (seg["chain_id"] == "grid").to_numpy() & makers
+    assert rel[0, grid].max() < t
+    rail = (seg["chain_id"] == "rail").to_numpy()
+    assert rel[2, rail].max() < t  # a metro builder and operator: the name's words and 地铁运营 file no rail maker
+    assert rel[2, col["rail.operation"]] == rel[2, rail].max()
+    assert not reaches(shipped.chain_relevance(r).to_numpy()[[0, 2]], t).any()
+
+
+def test_the_hold_files_on_the_makers_segments_alone(shipped):
+    """Where the ranking and the filing relevance differ (the learned model joined, the knowledge files), the hold
+    reads the segments that file: a serving segment above min_relevance (a charging operator's 供电业务 and
+    建设工程施工) neither files the chain nor lifts its makers over the threshold, and a chain the knowledge files on a
+    maker stays filed on that maker whatever segment ranks first."""
+    seg = shipped.segments_
+    n, t = len(seg), DEFAULTS.min_relevance
+    grid = (seg["chain_id"] == "grid").to_numpy()
+    serve = seg["serves"].to_numpy(dtype=bool)
+    service, maker = np.flatnonzero(grid & serve)[0], np.flatnonzero(grid & ~serve)[0]
+    filing, ranked = np.zeros((2, n), dtype=np.float32), np.zeros((2, n), dtype=np.float32)
+    filing[0, [service, maker]], ranked[0, [service, maker]] = (0.80, 0.60), (0.85, 0.62)  # serves only
+    filing[1, [service, maker]], ranked[1, [service, maker]] = (0.75, 0.72), (0.90, 0.66)  # makes, ranked as a service
+    out = shipped._held(ranked, filing)
+    assert out[0, grid].max() < t and out[0, service] > out[0, maker]
+    assert out[1, maker] >= t and out[1, service] < t
+    pressed = shipped._serve_below_makers(ranked)
+    assert out[0, service] == pytest.approx(pressed[0, service])  # a serving segment ranks as pressed
 
 
 def test_a_business_the_intro_states_damps_the_registered_scope_and_code(shipped):
