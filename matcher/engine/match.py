@@ -418,8 +418,7 @@ class SegmentMatcher(Estimator):
         n_seg = len(pairs)
         self.segment_chain_ = np.array([self.chain_ids_.index(c.id) for c, _ in pairs])
         self.serving_ = np.flatnonzero([s.serves for _, s in pairs])  # the segments that serve a chain (see match)
-        self.makers_ = np.flatnonzero([not s.serves for _, s in pairs])  # the others: the segments that file
-        self.lifts_ = np.array([not s.serves for _, s in pairs], dtype=np.float32)  # 1 where a segment files
+        self.makers_ = np.array([not s.serves for _, s in pairs], dtype=np.float32)  # 1 for the others: they file
         # chain index -> its trading segment (Segment.trades): where a leader's trading arm is filed (_leaders_traded)
         self.trading_ = {int(self.segment_chain_[i]): int(i) for i, (_, s) in enumerate(pairs) if s.trades}
         self.chain_block_ = (self.segment_chain_[:, None] == self.segment_chain_[None, :]).astype(np.float32)
@@ -1272,7 +1271,7 @@ class SegmentMatcher(Estimator):
             held = hold_filing(ranked, filing, self.segment_chain_, s.min_relevance, self._ceiling())
             return self._serve_below_makers(held)
         out = np.array(self._serve_below_makers(ranked), dtype=np.float32)  # a copy
-        files = self.makers_
+        files = np.flatnonzero(self.makers_)
         out[:, files] = hold_filing(
             ranked[:, files], filing[:, files], self.segment_chain_[files], s.min_relevance, self._ceiling()
         )
@@ -1629,7 +1628,7 @@ class SegmentMatcher(Estimator):
         base[code_rows[supported], code.indices[supported]] += amount[supported]
         evidence = base
         evidence += weak
-        lifts = evidence if not len(self.serving_) else evidence * self.lifts_  # a serving segment lifts no other
+        lifts = evidence if not len(self.serving_) else evidence * self.makers_  # a serving segment lifts no other
         support = self._chain_sum(lifts)
         support -= lifts
         support *= self.settings.chain_support
@@ -1666,7 +1665,7 @@ class SegmentMatcher(Estimator):
         neither back an industry code nor count as the makers' text), in any segment, for a serving one."""
         if not len(self.serving_):
             return self._chain_sum(values, positive=True)
-        out = self._chain_sum(values * self.lifts_, positive=True)
+        out = self._chain_sum(values * self.makers_, positive=True)
         out[:, self.serving_] = self._chain_sum(values, positive=True)[:, self.serving_]
         return out
 
