@@ -69,19 +69,20 @@ def text_segments(matcher: SegmentMatcher, result: MatchResult) -> sp.csr_matrix
     return out
 
 
-def choose(key: np.ndarray, fit: np.ndarray) -> np.ndarray:
-    """Column of the largest key per row; only an exact tie is broken by the larger fit (then the
-    first column). Rows of a 2-D array."""
+def choose(key: np.ndarray, *ties: np.ndarray) -> np.ndarray:
+    """Column of the largest key per row; only an exact tie is broken, by the larger value of each of `ties` in
+    turn (then the first column). Rows of a 2-D array."""
     best = key.argmax(axis=1)
     top = key[np.arange(len(key)), best]
     at_top = key == top[:, None]
     tied = np.flatnonzero(at_top.sum(axis=1) > 1)
     if len(tied):
-        best[tied] = np.where(at_top[tied], fit[tied], -np.inf).argmax(axis=1)
+        left = at_top[tied]
+        for t in ties:
+            value = np.where(left, t[tied], -np.inf)
+            left &= value == value.max(axis=1, keepdims=True)
+        best[tied] = left.argmax(axis=1)
     return best
-
-
-_MAKERS_FIRST = 1e9  # above any fit (relevance × gap weight × priority): a tie-break of its own
 
 
 def file_chains(
@@ -109,10 +110,11 @@ def file_chains(
         ev = result.evidence[:, cols]
         fit = r.astype(np.float64) * gap_weight[cols] * priority[cols]
         named = text[:, cols].toarray() > 0
-        # on an exact tie of evidence a segment of makers goes before one that serves the chain, then fit decides
-        tie = fit + np.where(np.isin(cols, matcher.serving_), 0.0, _MAKERS_FIRST)
-        any_best = choose(ev, tie)  # the most relevant segment, whatever its evidence
-        text_best = choose(np.where(named, ev, -np.inf), tie)  # the most relevant segment text names
+        # on an exact tie of evidence a segment of makers goes before one that serves the chain, then the one the
+        # relevance ranks first (a trader's words tie in evidence and rank apart), then fit decides
+        makers = np.broadcast_to(~np.isin(cols, matcher.serving_), r.shape)
+        any_best = choose(ev, makers, r, fit)  # the most relevant segment, whatever its evidence
+        text_best = choose(np.where(named, ev, -np.inf), makers, r, fit)  # the most relevant segment text names
         has_text = named.any(axis=1)
         r_any = r[rows, any_best]
         r_text = np.where(has_text, r[rows, text_best], 0.0)

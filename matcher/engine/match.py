@@ -370,7 +370,8 @@ class _FieldSums:
     damped: list = field(default_factory=list)
     resold: sp.csr_matrix | None = None  # n × S strong evidence moved to weak: a reseller's goods (_keyword_parts)
     leader_traded: np.ndarray | None = None  # n, bool: a trader's name, where a leader's name files no making
-    name_trader: np.ndarray | None = None  # n, bool: the name is a trader's, installer's, carrier's or farm's
+    # n, bool: the name is a trader's, installer's, carrier's or farm's, or the 国标行业 a trade's (_trade_coded)
+    trader: np.ndarray | None = None
 
     @classmethod
     def empty(cls, n: int, n_seg: int, n_leaders: int) -> _FieldSums:
@@ -1167,6 +1168,8 @@ class SegmentMatcher(Estimator):
         # of that chain lists: 机械零件、零部件加工 names 3484, which supports nothing; 信息系统集成服务 beside
         # 电力信息化系统研发 supports software, not the grid): its main items carry that chain's trade (n × chains)
         codeless = self._codeless_chains(scope_code, exported, _column(frame, "scope").notna().to_numpy())
+        coded = self._trade_coded(exported)
+        sums.trader = coded if coded.any() else None
         for policy in FIELD_POLICIES:
             self._add_field(frame, policy, sums, keep, codeless)
         self._add_damped(sums)
@@ -1193,8 +1196,8 @@ class SegmentMatcher(Estimator):
         ranking = self._ranking_inputs(sums, strong, weak)  # before _evidence reuses the buffers
         # a registered making beside a 经营范围 that makes nothing ranks the company and does not file it
         unlisted = self._making_code_unlisted(frame, counted, code_ev)
-        if sums.name_trader is not None:  # … and so does a code beside a trader's name (苍南县亿通贸易: 集成电路设计)
-            unlisted |= sums.name_trader & _column(frame, "scope").notna().to_numpy()
+        if sums.trader is not None:  # … and so does a code beside a trader's name (苍南县亿通贸易: 集成电路设计)
+            unlisted |= sums.trader & _column(frame, "scope").notna().to_numpy()
         code_filing, broad_filing = code_all, broad_ev
         if unlisted.any():
             ranking = _with_rows(ranking, np.flatnonzero(unlisted), strong, weak)
@@ -1283,6 +1286,21 @@ class SegmentMatcher(Estimator):
         ceiling into [service_ceiling, just under min_relevance] (ranked, never filed)."""
         low, top = np.float32(self.settings.min_relevance), np.float32(self.settings.service_ceiling)
         return (top, np.float32(self._ceiling())) if top < low else (low, top)
+
+    def _trade_coded(self, codes: np.ndarray) -> np.ndarray:
+        """n bool: the export files the company under a 小类 of a trade 大类 (`trade_codes` of scope_boilerplate.yaml:
+        51 批发业, 52 零售业) that no segment lists — 5179 电气设备批发, not 5151 西药批发 (bio's distribution). The
+        registry knows it as a trader: like a trader's name, its 经营范围's making items rank it and do not file it,
+        and so do the products its own name names (上海某某电气自动化设备有限公司 under 5179)."""
+        prefixes = boilerplate().trade_codes
+        out = np.zeros(len(codes), dtype=bool)
+        if not prefixes or not len(codes):
+            return out
+        text = pd.Series(codes, dtype=object).astype("string")
+        out[:] = (text.str.len().eq(4) & text.str[:2].isin(prefixes) & ~text.isin(list(self.code_segments_))).fillna(
+            False
+        )
+        return out
 
     def _making_code_unlisted(self, frame: pd.DataFrame, codes: np.ndarray, code_ev: sp.csr_matrix) -> np.ndarray:
         """bool per row: an industry code that gives evidence and names a making (its GB/T 小类 ends in a
@@ -1461,8 +1479,16 @@ class SegmentMatcher(Estimator):
         part, weak_part = (h @ self.strong_weights_).tocsr(), (h @ self.weak_weights_).tocsr()
         moved = None
         if counted.resold is not None and counted.resold.nnz:
-            moved = ((counted.hits.multiply(counted.resold) @ self._pattern_keywords_) @ self.strong_weights_).tocsr()
-            part, weak_part = (part - moved).tocsr(), (weak_part + moved).tocsr()
+            sold = counted.hits.multiply(counted.resold).tocsr()
+            moved = ((sold @ self._pattern_keywords_) @ self.strong_weights_).tocsr()
+            # the strong part of what is kept, summed afresh: part − moved would leave float residues (1e-7) that
+            # count as a strong word in the chain (and do so or not depending on the other rows in the batch)
+            kept = (counted.hits - sold).tocsr()
+            kept.eliminate_zeros()
+            part, weak_part = (
+                ((kept @ self._pattern_keywords_) @ self.strong_weights_).tocsr(),
+                (weak_part + moved).tocsr(),
+            )
         return part, weak_part, moved
 
     def _add_field(
@@ -1472,15 +1498,19 @@ class SegmentMatcher(Estimator):
         (`codeless`: n × chains, where a row's 经营范围 main items carry the chain's trade alone, see _read_field)."""
         p, s = policy, self.settings
         fh, counted, terms, traded, boosted = self._read_field(frame, p, codeless)
+        if p.read == "name" and sums.trader is not None:  # a trade 国标行业: the name's products are what it sells
+            counted = self._as_resold(counted, sums.trader)
+            boosted = None if boosted is None else self._as_resold(boosted, sums.trader)
         if p.read == "name" and self.trader_name_rx_ is not None:
             names = _column(frame, p.column)
-            sums.name_trader = names.astype("string").str.contains(self.trader_name_rx_).fillna(False).to_numpy(bool)
-        elif p.read == "scope" and sums.name_trader is not None and sums.name_trader.any():
+            named = names.astype("string").str.contains(self.trader_name_rx_).fillna(False).to_numpy(bool)
+            sums.trader = named if sums.trader is None else named | sums.trader
+        elif p.read == "scope" and sums.trader is not None and sums.trader.any():
             # a trader's name beside a 经营范围 (苍南县亿通贸易 with 集成电路设计, 某某电力安装工程 with the 承装 licence): the
             # scope's making items are what the trader registers beside its trade — they rank, never file (trade
             # keywords, 药品批发, stay: a distributor is filed by them)
-            counted = self._as_resold(counted, sums.name_trader)
-            boosted = None if boosted is None else self._as_resold(boosted, sums.name_trader)
+            counted = self._as_resold(counted, sums.trader)
+            boosted = None if boosted is None else self._as_resold(boosted, sums.trader)
         if p.vertical_cue != "none":  # a vertical business (营销公司, 教育机构 …) says what it is
             cue = fh.hits if p.vertical_cue == "all" else (fh.head if fh.stated is None else fh.stated)
             revealed = (cue @ self._pattern_vertical_) > 0

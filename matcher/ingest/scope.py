@@ -40,6 +40,7 @@ _LIST_KEYS = ("headers", "notes", "generic_items", "generic_contains", "activiti
 _OPTIONAL_LISTS = ("light_items", "trade_activities", "making_activities", "maker_activities", "service_items")
 _OPTIONAL_MAPS = ("name_endings", "object_aliases")  # may be absent too
 _LIGHT_RUN_KEYS = ("light_fields", "light_run")  # optional, together: see light_run_items
+_TRADE_CODES = "trade_codes"  # optional: 大类 of trade (see scope_boilerplate.yaml)
 _OPEN, _CLOSE = "（([【", "）)]】"
 _TRIM = " \t\u3000，,、：:；;。.·*-—"
 _SPAN_CACHE_SIZE = 200_000
@@ -95,6 +96,7 @@ class Boilerplate:
     making_activities: tuple[str, ...]  # activities of making (制造, 研发 …): an item with one does not only trade
     maker_activities: tuple[str, ...]  # activities that make the named product (制造, 研发; not 加工): see match.py
     service_items: frozenset  # generic items that register a service business (物业管理): see scope_serves_only
+    trade_codes: tuple[str, ...]  # 国标行业 大类 of trade (51 批发业, 52 零售业): see SegmentMatcher._trade_coded
     trade_rx: TradeReader | None  # see trade_byte_spans
     making_rx: re.Pattern | None  # a making activity an item names as its own: see names_making
     trade_led: tuple | None  # an old-style item led by its trade (销售：钢轨、道岔): (text pattern, byte pattern)
@@ -138,7 +140,7 @@ def load_boilerplate(path=None) -> Boilerplate:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise DataFileError(path, "(文件)", "顶层应为键值映射（headers、notes ……）")
-    known = (*_LIST_KEYS, *_OPTIONAL_LISTS, *_OPTIONAL_MAPS, *_LIGHT_RUN_KEYS, "main_items")
+    known = (*_LIST_KEYS, *_OPTIONAL_LISTS, *_OPTIONAL_MAPS, *_LIGHT_RUN_KEYS, _TRADE_CODES, "main_items")
     unknown = sorted(set(map(str, data)) - set(known))
     if unknown:
         raise DataFileError(path, unknown[0], f"未知字段（可用：{'、'.join(known)}）")
@@ -154,6 +156,7 @@ def load_boilerplate(path=None) -> Boilerplate:
     odd = sorted(set(service) - set(lists["generic_items"]))
     if odd:
         raise DataFileError(path, "service_items", f"“{odd[0]}”不在 generic_items 中")
+    trade_codes = _trade_codes(data, path)
     endings = _endings(data, path)
     aliases = _aliases(data, path)
     groups, run = _light_runs(data, light, path)
@@ -181,6 +184,7 @@ def load_boilerplate(path=None) -> Boilerplate:
         making_activities=making,
         maker_activities=maker,
         service_items=frozenset(service),
+        trade_codes=trade_codes,
         trade_rx=_trade_rx(trade, making),
         making_rx=_making_rx(trade, making),
         trade_led=_trade_led_rx(trade),
@@ -242,6 +246,19 @@ def light_run_items(text: str, rules: Boilerplate) -> frozenset:
         for _, item, _ in _span_items(part, rules)[0]
     )
     return frozenset(item for found in runs if len(found) >= other for item in found)
+
+
+def _trade_codes(data: dict, path) -> tuple[str, ...]:
+    """The optional trade_codes: GB/T 4754 大类, two digits each, as text."""
+    value = data.get(_TRADE_CODES)
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise DataFileError(path, _TRADE_CODES, '应为行业大类代码列表（两位数字，如 "51"）')
+    for i, code in enumerate(value):
+        if not (isinstance(code, str) and len(code) == 2 and code.isdigit()):
+            raise DataFileError(path, f"{_TRADE_CODES}[{i}]", '应为两位数字的行业大类代码（加引号，如 "51"）')
+    return tuple(dict.fromkeys(value))
 
 
 def _endings(data: dict, path) -> dict:

@@ -35,6 +35,21 @@ def test_choose_is_the_largest_key_and_fit_only_breaks_exact_ties(key, data):
         assert got[i] == want
 
 
+@given(
+    arrays(np.float32, st.tuples(st.integers(1, 30), st.integers(1, 6)), elements=st.sampled_from([0.0, 0.5, 1.0])),
+    st.data(),
+)
+def test_choose_breaks_a_tie_by_each_tie_key_in_turn(key, data):
+    makers = data.draw(arrays(np.bool_, key.shape))
+    rank = data.draw(arrays(np.float32, key.shape, elements=st.sampled_from([0.1, 0.2, 0.3])))
+    fit = data.draw(arrays(np.float64, key.shape, elements=st.floats(0, 2)))
+    got = choose(key, makers, rank, fit)
+    for i in range(len(key)):  # the plain definition, row by row
+        top = [j for j in range(key.shape[1]) if key[i, j] == key[i].max()]
+        want = max(top, key=lambda j: (makers[i, j], rank[i, j], fit[i, j], -j))
+        assert got[i] == want
+
+
 def _score(tmp_path, rows, settings=SETTINGS, chains=None, zone=None, per_chain=False):
     path = tmp_path / "list.csv"
     pd.DataFrame(rows, columns=["企业名称", "国标行业小类", "经营范围"]).to_csv(path, index=False)

@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from matcher.engine import clauses
 from matcher.engine import match as match_module
@@ -856,6 +857,60 @@ def test_the_hold_files_on_the_makers_segments_alone(shipped):
     assert out[1, maker] >= t and out[1, service] < t
     pressed = shipped._serve_below_makers(ranked)
     assert out[0, service] == pytest.approx(pressed[0, service])  # a serving segment ranks as pressed
+
+
+def test_a_trade_industry_code_makes_a_trader(shipped):
+    """国标行业 5179 电气设备批发 is the registry's word that the company trades: the making items of its 经营范围 (a
+    PLC wholesaler registers 电子产品的技术开发 beside its sales) and the products its own name names rank it and do not
+    file it, as beside a trader's name. A trade code a segment lists (5151 西药批发: bio's distribution) is that
+    segment's own evidence, and the same company without the code is filed as before."""
+    scope = (
+        "一般项目：可编程控制器、伺服驱动器、变频器、工控机的销售；工业自动化设备的维修服务；电子产品的技术开发；"
+        "机电设备的上门安装及维修"
+    )
+    rows = frame(
+        company_name=["深圳市星辰工控设备有限公司"] * 2 + ["星辰医药有限公司"],
+        scope=[scope, scope, "许可项目：药品批发；药品零售。一般项目：第二类医疗器械销售"],
+        industry_code=["5179", None, "5151"],
+    )
+    rel = shipped.chain_relevance(shipped.match(rows))
+    t = DEFAULTS.min_relevance
+    assert 0 < rel.loc[0, "ime"] < t <= rel.loc[1, "ime"]  # ranked by what it sells, filed without the code
+    assert rel.loc[0, "ime"] < rel.loc[1, "ime"] / 2
+    assert rel.loc[2, "bio"] >= t
+    np.testing.assert_array_equal(
+        shipped._trade_coded(np.array(["5179", "5274", "5151", "5267", "3421", "51", None], dtype=object)),
+        [True, True, False, False, False, False, False],
+    )
+
+
+def test_a_resold_words_strong_part_is_summed_afresh(shipped):
+    """What is resold moves from strong to weak; the strong part left is the kept words' own sum, not the whole less
+    the moved (whose float residues, 1e-7, counted as a strong word in the chain and so let the weak words count in
+    full — for a company in some lists and not in others)."""
+    from matcher.engine.match import FieldHits
+
+    rng = np.random.default_rng(3)
+    n, p = 40, shipped._pattern_keywords_.shape[0]
+    strong = np.flatnonzero(np.asarray((shipped._pattern_keywords_ @ shipped.strong_weights_).sum(axis=1)).ravel() > 0)
+    cols = rng.choice(strong, size=(n, 6))
+    hits = sp.csr_matrix(
+        (rng.uniform(0.3, 1.7, n * 6).astype(np.float32), (np.repeat(np.arange(n), 6), cols.ravel())), shape=(n, p)
+    )
+    sold_cols = cols[:, :3]  # half of each row's words resold
+    resold = sp.csr_matrix(
+        (np.ones(n * 3, dtype=np.float32), (np.repeat(np.arange(n), 3), sold_cols.ravel())), shape=(n, p)
+    )
+    resold.data[:] = 1
+    counted = FieldHits(hits, None, None, resold)
+    part, weak, moved = shipped._keyword_parts(counted, (hits @ shipped._pattern_keywords_).tocsr())
+    kept = (hits - hits.multiply(resold)).tocsr()
+    kept.eliminate_zeros()
+    want = ((kept @ shipped._pattern_keywords_) @ shipped.strong_weights_).toarray()
+    np.testing.assert_array_equal(part.toarray(), want)  # exactly: no residue where nothing is kept
+    everything = FieldHits(hits, None, None, (hits > 0).astype(np.float32).tocsr())
+    part, _, _ = shipped._keyword_parts(everything, (hits @ shipped._pattern_keywords_).tocsr())
+    assert part.nnz == 0 or not part.toarray().any()
 
 
 def test_a_business_the_intro_states_damps_the_registered_scope_and_code(shipped):

@@ -211,6 +211,9 @@ def test_shipped_file_is_valid():
         (lambda d: d.update(light_run=1), "light_run"),
         (lambda d: d.pop("light_run"), "light_run"),  # light_fields without it
         (lambda d: d.update(light_fields=["人工智能", "区块链"]), "light_fields[1]"),  # too few light items
+        (lambda d: d.update(trade_codes="51"), "trade_codes"),  # not a list
+        (lambda d: d.update(trade_codes=["51", 52]), "trade_codes[1]"),  # a number (YAML reads 52 so)
+        (lambda d: d.update(trade_codes=["51", "5179"]), "trade_codes[1]"),  # a 小类, not a 大类
     ],
 )
 def test_a_bad_file_names_its_field(tmp_path, edit, field):
