@@ -852,11 +852,35 @@ def test_the_hold_files_on_the_makers_segments_alone(shipped):
     filing, ranked = np.zeros((2, n), dtype=np.float32), np.zeros((2, n), dtype=np.float32)
     filing[0, [service, maker]], ranked[0, [service, maker]] = (0.80, 0.60), (0.85, 0.62)  # serves only
     filing[1, [service, maker]], ranked[1, [service, maker]] = (0.75, 0.72), (0.90, 0.66)  # makes, ranked as a service
+    before = ranked.copy(), filing.copy()
     out = shipped._held(ranked, filing)
+    np.testing.assert_array_equal(ranked, before[0])  # the inputs as they were (the hold zeroes and restores)
+    np.testing.assert_array_equal(filing, before[1])
     assert out[0, grid].max() < t and out[0, service] > out[0, maker]
     assert out[1, maker] >= t and out[1, service] < t
     pressed = shipped._serve_below_makers(ranked)
     assert out[0, service] == pytest.approx(pressed[0, service])  # a serving segment ranks as pressed
+
+
+@pytest.mark.parametrize("kind", ["float", "bool"])
+def test_whether_a_chain_has_evidence_is_the_plain_definition(shipped, kind):
+    """_chain_has (one reduceat with the serving columns zeroed) against its plain definition: for a segment that
+    files, any value > 0 in a segment of its chain that files; for a serving segment, in any segment of its chain."""
+    rng = np.random.default_rng(5)
+    values = rng.random((300, len(shipped.segment_chain_))).astype(np.float32)
+    values[values < 0.97] = 0
+    values[:50, shipped.serving_] = 1.0  # rows where only serving segments have any
+    values[:50, ~np.isin(np.arange(values.shape[1]), shipped.serving_)] = 0
+    if kind == "bool":
+        values = values > 0
+    same = shipped.segment_chain_[:, None] == shipped.segment_chain_[None, :]
+    files = shipped.makers_.astype(bool)
+    plain = np.empty(values.shape, dtype=bool)
+    for j in range(values.shape[1]):
+        among = same[j] & (files if files[j] else True)
+        plain[:, j] = (values[:, among] > 0).any(axis=1)
+    np.testing.assert_array_equal(shipped._chain_has(values), plain)
+    assert not shipped._chain_has(values)[:50, files].any()  # serving words alone: no maker has text
 
 
 def test_a_trade_industry_code_makes_a_trader(shipped):
