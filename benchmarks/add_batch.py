@@ -124,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.csv is None:
             ap.error("a batch CSV, or --move BATCH")
-        counts = add(_read(args.csv), args.csv.name, args.to, args.batch, dev_stems())
+        table = checked(_read(args.csv), args.csv.name)  # a bad batch is told before the dev sets are read
+        counts = add(table, args.csv.name, args.to, args.batch, dev_stems())
     except (OSError, ValueError) as e:
         print(f"add_batch: {e}", file=sys.stderr)
         return 2

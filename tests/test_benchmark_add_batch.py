@@ -83,7 +83,8 @@ def test_a_read_held_out_batch_moves_into_training(files, capsys):
         ab.move("aa", training, held)
 
 
-def test_the_cli_says_what_is_wrong_in_one_line(tmp_path, capsys):
+def test_the_cli_says_what_is_wrong_in_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(ab, "dev_stems", lambda: pytest.fail("the batch is checked first"))
     bad = tmp_path / "b.csv"
     bad.write_text("企业名称,label\n甲,ai\n", encoding="utf-8")
     assert ab.main([str(bad), "--batch", "zz"]) == 2
