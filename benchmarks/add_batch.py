@@ -21,7 +21,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import evalsets as q  # noqa: E402
-from train_model import LABELS, WRITTEN, WRITTEN_COLUMNS  # noqa: E402
+from train_model import WRITTEN, WRITTEN_COLUMNS, check_written  # noqa: E402
 
 HELD_OUT = WRITTEN.parent / "held_out_companies.csv.gz"
 COLUMNS = (*WRITTEN_COLUMNS, "label", "secondary", "kind")
@@ -34,15 +34,9 @@ def dev_stems() -> set[str]:
 
 def checked(table: pd.DataFrame, source: str) -> pd.DataFrame:
     """The batch's columns, stripped, with its labels checked."""
-    missing = [c for c in COLUMNS if c not in table]
-    if missing:
-        raise ValueError(f"{source}: missing column(s) {', '.join(missing)}")
-    table = table[list(COLUMNS)].fillna("").apply(lambda c: c.str.strip())
-    for column, allowed in (("label", LABELS), ("secondary", (*LABELS[:-1], ""))):
-        bad = sorted(set(table[column]) - set(allowed))
-        if bad:
-            raise ValueError(f"{source}: column {column} holds unknown value(s) {', '.join(bad)}")
-    return table
+    table = table.fillna("").apply(lambda c: c.astype(str).str.strip())
+    check_written(table, source, COLUMNS)
+    return table[list(COLUMNS)]
 
 
 def new_rows(table: pd.DataFrame, seen: set[str], stems: set[str]) -> tuple[pd.DataFrame, dict[str, int]]:

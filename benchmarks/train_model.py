@@ -281,19 +281,25 @@ def read_written(table: pd.DataFrame) -> pd.DataFrame:
     return q.read_inputs(table[list(WRITTEN_COLUMNS)].replace("", None), WRITTEN_COLUMNS)
 
 
+def check_written(table: pd.DataFrame, source: str, columns) -> None:
+    """A table of written rows has `columns`, its label one of LABELS and its secondary a chain or empty; else a
+    ValueError naming `source` and the column."""
+    missing = [c for c in columns if c not in table]
+    if missing:
+        raise ValueError(f"{source}: missing column(s) {', '.join(missing)}")
+    for column, allowed in (("label", LABELS), ("secondary", (*CHAINS, ""))):
+        bad = sorted(set(table[column]) - set(allowed))
+        if bad:
+            raise ValueError(f"{source}: column {column} holds unknown value(s) {', '.join(bad)}")
+
+
 @functools.lru_cache(maxsize=2)
 def written_rows(path: Path = WRITTEN) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Companies written for training (benchmarks/training/README.md: how they were written and
     labelled), read as the engine reads an export. Returns (frame, y n × C: the label and the secondary
     chain, groups: name stems)."""
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in (*WRITTEN_COLUMNS, "label", "secondary") if c not in table]
-    if missing:
-        raise ValueError(f"{path.name}: missing column(s) {', '.join(missing)}")
-    for column, allowed in (("label", LABELS), ("secondary", (*CHAINS, ""))):
-        bad = sorted(set(table[column]) - set(allowed))
-        if bad:
-            raise ValueError(f"{path.name}: column {column} holds unknown value(s) {', '.join(bad)}")
+    check_written(table, path.name, (*WRITTEN_COLUMNS, "label", "secondary"))
     frame = read_written(table)
     frame = frame.assign(**derived_columns(frame))
     label, secondary = table["label"].to_numpy(), table["secondary"].to_numpy()
@@ -594,9 +600,8 @@ def fit_models(
                 for fp in grid["filing_probability"]:
                     m = (1.0 / (1.0 + np.exp(-(logit + _shift(fp))))).astype(np.float32)
                     for w in grid["weight"]:
-                        rel = join(
-                            knowledge, np.arange(len(CHAINS)), m, w, _ceiling()
-                        )  # once per weight, for every share
+                        # once per weight, for every share
+                        rel = join(knowledge, np.arange(len(CHAINS)), m, w, _ceiling())
                         for share in grid["head_weak_rank"]:
                             ranked = _ranked(_rank_of(ranks, share), m, w)
                             for rule in grid["filing"]:

@@ -1300,14 +1300,14 @@ class SegmentMatcher(Estimator):
         registry knows it as a trader: like a trader's name, its 经营范围's making items rank it and do not file it,
         and so do the products its own name names (上海某某电气自动化设备有限公司 under 5179)."""
         prefixes = boilerplate().trade_codes
-        out = np.zeros(len(codes), dtype=bool)
         if not prefixes or not len(codes):
-            return out
-        text = pd.Series(codes, dtype=object).astype("string")
-        out[:] = (text.str.len().eq(4) & text.str[:2].isin(prefixes) & ~text.isin(list(self.code_segments_))).fillna(
-            False
-        )
-        return out
+            return np.zeros(len(codes), dtype=bool)
+
+        def trades(code) -> bool:
+            c = "" if code is None else str(code)
+            return len(c) == 4 and c[:2] in prefixes and c not in self.code_segments_
+
+        return map_distinct(pd.Series(codes, dtype=object), trades).to_numpy(dtype=bool)  # each distinct code once
 
     def _making_code_unlisted(self, frame: pd.DataFrame, codes: np.ndarray, code_ev: sp.csr_matrix) -> np.ndarray:
         """bool per row: an industry code that gives evidence and names a making (its GB/T 小类 ends in a
@@ -1483,20 +1483,16 @@ class SegmentMatcher(Estimator):
         """(strong, weak, moved) n × S keyword evidence of a field's counted hits (`h`: those hits × keywords); a
         reseller's products (`resold`: a 经营范围 that makes nothing) move from strong to weak — they rank, never
         file (`moved`: how much; None when nothing moved)."""
-        part, weak_part = (h @ self.strong_weights_).tocsr(), (h @ self.weak_weights_).tocsr()
-        moved = None
-        if counted.resold is not None and counted.resold.nnz:
-            sold = counted.hits.multiply(counted.resold).tocsr()
-            moved = ((sold @ self._pattern_keywords_) @ self.strong_weights_).tocsr()
-            # the strong part of what is kept, summed afresh: part − moved would leave float residues (1e-7) that
-            # count as a strong word in the chain (and do so or not depending on the other rows in the batch)
-            kept = (counted.hits - sold).tocsr()
-            kept.eliminate_zeros()
-            part, weak_part = (
-                ((kept @ self._pattern_keywords_) @ self.strong_weights_).tocsr(),
-                (weak_part + moved).tocsr(),
-            )
-        return part, weak_part, moved
+        weak_part = (h @ self.weak_weights_).tocsr()
+        if counted.resold is None or not counted.resold.nnz:
+            return (h @ self.strong_weights_).tocsr(), weak_part, None
+        sold = counted.hits.multiply(counted.resold).tocsr()
+        moved = ((sold @ self._pattern_keywords_) @ self.strong_weights_).tocsr()
+        # the strong part of what is kept, summed afresh: the whole less the moved would leave float residues (1e-7)
+        # that count as a strong word in the chain (and do so or not depending on the other rows in the batch)
+        kept = (counted.hits - sold).tocsr()
+        kept.eliminate_zeros()
+        return ((kept @ self._pattern_keywords_) @ self.strong_weights_).tocsr(), (weak_part + moved).tocsr(), moved
 
     def _add_field(
         self, frame: pd.DataFrame, policy: FieldPolicy, sums: _FieldSums, keep: np.float32, codeless=None
