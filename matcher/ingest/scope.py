@@ -96,7 +96,7 @@ class Boilerplate:
     making_activities: tuple[str, ...]  # activities of making (制造, 研发 …): an item with one does not only trade
     maker_activities: tuple[str, ...]  # activities that make the named product (制造, 研发; not 加工): see match.py
     service_items: frozenset  # generic items that register a service business (物业管理): see scope_serves_only
-    trade_codes: tuple[str, ...]  # 国标行业 大类 of trade (51 批发业, 52 零售业): see SegmentMatcher._trade_coded
+    trade_codes: tuple[str, ...]  # 国标行业 大类 of trade, repair, lease, construction: see SegmentMatcher._trade_coded
     trade_rx: TradeReader | None  # see trade_byte_spans
     making_rx: re.Pattern | None  # a making activity an item names as its own: see names_making
     trade_led: tuple | None  # an old-style item led by its trade (销售：钢轨、道岔): (text pattern, byte pattern)

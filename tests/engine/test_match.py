@@ -908,6 +908,33 @@ def test_a_trade_industry_code_makes_a_trader(shipped):
     )
 
 
+def test_a_repair_lease_or_construction_industry_code_reads_as_a_trade(shipped):
+    """国标行业 of repair (43), construction (47–50) and lease (71) tells the same as a trade code: the firm services,
+    installs or builds with other makers' goods, so the making items its 经营范围 also registers rank it and do not file
+    it; the same scope without the code is filed. A 小类 a segment lists (4341 铁路运输设备修理: rail's maintenance,
+    4811 铁路工程建筑: rail's construction) is that segment's own evidence."""
+    mining = "一般项目：专用设备修理；液压支架、采煤机的维修及再制造；矿山机械制造；矿山机械销售；机械零件、零部件加工"
+    power = "一般项目：电气设备修理；变压器、互感器、开关柜的修理；变压器制造；输配电及控制设备销售"
+    security = "一般项目：安防监控系统工程施工；人脸识别智能摄像机的研发与制造；安防设备销售；网络布线"
+    rail = "一般项目：铁路机车车辆配件制造；轨道交通设备的检修与维护；城市轨道交通设备制造"
+    rows = frame(
+        company_name=["晋中市恒岳矿山设备维修有限公司"] * 2
+        + ["临汾市华电变压器修理有限公司"] * 2
+        + ["太原市晋轨车辆检修有限公司"]
+        + ["临沂市慧眼安防工程有限公司"] * 2,
+        scope=[mining, mining, power, power, rail, security, security],
+        industry_code=["4330", None, "4350", None, "4341", "4910", None],
+    )
+    rel = shipped.chain_relevance(shipped.match(rows))
+    t = DEFAULTS.min_relevance
+    assert 0 < rel.loc[0, "ime"] < t <= rel.loc[1, "ime"]
+    assert 0 < rel.loc[2, "grid"] < t <= rel.loc[3, "grid"]
+    assert rel.loc[4, "rail"] >= t
+    assert 0 < rel.loc[5, "ai"] < t <= rel.loc[6, "ai"]
+    codes = ["4330", "4350", "7114", "4910", "5011", "4341", "4811", "7010", "43"]
+    np.testing.assert_array_equal(shipped._trade_coded(np.array(codes, dtype=object)), [True] * 5 + [False] * 4)
+
+
 def test_a_resold_words_strong_part_is_summed_afresh(shipped):
     """What is resold moves from strong to weak; the strong part left is the kept words' own sum, not the whole less
     the moved (whose float residues, 1e-7, counted as a strong word in the chain and so let the weak words count in
