@@ -22,11 +22,13 @@ figure (relevance, gap weight, strength score) is worded: those stay in their ow
                （国标行业对应环节：…） in place of the gap item
            a --per-chain row of a chain the company is not filed in: items, then
                与{chain_name}相关，但名称、简介和经营范围中的直接证据不足，未达入链门槛 (a reseller's:
-               与{chain_name}相关，但经营范围只登记相关产品的销售、租赁、安装维修或培训，未见生产、研发条目，按经销或服务商处理，未达入链门槛)
+               与{chain_name}相关，但经营范围只登记相关产品的销售、租赁、安装维修或培训，未见生产、研发条目，按经销或服务商处理，未达入链门槛;
+               a trader by its 国标行业 or name (resale_by): NEAR_MISS_CODED / NEAR_MISS_NAMED)
            no chain: 未匹配到园区重点产业链的环节 (+ when only the industry code pointed at a chain:
                ；仅国标行业代码指向{chain}，企业名称、简介和经营范围中没有相应内容，不据此入链;
                when a 经营范围 that makes nothing sells a chain's products:
-               ；经营范围只登记{chain}相关产品的销售、租赁、安装维修或培训，未见生产、研发条目，按经销或服务商处理，不据此入链)
+               ；经营范围只登记{chain}相关产品的销售、租赁、安装维修或培训，未见生产、研发条目，按经销或服务商处理，不据此入链;
+               by its 国标行业 or name: RESALE_CODED / RESALE_NAMED)
                + （文本模型判断不符，未予归入） when the knowledge alone would have filed it
     实力   注册资本{2.4亿元 | 400万元} / 参保{employees}人 / 成立{age_years}年 / 上市 / {qualifications}
                / 已获{latest round}融资  (none: 未查到注册资本、参保人数等规模信息)
@@ -86,6 +88,10 @@ CODE_ALONE = "；仅国标行业代码指向{chain}，企业名称、简介和�
 RESALE_ALONE = (
     "；经营范围只登记{chain}相关产品的销售、租赁、安装维修或培训，未见生产、研发条目，按经销或服务商处理，不据此入链"
 )
+# … or the export files it under a trade, repair, lease or construction 小类 (its scope's making items only rank it)
+RESALE_CODED = "；国标行业为{label}，属批发零售、修理、租赁或建筑安装类，{chain}相关产品按经销或服务商处理，不据此入链"
+# … or its name is a trader's, installer's or adviser's (贸易, 安装, 咨询 before the form)
+RESALE_NAMED = "；企业名称表明其主业为贸易或服务（如销售、安装、咨询），{chain}相关产品按经销或服务商处理，不据此入链"
 # what named the chain is a segment that serves it (construction, operation, distribution) and the setting ranks such
 # companies without filing them (service_ceiling below min_relevance, the default)
 SERVE_ALONE = "；主要业务属{chain}产业链的配套服务（工程施工、运营或分销），按当前设置只排名、不入链"
@@ -97,6 +103,12 @@ CHAIN_LEVEL_CODE = "（国标行业对应环节：{}）"
 NEAR_MISS = "与{chain}相关，但名称、简介和经营范围中的直接证据不足，未达入链门槛"
 # … and what named the chain is a 经营范围 that only sells, leases, installs or repairs its products (resale_chain)
 NEAR_MISS_RESALE = "与{chain}相关，但经营范围只登记相关产品的销售、租赁、安装维修或培训，未见生产、研发条目，按经销或服务商处理，未达入链门槛"
+NEAR_MISS_CODED = (
+    "与{chain}相关，但国标行业为{label}，属批发零售、修理、租赁或建筑安装类，按经销或服务商处理，未达入链门槛"
+)
+NEAR_MISS_NAMED = (
+    "与{chain}相关，但企业名称表明其主业为贸易或服务（如销售、安装、咨询），按经销或服务商处理，未达入链门槛"
+)
 # … and what named the chain is a segment that serves it, ranked without filing by the setting (serve_chain)
 NEAR_MISS_SERVE = "与{chain}相关，但主要业务属产业链的配套服务（工程施工、运营或分销），按当前设置只排名、不入链"
 MODEL_UP = "文本模型判断与该产业链相符"
@@ -143,6 +155,9 @@ EVIDENCE_COLUMNS = [
     # a company not filed (or a --per-chain row of a chain it is not filed in): the chain whose goods its 经营范围
     # only sells, leases, installs or repairs (None otherwise)
     "resale_chain",
+    # why that chain's goods are a reseller's: "code" (the 国标行业 is a trade, repair, lease or construction 小类),
+    # "name" (the name is a trader's), None (the 经营范围 makes nothing) — MatchResult.trade_cause
+    "resale_by",
     # a company not filed (or a --per-chain row of a chain it is not filed in) that a segment serving the chain would
     # have filed, ranked only by the setting service_ceiling: that chain (None otherwise)
     "serve_chain",
@@ -491,6 +506,10 @@ def evidence_columns(
         said = unlisted[rows] & code & ~has_chain & ~no_words  # the code alone says so (CODE_ALONE)
         resale_chain[said] = chain_names[best[said]]
         code_chain[said] = None
+    resale_by = np.full(n, None, dtype=object)
+    if result.trade_cause is not None and n:
+        cause = result.trade_cause[rows]
+        resale_by = np.where(pd.notna(resale_chain), cause, None)
     serve_chain = np.full(n, None, dtype=object)
     s, serving = matcher.settings, matcher.serving_
     if n and len(serving) and 0 < s.service_ceiling < s.min_relevance:  # serving segments rank and do not file
@@ -499,7 +518,7 @@ def evidence_columns(
         before = matcher.served_before(result.relevance[rows[on], best[on]])
         said = on[reaches(before, s.min_relevance)]
         serve_chain[said] = chain_names[best[said]]
-        resale_chain[said] = code_chain[said] = None
+        resale_chain[said] = code_chain[said] = resale_by[said] = None
     code &= shown  # the code item is quoted for rows with a chain
     broad = result.broad_code_evidence  # a 大类 / 中类 supported the chain (only where it has text)
     if broad is not None and broad.nnz and n:
@@ -522,6 +541,7 @@ def evidence_columns(
         "level_segments": np.full(n, None, dtype=object),
         "code_chain": code_chain,
         "resale_chain": resale_chain,
+        "resale_by": resale_by,
         "serve_chain": serve_chain,
     }
     for c in REASON_FACTS:
@@ -565,13 +585,46 @@ def _unmatched(t, settings: Settings) -> pa.Array:
     model is named when the knowledge alone would have filed the row."""
     rel, support = _num(t, "relevance"), _support(t)
     said = (support < 0) & reaches(rel - support, settings.min_relevance)
+    # a reseller's, a service firm's or a code's relevance ranks the row and never filed it: the reason says why
+    said &= pd.isna(_col(t, "resale_chain")) & pd.isna(_col(t, "serve_chain")) & pd.isna(_col(t, "code_chain"))
     return concat_texts(
         UNMATCHED,
         _fmt_unique(_col(t, "code_chain"), lambda c: CODE_ALONE.format(chain=c)),
-        _fmt_unique(_col(t, "resale_chain"), lambda c: RESALE_ALONE.format(chain=c)),
+        _fmt_unique(_resale_keys(t), _resale_alone),
         _fmt_unique(_col(t, "serve_chain"), lambda c: SERVE_ALONE.format(chain=c)),
         _where(said, MODEL_UNMATCHED),
     )
+
+
+def _resale_keys(t, rows: np.ndarray | None = None) -> np.ndarray:
+    """Per row (of `rows`), what its resale wording is made of — chain, cause and the exported code, joined by NUL —
+    or None where the row names no chain it only resells (resale_chain)."""
+    n = _len(t)
+    chain = pd.Series(_col(t, "resale_chain"), dtype=object)
+    by = pd.Series(_col(t, "resale_by") if "resale_by" in t else np.full(n, None, dtype=object), dtype=object)
+    code = pd.Series(_col(t, "industry_code") if "industry_code" in t else np.full(n, None, dtype=object), dtype=object)
+    if rows is not None:
+        chain, by, code = (s.iloc[rows].reset_index(drop=True) for s in (chain, by, code))
+    keys = np.full(len(chain), None, dtype=object)
+    on = np.flatnonzero(chain.notna().to_numpy())  # only the resellers' rows are joined
+    if len(on):
+        by = by.iloc[on].where(by.iloc[on].isin(("code", "name")), "")
+        code = code.iloc[on].where((by == "code") & code.iloc[on].notna(), "").astype(str)
+        keys[on] = (chain.iloc[on].astype(str) + "\x00" + by + "\x00" + code).to_numpy(dtype=object)
+    return keys
+
+
+def _resale_wording(key: str, by_scope: str, by_code: str, by_name: str) -> str:
+    """A resale key (_resale_keys) in one of the three wordings, by its cause."""
+    chain, cause, code = key.split("\x00")
+    if cause == "code":
+        label = industry_codes().get(code, "") or BARE_CODE.format(code=code)
+        return by_code.format(chain=chain, label=f"“{label}”")
+    return (by_name if cause == "name" else by_scope).format(chain=chain)
+
+
+def _resale_alone(key: str) -> str:
+    return _resale_wording(key, RESALE_ALONE, RESALE_CODED, RESALE_NAMED)
 
 
 def _model_item(value: float) -> str:
@@ -595,8 +648,9 @@ def _filed(t, j: np.ndarray, settings: Settings) -> pa.Array:
     key = np.asarray(t["_segment"])[j].astype(float)
     key[~filed] = -1.0 - key[~filed]
     resold = ~filed & pd.notna(_col(t, "resale_chain")[j])  # a reseller's near miss reads otherwise
-    key[resold] -= 1e7
-    key[~filed & pd.notna(_col(t, "serve_chain")[j])] -= 2e7  # and a service firm's ranked only
+    resale = _resale_keys(t, j)
+    key[resold] -= 1e7 + 1e3 * pd.factorize(resale[resold])[0]  # … by its cause and code (segment keys are < 1e3)
+    key[~filed & pd.notna(_col(t, "serve_chain")[j])] -= 1e9  # and a service firm's ranked only
     if level.any():
         names = _col(t, "chain_name")[j][level].astype(str) + "\x00" + _col(t, "level_segments")[j][level].astype(str)
         key[level] = 1e6 + pd.factorize(names)[0]
@@ -615,6 +669,8 @@ def _filed(t, j: np.ndarray, settings: Settings) -> pa.Array:
             "_serves",
         )
     }
+    facts["_resale"] = np.full(_len(t), None, dtype=object)
+    facts["_resale"][j] = resale
 
     def given(v) -> bool:
         return v is not None and not pd.isna(v)
@@ -623,8 +679,9 @@ def _filed(t, j: np.ndarray, settings: Settings) -> pa.Array:
         if given(r["filed"]) and not bool(r["filed"]):
             if given(r["serve_chain"]):
                 return NEAR_MISS_SERVE.format(chain=r["chain_name"])
-            resale = given(r["resale_chain"])
-            return (NEAR_MISS_RESALE if resale else NEAR_MISS).format(chain=r["chain_name"])
+            if given(r["_resale"]):
+                return _resale_wording(r["_resale"], NEAR_MISS_RESALE, NEAR_MISS_CODED, NEAR_MISS_NAMED)
+            return NEAR_MISS.format(chain=r["chain_name"])
         if given(r["chain_level"]) and bool(r["chain_level"]):
             listed = r["level_segments"]
             code = CHAIN_LEVEL_CODE.format(listed) if isinstance(listed, str) and listed else ""

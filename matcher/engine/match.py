@@ -347,6 +347,28 @@ class MatchResult:
     # n, bool: an industry code naming a making beside a 经营范围 that makes nothing: it ranked, it did not file
     # (SegmentMatcher._making_code_unlisted); None where no row has one
     code_unlisted: np.ndarray | None = None
+    # n, object: why a row's goods count as a trader's — "code" where the 国标行业 is a trade, repair, lease or
+    # construction 小类 (SegmentMatcher._trade_coded), "name" where the name is a trader's, installer's or adviser's
+    # (trade_words of name_parts.yaml), None otherwise (a 经营范围 that only sells, or nothing); None where no row is
+    trade_cause: np.ndarray | None = None
+
+
+def _trade_cause(coded: np.ndarray, named: np.ndarray | None, scopes: pd.Series) -> np.ndarray | None:
+    """MatchResult.trade_cause from the rows the 国标行业 (`coded`) and the name (`named`) read as a trader's: the
+    code's word where both say so (the reason names the code), the name's only where the 经营范围 does not already
+    say it by selling alone (scope_sells_only: its own wording is the plainer); None where no row is either."""
+    named = np.zeros_like(coded) if named is None else named & ~coded
+    if named.any():
+        rows = np.flatnonzero(named & scopes.notna().to_numpy())
+        rules = boilerplate()
+        sells = map_distinct(scopes.iloc[rows], lambda t: scope_sells_only(t, rules)).to_numpy(dtype=bool)
+        named[rows[sells]] = False
+    if not (coded.any() or named.any()):
+        return None
+    cause = np.full(len(coded), None, dtype=object)
+    cause[named] = "name"
+    cause[coded] = "code"
+    return cause
 
 
 @dataclass
@@ -372,6 +394,7 @@ class _FieldSums:
     leader_traded: np.ndarray | None = None  # n, bool: a trader's name, where a leader's name files no making
     # n, bool: the name is a trader's, installer's, carrier's or farm's, or the 国标行业 a trade's (_trade_coded)
     trader: np.ndarray | None = None
+    trade_named: np.ndarray | None = None  # n, bool: the name is (trader_name_rx_), as _add_field reads it
 
     @classmethod
     def empty(cls, n: int, n_seg: int, n_leaders: int) -> _FieldSums:
@@ -1226,6 +1249,7 @@ class SegmentMatcher(Estimator):
             rank_relevance=rank_relevance,
             resold_evidence=sums.resold,
             code_unlisted=unlisted if unlisted.any() else None,
+            trade_cause=_trade_cause(coded, sums.trade_named, _column(frame, "scope")),
         )
         # what files a company and what ranks it: the knowledge relevance, the learned model joined to it
         # (learned.py; model_files says whether the join files or only ranks), the ranking relevance
@@ -1511,6 +1535,7 @@ class SegmentMatcher(Estimator):
             names = _column(frame, p.column)
             named = names.astype("string").str.contains(self.trader_name_rx_).fillna(False).to_numpy(bool)
             sums.trader = named if sums.trader is None else named | sums.trader
+            sums.trade_named = named
         elif p.read == "scope" and sums.trader is not None and sums.trader.any():
             # a trader's name beside a 经营范围 (苍南县亿通贸易 with 集成电路设计, 某某电力安装工程 with the 承装 licence): the
             # scope's making items are what the trader registers beside its trade — they rank, never file (trade

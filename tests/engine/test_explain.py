@@ -382,6 +382,43 @@ def test_a_reseller_left_out_is_told_why(tmp_path):
     assert maker_near and all(dealer not in r and NEAR_MISS.split("，")[1] in r for r in maker_near)
 
 
+def test_a_trader_by_its_code_or_name_is_told_which(tmp_path):
+    """A company whose goods count as a trader's because of its 国标行业 (a repair or wholesale 小类) or its name (贸易)
+    while its 经营范围 registers making items is told so — the code by its 小类 name — not that its scope makes
+    nothing; a trader's name beside a scope that only sells keeps the scope's wording; and none of them is told the
+    model kept it out (the knowledge never filed them)."""
+    from matcher.engine.explain import (
+        MODEL_UNMATCHED,
+        NEAR_MISS_CODED,
+        RESALE_ALONE,
+        RESALE_CODED,
+        RESALE_NAMED,
+    )
+
+    repair = "一般项目：专用设备修理；液压支架、采煤机的维修及再制造；矿山机械制造；矿山机械销售；机械零件、零部件加工"
+    cand = write_list(
+        tmp_path / "cand.csv",
+        ["企业名称", "经营范围", "国标行业"],
+        [
+            ["晋中市恒岳矿山设备维修有限公司", repair, "制造业-金属制品、机械和设备修理业-专用设备修理-专用设备修理"],
+            ["苍南县亿通贸易有限公司", "一般项目：集成电路设计；电子产品销售；五金产品批发", ""],
+            ["无锡甲乙机器人贸易有限公司", "一般项目：工业机器人销售；智能机器人销售；机械设备销售", ""],
+        ],
+    )
+    result = matcher.score_files([cand], as_of=AS_OF)
+    r = result.ranked.set_index("company_name")["reasons"]
+    by = result.components.set_index("_row")["resale_by"]
+    coded = RESALE_CODED.format(chain="智能制造装备", label="“专用设备修理”")
+    assert coded in r["晋中市恒岳矿山设备维修有限公司"] and by.loc[0] == "code"
+    assert RESALE_NAMED.format(chain="集成电路") in r["苍南县亿通贸易有限公司"] and by.loc[1] == "name"
+    assert RESALE_ALONE.format(chain="智能制造装备") in r["无锡甲乙机器人贸易有限公司"] and pd.isna(by.loc[2])
+    assert not any(MODEL_UNMATCHED in text for text in r)
+    assert "未见生产、研发条目" not in r["晋中市恒岳矿山设备维修有限公司"] + r["苍南县亿通贸易有限公司"]
+    rows = matcher.score_files([cand], as_of=AS_OF, per_chain=True).chain_rows
+    near = rows[~rows["filed"].astype(bool)].set_index(["_row", "chain_id"])["reasons"]
+    assert NEAR_MISS_CODED.format(chain="智能制造装备", label="“专用设备修理”") in near.loc[(0, "ime")]
+
+
 def test_a_making_code_beside_a_scope_that_only_sells_ranks_and_does_not_file(tmp_path):
     """A 国标行业 that names a making (配电开关控制设备制造) beside a 经营范围 that only sells the goods does not file
     the company: the registration claims what the scope does not list. It still ranks it first among those left out
