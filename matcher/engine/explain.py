@@ -50,7 +50,9 @@ Speed: reasons are on the hot path of a 100,000-row run. Texts are Arrow strings
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -59,6 +61,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from ..distinct import distinct_codes
+from ..ingest.names import name_parts_data
 from ..knowledge.chains import industry_codes
 from ..knowledge.settings import A_FLOORS, Settings
 from .learned import reaches
@@ -90,8 +93,10 @@ RESALE_ALONE = (
 )
 # … or the export files it under a trade, repair, lease or construction 小类 (its scope's making items only rank it)
 RESALE_CODED = "；国标行业为{label}，属批发零售、修理、租赁或建筑安装类，{chain}相关产品按经销或服务商处理，不据此入链"
-# … or its name is a trader's, installer's or adviser's (贸易, 安装, 咨询 before the form)
-RESALE_NAMED = "；企业名称表明其主业为贸易或服务（如销售、安装、咨询），{chain}相关产品按经销或服务商处理，不据此入链"
+# … or its name is a trader's, installer's or adviser's (贸易, 安装, 咨询 before the form): NAMED_TRADE quotes its word
+RESALE_NAMED = "；{named}，{chain}相关产品按经销或服务商处理，不据此入链"
+NAMED_TRADE = "企业名称含“{word}”，表明其主业为贸易或服务"
+NAMED_TRADE_PLAIN = "企业名称表明其主业为贸易或服务"  # the word not found again (a form the reader parsed otherwise)
 # what named the chain is a segment that serves it (construction, operation, distribution) and the setting ranks such
 # companies without filing them (service_ceiling below min_relevance, the default)
 SERVE_ALONE = "；主要业务属{chain}产业链的配套服务（工程施工、运营或分销），按当前设置只排名、不入链"
@@ -106,9 +111,7 @@ NEAR_MISS_RESALE = "与{chain}相关，但经营范围只登记相关产品的�
 NEAR_MISS_CODED = (
     "与{chain}相关，但国标行业为{label}，属批发零售、修理、租赁或建筑安装类，按经销或服务商处理，未达入链门槛"
 )
-NEAR_MISS_NAMED = (
-    "与{chain}相关，但企业名称表明其主业为贸易或服务（如销售、安装、咨询），按经销或服务商处理，未达入链门槛"
-)
+NEAR_MISS_NAMED = "与{chain}相关，但{named}，按经销或服务商处理，未达入链门槛"
 # … and what named the chain is a segment that serves it, ranked without filing by the setting (serve_chain)
 NEAR_MISS_SERVE = "与{chain}相关，但主要业务属产业链的配套服务（工程施工、运营或分销），按当前设置只排名、不入链"
 MODEL_UP = "文本模型判断与该产业链相符"
@@ -158,6 +161,7 @@ EVIDENCE_COLUMNS = [
     # why that chain's goods are a reseller's: "code" (the 国标行业 is a trade, repair, lease or construction 小类),
     # "name" (the name is a trader's), None (the 经营范围 makes nothing) — MatchResult.trade_cause
     "resale_by",
+    "resale_word",  # … and where the name says so, its trade word (贸易, 安装工程: name_parts.yaml), else None
     # a company not filed (or a --per-chain row of a chain it is not filed in) that a segment serving the chain would
     # have filed, ranked only by the setting service_ceiling: that chain (None otherwise)
     "serve_chain",
@@ -510,6 +514,11 @@ def evidence_columns(
     if result.trade_cause is not None and n:
         cause = result.trade_cause[rows]
         resale_by = np.where(pd.notna(resale_chain), cause, None)
+    resale_word = np.full(n, None, dtype=object)
+    named = np.flatnonzero(resale_by == "name")
+    if len(named) and "company_name" in frame:
+        names = frame["company_name"].to_numpy(dtype=object)[rows[named]]
+        resale_word[named] = [_trade_word(v) or None for v in names]
     serve_chain = np.full(n, None, dtype=object)
     s, serving = matcher.settings, matcher.serving_
     if n and len(serving) and 0 < s.service_ceiling < s.min_relevance:  # serving segments rank and do not file
@@ -518,7 +527,7 @@ def evidence_columns(
         before = matcher.served_before(result.relevance[rows[on], best[on]])
         said = on[reaches(before, s.min_relevance)]
         serve_chain[said] = chain_names[best[said]]
-        resale_chain[said] = code_chain[said] = resale_by[said] = None
+        resale_chain[said] = code_chain[said] = resale_by[said] = resale_word[said] = None
     code &= shown  # the code item is quoted for rows with a chain
     broad = result.broad_code_evidence  # a 大类 / 中类 supported the chain (only where it has text)
     if broad is not None and broad.nnz and n:
@@ -542,6 +551,7 @@ def evidence_columns(
         "code_chain": code_chain,
         "resale_chain": resale_chain,
         "resale_by": resale_by,
+        "resale_word": resale_word,
         "serve_chain": serve_chain,
     }
     for c in REASON_FACTS:
@@ -597,30 +607,52 @@ def _unmatched(t, settings: Settings) -> pa.Array:
 
 
 def _resale_keys(t, rows: np.ndarray | None = None) -> np.ndarray:
-    """Per row (of `rows`), what its resale wording is made of — chain, cause and the exported code, joined by NUL —
-    or None where the row names no chain it only resells (resale_chain)."""
+    """Per row (of `rows`), what its resale wording is made of — chain, cause and the exported code or the name's
+    trade word, joined by NUL — or None where the row names no chain it only resells (resale_chain)."""
     n = _len(t)
-    chain = pd.Series(_col(t, "resale_chain"), dtype=object)
-    by = pd.Series(_col(t, "resale_by") if "resale_by" in t else np.full(n, None, dtype=object), dtype=object)
-    code = pd.Series(_col(t, "industry_code") if "industry_code" in t else np.full(n, None, dtype=object), dtype=object)
+
+    def column(name: str) -> pd.Series:
+        return pd.Series(_col(t, name) if name in t else np.full(n, None, dtype=object), dtype=object)
+
+    chain, by, code, word = (column(c) for c in ("resale_chain", "resale_by", "industry_code", "resale_word"))
     if rows is not None:
-        chain, by, code = (s.iloc[rows].reset_index(drop=True) for s in (chain, by, code))
+        chain, by, code, word = (s.iloc[rows].reset_index(drop=True) for s in (chain, by, code, word))
     keys = np.full(len(chain), None, dtype=object)
     on = np.flatnonzero(chain.notna().to_numpy())  # only the resellers' rows are joined
     if len(on):
         by = by.iloc[on].where(by.iloc[on].isin(("code", "name")), "")
-        code = code.iloc[on].where((by == "code") & code.iloc[on].notna(), "").astype(str)
-        keys[on] = (chain.iloc[on].astype(str) + "\x00" + by + "\x00" + code).to_numpy(dtype=object)
+        what = code.iloc[on].where((by == "code") & code.iloc[on].notna(), "").astype(str)
+        named = ((by == "name") & word.iloc[on].notna()).to_numpy()
+        what[named] = word.iloc[on][named].astype(str)
+        keys[on] = (chain.iloc[on].astype(str) + "\x00" + by + "\x00" + what).to_numpy(dtype=object)
     return keys
+
+
+@lru_cache(maxsize=1)
+def _trade_word_rx() -> re.Pattern:
+    """The words that make a name a trader's, installer's or carrier's (name_parts.yaml: trade_words, service_endings),
+    longest first."""
+    data = name_parts_data()
+    words = sorted({*data.get("trade_words", ()), *data.get("service_endings", ())}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)) or "(?!)")
+
+
+def _trade_word(name) -> str:
+    """The last trade word in a company name (苍南县亿通贸易有限公司: 贸易), '' when none is found."""
+    found = _trade_word_rx().findall(name) if isinstance(name, str) else []
+    return found[-1] if found else ""
 
 
 def _resale_wording(key: str, by_scope: str, by_code: str, by_name: str) -> str:
     """A resale key (_resale_keys) in one of the three wordings, by its cause."""
-    chain, cause, code = key.split("\x00")
+    chain, cause, what = key.split("\x00")
     if cause == "code":
-        label = industry_codes().get(code, "") or BARE_CODE.format(code=code)
+        label = industry_codes().get(what, "") or BARE_CODE.format(code=what)
         return by_code.format(chain=chain, label=f"“{label}”")
-    return (by_name if cause == "name" else by_scope).format(chain=chain)
+    if cause == "name":
+        named = NAMED_TRADE.format(word=what) if what else NAMED_TRADE_PLAIN
+        return by_name.format(chain=chain, named=named)
+    return by_scope.format(chain=chain)
 
 
 def _resale_alone(key: str) -> str:

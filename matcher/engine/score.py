@@ -313,7 +313,7 @@ class Scorer(Estimator):
         comp["tier_note"] = _as_str(tier_notes({**comp, **why}, s))  # why a strong score is not A ('' mostly)
         for col, values in why.items():
             # text or missing: one dtype whatever a chunk holds
-            if col in ("code_chain", "resale_chain", "resale_by", "serve_chain", "level_segments"):
+            if col in ("code_chain", "resale_chain", "resale_by", "resale_word", "serve_chain", "level_segments"):
                 values = pa.array(values, type=pa.string())
             comp[col] = (
                 _as_str(values)

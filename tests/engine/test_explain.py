@@ -386,9 +386,10 @@ def test_a_trader_by_its_code_or_name_is_told_which(tmp_path):
     """A company whose goods count as a trader's because of its 国标行业 (a repair or wholesale 小类) or its name (贸易)
     while its 经营范围 registers making items is told so — the code by its 小类 name — not that its scope makes
     nothing; a trader's name beside a scope that only sells keeps the scope's wording; and none of them is told the
-    model kept it out (the knowledge never filed them)."""
+    model kept it out (the knowledge never filed them). The name's trade word is quoted."""
     from matcher.engine.explain import (
         MODEL_UNMATCHED,
+        NAMED_TRADE,
         NEAR_MISS_CODED,
         RESALE_ALONE,
         RESALE_CODED,
@@ -410,7 +411,10 @@ def test_a_trader_by_its_code_or_name_is_told_which(tmp_path):
     by = result.components.set_index("_row")["resale_by"]
     coded = RESALE_CODED.format(chain="智能制造装备", label="“专用设备修理”")
     assert coded in r["晋中市恒岳矿山设备维修有限公司"] and by.loc[0] == "code"
-    assert RESALE_NAMED.format(chain="集成电路") in r["苍南县亿通贸易有限公司"] and by.loc[1] == "name"
+    named = RESALE_NAMED.format(chain="集成电路", named=NAMED_TRADE.format(word="贸易"))
+    word = result.components.set_index("_row")["resale_word"]
+    assert named in r["苍南县亿通贸易有限公司"] and by.loc[1] == "name" and word.loc[1] == "贸易"
+    assert pd.isna(word.loc[0]) and pd.isna(word.loc[2])
     assert RESALE_ALONE.format(chain="智能制造装备") in r["无锡甲乙机器人贸易有限公司"] and pd.isna(by.loc[2])
     assert not any(MODEL_UNMATCHED in text for text in r)
     assert "未见生产、研发条目" not in r["晋中市恒岳矿山设备维修有限公司"] + r["苍南县亿通贸易有限公司"]
