@@ -935,6 +935,18 @@ def test_a_repair_lease_or_construction_industry_code_reads_as_a_trade(shipped):
     np.testing.assert_array_equal(shipped._trade_coded(np.array(codes, dtype=object)), [True] * 5 + [False] * 4)
 
 
+def test_rail_operation_and_maintenance_reads_as_maintenance(shipped):
+    """城轨运营维护 (O&M) names the maintenance segment, not operation (a service that ranks only): a maker of O&M
+    information systems (走行部在线监测, 智能运维平台) is filed and ranked in 检修维保与智能运维 (its weak words filed it at the
+    minimum and ranked it at 0.18: 运营维护 read as the operation segment's 城轨运营)."""
+    intro = "公司专注城轨运营维护信息化，产品包括列车走行部在线监测系统和车辆段智能运维平台，已在多条地铁线路使用。"
+    r = shipped.match(frame(company_name=["株洲市轨维通科技有限公司"], intro=[intro]))
+    j = seg(shipped, "rail", "maintenance")
+    ranked = r.relevance if r.rank_relevance is None else r.rank_relevance  # it ranks as filed, not by weak words
+    assert r.relevance[0, j] >= DEFAULTS.min_relevance and int(np.argmax(r.relevance[0])) == j
+    assert ranked[0, j] >= DEFAULTS.min_relevance
+
+
 def test_a_resold_words_strong_part_is_summed_afresh(shipped):
     """What is resold moves from strong to weak; the strong part left is the kept words' own sum, not the whole less
     the moved (whose float residues, 1e-7, counted as a strong word in the chain and so let the weak words count in
