@@ -50,9 +50,7 @@ Speed: reasons are on the hot path of a 100,000-row run. Texts are Arrow strings
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -61,7 +59,6 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from ..distinct import distinct_codes
-from ..ingest.names import name_parts_data
 from ..knowledge.chains import industry_codes
 from ..knowledge.settings import A_FLOORS, Settings
 from .learned import reaches
@@ -96,7 +93,7 @@ RESALE_CODED = "；国标行业为{label}，属批发零售、修理、租赁或
 # … or its name is a trader's, installer's or adviser's (贸易, 安装, 咨询 before the form): NAMED_TRADE quotes its word
 RESALE_NAMED = "；{named}，{chain}相关产品按经销或服务商处理，不据此入链"
 NAMED_TRADE = "企业名称含“{word}”，表明其主业为贸易或服务"
-NAMED_TRADE_PLAIN = "企业名称表明其主业为贸易或服务"  # the word not found again (a form the reader parsed otherwise)
+NAMED_TRADE_PLAIN = "企业名称表明其主业为贸易或服务"  # no word at hand (a table saved without resale_word)
 # what named the chain is a segment that serves it (construction, operation, distribution) and the setting ranks such
 # companies without filing them (service_ceiling below min_relevance, the default)
 SERVE_ALONE = "；主要业务属{chain}产业链的配套服务（工程施工、运营或分销），按当前设置只排名、不入链"
@@ -518,7 +515,7 @@ def evidence_columns(
     named = np.flatnonzero(resale_by == "name")
     if len(named) and "company_name" in frame:
         names = frame["company_name"].to_numpy(dtype=object)[rows[named]]
-        resale_word[named] = [_trade_word(v) or None for v in names]
+        resale_word[named] = [matcher.trader_word(v) or None for v in names]
     serve_chain = np.full(n, None, dtype=object)
     s, serving = matcher.settings, matcher.serving_
     if n and len(serving) and 0 < s.service_ceiling < s.min_relevance:  # serving segments rank and do not file
@@ -626,21 +623,6 @@ def _resale_keys(t, rows: np.ndarray | None = None) -> np.ndarray:
         what[named] = word.iloc[on][named].astype(str)
         keys[on] = (chain.iloc[on].astype(str) + "\x00" + by + "\x00" + what).to_numpy(dtype=object)
     return keys
-
-
-@lru_cache(maxsize=1)
-def _trade_word_rx() -> re.Pattern:
-    """The words that make a name a trader's, installer's or carrier's (name_parts.yaml: trade_words, service_endings),
-    longest first."""
-    data = name_parts_data()
-    words = sorted({*data.get("trade_words", ()), *data.get("service_endings", ())}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, words)) or "(?!)")
-
-
-def _trade_word(name) -> str:
-    """The last trade word in a company name (苍南县亿通贸易有限公司: 贸易), '' when none is found."""
-    found = _trade_word_rx().findall(name) if isinstance(name, str) else []
-    return found[-1] if found else ""
 
 
 def _resale_wording(key: str, by_scope: str, by_code: str, by_name: str) -> str:

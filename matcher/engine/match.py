@@ -620,11 +620,14 @@ class SegmentMatcher(Estimator):
         # the same words read off a whole name, right before its form (苍南县亿通【贸易】有限公司, 某某电力【安装】工程有限公司):
         # a trader's name without a chain keyword is not parsed, so its industry part is read here by a pattern
         forms = "|".join(map(re.escape, sorted(data["forms"], key=len, reverse=True)))
-        self.trader_name_rx_ = None
+        self.trader_name_rx_ = self.trade_word_rx_ = None
         if either:  # (?!) stands for a list the file leaves empty: it matches nothing
             self.trader_name_rx_ = re.compile(
                 f"(?:(?:{words or '(?!)'})[\u4e00-\u9fff]{{0,4}}?|(?:{ends or '(?!)'}))(?:{forms})$"
             )
+            # where such a name matches, the word it starts with (longest first): what a reason quotes (trader_word)
+            listed = sorted({*data["trade_words"], *data["service_endings"]}, key=len, reverse=True)
+            self.trade_word_rx_ = re.compile("|".join(map(re.escape, listed)))
         # a park's, a fund's or an association's name (新能源汽车产业园建设运营, 集成电路产业投资基金管理): its trade is
         # what follows the venue word, the chain words before it its theme (as in a text: _before_venue)
         venues = venue_words()
@@ -1317,6 +1320,15 @@ class SegmentMatcher(Estimator):
         ceiling into [service_ceiling, just under min_relevance] (ranked, never filed)."""
         low, top = np.float32(self.settings.min_relevance), np.float32(self.settings.service_ceiling)
         return (top, np.float32(self._ceiling())) if top < low else (low, top)
+
+    def trader_word(self, name) -> str:
+        """The trade word or service ending that makes a name a trader's as matching reads it (trader_name_rx_:
+        苍南县亿通【贸易】有限公司, 某某【电力工程】有限公司), '' when the name is none."""
+        if self.trader_name_rx_ is None or not isinstance(name, str):
+            return ""
+        found = self.trader_name_rx_.search(name)
+        word = self.trade_word_rx_.match(name, found.start()) if found else None
+        return word.group(0) if word else ""
 
     def _trade_coded(self, codes: np.ndarray) -> np.ndarray:
         """n bool: the export files the company under a 小类 of a trade, repair, lease or construction 大类

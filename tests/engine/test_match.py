@@ -1518,6 +1518,10 @@ def test_a_carriers_name_ranks_but_never_files(shipped):
     assert shipped.trader_name_rx_.search("南京甲乙送变电工程有限公司")
     assert not shipped.trader_name_rx_.search("郑州甲乙生物工程股份有限公司")
     assert not shipped.trader_name_rx_.search("广州甲乙机器人系统工程有限公司")
+    # the word a reason quotes is the one the pattern read, at its start (a trade word or a service ending)
+    assert shipped.trader_word("南京甲乙送变电工程有限公司") == "变电工程"
+    assert shipped.trader_word("某某电力安装工程有限公司") == "安装"
+    assert shipped.trader_word("郑州甲乙生物工程股份有限公司") == "" and shipped.trader_word(None) == ""
 
 
 def test_an_installers_or_a_transit_investors_name_ranks_but_never_files(shipped):
