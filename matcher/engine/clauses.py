@@ -254,6 +254,17 @@ CUSTOMER_NOUNS = (
     "商家",
     "门店",
     "医院",
+    "酒店",  # 为酒店、医院和写字楼提供配送机器人: the places served, not the firm's trade
+    "宾馆",
+    "写字楼",
+    "楼宇",
+    "商场",
+    "超市",
+    "园区",
+    "社区",
+    "景区",
+    "机场",
+    "场馆",
     "学校",
     "院校",
     "高校",
@@ -294,6 +305,8 @@ _SERVED_RX = re.compile(
     f"(?:^|(?<=[{_BREAKS}]))(?:公司|我们|我司|本公司)?(?:已|累计|先后|目前|主要)?服务(?!机器人|型|业|外包|商)(?:于)?"
     f"({_CLAUSE_TEXT}{{0,20}}?(?:{_CUSTOMER_NOUN}))(?=$|[{_BREAKS}])"
 )
+# … and the trades a list closes with 等行业 names: "【保险、政务】等行业应用软件开发" (customers' trades, wherever they stand)
+_SECTORS_RX = re.compile(r"((?:[^\W\d_]{1,6}[、和及与])*[^\W\d_]{1,6})等行业")
 # … and the customers a product is aimed at: "是一款面向【课外培训机构和艺术培训学校】的SaaS管理软件"
 _AIMED_AT_RX = re.compile(f"面向({_CLAUSE_TEXT}{{0,16}}?(?:{_CUSTOMER_NOUN}))的")
 # What the firm supplies its customers, "为制造企业提供【MES系统】", says what it does, as a core phrase does:
@@ -780,9 +793,14 @@ def customer_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(starts, ends) character offsets of the customer phrases of a description (or of many joined by
     SEPARATOR), sorted and disjoint: the customers between 为 / 面向 / 帮助 and a verb of supply, between 承接 /
     服务 and a noun of customers with 的 (承接…厂商的…加工), between 面向 and a noun of customers with 的
-    (面向培训机构的SaaS管理软件), and after a 服务 that opens its clause, to the clause's end (…，服务十余家芯片制造企业)."""
+    (面向培训机构的SaaS管理软件), after a 服务 that opens its clause, to the clause's end (…，服务十余家芯片制造企业), and
+    the list a 等行业 closes (保险、政务等行业应用软件)."""
     return _disjoint(
-        [m.span(1) for rx in (_CUSTOMER_RX, _CUSTOMERS_OF_RX, _AIMED_AT_RX, _SERVED_RX) for m in rx.finditer(text)]
+        [
+            m.span(1)
+            for rx in (_CUSTOMER_RX, _CUSTOMERS_OF_RX, _AIMED_AT_RX, _SERVED_RX, _SECTORS_RX)
+            for m in rx.finditer(text)
+        ]
     )
 
 

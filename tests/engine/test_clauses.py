@@ -244,6 +244,12 @@ def test_core_spans(text, expected):
         ("公司是一家服务机器人企业", []),
         ("服务机器人研发企业", []),  # 服务 opens the clause but names the product
         ("服务型制造企业", []),
+        # the places a firm serves are its customers (a hotel, an office block, a mall)
+        ("为宾馆、商场和写字楼提供楼宇配送机器人", ["宾馆、商场和写字楼"]),
+        # the trades a list closes with 等行业 are its customers' (wherever the list stands)
+        ("银行、证券等行业应用软件开发", ["银行、证券"]),
+        ("金融和政务等行业的数据库", ["金融和政务"]),
+        ("锂电池、储能电池等产品", []),  # 等产品 lists the firm's own goods
     ],
 )
 def test_customer_spans(text, expected):
