@@ -461,6 +461,11 @@ def test_a_light_item_gives_no_main_code(text, code):
             ["工业机器人安装、维修", "机车车辆维修", "输配电设备调试"],
         ),
         ("轨道交通设备的设计、制造、安装、维修", []),  # one item that makes and services
+        # overhauling, calibrating, testing, fitting and removing others' equipment serve it too
+        (
+            "变压器检修；继电保护校验；电气预防性试验；电能表装拆；试验变压器制造",
+            ["变压器检修", "继电保护校验", "电气预防性试验", "电能表装拆"],
+        ),
         ("技术服务、技术开发；电子产品销售", ["电子产品销售"]),  # 技术服务 … are dropped first
         ("建筑工程机械与设备租赁；特种设备出租", ["建筑工程机械与设备租赁", "特种设备出租"]),  # leasing is trade
         ("青少年人工智能编程及机器人搭建培训；教育咨询服务", ["青少年人工智能编程及机器人搭建培训"]),  # teaching
