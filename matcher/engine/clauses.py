@@ -804,6 +804,35 @@ def customer_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
+# Frontier fields a slogan lists ("立足人工智能、大数据、区块链等前沿领域", "集人工智能、大数据、区块链、新能源于一体"): three
+# or more of them in one run name fields the firm claims, not a product it makes (field_spans)
+FRONTIER_FIELDS = (
+    "人工智能",
+    "AI",
+    "大数据",
+    "区块链",
+    "云计算",
+    "元宇宙",
+    "物联网",
+    "新能源",
+    "5G",
+    "Web3.0",
+    "Web3",
+    "数字孪生",
+    "虚拟现实",
+    "量子计算",
+    "数字经济",
+)
+_FIELD = alternation(FRONTIER_FIELDS)
+_FIELDS_RX = re.compile(f"(?:{_FIELD})(?:[、和与及](?:{_FIELD})){{2,}}", re.IGNORECASE)
+
+
+def field_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) character offsets of the runs of three or more frontier fields (FRONTIER_FIELDS joined by 、 / 和 /
+    与 / 及) in a description: a slogan's claims, read as application words, as a customer's are."""
+    return _disjoint([m.span() for m in _FIELDS_RX.finditer(text)])
+
+
 def _disjoint(spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     """(starts, ends) of (start, end) spans sorted, overlapping ones merged into one: disjoint, as callers read them."""
     merged: list[list[int]] = []

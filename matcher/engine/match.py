@@ -79,6 +79,7 @@ from .clauses import (
     code_points,
     core_spans,
     customer_spans,
+    field_spans,
     going_on,
     intro_only_trades,
     makes_something,
@@ -963,6 +964,8 @@ class SegmentMatcher(Estimator):
                 in_core |= made[at]
             weight[in_core] *= np.float32(core)
         customers = inside(beg, byte_at[u_start], byte_at[u_end])
+        f_start, f_end = field_spans(big)  # 集人工智能、大数据、区块链于一体: fields named, no product
+        customers |= inside(beg, byte_at[f_start], byte_at[f_end])
         ctx = np.where(customers, APPLICATION, ctx)
         weight[customers] = np.float32(factors[APPLICATION])
         # (trade_clauses marks HEAD and PLAIN clauses, and METHOD ones led by a resale cue)

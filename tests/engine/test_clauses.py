@@ -260,6 +260,23 @@ def test_customer_spans(text, expected):
 @pytest.mark.parametrize(
     "text,expected",
     [
+        # three or more frontier fields in one run: a slogan's claims, not a product
+        ("立足人工智能、大数据、区块链等前沿领域", ["人工智能、大数据、区块链"]),
+        ("集AI、大数据、区块链与新能源于一体", ["AI、大数据、区块链与新能源"]),
+        ("研发人工智能和大数据平台", []),  # two fields and a product
+        ("人工智能、智能网联汽车、区块链", []),  # a product breaks the run
+    ],
+)
+def test_field_spans(text, expected):
+    from matcher.engine.clauses import field_spans
+
+    starts, ends = field_spans(text)
+    assert [text[a:b] for a, b in zip(starts, ends)] == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
         # a fleet or machine park owned, counted by the unit: the goods a service firm works with
         ("公司拥有挖掘机、装载机60余台，承接土方工程", [True, False]),
         ("拥有植保无人机120架", [True]),
