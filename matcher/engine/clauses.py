@@ -305,8 +305,11 @@ _SERVED_RX = re.compile(
     f"(?:^|(?<=[{_BREAKS}]))(?:公司|我们|我司|本公司)?(?:已|累计|先后|目前|主要)?服务(?!机器人|型|业|外包|商)(?:于)?"
     f"({_CLAUSE_TEXT}{{0,20}}?(?:{_CUSTOMER_NOUN}))(?=$|[{_BREAKS}])"
 )
-# … and the trades a list closes with 等行业 names: "【保险、政务】等行业应用软件开发" (customers' trades, wherever they stand)
-_SECTORS_RX = re.compile(r"((?:[^\W\d_]{1,6}[、和及与])*[^\W\d_]{1,6})等行业")
+# … and the trades a list closes with 等行业 names: "【保险、政务】等行业应用软件开发" (customers' trades, wherever they stand),
+# read back from each 等行业 over at most SECTORS_REACH characters (_sector_spans)
+SECTORS_END = "等行业"
+SECTORS_REACH = 48
+_SECTORS_RX = re.compile(r"(?:[^\W\d_]{1,6}[、和及与])*[^\W\d_]{1,6}$")
 # … and the customers a product is aimed at: "是一款面向【课外培训机构和艺术培训学校】的SaaS管理软件"
 _AIMED_AT_RX = re.compile(f"面向({_CLAUSE_TEXT}{{0,16}}?(?:{_CUSTOMER_NOUN}))的")
 # What the firm supplies its customers, "为制造企业提供【MES系统】", says what it does, as a core phrase does:
@@ -796,12 +799,22 @@ def customer_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
     (面向培训机构的SaaS管理软件), after a 服务 that opens its clause, to the clause's end (…，服务十余家芯片制造企业), and
     the list a 等行业 closes (保险、政务等行业应用软件)."""
     return _disjoint(
-        [
-            m.span(1)
-            for rx in (_CUSTOMER_RX, _CUSTOMERS_OF_RX, _AIMED_AT_RX, _SERVED_RX, _SECTORS_RX)
-            for m in rx.finditer(text)
-        ]
+        [m.span(1) for rx in (_CUSTOMER_RX, _CUSTOMERS_OF_RX, _AIMED_AT_RX, _SERVED_RX) for m in rx.finditer(text)]
+        + _sector_spans(text)
     )
+
+
+def _sector_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the list each 等行业 closes, found back from it (a window, not the whole text: the list's
+    items may hold 和 / 与 / 及 themselves, which a forward search would try at every character)."""
+    out, at = [], text.find(SECTORS_END)
+    while at >= 0:
+        a = max(at - SECTORS_REACH, 0)
+        m = _SECTORS_RX.search(text, a, at)
+        if m:
+            out.append((m.start(), at))
+        at = text.find(SECTORS_END, at + len(SECTORS_END))
+    return out
 
 
 # Frontier fields a slogan lists ("立足人工智能、大数据、区块链等前沿领域", "集人工智能、大数据、区块链、新能源于一体"): three
