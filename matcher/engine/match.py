@@ -396,6 +396,7 @@ class _FieldSums:
     # n, bool: the name is a trader's, installer's, carrier's or farm's, or the 国标行业 a trade's (_trade_coded)
     trader: np.ndarray | None = None
     trade_named: np.ndarray | None = None  # n, bool: the name is (trader_name_rx_), as _add_field reads it
+    trade_coded: np.ndarray | None = None  # n, bool: the 国标行业 is a trade's (_trade_coded), whatever the name says
 
     @classmethod
     def empty(cls, n: int, n_seg: int, n_leaders: int) -> _FieldSums:
@@ -1199,6 +1200,7 @@ class SegmentMatcher(Estimator):
         codeless = self._codeless_chains(scope_code, exported, _column(frame, "scope").notna().to_numpy())
         coded = self._trade_coded(exported)
         sums.trader = coded if coded.any() else None
+        sums.trade_coded = sums.trader
         for policy in FIELD_POLICIES:
             self._add_field(frame, policy, sums, keep, codeless)
         self._add_damped(sums)
@@ -1551,6 +1553,11 @@ class SegmentMatcher(Estimator):
             named = names.astype("string").str.contains(self.trader_name_rx_).fillna(False).to_numpy(bool)
             sums.trader = named if sums.trader is None else named | sums.trader
             sums.trade_named = named
+        elif p.read == "text" and sums.trade_coded is not None:
+            # a description beside a trade 国标行业 (a repair shop's 挖掘机、装载机的液压系统维修, a rental firm's 迎宾机器人出租):
+            # the goods it names are what the registry says it sells, repairs, leases or installs — they rank, never file
+            counted = self._as_resold(counted, sums.trade_coded)
+            boosted = None if boosted is None else self._as_resold(boosted, sums.trade_coded)
         elif p.read == "scope" and sums.trader is not None and sums.trader.any():
             # a trader's name beside a 经营范围 (苍南县亿通贸易 with 集成电路设计, 某某电力安装工程 with the 承装 licence): the
             # scope's making items are what the trader registers beside its trade — they rank, never file (trade
@@ -1581,6 +1588,13 @@ class SegmentMatcher(Estimator):
             weak_part = (weak_part + (b_weak - weak_part).multiply(mask)).tocsr()
         if moved is not None and p.field == "scope":  # the reason names the 经营范围 (RESALE_ALONE)
             sums.resold = moved if sums.resold is None else (sums.resold + moved).tocsr()
+        elif (
+            moved is not None and p.read == "text" and sums.trade_coded is not None
+        ):  # … or the 国标行业 (RESALE_CODED)
+            coded = _scale_rows(moved, sums.trade_coded.astype(np.float32)).tocsr()
+            coded.eliminate_zeros()
+            if coded.nnz:
+                sums.resold = coded if sums.resold is None else (sums.resold + coded).tocsr()
         if terms is not None:  # the industry part of a name: its chain terms
             part, weak_part, sums.name_terms = self._add_name_terms(frame, p, terms, part, weak_part)
             # a trader's name (五金电缆贸易), or a name beside a 经营范围 that makes nothing (京芯集成电路科技 with 物业管理；

@@ -423,6 +423,28 @@ def test_a_trader_by_its_code_or_name_is_told_which(tmp_path):
     assert NEAR_MISS_CODED.format(chain="智能制造装备", label="“专用设备修理”") in near.loc[(0, "ime")]
 
 
+def test_a_description_beside_a_trade_code_is_told_the_code(tmp_path):
+    """A repair shop known only by its description and a repair 国标行业 is told the code made its goods a
+    serviced maker's, as one whose 经营范围 registers them is."""
+    from matcher.engine.explain import RESALE_CODED
+
+    cand = write_list(
+        tmp_path / "cand.csv",
+        ["企业名称", "公司简介", "国标行业"],
+        [
+            [
+                "贵阳甲乙工程机械有限公司",
+                "专业从事挖掘机、装载机等工程机械的研发和液压系统维修。",
+                "制造业-金属制品、机械和设备修理业-专用设备修理-专用设备修理",
+            ]
+        ],
+    )
+    result = matcher.score_files([cand], as_of=AS_OF)
+    reason = result.ranked.set_index("company_name")["reasons"]["贵阳甲乙工程机械有限公司"]
+    assert RESALE_CODED.format(chain="智能制造装备", label="“专用设备修理”") in reason
+    assert result.components.set_index("_row")["resale_by"].loc[0] == "code"
+
+
 def test_a_making_code_beside_a_scope_that_only_sells_ranks_and_does_not_file(tmp_path):
     """A 国标行业 that names a making (配电开关控制设备制造) beside a 经营范围 that only sells the goods does not file
     the company: the registration claims what the scope does not list. It still ranks it first among those left out

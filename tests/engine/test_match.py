@@ -935,6 +935,23 @@ def test_a_repair_lease_or_construction_industry_code_reads_as_a_trade(shipped):
     np.testing.assert_array_equal(shipped._trade_coded(np.array(codes, dtype=object)), [True] * 5 + [False] * 4)
 
 
+def test_a_description_beside_a_trade_industry_code_ranks_its_goods(shipped):
+    """A description beside a trade, repair or lease 国标行业 names what the registry says the firm sells, repairs or
+    lets: a repair shop's 挖掘机、装载机的液压系统维修 and a rental firm's 迎宾机器人 rank, they do not file (the same
+    descriptions without the code, or beside a maker's code, are filed); the reason says the code made it so."""
+    repair = "专业从事挖掘机、装载机等工程机械的研发和液压系统维修。"
+    rental = "为商场开业和车展提供迎宾机器人和服务机器人，并负责现场演出。"
+    rows = frame(
+        company_name=["贵阳甲乙工程机械有限公司"] * 2 + ["北京甲乙机器人科技有限公司"] * 3,
+        intro=[repair, repair, rental, rental, rental],
+        industry_code=["4330", None, "7119", None, "3491"],
+    )
+    rel = shipped.chain_relevance(shipped.match(rows))
+    t = DEFAULTS.min_relevance
+    assert 0 < rel.loc[0, "ime"] < t <= rel.loc[1, "ime"]
+    assert 0 < rel.loc[2, "ai"] < t <= rel.loc[3, "ai"] and rel.loc[4, "ai"] >= t
+
+
 def test_rail_operation_and_maintenance_reads_as_maintenance(shipped):
     """城轨运营维护 (O&M) names the maintenance segment, not operation (a service that ranks only): a maker of O&M
     information systems (走行部在线监测, 智能运维平台) is filed and ranked in 检修维保与智能运维 (its weak words filed it at the
