@@ -931,8 +931,9 @@ def test_a_repair_lease_or_construction_industry_code_reads_as_a_trade(shipped):
     assert 0 < rel.loc[2, "grid"] < t <= rel.loc[3, "grid"]
     assert rel.loc[4, "rail"] >= t
     assert 0 < rel.loc[5, "ai"] < t <= rel.loc[6, "ai"]
-    codes = ["4330", "4350", "7114", "4910", "5011", "4341", "4811", "7010", "43"]
-    np.testing.assert_array_equal(shipped._trade_coded(np.array(codes, dtype=object)), [True] * 5 + [False] * 4)
+    # … and services to households (8070 美容服务, 8111 汽车修理与维护: a salon's AI skin test, a garage's EV parts)
+    codes = ["4330", "4350", "7114", "4910", "5011", "8070", "8111", "4341", "4811", "7010", "43"]
+    np.testing.assert_array_equal(shipped._trade_coded(np.array(codes, dtype=object)), [True] * 7 + [False] * 4)
 
 
 def test_a_description_beside_a_trade_industry_code_ranks_its_goods(shipped):
