@@ -1336,8 +1336,8 @@ class SegmentMatcher(Estimator):
         return word.group(0) if word else ""
 
     def _trade_coded(self, codes: np.ndarray) -> np.ndarray:
-        """n bool: the export files the company under a 小类 of a trade, repair, lease or construction 大类
-        (`trade_codes` of scope_boilerplate.yaml: 43 金属制品、机械和设备修理业, 47–50 建筑业, 51 批发业, 52 零售业,
+        """n bool: the export files the company under a 小类 of a trade, repair, lease, construction or household-
+        service 大类 (`trade_codes` of scope_boilerplate.yaml: 43 金属制品、机械和设备修理业, 47–50 建筑业, 51 批发业, 52 零售业,
         71 租赁业, 80 居民服务业, 81 机动车、电子产品和日用产品修理业) that no segment lists — 5179 电气设备批发, 4330
         专用设备修理 or 4910 电气安装, not 5151 西药批发 (bio's distribution), 4341 铁路运输设备修理 (rail's maintenance)
         nor 4811 铁路工程建筑 (rail's construction). The registry knows it as a trader or a firm that services, builds with
@@ -1589,9 +1589,8 @@ class SegmentMatcher(Estimator):
             weak_part = (weak_part + (b_weak - weak_part).multiply(mask)).tocsr()
         if moved is not None and p.field == "scope":  # the reason names the 经营范围 (RESALE_ALONE)
             sums.resold = moved if sums.resold is None else (sums.resold + moved).tocsr()
-        elif (
-            moved is not None and p.read == "text" and sums.trade_coded is not None
-        ):  # … or the 国标行业 (RESALE_CODED)
+        elif moved is not None and p.read == "text" and sums.trade_coded is not None:
+            # … or, for a description's goods, the 国标行业 that made them a trader's (RESALE_CODED)
             coded = _scale_rows(moved, sums.trade_coded.astype(np.float32)).tocsr()
             coded.eliminate_zeros()
             if coded.nnz:
