@@ -89,7 +89,9 @@ RESALE_ALONE = (
     "；经营范围只登记{chain}相关产品的销售、租赁、安装维修或培训，未见生产、研发条目，按经销或服务商处理，不据此入链"
 )
 # … or the export files it under a trade, repair, lease or construction 小类 (its scope's making items only rank it)
-RESALE_CODED = "；国标行业为{label}，属批发零售、修理、租赁、建筑安装或居民服务类，{chain}相关产品按经销或服务商处理，不据此入链"
+RESALE_CODED = (
+    "；国标行业为{label}，属批发零售、修理、租赁、建筑安装或居民服务类，{chain}相关产品按经销或服务商处理，不据此入链"
+)
 # … or its name is a trader's, installer's or adviser's (贸易, 安装, 咨询 before the form): NAMED_TRADE quotes its word
 RESALE_NAMED = "；{named}，{chain}相关产品按经销或服务商处理，不据此入链"
 NAMED_TRADE = "企业名称含“{word}”，表明其主业为贸易或服务"
