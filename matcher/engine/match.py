@@ -348,9 +348,9 @@ class MatchResult:
     # n, bool: an industry code naming a making beside a 经营范围 that makes nothing: it ranked, it did not file
     # (SegmentMatcher._making_code_unlisted); None where no row has one
     code_unlisted: np.ndarray | None = None
-    # n, object: why a row's goods count as a trader's — "code" where the 国标行业 is a trade, repair, lease or
-    # construction 小类 (SegmentMatcher._trade_coded), "name" where the name is a trader's, installer's or adviser's
-    # (trade_words of name_parts.yaml), None otherwise (a 经营范围 that only sells, or nothing); None where no row is
+    # n, object: why a row's goods count as a trader's — "code" where the 国标行业 is a trade, repair, lease,
+    # construction or household-service 小类 (SegmentMatcher._trade_coded), "name" where the name is a trader's,
+    # installer's or adviser's (trade_words of name_parts.yaml), None otherwise (a 经营范围 that only sells, or nothing); None where no row is
     trade_cause: np.ndarray | None = None
 
 
@@ -1522,6 +1522,12 @@ class SegmentMatcher(Estimator):
         resold = found if counted.resold is None else counted.resold.maximum(found).tocsr()
         return dataclasses.replace(counted, resold=resold if resold.nnz else counted.resold)
 
+    def _both_resold(
+        self, counted: FieldHits, boosted: FieldHits | None, rows: np.ndarray
+    ) -> tuple[FieldHits, FieldHits | None]:
+        """`counted` and, where the field has them, its `boosted` hits, each _as_resold for `rows`."""
+        return self._as_resold(counted, rows), None if boosted is None else self._as_resold(boosted, rows)
+
     def _keyword_parts(
         self, counted: FieldHits, h: sp.csr_matrix
     ) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix | None]:
@@ -1547,8 +1553,7 @@ class SegmentMatcher(Estimator):
         p, s = policy, self.settings
         fh, counted, terms, traded, boosted = self._read_field(frame, p, codeless)
         if p.read == "name" and sums.trader is not None:  # a trade 国标行业: the name's products are what it sells
-            counted = self._as_resold(counted, sums.trader)
-            boosted = None if boosted is None else self._as_resold(boosted, sums.trader)
+            counted, boosted = self._both_resold(counted, boosted, sums.trader)
         if p.read == "name" and self.trader_name_rx_ is not None:
             names = _column(frame, p.column)
             named = names.astype("string").str.contains(self.trader_name_rx_).fillna(False).to_numpy(bool)
@@ -1557,14 +1562,12 @@ class SegmentMatcher(Estimator):
         elif p.read == "text" and sums.trade_coded is not None:
             # a description beside a trade 国标行业 (a repair shop's 挖掘机、装载机的液压系统维修, a rental firm's 迎宾机器人出租):
             # the goods it names are what the registry says it sells, repairs, leases or installs — they rank, never file
-            counted = self._as_resold(counted, sums.trade_coded)
-            boosted = None if boosted is None else self._as_resold(boosted, sums.trade_coded)
+            counted, boosted = self._both_resold(counted, boosted, sums.trade_coded)
         elif p.read == "scope" and sums.trader is not None and sums.trader.any():
             # a trader's name beside a 经营范围 (苍南县亿通贸易 with 集成电路设计, 某某电力安装工程 with the 承装 licence): the
             # scope's making items are what the trader registers beside its trade — they rank, never file (trade
             # keywords, 药品批发, stay: a distributor is filed by them)
-            counted = self._as_resold(counted, sums.trader)
-            boosted = None if boosted is None else self._as_resold(boosted, sums.trader)
+            counted, boosted = self._both_resold(counted, boosted, sums.trader)
         if p.vertical_cue != "none":  # a vertical business (营销公司, 教育机构 …) says what it is
             cue = fh.hits if p.vertical_cue == "all" else (fh.head if fh.stated is None else fh.stated)
             revealed = (cue @ self._pattern_vertical_) > 0
@@ -1587,14 +1590,15 @@ class SegmentMatcher(Estimator):
             mask = sp.csr_matrix(codeless[:, self.segment_chain_].astype(np.float32))
             part = (part + (b_part - part).multiply(mask)).tocsr()
             weak_part = (weak_part + (b_weak - weak_part).multiply(mask)).tocsr()
-        if moved is not None and p.field == "scope":  # the reason names the 经营范围 (RESALE_ALONE)
-            sums.resold = moved if sums.resold is None else (sums.resold + moved).tocsr()
+        said = None  # the resold goods a reason names
+        if moved is not None and p.field == "scope":  # the 经营范围 (RESALE_ALONE)
+            said = moved
         elif moved is not None and p.read == "text" and sums.trade_coded is not None:
             # … or, for a description's goods, the 国标行业 that made them a trader's (RESALE_CODED)
-            coded = _scale_rows(moved, sums.trade_coded.astype(np.float32)).tocsr()
-            coded.eliminate_zeros()
-            if coded.nnz:
-                sums.resold = coded if sums.resold is None else (sums.resold + coded).tocsr()
+            said = _scale_rows(moved, sums.trade_coded.astype(np.float32)).tocsr()
+            said.eliminate_zeros()
+        if said is not None and said.nnz:
+            sums.resold = said if sums.resold is None else (sums.resold + said).tocsr()
         if terms is not None:  # the industry part of a name: its chain terms
             part, weak_part, sums.name_terms = self._add_name_terms(frame, p, terms, part, weak_part)
             # a trader's name (五金电缆贸易), or a name beside a 经营范围 that makes nothing (京芯集成电路科技 with 物业管理；
