@@ -338,9 +338,19 @@ _HEADLINE_RX = re.compile(
 # 该企业研发的视觉识别算法…): the rest of the opening clause, as a statement led by 主要 / 专业 is
 # who a statement of the firm's own making names as its subject (公司生产… / 该企业研发的… / 我们团队设计…)
 STATEMENT_SUBJECTS = ("公司", "本公司", "该公司", "我们", "我司", "企业", "本企业", "该企业", "团队", "我们团队")
+# — or by the firm's short name, three to six characters with no word of grammar in them and no adverb or verb
+# of means leading them, before a verb that is not "…的"
+# ("光瞰传感研发车规级激光雷达", not "华庭置业开发的住宅项目" nor an adverb, "自主研发…")
+_SHORT_NAME = "[\u4e00-\u9fff](?<![的为在与和及将已被由对向把是从等并也都其所以可能])"
+NOT_SHORT_NAMES = (
+    *("自主", "自行", "独立", "联合", "合作", "共同", "深耕", "专注", "聚焦", "致力", "持续", "不断"),
+    *("帮助", "协助", "通过", "利用", "采用", "依托", "基于", "面向", "支持", "负责", "承接", "参与", "主要", "专业"),
+)
+_STATED_CHAIN = f"(?:{'|'.join(STATED_VERBS)})(?:[和与及、]?(?:{'|'.join((*STATED_VERBS, '销售'))}))*"
 OPENING_STATED_RX = re.compile(
-    f"(?:^|(?<={SEPARATOR}))(?:{'|'.join(STATEMENT_SUBJECTS)})?(?:{'|'.join(STATED_VERBS)})"
-    f"(?:[和与及、]?(?:{'|'.join((*STATED_VERBS, '销售'))}))*(?!{_KIND_NEXT})({_CLAUSE_TEXT}{{1,40}})"
+    f"(?:^|(?<={SEPARATOR}))(?:(?:{'|'.join(STATEMENT_SUBJECTS)})?{_STATED_CHAIN}"
+    f"|(?!{'|'.join(NOT_SHORT_NAMES)})(?:{_SHORT_NAME}){{3,6}}?{_STATED_CHAIN}(?!的))"
+    f"(?!{_KIND_NEXT})({_CLAUSE_TEXT}{{1,40}})"
 )
 # A focus that names its object and nothing more: "三十年专注【受电弓】。", "聚焦【国产中大型PLC和分布式IO模块】，" —
 # the rest of the clause after 专注 / 聚焦 / 深耕, a bare noun phrase to the clause's end (no 的, no verb of business

@@ -90,9 +90,7 @@ RESALE_ALONE = (
 )
 # … or the export files it under a trade, repair, lease, construction or household-service 小类 (its scope's making
 # items and its description's goods only rank it)
-RESALE_CODED = (
-    "；国标行业为{label}，属批发零售、修理、租赁、建筑安装或居民服务类，{chain}相关产品按经销或服务商处理，不据此入链"
-)
+RESALE_CODED = "；国标行业为{label}，属批发零售、修理、租赁、建筑安装、商务服务或居民服务类，{chain}相关产品按经销或服务商处理，不据此入链"
 # … or its name is a trader's, installer's or adviser's (贸易, 安装, 咨询 before the form): NAMED_TRADE quotes its word
 RESALE_NAMED = "；{named}，{chain}相关产品按经销或服务商处理，不据此入链"
 NAMED_TRADE = "企业名称含“{word}”，表明其主业为贸易或服务"
@@ -108,9 +106,7 @@ CHAIN_LEVEL_CODE = "（国标行业对应环节：{}）"
 NEAR_MISS = "与{chain}相关，但名称、简介和经营范围中的直接证据不足，未达入链门槛"
 # … and what named the chain is a 经营范围 that only sells, leases, installs or repairs its products (resale_chain)
 NEAR_MISS_RESALE = "与{chain}相关，但经营范围只登记相关产品的销售、租赁、安装维修或培训，未见生产、研发条目，按经销或服务商处理，未达入链门槛"
-NEAR_MISS_CODED = (
-    "与{chain}相关，但国标行业为{label}，属批发零售、修理、租赁、建筑安装或居民服务类，按经销或服务商处理，未达入链门槛"
-)
+NEAR_MISS_CODED = "与{chain}相关，但国标行业为{label}，属批发零售、修理、租赁、建筑安装、商务服务或居民服务类，按经销或服务商处理，未达入链门槛"
 NEAR_MISS_NAMED = "与{chain}相关，但{named}，按经销或服务商处理，未达入链门槛"
 # … and what named the chain is a segment that serves it, ranked without filing by the setting (serve_chain)
 NEAR_MISS_SERVE = "与{chain}相关，但主要业务属产业链的配套服务（工程施工、运营或分销），按当前设置只排名、不入链"

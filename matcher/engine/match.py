@@ -548,6 +548,10 @@ class SegmentMatcher(Estimator):
         # 1 for the patterns that are a strong keyword of some segment (what a 经营范围 without a code is read for)
         strong_kw = np.asarray(self.strong_weights_.sum(axis=1)).ravel() > 0
         self._pattern_strong_ = ((self._pattern_keywords_ @ strong_kw.astype(np.float32)) > 0).astype(np.float32)
+        operated = tuple(boilerplate().operated_activities)  # 充电基础设施运营: a keyword naming an operated business
+        self._pattern_operated_ = (self._pattern_strong_ > 0) & np.array(
+            [bool(operated) and p.endswith(operated) for p in self.patterns_], dtype=bool
+        )
         # the keywords that name a product a vertical word can stand before (SegmentMatcher._product_users)
         self._pattern_product_ = np.asarray(self._pattern_keywords_.sum(axis=1)).ravel() > 0
         # a vertical word before a place that serves people names its kind (美容诊所), not its users
@@ -810,7 +814,7 @@ class SegmentMatcher(Estimator):
         if len(pat) and lone != 1.0:  # a main item that makes what it names (not one that only sells or serves)
             makers = tuple(w.encode("utf-8") for w in boilerplate().maker_activities)
             keep = np.array([any(w in data[a:b] for w in makers) for a, b in zip(*main_at)], dtype=bool)
-            made = inside(beg, main_at[0][keep], main_at[1][keep])
+            made = inside(beg, main_at[0][keep], main_at[1][keep]) | (in_main & self._pattern_operated_[pat])
             weight[made & ~traded & (self._pattern_strong_[pat] > 0)] *= np.float32(lone)
         if len(pat) and light != 1.0:  # a light item (人工智能硬件销售) is light, traded or not
             weight[inside(beg, *self._light_byte_spans(data, starts))] = np.float32(light)
@@ -1338,7 +1342,7 @@ class SegmentMatcher(Estimator):
     def _trade_coded(self, codes: np.ndarray) -> np.ndarray:
         """n bool: the export files the company under a 小类 of a trade, repair, lease, construction or household-
         service 大类 (`trade_codes` of scope_boilerplate.yaml: 43 金属制品、机械和设备修理业, 47–50 建筑业, 51 批发业, 52 零售业,
-        71 租赁业, 80 居民服务业, 81 机动车、电子产品和日用产品修理业) that no segment lists — 5179 电气设备批发, 4330
+        71 租赁业, 72 商务服务业 less 721 组织管理服务, 80 居民服务业, 81 机动车、电子产品和日用产品修理业) that no segment lists — 5179 电气设备批发, 4330
         专用设备修理 or 4910 电气安装, not 5151 西药批发 (bio's distribution), 4341 铁路运输设备修理 (rail's maintenance)
         nor 4811 铁路工程建筑 (rail's construction). The registry knows it as a trader or a firm that services, builds with
         or installs other makers' goods, or serves households: like a trader's name, its 经营范围's making items rank it
@@ -1350,7 +1354,7 @@ class SegmentMatcher(Estimator):
 
         def trades(code) -> bool:
             c = "" if code is None else str(code)
-            return len(c) == 4 and c[:2] in prefixes and c not in self.code_segments_
+            return len(c) == 4 and c.startswith(prefixes) and c not in self.code_segments_
 
         return map_distinct(pd.Series(codes, dtype=object), trades).to_numpy(dtype=bool)  # each distinct code once
 

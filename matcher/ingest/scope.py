@@ -37,7 +37,14 @@ BOILERPLATE_FILE = REFERENCE_DIR / "scope_boilerplate.yaml"
 ITEM_JOIN = "；"  # joins items in the text columns of scope_columns
 _LIST_KEYS = ("headers", "notes", "generic_items", "generic_contains", "activities")
 # may be absent (an older or an officer's file)
-_OPTIONAL_LISTS = ("light_items", "trade_activities", "making_activities", "maker_activities", "service_items")
+_OPTIONAL_LISTS = (
+    "light_items",
+    "trade_activities",
+    "making_activities",
+    "maker_activities",
+    "service_items",
+    "operated_activities",
+)
 _OPTIONAL_MAPS = ("name_endings", "object_aliases")  # may be absent too
 _LIGHT_RUN_KEYS = ("light_fields", "light_run")  # optional, together: see light_run_items
 _TRADE_CODES = "trade_codes"  # optional: 大类 of trade (see scope_boilerplate.yaml)
@@ -96,7 +103,10 @@ class Boilerplate:
     making_activities: tuple[str, ...]  # activities of making (制造, 研发 …): an item with one does not only trade
     maker_activities: tuple[str, ...]  # activities that make the named product (制造, 研发; not 加工): see match.py
     service_items: frozenset  # generic items that register a service business (物业管理): see scope_serves_only
-    trade_codes: tuple[str, ...]  # 国标行业 大类 of trade, repair, lease, construction: see SegmentMatcher._trade_coded
+    operated_activities: tuple[str, ...]  # a strong keyword ending in one names an operated business (地铁运营)
+    trade_codes: tuple[
+        str, ...
+    ]  # 国标行业 大类 / 中类 of trade, repair, lease, construction …: see SegmentMatcher._trade_coded
     trade_rx: TradeReader | None  # see trade_byte_spans
     making_rx: re.Pattern | None  # a making activity an item names as its own: see names_making
     trade_led: tuple | None  # an old-style item led by its trade (销售：钢轨、道岔): (text pattern, byte pattern)
@@ -146,10 +156,15 @@ def load_boilerplate(path=None) -> Boilerplate:
         raise DataFileError(path, unknown[0], f"未知字段（可用：{'、'.join(known)}）")
     lists = {k: _word_list(data, k, path) for k in _LIST_KEYS}
     light = _word_list(data, "light_items", path) if data.get("light_items") is not None else ()
-    trade, making, maker, service = (
+    trade, making, maker, service, operated = (
         _word_list(data, k, path) if data.get(k) is not None else () for k in _OPTIONAL_LISTS[1:]
     )
-    for key, words in (("trade_activities", trade), ("making_activities", making), ("maker_activities", maker)):
+    for key, words in (
+        ("trade_activities", trade),
+        ("making_activities", making),
+        ("maker_activities", maker),
+        ("operated_activities", operated),
+    ):
         odd = sorted(set(words) - set(lists["activities"]))
         if odd:
             raise DataFileError(path, key, f"“{odd[0]}”不在 activities 中")
@@ -184,6 +199,7 @@ def load_boilerplate(path=None) -> Boilerplate:
         making_activities=making,
         maker_activities=maker,
         service_items=frozenset(service),
+        operated_activities=operated,
         trade_codes=trade_codes,
         trade_rx=_trade_rx(trade, making),
         making_rx=_making_rx(trade, making),
@@ -249,15 +265,17 @@ def light_run_items(text: str, rules: Boilerplate) -> frozenset:
 
 
 def _trade_codes(data: dict, path) -> tuple[str, ...]:
-    """The optional trade_codes: GB/T 4754 大类, two digits each, as text."""
+    """The optional trade_codes: GB/T 4754 大类 (two digits) or 中类 (three digits), as text."""
     value = data.get(_TRADE_CODES)
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise DataFileError(path, _TRADE_CODES, '应为行业大类代码列表（两位数字，如 "51"）')
+        raise DataFileError(path, _TRADE_CODES, '应为行业大类或中类代码列表（两位或三位数字，如 "51"、"728"）')
     for i, code in enumerate(value):
-        if not (isinstance(code, str) and len(code) == 2 and code.isdigit()):
-            raise DataFileError(path, f"{_TRADE_CODES}[{i}]", '应为两位数字的行业大类代码（加引号，如 "51"）')
+        if not (isinstance(code, str) and len(code) in (2, 3) and code.isdigit()):
+            raise DataFileError(
+                path, f"{_TRADE_CODES}[{i}]", '应为两位数字的行业大类或三位数字的中类代码（加引号，如 "51"、"728"）'
+            )
     return tuple(dict.fromkeys(value))
 
 

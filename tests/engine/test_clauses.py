@@ -166,6 +166,11 @@ def test_clause_contexts(text, expected):
         ("公司生产伺服电机，产品出口欧美", ["伺服电机"]),  # … where it opens the description
         ("研发针对阿尔茨海默病的小分子创新药，并开展临床前研究", ["针对阿尔茨海默病的小分子创新药"]),
         ("我们设计制造低地板有轨电车" + SEPARATOR + "公司生产电机", ["低地板有轨电车", "电机"]),  # each text opens
+        # … or by the firm's short name, before a verb that is not "…的"
+        ("光瞰传感研发车规级固态激光雷达，已获三家主机厂定点", ["车规级固态激光雷达"]),
+        ("华庭置业开发的住宅项目主打智慧社区", []),  # a developer's project, not a statement of its making
+        ("自主研发千亿参数通用大模型", []),  # an adverb is no short name
+        ("深耕研发领域二十年", []),
         ("公司主营动力电池的研发与销售", ["动力电池"]),
         ("致力于成为行业领先企业", []),  # a mission names no object
         # overlapping phrases merge into one span (the spans stay sorted and disjoint)
@@ -185,9 +190,6 @@ def test_clause_contexts(text, expected):
         # a focus that names its object and nothing more
         ("三十年专注受电弓。公司另有检修业务", ["受电弓"]),
         ("聚焦国产中大型PLC和分布式IO模块，产品已替代进口", ["国产中大型PLC和分布式IO模块"]),
-        # what the firm says it makes: the object of its own making verb, up to its use, sales or awards
-        ("成立于2005年。公司生产的铁路扣件用弹性垫板已在多条高铁干线使用", ["铁路扣件用弹性垫板"]),
-        ("外地企业研发的芯片", []),  # not the firm's own statement
         # what the firm says it makes: the object of its own making verb, up to its use, sales or awards
         ("成立于2005年。公司生产的铁路扣件用弹性垫板已在多条高铁干线使用", ["铁路扣件用弹性垫板"]),
         ("外地企业研发的芯片", []),  # not the firm's own statement
@@ -389,6 +391,8 @@ def test_body_panels_are_no_application_cue():
         # an installer's project (…安装调试工程) trades what it installs, as a 业务 / 服务 tail does
         ("公司主营配电柜安装调试工程。", [True]),
         ("公司主营智能电网工程。", [False]),
+        # an emergency repair service (抢修) repairs others' lines, as 维修 does
+        ("公司主营配电线路抢修服务。", [True]),
     ],
 )
 def test_trade_clauses_are_statements_that_only_trade(text, traded):

@@ -388,7 +388,10 @@ def test_the_customers_trade_is_not_the_firms(shipped):
 
 
 def test_core_phrase_words_weigh_more(m):
-    f = frame(intro=["甲公司是一家动力电池研发商", "甲公司研发动力电池", "甲公司是一家研发动力电池的单位"])
+    # (the middle one's verb is not the description's opening: 甲公司研发动力电池 would state the business)
+    f = frame(
+        intro=["甲公司是一家动力电池研发商", "甲公司成立于2010年，研发动力电池", "甲公司是一家研发动力电池的单位"]
+    )
     b = seg(m, "nev", "battery")
     rel = m.transform(f)
     assert rel[0, b] > rel[1, b] > 0 and rel[2, b] == rel[1, b]  # no core noun: no core phrase
@@ -932,8 +935,16 @@ def test_a_repair_lease_or_construction_industry_code_reads_as_a_trade(shipped):
     assert rel.loc[4, "rail"] >= t
     assert 0 < rel.loc[5, "ai"] < t <= rel.loc[6, "ai"]
     # … and services to households (8070 美容服务, 8111 汽车修理与维护: a salon's AI skin test, a garage's EV parts)
-    codes = ["4330", "4350", "7114", "4910", "5011", "8070", "8111", "4341", "4811", "7010", "43"]
-    np.testing.assert_array_equal(shipped._trade_coded(np.array(codes, dtype=object)), [True] * 7 + [False] * 4)
+    # … and business services but a group's headquarters (7284 会议、展览及相关服务, 7251 互联网广告服务; not 7211
+    # 企业总部管理, whose scope lists its group's making)
+    codes = ["4330", "4350", "7114", "4910", "5011", "8070", "8111", "7284", "7251"]
+    codes += ["4341", "4811", "7010", "43", "7211", "7212"]
+    np.testing.assert_array_equal(shipped._trade_coded(np.array(codes, dtype=object)), [True] * 9 + [False] * 6)
+    # an exhibition firm that registers 软件开发 and 信息系统集成服务 among its items ranks in software, unfiled; with no
+    # code the same items are read as before
+    fair = "一般项目：会议及展览服务；组织文化艺术交流活动；广告设计、代理；信息系统集成服务；软件开发；礼仪服务"
+    rel = shipped.chain_relevance(shipped.match(frame(scope=[fair, fair], industry_code=["7284", "6513"])))
+    assert 0 < rel.loc[0, "software"] < t <= rel.loc[1, "software"]
 
 
 def test_a_description_beside_a_trade_industry_code_ranks_its_goods(shipped):
@@ -1230,6 +1241,24 @@ def test_a_scope_without_a_code_carries_its_trade_in_its_main_items(shipped):
     new, old = shipped.match(f), plain.match(f)
     assert new.evidence[0].max() > old.evidence[0].max() and new.evidence[1].max() > old.evidence[1].max()
     np.testing.assert_array_equal(new.evidence[2], old.evidence[2])
+
+
+def test_a_keyword_naming_an_operated_business_carries_the_trade_of_a_codeless_scope(shipped):
+    """A strong keyword that ends in an operated activity (operated_activities: 电动汽车充电基础设施运营) names the
+    business a charging operator runs: in a main item of a scope without a code it counts × scope_codeless_factor
+    as an item that makes its product does. The same activity after another item's object (健康资讯平台运营) does
+    not, and with the operated activities emptied the operator's item is read as a service item again."""
+    import matcher
+
+    operator = "一般项目：电动汽车充电基础设施运营；技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广"
+    f = frame(scope=[operator, "一般项目：健康体检预约APP及健康资讯平台运营；健康咨询服务（不含诊疗服务）"])
+    plain = SegmentMatcher(DEFAULTS.replace(scope_codeless_factor=1.0)).fit(matcher.load_chains())
+    new, old = shipped.match(f), plain.match(f)
+    nev = shipped.segment_chain_ == shipped.chain_ids_.index("nev")
+    assert new.evidence[0][nev].max() > old.evidence[0][nev].max() > 0
+    np.testing.assert_array_equal(new.evidence[1], old.evidence[1])
+    assert shipped._pattern_operated_[shipped.patterns_.index("电动汽车充电基础设施运营")]
+    assert not shipped._pattern_operated_[shipped.patterns_.index("充电站")]
 
 
 def test_a_scope_that_makes_nothing_ranks_what_it_sells_but_never_files_it(shipped):

@@ -206,6 +206,7 @@ def test_shipped_file_is_valid():
         (lambda d: d.update(trade_activities=["销售", "倒卖"]), "trade_activities"),  # not an activity
         (lambda d: d.update(making_activities=["制造", "铸造"]), "making_activities"),
         (lambda d: d.update(maker_activities=["制造", "铸造"]), "maker_activities"),
+        (lambda d: d.update(operated_activities=["运营", "经办"]), "operated_activities"),  # not an activity
         (lambda d: d.update(service_items=["物业管理", "洗车服务"]), "service_items"),  # not a generic item
         (lambda d: d.update(service_items=["物业管理", "物"]), "service_items[1]"),
         (lambda d: d.update(light_run=1), "light_run"),
@@ -214,6 +215,7 @@ def test_shipped_file_is_valid():
         (lambda d: d.update(trade_codes="51"), "trade_codes"),  # not a list
         (lambda d: d.update(trade_codes=["51", 52]), "trade_codes[1]"),  # a number (YAML reads 52 so)
         (lambda d: d.update(trade_codes=["51", "5179"]), "trade_codes[1]"),  # a 小类, not a 大类
+        (lambda d: d.update(trade_codes=["51", "7"]), "trade_codes[1]"),  # a 门类's digit, not a 大类 or 中类
     ],
 )
 def test_a_bad_file_names_its_field(tmp_path, edit, field):
@@ -463,8 +465,8 @@ def test_a_light_item_gives_no_main_code(text, code):
         ("轨道交通设备的设计、制造、安装、维修", []),  # one item that makes and services
         # overhauling, calibrating, testing, fitting and removing others' equipment serve it too
         (
-            "变压器检修；继电保护校验；电气预防性试验；电能表装拆；试验变压器制造",
-            ["变压器检修", "继电保护校验", "电气预防性试验", "电能表装拆"],
+            "变压器检修；继电保护校验；电气预防性试验；电能表装拆；配电线路抢修；试验变压器制造",
+            ["变压器检修", "继电保护校验", "电气预防性试验", "电能表装拆", "配电线路抢修"],
         ),
         ("技术服务、技术开发；电子产品销售", ["电子产品销售"]),  # 技术服务 … are dropped first
         ("建筑工程机械与设备租赁；特种设备出租", ["建筑工程机械与设备租赁", "特种设备出租"]),  # leasing is trade
