@@ -1340,21 +1340,26 @@ class SegmentMatcher(Estimator):
         return word.group(0) if word else ""
 
     def _trade_coded(self, codes: np.ndarray) -> np.ndarray:
-        """n bool: the export files the company under a 小类 of a trade, repair, lease, construction or household-
-        service 大类 (`trade_codes` of scope_boilerplate.yaml: 43 金属制品、机械和设备修理业, 47–50 建筑业, 51 批发业, 52 零售业,
-        71 租赁业, 72 商务服务业 less 721 组织管理服务, 80 居民服务业, 81 机动车、电子产品和日用产品修理业) that no segment lists — 5179 电气设备批发, 4330
-        专用设备修理 or 4910 电气安装, not 5151 西药批发 (bio's distribution), 4341 铁路运输设备修理 (rail's maintenance)
-        nor 4811 铁路工程建筑 (rail's construction). The registry knows it as a trader or a firm that services, builds with
-        or installs other makers' goods, or serves households: like a trader's name, its 经营范围's making items rank it
-        and do not file it, and so do the products its own name and its description name (上海某某电气自动化设备有限公司
-        under 5179)."""
+        """n bool: the export files the company under a 小类 of a trade, repair, lease, construction, business- or
+        household-service 大类 or 中类 (`trade_codes` of scope_boilerplate.yaml: 43 金属制品、机械和设备修理业, 47–50 建筑业,
+        51 批发业, 52 零售业, 71 租赁业, 72 商务服务业 less 721 组织管理服务, 80 居民服务业, 81 机动车、电子产品和日用产品修理业)
+        that no segment lists — 5179 电气设备批发, 4330 专用设备修理, 7284 会议、展览及相关服务 or 4910 电气安装, not 5151 西药批发
+        (bio's distribution), 4341 铁路运输设备修理 (rail's maintenance) nor 4811 铁路工程建筑 (rail's construction). The
+        registry knows it as a trader or a firm that services, builds with or installs other makers' goods, or serves
+        businesses or households: like a trader's name, its 经营范围's making items rank it and do not file it, and so do
+        the products its own name and its description name (上海某某电气自动化设备有限公司 under 5179)."""
         prefixes = boilerplate().trade_codes
         if not prefixes or not len(codes):
             return np.zeros(len(codes), dtype=bool)
 
+        listed = tuple(self.code_segments_)
+
         def trades(code) -> bool:
             c = "" if code is None else str(code)
-            return len(c) == 4 and c.startswith(prefixes) and c not in self.code_segments_
+            if len(c) not in (2, 3, 4) or not c.startswith(prefixes):
+                return False
+            # a 小类 no segment lists; a 大类 or 中类 the export gives alone (会议、展览及相关服务: 728) none of whose 小类 is
+            return c not in self.code_segments_ if len(c) == 4 else not any(k.startswith(c) for k in listed)
 
         return map_distinct(pd.Series(codes, dtype=object), trades).to_numpy(dtype=bool)  # each distinct code once
 

@@ -937,9 +937,10 @@ def test_a_repair_lease_or_construction_industry_code_reads_as_a_trade(shipped):
     # … and services to households (8070 美容服务, 8111 汽车修理与维护: a salon's AI skin test, a garage's EV parts)
     # … and business services but a group's headquarters (7284 会议、展览及相关服务, 7251 互联网广告服务; not 7211
     # 企业总部管理, whose scope lists its group's making)
-    codes = ["4330", "4350", "7114", "4910", "5011", "8070", "8111", "7284", "7251"]
-    codes += ["4341", "4811", "7010", "43", "7211", "7212"]
-    np.testing.assert_array_equal(shipped._trade_coded(np.array(codes, dtype=object)), [True] * 9 + [False] * 6)
+    codes = ["4330", "4350", "7114", "4910", "5011", "8070", "8111", "7284", "7251", "728", "49"]
+    # (not a 大类 or 中类 given alone where a segment lists one of its 小类: 43 holds 4341, 52 holds 5267; nor 72 whole)
+    codes += ["4341", "4811", "7010", "43", "52", "72", "7211", "7212"]
+    np.testing.assert_array_equal(shipped._trade_coded(np.array(codes, dtype=object)), [True] * 11 + [False] * 8)
     # an exhibition firm that registers 软件开发 and 信息系统集成服务 among its items ranks in software, unfiled; with no
     # code the same items are read as before
     fair = "一般项目：会议及展览服务；组织文化艺术交流活动；广告设计、代理；信息系统集成服务；软件开发；礼仪服务"
