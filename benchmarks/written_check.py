@@ -2,7 +2,7 @@
 per batch, the positives filed in their chain, the look-alikes left unfiled and the mean AP over the chains
 (a company is positive for its label and its secondary chain), beside the knowledge alone.
 
-Twelve batches written like the training rows (benchmarks/training/README.md) but kept out of training: every
+Batches written like the training rows (benchmarks/training/README.md) but kept out of training: every
 row whose name stem is a development set company's stem is dropped (the model trains on those sets), and so
 is every company that is also in the training file or an earlier batch. Figures only; nothing here asserts a quality.
 
