@@ -88,8 +88,8 @@ CODE_ALONE = "；仅国标行业代码指向{chain}，企业名称、简介和�
 RESALE_ALONE = (
     "；经营范围只登记{chain}相关产品的销售、租赁、安装维修或培训，未见生产、研发条目，按经销或服务商处理，不据此入链"
 )
-# … or the export files it under a trade, repair, lease, construction or household-service 小类 (its scope's making
-# items and its description's goods only rank it)
+# … or the export files it under a trade, repair, lease, construction, business- or household-service code (its
+# scope's making items and its description's goods only rank it)
 RESALE_CODED = "；国标行业为{label}，属批发零售、修理、租赁、建筑安装、商务服务或居民服务类，{chain}相关产品按经销或服务商处理，不据此入链"
 # … or its name is a trader's, installer's or adviser's (贸易, 安装, 咨询 before the form): NAMED_TRADE quotes its word
 RESALE_NAMED = "；{named}，{chain}相关产品按经销或服务商处理，不据此入链"
@@ -154,8 +154,8 @@ EVIDENCE_COLUMNS = [
     # a company not filed (or a --per-chain row of a chain it is not filed in): the chain whose goods its 经营范围
     # only sells, leases, installs or repairs (None otherwise)
     "resale_chain",
-    # why that chain's goods are a reseller's: "code" (the 国标行业 is a trade, repair, lease, construction or
-    # household-service 小类),
+    # why that chain's goods are a reseller's: "code" (the 国标行业 is a trade, repair, lease, construction, business-
+    # or household-service code),
     # "name" (the name is a trader's), None (the 经营范围 makes nothing) — MatchResult.trade_cause
     "resale_by",
     "resale_word",  # … and where the name says so, its trade word (贸易, 安装工程: name_parts.yaml), else None

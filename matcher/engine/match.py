@@ -349,8 +349,9 @@ class MatchResult:
     # (SegmentMatcher._making_code_unlisted); None where no row has one
     code_unlisted: np.ndarray | None = None
     # n, object: why a row's goods count as a trader's — "code" where the 国标行业 is a trade, repair, lease,
-    # construction or household-service 小类 (SegmentMatcher._trade_coded), "name" where the name is a trader's,
-    # installer's or adviser's (trade_words of name_parts.yaml), None otherwise (a 经营范围 that only sells, or nothing); None where no row is
+    # construction, business- or household-service code (SegmentMatcher._trade_coded), "name" where the name is a
+    # trader's, installer's or adviser's (trade_words of name_parts.yaml), None otherwise (a 经营范围 that only sells,
+    # or nothing); None where no row is
     trade_cause: np.ndarray | None = None
 
 
@@ -550,7 +551,7 @@ class SegmentMatcher(Estimator):
         self._pattern_strong_ = ((self._pattern_keywords_ @ strong_kw.astype(np.float32)) > 0).astype(np.float32)
         operated = tuple(boilerplate().operated_activities)  # 充电基础设施运营: a keyword naming an operated business
         self._pattern_operated_ = (self._pattern_strong_ > 0) & np.array(
-            [bool(operated) and p.endswith(operated) for p in self.patterns_], dtype=bool
+            [p.endswith(operated) for p in self.patterns_], dtype=bool
         )
         # the keywords that name a product a vertical word can stand before (SegmentMatcher._product_users)
         self._pattern_product_ = np.asarray(self._pattern_keywords_.sum(axis=1)).ravel() > 0
@@ -1352,14 +1353,12 @@ class SegmentMatcher(Estimator):
         if not prefixes or not len(codes):
             return np.zeros(len(codes), dtype=bool)
 
-        listed = tuple(self.code_segments_)
-
         def trades(code) -> bool:
             c = "" if code is None else str(code)
-            if len(c) not in (2, 3, 4) or not c.startswith(prefixes):
+            if len(c) not in (*BROAD_CODE_LENGTHS, 4) or not c.startswith(prefixes):
                 return False
-            # a 小类 no segment lists; a 大类 or 中类 the export gives alone (会议、展览及相关服务: 728) none of whose 小类 is
-            return c not in self.code_segments_ if len(c) == 4 else not any(k.startswith(c) for k in listed)
+            # a 小类 no segment lists; a 大类 or 中类 the export gives alone (会议、展览及相关服务: 728) under which none is
+            return c not in (self.code_segments_ if len(c) == 4 else self.broad_code_chains_)
 
         return map_distinct(pd.Series(codes, dtype=object), trades).to_numpy(dtype=bool)  # each distinct code once
 

@@ -47,7 +47,7 @@ _OPTIONAL_LISTS = (
 )
 _OPTIONAL_MAPS = ("name_endings", "object_aliases")  # may be absent too
 _LIGHT_RUN_KEYS = ("light_fields", "light_run")  # optional, together: see light_run_items
-_TRADE_CODES = "trade_codes"  # optional: 大类 of trade (see scope_boilerplate.yaml)
+_TRADE_CODES = "trade_codes"  # optional: 大类 / 中类 of trade and services (see scope_boilerplate.yaml)
 _OPEN, _CLOSE = "（([【", "）)]】"
 _TRIM = " \t\u3000，,、：:；;。.·*-—"
 _SPAN_CACHE_SIZE = 200_000

@@ -1248,7 +1248,7 @@ def test_a_keyword_naming_an_operated_business_carries_the_trade_of_a_codeless_s
     """A strong keyword that ends in an operated activity (operated_activities: 电动汽车充电基础设施运营) names the
     business a charging operator runs: in a main item of a scope without a code it counts × scope_codeless_factor
     as an item that makes its product does. The same activity after another item's object (健康资讯平台运营) does
-    not, and with the operated activities emptied the operator's item is read as a service item again."""
+    not: that scope's evidence is what it is without the factor."""
     import matcher
 
     operator = "一般项目：电动汽车充电基础设施运营；技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广"
